@@ -1,0 +1,44 @@
+package org.telehub.health.internal;
+
+import java.io.IOException;
+import java.util.Dictionary;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.runtime.JaxrsServiceRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telehub.rest.RestApi;
+
+/** Tells whoever started the hub where to point a browser and how to log in, once the HTTP runtime is up. */
+@Component(immediate = true)
+public class StartupNotice {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupNotice.class);
+
+    @Activate
+    public StartupNotice(@Reference ConfigurationAdmin configAdmin, @Reference JaxrsServiceRuntime runtime) {
+        String port = "8181";
+        try {
+            Configuration web = configAdmin.getConfiguration("org.ops4j.pax.web", "?");
+            Dictionary<String, Object> p = web.getProperties();
+            if (p != null && p.get("org.osgi.service.http.port") != null) {
+                port = p.get("org.osgi.service.http.port").toString();
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot read the HTTP port", e);
+        }
+        String base = "http://localhost:" + port;
+        String text = "\nTelehub is starting on " + base + "\n"
+                + "  API:          " + base + RestApi.BASE + "   (OpenAPI: " + base + RestApi.BASE + "/openapi.json)\n"
+                + "  Health:       " + base + RestApi.BASE + "/health\n"
+                + "  Web console:  " + base + "/system/console   (Telehub administrators)\n"
+                + "  Log in:       POST " + RestApi.BASE + "/auth/token {\"username\":\"admin\",\"password\":...};"
+                + " the first start prints the generated admin password above, or set it in"
+                + " etc/org.telehub.security.cfg\n";
+        LOG.info(text);
+        System.out.println(text);
+    }
+}
