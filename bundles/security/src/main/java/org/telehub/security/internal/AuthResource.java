@@ -1,0 +1,68 @@
+package org.telehub.security.internal;
+
+import java.time.Instant;
+
+import javax.annotation.security.PermitAll;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.HeaderParam;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.MediaType;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.rest.ProblemException;
+import org.telehub.rest.RestApi;
+
+/** Log in for a bearer token; log out to revoke it. */
+@Component(service = AuthResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RestApi.APP_SELECT)
+@Path("auth")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+    private final Accounts accounts;
+
+    @Activate
+    public AuthResource(@Reference Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    /** Credentials for {@code POST /auth/token}. */
+    public record TokenRequest(String username, String password) {
+    }
+
+    /** An issued token, OAuth 2 style. */
+    public record TokenResponse(String access_token, String token_type, long expires_in, Instant expires_at,
+            UsersResource.UserView user) {
+    }
+
+    @POST
+    @Path("token")
+    @PermitAll
+    public TokenResponse token(TokenRequest request) {
+        if (request.username() == null || request.username().isBlank()) {
+            throw ProblemException.invalid("username", "Required");
+        }
+        if (request.password() == null || request.password().isEmpty()) {
+            throw ProblemException.invalid("password", "Required");
+        }
+        Accounts.Session s = accounts.login(request.username(), request.password().toCharArray())
+                .orElseThrow(() -> new ProblemException(401, "Unauthorized", "Wrong username or password", null,
+                        null));
+        return new TokenResponse(s.token(), "Bearer", s.expiresAt().getEpochSecond() - Instant.now().getEpochSecond(),
+                s.expiresAt(), UsersResource.UserView.of(s.user()));
+    }
+
+    @POST
+    @Path("logout")
+    public void logout(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        accounts.logout(authorization.substring(7).trim());
+    }
+}

@@ -1,0 +1,168 @@
+package org.telehub.security.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Accounts and bearer tokens in the Telehub database. */
+final class UserStore {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, username, display_name, roles, enabled, created_at, password_hash";
+
+    private final Jdbi jdbi;
+
+    UserStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Thrown when the username is taken. */
+    static final class DuplicateUsername extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DuplicateUsername(String username) {
+            super("Username '" + username + "' is taken");
+        }
+    }
+
+    long count() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM telehub_user").mapTo(Long.class).one());
+    }
+
+    UserAccount create(String username, String displayName, Set<String> roles, String passwordHash) {
+        Instant now = Instant.now();
+        try {
+            long id = jdbi.inTransaction(h -> h.createUpdate("INSERT INTO telehub_user (username, display_name,"
+                    + " password_hash, roles, enabled, created_at, password_changed_at)"
+                    + " VALUES (:u, :d, :p, :r, TRUE, :now, :now)")
+                    .bind("u", username).bind("d", displayName).bind("p", passwordHash)
+                    .bind("r", String.join(",", new TreeSet<>(roles))).bind("now", Timestamp.from(now))
+                    .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+            return new UserAccount(id, username, displayName, Set.copyOf(roles), true, now, passwordHash);
+        } catch (UnableToExecuteStatementException e) {
+            if (byUsername(username).isPresent()) {
+                throw new DuplicateUsername(username);
+            }
+            throw e;
+        }
+    }
+
+    Optional<UserAccount> byUsername(String username) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM telehub_user WHERE username = :u")
+                .bind("u", username).map((rs, ctx) -> account(rs)).findOne());
+    }
+
+    Optional<UserAccount> byId(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM telehub_user WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> account(rs)).findOne());
+    }
+
+    List<UserAccount> list(int offset, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                + " FROM telehub_user ORDER BY id LIMIT :limit OFFSET :offset")
+                .bind("limit", limit).bind("offset", offset).map((rs, ctx) -> account(rs)).list());
+    }
+
+    /** Sets a new password and ends every session of the user (a changed password must lock out old tokens). */
+    void changePassword(long userId, String passwordHash) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE telehub_user SET password_hash = :p, password_changed_at = :now WHERE id = :id")
+                    .bind("p", passwordHash).bind("now", Timestamp.from(Instant.now())).bind("id", userId).execute();
+            revokeAll(h, userId);
+        });
+    }
+
+    /** Issues a token; returns the token itself, which is never stored. */
+    String issueToken(long userId, Instant expiresAt) {
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        String token = "thb_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Instant now = Instant.now();
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM auth_token WHERE expires_at < :now").bind("now", Timestamp.from(now)).execute();
+            h.createUpdate("INSERT INTO auth_token (token_hash, user_id, issued_at, expires_at)"
+                    + " VALUES (:h, :u, :now, :exp)")
+                    .bind("h", digest(token)).bind("u", userId).bind("now", Timestamp.from(now))
+                    .bind("exp", Timestamp.from(expiresAt)).execute();
+        });
+        return token;
+    }
+
+    /** What a presented token is: valid for a user, or why not. */
+    sealed interface TokenCheck {
+        record Valid(UserAccount user, Instant expiresAt) implements TokenCheck {
+        }
+
+        record Invalid(String reason) implements TokenCheck {
+        }
+    }
+
+    TokenCheck check(String token, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT t.expires_at, t.revoked_at, " + prefixed("u")
+                + " FROM auth_token t JOIN telehub_user u ON u.id = t.user_id WHERE t.token_hash = :h")
+                .bind("h", digest(token))
+                .map((rs, ctx) -> {
+                    Instant exp = rs.getTimestamp("expires_at").toInstant();
+                    UserAccount user = account(rs);
+                    if (rs.getTimestamp("revoked_at") != null) {
+                        return (TokenCheck) new TokenCheck.Invalid("the token was revoked (logged out)");
+                    }
+                    if (!exp.isAfter(now)) {
+                        return new TokenCheck.Invalid("the token expired at " + exp);
+                    }
+                    if (!user.enabled()) {
+                        return new TokenCheck.Invalid("the account is disabled");
+                    }
+                    return new TokenCheck.Valid(user, exp);
+                }).findOne()
+                .orElse(new TokenCheck.Invalid("the token is not recognised")));
+    }
+
+    void revoke(String token) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE auth_token SET revoked_at = :now WHERE token_hash = :h"
+                + " AND revoked_at IS NULL").bind("now", Timestamp.from(Instant.now())).bind("h", digest(token))
+                .execute());
+    }
+
+    private static void revokeAll(Handle h, long userId) {
+        h.createUpdate("UPDATE auth_token SET revoked_at = :now WHERE user_id = :u AND revoked_at IS NULL")
+                .bind("now", Timestamp.from(Instant.now())).bind("u", userId).execute();
+    }
+
+    private static String prefixed(String alias) {
+        return Arrays.stream(COLUMNS.split(",\\s*")).map(c -> alias + "." + c).reduce((a, b) -> a + ", " + b)
+                .orElseThrow();
+    }
+
+    private static UserAccount account(ResultSet rs) throws SQLException {
+        Set<String> roles = new LinkedHashSet<>(Arrays.asList(rs.getString("roles").split(",")));
+        roles.remove("");
+        return new UserAccount(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"), roles,
+                rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(), rs.getString("password_hash"));
+    }
+
+    static String digest(String token) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

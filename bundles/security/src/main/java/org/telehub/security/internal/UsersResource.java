@@ -1,0 +1,108 @@
+package org.telehub.security.internal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DefaultValue;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.UriInfo;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.rest.ProblemException;
+import org.telehub.rest.RestApi;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Roles;
+
+/** Accounts: administrators manage them; everyone sees and changes their own. */
+@Component(service = UsersResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RestApi.APP_SELECT)
+@Path("users")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class UsersResource {
+    private final Accounts accounts;
+
+    @Activate
+    public UsersResource(@Reference Accounts accounts) {
+        this.accounts = accounts;
+    }
+
+    /** An account as the API shows it: never the password hash. */
+    public record UserView(long id, String username, String displayName, Set<String> roles, boolean enabled,
+            Instant createdAt) {
+        static UserView of(UserAccount a) {
+            return new UserView(a.id(), a.username(), a.displayName(), a.roles(), a.enabled(), a.createdAt());
+        }
+    }
+
+    public record CreateUser(String username, String displayName, Set<String> roles, String password) {
+    }
+
+    public record ChangePassword(String currentPassword, String newPassword) {
+    }
+
+    @GET
+    @RolesAllowed(Roles.ADMIN)
+    public List<UserView> list(@QueryParam("offset") @DefaultValue("0") int offset,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (offset < 0) {
+            throw ProblemException.invalid("offset", "Must be 0 or more");
+        }
+        if (limit < 1 || limit > 500) {
+            throw ProblemException.invalid("limit", "Must be between 1 and 500");
+        }
+        return accounts.list(offset, limit).stream().map(UserView::of).toList();
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    public Response create(CreateUser body, @Context UriInfo uri) {
+        UserAccount a = accounts.create(body.username(), body.displayName(), body.roles(),
+                body.password() == null ? null : body.password().toCharArray());
+        return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(a.id())).build())
+                .entity(UserView.of(a)).build();
+    }
+
+    @GET
+    @Path("{id: [0-9]+}")
+    @RolesAllowed(Roles.ADMIN)
+    public UserView get(@PathParam("id") long id) {
+        return accounts.byId(id).map(UserView::of).orElseThrow(() -> ProblemException.notFound("No user " + id));
+    }
+
+    @GET
+    @Path("me")
+    public UserView me(@Context SecurityContext security) {
+        return UserView.of(current(security));
+    }
+
+    @POST
+    @Path("me/password")
+    public void changePassword(ChangePassword body, @Context SecurityContext security) {
+        accounts.changePassword(current(security), body.currentPassword() == null ? null
+                : body.currentPassword().toCharArray(), body.newPassword() == null ? null
+                        : body.newPassword().toCharArray());
+    }
+
+    private UserAccount current(SecurityContext security) {
+        AuthenticatedUser who = (AuthenticatedUser) security.getUserPrincipal();
+        return accounts.byId(who.id()).orElseThrow(() -> ProblemException.notFound("Your account no longer exists"));
+    }
+}
