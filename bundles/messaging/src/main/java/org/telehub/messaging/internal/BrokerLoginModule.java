@@ -1,0 +1,78 @@
+package org.telehub.messaging.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.login.FailedLoginException;
+import javax.security.auth.login.LoginException;
+import javax.security.auth.spi.LoginModule;
+
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+
+/** The embedded broker's login: only the broker account, which gets the {@code telehub} role in artemis.xml. */
+public class BrokerLoginModule implements LoginModule {
+    static final String CREDENTIALS = BrokerCredentials.class.getName();
+    static final String ROLE = "telehub";
+
+    private Subject subject;
+    private CallbackHandler handler;
+    private BrokerCredentials expected;
+    private final List<java.security.Principal> principals = new ArrayList<>();
+
+    @Override
+    public void initialize(Subject subject, CallbackHandler handler, Map<String, ?> sharedState,
+            Map<String, ?> options) {
+        this.subject = subject;
+        this.handler = handler;
+        this.expected = (BrokerCredentials) options.get(CREDENTIALS);
+    }
+
+    @Override
+    public boolean login() throws LoginException {
+        NameCallback name = new NameCallback("user");
+        PasswordCallback password = new PasswordCallback("password", false);
+        try {
+            handler.handle(new Callback[] {name, password});
+        } catch (Exception e) {
+            throw new LoginException("Cannot read credentials: " + e.getMessage());
+        }
+        char[] given = password.getPassword() == null ? new char[0] : password.getPassword();
+        boolean ok = expected != null && expected.username().equals(name.getName()) && MessageDigest.isEqual(
+                new String(given).getBytes(StandardCharsets.UTF_8), expected.password().getBytes(StandardCharsets.UTF_8));
+        password.clearPassword();
+        if (!ok) {
+            throw new FailedLoginException("Wrong broker username or password");
+        }
+        principals.add(new UserPrincipal(name.getName()));
+        principals.add(new RolePrincipal(ROLE));
+        return true;
+    }
+
+    @Override
+    public boolean commit() {
+        subject.getPrincipals().addAll(principals);
+        return true;
+    }
+
+    @Override
+    public boolean abort() {
+        principals.clear();
+        return true;
+    }
+
+    @Override
+    public boolean logout() {
+        subject.getPrincipals().removeAll(principals);
+        principals.clear();
+        return true;
+    }
+}
