@@ -1,0 +1,349 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.jms.JMSException;
+import javax.jms.MessageConsumer;
+import javax.jms.MessageProducer;
+import javax.jms.Queue;
+import javax.jms.Session;
+import javax.jms.TextMessage;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The distribution on its embedded defaults (H2, embedded Artemis), used from outside as an operator and a client
+ * would use it. One instance for the class; the restart and feature re-install tests come last.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CoreIT {
+    private static final Pattern GENERATED = Pattern.compile("Password \\(shown once, change it\\): (\\S+)");
+    private static KarafInstance karaf;
+    private static String adminPassword;
+    private static String admin;
+
+    @BeforeAll
+    static void start() throws IOException {
+        karaf = KarafInstance.create("core");
+        karaf.start();
+        Matcher m = GENERATED.matcher(karaf.console());
+        assertTrue(m.find(), "the first start prints the generated admin password");
+        adminPassword = m.group(1);
+        admin = karaf.login("admin", adminPassword);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void allTelehubBundlesAreActiveAndHealthIsUp() throws IOException {
+        HttpResponse<String> r = karaf.get("/api/v1/health", null);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode h = KarafInstance.json(r);
+        assertEquals("UP", h.get("status").asText(), r.body());
+        assertEquals("UP", h.at("/checks/database/status").asText());
+        assertEquals("H2", h.at("/checks/database/detail").asText());
+        assertEquals("UP", h.at("/checks/broker/status").asText());
+        List<String> bundles = new ArrayList<>();
+        for (JsonNode b : h.get("bundles")) {
+            assertEquals("ACTIVE", b.get("state").asText(), b.toString());
+            bundles.add(b.get("symbolicName").asText());
+        }
+        assertEquals(List.of("org.telehub.health", "org.telehub.messaging", "org.telehub.persistence",
+                "org.telehub.rest", "org.telehub.security"), bundles);
+        assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
+        assertFalse(r.body().contains("password"), "health must not leak configuration");
+    }
+
+    @Test
+    @Order(2)
+    void everyRouteButThePublicOnesAnswers401WithoutAToken() throws IOException {
+        JsonNode paths = KarafInstance.json(karaf.get("/api/v1/openapi.json", null)).get("paths");
+        int protectedOps = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> path = it.next();
+            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext();) {
+                Map.Entry<String, JsonNode> op = ops.next();
+                JsonNode security = op.getValue().get("security");
+                boolean open = security != null && security.isArray() && security.isEmpty();
+                String url = "/api/v1" + path.getKey().replaceAll("\\{[^}]+}", "1");
+                HttpResponse<String> r = call(op.getKey(), url, null);
+                if (open) {
+                    assertTrue(r.statusCode() != 401 && r.statusCode() != 403, url + " is public: " + r.statusCode());
+                    continue;
+                }
+                protectedOps++;
+                assertEquals(401, r.statusCode(), op.getKey() + " " + url + ": " + r.body());
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+                assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+                // a forged token is no better than none
+                HttpResponse<String> forged = call(op.getKey(), url, "thb_forged");
+                assertEquals(401, forged.statusCode(), url);
+                assertTrue(forged.body().contains("not recognised"), forged.body());
+            }
+        }
+        assertTrue(protectedOps >= 5, "the OpenAPI document lists the protected routes (" + protectedOps + ")");
+        Iterator<String> names = paths.fieldNames();
+        List<String> all = new ArrayList<>();
+        names.forEachRemaining(all::add);
+        assertTrue(all.containsAll(List.of("/health", "/auth/token", "/users", "/users/{id}", "/openapi.json")), all.toString());
+    }
+
+    @Test
+    @Order(3)
+    void aWrongRoleGets403ThatSaysWhichRole() throws IOException {
+        createUser("dr.house", "doctor", "diagnosis-is-everything");
+        String doctor = karaf.login("dr.house", "diagnosis-is-everything");
+        HttpResponse<String> r = karaf.get("/api/v1/users", doctor);
+        assertEquals(403, r.statusCode(), r.body());
+        assertEquals("This needs the role admin; you have [doctor]", KarafInstance.json(r).get("detail").asText());
+        HttpResponse<String> me = karaf.get("/api/v1/users/me", doctor);
+        assertEquals(200, me.statusCode());
+        assertEquals("dr.house", KarafInstance.json(me).get("username").asText());
+        assertFalse(me.body().contains("pbkdf2"), "the password hash never leaves the server");
+    }
+
+    @Test
+    @Order(4)
+    void badInputGetsAProblemThatNamesTheCauseAndWritesNothing() throws IOException {
+        int before = KarafInstance.json(karaf.get("/api/v1/users", admin)).size();
+
+        HttpResponse<String> malformed = karaf.post("/api/v1/users", admin, "application/json", "{\"username\": \"x\",");
+        assertProblem(malformed, 400, null, "Malformed JSON");
+
+        HttpResponse<String> wrongType = karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"nurse1\",\"roles\":[\"nurse\", 7, {}],\"password\":\"long enough password\"}");
+        assertProblem(wrongType, 400, "roles[2]", "Expected");
+
+        HttpResponse<String> unknownField = karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"nurse1\",\"role\":[\"nurse\"],\"password\":\"long enough password\"}");
+        assertProblem(unknownField, 400, "role", "Unknown field 'role'");
+
+        HttpResponse<String> badRole = karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"nurse1\",\"roles\":[\"surgeon\"],\"password\":\"long enough password\"}");
+        assertProblem(badRole, 400, "roles", "Unknown role 'surgeon'");
+
+        HttpResponse<String> shortPassword = karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"nurse1\",\"roles\":[\"nurse\"],\"password\":\"short\"}");
+        assertProblem(shortPassword, 400, "password", "At least 12 characters");
+
+        HttpResponse<String> wrongMedia = karaf.post("/api/v1/users", admin, "text/plain", "username=nurse1");
+        assertProblem(wrongMedia, 415, null, "text/plain");
+
+        String big = "{\"username\":\"nurse1\",\"displayName\":\"" + "x".repeat(1_100_000) + "\"}";
+        assertProblem(karaf.post("/api/v1/users", admin, "application/json", big), 413, null, "1048576 bytes");
+        // the same body without Content-Length (chunked) is cut off while it is read
+        HttpRequest.Builder chunked = HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/users")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes())));
+        assertProblem(karaf.send(chunked, admin), 413, null, "1048576 bytes");
+
+        HttpResponse<String> unknownRoute = karaf.get("/api/v1/no/such/route", admin);
+        assertProblem(unknownRoute, 404, null, "No resource at GET /api/v1/no/such/route");
+
+        HttpResponse<String> duplicate = karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"admin\",\"roles\":[\"nurse\"],\"password\":\"long enough password\"}");
+        assertProblem(duplicate, 409, null, "taken");
+
+        assertEquals(before, KarafInstance.json(karaf.get("/api/v1/users", admin)).size(), "nothing was written");
+    }
+
+    @Test
+    @Order(5)
+    void theWebConsoleIsForTelehubAdministratorsOnly() throws IOException {
+        assertEquals(401, console(null).statusCode());
+        assertEquals(401, console("dr.house:diagnosis-is-everything").statusCode());
+        assertEquals(401, console("admin:wrong-password").statusCode());
+        HttpResponse<String> ok = console("admin:" + adminPassword);
+        assertEquals(200, ok.statusCode());
+        assertTrue(ok.body().contains("org.telehub.security"), "the console lists the Telehub bundles");
+    }
+
+    @Test
+    @Order(6)
+    void theShellAcceptsTheAdministratorAndTheTelehubBundlesAreActive() {
+        String out = karaf.shell("admin", adminPassword, "bundle:list -s -t 0 | grep org.telehub");
+        for (String b : List.of("health", "messaging", "persistence", "rest", "security")) {
+            assertTrue(Pattern.compile("Active.*org\\.telehub\\." + b).matcher(out).find(), out);
+        }
+        String refused = karaf.shell("dr.house", "diagnosis-is-everything", "bundle:list");
+        assertFalse(refused.contains("org.telehub.security"), "a doctor gets no shell: " + refused);
+    }
+
+    @Test
+    @Order(7)
+    void theBrokerOnlyAcceptsItsOwnAccount() {
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(brokerUrl())) {
+            JMSException e = org.junit.jupiter.api.Assertions.assertThrows(JMSException.class,
+                    () -> cf.createConnection("admin", adminPassword).close());
+            assertTrue(e.getMessage().contains("AMQ229031") || e.getMessage().toLowerCase().contains("security"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aMessageOnADurableQueueSurvivesARestartAndMigrationsAreRecordedInH2() throws Exception {
+        String secret = karaf.read("data/telehub/broker.secret").trim();
+        String body = "survives-restart-" + System.nanoTime();
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(brokerUrl());
+                javax.jms.Connection c = cf.createConnection("telehub", secret)) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue q = s.createQueue("telehub.itest.durable");
+            MessageProducer p = s.createProducer(q);
+            p.setDeliveryMode(javax.jms.DeliveryMode.PERSISTENT);
+            p.send(s.createTextMessage(body));
+        }
+
+        karaf.stop();
+
+        // the H2 file database, read directly while the hub is down
+        String url = "jdbc:h2:file:" + karaf.home.resolve("data/telehub/telehub")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;ACCESS_MODE_DATA=r";
+        try (java.sql.Connection db = DriverManager.getConnection(url, "telehub", "telehub");
+                Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT module, version FROM telehub_schema_history ORDER BY module, version")) {
+            List<String> applied = new ArrayList<>();
+            while (rs.next()) {
+                applied.add(rs.getString(1) + ":" + rs.getInt(2));
+            }
+            assertEquals(List.of("security:1"), applied);
+        }
+
+        karaf.start();
+        assertEquals(1, count(karaf.console(), "Password (shown once"), "the generated password is printed once only");
+        try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(brokerUrl());
+                javax.jms.Connection c = cf.createConnection("telehub", secret)) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("telehub.itest.durable"));
+            TextMessage m = (TextMessage) consumer.receive(30_000);
+            assertNotNull(m, "the persistent message is still on the queue after the restart");
+            assertEquals(body, m.getText());
+        }
+        // accounts and tokens survived too
+        admin = karaf.login("admin", adminPassword);
+        assertEquals(200, karaf.get("/api/v1/users/me", admin).statusCode());
+    }
+
+    @Test
+    @Order(11)
+    void telehubCoreUninstallsAndReinstallsWithoutARestart() throws Exception {
+        AtomicBoolean sawGone = new AtomicBoolean();
+        AtomicBoolean polling = new AtomicBoolean(true);
+        Thread poller = new Thread(() -> {
+            while (polling.get()) {
+                try {
+                    if (karaf.get("/api/v1/health", null).statusCode() == 404) {
+                        sawGone.set(true);
+                    }
+                } catch (IOException e) {
+                    // the HTTP service itself may be restarting
+                }
+                KarafInstance.sleep(100);
+            }
+        });
+        poller.start();
+        long pid = karaf.pid();
+        // one SSH session: the shell login itself goes through the security bundle that is being reinstalled
+        String out = karaf.shell("admin", adminPassword, "feature:uninstall telehub-core", "shell:sleep 3",
+                "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub", "feature:install telehub-core",
+                "echo AFTER-INSTALL");
+        karaf.awaitHealth(200, java.time.Duration.ofSeconds(180));
+        polling.set(false);
+        poller.join();
+        assertTrue(out.contains("AFTER-INSTALL"), out);
+        String between = out.substring(out.indexOf("AFTER-UNINSTALL"), out.indexOf("AFTER-INSTALL"));
+        assertFalse(between.contains("org.telehub"), "bundles gone after uninstall: " + between);
+        assertTrue(sawGone.get(), "the REST routes disappeared while telehub-core was uninstalled");
+        assertEquals(pid, karaf.pid(), "same JVM: no restart");
+        // the routes are back, with the same accounts
+        String token = karaf.login("admin", adminPassword);
+        assertEquals(200, karaf.get("/api/v1/users", token).statusCode());
+        assertEquals(401, karaf.get("/api/v1/users", null).statusCode());
+    }
+
+    // ---- helpers
+
+    private static String brokerUrl() {
+        return "tcp://127.0.0.1:" + karaf.brokerPort + "?initialConnectAttempts=1&reconnectAttempts=0";
+    }
+
+    private static void createUser(String username, String role, String password) throws IOException {
+        HttpResponse<String> r = karaf.post("/api/v1/users", admin, "application/json",
+                KarafInstance.JSON.createObjectNode().put("username", username).put("password", password)
+                        .set("roles", KarafInstance.JSON.createArrayNode().add(role)).toString());
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    private static HttpResponse<String> call(String method, String url, String token) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(karaf.url(url)));
+        switch (method) {
+            case "get" -> b.GET();
+            case "delete" -> b.DELETE();
+            default -> b.method(method.toUpperCase(), HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("Content-Type", "application/json");
+        }
+        return karaf.send(b, token);
+    }
+
+    private static HttpResponse<String> console(String credentials) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(karaf.url("/system/console/bundles"))).GET();
+        if (credentials != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()));
+        }
+        return karaf.send(b, null);
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status, String field, String detailPart)
+            throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), r.body());
+        JsonNode p = KarafInstance.json(r);
+        assertEquals(status, p.get("status").asInt());
+        assertTrue(p.get("detail").asText().contains(detailPart), p.get("detail").asText());
+        if (field != null) {
+            assertEquals(field, p.path("field").asText(), r.body());
+        }
+    }
+
+    private static int count(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,303 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One copy of the built distribution, started the way a user starts it ({@code bin/karaf server}) on free ports of
+ * 127.0.0.1, and driven from outside: HTTP, the SSH shell client, its files. Nothing inside the container is
+ * replaced or mocked.
+ */
+final class KarafInstance implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Path home;
+    final int httpPort;
+    final int sshPort;
+    final int brokerPort;
+    private Process process;
+    private int starts;
+
+    private KarafInstance(Path home) {
+        this.home = home;
+        this.httpPort = freePort();
+        this.sshPort = freePort();
+        this.brokerPort = freePort();
+    }
+
+    /** A fresh copy of the distribution with its own ports and data. */
+    static KarafInstance create(String name) {
+        Path dist = Paths.get(System.getProperty("telehub.dist"));
+        Path home = Paths.get(System.getProperty("telehub.instances")).resolve(name);
+        try {
+            deleteTree(home);
+            copyTree(dist, home);
+            try (Stream<Path> bins = Files.list(home.resolve("bin"))) {
+                bins.forEach(p -> p.toFile().setExecutable(true));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KarafInstance k = new KarafInstance(home);
+        k.edit("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port = 8181",
+                "org.osgi.service.http.port = " + k.httpPort);
+        k.edit("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + k.sshPort);
+        k.edit("etc/org.apache.karaf.management.cfg", "rmiRegistryPort = 1099", "rmiRegistryPort = " + freePort());
+        k.edit("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + freePort());
+        k.edit("etc/artemis.xml", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
+        k.edit("etc/org.telehub.messaging.cfg", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
+        return k;
+    }
+
+    /** Replaces text in a file of the instance; fails if the text is not there (the distribution changed). */
+    void edit(String file, String from, String to) {
+        Path p = home.resolve(file);
+        try {
+            String s = Files.readString(p);
+            if (!s.contains(from)) {
+                fail(file + " does not contain '" + from + "'");
+            }
+            Files.writeString(p, s.replace(from, to));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String read(String file) {
+        try {
+            return Files.readString(home.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts {@code bin/karaf server} and waits until {@code /api/v1/health} answers 200. */
+    Duration start() {
+        long t0 = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server");
+        pb.directory(home.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // replace the launcher shell by the JVM, so the process we hold (and signal) is Karaf itself
+        pb.environment().put("KARAF_EXEC", "exec");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console-" + (++starts) + ".out").toFile()));
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Process started = process;
+        // a test JVM that dies (timeout, Ctrl-C) must not leave containers holding ports behind
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        awaitHealth(200, Duration.ofSeconds(180));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Everything the container printed on its console, all starts so far. */
+    String console() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= starts; i++) {
+            sb.append(read("console-" + i + ".out"));
+        }
+        return sb.toString();
+    }
+
+    void awaitHealth(int status, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (process != null && !process.isAlive()) {
+                fail("Karaf exited with " + process.exitValue() + "; see " + home + "/console-" + starts + ".out");
+            }
+            try {
+                HttpResponse<String> r = get("/api/v1/health", null);
+                last = r.statusCode() + " " + r.body();
+                if (r.statusCode() == status) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            sleep(500);
+        }
+        fail("health did not answer " + status + " within " + timeout + "; last: " + last + "; log: "
+                + tail(home.resolve("data/log/karaf.log"), 40));
+    }
+
+    /** Stops Karaf the way an init system does (SIGTERM) and waits for it. */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                fail("Karaf did not stop within 90 s of SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    // ---- HTTP
+
+    String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    HttpResponse<String> get(String path, String token) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), token);
+    }
+
+    HttpResponse<String> post(String path, String token, String contentType, String body) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return send(b, token);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder b, String token) throws IOException {
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return HTTP.send(b.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** Logs in and returns the bearer token. */
+    String login(String username, String password) throws IOException {
+        HttpResponse<String> r = post("/api/v1/auth/token", null, "application/json",
+                JSON.createObjectNode().put("username", username).put("password", password).toString());
+        if (r.statusCode() != 200) {
+            fail("login of " + username + " failed: " + r.statusCode() + " " + r.body());
+        }
+        return json(r).get("access_token").asText();
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    // ---- shell
+
+    /** Runs Karaf shell commands through the SSH client, logged in as the given user; returns what they printed. */
+    String shell(String user, String password, String... commands) {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/client").toString(), "-a",
+                Integer.toString(sshPort), "-h", "127.0.0.1", "-u", user, "-p", password, "-r", "10", "-b"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        try {
+            Process p = pb.start();
+            p.getOutputStream().write((String.join("\n", commands) + "\n").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("shell command did not finish: " + List.of(commands));
+            }
+            return out.replaceAll("\u001B\\[[;\\d]*m", ""); // grep's colour codes
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- helpers
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no " + file + ")";
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(x);
+            }
+        }
+    }
+}
