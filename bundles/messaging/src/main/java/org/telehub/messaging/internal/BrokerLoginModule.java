@@ -2,8 +2,6 @@ package org.telehub.messaging.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import javax.security.auth.Subject;
@@ -13,26 +11,25 @@ import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
-import javax.security.auth.spi.LoginModule;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.jaas.modules.AbstractKarafLoginModule;
 
-/** The embedded broker's login: only the broker account, which gets the {@code telehub} role in artemis.xml. */
-public class BrokerLoginModule implements LoginModule {
+/**
+ * The embedded broker's login: only the broker account, which gets the {@code telehub} role in artemis.xml.
+ * Commit, abort and logout are Karaf's.
+ */
+public class BrokerLoginModule extends AbstractKarafLoginModule {
     static final String CREDENTIALS = BrokerCredentials.class.getName();
     static final String ROLE = "telehub";
 
-    private Subject subject;
-    private CallbackHandler handler;
     private BrokerCredentials expected;
-    private final List<java.security.Principal> principals = new ArrayList<>();
 
     @Override
     public void initialize(Subject subject, CallbackHandler handler, Map<String, ?> sharedState,
             Map<String, ?> options) {
-        this.subject = subject;
-        this.handler = handler;
+        super.initialize(subject, handler, options);
         this.expected = (BrokerCredentials) options.get(CREDENTIALS);
     }
 
@@ -41,7 +38,7 @@ public class BrokerLoginModule implements LoginModule {
         NameCallback name = new NameCallback("user");
         PasswordCallback password = new PasswordCallback("password", false);
         try {
-            handler.handle(new Callback[] {name, password});
+            callbackHandler.handle(new Callback[] {name, password});
         } catch (Exception e) {
             throw new LoginException("Cannot read credentials: " + e.getMessage());
         }
@@ -52,27 +49,10 @@ public class BrokerLoginModule implements LoginModule {
         if (!ok) {
             throw new FailedLoginException("Wrong broker username or password");
         }
-        principals.add(new UserPrincipal(name.getName()));
+        user = name.getName();
+        principals.add(new UserPrincipal(user));
         principals.add(new RolePrincipal(ROLE));
-        return true;
-    }
-
-    @Override
-    public boolean commit() {
-        subject.getPrincipals().addAll(principals);
-        return true;
-    }
-
-    @Override
-    public boolean abort() {
-        principals.clear();
-        return true;
-    }
-
-    @Override
-    public boolean logout() {
-        subject.getPrincipals().removeAll(principals);
-        principals.clear();
+        succeeded = true;
         return true;
     }
 }

@@ -32,7 +32,9 @@ public class TelehubConnectionFactory implements ConnectionFactory {
         this.credentials = BrokerCredentials.of(config);
         this.delegate = new ActiveMQConnectionFactory(config.brokerUrl(), credentials.username(),
                 credentials.password());
-        LOG.info("JMS connection factory for {} as {}", config.brokerUrl(), credentials.username());
+        // a URL may carry user= and password= parameters: never log their values
+        LOG.info("JMS connection factory for {} as {}",
+                config.brokerUrl().replaceAll("(?i)((?:password|user)=)[^&;]*", "$1***"), credentials.username());
     }
 
     @Deactivate

@@ -1,6 +1,5 @@
 package org.telehub.security.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,32 +11,29 @@ import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
-import javax.security.auth.spi.LoginModule;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.jaas.modules.AbstractKarafLoginModule;
 import org.telehub.security.Roles;
 
 /**
  * JAAS login against Telehub accounts, for the Karaf web console, SSH shell and JMX. Only Telehub administrators get
- * Karaf's administrative roles; other accounts authenticate but are granted nothing there.
+ * Karaf's administrative roles; other accounts authenticate but are granted nothing there. Commit, abort and logout
+ * are Karaf's.
  */
-public class TelehubLoginModule implements LoginModule {
+public class TelehubLoginModule extends AbstractKarafLoginModule {
     /** Option key under which {@link KarafRealm} hands over the live {@link Accounts}. */
     static final String ACCOUNTS = Accounts.class.getName();
     /** Karaf's roles for its console, shell, JMX and management. */
     static final List<String> KARAF_ADMIN_ROLES = List.of("admin", "manager", "viewer", "systembolt", "ssh");
 
-    private Subject subject;
-    private CallbackHandler handler;
     private Accounts accounts;
-    private final List<java.security.Principal> principals = new ArrayList<>();
 
     @Override
     public void initialize(Subject subject, CallbackHandler handler, Map<String, ?> sharedState,
             Map<String, ?> options) {
-        this.subject = subject;
-        this.handler = handler;
+        super.initialize(subject, handler, options);
         this.accounts = (Accounts) options.get(ACCOUNTS);
     }
 
@@ -49,39 +45,22 @@ public class TelehubLoginModule implements LoginModule {
         NameCallback name = new NameCallback("Username: ");
         PasswordCallback password = new PasswordCallback("Password: ", false);
         try {
-            handler.handle(new Callback[] {name, password});
+            callbackHandler.handle(new Callback[] {name, password});
         } catch (Exception e) {
             throw new LoginException("Cannot read credentials: " + e.getMessage());
         }
         char[] secret = password.getPassword();
-        Optional<UserAccount> user = accounts.authenticate(name.getName(), secret == null ? new char[0] : secret);
+        Optional<UserAccount> account = accounts.authenticate(name.getName(), secret == null ? new char[0] : secret);
         password.clearPassword();
-        if (user.isEmpty()) {
+        if (account.isEmpty()) {
             throw new FailedLoginException("Wrong username or password");
         }
-        principals.add(new UserPrincipal(user.get().username()));
-        if (user.get().roles().contains(Roles.ADMIN)) {
+        user = account.get().username();
+        principals.add(new UserPrincipal(user));
+        if (account.get().roles().contains(Roles.ADMIN)) {
             KARAF_ADMIN_ROLES.forEach(r -> principals.add(new RolePrincipal(r)));
         }
-        return true;
-    }
-
-    @Override
-    public boolean commit() {
-        subject.getPrincipals().addAll(principals);
-        return true;
-    }
-
-    @Override
-    public boolean abort() {
-        principals.clear();
-        return true;
-    }
-
-    @Override
-    public boolean logout() {
-        subject.getPrincipals().removeAll(principals);
-        principals.clear();
+        succeeded = true;
         return true;
     }
 }
