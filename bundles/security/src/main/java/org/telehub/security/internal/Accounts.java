@@ -33,7 +33,8 @@ public class Accounts {
 
     private final UserStore store;
     private final PasswordHasher hasher;
-    private final String dummyHash;
+    /** Made on the first unknown-user login, not at start: a PBKDF2 hash costs about 0.3 s of CPU. */
+    private volatile String dummyHash;
     private final Duration tokenTtl;
     private final int minPasswordLength;
 
@@ -48,7 +49,6 @@ public class Accounts {
         }
         this.store = new UserStore(database.jdbi());
         this.hasher = new PasswordHasher(config.pbkdf2Iterations());
-        this.dummyHash = hasher.dummy();
         this.tokenTtl = Duration.ofMinutes(config.tokenTtlMinutes());
         this.minPasswordLength = config.minPasswordLength();
         bootstrap(config);
@@ -62,8 +62,17 @@ public class Accounts {
     Optional<UserAccount> authenticate(String username, char[] password) {
         Optional<UserAccount> user = username == null ? Optional.empty() : store.byUsername(normalise(username));
         // verify against a dummy hash for unknown users, so response time does not tell who has an account
-        boolean ok = hasher.verify(password, user.map(UserAccount::passwordHash).orElse(dummyHash));
+        boolean ok = hasher.verify(password, user.map(UserAccount::passwordHash).orElseGet(this::dummyHash));
         return ok && user.get().enabled() ? user : Optional.empty();
+    }
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = hasher.dummy();
+            dummyHash = h;
+        }
+        return h;
     }
 
     Optional<Session> login(String username, char[] password) {
