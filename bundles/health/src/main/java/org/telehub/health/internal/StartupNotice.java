@@ -36,7 +36,7 @@ public class StartupNotice {
                 + "  Health:       " + base + RestApi.BASE + "/health\n"
                 + "  Web console:  " + base + "/system/console   (Telehub administrators)\n"
                 + "  Log in:       POST " + RestApi.BASE + "/auth/token {\"username\":\"admin\",\"password\":...};"
-                + " the first start prints the generated admin password above, or set it in"
+                + " the first start prints a generated admin password once, or set it in"
                 + " etc/org.telehub.security.cfg\n";
         LOG.info(text);
         System.out.println(text);
