@@ -241,7 +241,7 @@ class CoreIT {
             while (rs.next()) {
                 applied.add(rs.getString(1) + ":" + rs.getInt(2));
             }
-            assertEquals(List.of("security:1"), applied);
+            assertEquals(List.of("integration:1", "security:1", "security:2"), applied);
         }
 
         karaf.start();

@@ -1,0 +1,17 @@
+/**
+ * The integration SPI. A vendor adapter is a bundle that registers, per configured instance, one service under
+ * {@link org.telehub.integration.api.Adapter} whose object also implements the capability interfaces it supports
+ * ({@link org.telehub.integration.api.ClinicalRecordSystem}, {@link org.telehub.integration.api.ImagingArchive},
+ * {@link org.telehub.integration.api.ProcedureSystem}). The Integration Manager finds adapters in the service
+ * registry; no list of vendors exists anywhere in the core.
+ *
+ * <p>Contract for every operation: it may block on the remote system but must honour the adapter's own timeouts;
+ * it reports failure as {@link org.telehub.integration.api.AdapterException} (retryable or not), never as
+ * {@code null}, an empty result standing for an error, or an unchecked exception; writes take an idempotency key
+ * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
+ * DICOM SOP Instance UID).
+ */
+@Version("1.0.0")
+package org.telehub.integration.api;
+
+import org.osgi.annotation.versioning.Version;

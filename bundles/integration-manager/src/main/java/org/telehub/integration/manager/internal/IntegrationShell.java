@@ -1,0 +1,38 @@
+package org.telehub.integration.manager.internal;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * What the {@code telehub:*} shell commands may do, registered as a service for Karaf's shell injection (the
+ * commands live in another package of this bundle and see no more than this).
+ */
+@Component(service = IntegrationShell.class)
+public class IntegrationShell {
+    private final IntegrationService integration;
+
+    @Activate
+    public IntegrationShell(@Reference IntegrationService integration) {
+        this.integration = integration;
+    }
+
+    public List<IntegrationService.AdapterStatus> status() {
+        return integration.status();
+    }
+
+    /** Connects or disconnects one adapter or all; returns one line per adapter. */
+    public String connectCommand(String id, boolean all, boolean connect) {
+        if (all == (id != null)) {
+            throw new IllegalArgumentException("Give an adapter id or --all (not both)");
+        }
+        List<IntegrationService.ConnectResult> results = all ? integration.all(connect)
+                : List.of(integration.adapter(id).map(a -> connect ? integration.connect(a) : integration.disconnect(a))
+                        .orElseThrow(() -> new IllegalArgumentException("No adapter '" + id + "' is installed")));
+        return results.stream().map(r -> r.adapterId() + ": " + r.outcome() + (r.error() == null ? "" : " (" + r.error() + ")"))
+                .collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,52 @@
+package org.telehub.integration.manager.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jdbi.v3.core.Jdbi;
+
+/** The cross-reference of local patient ids to each system's own identifier. */
+final class PatientIdentifiers {
+    private final Jdbi jdbi;
+
+    PatientIdentifiers(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** adapter id → identifier, ordered by adapter id. */
+    Map<String, String> of(String localPatientId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT adapter_id, identifier FROM integration_patient_identifier"
+                + " WHERE local_patient_id = :p ORDER BY adapter_id").bind("p", localPatientId)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue())));
+        return out;
+    }
+
+    /** Sets (creates or replaces) one mapping; returns true if it was new. */
+    boolean put(String localPatientId, String adapterId, String identifier, String by) {
+        return jdbi.inTransaction(h -> {
+            Timestamp now = Timestamp.from(Instant.now());
+            int updated = h.createUpdate("UPDATE integration_patient_identifier SET identifier = :i, updated_at = :t,"
+                    + " updated_by = :b WHERE local_patient_id = :p AND adapter_id = :a")
+                    .bind("i", identifier).bind("t", now).bind("b", by).bind("p", localPatientId).bind("a", adapterId)
+                    .execute();
+            if (updated > 0) {
+                return false;
+            }
+            h.createUpdate("INSERT INTO integration_patient_identifier (local_patient_id, adapter_id, identifier,"
+                    + " updated_at, updated_by) VALUES (:p, :a, :i, :t, :b)")
+                    .bind("i", identifier).bind("t", now).bind("b", by).bind("p", localPatientId).bind("a", adapterId)
+                    .execute();
+            return true;
+        });
+    }
+
+    boolean remove(String localPatientId, String adapterId) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM integration_patient_identifier"
+                + " WHERE local_patient_id = :p AND adapter_id = :a").bind("p", localPatientId).bind("a", adapterId)
+                .execute()) > 0;
+    }
+}

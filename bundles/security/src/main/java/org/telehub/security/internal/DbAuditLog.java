@@ -1,0 +1,36 @@
+package org.telehub.security.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.TreeSet;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.telehub.persistence.Database;
+import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
+
+/** {@link AuditLog} in the Telehub database ({@code audit_event}, created by the security migrations). */
+@Component(service = AuditLog.class)
+public class DbAuditLog implements AuditLog {
+    private final Database database;
+
+    /** Takes {@link Accounts} so the security schema (including {@code audit_event}) is migrated first. */
+    @Activate
+    public DbAuditLog(@Reference Database database, @Reference Accounts accounts) {
+        this.database = database;
+    }
+
+    @Override
+    public void record(AuthenticatedUser actor, String action, String patientId, Collection<String> systems,
+            String outcome) {
+        database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO audit_event (at, actor_id, actor, action,"
+                + " patient_id, systems, outcome) VALUES (:at, :aid, :actor, :action, :pid, :systems, :outcome)")
+                .bind("at", Timestamp.from(Instant.now())).bind("aid", actor.id()).bind("actor", actor.username())
+                .bind("action", action).bind("pid", patientId)
+                .bind("systems", systems == null ? "" : String.join(",", new TreeSet<>(systems)))
+                .bind("outcome", outcome).execute());
+    }
+}
