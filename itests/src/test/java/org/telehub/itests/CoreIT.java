@@ -81,8 +81,9 @@ class CoreIT {
             assertEquals("ACTIVE", b.get("state").asText(), b.toString());
             bundles.add(b.get("symbolicName").asText());
         }
-        assertEquals(List.of("org.telehub.health", "org.telehub.messaging", "org.telehub.persistence",
-                "org.telehub.rest", "org.telehub.security"), bundles);
+        assertEquals(List.of("org.telehub.health", "org.telehub.integration.api", "org.telehub.integration.manager",
+                "org.telehub.messaging", "org.telehub.persistence", "org.telehub.rest", "org.telehub.security"),
+                bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
     }
@@ -262,7 +263,7 @@ class CoreIT {
 
     @Test
     @Order(11)
-    void telehubCoreUninstallsAndReinstallsWithoutARestart() throws Exception {
+    void telehubFeaturesUninstallAndReinstallWithoutARestart() throws Exception {
         AtomicBoolean sawGone = new AtomicBoolean();
         AtomicBoolean polling = new AtomicBoolean(true);
         Thread poller = new Thread(() -> {
@@ -280,9 +281,10 @@ class CoreIT {
         poller.start();
         long pid = karaf.pid();
         // one SSH session: the shell login itself goes through the security bundle that is being reinstalled
-        String out = karaf.shell("admin", adminPassword, "feature:uninstall telehub-core", "shell:sleep 3",
-                "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub", "feature:install telehub-core",
-                "echo AFTER-INSTALL");
+        // telehub-integration stands on telehub-core: both go, both come back
+        String out = karaf.shell("admin", adminPassword, "feature:uninstall telehub-integration telehub-core",
+                "shell:sleep 3", "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub",
+                "feature:install telehub-core telehub-integration", "echo AFTER-INSTALL");
         karaf.awaitHealth(200, java.time.Duration.ofSeconds(180));
         polling.set(false);
         poller.join();
