@@ -242,7 +242,7 @@ class CoreIT {
             while (rs.next()) {
                 applied.add(rs.getString(1) + ":" + rs.getInt(2));
             }
-            assertEquals(List.of("integration:1", "security:1", "security:2"), applied);
+            assertEquals(List.of("integration:1", "integration:2", "security:1", "security:2"), applied);
         }
 
         karaf.start();

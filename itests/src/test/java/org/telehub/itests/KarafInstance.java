@@ -111,7 +111,34 @@ final class KarafInstance implements AutoCloseable {
         // a test JVM that dies (timeout, Ctrl-C) must not leave containers holding ports behind
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         awaitHealth(200, Duration.ofSeconds(180));
+        awaitRoutes(Duration.ofSeconds(60));
         return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /**
+     * Health can answer while other bundles' resources are still arriving, and the JAX-RS whiteboard rebuilds the
+     * application for each (a few hundred ms of 404 each time). Ready = login and the integration API answer
+     * (400/401, not 404) twice in a row, half a second apart.
+     */
+    void awaitRoutes(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int stable = 0;
+        String last = "";
+        while (System.nanoTime() < deadline && stable < 2) {
+            try {
+                int login = post("/api/v1/auth/token", null, "application/json", "{}").statusCode();
+                int integration = get("/api/v1/integration/status", null).statusCode();
+                last = login + "/" + integration;
+                stable = login == 400 && integration == 401 ? stable + 1 : 0;
+            } catch (IOException e) {
+                stable = 0;
+                last = e.toString();
+            }
+            sleep(500);
+        }
+        if (stable < 2) {
+            fail("API routes not stable within " + timeout + ": " + last);
+        }
     }
 
     /** Everything the container printed on its console, all starts so far. */

@@ -12,4 +12,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "ok, throw, hang or garbage")
     String behaviour() default "ok";
+
+    @AttributeDefinition(description = "The simulated remote system's HTTP endpoint for writes (run by the test)")
+    String remoteUrl() default "";
 }

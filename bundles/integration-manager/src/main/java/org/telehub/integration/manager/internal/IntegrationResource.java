@@ -7,6 +7,8 @@ import java.util.regex.Pattern;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
+import javax.ws.rs.DefaultValue;
+import javax.ws.rs.QueryParam;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.PUT;
@@ -44,10 +46,12 @@ public class IntegrationResource {
     private static final Pattern IDENTIFIER = Pattern.compile("[\\p{Graph} ]{1,200}");
 
     private final IntegrationService integration;
+    private final DeliveryService deliveries;
 
     @Activate
-    public IntegrationResource(@Reference IntegrationService integration) {
+    public IntegrationResource(@Reference IntegrationService integration, @Reference DeliveryService deliveries) {
         this.integration = integration;
+        this.deliveries = deliveries;
     }
 
     @GET
@@ -133,6 +137,51 @@ public class IntegrationResource {
         if (!integration.removeIdentifier(patientId, adapterId, user(security))) {
             throw ProblemException.notFound("Patient " + patientId + " has no identifier for " + adapterId);
         }
+    }
+
+    /** One delivery per target system, each durable; 202 because none is delivered yet. */
+    @POST
+    @Path("patient/{patientId}/send-results")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public Response sendResults(@PathParam("patientId") String patientId, DeliveryService.SendResults body,
+            @Context SecurityContext security) {
+        checkPatientId(patientId);
+        List<DeliveryService.DeliveryView> created = deliveries.send(user(security), patientId, body);
+        return Response.accepted(Map.of("resultId", created.get(0).resultId(), "deliveries", created)).build();
+    }
+
+    @GET
+    @Path("deliveries/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    public DeliveryService.DeliveryView delivery(@PathParam("id") String id) {
+        return deliveries.get(id).orElseThrow(() -> ProblemException.notFound("No delivery " + id));
+    }
+
+    @GET
+    @Path("deliveries")
+    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    public List<DeliveryService.DeliveryView> deliveries(@QueryParam("state") String state,
+            @QueryParam("adapterId") String adapterId, @QueryParam("patientId") String patientId,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (state != null && !DeliveryStore.STATES.contains(state)) {
+            throw ProblemException.invalid("state", "One of " + DeliveryStore.STATES);
+        }
+        if (limit < 1 || limit > 1000) {
+            throw ProblemException.invalid("limit", "Between 1 and 1000");
+        }
+        return deliveries.list(state, adapterId, patientId, limit);
+    }
+
+    @POST
+    @Path("deliveries/{id}/replay")
+    @RolesAllowed(Roles.ADMIN)
+    public DeliveryService.DeliveryView replay(@PathParam("id") String id) {
+        boolean replayed = deliveries.replay(id).orElseThrow(() -> ProblemException.notFound("No delivery " + id));
+        if (!replayed) {
+            throw ProblemException.conflict("Delivery " + id + " is " + deliveries.get(id).map(
+                    DeliveryService.DeliveryView::state).orElse("gone") + "; only dead or retrying deliveries replay");
+        }
+        return deliveries.get(id).orElseThrow();
     }
 
     private Adapter adapter(String id) {

@@ -256,7 +256,11 @@ public class IntegrationService {
     }
 
     <T> Outcome<T> call(Adapter a, Callable<T> work) {
-        return start(a, work).await();
+        return start(a, work, timeoutMillis).await();
+    }
+
+    <T> Outcome<T> call(Adapter a, Callable<T> work, int timeout) {
+        return start(a, work, timeout).await();
     }
 
     /** A call under way: submitted to the pool (or refused by the bulkhead), awaited against its own deadline. */
@@ -264,10 +268,12 @@ public class IntegrationService {
         private final Future<T> future;
         private final long start = System.nanoTime();
         private final String refused;
+        private final int timeoutMillis;
 
-        Pending(Future<T> future, String refused) {
+        Pending(Future<T> future, String refused, int timeoutMillis) {
             this.future = future;
             this.refused = refused;
+            this.timeoutMillis = timeoutMillis;
         }
 
         Outcome<T> await() {
@@ -292,9 +298,13 @@ public class IntegrationService {
     }
 
     <T> Pending<T> start(Adapter a, Callable<T> work) {
+        return start(a, work, timeoutMillis);
+    }
+
+    <T> Pending<T> start(Adapter a, Callable<T> work, int timeout) {
         Semaphore bulkhead = bulkheads.computeIfAbsent(a.info().id(), k -> new Semaphore(perSystem));
         if (!bulkhead.tryAcquire()) {
-            return new Pending<>(null, "more than " + perSystem + " calls to this system are in progress");
+            return new Pending<>(null, "more than " + perSystem + " calls to this system are in progress", timeout);
         }
         try {
             return new Pending<>(workers.submit(() -> {
@@ -305,10 +315,10 @@ public class IntegrationService {
                     // further calls to it are refused instead of piling up threads
                     bulkhead.release();
                 }
-            }), null);
+            }), null, timeout);
         } catch (RuntimeException shutDown) {
             bulkhead.release();
-            return new Pending<>(null, "the integration worker pool is shut down");
+            return new Pending<>(null, "the integration worker pool is shut down", timeout);
         }
     }
 

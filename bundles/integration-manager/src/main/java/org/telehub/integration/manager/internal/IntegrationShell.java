@@ -14,10 +14,26 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = IntegrationShell.class)
 public class IntegrationShell {
     private final IntegrationService integration;
+    private final DeliveryService deliveries;
 
     @Activate
-    public IntegrationShell(@Reference IntegrationService integration) {
+    public IntegrationShell(@Reference IntegrationService integration, @Reference DeliveryService deliveries) {
         this.integration = integration;
+        this.deliveries = deliveries;
+    }
+
+    public List<DeliveryService.DeliveryView> deliveries(String state, int limit) {
+        if (state != null && !DeliveryStore.STATES.contains(state)) {
+            throw new IllegalArgumentException("--state is one of " + DeliveryStore.STATES);
+        }
+        return deliveries.list(state, null, null, limit);
+    }
+
+    /** Replays a dead or retrying delivery; returns what happened. */
+    public String replay(String id) {
+        return deliveries.replay(id).map(ok -> ok ? id + ": queued again"
+                : id + ": not replayed, it is " + deliveries.get(id).map(DeliveryService.DeliveryView::state).orElse("gone"))
+                .orElseThrow(() -> new IllegalArgumentException("No delivery " + id));
     }
 
     public List<IntegrationService.AdapterStatus> status() {
