@@ -213,6 +213,35 @@ class DeliveryIT {
         assertExactlyOnce(ids);
     }
 
+    @Test
+    @Order(9)
+    void aHangingSystemDoesNotHoldUpDeliveriesToOthers() throws Exception {
+        // a second instance of the same adapter bundle, configured while the hub runs, whose calls hang
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.test-slow.cfg"),
+                "id=ehr-slow\nbehaviour=hang\nremoteUrl=" + remote.url() + "\n");
+        awaitStatus(2);
+        assertEquals(201, karaf.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                karaf.url("/api/v1/integration/patient/p-1/identifiers/ehr-slow"))).header("Content-Type",
+                        "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"identifier\":\"MRN-1\"}")), nurse).statusCode());
+        List<String> stuck = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            stuck.add(KarafInstance.json(send("{\"targets\":[\"ehr-slow\"]," + report("slow-" + i, null).substring(1)))
+                    .at("/deliveries/0/id").asText());
+        }
+        Thread.sleep(500);
+        long t0 = System.nanoTime();
+        List<String> fine = sendMany(50, "beside-a-hanging-system");
+        awaitAllDelivered(fine, 30);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 15_000, "50 deliveries to a healthy system took " + ms + " ms beside a hanging one");
+        JsonNode slow = delivery(stuck.get(0));
+        assertTrue(!slow.get("state").asText().equals("delivered"), slow.toString());
+        // the hanging system's own deliveries are attempted, time out and are retried, not lost
+        JsonNode retried = awaitState(stuck.get(0), "retrying");
+        assertTrue(retried.get("lastError").asText().startsWith("TIMEOUT"), retried.toString());
+    }
+
     // ---- helpers
 
     private static String report(String title, String requestKey) {

@@ -8,8 +8,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         + " one by default, or an external broker or cluster.")
 @interface MessagingConfig {
     @AttributeDefinition(name = "Broker URL", description = "Artemis core URL, e.g. tcp://127.0.0.1:61616 or"
-            + " (tcp://a:61616,tcp://b:61616)?ha=true&reconnectAttempts=-1 for a cluster.")
-    String brokerUrl() default "tcp://127.0.0.1:61616";
+            + " (tcp://a:61616,tcp://b:61616)?ha=true&reconnectAttempts=-1 for a cluster. Keep consumerWindowSize=0:"
+            + " without it a consumer busy with a slow system holds prefetched messages back.")
+    String brokerUrl() default "tcp://127.0.0.1:61616?consumerWindowSize=0";
 
     @AttributeDefinition(name = "Username")
     String username() default "telehub";

@@ -7,7 +7,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @interface DeliveryConfig {
     @AttributeDefinition(name = "Concurrent deliveries", description = "JMS consumers, each delivering one at a time.",
             min = "1", max = "64")
-    int consumers() default 4;
+    int consumers() default 8;
+
+    @AttributeDefinition(name = "Concurrent deliveries per system", description = "A slow or hanging system holds"
+            + " at most this many consumers; its other deliveries wait their turn without costing an attempt, and"
+            + " the remaining consumers serve the other systems.", min = "1")
+    int perSystemDeliveries() default 2;
 
     @AttributeDefinition(name = "Attempts before dead", min = "1")
     int maxAttempts() default 10;

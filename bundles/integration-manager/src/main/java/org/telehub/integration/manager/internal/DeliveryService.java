@@ -76,6 +76,7 @@ public class DeliveryService {
     private final Session producerSession;
     private final MessageProducer producer;
     private final ScheduledExecutorService sweeper;
+    private final Map<String, java.util.concurrent.Semaphore> perSystem = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
     public DeliveryService(@Reference Database database, @Reference AdapterRegistry registry,
@@ -284,6 +285,22 @@ public class DeliveryService {
             }
             return;
         }
+        // isolation: a target that is slow or hanging may hold only a few consumers; a full target's delivery is
+        // looked at again shortly, with no attempt counted
+        java.util.concurrent.Semaphore slots = perSystem.computeIfAbsent(row.adapterId(),
+                k -> new java.util.concurrent.Semaphore(config.perSystemDeliveries()));
+        if (!slots.tryAcquire()) {
+            enqueue(id, 500);
+            return;
+        }
+        try {
+            attemptClaimed(id, row, adapter.get(), now);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private void attemptClaimed(String id, DeliveryStore.Row row, Adapter a, Instant now) {
         if (!store.claim(id, now)) {
             return;
         }
@@ -294,7 +311,6 @@ public class DeliveryService {
             store.failed(id, DeliveryStore.DEAD, "stored payload unreadable: " + e.getOriginalMessage(), now, now);
             return;
         }
-        Adapter a = adapter.get();
         IntegrationService.Outcome<String> o = integration.call(a, () -> deliver(a, row, payload),
                 config.attemptTimeoutMillis());
         Instant after = Instant.now();
