@@ -199,6 +199,31 @@ class IntegrationIT {
 
     @Test
     @Order(7)
+    void anAdapterFeatureInstallsAndUninstallsWhileTheHubRuns() throws Exception {
+        Path repo = karaf.home.resolve("itest-adapters-features.xml");
+        Files.writeString(repo, "<features name=\"telehub-itest-adapters\" xmlns=\"http://karaf.apache.org/xmlns/features/v1.6.0\">"
+                + "<feature name=\"telehub-adapter-test\" version=\"0.1.0\"><feature>telehub-integration</feature>"
+                + "<bundle>" + Paths.get(System.getProperty("telehub.testAdapter")).toUri() + "</bundle></feature></features>");
+        karaf.shell("admin", ADMIN_PASSWORD, "feature:repo-add " + repo.toUri(), "feature:install telehub-adapter-test");
+        long t0 = System.nanoTime();
+        int seen = 0;
+        while (System.nanoTime() - t0 < 10_000_000_000L && seen != 3) {
+            seen = KarafInstance.json(karaf.get("/api/v1/integration/status", admin)).size();
+            Thread.sleep(20);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(3, seen);
+        assertTrue(ms <= 1000, "visible " + ms + " ms after feature:install returned");
+        karaf.shell("admin", ADMIN_PASSWORD, "feature:uninstall telehub-adapter-test");
+        t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 10_000_000_000L && !karaf.get("/api/v1/integration/status", admin).body().equals("[]")) {
+            Thread.sleep(20);
+        }
+        assertEquals("[]", karaf.get("/api/v1/integration/status", admin).body());
+    }
+
+    @Test
+    @Order(8)
     void everyPatientReadAndIdentifierChangeIsAudited() throws Exception {
         karaf.stop();
         String url = "jdbc:h2:file:" + karaf.home.resolve("data/telehub/telehub")

@@ -135,20 +135,27 @@ final class DeliveryStore {
      */
     List<String> sweep(Instant now, Instant stuckBefore, Instant lostBefore) {
         return jdbi.inTransaction(h -> {
-            h.createUpdate("UPDATE integration_delivery SET state = :r, next_attempt_at = :now, updated_at = :now,"
-                    + " last_error = 'interrupted in flight (restart or crash); retrying'"
-                    + " WHERE state = :inflight AND updated_at < :stuck")
-                    .bind("r", RETRYING).bind("now", ts(now)).bind("inflight", IN_FLIGHT).bind("stuck", ts(stuckBefore))
-                    .execute();
-            List<String> ids = h.createQuery("SELECT id FROM integration_delivery WHERE state IN (:q, :r)"
+            List<String> crashed = h.createQuery("SELECT id FROM integration_delivery WHERE state = :inflight"
+                    + " AND updated_at < :stuck").bind("inflight", IN_FLIGHT).bind("stuck", ts(stuckBefore))
+                    .mapTo(String.class).list();
+            List<String> lost = h.createQuery("SELECT id FROM integration_delivery WHERE state IN (:q, :r)"
                     + " AND next_attempt_at <= :now AND updated_at < :lost")
                     .bind("q", QUEUED).bind("r", RETRYING).bind("now", ts(now)).bind("lost", ts(lostBefore))
                     .mapTo(String.class).list();
-            for (String id : ids) {
+            for (String id : crashed) {
+                h.createUpdate("UPDATE integration_delivery SET state = :r, next_attempt_at = :now, updated_at = :now,"
+                        + " last_error = 'interrupted in flight (restart or crash); retrying'"
+                        + " WHERE id = :id AND state = :inflight")
+                        .bind("r", RETRYING).bind("now", ts(now)).bind("id", id).bind("inflight", IN_FLIGHT).execute();
+            }
+            for (String id : lost) {
+                // touched, so the next sweep does not queue it again before its message had a chance
                 h.createUpdate("UPDATE integration_delivery SET updated_at = :now WHERE id = :id")
                         .bind("now", ts(now)).bind("id", id).execute();
             }
-            return ids;
+            List<String> again = new java.util.ArrayList<>(crashed);
+            again.addAll(lost);
+            return again;
         });
     }
 

@@ -1,0 +1,146 @@
+package org.telehub.integration.manager.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.telehub.persistence.TestDatabases;
+
+/** The delivery state machine's SQL on real H2 and real PostgreSQL, with the module's own migration scripts. */
+class DeliveryStoreTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    static List<String> engines() {
+        return TestDatabases.engines();
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aDeliveryIsClaimedByOneWorkerOnlyAndFinishesOnce(String engine) throws Exception {
+        DeliveryStore store = store(engine);
+        String id = insert(store, "ehr-main", null);
+        int workers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            List<Callable<Boolean>> claims = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                claims.add(() -> store.claim(id, T0.plusSeconds(1)));
+            }
+            int won = 0;
+            for (Future<Boolean> f : pool.invokeAll(claims)) {
+                won += f.get() ? 1 : 0;
+            }
+            assertEquals(1, won, "exactly one worker owns the attempt");
+        } finally {
+            pool.shutdownNow();
+        }
+        store.delivered(id, "remote-1", T0.plusSeconds(2));
+        DeliveryStore.Row row = store.get(id).orElseThrow();
+        assertEquals(DeliveryStore.DELIVERED, row.state());
+        assertEquals(1, row.attempts());
+        assertEquals("remote-1", row.remoteId());
+        assertFalse(store.claim(id, T0.plusSeconds(3)), "a delivered delivery is never attempted again");
+        assertFalse(store.replay(id, T0.plusSeconds(3)), "nor replayed");
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aRetryIsNotClaimedBeforeItIsDueAndADeadOneReplays(String engine) {
+        DeliveryStore store = store(engine);
+        String id = insert(store, "ehr-main", null);
+        assertTrue(store.claim(id, T0));
+        store.failed(id, DeliveryStore.RETRYING, "503", T0.plusSeconds(10), T0);
+        assertFalse(store.claim(id, T0.plusSeconds(5)), "not due yet");
+        assertTrue(store.claim(id, T0.plusSeconds(10)));
+        store.failed(id, DeliveryStore.DEAD, "400 invalid", T0.plusSeconds(11), T0.plusSeconds(11));
+        assertEquals(2, store.get(id).orElseThrow().attempts());
+        assertEquals(List.of(id), store.list(DeliveryStore.DEAD, null, null, 10).stream().map(DeliveryStore.Row::id).toList());
+        assertTrue(store.replay(id, T0.plusSeconds(20)));
+        DeliveryStore.Row replayed = store.get(id).orElseThrow();
+        assertEquals(DeliveryStore.QUEUED, replayed.state());
+        assertEquals(0, replayed.attempts());
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void waitingCostsNoAttemptAndTheAdaptersReturnWakesItsDeliveries(String engine) {
+        DeliveryStore store = store(engine);
+        String a = insert(store, "pacs-main", null);
+        String b = insert(store, "pacs-main", null);
+        String other = insert(store, "ehr-main", null);
+        store.waiting(a, "waiting: no adapter", T0.plusSeconds(60), T0);
+        store.waiting(b, "waiting: no adapter", T0.plusSeconds(60), T0);
+        assertEquals(0, store.get(a).orElseThrow().attempts());
+        assertFalse(store.claim(a, T0.plusSeconds(1)), "waiting until the adapter returns");
+        List<String> woken = store.wake("pacs-main", T0.plusSeconds(2));
+        assertEquals(2, woken.size());
+        assertFalse(woken.contains(other));
+        assertTrue(store.claim(a, T0.plusSeconds(2)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void theSweeperRecoversCrashedAttemptsAndLostMessages(String engine) {
+        DeliveryStore store = store(engine);
+        String crashed = insert(store, "ehr-main", null);
+        String lost = insert(store, "ehr-main", null);
+        String fresh = insert(store, "ehr-main", null);
+        assertTrue(store.claim(crashed, T0));
+        // T0 + 100 s: the in-flight attempt is older than the stuck limit, the queued message older than the lost one
+        Instant now = T0.plusSeconds(100);
+        List<String> again = store.sweep(now, now.minusSeconds(60), now.minusSeconds(30));
+        assertTrue(again.contains(lost), again.toString());
+        assertTrue(again.contains(crashed), "a crashed attempt is retried: " + again);
+        assertTrue(again.contains(fresh));
+        assertEquals(DeliveryStore.RETRYING, store.get(crashed).orElseThrow().state());
+        assertTrue(store.sweep(now.plusSeconds(1), now.minusSeconds(59), now.minusSeconds(29)).isEmpty(),
+                "what was just queued again is not queued a second time at once");
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aRequestKeyIsUniquePerTarget(String engine) {
+        DeliveryStore store = store(engine);
+        insert(store, "ehr-main", "req-1");
+        insert(store, "pacs-main", "req-1");
+        assertEquals(2, store.byRequestKey("req-1").size());
+        assertThrows(RuntimeException.class, () -> insert(store, "ehr-main", "req-1"));
+    }
+
+    private static String insert(DeliveryStore store, String adapter, String key) {
+        String id = UUID.randomUUID().toString();
+        store.insertAll(List.of(new DeliveryStore.Row(id, UUID.randomUUID().toString(), key, "p-1", adapter, "MRN-1",
+                "{\"report\":{\"code\":\"c\",\"title\":\"t\",\"conclusion\":\"" + "x".repeat(20_000) + "\"}}",
+                DeliveryStore.QUEUED, 0, 5, T0, null, null, "nurse", T0, T0, null)));
+        return id;
+    }
+
+    private static DeliveryStore store(String engine) {
+        Jdbi jdbi = Jdbi.create(TestDatabases.create(engine));
+        for (String script : List.of("V1__patient_identifiers.sql", "V2__deliveries.sql")) {
+            try (InputStream in = DeliveryStoreTest.class.getResourceAsStream("/db/migration/integration/" + script)) {
+                String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                jdbi.useHandle(h -> h.createScript(sql).execute());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return new DeliveryStore(jdbi);
+    }
+}
