@@ -151,6 +151,15 @@ public class TestAdapter implements Adapter, ClinicalRecordSystem {
                 }
             }
             default -> {
+                if (behaviour.startsWith("slow:")) {
+                    // a system that answers, after a fixed time (benchmarks: the fan-out's own overhead)
+                    try {
+                        Thread.sleep(Long.parseLong(behaviour.substring(5)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new AdapterException("interrupted", true);
+                    }
+                }
             }
         }
     }

@@ -5,14 +5,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(name = "Telehub deliveries", description = "Durable delivery of results to external systems.")
 @interface DeliveryConfig {
-    @AttributeDefinition(name = "Concurrent deliveries", description = "JMS consumers, each delivering one at a time.",
+    @AttributeDefinition(name = "Concurrent deliveries per system", description = "JMS consumers on each target"
+            + " system's own queue, each delivering one at a time. A slow or hanging system holds only its own.",
             min = "1", max = "64")
-    int consumers() default 8;
-
-    @AttributeDefinition(name = "Concurrent deliveries per system", description = "A slow or hanging system holds"
-            + " at most this many consumers; its other deliveries wait their turn without costing an attempt, and"
-            + " the remaining consumers serve the other systems.", min = "1")
-    int perSystemDeliveries() default 2;
+    int consumersPerSystem() default 4;
 
     @AttributeDefinition(name = "Attempts before dead", min = "1")
     int maxAttempts() default 10;

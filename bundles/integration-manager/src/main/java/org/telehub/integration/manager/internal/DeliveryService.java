@@ -15,9 +15,7 @@ import javax.jms.Connection;
 import javax.jms.ConnectionFactory;
 import javax.jms.JMSException;
 import javax.jms.Message;
-import javax.jms.MessageConsumer;
 import javax.jms.MessageProducer;
-import javax.jms.Queue;
 import javax.jms.Session;
 import javax.jms.TextMessage;
 
@@ -50,8 +48,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * Durable deliveries of results to external systems. The database row is the truth (state, attempts, last error);
- * a persistent message on the Artemis queue {@value #QUEUE} says "attempt this row now", scheduled with the
- * broker's delayed delivery for retries. States: queued → in_flight → delivered | retrying | dead.
+ * a persistent message on the target's Artemis queue ({@value #QUEUE}{@code .<adapterId>}) says "attempt this
+ * row now", scheduled with the broker's delayed delivery for retries. States: queued → in_flight → delivered |
+ * retrying | dead. Each target system has its own queue and consumers, created when its adapter registers and
+ * closed when it leaves: a slow or hanging system delays only its own deliveries, and a missing one's simply
+ * wait in its queue.
  *
  * <p>Nothing is lost: a message lost between commit and send, or a delivery interrupted by a crash, is found by
  * the sweeper; a target adapter that is missing (uninstalled, updating) leaves its deliveries waiting, without
@@ -76,7 +77,9 @@ public class DeliveryService {
     private final Session producerSession;
     private final MessageProducer producer;
     private final ScheduledExecutorService sweeper;
-    private final Map<String, java.util.concurrent.Semaphore> perSystem = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Consumer sessions per target adapter id, with how many adapter services hold that id. */
+    private final Map<String, List<Session>> consumers = new java.util.HashMap<>();
+    private final Map<String, Integer> bound = new java.util.HashMap<>();
 
     @Activate
     public DeliveryService(@Reference Database database, @Reference AdapterRegistry registry,
@@ -92,15 +95,8 @@ public class DeliveryService {
         this.connection = factory.createConnection();
         try {
             producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            Queue queue = producerSession.createQueue(QUEUE);
-            producer = producerSession.createProducer(queue);
+            producer = producerSession.createProducer(null);
             producer.setDeliveryMode(javax.jms.DeliveryMode.PERSISTENT);
-            for (int i = 0; i < config.consumers(); i++) {
-                // one session per consumer: each delivers on its own thread
-                Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                MessageConsumer c = s.createConsumer(s.createQueue(QUEUE));
-                c.setMessageListener(this::onMessage);
-            }
             connection.start();
         } catch (JMSException | RuntimeException e) {
             connection.close();
@@ -127,15 +123,54 @@ public class DeliveryService {
     /** An adapter (re)appeared: its waiting and retrying deliveries are due now. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindAdapter(Adapter adapter) {
-        List<String> ids = store.wake(adapter.info().id(), Instant.now());
+        String adapterId = adapter.info().id();
+        synchronized (consumers) {
+            if (bound.merge(adapterId, 1, Integer::sum) == 1) {
+                List<Session> sessions = new ArrayList<>();
+                try {
+                    for (int i = 0; i < config.consumersPerSystem(); i++) {
+                        // one session per consumer: each delivers on its own thread
+                        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        s.createConsumer(s.createQueue(queue(adapterId))).setMessageListener(this::onMessage);
+                        sessions.add(s);
+                    }
+                } catch (JMSException e) {
+                    // the deliveries wait; the sweeper keeps them due, and the next registration tries again
+                    LOG.error("Cannot consume deliveries for '{}': {}", adapterId, e.getMessage());
+                }
+                consumers.put(adapterId, sessions);
+            }
+        }
+        List<String> ids = store.wake(adapterId, Instant.now());
         if (!ids.isEmpty()) {
-            LOG.info("Adapter '{}' is back: {} waiting deliveries resume", adapter.info().id(), ids.size());
-            ids.forEach(id -> enqueue(id, 0));
+            LOG.info("Adapter '{}' is here: {} waiting deliveries resume", adapterId, ids.size());
+            ids.forEach(id -> enqueue(id, adapterId, 0));
         }
     }
 
     void unbindAdapter(Adapter adapter) {
-        // nothing to do: its deliveries wait for the next one with that id
+        String adapterId = adapter.info().id();
+        List<Session> sessions = null;
+        synchronized (consumers) {
+            if (bound.merge(adapterId, -1, Integer::sum) <= 0) {
+                bound.remove(adapterId);
+                sessions = consumers.remove(adapterId);
+            }
+        }
+        // outside the lock: closing waits for a listener that is in the middle of a delivery
+        if (sessions != null) {
+            for (Session s : sessions) {
+                try {
+                    s.close();
+                } catch (JMSException e) {
+                    LOG.debug("closing a delivery session of {}", adapterId, e);
+                }
+            }
+        }
+    }
+
+    static String queue(String adapterId) {
+        return QUEUE + "." + adapterId;
     }
 
     // ---- sending
@@ -222,8 +257,14 @@ public class DeliveryService {
             throw e;
         }
         audit.record(who, "integration.send-results", patientId, targets, "queued");
-        // after the commit: a failure here leaves the rows queued, and the sweeper sends them
-        rows.forEach(r -> enqueue(r.id(), 0));
+        // after the commit: a failure here leaves the rows queued, and the sweeper sends them. The message goes to
+        // the target's queue even when its adapter is away: it waits there for the adapter's consumers
+        for (DeliveryStore.Row r : rows) {
+            enqueue(r.id(), r.adapterId(), 0);
+            if (registry.get(r.adapterId()).isEmpty()) {
+                markWaiting(r.id(), r.adapterId());
+            }
+        }
         return rows.stream().map(r -> DeliveryView.of(store.get(r.id()).orElseThrow())).toList();
     }
 
@@ -242,7 +283,7 @@ public class DeliveryService {
         }
         boolean ok = store.replay(id, Instant.now());
         if (ok) {
-            enqueue(id, 0);
+            enqueue(id, store.get(id).orElseThrow().adapterId(), 0);
         }
         return Optional.of(ok);
     }
@@ -277,27 +318,10 @@ public class DeliveryService {
         Optional<Adapter> adapter = registry.get(row.adapterId());
         Instant now = Instant.now();
         if (adapter.isEmpty()) {
-            store.waiting(id, "waiting: no adapter '" + row.adapterId() + "' is installed",
-                    now.plusSeconds(config.waitingRecheckSeconds()), now);
-            // the adapter may have come back between our look-up and the update above, after it woke the rest
-            if (registry.get(row.adapterId()).isPresent()) {
-                store.wake(row.adapterId(), Instant.now()).forEach(w -> enqueue(w, 0));
-            }
+            markWaiting(id, row.adapterId());
             return;
         }
-        // isolation: a target that is slow or hanging may hold only a few consumers; a full target's delivery is
-        // looked at again shortly, with no attempt counted
-        java.util.concurrent.Semaphore slots = perSystem.computeIfAbsent(row.adapterId(),
-                k -> new java.util.concurrent.Semaphore(config.perSystemDeliveries()));
-        if (!slots.tryAcquire()) {
-            enqueue(id, 500);
-            return;
-        }
-        try {
-            attemptClaimed(id, row, adapter.get(), now);
-        } finally {
-            slots.release();
-        }
+        attemptClaimed(id, row, adapter.get(), now);
     }
 
     private void attemptClaimed(String id, DeliveryStore.Row row, Adapter a, Instant now) {
@@ -329,7 +353,18 @@ public class DeliveryService {
         }
         long delay = backoffMillis(attempts);
         store.failed(id, DeliveryStore.RETRYING, o.status() + ": " + o.error(), after.plusMillis(delay), after);
-        enqueue(id, delay);
+        enqueue(id, row.adapterId(), delay);
+    }
+
+    /** No attempt is counted while the target adapter is away; its return wakes the delivery. */
+    private void markWaiting(String id, String adapterId) {
+        Instant now = Instant.now();
+        store.waiting(id, "waiting: no adapter '" + adapterId + "' is installed",
+                now.plusSeconds(config.waitingRecheckSeconds()), now);
+        // the adapter may have come back between our look-up and the update above, after it woke the rest
+        if (registry.get(adapterId).isPresent()) {
+            store.wake(adapterId, Instant.now()).forEach(w -> enqueue(w, adapterId, 0));
+        }
     }
 
     /** Exponential backoff with full jitter: base × 2^(attempt-1), capped. */
@@ -361,14 +396,14 @@ public class DeliveryService {
         return String.join(",", remote);
     }
 
-    private void enqueue(String id, long delayMillis) {
+    private void enqueue(String id, String adapterId, long delayMillis) {
         try {
             synchronized (producer) {
                 TextMessage m = producerSession.createTextMessage(id);
                 if (delayMillis > 0) {
                     m.setLongProperty(SCHEDULED, System.currentTimeMillis() + delayMillis);
                 }
-                producer.send(m);
+                producer.send(producerSession.createQueue(queue(adapterId)), m);
             }
         } catch (JMSException e) {
             // the row is committed; the sweeper queues it again once the broker is back
@@ -379,11 +414,20 @@ public class DeliveryService {
     private void sweep() {
         try {
             Instant now = Instant.now();
-            List<String> ids = store.sweep(now, now.minusMillis(2L * config.attemptTimeoutMillis() + 5000),
+            List<Map.Entry<String, String>> due = store.sweep(now,
+                    now.minusMillis(2L * config.attemptTimeoutMillis() + 5000),
                     now.minus(Duration.ofSeconds(config.lostAfterSeconds())));
-            if (!ids.isEmpty()) {
-                LOG.info("Sweeper queued {} deliveries again", ids.size());
-                ids.forEach(id -> enqueue(id, 0));
+            int queued = 0;
+            for (Map.Entry<String, String> e : due) {
+                if (registry.get(e.getValue()).isPresent()) {
+                    enqueue(e.getKey(), e.getValue(), 0);
+                    queued++;
+                } else {
+                    markWaiting(e.getKey(), e.getValue()); // its message waits in the queue already
+                }
+            }
+            if (queued > 0) {
+                LOG.info("Sweeper queued {} deliveries again", queued);
             }
         } catch (RuntimeException e) {
             LOG.warn("Delivery sweep failed; next one in {} s", config.sweepSeconds(), e);

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
@@ -131,29 +132,30 @@ final class DeliveryStore {
 
     /**
      * Recovery: deliveries left in flight by a crash become retrying, and due deliveries whose message is older
-     * than {@code lostAfter} (lost, or never sent) are returned to be queued again.
+     * than {@code lostAfter} (lost, or never sent) are returned, as id → adapter id, to be queued again.
      */
-    List<String> sweep(Instant now, Instant stuckBefore, Instant lostBefore) {
+    List<Map.Entry<String, String>> sweep(Instant now, Instant stuckBefore, Instant lostBefore) {
         return jdbi.inTransaction(h -> {
-            List<String> crashed = h.createQuery("SELECT id FROM integration_delivery WHERE state = :inflight"
-                    + " AND updated_at < :stuck").bind("inflight", IN_FLIGHT).bind("stuck", ts(stuckBefore))
-                    .mapTo(String.class).list();
-            List<String> lost = h.createQuery("SELECT id FROM integration_delivery WHERE state IN (:q, :r)"
-                    + " AND next_attempt_at <= :now AND updated_at < :lost")
+            List<Map.Entry<String, String>> crashed = h.createQuery("SELECT id, adapter_id FROM integration_delivery"
+                    + " WHERE state = :inflight AND updated_at < :stuck")
+                    .bind("inflight", IN_FLIGHT).bind("stuck", ts(stuckBefore))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list();
+            List<Map.Entry<String, String>> lost = h.createQuery("SELECT id, adapter_id FROM integration_delivery"
+                    + " WHERE state IN (:q, :r) AND next_attempt_at <= :now AND updated_at < :lost")
                     .bind("q", QUEUED).bind("r", RETRYING).bind("now", ts(now)).bind("lost", ts(lostBefore))
-                    .mapTo(String.class).list();
-            for (String id : crashed) {
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list();
+            for (String id : crashed.stream().map(Map.Entry::getKey).toList()) {
                 h.createUpdate("UPDATE integration_delivery SET state = :r, next_attempt_at = :now, updated_at = :now,"
                         + " last_error = 'interrupted in flight (restart or crash); retrying'"
                         + " WHERE id = :id AND state = :inflight")
                         .bind("r", RETRYING).bind("now", ts(now)).bind("id", id).bind("inflight", IN_FLIGHT).execute();
             }
-            for (String id : lost) {
+            for (String id : lost.stream().map(Map.Entry::getKey).toList()) {
                 // touched, so the next sweep does not queue it again before its message had a chance
                 h.createUpdate("UPDATE integration_delivery SET updated_at = :now WHERE id = :id")
                         .bind("now", ts(now)).bind("id", id).execute();
             }
-            List<String> again = new java.util.ArrayList<>(crashed);
+            List<Map.Entry<String, String>> again = new java.util.ArrayList<>(crashed);
             again.addAll(lost);
             return again;
         });

@@ -104,7 +104,8 @@ class DeliveryStoreTest {
         assertTrue(store.claim(crashed, T0));
         // T0 + 100 s: the in-flight attempt is older than the stuck limit, the queued message older than the lost one
         Instant now = T0.plusSeconds(100);
-        List<String> again = store.sweep(now, now.minusSeconds(60), now.minusSeconds(30));
+        List<String> again = store.sweep(now, now.minusSeconds(60), now.minusSeconds(30)).stream()
+                .map(java.util.Map.Entry::getKey).toList();
         assertTrue(again.contains(lost), again.toString());
         assertTrue(again.contains(crashed), "a crashed attempt is retried: " + again);
         assertTrue(again.contains(fresh));

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Issue 3's benchmark: hot-install latency, all-systems overhead, durable deliveries/s on H2 and PostgreSQL beside
+# raw durable Artemis send+receive on the same broker. Loopback only; bounded (DELIVERIES results per engine).
+#   bench/integration.sh [deliveries=2000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-2000}
+command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { echo "needs postgresql" >&2; exit 1; }
+PGDIR=$(mktemp -d /tmp/telehub-bench-pg.XXXXXX)
+trap 'scripts/pg-throwaway.sh stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
+port=$(scripts/pg-throwaway.sh start "$PGDIR")
+mvn -B -ntp -q install -DskipTests
+mvn -B -ntp -pl itests verify -Dit.test=IntegrationBenchmark -Dbench.deliveries="$N" \
+  -Dtelehub.test.pg.url="jdbc:postgresql://127.0.0.1:$port/postgres" -Dtelehub.test.pg.user=postgres >/tmp/telehub-bench.log 2>&1 \
+  || { tail -40 /tmp/telehub-bench.log; exit 1; }
+cat itests/target/instances/integration-benchmark.md
