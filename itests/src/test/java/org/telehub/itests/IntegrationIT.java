@@ -51,6 +51,7 @@ class IntegrationIT {
         write("etc/org.telehub.adapter.test-main.cfg", "id=ehr-main\nbehaviour=ok\n");
         write("etc/org.telehub.adapter.test-slow.cfg", "id=ehr-slow\nbehaviour=hang\n");
         write("etc/org.telehub.adapter.test-broken.cfg", "id=ehr-broken\nbehaviour=throw\n");
+        write("etc/org.telehub.adapter.test-garbage.cfg", "id=ehr-garbage\nbehaviour=garbage\n");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
         HttpResponse<String> r = karaf.post("/api/v1/users", admin, "application/json",
@@ -79,13 +80,13 @@ class IntegrationIT {
         JsonNode status = null;
         while (System.nanoTime() - t0 < 10_000_000_000L) {
             status = KarafInstance.json(karaf.get("/api/v1/integration/status", admin));
-            if (status.size() == 3) {
+            if (status.size() == 4) {
                 break;
             }
             Thread.sleep(20);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(3, status.size(), String.valueOf(status));
+        assertEquals(4, status.size(), String.valueOf(status));
         assertTrue(ms <= 1000, "visible in status " + ms + " ms after bundle:install returned");
         assertEquals("ehr-broken", status.get(0).get("id").asText());
         assertEquals("EHR", status.get(0).get("systemType").asText());
@@ -118,6 +119,7 @@ class IntegrationIT {
         assertEquals(201, put("p-1001", "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode());
         assertEquals(201, put("p-1001", "ehr-slow", "{\"identifier\":\"MRN-1\"}").statusCode());
         assertEquals(201, put("p-1001", "ehr-broken", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(201, put("p-1001", "ehr-garbage", "{\"identifier\":\"MRN-1\"}").statusCode());
         assertEquals(200, put("p-1001", "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode(), "replacing is 200");
         HttpResponse<String> unknown = put("p-1001", "no-such-pacs", "{\"identifier\":\"X\"}");
         assertEquals(422, unknown.statusCode());
@@ -129,7 +131,7 @@ class IntegrationIT {
         assertEquals(400, badPatient.statusCode(), badPatient.body());
         JsonNode ids = KarafInstance.json(karaf.get("/api/v1/integration/patient/p-1001/identifiers", doctor));
         assertEquals("MRN-1", ids.get("ehr-main").asText());
-        assertEquals(3, ids.size());
+        assertEquals(4, ids.size());
     }
 
     @Test
@@ -161,6 +163,9 @@ class IntegrationIT {
         JsonNode broken = system(all, "ehr-broken");
         assertEquals("ERROR", broken.get("status").asText());
         assertEquals("adapter failed: IllegalStateException: simulated crash", broken.get("error").asText());
+        JsonNode garbage = system(all, "ehr-garbage");
+        assertEquals("ERROR", garbage.get("status").asText(), "a null answer is a broken adapter, not an empty patient");
+        assertTrue(garbage.get("error").asText().contains("patient() returned null"), garbage.toString());
         long slowMs = system(all, "ehr-slow").get("latencyMillis").asLong();
         assertTrue(slowMs >= 5000 && slowMs < 6500, "timeout honoured: " + slowMs + " ms");
 
@@ -207,12 +212,12 @@ class IntegrationIT {
         karaf.shell("admin", ADMIN_PASSWORD, "feature:repo-add " + repo.toUri(), "feature:install telehub-adapter-test");
         long t0 = System.nanoTime();
         int seen = 0;
-        while (System.nanoTime() - t0 < 10_000_000_000L && seen != 3) {
+        while (System.nanoTime() - t0 < 10_000_000_000L && seen != 4) {
             seen = KarafInstance.json(karaf.get("/api/v1/integration/status", admin)).size();
             Thread.sleep(20);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(3, seen);
+        assertEquals(4, seen);
         assertTrue(ms <= 1000, "visible " + ms + " ms after feature:install returned");
         karaf.shell("admin", ADMIN_PASSWORD, "feature:uninstall telehub-adapter-test");
         t0 = System.nanoTime();
@@ -238,9 +243,9 @@ class IntegrationIT {
             }
         }
         assertEquals(List.of(
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-main,ehr-slow|partial",
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-main,ehr-slow|partial",
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-main,ehr-slow|partial"), rows);
+                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
+                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
+                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial"), rows);
     }
 
     private static JsonNode system(JsonNode all, String id) {

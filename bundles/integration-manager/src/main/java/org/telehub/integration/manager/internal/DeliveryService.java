@@ -393,6 +393,12 @@ public class DeliveryService {
         if (p.analysis() != null && a instanceof ProcedureSystem ps) {
             remote.add(ps.sendAnalysisResult(spid, p.analysisResult(), row.id()).remoteId());
         }
+        if (remote.isEmpty()) {
+            throw new AdapterException("'" + a.info().id() + "' takes no part of this result", false);
+        }
+        if (remote.contains(null)) {
+            throw new IllegalStateException("a write returned no remote id, which the SPI does not allow");
+        }
         return String.join(",", remote);
     }
 

@@ -219,16 +219,24 @@ public class IntegrationService {
     private static Object[] read(Adapter a, String systemPatientId) throws AdapterException {
         Object[] r = new Object[4];
         if (a instanceof ClinicalRecordSystem ehr) {
-            r[0] = ehr.patient(systemPatientId);
-            r[1] = ehr.observations(systemPatientId, 50);
+            r[0] = contract(ehr.patient(systemPatientId), "patient()");
+            r[1] = contract(ehr.observations(systemPatientId, 50), "observations()");
         }
         if (a instanceof ImagingArchive pacs) {
-            r[2] = pacs.findStudies(systemPatientId);
+            r[2] = contract(pacs.findStudies(systemPatientId), "findStudies()");
         }
         if (a instanceof ProcedureSystem ps) {
-            r[3] = ps.procedures(systemPatientId);
+            r[3] = contract(ps.procedures(systemPatientId), "procedures()");
         }
         return r;
+    }
+
+    /** The SPI forbids null answers: an adapter that returns one is broken, and the caller is told so. */
+    private static <T> T contract(T value, String operation) {
+        if (value == null) {
+            throw new IllegalStateException(operation + " returned null, which the SPI does not allow");
+        }
+        return value;
     }
 
     // ---- identifiers
