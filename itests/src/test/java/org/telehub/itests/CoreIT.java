@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -233,9 +232,7 @@ class CoreIT {
         karaf.stop();
 
         // the H2 file database, read directly while the hub is down
-        String url = "jdbc:h2:file:" + karaf.home.resolve("data/telehub/telehub")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;ACCESS_MODE_DATA=r";
-        try (java.sql.Connection db = DriverManager.getConnection(url, "telehub", "telehub");
+        try (java.sql.Connection db = karaf.stoppedH2();
                 Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT module, version FROM telehub_schema_history ORDER BY module, version")) {
             List<String> applied = new ArrayList<>();

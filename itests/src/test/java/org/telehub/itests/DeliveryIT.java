@@ -69,10 +69,8 @@ class DeliveryIT {
         nurse = karaf.login("nurse.ratched", "one-flew-over-1");
         bundleId = install(adapterJar());
         awaitStatus(1);
-        HttpResponse<String> map = karaf.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                karaf.url("/api/v1/integration/patient/p-1/identifiers/ehr-main"))).header("Content-Type",
-                        "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
-                                "{\"identifier\":\"MRN-1\"}")), nurse);
+        HttpResponse<String> map = karaf.put("/api/v1/integration/patient/p-1/identifiers/ehr-main", nurse,
+                "{\"identifier\":\"MRN-1\"}");
         assertEquals(201, map.statusCode(), map.body());
     }
 
@@ -220,10 +218,8 @@ class DeliveryIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.test-slow.cfg"),
                 "id=ehr-slow\nbehaviour=hang\nremoteUrl=" + remote.url() + "\n");
         awaitStatus(2);
-        assertEquals(201, karaf.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                karaf.url("/api/v1/integration/patient/p-1/identifiers/ehr-slow"))).header("Content-Type",
-                        "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
-                                "{\"identifier\":\"MRN-1\"}")), nurse).statusCode());
+        assertEquals(201, karaf.put("/api/v1/integration/patient/p-1/identifiers/ehr-slow", nurse,
+                "{\"identifier\":\"MRN-1\"}").statusCode());
         List<String> stuck = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             stuck.add(KarafInstance.json(send("{\"targets\":[\"ehr-slow\"]," + report("slow-" + i, null).substring(1)))

@@ -3,8 +3,6 @@ package org.telehub.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,9 +99,8 @@ class IntegrationBenchmark {
 
             // all-systems across 50/100/200 ms systems
             for (String id : List.of("slow-50", "slow-100", "slow-200", "ehr-main")) {
-                HttpResponse<String> r = k.send(HttpRequest.newBuilder(URI.create(k.url(
-                        "/api/v1/integration/patient/p-1/identifiers/" + id))).header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"identifier\":\"MRN-1\"}")), doctor);
+                HttpResponse<String> r = k.put("/api/v1/integration/patient/p-1/identifiers/" + id, doctor,
+                        "{\"identifier\":\"MRN-1\"}");
                 assertTrue(r.statusCode() < 300, r.body());
             }
             // the slow systems only read: deliveries go to ehr-main alone (targets)

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -231,10 +228,8 @@ class IntegrationIT {
     @Order(8)
     void everyPatientReadAndIdentifierChangeIsAudited() throws Exception {
         karaf.stop();
-        String url = "jdbc:h2:file:" + karaf.home.resolve("data/telehub/telehub")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;ACCESS_MODE_DATA=r";
         List<String> rows = new ArrayList<>();
-        try (Connection db = DriverManager.getConnection(url, "telehub", "telehub"); Statement st = db.createStatement();
+        try (Connection db = karaf.stoppedH2(); Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT actor, action, patient_id, systems, outcome FROM audit_event"
                         + " WHERE action = 'integration.all-systems.read' ORDER BY id")) {
             while (rs.next()) {
@@ -258,9 +253,8 @@ class IntegrationIT {
     }
 
     private static HttpResponse<String> put(String patient, String adapter, String body) throws IOException {
-        return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/integration/patient/"
-                + patient.replace(" ", "%20") + "/identifiers/" + adapter)))
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)), doctor);
+        return karaf.put("/api/v1/integration/patient/" + patient.replace(" ", "%20") + "/identifiers/" + adapter,
+                doctor, body);
     }
 
     private static void write(String file, String content) throws IOException {

@@ -237,6 +237,17 @@ final class KarafInstance implements AutoCloseable {
         }
     }
 
+    HttpResponse<String> put(String path, String token, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)), token);
+    }
+
+    /** The hub's H2 file database, read-only; only while the hub is stopped (H2 locks the file). */
+    java.sql.Connection stoppedH2() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:h2:file:" + home.resolve("data/telehub/telehub")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;ACCESS_MODE_DATA=r", "telehub", "telehub");
+    }
+
     /** Logs in and returns the bearer token. */
     String login(String username, String password) throws IOException {
         HttpResponse<String> r = post("/api/v1/auth/token", null, "application/json",

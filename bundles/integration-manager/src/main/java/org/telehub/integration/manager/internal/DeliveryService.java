@@ -343,8 +343,7 @@ public class DeliveryService {
             return;
         }
         int attempts = row.attempts() + 1;
-        boolean permanent = o.status().equals("ERROR") && o.error() != null && !o.error().endsWith("(retryable)")
-                && !o.error().startsWith("adapter failed:");
+        boolean permanent = !o.retryable();
         if (permanent || attempts >= row.maxAttempts()) {
             store.failed(id, DeliveryStore.DEAD, o.status() + ": " + o.error()
                     + (permanent ? "" : " (gave up after " + attempts + " attempts)"), after, after);

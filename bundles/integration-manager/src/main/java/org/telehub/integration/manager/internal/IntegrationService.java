@@ -259,8 +259,15 @@ public class IntegrationService {
 
     // ---- the one way to call an adapter
 
-    /** What came of one call: OK with a value, or ERROR / TIMEOUT / REJECTED with a reason. */
-    record Outcome<T>(String status, T value, String error, Long latencyMillis) {
+    /**
+     * What came of one call: OK with a value, or ERROR / TIMEOUT / REJECTED with a reason. {@code retryable} says
+     * whether trying again later can help: timeouts, refusals by the bulkhead, an adapter that broke its contract
+     * (it may be stopping for an update) and {@link AdapterException}s that say so.
+     */
+    record Outcome<T>(String status, T value, String error, Long latencyMillis, boolean retryable) {
+        static <T> Outcome<T> ok(T value, long latencyMillis) {
+            return new Outcome<>("OK", value, null, latencyMillis, false);
+        }
     }
 
     <T> Outcome<T> call(Adapter a, Callable<T> work) {
@@ -286,21 +293,23 @@ public class IntegrationService {
 
         Outcome<T> await() {
             if (refused != null) {
-                return new Outcome<>("REJECTED", null, refused, null);
+                return new Outcome<>("REJECTED", null, refused, null, true);
             }
             long left = timeoutMillis - millis(start);
             try {
                 T value = future.get(Math.max(0, left), TimeUnit.MILLISECONDS);
-                return new Outcome<>("OK", value, null, millis(start));
+                return Outcome.ok(value, millis(start));
             } catch (TimeoutException e) {
                 future.cancel(true);
-                return new Outcome<>("TIMEOUT", null, "no answer within " + timeoutMillis + " ms", millis(start));
+                return new Outcome<>("TIMEOUT", null, "no answer within " + timeoutMillis + " ms", millis(start), true);
             } catch (ExecutionException e) {
-                return new Outcome<>("ERROR", null, describe(e.getCause()), millis(start));
+                Throwable cause = e.getCause();
+                boolean retryable = !(cause instanceof AdapterException ae) || ae.retryable();
+                return new Outcome<>("ERROR", null, describe(cause), millis(start), retryable);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 future.cancel(true);
-                return new Outcome<>("ERROR", null, "interrupted", millis(start));
+                return new Outcome<>("ERROR", null, "interrupted", millis(start), true);
             }
         }
     }
