@@ -251,8 +251,9 @@ public class DeliveryService {
         try {
             store.insertAll(rows);
         } catch (UnableToExecuteStatementException e) {
-            if (key != null && !store.byRequestKey(key).isEmpty()) {
-                return store.byRequestKey(key).stream().map(DeliveryView::of).toList(); // a concurrent twin won
+            List<DeliveryStore.Row> twin = key == null ? List.of() : store.byRequestKey(key);
+            if (!twin.isEmpty()) {
+                return twin.stream().map(DeliveryView::of).toList(); // a concurrent twin won
             }
             throw e;
         }

@@ -169,11 +169,6 @@ final class DeliveryStore {
                 .execute()) == 1;
     }
 
-    long count(String state) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM integration_delivery WHERE state = :s")
-                .bind("s", state).mapTo(Long.class).one());
-    }
-
     private int update(java.util.function.Function<Handle, Integer> f) {
         return jdbi.withHandle(f::apply);
     }

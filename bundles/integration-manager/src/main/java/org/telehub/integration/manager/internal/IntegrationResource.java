@@ -79,14 +79,14 @@ public class IntegrationResource {
     @Path("{adapterId}/connect")
     @RolesAllowed(Roles.ADMIN)
     public IntegrationService.ConnectResult connect(@PathParam("adapterId") String adapterId) {
-        return integration.connect(adapter(adapterId));
+        return integration.connection(adapter(adapterId), true);
     }
 
     @POST
     @Path("{adapterId}/disconnect")
     @RolesAllowed(Roles.ADMIN)
     public IntegrationService.ConnectResult disconnect(@PathParam("adapterId") String adapterId) {
-        return integration.disconnect(adapter(adapterId));
+        return integration.connection(adapter(adapterId), false);
     }
 
     @GET

@@ -125,20 +125,9 @@ public class IntegrationService {
     public record ConnectResult(String adapterId, String outcome, String error, Long latencyMillis) {
     }
 
-    ConnectResult connect(Adapter a) {
-        Outcome<Void> o = call(a, () -> {
-            a.connect();
-            return null;
-        });
-        return new ConnectResult(a.info().id(), o.status(), o.error(), o.latencyMillis());
-    }
-
-    ConnectResult disconnect(Adapter a) {
-        Outcome<Void> o = call(a, () -> {
-            a.disconnect();
-            return null;
-        });
-        return new ConnectResult(a.info().id(), o.status(), o.error(), o.latencyMillis());
+    /** Connects ({@code connect}) or disconnects one adapter within its timeout. */
+    ConnectResult connection(Adapter a, boolean connect) {
+        return result(a, call(a, connectionWork(a, connect)));
     }
 
     /** Connects (or disconnects) every adapter in parallel; each within its own timeout. */
@@ -146,21 +135,28 @@ public class IntegrationService {
         List<Adapter> adapters = registry.adapters();
         List<Pending<Void>> running = new ArrayList<>();
         for (Adapter a : adapters) {
-            running.add(start(a, () -> {
-                if (connect) {
-                    a.connect();
-                } else {
-                    a.disconnect();
-                }
-                return null;
-            }));
+            running.add(start(a, connectionWork(a, connect)));
         }
         List<ConnectResult> out = new ArrayList<>();
         for (int i = 0; i < adapters.size(); i++) {
-            Outcome<Void> o = running.get(i).await();
-            out.add(new ConnectResult(adapters.get(i).info().id(), o.status(), o.error(), o.latencyMillis()));
+            out.add(result(adapters.get(i), running.get(i).await()));
         }
         return out;
+    }
+
+    private static Callable<Void> connectionWork(Adapter a, boolean connect) {
+        return () -> {
+            if (connect) {
+                a.connect();
+            } else {
+                a.disconnect();
+            }
+            return null;
+        };
+    }
+
+    private static ConnectResult result(Adapter a, Outcome<Void> o) {
+        return new ConnectResult(a.info().id(), o.status(), o.error(), o.latencyMillis());
     }
 
     // ---- patient data across systems

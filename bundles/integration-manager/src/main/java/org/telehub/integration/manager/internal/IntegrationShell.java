@@ -46,7 +46,7 @@ public class IntegrationShell {
             throw new IllegalArgumentException("Give an adapter id or --all (not both)");
         }
         List<IntegrationService.ConnectResult> results = all ? integration.all(connect)
-                : List.of(integration.adapter(id).map(a -> connect ? integration.connect(a) : integration.disconnect(a))
+                : List.of(integration.adapter(id).map(a -> integration.connection(a, connect))
                         .orElseThrow(() -> new IllegalArgumentException("No adapter '" + id + "' is installed")));
         return results.stream().map(r -> r.adapterId() + ": " + r.outcome() + (r.error() == null ? "" : " (" + r.error() + ")"))
                 .collect(Collectors.joining("\n"));
