@@ -4,8 +4,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * One configured connection to one external system. Registered as an OSGi service by the adapter bundle, one per
- * factory configuration ({@code etc/org.telehub.adapter.<kind>~<name>.cfg}). The manager never caches an adapter
- * beyond the service's registration.
+ * factory configuration ({@code etc/org.telehub.adapter.<kind>-<name>.cfg}: Karaf's FileInstall splits the file
+ * name at its last {@code -}, so the name has none and the instance id is the {@code id} property inside). The
+ * manager never caches an adapter beyond the service's registration.
  */
 @ConsumerType
 public interface Adapter {
