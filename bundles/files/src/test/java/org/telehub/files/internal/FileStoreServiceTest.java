@@ -1,0 +1,186 @@
+package org.telehub.files.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.telehub.files.StoredFile;
+import org.telehub.persistence.TestDatabases;
+
+/** The file store on real H2 and PostgreSQL with its own migration; the stored form checked byte by byte. */
+class FileStoreServiceTest {
+    @TempDir
+    Path dir;
+
+    static List<String> engines() {
+        return TestDatabases.engines();
+    }
+
+    /** Sizes around the 64 KiB segment boundary, empty included. */
+    static Stream<Object[]> cases() {
+        return engines().stream().flatMap(e -> Stream.of(0, 1, 65_535, 65_536, 65_537, 3 * 65_536, 300_001)
+                .map(n -> new Object[] {e, n}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void contentRoundTripsAndIsNotStoredInTheClear(String engine, int size) throws Exception {
+        FileStoreService store = store(engine);
+        byte[] content = new byte[size];
+        new Random(size).nextBytes(content);
+        StoredFile f = store.put(new ByteArrayInputStream(content), "application/dicom", "dicom");
+        assertEquals(size, f.size());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)), f.sha256());
+        assertEquals(f, store.find(f.id()).orElseThrow());
+        try (InputStream in = store.open(f.id())) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        byte[] raw = Files.readAllBytes(stored(f.id()));
+        int segments = Math.max(1, (size + 65_535) / 65_536);
+        assertEquals(20 + size + 16L * segments, raw.length, "header, content, one tag per segment");
+        if (size >= 64) {
+            byte[] window = java.util.Arrays.copyOfRange(content, 0, 64);
+            assertFalse(indexOf(raw, window) >= 0, "plain bytes must not appear in the stored form");
+        }
+        try (Stream<Path> left = Files.walk(dir.resolve("files"))) {
+            assertFalse(left.anyMatch(p -> p.toString().endsWith(".partial")));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void tamperingTruncationAndAppendingAreDetected(String engine) throws Exception {
+        FileStoreService store = store(engine);
+        byte[] content = "x".repeat(200_000).getBytes(StandardCharsets.US_ASCII);
+        StoredFile f = store.put(new ByteArrayInputStream(content), "text/plain", "test");
+        Path p = stored(f.id());
+        byte[] good = Files.readAllBytes(p);
+
+        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
+            raf.seek(100_000);
+            int b = raf.read();
+            raf.seek(100_000);
+            raf.write(b ^ 1);
+        }
+        assertUnreadable(store, f.id(), "integrity");
+
+        // cut exactly at a segment boundary: without the last-segment flag this would pass as a shorter file
+        Files.write(p, java.util.Arrays.copyOf(good, 20 + 2 * (65_536 + 16)));
+        assertUnreadable(store, f.id(), "integrity");
+
+        byte[] longer = java.util.Arrays.copyOf(good, good.length + 10);
+        Files.write(p, longer);
+        assertUnreadable(store, f.id(), "integrity");
+
+        Files.write(p, good);
+        try (InputStream in = store.open(f.id())) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void deleteRemovesContentAndRecord(String engine) throws Exception {
+        FileStoreService store = store(engine);
+        StoredFile f = store.put(new ByteArrayInputStream(new byte[10]), "application/octet-stream", "test");
+        assertTrue(store.delete(f.id()));
+        assertFalse(Files.exists(stored(f.id())));
+        assertTrue(store.find(f.id()).isEmpty());
+        assertThrows(NoSuchFileException.class, () -> store.open(f.id()));
+        assertFalse(store.delete(f.id()));
+        assertFalse(store.delete("../../etc/passwd"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aFailingSourceLeavesNothingBehind(String engine) throws Exception {
+        FileStoreService store = store(engine);
+        InputStream failing = new InputStream() {
+            int n;
+
+            @Override
+            public int read() throws IOException {
+                if (n++ > 100_000) {
+                    throw new IOException("client went away");
+                }
+                return 7;
+            }
+        };
+        assertThrows(IOException.class, () -> store.put(failing, "application/dicom", "dicom"));
+        try (Stream<Path> files = Files.walk(dir.resolve("files"))) {
+            assertEquals(0, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void theKeyIsCreatedOwnerOnlyAndReused(String engine) throws Exception {
+        FileStoreService first = store(engine);
+        StoredFile f = first.put(new ByteArrayInputStream(new byte[] {1, 2, 3}), "x/y", "test");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("key"))));
+        FileStoreService second = new FileStoreService(first.jdbiForTest(), dir.resolve("files"), dir.resolve("key"));
+        try (InputStream in = second.open(f.id())) {
+            assertArrayEquals(new byte[] {1, 2, 3}, in.readAllBytes());
+        }
+        Files.writeString(dir.resolve("otherkey"), java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        FileStoreService wrongKey = new FileStoreService(first.jdbiForTest(), dir.resolve("files"),
+                dir.resolve("otherkey"));
+        assertUnreadable(wrongKey, f.id(), "integrity");
+    }
+
+    private static void assertUnreadable(FileStoreService store, String id, String reason) {
+        IOException e = assertThrows(IOException.class, () -> {
+            try (InputStream in = store.open(id)) {
+                in.readAllBytes();
+            }
+        });
+        assertTrue(e.getMessage().contains(reason) || e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    private Path stored(String id) {
+        return dir.resolve("files").resolve(id.substring(0, 2)).resolve(id);
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private FileStoreService store(String engine) throws IOException {
+        Jdbi jdbi = Jdbi.create(TestDatabases.create(engine));
+        try (InputStream in = getClass().getResourceAsStream("/db/migration/files/V1__file_object.sql")) {
+            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            jdbi.useHandle(h -> h.createScript(sql).execute());
+        }
+        return new FileStoreService(jdbi, dir.resolve("files"), dir.resolve("key"));
+    }
+}
