@@ -33,16 +33,25 @@ import org.telehub.rest.RestApi;
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public class BodyLimitFilter implements ContainerRequestFilter {
-    private volatile long limit;
+    private volatile long jsonLimit;
+    private volatile long uploadLimit;
 
     @Activate
     @Modified
     void configure(RestConfig config) {
-        this.limit = config.maxBodyBytes();
+        this.jsonLimit = config.maxBodyBytes();
+        this.uploadLimit = config.maxUploadBytes();
+    }
+
+    /** File uploads (multipart, DICOM, PDF, images) have their own, larger limit; everything else is JSON's. */
+    static boolean isUpload(javax.ws.rs.core.MediaType type) {
+        return type != null && (type.getType().equals("multipart") || type.getSubtype().equals("dicom")
+                || type.getType().equals("image") || type.getSubtype().equals("pdf"));
     }
 
     @Override
     public void filter(ContainerRequestContext ctx) {
+        long limit = isUpload(ctx.getMediaType()) ? uploadLimit : jsonLimit;
         String declared = ctx.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
             try {

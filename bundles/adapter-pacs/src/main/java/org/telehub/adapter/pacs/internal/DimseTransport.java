@@ -1,0 +1,163 @@
+package org.telehub.adapter.pacs.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.network.ReceivedObjectHandler;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.ImagingSeries;
+import org.telehub.integration.api.ImagingStudy;
+import org.telehub.integration.api.StoreOutcome;
+import org.telehub.integration.api.StudyQuery;
+import org.telehub.integration.api.TransferOutcome;
+
+/**
+ * DIMSE: the classic DICOM network protocol. Retrieves go by C-MOVE to our own storage SCP (which then must be
+ * enabled and known to the PACS) or by C-GET.
+ */
+final class DimseTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(DimseTransport.class);
+
+    /** Offered for C-GET when the PACS does not list a study's SOP classes. */
+    private static final List<String> COMMON_STORAGE = List.of(SOPClass.CTImageStorage, SOPClass.MRImageStorage,
+            SOPClass.ComputedRadiographyImageStorage, SOPClass.DigitalXRayImageStorageForPresentation,
+            SOPClass.UltrasoundImageStorage, SOPClass.UltrasoundMultiframeImageStorage,
+            SOPClass.SecondaryCaptureImageStorage, SOPClass.EncapsulatedPDFStorage,
+            SOPClass.VisibleLightEndoscopicImageStorage, SOPClass.VideoEndoscopicImageStorage,
+            SOPClass.VisibleLightPhotographicImageStorage, SOPClass.NuclearMedicineImageStorage,
+            SOPClass.PETImageStorage, SOPClass.DigitalMammographyXRayImageStorageForPresentation,
+            SOPClass.XRayAngiographicImageStorage, SOPClass.EnhancedCTImageStorage, SOPClass.EnhancedMRImageStorage,
+            SOPClass.BasicTextSRStorage, SOPClass.EnhancedSRStorage, SOPClass.ComprehensiveSRStorage);
+
+    private final Dimse dimse;
+    private final String retrieveMethod;
+    private final String scpAe;
+    private final String pacsAe;
+    private final Path incoming;
+    private final StorageScp scp;
+    private final ConcurrentMap<String, Receiving> retrieves = new ConcurrentHashMap<>();
+
+    DimseTransport(Endpoint pacs, String retrieveMethod, String scpBind, int scpPort, String scpAe, Path incoming)
+            throws IOException {
+        this.dimse = new Dimse(pacs);
+        this.retrieveMethod = retrieveMethod;
+        this.scpAe = scpAe;
+        this.pacsAe = pacs.calledAe();
+        this.incoming = incoming;
+        Files.createDirectories(incoming);
+        this.scp = scpPort > 0 ? new StorageScp(scpBind, scpPort, scpAe, incoming, pacs.maxPdu(),
+                pacs.readTimeoutMillis(), new ReceivedObjectHandler() {
+                    @Override
+                    public void sendReceivedObjectIndication(String fileName, String transferSyntax, String callingAe)
+                            throws DicomException {
+                        received(Path.of(fileName), callingAe);
+                    }
+                }) : null;
+    }
+
+    /**
+     * An instance arrived at our SCP. Only the PACS may send, and only for a study being retrieved: anything else
+     * is PHI nobody asked for and is deleted at once (the sender sees a failure status).
+     */
+    private void received(Path file, String callingAe) throws DicomException {
+        Receiving r = null;
+        if (pacsAe.equals(callingAe.trim())) {
+            String study = studyOf(file);
+            r = study == null ? null : retrieves.get(study);
+        }
+        if (r == null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete unsolicited file {}", file);
+            }
+            LOG.warn("Storage SCP {}: discarded an instance from AE '{}' that no retrieve asked for", scpAe,
+                    callingAe);
+            throw new DicomException("no retrieve in progress for this instance");
+        }
+        r.receive(file);
+    }
+
+    private static String studyOf(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return Identifiers.s(Dimse.readHead(in), com.pixelmed.dicom.TagFromName.StudyInstanceUID);
+        } catch (IOException | DicomException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void echo() throws AdapterException {
+        dimse.echo();
+    }
+
+    @Override
+    public List<StoreOutcome> store(List<Path> files) throws AdapterException {
+        return dimse.store(files);
+    }
+
+    @Override
+    public List<ImagingStudy> findStudies(StudyQuery query) throws AdapterException {
+        return dimse.findStudies(query);
+    }
+
+    @Override
+    public List<ImagingSeries> findSeries(String studyUid) throws AdapterException {
+        return dimse.findSeries(studyUid);
+    }
+
+    @Override
+    public TransferOutcome move(String studyUid, String destinationAe) throws AdapterException {
+        return dimse.move(studyUid, destinationAe);
+    }
+
+    @Override
+    public TransferOutcome retrieve(String studyUid, Receiving receiving) throws AdapterException {
+        if ("GET".equals(retrieveMethod)) {
+            Set<String> classes = new LinkedHashSet<>(dimse.sopClassesInStudy(studyUid));
+            if (classes.isEmpty()) {
+                classes.addAll(COMMON_STORAGE);
+            }
+            dimse.get(studyUid, classes, incoming, receiving);
+            return new TransferOutcome(receiving.accepted(), receiving.failed(), 0);
+        }
+        if (scp == null) {
+            throw new AdapterException("retrieve by C-MOVE needs Telehub's storage SCP: set scpPort in this "
+                    + "adapter's configuration (or use C-GET)", false);
+        }
+        if (retrieves.putIfAbsent(studyUid, receiving) != null) {
+            throw new AdapterException("study " + studyUid + " is already being retrieved from this PACS", true);
+        }
+        try {
+            TransferOutcome moved = dimse.move(studyUid, scpAe);
+            // the PACS answers after our last C-STORE response, which we send after the sink ran; this only
+            // covers a sink still finishing on another association thread
+            receiving.awaitProcessed(moved.completed() + moved.warnings(), 10_000);
+            return new TransferOutcome(receiving.accepted(), moved.failed() + receiving.failed(),
+                    moved.warnings());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdapterException("interrupted while receiving study " + studyUid, true, e);
+        } finally {
+            retrieves.remove(studyUid, receiving);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (scp != null) {
+            scp.close();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.telehub.integration.manager.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jdbi.v3.core.Jdbi;
+import org.telehub.files.FileStore;
+import org.telehub.files.StoredFile;
+import org.telehub.integration.api.ReceivedInstance;
+
+/**
+ * The DICOM instances retrieved into Telehub: content in the encrypted file store, one row each here. Retrieving
+ * an instance again replaces the earlier copy.
+ */
+final class ImagingInstances {
+    private final Jdbi jdbi;
+    private final FileStore files;
+
+    ImagingInstances(Jdbi jdbi, FileStore files) {
+        this.jdbi = jdbi;
+        this.files = files;
+    }
+
+    /** A listed instance. */
+    public record Row(String id, String adapterId, String patientId, String studyInstanceUid,
+            String seriesInstanceUid, String sopInstanceUid, String sopClassUid, String modality, long size,
+            Instant receivedAt, String receivedBy) {
+    }
+
+    /** Encrypts the received file into the store and indexes it; the row exists only once the content does. */
+    Row keep(String adapterId, ReceivedInstance instance, Path file, String actor) throws IOException {
+        StoredFile stored;
+        try (InputStream in = Files.newInputStream(file)) {
+            stored = files.put(in, "application/dicom", "dicom");
+        }
+        Row row = new Row(UUID.randomUUID().toString(), adapterId, instance.patientId(), instance.studyInstanceUid(),
+                instance.seriesInstanceUid(), instance.sopInstanceUid(), instance.sopClassUid(),
+                instance.modality().isEmpty() ? null : instance.modality(), stored.size(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS), actor);
+        String replaced;
+        try {
+            replaced = jdbi.inTransaction(h -> {
+                String old = h.createQuery("SELECT file_id FROM integration_imaging_instance WHERE adapter_id = :a "
+                        + "AND sop_instance_uid = :s").bind("a", adapterId).bind("s", row.sopInstanceUid())
+                        .mapTo(String.class).findOne().orElse(null);
+                if (old != null) {
+                    h.createUpdate("DELETE FROM integration_imaging_instance WHERE adapter_id = :a "
+                            + "AND sop_instance_uid = :s").bind("a", adapterId).bind("s", row.sopInstanceUid())
+                            .execute();
+                }
+                h.createUpdate("INSERT INTO integration_imaging_instance (id, adapter_id, patient_id, study_uid, "
+                        + "series_uid, sop_instance_uid, sop_class_uid, modality, file_id, size_bytes, received_at, "
+                        + "received_by) VALUES (:id, :adapterId, :patientId, :studyInstanceUid, :seriesInstanceUid, "
+                        + ":sopInstanceUid, :sopClassUid, :modality, :fileId, :size, :receivedAt, :receivedBy)")
+                        .bindMethods(row).bind("fileId", stored.id())
+                        .bind("receivedAt", OffsetDateTime.ofInstant(row.receivedAt(), ZoneOffset.UTC)).execute();
+                return old;
+            });
+        } catch (RuntimeException e) {
+            files.delete(stored.id());
+            throw e;
+        }
+        if (replaced != null) {
+            files.delete(replaced);
+        }
+        return row;
+    }
+
+    List<Row> byPatient(String adapterId, String patientId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, adapter_id, patient_id, study_uid, series_uid, "
+                + "sop_instance_uid, sop_class_uid, modality, size_bytes, received_at, received_by "
+                + "FROM integration_imaging_instance WHERE adapter_id = :a AND patient_id = :p "
+                + "ORDER BY study_uid, series_uid, sop_instance_uid LIMIT :limit")
+                .bind("a", adapterId).bind("p", patientId).bind("limit", limit).map((rs, ctx) -> new Row(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9),
+                        rs.getObject(10, OffsetDateTime.class).toInstant(), rs.getString(11)))
+                .list());
+    }
+
+    /** Where an instance's content is. */
+    record Content(String patientId, String adapterId, String fileId, String sopInstanceUid) {
+    }
+
+    Optional<Content> get(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT patient_id, adapter_id, file_id, sop_instance_uid "
+                + "FROM integration_imaging_instance WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> new Content(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .findOne());
+    }
+
+    InputStream open(String fileId) throws IOException {
+        return files.open(fileId);
+    }
+}

@@ -1,0 +1,387 @@
+package org.telehub.integration.manager.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.StreamingOutput;
+
+import org.apache.cxf.jaxrs.ext.multipart.Attachment;
+import org.apache.cxf.jaxrs.ext.multipart.MultipartBody;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.files.FileStore;
+import org.telehub.integration.api.Adapter;
+import org.telehub.integration.api.DicomArchive;
+import org.telehub.integration.api.ImagingSeries;
+import org.telehub.integration.api.ImagingStudy;
+import org.telehub.integration.api.StoreOutcome;
+import org.telehub.integration.api.StudyQuery;
+import org.telehub.integration.api.TransferOutcome;
+import org.telehub.persistence.Database;
+import org.telehub.rest.ProblemException;
+import org.telehub.rest.RestApi;
+import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Roles;
+
+/**
+ * {@code /api/v1/integration/pacs}: DICOM operations on any installed {@link DicomArchive} adapter, chosen by
+ * {@code adapterId}. Every call goes through the Integration Manager's one call path (bulkhead, timeout); every
+ * read or write of a patient's images is audited.
+ */
+@Component(service = PacsResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RestApi.APP_SELECT)
+@Path("integration/pacs")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class PacsResource {
+    private static final Pattern ADAPTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Pattern DICOM_ID = Pattern.compile("[^\\\\\\p{Cntrl}]{1,64}");
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+    private static final Pattern AE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
+    /** DICOM transfers take longer than a record read: 10 minutes for a study. */
+    private static final int TRANSFER_TIMEOUT_MILLIS = 600_000;
+
+    private final IntegrationService integration;
+    private final AuditLog audit;
+    private final ImagingInstances instances;
+    private final java.nio.file.Path uploads;
+
+    @Activate
+    public PacsResource(@Reference IntegrationService integration, @Reference AuditLog audit,
+            @Reference Database database, @Reference FileStore files) throws IOException {
+        this.integration = integration;
+        this.audit = audit;
+        this.instances = new ImagingInstances(database.jdbi(), files);
+        this.uploads = Paths.get(System.getProperty("karaf.data", "data"), "telehub", "pacs-transit");
+        Files.createDirectories(uploads);
+    }
+
+    /** Body naming the adapter. */
+    public record AdapterRef(String adapterId) {
+    }
+
+    @POST
+    @Path("connect")
+    @RolesAllowed(Roles.ADMIN)
+    public IntegrationService.ConnectResult connect(AdapterRef body) {
+        DicomArchive pacs = archive(body == null ? null : body.adapterId());
+        return integration.connection((Adapter) pacs, true);
+    }
+
+    /** One uploaded file's fate. */
+    public record StoreResult(String part, String fileName, String sopInstanceUid, String sopClassUid,
+            boolean stored, String detail) {
+    }
+
+    /** Answer of store-image. */
+    public record StoreAnswer(String adapterId, int stored, int failed, List<StoreResult> results) {
+    }
+
+    /**
+     * Stores uploaded DICOM Part 10 files in the PACS over one association: {@code multipart/form-data} with an
+     * {@code adapterId} field and one or more {@code file} parts. 200 when every instance was stored; otherwise 422
+     * (or 503 if the PACS is down) with the per-instance results, so nothing fails silently.
+     */
+    @POST
+    @Path("store-image")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public StoreAnswer storeImage(MultipartBody body, @Context SecurityContext security) {
+        String adapterId = null;
+        List<java.nio.file.Path> files = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try {
+            for (Attachment a : body.getAllAttachments()) {
+                String field = a.getContentDisposition() == null ? null
+                        : a.getContentDisposition().getParameter("name");
+                if ("adapterId".equals(field)) {
+                    adapterId = a.getObject(String.class).trim();
+                } else if ("file".equals(field)) {
+                    String fileName = a.getContentDisposition().getParameter("filename");
+                    java.nio.file.Path f = Files.createTempFile(uploads, "upload-", ".dcm");
+                    files.add(f);
+                    names.add(fileName == null ? "file[" + names.size() + "]" : fileName);
+                    try (InputStream in = a.getDataHandler().getInputStream()) {
+                        Files.copy(in, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    if (!isPart10(f)) {
+                        throw new ProblemException(415, "Unsupported Media Type", "part " + (names.size() - 1)
+                                + " (" + names.get(names.size() - 1) + ") is not a DICOM Part 10 file (no DICM "
+                                + "preamble); nothing was sent to the PACS", "file[" + (names.size() - 1) + "]",
+                                null);
+                    }
+                } else {
+                    throw ProblemException.invalid(field == null ? "multipart" : field,
+                            "unknown form field; expected adapterId and file parts");
+                }
+            }
+            if (files.isEmpty()) {
+                throw ProblemException.invalid("file", "at least one file part is required");
+            }
+            DicomArchive pacs = archive(adapterId);
+            IntegrationService.Outcome<List<StoreOutcome>> o = integration.call((Adapter) pacs,
+                    () -> pacs.store(files), TRANSFER_TIMEOUT_MILLIS);
+            List<StoreOutcome> outcomes = value(o, "store");
+            List<StoreResult> results = new ArrayList<>();
+            int stored = 0;
+            for (int i = 0; i < outcomes.size(); i++) {
+                StoreOutcome so = outcomes.get(i);
+                stored += so.stored() ? 1 : 0;
+                results.add(new StoreResult("file[" + i + "]", names.get(i), so.sopInstanceUid(), so.sopClassUid(),
+                        so.stored(), so.detail()));
+            }
+            StoreAnswer answer = new StoreAnswer(adapterId, stored, results.size() - stored, results);
+            audit.record(user(security), "integration.pacs.store", null, List.of(adapterId),
+                    stored + " stored, " + (results.size() - stored) + " failed");
+            if (stored < results.size()) {
+                StoreResult first = results.stream().filter(r -> !r.stored()).findFirst().orElseThrow();
+                throw new ProblemException(422, "Unprocessable Content", (results.size() - stored) + " of "
+                        + results.size() + " instances were not stored; " + first.part() + " (" + first.fileName()
+                        + "): " + first.detail(), first.part(), Map.of("results", results, "stored", stored));
+            }
+            return answer;
+        } catch (IOException e) {
+            throw new ProblemException(400, "Bad Request", "the upload could not be read: " + e.getMessage(),
+                    "file", null);
+        } finally {
+            for (java.nio.file.Path f : files) {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // transit file in the hub's own data directory
+                }
+            }
+        }
+    }
+
+    private static boolean isPart10(java.nio.file.Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] head = in.readNBytes(132);
+            return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
+        }
+    }
+
+    @GET
+    @Path("find-studies")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public List<ImagingStudy> findStudies(@QueryParam("adapterId") String adapterId,
+            @QueryParam("patientId") String patientId, @QueryParam("patientName") String patientName,
+            @QueryParam("birthDate") String birthDate, @QueryParam("studyDateFrom") String from,
+            @QueryParam("studyDateTo") String to, @QueryParam("modality") String modality,
+            @QueryParam("accessionNumber") String accession, @QueryParam("limit") Integer limit,
+            @Context SecurityContext security) {
+        DicomArchive pacs = archive(adapterId);
+        check("patientId", patientId, DICOM_ID);
+        check("patientName", patientName, DICOM_ID);
+        check("modality", modality, Pattern.compile("[A-Z]{1,16}"));
+        check("accessionNumber", accession, Pattern.compile("[^\\\\\\p{Cntrl}]{1,16}"));
+        StudyQuery query;
+        try {
+            query = new StudyQuery(blank(patientId), blank(patientName), date("birthDate", birthDate),
+                    date("studyDateFrom", from), date("studyDateTo", to), blank(modality), blank(accession),
+                    limit == null ? 100 : limit);
+        } catch (IllegalArgumentException e) {
+            String field = e.getMessage().startsWith("limit") ? "limit"
+                    : e.getMessage().contains("studyDateTo") ? "studyDateTo" : "patientId";
+            throw ProblemException.invalid(field, e.getMessage());
+        }
+        List<ImagingStudy> studies = value(integration.call((Adapter) pacs, () -> pacs.findStudies(query)),
+                "find-studies");
+        audit.record(user(security), "integration.pacs.find-studies", blank(patientId), List.of(adapterId),
+                studies.size() + " studies");
+        return studies;
+    }
+
+    @GET
+    @Path("studies/{studyUid}/series")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public List<ImagingSeries> findSeries(@PathParam("studyUid") String studyUid,
+            @QueryParam("adapterId") String adapterId, @Context SecurityContext security) {
+        DicomArchive pacs = archive(adapterId);
+        uid("studyUid", studyUid);
+        List<ImagingSeries> series = value(integration.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
+                "find-series");
+        audit.record(user(security), "integration.pacs.find-series", null, List.of(adapterId), "study " + studyUid);
+        return series;
+    }
+
+    /** Body of move. */
+    public record MoveRequest(String adapterId, String studyInstanceUid, String destinationAe) {
+    }
+
+    @POST
+    @Path("move")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public TransferOutcome move(MoveRequest body, @Context SecurityContext security) {
+        if (body == null) {
+            throw ProblemException.invalid("adapterId", "a JSON body with adapterId, studyInstanceUid and "
+                    + "destinationAe is required");
+        }
+        DicomArchive pacs = archive(body.adapterId());
+        uid("studyInstanceUid", body.studyInstanceUid());
+        if (body.destinationAe() == null || !AE.matcher(body.destinationAe()).matches()) {
+            throw ProblemException.invalid("destinationAe", "an AE title: 1-16 printable ASCII characters");
+        }
+        TransferOutcome o = value(integration.call((Adapter) pacs,
+                () -> pacs.move(body.studyInstanceUid(), body.destinationAe()), TRANSFER_TIMEOUT_MILLIS), "move");
+        audit.record(user(security), "integration.pacs.move", null, List.of(body.adapterId()),
+                "study " + body.studyInstanceUid() + " to " + body.destinationAe() + ": " + o.completed()
+                        + " moved, " + o.failed() + " failed");
+        return o;
+    }
+
+    /** Body of retrieve. */
+    public record RetrieveRequest(String adapterId, String studyInstanceUid) {
+    }
+
+    /** Answer of retrieve. */
+    public record RetrieveAnswer(String adapterId, String studyInstanceUid, int completed, int failed,
+            List<ImagingInstances.Row> instances) {
+    }
+
+    /** Brings a study into Telehub's encrypted file store (C-MOVE to our SCP, C-GET or WADO-RS). */
+    @POST
+    @Path("retrieve")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public RetrieveAnswer retrieve(RetrieveRequest body, @Context SecurityContext security) {
+        if (body == null) {
+            throw ProblemException.invalid("adapterId", "a JSON body with adapterId and studyInstanceUid is required");
+        }
+        DicomArchive pacs = archive(body.adapterId());
+        uid("studyInstanceUid", body.studyInstanceUid());
+        AuthenticatedUser who = user(security);
+        List<ImagingInstances.Row> kept = java.util.Collections.synchronizedList(new ArrayList<>());
+        TransferOutcome o = value(integration.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
+                (instance, file) -> kept.add(instances.keep(body.adapterId(), instance, file, who.username()))),
+                TRANSFER_TIMEOUT_MILLIS), "retrieve");
+        String patient = kept.isEmpty() ? null : kept.get(0).patientId();
+        audit.record(who, "integration.pacs.retrieve", patient, List.of(body.adapterId()),
+                "study " + body.studyInstanceUid() + ": " + kept.size() + " kept, " + o.failed() + " failed");
+        return new RetrieveAnswer(body.adapterId(), body.studyInstanceUid(), o.completed(), o.failed(),
+                List.copyOf(kept));
+    }
+
+    /** The instances retrieved into Telehub for a patient (the PACS's Patient ID). */
+    @GET
+    @Path("instances")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public List<ImagingInstances.Row> instances(@QueryParam("adapterId") String adapterId,
+            @QueryParam("patientId") String patientId, @Context SecurityContext security) {
+        if (adapterId == null || !ADAPTER_ID.matcher(adapterId).matches()) {
+            throw ProblemException.invalid("adapterId", "required: the id of a PACS adapter");
+        }
+        if (patientId == null || !DICOM_ID.matcher(patientId).matches()) {
+            throw ProblemException.invalid("patientId", "required: the patient's ID in that PACS");
+        }
+        List<ImagingInstances.Row> rows = instances.byPatient(adapterId, patientId, 10_000);
+        audit.record(user(security), "integration.pacs.instances.list", patientId, List.of(adapterId),
+                rows.size() + " instances");
+        return rows;
+    }
+
+    /** One retrieved instance as DICOM Part 10, decrypted from the file store. */
+    @GET
+    @Path("instances/{id}")
+    @Produces("application/dicom")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public Response instance(@PathParam("id") String id, @Context SecurityContext security) {
+        ImagingInstances.Content c = instances.get(id).orElseThrow(() -> ProblemException.notFound(
+                "No retrieved instance " + id));
+        audit.record(user(security), "integration.pacs.instance.read", c.patientId(), List.of(c.adapterId()),
+                "instance " + c.sopInstanceUid());
+        StreamingOutput out = o -> {
+            try (InputStream in = instances.open(c.fileId())) {
+                in.transferTo(o);
+            }
+        };
+        return Response.ok(out, "application/dicom").header("Cache-Control", "no-store")
+                .header("Content-Disposition", "attachment; filename=\"" + c.sopInstanceUid() + ".dcm\"").build();
+    }
+
+    // ---- helpers
+
+    private DicomArchive archive(String adapterId) {
+        if (adapterId == null || !ADAPTER_ID.matcher(adapterId).matches()) {
+            throw ProblemException.invalid("adapterId", "required: the id of a PACS adapter (GET "
+                    + RestApi.BASE + "/integration/status lists them)");
+        }
+        Adapter a = integration.adapter(adapterId).orElseThrow(() -> ProblemException.notFound("No adapter '"
+                + adapterId + "' is installed; GET " + RestApi.BASE + "/integration/status lists them"));
+        if (!(a instanceof DicomArchive pacs)) {
+            throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' is not a DICOM archive");
+        }
+        return pacs;
+    }
+
+    /**
+     * The value of a call, or the problem: 503 when the PACS is unreachable, slow or busy (retry later), 502 when
+     * it answered with a refusal, 422 when Telehub refused the request's content.
+     */
+    static <T> T value(IntegrationService.Outcome<T> o, String operation) {
+        if ("OK".equals(o.status())) {
+            return o.value();
+        }
+        if (o.retryable()) {
+            throw new ProblemException(503, "Service Unavailable", "PACS " + operation + " failed: " + o.error(),
+                    null, Map.of("outcome", o.status()));
+        }
+        throw new ProblemException(502, "Bad Gateway", "PACS " + operation + " failed: " + o.error(), null,
+                Map.of("outcome", o.status()));
+    }
+
+    private static void check(String field, String value, Pattern p) {
+        if (value != null && !value.isEmpty() && !p.matcher(value).matches()) {
+            throw ProblemException.invalid(field, "not a valid DICOM value for " + field);
+        }
+    }
+
+    private static void uid(String field, String value) {
+        if (value == null || value.length() > 64 || !UID.matcher(value).matches()) {
+            throw ProblemException.invalid(field, "a DICOM UID: digits and dots, at most 64 characters");
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static LocalDate date(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid(field, "a date as YYYY-MM-DD");
+        }
+    }
+
+    private static AuthenticatedUser user(SecurityContext security) {
+        return (AuthenticatedUser) security.getUserPrincipal();
+    }
+}
