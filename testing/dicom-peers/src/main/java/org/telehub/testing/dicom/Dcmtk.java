@@ -1,0 +1,195 @@
+package org.telehub.testing.dicom;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * DCMTK's command-line clients, run with {@code TCP_NODELAY=1} (Nagle costs ~45 ms per stored instance) and a
+ * timeout of {@link #TIMEOUT} after which the client is killed and an {@link IllegalStateException} thrown.
+ * The clients' exit codes and output (stdout and stderr together) come back as a {@link Result} (see
+ * {@link Result#ok()}); nothing here throws because a DICOM operation failed.
+ */
+public final class Dcmtk {
+
+    /** How long any client may run. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** A client's exit code and its output (stdout and stderr, UTF-8). */
+    public record Result(int exit, String output) {
+
+        /** {@code (0010,0010) PN [value]   #  18, 1 PatientName}: a dcmdump line, as DCMTK's clients log data sets. */
+        private static final Pattern ELEMENT =
+                Pattern.compile("\\(\\p{XDigit}{4},\\p{XDigit}{4}\\) \\w\\w (?:\\[(.*)\\]|\\(no value available\\))"
+                        + "\\s+#\\s*\\d+,\\s*\\d+\\s+(\\w+)\\s*$");
+
+        /** {@code E: ...} or {@code F: ...}: a line DCMTK's logger writes for an error or a fatal error. */
+        private static final Pattern ERROR_LINE = Pattern.compile("^[EF]: ", Pattern.MULTILINE);
+
+        /**
+         * Whether the operation succeeded: exit code 0 and no error in the output. DCMTK 3.6.7's findscu and
+         * movescu exit with 0 even when the peer aborted the association ("E: Find Failed ... Peer aborted
+         * Association"), so the exit code alone does not tell.
+         */
+        public boolean ok() {
+            return exit == 0 && !ERROR_LINE.matcher(output).find();
+        }
+
+        /**
+         * The values of the attribute {@code keyword} (e.g. {@code PatientName}) in every data set the output
+         * shows (query, responses), in order, without padding (DICOM's space, or the NUL after an odd-length
+         * UID, which DCMTK prints as it is); "" for an empty one. With {@link Dcmtk#findscu} the first is the
+         * query's own.
+         */
+        public List<String> values(String keyword) {
+            List<String> values = new ArrayList<>();
+            for (String line : output.split("\n")) {
+                Matcher m = ELEMENT.matcher(line);
+                if (m.find() && m.group(2).equals(keyword)) {
+                    values.add(m.group(1) == null ? "" : m.group(1).replaceAll("^[ \\x00]+|[ \\x00]+$", ""));
+                }
+            }
+            return values;
+        }
+
+        /** This result if {@link #ok()}, else an {@link IllegalStateException} with the output. */
+        public Result orThrow() {
+            if (!ok()) {
+                throw new IllegalStateException("DCMTK client failed (exit " + exit + "):\n" + output);
+            }
+            return this;
+        }
+    }
+
+    private Dcmtk() {
+    }
+
+    /** C-ECHO. */
+    public static Result echoscu(String host, int port, String callingAe, String calledAe) {
+        return run(TIMEOUT, List.of("echoscu", "-aet", checkAet(callingAe), "-aec", checkAet(calledAe),
+                host, Integer.toString(port)));
+    }
+
+    /**
+     * C-STORE of {@code files} over one association; stops at the first failed store (DCMTK's default). Files
+     * go on the command line: fine for thousands of files (the limit is the kernel's 2 MB of arguments).
+     */
+    public static Result storescu(String host, int port, String callingAe, String calledAe, List<Path> files) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no files to store");
+        }
+        List<String> command = new ArrayList<>(List.of("storescu", "-aet", checkAet(callingAe),
+                "-aec", checkAet(calledAe), host, Integer.toString(port)));
+        files.forEach(f -> command.add(f.toString()));
+        return run(TIMEOUT, command);
+    }
+
+    /**
+     * Study-level C-FIND (Study Root) for {@code patientId}, in UTF-8 ({@code ISO_IR 192}), asking for patient
+     * name, birth date, sex, study UID, date, time, accession number, description, modalities in study and
+     * number of instances (a peer may leave optional keys out: dcmqrscp does for the last two). Verbose output
+     * (-v): every response's data set, for {@link Result#values}.
+     */
+    public static Result findscu(String host, int port, String callingAe, String calledAe, String patientId) {
+        return run(TIMEOUT, List.of("findscu", "-v", "-S", "-aet", checkAet(callingAe), "-aec", checkAet(calledAe),
+                "-k", "QueryRetrieveLevel=STUDY", "-k", "SpecificCharacterSet=ISO_IR 192",
+                "-k", "PatientID=" + patientId, "-k", "PatientName", "-k", "PatientBirthDate", "-k", "PatientSex",
+                "-k", "StudyInstanceUID", "-k", "StudyDate", "-k", "StudyTime", "-k", "AccessionNumber",
+                "-k", "StudyDescription", "-k", "ModalitiesInStudy", "-k", "NumberOfStudyRelatedInstances",
+                host, Integer.toString(port)));
+    }
+
+    /** Study-level C-MOVE (Study Root) of one study to the AE {@code destinationAe}, which the peer must know. */
+    public static Result movescu(String host, int port, String callingAe, String calledAe, String destinationAe,
+            String studyInstanceUid) {
+        return run(TIMEOUT, List.of("movescu", "-v", "-S", "-aet", checkAet(callingAe), "-aec", checkAet(calledAe),
+                "-aem", checkAet(destinationAe), "-k", "QueryRetrieveLevel=STUDY",
+                "-k", "StudyInstanceUID=" + studyInstanceUid, host, Integer.toString(port)));
+    }
+
+    /** Study-level C-GET (Study Root) of one study into {@code outputDir}, over the same association. */
+    public static Result getscu(String host, int port, String callingAe, String calledAe, String studyInstanceUid,
+            Path outputDir) {
+        try {
+            Files.createDirectories(outputDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return run(TIMEOUT, List.of("getscu", "-v", "-S", "-aet", checkAet(callingAe), "-aec", checkAet(calledAe),
+                "-od", outputDir.toString(), "-k", "QueryRetrieveLevel=STUDY",
+                "-k", "StudyInstanceUID=" + studyInstanceUid, host, Integer.toString(port)));
+    }
+
+    /**
+     * Runs any command with {@code TCP_NODELAY=1}, output to a temporary file (no pipe to drain), killed with
+     * its children after {@code timeout} (then an {@link IllegalStateException} with the output so far).
+     */
+    public static Result run(Duration timeout, List<String> command) {
+        return run(timeout, command, null, Map.of());
+    }
+
+    /** {@link #run(Duration, List)} in the folder {@code directory} (null: this one), with more environment. */
+    static Result run(Duration timeout, List<String> command, Path directory, Map<String, String> environment) {
+        Path out = null;
+        Process process = null;
+        try {
+            out = Files.createTempFile("dcmtk-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
+            builder.environment().put("TCP_NODELAY", "1");
+            builder.environment().putAll(environment);
+            process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(process);
+                throw new IllegalStateException(String.join(" ", command) + " killed after " + timeout.toSeconds()
+                        + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a temporary file left behind
+                }
+            }
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An AE title as DICOM allows it: 1–16 characters of printable ASCII but backslash, not only spaces. */
+    static String checkAet(String aet) {
+        if (aet == null || aet.isBlank() || aet.length() > 16 || !aet.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
+                || aet.indexOf('\\') >= 0) {
+            throw new IllegalArgumentException("not an AE title: " + aet);
+        }
+        return aet;
+    }
+}
