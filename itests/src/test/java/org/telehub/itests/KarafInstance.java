@@ -225,12 +225,21 @@ final class KarafInstance implements AutoCloseable {
     }
 
     HttpResponse<String> send(HttpRequest.Builder b, String token) throws IOException {
+        return send(b, token, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<byte[]> sendBytes(HttpRequest.Builder b, String token) throws IOException {
+        return send(b, token, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static <T> HttpResponse<T> send(HttpRequest.Builder b, String token, HttpResponse.BodyHandler<T> body)
+            throws IOException {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            return HTTP.send(b.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            // DICOM transfers within one request (store, retrieve) may take a while
+            return HTTP.send(b.timeout(Duration.ofSeconds(120)).build(), body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

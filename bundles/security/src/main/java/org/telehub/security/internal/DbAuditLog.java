@@ -23,6 +23,13 @@ public class DbAuditLog implements AuditLog {
         this.database = database;
     }
 
+    /** The column's size: a longer outcome is cut, never a reason to fail the audited request. */
+    static final int OUTCOME_LENGTH = 500;
+
+    static String fit(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
     @Override
     public void record(AuthenticatedUser actor, String action, String patientId, Collection<String> systems,
             String outcome) {
@@ -31,6 +38,6 @@ public class DbAuditLog implements AuditLog {
                 .bind("at", Timestamp.from(Instant.now())).bind("aid", actor.id()).bind("actor", actor.username())
                 .bind("action", action).bind("pid", patientId)
                 .bind("systems", systems == null ? "" : String.join(",", new TreeSet<>(systems)))
-                .bind("outcome", outcome).execute());
+                .bind("outcome", fit(outcome, OUTCOME_LENGTH)).execute());
     }
 }

@@ -146,7 +146,8 @@ public class PacsResource {
             DicomArchive pacs = archive(adapterId);
             IntegrationService.Outcome<List<StoreOutcome>> o = integration.call((Adapter) pacs,
                     () -> pacs.store(files), TRANSFER_TIMEOUT_MILLIS);
-            List<StoreOutcome> outcomes = value(o, "store");
+            List<StoreOutcome> outcomes = checked(o, "store", user(security), "integration.pacs.store", null,
+                    adapterId, files.size() + " files");
             List<StoreResult> results = new ArrayList<>();
             int stored = 0;
             for (int i = 0; i < outcomes.size(); i++) {
@@ -210,8 +211,8 @@ public class PacsResource {
                     : e.getMessage().contains("studyDateTo") ? "studyDateTo" : "patientId";
             throw ProblemException.invalid(field, e.getMessage());
         }
-        List<ImagingStudy> studies = value(integration.call((Adapter) pacs, () -> pacs.findStudies(query)),
-                "find-studies");
+        List<ImagingStudy> studies = checked(integration.call((Adapter) pacs, () -> pacs.findStudies(query)),
+                "find-studies", user(security), "integration.pacs.find-studies", blank(patientId), adapterId, "query");
         audit.record(user(security), "integration.pacs.find-studies", blank(patientId), List.of(adapterId),
                 studies.size() + " studies");
         return studies;
@@ -224,8 +225,8 @@ public class PacsResource {
             @QueryParam("adapterId") String adapterId, @Context SecurityContext security) {
         DicomArchive pacs = archive(adapterId);
         uid("studyUid", studyUid);
-        List<ImagingSeries> series = value(integration.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
-                "find-series");
+        List<ImagingSeries> series = checked(integration.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
+                "find-series", user(security), "integration.pacs.find-series", null, adapterId, "study " + studyUid);
         audit.record(user(security), "integration.pacs.find-series", null, List.of(adapterId), "study " + studyUid);
         return series;
     }
@@ -247,8 +248,10 @@ public class PacsResource {
         if (body.destinationAe() == null || !AE.matcher(body.destinationAe()).matches()) {
             throw ProblemException.invalid("destinationAe", "an AE title: 1-16 printable ASCII characters");
         }
-        TransferOutcome o = value(integration.call((Adapter) pacs,
-                () -> pacs.move(body.studyInstanceUid(), body.destinationAe()), TRANSFER_TIMEOUT_MILLIS), "move");
+        TransferOutcome o = checked(integration.call((Adapter) pacs,
+                () -> pacs.move(body.studyInstanceUid(), body.destinationAe()), TRANSFER_TIMEOUT_MILLIS), "move",
+                user(security), "integration.pacs.move", null, body.adapterId(),
+                "study " + body.studyInstanceUid() + " to " + body.destinationAe());
         audit.record(user(security), "integration.pacs.move", null, List.of(body.adapterId()),
                 "study " + body.studyInstanceUid() + " to " + body.destinationAe() + ": " + o.completed()
                         + " moved, " + o.failed() + " failed");
@@ -276,9 +279,10 @@ public class PacsResource {
         uid("studyInstanceUid", body.studyInstanceUid());
         AuthenticatedUser who = user(security);
         List<ImagingInstances.Row> kept = java.util.Collections.synchronizedList(new ArrayList<>());
-        TransferOutcome o = value(integration.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
+        TransferOutcome o = checked(integration.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
                 (instance, file) -> kept.add(instances.keep(body.adapterId(), instance, file, who.username()))),
-                TRANSFER_TIMEOUT_MILLIS), "retrieve");
+                TRANSFER_TIMEOUT_MILLIS), "retrieve", who, "integration.pacs.retrieve", null, body.adapterId(),
+                "study " + body.studyInstanceUid() + " (" + kept.size() + " kept before the failure)");
         String patient = kept.isEmpty() ? null : kept.get(0).patientId();
         audit.record(who, "integration.pacs.retrieve", patient, List.of(body.adapterId()),
                 "study " + body.studyInstanceUid() + ": " + kept.size() + " kept, " + o.failed() + " failed");
@@ -336,6 +340,15 @@ public class PacsResource {
             throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' is not a DICOM archive");
         }
         return pacs;
+    }
+
+    /** Like {@link #value}, and a failed attempt is audited too: trying to reach a patient's images is access. */
+    private <T> T checked(IntegrationService.Outcome<T> o, String operation, AuthenticatedUser who, String action,
+            String patientId, String adapterId, String subject) {
+        if (!"OK".equals(o.status())) {
+            audit.record(who, action, patientId, List.of(adapterId), "failed (" + o.status() + "): " + subject);
+        }
+        return value(o, operation);
     }
 
     /**
