@@ -78,7 +78,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (status == 415) {
             Object ct = headers == null ? null : headers.getMediaType();
             return "Content-Type " + (ct == null ? "(none)" : "'" + ct + "'")
-                    + " is not accepted at " + route + "; send application/json";
+                    + " is not accepted at " + route + "; the OpenAPI document at " + RestApi.BASE
+                    + "/openapi.json lists what each operation takes";
         }
         return w.getMessage();
     }
