@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Issue 4's benchmark: DCMTK storescu vs the PACS adapter's store vs the hub's REST upload, same generated files
 # (204 instances by default), same Orthanc (TCP_NODELAY=1), interleaved rounds; then C-FIND latency. Loopback only.
-#   bench/pacs.sh [rounds=7]
+#   bench/pacs.sh [rounds=9]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${1:-7}
+ROUNDS=${1:-9}
 for c in /usr/sbin/Orthanc storescu gcc; do command -v "$c" >/dev/null || { echo "needs orthanc, dcmtk, gcc (./telehub test installs them)" >&2; exit 1; }; done
 mvn -B -ntp -q install -DskipTests
 mvn -B -ntp -pl itests verify -Dit.test=PacsBenchmark -Dbench.rounds="$ROUNDS" >/tmp/telehub-pacs-bench.log 2>&1 \

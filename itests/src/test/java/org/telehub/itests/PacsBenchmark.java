@@ -3,13 +3,11 @@ package org.telehub.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -38,13 +36,15 @@ import org.telehub.testing.dicom.TestData.PatientSpec;
  * and the hub's REST upload (multipart into the running hub, then the same adapter). Then C-FIND latency.
  */
 class PacsBenchmark {
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 7);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 9);
+    /** The hub's adapter runs in a long-lived JVM: steady state is what it delivers, so the JIT warms up first. */
+    private static final int WARMUP = 3;
     private static final int PATIENTS = Integer.getInteger("bench.patients", 4);
     private static final String PW = "bench-admin-secret";
 
     @Test
     void measure() throws Exception {
-        Path root = Paths.get(System.getProperty("telehub.instances")).resolve("pacs-bench");
+        Path root = Paths.get(System.getProperty("telehub.instances")).resolve("pacs-bench-data");
         if (Files.exists(root)) {
             KarafInstance.deleteTree(root);
         }
@@ -75,41 +75,45 @@ class PacsBenchmark {
             String doctor = karaf.login("dr.bench", "bench-doctor-1");
             awaitAdapter(karaf, admin);
             karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
-            byte[] multipart = multipart(files);
+            byte[] multipart = FormData.body(BOUNDARY, "adapterId", "orthanc", "file", files);
             DicomArchive adapter = adapter(orthanc.dicomPort(), root.resolve("adapter"));
 
             List<Double> storescu = new ArrayList<>();
             List<Double> direct = new ArrayList<>();
             List<Double> rest = new ArrayList<>();
-            for (int round = 0; round <= ROUNDS; round++) {
-                boolean warmup = round == 0;
-                orthanc.reset();
-                long t0 = System.nanoTime();
-                Dcmtk.Result r = Dcmtk.storescu("127.0.0.1", orthanc.dicomPort(), "TELEHUB", "ORTHANC", files);
-                double s = secs(t0);
-                assertTrue(r.ok(), r.output());
-                assertEquals(files.size(), orthanc.instanceCount());
-
-                orthanc.reset();
-                t0 = System.nanoTime();
-                List<StoreOutcome> out = adapter.store(files);
-                double a = secs(t0);
-                assertTrue(out.stream().allMatch(StoreOutcome::stored));
-                assertEquals(files.size(), orthanc.instanceCount());
-
-                orthanc.reset();
-                t0 = System.nanoTime();
-                HttpResponse<String> up = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
-                        "/api/v1/integration/pacs/store-image"))).header("Content-Type",
-                                "multipart/form-data; boundary=" + BOUNDARY)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(multipart)), doctor);
-                double h = secs(t0);
-                assertEquals(200, up.statusCode(), up.body());
-                assertEquals(files.size(), orthanc.instanceCount());
-                if (!warmup) {
-                    storescu.add(s);
-                    direct.add(a);
-                    rest.add(h);
+            List<Double> directRatio = new ArrayList<>();
+            List<Double> restRatio = new ArrayList<>();
+            for (int round = 0; round < WARMUP + ROUNDS; round++) {
+                double[] t = new double[3];
+                // the order turns each round, so no path always follows another's clean-up
+                for (int k = 0; k < 3; k++) {
+                    int path = (round + k) % 3;
+                    orthanc.reset();
+                    long t0 = System.nanoTime();
+                    if (path == 0) {
+                        Dcmtk.Result r = Dcmtk.storescu("127.0.0.1", orthanc.dicomPort(), "TELEHUB", "ORTHANC", files);
+                        t[0] = secs(t0);
+                        assertTrue(r.ok(), r.output());
+                    } else if (path == 1) {
+                        List<StoreOutcome> out = adapter.store(files);
+                        t[1] = secs(t0);
+                        assertTrue(out.stream().allMatch(StoreOutcome::stored));
+                    } else {
+                        HttpResponse<String> up = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
+                                "/api/v1/integration/pacs/store-image"))).header("Content-Type",
+                                        "multipart/form-data; boundary=" + BOUNDARY)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart)), doctor);
+                        t[2] = secs(t0);
+                        assertEquals(200, up.statusCode(), up.body());
+                    }
+                    assertEquals(files.size(), orthanc.instanceCount());
+                }
+                if (round >= WARMUP) {
+                    storescu.add(t[0]);
+                    direct.add(t[1]);
+                    rest.add(t[2]);
+                    directRatio.add(t[0] / t[1]);
+                    restRatio.add(t[0] / t[2]);
                 }
             }
             // C-FIND: study level by Patient ID, one association each, as the hub does per query
@@ -136,11 +140,12 @@ class PacsBenchmark {
             int n = files.size();
             StringBuilder t = new StringBuilder();
             t.append(String.format("%d instances (%d KiB in all), Orthanc 1.10.1 with TCP_NODELAY=1, %d interleaved "
-                    + "rounds after one warm-up, medians%n%n", n, bytes / 1024, ROUNDS));
-            t.append("| path | seconds | images/s | ratio to storescu |\n|---|---|---|---|\n");
-            t.append(row("DCMTK storescu (one association)", ms, n, ms));
-            t.append(row("adapter store (one association)", md, n, ms));
-            t.append(row("REST upload → hub → adapter", mr, n, ms));
+                    + "rounds (order turning) after %d warm-up rounds, medians%n%n", n, bytes / 1024, ROUNDS, WARMUP));
+            t.append("| path | seconds | images/s | ratio to storescu (of medians) | ratio to storescu (median of "
+                    + "per-round ratios) |\n|---|---|---|---|---|\n");
+            t.append(row("DCMTK storescu (one association)", ms, n, ms, 1.0));
+            t.append(row("adapter store (one association)", md, n, ms, median(directRatio)));
+            t.append(row("REST upload → hub → adapter", mr, n, ms, median(restRatio)));
             t.append(String.format("%n| C-FIND, study level by Patient ID (50 queries) | median ms | p95 ms |%n"
                     + "|---|---|---|%n| adapter (new association per query) | %.1f | %.1f |%n"
                     + "| DCMTK findscu (process per query, reference) | %.1f | %.1f |%n",
@@ -153,21 +158,6 @@ class PacsBenchmark {
     }
 
     private static final String BOUNDARY = "telehub-bench-" + UUID.randomUUID();
-
-    private static byte[] multipart(List<Path> files) throws Exception {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"adapterId\"\r\n\r\northanc\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        for (Path f : files) {
-            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                    + f.getFileName() + "\"\r\nContent-Type: application/dicom\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            body.writeBytes(Files.readAllBytes(f));
-            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return body.toByteArray();
-    }
 
     /**
      * The adapter's own classes outside OSGi: its package-private constructor with a configuration proxy, the same
@@ -205,8 +195,9 @@ class PacsBenchmark {
         throw new AssertionError("the PACS adapter did not appear");
     }
 
-    private static String row(String name, double secs, int n, double reference) {
-        return String.format("| %s | %.3f | %.0f | %.2f |%n", name, secs, n / secs, reference / secs);
+    private static String row(String name, double secs, int n, double reference, double pairedRatio) {
+        return String.format("| %s | %.3f | %.0f | %.2f | %.2f |%n", name, secs, n / secs, reference / secs,
+                pairedRatio);
     }
 
     private static double secs(long t0) {

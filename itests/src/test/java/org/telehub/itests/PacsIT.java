@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
@@ -331,20 +330,10 @@ class PacsIT {
 
     private static HttpResponse<String> upload(String token, String adapterId, List<Path> files) throws IOException {
         String boundary = "telehub-" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"adapterId\"\r\n\r\n"
-                + adapterId + "\r\n").getBytes(StandardCharsets.UTF_8));
-        for (Path f : files) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                    + f.getFileName() + "\"\r\nContent-Type: application/dicom\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(Files.readAllBytes(f));
-            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] body = FormData.body(boundary, "adapterId", adapterId, "file", files);
         return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/integration/pacs/store-image")))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())), token);
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), token);
     }
 
     private static Set<String> adapterIds() throws IOException {

@@ -238,12 +238,10 @@ final class Dimse {
                 }
             });
         } catch (Exception e) {
-            release(association);
-            association = null;
+            abort(association);
             throw failure("C-FIND", e);
-        } finally {
-            release(association);
         }
+        release(association);
     }
 
     // ---- C-MOVE
@@ -386,9 +384,10 @@ final class Dimse {
             root = root.getCause();
         }
         String where = pacs.toString();
-        String text = message(e).toLowerCase(java.util.Locale.ROOT);
+        String m = message(e);
+        String lower = m.toLowerCase(java.util.Locale.ROOT);
         if (root instanceof ConnectException || root instanceof NoRouteToHostException
-                || text.contains("connection refused")) {
+                || lower.contains("connection refused")) {
             return new AdapterException(operation + ": cannot connect to the PACS at " + where + " ("
                     + message(root) + ")", true, e);
         }
@@ -399,8 +398,6 @@ final class Dimse {
             return new AdapterException(operation + ": no answer from the PACS at " + where + " within "
                     + pacs.readTimeoutMillis() + " ms", true, e);
         }
-        String m = message(e);
-        String lower = m.toLowerCase(java.util.Locale.ROOT);
         if (lower.contains("reject")) {
             return new AdapterException(operation + ": the PACS at " + where + " rejected the association (" + m
                     + "); check that it knows calling AE '" + pacs.callingAe() + "' and that its AE title is '"
@@ -408,8 +405,8 @@ final class Dimse {
         }
         if (lower.contains("abort")) {
             return new AdapterException(operation + ": the PACS at " + where + " aborted the association (" + m
-                    + "); PACSes abort when the calling AE '" + pacs.callingAe() + "' is not registered with them",
-                    false, e);
+                    + "); PACSes abort when the calling AE '" + pacs.callingAe() + "' is not registered with them, "
+                    + "and when overloaded", true, e);
         }
         if (e instanceof IOException || e instanceof DicomNetworkException) {
             return new AdapterException(operation + " with " + where + " failed: " + m, true, e);

@@ -61,7 +61,8 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "DICOMweb password", type = AttributeType.PASSWORD, required = false)
     String dicomWebPassword() default "";
 
-    @AttributeDefinition(name = "Connect timeout (ms)", min = "100")
+    @AttributeDefinition(name = "Connect timeout (ms)", description = "DICOMweb connections; DIMSE connections "
+            + "use the operating system's (a refused connection fails at once)", min = "100")
     int connectTimeoutMillis() default 5000;
 
     @AttributeDefinition(name = "Read timeout (ms)", description = "Longest silence of the PACS within an "
