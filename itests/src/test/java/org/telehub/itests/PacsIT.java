@@ -292,6 +292,26 @@ class PacsIT {
         String sopClass = orthanc.get("/instances/" + found.get(0).asText() + "/simplified-tags")
                 .path("SOPClassUID").asText();
         assertEquals("1.2.840.10008.5.1.4.1.1.104.1", sopClass, "Encapsulated PDF");
+
+        // a PACS that is down: the delivery waits for a retry with the cause, nothing is lost
+        assertEquals(201, karaf.put("/api/v1/integration/patient/p-1/identifiers/pacs-down", doctor,
+                "{\"identifier\":\"TH-P1\"}").statusCode());
+        HttpResponse<String> toDown = karaf.post("/api/v1/integration/patient/p-1/send-results", doctor,
+                "application/json", "{\"targets\":[\"pacs-down\"],\"report\":{\"code\":\"11488-4\","
+                        + "\"title\":\"Consult note\",\"conclusion\":\"Stable.\",\"contentBase64\":\"" + pdf
+                        + "\",\"contentType\":\"application/pdf\"}}");
+        assertEquals(202, toDown.statusCode(), toDown.body());
+        String downId = KarafInstance.json(toDown).at("/deliveries/0/id").asText();
+        JsonNode waiting = null;
+        for (int i = 0; i < 100; i++) {
+            waiting = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + downId, doctor));
+            if (waiting.get("attempts").asInt() >= 1) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("retrying", waiting.get("state").asText(), waiting.toString());
+        assertTrue(waiting.get("lastError").asText().contains("cannot connect"), waiting.toString());
     }
 
     @Test

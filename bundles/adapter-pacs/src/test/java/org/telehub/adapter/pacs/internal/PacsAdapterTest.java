@@ -48,6 +48,7 @@ import org.telehub.testing.dicom.TestData.PatientSpec;
 class PacsAdapterTest {
     static final String PERSIAN = "محمدی^رضا";
     static final String CYRILLIC = "Иванов^Иван";
+    static final String ARABIC = "الهاشمي^ليلى";
 
     /** Kept when a test fails: the peers' logs are in it. */
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
@@ -65,7 +66,7 @@ class PacsAdapterTest {
         List<Instance> all = TestData.generate(dir.resolve("data"), List.of(
                 new PatientSpec("TH-P1", PERSIAN, LocalDate.of(1980, 3, 21), "M", 2, 2, 3, "CT"),
                 new PatientSpec("TH-P2", CYRILLIC, LocalDate.of(1975, 7, 1), "M", 1, 1, 2, "OT"),
-                new PatientSpec("TH-P3", "Doe^Jane", LocalDate.of(1990, 1, 2), "F", 1, 1, 2, "OT")));
+                new PatientSpec("TH-P3", ARABIC, LocalDate.of(1990, 1, 2), "F", 1, 1, 2, "OT")));
         p1 = all.stream().filter(i -> i.patientId().equals("TH-P1")).toList();
         p2 = all.stream().filter(i -> i.patientId().equals("TH-P2")).toList();
         p3 = all.stream().filter(i -> i.patientId().equals("TH-P3")).toList();
@@ -116,12 +117,19 @@ class PacsAdapterTest {
             List<Path> files = new ArrayList<>(files(p1));
             Path truncated = TestData.truncated(p3.get(0).file(), dir.resolve("truncated.dcm"));
             Path notDicom = TestData.notDicom(dir.resolve("not-dicom.dcm"));
+            Path unknownClass = withSopClass(p2.get(0).file(), dir.resolve("unknown-class.dcm"),
+                    "1.2.826.0.1.3680043.9.7433.99.1");
             files.add(2, truncated);
+            files.add(3, unknownClass);
             files.add(notDicom);
             List<StoreOutcome> out = a.adapter.store(files);
             assertEquals(files.size(), out.size(), "one outcome per file, in order");
             assertFalse(out.get(2).stored());
             assertTrue(out.get(2).detail().contains("truncated"), out.get(2).detail());
+            // Orthanc refuses SOP classes it does not know: the presentation context is rejected, per instance
+            assertFalse(out.get(3).stored());
+            assertTrue(out.get(3).detail().contains("rejected SOP class 1.2.826.0.1.3680043.9.7433.99.1"),
+                    out.get(3).detail());
             assertFalse(out.get(out.size() - 1).stored());
             assertTrue(out.get(out.size() - 1).detail().contains("not a DICOM"), out.get(out.size() - 1).detail());
             assertEquals(p1.size(), out.stream().filter(StoreOutcome::stored).count());
@@ -216,7 +224,7 @@ class PacsAdapterTest {
             assertTrue(a.adapter.store(files(p3)).stream().allMatch(StoreOutcome::stored));
             List<ImagingStudy> s = a.adapter.findStudies(StudyQuery.byPatient("TH-P3"));
             assertEquals(1, s.size());
-            assertEquals("Doe^Jane", s.get(0).patientName());
+            assertEquals(ARABIC, s.get(0).patientName(), "Arabic through dcmqrscp");
         }
     }
 
@@ -284,6 +292,25 @@ class PacsAdapterTest {
     private static void storeInOrthanc(List<Instance> instances) {
         Dcmtk.Result r = Dcmtk.storescu("127.0.0.1", orthanc.dicomPort(), "TELEHUB", "ORTHANC", files(instances));
         assertTrue(r.ok(), r.output());
+    }
+
+    /** A copy of {@code source} claiming another SOP class (and a new instance UID). */
+    private static Path withSopClass(Path source, Path target, String sopClass) throws Exception {
+        com.pixelmed.dicom.AttributeList l = new com.pixelmed.dicom.AttributeList();
+        l.read(source.toFile());
+        String uid = TestData.uid();
+        for (var tag : List.of(com.pixelmed.dicom.TagFromName.SOPClassUID,
+                com.pixelmed.dicom.TagFromName.MediaStorageSOPClassUID)) {
+            l.remove(tag);
+            Identifiers.put(l, tag, sopClass);
+        }
+        for (var tag : List.of(com.pixelmed.dicom.TagFromName.SOPInstanceUID,
+                com.pixelmed.dicom.TagFromName.MediaStorageSOPInstanceUID)) {
+            l.remove(tag);
+            Identifiers.put(l, tag, uid);
+        }
+        l.write(target.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return target;
     }
 
     private static StudyQuery query(String id, String name, LocalDate birth, LocalDate from, LocalDate to,
