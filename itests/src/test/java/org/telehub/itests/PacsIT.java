@@ -160,6 +160,18 @@ class PacsIT {
                 "/api/v1/integration/pacs/store-image"))).header("Content-Type", "multipart/form-data; boundary=x")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(big)), doctor);
         assertEquals(413, tooBig.statusCode(), tooBig.body());
+        // the same without Content-Length (chunked): refused while reading, nothing sent to the PACS
+        int beforeChunked = orthanc.instanceCount();
+        String boundary = "telehub-big";
+        byte[] bigUpload = FormData.body(boundary, "adapterId", "orthanc-main", "file",
+                List.of(p2.get(0).file(), bigFile()));
+        HttpResponse<String> chunked = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
+                "/api/v1/integration/pacs/store-image"))).header("Content-Type",
+                        "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bigUpload))),
+                doctor);
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        assertEquals(beforeChunked, orthanc.instanceCount());
 
         HttpResponse<String> down = upload(doctor, "pacs-down", List.of(p2.get(0).file()));
         assertEquals(503, down.statusCode(), down.body());
@@ -354,6 +366,12 @@ class PacsIT {
         return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/integration/pacs/store-image")))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), token);
+    }
+
+    private static Path bigFile() throws IOException {
+        Path f = data.resolve("big.bin");
+        Files.write(f, new byte[300_000]);
+        return f;
     }
 
     private static Set<String> adapterIds() throws IOException {
