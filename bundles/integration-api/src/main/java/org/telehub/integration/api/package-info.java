@@ -2,7 +2,8 @@
  * The integration SPI. A vendor adapter is a bundle that registers, per configured instance, one service under
  * {@link org.telehub.integration.api.Adapter} whose object also implements the capability interfaces it supports
  * ({@link org.telehub.integration.api.ClinicalRecordSystem}, {@link org.telehub.integration.api.ImagingArchive},
- * {@link org.telehub.integration.api.ProcedureSystem}, since 1.1 {@link org.telehub.integration.api.DicomArchive}).
+ * {@link org.telehub.integration.api.ProcedureSystem}, since 1.1 {@link org.telehub.integration.api.DicomArchive}, since 1.2
+ * {@link org.telehub.integration.api.ClinicalRecordSearch}).
  * The Integration Manager finds adapters in the service
  * registry; no list of vendors exists anywhere in the core.
  *
@@ -12,7 +13,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.1.0")
+@Version("1.2.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

@@ -69,6 +69,7 @@ public class PacsResource {
     private final IntegrationService integration;
     private final AuditLog audit;
     private final ImagingInstances instances;
+    private final RemoteCalls calls;
     private final java.nio.file.Path uploads;
 
     @Activate
@@ -76,6 +77,7 @@ public class PacsResource {
             @Reference Database database, @Reference FileStore files) throws IOException {
         this.integration = integration;
         this.audit = audit;
+        this.calls = new RemoteCalls(audit, "PACS");
         this.instances = new ImagingInstances(database.jdbi(), files);
         this.uploads = Paths.get(System.getProperty("karaf.data", "data"), "telehub", "pacs-transit");
         Files.createDirectories(uploads);
@@ -146,7 +148,7 @@ public class PacsResource {
             DicomArchive pacs = archive(adapterId);
             IntegrationService.Outcome<List<StoreOutcome>> o = integration.call((Adapter) pacs,
                     () -> pacs.store(files), TRANSFER_TIMEOUT_MILLIS);
-            List<StoreOutcome> outcomes = checked(o, "store", user(security), "integration.pacs.store", null,
+            List<StoreOutcome> outcomes = calls.checked(o, "store", user(security), "integration.pacs.store", null,
                     adapterId, files.size() + " files");
             List<StoreResult> results = new ArrayList<>();
             int stored = 0;
@@ -211,7 +213,7 @@ public class PacsResource {
                     : e.getMessage().contains("studyDateTo") ? "studyDateTo" : "patientId";
             throw ProblemException.invalid(field, e.getMessage());
         }
-        List<ImagingStudy> studies = checked(integration.call((Adapter) pacs, () -> pacs.findStudies(query)),
+        List<ImagingStudy> studies = calls.checked(integration.call((Adapter) pacs, () -> pacs.findStudies(query)),
                 "find-studies", user(security), "integration.pacs.find-studies", blank(patientId), adapterId, "query");
         audit.record(user(security), "integration.pacs.find-studies", blank(patientId), List.of(adapterId),
                 studies.size() + " studies");
@@ -225,7 +227,7 @@ public class PacsResource {
             @QueryParam("adapterId") String adapterId, @Context SecurityContext security) {
         DicomArchive pacs = archive(adapterId);
         uid("studyUid", studyUid);
-        List<ImagingSeries> series = checked(integration.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
+        List<ImagingSeries> series = calls.checked(integration.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
                 "find-series", user(security), "integration.pacs.find-series", null, adapterId, "study " + studyUid);
         audit.record(user(security), "integration.pacs.find-series", null, List.of(adapterId), "study " + studyUid);
         return series;
@@ -248,7 +250,7 @@ public class PacsResource {
         if (body.destinationAe() == null || !AE.matcher(body.destinationAe()).matches()) {
             throw ProblemException.invalid("destinationAe", "an AE title: 1-16 printable ASCII characters");
         }
-        TransferOutcome o = checked(integration.call((Adapter) pacs,
+        TransferOutcome o = calls.checked(integration.call((Adapter) pacs,
                 () -> pacs.move(body.studyInstanceUid(), body.destinationAe()), TRANSFER_TIMEOUT_MILLIS), "move",
                 user(security), "integration.pacs.move", null, body.adapterId(),
                 "study " + body.studyInstanceUid() + " to " + body.destinationAe());
@@ -279,7 +281,7 @@ public class PacsResource {
         uid("studyInstanceUid", body.studyInstanceUid());
         AuthenticatedUser who = user(security);
         List<ImagingInstances.Row> kept = java.util.Collections.synchronizedList(new ArrayList<>());
-        TransferOutcome o = checked(integration.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
+        TransferOutcome o = calls.checked(integration.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
                 (instance, file) -> kept.add(instances.keep(body.adapterId(), instance, file, who.username()))),
                 TRANSFER_TIMEOUT_MILLIS), "retrieve", who, "integration.pacs.retrieve", null, body.adapterId(),
                 "study " + body.studyInstanceUid() + " (" + kept.size() + " kept before the failure)");
@@ -340,31 +342,6 @@ public class PacsResource {
             throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' is not a DICOM archive");
         }
         return pacs;
-    }
-
-    /** Like {@link #value}, and a failed attempt is audited too: trying to reach a patient's images is access. */
-    private <T> T checked(IntegrationService.Outcome<T> o, String operation, AuthenticatedUser who, String action,
-            String patientId, String adapterId, String subject) {
-        if (!"OK".equals(o.status())) {
-            audit.record(who, action, patientId, List.of(adapterId), "failed (" + o.status() + "): " + subject);
-        }
-        return value(o, operation);
-    }
-
-    /**
-     * The value of a call, or the problem: 503 when the PACS is unreachable, slow or busy (retry later), 502 when
-     * it answered with a refusal, 422 when Telehub refused the request's content.
-     */
-    static <T> T value(IntegrationService.Outcome<T> o, String operation) {
-        if ("OK".equals(o.status())) {
-            return o.value();
-        }
-        if (o.retryable()) {
-            throw new ProblemException(503, "Service Unavailable", "PACS " + operation + " failed: " + o.error(),
-                    null, Map.of("outcome", o.status()));
-        }
-        throw new ProblemException(502, "Bad Gateway", "PACS " + operation + " failed: " + o.error(), null,
-                Map.of("outcome", o.status()));
     }
 
     private static void check(String field, String value, Pattern p) {

@@ -1,0 +1,418 @@
+package org.telehub.fhir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.ClinicalRecordSearch;
+import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.Demographics;
+import org.telehub.integration.api.ObservationQuery;
+import org.telehub.integration.api.ObservationValue;
+import org.telehub.integration.api.PatientQuery;
+import org.telehub.integration.api.ReportDocument;
+
+/**
+ * The SPI's EHR capability over FHIR R4 (JSON). Writes carry an identifier in
+ * {@link FhirSettings#resultIdentifierSystem()} whose value is the idempotency key, and are conditional creates
+ * ({@code If-None-Exist}): a retried delivery finds the record it created before. A server's OperationOutcome is
+ * relayed in the error; 5xx, 429, timeouts and refused connections are retryable, other refusals are not.
+ */
+public final class FhirRecords implements ClinicalRecordSearch {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String FHIR_JSON = "application/fhir+json";
+
+    private final FhirSettings settings;
+    private final FhirAuth auth;
+    private final SearchRules rules;
+    private final String base;
+    private final HttpClient http;
+
+    public FhirRecords(FhirSettings settings, FhirAuth auth, SearchRules rules) {
+        this.settings = settings;
+        this.auth = auth;
+        this.rules = rules;
+        this.base = settings.baseUrl().toString().replaceAll("/+$", "");
+        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Reads the server's CapabilityStatement (and, with SMART, obtains a token): the connection check. */
+    public String ping() throws AdapterException {
+        JsonNode cs = get("/metadata", "read the CapabilityStatement");
+        return cs.path("software").path("name").asText("FHIR") + " " + cs.path("fhirVersion").asText("");
+    }
+
+    // ---- reads
+
+    @Override
+    public Demographics patient(String systemPatientId) throws AdapterException {
+        return demographics(get("/Patient/" + id(systemPatientId), "read Patient " + systemPatientId));
+    }
+
+    @Override
+    public List<Demographics> searchPatients(PatientQuery q) throws AdapterException {
+        rules.checkPatientSearch(q);
+        StringBuilder p = new StringBuilder("/Patient?_count=").append(q.limit());
+        if (q.identifier() != null && !q.identifier().isBlank()) {
+            String system = settings.patientIdentifierSystem();
+            param(p, "identifier", (system == null || system.isBlank() ? "" : system + "|") + q.identifier());
+        }
+        param(p, "family", q.familyName());
+        param(p, "given", q.givenName());
+        param(p, "birthdate", q.birthDate() == null ? null : q.birthDate().toString());
+        List<Demographics> out = new ArrayList<>();
+        for (JsonNode r : entries(get(p.toString(), "search Patient"), "Patient")) {
+            out.add(demographics(r));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ObservationValue> observations(String systemPatientId, int limit) throws AdapterException {
+        return observations(systemPatientId, new ObservationQuery(null, null, null, null, null, limit));
+    }
+
+    @Override
+    public List<ObservationValue> observations(String systemPatientId, ObservationQuery q) throws AdapterException {
+        rules.checkObservationSearch(q);
+        StringBuilder p = new StringBuilder("/Observation?patient=").append(enc(id(systemPatientId)))
+                .append("&_sort=-date&_count=").append(q.limit());
+        param(p, "category", q.category());
+        if (q.code() != null && !q.code().isBlank()) {
+            param(p, "code", (q.codeSystem() == null || q.codeSystem().isBlank() ? "" : q.codeSystem() + "|")
+                    + q.code());
+        }
+        if (q.from() != null) {
+            param(p, "date", "ge" + q.from());
+        }
+        if (q.to() != null) {
+            param(p, "date", "le" + q.to());
+        }
+        List<ObservationValue> out = new ArrayList<>();
+        for (JsonNode r : entries(get(p.toString(), "search Observation"), "Observation")) {
+            out.add(observation(r));
+        }
+        return out;
+    }
+
+    // ---- writes
+
+    @Override
+    public DeliveryReceipt createObservation(String systemPatientId, ObservationValue o, String idempotencyKey)
+            throws AdapterException {
+        require(o.code(), "observation.code");
+        require(o.codeSystem(), "observation.codeSystem");
+        if (o.value() == null && (o.text() == null || o.text().isBlank())) {
+            throw new AdapterException("observation.value: a value (or a text) is required", false);
+        }
+        if (o.value() != null && (o.unit() == null || o.unit().isBlank())) {
+            throw new AdapterException("observation.unit: a numeric value needs its UCUM unit", false);
+        }
+        ObjectNode r = JSON.createObjectNode().put("resourceType", "Observation");
+        identifier(r, idempotencyKey);
+        r.put("status", "final");
+        ObjectNode coding = r.putObject("code").putArray("coding").addObject().put("system", o.codeSystem())
+                .put("code", o.code());
+        if (o.display() != null) {
+            coding.put("display", o.display());
+        }
+        r.putObject("subject").put("reference", "Patient/" + id(systemPatientId));
+        r.put("effectiveDateTime", (o.effective() == null ? Instant.now() : o.effective()).toString());
+        if (o.value() != null) {
+            r.putObject("valueQuantity").put("value", o.value()).put("unit", o.unit())
+                    .put("system", "http://unitsofmeasure.org").put("code", o.unit());
+        } else {
+            r.put("valueString", o.text());
+        }
+        if (o.performer() != null && !o.performer().isBlank()) {
+            r.putArray("performer").addObject().put("display", o.performer());
+        }
+        return create("Observation", r, idempotencyKey);
+    }
+
+    @Override
+    public DeliveryReceipt createDiagnosticReport(String systemPatientId, ReportDocument d, String idempotencyKey)
+            throws AdapterException {
+        require(d.code(), "report.code");
+        require(d.title(), "report.title");
+        ObjectNode r = JSON.createObjectNode().put("resourceType", "DiagnosticReport");
+        identifier(r, idempotencyKey);
+        r.put("status", "final");
+        r.putObject("code").put("text", d.title()).putArray("coding").addObject()
+                .put("system", d.codeSystem() == null || d.codeSystem().isBlank() ? "http://loinc.org"
+                        : d.codeSystem())
+                .put("code", d.code()).put("display", d.title());
+        r.putObject("subject").put("reference", "Patient/" + id(systemPatientId));
+        Instant at = d.authoredAt() == null ? Instant.now() : d.authoredAt();
+        r.put("effectiveDateTime", at.toString());
+        r.put("issued", at.toString());
+        if (d.author() != null && !d.author().isBlank()) {
+            r.putArray("performer").addObject().put("display", d.author());
+        }
+        if (d.conclusion() != null) {
+            r.put("conclusion", d.conclusion());
+        }
+        if (d.content() != null && d.content().length > 0) {
+            r.putArray("presentedForm").addObject()
+                    .put("contentType", d.contentType() == null ? "application/pdf" : d.contentType())
+                    .put("title", d.title()).put("data", Base64.getEncoder().encodeToString(d.content()));
+        }
+        return create("DiagnosticReport", r, idempotencyKey);
+    }
+
+    private void identifier(ObjectNode r, String key) throws AdapterException {
+        require(key, "idempotencyKey");
+        r.putArray("identifier").addObject().put("system", settings.resultIdentifierSystem()).put("value", key);
+    }
+
+    private DeliveryReceipt create(String type, ObjectNode resource, String key) throws AdapterException {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(resource);
+        } catch (IOException e) {
+            throw new AdapterException("cannot encode the " + type, false, e);
+        }
+        HttpResponse<byte[]> r = send(() -> HttpRequest.newBuilder(URI.create(base + "/" + type))
+                .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
+                .header("Prefer", "return=representation")
+                .header("If-None-Exist", "identifier=" + enc(settings.resultIdentifierSystem() + "|" + key))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), "create " + type);
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw refused("create " + type, r);
+        }
+        String id = idOf(r, type);
+        if (id == null) {
+            throw new AdapterException("create " + type + ": the server answered " + r.statusCode()
+                    + " without the new resource's id", false);
+        }
+        // 200: the conditional create found the record of an earlier attempt
+        return new DeliveryReceipt(type + "/" + id, r.statusCode() == 200);
+    }
+
+    private static String idOf(HttpResponse<byte[]> r, String type) {
+        try {
+            if (r.body().length > 0) {
+                JsonNode n = JSON.readTree(r.body());
+                if (n.hasNonNull("id")) {
+                    return n.get("id").asText();
+                }
+            }
+        } catch (IOException ignored) {
+            // fall back to Location
+        }
+        Optional<String> location = r.headers().firstValue("Location")
+                .or(() -> r.headers().firstValue("Content-Location"));
+        if (location.isPresent()) {
+            String l = location.get();
+            int i = l.indexOf(type + "/");
+            if (i >= 0) {
+                String rest = l.substring(i + type.length() + 1);
+                int slash = rest.indexOf('/');
+                return slash < 0 ? rest : rest.substring(0, slash);
+            }
+        }
+        return null;
+    }
+
+    // ---- HTTP
+
+    private interface RequestFactory {
+        HttpRequest.Builder build();
+    }
+
+    private JsonNode get(String pathAndQuery, String what) throws AdapterException {
+        HttpResponse<byte[]> r = send(() -> HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .header("Accept", FHIR_JSON).GET(), what);
+        if (r.statusCode() == 404 || r.statusCode() == 410) {
+            throw new AdapterException(what + ": not found on the FHIR server (HTTP " + r.statusCode() + ")", false);
+        }
+        if (r.statusCode() != 200) {
+            throw refused(what, r);
+        }
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new AdapterException(what + ": the server answered something that is not FHIR JSON", false, e);
+        }
+    }
+
+    /** Sends with authorisation; after a 401 asks the auth once for new credentials and tries again. */
+    private HttpResponse<byte[]> send(RequestFactory request, String what) throws AdapterException {
+        for (int attempt = 0;; attempt++) {
+            HttpRequest.Builder b = request.build().timeout(settings.readTimeout());
+            Optional<String> authorization = auth.header();
+            authorization.ifPresent(h -> b.header("Authorization", h));
+            HttpResponse<byte[]> r;
+            try {
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpConnectTimeoutException e) {
+                throw new AdapterException(what + ": cannot connect to " + base + " (timeout)", true, e);
+            } catch (HttpTimeoutException e) {
+                throw new AdapterException(what + ": no answer from " + base + " within "
+                        + settings.readTimeout().toMillis() + " ms", true, e);
+            } catch (IOException e) {
+                throw new AdapterException(what + ": cannot reach the FHIR server at " + base + " (" + e + ")", true,
+                        e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AdapterException(what + ": interrupted", true, e);
+            }
+            if (r.statusCode() == 401 && authorization.isPresent() && attempt == 0 && auth.rejected()) {
+                continue;
+            }
+            return r;
+        }
+    }
+
+    /** The server's refusal, with its OperationOutcome's words. */
+    private AdapterException refused(String what, HttpResponse<byte[]> r) {
+        int s = r.statusCode();
+        String outcome = operationOutcome(r.body());
+        String text = what + ": the FHIR server answered HTTP " + s + (outcome.isEmpty() ? "" : ": " + outcome);
+        if (s == 401) {
+            return new AdapterException(text + " (not authenticated: check the adapter's credentials)", false);
+        }
+        if (s == 403) {
+            return new AdapterException(text + " (forbidden: check the client's scopes)", false);
+        }
+        return new AdapterException(text, s >= 500 || s == 429 || s == 408);
+    }
+
+    static String operationOutcome(byte[] body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n == null || !"OperationOutcome".equals(n.path("resourceType").asText())) {
+                return "";
+            }
+            List<String> parts = new ArrayList<>();
+            for (JsonNode issue : n.path("issue")) {
+                String msg = issue.path("diagnostics").asText(issue.path("details").path("text").asText(""));
+                String where = issue.path("expression").path(0).asText("");
+                parts.add(issue.path("severity").asText("error") + (where.isEmpty() ? "" : " at " + where) + ": "
+                        + msg);
+            }
+            return String.join("; ", parts);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    // ---- mapping
+
+    private static List<JsonNode> entries(JsonNode bundle, String type) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode e : bundle.path("entry")) {
+            JsonNode r = e.path("resource");
+            // searches may include OperationOutcome entries (search mode "outcome"): only the matches count
+            if (type.equals(r.path("resourceType").asText())) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static Demographics demographics(JsonNode p) {
+        JsonNode name = p.path("name").path(0);
+        for (JsonNode n : p.path("name")) {
+            if ("official".equals(n.path("use").asText())) {
+                name = n;
+                break;
+            }
+        }
+        return new Demographics(p.path("id").asText(), text(name.path("family")),
+                text(name.path("given").path(0)), date(text(p.path("birthDate"))), text(p.path("gender")));
+    }
+
+    private static ObservationValue observation(JsonNode o) {
+        JsonNode coding = o.path("code").path("coding").path(0);
+        JsonNode q = o.path("valueQuantity");
+        Double value = q.has("value") ? q.get("value").asDouble() : null;
+        String unit = q.has("unit") ? q.get("unit").asText() : q.has("code") ? q.get("code").asText() : null;
+        String text = o.has("valueString") ? o.get("valueString").asText()
+                : o.path("valueCodeableConcept").path("text").asText(null);
+        JsonNode performer = o.path("performer").path(0);
+        return new ObservationValue(text(coding.path("code")), text(coding.path("system")),
+                coding.has("display") ? coding.get("display").asText() : o.path("code").path("text").asText(null),
+                value, unit, text, instant(text(o.path("effectiveDateTime"))),
+                performer.isMissingNode() ? null : performer.path("display").asText(performer.path("reference")
+                        .asText(null)));
+    }
+
+    private static String text(JsonNode n) {
+        return n.isMissingNode() || n.isNull() ? null : n.asText();
+    }
+
+    private static LocalDate date(String s) {
+        if (s == null || s.length() < 10) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(s.substring(0, 10));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static Instant instant(String s) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            LocalDate d = date(s);
+            return d == null ? null : d.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+    }
+
+    private static void param(StringBuilder p, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            p.append('&').append(name).append('=').append(enc(value));
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** A FHIR logical id: letters, digits, '-' and '.', at most 64 (FHIR R4 id datatype). */
+    private static String id(String id) throws AdapterException {
+        if (id == null || !id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+            throw new AdapterException("'" + id + "' is not a FHIR resource id (letters, digits, '-', '.', at most "
+                    + "64)", false);
+        }
+        return id;
+    }
+
+    private static void require(String value, String field) throws AdapterException {
+        if (value == null || value.isBlank()) {
+            throw new AdapterException(field + " is required", false);
+        }
+    }
+
+    /** For health: the kind of authorisation, never its secret. */
+    public String describeAuth() {
+        return auth.toString();
+    }
+}

@@ -1,0 +1,304 @@
+package org.telehub.integration.manager.internal;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.SecurityContext;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.integration.api.Adapter;
+import org.telehub.integration.api.ClinicalRecordSearch;
+import org.telehub.integration.api.ClinicalRecordSystem;
+import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.Demographics;
+import org.telehub.integration.api.ObservationQuery;
+import org.telehub.integration.api.ObservationValue;
+import org.telehub.integration.api.PatientQuery;
+import org.telehub.integration.api.ReportDocument;
+import org.telehub.rest.ProblemException;
+import org.telehub.rest.RestApi;
+import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Roles;
+
+/**
+ * {@code /api/v1/integration/ehr}: reads and writes on any installed EHR adapter ({@link ClinicalRecordSystem}),
+ * chosen by {@code adapterId}, through the Integration Manager's call path. Patient ids here are the EHR's own.
+ * Every access to a patient's record is audited, failed attempts included. Writes are validated before anything
+ * is sent; a {@code requestKey} makes a client's retry find the record its first attempt created.
+ */
+@Component(service = EhrResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RestApi.APP_SELECT)
+@Path("integration/ehr")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class EhrResource {
+    private static final Pattern ADAPTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final int MAX_PDF = 20 * 1024 * 1024;
+
+    private final IntegrationService integration;
+    private final AuditLog audit;
+    private final RemoteCalls calls;
+
+    @Activate
+    public EhrResource(@Reference IntegrationService integration, @Reference AuditLog audit) {
+        this.integration = integration;
+        this.audit = audit;
+        this.calls = new RemoteCalls(audit, "EHR");
+    }
+
+    @POST
+    @Path("connect")
+    @RolesAllowed(Roles.ADMIN)
+    public IntegrationService.ConnectResult connect(PacsResource.AdapterRef body) {
+        return integration.connection((Adapter) ehr(body == null ? null : body.adapterId()), true);
+    }
+
+    @GET
+    @Path("patient/{patientId}")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public Demographics patient(@PathParam("patientId") String patientId, @QueryParam("adapterId") String adapterId,
+            @Context SecurityContext security) {
+        ClinicalRecordSystem ehr = ehr(adapterId);
+        patientId(patientId);
+        Demographics d = calls.checked(integration.call((Adapter) ehr, () -> ehr.patient(patientId)), "patient read",
+                user(security), "integration.ehr.patient.read", patientId, adapterId, "patient " + patientId);
+        audit.record(user(security), "integration.ehr.patient.read", patientId, List.of(adapterId), "ok");
+        return d;
+    }
+
+    @GET
+    @Path("patients")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public List<Demographics> searchPatients(@QueryParam("adapterId") String adapterId,
+            @QueryParam("identifier") String identifier, @QueryParam("family") String family,
+            @QueryParam("given") String given, @QueryParam("birthDate") String birthDate,
+            @QueryParam("limit") Integer limit, @Context SecurityContext security) {
+        ClinicalRecordSearch ehr = search(adapterId);
+        PatientQuery q;
+        try {
+            q = new PatientQuery(blank(identifier), blank(family), blank(given), date("birthDate", birthDate),
+                    limit == null ? 20 : limit);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(e.getMessage().startsWith("limit") ? "limit" : "identifier",
+                    e.getMessage());
+        }
+        List<Demographics> found = calls.checked(integration.call((Adapter) ehr, () -> ehr.searchPatients(q)),
+                "patient search", user(security), "integration.ehr.patient.search", null, adapterId, "search");
+        audit.record(user(security), "integration.ehr.patient.search", null, List.of(adapterId),
+                found.size() + " patients");
+        return found;
+    }
+
+    @GET
+    @Path("patient/{patientId}/observations")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public List<ObservationValue> observations(@PathParam("patientId") String patientId,
+            @QueryParam("adapterId") String adapterId, @QueryParam("category") String category,
+            @QueryParam("code") String code, @QueryParam("codeSystem") String codeSystem,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") Integer limit,
+            @Context SecurityContext security) {
+        ClinicalRecordSearch ehr = search(adapterId);
+        patientId(patientId);
+        ObservationQuery q;
+        try {
+            q = new ObservationQuery(blank(category), blank(code), blank(codeSystem), date("from", from),
+                    date("to", to), limit == null ? 100 : limit);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid(e.getMessage().startsWith("limit") ? "limit" : "to", e.getMessage());
+        }
+        List<ObservationValue> found = calls.checked(integration.call((Adapter) ehr,
+                () -> ehr.observations(patientId, q)), "observation search", user(security),
+                "integration.ehr.observations.read", patientId, adapterId, "observations");
+        audit.record(user(security), "integration.ehr.observations.read", patientId, List.of(adapterId),
+                found.size() + " observations");
+        return found;
+    }
+
+    /** An observation as clients send it. */
+    public record ObservationBody(String code, String codeSystem, String display, Double value, String unit,
+            String text, Instant effective, String performer) {
+    }
+
+    /** Body of create-observation. */
+    public record CreateObservation(String adapterId, String patientId, String requestKey,
+            ObservationBody observation) {
+    }
+
+    @POST
+    @Path("create-observation")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public DeliveryReceipt createObservation(CreateObservation body, @Context SecurityContext security) {
+        if (body == null) {
+            throw ProblemException.invalid("adapterId", "a JSON body with adapterId, patientId and observation");
+        }
+        ClinicalRecordSystem ehr = ehr(body.adapterId());
+        patientId(body.patientId());
+        ObservationBody o = body.observation();
+        if (o == null) {
+            throw ProblemException.unprocessable("observation", "the observation is required");
+        }
+        required(o.code(), "observation.code");
+        required(o.codeSystem(), "observation.codeSystem");
+        if (o.value() == null && (o.text() == null || o.text().isBlank())) {
+            throw ProblemException.unprocessable("observation.value", "a value (or a text) is required");
+        }
+        if (o.value() != null && (o.value().isNaN() || o.value().isInfinite())) {
+            throw ProblemException.unprocessable("observation.value", "not a number");
+        }
+        if (o.value() != null) {
+            required(o.unit(), "observation.unit");
+        }
+        if (o.effective() != null && o.effective().isAfter(Instant.now().plusSeconds(300))) {
+            throw ProblemException.unprocessable("observation.effective", "in the future");
+        }
+        String key = key(body.requestKey());
+        ObservationValue value = new ObservationValue(o.code(), o.codeSystem(), o.display(), o.value(), o.unit(),
+                o.text(), o.effective(), o.performer() == null ? user(security).username() : o.performer());
+        DeliveryReceipt r = calls.checked(integration.call((Adapter) ehr,
+                () -> ehr.createObservation(body.patientId(), value, key)), "create observation", user(security),
+                "integration.ehr.observation.write", body.patientId(), body.adapterId(), "observation " + o.code());
+        audit.record(user(security), "integration.ehr.observation.write", body.patientId(),
+                List.of(body.adapterId()), (r.duplicate() ? "existing " : "created ") + r.remoteId());
+        return r;
+    }
+
+    /** A report as clients send it. */
+    public record ReportBody(String code, String codeSystem, String title, String conclusion, String contentBase64,
+            String contentType, Instant authoredAt, String author) {
+    }
+
+    /** Body of create-diagnostic-report. */
+    public record CreateReport(String adapterId, String patientId, String requestKey, ReportBody report) {
+    }
+
+    @POST
+    @Path("create-diagnostic-report")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public DeliveryReceipt createDiagnosticReport(CreateReport body, @Context SecurityContext security) {
+        if (body == null) {
+            throw ProblemException.invalid("adapterId", "a JSON body with adapterId, patientId and report");
+        }
+        ClinicalRecordSystem ehr = ehr(body.adapterId());
+        patientId(body.patientId());
+        ReportBody d = body.report();
+        if (d == null) {
+            throw ProblemException.unprocessable("report", "the report is required");
+        }
+        required(d.code(), "report.code");
+        required(d.title(), "report.title");
+        byte[] pdf = null;
+        if (d.contentBase64() != null) {
+            try {
+                pdf = Base64.getDecoder().decode(d.contentBase64());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.unprocessable("report.contentBase64", "not Base64");
+            }
+            if (pdf.length > MAX_PDF) {
+                throw ProblemException.unprocessable("report.contentBase64", "larger than " + MAX_PDF + " bytes");
+            }
+            if (!"application/pdf".equals(d.contentType())) {
+                throw ProblemException.unprocessable("report.contentType", "application/pdf is required with content");
+            }
+            if (pdf.length < 5 || !new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("%PDF-")) {
+                throw ProblemException.unprocessable("report.contentBase64", "not a PDF");
+            }
+        }
+        String key = key(body.requestKey());
+        ReportDocument doc = new ReportDocument(d.code(), d.codeSystem(), d.title(), d.conclusion(), pdf,
+                d.contentType(), d.authoredAt(), d.author() == null ? user(security).username() : d.author());
+        DeliveryReceipt r = calls.checked(integration.call((Adapter) ehr,
+                () -> ehr.createDiagnosticReport(body.patientId(), doc, key)), "create diagnostic report",
+                user(security), "integration.ehr.report.write", body.patientId(), body.adapterId(),
+                "report " + d.code());
+        audit.record(user(security), "integration.ehr.report.write", body.patientId(), List.of(body.adapterId()),
+                (r.duplicate() ? "existing " : "created ") + r.remoteId());
+        return r;
+    }
+
+    // ---- helpers
+
+    private ClinicalRecordSystem ehr(String adapterId) {
+        if (adapterId == null || !ADAPTER_ID.matcher(adapterId).matches()) {
+            throw ProblemException.invalid("adapterId", "required: the id of an EHR adapter (GET " + RestApi.BASE
+                    + "/integration/status lists them)");
+        }
+        Adapter a = integration.adapter(adapterId).orElseThrow(() -> ProblemException.notFound("No adapter '"
+                + adapterId + "' is installed; GET " + RestApi.BASE + "/integration/status lists them"));
+        if (!(a instanceof ClinicalRecordSystem ehr)) {
+            throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' is not an EHR");
+        }
+        return ehr;
+    }
+
+    private ClinicalRecordSearch search(String adapterId) {
+        ClinicalRecordSystem ehr = ehr(adapterId);
+        if (!(ehr instanceof ClinicalRecordSearch s)) {
+            throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' cannot be searched");
+        }
+        return s;
+    }
+
+    private static void patientId(String id) {
+        if (id == null || !FHIR_ID.matcher(id).matches()) {
+            throw ProblemException.invalid("patientId", "the EHR's patient id: letters, digits, '-', '.', at most 64");
+        }
+    }
+
+    private static String key(String requestKey) {
+        if (requestKey == null || requestKey.isBlank()) {
+            return UUID.randomUUID().toString();
+        }
+        if (!KEY.matcher(requestKey).matches()) {
+            throw ProblemException.invalid("requestKey", "1-100 letters, digits, '.', '_', ':' or '-'");
+        }
+        return requestKey;
+    }
+
+    private static void required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw ProblemException.unprocessable(field, "required");
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static LocalDate date(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid(field, "a date as YYYY-MM-DD");
+        }
+    }
+
+    private static AuthenticatedUser user(SecurityContext security) {
+        return (AuthenticatedUser) security.getUserPrincipal();
+    }
+}

@@ -1,0 +1,257 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.telehub.testing.fhir.FhirServerProcess;
+
+/**
+ * The generic FHIR adapter hot-installed into the running hub, against a real HAPI FHIR JPA server on 127.0.0.1:
+ * the REST contract, validation before anything is sent, idempotent writes, send-results through the SPI, an
+ * EHR that is down, and uninstall without a restart.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EhrIT {
+    private static final String ADMIN_PASSWORD = "ehr-admin-secret";
+    private static final String MRN_SYSTEM = "urn:oid:1.2.36.146.595.217.0.1";
+    private static KarafInstance karaf;
+    private static FhirServerProcess fhir;
+    private static String admin;
+    private static String nurse;
+    private static String patientId;
+    private static String mrn;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fhir = FhirServerProcess.shared();
+        mrn = "MRN-" + UUID.randomUUID().toString().substring(0, 8);
+        patientId = createPatient(mrn);
+        karaf = KarafInstance.create("ehr");
+        karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-hapi.cfg"), "id=hapi-main\n"
+                + "vendor=HAPI\nbaseUrl=" + fhir.baseUrl() + "\nauthMode=NONE\npatientIdentifierSystem=" + MRN_SYSTEM
+                + "\n");
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-down.cfg"), "id=ehr-down\n"
+                + "baseUrl=http://127.0.0.1:" + KarafInstance.freePort() + "/fhir\nauthMode=NONE\n");
+        karaf.start();
+        admin = karaf.login("admin", ADMIN_PASSWORD);
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"nurse.joy\",\"roles\":[\"nurse\"],\"password\":\"pokemon-center-1\"}").statusCode());
+        nurse = karaf.login("nurse.joy", "pokemon-center-1");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void hotInstallAndConnect() throws Exception {
+        long pid = karaf.pid();
+        String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir");
+        assertFalse(out.contains("Error"), out);
+        awaitAdapters(Set.of("hapi-main", "ehr-down"), true);
+        karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
+        assertEquals(pid, karaf.pid());
+        JsonNode c = KarafInstance.json(karaf.post("/api/v1/integration/ehr/connect", admin, "application/json",
+                "{\"adapterId\":\"hapi-main\"}"));
+        assertEquals("OK", c.get("outcome").asText(), c.toString());
+        JsonNode down = KarafInstance.json(karaf.post("/api/v1/integration/ehr/connect", admin, "application/json",
+                "{\"adapterId\":\"ehr-down\"}"));
+        assertEquals("ERROR", down.get("outcome").asText(), down.toString());
+    }
+
+    @Test
+    @Order(2)
+    void readsThePatientAndSearches() throws Exception {
+        HttpResponse<String> r = karaf.get("/api/v1/integration/ehr/patient/" + patientId + "?adapterId=hapi-main",
+                nurse);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode p = KarafInstance.json(r);
+        assertEquals("Tehrani", p.get("familyName").asText());
+        assertEquals("1980-03-21", p.get("birthDate").asText());
+        JsonNode found = KarafInstance.json(karaf.get("/api/v1/integration/ehr/patients?adapterId=hapi-main"
+                + "&identifier=" + mrn, nurse));
+        assertEquals(1, found.size(), found.toString());
+        assertEquals(patientId, found.get(0).get("systemPatientId").asText());
+        assertEquals(404, karaf.get("/api/v1/integration/ehr/patient/x?adapterId=nope", nurse).statusCode());
+        assertEquals(401, karaf.get("/api/v1/integration/ehr/patient/x?adapterId=hapi-main", null).statusCode());
+        assertEquals(403, karaf.get("/api/v1/integration/ehr/patient/x?adapterId=hapi-main", admin).statusCode());
+        HttpResponse<String> missing = karaf.get("/api/v1/integration/ehr/patient/nobody?adapterId=hapi-main",
+                nurse);
+        assertEquals(502, missing.statusCode(), missing.body());
+    }
+
+    @Test
+    @Order(3)
+    void observationsAreValidatedCreatedOnceAndFound() throws Exception {
+        String key = "obs-" + UUID.randomUUID();
+        String body = "{\"adapterId\":\"hapi-main\",\"patientId\":\"" + patientId + "\",\"requestKey\":\"" + key
+                + "\",\"observation\":{\"code\":\"8867-4\",\"codeSystem\":\"http://loinc.org\",\"display\":"
+                + "\"Heart rate\",\"value\":72,\"unit\":\"/min\",\"effective\":\"2026-11-20T09:00:00Z\"}}";
+        HttpResponse<String> first = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
+                "application/json", body);
+        assertEquals(200, first.statusCode(), first.body());
+        HttpResponse<String> again = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
+                "application/json", body);
+        assertTrue(KarafInstance.json(again).get("duplicate").asBoolean(), again.body());
+        assertEquals(KarafInstance.json(first).get("remoteId"), KarafInstance.json(again).get("remoteId"));
+
+        int before = countObservations();
+        HttpResponse<String> noCode = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
+                "application/json", "{\"adapterId\":\"hapi-main\",\"patientId\":\"" + patientId
+                        + "\",\"observation\":{\"codeSystem\":\"http://loinc.org\",\"value\":72,\"unit\":\"/min\"}}");
+        assertEquals(422, noCode.statusCode(), noCode.body());
+        assertEquals("observation.code", KarafInstance.json(noCode).get("field").asText());
+        HttpResponse<String> noValue = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
+                "application/json", "{\"adapterId\":\"hapi-main\",\"patientId\":\"" + patientId
+                        + "\",\"observation\":{\"code\":\"8867-4\",\"codeSystem\":\"http://loinc.org\"}}");
+        assertEquals(422, noValue.statusCode(), noValue.body());
+        assertEquals("observation.value", KarafInstance.json(noValue).get("field").asText());
+        assertEquals(before, countObservations(), "nothing was sent");
+
+        // the server's OperationOutcome, readably: a subject the EHR does not have
+        HttpResponse<String> dangling = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
+                "application/json", body.replace(patientId, "no-such-patient").replace(key, key + "-x"));
+        assertEquals(502, dangling.statusCode(), dangling.body());
+        assertTrue(KarafInstance.json(dangling).get("detail").asText().contains("HTTP 400"), dangling.body());
+
+        JsonNode obs = KarafInstance.json(karaf.get("/api/v1/integration/ehr/patient/" + patientId
+                + "/observations?adapterId=hapi-main&code=8867-4&from=2026-11-20&to=2026-11-20", nurse));
+        assertEquals(1, obs.size(), obs.toString());
+        assertEquals(72.0, obs.get(0).get("value").asDouble());
+
+        HttpResponse<String> down = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
+                "application/json", body.replace("hapi-main", "ehr-down"));
+        assertEquals(503, down.statusCode(), down.body());
+    }
+
+    @Test
+    @Order(4)
+    void reportsWithTheirPdfAndSendResultsThroughTheSpi() throws Exception {
+        String pdf = Base64.getEncoder().encodeToString("%PDF-1.4\n%%EOF\n".getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> r = karaf.post("/api/v1/integration/ehr/create-diagnostic-report", nurse,
+                "application/json", "{\"adapterId\":\"hapi-main\",\"patientId\":\"" + patientId + "\",\"report\":"
+                        + "{\"code\":\"11488-4\",\"codeSystem\":\"http://loinc.org\",\"title\":\"Consult note\","
+                        + "\"conclusion\":\"Stable.\",\"contentBase64\":\"" + pdf + "\",\"contentType\":"
+                        + "\"application/pdf\"}}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(KarafInstance.json(r).get("remoteId").asText().startsWith("DiagnosticReport/"));
+        HttpResponse<String> notPdf = karaf.post("/api/v1/integration/ehr/create-diagnostic-report", nurse,
+                "application/json", "{\"adapterId\":\"hapi-main\",\"patientId\":\"" + patientId + "\",\"report\":"
+                        + "{\"code\":\"11488-4\",\"title\":\"Consult note\",\"contentBase64\":\"aGVsbG8=\","
+                        + "\"contentType\":\"application/pdf\"}}");
+        assertEquals(422, notPdf.statusCode(), notPdf.body());
+        assertEquals("report.contentBase64", KarafInstance.json(notPdf).get("field").asText());
+
+        assertEquals(201, karaf.put("/api/v1/integration/patient/p-7/identifiers/hapi-main", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode());
+        assertEquals(201, karaf.put("/api/v1/integration/patient/p-7/identifiers/ehr-down", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode());
+        HttpResponse<String> sent = karaf.post("/api/v1/integration/patient/p-7/send-results", nurse,
+                "application/json", "{\"targets\":[\"hapi-main\",\"ehr-down\"],\"report\":{\"code\":\"11488-4\","
+                        + "\"title\":\"Consult note\",\"conclusion\":\"Sent.\",\"contentBase64\":\"" + pdf
+                        + "\",\"contentType\":\"application/pdf\"},\"observations\":[{\"code\":\"29463-7\","
+                        + "\"codeSystem\":\"http://loinc.org\",\"display\":\"Body weight\",\"value\":70.5,"
+                        + "\"unit\":\"kg\",\"effective\":\"2026-11-21T08:00:00Z\"}]}");
+        assertEquals(202, sent.statusCode(), sent.body());
+        JsonNode deliveries = KarafInstance.json(sent).get("deliveries");
+        for (JsonNode d : deliveries) {
+            String target = d.get("adapterId").asText();
+            JsonNode done = awaitAttempted(d.get("id").asText());
+            if (target.equals("hapi-main")) {
+                assertEquals("delivered", done.get("state").asText(), done.toString());
+            } else {
+                assertEquals("retrying", done.get("state").asText(), done.toString());
+                assertTrue(done.get("lastError").asText().contains("cannot reach"), done.toString());
+            }
+        }
+        JsonNode weights = KarafInstance.json(karaf.get("/api/v1/integration/ehr/patient/" + patientId
+                + "/observations?adapterId=hapi-main&code=29463-7", nurse));
+        assertEquals(1, weights.size(), "the delivered observation is in the EHR once");
+    }
+
+    @Test
+    @Order(5)
+    void uninstallWithdrawsTheAdapters() throws Exception {
+        karaf.shell("admin", ADMIN_PASSWORD, "feature:uninstall telehub-adapter-ehr-fhir");
+        awaitAdapters(Set.of("hapi-main", "ehr-down"), false);
+        assertEquals(404, karaf.get("/api/v1/integration/ehr/patient/" + patientId + "?adapterId=hapi-main", nurse)
+                .statusCode());
+        karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir");
+        awaitAdapters(Set.of("hapi-main"), true);
+        assertEquals(200, karaf.get("/api/v1/integration/ehr/patient/" + patientId + "?adapterId=hapi-main", nurse)
+                .statusCode());
+    }
+
+    // ---- helpers
+
+    private static JsonNode awaitAttempted(String id) throws Exception {
+        JsonNode d = null;
+        for (int i = 0; i < 150; i++) {
+            d = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + id, nurse));
+            if (d.get("state").asText().equals("delivered") || d.get("attempts").asInt() >= 1
+                    && !d.get("state").asText().equals("in_flight")) {
+                return d;
+            }
+            Thread.sleep(100);
+        }
+        return d;
+    }
+
+    private static int countObservations() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhir.baseUrl()
+                + "/Observation?patient=" + patientId + "&_summary=count")).header("Accept", "application/fhir+json")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return KarafInstance.json(r).get("total").asInt();
+    }
+
+    private static String createPatient(String mrnValue) throws Exception {
+        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + MRN_SYSTEM + "\",\"value\":\""
+                + mrnValue + "\"}],\"name\":[{\"family\":\"Tehrani\",\"given\":[\"Leyla\"]}],\"gender\":\"female\","
+                + "\"birthDate\":\"1980-03-21\"}";
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(fhir.baseUrl()
+                + "/Patient")).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return KarafInstance.json(r).get("id").asText();
+    }
+
+    private static void awaitAdapters(Set<String> ids, boolean present) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        String body = "";
+        while (System.currentTimeMillis() < deadline) {
+            body = karaf.get("/api/v1/integration/status", admin).body();
+            String b = body;
+            boolean all = ids.stream().allMatch(i -> b.contains("\"" + i + "\""));
+            boolean none = ids.stream().noneMatch(i -> b.contains("\"" + i + "\""));
+            if (present ? all : none) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("adapters " + ids + (present ? " not all present: " : " still present: ") + body);
+    }
+}
