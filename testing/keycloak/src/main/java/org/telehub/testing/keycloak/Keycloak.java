@@ -1,0 +1,499 @@
+package org.telehub.testing.keycloak;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real Keycloak ({@value #REALM} realm) on a free port of 127.0.0.1, as the authorization server of SMART
+ * Backend Services: each {@link Client} authenticates with {@code private_key_jwt} (its public JWKS registered
+ * inline) and gets access tokens by {@code client_credentials} for the SMART scopes it was given.
+ *
+ * <pre>{@code
+ * TestKeys keys = TestKeys.rsa("telehub-1");
+ * try (Keycloak kc = Keycloak.start(dir, List.of(Keycloak.Client.of("telehub", keys, "system/Observation.write")))) {
+ *     // POST kc.tokenUrl(): grant_type=client_credentials, client_assertion_type=...jwt-bearer,
+ *     //   client_assertion=keys.clientAssertion("telehub", kc.tokenUrl()), scope=system/Observation.write
+ * }
+ * }</pre>
+ *
+ * <p>Keycloak runs with {@code start-dev} and its H2 database in files under {@code workDir}: a start in a new
+ * work folder takes ~14 s on 2 cores (schema, master realm, import), a second start with the same work folder
+ * and the same clients (same JWKS) reuses the database and takes ~7 s; other clients start over. The
+ * distribution is unpacked once per version into {@code ~/.cache/telehub-keycloak} (system property
+ * {@code telehub.keycloak.cache}) from the local Maven repository, where this module's dependency on
+ * {@code org.keycloak:keycloak-quarkus-dist:zip} put it; the very first start also builds Keycloak for
+ * {@code start-dev} (~35 s in all), kept in the cache for every later start. The server JVM gets
+ * {@code -Xmx512m}, C1 only and the serial collector (~355 MiB resident; system property
+ * {@code telehub.keycloak.javaOpts} replaces these options). It listens on two ports of 127.0.0.1: HTTP and
+ * the transaction manager's (Narayana) recovery listener; {@link #start} fails if anything of the server listens
+ * beyond loopback.
+ */
+public final class Keycloak implements AutoCloseable {
+
+    /** The realm the clients live in. */
+    public static final String REALM = "telehub-test";
+
+    /**
+     * A SMART backend client.
+     *
+     * @param clientId  the client id ({@code iss} and {@code sub} of its assertions)
+     * @param jwksJson  its public JWKS, {@code {"keys":[...]}}
+     * @param algorithm the one signature algorithm Keycloak accepts for its assertions: RS384 or ES384
+     * @param scopes    the scopes it may ask for, e.g. {@code system/Observation.write}; each one becomes an
+     *                  optional client scope of the realm that appears in the token's {@code scope} claim
+     */
+    public record Client(String clientId, String jwksJson, String algorithm, List<String> scopes) {
+        public Client {
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(jwksJson, "jwksJson");
+            Objects.requireNonNull(algorithm, "algorithm");
+            scopes = List.copyOf(scopes);
+        }
+
+        /** A client with the public JWKS and algorithm of {@code keys}. */
+        public static Client of(String clientId, TestKeys keys, String... scopes) {
+            return new Client(clientId, keys.jwksJson(), keys.algorithm(), List.of(scopes));
+        }
+    }
+
+    /** Keycloak's build options: the same on every start, else it builds itself again (~30 s). */
+    private static final List<String> BUILD_OPTIONS = List.of("--db=dev-file", "--health-enabled=false",
+            "--metrics-enabled=false");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<Keycloak> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** A modest heap; C1 only and the serial collector: starts ~20% faster on 2 cores, and smaller. */
+    private static final String JAVA_OPTS = "-Xms64m -Xmx512m -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m"
+            + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
+            + " -Dfile.encoding=UTF-8 -Djava.security.egd=file:/dev/urandom";
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(Keycloak::close),
+                "telehub-keycloak-cleanup"));
+    }
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Keycloak(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /**
+     * Starts Keycloak with the realm {@value #REALM} holding {@code clients}, working in {@code workDir}
+     * ({@code home/}: Keycloak's home with its realm file and database, {@code keycloak.log}), and returns once the
+     * realm's OpenID configuration answers: 180 s at most, else an {@link IllegalStateException} with the log's
+     * tail.
+     */
+    public static Keycloak start(Path workDir, List<Client> clients) throws IOException {
+        Path dir = workDir.toAbsolutePath().normalize();
+        Files.createDirectories(dir);
+        Path home = prepareHome(dir);
+        for (int tries = 1; ; tries++) {
+            try {
+                writeRealm(home, clients);
+                return launch(home, dir.resolve("keycloak.log"));
+            } catch (StartFailure e) {
+                // the free port can be taken by someone else before Keycloak binds it: then it exits
+                if (!e.exited || tries == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Keycloak's home for this work folder: {@code bin/kc.sh} copied (it finds the home from its own path),
+     * {@code lib/quarkus} copied (Keycloak writes its build there), the rest linked to the unpacked distribution.
+     */
+    private static Path prepareHome(Path dir) throws IOException {
+        Path dist = Distribution.home();
+        Path home = dir.resolve("home");
+        Path origin = home.resolve(".distribution");
+        boolean sameDistribution = Files.isRegularFile(origin) && Files.readString(origin).equals(dist.toString());
+        if (Files.isDirectory(home) && !sameDistribution) {
+            Distribution.deleteTree(home);
+        }
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("lib"));
+        Files.createDirectories(home.resolve("data/import"));
+        Path kcSh = home.resolve("bin/kc.sh");
+        Files.copy(dist.resolve("bin/kc.sh"), kcSh, StandardCopyOption.REPLACE_EXISTING);
+        kcSh.toFile().setExecutable(true, false);
+        Files.copy(dist.resolve("lib/quarkus-run.jar"), home.resolve("lib/quarkus-run.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+        for (String linked : List.of("lib/lib", "lib/app", "conf", "providers", "themes")) {
+            Path link = home.resolve(linked);
+            if (!Files.isSymbolicLink(link)) {
+                Distribution.deleteTree(link);
+                Files.createSymbolicLink(link, dist.resolve(linked));
+            }
+        }
+        Path quarkus = home.resolve("lib/quarkus");
+        if (!Files.isDirectory(quarkus)) {
+            Path template = Distribution.template(BUILD_OPTIONS);
+            Distribution.copyTree(template != null ? template : dist.resolve("lib/quarkus"), quarkus);
+        }
+        Files.writeString(origin, dist.toString());
+        return home;
+    }
+
+    /**
+     * Writes the realm file Keycloak imports at start; when it differs from the last one, the database goes (an
+     * existing realm is never imported again).
+     */
+    private static void writeRealm(Path home, List<Client> clients) throws IOException {
+        ObjectNode realm = JSON.createObjectNode()
+                .put("realm", REALM)
+                .put("enabled", true)
+                .put("accessTokenLifespan", 300);
+        // Only these scopes: "basic" (the sub claim, not in the scope claim) and the clients' SMART scopes
+        Set<String> scopes = new LinkedHashSet<>();
+        clients.forEach(c -> scopes.addAll(c.scopes()));
+        ArrayNode clientScopes = realm.putArray("clientScopes");
+        ObjectNode basic = clientScope(clientScopes, "basic", false);
+        basic.putArray("protocolMappers").addObject()
+                .put("name", "sub")
+                .put("protocol", "openid-connect")
+                .put("protocolMapper", "oidc-sub-mapper")
+                .putObject("config")
+                .put("access.token.claim", "true")
+                .put("introspection.token.claim", "true");
+        scopes.forEach(s -> clientScope(clientScopes, s, true));
+        realm.putArray("defaultDefaultClientScopes").add("basic");
+        realm.putArray("defaultOptionalClientScopes");
+
+        ArrayNode list = realm.putArray("clients");
+        for (Client c : clients) {
+            ObjectNode client = list.addObject()
+                    .put("clientId", c.clientId())
+                    .put("enabled", true)
+                    .put("protocol", "openid-connect")
+                    .put("publicClient", false)
+                    .put("clientAuthenticatorType", "client-jwt")
+                    .put("serviceAccountsEnabled", true)
+                    .put("standardFlowEnabled", false)
+                    .put("implicitFlowEnabled", false)
+                    .put("directAccessGrantsEnabled", false)
+                    .put("fullScopeAllowed", false);
+            client.putObject("attributes")
+                    .put("use.jwks.string", "true")
+                    .put("jwks.string", c.jwksJson())
+                    .put("use.jwks.url", "false")
+                    .put("token.endpoint.auth.signing.alg", c.algorithm());
+            client.putArray("defaultClientScopes").add("basic");
+            ArrayNode optional = client.putArray("optionalClientScopes");
+            c.scopes().forEach(optional::add);
+        }
+        String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(realm);
+        Path file = home.resolve("data/import/" + REALM + "-realm.json");
+        if (!(Files.isRegularFile(file) && Files.readString(file).equals(text))) {
+            Distribution.deleteTree(home.resolve("data/h2"));
+            Files.writeString(file, text);
+        }
+    }
+
+    private static ObjectNode clientScope(ArrayNode into, String name, boolean inScopeClaim) {
+        ObjectNode scope = into.addObject().put("name", name).put("protocol", "openid-connect");
+        scope.putObject("attributes")
+                .put("include.in.token.scope", Boolean.toString(inScopeClaim))
+                .put("display.on.consent.screen", "false");
+        return scope;
+    }
+
+    private static Keycloak launch(Path home, Path log) throws IOException {
+        int port = freePort();
+        // without health and metrics no management interface (a fixed port 9000: two servers would clash)
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1", "--http-port=" + port, "--import-realm"));
+        command.addAll(BUILD_OPTIONS);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("KC_") || k.startsWith("KEYCLOAK_") || k.startsWith("QUARKUS_")
+                || k.startsWith("JAVA_OPTS") || k.equals("JAVA_ADD_OPENS") || k.equals("DEBUG")
+                || k.equals("DEBUG_PORT") || k.equals("PRINT_ENV"));
+        env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        env.put("JAVA_OPTS", System.getProperty("telehub.keycloak.javaOpts", JAVA_OPTS));
+        Files.writeString(log, "=== " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Keycloak keycloak = new Keycloak(builder.start(), log, port);
+        LIVE.add(keycloak);
+        try {
+            keycloak.awaitReady();
+        } catch (RuntimeException e) {
+            keycloak.close();
+            // a half-imported realm must not survive into the next start
+            Distribution.deleteTree(home.resolve("data/h2"));
+            Files.deleteIfExists(home.resolve("data/import/" + REALM + "-realm.json"));
+            throw e;
+        }
+        Distribution.offerTemplate(BUILD_OPTIONS, home.resolve("lib/quarkus"));
+        return keycloak;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception last = null;
+        while (true) {
+            if (!process.isAlive()) {
+                throw new StartFailure("Keycloak exited with " + process.exitValue() + " before its realm answered\n"
+                        + logTail(), true, last);
+            }
+            List<InetSocketAddress> listening = listening();
+            List<InetSocketAddress> beyond = listening.stream().filter(a -> !a.getAddress().isLoopbackAddress())
+                    .toList();
+            if (!beyond.isEmpty()) {
+                throw new StartFailure("Keycloak listens beyond loopback: " + beyond + "\n" + logTail(), false, null);
+            }
+            try {
+                if (listening.stream().anyMatch(a -> a.getPort() == port)) {
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                            URI.create(issuer() + "/.well-known/openid-configuration"))
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() == 200) {
+                        return;
+                    }
+                    last = new IllegalStateException("HTTP " + answer.statusCode() + ": " + answer.body());
+                }
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Keycloak", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StartFailure("Keycloak: no realm " + REALM + " within " + START_TIMEOUT.toSeconds() + " s\n"
+                        + logTail(), false, last);
+            }
+            try {
+                process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Keycloak", e);
+            }
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The realm's issuer, {@code baseUrl() + "/realms/telehub-test"}. */
+    public String issuer() {
+        return baseUrl() + "/realms/" + REALM;
+    }
+
+    /** The token endpoint, also the {@code aud} of client assertions. */
+    public String tokenUrl() {
+        return issuer() + "/protocol/openid-connect/token";
+    }
+
+    /** The realm's public keys, to check the access tokens it signs. */
+    public String jwksUrl() {
+        return issuer() + "/protocol/openid-connect/certs";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The process id of {@code kc.sh} (the Keycloak JVM is it or its child). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** {@code keycloak.log} in the work folder. */
+    public Path log() {
+        return log;
+    }
+
+    /** The resident memory of the server's processes, in KiB (from {@code /proc/<pid>/status}). */
+    public long rssKiB() {
+        long total = 0;
+        for (ProcessHandle p : tree()) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // gone meanwhile
+            }
+        }
+        return total;
+    }
+
+    /** The TCP addresses the server's processes listen on (from the kernel's tables). */
+    public List<InetSocketAddress> listening() {
+        List<InetSocketAddress> all = new ArrayList<>();
+        for (ProcessHandle p : tree()) {
+            all.addAll(listening(p.pid()));
+        }
+        return all;
+    }
+
+    private List<ProcessHandle> tree() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(process.toHandle());
+        process.descendants().forEach(tree::add);
+        return tree;
+    }
+
+    /** The last 60 lines of the log, headed by its path. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return "--- last lines of " + log + " ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "--- " + log + " unreadable: " + e + " ---";
+        }
+    }
+
+    /** SIGTERM to {@code kc.sh} and the JVM; SIGKILL to whatever still runs after 10 s. Idempotent. */
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        children.forEach(ProcessHandle::destroy);
+        process.destroy();
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        try {
+            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                children.forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            for (ProcessHandle child : children) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                try {
+                    child.onExit().get(left, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    child.destroyForcibly();
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
+            Thread.currentThread().interrupt();
+        } finally {
+            LIVE.remove(this);
+        }
+    }
+
+    /** A start that failed; {@code exited} when the process died (the retryable case: a port taken meanwhile). */
+    private static final class StartFailure extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        final boolean exited;
+
+        StartFailure(String message, boolean exited, Throwable cause) {
+            super(message, cause);
+            this.exited = exited;
+        }
+    }
+
+    /** A TCP port free on 127.0.0.1 just now, never one handed out before in this JVM. */
+    private static int freePort() {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on 127.0.0.1", e);
+            }
+        }
+    }
+
+    /**
+     * The TCP addresses process {@code pid} listens on: its socket inodes ({@code /proc/<pid>/fd}) matched against
+     * the LISTEN rows (state {@code 0A}) of {@code /proc/<pid>/net/tcp} and {@code tcp6}.
+     */
+    private static List<InetSocketAddress> listening(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        Set<String> inodes = new HashSet<>();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (NoSuchFileException closedMeanwhile) {
+                    // the descriptor was closed while listing
+                }
+            }
+            for (String table : List.of("tcp", "tcp6")) {
+                Path file = proc.resolve("net").resolve(table);
+                if (!Files.exists(file)) {
+                    continue;
+                }
+                List<String> rows = Files.readAllLines(file);
+                for (String line : rows.subList(1, rows.size())) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
+                        addresses.add(address(f[1]));
+                    }
+                }
+            }
+        } catch (NoSuchFileException gone) {
+            // the process ended meanwhile
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the sockets of process " + pid, e);
+        }
+        return addresses;
+    }
+
+    /** {@code 0100007F:2BAF} or 32 hex digits and a port: 32-bit words, each in little-endian byte order. */
+    private static InetSocketAddress address(String hex) throws UnknownHostException {
+        String[] parts = hex.split(":");
+        byte[] raw = new byte[parts[0].length() / 2];
+        for (int word = 0; word < raw.length / 4; word++) {
+            for (int b = 0; b < 4; b++) {
+                int at = word * 8 + (3 - b) * 2;
+                raw[word * 4 + b] = (byte) Integer.parseInt(parts[0].substring(at, at + 2), 16);
+            }
+        }
+        return new InetSocketAddress(InetAddress.getByAddress(raw), Integer.parseInt(parts[1], 16));
+    }
+}
