@@ -180,6 +180,8 @@ public final class SmartBackendServices implements FhirAuth {
             part = "the scopes " + scopes + " (not granted to client " + clientId + ")";
         } else if (d.contains("algorithm") || d.contains("alg")) {
             part = "the algorithm: " + algorithm + " must be the one registered for client " + clientId;
+        } else if (d.contains("not active") || d.contains("expired")) {
+            part = "the clock: the assertion's iat/exp must fall within the server's time (is this host's clock right?)";
         } else if (d.contains("reuse") || d.contains("replay")) {
             part = "the assertion id: it was used before (jti replay)";
         } else if (d.contains("signature") || d.contains("key") || d.contains("kid") || d.contains("jwks")) {

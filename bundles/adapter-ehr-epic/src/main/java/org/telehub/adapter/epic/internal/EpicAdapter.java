@@ -2,7 +2,10 @@ package org.telehub.adapter.epic.internal;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
@@ -13,7 +16,10 @@ import org.telehub.fhir.FhirAuths;
 import org.telehub.fhir.FhirEhrAdapter;
 import org.telehub.fhir.FhirSettings;
 import org.telehub.integration.api.Adapter;
+import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterInfo;
+import org.telehub.integration.api.ObservationQuery;
+import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.SystemType;
 
 /**
@@ -24,6 +30,7 @@ import org.telehub.integration.api.SystemType;
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = EpicConfig.class, factory = true)
 public class EpicAdapter extends FhirEhrAdapter {
+    private static final List<String> RECENT = List.of("vital-signs", "laboratory");
 
     @Activate
     public EpicAdapter(EpicConfig c) {
@@ -31,6 +38,20 @@ public class EpicAdapter extends FhirEhrAdapter {
                 c.privateKey(), c.keyId(), c.algorithm(), Arrays.stream(c.scopes())
                         .flatMap(s -> Arrays.stream(s.split("[,\\s]+"))).filter(s -> !s.isBlank()).toList(),
                 Duration.ofMillis(c.readTimeoutMillis())), new EpicRules());
+    }
+
+    /**
+     * Recent observations: Epic searches observations by category only, so the vital signs and the laboratory
+     * results are fetched and merged, newest first.
+     */
+    @Override
+    public List<ObservationValue> observations(String systemPatientId, int limit) throws AdapterException {
+        List<ObservationValue> all = new ArrayList<>();
+        for (String category : RECENT) {
+            all.addAll(observations(systemPatientId, new ObservationQuery(category, null, null, null, null, limit)));
+        }
+        all.sort(Comparator.comparing(ObservationValue::effective, Comparator.nullsLast(Comparator.reverseOrder())));
+        return all.size() > limit ? List.copyOf(all.subList(0, limit)) : all;
     }
 
     static AdapterInfo info(EpicConfig c) {
