@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.telehub.testing.fhir.FhirServerProcess;
+import org.telehub.testing.keycloak.Keycloak;
+import org.telehub.testing.keycloak.TestKeys;
 
 /**
  * The generic FHIR adapter hot-installed into the running hub, against a real HAPI FHIR JPA server on 127.0.0.1:
@@ -39,12 +42,18 @@ class EhrIT {
     private static String nurse;
     private static String patientId;
     private static String mrn;
+    private static Keycloak keycloak;
+    private static final TestKeys EPIC_KEY = TestKeys.rsa("epic-1");
 
     @BeforeAll
     static void start() throws Exception {
         fhir = FhirServerProcess.shared();
         mrn = "MRN-" + UUID.randomUUID().toString().substring(0, 8);
         patientId = createPatient(mrn);
+        // Keycloak first: it opens loopback ports of its own, which must not be ones the hub instance has picked
+        keycloak = Keycloak.start(java.nio.file.Paths.get(System.getProperty("telehub.instances"))
+                .resolve("ehr-keycloak"), List.of(Keycloak.Client.of("telehub-epic", EPIC_KEY, "system/Patient.read",
+                        "system/Observation.write")));
         karaf = KarafInstance.create("ehr");
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-hapi.cfg"), "id=hapi-main\n"
@@ -52,6 +61,11 @@ class EhrIT {
                 + "\n");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-down.cfg"), "id=ehr-down\n"
                 + "baseUrl=http://127.0.0.1:" + KarafInstance.freePort() + "/fhir\nauthMode=NONE\n");
+        // a one-line PEM: Config Admin property files do not keep line breaks, and the adapter needs none
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.epic-acme.cfg"), "id=epic-acme\nbaseUrl="
+                + fhir.baseUrl() + "\ntokenUrl=" + keycloak.tokenUrl() + "\nclientId=telehub-epic\nprivateKey="
+                + EPIC_KEY.privateKeyPem().replace("\n", "").replace("\r", "") + "\nkeyId=epic-1\nalgorithm=RS384\n"
+                + "scopes=system/Patient.read system/Observation.write\npatientIdentifierSystem=" + MRN_SYSTEM + "\n");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
@@ -63,6 +77,9 @@ class EhrIT {
     static void stop() {
         if (karaf != null) {
             karaf.close();
+        }
+        if (keycloak != null) {
+            keycloak.close();
         }
     }
 
@@ -81,6 +98,25 @@ class EhrIT {
         JsonNode down = KarafInstance.json(karaf.post("/api/v1/integration/ehr/connect", admin, "application/json",
                 "{\"adapterId\":\"ehr-down\"}"));
         assertEquals("ERROR", down.get("outcome").asText(), down.toString());
+
+        // Epic: hot-installed beside it, SMART Backend Services against the authorization server
+        out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-epic");
+        assertFalse(out.contains("Error"), out);
+        awaitAdapters(Set.of("epic-acme"), true);
+        JsonNode epic = KarafInstance.json(karaf.post("/api/v1/integration/ehr/connect", admin, "application/json",
+                "{\"adapterId\":\"epic-acme\"}"));
+        assertEquals("OK", epic.get("outcome").asText(), epic.toString());
+        JsonNode byMrn = KarafInstance.json(karaf.get("/api/v1/integration/ehr/patients?adapterId=epic-acme"
+                + "&identifier=" + mrn, nurse));
+        assertEquals(patientId, byMrn.get(0).get("systemPatientId").asText(), byMrn.toString());
+        HttpResponse<String> tooLittle = karaf.get("/api/v1/integration/ehr/patients?adapterId=epic-acme"
+                + "&family=Tehrani", nurse);
+        assertEquals(502, tooLittle.statusCode(), tooLittle.body());
+        assertTrue(KarafInstance.json(tooLittle).get("detail").asText().contains("Epic requires"), tooLittle.body());
+        String log = Files.readString(karaf.home.resolve("data/log/karaf.log"));
+        assertFalse(log.contains("PRIVATE KEY") || log.contains(EPIC_KEY.privateKeyPem().substring(40, 80)),
+                "the private key never reaches the log");
+        assertFalse(karaf.get("/api/v1/integration/status", admin).body().contains("PRIVATE"));
     }
 
     @Test
@@ -196,8 +232,8 @@ class EhrIT {
     @Test
     @Order(5)
     void uninstallWithdrawsTheAdapters() throws Exception {
-        karaf.shell("admin", ADMIN_PASSWORD, "feature:uninstall telehub-adapter-ehr-fhir");
-        awaitAdapters(Set.of("hapi-main", "ehr-down"), false);
+        karaf.shell("admin", ADMIN_PASSWORD, "feature:uninstall telehub-adapter-ehr-fhir telehub-adapter-ehr-epic");
+        awaitAdapters(Set.of("hapi-main", "ehr-down", "epic-acme"), false);
         assertEquals(404, karaf.get("/api/v1/integration/ehr/patient/" + patientId + "?adapterId=hapi-main", nurse)
                 .statusCode());
         karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir");
