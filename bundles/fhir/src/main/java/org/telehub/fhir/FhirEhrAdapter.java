@@ -1,6 +1,5 @@
 package org.telehub.fhir;
 
-import java.time.Instant;
 import java.util.List;
 
 import org.telehub.integration.api.Adapter;
@@ -9,6 +8,7 @@ import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.ClinicalRecordSearch;
 import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.HealthRecorder;
 import org.telehub.integration.api.Demographics;
 import org.telehub.integration.api.ObservationQuery;
 import org.telehub.integration.api.ObservationValue;
@@ -23,10 +23,7 @@ import org.telehub.integration.api.ReportDocument;
 public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch {
     private final AdapterInfo info;
     private final FhirRecords records;
-    private volatile boolean connected;
-    private volatile String lastError;
-    private volatile Long lastLatency;
-    private volatile Instant checkedAt;
+    private final HealthRecorder health = new HealthRecorder();
 
     protected FhirEhrAdapter(AdapterInfo info, FhirSettings settings, FhirAuth auth, SearchRules rules) {
         this.info = info;
@@ -41,20 +38,17 @@ public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch {
     @Override
     public void connect() throws AdapterException {
         timed(records::ping);
-        connected = true;
+        health.connected(true);
     }
 
     @Override
     public void disconnect() {
-        connected = false;
+        health.connected(false);
     }
 
     @Override
     public AdapterHealth health() {
-        AdapterHealth.State state = !connected ? AdapterHealth.State.DOWN
-                : lastError == null ? AdapterHealth.State.UP : AdapterHealth.State.DEGRADED;
-        return new AdapterHealth(state, connected ? "connected (" + records.describeAuth() + ")" : "not connected",
-                lastError, lastLatency, checkedAt);
+        return health.health("connected (" + records.describeAuth() + ")");
     }
 
     @Override
@@ -90,28 +84,7 @@ public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch {
         return timed(() -> records.createDiagnosticReport(systemPatientId, report, idempotencyKey));
     }
 
-    private interface Work<T> {
-        T run() throws AdapterException;
-    }
-
-    /** Keeps latency and the last retryable error for {@link #health()}. */
-    private <T> T timed(Work<T> work) throws AdapterException {
-        long t0 = System.nanoTime();
-        try {
-            T result = work.run();
-            lastError = null;
-            return result;
-        } catch (AdapterException e) {
-            if (e.retryable()) {
-                lastError = e.getMessage();
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            lastError = e.toString();
-            throw new AdapterException("FHIR operation failed: " + e, false, e);
-        } finally {
-            lastLatency = (System.nanoTime() - t0) / 1_000_000;
-            checkedAt = Instant.now();
-        }
+    private <T> T timed(HealthRecorder.Call<T> call) throws AdapterException {
+        return health.record("FHIR operation", call);
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -22,6 +21,7 @@ import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.HealthRecorder;
 import org.telehub.integration.api.DicomArchive;
 import org.telehub.integration.api.ImagingSeries;
 import org.telehub.integration.api.ImagingStudy;
@@ -47,10 +47,7 @@ public class PacsAdapter implements Adapter, DicomArchive {
     private final Transport transport;
     private final String callingAe;
     private final Path workDir;
-    private volatile boolean connected;
-    private volatile String lastError;
-    private volatile Long lastLatency;
-    private volatile Instant checkedAt;
+    private final HealthRecorder health = new HealthRecorder();
 
     @Activate
     public PacsAdapter(PacsConfig config) throws IOException {
@@ -122,20 +119,17 @@ public class PacsAdapter implements Adapter, DicomArchive {
             transport.echo();
             return null;
         });
-        connected = true;
+        health.connected(true);
     }
 
     @Override
     public void disconnect() {
-        connected = false;
+        health.connected(false);
     }
 
     @Override
     public AdapterHealth health() {
-        AdapterHealth.State state = !connected ? AdapterHealth.State.DOWN
-                : lastError == null ? AdapterHealth.State.UP : AdapterHealth.State.DEGRADED;
-        return new AdapterHealth(state, connected ? "verified by echo" : "not connected", lastError, lastLatency,
-                checkedAt);
+        return health.health("verified by echo");
     }
 
     @Override
@@ -242,28 +236,8 @@ public class PacsAdapter implements Adapter, DicomArchive {
         }
     }
 
-    private interface Work<T> {
-        T run() throws AdapterException;
-    }
-
     /** Runs a remote operation, keeping latency and the last error for {@link #health()}. */
-    private <T> T timed(Work<T> work) throws AdapterException {
-        long t0 = System.nanoTime();
-        try {
-            T result = work.run();
-            lastError = null;
-            return result;
-        } catch (AdapterException e) {
-            if (e.retryable()) {
-                lastError = e.getMessage();
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            lastError = e.toString();
-            throw new AdapterException("PACS operation failed: " + e, false, e);
-        } finally {
-            lastLatency = (System.nanoTime() - t0) / 1_000_000;
-            checkedAt = Instant.now();
-        }
+    private <T> T timed(HealthRecorder.Call<T> call) throws AdapterException {
+        return health.record("PACS operation", call);
     }
 }

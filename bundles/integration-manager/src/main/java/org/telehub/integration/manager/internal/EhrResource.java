@@ -1,8 +1,10 @@
 package org.telehub.integration.manager.internal;
 
+import static org.telehub.integration.manager.internal.RemoteCalls.blank;
+import static org.telehub.integration.manager.internal.RemoteCalls.date;
+import static org.telehub.integration.manager.internal.RemoteCalls.user;
+
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -37,7 +39,6 @@ import org.telehub.integration.api.ReportDocument;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.AuditLog;
-import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
 /**
@@ -53,7 +54,7 @@ import org.telehub.security.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class EhrResource {
-    private static final Pattern ADAPTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final int MAX_PDF = 20 * 1024 * 1024;
@@ -66,7 +67,7 @@ public class EhrResource {
     public EhrResource(@Reference IntegrationService integration, @Reference AuditLog audit) {
         this.integration = integration;
         this.audit = audit;
-        this.calls = new RemoteCalls(audit, "EHR");
+        this.calls = new RemoteCalls(integration, audit, "EHR");
     }
 
     @POST
@@ -241,24 +242,11 @@ public class EhrResource {
     // ---- helpers
 
     private ClinicalRecordSystem ehr(String adapterId) {
-        if (adapterId == null || !ADAPTER_ID.matcher(adapterId).matches()) {
-            throw ProblemException.invalid("adapterId", "required: the id of an EHR adapter (GET " + RestApi.BASE
-                    + "/integration/status lists them)");
-        }
-        Adapter a = integration.adapter(adapterId).orElseThrow(() -> ProblemException.notFound("No adapter '"
-                + adapterId + "' is installed; GET " + RestApi.BASE + "/integration/status lists them"));
-        if (!(a instanceof ClinicalRecordSystem ehr)) {
-            throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' is not an EHR");
-        }
-        return ehr;
+        return calls.adapter(adapterId, ClinicalRecordSystem.class, "an EHR");
     }
 
     private ClinicalRecordSearch search(String adapterId) {
-        ClinicalRecordSystem ehr = ehr(adapterId);
-        if (!(ehr instanceof ClinicalRecordSearch s)) {
-            throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' cannot be searched");
-        }
-        return s;
+        return calls.adapter(adapterId, ClinicalRecordSearch.class, "a searchable EHR");
     }
 
     private static void patientId(String id) {
@@ -283,22 +271,6 @@ public class EhrResource {
         }
     }
 
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 
-    private static LocalDate date(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(field, "a date as YYYY-MM-DD");
-        }
-    }
 
-    private static AuthenticatedUser user(SecurityContext security) {
-        return (AuthenticatedUser) security.getUserPrincipal();
-    }
 }

@@ -1,11 +1,13 @@
 package org.telehub.integration.manager.internal;
 
+import static org.telehub.integration.manager.internal.RemoteCalls.blank;
+import static org.telehub.integration.manager.internal.RemoteCalls.date;
+import static org.telehub.integration.manager.internal.RemoteCalls.user;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,7 @@ import org.telehub.security.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class PacsResource {
+
     private static final Pattern ADAPTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern DICOM_ID = Pattern.compile("[^\\\\\\p{Cntrl}]{1,64}");
     private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
@@ -77,7 +80,7 @@ public class PacsResource {
             @Reference Database database, @Reference FileStore files) throws IOException {
         this.integration = integration;
         this.audit = audit;
-        this.calls = new RemoteCalls(audit, "PACS");
+        this.calls = new RemoteCalls(integration, audit, "PACS");
         this.instances = new ImagingInstances(database.jdbi(), files);
         this.uploads = Paths.get(System.getProperty("karaf.data", "data"), "telehub", "pacs-transit");
         Files.createDirectories(uploads);
@@ -332,16 +335,7 @@ public class PacsResource {
     // ---- helpers
 
     private DicomArchive archive(String adapterId) {
-        if (adapterId == null || !ADAPTER_ID.matcher(adapterId).matches()) {
-            throw ProblemException.invalid("adapterId", "required: the id of a PACS adapter (GET "
-                    + RestApi.BASE + "/integration/status lists them)");
-        }
-        Adapter a = integration.adapter(adapterId).orElseThrow(() -> ProblemException.notFound("No adapter '"
-                + adapterId + "' is installed; GET " + RestApi.BASE + "/integration/status lists them"));
-        if (!(a instanceof DicomArchive pacs)) {
-            throw ProblemException.unprocessable("adapterId", "adapter '" + adapterId + "' is not a DICOM archive");
-        }
-        return pacs;
+        return calls.adapter(adapterId, DicomArchive.class, "a PACS");
     }
 
     private static void check(String field, String value, Pattern p) {
@@ -356,22 +350,6 @@ public class PacsResource {
         }
     }
 
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 
-    private static LocalDate date(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(field, "a date as YYYY-MM-DD");
-        }
-    }
 
-    private static AuthenticatedUser user(SecurityContext security) {
-        return (AuthenticatedUser) security.getUserPrincipal();
-    }
 }
