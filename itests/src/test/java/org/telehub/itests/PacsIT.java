@@ -317,7 +317,9 @@ class PacsIT {
         JsonNode waiting = null;
         for (int i = 0; i < 100; i++) {
             waiting = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + downId, doctor));
-            if (waiting.get("attempts").asInt() >= 1) {
+            // attempts counts from the claim; the outcome is in once the delivery has left in_flight
+            String state = waiting.get("state").asText();
+            if (waiting.get("attempts").asInt() >= 1 && !state.equals("in_flight") && !state.equals("queued")) {
                 break;
             }
             Thread.sleep(100);
