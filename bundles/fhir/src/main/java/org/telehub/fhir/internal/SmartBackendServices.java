@@ -47,7 +47,6 @@ public final class SmartBackendServices implements FhirAuth {
     private final HttpClient http;
     private String token;
     private Instant refreshAt = Instant.EPOCH;
-    private volatile long lastFetchMillis = -1;
 
     public SmartBackendServices(String clientId, URI tokenUrl, String privateKey, String keyId, String algorithm,
             List<String> scopes, Duration timeout) {
@@ -82,11 +81,6 @@ public final class SmartBackendServices implements FhirAuth {
     public synchronized boolean rejected() {
         token = null;
         return true;
-    }
-
-    /** How long the last token request took, or -1 before the first. */
-    public long lastFetchMillis() {
-        return lastFetchMillis;
     }
 
     /** The signed client assertion (a JWT) for the token URL. */
@@ -144,7 +138,6 @@ public final class SmartBackendServices implements FhirAuth {
         HttpRequest request = HttpRequest.newBuilder(tokenUrl).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        long t0 = System.nanoTime();
         HttpResponse<String> r;
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -153,8 +146,6 @@ public final class SmartBackendServices implements FhirAuth {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdapterException("SMART token request interrupted", true, e);
-        } finally {
-            lastFetchMillis = (System.nanoTime() - t0) / 1_000_000;
         }
         JsonNode answer;
         try {

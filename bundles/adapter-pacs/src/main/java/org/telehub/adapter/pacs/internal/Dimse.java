@@ -10,7 +10,6 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +22,6 @@ import java.util.Set;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SOPClass;
@@ -154,8 +152,8 @@ final class Dimse {
         if (damaged != null) {
             return fail(c, damaged);
         }
-        String sopClass = string(list, TagFromName.SOPClassUID);
-        String sopInstance = string(list, TagFromName.SOPInstanceUID);
+        String sopClass = Identifiers.s(list, TagFromName.SOPClassUID);
+        String sopInstance = Identifiers.s(list, TagFromName.SOPInstanceUID);
         if (!c.sopClass().equals(sopClass) || !c.sopInstance().equals(sopInstance)) {
             return fail(c, "the meta header and the data set name different SOP class or instance UIDs");
         }
@@ -419,10 +417,6 @@ final class Dimse {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.trim();
     }
 
-    static String string(AttributeList list, AttributeTag tag) {
-        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
-    }
-
     static String name(String sopClassUid) {
         String d = com.pixelmed.dicom.SOPClassDescriptions.getDescriptionFromUID(sopClassUid);
         return d == null || d.isEmpty() ? sopClassUid : d;
@@ -452,7 +446,7 @@ final class Dimse {
             failed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFailedSuboperations, failed);
             warnings = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfWarningSuboperations,
                     warnings);
-            comment = string(list, TagFromName.ErrorComment);
+            comment = Identifiers.s(list, TagFromName.ErrorComment);
             success = Status.success(status);
             if (!Status.pending(status)) {
                 setDone(true);

@@ -9,8 +9,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.SOPClass;
+import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.network.ReceivedObjectHandler;
 
 import org.slf4j.Logger;
@@ -72,9 +74,14 @@ final class DimseTransport implements Transport {
      */
     private void received(Path file, String callingAe) throws DicomException {
         Receiving r = null;
+        AttributeList head = null;
         if (pacsAe.equals(callingAe.trim())) {
-            String study = studyOf(file);
-            r = study == null ? null : retrieves.get(study);
+            try {
+                head = Receiving.head(file);
+                r = retrieves.get(Identifiers.s(head, TagFromName.StudyInstanceUID));
+            } catch (IOException | DicomException unreadable) {
+                r = null;
+            }
         }
         if (r == null) {
             try {
@@ -86,15 +93,7 @@ final class DimseTransport implements Transport {
                     callingAe);
             throw new DicomException("no retrieve in progress for this instance");
         }
-        r.receive(file);
-    }
-
-    private static String studyOf(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            return Identifiers.s(Dimse.readHead(in), com.pixelmed.dicom.TagFromName.StudyInstanceUID);
-        } catch (IOException | DicomException e) {
-            return null;
-        }
+        r.receive(file, head);
     }
 
     @Override

@@ -44,15 +44,19 @@ final class Receiving {
      *             answers the sender with a failure status)
      */
     void receive(Path file) throws DicomException {
+        receive(file, null);
+    }
+
+    /**
+     * @param known the file's attributes up to its pixel data when the caller has read them already, else null
+     */
+    void receive(Path file, AttributeList known) throws DicomException {
         synchronized (this) {
             inFlight++;
         }
         boolean ok = false;
         try {
-            AttributeList head;
-            try (InputStream in = Files.newInputStream(file)) {
-                head = Dimse.readHead(in);
-            }
+            AttributeList head = known != null ? known : head(file);
             ReceivedInstance instance = new ReceivedInstance(Identifiers.s(head, TagFromName.PatientID),
                     Identifiers.s(head, TagFromName.PatientName), Identifiers.s(head, TagFromName.StudyInstanceUID),
                     Identifiers.s(head, TagFromName.SeriesInstanceUID),
@@ -84,6 +88,13 @@ final class Receiving {
                 }
                 notifyAll();
             }
+        }
+    }
+
+    /** A received file's attributes up to its pixel data. */
+    static AttributeList head(Path file) throws IOException, DicomException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Dimse.readHead(in);
         }
     }
 
