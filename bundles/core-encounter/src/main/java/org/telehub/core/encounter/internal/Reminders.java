@@ -1,0 +1,239 @@
+package org.telehub.core.encounter.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.jms.ConnectionFactory;
+import javax.jms.JMSException;
+
+import org.jdbi.v3.core.Handle;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telehub.core.encounter.Notification;
+import org.telehub.core.encounter.NotificationChannel;
+import org.telehub.core.encounter.internal.Model.Doctor;
+import org.telehub.core.encounter.internal.Model.Encounter;
+import org.telehub.core.encounter.internal.Model.Patient;
+import org.telehub.core.encounter.internal.Model.Reminder;
+import org.telehub.messaging.Messaging;
+
+/**
+ * Reminders before a visit. Booking writes one row per configured offset still ahead, in the booking's
+ * transaction; after the commit each gets a persistent Artemis message scheduled for its due time, so a reminder
+ * survives restarts and is sent by whichever node takes the message. Cancelling or rescheduling closes the pending
+ * rows in the same transaction as the change (a message that arrives for a closed row does nothing); a message
+ * lost between commit and send is found by the sweeper and the reminder goes out late, not never.
+ */
+@Component(service = Reminders.class, configurationPid = "org.telehub.encounter")
+public class Reminders {
+    static final String QUEUE = "telehub.encounter.reminder";
+    private static final Logger LOG = LoggerFactory.getLogger(Reminders.class);
+    /** How long past due a pending reminder may stay before the sweeper assumes its message is lost. */
+    private static final long LOST_AFTER_SECONDS = 60;
+
+    private final EncounterDb db;
+    private final JoinLinks links;
+    private final List<Duration> offsets;
+    private final WorkQueue queue;
+    private final ScheduledExecutorService sweeper;
+    private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
+
+    @Activate
+    public Reminders(@Reference EncounterDb db, @Reference JoinLinks links,
+            @Reference(target = Messaging.CONNECTION_FACTORY_FILTER) ConnectionFactory factory, EncounterConfig config)
+            throws JMSException {
+        this.db = db;
+        this.links = links;
+        this.offsets = offsets(config.reminderOffsets());
+        this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::process);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "telehub-reminder-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, config.sweepSeconds(), config.sweepSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Without a broker (tests): nothing is queued; {@link #process} is called directly. */
+    Reminders(EncounterDb db, JoinLinks links, List<Duration> offsets) {
+        this.db = db;
+        this.links = links;
+        this.offsets = offsets;
+        this.queue = null;
+        this.sweeper = null;
+    }
+
+    @Deactivate
+    void close() {
+        sweeper.shutdownNow();
+        queue.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addChannel(NotificationChannel c) {
+        channels.add(c);
+    }
+
+    void removeChannel(NotificationChannel c) {
+        channels.remove(c);
+    }
+
+    static List<Duration> offsets(String[] values) {
+        List<Duration> out = new ArrayList<>();
+        for (String v : values) {
+            try {
+                Duration d = Duration.parse(v.trim());
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("reminderOffsets: '" + v + "' must be positive");
+                }
+                out.add(d);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("reminderOffsets: '" + v + "' is not an ISO-8601 duration such as"
+                        + " PT24H or PT15M", e);
+            }
+        }
+        return out;
+    }
+
+    /** In the booking's transaction: one pending row per offset whose time is still ahead. */
+    List<Reminder> plan(Handle h, Encounter e, Instant now) {
+        List<Reminder> out = new ArrayList<>();
+        for (Duration d : offsets) {
+            Instant due = e.scheduledStart().minus(d);
+            if (due.isAfter(now)) {
+                Reminder r = new Reminder(UUID.randomUUID().toString(), e.id(), d.getSeconds(), due, "pending", null,
+                        now, null);
+                EncounterStore.insertReminder(h, r);
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** After the commit. */
+    void schedule(List<Reminder> planned) {
+        if (queue != null) {
+            planned.forEach(r -> queue.send(r.id(), r.dueAt()));
+        }
+    }
+
+    List<Reminder> list(String encounterId) {
+        return db.jdbi().withHandle(h -> EncounterStore.reminders(h, encounterId));
+    }
+
+    void process(String id) {
+        Instant now = Instant.now();
+        Optional<Reminder> found = db.jdbi().withHandle(h -> EncounterStore.reminder(h, id));
+        if (found.isEmpty() || !found.get().state().equals("pending")) {
+            return; // cancelled, replaced, or sent already: nothing to do
+        }
+        if (found.get().dueAt().isAfter(now.plusSeconds(5))) {
+            return; // early duplicate; the scheduled message or the sweeper comes back for it
+        }
+        if (!db.jdbi().withHandle(h -> EncounterStore.claimReminder(h, id, now))) {
+            return; // another worker or node has it
+        }
+        String state;
+        String detail;
+        try {
+            String[] result = send(found.get());
+            state = result[0];
+            detail = result[1];
+        } catch (RuntimeException e) {
+            state = "failed";
+            detail = "error: " + e.getMessage();
+            LOG.warn("Reminder {} failed", id, e);
+        }
+        String s = state;
+        String d = detail;
+        db.jdbi().useHandle(h -> EncounterStore.finishReminder(h, id, s, d, Instant.now()));
+    }
+
+    private record Loaded(Encounter e, Doctor d, Patient p) {
+    }
+
+    private String[] send(Reminder r) {
+        Loaded l = db.jdbi().withHandle(h -> {
+            Encounter e = EncounterStore.encounter(h, r.encounterId()).orElseThrow();
+            return new Loaded(e, EncounterStore.doctor(h, e.doctorId()).orElseThrow(),
+                    EncounterStore.patient(h, e.patientId()).orElseThrow());
+        });
+        if (!l.e().status().equals(Model.SCHEDULED) && !l.e().status().equals(Model.CONFIRMED)) {
+            return new String[] {"cancelled", "the visit is " + l.e().status()};
+        }
+        if (channels.isEmpty()) {
+            return new String[] {"failed", "no notification channel is installed"};
+        }
+        Instant start = l.e().scheduledStart();
+        ZoneId pz = l.p().timeZone() == null ? ZoneId.of(l.d().timeZone()) : ZoneId.of(l.p().timeZone());
+        List<Notification> out = List.of(
+                new Notification("reminder", l.e().id(), "patient", l.p().id(), l.p().displayName(), l.p().email(),
+                        l.p().phone(), "Your visit with " + l.d().displayName() + " at " + when(start, pz),
+                        text(l.e(), pz, links.links(l.e(), l.d().displayName(), l.p().displayName()).get("patient")), start),
+                new Notification("reminder", l.e().id(), "doctor", l.d().id(), l.d().displayName(), null, null,
+                        "Visit with " + l.p().displayName() + " at " + when(start, ZoneId.of(l.d().timeZone())),
+                        text(l.e(), ZoneId.of(l.d().timeZone()),
+                                links.links(l.e(), l.d().displayName(), l.p().displayName()).get("doctor")), start));
+        List<String> sent = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (NotificationChannel c : channels) {
+            for (Notification n : out) {
+                try {
+                    if (c.send(n)) {
+                        sent.add(c.name() + ":" + n.recipientRole());
+                    }
+                } catch (Exception e) {
+                    errors.add(c.name() + ":" + n.recipientRole() + ": " + e.getMessage());
+                }
+            }
+        }
+        if (sent.isEmpty()) {
+            return new String[] {"failed", errors.isEmpty() ? "no channel could reach the patient or the doctor"
+                    : String.join("; ", errors)};
+        }
+        return new String[] {"sent", String.join(", ", sent) + (errors.isEmpty() ? "" : "; failed: "
+                + String.join("; ", errors))};
+    }
+
+    private static String when(Instant t, ZoneId zone) {
+        return DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm (VV)", Locale.ENGLISH).format(t.atZone(zone));
+    }
+
+    private static String text(Encounter e, ZoneId zone, String link) {
+        String s = "Your " + e.type().replace('_', ' ') + " visit starts " + when(e.scheduledStart(), zone) + ".";
+        return link == null ? s : s + " Join: " + link;
+    }
+
+    private void sweep() {
+        try {
+            List<String> overdue = db.jdbi().inTransaction(h -> EncounterStore.overdueReminders(h, Instant.now(),
+                    LOST_AFTER_SECONDS));
+            for (String id : overdue) {
+                queue.send(id, null);
+            }
+            if (!overdue.isEmpty()) {
+                LOG.info("Reminder sweeper queued {} overdue reminders", overdue.size());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Reminder sweep failed", e);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package org.telehub.core.encounter.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.telehub.core.encounter.JoinTokens;
+import org.telehub.persistence.TestDatabases;
+import org.telehub.rest.ProblemException;
+import org.telehub.security.AuthenticatedUser;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Booking, lifecycle, reminders, webhooks and join tokens on the real engines (H2 and PostgreSQL), without the
+ * broker: what the broker would trigger is called directly.
+ */
+class BookingTest {
+    static List<String> engines() {
+        return TestDatabases.engines();
+    }
+
+    private record Hub(Jdbi jdbi, Encounters encounters, People people, Reminders reminders, Webhooks webhooks,
+            JoinLinks links, Encounters.Caller admin) {
+    }
+
+    static EncounterConfig config(Map<String, Object> overrides) {
+        return (EncounterConfig) Proxy.newProxyInstance(EncounterConfig.class.getClassLoader(),
+                new Class<?>[] {EncounterConfig.class}, (p, m, a) -> overrides.containsKey(m.getName())
+                        ? overrides.get(m.getName()) : m.getDefaultValue());
+    }
+
+    private static Hub hub(String engine) throws IOException {
+        Jdbi jdbi = Jdbi.create(TestDatabases.create(engine));
+        try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/encounter/V1__encounters.sql")) {
+            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            jdbi.useHandle(h -> h.createScript(sql).execute());
+        }
+        EncounterConfig cfg = config(Map.of("webhookTimeoutMillis", 2000L, "webhookMaxAttempts", 2));
+        EncounterDb db = new EncounterDb(jdbi);
+        JoinLinks links = new JoinLinks(db, 30, "https://hub.example");
+        Reminders reminders = new Reminders(db, links, Reminders.offsets(new String[] {"PT24H", "PT15M"}));
+        Webhooks webhooks = new Webhooks(db, cfg);
+        Encounters enc = new Encounters(db, links, reminders, webhooks, (a, b, c, d, e) -> { }, cfg);
+        People people = new People(enc, (a, b, c, d, e) -> { });
+        Encounters.Caller admin = new Encounters.Caller(new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")),
+                null, null);
+        return new Hub(jdbi, enc, people, reminders, webhooks, links, admin);
+    }
+
+    private static String doctor(Hub h, String name) {
+        String id = h.people().createDoctor(new Views.CreateDoctor(null, name, "GP", "Clinic", "UTC", 30)).id();
+        Map<String, List<Views.Hours>> weekly = new java.util.LinkedHashMap<>();
+        for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")) {
+            weekly.put(d, List.of(new Views.Hours("00:00", "24:00")));
+        }
+        h.people().putAvailability(h.admin(), id, new Views.Availability("UTC", 30, weekly, List.of()));
+        return id;
+    }
+
+    private static String patient(Hub h, String name) {
+        return h.people().createPatient(h.admin(), new Views.CreatePatient(null, name, "1980-01-01", null, null, null))
+                .id();
+    }
+
+    private static Views.CreateEncounter visit(String doctor, String patient, Instant start) {
+        return new Views.CreateEncounter("video", doctor, patient, start.toString(), 30, null, null, null, false, null);
+    }
+
+    private static Instant tomorrow(int hour) {
+        return Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(2)).plus(Duration.ofHours(hour));
+    }
+
+    /** Runs the bookings at once; returns the HTTP-like statuses (201 or the problem's). */
+    private static List<Integer> race(Hub h, List<Views.CreateEncounter> bookings) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(bookings.size());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (Views.CreateEncounter b : bookings) {
+            results.add(pool.submit(() -> {
+                go.await();
+                try {
+                    h.encounters().create(h.admin(), b);
+                    return 201;
+                } catch (ProblemException e) {
+                    return e.status();
+                }
+            }));
+        }
+        go.countDown();
+        List<Integer> out = new ArrayList<>();
+        for (Future<Integer> f : results) {
+            out.add(f.get());
+        }
+        pool.shutdown();
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void ofSixteenSimultaneousBookingsOfOneSlotExactlyOneWins(String engine) throws Exception {
+        Hub h = hub(engine);
+        String d = doctor(h, "Dr Race");
+        List<Views.CreateEncounter> same = new ArrayList<>();
+        List<Views.CreateEncounter> overlapping = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            same.add(visit(d, patient(h, "P" + i), tomorrow(9)));
+            overlapping.add(visit(d, patient(h, "Q" + i), tomorrow(12).plus(Duration.ofMinutes(i))));
+        }
+        List<Integer> a = race(h, same);
+        assertEquals(1, a.stream().filter(s -> s == 201).count(), a.toString());
+        assertEquals(15, a.stream().filter(s -> s == 409).count(), a.toString());
+        List<Integer> b = race(h, overlapping);
+        assertEquals(1, b.stream().filter(s -> s == 201).count(), b.toString());
+        assertEquals(15, b.stream().filter(s -> s == 409).count(), b.toString());
+        // one patient, sixteen doctors, one time: one visit
+        String p = patient(h, "Busy patient");
+        List<Views.CreateEncounter> patientRace = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            patientRace.add(visit(doctor(h, "Dr " + i), p, tomorrow(15)));
+        }
+        List<Integer> c = race(h, patientRace);
+        assertEquals(1, c.stream().filter(s -> s == 201).count(), c.toString());
+        assertEquals(3, (long) h.jdbi().withHandle(x -> x.createQuery("SELECT COUNT(*) FROM encounter")
+                .mapTo(Long.class).one()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void badBookingsSayWhy(String engine) throws Exception {
+        Hub h = hub(engine);
+        String d = h.people().createDoctor(new Views.CreateDoctor(null, "Dr Hours", null, null, "Europe/Berlin", 30))
+                .id();
+        h.people().putAvailability(h.admin(), d, new Views.Availability(null, null,
+                Map.of("monday", List.of(new Views.Hours("09:00", "12:00"))), List.of()));
+        String p = patient(h, "Patient");
+        Instant monday9 = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Berlin"))
+                .with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.MONDAY)).atTime(9, 0)
+                .atZone(java.time.ZoneId.of("Europe/Berlin")).toInstant();
+        assertProblem(422, "scheduledStart", () -> h.encounters().create(h.admin(), visit(d, p, monday9.minus(
+                Duration.ofHours(1)))));
+        assertProblem(422, "scheduledStart", () -> h.encounters().create(h.admin(), visit(d, p,
+                Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES))));
+        assertProblem(422, "doctorId", () -> h.encounters().create(h.admin(), visit("nobody", p, monday9)));
+        assertProblem(422, "patientId", () -> h.encounters().create(h.admin(), visit(d, "nobody", monday9)));
+        assertProblem(422, "durationMinutes", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+                "video", d, p, monday9.toString(), 0, null, null, null, false, null)));
+        assertProblem(422, "durationMinutes", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+                "video", d, p, monday9.toString(), 100_000, null, null, null, false, null)));
+        assertProblem(400, "type", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+                "hologram", d, p, monday9.toString(), 30, null, null, null, false, null)));
+        assertProblem(400, "scheduledStart", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+                "video", d, p, "next monday", 30, null, null, null, false, null)));
+        assertProblem(400, "weekly.monday", () -> h.people().putAvailability(h.admin(), d, new Views.Availability(
+                null, null, Map.of("monday", List.of(new Views.Hours("09:00", "12:00"), new Views.Hours("11:00",
+                        "13:00"))), List.of())));
+        Views.EncounterView ok = h.encounters().create(h.admin(), visit(d, p, monday9));
+        assertEquals(monday9, ok.scheduledStart());
+        assertEquals("Europe/Berlin", ok.timeZone());
+        assertEquals(9, ok.scheduledStartLocal().getHour());
+        assertProblem(409, "scheduledStart", () -> h.encounters().create(h.admin(), visit(d, patient(h, "Other"),
+                monday9.plus(Duration.ofMinutes(15)))));
+        // the slot is gone from the free list, the others are there
+        Views.Slots slots = h.people().slots(d, monday9.toString(), monday9.plus(Duration.ofHours(3)).toString());
+        assertEquals(5, slots.slots().size());
+        assertTrue(slots.slots().stream().noneMatch(s -> s.start().equals(monday9)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void transitionsAreGuardedAndRemindersAndHooksFollowThem(String engine) throws Exception {
+        Hub h = hub(engine);
+        String d = doctor(h, "Dr Life");
+        String p = patient(h, "Patient");
+        HttpServer portal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ConcurrentLinkedQueue<String[]> received = new ConcurrentLinkedQueue<>();
+        portal.createContext("/hook", x -> {
+            String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(new String[] {x.getRequestHeaders().getFirst(Webhooks.SIGNATURE), body});
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        portal.start();
+        try {
+            Webhooks.Subscription sub = h.webhooks().create("http://127.0.0.1:" + portal.getAddress().getPort()
+                    + "/hook", "s3cret-s3cret-s3cret", "portal", "admin");
+            Views.EncounterView e = h.encounters().create(h.admin(), visit(d, p, tomorrow(10)));
+            assertEquals(List.of("confirm", "start", "cancel", "no-show"), e.allowedTransitions());
+            assertEquals(2, h.reminders().list(e.id()).size());
+            assertTrue(h.reminders().list(e.id()).stream().allMatch(r -> r.state().equals("pending")));
+            // a patient cannot end a visit before it started: 409 with what is allowed
+            ProblemException illegal = assertThrows(ProblemException.class,
+                    () -> h.encounters().transition(h.admin(), e.id(), Model.COMPLETED, null));
+            assertEquals(409, illegal.status());
+            assertEquals(List.of("confirm", "start", "cancel", "no-show"), illegal.extensions()
+                    .get("allowedTransitions"));
+            // too early to start (two days ahead)
+            assertEquals(409, assertThrows(ProblemException.class, () -> h.encounters().transition(h.admin(), e.id(),
+                    Model.IN_PROGRESS, null)).status());
+            h.encounters().transition(h.admin(), e.id(), Model.CONFIRMED, null);
+            // reschedule: old reminders replaced, new ones pending, status back to scheduled
+            Views.EncounterView moved = h.encounters().reschedule(h.admin(), e.id(),
+                    new Views.Reschedule(tomorrow(11).toString(), 45));
+            assertEquals("scheduled", moved.status());
+            assertEquals(45, moved.durationMinutes());
+            List<Model.Reminder> rs = h.reminders().list(e.id());
+            assertEquals(2, rs.stream().filter(r -> r.state().equals("replaced")).count());
+            assertEquals(2, rs.stream().filter(r -> r.state().equals("pending")).count());
+            assertProblem(400, "reason", () -> h.encounters().transition(h.admin(), e.id(), Model.CANCELLED, " "));
+            Views.EncounterView cancelled = h.encounters().transition(h.admin(), e.id(), Model.CANCELLED, "ill");
+            assertEquals(List.of(), cancelled.allowedTransitions());
+            assertTrue(h.reminders().list(e.id()).stream().noneMatch(r -> r.state().equals("pending")));
+            ProblemException startCancelled = assertThrows(ProblemException.class,
+                    () -> h.encounters().transition(h.admin(), e.id(), Model.IN_PROGRESS, null));
+            assertEquals(409, startCancelled.status());
+            assertEquals(List.of(), startCancelled.extensions().get("allowedTransitions"));
+            // its time is free again
+            assertNotNull(h.encounters().create(h.admin(), visit(d, patient(h, "Next"), tomorrow(11))));
+            // a reminder of a cancelled visit is never sent
+            String closed = rs.get(0).id();
+            h.reminders().process(closed);
+            assertEquals("replaced", h.reminders().list(e.id()).stream().filter(r -> r.id().equals(closed)).findFirst()
+                    .orElseThrow().state());
+
+            // webhooks: scheduled, confirmed, rescheduled, cancelled, + the next booking = 5, each signed
+            List<Webhooks.Delivery> ds = h.webhooks().deliveries(sub.id(), null, 100);
+            assertEquals(5, ds.size());
+            ds.forEach(x -> h.webhooks().attempt(x.id()));
+            assertEquals(5, received.size());
+            for (String[] r : received) {
+                String[] sig = r[0].split(",");
+                long t = Long.parseLong(sig[0].substring(2));
+                assertEquals("v1=" + Webhooks.sign("s3cret-s3cret-s3cret", t, r[1]), sig[1]);
+            }
+            assertTrue(received.stream().anyMatch(r -> r[1].contains("\"sessionStatus\":\"Cancelled\"")));
+            assertTrue(h.webhooks().deliveries(sub.id(), "delivered", 100).size() == 5);
+        } finally {
+            portal.stop(0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void joinTokensAreBoundToEncounterRoleAndTime(String engine) throws Exception {
+        Hub h = hub(engine);
+        String d = doctor(h, "Dr Join");
+        String p = patient(h, "Patient");
+        Views.EncounterView e = h.encounters().create(h.admin(), visit(d, p, tomorrow(8)));
+        String link = e.joinLinks().get("patient");
+        String token = link.substring(link.indexOf("token=") + 6);
+        JoinTokens.Grant g = h.links().verify(token);
+        assertEquals("patient", g.role());
+        assertEquals(e.id(), g.encounterId());
+        assertEquals(e.scheduledEnd().plus(Duration.ofMinutes(30)), g.expiresAt());
+        String doctorToken = e.joinLinks().get("doctor").substring(e.joinLinks().get("doctor").indexOf("token=") + 6);
+        assertEquals("moderator", h.links().verify(doctorToken).role());
+        // a role swapped in the payload breaks the signature
+        String[] parts = token.split("\\.");
+        String forged = new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("\"patient\"", "\"moderator\"");
+        String tampered = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(forged.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        assertTrue(assertThrows(JoinTokens.InvalidJoinToken.class, () -> h.links().verify(tampered)).getMessage()
+                .contains("signature"));
+        assertTrue(assertThrows(JoinTokens.InvalidJoinToken.class, () -> h.links().verify(token,
+                g.expiresAt().plusSeconds(1))).getMessage().contains("expired"));
+        h.encounters().transition(h.admin(), e.id(), Model.CANCELLED, "no longer needed");
+        assertTrue(assertThrows(JoinTokens.InvalidJoinToken.class, () -> h.links().verify(token)).getMessage()
+                .contains("cancelled"));
+    }
+
+    private static void assertProblem(int status, String field, org.junit.jupiter.api.function.Executable x) {
+        ProblemException e = assertThrows(ProblemException.class, x);
+        assertEquals(status, e.status(), e.detail());
+        assertEquals(field, e.field(), e.detail());
+    }
+}
