@@ -63,6 +63,8 @@ class PostgresIT {
             HttpResponse<String> created = karaf.post("/api/v1/users", token, "application/json",
                     "{\"username\":\"nurse.joy\",\"roles\":[\"nurse\"],\"password\":\"pokemon-center-1\"}");
             assertEquals(201, created.statusCode(), created.body());
+            // booking is decided by the database: of simultaneous bookings of one slot exactly one wins here too
+            Scheduling.raceForSlots(karaf, token, "pg");
 
             try (Connection c = DriverManager.getConnection(dbUrl, user, ""); Statement s = c.createStatement()) {
                 List<String> applied = new ArrayList<>();

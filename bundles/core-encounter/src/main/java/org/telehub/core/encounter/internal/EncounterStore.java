@@ -51,7 +51,7 @@ final class EncounterStore {
     }
 
     static List<Doctor> doctors(Handle h, int offset, int limit) {
-        return h.createQuery("SELECT * FROM encounter_doctor ORDER BY display_name, id OFFSET :o LIMIT :l")
+        return h.createQuery("SELECT * FROM encounter_doctor ORDER BY display_name, id LIMIT :l OFFSET :o")
                 .bind("o", offset).bind("l", limit).map((rs, ctx) -> doctor(rs)).list();
     }
 
@@ -85,7 +85,7 @@ final class EncounterStore {
     }
 
     static List<Patient> patients(Handle h, int offset, int limit) {
-        return h.createQuery("SELECT * FROM encounter_patient ORDER BY display_name, id OFFSET :o LIMIT :l")
+        return h.createQuery("SELECT * FROM encounter_patient ORDER BY display_name, id LIMIT :l OFFSET :o")
                 .bind("o", offset).bind("l", limit).map((rs, ctx) -> patient(rs)).list();
     }
 
@@ -204,7 +204,7 @@ final class EncounterStore {
 
     static List<Encounter> list(Handle h, Filter f, int offset, int limit) {
         Query q = h.createQuery("SELECT " + ENCOUNTER_COLUMNS + " FROM encounter" + where(f)
-                + " ORDER BY scheduled_start, id OFFSET :o LIMIT :l").bind("o", offset).bind("l", limit);
+                + " ORDER BY scheduled_start, id LIMIT :l OFFSET :o").bind("o", offset).bind("l", limit);
         bind(q, f);
         List<Encounter> out = q.map((rs, ctx) -> encounter(rs)).list();
         return out.stream().map(e -> e.withParticipants(participants(h, e.id()))).toList();

@@ -38,6 +38,9 @@ public class JoinResource {
     @GET
     @PermitAll
     public JoinTokens.Grant check(@QueryParam("token") String token) {
+        if (token == null || token.isBlank()) {
+            throw ProblemException.invalid("token", "Required: the token of a join link");
+        }
         try {
             return links.verify(token);
         } catch (JoinTokens.InvalidJoinToken e) {

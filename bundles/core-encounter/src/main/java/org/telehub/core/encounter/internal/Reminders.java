@@ -98,7 +98,11 @@ public class Reminders {
 
     static List<Duration> offsets(String[] values) {
         List<Duration> out = new ArrayList<>();
-        for (String v : values) {
+        // a .cfg file gives one comma-separated string, the web console a list
+        for (String v : String.join(",", values).split(",")) {
+            if (v.isBlank()) {
+                continue;
+            }
             try {
                 Duration d = Duration.parse(v.trim());
                 if (d.isNegative() || d.isZero()) {

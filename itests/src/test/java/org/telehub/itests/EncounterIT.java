@@ -1,0 +1,352 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Encounters in the running hub (H2; the booking race runs on PostgreSQL in {@link PostgresIT}): lifecycle and who
+ * sees what, bad input, the booking race, join links, the sessions API, signed webhooks retried until the portal
+ * answers, and reminders that survive a restart of the hub.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EncounterIT {
+    private static final String ADMIN_PASSWORD = "encounter-admin-secret";
+    private static final String HOOK_SECRET = "portal-shared-secret-0123";
+    private static KarafInstance karaf;
+    private static HttpServer portal;
+    private static final ConcurrentLinkedQueue<String[]> received = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger failuresLeft = new AtomicInteger(2);
+    private static String admin;
+    private static String doctorToken;
+    private static String patientToken;
+    private static String otherPatientToken;
+    private static String doctorId;
+    private static String patientId;
+    private static String otherPatientId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        portal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        portal.createContext("/hooks", x -> {
+            String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // the portal is down for its first two calls
+            if (failuresLeft.getAndDecrement() > 0) {
+                x.sendResponseHeaders(503, -1);
+            } else {
+                received.add(new String[] {x.getRequestHeaders().getFirst("X-Telehub-Signature"), body});
+                x.sendResponseHeaders(204, -1);
+            }
+            x.close();
+        });
+        portal.start();
+        karaf = KarafInstance.create("encounter");
+        karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        // a reminder 100 s before the start, so that one falls due while the test restarts the hub
+        karaf.edit("etc/org.telehub.encounter.cfg", "reminderOffsets=PT24H,PT15M", "reminderOffsets=PT24H,PT15M,PT100S");
+        karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
+        karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
+        karaf.edit("etc/org.telehub.encounter.cfg", "sweepSeconds=5", "sweepSeconds=1");
+        karaf.edit("etc/org.telehub.encounter.cfg", "publicBaseUrl=http://localhost:8181",
+                "publicBaseUrl=https://visit.clinic.example");
+        karaf.start();
+        admin = karaf.login("admin", ADMIN_PASSWORD);
+        user("dr.quinn", "doctor", "medicine-woman-1");
+        user("pat.one", "patient", "patient-one-pass");
+        user("pat.two", "patient", "patient-two-pass");
+        doctorToken = karaf.login("dr.quinn", "medicine-woman-1");
+        patientToken = karaf.login("pat.one", "patient-one-pass");
+        otherPatientToken = karaf.login("pat.two", "patient-two-pass");
+        doctorId = Scheduling.doctor(karaf, admin, "Dr Michaela Quinn", "dr.quinn");
+        patientId = Scheduling.patient(karaf, admin, "Patient One", "pat.one");
+        otherPatientId = Scheduling.patient(karaf, admin, "Patient Two", "pat.two");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.close();
+        }
+        if (portal != null) {
+            portal.stop(0);
+        }
+    }
+
+    private static void user(String name, String role, String password) throws IOException {
+        HttpResponse<String> r = karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"" + name
+                + "\",\"roles\":[\"" + role + "\"],\"password\":\"" + password + "\"}");
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    private static JsonNode ok(HttpResponse<String> r, int status) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        return KarafInstance.json(r);
+    }
+
+    private static JsonNode problem(HttpResponse<String> r, int status, String field) throws IOException {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), r.body());
+        JsonNode p = KarafInstance.json(r);
+        if (field != null) {
+            assertEquals(field, p.path("field").asText(), r.body());
+        }
+        return p;
+    }
+
+    private static HttpResponse<String> post(String path, String token, String body) throws IOException {
+        return karaf.post(path, token, "application/json", body);
+    }
+
+    @Test
+    @Order(1)
+    void aVisitGoesThroughItsLifeAndEachSeesOnlyTheirOwn() throws Exception {
+        // a webhook subscription first, so that every change below is an event
+        JsonNode hook = ok(post("/api/v1/webhooks", admin, "{\"url\":\"http://127.0.0.1:" + portal.getAddress().getPort()
+                + "/hooks\",\"secret\":\"" + HOOK_SECRET + "\",\"description\":\"portal\"}"), 201);
+        assertFalse(hook.toString().contains(HOOK_SECRET), "the secret is never returned");
+        assertEquals(403, post("/api/v1/webhooks", doctorToken, "{}").statusCode());
+
+        // the patient books for themselves, five minutes ahead
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(5));
+        JsonNode e = ok(post("/api/v1/encounters", patientToken, "{\"type\":\"video\",\"doctorId\":\"" + doctorId
+                + "\",\"scheduledStart\":\"" + start + "\",\"durationMinutes\":20,\"chiefComplaint\":\"cough\"}"), 201);
+        String id = e.get("id").asText();
+        assertEquals("scheduled", e.get("status").asText());
+        assertEquals(patientId, e.get("patientId").asText());
+        assertEquals(8, e.get("accessCode").asText().length());
+        assertNotNull(e.get("roomId").asText(null));
+        assertEquals(List.of("patient"), fields(e.get("joinLinks")), "a patient sees only their own link");
+        assertTrue(e.at("/joinLinks/patient").asText().startsWith("https://visit.clinic.example/join/"));
+
+        // who sees it
+        assertEquals(200, karaf.get("/api/v1/encounters/" + id, doctorToken).statusCode());
+        JsonNode asDoctor = KarafInstance.json(karaf.get("/api/v1/encounters/" + id, doctorToken));
+        assertEquals(List.of("doctor", "patient"), fields(asDoctor.get("joinLinks")));
+        problem(karaf.get("/api/v1/encounters/" + id, otherPatientToken), 404, null);
+        assertEquals(0, ok(karaf.get("/api/v1/encounters", otherPatientToken), 200).get("total").asInt());
+        assertEquals(1, ok(karaf.get("/api/v1/encounters", patientToken), 200).get("total").asInt());
+        assertEquals(0, ok(karaf.get("/api/v1/encounters?patientId=" + patientId, otherPatientToken), 200)
+                .get("total").asInt(), "asking for another patient's visits shows nothing");
+        problem(post("/api/v1/encounters", otherPatientToken, Scheduling.visit(doctorId, patientId,
+                start.plus(Duration.ofHours(2)), 20)), 403, "patientId");
+
+        // guarded transitions
+        JsonNode illegal = problem(post("/api/v1/encounters/" + id + "/end", doctorToken, ""), 409, null);
+        assertEquals("[\"confirm\",\"start\",\"cancel\",\"no-show\"]", illegal.get("allowedTransitions").toString());
+        problem(post("/api/v1/encounters/" + id + "/start", patientToken, ""), 403, null);
+        assertEquals("confirmed", ok(post("/api/v1/encounters/" + id + "/confirm", patientToken, ""), 200)
+                .get("status").asText());
+        JsonNode started = ok(post("/api/v1/encounters/" + id + "/start", doctorToken, ""), 200);
+        assertEquals("in_progress", started.get("status").asText());
+        assertNotNull(started.get("actualStart").asText(null));
+        problem(post("/api/v1/encounters/" + id + "/cancel", patientToken, "{\"reason\":\"late\"}"), 409, null);
+        JsonNode done = ok(post("/api/v1/encounters/" + id + "/end", doctorToken, ""), 200);
+        assertEquals("completed", done.get("status").asText());
+        assertEquals("[]", done.get("allowedTransitions").toString());
+
+        // a no-show can only be marked after the visit's end
+        Instant later = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofHours(3));
+        String other = ok(post("/api/v1/encounters", admin, Scheduling.visit(doctorId, otherPatientId, later, 30)),
+                201).get("id").asText();
+        assertTrue(problem(post("/api/v1/encounters/" + other + "/no-show", doctorToken, "{}"), 409, null)
+                .has("noShowFrom"));
+        ok(post("/api/v1/encounters/" + other + "/cancel", otherPatientToken, "{\"reason\":\"feeling better\"}"), 200);
+
+        // every change reached the portal, signed, after it was down twice
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (received.size() < 6 && System.nanoTime() < deadline) {
+            KarafInstance.sleep(200);
+        }
+        assertEquals(6, received.size(), "scheduled, confirmed, in_progress, completed, scheduled, cancelled: "
+                + received.stream().map(r -> r[1]).toList());
+        for (String[] r : received) {
+            String[] sig = r[0].split(",");
+            long t = Long.parseLong(sig[0].substring(2));
+            assertEquals("v1=" + hmac(HOOK_SECRET, t + "." + r[1]), sig[1], "signature of " + r[1]);
+            assertTrue(Math.abs(Instant.now().getEpochSecond() - t) < 120);
+        }
+        List<String> statuses = received.stream().map(r -> {
+            try {
+                JsonNode ev = KarafInstance.JSON.readTree(r[1]);
+                return ev.get("encounterId").asText().equals(id) ? ev.get("sessionStatus").asText() : null;
+            } catch (IOException x) {
+                throw new IllegalStateException(x);
+            }
+        }).filter(s -> s != null).sorted().toList();
+        assertEquals(List.of("Completed", "Current", "Upcoming", "Upcoming"), statuses);
+        assertFalse(received.stream().anyMatch(r -> r[1].contains("cough")), "no clinical text in events");
+        JsonNode log = ok(karaf.get("/api/v1/webhooks/" + hook.get("id").asText() + "/deliveries", admin), 200);
+        assertEquals(6, log.size());
+        int attempts = 0;
+        for (JsonNode d : log) {
+            assertEquals("delivered", d.get("state").asText(), d.toString());
+            attempts += d.get("attempts").asInt();
+        }
+        assertEquals(8, attempts, "two failed attempts were retried");
+    }
+
+    @Test
+    @Order(2)
+    void badInputIsAProblemThatNamesTheCause() throws Exception {
+        Instant t = Scheduling.dayAfterTomorrow(10);
+        problem(post("/api/v1/encounters", admin, Scheduling.visit(doctorId, patientId,
+                Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MINUTES), 30)), 422, "scheduledStart");
+        problem(post("/api/v1/encounters", admin, Scheduling.visit("no-such-doctor", patientId, t, 30)), 422,
+                "doctorId");
+        problem(post("/api/v1/encounters", admin, Scheduling.visit(doctorId, "no-such-patient", t, 30)), 422,
+                "patientId");
+        problem(post("/api/v1/encounters", admin, Scheduling.visit(doctorId, patientId, t, 0)), 422,
+                "durationMinutes");
+        problem(post("/api/v1/encounters", admin, Scheduling.visit(doctorId, patientId, t, 100000)), 422,
+                "durationMinutes");
+        problem(post("/api/v1/encounters", admin, "{\"type\":\"video\",\"doctorId\":\"" + doctorId
+                + "\",\"patientId\":\"" + patientId + "\",\"scheduledStart\":\"tomorrow at nine\"}"), 400,
+                "scheduledStart");
+        problem(post("/api/v1/encounters", admin, "{\"type\":\"video\",\"wat\":1}"), 400, "wat");
+        // a Berlin doctor who works Monday mornings only
+        String berlin = KarafInstance.json(post("/api/v1/doctors", admin,
+                "{\"displayName\":\"Dr Berlin\",\"timeZone\":\"Europe/Berlin\"}")).get("id").asText();
+        ok(karaf.put("/api/v1/doctors/" + berlin + "/availability", admin,
+                "{\"weekly\":{\"monday\":[{\"start\":\"09:00\",\"end\":\"12:00\"}]}}"), 200);
+        problem(karaf.put("/api/v1/doctors/" + berlin + "/availability", admin,
+                "{\"weekly\":{\"someday\":[]}}"), 400, "weekly.someday");
+        problem(karaf.put("/api/v1/doctors/" + berlin + "/availability", doctorToken, "{}"), 403, null);
+        Instant monday = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Berlin"))
+                .with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.MONDAY)).atTime(9, 0)
+                .atZone(java.time.ZoneId.of("Europe/Berlin")).toInstant();
+        JsonNode outside = problem(post("/api/v1/encounters", admin, Scheduling.visit(berlin, patientId,
+                monday.minus(Duration.ofHours(2)), 30)), 422, "scheduledStart");
+        assertTrue(outside.get("detail").asText().contains("Europe/Berlin"), outside.toString());
+        JsonNode slots = ok(karaf.get("/api/v1/doctors/" + berlin + "/slots?from=" + monday.toString().substring(0, 10)
+                + "&to=" + monday.plus(Duration.ofDays(1)).toString().substring(0, 10), patientToken), 200);
+        assertEquals(6, slots.get("slots").size(), slots.toString());
+        assertEquals(monday.toString(), slots.at("/slots/0/start").asText());
+        ok(post("/api/v1/encounters", admin, Scheduling.visit(berlin, patientId, monday, 30)), 201);
+        JsonNode overlap = problem(post("/api/v1/encounters", admin, Scheduling.visit(berlin, otherPatientId,
+                monday.plus(Duration.ofMinutes(10)), 30)), 409, "scheduledStart");
+        assertEquals("doctor", overlap.get("conflict").asText());
+        assertEquals(5, ok(karaf.get("/api/v1/doctors/" + berlin + "/slots?from=" + monday.toString().substring(0, 10)
+                + "&to=" + monday.plus(Duration.ofDays(1)).toString().substring(0, 10), patientToken), 200)
+                .get("slots").size());
+        problem(karaf.get("/api/v1/encounters", null), 401, null);
+    }
+
+    @Test
+    @Order(3)
+    void ofSimultaneousBookingsOfOneSlotExactlyOneWins() throws Exception {
+        Scheduling.raceForSlots(karaf, admin, "h2");
+    }
+
+    @Test
+    @Order(4)
+    void joinLinksAndTheSessionsApi() throws Exception {
+        Instant t = Scheduling.dayAfterTomorrow(20);
+        JsonNode s = ok(post("/api/v1/sessions/create/simple", admin, "{\"doctorId\":\"" + doctorId
+                + "\",\"patientId\":\"" + patientId + "\",\"startTime\":\"" + t + "\"}"), 201);
+        assertEquals("Upcoming", s.get("status").asText());
+        assertEquals(30, s.get("durationMinutes").asInt(), "the doctor's slot length by default");
+        String patientLink = s.get("patientJoinUrl").asText();
+        String token = patientLink.substring(patientLink.indexOf("token=") + 6);
+        JsonNode grant = ok(karaf.get("/api/v1/join?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null),
+                200);
+        assertEquals("patient", grant.get("role").asText());
+        assertEquals(s.get("sessionId").asText(), grant.get("encounterId").asText());
+        String doctorLink = s.get("doctorJoinUrl").asText();
+        assertEquals("moderator", ok(karaf.get("/api/v1/join?token=" + doctorLink.substring(doctorLink.indexOf("token=")
+                + 6), null), 200).get("role").asText());
+        String tampered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+        JsonNode bad = problem(karaf.get("/api/v1/join?token=" + tampered, null), 401, "token");
+        assertTrue(bad.get("detail").asText().contains("signature"), bad.toString());
+        problem(karaf.get("/api/v1/join", null), 400, "token");
+
+        JsonNode full = ok(post("/api/v1/sessions/create", doctorToken, "{\"doctorId\":\"" + doctorId
+                + "\",\"patientId\":\"" + otherPatientId + "\",\"startTime\":\"" + t.plus(Duration.ofHours(1))
+                + "\",\"durationMinutes\":15,\"type\":\"audio\",\"participants\":[{\"kind\":\"interpreter\","
+                + "\"displayName\":\"Ana\"}]}"), 201);
+        assertEquals("audio", full.get("type").asText());
+        JsonNode mine = ok(karaf.get("/api/v1/sessions/doctor/" + doctorId, doctorToken), 200);
+        assertTrue(mine.toString().contains(s.get("sessionId").asText()));
+        assertTrue(mine.toString().contains(full.get("sessionId").asText()));
+        problem(karaf.get("/api/v1/sessions/doctor/" + doctorId, patientToken), 403, null);
+        // cancelled: its links stop working
+        ok(post("/api/v1/encounters/" + s.get("sessionId").asText() + "/cancel", admin, "{\"reason\":\"test\"}"), 200);
+        assertTrue(problem(karaf.get("/api/v1/join?token=" + token, null), 401, "token").get("detail").asText()
+                .contains("cancelled"));
+    }
+
+    @Test
+    @Order(5)
+    void aReminderDueWhileTheHubIsDownIsSentAfterItComesBack() throws Exception {
+        // starts in 2–3 minutes: its PT100S reminder falls due 20–80 s from now
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(3));
+        String doctor = Scheduling.doctor(karaf, admin, "Dr Reminder", null);
+        String id = ok(post("/api/v1/encounters", admin, Scheduling.visit(doctor, otherPatientId, start, 15)), 201)
+                .get("id").asText();
+        // a second one, cancelled at once: its reminder must never go out
+        String cancelled = ok(post("/api/v1/encounters", admin, Scheduling.visit(doctor, patientId,
+                start.plus(Duration.ofMinutes(30)), 15)), 201).get("id").asText();
+        ok(post("/api/v1/encounters/" + cancelled + "/cancel", admin, "{\"reason\":\"clinic closed\"}"), 200);
+        JsonNode reminders = ok(karaf.get("/api/v1/encounters/" + id + "/reminders", admin), 200);
+        assertEquals(1, reminders.size(), "only the reminder still ahead: " + reminders);
+        assertEquals("pending", reminders.at("/0/state").asText());
+        karaf.stop();
+        karaf.start();
+        String token = karaf.login("admin", ADMIN_PASSWORD);
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        JsonNode r = null;
+        while (System.nanoTime() < deadline) {
+            r = KarafInstance.json(karaf.get("/api/v1/encounters/" + id + "/reminders", token));
+            if (!r.at("/0/state").asText().equals("pending")) {
+                break;
+            }
+            KarafInstance.sleep(1000);
+        }
+        assertEquals("sent", r.at("/0/state").asText(), r.toString());
+        assertTrue(r.at("/0/detail").asText().contains("log:patient"), r.toString());
+        assertFalse(Instant.parse(r.at("/0/sentAt").asText()).isBefore(Instant.parse(r.at("/0/dueAt").asText())));
+        String log = karaf.read("data/log/karaf.log");
+        assertTrue(log.contains("[logging channel: NOT sent to anyone] reminder for encounter " + id), "log");
+        assertFalse(log.contains("reminder for encounter " + cancelled));
+        assertFalse(log.contains("token="), "join links (credentials) are never logged");
+        assertEquals("cancelled", KarafInstance.json(karaf.get("/api/v1/encounters/" + cancelled + "/reminders",
+                token)).at("/0/state").asText());
+    }
+
+    private static List<String> fields(JsonNode n) {
+        List<String> out = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static String hmac(String secret, String data) throws Exception {
+        Mac m = Mac.getInstance("HmacSHA256");
+        m.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(m.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+    }
+}
