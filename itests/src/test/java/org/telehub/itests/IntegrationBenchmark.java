@@ -60,7 +60,7 @@ class IntegrationBenchmark {
         try (RemoteSystem remote = new RemoteSystem(); KarafInstance k = KarafInstance.create("bench-" + engine)) {
             k.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + PW);
             if (engine.equals("postgresql")) {
-                usePostgres(k);
+                k.usePostgres("telehub_bench_");
             }
             Files.writeString(k.home.resolve("etc/org.telehub.adapter.test-main.cfg"),
                     "id=ehr-main\nbehaviour=ok\nremoteUrl=" + remote.url() + "\n");
@@ -162,22 +162,6 @@ class IntegrationBenchmark {
                 String.format(Locale.ROOT, "%.0f", perSecond), String.format(Locale.ROOT, "%.0f", raw),
                 String.format(Locale.ROOT, "%.2f", perSecond / raw)};
         }
-    }
-
-    private static void usePostgres(KarafInstance k) throws Exception {
-        String pg = System.getProperty("telehub.test.pg.url");
-        String db = "telehub_bench_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = DriverManager.getConnection(pg, System.getProperty("telehub.test.pg.user", "postgres"), "");
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db);
-        }
-        String url = pg.substring(0, pg.lastIndexOf('/') + 1) + db;
-        k.edit("etc/org.ops4j.datasource-telehub.cfg", "\nosgi.jdbc.driver.name=H2 JDBC Driver\nurl=",
-                "\n# osgi.jdbc.driver.name=H2 JDBC Driver\n# url=");
-        k.edit("etc/org.ops4j.datasource-telehub.cfg", "\nuser=telehub\npassword=telehub\n", "\n");
-        k.edit("etc/org.ops4j.datasource-telehub.cfg", "# osgi.jdbc.driver.name=PostgreSQL JDBC Driver\n"
-                + "# url=jdbc:postgresql://127.0.0.1:5432/telehub\n# user=telehub\n# password=change-me",
-                "osgi.jdbc.driver.name=PostgreSQL JDBC Driver\nurl=" + url + "\nuser=postgres\npassword=unused");
     }
 
     private static long median(List<Long> xs) {

@@ -254,6 +254,28 @@ final class KarafInstance implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)), token);
     }
 
+    /**
+     * Switches this instance to a fresh database (named {@code prefix} + random) on the PostgreSQL announced by
+     * {@code telehub.test.pg.url}, by editing {@code etc/org.ops4j.datasource-telehub.cfg} only; returns its JDBC URL.
+     */
+    String usePostgres(String prefix) throws java.sql.SQLException {
+        String pg = System.getProperty("telehub.test.pg.url");
+        String user = System.getProperty("telehub.test.pg.user", "postgres");
+        String db = prefix + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg, user, "");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + db);
+        }
+        String url = pg.substring(0, pg.lastIndexOf('/') + 1) + db;
+        edit("etc/org.ops4j.datasource-telehub.cfg", "\nosgi.jdbc.driver.name=H2 JDBC Driver\nurl=",
+                "\n# osgi.jdbc.driver.name=H2 JDBC Driver\n# url=");
+        edit("etc/org.ops4j.datasource-telehub.cfg", "\nuser=telehub\npassword=telehub\n", "\n");
+        edit("etc/org.ops4j.datasource-telehub.cfg", "# osgi.jdbc.driver.name=PostgreSQL JDBC Driver\n"
+                + "# url=jdbc:postgresql://127.0.0.1:5432/telehub\n# user=telehub\n# password=change-me",
+                "osgi.jdbc.driver.name=PostgreSQL JDBC Driver\nurl=" + url + "\nuser=" + user + "\npassword=unused");
+        return url;
+    }
+
     /** The hub's H2 file database, read-only; only while the hub is stopped (H2 locks the file). */
     java.sql.Connection stoppedH2() throws java.sql.SQLException {
         return java.sql.DriverManager.getConnection("jdbc:h2:file:" + home.resolve("data/telehub/telehub")

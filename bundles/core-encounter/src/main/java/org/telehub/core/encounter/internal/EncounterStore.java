@@ -55,6 +55,17 @@ final class EncounterStore {
                 .bind("o", offset).bind("l", limit).map((rs, ctx) -> doctor(rs)).list();
     }
 
+    /** Reads the doctor and takes their row lock: bookings and availability changes of one doctor run one at a time. */
+    static Optional<Doctor> lockedDoctor(Handle h, String id) {
+        return h.createQuery("SELECT * FROM encounter_doctor WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((rs, ctx) -> doctor(rs)).findOne();
+    }
+
+    static Optional<Patient> lockedPatient(Handle h, String id) {
+        return h.createQuery("SELECT * FROM encounter_patient WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((rs, ctx) -> patient(rs)).findOne();
+    }
+
     /** Takes the doctor's row lock: bookings and availability changes of one doctor run one at a time. */
     static boolean lockDoctor(Handle h, String id) {
         return h.createQuery("SELECT id FROM encounter_doctor WHERE id = :id FOR UPDATE").bind("id", id)

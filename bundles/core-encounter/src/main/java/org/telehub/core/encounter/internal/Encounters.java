@@ -85,6 +85,9 @@ public class Encounters {
     }
 
     Caller caller(AuthenticatedUser user) {
+        if (!user.hasRole(Roles.DOCTOR) && !user.hasRole(Roles.PATIENT)) {
+            return new Caller(user, null, null); // no database round trip for administrators and nurses
+        }
         return db.jdbi().withHandle(h -> new Caller(user,
                 user.hasRole(Roles.DOCTOR) ? EncounterStore.doctorByUsername(h, user.username()).map(Doctor::id)
                         .orElse(null) : null,
@@ -160,27 +163,34 @@ public class Encounters {
         BigDecimal feeAmount = fee;
         String feeCurrency = currency;
         Booked b = book(h -> {
-            Doctor d = EncounterStore.doctor(h, doctorId)
+            // reading the doctor and the patient takes their locks (doctor first, always)
+            Doctor d = EncounterStore.lockedDoctor(h, doctorId)
                     .orElseThrow(() -> ProblemException.unprocessable("doctorId", "No doctor " + doctorId));
-            EncounterStore.patient(h, pid)
+            Patient p = EncounterStore.lockedPatient(h, pid)
                     .orElseThrow(() -> ProblemException.unprocessable("patientId", "No patient " + pid));
             int minutes = duration(r.durationMinutes(), d);
             Instant end = start.plus(Duration.ofMinutes(minutes));
             checkTime(start, now);
-            lockAndCheck(h, d, pid, start, end, null);
+            check(h, d, pid, start, end, null);
             Encounter e = new Encounter(id, type, Model.SCHEDULED, doctorId, pid, start, end, null, null,
                     r.chiefComplaint(), r.patientNotes(), null, Boolean.TRUE.equals(r.recordingEnabled()), null, null,
                     feeAmount, feeCurrency, false, accessCode(), room, null, null, 1, c.user().username(), now, now,
                     participants);
             EncounterStore.insertEncounter(h, e);
-            return after(h, e, null, "encounter.scheduled", now, reminders.plan(h, e, now));
+            // the row is what was just inserted: no need to read it back
+            return new Booked(e, new Names(d, p), reminders.plan(h, e, now),
+                    webhooks.outbox(h, event(e, null, "encounter.scheduled", now), now));
         });
         audit.record(c.user(), "encounter.create", pid, List.of(), "ok");
-        return view(c, b.encounter(), null);
+        return view(c, b.encounter(), null, b.names());
     }
 
     /** What a booking transaction leaves to do after its commit. */
-    private record Booked(Encounter encounter, List<Reminder> reminders, List<String> hooks) {
+    private record Booked(Encounter encounter, Names names, List<Reminder> reminders, List<String> hooks) {
+    }
+
+    /** The doctor and the patient of an encounter, for its view. */
+    record Names(Doctor d, Patient p) {
     }
 
     private interface Work {
@@ -202,13 +212,20 @@ public class Encounters {
 
     private Booked after(Handle h, Encounter e, String previous, String type, Instant now, List<Reminder> planned) {
         Encounter fresh = EncounterStore.encounter(h, e.id()).orElseThrow();
-        return new Booked(fresh, planned, webhooks.outbox(h, event(fresh, previous, type, now), now));
+        Names names = new Names(EncounterStore.doctor(h, fresh.doctorId()).orElseThrow(),
+                EncounterStore.patient(h, fresh.patientId()).orElseThrow());
+        return new Booked(fresh, names, planned, webhooks.outbox(h, event(fresh, previous, type, now), now));
     }
 
     /** Takes the doctor's and the patient's locks, then checks working hours and both calendars. */
     private void lockAndCheck(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
         EncounterStore.lockDoctor(h, d.id());
         EncounterStore.lockPatient(h, patientId);
+        check(h, d, patientId, start, end, self);
+    }
+
+    /** With both locks held: working hours and both calendars. */
+    private void check(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
         Schedule s = EncounterStore.schedule(h, d);
         if (!s.covers(start, end)) {
             throw new ProblemException(422, "Outside working hours", d.displayName() + " does not work "
@@ -410,10 +427,11 @@ public class Encounters {
     }
 
     EncounterView view(Caller c, Encounter e, String zone) {
-        record Names(Doctor d, Patient p) {
-        }
-        Names n = db.jdbi().withHandle(h -> new Names(EncounterStore.doctor(h, e.doctorId()).orElseThrow(),
-                EncounterStore.patient(h, e.patientId()).orElseThrow()));
+        return view(c, e, zone, db.jdbi().withHandle(h -> new Names(EncounterStore.doctor(h, e.doctorId())
+                .orElseThrow(), EncounterStore.patient(h, e.patientId()).orElseThrow())));
+    }
+
+    private EncounterView view(Caller c, Encounter e, String zone, Names n) {
         ZoneId z = zone(zone);
         if (z == null) {
             String pz = n.p().timeZone();
@@ -489,7 +507,7 @@ public class Encounters {
             return after(h, e, e.status(), "encounter." + to, now, List.of());
         });
         audit.record(c.user(), "encounter." + ACTION_OF.get(to), e.patientId(), List.of(), "ok");
-        return view(c, b.encounter(), null);
+        return view(c, b.encounter(), null, b.names());
     }
 
     private static void illegal(Encounter e, String to) {
@@ -532,7 +550,7 @@ public class Encounters {
             return after(h, moved, e.status(), "encounter.rescheduled", now, reminders.plan(h, moved, now));
         });
         audit.record(c.user(), "encounter.reschedule", e.patientId(), List.of(), "ok");
-        return view(c, b.encounter(), null);
+        return view(c, b.encounter(), null, b.names());
     }
 
     EncounterView notes(Caller c, String id, Views.Notes n) {

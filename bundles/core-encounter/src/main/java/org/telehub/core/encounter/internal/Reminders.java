@@ -135,7 +135,7 @@ public class Reminders {
     /** After the commit. */
     void schedule(List<Reminder> planned) {
         if (queue != null) {
-            planned.forEach(r -> queue.send(r.id(), r.dueAt()));
+            queue.send(planned.stream().map(r -> new WorkQueue.Work(r.id(), r.dueAt())).toList());
         }
     }
 

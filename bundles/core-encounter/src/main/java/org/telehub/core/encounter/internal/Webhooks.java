@@ -208,7 +208,7 @@ public class Webhooks {
     /** After the commit. */
     void dispatch(List<String> ids) {
         if (queue != null) {
-            ids.forEach(id -> queue.send(id, null));
+            queue.send(ids.stream().map(id -> new WorkQueue.Work(id, null)).toList());
         }
     }
 

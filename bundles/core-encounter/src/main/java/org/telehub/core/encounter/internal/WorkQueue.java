@@ -27,19 +27,25 @@ final class WorkQueue implements AutoCloseable {
     /** Artemis' delayed-delivery header (epoch millis). */
     private static final String SCHEDULED = "_AMQ_SCHED_DELIVERY";
 
+    /** Most messages one broker transaction carries. */
+    private static final int BATCH = 500;
+
     private final String name;
     private final Connection connection;
     private final Session producerSession;
     private final MessageProducer producer;
-    private final Queue queue;
     private final List<Session> consumers = new ArrayList<>();
+    private final java.util.concurrent.LinkedBlockingQueue<Work> outbox = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread sender;
+    private volatile boolean open = true;
 
     WorkQueue(ConnectionFactory factory, String name, int consumerCount, Consumer<String> handler) throws JMSException {
         this.name = name;
         this.connection = factory.createConnection();
         try {
-            producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            queue = producerSession.createQueue(name);
+            // one transacted session, used by the sender thread only: a commit carries everything queued meanwhile
+            producerSession = connection.createSession(true, Session.SESSION_TRANSACTED);
+            Queue queue = producerSession.createQueue(name);
             producer = producerSession.createProducer(queue);
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             for (int i = 0; i < consumerCount; i++) {
@@ -66,28 +72,71 @@ final class WorkQueue implements AutoCloseable {
             connection.close();
             throw e;
         }
+        sender = new Thread(this::sendLoop, "telehub-" + name + "-sender");
+        sender.setDaemon(true);
+        sender.start();
     }
 
-    /** Queues an id, delivered at {@code due} (at once if due is null or past). False if the broker refused. */
-    boolean send(String id, Instant due) {
-        try {
-            synchronized (producer) {
-                TextMessage m = producerSession.createTextMessage(id);
-                if (due != null && due.toEpochMilli() > System.currentTimeMillis()) {
-                    m.setLongProperty(SCHEDULED, due.toEpochMilli());
-                }
-                producer.send(m);
+    /** An id and when it is due (null: now). */
+    record Work(String id, Instant due) {
+    }
+
+    /** Queues an id, delivered at {@code due} (at once if due is null or past). */
+    void send(String id, Instant due) {
+        send(List.of(new Work(id, due)));
+    }
+
+    /**
+     * Hands ids to the sender thread, which commits everything waiting in one broker transaction (one journal sync
+     * for many requests). The caller's rows are committed already: should the hub stop before the broker has the
+     * messages, the sweepers find the rows (due reminders and deliveries whose message never came) and queue them.
+     */
+    void send(List<Work> work) {
+        outbox.addAll(work);
+    }
+
+    private void sendLoop() {
+        List<Work> batch = new ArrayList<>();
+        while (open) {
+            try {
+                batch.add(outbox.take());
+            } catch (InterruptedException e) {
+                return;
             }
-            return true;
-        } catch (JMSException e) {
-            // committed work is found again by the sweeper
-            LOG.warn("Could not queue {} on {} now: {}", id, name, e.getMessage());
-            return false;
+            outbox.drainTo(batch, BATCH - 1);
+            try {
+                for (Work w : batch) {
+                    TextMessage m = producerSession.createTextMessage(w.id());
+                    if (w.due() != null && w.due().toEpochMilli() > System.currentTimeMillis()) {
+                        m.setLongProperty(SCHEDULED, w.due().toEpochMilli());
+                    }
+                    producer.send(m);
+                }
+                producerSession.commit();
+            } catch (JMSException | RuntimeException e) {
+                try {
+                    producerSession.rollback();
+                } catch (JMSException ignored) {
+                    // broken session: the rows wait for the sweeper
+                }
+                if (open) {
+                    LOG.warn("Could not queue {} message(s) on {} now ({}); the sweeper will", batch.size(), name,
+                            e.getMessage());
+                }
+            }
+            batch.clear();
         }
     }
 
     @Override
     public void close() {
+        open = false;
+        sender.interrupt();
+        try {
+            sender.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             connection.close();
         } catch (JMSException e) {

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Issue 6's benchmark: concurrent bookings through POST /api/v1/encounters on H2 and PostgreSQL, zero double-booked
+# slots checked through the API afterwards, and pgbench running the same booking transaction in SQL on the same
+# PostgreSQL as the database's ceiling. Loopback only; bounded (SECONDS of booking per engine).
+#   bench/booking.sh [seconds=60] [clients=32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_=${1:-60}
+CLIENTS=${2:-32}
+command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { echo "needs postgresql" >&2; exit 1; }
+command -v pgbench >/dev/null || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || { echo "needs pgbench" >&2; exit 1; }
+PGDIR=$(mktemp -d /tmp/telehub-bench-pg.XXXXXX)
+trap 'scripts/pg-throwaway.sh stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
+port=$(scripts/pg-throwaway.sh start "$PGDIR")
+mvn -B -ntp -q install -DskipTests
+mvn -B -ntp -pl itests verify -Dit.test=BookingBenchmark -Dbench.seconds="$SECONDS_" -Dbench.clients="$CLIENTS" \
+  -Dtelehub.test.pg.url="jdbc:postgresql://127.0.0.1:$port/postgres" -Dtelehub.test.pg.user=postgres \
+  >/tmp/telehub-bench-booking.log 2>&1 || { tail -40 /tmp/telehub-bench-booking.log; exit 1; }
+cat itests/target/instances/booking-benchmark.md
