@@ -657,8 +657,4 @@ public class Encounters {
     EncounterConfig config() {
         return config;
     }
-
-    JoinLinks links() {
-        return links;
-    }
 }
