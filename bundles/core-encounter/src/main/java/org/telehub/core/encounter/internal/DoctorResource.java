@@ -24,7 +24,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.rest.RestApi;
-import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
 /** {@code /doctors}: doctors, their working hours and free slots. */
@@ -42,10 +41,6 @@ public class DoctorResource {
     public DoctorResource(@Reference People people, @Reference Encounters encounters) {
         this.people = people;
         this.encounters = encounters;
-    }
-
-    private Encounters.Caller caller(SecurityContext s) {
-        return encounters.caller((AuthenticatedUser) s.getUserPrincipal());
     }
 
     @POST
@@ -78,7 +73,7 @@ public class DoctorResource {
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR})
     public Views.Availability putAvailability(@PathParam("id") String id, Views.Availability body,
             @Context SecurityContext s) {
-        return people.putAvailability(caller(s), id, body);
+        return people.putAvailability(encounters.caller(s), id, body);
     }
 
     @GET

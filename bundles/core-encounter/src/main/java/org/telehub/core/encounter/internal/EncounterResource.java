@@ -26,7 +26,6 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.core.encounter.internal.Views.EncounterView;
 import org.telehub.rest.RestApi;
-import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
 /**
@@ -48,14 +47,10 @@ public class EncounterResource {
         this.encounters = encounters;
     }
 
-    private Encounters.Caller caller(SecurityContext s) {
-        return encounters.caller((AuthenticatedUser) s.getUserPrincipal());
-    }
-
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE, Roles.PATIENT})
     public Response create(Views.CreateEncounter body, @Context SecurityContext s, @Context UriInfo uri) {
-        EncounterView v = encounters.create(caller(s), body);
+        EncounterView v = encounters.create(encounters.caller(s), body);
         return Response.created(uri.getAbsolutePathBuilder().path(v.id()).build()).entity(v).build();
     }
 
@@ -65,75 +60,75 @@ public class EncounterResource {
             @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("50") int limit,
             @QueryParam("zone") String zone, @Context SecurityContext s) {
-        return encounters.list(caller(s), doctorId, patientId, status, from, to, offset, limit, zone);
+        return encounters.list(encounters.caller(s), doctorId, patientId, status, from, to, offset, limit, zone);
     }
 
     @GET
     @Path("{id}")
     public EncounterView get(@PathParam("id") String id, @QueryParam("zone") String zone,
             @Context SecurityContext s) {
-        return encounters.get(caller(s), id, zone);
+        return encounters.get(encounters.caller(s), id, zone);
     }
 
     @POST
     @Path("{id}/confirm")
     public EncounterView confirm(@PathParam("id") String id, @Context SecurityContext s) {
-        return encounters.transition(caller(s), id, Model.CONFIRMED, null);
+        return encounters.transition(encounters.caller(s), id, Model.CONFIRMED, null);
     }
 
     @POST
     @Path("{id}/start")
     public EncounterView start(@PathParam("id") String id, @Context SecurityContext s) {
-        return encounters.transition(caller(s), id, Model.IN_PROGRESS, null);
+        return encounters.transition(encounters.caller(s), id, Model.IN_PROGRESS, null);
     }
 
     @POST
     @Path("{id}/end")
     public EncounterView end(@PathParam("id") String id, @Context SecurityContext s) {
-        return encounters.transition(caller(s), id, Model.COMPLETED, null);
+        return encounters.transition(encounters.caller(s), id, Model.COMPLETED, null);
     }
 
     @POST
     @Path("{id}/cancel")
     public EncounterView cancel(@PathParam("id") String id, Views.Reason body, @Context SecurityContext s) {
-        return encounters.transition(caller(s), id, Model.CANCELLED, body == null ? null : body.reason());
+        return encounters.transition(encounters.caller(s), id, Model.CANCELLED, body == null ? null : body.reason());
     }
 
     @POST
     @Path("{id}/no-show")
     public EncounterView noShow(@PathParam("id") String id, Views.Reason body, @Context SecurityContext s) {
-        return encounters.transition(caller(s), id, Model.NO_SHOW, body == null ? null : body.reason());
+        return encounters.transition(encounters.caller(s), id, Model.NO_SHOW, body == null ? null : body.reason());
     }
 
     @POST
     @Path("{id}/reschedule")
     public EncounterView reschedule(@PathParam("id") String id, Views.Reschedule body, @Context SecurityContext s) {
-        return encounters.reschedule(caller(s), id, body);
+        return encounters.reschedule(encounters.caller(s), id, body);
     }
 
     @PUT
     @Path("{id}/notes")
     public EncounterView notes(@PathParam("id") String id, Views.Notes body, @Context SecurityContext s) {
-        return encounters.notes(caller(s), id, body);
+        return encounters.notes(encounters.caller(s), id, body);
     }
 
     @POST
     @Path("{id}/recording-consent")
     @RolesAllowed(Roles.PATIENT)
     public EncounterView consent(@PathParam("id") String id, @Context SecurityContext s) {
-        return encounters.consent(caller(s), id);
+        return encounters.consent(encounters.caller(s), id);
     }
 
     @PUT
     @Path("{id}/paid")
     @RolesAllowed(Roles.ADMIN)
     public EncounterView paid(@PathParam("id") String id, Views.Paid body, @Context SecurityContext s) {
-        return encounters.paid(caller(s), id, body);
+        return encounters.paid(encounters.caller(s), id, body);
     }
 
     @GET
     @Path("{id}/reminders")
     public List<Views.ReminderView> reminders(@PathParam("id") String id, @Context SecurityContext s) {
-        return encounters.reminders(caller(s), id);
+        return encounters.reminders(encounters.caller(s), id);
     }
 }

@@ -66,17 +66,6 @@ final class EncounterStore {
                 .map((rs, ctx) -> patient(rs)).findOne();
     }
 
-    /** Takes the doctor's row lock: bookings and availability changes of one doctor run one at a time. */
-    static boolean lockDoctor(Handle h, String id) {
-        return h.createQuery("SELECT id FROM encounter_doctor WHERE id = :id FOR UPDATE").bind("id", id)
-                .mapTo(String.class).findOne().isPresent();
-    }
-
-    static boolean lockPatient(Handle h, String id) {
-        return h.createQuery("SELECT id FROM encounter_patient WHERE id = :id FOR UPDATE").bind("id", id)
-                .mapTo(String.class).findOne().isPresent();
-    }
-
     static void insertPatient(Handle h, Patient p) {
         h.createUpdate("INSERT INTO encounter_patient (id, username, display_name, birth_date, email, phone, time_zone,"
                 + " created_at) VALUES (:id, :u, :n, :b, :e, :p, :z, :t)")

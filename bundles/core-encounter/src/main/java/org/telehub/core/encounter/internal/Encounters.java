@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
@@ -52,7 +50,6 @@ import org.telehub.security.Roles;
 @Designate(ocd = EncounterConfig.class)
 public class Encounters {
     private static final String CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s.]{2,}");
     private static final Map<String, String> ACTION_OF = Map.of(Model.CONFIRMED, "confirm", Model.IN_PROGRESS,
             "start", Model.COMPLETED, "end", Model.CANCELLED, "cancel", Model.NO_SHOW, "no-show");
 
@@ -82,6 +79,11 @@ public class Encounters {
         boolean admin() {
             return user.hasRole(Roles.ADMIN);
         }
+    }
+
+    /** The caller of a request (the authentication filter has put an {@code AuthenticatedUser} there). */
+    Caller caller(javax.ws.rs.core.SecurityContext security) {
+        return caller((AuthenticatedUser) security.getUserPrincipal());
     }
 
     Caller caller(AuthenticatedUser user) {
@@ -219,8 +221,8 @@ public class Encounters {
 
     /** Takes the doctor's and the patient's locks, then checks working hours and both calendars. */
     private void lockAndCheck(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
-        EncounterStore.lockDoctor(h, d.id());
-        EncounterStore.lockPatient(h, patientId);
+        EncounterStore.lockedDoctor(h, d.id());
+        EncounterStore.lockedPatient(h, patientId);
         check(h, d, patientId, start, end, self);
     }
 
@@ -324,7 +326,7 @@ public class Encounters {
             if (p.displayName() == null || p.displayName().isBlank() || p.displayName().length() > 200) {
                 throw ProblemException.invalid(f + ".displayName", "1 to 200 characters");
             }
-            if (p.email() != null && !EMAIL.matcher(p.email()).matches()) {
+            if (p.email() != null && !People.EMAIL.matcher(p.email()).matches()) {
                 throw ProblemException.invalid(f + ".email", "Not an email address");
             }
             if (p.username() != null && (p.username().isBlank() || p.username().length() > 64)) {
@@ -374,8 +376,8 @@ public class Encounters {
             throw ProblemException.invalid("limit", "Must be between 1 and 200");
         }
         zone(zone);
-        Instant f = bound("from", from);
-        Instant t = bound("to", to);
+        Instant f = Views.bound("from", from, java.time.ZoneOffset.UTC);
+        Instant t = Views.bound("to", to, java.time.ZoneOffset.UTC);
         String participant = null;
         String patient = patientId;
         if (!c.admin()) {
@@ -397,22 +399,13 @@ public class Encounters {
         for (String p : patients) {
             audit.record(c.user(), "encounter.list", p, List.of(), "ok");
         }
-        return new Views.Page<>(page.stream().map(e -> view(c, e, zone)).toList(), offset, limit, total);
-    }
-
-    private static Instant bound(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(value.trim()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException e2) {
-                throw ProblemException.invalid(field, "An ISO-8601 date-time with offset or a date: " + value);
-            }
-        }
+        // a page often shows one doctor or one patient many times: read each once
+        Map<String, Doctor> doctors = new java.util.HashMap<>();
+        Map<String, Patient> people = new java.util.HashMap<>();
+        List<EncounterView> views = db.jdbi().withHandle(h -> page.stream().map(e -> view(c, e, zone, new Names(
+                doctors.computeIfAbsent(e.doctorId(), id -> EncounterStore.doctor(h, id).orElseThrow()),
+                people.computeIfAbsent(e.patientId(), id -> EncounterStore.patient(h, id).orElseThrow())))).toList());
+        return new Views.Page<>(views, offset, limit, total);
     }
 
     static ZoneId zone(String zone) {

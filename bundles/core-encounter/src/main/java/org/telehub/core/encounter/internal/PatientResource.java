@@ -7,7 +7,6 @@ import javax.ws.rs.Consumes;
 import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
-import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
@@ -24,7 +23,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.rest.RestApi;
-import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
 /** {@code /patients}: the people visits are for; staff see them all, a patient their own record. */
@@ -44,14 +42,10 @@ public class PatientResource {
         this.encounters = encounters;
     }
 
-    private Encounters.Caller caller(SecurityContext s) {
-        return encounters.caller((AuthenticatedUser) s.getUserPrincipal());
-    }
-
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
     public Response createPatient(Views.CreatePatient body, @Context SecurityContext s, @Context UriInfo uri) {
-        Views.PatientView p = people.createPatient(caller(s), body);
+        Views.PatientView p = people.createPatient(encounters.caller(s), body);
         return Response.created(uri.getAbsolutePathBuilder().path(p.id()).build()).entity(p).build();
     }
 
@@ -59,12 +53,12 @@ public class PatientResource {
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
     public List<Views.PatientView> patients(@QueryParam("offset") @DefaultValue("0") int offset,
             @QueryParam("limit") @DefaultValue("100") int limit, @Context SecurityContext s) {
-        return people.patients(caller(s), offset, limit);
+        return people.patients(encounters.caller(s), offset, limit);
     }
 
     @GET
     @Path("{id}")
     public Views.PatientView patient(@PathParam("id") String id, @Context SecurityContext s) {
-        return people.patient(caller(s), id);
+        return people.patient(encounters.caller(s), id);
     }
 }

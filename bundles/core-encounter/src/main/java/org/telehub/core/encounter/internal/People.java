@@ -5,7 +5,6 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ import org.telehub.security.Roles;
 public class People {
     private static final Pattern HHMM = Pattern.compile("([01]\\d|2[0-3]):([0-5]\\d)|24:00");
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{2,63}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s.]{2,}");
+    static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}\\.[^@\\s.]{2,}");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()-]{5,31}");
     private static final int LONGEST_SLOT_QUERY_DAYS = 31;
 
@@ -229,7 +228,7 @@ public class People {
             exceptions.add(new Schedule.DayException(day, r, x.kind().equals("off"), x.reason()));
         }
         db().jdbi().useTransaction(h -> {
-            EncounterStore.lockDoctor(h, doctorId); // not while a booking of this doctor is being decided
+            EncounterStore.lockedDoctor(h, doctorId); // not while a booking of this doctor is being decided
             EncounterStore.replaceAvailability(h, doctorId, zone.getId(), slot, weekly, exceptions);
         });
         return availability(doctorId);
@@ -238,8 +237,8 @@ public class People {
     Views.Slots slots(String doctorId, String from, String to) {
         Doctor d = doctorRow(doctorId);
         ZoneId zone = ZoneId.of(d.timeZone());
-        Instant f = slotBound("from", from, zone);
-        Instant t = slotBound("to", to, zone);
+        Instant f = Views.bound("from", from, zone);
+        Instant t = Views.bound("to", to, zone);
         if (f == null) {
             f = Instant.now();
         }
@@ -262,23 +261,6 @@ public class People {
         });
         return new Views.Slots(doctorId, zone.getId(), d.slotMinutes(), free.stream()
                 .map(w -> new Views.SlotView(w.start(), w.end(), Views.local(w.start(), zone))).toList());
-    }
-
-    /** A date-time with offset, or a date meaning its start in the doctor's zone. */
-    private static Instant slotBound(String field, String value, ZoneId zone) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(value.trim()).atStartOfDay(zone).toInstant();
-            } catch (DateTimeParseException e2) {
-                throw ProblemException.invalid(field, "An ISO-8601 date-time with offset, or a date (in the"
-                        + " doctor's time zone): " + value);
-            }
-        }
     }
 
     // ---- validation

@@ -11,9 +11,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.jms.ConnectionFactory;
 import javax.jms.JMSException;
@@ -53,7 +50,6 @@ public class Reminders {
     private final JoinLinks links;
     private final List<Duration> offsets;
     private final WorkQueue queue;
-    private final ScheduledExecutorService sweeper;
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
 
     @Activate
@@ -63,13 +59,8 @@ public class Reminders {
         this.db = db;
         this.links = links;
         this.offsets = offsets(config.reminderOffsets());
-        this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::process);
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "telehub-reminder-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        sweeper.scheduleWithFixedDelay(this::sweep, config.sweepSeconds(), config.sweepSeconds(), TimeUnit.SECONDS);
+        this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::process, this::lost,
+                config.sweepSeconds());
     }
 
     /** Without a broker (tests): nothing is queued; {@link #process} is called directly. */
@@ -78,12 +69,10 @@ public class Reminders {
         this.links = links;
         this.offsets = offsets;
         this.queue = null;
-        this.sweeper = null;
     }
 
     @Deactivate
     void close() {
-        sweeper.shutdownNow();
         queue.close();
     }
 
@@ -187,15 +176,16 @@ public class Reminders {
             return new String[] {"failed", "no notification channel is installed"};
         }
         Instant start = l.e().scheduledStart();
-        ZoneId pz = l.p().timeZone() == null ? ZoneId.of(l.d().timeZone()) : ZoneId.of(l.p().timeZone());
+        ZoneId dz = ZoneId.of(l.d().timeZone());
+        ZoneId pz = l.p().timeZone() == null ? dz : ZoneId.of(l.p().timeZone());
+        java.util.Map<String, String> join = links.links(l.e(), l.d().displayName(), l.p().displayName());
         List<Notification> out = List.of(
                 new Notification("reminder", l.e().id(), "patient", l.p().id(), l.p().displayName(), l.p().email(),
                         l.p().phone(), "Your visit with " + l.d().displayName() + " at " + when(start, pz),
-                        text(l.e(), pz, links.links(l.e(), l.d().displayName(), l.p().displayName()).get("patient")), start),
+                        text(l.e(), pz, join.get("patient")), start),
                 new Notification("reminder", l.e().id(), "doctor", l.d().id(), l.d().displayName(), null, null,
-                        "Visit with " + l.p().displayName() + " at " + when(start, ZoneId.of(l.d().timeZone())),
-                        text(l.e(), ZoneId.of(l.d().timeZone()),
-                                links.links(l.e(), l.d().displayName(), l.p().displayName()).get("doctor")), start));
+                        "Visit with " + l.p().displayName() + " at " + when(start, dz),
+                        text(l.e(), dz, join.get("doctor")), start));
         List<String> sent = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (NotificationChannel c : channels) {
@@ -226,18 +216,8 @@ public class Reminders {
         return link == null ? s : s + " Join: " + link;
     }
 
-    private void sweep() {
-        try {
-            List<String> overdue = db.jdbi().inTransaction(h -> EncounterStore.overdueReminders(h, Instant.now(),
-                    LOST_AFTER_SECONDS));
-            for (String id : overdue) {
-                queue.send(id, null);
-            }
-            if (!overdue.isEmpty()) {
-                LOG.info("Reminder sweeper queued {} overdue reminders", overdue.size());
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Reminder sweep failed", e);
-        }
+    /** Reminders left sending by a crash are pending again; overdue pending ones (message lost) are returned. */
+    private List<String> lost() {
+        return db.jdbi().inTransaction(h -> EncounterStore.overdueReminders(h, Instant.now(), LOST_AFTER_SECONDS));
     }
 }

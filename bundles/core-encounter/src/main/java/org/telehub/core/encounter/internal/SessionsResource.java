@@ -25,7 +25,6 @@ import org.telehub.core.encounter.internal.Views.EncounterView;
 import org.telehub.core.encounter.internal.Views.SessionView;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
-import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
 /**
@@ -46,10 +45,6 @@ public class SessionsResource {
         this.encounters = encounters;
     }
 
-    private Encounters.Caller caller(SecurityContext s) {
-        return encounters.caller((AuthenticatedUser) s.getUserPrincipal());
-    }
-
     /** The doctor's sessions in time order (at most 500; use /encounters for paging and filters). */
     @GET
     @Path("doctor/{doctorId}")
@@ -58,7 +53,7 @@ public class SessionsResource {
         if (encounters.doctor(doctorId).isEmpty()) {
             throw ProblemException.notFound("No doctor " + doctorId);
         }
-        Encounters.Caller c = caller(s);
+        Encounters.Caller c = encounters.caller(s);
         List<SessionView> out = new ArrayList<>();
         for (int offset = 0; offset < 500; offset += 200) {
             Views.Page<EncounterView> page = encounters.list(c, doctorId, null, null, null, null, offset, 200, null);
@@ -77,7 +72,7 @@ public class SessionsResource {
         if (body == null) {
             throw ProblemException.invalid(null, "A JSON body is required");
         }
-        EncounterView e = encounters.create(caller(s), new Views.CreateEncounter(
+        EncounterView e = encounters.create(encounters.caller(s), new Views.CreateEncounter(
                 body.type() == null ? "video" : body.type(), body.doctorId(), body.patientId(), body.startTime(),
                 body.durationMinutes(), body.chiefComplaint(), null, body.participants(), body.recordingEnabled(),
                 body.fee()));
@@ -92,7 +87,7 @@ public class SessionsResource {
         if (body == null) {
             throw ProblemException.invalid(null, "A JSON body is required");
         }
-        return created(encounters.create(caller(s), new Views.CreateEncounter("video", body.doctorId(),
+        return created(encounters.create(encounters.caller(s), new Views.CreateEncounter("video", body.doctorId(),
                 body.patientId(), body.startTime(), null, null, null, null, false, null)));
     }
 

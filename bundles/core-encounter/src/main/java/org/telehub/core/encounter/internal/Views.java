@@ -107,6 +107,25 @@ final class Views {
             String doctorJoinUrl, String patientJoinUrl, String accessCode) {
     }
 
+    /**
+     * A query bound: an ISO-8601 date-time with offset, or a date meaning its start in {@code zone}; null if absent.
+     */
+    static Instant bound(String field, String value, ZoneId zone) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(value.trim()).atStartOfDay(zone).toInstant();
+            } catch (java.time.format.DateTimeParseException e2) {
+                throw org.telehub.rest.ProblemException.invalid(field, "An ISO-8601 date-time with offset, or a date"
+                        + " (midnight in " + zone.getId() + "): " + value);
+            }
+        }
+    }
+
     static OffsetDateTime local(Instant t, ZoneId zone) {
         return t == null ? null : t.atZone(zone).toOffsetDateTime();
     }

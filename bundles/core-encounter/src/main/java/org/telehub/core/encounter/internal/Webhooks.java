@@ -18,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -60,7 +57,6 @@ public class Webhooks {
     private final EncounterConfig config;
     private final HttpClient http;
     private final WorkQueue queue;
-    private final ScheduledExecutorService sweeper;
 
     @Activate
     public Webhooks(@Reference EncounterDb db,
@@ -70,13 +66,8 @@ public class Webhooks {
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.webhookTimeoutMillis()))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::attempt);
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "telehub-webhook-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        sweeper.scheduleWithFixedDelay(this::sweep, config.sweepSeconds(), config.sweepSeconds(), TimeUnit.SECONDS);
+        this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::attempt, this::lost,
+                config.sweepSeconds());
     }
 
     /** Without a broker (tests): nothing is queued; {@link #attempt} is called directly. */
@@ -85,12 +76,10 @@ public class Webhooks {
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.webhookTimeoutMillis())).build();
         this.queue = null;
-        this.sweeper = null;
     }
 
     @Deactivate
     void close() {
-        sweeper.shutdownNow();
         queue.close();
     }
 
@@ -299,24 +288,23 @@ public class Webhooks {
         }
     }
 
-    private void sweep() {
-        try {
-            Instant now = Instant.now();
-            List<String> due = db.jdbi().inTransaction(h -> {
-                h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'retrying', updated_at = :now,"
-                        + " last_error = 'interrupted in flight (restart or crash); retrying'"
-                        + " WHERE state = 'in_flight' AND updated_at < :stuck")
-                        .bind("now", ts(now)).bind("stuck", ts(now.minusMillis(2 * config.webhookTimeoutMillis() + 5000)))
-                        .execute();
-                return h.createQuery("SELECT id FROM encounter_webhook_delivery WHERE state IN ('pending', 'retrying')"
-                        + " AND next_attempt_at <= :now AND updated_at < :lost ORDER BY next_attempt_at"
-                        + " FETCH FIRST 500 ROWS ONLY").bind("now", ts(now)).bind("lost", ts(now.minusSeconds(30)))
-                        .mapTo(String.class).list();
-            });
-            due.forEach(id -> queue.send(id, null));
-        } catch (RuntimeException e) {
-            LOG.warn("Webhook sweep failed", e);
-        }
+    /**
+     * Deliveries left in flight by a crash are retrying again; due ones not touched for 30 s (their message lost)
+     * are returned.
+     */
+    private List<String> lost() {
+        Instant now = Instant.now();
+        return db.jdbi().inTransaction(h -> {
+            h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'retrying', updated_at = :now,"
+                    + " last_error = 'interrupted in flight (restart or crash); retrying'"
+                    + " WHERE state = 'in_flight' AND updated_at < :stuck")
+                    .bind("now", ts(now)).bind("stuck", ts(now.minusMillis(2 * config.webhookTimeoutMillis() + 5000)))
+                    .execute();
+            return h.createQuery("SELECT id FROM encounter_webhook_delivery WHERE state IN ('pending', 'retrying')"
+                    + " AND next_attempt_at <= :now AND updated_at < :lost ORDER BY next_attempt_at"
+                    + " FETCH FIRST 500 ROWS ONLY").bind("now", ts(now)).bind("lost", ts(now.minusSeconds(30)))
+                    .mapTo(String.class).list();
+        });
     }
 
     private static Subscription subscription(ResultSet rs) throws SQLException {

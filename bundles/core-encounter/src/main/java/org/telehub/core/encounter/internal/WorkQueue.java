@@ -37,9 +37,16 @@ final class WorkQueue implements AutoCloseable {
     private final List<Session> consumers = new ArrayList<>();
     private final java.util.concurrent.LinkedBlockingQueue<Work> outbox = new java.util.concurrent.LinkedBlockingQueue<>();
     private final Thread sender;
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
     private volatile boolean open = true;
 
-    WorkQueue(ConnectionFactory factory, String name, int consumerCount, Consumer<String> handler) throws JMSException {
+    /**
+     * @param handler called with each id a message brings (on one of {@code consumerCount} consumer threads)
+     * @param lost called every {@code sweepSeconds}: recovers its rows and returns the ids whose message is lost
+     *            (never sent, or the hub stopped before the broker had it); they are queued again
+     */
+    WorkQueue(ConnectionFactory factory, String name, int consumerCount, Consumer<String> handler,
+            java.util.function.Supplier<List<String>> lost, int sweepSeconds) throws JMSException {
         this.name = name;
         this.connection = factory.createConnection();
         try {
@@ -75,6 +82,22 @@ final class WorkQueue implements AutoCloseable {
         sender = new Thread(this::sendLoop, "telehub-" + name + "-sender");
         sender.setDaemon(true);
         sender.start();
+        sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "telehub-" + name + "-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                List<String> ids = lost.get();
+                if (!ids.isEmpty()) {
+                    LOG.info("{}: the sweeper queues {} again", name, ids.size());
+                    send(ids.stream().map(id -> new Work(id, null)).toList());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: sweep failed; next one in {} s", name, sweepSeconds, e);
+            }
+        }, sweepSeconds, sweepSeconds, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** An id and when it is due (null: now). */
@@ -130,6 +153,7 @@ final class WorkQueue implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         open = false;
         sender.interrupt();
         try {
