@@ -242,16 +242,17 @@ class PacsAdapterTest {
         }
         try (Closing a = dimse("scp-guard", orthanc.dicomPort(), "ORTHANC", port, "MOVE")) {
             Dcmtk.Result stranger = Dcmtk.storescu("127.0.0.1", port, "EVIL", "TELEHUB-SCP", evil);
+            assertCanariesAndNothingLeft(canaries, incoming);
             assertFalse(stranger.ok(), stranger.output());
             assertTrue(stranger.output().contains("Association Rejected")
                     && stranger.output().contains("Calling AE Title Not Recognized"), stranger.output());
 
             Dcmtk.Result pacsAe = Dcmtk.storescu("127.0.0.1", port, "ORTHANC", "TELEHUB-SCP", evil);
+            assertCanariesAndNothingLeft(canaries, incoming);
             assertFalse(pacsAe.ok(), pacsAe.output());
             assertFalse(pacsAe.output().contains("Association Rejected"), "the PACS itself may associate: "
                     + pacsAe.output());
             assertTrue(pacsAe.output().contains("Store Failed"), pacsAe.output());
-            assertCanariesAndNothingLeft(canaries, incoming);
 
             // the received file's UIDs are checked before use even when a retrieve of that "study" is running
             Path copy = Files.copy(evil.get(1), incoming.resolve("rx-test.dcm"));
@@ -266,9 +267,9 @@ class PacsAdapterTest {
         try (Closing elsewhere = new Closing(new PacsAdapter(new Config("scp-guard-addr", "127.0.0.2", "DIMSE",
                 orthanc.dicomPort(), "ORTHANC", port, "MOVE", "", "", ""), work, "test"))) {
             Dcmtk.Result wrongAddress = Dcmtk.storescu("127.0.0.1", port, "ORTHANC", "TELEHUB-SCP", evil);
+            assertCanariesAndNothingLeft(canaries, incoming);
             assertFalse(wrongAddress.ok(), wrongAddress.output());
             assertTrue(wrongAddress.output().contains("Association Request Failed"), wrongAddress.output());
-            assertCanariesAndNothingLeft(canaries, incoming);
         }
     }
 
