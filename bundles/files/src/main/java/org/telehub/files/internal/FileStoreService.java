@@ -62,7 +62,32 @@ public class FileStoreService implements FileStore {
         this.jdbi = jdbi;
         this.directory = directory;
         Files.createDirectories(directory);
+        if (!Files.exists(keyFile)) {
+            refuseNewKeyOverStoredFiles(jdbi, directory, keyFile);
+        }
         this.cipher = new SegmentedCipher(masterKey(keyFile));
+    }
+
+    /**
+     * A missing key with files still stored means the key was lost (deleted, a volume not mounted, a wrong path
+     * in the configuration), not a first start. A fresh key would make every stored file unreadable for good and
+     * hide the loss until someone opens an image, so the store does not start.
+     */
+    private static void refuseNewKeyOverStoredFiles(Jdbi jdbi, Path directory, Path keyFile) throws IOException {
+        long records = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM file_object").mapTo(Long.class)
+                .one());
+        boolean contents;
+        try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
+            contents = files.anyMatch(Files::isRegularFile);
+        }
+        if (records > 0 || contents) {
+            throw new IOException("the file store key " + keyFile.toAbsolutePath() + " is missing, but "
+                    + (records > 0 ? records + " stored files are recorded" : "stored files exist") + " (in "
+                    + directory.toAbsolutePath() + "): they can only be read with the key that wrote them. Restore "
+                    + "the key file from your backup (or correct keyFile in etc/org.telehub.files.cfg). Only to "
+                    + "give up every stored file: delete that directory and the rows of table file_object, then "
+                    + "start again and a new key is made.");
+        }
     }
 
     private static Jdbi migrated(Database database) {
@@ -118,7 +143,7 @@ public class FileStoreService implements FileStore {
                     StandardOpenOption.WRITE)) {
                 OutputStream file = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel),
                         SegmentedCipher.SEGMENT);
-                try (OutputStream out = new DigestOutputStream(cipher.encrypt(new NonClosing(file)), sha)) {
+                try (OutputStream out = new DigestOutputStream(cipher.encrypt(new NonClosing(file), id), sha)) {
                     size = content.transferTo(out);
                 }
                 file.flush();
@@ -156,7 +181,7 @@ public class FileStoreService implements FileStore {
             throw new NoSuchFileException("no stored file " + id);
         }
         return cipher.decrypt(new java.io.BufferedInputStream(Files.newInputStream(path(id)),
-                SegmentedCipher.SEGMENT + 16));
+                SegmentedCipher.SEGMENT + 16), id);
     }
 
     @Override

@@ -11,7 +11,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String directory() default "";
 
     @AttributeDefinition(name = "Key file", description = "File holding the 256-bit master key (Base64); created "
-            + "with a random key, readable by the hub's user only, if missing. Empty for "
+            + "with a random key, readable by the hub's user only, if missing while no file is stored (with files "
+            + "stored, a missing key stops the store: restore it from the backup). Empty for "
             + "${karaf.data}/telehub/files.key. Back it up: files cannot be read without it.", required = false)
     String keyFile() default "";
 }

@@ -21,16 +21,21 @@ import javax.crypto.spec.SecretKeySpec;
  * neither writing nor reading holds a whole file in memory (Java's GCM {@code CipherInputStream} buffers the whole
  * ciphertext before it can verify the tag).
  *
- * <p>Layout: {@code "THF1"}, a 16-byte random salt, then segments of at most {@value #SEGMENT} plain bytes, each
+ * <p>Layout: {@code "THF2"}, a 16-byte random salt, then segments of at most {@value #SEGMENT} plain bytes, each
  * followed by its 16-byte tag. The file key is HMAC-SHA256(master key, salt), so no two files share a key. The
  * nonce of segment {@code i} is {@code i} (8 bytes, big endian) followed by 1 for the last segment and 0 otherwise,
- * and the header is authenticated with every segment: reordering, dropping, cutting or appending segments, or
- * swapping headers between files, all fail the tag check.
+ * and the header and the file's id are authenticated with every segment: reordering, dropping, cutting or appending
+ * segments, swapping headers between files, or putting one stored file in the place of another (whoever can write
+ * the directory could otherwise serve patient A's image as patient B's), all fail the tag check.
+ *
+ * <p>{@code "THF1"} (the same without the id) came before any release and is refused: there is no installed base
+ * to read it for.
  */
 final class SegmentedCipher {
     static final int SEGMENT = 64 * 1024;
     private static final int TAG = 16;
-    private static final byte[] MAGIC = {'T', 'H', 'F', '1'};
+    private static final byte[] MAGIC = {'T', 'H', 'F', '2'};
+    private static final byte[] UNBOUND = {'T', 'H', 'F', '1'};
     private static final int HEADER = MAGIC.length + 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -43,24 +48,43 @@ final class SegmentedCipher {
         this.masterKey = masterKey.clone();
     }
 
-    /** Encrypts everything written to the result into {@code out}; {@code close()} writes the last segment. */
-    OutputStream encrypt(OutputStream out) throws IOException {
+    /**
+     * Encrypts everything written to the result into {@code out}, bound to {@code fileId}; {@code close()} writes
+     * the last segment.
+     */
+    OutputStream encrypt(OutputStream out, String fileId) throws IOException {
         byte[] header = new byte[HEADER];
         System.arraycopy(MAGIC, 0, header, 0, MAGIC.length);
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         System.arraycopy(salt, 0, header, MAGIC.length, salt.length);
         out.write(header);
-        return new Encrypting(out, fileKey(salt), header);
+        return new Encrypting(out, fileKey(salt), associated(header, fileId));
     }
 
-    /** Decrypts {@code in}; a read fails with an {@link IOException} as soon as a segment does not verify. */
-    InputStream decrypt(InputStream in) throws IOException {
+    /**
+     * Decrypts {@code in}, which must have been encrypted for {@code fileId}; a read fails with an
+     * {@link IOException} as soon as a segment does not verify.
+     */
+    InputStream decrypt(InputStream in, String fileId) throws IOException {
         byte[] header = in.readNBytes(HEADER);
+        if (header.length == HEADER && Arrays.equals(Arrays.copyOf(header, MAGIC.length), UNBOUND)) {
+            throw new IOException("stored file " + fileId + " is in the pre-release format THF1, which this "
+                    + "version does not read");
+        }
         if (header.length != HEADER || !Arrays.equals(Arrays.copyOf(header, MAGIC.length), MAGIC)) {
             throw new IOException("not an encrypted Telehub file (bad header)");
         }
-        return new Decrypting(in, fileKey(Arrays.copyOfRange(header, MAGIC.length, HEADER)), header);
+        return new Decrypting(in, fileKey(Arrays.copyOfRange(header, MAGIC.length, HEADER)),
+                associated(header, fileId));
+    }
+
+    /** What every segment authenticates besides its own bytes: the header, then the file id. */
+    private static byte[] associated(byte[] header, String fileId) {
+        byte[] id = fileId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] aad = Arrays.copyOf(header, header.length + id.length);
+        System.arraycopy(id, 0, aad, header.length, id.length);
+        return aad;
     }
 
     private SecretKeySpec fileKey(byte[] salt) throws IOException {
@@ -73,13 +97,13 @@ final class SegmentedCipher {
         }
     }
 
-    private static byte[] crypt(int mode, SecretKeySpec key, byte[] header, long index, boolean last, byte[] data,
+    private static byte[] crypt(int mode, SecretKeySpec key, byte[] aad, long index, boolean last, byte[] data,
             int length) throws IOException {
         ByteBuffer nonce = ByteBuffer.allocate(12).putLong(index).putInt(last ? 1 : 0);
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(mode, key, new GCMParameterSpec(TAG * 8, nonce.array()));
-            c.updateAAD(header);
+            c.updateAAD(aad);
             return c.doFinal(data, 0, length);
         } catch (javax.crypto.AEADBadTagException e) {
             throw new IOException("stored file failed its integrity check (segment " + index + ")");
@@ -90,16 +114,16 @@ final class SegmentedCipher {
 
     private static final class Encrypting extends FilterOutputStream {
         private final SecretKeySpec key;
-        private final byte[] header;
+        private final byte[] aad;
         private final byte[] buffer = new byte[SEGMENT];
         private int filled;
         private long index;
         private boolean closed;
 
-        Encrypting(OutputStream out, SecretKeySpec key, byte[] header) {
+        Encrypting(OutputStream out, SecretKeySpec key, byte[] aad) {
             super(out);
             this.key = key;
-            this.header = header;
+            this.aad = aad;
         }
 
         @Override
@@ -112,7 +136,7 @@ final class SegmentedCipher {
             while (len > 0) {
                 if (filled == SEGMENT) {
                     // more data follows a full buffer: it is not the last segment
-                    out.write(crypt(Cipher.ENCRYPT_MODE, key, header, index++, false, buffer, filled));
+                    out.write(crypt(Cipher.ENCRYPT_MODE, key, aad, index++, false, buffer, filled));
                     filled = 0;
                 }
                 int n = Math.min(len, SEGMENT - filled);
@@ -135,7 +159,7 @@ final class SegmentedCipher {
             }
             closed = true;
             try {
-                out.write(crypt(Cipher.ENCRYPT_MODE, key, header, index++, true, buffer, filled));
+                out.write(crypt(Cipher.ENCRYPT_MODE, key, aad, index++, true, buffer, filled));
                 out.flush();
             } finally {
                 Arrays.fill(buffer, (byte) 0);
@@ -147,17 +171,17 @@ final class SegmentedCipher {
     private static final class Decrypting extends InputStream {
         private final java.io.PushbackInputStream in;
         private final SecretKeySpec key;
-        private final byte[] header;
+        private final byte[] aad;
         private final byte[] cipherBuffer = new byte[SEGMENT + TAG];
         private byte[] plain = new byte[0];
         private int pos;
         private long index;
         private boolean last;
 
-        Decrypting(InputStream in, SecretKeySpec key, byte[] header) {
+        Decrypting(InputStream in, SecretKeySpec key, byte[] aad) {
             this.in = new java.io.PushbackInputStream(in, 1);
             this.key = key;
-            this.header = header;
+            this.aad = aad;
         }
 
         private boolean fill() throws IOException {
@@ -178,7 +202,7 @@ final class SegmentedCipher {
                         in.unread(next);
                     }
                 }
-                plain = crypt(Cipher.DECRYPT_MODE, key, header, index++, isLast, cipherBuffer, n);
+                plain = crypt(Cipher.DECRYPT_MODE, key, aad, index++, isLast, cipherBuffer, n);
                 pos = 0;
                 last = isLast;
             }

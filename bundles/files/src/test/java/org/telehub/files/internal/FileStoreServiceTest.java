@@ -149,6 +149,54 @@ class FileStoreServiceTest {
         assertUnreadable(wrongKey, f.id(), "integrity");
     }
 
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aLostKeyIsNotReplacedWhileFilesAreStored(String engine) throws Exception {
+        FileStoreService first = store(engine);
+        StoredFile f = first.put(new ByteArrayInputStream(new byte[] {4, 5, 6}), "x/y", "test");
+        byte[] key = Files.readAllBytes(dir.resolve("key"));
+        Files.delete(dir.resolve("key"));
+        IOException e = assertThrows(IOException.class,
+                () -> new FileStoreService(first.jdbiForTest(), dir.resolve("files"), dir.resolve("key")));
+        assertTrue(e.getMessage().contains(dir.resolve("key").toAbsolutePath().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("1 stored files") && e.getMessage().contains("Restore"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("key")), "no new key written");
+
+        // the content alone (records lost, e.g. a restored database) is enough to refuse
+        first.jdbiForTest().useHandle(h -> h.execute("DELETE FROM file_object"));
+        e = assertThrows(IOException.class,
+                () -> new FileStoreService(first.jdbiForTest(), dir.resolve("files"), dir.resolve("key")));
+        assertTrue(e.getMessage().contains("stored files exist"), e.getMessage());
+
+        Files.write(dir.resolve("key"), key);
+        first.jdbiForTest().useHandle(h -> h.createUpdate("INSERT INTO file_object (id, content_type, category, "
+                + "size_bytes, sha256, created_at) VALUES (:id, :contentType, :category, :size, :sha256, "
+                + ":createdAt)").bindMethods(f).execute());
+        try (InputStream in = new FileStoreService(first.jdbiForTest(), dir.resolve("files"), dir.resolve("key"))
+                .open(f.id())) {
+            assertArrayEquals(new byte[] {4, 5, 6}, in.readAllBytes(), "the restored key reads the file again");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aStoredFileIsBoundToItsId(String engine) throws Exception {
+        FileStoreService store = store(engine);
+        StoredFile a = store.put(new ByteArrayInputStream("patient A".getBytes(StandardCharsets.UTF_8)), "text/plain",
+                "test");
+        StoredFile b = store.put(new ByteArrayInputStream("patient B".getBytes(StandardCharsets.UTF_8)), "text/plain",
+                "test");
+        byte[] aBytes = Files.readAllBytes(stored(a.id()));
+        Files.copy(stored(b.id()), stored(a.id()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertUnreadable(store, a.id(), "integrity");
+        Files.write(stored(b.id()), aBytes);
+        assertUnreadable(store, b.id(), "integrity");
+        Files.write(stored(a.id()), aBytes);
+        try (InputStream in = store.open(a.id())) {
+            assertEquals("patient A", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
     private static void assertUnreadable(FileStoreService store, String id, String reason) {
         IOException e = assertThrows(IOException.class, () -> {
             try (InputStream in = store.open(id)) {

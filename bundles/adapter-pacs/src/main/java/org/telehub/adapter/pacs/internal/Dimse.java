@@ -25,7 +25,6 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SOPClass;
-import com.pixelmed.dicom.StoredFilePathStrategy;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.network.Association;
@@ -296,7 +295,7 @@ final class Dimse {
 
     /**
      * C-GET of a study over one association (PixelMed opens it: Nagle stays on for C-GET, see the README).
-     * Every received instance goes to {@code receiving}.
+     * Every received instance goes to {@code receiving}, under a name of ours (never the PACS's UID).
      */
     void get(String studyUid, Set<String> storageClasses, Path incoming, Receiving receiving)
             throws AdapterException {
@@ -310,7 +309,7 @@ final class Dimse {
         try {
             new GetSOPClassSCU(pacs.host(), pacs.port(), pacs.calledAe(), pacs.callingAe(),
                     SOPClass.StudyRootQueryRetrieveInformationModelGet, Identifiers.studyKey(studyUid),
-                    new IdentifierHandler(), incoming.toFile(), StoredFilePathStrategy.BYSOPINSTANCEUIDINSINGLEFOLDER,
+                    new IdentifierHandler(), incoming.toFile(), ReceivedFileNames.RANDOM,
                     handler, storageClasses, true, false, false);
         } catch (Exception e) {
             throw failure("C-GET", e);

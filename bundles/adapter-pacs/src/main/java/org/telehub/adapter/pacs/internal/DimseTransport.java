@@ -58,8 +58,8 @@ final class DimseTransport implements Transport {
         this.pacsAe = pacs.calledAe();
         this.incoming = incoming;
         Files.createDirectories(incoming);
-        this.scp = scpPort > 0 ? new StorageScp(scpBind, scpPort, scpAe, incoming, pacs.maxPdu(),
-                pacs.readTimeoutMillis(), new ReceivedObjectHandler() {
+        this.scp = scpPort > 0 ? new StorageScp(scpBind, scpPort, scpAe, pacs.calledAe(), pacs.host(), incoming,
+                pacs.maxPdu(), pacs.readTimeoutMillis(), new ReceivedObjectHandler() {
                     @Override
                     public void sendReceivedObjectIndication(String fileName, String transferSyntax, String callingAe)
                             throws DicomException {
@@ -69,8 +69,10 @@ final class DimseTransport implements Transport {
     }
 
     /**
-     * An instance arrived at our SCP. Only the PACS may send, and only for a study being retrieved: anything else
-     * is PHI nobody asked for and is deleted at once (the sender sees a failure status).
+     * An instance arrived at our SCP (under a name of ours). Only the PACS may associate (the SCP refuses anyone
+     * else before a byte is written), and it may send only for a study being retrieved: anything else is PHI
+     * nobody asked for and is deleted at once. PixelMed's SCP cannot answer a C-STORE with a failure status, so
+     * the refusal ends the association: the sender sees the store fail.
      */
     private void received(Path file, String callingAe) throws DicomException {
         Receiving r = null;
@@ -78,7 +80,8 @@ final class DimseTransport implements Transport {
         if (pacsAe.equals(callingAe.trim())) {
             try {
                 head = Receiving.head(file);
-                r = retrieves.get(Identifiers.s(head, TagFromName.StudyInstanceUID));
+                String study = Identifiers.s(head, TagFromName.StudyInstanceUID);
+                r = Identifiers.isUid(study) ? retrieves.get(study) : null;
             } catch (IOException | DicomException unreadable) {
                 r = null;
             }

@@ -41,7 +41,6 @@ public class PacsAdapter implements Adapter, DicomArchive {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** AE titles: 1-16 characters of the default repertoire, no backslash or control characters (PS3.5 6.2). */
     private static final Pattern AE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
     private final AdapterInfo info;
     private final Transport transport;
@@ -231,7 +230,7 @@ public class PacsAdapter implements Adapter, DicomArchive {
     }
 
     private static void uid(String field, String value) throws AdapterException {
-        if (value == null || value.length() > 64 || !UID.matcher(value).matches()) {
+        if (!Identifiers.isUid(value)) {
             throw new AdapterException(field + ": not a DICOM UID (digits and dots, at most 64)", false);
         }
     }

@@ -46,9 +46,11 @@ import org.osgi.service.metatype.annotations.Option;
             + "PACS must know it with Telehub's host and the port above", required = false)
     String scpAe() default "TELEHUB-SCP";
 
-    @AttributeDefinition(name = "Storage SCP bind address", description = "Interface the receiver listens on "
-            + "(0.0.0.0 for all)", required = false)
-    String scpBindAddress() default "0.0.0.0";
+    @AttributeDefinition(name = "Storage SCP bind address", description = "Interface the receiver listens on: "
+            + "127.0.0.1 (this machine only) unless the PACS is elsewhere; then the hub's address towards the PACS "
+            + "(0.0.0.0 for all). Whatever the interface, only the PACS host above with its called AE title may "
+            + "send", required = false)
+    String scpBindAddress() default "127.0.0.1";
 
     @AttributeDefinition(name = "DICOMweb base URL", description = "e.g. https://pacs.example.org/dicom-web "
             + "(required for the DICOMweb transport)", required = false)

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.TagFromName;
 
@@ -21,6 +22,10 @@ import org.telehub.integration.api.ReceivedInstance;
  */
 final class Receiving {
     private static final Logger LOG = LoggerFactory.getLogger(Receiving.class);
+
+    /** The UIDs of an instance that reach the sink (and from there the file store and the database). */
+    private static final AttributeTag[] UIDS = {TagFromName.StudyInstanceUID, TagFromName.SeriesInstanceUID,
+            TagFromName.SOPInstanceUID, TagFromName.SOPClassUID};
 
     private final String studyUid;
     private final InstanceSink sink;
@@ -57,6 +62,12 @@ final class Receiving {
         boolean ok = false;
         try {
             AttributeList head = known != null ? known : head(file);
+            for (AttributeTag uid : UIDS) {
+                if (!Identifiers.isUid(Identifiers.s(head, uid))) {
+                    throw new DicomException("instance refused: its " + AttributeList.getDictionary()
+                            .getNameFromTag(uid) + " is not a DICOM UID");
+                }
+            }
             ReceivedInstance instance = new ReceivedInstance(Identifiers.s(head, TagFromName.PatientID),
                     Identifiers.s(head, TagFromName.PatientName), Identifiers.s(head, TagFromName.StudyInstanceUID),
                     Identifiers.s(head, TagFromName.SeriesInstanceUID),

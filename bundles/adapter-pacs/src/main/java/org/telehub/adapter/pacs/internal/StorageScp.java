@@ -1,16 +1,25 @@
 package org.telehub.adapter.pacs.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.pixelmed.dicom.StoredFilePathStrategy;
 import com.pixelmed.network.AnyExplicitStorePresentationContextSelectionPolicy;
 import com.pixelmed.network.AssociationFactory;
 import com.pixelmed.network.ReceivedObjectHandler;
@@ -22,13 +31,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Telehub's storage SCP for one PACS: the destination of C-MOVE. Our own server socket (PixelMed's dispatcher
  * cannot bind to an address and leaves Nagle on) hands each accepted connection to PixelMed's
- * {@link StorageSOPClassSCP}, which writes each instance to {@code incoming} and calls the handler.
+ * {@link StorageSOPClassSCP}, which writes each instance under a random name ({@link ReceivedFileNames}) to
+ * {@code incoming} and calls the handler.
+ *
+ * <p>Only the configured PACS may associate: a connection from an address its host name does not resolve to is
+ * closed before a byte is read, and an A-ASSOCIATE-RQ with another calling AE title is answered with
+ * A-ASSOCIATE-RJ (calling AE title not recognised). PixelMed's SCP has no hook for either (it checks only the
+ * called AE title), so we read the fixed part of the request ourselves and hand PixelMed a socket that replays it.
  */
 final class StorageScp implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageScp.class);
+    /** PDU header (type, reserved, length) and the fixed fields of A-ASSOCIATE-RQ up to its variable items. */
+    private static final int RQ_FIXED = 6 + 68;
+    private static final int CALLING_AE_AT = 6 + 2 + 2 + 16;
+    /**
+     * A-ASSOCIATE-RJ (PS3.8 9.3.4): type 3, length 4, then reserved, result 1 (rejected-permanent), source 1
+     * (service-user), reason 3 (calling-AE-title-not-recognized).
+     */
+    private static final byte[] REJECT_CALLING_AE = {0x03, 0, 0, 0, 0, 4, 0, 1, 1, 3};
 
     private final ServerSocket server;
     private final String aeTitle;
+    private final String peerAe;
+    private final String peerHost;
     private final Path incoming;
     private final int maxPdu;
     private final int readTimeoutMillis;
@@ -37,9 +62,15 @@ final class StorageScp implements Closeable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    StorageScp(String bindAddress, int port, String aeTitle, Path incoming, int maxPdu, int readTimeoutMillis,
-            ReceivedObjectHandler handler) throws IOException {
+    /**
+     * @param peerAe the calling AE title the PACS uses when it sends (its own AE title)
+     * @param peerHost the PACS's host name or address: connections are accepted from its addresses only
+     */
+    StorageScp(String bindAddress, int port, String aeTitle, String peerAe, String peerHost, Path incoming,
+            int maxPdu, int readTimeoutMillis, ReceivedObjectHandler handler) throws IOException {
         this.aeTitle = aeTitle;
+        this.peerAe = peerAe;
+        this.peerHost = peerHost;
         this.incoming = incoming;
         this.maxPdu = maxPdu;
         this.readTimeoutMillis = readTimeoutMillis;
@@ -81,10 +112,13 @@ final class StorageScp implements Closeable {
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(readTimeoutMillis);
-            new StorageSOPClassSCP(socket, aeTitle, maxPdu, AssociationFactory.getDefaultReceiveBufferSize(),
-                    AssociationFactory.getDefaultSendBufferSize(), incoming.toFile(),
-                    StoredFilePathStrategy.BYSOPINSTANCEUIDINSINGLEFOLDER, handler, null, null, null, null,
-                    new AnyExplicitStorePresentationContextSelectionPolicy()).run();
+            Socket admitted = admit(socket);
+            if (admitted == null) {
+                return;
+            }
+            new StorageSOPClassSCP(admitted, aeTitle, maxPdu, AssociationFactory.getDefaultReceiveBufferSize(),
+                    AssociationFactory.getDefaultSendBufferSize(), incoming.toFile(), ReceivedFileNames.RANDOM,
+                    handler, null, null, null, null, new AnyExplicitStorePresentationContextSelectionPolicy()).run();
         } catch (Exception e) {
             LOG.warn("Storage SCP {}: association from {} failed: {}", aeTitle, socket.getRemoteSocketAddress(),
                     e.toString());
@@ -94,6 +128,48 @@ final class StorageScp implements Closeable {
             } catch (IOException ignored) {
                 // closed already
             }
+        }
+    }
+
+    /**
+     * The socket to hand to PixelMed (replaying what we read), or null when the peer was refused (the caller
+     * closes the connection).
+     */
+    private Socket admit(Socket socket) throws IOException {
+        InetAddress from = socket.getInetAddress();
+        if (!isPacsAddress(from)) {
+            LOG.warn("Storage SCP {}: refused a connection from {}, which is not the PACS's host {}", aeTitle,
+                    from.getHostAddress(), peerHost);
+            return null;
+        }
+        byte[] request = socket.getInputStream().readNBytes(RQ_FIXED);
+        long length = request.length < 6 ? 0 : ((request[2] & 0xFFL) << 24) | ((request[3] & 0xFF) << 16)
+                | ((request[4] & 0xFF) << 8) | (request[5] & 0xFF);
+        if (request.length < RQ_FIXED || request[0] != 0x01 || length < RQ_FIXED - 6) {
+            LOG.warn("Storage SCP {}: {} did not open with an A-ASSOCIATE-RQ; connection closed", aeTitle,
+                    from.getHostAddress());
+            return null;
+        }
+        String calling = new String(request, CALLING_AE_AT, 16, StandardCharsets.US_ASCII).trim();
+        if (!calling.equals(peerAe)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(REJECT_CALLING_AE);
+            out.flush();
+            LOG.warn("Storage SCP {}: rejected an association from {} with calling AE '{}' (only '{}' may send)",
+                    aeTitle, from.getHostAddress(), calling.replaceAll("[^\\x20-\\x7E]", "?"), peerAe);
+            return null;
+        }
+        return new Replaying(socket, request);
+    }
+
+    /** Resolved at every association, so a PACS whose address changes in DNS is followed without a restart. */
+    private boolean isPacsAddress(InetAddress from) {
+        try {
+            return Arrays.asList(InetAddress.getAllByName(peerHost)).contains(from);
+        } catch (UnknownHostException e) {
+            LOG.warn("Storage SCP {}: cannot resolve the PACS's host {}; refusing {}", aeTitle, peerHost,
+                    from.getHostAddress());
+            return false;
         }
     }
 
@@ -110,6 +186,130 @@ final class StorageScp implements Closeable {
             acceptor.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * An accepted socket whose input starts again with the bytes we read to admit the peer. It is never connected
+     * itself: everything PixelMed's association calls on its socket is passed to the real one.
+     */
+    private static final class Replaying extends Socket {
+        private final Socket socket;
+        private final InputStream in;
+
+        Replaying(Socket socket, byte[] consumed) throws IOException {
+            this.socket = socket;
+            this.in = new SequenceInputStream(new ByteArrayInputStream(consumed), socket.getInputStream());
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return in;
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return socket.getOutputStream();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return socket.isClosed();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return socket.isConnected();
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            socket.shutdownOutput();
+        }
+
+        @Override
+        public InetAddress getInetAddress() {
+            return socket.getInetAddress();
+        }
+
+        @Override
+        public InetAddress getLocalAddress() {
+            return socket.getLocalAddress();
+        }
+
+        @Override
+        public int getPort() {
+            return socket.getPort();
+        }
+
+        @Override
+        public int getLocalPort() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public SocketAddress getRemoteSocketAddress() {
+            return socket.getRemoteSocketAddress();
+        }
+
+        @Override
+        public SocketAddress getLocalSocketAddress() {
+            return socket.getLocalSocketAddress();
+        }
+
+        @Override
+        public int getSoTimeout() throws SocketException {
+            return socket.getSoTimeout();
+        }
+
+        @Override
+        public void setSoTimeout(int timeout) throws SocketException {
+            socket.setSoTimeout(timeout);
+        }
+
+        @Override
+        public boolean getTcpNoDelay() throws SocketException {
+            return socket.getTcpNoDelay();
+        }
+
+        @Override
+        public void setTcpNoDelay(boolean on) throws SocketException {
+            socket.setTcpNoDelay(on);
+        }
+
+        @Override
+        public int getReceiveBufferSize() throws SocketException {
+            return socket.getReceiveBufferSize();
+        }
+
+        @Override
+        public void setReceiveBufferSize(int size) throws SocketException {
+            socket.setReceiveBufferSize(size);
+        }
+
+        @Override
+        public int getSendBufferSize() throws SocketException {
+            return socket.getSendBufferSize();
+        }
+
+        @Override
+        public void setSendBufferSize(int size) throws SocketException {
+            socket.setSendBufferSize(size);
+        }
+
+        @Override
+        public int getSoLinger() throws SocketException {
+            return socket.getSoLinger();
+        }
+
+        @Override
+        public String toString() {
+            return socket.toString();
         }
     }
 }

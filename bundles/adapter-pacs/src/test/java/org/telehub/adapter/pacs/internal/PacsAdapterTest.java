@@ -217,6 +217,88 @@ class PacsAdapterTest {
         }
     }
 
+    /**
+     * Issue 11: a C-STORE whose UIDs are paths wrote (and then deleted) files outside the SCP's folder. A real
+     * DICOM client (DCMTK storescu) sends instances whose SOP Instance, Study and Series UIDs are {@code ../}
+     * paths to canary files beside the SCP's folder and above it: from an unknown AE (association rejected), from
+     * the PACS's AE (association accepted, instance refused and deleted) and from the PACS's AE at an address that
+     * is not the PACS's (connection closed before the association). No canary changes, nothing stays behind.
+     */
+    @Test
+    void ourScpWritesOnlyUnderItsOwnNamesAndOnlyForThePacs() throws Exception {
+        int port = freePort();
+        Path work = dir.resolve("work").resolve("scp-guard");
+        Path incoming = work.resolve("incoming");
+        Map<Path, String> canaries = new LinkedHashMap<>();
+        for (Path c : List.of(work.resolve("canary.txt"), work.resolve("../canary.txt"),
+                work.resolve("../../canary.txt"))) {
+            Files.createDirectories(c.normalize().getParent());
+            Files.writeString(c.normalize(), "canary " + c);
+            canaries.put(c.normalize(), "canary " + c);
+        }
+        List<Path> evil = new ArrayList<>();
+        for (String up : List.of("../canary.txt", "../../canary.txt", "../../../canary.txt")) {
+            evil.add(withUids(p2.get(0).file(), dir.resolve("evil-" + evil.size() + ".dcm"), up, up, up));
+        }
+        try (Closing a = dimse("scp-guard", orthanc.dicomPort(), "ORTHANC", port, "MOVE")) {
+            Dcmtk.Result stranger = Dcmtk.storescu("127.0.0.1", port, "EVIL", "TELEHUB-SCP", evil);
+            assertCanariesAndNothingLeft(canaries, incoming);
+            assertFalse(stranger.ok(), stranger.output());
+            assertTrue(stranger.output().contains("Association Rejected")
+                    && stranger.output().contains("Calling AE Title Not Recognized"), stranger.output());
+
+            Dcmtk.Result pacsAe = Dcmtk.storescu("127.0.0.1", port, "ORTHANC", "TELEHUB-SCP", evil);
+            assertCanariesAndNothingLeft(canaries, incoming);
+            assertFalse(pacsAe.ok(), pacsAe.output());
+            assertFalse(pacsAe.output().contains("Association Rejected"), "the PACS itself may associate: "
+                    + pacsAe.output());
+            assertTrue(pacsAe.output().contains("Store Failed"), pacsAe.output());
+
+            // the received file's UIDs are checked before use even when a retrieve of that "study" is running
+            Path copy = Files.copy(evil.get(1), incoming.resolve("rx-test.dcm"));
+            List<ReceivedInstance> kept = new ArrayList<>();
+            Receiving r = new Receiving("../../canary.txt", (inst, f) -> kept.add(inst));
+            com.pixelmed.dicom.DicomException e = assertThrows(com.pixelmed.dicom.DicomException.class,
+                    () -> r.receive(copy));
+            assertTrue(e.getMessage().contains("not a DICOM UID"), e.getMessage());
+            assertTrue(kept.isEmpty());
+            assertCanariesAndNothingLeft(canaries, incoming);
+        }
+        try (Closing elsewhere = new Closing(new PacsAdapter(new Config("scp-guard-addr", "127.0.0.2", "DIMSE",
+                orthanc.dicomPort(), "ORTHANC", port, "MOVE", "", "", ""), work, "test"))) {
+            Dcmtk.Result wrongAddress = Dcmtk.storescu("127.0.0.1", port, "ORTHANC", "TELEHUB-SCP", evil);
+            assertCanariesAndNothingLeft(canaries, incoming);
+            assertFalse(wrongAddress.ok(), wrongAddress.output());
+            assertTrue(wrongAddress.output().contains("Association Request Failed"), wrongAddress.output());
+        }
+    }
+
+    private static void assertCanariesAndNothingLeft(Map<Path, String> canaries, Path incoming) throws IOException {
+        for (Map.Entry<Path, String> c : canaries.entrySet()) {
+            assertEquals(c.getValue(), Files.readString(c.getKey()), "canary " + c.getKey() + " unchanged");
+        }
+        try (var left = Files.list(incoming)) {
+            assertEquals(List.of(), left.toList(), "nothing kept in the SCP's folder");
+        }
+    }
+
+    /** A copy of {@code source} with the given (here: not) UIDs, meta header included. */
+    private static Path withUids(Path source, Path target, String study, String series, String instance)
+            throws Exception {
+        com.pixelmed.dicom.AttributeList l = new com.pixelmed.dicom.AttributeList();
+        l.read(source.toFile());
+        Map<com.pixelmed.dicom.AttributeTag, String> uids = Map.of(com.pixelmed.dicom.TagFromName.StudyInstanceUID,
+                study, com.pixelmed.dicom.TagFromName.SeriesInstanceUID, series,
+                com.pixelmed.dicom.TagFromName.SOPInstanceUID, instance,
+                com.pixelmed.dicom.TagFromName.MediaStorageSOPInstanceUID, instance);
+        for (Map.Entry<com.pixelmed.dicom.AttributeTag, String> u : uids.entrySet()) {
+            l.remove(u.getKey());
+            Identifiers.put(l, u.getKey(), u.getValue());
+        }
+        l.write(target.toFile(), com.pixelmed.dicom.TransferSyntax.ExplicitVRLittleEndian, true, true);
+        return target;
+    }
+
     @Test
     void dcmqrscpIsASecondPacsForStoreAndFind() throws Exception {
         try (Closing a = dimse("dcmqr-store", dcmqr.port(), "DCMQR", 0, "MOVE")) {
@@ -333,12 +415,12 @@ class PacsAdapterTest {
     }
 
     private Closing dimse(String id, int port, String calledAe, int scp, String retrieve) throws IOException {
-        return new Closing(new PacsAdapter(new Config(id, "DIMSE", port, calledAe, scp, retrieve, "", "", ""),
+        return new Closing(new PacsAdapter(new Config(id, "127.0.0.1", "DIMSE", port, calledAe, scp, retrieve, "", "", ""),
                 dir.resolve("work").resolve(id), "test"));
     }
 
     private Closing web(String id, String password) throws IOException {
-        return new Closing(new PacsAdapter(new Config(id, "DICOMWEB", 0, "ORTHANC", 0, "MOVE",
+        return new Closing(new PacsAdapter(new Config(id, "127.0.0.1", "DICOMWEB", 0, "ORTHANC", 0, "MOVE",
                 orthanc.dicomWebUrl(), orthanc.user(), password), dir.resolve("work").resolve(id), "test"));
     }
 
@@ -351,8 +433,9 @@ class PacsAdapterTest {
     }
 
     /** The configuration an administrator would write, as a plain object. */
-    record Config(String id, String transport, int port, String calledAe, int scpPort, String retrieveMethod,
-            String dicomWebUrl, String dicomWebUser, String dicomWebPassword) implements PacsConfig {
+    record Config(String id, String host, String transport, int port, String calledAe, int scpPort,
+            String retrieveMethod, String dicomWebUrl, String dicomWebUser, String dicomWebPassword)
+            implements PacsConfig {
         @Override
         public Class<? extends Annotation> annotationType() {
             return PacsConfig.class;
@@ -361,11 +444,6 @@ class PacsAdapterTest {
         @Override
         public String vendor() {
             return "test";
-        }
-
-        @Override
-        public String host() {
-            return "127.0.0.1";
         }
 
         @Override
