@@ -300,8 +300,92 @@ class EncounterIT {
                 .contains("cancelled"));
     }
 
+    /** A video visit with Dr Quinn at {@code t} (a patient's own when they book): JSON without its closing brace. */
+    private static String ownBooking(Instant t) {
+        return "{\"type\":\"video\",\"doctorId\":\"" + doctorId + "\",\"scheduledStart\":\"" + t + "\"";
+    }
+
+    private static int patientsVisits() throws IOException {
+        return ok(karaf.get("/api/v1/encounters", patientToken), 200).get("total").asInt();
+    }
+
     @Test
     @Order(5)
+    void aPatientCannotInviteAnyoneToTheirVisit() throws Exception {
+        int before = patientsVisits();
+        // the hole: a patient booking with their own account as a guest got the doctor's moderator link
+        JsonNode refused = problem(post("/api/v1/encounters", patientToken, ownBooking(Scheduling.dayAfterTomorrow(16))
+                + ",\"participants\":[{\"kind\":\"guest\",\"displayName\":\"me\",\"username\":\"pat.one\"}]}"),
+                403, "participants");
+        assertFalse(refused.toString().contains("token="), "no join link at all: " + refused);
+        assertEquals(before, patientsVisits(), "nothing was booked");
+    }
+
+    @Test
+    @Order(6)
+    void aPatientCannotSetTheFee() throws Exception {
+        int before = patientsVisits();
+        problem(post("/api/v1/encounters", patientToken, ownBooking(Scheduling.dayAfterTomorrow(16).plus(Duration
+                .ofMinutes(30))) + ",\"fee\":{\"amount\":0,\"currency\":\"EUR\"}}"), 403, "fee");
+        assertEquals(before, patientsVisits(), "nothing was booked");
+    }
+
+    @Test
+    @Order(7)
+    void anInvitationGivesOnlyTheRightsOfItsKind() throws Exception {
+        user("dr.house", "doctor", "consulting-colleague-1");
+        user("ana.interpreter", "patient", "interpreter-pass-1"); // a patient elsewhere
+        Scheduling.doctor(karaf, admin, "Dr Gregory House", "dr.house");
+        Scheduling.patient(karaf, admin, "Ana", "ana.interpreter");
+        String colleagueToken = karaf.login("dr.house", "consulting-colleague-1");
+        String interpreterToken = karaf.login("ana.interpreter", "interpreter-pass-1");
+        // the doctor invites a colleague, an interpreter and the patient's own account (as a guest), and sets a fee
+        JsonNode e = ok(post("/api/v1/encounters", doctorToken, ownBooking(Scheduling.dayAfterTomorrow(17))
+                + ",\"patientId\":\"" + patientId
+                + "\",\"fee\":{\"amount\":40,\"currency\":\"EUR\"},\"participants\":["
+                + "{\"kind\":\"colleague\",\"displayName\":\"Dr House\",\"username\":\"dr.house\"},"
+                + "{\"kind\":\"interpreter\",\"displayName\":\"Ana\",\"username\":\"ana.interpreter\"},"
+                + "{\"kind\":\"guest\",\"displayName\":\"Pat's phone\",\"username\":\"pat.one\"}]}"), 201);
+        String id = e.get("id").asText();
+        String colleagueId = e.at("/participants/0/id").asText();
+        String interpreterId = e.at("/participants/1/id").asText();
+        String guestId = e.at("/participants/2/id").asText();
+        assertEquals(List.of("doctor", "patient", colleagueId, interpreterId, guestId), fields(e.get("joinLinks")));
+        ok(karaf.put("/api/v1/encounters/" + id + "/notes", doctorToken, "{\"doctorNotes\":\"BP 150/95\"}"), 200);
+
+        // each gets their own links only, none of them the moderator's, and none runs the visit
+        for (String[] who : List.of(new String[] {patientToken, "patient", guestId},
+                new String[] {colleagueToken, colleagueId}, new String[] {interpreterToken, interpreterId})) {
+            JsonNode v = ok(karaf.get("/api/v1/encounters/" + id, who[0]), 200);
+            assertEquals(List.of(who).subList(1, who.length), fields(v.get("joinLinks")), v.toString());
+            for (JsonNode link : v.get("joinLinks")) {
+                String token = link.asText().substring(link.asText().indexOf("token=") + 6);
+                String role = ok(karaf.get("/api/v1/join?token=" + token, null), 200).get("role").asText();
+                assertTrue(role.equals("patient") || role.equals("participant"), role);
+            }
+            problem(karaf.put("/api/v1/encounters/" + id + "/notes", who[0], "{\"doctorNotes\":\"all fine\"}"), 403,
+                    "doctorNotes");
+            problem(post("/api/v1/encounters/" + id + "/start", who[0], ""), 403, null);
+            problem(karaf.get("/api/v1/encounters/" + id + "/reminders", who[0]), 403, null);
+        }
+        // the doctor's notes are unchanged; the colleague reads them, the patient and the interpreter do not
+        assertEquals("BP 150/95", ok(karaf.get("/api/v1/encounters/" + id, doctorToken), 200).get("doctorNotes")
+                .asText());
+        assertEquals("BP 150/95", ok(karaf.get("/api/v1/encounters/" + id, colleagueToken), 200).get("doctorNotes")
+                .asText());
+        assertFalse(ok(karaf.get("/api/v1/encounters/" + id, patientToken), 200).has("doctorNotes"));
+        assertFalse(ok(karaf.get("/api/v1/encounters/" + id, interpreterToken), 200).has("doctorNotes"));
+        // a participant does not cancel the visit or write the patient's notes; the patient does
+        problem(post("/api/v1/encounters/" + id + "/cancel", colleagueToken, "{\"reason\":\"no\"}"), 403, null);
+        problem(karaf.put("/api/v1/encounters/" + id + "/notes", interpreterToken, "{\"patientNotes\":\"x\"}"), 403,
+                "patientNotes");
+        ok(karaf.put("/api/v1/encounters/" + id + "/notes", patientToken, "{\"patientNotes\":\"since Monday\"}"),
+                200);
+        assertEquals(40, ok(karaf.get("/api/v1/encounters/" + id, patientToken), 200).at("/fee/amount").asInt());
+    }
+
+    @Test
+    @Order(8)
     void aReminderDueWhileTheHubIsDownIsSentAfterItComesBack() throws Exception {
         // starts in 2–3 minutes: its PT100S reminder falls due 20–80 s from now
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(3));

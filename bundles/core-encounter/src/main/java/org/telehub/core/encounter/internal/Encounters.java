@@ -97,18 +97,48 @@ public class Encounters {
                         .orElse(null) : null));
     }
 
-    /** Admin, the encounter's doctor, or a colleague invited with their account. */
-    private static boolean staffOf(Caller c, Encounter e) {
-        return c.admin() || e.doctorId().equals(c.doctorId()) || e.participants().stream()
-                .anyMatch(p -> c.user().username().equals(p.username()));
+    /*
+     * What the caller is in one visit decides what they may do with it; an invitation never makes anyone more than
+     * its kind, whoever the account is elsewhere (a patient listed as a guest of their own visit is a guest too):
+     *
+     *                               admin / the visit's doctor | colleague | interpreter, guest | the patient
+     *   see the visit                           yes            |    yes    |        yes         |     yes
+     *   join links                              all            |    own    |        own         |     own
+     *   read doctor's notes                     yes            |    yes    |         -          |      -
+     *   write doctor's notes                    yes            |     -     |         -          |      -
+     *   patient's notes, confirm, cancel,
+     *   reschedule                              yes            |     -     |         -          |     yes
+     *   start, end, no-show, reminders          yes            |     -     |         -          |      -
+     *   recording consent                        -             |     -     |         -          |     yes
+     *
+     * Inviting participants and setting a fee happen at booking, by clinic staff only (see create).
+     */
+
+    /** Runs the visit: an administrator or the visit's own doctor (the doctor record linked to the account). */
+    private static boolean runs(Caller c, Encounter e) {
+        return c.admin() || e.doctorId().equals(c.doctorId());
     }
 
     private static boolean patientOf(Caller c, Encounter e) {
         return e.patientId().equals(c.patientId());
     }
 
+    /** The invitations of the visit that name the caller's account: their kinds, not the account, give the rights. */
+    private static List<Participant> invitations(Caller c, Encounter e) {
+        return e.participants().stream().filter(p -> c.user().username().equals(p.username())).toList();
+    }
+
+    /**
+     * The doctor's notes are read by who runs the visit and by an invited colleague (a clinician consulted on it, who
+     * needs the findings); written only by who runs it, so the treating doctor's record is theirs alone. Guests and
+     * interpreters are there for the conversation, not the record.
+     */
+    private static boolean readsDoctorNotes(Caller c, Encounter e) {
+        return runs(c, e) || invitations(c, e).stream().anyMatch(p -> p.kind().equals(Model.COLLEAGUE));
+    }
+
     private static boolean sees(Caller c, Encounter e) {
-        return staffOf(c, e) || patientOf(c, e);
+        return runs(c, e) || patientOf(c, e) || !invitations(c, e).isEmpty();
     }
 
     // ---- booking
@@ -132,6 +162,15 @@ public class Encounters {
                 throw new ProblemException(403, "Forbidden", "Patients book for themselves only", "patientId", null);
             }
             patientId = c.patientId();
+            // who else joins (and with what link) and what the visit costs are the clinic's to decide; 403 as for
+            // patientId: the same body is fine from staff, so it is the caller, not the input, that is refused
+            if (r.participants() != null && !r.participants().isEmpty()) {
+                throw new ProblemException(403, "Forbidden", "Only the clinic invites participants to a visit",
+                        "participants", null);
+            }
+            if (r.fee() != null) {
+                throw new ProblemException(403, "Forbidden", "Only the clinic sets the fee of a visit", "fee", null);
+            }
         }
         if (r.doctorId() == null || r.doctorId().isBlank()) {
             throw ProblemException.invalid("doctorId", "Required");
@@ -432,17 +471,23 @@ public class Encounters {
         }
         Map<String, String> all = links.links(e, n.d().displayName(), n.p().displayName());
         Map<String, String> mine = new LinkedHashMap<>();
-        if (staffOf(c, e)) {
-            mine.putAll(all);
-        } else if (patientOf(c, e) && all.containsKey("patient")) {
-            mine.put("patient", all.get("patient"));
+        if (runs(c, e)) {
+            mine.putAll(all); // the doctor hands the links out
+        } else {
+            if (patientOf(c, e) && all.containsKey("patient")) {
+                mine.put("patient", all.get("patient"));
+            }
+            for (Participant p : invitations(c, e)) {
+                if (all.containsKey(p.id())) {
+                    mine.put(p.id(), all.get(p.id()));
+                }
+            }
         }
-        boolean staff = staffOf(c, e);
         return new EncounterView(e.id(), e.type(), e.status(), Model.TRANSITIONS.get(e.status()).stream()
                 .map(ACTION_OF::get).toList(), e.doctorId(), n.d().displayName(), e.patientId(),
                 n.p().displayName(), e.scheduledStart(), e.scheduledEnd(), e.durationMinutes(), z.getId(),
                 Views.local(e.scheduledStart(), z), Views.local(e.scheduledEnd(), z), e.actualStart(), e.actualEnd(),
-                e.chiefComplaint(), e.patientNotes(), staff ? e.doctorNotes() : null,
+                e.chiefComplaint(), e.patientNotes(), readsDoctorNotes(c, e) ? e.doctorNotes() : null,
                 e.participants().stream().map(p -> new ParticipantView(p.id(), p.kind(), p.displayName(), p.email(),
                         p.username())).toList(), e.recordingEnabled(), e.recordingConsentBy(),
                 e.recordingConsentAt(), e.feeAmount() == null ? null : new Views.Fee(e.feeAmount(), e.feeCurrency()),
@@ -454,11 +499,10 @@ public class Encounters {
 
     EncounterView transition(Caller c, String id, String to, String reason) {
         Encounter e = visible(c, id);
-        boolean staff = staffOf(c, e);
-        boolean patient = patientOf(c, e);
+        boolean runs = runs(c, e);
         boolean allowed = switch (to) {
-            case Model.CONFIRMED, Model.CANCELLED -> staff || patient;
-            default -> staff;
+            case Model.CONFIRMED, Model.CANCELLED -> runs || patientOf(c, e);
+            default -> runs;
         };
         if (!allowed) {
             throw new ProblemException(403, "Forbidden", "Only the doctor or an administrator may "
@@ -516,7 +560,7 @@ public class Encounters {
 
     EncounterView reschedule(Caller c, String id, Views.Reschedule r) {
         Encounter e = visible(c, id);
-        if (!staffOf(c, e) && !patientOf(c, e)) {
+        if (!runs(c, e) && !patientOf(c, e)) {
             throw new ProblemException(403, "Forbidden", "Not yours to reschedule", null, null);
         }
         if (r == null) {
@@ -553,7 +597,7 @@ public class Encounters {
         }
         Instant now = Instant.now();
         if (n.patientNotes() != null) {
-            if (!patientOf(c, e) && !staffOf(c, e)) {
+            if (!patientOf(c, e) && !runs(c, e)) {
                 throw new ProblemException(403, "Forbidden", "Not your visit", "patientNotes", null);
             }
             if (!e.status().equals(Model.SCHEDULED) && !e.status().equals(Model.CONFIRMED)) {
@@ -562,9 +606,9 @@ public class Encounters {
             text("patientNotes", n.patientNotes(), 4000);
         }
         if (n.doctorNotes() != null) {
-            if (!staffOf(c, e)) {
-                throw new ProblemException(403, "Forbidden", "Only the doctor writes doctor's notes", "doctorNotes",
-                        null);
+            if (!runs(c, e)) {
+                throw new ProblemException(403, "Forbidden", "Only the visit's doctor writes doctor's notes",
+                        "doctorNotes", null);
             }
             text("doctorNotes", n.doctorNotes(), 10000);
         }
@@ -599,6 +643,9 @@ public class Encounters {
 
     EncounterView paid(Caller c, String id, Views.Paid p) {
         Encounter e = visible(c, id);
+        if (!c.admin()) { // the REST resource says the same; the rule lives here
+            throw new ProblemException(403, "Forbidden", "Only an administrator marks a visit as paid", "paid", null);
+        }
         if (p == null || p.paid() == null) {
             throw ProblemException.invalid("paid", "Required: true or false");
         }
@@ -611,7 +658,7 @@ public class Encounters {
 
     List<Views.ReminderView> reminders(Caller c, String id) {
         Encounter e = visible(c, id);
-        if (!staffOf(c, e)) {
+        if (!runs(c, e)) {
             throw new ProblemException(403, "Forbidden", "Reminders are shown to the doctor and administrators", null,
                     null);
         }

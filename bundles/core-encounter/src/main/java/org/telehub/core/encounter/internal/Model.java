@@ -29,7 +29,8 @@ final class Model {
             NO_SHOW, List.of());
 
     static final Set<String> TYPES = Set.of("in_person", "video", "audio", "chat", "follow_up");
-    static final Set<String> PARTICIPANT_KINDS = Set.of("colleague", "guest", "interpreter");
+    static final String COLLEAGUE = "colleague";
+    static final Set<String> PARTICIPANT_KINDS = Set.of(COLLEAGUE, "guest", "interpreter");
 
     /** Whether a visit in this status holds its time (cancelled ones and no-shows free it). */
     static boolean holdsTime(String status) {

@@ -71,7 +71,12 @@ class BookingTest {
     }
 
     private static String doctor(Hub h, String name) {
-        String id = h.people().createDoctor(new Views.CreateDoctor(null, name, "GP", "Clinic", "UTC", 30)).id();
+        return doctor(h, name, null);
+    }
+
+    /** A doctor working around the clock in UTC, linked to the account {@code username} (may be null). */
+    private static String doctor(Hub h, String name, String username) {
+        String id = h.people().createDoctor(new Views.CreateDoctor(username, name, "GP", "Clinic", "UTC", 30)).id();
         Map<String, List<Views.Hours>> weekly = new java.util.LinkedHashMap<>();
         for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")) {
             weekly.put(d, List.of(new Views.Hours("00:00", "24:00")));
@@ -289,6 +294,89 @@ class BookingTest {
         h.encounters().transition(h.admin(), e.id(), Model.CANCELLED, "no longer needed");
         assertTrue(assertThrows(JoinTokens.InvalidJoinToken.class, () -> h.links().verify(token)).getMessage()
                 .contains("cancelled"));
+    }
+
+    /** The caller an account becomes, looked up as for a request (its doctor or patient record by username). */
+    private static Encounters.Caller as(Hub h, String username, String role) {
+        return h.encounters().caller(new AuthenticatedUser(username.hashCode(), username, username, Set.of(role)));
+    }
+
+    private static long rows(Hub h) {
+        return h.jdbi().withHandle(x -> x.createQuery("SELECT COUNT(*) FROM encounter").mapTo(Long.class).one());
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void aPatientIsNeverStaffAndAnInvitationGivesOnlyItsKindsRights(String engine) throws Exception {
+        Hub h = hub(engine);
+        String d = doctor(h, "Dr Own", "dr.own");
+        doctor(h, "Dr Colleague", "dr.colleague");
+        String p = h.people().createPatient(h.admin(), new Views.CreatePatient("pat.self", "Pat Self", "1980-01-01",
+                null, null, null)).id();
+        h.people().createPatient(h.admin(), new Views.CreatePatient("pat.interpreter", "Ana", "1990-01-01", null,
+                null, null));
+        Encounters.Caller patient = as(h, "pat.self", "patient");
+        Encounters.Caller doctor = as(h, "dr.own", "doctor");
+        Encounters.Caller colleague = as(h, "dr.colleague", "doctor");
+        Encounters.Caller interpreter = as(h, "pat.interpreter", "patient"); // a patient elsewhere
+
+        // a patient can neither invite anyone (here: their own account as a guest) nor set a fee; nothing is written
+        assertProblem(403, "participants", () -> h.encounters().create(patient, new Views.CreateEncounter("video", d,
+                null, tomorrow(9).toString(), 30, null, null, List.of(new Views.ParticipantRequest("guest", "me",
+                        null, "pat.self")), false, null)));
+        assertProblem(403, "fee", () -> h.encounters().create(patient, new Views.CreateEncounter("video", d, null,
+                tomorrow(9).toString(), 30, null, null, null, false, new Views.Fee(java.math.BigDecimal.ZERO,
+                        "EUR"))));
+        assertEquals(0, rows(h));
+
+        // the doctor books, inviting a colleague, an interpreter whose account is a patient's, and the patient's own
+        // account as a guest
+        Views.EncounterView e = h.encounters().create(doctor, new Views.CreateEncounter("video", d, p,
+                tomorrow(9).toString(), 30, null, null, List.of(
+                        new Views.ParticipantRequest("colleague", "Dr Colleague", null, "dr.colleague"),
+                        new Views.ParticipantRequest("interpreter", "Ana", null, "pat.interpreter"),
+                        new Views.ParticipantRequest("guest", "Pat on the phone", null, "pat.self")), false,
+                new Views.Fee(new java.math.BigDecimal("40.00"), "EUR")));
+        String colleagueId = e.participants().get(0).id();
+        String interpreterId = e.participants().get(1).id();
+        String guestId = e.participants().get(2).id();
+        assertEquals(Set.of("doctor", "patient", colleagueId, interpreterId, guestId), e.joinLinks().keySet());
+        h.encounters().notes(doctor, e.id(), new Views.Notes(null, "BP 150/95"));
+
+        // each sees their own links only, and the role in each token is the invitation's, never the moderator
+        Map<Encounters.Caller, Set<String>> linksOf = Map.of(patient, Set.of("patient", guestId), colleague,
+                Set.of(colleagueId), interpreter, Set.of(interpreterId));
+        for (Map.Entry<Encounters.Caller, Set<String>> x : linksOf.entrySet()) {
+            Views.EncounterView v = h.encounters().get(x.getKey(), e.id(), null);
+            assertEquals(x.getValue(), v.joinLinks().keySet(), x.getKey().user().username());
+            for (String link : v.joinLinks().values()) {
+                assertTrue(Set.of("patient", "participant").contains(h.links().verify(link.substring(
+                        link.indexOf("token=") + 6)).role()), link);
+            }
+            // nobody but the doctor (and the admin) runs the visit or writes the doctor's notes
+            Encounters.Caller c = x.getKey();
+            assertProblem(403, "doctorNotes", () -> h.encounters().notes(c, e.id(), new Views.Notes(null, "fine")));
+            assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().transition(c, e.id(),
+                    Model.IN_PROGRESS, null)).status());
+            assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().reminders(c, e.id()))
+                    .status());
+            assertProblem(403, "paid", () -> h.encounters().paid(c, e.id(), new Views.Paid(true)));
+        }
+        // the colleague reads the doctor's notes; the patient and the interpreter do not
+        assertEquals("BP 150/95", h.encounters().get(colleague, e.id(), null).doctorNotes());
+        assertEquals(null, h.encounters().get(patient, e.id(), null).doctorNotes());
+        assertEquals(null, h.encounters().get(interpreter, e.id(), null).doctorNotes());
+        assertEquals("BP 150/95", h.encounters().get(doctor, e.id(), null).doctorNotes());
+        // participants neither write the patient's notes nor confirm, cancel or reschedule; the patient does
+        assertProblem(403, "patientNotes", () -> h.encounters().notes(interpreter, e.id(), new Views.Notes("x",
+                null)));
+        assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().transition(colleague, e.id(),
+                Model.CANCELLED, "no")).status());
+        assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().reschedule(interpreter, e.id(),
+                new Views.Reschedule(tomorrow(10).toString(), null))).status());
+        assertEquals("confirmed", h.encounters().transition(patient, e.id(), Model.CONFIRMED, null).status());
+        assertEquals(new java.math.BigDecimal("40.00"), h.encounters().get(patient, e.id(), null).fee().amount());
+        assertTrue(h.encounters().paid(h.admin(), e.id(), new Views.Paid(true)).paid());
     }
 
     private static void assertProblem(int status, String field, org.junit.jupiter.api.function.Executable x) {
