@@ -9,7 +9,6 @@ import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
-import javax.security.auth.login.AccountLockedException;
 import javax.security.auth.login.FailedLoginException;
 import javax.security.auth.login.LoginException;
 
@@ -57,7 +56,8 @@ public class TelehubLoginModule extends AbstractKarafLoginModule {
             account = accounts.authenticate(name.getName(), secret == null ? new char[0] : secret,
                     Accounts.Source.REALM);
         } catch (Accounts.TooManyAttempts e) {
-            throw new AccountLockedException(e.getMessage());
+            // not AccountLockedException: Karaf's web console logs that with a stack trace for every request
+            throw new FailedLoginException(e.getMessage());
         } finally {
             password.clearPassword();
         }
