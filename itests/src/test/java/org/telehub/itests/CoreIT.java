@@ -51,10 +51,14 @@ class CoreIT {
     @BeforeAll
     static void start() throws IOException {
         karaf = KarafInstance.create("core");
+        // the shipped throttle, but locked at the 6th failure instead of the 10th: the test need not wait 15 s
+        karaf.edit("etc/org.telehub.security.cfg", "accountLockoutFailures=10", "accountLockoutFailures=6");
         karaf.start();
         Matcher m = GENERATED.matcher(karaf.console());
         assertTrue(m.find(), "the first start prints the generated admin password");
         adminPassword = m.group(1);
+        assertFalse(karaf.read("data/log/karaf.log").contains(adminPassword),
+                "the generated password is on the console only, never in karaf.log");
         admin = karaf.login("admin", adminPassword);
     }
 
@@ -221,6 +225,75 @@ class CoreIT {
         }
     }
 
+    /**
+     * 30 clients guess the administrator's password in parallel for up to 4 s while another administrator works.
+     * The first 5 guesses are checked, the 6th after the 1 s delay locks the account (6 in this test's
+     * configuration), everything else is refused with 429 before any hash is computed; the right password is then
+     * refused on REST, SSH and the web console until the other administrator unlocks the account.
+     */
+    @Test
+    @Order(8)
+    void passwordGuessingIsThrottledAndLockedOnEveryChannelUntilAnAdministratorUnlocks() throws Exception {
+        createUser("admin2", "admin", "second-administrator");
+        String admin2 = karaf.login("admin2", "second-administrator");
+        List<Long> before = timedGets(admin2, 20);
+
+        java.util.concurrent.ConcurrentLinkedQueue<HttpResponse<String>> answers =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.ExecutorService guessers = java.util.concurrent.Executors.newFixedThreadPool(30);
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(4).toNanos();
+        for (int t = 0; t < 30; t++) {
+            int thread = t;
+            guessers.submit(() -> {
+                for (int i = 0; i < 40 && System.nanoTime() < end; i++) {
+                    try {
+                        answers.add(karaf.post("/api/v1/auth/token", null, "application/json",
+                                "{\"username\":\"admin\",\"password\":\"guess-" + thread + "-" + i + "\"}"));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+        List<Long> during = timedGets(admin2, 20);
+        guessers.shutdown();
+        assertTrue(guessers.awaitTermination(120, java.util.concurrent.TimeUnit.SECONDS));
+        System.out.printf("GET /users/me before the attack: median %d ms, max %d ms; during %d wrong logins from"
+                + " 30 clients: median %d ms, max %d ms%n", median(before), max(before), answers.size(),
+                median(during), max(during));
+
+        Map<Integer, Long> byStatus = new java.util.TreeMap<>(answers.stream().collect(
+                java.util.stream.Collectors.groupingBy(HttpResponse::statusCode, java.util.stream.Collectors.counting())));
+        assertEquals(java.util.Set.of(401, 429), byStatus.keySet(), byStatus.toString());
+        assertEquals(6L, byStatus.get(401), "5 free failures and one after the delay, then locked: " + byStatus);
+        for (HttpResponse<String> r : answers) {
+            if (r.statusCode() == 429) {
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+                assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElse("0")) >= 1, r.headers().map()
+                        .toString());
+            }
+        }
+
+        // locked: the right password is refused everywhere, for about the lockout time
+        HttpResponse<String> right = karaf.post("/api/v1/auth/token", null, "application/json",
+                KarafInstance.JSON.createObjectNode().put("username", "admin").put("password", adminPassword).toString());
+        assertProblem(right, 429, null, "Too many failed logins");
+        assertTrue(Long.parseLong(right.headers().firstValue("Retry-After").orElseThrow()) > 800, right.headers().map()
+                .toString());
+        assertFalse(karaf.shell("admin", adminPassword, "echo SHELL-OPEN").contains("SHELL-OPEN"), "SSH is locked too");
+        assertEquals(401, console("admin:" + adminPassword).statusCode(), "and the web console");
+
+        // only an administrator unlocks
+        String doctor = karaf.login("dr.house", "diagnosis-is-everything");
+        assertEquals(403, karaf.post("/api/v1/users/admin/unlock", doctor, "application/json", "").statusCode());
+        assertProblem(karaf.post("/api/v1/users/nobody-at-all/unlock", admin2, "application/json", ""), 404, null,
+                "No user");
+        HttpResponse<String> unlocked = karaf.post("/api/v1/users/admin/unlock", admin2, "application/json", "");
+        assertEquals(204, unlocked.statusCode(), unlocked.body());
+        admin = karaf.login("admin", adminPassword);
+        assertTrue(karaf.shell("admin", adminPassword, "echo SHELL-OPEN").contains("SHELL-OPEN"));
+    }
+
     @Test
     @Order(10)
     void aMessageOnADurableQueueSurvivesARestartAndMigrationsAreRecordedInH2() throws Exception {
@@ -246,6 +319,25 @@ class CoreIT {
                 applied.add(rs.getString(1) + ":" + rs.getInt(2));
             }
             assertEquals(KarafInstance.MIGRATIONS, applied);
+        }
+        try (java.sql.Connection db = karaf.stoppedH2();
+                Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT action, actor, outcome FROM audit_event"
+                        + " WHERE action LIKE 'auth.%' ORDER BY id")) {
+            List<String> audit = new ArrayList<>();
+            while (rs.next()) {
+                audit.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
+            }
+            // the web console's wrong password, the 6 guesses that were checked, the lockout and the unlock: the
+            // hundreds of refused guesses never reached the password check
+            assertEquals(1, audit.stream().filter(a -> a.startsWith("auth.login.failed admin console")).count(), audit.toString());
+            assertEquals(6, audit.stream().filter(a -> a.startsWith("auth.login.failed admin api from 127.0.0.1")).count(),
+                    audit.toString());
+            assertEquals(List.of("auth.lockout admin locked for 15 min (api from 127.0.0.1)"),
+                    audit.stream().filter(a -> a.startsWith("auth.lockout")).toList());
+            assertEquals(List.of("auth.unlock admin2 admin unlocked"),
+                    audit.stream().filter(a -> a.startsWith("auth.unlock")).toList());
+            assertFalse(audit.toString().contains(adminPassword) || audit.toString().contains("guess-"), "no password");
         }
 
         karaf.start();
@@ -349,6 +441,25 @@ class CoreIT {
         if (field != null) {
             assertEquals(field, p.path("field").asText(), r.body());
         }
+    }
+
+    /** Times {@code n} authenticated reads of {@code /users/me}, in milliseconds. */
+    private static List<Long> timedGets(String token, int n) throws IOException {
+        List<Long> ms = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            assertEquals(200, karaf.get("/api/v1/users/me", token).statusCode());
+            ms.add((System.nanoTime() - t0) / 1_000_000);
+        }
+        return ms;
+    }
+
+    private static long median(List<Long> xs) {
+        return xs.stream().sorted().toList().get(xs.size() / 2);
+    }
+
+    private static long max(List<Long> xs) {
+        return xs.stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     private static int count(String haystack, String needle) {

@@ -1,14 +1,24 @@
 package org.telehub.security.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.Response;
 
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
@@ -19,11 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.persistence.Database;
 import org.telehub.rest.ProblemException;
+import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
 /**
  * Accounts, login and tokens: the one place that knows how a password or a token is checked. Creates the bootstrap
- * administrator on the first start against an empty database.
+ * administrator on the first start against an empty database. Every password check (REST login, the JAAS realm of
+ * the shell and web console, password change) goes through {@link LoginThrottle} first and then through a
+ * {@link HashPool}, so guessing is limited the same way on every channel and cannot take every core.
  */
 @Component(service = Accounts.class, configurationPid = "org.telehub.security")
 @Designate(ocd = SecurityConfig.class)
@@ -31,8 +44,12 @@ public class Accounts {
     private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{2,63}");
 
+    private final Database database;
     private final UserStore store;
     private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+    private final HashPool pool;
+    private final Duration lockout;
     /** Made on the first unknown-user login, not at start: a PBKDF2 hash costs about 0.3 s of CPU. */
     private volatile String dummyHash;
     private final Duration tokenTtl;
@@ -44,11 +61,25 @@ public class Accounts {
     }
 
     Accounts(Database database, SecurityConfig config, boolean migrate) {
+        this(database, config, migrate, Clock.systemUTC());
+    }
+
+    Accounts(Database database, SecurityConfig config, boolean migrate, Clock clock) {
         if (migrate) {
             database.migrate("security", FrameworkUtil.getBundle(Accounts.class), "db/migration/security");
         }
+        this.database = database;
         this.store = new UserStore(database.jdbi());
         this.hasher = new PasswordHasher(config.pbkdf2Iterations());
+        this.throttle = new LoginThrottle(clock,
+                new LoginThrottle.Policy(config.accountFreeFailures(), config.accountLockoutFailures(),
+                        Duration.ofMinutes(config.accountWindowMinutes())),
+                new LoginThrottle.Policy(config.addressFreeFailures(), config.addressLockoutFailures(),
+                        Duration.ofMinutes(config.addressWindowMinutes())),
+                Duration.ofSeconds(config.failureDelaySeconds()), Duration.ofMinutes(config.lockoutMinutes()));
+        this.lockout = Duration.ofMinutes(config.lockoutMinutes());
+        this.pool = new HashPool(config.hashThreads() > 0 ? config.hashThreads() : HashPool.defaultThreads(),
+                config.hashQueue(), Duration.ofSeconds(10));
         this.tokenTtl = Duration.ofMinutes(config.tokenTtlMinutes());
         this.minPasswordLength = config.minPasswordLength();
         bootstrap(config);
@@ -58,12 +89,135 @@ public class Accounts {
     record Session(String token, Instant expiresAt, UserAccount user) {
     }
 
-    /** Checks a username and password; empty for any failure, without saying which part was wrong. */
-    Optional<UserAccount> authenticate(String username, char[] password) {
-        Optional<UserAccount> user = username == null ? Optional.empty() : store.byUsername(normalise(username));
-        // verify against a dummy hash for unknown users, so response time does not tell who has an account
-        boolean ok = hasher.verify(password, user.map(UserAccount::passwordHash).orElseGet(this::dummyHash));
+    /**
+     * Where a password check comes from: the channel (for the audit) and the source address for the per-address
+     * limit, null where the channel does not tell it (the JAAS realm).
+     */
+    record Source(String channel, String address) {
+        static final Source REALM = new Source("console or shell", null);
+
+        @Override
+        public String toString() {
+            return address == null ? channel : channel + " from " + address;
+        }
+    }
+
+    /** Too many attempts or too many password checks at once: 429 with Retry-After, before any hash is computed. */
+    static final class TooManyAttempts extends WebApplicationException {
+        private static final long serialVersionUID = 1L;
+        final long seconds;
+
+        TooManyAttempts(long seconds, String detail) {
+            super(detail, Response.status(429).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds)).build());
+            this.seconds = seconds;
+        }
+    }
+
+    /**
+     * Checks a username and password; empty for any failure, without saying which part was wrong.
+     *
+     * @throws TooManyAttempts when the account or the address must wait, or every hashing thread is taken
+     */
+    Optional<UserAccount> authenticate(String username, char[] password, Source source) {
+        String name = username == null ? "" : normalise(username);
+        Optional<UserAccount> user = name.length() <= 64 ? store.byUsername(name) : Optional.empty();
+        boolean ok = verify(throttleKey(name), user, password, source);
         return ok && user.get().enabled() ? user : Optional.empty();
+    }
+
+    /** The password check every channel shares: throttle, bounded hashing, audit of failures and lockouts. */
+    private boolean verify(String key, Optional<UserAccount> user, char[] password, Source source) {
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(key, source.address());
+        } catch (LoginThrottle.Refused r) {
+            throw new TooManyAttempts(r.seconds, "Too many failed logins; try again in " + r.seconds + " s");
+        }
+        boolean ok;
+        try {
+            // verify against a dummy hash for unknown users, so response time does not tell who has an account
+            ok = pool.run(() -> hasher.verify(password, user.map(UserAccount::passwordHash)
+                    .orElseGet(this::dummyHash)));
+        } catch (HashPool.Busy busy) {
+            attempt.cancelled();
+            throw new TooManyAttempts(1, "The server is busy checking other passwords; try again in 1 s");
+        }
+        if (ok && user.get().enabled()) {
+            attempt.succeeded();
+            return true;
+        }
+        LoginThrottle.Locked locked = attempt.failed();
+        long actorId = user.map(UserAccount::id).orElse(0L);
+        audit(actorId, key, "auth.login.failed", source.toString());
+        if (locked.account()) {
+            LOG.warn("Login of '{}' locked for {} after repeated failures ({})", fit(key), lockoutText(), source);
+            audit(actorId, key, "auth.lockout", "locked for " + lockoutText() + " (" + source + ")");
+        }
+        if (locked.address()) {
+            LOG.warn("Logins from {} locked for {} after repeated failures", source.address(), lockoutText());
+            audit(actorId, key, "auth.lockout.address", "address " + source.address() + " locked for "
+                    + lockoutText());
+        }
+        return false;
+    }
+
+    private String lockoutText() {
+        return lockout.toMinutes() + " min";
+    }
+
+    /**
+     * An administrator lifts a lockout (and any delay) of an account before its time; audited.
+     *
+     * @throws ProblemException 403 for anyone but an administrator, 404 for an unknown username
+     */
+    void unlock(AuthenticatedUser actor, String username) {
+        if (actor == null || !actor.hasRole(Roles.ADMIN)) {
+            throw new ProblemException(403, "Forbidden", "Only administrators unlock accounts", null, null);
+        }
+        String name = username == null ? "" : normalise(username);
+        if (name.length() > 64 || store.byUsername(name).isEmpty()) {
+            throw ProblemException.notFound("No user '" + fit(name) + "'");
+        }
+        boolean had = throttle.unlock(name);
+        LOG.info("Administrator '{}' unlocked the login of '{}'", actor.username(), name);
+        audit(actor.id(), actor.username(), "auth.unlock", name + (had ? " unlocked" : " had no failures"));
+    }
+
+    /** Seconds until the account may try a password again; 0 if now. */
+    long lockedSeconds(String username) {
+        return throttle.lockedSeconds(throttleKey(normalise(username)));
+    }
+
+    /** Usernames as throttle keys; a name too long to be an account is kept as its digest, to bound memory. */
+    private static String throttleKey(String name) {
+        if (name.length() <= 64) {
+            return name;
+        }
+        try {
+            return "#" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A caller-supplied name as it may go into a log line or the audit's actor column. */
+    private static String fit(String name) {
+        String clean = name.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() <= 64 ? clean : clean.substring(0, 63) + "…";
+    }
+
+    /** Writes an authentication event to {@code audit_event} (no password, ever); its own transaction. */
+    private void audit(long actorId, String actor, String action, String outcome) {
+        try {
+            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO audit_event (at, actor_id, actor, action,"
+                    + " systems, outcome) VALUES (:at, :aid, :actor, :action, '', :outcome)")
+                    .bind("at", Timestamp.from(java.time.Instant.now())).bind("aid", actorId)
+                    .bind("actor", fit(actor)).bind("action", action)
+                    .bind("outcome", DbAuditLog.fit(outcome, DbAuditLog.OUTCOME_LENGTH)).execute());
+        } catch (RuntimeException e) {
+            LOG.error("Cannot write the audit event {} of '{}'", action, fit(actor), e);
+        }
     }
 
     private String dummyHash() {
@@ -75,8 +229,8 @@ public class Accounts {
         return h;
     }
 
-    Optional<Session> login(String username, char[] password) {
-        return authenticate(username, password).map(u -> {
+    Optional<Session> login(String username, char[] password, Source source) {
+        return authenticate(username, password, source).map(u -> {
             Instant exp = Instant.now().plus(tokenTtl);
             return new Session(store.issueToken(u.id(), exp), exp, u);
         });
@@ -109,18 +263,28 @@ public class Accounts {
         }
         checkPassword("password", password);
         try {
-            return store.create(name, displayName, Set.copyOf(roles), hasher.hash(password));
+            return store.create(name, displayName, Set.copyOf(roles), hash(password));
         } catch (UserStore.DuplicateUsername e) {
             throw ProblemException.conflict(e.getMessage());
         }
     }
 
+    /** Wrong current passwords count against the account like failed logins: a stolen token cannot guess it. */
     void changePassword(UserAccount user, char[] current, char[] next) {
-        if (current == null || !hasher.verify(current, user.passwordHash())) {
+        if (current == null || !verify(user.username(), Optional.of(user), current, new Source("password change",
+                null))) {
             throw ProblemException.invalid("currentPassword", "The current password is wrong");
         }
         checkPassword("newPassword", next);
-        store.changePassword(user.id(), hasher.hash(next));
+        store.changePassword(user.id(), hash(next));
+    }
+
+    private String hash(char[] password) {
+        try {
+            return pool.run(() -> hasher.hash(password));
+        } catch (HashPool.Busy busy) {
+            throw new TooManyAttempts(1, "The server is busy checking other passwords; try again in 1 s");
+        }
     }
 
     Optional<UserAccount> byId(long id) {
@@ -154,13 +318,15 @@ public class Accounts {
             return; // another node bootstrapped the same database first
         }
         if (generated) {
-            // The one time a secret is written to the log, by design: nobody could log in otherwise.
+            // The one time a secret is shown, by design: nobody could log in otherwise. On the console only: a log
+            // file is kept, shipped and read by more people than the one who started the hub.
             String banner = "\n================ Telehub first start ================\n"
                     + "Administrator account created: " + config.bootstrapAdminUsername() + "\n"
                     + "Password (shown once, change it): " + new String(password) + "\n"
                     + "=====================================================";
-            LOG.warn(banner);
             System.out.println(banner);
+            LOG.warn("Administrator account '{}' created with a generated password, printed once on the console"
+                    + " (standard output), not here", config.bootstrapAdminUsername());
         } else {
             LOG.info("Administrator account '{}' created with the configured password",
                     config.bootstrapAdminUsername());

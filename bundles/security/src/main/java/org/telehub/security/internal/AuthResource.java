@@ -8,6 +8,8 @@ import javax.ws.rs.HeaderParam;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
+import javax.servlet.http.HttpServletRequest;
+import javax.ws.rs.core.Context;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 
@@ -19,7 +21,11 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 
-/** Log in for a bearer token; log out to revoke it. */
+/**
+ * Log in for a bearer token; log out to revoke it. Logins are throttled per account and per client address
+ * ({@link Accounts}): too many failures are answered 429 with {@code Retry-After}. Behind a reverse proxy the
+ * address is the proxy's unless Jetty is told to trust its {@code Forwarded} header.
+ */
 @Component(service = AuthResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(RestApi.APP_SELECT)
@@ -46,14 +52,15 @@ public class AuthResource {
     @POST
     @Path("token")
     @PermitAll
-    public TokenResponse token(TokenRequest request) {
+    public TokenResponse token(TokenRequest request, @Context HttpServletRequest http) {
         if (request.username() == null || request.username().isBlank()) {
             throw ProblemException.invalid("username", "Required");
         }
         if (request.password() == null || request.password().isEmpty()) {
             throw ProblemException.invalid("password", "Required");
         }
-        Accounts.Session s = accounts.login(request.username(), request.password().toCharArray())
+        Accounts.Session s = accounts.login(request.username(), request.password().toCharArray(),
+                new Accounts.Source("api", http.getRemoteAddr()))
                 .orElseThrow(() -> new ProblemException(401, "Unauthorized", "Wrong username or password", null,
                         null));
         return new TokenResponse(s.token(), "Bearer", s.expiresAt().getEpochSecond() - Instant.now().getEpochSecond(),

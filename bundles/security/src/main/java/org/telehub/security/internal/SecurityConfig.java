@@ -12,7 +12,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String bootstrapAdminUsername() default "admin";
 
     @AttributeDefinition(name = "Bootstrap administrator password", type = AttributeType.PASSWORD,
-            description = "Password for that administrator. Empty: one is generated and printed once to the log.")
+            description = "Password for that administrator. Empty: one is generated and printed once on the console"
+                    + " (standard output), never to the log.")
     String bootstrapAdminPassword() default "";
 
     @AttributeDefinition(name = "Token lifetime (minutes)", description = "How long a bearer token is valid.",
@@ -25,4 +26,43 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Minimum password length", min = "8", max = "128")
     int minPasswordLength() default 12;
+
+    @AttributeDefinition(name = "Free failures per account", description = "Failed logins of one username (existing"
+            + " or not) before each further attempt must wait a delay that doubles from the base delay.", min = "0")
+    int accountFreeFailures() default 5;
+
+    @AttributeDefinition(name = "Lockout after failures per account", description = "From this many failed logins"
+            + " on, the username is locked for the lockout time after every failure, until an administrator"
+            + " unlocks it (POST /api/v1/users/{username}/unlock).", min = "1")
+    int accountLockoutFailures() default 10;
+
+    @AttributeDefinition(name = "Account failure window (minutes)", description = "An account's failures are"
+            + " forgotten after this long without one (and at every successful login).", min = "1")
+    int accountWindowMinutes() default 1440;
+
+    @AttributeDefinition(name = "Free failures per address", description = "Failed logins from one source address"
+            + " (any usernames) before it must wait. Larger than per account: a clinic may sit behind one address.",
+            min = "0")
+    int addressFreeFailures() default 20;
+
+    @AttributeDefinition(name = "Lockout after failures per address", min = "1")
+    int addressLockoutFailures() default 100;
+
+    @AttributeDefinition(name = "Address failure window (minutes)", min = "1")
+    int addressWindowMinutes() default 60;
+
+    @AttributeDefinition(name = "Base delay (seconds)", description = "The first wait after the free failures;"
+            + " it doubles with each further failure up to the lockout time.", min = "1")
+    int failureDelaySeconds() default 1;
+
+    @AttributeDefinition(name = "Lockout time (minutes)", min = "1")
+    int lockoutMinutes() default 15;
+
+    @AttributeDefinition(name = "Password hashing threads", description = "Password checks computed at once."
+            + " 0: half the processors (at least one), so logins never take every core from the API.", min = "0")
+    int hashThreads() default 0;
+
+    @AttributeDefinition(name = "Password checks waiting", description = "Checks that may wait for a hashing"
+            + " thread; beyond that, and after 10 s of waiting, a login is answered 429 with Retry-After.", min = "0")
+    int hashQueue() default 16;
 }

@@ -20,7 +20,8 @@ import org.telehub.security.Roles;
 /**
  * JAAS login against Telehub accounts, for the Karaf web console, SSH shell and JMX. Only Telehub administrators get
  * Karaf's administrative roles; other accounts authenticate but are granted nothing there. Commit, abort and logout
- * are Karaf's.
+ * are Karaf's. Passwords are checked through {@link Accounts}' throttle like REST logins, so the limits are shared;
+ * JAAS does not tell the client's address, so only the per-account limit applies here.
  */
 public class TelehubLoginModule extends AbstractKarafLoginModule {
     /** Option key under which {@link KarafRealm} hands over the live {@link Accounts}. */
@@ -50,8 +51,16 @@ public class TelehubLoginModule extends AbstractKarafLoginModule {
             throw new LoginException("Cannot read credentials: " + e.getMessage());
         }
         char[] secret = password.getPassword();
-        Optional<UserAccount> account = accounts.authenticate(name.getName(), secret == null ? new char[0] : secret);
-        password.clearPassword();
+        Optional<UserAccount> account;
+        try {
+            account = accounts.authenticate(name.getName(), secret == null ? new char[0] : secret,
+                    Accounts.Source.REALM);
+        } catch (Accounts.TooManyAttempts e) {
+            // not AccountLockedException: Karaf's web console logs that with a stack trace for every request
+            throw new FailedLoginException(e.getMessage());
+        } finally {
+            password.clearPassword();
+        }
         if (account.isEmpty()) {
             throw new FailedLoginException("Wrong username or password");
         }

@@ -87,6 +87,14 @@ public class UsersResource {
         return accounts.byId(id).map(UserView::of).orElseThrow(() -> ProblemException.notFound("No user " + id));
     }
 
+    /** Lifts a login lockout or delay of an account before its time (after a guessing attack on it). */
+    @POST
+    @Path("{username}/unlock")
+    @RolesAllowed(Roles.ADMIN)
+    public void unlock(@PathParam("username") String username, @Context SecurityContext security) {
+        accounts.unlock((AuthenticatedUser) security.getUserPrincipal(), username);
+    }
+
     @GET
     @Path("me")
     public UserView me(@Context SecurityContext security) {

@@ -10,9 +10,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+
+import javax.security.auth.Subject;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.NameCallback;
+import javax.security.auth.callback.PasswordCallback;
+import javax.security.auth.login.FailedLoginException;
+import javax.security.auth.login.LoginException;
 
 import javax.sql.DataSource;
 
@@ -27,6 +36,7 @@ import org.telehub.rest.ProblemException;
 
 /** Accounts and tokens on real H2 and real PostgreSQL, with the bundle's own migration script. */
 class AccountsTest {
+    static final Accounts.Source API = new Accounts.Source("api", "192.0.2.1");
 
     static List<String> engines() {
         return TestDatabases.engines();
@@ -37,12 +47,12 @@ class AccountsTest {
     void bootstrapCreatesOneAdministratorWithTheConfiguredPassword(String engine) {
         Database db = database(engine);
         Accounts accounts = new Accounts(db, config("configured-secret-1"), false);
-        assertTrue(accounts.authenticate("admin", "configured-secret-1".toCharArray()).isPresent());
-        assertTrue(accounts.authenticate("ADMIN ", "configured-secret-1".toCharArray()).isPresent(),
+        assertTrue(accounts.authenticate("admin", "configured-secret-1".toCharArray(), API).isPresent());
+        assertTrue(accounts.authenticate("ADMIN ", "configured-secret-1".toCharArray(), API).isPresent(),
                 "usernames are case-insensitive");
         new Accounts(db, config("another-secret-2"), false); // a second start or a second node
         assertEquals(1, accounts.list(0, 10).size());
-        assertFalse(accounts.authenticate("admin", "another-secret-2".toCharArray()).isPresent());
+        assertFalse(accounts.authenticate("admin", "another-secret-2".toCharArray(), API).isPresent());
     }
 
     @ParameterizedTest
@@ -50,10 +60,10 @@ class AccountsTest {
     void aLoginIssuesATokenThatLogoutAndPasswordChangeRevoke(String engine) {
         Accounts accounts = new Accounts(database(engine), config("configured-secret-1"), false);
         accounts.create("dr.who", "The Doctor", Set.of("doctor"), "bigger-on-the-inside".toCharArray());
-        assertTrue(accounts.login("dr.who", "wrong-password-here".toCharArray()).isEmpty());
-        assertTrue(accounts.login("nobody", "wrong-password-here".toCharArray()).isEmpty());
+        assertTrue(accounts.login("dr.who", "wrong-password-here".toCharArray(), API).isEmpty());
+        assertTrue(accounts.login("nobody", "wrong-password-here".toCharArray(), API).isEmpty());
 
-        Accounts.Session s = accounts.login("dr.who", "bigger-on-the-inside".toCharArray()).orElseThrow();
+        Accounts.Session s = accounts.login("dr.who", "bigger-on-the-inside".toCharArray(), API).orElseThrow();
         assertTrue(s.token().startsWith("thb_"));
         UserStore.TokenCheck ok = accounts.check(s.token());
         UserStore.TokenCheck.Valid valid = assertInstanceOf(UserStore.TokenCheck.Valid.class, ok);
@@ -62,7 +72,7 @@ class AccountsTest {
         accounts.logout(s.token());
         assertEquals("the token was revoked (logged out)", reason(accounts.check(s.token())));
 
-        Accounts.Session s2 = accounts.login("dr.who", "bigger-on-the-inside".toCharArray()).orElseThrow();
+        Accounts.Session s2 = accounts.login("dr.who", "bigger-on-the-inside".toCharArray(), API).orElseThrow();
         UserAccount who = valid.user();
         ProblemException wrong = assertThrows(ProblemException.class,
                 () -> accounts.changePassword(who, "not-my-password".toCharArray(), "new-password-123".toCharArray()));
@@ -70,7 +80,7 @@ class AccountsTest {
         accounts.changePassword(who, "bigger-on-the-inside".toCharArray(), "new-password-123".toCharArray());
         assertEquals("the token was revoked (logged out)", reason(accounts.check(s2.token())),
                 "a password change ends every session");
-        assertTrue(accounts.login("dr.who", "new-password-123".toCharArray()).isPresent());
+        assertTrue(accounts.login("dr.who", "new-password-123".toCharArray(), API).isPresent());
         assertEquals("the token is not recognised", reason(accounts.check("thb_made_up")));
     }
 
@@ -79,7 +89,7 @@ class AccountsTest {
     void tokensExpire(String engine) {
         Database db = database(engine);
         Accounts accounts = new Accounts(db, config("configured-secret-1"), false);
-        Accounts.Session s = accounts.login("admin", "configured-secret-1".toCharArray()).orElseThrow();
+        Accounts.Session s = accounts.login("admin", "configured-secret-1".toCharArray(), API).orElseThrow();
         UserStore store = new UserStore(db.jdbi());
         assertInstanceOf(UserStore.TokenCheck.Valid.class, store.check(s.token(), Instant.now()));
         String reason = reason(store.check(s.token(), s.expiresAt().plusSeconds(1)));
@@ -103,6 +113,100 @@ class AccountsTest {
         assertEquals(1, accounts.list(0, 10).size());
     }
 
+    @ParameterizedTest
+    @MethodSource("engines")
+    void guessingLocksTheAccountOnEveryChannelUntilAnAdministratorUnlocksItAndIsAudited(String engine)
+            throws Exception {
+        Database db = database(engine);
+        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T08:00:00Z"));
+        Accounts accounts = new Accounts(db, config("configured-secret-1", 2, 4, 1), false, clock);
+        UserAccount doctor = accounts.create("dr.who", null, Set.of("doctor"), "bigger-on-the-inside".toCharArray());
+        char[] right = "bigger-on-the-inside".toCharArray();
+
+        assertTrue(accounts.login("dr.who", "wrong-guess-1".toCharArray(), API).isEmpty());
+        assertTrue(accounts.login("dr.who", "wrong-guess-2".toCharArray(), API).isEmpty());
+        assertEquals(1, tooMany(() -> accounts.login("dr.who", right, API)), "even the right password waits");
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(accounts.login("dr.who", "wrong-guess-3".toCharArray(), API).isEmpty());
+        assertEquals(2, tooMany(() -> accounts.login("dr.who", right, API)));
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(accounts.login("dr.who", "wrong-guess-4".toCharArray(), API).isEmpty()); // locks it
+        assertEquals(900, tooMany(() -> accounts.login("DR.WHO", right, new Accounts.Source("api", "198.51.100.7"))),
+                "locked for 15 minutes, from any address");
+        // the shell and the web console log in through the JAAS realm: the same lock
+        assertTrue(assertThrows(FailedLoginException.class, () -> jaasLogin(accounts, "dr.who", "bigger-on-the-inside"))
+                .getMessage().startsWith("Too many failed logins; try again in 9"));
+        // so is a password change with a stolen token
+        assertEquals(900, tooMany(() -> accounts.changePassword(doctor, right, "new-password-123".toCharArray())));
+
+        // an unknown username is throttled the same way: no answer tells whether an account exists
+        assertTrue(accounts.login("no.such.user", "wrong-guess-1".toCharArray(), API).isEmpty());
+        assertTrue(accounts.login("no.such.user", "wrong-guess-2".toCharArray(), API).isEmpty());
+        assertEquals(1, tooMany(() -> accounts.login("no.such.user", right, API)));
+
+        UserAccount admin = accounts.list(0, 10).stream().filter(u -> u.username().equals("admin")).findFirst()
+                .orElseThrow();
+        ProblemException notAdmin = assertThrows(ProblemException.class,
+                () -> accounts.unlock(doctor.principal(), "dr.who"));
+        assertEquals(403, notAdmin.status());
+        assertEquals(404, assertThrows(ProblemException.class,
+                () -> accounts.unlock(admin.principal(), "no.such.user")).status());
+        accounts.unlock(admin.principal(), "Dr.Who");
+        assertEquals(0, accounts.lockedSeconds("dr.who"));
+        assertTrue(jaasLogin(accounts, "dr.who", "bigger-on-the-inside"));
+        assertTrue(accounts.login("dr.who", right, API).isPresent());
+
+        List<String> audit = db.jdbi().withHandle(h -> h.createQuery("SELECT actor_id || ' ' || actor || ' '"
+                + " || action || ' ' || outcome FROM audit_event ORDER BY id").mapTo(String.class).list());
+        long id = doctor.id();
+        assertEquals(List.of(id + " dr.who auth.login.failed api from 192.0.2.1",
+                id + " dr.who auth.login.failed api from 192.0.2.1",
+                id + " dr.who auth.login.failed api from 192.0.2.1",
+                id + " dr.who auth.login.failed api from 192.0.2.1",
+                id + " dr.who auth.lockout locked for 15 min (api from 192.0.2.1)",
+                "0 no.such.user auth.login.failed api from 192.0.2.1",
+                "0 no.such.user auth.login.failed api from 192.0.2.1",
+                admin.id() + " admin auth.unlock dr.who unlocked"), audit,
+                "each failure that reached the password check, the lockout and the unlock; refusals cost nothing");
+        assertTrue(audit.stream().noneMatch(a -> a.contains("wrong-guess") || a.contains("bigger")), "no password");
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void oneAddressGuessingManyUsernamesIsThrottledToo(String engine) throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2025-03-01T08:00:00Z"));
+        Accounts accounts = new Accounts(database(engine), config("configured-secret-1"), false, clock);
+        Accounts.Source attacker = new Accounts.Source("api", "203.0.113.66");
+        for (int i = 0; i < 20; i++) {
+            assertTrue(accounts.login("user" + i, "wrong-guess".toCharArray(), attacker).isEmpty());
+        }
+        assertEquals(1, tooMany(() -> accounts.login("admin", "configured-secret-1".toCharArray(), attacker)));
+        assertTrue(accounts.login("admin", "configured-secret-1".toCharArray(), API).isPresent(),
+                "other addresses are not affected");
+    }
+
+    private static long tooMany(org.junit.jupiter.api.function.Executable call) {
+        Accounts.TooManyAttempts e = assertThrows(Accounts.TooManyAttempts.class, call);
+        assertEquals(429, e.getResponse().getStatus());
+        assertEquals(Long.toString(e.seconds), e.getResponse().getHeaderString("Retry-After"));
+        return e.seconds;
+    }
+
+    /** Logs in through the login module as Karaf's shell and web console do. */
+    private static boolean jaasLogin(Accounts accounts, String user, String password) throws LoginException {
+        TelehubLoginModule module = new TelehubLoginModule();
+        module.initialize(new Subject(), callbacks -> {
+            for (Callback c : callbacks) {
+                if (c instanceof NameCallback n) {
+                    n.setName(user);
+                } else if (c instanceof PasswordCallback p) {
+                    p.setPassword(password.toCharArray());
+                }
+            }
+        }, Map.of(), Map.of(TelehubLoginModule.ACCOUNTS, accounts));
+        return module.login();
+    }
+
     private static void assertField(String field, org.junit.jupiter.api.function.Executable call) {
         ProblemException e = assertThrows(ProblemException.class, call);
         assertEquals(400, e.status());
@@ -113,15 +217,17 @@ class AccountsTest {
         return assertInstanceOf(UserStore.TokenCheck.Invalid.class, check).reason();
     }
 
-    /** The real schema: the bundle's own V1 script, run as a migration would run it. */
+    /** The real schema: the bundle's own scripts, run in order as a migration would run them. */
     static Database database(String engine) {
         DataSource ds = TestDatabases.create(engine);
         Jdbi jdbi = Jdbi.create(ds);
-        try (InputStream in = AccountsTest.class.getResourceAsStream("/db/migration/security/V1__users_and_tokens.sql")) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            jdbi.useHandle(h -> h.createScript(sql).execute());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql")) {
+            try (InputStream in = AccountsTest.class.getResourceAsStream("/db/migration/security/" + script)) {
+                String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                jdbi.useHandle(h -> h.createScript(sql).execute());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
         return new Database() {
             @Override
@@ -142,6 +248,11 @@ class AccountsTest {
     }
 
     static SecurityConfig config(String adminPassword) {
+        return config(adminPassword, 5, 10, 1);
+    }
+
+    /** The product defaults but for the bootstrap password, the hash cost and the throttle's thresholds. */
+    static SecurityConfig config(String adminPassword, int accountFree, int accountLockout, int hashThreads) {
         return new SecurityConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -171,6 +282,56 @@ class AccountsTest {
             @Override
             public int minPasswordLength() {
                 return 12;
+            }
+
+            @Override
+            public int accountFreeFailures() {
+                return accountFree;
+            }
+
+            @Override
+            public int accountLockoutFailures() {
+                return accountLockout;
+            }
+
+            @Override
+            public int accountWindowMinutes() {
+                return 1440;
+            }
+
+            @Override
+            public int addressFreeFailures() {
+                return 20;
+            }
+
+            @Override
+            public int addressLockoutFailures() {
+                return 100;
+            }
+
+            @Override
+            public int addressWindowMinutes() {
+                return 60;
+            }
+
+            @Override
+            public int failureDelaySeconds() {
+                return 1;
+            }
+
+            @Override
+            public int lockoutMinutes() {
+                return 15;
+            }
+
+            @Override
+            public int hashThreads() {
+                return hashThreads;
+            }
+
+            @Override
+            public int hashQueue() {
+                return 16;
             }
         };
     }
