@@ -146,7 +146,7 @@ class DeliveryStoreTest {
 
     private static DeliveryStore store(String engine) {
         Jdbi jdbi = Jdbi.create(TestDatabases.create(engine));
-        for (String script : List.of("V1__patient_identifiers.sql", "V2__deliveries.sql")) {
+        for (String script : List.of("V1__patient_identifiers.sql", "V2__deliveries.sql", "V4__request_key_scope.sql")) {
             try (InputStream in = DeliveryStoreTest.class.getResourceAsStream("/db/migration/integration/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
