@@ -77,8 +77,19 @@ class CoreIT {
         JsonNode h = KarafInstance.json(r);
         assertEquals("UP", h.get("status").asText(), r.body());
         assertEquals("UP", h.at("/checks/database/status").asText());
-        assertEquals("H2", h.at("/checks/database/detail").asText());
         assertEquals("UP", h.at("/checks/broker/status").asText());
+        // anonymous callers see states only: no check's detail or latency, no bundle version
+        for (JsonNode check : h.get("checks")) {
+            assertEquals(List.of("status"), fieldNames(check), r.body());
+        }
+        for (JsonNode b : h.get("bundles")) {
+            assertEquals(List.of("symbolicName", "state"), fieldNames(b), r.body());
+        }
+        // an administrator sees why and which versions
+        HttpResponse<String> detailed = karaf.get("/api/v1/health", admin);
+        JsonNode d = KarafInstance.json(detailed);
+        assertEquals("H2", d.at("/checks/database/detail").asText(), detailed.body());
+        assertTrue(d.at("/bundles/0/version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), detailed.body());
         List<String> bundles = new ArrayList<>();
         for (JsonNode b : h.get("bundles")) {
             assertEquals("ACTIVE", b.get("state").asText(), b.toString());
@@ -91,6 +102,28 @@ class CoreIT {
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    @Order(1)
+    void everyApiResponseForbidsSniffingCachingAndReferrers() throws IOException {
+        List<HttpResponse<String>> answers = List.of(karaf.get("/api/v1/health", null),
+                karaf.get("/api/v1/users/me", admin), karaf.get("/api/v1/users", admin),
+                karaf.get("/api/v1/users/me", null), karaf.get("/api/v1/no-such-route", admin),
+                karaf.post("/api/v1/users", admin, "application/json", "{not json"));
+        for (HttpResponse<String> r : answers) {
+            String what = r.request().uri() + " " + r.statusCode();
+            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), what);
+            assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null), what);
+            assertTrue(r.headers().firstValue("Cache-Control").orElse("").contains("no-store"), what);
+        }
+        assertEquals(List.of(200, 200, 200, 401, 404, 400), answers.stream().map(HttpResponse::statusCode).toList());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.telehub.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -108,6 +109,19 @@ class DeliveryIT {
         assertEquals(first.get("resultId").asText(), second.get("resultId").asText());
         awaitState(first.at("/deliveries/0/id").asText(), "delivered");
         assertEquals(1, remote.writes.get(first.at("/deliveries/0/id").asText()).get());
+
+        // a key is the caller's own: another clinician's equal key is a new request, never the first one's result
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"dr.quinn\",\"roles\":[\"doctor\"],\"password\":\"medicine-woman-1\"}")
+                .statusCode());
+        String doctor = karaf.login("dr.quinn", "medicine-woman-1");
+        HttpResponse<String> other = karaf.post("/api/v1/integration/patient/p-1/send-results", doctor,
+                "application/json", body);
+        assertEquals(202, other.statusCode(), other.body());
+        JsonNode theirs = KarafInstance.json(other);
+        assertNotEquals(first.get("resultId").asText(), theirs.get("resultId").asText(), other.body());
+        assertNotEquals(first.at("/deliveries/0/id").asText(), theirs.at("/deliveries/0/id").asText());
+        awaitState(theirs.at("/deliveries/0/id").asText(), "delivered");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.telehub.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,6 +155,17 @@ class EhrIT {
                 "application/json", body);
         assertTrue(KarafInstance.json(again).get("duplicate").asBoolean(), again.body());
         assertEquals(KarafInstance.json(first).get("remoteId"), KarafInstance.json(again).get("remoteId"));
+        // the key is the caller's own: another clinician's equal key creates their own record, and never answers
+        // with the first one's
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"dr.crane\",\"roles\":[\"doctor\"],\"password\":\"seattle-radio-1\"}")
+                .statusCode());
+        HttpResponse<String> other = karaf.post("/api/v1/integration/ehr/create-observation",
+                karaf.login("dr.crane", "seattle-radio-1"), "application/json",
+                body.replace("2026-11-20T09:00:00Z", "2026-11-21T09:00:00Z"));
+        assertEquals(200, other.statusCode(), other.body());
+        assertFalse(KarafInstance.json(other).get("duplicate").asBoolean(), other.body());
+        assertNotEquals(KarafInstance.json(first).get("remoteId"), KarafInstance.json(other).get("remoteId"));
 
         int before = countObservations();
         HttpResponse<String> noCode = karaf.post("/api/v1/integration/ehr/create-observation", nurse,

@@ -14,6 +14,8 @@ public final class RestApi {
     public static final String PROBLEM_EXTENSION = "telehub.problems";
     /** The authentication filter's extension name; the application is not served without it. */
     public static final String AUTH_EXTENSION = "telehub.auth";
+    /** The response headers filter's extension name (nosniff, no-store, no-referrer). */
+    public static final String HEADERS_EXTENSION = "telehub.headers";
     /** RFC 9457 media type. */
     public static final String PROBLEM_JSON = "application/problem+json";
 

@@ -6,7 +6,7 @@
  * authenticated user, {@code @RolesAllowed} narrows to roles, {@code @PermitAll} opens a route to anonymous callers
  * (health, login and the OpenAPI document only).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.telehub.rest;
 
 import org.osgi.annotation.versioning.Version;

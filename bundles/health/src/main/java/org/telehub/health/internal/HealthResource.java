@@ -15,8 +15,10 @@ import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
 import javax.ws.rs.core.CacheControl;
+import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -37,7 +39,9 @@ import org.telehub.rest.RestApi;
 
 /**
  * {@code GET /api/v1/health}, open to anonymous callers (load balancers, monitoring) and therefore free of PHI: each
- * indicator's state and every Telehub bundle's state. 200 when UP or DEGRADED, 503 when DOWN.
+ * indicator's state and every Telehub bundle's state. 200 when UP or DEGRADED, 503 when DOWN. Only an administrator
+ * sees why (each check's detail and latency) and which bundle versions run: to anyone else an exception text or a
+ * version is a map for an attack.
  */
 @Component(service = HealthResource.class, configurationPid = "org.telehub.health")
 @Designate(ocd = HealthConfig.class)
@@ -71,16 +75,31 @@ public class HealthResource {
 
     /** The health document. */
     public record Health(Status status, Map<String, Check> checks, List<BundleState> bundles) {
+        /** What an anonymous caller sees: states only. */
+        States statesOnly() {
+            Map<String, State> states = new TreeMap<>();
+            checks.forEach((name, c) -> states.put(name, new State(c.status())));
+            return new States(status, states,
+                    bundles.stream().map(b -> new BundleState(b.symbolicName(), null, b.state())).toList());
+        }
     }
 
-    /** One Telehub bundle. */
+    /** The health document as anonymous callers see it (same shape, states only). */
+    public record States(Status status, Map<String, State> checks, List<BundleState> bundles) {
+    }
+
+    /** One check's state. */
+    public record State(Status status) {
+    }
+
+    /** One Telehub bundle; {@code version} for administrators only. */
     public record BundleState(String symbolicName, String version, String state) {
     }
 
     @GET
     @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
-    public Response health() {
+    public Response health(@Context SecurityContext caller) {
         HealthConfig cfg = config;
         Map<String, Check> checks = new TreeMap<>(probe(cfg.timeoutMillis()));
         List<String> requiredChecks = required(cfg);
@@ -104,7 +123,15 @@ public class HealthResource {
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
         return Response.status(status == Status.DOWN ? 503 : 200).cacheControl(noStore)
-                .entity(new Health(status, checks, bundles)).build();
+                .entity(isAdmin(caller) ? (Object) new Health(status, checks, bundles)
+                        : new Health(status, checks, bundles).statesOnly()).build();
+    }
+
+    /** {@code org.telehub.security.Roles.ADMIN}, by value: security depends on health (through persistence). */
+    private static final String ADMIN = "admin";
+
+    private static boolean isAdmin(SecurityContext caller) {
+        return caller != null && caller.getUserPrincipal() != null && caller.isUserInRole(ADMIN);
     }
 
     /** A .cfg file gives "database,broker" as one string; Metatype forms give an array. Accept both. */

@@ -1,6 +1,8 @@
 package org.telehub.rest.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -12,8 +14,17 @@ final class Json {
     private Json() {
     }
 
+    /**
+     * Deepest nesting of arrays and objects a request may have. Telehub's bodies nest a few levels; a deeply nested
+     * body is an attack on the parser (CVE-2025-52999), refused at the first level too deep.
+     */
+    static final int MAX_NESTING = 64;
+
     static ObjectMapper mapper() {
-        return JsonMapper.builder()
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+                .build();
+        return JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 // a misspelt field is an error the client must see, not silently ignored data

@@ -1,5 +1,6 @@
 package org.telehub.rest.internal;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +40,20 @@ class JsonProblemsTest {
         JsonProcessingException e = assertThrows(JsonProcessingException.class,
                 () -> mapper.readValue(json, Visit.class));
         return JsonProblems.of(e);
+    }
+
+    @Test
+    void deeplyNestedJsonIsRefusedBeforeItCanExhaustTheStack() {
+        // CVE-2025-52999 is unbounded nesting; Jackson 2.14.1 with the old mapper parsed this (and a million levels)
+        String deep = "[".repeat(50_000) + "]".repeat(50_000);
+        JsonProcessingException e = assertThrows(JsonProcessingException.class,
+                () -> mapper.readValue(deep, Object.class));
+        ProblemException p = JsonProblems.of(e);
+        assertEquals(400, p.status());
+        assertTrue(p.detail().contains("nesting depth"), p.detail());
+        // up to the limit is fine
+        String fine = "[".repeat(Json.MAX_NESTING) + "]".repeat(Json.MAX_NESTING);
+        assertDoesNotThrow(() -> mapper.readValue(fine, Object.class));
     }
 
     @Test

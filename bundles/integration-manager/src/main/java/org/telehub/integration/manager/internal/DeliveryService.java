@@ -191,7 +191,11 @@ public class DeliveryService {
         }
     }
 
-    /** Creates one durable delivery per target; a repeated request key returns the deliveries made before. */
+    /**
+     * Creates one durable delivery per target; the same caller repeating a request key for the same patient gets
+     * the deliveries made before. A key is scoped to its caller and patient: another clinician's equal key, or one
+     * for another patient, is a new request.
+     */
     List<DeliveryView> send(AuthenticatedUser who, String patientId, SendResults request) {
         ResultPayload payload = new ResultPayload(request.report(), request.observations(), request.analysis());
         payload.validate();
@@ -200,7 +204,7 @@ public class DeliveryService {
             throw ProblemException.unprocessable("requestKey", "1 to 200 characters");
         }
         if (key != null) {
-            List<DeliveryStore.Row> earlier = store.byRequestKey(key);
+            List<DeliveryStore.Row> earlier = store.byRequestKey(key, who.username(), patientId);
             if (!earlier.isEmpty()) {
                 return earlier.stream().map(DeliveryView::of).toList();
             }
@@ -251,7 +255,7 @@ public class DeliveryService {
         try {
             store.insertAll(rows);
         } catch (UnableToExecuteStatementException e) {
-            List<DeliveryStore.Row> twin = key == null ? List.of() : store.byRequestKey(key);
+            List<DeliveryStore.Row> twin = key == null ? List.of() : store.byRequestKey(key, who.username(), patientId);
             if (!twin.isEmpty()) {
                 return twin.stream().map(DeliveryView::of).toList(); // a concurrent twin won
             }

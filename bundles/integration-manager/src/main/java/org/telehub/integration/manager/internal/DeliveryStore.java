@@ -57,9 +57,11 @@ final class DeliveryStore {
                 .bind("id", id).map((rs, ctx) -> row(rs)).findOne());
     }
 
-    List<Row> byRequestKey(String key) {
+    /** The deliveries one caller created for one patient under one request key (keys are the caller's own). */
+    List<Row> byRequestKey(String key, String createdBy, String patientId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM integration_delivery"
-                + " WHERE request_key = :k ORDER BY adapter_id").bind("k", key).map((rs, ctx) -> row(rs)).list());
+                + " WHERE request_key = :k AND created_by = :by AND local_patient_id = :p ORDER BY adapter_id")
+                .bind("k", key).bind("by", createdBy).bind("p", patientId).map((rs, ctx) -> row(rs)).list());
     }
 
     List<Row> list(String state, String adapterId, String patientId, int limit) {

@@ -4,8 +4,12 @@ import static org.telehub.integration.manager.internal.RemoteCalls.blank;
 import static org.telehub.integration.manager.internal.RemoteCalls.date;
 import static org.telehub.integration.manager.internal.RemoteCalls.user;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -39,6 +43,7 @@ import org.telehub.integration.api.ReportDocument;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
 /**
@@ -175,7 +180,7 @@ public class EhrResource {
         if (o.effective() != null && o.effective().isAfter(Instant.now().plusSeconds(300))) {
             throw ProblemException.unprocessable("observation.effective", "in the future");
         }
-        String key = key(body.requestKey());
+        String key = key(body.requestKey(), user(security), body.adapterId(), body.patientId());
         ObservationValue value = new ObservationValue(o.code(), o.codeSystem(), o.display(), o.value(), o.unit(),
                 o.text(), o.effective(), o.performer() == null ? user(security).username() : o.performer());
         DeliveryReceipt r = calls.checked(integration.call((Adapter) ehr,
@@ -223,11 +228,11 @@ public class EhrResource {
             if (!"application/pdf".equals(d.contentType())) {
                 throw ProblemException.unprocessable("report.contentType", "application/pdf is required with content");
             }
-            if (pdf.length < 5 || !new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("%PDF-")) {
+            if (pdf.length < 5 || !new String(pdf, 0, 5, StandardCharsets.US_ASCII).equals("%PDF-")) {
                 throw ProblemException.unprocessable("report.contentBase64", "not a PDF");
             }
         }
-        String key = key(body.requestKey());
+        String key = key(body.requestKey(), user(security), body.adapterId(), body.patientId());
         ReportDocument doc = new ReportDocument(d.code(), d.codeSystem(), d.title(), d.conclusion(), pdf,
                 d.contentType(), d.authoredAt(), d.author() == null ? user(security).username() : d.author());
         DeliveryReceipt r = calls.checked(integration.call((Adapter) ehr,
@@ -255,14 +260,28 @@ public class EhrResource {
         }
     }
 
-    private static String key(String requestKey) {
+    /**
+     * The idempotency key the EHR sees. A client's request key is its own retry token: it is bound to the caller,
+     * the system and the patient (a SHA-256 of the four), so an equal key from another clinician or for another
+     * patient is another record, never a "duplicate" of someone else's.
+     */
+    static String key(String requestKey, AuthenticatedUser caller, String adapterId, String patientId) {
         if (requestKey == null || requestKey.isBlank()) {
             return UUID.randomUUID().toString();
         }
         if (!KEY.matcher(requestKey).matches()) {
             throw ProblemException.invalid("requestKey", "1-100 letters, digits, '.', '_', ':' or '-'");
         }
-        return requestKey;
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : new String[] {caller.username(), adapterId, patientId, requestKey}) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return "rk-" + HexFormat.of().formatHex(sha.digest(), 0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static void required(String value, String field) {

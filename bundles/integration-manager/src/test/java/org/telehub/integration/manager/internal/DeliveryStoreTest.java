@@ -116,25 +116,37 @@ class DeliveryStoreTest {
 
     @ParameterizedTest
     @MethodSource("engines")
-    void aRequestKeyIsUniquePerTarget(String engine) {
+    void aRequestKeyIsUniquePerTargetForOneCallerAndPatient(String engine) {
         DeliveryStore store = store(engine);
         insert(store, "ehr-main", "req-1");
         insert(store, "pacs-main", "req-1");
-        assertEquals(2, store.byRequestKey("req-1").size());
+        assertEquals(2, store.byRequestKey("req-1", "nurse", "p-1").size());
         assertThrows(RuntimeException.class, () -> insert(store, "ehr-main", "req-1"));
+        // the same key from another clinician, or for another patient, is another request: it finds nothing of
+        // the first and may create its own
+        assertTrue(store.byRequestKey("req-1", "dr.other", "p-1").isEmpty());
+        assertTrue(store.byRequestKey("req-1", "nurse", "p-2").isEmpty());
+        insert(store, "ehr-main", "req-1", "dr.other", "p-1");
+        insert(store, "ehr-main", "req-1", "nurse", "p-2");
+        assertEquals(2, store.byRequestKey("req-1", "nurse", "p-1").size());
+        assertEquals(1, store.byRequestKey("req-1", "dr.other", "p-1").size());
     }
 
     private static String insert(DeliveryStore store, String adapter, String key) {
+        return insert(store, adapter, key, "nurse", "p-1");
+    }
+
+    private static String insert(DeliveryStore store, String adapter, String key, String by, String patient) {
         String id = UUID.randomUUID().toString();
-        store.insertAll(List.of(new DeliveryStore.Row(id, UUID.randomUUID().toString(), key, "p-1", adapter, "MRN-1",
-                "{\"report\":{\"code\":\"c\",\"title\":\"t\",\"conclusion\":\"" + "x".repeat(20_000) + "\"}}",
-                DeliveryStore.QUEUED, 0, 5, T0, null, null, "nurse", T0, T0, null)));
+        store.insertAll(List.of(new DeliveryStore.Row(id, UUID.randomUUID().toString(), key, patient, adapter,
+                "MRN-1", "{\"report\":{\"code\":\"c\",\"title\":\"t\",\"conclusion\":\"" + "x".repeat(20_000)
+                        + "\"}}", DeliveryStore.QUEUED, 0, 5, T0, null, null, by, T0, T0, null)));
         return id;
     }
 
     private static DeliveryStore store(String engine) {
         Jdbi jdbi = Jdbi.create(TestDatabases.create(engine));
-        for (String script : List.of("V1__patient_identifiers.sql", "V2__deliveries.sql")) {
+        for (String script : List.of("V1__patient_identifiers.sql", "V2__deliveries.sql", "V4__request_key_scope.sql")) {
             try (InputStream in = DeliveryStoreTest.class.getResourceAsStream("/db/migration/integration/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
