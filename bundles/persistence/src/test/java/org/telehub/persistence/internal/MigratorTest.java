@@ -141,6 +141,40 @@ class MigratorTest {
         }
     }
 
+    /**
+     * Nodes starting at once on a database that has never seen Telehub: concurrent {@code CREATE TABLE IF NOT EXISTS}
+     * of one table can fail on PostgreSQL's catalogue (duplicate pg_type row), so creating the history tables must be
+     * serialised by the database, not by this JVM. Six rounds of eight simultaneous first starts, none may fail.
+     */
+    @Test
+    void simultaneousFirstStartsPrepareTheHistoryOnce() throws Exception {
+        DataSource ds = TestDatabases.postgres();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 6; round++) {
+                try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("DROP TABLE IF EXISTS " + Migrator.HISTORY + ", " + Migrator.LOCK);
+                }
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+                List<Callable<Void>> jobs = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    jobs.add(() -> {
+                        Migrator node = new Migrator(ds);
+                        together.await();
+                        node.prepare();
+                        return null;
+                    });
+                }
+                for (Future<Void> f : pool.invokeAll(jobs)) {
+                    f.get(); // rethrows a node's failure
+                }
+                assertEquals("1", scalar(ds, "SELECT COUNT(*) FROM " + Migrator.LOCK), "one lock row");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static String scalar(DataSource ds, String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
