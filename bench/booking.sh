@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Issue 6's benchmark: concurrent bookings through POST /api/v1/encounters on H2 and PostgreSQL, zero double-booked
+# Issue 6's benchmark: concurrent bookings through POST /api/v1/encounters on PostgreSQL, zero double-booked
 # slots checked through the API afterwards, and pgbench running the same booking transaction in SQL on the same
-# PostgreSQL as the database's ceiling. Loopback only; bounded (SECONDS of booking per engine).
+# PostgreSQL as the database's ceiling. Loopback only; bounded (SECONDS of booking).
 #   bench/booking.sh [seconds=60] [clients=32]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 3's benchmark: hot-install latency, all-systems overhead, durable deliveries/s on H2 and PostgreSQL beside
-# raw durable Artemis send+receive on the same broker. Loopback only; bounded (DELIVERIES results per engine).
+# Issue 3's benchmark: hot-install latency, all-systems overhead, durable deliveries/s on PostgreSQL beside
+# raw durable Artemis send+receive on the same broker. Loopback only; bounded (DELIVERIES results).
 #   bench/integration.sh [deliveries=2000]
 set -euo pipefail
 cd "$(dirname "$0")/.."

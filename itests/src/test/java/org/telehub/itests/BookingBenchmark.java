@@ -44,10 +44,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Issue 6's benchmark, not a test: run by {@code bench/booking.sh}, never by the test command (the class name does
- * not end in IT). Books visits through {@code POST /api/v1/encounters} from many clients at once on H2 and (when
- * {@code telehub.test.pg.url} is given) PostgreSQL, then checks through the API that no doctor and no patient holds
- * two overlapping visits; on PostgreSQL it also runs pgbench with the same booking transaction in plain SQL as the
- * database's ceiling. Writes a Markdown summary; asserts only that the runs did what they measured.
+ * not end in IT). Books visits through {@code POST /api/v1/encounters} from many clients at once on PostgreSQL
+ * ({@code telehub.test.pg.url}), then checks through the API that no doctor and no patient holds two overlapping
+ * visits; it also runs pgbench with the same booking transaction in plain SQL on the same database as its ceiling. Writes a Markdown summary; asserts only that the runs did what they measured.
  */
 class BookingBenchmark {
     private static final String PW = "bench-admin-secret";
@@ -121,11 +120,7 @@ class BookingBenchmark {
     @Test
     void measure() throws Exception {
         List<Result> results = new ArrayList<>();
-        results.add(run("h2"));
-        String pgUrl = System.getProperty("telehub.test.pg.url", "");
-        if (!pgUrl.isBlank()) {
-            results.add(run("postgresql"));
-        }
+        results.add(run("postgresql"));
         String md = markdown(results);
         System.out.println("\nBENCHMARK\n" + md);
         Files.writeString(Paths.get(System.getProperty("telehub.instances")).resolve("booking-benchmark.md"), md);
@@ -144,7 +139,6 @@ class BookingBenchmark {
         res.engine = engine;
         try (KarafInstance k = KarafInstance.create("booking-" + engine)) {
             k.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + PW);
-            String dbUrl = engine.equals("postgresql") ? k.usePostgres("telehub_booking_") : null;
             k.start();
             String admin = k.login("admin", PW);
 
@@ -225,9 +219,7 @@ class BookingBenchmark {
                 res.checkError = e.getMessage();
             }
 
-            if (dbUrl != null) {
-                pgbench(k, dbUrl, res);
-            }
+            pgbench(k, k.dbUrl, res);
         }
         return res;
     }
@@ -470,7 +462,7 @@ class BookingBenchmark {
         md.append("; Java ").append(System.getProperty("java.version")).append(" (")
                 .append(System.getProperty("java.vm.name")).append("), hub and clients on the same machine.\n");
         for (Result r : results) {
-            md.append("\n## ").append(r.engine.equals("h2") ? "H2 (default distribution)" : "PostgreSQL")
+            md.append("\n## ").append("PostgreSQL")
                     .append("\n\n| measure | value |\n|---|---|\n");
             row(md, "clients", Integer.toString(CLIENTS));
             row(md, "seconds (measured)", f1(r.seconds));

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The distribution on its embedded defaults (H2, embedded Artemis), used from outside as an operator and a client
- * would use it. One instance for the class; the restart and feature re-install tests come last.
+ * The distribution on its defaults (embedded Artemis; its own fresh database on the test PostgreSQL), used from
+ * outside as an operator and a client would use it. One instance for the class; the restart and feature re-install
+ * tests come last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CoreIT {
@@ -88,7 +89,7 @@ class CoreIT {
         // an administrator sees why and which versions
         HttpResponse<String> detailed = karaf.get("/api/v1/health", admin);
         JsonNode d = KarafInstance.json(detailed);
-        assertEquals("H2", d.at("/checks/database/detail").asText(), detailed.body());
+        assertEquals("POSTGRESQL", d.at("/checks/database/detail").asText(), detailed.body());
         assertTrue(d.at("/bundles/0/version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), detailed.body());
         List<String> bundles = new ArrayList<>();
         for (JsonNode b : h.get("bundles")) {
@@ -329,7 +330,7 @@ class CoreIT {
 
     @Test
     @Order(10)
-    void aMessageOnADurableQueueSurvivesARestartAndMigrationsAreRecordedInH2() throws Exception {
+    void aMessageOnADurableQueueSurvivesARestartAndMigrationsAndAuditAreInTheDatabase() throws Exception {
         String secret = karaf.read("data/telehub/broker.secret").trim();
         String body = "survives-restart-" + System.nanoTime();
         try (ActiveMQConnectionFactory cf = new ActiveMQConnectionFactory(brokerUrl());
@@ -343,8 +344,8 @@ class CoreIT {
 
         karaf.stop();
 
-        // the H2 file database, read directly while the hub is down
-        try (java.sql.Connection db = karaf.stoppedH2();
+        // the hub's database, read directly while the hub is down: what it committed is there
+        try (java.sql.Connection db = karaf.db();
                 Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT module, version FROM telehub_schema_history ORDER BY module, version")) {
             List<String> applied = new ArrayList<>();
@@ -353,7 +354,13 @@ class CoreIT {
             }
             assertEquals(KarafInstance.MIGRATIONS, applied);
         }
-        try (java.sql.Connection db = karaf.stoppedH2();
+        try (java.sql.Connection db = karaf.db(); Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT roles, password_hash FROM telehub_user WHERE username = 'dr.house'")) {
+            assertTrue(rs.next());
+            assertEquals("doctor", rs.getString(1));
+            assertTrue(rs.getString(2).startsWith("pbkdf2-sha256$600000$"), "stored as a PBKDF2 hash");
+        }
+        try (java.sql.Connection db = karaf.db();
                 Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT action, actor, outcome FROM audit_event"
                         + " WHERE action LIKE 'auth.%' ORDER BY id")) {

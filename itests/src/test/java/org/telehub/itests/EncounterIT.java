@@ -31,9 +31,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Encounters in the running hub (H2; the booking race runs on PostgreSQL in {@link PostgresIT}): lifecycle and who
- * sees what, bad input, the booking race, join links, the sessions API, signed webhooks retried until the portal
- * answers, and reminders that survive a restart of the hub.
+ * Encounters in the running hub (on PostgreSQL, like every in-container test): a configured admin password that is
+ * never printed or logged, lifecycle and who sees what, bad input, the booking race, join links, the sessions API,
+ * signed webhooks retried until the portal answers, and reminders that survive a restart of the hub.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EncounterIT {
@@ -77,6 +77,8 @@ class EncounterIT {
                 "publicBaseUrl=https://visit.clinic.example");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
+        assertFalse(karaf.console().contains("Password (shown once"), "a configured password is never printed");
+        assertFalse(karaf.read("data/log/karaf.log").contains(ADMIN_PASSWORD), "the configured password is not logged");
         user("dr.quinn", "doctor", "medicine-woman-1");
         user("pat.one", "patient", "patient-one-pass");
         user("pat.two", "patient", "patient-two-pass");
@@ -260,7 +262,7 @@ class EncounterIT {
     @Test
     @Order(3)
     void ofSimultaneousBookingsOfOneSlotExactlyOneWins() throws Exception {
-        Scheduling.raceForSlots(karaf, admin, "h2");
+        Scheduling.raceForSlots(karaf, admin, "race");
     }
 
     @Test

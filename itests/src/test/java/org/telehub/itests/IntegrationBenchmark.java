@@ -36,29 +36,24 @@ class IntegrationBenchmark {
     @Test
     void measure() throws Exception {
         StringBuilder table = new StringBuilder();
-        table.append("| measure | H2 | PostgreSQL |\n|---|---|---|\n");
-        String[] h2 = run("h2");
-        String pgUrl = System.getProperty("telehub.test.pg.url", "");
-        String[] pg = pgUrl.isBlank() ? new String[] {"n/a", "n/a", "n/a", "n/a", "n/a"} : run("postgresql");
+        table.append("| measure | PostgreSQL |\n|---|---|\n");
+        String[] pg = run();
         String[] names = {"hot install → in /status (ms, median of 10)",
             "all-systems: total minus the slowest system's own time, 4 systems (ms, median of 20)",
             "deliveries/s, " + DELIVERIES + " results, adapter = one loopback HTTP POST",
             "raw Artemis durable send+receive/s on the same broker (reference)",
             "ratio deliveries / raw messages"};
         for (int i = 0; i < names.length; i++) {
-            table.append("| ").append(names[i]).append(" | ").append(h2[i]).append(" | ").append(pg[i]).append(" |\n");
+            table.append("| ").append(names[i]).append(" | ").append(pg[i]).append(" |\n");
         }
         System.out.println("\nBENCHMARK\n" + table);
         Files.writeString(Paths.get(System.getProperty("telehub.instances")).resolve("integration-benchmark.md"),
                 table.toString());
     }
 
-    private String[] run(String engine) throws Exception {
-        try (RemoteSystem remote = new RemoteSystem(); KarafInstance k = KarafInstance.create("bench-" + engine)) {
+    private String[] run() throws Exception {
+        try (RemoteSystem remote = new RemoteSystem(); KarafInstance k = KarafInstance.create("bench")) {
             k.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + PW);
-            if (engine.equals("postgresql")) {
-                k.usePostgres("telehub_bench_");
-            }
             Files.writeString(k.home.resolve("etc/org.telehub.adapter.test-main.cfg"),
                     "id=ehr-main\nbehaviour=ok\nremoteUrl=" + remote.url() + "\n");
             for (int ms : new int[] {50, 100, 200}) {

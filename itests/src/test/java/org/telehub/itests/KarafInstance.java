@@ -14,23 +14,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One copy of the built distribution, started the way a user starts it ({@code bin/karaf server}) on free ports of
- * 127.0.0.1, and driven from outside: HTTP, the SSH shell client, its files. Nothing inside the container is
- * replaced or mocked.
+ * 127.0.0.1, and driven from outside: HTTP, the SSH shell client, its files, its database. Nothing inside the
+ * container is replaced or mocked.
+ *
+ * <p>Each instance gets its own fresh database on the throwaway PostgreSQL the test command starts and announces
+ * with {@code -Dtelehub.test.pg.url} (plus {@code telehub.test.pg.user}): it is configured by writing
+ * {@code etc/org.ops4j.datasource-telehub.cfg}, which is exactly how an operator points the hub at an external
+ * PostgreSQL. Without that property the test is skipped, unless {@code -Dtelehub.test.pg.required=true} (the test
+ * command sets it) makes that a failure.
  */
 final class KarafInstance implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Every migration the distribution applies, as module:version in name order: the same on H2 and PostgreSQL. */
+    /** Every migration the distribution applies, as module:version in name order. */
     static final java.util.List<String> MIGRATIONS = java.util.List.of("encounter:1", "files:1", "integration:1", "integration:2",
             "integration:3", "integration:4", "security:1", "security:2", "security:3");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -39,18 +52,22 @@ final class KarafInstance implements AutoCloseable {
     final int httpPort;
     final int sshPort;
     final int brokerPort;
+    /** JDBC URL of this instance's own database on the throwaway PostgreSQL. */
+    final String dbUrl;
     private Process process;
     private int starts;
 
-    private KarafInstance(Path home) {
+    private KarafInstance(Path home, String dbUrl) {
         this.home = home;
+        this.dbUrl = dbUrl;
         this.httpPort = freePort();
         this.sshPort = freePort();
         this.brokerPort = freePort();
     }
 
-    /** A fresh copy of the distribution with its own ports and data. */
+    /** A fresh copy of the distribution with its own ports, data and PostgreSQL database. */
     static KarafInstance create(String name) {
+        String dbUrl = createDatabase("telehub_" + name.replaceAll("[^A-Za-z0-9]", "_").toLowerCase() + "_");
         Path dist = Paths.get(System.getProperty("telehub.dist"));
         Path home = Paths.get(System.getProperty("telehub.instances")).resolve(name);
         try {
@@ -62,7 +79,8 @@ final class KarafInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        KarafInstance k = new KarafInstance(home);
+        KarafInstance k = new KarafInstance(home, dbUrl);
+        k.writeDataSource();
         k.edit("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port = 8181",
                 "org.osgi.service.http.port = " + k.httpPort);
         k.edit("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + k.sshPort);
@@ -254,32 +272,64 @@ final class KarafInstance implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)), token);
     }
 
+    // ---- database
+
     /**
-     * Switches this instance to a fresh database (named {@code prefix} + random) on the PostgreSQL announced by
-     * {@code telehub.test.pg.url}, by editing {@code etc/org.ops4j.datasource-telehub.cfg} only; returns its JDBC URL.
+     * Creates an empty database named {@code prefix} + random on the announced PostgreSQL; returns its JDBC URL.
+     * Skips the calling test when no server was announced, or fails it when one is required.
      */
-    String usePostgres(String prefix) throws java.sql.SQLException {
-        String pg = System.getProperty("telehub.test.pg.url");
-        String user = System.getProperty("telehub.test.pg.user", "postgres");
-        String db = prefix + java.util.UUID.randomUUID().toString().substring(0, 8);
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg, user, "");
-                java.sql.Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db);
+    private static String createDatabase(String prefix) {
+        String pg = System.getProperty("telehub.test.pg.url", "");
+        if (pg.isBlank()) {
+            if (Boolean.getBoolean("telehub.test.pg.required")) {
+                throw new IllegalStateException("telehub.test.pg.required is set but telehub.test.pg.url is not:"
+                        + " the test command must start PostgreSQL");
+            }
+            Assumptions.abort("no PostgreSQL announced (telehub.test.pg.url); run the README's test command");
         }
-        String url = pg.substring(0, pg.lastIndexOf('/') + 1) + db;
-        edit("etc/org.ops4j.datasource-telehub.cfg", "\nosgi.jdbc.driver.name=H2 JDBC Driver\nurl=",
-                "\n# osgi.jdbc.driver.name=H2 JDBC Driver\n# url=");
-        edit("etc/org.ops4j.datasource-telehub.cfg", "\nuser=telehub\npassword=telehub\n", "\n");
-        edit("etc/org.ops4j.datasource-telehub.cfg", "# osgi.jdbc.driver.name=PostgreSQL JDBC Driver\n"
-                + "# url=jdbc:postgresql://127.0.0.1:5432/telehub\n# user=telehub\n# password=change-me",
-                "osgi.jdbc.driver.name=PostgreSQL JDBC Driver\nurl=" + url + "\nuser=" + user + "\npassword=unused");
-        return url;
+        String db = prefix + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = DriverManager.getConnection(pg, pgUser(), ""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + db);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create a database on " + pg + ": " + e.getMessage(), e);
+        }
+        return pg.substring(0, pg.lastIndexOf('/') + 1) + db;
     }
 
-    /** The hub's H2 file database, read-only; only while the hub is stopped (H2 locks the file). */
-    java.sql.Connection stoppedH2() throws java.sql.SQLException {
-        return java.sql.DriverManager.getConnection("jdbc:h2:file:" + home.resolve("data/telehub/telehub")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;ACCESS_MODE_DATA=r", "telehub", "telehub");
+    private static String pgUser() {
+        return System.getProperty("telehub.test.pg.user", "postgres");
+    }
+
+    /**
+     * Writes {@code etc/org.ops4j.datasource-telehub.cfg} for this instance's database, replacing whatever the
+     * distribution ships there: an operator-configured datasource, so the hub uses it rather than running its own
+     * server. The pool settings are the shipped ones.
+     */
+    private void writeDataSource() {
+        try {
+            Files.writeString(home.resolve("etc/org.ops4j.datasource-telehub.cfg"), String.join("\n",
+                    "# written by the in-container tests: this instance's own database on the throwaway PostgreSQL",
+                    "dataSourceName=telehub",
+                    "osgi.jdbc.driver.name=PostgreSQL JDBC Driver",
+                    "url=" + dbUrl,
+                    "user=" + pgUser(),
+                    "password=unused",
+                    "pool=dbcp2",
+                    "xa=false",
+                    "pool.maxTotal=20",
+                    "pool.maxIdle=10",
+                    "pool.minIdle=1",
+                    "pool.maxWaitMillis=10000",
+                    "pool.testOnBorrow=true",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A connection to this instance's database, usable while the hub runs: tests read what the hub wrote. */
+    Connection db() throws SQLException {
+        return DriverManager.getConnection(dbUrl, pgUser(), "");
     }
 
     /** Logs in and returns the bearer token. */

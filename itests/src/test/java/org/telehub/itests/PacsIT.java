@@ -347,9 +347,8 @@ class PacsIT {
                 "the DICOMweb password never reaches the log");
 
         // every read and write of a patient's images is in the audit trail, with who did it
-        karaf.stop();
         Set<String> actions = new java.util.HashSet<>();
-        try (java.sql.Connection c = karaf.stoppedH2(); var rs = c.createStatement().executeQuery(
+        try (java.sql.Connection c = karaf.db(); var rs = c.createStatement().executeQuery(
                 "SELECT action FROM audit_event WHERE actor = 'dr.grey' AND action LIKE 'integration.pacs.%'")) {
             while (rs.next()) {
                 actions.add(rs.getString(1));

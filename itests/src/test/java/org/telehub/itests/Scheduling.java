@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Doctors, patients and racing bookings through the REST API of a running hub; shared by the H2 and PostgreSQL tests. */
+/** Doctors, patients and racing bookings through the REST API of a running hub; shared by the suites and benchmarks. */
 final class Scheduling {
     private Scheduling() {
     }

@@ -22,7 +22,7 @@ public interface Database {
     /** Jdbi bound to the Telehub {@code DataSource}. Thread-safe; share it. */
     Jdbi jdbi();
 
-    /** The engine behind the {@code DataSource}, for the rare statement that must differ. */
+    /** The engine behind the {@code DataSource}: PostgreSQL, the one engine Telehub runs on. */
     Dialect dialect();
 
     /**
@@ -37,8 +37,8 @@ public interface Database {
      */
     List<AppliedMigration> migrate(String module, Bundle bundle, String path);
 
-    /** Supported engines. */
+    /** Supported engines (H2 was dropped in 2.0: it lost acknowledged writes on a crash, issue 12). */
     enum Dialect {
-        H2, POSTGRESQL
+        POSTGRESQL
     }
 }

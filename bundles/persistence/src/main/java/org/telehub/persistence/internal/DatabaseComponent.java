@@ -83,10 +83,7 @@ public class DatabaseComponent implements Database {
             if (product.contains("postgres")) {
                 return Dialect.POSTGRESQL;
             }
-            if (product.contains("h2")) {
-                return Dialect.H2;
-            }
-            throw new MigrationException("Unsupported database '" + product + "': Telehub runs on H2 or PostgreSQL");
+            throw new MigrationException("Unsupported database '" + product + "': Telehub runs on PostgreSQL only");
         } catch (SQLException e) {
             throw new MigrationException("Cannot connect to the Telehub database: " + e.getMessage(), e);
         }

@@ -25,21 +25,19 @@ import org.telehub.persistence.MigrationException;
  *
  * <p>Several hub nodes may start against one PostgreSQL at once: every run takes a row lock on
  * {@code telehub_schema_lock} first, so exactly one node applies a pending script and the others then see it in the
- * history. On PostgreSQL each script runs in its own transaction together with its history row, so a failing script
- * leaves neither half its DDL nor a record; H2 commits DDL implicitly, where a failing script is still not recorded
- * and re-runs after the fix (write H2-bound scripts with {@code IF NOT EXISTS}).
- *
- * <p>Because H2 commits DDL implicitly, its row lock ends with the first {@code CREATE}: runs inside one JVM are
- * therefore also serialised by a JVM-wide lock. An H2 file database is opened by one process only, so that lock
- * covers every writer H2 can have.
+ * history. Each script runs in its own transaction together with its history row (PostgreSQL's DDL is
+ * transactional), so a failing script leaves neither half its DDL nor a record.
  */
 final class Migrator {
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
     static final String HISTORY = "telehub_schema_history";
     static final String LOCK = "telehub_schema_lock";
 
-    /** Serialises migrators in this JVM (see the class comment on H2). */
-    private static final Object JVM_LOCK = new Object();
+    /**
+     * Key of the transaction-scoped advisory lock that serialises {@link #prepare()} across nodes: concurrent
+     * {@code CREATE TABLE IF NOT EXISTS} of one table can still fail on PostgreSQL's catalogue constraints.
+     */
+    private static final long PREPARE_LOCK = 0x7e1e_4b0bL;
 
     private final DataSource dataSource;
 
@@ -49,37 +47,22 @@ final class Migrator {
 
     /** Creates the history and lock tables if this database has never seen Telehub. */
     void prepare() {
-        synchronized (JVM_LOCK) {
-            prepareTables();
-        }
-    }
-
-    private void prepareTables() {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            c.setAutoCommit(true);
+            c.setAutoCommit(false);
+            s.execute("SELECT pg_advisory_xact_lock(" + PREPARE_LOCK + ")");
             s.execute("CREATE TABLE IF NOT EXISTS " + HISTORY + " ("
                     + "module VARCHAR(100) NOT NULL, version INTEGER NOT NULL, description VARCHAR(200) NOT NULL,"
                     + " checksum VARCHAR(64) NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                     + " execution_ms BIGINT NOT NULL, PRIMARY KEY (module, version))");
             s.execute("CREATE TABLE IF NOT EXISTS " + LOCK + " (id INTEGER PRIMARY KEY)");
-            try {
-                s.execute("INSERT INTO " + LOCK + " (id) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM " + LOCK + ")");
-            } catch (SQLException raced) {
-                // another node inserted the lock row between our check and insert: that is the row we need
-                LOG.debug("schema lock row created concurrently", raced);
-            }
+            s.execute("INSERT INTO " + LOCK + " (id) VALUES (1) ON CONFLICT DO NOTHING");
+            c.commit();
         } catch (SQLException e) {
             throw new MigrationException("Cannot create the migration history tables: " + e.getMessage(), e);
         }
     }
 
     List<AppliedMigration> migrate(String module, List<Migration> scripts) {
-        synchronized (JVM_LOCK) {
-            return migrateLocked(module, scripts);
-        }
-    }
-
-    private List<AppliedMigration> migrateLocked(String module, List<Migration> scripts) {
         List<Migration> ordered = new ArrayList<>(scripts);
         ordered.sort(Comparator.comparingInt(Migration::version));
         for (int i = 1; i < ordered.size(); i++) {

@@ -26,26 +26,20 @@ import javax.security.auth.login.LoginException;
 import javax.sql.DataSource;
 
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.telehub.persistence.AppliedMigration;
 import org.telehub.persistence.Database;
 import org.telehub.persistence.TestDatabases;
 import org.telehub.rest.ProblemException;
 
-/** Accounts and tokens on real H2 and real PostgreSQL, with the bundle's own migration script. */
+/** Accounts and tokens on a real PostgreSQL, with the bundle's own migration script. */
 class AccountsTest {
     static final Accounts.Source API = new Accounts.Source("api", "192.0.2.1");
 
-    static List<String> engines() {
-        return TestDatabases.engines();
-    }
-
-    @ParameterizedTest
-    @MethodSource("engines")
-    void bootstrapCreatesOneAdministratorWithTheConfiguredPassword(String engine) {
-        Database db = database(engine);
+    @Test
+    void bootstrapCreatesOneAdministratorWithTheConfiguredPassword() {
+        Database db = database();
         Accounts accounts = new Accounts(db, config("configured-secret-1"), false);
         assertTrue(accounts.authenticate("admin", "configured-secret-1".toCharArray(), API).isPresent());
         assertTrue(accounts.authenticate("ADMIN ", "configured-secret-1".toCharArray(), API).isPresent(),
@@ -55,10 +49,9 @@ class AccountsTest {
         assertFalse(accounts.authenticate("admin", "another-secret-2".toCharArray(), API).isPresent());
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void aLoginIssuesATokenThatLogoutAndPasswordChangeRevoke(String engine) {
-        Accounts accounts = new Accounts(database(engine), config("configured-secret-1"), false);
+    @Test
+    void aLoginIssuesATokenThatLogoutAndPasswordChangeRevoke() {
+        Accounts accounts = new Accounts(database(), config("configured-secret-1"), false);
         accounts.create("dr.who", "The Doctor", Set.of("doctor"), "bigger-on-the-inside".toCharArray());
         assertTrue(accounts.login("dr.who", "wrong-password-here".toCharArray(), API).isEmpty());
         assertTrue(accounts.login("nobody", "wrong-password-here".toCharArray(), API).isEmpty());
@@ -84,10 +77,9 @@ class AccountsTest {
         assertEquals("the token is not recognised", reason(accounts.check("thb_made_up")));
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void tokensExpire(String engine) {
-        Database db = database(engine);
+    @Test
+    void tokensExpire() {
+        Database db = database();
         Accounts accounts = new Accounts(db, config("configured-secret-1"), false);
         Accounts.Session s = accounts.login("admin", "configured-secret-1".toCharArray(), API).orElseThrow();
         UserStore store = new UserStore(db.jdbi());
@@ -96,10 +88,9 @@ class AccountsTest {
         assertTrue(reason.startsWith("the token expired at "), reason);
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void invalidAccountsAreRefusedWithTheFieldAndNothingIsStored(String engine) {
-        Accounts accounts = new Accounts(database(engine), config("configured-secret-1"), false);
+    @Test
+    void invalidAccountsAreRefusedWithTheFieldAndNothingIsStored() {
+        Accounts accounts = new Accounts(database(), config("configured-secret-1"), false);
         assertField("username", () -> accounts.create("x", null, Set.of("nurse"), "long-enough-pw".toCharArray()));
         assertField("username", () -> accounts.create("bad name", null, Set.of("nurse"), "long-enough-pw".toCharArray()));
         assertField("roles", () -> accounts.create("nurse1", null, Set.of(), "long-enough-pw".toCharArray()));
@@ -113,11 +104,10 @@ class AccountsTest {
         assertEquals(1, accounts.list(0, 10).size());
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void guessingLocksTheAccountOnEveryChannelUntilAnAdministratorUnlocksItAndIsAudited(String engine)
+    @Test
+    void guessingLocksTheAccountOnEveryChannelUntilAnAdministratorUnlocksItAndIsAudited()
             throws Exception {
-        Database db = database(engine);
+        Database db = database();
         MutableClock clock = new MutableClock(Instant.parse("2025-03-01T08:00:00Z"));
         Accounts accounts = new Accounts(db, config("configured-secret-1", 2, 4, 1), false, clock);
         UserAccount doctor = accounts.create("dr.who", null, Set.of("doctor"), "bigger-on-the-inside".toCharArray());
@@ -171,11 +161,10 @@ class AccountsTest {
         assertTrue(audit.stream().noneMatch(a -> a.contains("wrong-guess") || a.contains("bigger")), "no password");
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void oneAddressGuessingManyUsernamesIsThrottledToo(String engine) throws Exception {
+    @Test
+    void oneAddressGuessingManyUsernamesIsThrottledToo() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2025-03-01T08:00:00Z"));
-        Accounts accounts = new Accounts(database(engine), config("configured-secret-1"), false, clock);
+        Accounts accounts = new Accounts(database(), config("configured-secret-1"), false, clock);
         Accounts.Source attacker = new Accounts.Source("api", "203.0.113.66");
         for (int i = 0; i < 20; i++) {
             assertTrue(accounts.login("user" + i, "wrong-guess".toCharArray(), attacker).isEmpty());
@@ -218,8 +207,8 @@ class AccountsTest {
     }
 
     /** The real schema: the bundle's own scripts, run in order as a migration would run them. */
-    static Database database(String engine) {
-        DataSource ds = TestDatabases.create(engine);
+    static Database database() {
+        DataSource ds = TestDatabases.postgres();
         Jdbi jdbi = Jdbi.create(ds);
         for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql")) {
             try (InputStream in = AccountsTest.class.getResourceAsStream("/db/migration/security/" + script)) {
@@ -237,7 +226,7 @@ class AccountsTest {
 
             @Override
             public Dialect dialect() {
-                return engine.equals("h2") ? Dialect.H2 : Dialect.POSTGRESQL;
+                return Dialect.POSTGRESQL;
             }
 
             @Override

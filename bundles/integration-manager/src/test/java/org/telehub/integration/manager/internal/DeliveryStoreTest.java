@@ -18,22 +18,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
 import org.telehub.persistence.TestDatabases;
 
-/** The delivery state machine's SQL on real H2 and real PostgreSQL, with the module's own migration scripts. */
+/** The delivery state machine's SQL on a real PostgreSQL, with the module's own migration scripts. */
 class DeliveryStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
-    static List<String> engines() {
-        return TestDatabases.engines();
-    }
-
-    @ParameterizedTest
-    @MethodSource("engines")
-    void aDeliveryIsClaimedByOneWorkerOnlyAndFinishesOnce(String engine) throws Exception {
-        DeliveryStore store = store(engine);
+    @Test
+    void aDeliveryIsClaimedByOneWorkerOnlyAndFinishesOnce() throws Exception {
+        DeliveryStore store = store();
         String id = insert(store, "ehr-main", null);
         int workers = 8;
         ExecutorService pool = Executors.newFixedThreadPool(workers);
@@ -59,10 +53,9 @@ class DeliveryStoreTest {
         assertFalse(store.replay(id, T0.plusSeconds(3)), "nor replayed");
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void aRetryIsNotClaimedBeforeItIsDueAndADeadOneReplays(String engine) {
-        DeliveryStore store = store(engine);
+    @Test
+    void aRetryIsNotClaimedBeforeItIsDueAndADeadOneReplays() {
+        DeliveryStore store = store();
         String id = insert(store, "ehr-main", null);
         assertTrue(store.claim(id, T0));
         store.failed(id, DeliveryStore.RETRYING, "503", T0.plusSeconds(10), T0);
@@ -77,10 +70,9 @@ class DeliveryStoreTest {
         assertEquals(0, replayed.attempts());
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void waitingCostsNoAttemptAndTheAdaptersReturnWakesItsDeliveries(String engine) {
-        DeliveryStore store = store(engine);
+    @Test
+    void waitingCostsNoAttemptAndTheAdaptersReturnWakesItsDeliveries() {
+        DeliveryStore store = store();
         String a = insert(store, "pacs-main", null);
         String b = insert(store, "pacs-main", null);
         String other = insert(store, "ehr-main", null);
@@ -94,10 +86,9 @@ class DeliveryStoreTest {
         assertTrue(store.claim(a, T0.plusSeconds(2)));
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void theSweeperRecoversCrashedAttemptsAndLostMessages(String engine) {
-        DeliveryStore store = store(engine);
+    @Test
+    void theSweeperRecoversCrashedAttemptsAndLostMessages() {
+        DeliveryStore store = store();
         String crashed = insert(store, "ehr-main", null);
         String lost = insert(store, "ehr-main", null);
         String fresh = insert(store, "ehr-main", null);
@@ -114,10 +105,9 @@ class DeliveryStoreTest {
                 "what was just queued again is not queued a second time at once");
     }
 
-    @ParameterizedTest
-    @MethodSource("engines")
-    void aRequestKeyIsUniquePerTargetForOneCallerAndPatient(String engine) {
-        DeliveryStore store = store(engine);
+    @Test
+    void aRequestKeyIsUniquePerTargetForOneCallerAndPatient() {
+        DeliveryStore store = store();
         insert(store, "ehr-main", "req-1");
         insert(store, "pacs-main", "req-1");
         assertEquals(2, store.byRequestKey("req-1", "nurse", "p-1").size());
@@ -144,8 +134,8 @@ class DeliveryStoreTest {
         return id;
     }
 
-    private static DeliveryStore store(String engine) {
-        Jdbi jdbi = Jdbi.create(TestDatabases.create(engine));
+    private static DeliveryStore store() {
+        Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
         for (String script : List.of("V1__patient_identifiers.sql", "V2__deliveries.sql", "V4__request_key_scope.sql")) {
             try (InputStream in = DeliveryStoreTest.class.getResourceAsStream("/db/migration/integration/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
