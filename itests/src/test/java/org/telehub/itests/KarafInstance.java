@@ -39,6 +39,8 @@ final class KarafInstance implements AutoCloseable {
     final int httpPort;
     final int sshPort;
     final int brokerPort;
+    /** The port of the hub's own PostgreSQL, when the instance runs it. */
+    int dbPort;
     private Process process;
     private int starts;
 
@@ -49,10 +51,35 @@ final class KarafInstance implements AutoCloseable {
         this.brokerPort = freePort();
     }
 
-    /** A fresh copy of the distribution with its own ports and data. */
+    /**
+     * The H2 datasource the distribution shipped before it ran its own PostgreSQL: written as the operator's
+     * datasource file into every instance but the own-PostgreSQL ones, so the other suites run as they did.
+     */
+    private static final String H2_DATASOURCE = "dataSourceName=telehub\npool=dbcp2\nxa=false\n\n"
+            + "osgi.jdbc.driver.name=H2 JDBC Driver\n"
+            + "url=jdbc:h2:file:${karaf.data}/telehub/telehub;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH\n"
+            + "user=telehub\npassword=telehub\n\n"
+            + "# osgi.jdbc.driver.name=PostgreSQL JDBC Driver\n# url=jdbc:postgresql://127.0.0.1:5432/telehub\n"
+            + "# user=telehub\n# password=change-me\n\n"
+            + "pool.maxTotal=20\npool.maxIdle=10\npool.minIdle=1\npool.maxWaitMillis=10000\npool.testOnBorrow=true\n";
+
+    /** A fresh copy of the distribution with its own ports and data, on an operator-configured database. */
     static KarafInstance create(String name) {
+        KarafInstance k = create(Paths.get(System.getProperty("telehub.instances")).resolve(name));
+        try {
+            Files.writeString(k.home.resolve("etc/org.ops4j.datasource-telehub.cfg"), H2_DATASOURCE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return k;
+    }
+
+    /**
+     * A fresh copy of the distribution exactly as shipped (so on the hub's own PostgreSQL), in {@code home}. As root
+     * the server runs as a system user that must be able to traverse every directory above {@code home}.
+     */
+    static KarafInstance create(Path home) {
         Path dist = Paths.get(System.getProperty("telehub.dist"));
-        Path home = Paths.get(System.getProperty("telehub.instances")).resolve(name);
         try {
             deleteTree(home);
             copyTree(dist, home);
@@ -70,6 +97,8 @@ final class KarafInstance implements AutoCloseable {
         k.edit("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + freePort());
         k.edit("etc/artemis.xml", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
         k.edit("etc/org.telehub.messaging.cfg", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
+        k.dbPort = freePort();
+        k.edit("etc/org.telehub.dbserver.cfg", "port = 5438", "port = " + k.dbPort);
         return k;
     }
 
@@ -98,6 +127,14 @@ final class KarafInstance implements AutoCloseable {
     /** Starts {@code bin/karaf server} and waits until {@code /api/v1/health} answers 200. */
     Duration start() {
         long t0 = System.nanoTime();
+        launch();
+        awaitHealth(200, Duration.ofSeconds(180));
+        awaitRoutes(Duration.ofSeconds(60));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Starts {@code bin/karaf server} and returns at once. */
+    void launch() {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server");
         pb.directory(home.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -113,9 +150,25 @@ final class KarafInstance implements AutoCloseable {
         Process started = process;
         // a test JVM that dies (timeout, Ctrl-C) must not leave containers holding ports behind
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        awaitHealth(200, Duration.ofSeconds(180));
-        awaitRoutes(Duration.ofSeconds(60));
-        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Kills the Karaf JVM with SIGKILL (no shutdown of anything in it) and waits until it is gone. */
+    void kill9() {
+        if (process == null) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).inheritIO().start();
+            kill.waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                fail("Karaf survived kill -9");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
     }
 
     /**
