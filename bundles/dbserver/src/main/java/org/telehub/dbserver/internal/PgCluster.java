@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 final class PgCluster {
     /** What the server is configured with on every start (rewritten each time, so a changed port applies). */
     static final String CONF = "telehub.conf";
+    private static final String INCLUDE = "include '" + CONF + "'";
     private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
 
     final Path dataDir;
@@ -127,10 +128,6 @@ final class PgCluster {
             giveToOsUser(pwFile);
             run(List.of(binDir.resolve("initdb").toString(), "-D", staging.toString(), "-U", "postgres",
                     "--pwfile=" + pwFile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"), true);
-            // settings of ours, kept apart from the stock file so that later starts can rewrite them
-            Files.writeString(staging.resolve("postgresql.conf"), "\n# Telehub: the hub rewrites " + CONF
-                    + " on every start (etc/org.telehub.dbserver.cfg)\ninclude '" + CONF + "'\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
             Files.deleteIfExists(dataDir); // an empty directory (checked above) may stand where the cluster goes
             Files.move(staging, dataDir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -167,6 +164,14 @@ final class PgCluster {
                 + "log_rotation_age = 1d\n"
                 + "log_rotation_size = 0\n";
         try {
+            // settings of ours, kept apart from the stock file so that every start can rewrite them; included also
+            // into a cluster made by hand (pg_upgrade), which would otherwise listen on PostgreSQL's defaults
+            Path main = dataDir.resolve("postgresql.conf");
+            if (!Files.readString(main, StandardCharsets.UTF_8).contains(INCLUDE)) {
+                Files.writeString(main, "\n# Telehub: the hub rewrites " + CONF + " on every start"
+                        + " (etc/org.telehub.dbserver.cfg)\n" + INCLUDE + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.APPEND);
+            }
             Path f = dataDir.resolve(CONF);
             Files.writeString(f, conf, StandardCharsets.UTF_8);
             giveToOsUser(f);
