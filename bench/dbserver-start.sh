@@ -57,7 +57,9 @@ start_once() { # dir -> prints "ready rss pss"
   local rss; rss=$(awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$pid/status")
   local pss; pss=$(pg_pss "$dir/data/telehub/postgres")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "${ready:-NA} $rss $pss"
+  # the dbserver's own share: initdb or pg_ctl start, role and database, pool (its log line of this start)
+  local own; own=$(grep -o "PostgreSQL [0-9]* is up on .* in [0-9]* ms" "$dir/data/log/karaf.log" | tail -1 | awk '{print $(NF-1)}')
+  echo "${ready:-NA} $rss $pss ${own:-NA}"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
@@ -65,8 +67,8 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 : > "$WORK/first.txt"; : > "$WORK/later.txt"
 for i in $(seq 1 "$RUNS"); do
   prepare "$WORK/hub-$i"
-  start_once "$WORK/hub-$i" | tee -a "$WORK/first.txt" | sed "s/^/run $i first start: ready rss pss = /" >&2
-  start_once "$WORK/hub-$i" | tee -a "$WORK/later.txt" | sed "s/^/run $i later start: ready rss pss = /" >&2
+  start_once "$WORK/hub-$i" | tee -a "$WORK/first.txt" | sed "s/^/run $i first start: ready rss pss server-ms = /" >&2
+  start_once "$WORK/hub-$i" | tee -a "$WORK/later.txt" | sed "s/^/run $i later start: ready rss pss server-ms = /" >&2
   rm -rf "$WORK/hub-$i"
 done
 col() { cut -d' ' -f"$2" "$WORK/$1.txt" | median; }
@@ -76,4 +78,5 @@ cat <<MD
 | launch → /api/v1/health 200 (s) | $(col first 1) | $(col later 1) |
 | JVM RSS 10 s after ready (MB) | $(col first 2) | $(col later 2) |
 | PostgreSQL processes, PSS (MB) | $(col first 3) | $(col later 3) |
+| of which the database server's start (initdb / pg_ctl start, role, pool) (ms) | $(col first 4) | $(col later 4) |
 MD

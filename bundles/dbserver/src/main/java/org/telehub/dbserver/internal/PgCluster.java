@@ -3,15 +3,22 @@ package org.telehub.dbserver.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +93,7 @@ final class PgCluster {
     boolean checkExisting() {
         Path version = dataDir.resolve("PG_VERSION");
         if (Files.isRegularFile(version)) {
-            String found = read(version).trim();
+            String found = readVersion(version);
             if (!found.equals(Integer.toString(major))) {
                 throw new DbServerException("the database directory " + dataDir + " was created by PostgreSQL "
                         + found + " but this hub runs PostgreSQL " + major + " (" + binDir + "). It is left untouched:"
@@ -167,16 +174,15 @@ final class PgCluster {
             // settings of ours, kept apart from the stock file so that every start can rewrite them; included also
             // into a cluster made by hand (pg_upgrade), which would otherwise listen on PostgreSQL's defaults
             Path main = dataDir.resolve("postgresql.conf");
-            if (!Files.readString(main, StandardCharsets.UTF_8).contains(INCLUDE)) {
-                Files.writeString(main, "\n# Telehub: the hub rewrites " + CONF + " on every start"
-                        + " (etc/org.telehub.dbserver.cfg)\n" + INCLUDE + "\n", StandardCharsets.UTF_8,
-                        java.nio.file.StandardOpenOption.APPEND);
+            if (!new String(readNoFollow(main), StandardCharsets.UTF_8).contains(INCLUDE)) {
+                writeNoFollow(main, "\n# Telehub: the hub rewrites " + CONF + " on every start"
+                        + " (etc/org.telehub.dbserver.cfg)\n" + INCLUDE + "\n", StandardOpenOption.APPEND);
             }
             Path f = dataDir.resolve(CONF);
-            Files.writeString(f, conf, StandardCharsets.UTF_8);
+            writeNoFollow(f, conf, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
             giveToOsUser(f);
             Path log = dataDir.resolve("log");
-            if (!Files.isDirectory(log)) {
+            if (!Files.isDirectory(log, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 giveToOsUser(log);
             }
@@ -257,10 +263,34 @@ final class PgCluster {
         }
     }
 
+    /** chown of the file itself, never of what a symbolic link in its place points to. */
     private void giveToOsUser(Path p) throws IOException {
         if (osUser != null) {
             UserPrincipal user = p.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(osUser);
-            Files.setOwner(p, user);
+            Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setOwner(user);
+        }
+    }
+
+    /*
+     * The data directory belongs to the server's user. A root hub must not follow a symbolic link that user put
+     * there (telehub.conf -> /etc/shadow): files in it are opened with O_NOFOLLOW.
+     */
+    private static void writeNoFollow(Path p, String text, OpenOption... options) throws IOException {
+        Set<OpenOption> opts = new HashSet<>(List.of(options));
+        opts.add(StandardOpenOption.WRITE);
+        opts.add(LinkOption.NOFOLLOW_LINKS);
+        try (SeekableByteChannel c = Files.newByteChannel(p, opts)) {
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                c.write(b);
+            }
+        }
+    }
+
+    private static byte[] readNoFollow(Path p) throws IOException {
+        try (SeekableByteChannel c = Files.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                java.io.InputStream in = java.nio.channels.Channels.newInputStream(c)) {
+            return in.readAllBytes();
         }
     }
 
@@ -298,11 +328,13 @@ final class PgCluster {
         }
     }
 
-    private static String read(Path p) {
+    /** PG_VERSION, not followed through a link, and only digits of it ever shown. */
+    private static String readVersion(Path p) {
         try {
-            return Files.readString(p, StandardCharsets.UTF_8);
+            String v = new String(readNoFollow(p), StandardCharsets.UTF_8).trim();
+            return v.matches("\\d{1,3}") ? v : "(unreadable)";
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new DbServerException("cannot read " + p + ": " + e.getMessage());
         }
     }
 
