@@ -96,7 +96,8 @@ class CoreIT {
             assertEquals("ACTIVE", b.get("state").asText(), b.toString());
             bundles.add(b.get("symbolicName").asText());
         }
-        assertEquals(List.of("org.telehub.core.encounter", "org.telehub.files", "org.telehub.health",
+        assertEquals(List.of("org.telehub.core.encounter", "org.telehub.dbserver", "org.telehub.files",
+                "org.telehub.health",
                 "org.telehub.integration.api",
                 "org.telehub.integration.manager",
                 "org.telehub.messaging", "org.telehub.persistence", "org.telehub.rest", "org.telehub.security"),

@@ -52,8 +52,10 @@ final class KarafInstance implements AutoCloseable {
     final int httpPort;
     final int sshPort;
     final int brokerPort;
-    /** JDBC URL of this instance's own database on the throwaway PostgreSQL. */
+    /** JDBC URL of this instance's own database on the throwaway PostgreSQL; null when it runs its own server. */
     final String dbUrl;
+    /** The port of the hub's own PostgreSQL, when the instance runs it. */
+    int dbPort;
     private Process process;
     private int starts;
 
@@ -68,8 +70,21 @@ final class KarafInstance implements AutoCloseable {
     /** A fresh copy of the distribution with its own ports, data and PostgreSQL database. */
     static KarafInstance create(String name) {
         String dbUrl = createDatabase("telehub_" + name.replaceAll("[^A-Za-z0-9]", "_").toLowerCase() + "_");
+        KarafInstance k = create(Paths.get(System.getProperty("telehub.instances")).resolve(name), dbUrl);
+        k.writeDataSource();
+        return k;
+    }
+
+    /**
+     * A fresh copy of the distribution exactly as shipped (so on the hub's own PostgreSQL), in {@code home}. As root
+     * the server runs as a system user that must be able to traverse every directory above {@code home}.
+     */
+    static KarafInstance create(Path home) {
+        return create(home, null);
+    }
+
+    private static KarafInstance create(Path home, String dbUrl) {
         Path dist = Paths.get(System.getProperty("telehub.dist"));
-        Path home = Paths.get(System.getProperty("telehub.instances")).resolve(name);
         try {
             deleteTree(home);
             copyTree(dist, home);
@@ -80,7 +95,6 @@ final class KarafInstance implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         KarafInstance k = new KarafInstance(home, dbUrl);
-        k.writeDataSource();
         k.edit("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port = 8181",
                 "org.osgi.service.http.port = " + k.httpPort);
         k.edit("etc/org.apache.karaf.shell.cfg", "sshPort = 8101", "sshPort = " + k.sshPort);
@@ -88,6 +102,8 @@ final class KarafInstance implements AutoCloseable {
         k.edit("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + freePort());
         k.edit("etc/artemis.xml", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
         k.edit("etc/org.telehub.messaging.cfg", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
+        k.dbPort = freePort();
+        k.edit("etc/org.telehub.dbserver.cfg", "port = 5438", "port = " + k.dbPort);
         return k;
     }
 
@@ -116,6 +132,14 @@ final class KarafInstance implements AutoCloseable {
     /** Starts {@code bin/karaf server} and waits until {@code /api/v1/health} answers 200. */
     Duration start() {
         long t0 = System.nanoTime();
+        launch();
+        awaitHealth(200, Duration.ofSeconds(180));
+        awaitRoutes(Duration.ofSeconds(60));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Starts {@code bin/karaf server} and returns at once. */
+    void launch() {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server");
         pb.directory(home.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -131,9 +155,25 @@ final class KarafInstance implements AutoCloseable {
         Process started = process;
         // a test JVM that dies (timeout, Ctrl-C) must not leave containers holding ports behind
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        awaitHealth(200, Duration.ofSeconds(180));
-        awaitRoutes(Duration.ofSeconds(60));
-        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Kills the Karaf JVM with SIGKILL (no shutdown of anything in it) and waits until it is gone. */
+    void kill9() {
+        if (process == null) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).inheritIO().start();
+            kill.waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                fail("Karaf survived kill -9");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.telehub.persistence.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -21,14 +22,18 @@ import org.telehub.persistence.Database;
 public class DatabaseHealth implements HealthIndicator {
     private final DataSource dataSource;
     private final Database database;
+    /** Whether the DataSource is over the hub's own server (bundles/dbserver marks its service so). */
+    private final boolean ownServer;
 
     @Activate
     public DatabaseHealth(
             @Reference(name = "dataSource", cardinality = ReferenceCardinality.OPTIONAL,
-                    policyOption = ReferencePolicyOption.GREEDY, target = "(dataSourceName=telehub)") DataSource dataSource,
+                    policyOption = ReferencePolicyOption.GREEDY, target = "(dataSourceName=telehub)")
+            Map.Entry<Map<String, Object>, DataSource> dataSource,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             Database database) {
-        this.dataSource = dataSource;
+        this.dataSource = dataSource == null ? null : dataSource.getValue();
+        this.ownServer = dataSource != null && "own".equals(dataSource.getKey().get("telehub.database.server"));
         this.database = database;
     }
 
@@ -40,7 +45,8 @@ public class DatabaseHealth implements HealthIndicator {
     @Override
     public Check check() {
         if (dataSource == null) {
-            return Check.down("no DataSource 'telehub': check etc/org.ops4j.datasource-telehub.cfg", 0);
+            return Check.down("no DataSource 'telehub': the hub's own PostgreSQL is not up (see the dbserver check),"
+                    + " or etc/org.ops4j.datasource-telehub.cfg is wrong", 0);
         }
         long start = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
@@ -52,7 +58,8 @@ public class DatabaseHealth implements HealthIndicator {
             if (database == null) {
                 return Check.down("connected, but the schema is not ready (see the log)", ms);
             }
-            return Check.up(database.dialect().name(), ms);
+            // an operator's database is shown by its engine only, the hub's own server says so
+            return Check.up(database.dialect().name() + (ownServer ? " (the hub's own server)" : ""), ms);
         } catch (SQLException e) {
             return Check.down("cannot connect: " + e.getMessage(), (System.nanoTime() - start) / 1_000_000);
         }
