@@ -160,6 +160,11 @@ class CoreIT {
             }
         }
         assertTrue(protectedOps >= 5, "the OpenAPI document lists the protected routes (" + protectedOps + ")");
+        // outside the API and its OpenAPI document, just as closed: /metrics takes its scrape token, nothing else
+        HttpResponse<String> metrics = karaf.get("/metrics", null);
+        assertEquals(401, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals(401, karaf.get("/metrics", admin).statusCode(), "an administrator's token is not the scrape token");
         Iterator<String> names = paths.fieldNames();
         List<String> all = new ArrayList<>();
         names.forEachRemaining(all::add);
