@@ -42,8 +42,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 @Component(service = Meters.class)
 public class Meters {
     private static final Logger LOG = LoggerFactory.getLogger(Meters.class);
-    /** commons-pool2 registers every pool it makes (pax-jdbc's dbcp2 pool included) under this JMX domain. */
-    private static final String POOLS = "org.apache.commons.pool2:type=GenericObjectPool,*";
+    /**
+     * JMX names of connection pools: pax-jdbc's dbcp2 pool registers its commons-pool2 pool under its own domain,
+     * named after the datasource; any other commons-pool2 pool under commons-pool2's default.
+     */
+    private static final List<String> POOLS = List.of("org.ops4j.pax.jdbc.pool.dbcp2:type=GenericObjectPool,*",
+            "org.apache.commons.pool2:type=GenericObjectPool,*");
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<WorkCounts> work = new CopyOnWriteArrayList<>();
@@ -163,12 +167,14 @@ public class Meters {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         try {
-            for (ObjectName n : jmx.queryNames(new ObjectName(POOLS), null)) {
+            for (String pattern : POOLS) {
+            for (ObjectName n : jmx.queryNames(new ObjectName(pattern), null)) {
                 String name = n.getKeyProperty("name");
                 rows.add(MultiGauge.Row.of(Tags.of("pool", name, "state", "active"), number(jmx, n, "NumActive")));
                 rows.add(MultiGauge.Row.of(Tags.of("pool", name, "state", "idle"), number(jmx, n, "NumIdle")));
                 rows.add(MultiGauge.Row.of(Tags.of("pool", name, "state", "waiting"), number(jmx, n, "NumWaiters")));
                 rows.add(MultiGauge.Row.of(Tags.of("pool", name, "state", "max"), number(jmx, n, "MaxTotal")));
+            }
             }
         } catch (javax.management.JMException e) {
             LOG.debug("connection pools not readable", e);

@@ -32,7 +32,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * not with a person's 8-hour token, and metrics keep answering while the API is being rebuilt. Anything else gets
  * 401. The token is compared in constant time and never logged or returned.
  */
-@Component(service = Servlet.class, configurationPid = "org.telehub.metrics", property = {
+@Component(service = Servlet.class, immediate = true, configurationPid = "org.telehub.metrics", property = {
         "osgi.http.whiteboard.servlet.pattern=/metrics", "osgi.http.whiteboard.servlet.name=telehub-metrics"})
 @Designate(ocd = MetricsConfig.class)
 public class MetricsServlet extends HttpServlet {
