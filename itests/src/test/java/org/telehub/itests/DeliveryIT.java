@@ -171,6 +171,7 @@ class DeliveryIT {
         assertFalse(metrics.contains(id), "no delivery id in a label");
         assertEquals(1.0, sample(metrics, "telehub_health_up{application=\"telehub\",check=\"database\"}"), metrics);
         assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM meters");
+        assertTrue(metrics.contains("telehub_db_pool_connections{application=\"telehub\",pool="), "the dbcp2 pool");
         assertTrue(dead.get("lastError").asText().contains("remote rejected the record: 400"), dead.toString());
         assertEquals(1, dead.get("attempts").asInt(), "a permanent error is not retried");
         String listed = karaf.shell("admin", ADMIN_PASSWORD, "telehub:deliveries --state dead");
