@@ -79,6 +79,7 @@ class CoreIT {
         assertEquals("UP", h.get("status").asText(), r.body());
         assertEquals("UP", h.at("/checks/database/status").asText());
         assertEquals("UP", h.at("/checks/broker/status").asText());
+        assertEquals("UP", h.at("/checks/api/status").asText(), "the routes are served");
         // anonymous callers see states only: no check's detail or latency, no bundle version
         for (JsonNode check : h.get("checks")) {
             assertEquals(List.of("status"), fieldNames(check), r.body());
@@ -100,7 +101,8 @@ class CoreIT {
                 "org.telehub.health",
                 "org.telehub.integration.api",
                 "org.telehub.integration.manager",
-                "org.telehub.messaging", "org.telehub.persistence", "org.telehub.rest", "org.telehub.security"),
+                "org.telehub.messaging", "org.telehub.metrics", "org.telehub.persistence", "org.telehub.rest",
+                "org.telehub.security"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
@@ -160,6 +162,11 @@ class CoreIT {
             }
         }
         assertTrue(protectedOps >= 5, "the OpenAPI document lists the protected routes (" + protectedOps + ")");
+        // outside the API and its OpenAPI document, just as closed: /metrics takes its scrape token, nothing else
+        HttpResponse<String> metrics = karaf.get("/metrics", null);
+        assertEquals(401, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertEquals(401, karaf.get("/metrics", admin).statusCode(), "an administrator's token is not the scrape token");
         Iterator<String> names = paths.fieldNames();
         List<String> all = new ArrayList<>();
         names.forEachRemaining(all::add);
@@ -402,16 +409,35 @@ class CoreIT {
     void telehubFeaturesUninstallAndReinstallWithoutARestart() throws Exception {
         AtomicBoolean sawGone = new AtomicBoolean();
         AtomicBoolean polling = new AtomicBoolean(true);
+        // readiness: whenever health says 200, the routes answer (401 without a token), never 404
+        List<String> notReady = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger healthy = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean installed = new AtomicBoolean();
         Thread poller = new Thread(() -> {
             while (polling.get()) {
                 try {
-                    if (karaf.get("/api/v1/health", null).statusCode() == 404) {
+                    int health = karaf.get("/api/v1/health", null).statusCode();
+                    if (health == 404) {
                         sawGone.set(true);
+                    } else if (health == 200) {
+                        healthy.incrementAndGet();
+                        // telehub-integration is legitimately absent while the shell runs (uninstalled first,
+                        // installed last); once feature:install has returned, its routes count too
+                        boolean all = installed.get();
+                        for (String route : List.of("/api/v1/users", "/api/v1/encounters", "/api/v1/integration/status")) {
+                            if (!all && route.contains("integration")) {
+                                continue;
+                            }
+                            int s = karaf.get(route, null).statusCode();
+                            if (s != 401) {
+                                notReady.add(route + " " + s + " while health said 200" + (all ? " after install" : ""));
+                            }
+                        }
                     }
                 } catch (IOException e) {
                     // the HTTP service itself may be restarting
                 }
-                KarafInstance.sleep(100);
+                KarafInstance.sleep(50);
             }
         });
         poller.start();
@@ -421,9 +447,13 @@ class CoreIT {
         String out = karaf.shell("admin", adminPassword, "feature:uninstall telehub-integration telehub-core",
                 "shell:sleep 3", "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub",
                 "feature:install telehub-core telehub-integration", "echo AFTER-INSTALL");
+        installed.set(true);
         karaf.awaitHealth(200, java.time.Duration.ofSeconds(180));
+        KarafInstance.sleep(3000); // keep checking a while after health is back
         polling.set(false);
         poller.join();
+        assertEquals(List.of(), notReady, "health said 200 while routes answered otherwise");
+        assertTrue(healthy.get() > 0, "health answered 200 at some point while polling");
         assertTrue(out.contains("AFTER-INSTALL"), out);
         String between = out.substring(out.indexOf("AFTER-UNINSTALL"), out.indexOf("AFTER-INSTALL"));
         assertFalse(between.contains("org.telehub"), "bundles gone after uninstall: " + between);

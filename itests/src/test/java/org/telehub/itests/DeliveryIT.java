@@ -1,6 +1,7 @@
 package org.telehub.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,9 +158,20 @@ class DeliveryIT {
     @Test
     @Order(5)
     void aRejectedDeliveryIsDeadAndReplays() throws Exception {
+        String deadSeries = "telehub_work{application=\"telehub\",kind=\"delivery\",state=\"dead\",target=\"ehr-main\"}";
+        double deadBefore = sample(scrape(), deadSeries);
         remote.rejectAll = true;
         String id = KarafInstance.json(send(report("Rejected note", null))).at("/deliveries/0/id").asText();
         JsonNode dead = awaitState(id, "dead");
+        // the monitoring system sees the failure: the dead deliveries of that target went up by one
+        String metrics = scrape();
+        assertEquals(deadBefore + 1, sample(metrics, deadSeries), metrics);
+        // requests are counted by route template, never by the raw path (ids would explode the series)
+        assertTrue(metrics.contains("route=\"/api/v1/integration/deliveries/{id}\""), metrics);
+        assertFalse(metrics.contains(id), "no delivery id in a label");
+        assertEquals(1.0, sample(metrics, "telehub_health_up{application=\"telehub\",check=\"database\"}"), metrics);
+        assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM meters");
+        assertTrue(metrics.contains("telehub_db_pool_connections{application=\"telehub\",pool="), "the dbcp2 pool");
         assertTrue(dead.get("lastError").asText().contains("remote rejected the record: 400"), dead.toString());
         assertEquals(1, dead.get("attempts").asInt(), "a permanent error is not retried");
         String listed = karaf.shell("admin", ADMIN_PASSWORD, "telehub:deliveries --state dead");
@@ -290,6 +302,33 @@ class DeliveryIT {
         HttpResponse<String> r = karaf.get("/api/v1/integration/deliveries/" + id, nurse);
         assertEquals(200, r.statusCode(), r.body());
         return KarafInstance.json(r);
+    }
+
+    /** GET /metrics with the scrape token the hub generated at first start (owner-only file). */
+    private static String scrape() throws IOException {
+        java.nio.file.Path tokenFile = karaf.home.resolve("data/telehub/metrics.token");
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(tokenFile), "the scrape token is readable by the hub's user only");
+        String token = Files.readString(tokenFile).trim();
+        HttpResponse<String> none = karaf.get("/metrics", null);
+        assertEquals(401, none.statusCode(), "no token, no metrics");
+        assertEquals(401, karaf.get("/metrics", "not-" + token).statusCode(), "a wrong token, no metrics");
+        assertEquals(401, karaf.get("/metrics", admin).statusCode(), "a user's token is not the scrape token");
+        assertFalse(none.body().contains(token));
+        HttpResponse<String> r = karaf.get("/metrics", token);
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        return r.body();
+    }
+
+    /** The value of one series in Prometheus text, 0 if absent (a gauge row appears with its first item). */
+    private static double sample(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     private static JsonNode deliveries(String state) throws IOException {

@@ -6,8 +6,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(name = "Telehub health", description = "What GET /api/v1/health requires to say UP.")
 @interface HealthConfig {
     @AttributeDefinition(name = "Required checks", description = "Indicators that must be present and UP; a missing"
-            + " one counts as DOWN (its bundle is not running).")
-    String[] requiredChecks() default {"database", "broker"};
+            + " one counts as DOWN (its bundle is not running). 'api': the REST routes are served.")
+    String[] requiredChecks() default {"database", "broker", "api"};
 
     @AttributeDefinition(name = "Check timeout (ms)", min = "100", max = "30000")
     int timeoutMillis() default 5000;

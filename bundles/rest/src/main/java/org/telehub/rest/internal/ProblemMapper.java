@@ -59,7 +59,58 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             return problem(status, Response.Status.Family.familyOf(status) == Response.Status.Family.CLIENT_ERROR
                     ? reason(status) : "Error", detail(w), null, Map.of(), r);
         }
+        String outage = outage(t);
+        if (outage != null) {
+            LOG.warn("503: the {} is unavailable ({})", outage, rootCause(t));
+            return problem(503, "Service Unavailable", "The " + outage + " is unavailable; nothing was changed."
+                    + " Retry later (GET " + RestApi.BASE + "/health says when it is back)", null,
+                    Map.of("cause", outage), Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
+        }
         return serverError(t);
+    }
+
+    /**
+     * "database" or "broker" when the failure is that dependency being unreachable (a connection refused, cut or
+     * not accepted, the pool unable to open one), else null. Found by the cause chain, by class name and SQLState,
+     * so this bundle depends on neither Jdbi nor JMS: a JDBC connection error is SQLState class 08, an operator
+     * shutdown 57P0x, "no connections accepted" 55000 from the pool's connect, too many connections 53300.
+     */
+    static String outage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String name = c.getClass().getName();
+            if (name.equals("org.jdbi.v3.core.ConnectionException") || c instanceof java.sql.SQLTransientConnectionException
+                    || c instanceof java.sql.SQLNonTransientConnectionException) {
+                return "database";
+            }
+            if (c instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300")
+                        || (state.equals("55000") && String.valueOf(sql.getMessage()).contains("accepting connections"))) {
+                    return "database";
+                }
+            }
+            if (isJms(c.getClass())) {
+                return "broker";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isJms(Class<?> type) {
+        for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+            if (k.getName().equals("javax.jms.JMSException") || k.getName().equals("javax.jms.JMSRuntimeException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + (c instanceof java.sql.SQLException s ? " SQLState " + s.getSQLState() : "");
     }
 
     private String detail(WebApplicationException w) {
