@@ -34,7 +34,7 @@ class OutageIT {
         }
         String user = System.getProperty("telehub.test.pg.user", "postgres");
         try (KarafInstance karaf = KarafInstance.create("outage")) {
-            String dbUrl = karaf.usePostgres("telehub_outage_");
+            String dbUrl = karaf.dbUrl; // its own database on the throwaway server
             String db = dbUrl.substring(dbUrl.lastIndexOf('/') + 1);
             karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=",
                     "bootstrapAdminPassword=configured-admin-secret");
