@@ -192,6 +192,25 @@ final class KarafInstance implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * {@code kill -9} of the Karaf JVM (SIGKILL: no shutdown hook, no bundle stops, nothing flushed), as a power cut
+     * or the OOM killer would end it; waits until it is gone.
+     */
+    void kill9() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly(); // SIGKILL on Unix
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                fail("Karaf survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
