@@ -58,4 +58,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Sweep interval (s)", description = "How often lost or overdue work is looked for",
             min = "1")
     int sweepSeconds() default 5;
+
+    @AttributeDefinition(name = "Lost after (s)", description = "How long past due a pending reminder waits for its "
+            + "message before the sweeper queues it again; a reminder left sending by a crash is retried after twice "
+            + "this, a webhook event whose message was lost after half of it", min = "2")
+    int lostAfterSeconds() default 60;
 }

@@ -352,12 +352,13 @@ final class EncounterStore {
     }
 
     /**
-     * Recovery: reminders left 'sending' by a crash go back to pending; pending ones past due by more than
-     * {@code graceSeconds} (their message lost) are returned to be looked at now.
+     * Recovery: reminders left 'sending' by a crash (for twice {@code graceSeconds}) go back to pending; pending
+     * ones past due by more than {@code graceSeconds} (their message lost) are returned to be looked at now.
      */
     static List<String> overdueReminders(Handle h, Instant now, long graceSeconds) {
         h.createUpdate("UPDATE encounter_reminder SET state = 'pending', updated_at = :now WHERE state = 'sending'"
-                + " AND updated_at < :stuck").bind("now", ts(now)).bind("stuck", ts(now.minusSeconds(120))).execute();
+                + " AND updated_at < :stuck").bind("now", ts(now)).bind("stuck", ts(now.minusSeconds(2 * graceSeconds)))
+                .execute();
         return h.createQuery("SELECT id FROM encounter_reminder WHERE state = 'pending' AND due_at < :late"
                 + " ORDER BY due_at FETCH FIRST 500 ROWS ONLY").bind("late", ts(now.minusSeconds(graceSeconds)))
                 .mapTo(String.class).list();

@@ -43,12 +43,12 @@ import org.telehub.messaging.Messaging;
 public class Reminders {
     static final String QUEUE = "telehub.encounter.reminder";
     private static final Logger LOG = LoggerFactory.getLogger(Reminders.class);
-    /** How long past due a pending reminder may stay before the sweeper assumes its message is lost. */
-    private static final long LOST_AFTER_SECONDS = 60;
 
     private final EncounterDb db;
     private final JoinLinks links;
     private final List<Duration> offsets;
+    /** How long past due a pending reminder may stay before the sweeper assumes its message is lost. */
+    private final long lostAfterSeconds;
     private final WorkQueue queue;
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
 
@@ -59,6 +59,7 @@ public class Reminders {
         this.db = db;
         this.links = links;
         this.offsets = offsets(config.reminderOffsets());
+        this.lostAfterSeconds = config.lostAfterSeconds();
         this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::process, this::lost,
                 config.sweepSeconds());
     }
@@ -68,6 +69,7 @@ public class Reminders {
         this.db = db;
         this.links = links;
         this.offsets = offsets;
+        this.lostAfterSeconds = 60;
         this.queue = null;
     }
 
@@ -218,6 +220,6 @@ public class Reminders {
 
     /** Reminders left sending by a crash are pending again; overdue pending ones (message lost) are returned. */
     private List<String> lost() {
-        return db.jdbi().inTransaction(h -> EncounterStore.overdueReminders(h, Instant.now(), LOST_AFTER_SECONDS));
+        return db.jdbi().inTransaction(h -> EncounterStore.overdueReminders(h, Instant.now(), lostAfterSeconds));
     }
 }

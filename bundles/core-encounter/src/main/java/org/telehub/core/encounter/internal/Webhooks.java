@@ -289,8 +289,8 @@ public class Webhooks {
     }
 
     /**
-     * Deliveries left in flight by a crash are retrying again; due ones not touched for 30 s (their message lost)
-     * are returned.
+     * Deliveries left in flight by a crash are retrying again; due ones not touched for half of lostAfterSeconds
+     * (30 s by default: their message lost) are returned.
      */
     private List<String> lost() {
         Instant now = Instant.now();
@@ -302,7 +302,7 @@ public class Webhooks {
                     .execute();
             return h.createQuery("SELECT id FROM encounter_webhook_delivery WHERE state IN ('pending', 'retrying')"
                     + " AND next_attempt_at <= :now AND updated_at < :lost ORDER BY next_attempt_at"
-                    + " FETCH FIRST 500 ROWS ONLY").bind("now", ts(now)).bind("lost", ts(now.minusSeconds(30)))
+                    + " FETCH FIRST 500 ROWS ONLY").bind("now", ts(now)).bind("lost", ts(now.minusSeconds(config.lostAfterSeconds() / 2)))
                     .mapTo(String.class).list();
         });
     }
