@@ -190,7 +190,9 @@ class DeliveryIT {
     @Test
     @Order(6)
     void bundleUpdateWhileAThousandDeliveriesAreInFlightDeliversEachExactlyOnce() throws Exception {
-        remote.delayMillis.set(25);
+        // 4 consumers x 100 ms: at least 25 s of work, longer than a loaded machine takes to start the shell client
+        // and update (at 25 ms all 1,000 were delivered first on PostgreSQL); the delay ends once the update is seen
+        remote.delayMillis.set(100);
         List<String> ids = sendMany(1000, "update");
         Path v2 = withVersion(adapterJar(), "0.1.1.v2");
         String out = karaf.shell("admin", ADMIN_PASSWORD, "bundle:update " + bundleId + " " + v2.toUri());
