@@ -12,9 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Hashtable;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -40,8 +37,8 @@ import org.telehub.health.HealthIndicator;
  * Runs the hub's own PostgreSQL and provides the {@code telehub} DataSource over it, unless an operator configured
  * one ({@code etc/org.ops4j.datasource-telehub.cfg}): then this component stays idle and that database is used.
  * <p>
- * The server is started (or, after a {@code kill -9} of the hub, taken over: it survives its parent) in the
- * background, then the database and role are made sure of, and only then is the DataSource registered, so the
+ * The server is started (or, after a {@code kill -9} of the hub, taken over: it survives its parent) during
+ * activation, then the database and role are made sure of, and only then is the DataSource registered, so the
  * persistence bundle never sees a DataSource whose server is not up. The DataSource is registered as a service
  * here rather than written to Config Admin: a configuration would outlive a killed hub and be served by pax-jdbc
  * before the server is back. On deactivation (hub or bundle stop) the DataSource goes first, then the server is
@@ -58,7 +55,6 @@ public class DbServer {
     private final DbServerConfig config;
     private final DataSourceFactory driver;
     private final PooledDataSourceFactory pool;
-    private final ExecutorService starter = Executors.newSingleThreadExecutor(r -> new Thread(r, "telehub-dbserver"));
     private volatile HealthIndicator.Check state = HealthIndicator.Check.down("starting", 0);
     private volatile boolean closing;
     private PgCluster cluster;
@@ -89,7 +85,13 @@ public class DbServer {
             return;
         }
         healthRegistration = context.registerService(HealthIndicator.class, new Health(), null);
-        starter.execute(this::startServer);
+        // On purpose in the activating thread (the one starting bundles), not in a thread of our own: registering
+        // the DataSource activates Database and its migrations in the registering thread; from another thread
+        // that would race the bundles still starting, and under load Felix SCR's 5 s lock timeout then leaves
+        // their components (auth filter, resources) failed for good: the API answered 404 until a restart.
+        // Here the DataSource exists before any later bundle starts. Costs the start-level thread the server's
+        // start (about a second; initdb once).
+        startServer();
     }
 
     /** Where an operator configured the {@code telehub} DataSource, or null (THE RULE: that file means external). */
@@ -241,14 +243,6 @@ public class DbServer {
     @Deactivate
     void deactivate() {
         closing = true;
-        starter.shutdown();
-        try {
-            if (!starter.awaitTermination(config.startTimeoutSeconds() + 30L, TimeUnit.SECONDS)) {
-                LOG.warn("The database server start did not finish; stopping anyway");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         synchronized (this) {
             // consumers first: they finish with the pool before the server goes
             if (dataSourceRegistration != null) {
