@@ -11,7 +11,8 @@ command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2
 command -v pgbench >/dev/null || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || { echo "needs pgbench" >&2; exit 1; }
 PGDIR=$(mktemp -d /tmp/telehub-bench-pg.XXXXXX)
 trap 'scripts/pg-throwaway.sh stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
-port=$(scripts/pg-throwaway.sh start "$PGDIR")
+# the hub's shipped durability (fsync, synchronous_commit, full_page_writes on), for the hub and pgbench alike
+port=$(PG_DURABLE=1 scripts/pg-throwaway.sh start "$PGDIR")
 mvn -B -ntp -q install -DskipTests
 mvn -B -ntp -pl itests verify -Dit.test=BookingBenchmark -Dbench.seconds="$SECONDS_" -Dbench.clients="$CLIENTS" \
   -Dtelehub.test.pg.url="jdbc:postgresql://127.0.0.1:$port/postgres" -Dtelehub.test.pg.user=postgres \

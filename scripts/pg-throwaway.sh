@@ -3,6 +3,8 @@
 # usage: scripts/pg-throwaway.sh start DIR   -> prints the port
 #        scripts/pg-throwaway.sh stop DIR
 # PostgreSQL refuses to run as root, so as root the server runs as the 'postgres' user of Debian's package.
+# fsync is off (tests kill the hub, never the machine); PG_DURABLE=1 keeps PostgreSQL's durable defaults, as the hub's
+# own server ships them, for benchmarks.
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?data dir}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -17,7 +19,7 @@ case "$cmd" in
     as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=200" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $([ "${PG_DURABLE:-0}" = 1 ] || echo "-c fsync=off") -c max_connections=200" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" > "$dir/port"; echo "$port" ;;
   stop)
