@@ -28,12 +28,38 @@ if [ -f "$DS_CFG" ]; then
   export PGUSER=$(cfg_value "$DS_CFG" user)
   export PGPASSWORD=$(cfg_value "$DS_CFG" password)
 elif [ -n "${PGHOST:-}" ] && [ -n "${PGDATABASE:-}" ]; then
-  : # the hub's own PostgreSQL (or any other), given in the environment
+  : # a database given in the environment
 else
-  echo "no $DS_CFG: the hub runs its own PostgreSQL. Set PGHOST (its socket directory or 127.0.0.1), PGPORT," >&2
-  echo "PGUSER, PGPASSWORD and PGDATABASE to reach it (see docs/operations.md, Backup and restore)" >&2
-  exit 1
+  # the hub's own PostgreSQL (bundles/dbserver): its port, data directory and OS user from its .cfg, the role
+  # telehub's password from the secret it generated
+  OWN_CFG=etc/org.telehub.dbserver.cfg
+  OWN_DATA_DIR=$(cfg_value "$OWN_CFG" dataDirectory | expand_props)
+  OWN_DATA_DIR=${OWN_DATA_DIR:-$KARAF_DATA_DIR/telehub/postgres}
+  OWN_OS_USER=$(cfg_value "$OWN_CFG" osUser)
+  OWN_OS_USER=${OWN_OS_USER:-telehub}
+  OWN_BIN=$(cfg_value "$OWN_CFG" binDirectory)
+  secret=$KARAF_DATA_DIR/telehub/postgres.secret
+  [ -r "$secret" ] && [ -f "$OWN_DATA_DIR/PG_VERSION" ] || { echo "no $DS_CFG and no hub's own PostgreSQL" \
+    "($OWN_DATA_DIR, $secret): start the hub once, or set PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE" >&2; exit 1; }
+  PGPORT=$(cfg_value "$OWN_CFG" port)
+  export PGHOST=127.0.0.1 PGPORT=${PGPORT:-5438} PGDATABASE=telehub PGUSER=telehub
+  export PGPASSWORD=$(cat "$secret")
+  OWN_SERVER=1
+  [ -z "$OWN_BIN" ] || PG_BIN=${PG_BIN:-$OWN_BIN}
 fi
+
+# the hub's own server runs with the hub; a restore (hub stopped) starts it for the time of the restore
+own_server_as_user() { if [ "$(id -u)" = 0 ]; then runuser -u "$OWN_OS_USER" -- "$@"; else "$@"; fi; }
+own_server_start() {
+  OWN_STARTED=
+  "$PG_BIN/pg_isready" -q -h "$PGHOST" -p "$PGPORT" && return 0
+  own_server_as_user "$PG_BIN/pg_ctl" -D "$OWN_DATA_DIR" -l "$OWN_DATA_DIR/restore-server.log" -w -t 120 start \
+    >/dev/null || { echo "cannot start the hub's PostgreSQL in $OWN_DATA_DIR (see its restore-server.log)" >&2; exit 1; }
+  OWN_STARTED=1
+}
+own_server_stop() {
+  [ -n "${OWN_STARTED:-}" ] && own_server_as_user "$PG_BIN/pg_ctl" -D "$OWN_DATA_DIR" -m fast -w stop >/dev/null || true
+}
 
 if [ -z "${PG_BIN:-}" ]; then
   if command -v pg_dump >/dev/null 2>&1; then
@@ -42,7 +68,7 @@ if [ -z "${PG_BIN:-}" ]; then
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   fi
 fi
-[ -x "${PG_BIN:-}/pg_dump" ] && [ -x "$PG_BIN/pg_restore" ] \
+[ -x "${PG_BIN:-}/pg_dump" ] && [ -x "$PG_BIN/pg_restore" ] && [ -x "$PG_BIN/pg_isready" ] \
   || { echo "PostgreSQL client tools (pg_dump, pg_restore) not found; set PG_BIN or install postgresql-client" >&2; exit 1; }
 
 FILES_CFG=etc/org.telehub.files.cfg

@@ -107,6 +107,15 @@ class DbServerIT {
                     + " PostgreSQL %d MB (PSS, shared memory counted once)%n", first.toMillis(), later.toMillis(),
                     memoryMb(List.of(k.pid()), "VmRSS:", "status"), memoryMb(serverProcesses(data), "Pss:", "smaps_rollup"));
 
+            // an online backup of the hub's own server needs no database settings by hand
+            Path backup = base.resolve("backup");
+            String out = script(home, "bin/telehub-backup", backup.toString());
+            assertTrue(Files.size(backup.resolve("database.dump")) > 0, out);
+            HttpResponse<String> afterBackup = k.post("/api/v1/encounters", admin, "application/json",
+                    Scheduling.visit(doctor, patient, Scheduling.dayAfterTomorrow(11), 30));
+            assertEquals(201, afterBackup.statusCode(), afterBackup.body());
+            String laterId = KarafInstance.json(afterBackup).get("id").asText();
+
             // a clean stop of the hub stops its server
             k.stop();
             awaitNoServer(data);
@@ -114,6 +123,17 @@ class DbServerIT {
             long restarted = postmaster(data);
             assertNotEquals(pid, restarted, "a new server after a clean stop");
             System.out.printf("DbServerIT: later start (server stopped) %d ms%n", again.toMillis());
+            k.stop();
+            awaitNoServer(data);
+
+            // restore with the hub stopped: the script starts the hub's server for the restore and stops it after
+            out = script(home, "bin/telehub-restore", backup.toString(), "--force");
+            awaitNoServer(data);
+            k.start();
+            admin = k.login("admin", ADMIN_PASSWORD);
+            assertEquals(200, k.get("/api/v1/encounters/" + id, admin).statusCode(), out);
+            assertEquals(404, k.get("/api/v1/encounters/" + laterId, admin).statusCode(),
+                    "the visit booked after the backup is not in the restored database");
             k.stop();
             awaitNoServer(data);
 
@@ -144,6 +164,17 @@ class DbServerIT {
                 KarafInstance.deleteTree(base);
             }
         }
+    }
+
+    /** Runs one of the distribution's scripts from its home; fails the test with its output unless it exits 0. */
+    private static String script(Path home, String... command) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(command));
+        cmd.set(0, home.resolve(command[0]).toString());
+        Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), String.join(" ", command) + ": " + out);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ": " + out);
+        return out;
     }
 
     private static int healthStatus(KarafInstance k) {
