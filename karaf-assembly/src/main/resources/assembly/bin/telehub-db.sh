@@ -45,7 +45,8 @@ else
   export PGHOST=127.0.0.1 PGPORT=${PGPORT:-5438} PGDATABASE=telehub PGUSER=telehub
   export PGPASSWORD=$(cat "$secret")
   OWN_SERVER=1
-  [ -z "$OWN_BIN" ] || PG_BIN=${PG_BIN:-$OWN_BIN}
+  # the server's own binaries (pg_ctl is not on PATH in Debian), as the hub finds them
+  OWN_BIN=${OWN_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 fi
 
 # the hub's own server runs with the hub; a restore (hub stopped) starts it for the time of the restore
@@ -53,12 +54,12 @@ own_server_as_user() { if [ "$(id -u)" = 0 ]; then runuser -u "$OWN_OS_USER" -- 
 own_server_start() {
   OWN_STARTED=
   "$PG_BIN/pg_isready" -q -h "$PGHOST" -p "$PGPORT" && return 0
-  own_server_as_user "$PG_BIN/pg_ctl" -D "$OWN_DATA_DIR" -l "$OWN_DATA_DIR/restore-server.log" -w -t 120 start \
+  own_server_as_user "$OWN_BIN/pg_ctl" -D "$OWN_DATA_DIR" -l "$OWN_DATA_DIR/restore-server.log" -w -t 120 start \
     >/dev/null || { echo "cannot start the hub's PostgreSQL in $OWN_DATA_DIR (see its restore-server.log)" >&2; exit 1; }
   OWN_STARTED=1
 }
 own_server_stop() {
-  [ -n "${OWN_STARTED:-}" ] && own_server_as_user "$PG_BIN/pg_ctl" -D "$OWN_DATA_DIR" -m fast -w stop >/dev/null || true
+  [ -n "${OWN_STARTED:-}" ] && own_server_as_user "$OWN_BIN/pg_ctl" -D "$OWN_DATA_DIR" -m fast -w stop >/dev/null || true
 }
 
 if [ -z "${PG_BIN:-}" ]; then
