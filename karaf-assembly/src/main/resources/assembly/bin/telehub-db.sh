@@ -59,7 +59,10 @@ own_server_start() {
   OWN_STARTED=1
 }
 own_server_stop() {
-  [ -n "${OWN_STARTED:-}" ] && own_server_as_user "$OWN_BIN/pg_ctl" -D "$OWN_DATA_DIR" -m fast -w stop >/dev/null || true
+  [ -n "${OWN_STARTED:-}" ] || return 0
+  # a hub started meanwhile has taken the server over: it is the hub's to stop now
+  if [ -f "$HOME_DIR/karaf.pid" ] && kill -0 "$(cat "$HOME_DIR/karaf.pid")" 2>/dev/null; then return 0; fi
+  own_server_as_user "$OWN_BIN/pg_ctl" -D "$OWN_DATA_DIR" -m fast -w stop >/dev/null || true
 }
 
 if [ -z "${PG_BIN:-}" ]; then

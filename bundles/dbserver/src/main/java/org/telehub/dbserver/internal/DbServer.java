@@ -198,6 +198,9 @@ public class DbServer {
     private void ensureDatabase(PgCluster pg, String superuser, String password) throws SQLException {
         try (Connection c = connect(pg, "postgres", "postgres", superuser); Statement s = c.createStatement()) {
             boolean role = exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?");
+            // a failing statement is copied into the server's log by default: not this one, which holds the password
+            s.execute("SET log_min_error_statement = PANIC");
+            s.execute("SET log_statement = 'none'");
             // a generated base64url secret: no quote can occur in it
             s.execute((role ? "ALTER" : "CREATE") + " ROLE " + DATABASE + " LOGIN PASSWORD '" + password + "'");
             if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?")) {

@@ -47,9 +47,18 @@ public class MetricsServlet extends HttpServlet {
         modified(config);
     }
 
+    /** Shorter tokens (an empty or cut token file, a careless setting) are refused: the endpoint stays closed. */
+    static final int MIN_TOKEN_LENGTH = 24;
+
     @Modified
     void modified(MetricsConfig config) {
         String token = config.scrapeToken().isBlank() ? generated(tokenFile(config)) : config.scrapeToken().trim();
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            tokenHash = null; // fail closed: no token can match
+            throw new IllegalStateException("The metrics scrape token must have at least " + MIN_TOKEN_LENGTH
+                    + " characters (scrapeToken in etc/org.telehub.metrics.cfg, or " + tokenFile(config)
+                    + ": delete that file to have a new one generated)");
+        }
         tokenHash = sha256(token);
     }
 
@@ -57,7 +66,8 @@ public class MetricsServlet extends HttpServlet {
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String auth = req.getHeader("Authorization");
         String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(sha256(presented), tokenHash)) {
+        byte[] expected = tokenHash;
+        if (expected == null || presented.isEmpty() || !MessageDigest.isEqual(sha256(presented), expected)) {
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"telehub-metrics\"");
             resp.setHeader("Cache-Control", "no-store");
             resp.setStatus(401);
@@ -90,14 +100,22 @@ public class MetricsServlet extends HttpServlet {
                 byte[] raw = new byte[32];
                 new SecureRandom().nextBytes(raw);
                 String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+                // written whole under another name, then linked into place: the token file is never seen empty or
+                // half-written, and a concurrent activation's link wins or loses as a whole
+                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "metrics.token.", ".tmp",
+                        PosixFilePermissions.asFileAttribute(
+                                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-                    Files.writeString(file, token, StandardCharsets.UTF_8);
+                    Files.writeString(tmp, token, StandardCharsets.UTF_8);
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                    Files.createLink(file, tmp);
                 } catch (FileAlreadyExistsException raced) {
-                    // another activation wrote it a moment ago
-                } catch (UnsupportedOperationException notPosix) {
-                    Files.writeString(file, token, StandardCharsets.UTF_8);
+                    // another activation put its token in place a moment ago: that one counts
+                } finally {
+                    Files.deleteIfExists(tmp);
                 }
             }
             return Files.readString(file, StandardCharsets.UTF_8).trim();

@@ -2,6 +2,7 @@ package org.telehub.metrics.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -81,5 +82,26 @@ class MetersTest {
         assertTrue(token.length() >= 40, token.length() + " characters");
         assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
         assertEquals(token, MetricsServlet.generated(file), "the same token at the next start");
+        try (java.util.stream.Stream<Path> left = Files.list(file.getParent())) {
+            assertEquals(List.of(file), left.toList(), "no temporary file left beside it");
+        }
+    }
+
+    @Test
+    void anEmptyOrShortTokenKeepsTheEndpointClosed(@TempDir Path dir) throws Exception {
+        // an empty token file (a crash while it was written, a full disk) once matched a request with no token
+        Path file = dir.resolve("metrics.token");
+        Files.writeString(file, "");
+        assertThrows(IllegalStateException.class, () -> new MetricsServlet(null, config("", file.toString())));
+        assertThrows(IllegalStateException.class, () -> new MetricsServlet(null, config("short", "")));
+    }
+
+    private static MetricsConfig config(String token, String tokenFile) {
+        return (MetricsConfig) java.lang.reflect.Proxy.newProxyInstance(MetricsConfig.class.getClassLoader(),
+                new Class<?>[] {MetricsConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "scrapeToken" -> token;
+                    case "tokenFile" -> tokenFile;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
     }
 }

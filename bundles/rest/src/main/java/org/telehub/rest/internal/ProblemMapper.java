@@ -62,8 +62,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         String outage = outage(t);
         if (outage != null) {
             LOG.warn("503: the {} is unavailable ({})", outage, rootCause(t));
-            return problem(503, "Service Unavailable", "The " + outage + " is unavailable; nothing was changed."
-                    + " Retry later (GET " + RestApi.BASE + "/health says when it is back)", null,
+            return problem(503, "Service Unavailable", "The " + outage + " is unavailable; the request was not"
+                    + " completed (a connection cut while committing may still have applied it: retry with the same"
+                    + " request key, or check before writing again). Retry later (GET " + RestApi.BASE + "/health says when it is back)", null,
                     Map.of("cause", outage), Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
         }
         return serverError(t);
