@@ -1,0 +1,49 @@
+package org.telehub.domain;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A domain service refused or could not complete a request, for a reason the caller can act on. The subclass says
+ * which kind (and so, over HTTP, the status): {@link InvalidException} 400, {@link NotAuthenticatedException} 401,
+ * {@link ForbiddenException} 403, {@link NotFoundException} 404, {@link ConflictException} 409,
+ * {@link UnprocessableException} 422, {@link RemoteFailureException} 502, {@link UnavailableException} 503.
+ *
+ * <p>{@link #getMessage()} is the detail shown to the caller: never put secrets or another patient's data in it.
+ */
+public abstract class DomainException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String title;
+    private final String field;
+    private final transient Map<String, Object> details;
+
+    protected DomainException(String title, String detail, String field, Map<String, ?> details, Throwable cause) {
+        super(detail, cause);
+        this.title = title;
+        this.field = field;
+        this.details = details == null || details.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    /** A short, fixed summary of the kind of failure ("Slot taken"), or null for the kind's default. */
+    public String title() {
+        return title;
+    }
+
+    /** The detail: what happened and, where it helps, what to do. */
+    public String detail() {
+        return getMessage();
+    }
+
+    /** The input at fault, or null. */
+    public String field() {
+        return field;
+    }
+
+    /** Machine-readable facts about the failure (e.g. {@code conflict: doctor}), rendered as extra members. */
+    public Map<String, Object> details() {
+        return details;
+    }
+}
