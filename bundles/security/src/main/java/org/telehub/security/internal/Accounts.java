@@ -28,7 +28,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.persistence.Database;
-import org.telehub.rest.ProblemException;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.ForbiddenException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
@@ -168,15 +171,16 @@ public class Accounts {
     /**
      * An administrator lifts a lockout (and any delay) of an account before its time; audited.
      *
-     * @throws ProblemException 403 for anyone but an administrator, 404 for an unknown username
+     * @throws ForbiddenException for anyone but an administrator
+     * @throws NotFoundException for an unknown username
      */
     void unlock(AuthenticatedUser actor, String username) {
         if (actor == null || !actor.hasRole(Roles.ADMIN)) {
-            throw new ProblemException(403, "Forbidden", "Only administrators unlock accounts", null, null);
+            throw new ForbiddenException("Only administrators unlock accounts");
         }
         String name = username == null ? "" : normalise(username);
         if (name.length() > 64 || store.byUsername(name).isEmpty()) {
-            throw ProblemException.notFound("No user '" + fit(name) + "'");
+            throw new NotFoundException("No user '" + fit(name) + "'");
         }
         boolean had = throttle.unlock(name);
         LOG.info("Administrator '{}' unlocked the login of '{}'", actor.username(), name);
@@ -247,25 +251,25 @@ public class Accounts {
     UserAccount create(String username, String displayName, Collection<String> roles, char[] password) {
         String name = username == null ? null : normalise(username);
         if (name == null || !USERNAME.matcher(name).matches()) {
-            throw ProblemException.invalid("username",
+            throw new InvalidException("username",
                     "3 to 64 characters: lower-case letters, digits and . _ @ -, starting with a letter or digit");
         }
         if (displayName != null && displayName.length() > 200) {
-            throw ProblemException.invalid("displayName", "At most 200 characters");
+            throw new InvalidException("displayName", "At most 200 characters");
         }
         if (roles == null || roles.isEmpty()) {
-            throw ProblemException.invalid("roles", "At least one of " + Roles.ALL + " is required");
+            throw new InvalidException("roles", "At least one of " + Roles.ALL + " is required");
         }
         for (String r : roles) {
             if (!Roles.ALL.contains(r)) {
-                throw ProblemException.invalid("roles", "Unknown role '" + r + "'; roles are " + Roles.ALL);
+                throw new InvalidException("roles", "Unknown role '" + r + "'; roles are " + Roles.ALL);
             }
         }
         checkPassword("password", password);
         try {
             return store.create(name, displayName, Set.copyOf(roles), hash(password));
         } catch (UserStore.DuplicateUsername e) {
-            throw ProblemException.conflict(e.getMessage());
+            throw new ConflictException(e.getMessage());
         }
     }
 
@@ -273,7 +277,7 @@ public class Accounts {
     void changePassword(UserAccount user, char[] current, char[] next) {
         if (current == null || !verify(user.username(), Optional.of(user), current, new Source("password change",
                 null))) {
-            throw ProblemException.invalid("currentPassword", "The current password is wrong");
+            throw new InvalidException("currentPassword", "The current password is wrong");
         }
         checkPassword("newPassword", next);
         store.changePassword(user.id(), hash(next));
@@ -297,10 +301,10 @@ public class Accounts {
 
     private void checkPassword(String field, char[] password) {
         if (password == null || password.length < minPasswordLength) {
-            throw ProblemException.invalid(field, "At least " + minPasswordLength + " characters");
+            throw new InvalidException(field, "At least " + minPasswordLength + " characters");
         }
         if (password.length > 1024) {
-            throw ProblemException.invalid(field, "At most 1024 characters");
+            throw new InvalidException(field, "At most 1024 characters");
         }
     }
 

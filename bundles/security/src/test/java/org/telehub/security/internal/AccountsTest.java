@@ -31,7 +31,10 @@ import org.osgi.framework.Bundle;
 import org.telehub.persistence.AppliedMigration;
 import org.telehub.persistence.Database;
 import org.telehub.persistence.TestDatabases;
-import org.telehub.rest.ProblemException;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.ForbiddenException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
 
 /** Accounts and tokens on a real PostgreSQL, with the bundle's own migration script. */
 class AccountsTest {
@@ -67,7 +70,7 @@ class AccountsTest {
 
         Accounts.Session s2 = accounts.login("dr.who", "bigger-on-the-inside".toCharArray(), API).orElseThrow();
         UserAccount who = valid.user();
-        ProblemException wrong = assertThrows(ProblemException.class,
+        InvalidException wrong = assertThrows(InvalidException.class,
                 () -> accounts.changePassword(who, "not-my-password".toCharArray(), "new-password-123".toCharArray()));
         assertEquals("currentPassword", wrong.field());
         accounts.changePassword(who, "bigger-on-the-inside".toCharArray(), "new-password-123".toCharArray());
@@ -98,9 +101,8 @@ class AccountsTest {
         assertField("password", () -> accounts.create("nurse1", null, Set.of("nurse"), "short".toCharArray()));
         assertField("displayName", () -> accounts.create("nurse1", "n".repeat(201), Set.of("nurse"),
                 "long-enough-pw".toCharArray()));
-        ProblemException dup = assertThrows(ProblemException.class,
+        assertThrows(ConflictException.class,
                 () -> accounts.create("Admin", null, Set.of("nurse"), "long-enough-pw".toCharArray()));
-        assertEquals(409, dup.status());
         assertEquals(1, accounts.list(0, 10).size());
     }
 
@@ -136,11 +138,8 @@ class AccountsTest {
 
         UserAccount admin = accounts.list(0, 10).stream().filter(u -> u.username().equals("admin")).findFirst()
                 .orElseThrow();
-        ProblemException notAdmin = assertThrows(ProblemException.class,
-                () -> accounts.unlock(doctor.principal(), "dr.who"));
-        assertEquals(403, notAdmin.status());
-        assertEquals(404, assertThrows(ProblemException.class,
-                () -> accounts.unlock(admin.principal(), "no.such.user")).status());
+        assertThrows(ForbiddenException.class, () -> accounts.unlock(doctor.principal(), "dr.who"));
+        assertThrows(NotFoundException.class, () -> accounts.unlock(admin.principal(), "no.such.user"));
         accounts.unlock(admin.principal(), "Dr.Who");
         assertEquals(0, accounts.lockedSeconds("dr.who"));
         assertTrue(jaasLogin(accounts, "dr.who", "bigger-on-the-inside"));
@@ -197,8 +196,7 @@ class AccountsTest {
     }
 
     private static void assertField(String field, org.junit.jupiter.api.function.Executable call) {
-        ProblemException e = assertThrows(ProblemException.class, call);
-        assertEquals(400, e.status());
+        InvalidException e = assertThrows(InvalidException.class, call);
         assertEquals(field, e.field(), e.detail());
     }
 
