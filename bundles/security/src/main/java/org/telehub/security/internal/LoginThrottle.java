@@ -16,14 +16,18 @@ import java.util.Map;
  * delay that doubles from {@code baseDelay} with each further failure, and from {@code lockoutFailures} on the key
  * is locked for {@code lockout} after every failure (until an administrator unlocks an account). Failures are
  * forgotten after {@code window} without one. Unknown usernames are keys like any other, so a refusal never says
- * whether an account exists; each map holds at most {@link #MAX_KEYS} keys (least recently used go first) so random
- * usernames cannot grow memory.
+ * whether an account exists; each map holds at most {@link #MAX_KEYS} keys so random usernames cannot grow memory.
+ * When full, the least recently used key that is not waiting goes first: flooding the map with fresh usernames must
+ * not evict (and so unlock) the account under attack. Only when the {@link #EVICTION_SCAN} oldest keys all wait does
+ * the oldest go anyway — reaching that takes thousands of keys each driven through the doubling delays.
  *
  * <p>Kept in memory, per node: a restart forgets it, and each node of a cluster counts on its own.
  */
 final class LoginThrottle {
     /** Keys per map (accounts, addresses): about 100 bytes each, so a few MB at most. */
     static final int MAX_KEYS = 10_000;
+    /** Oldest keys looked at for one that is not waiting, before the oldest is evicted regardless. */
+    static final int EVICTION_SCAN = 1_000;
 
     /** When a key starts to wait and when it is locked. */
     record Policy(int freeFailures, int lockoutFailures, Duration window) {
@@ -96,8 +100,8 @@ final class LoginThrottle {
         if (wait > 0) {
             throw new Refused(wait);
         }
-        acc = count(accounts, account, acc, now);
-        Failures counted = address == null ? null : count(addresses, address, adr, now);
+        acc = count(accounts, account, acc, accountPolicy, now);
+        Failures counted = address == null ? null : count(addresses, address, adr, addressPolicy, now);
         Failures accountEntry = acc;
         boolean accountLocks = acc.count == accountPolicy.lockoutFailures();
         boolean addressLocks = counted != null && counted.count == addressPolicy.lockoutFailures();
@@ -155,12 +159,34 @@ final class LoginThrottle {
         return f;
     }
 
-    private static Failures count(Map<String, Failures> map, String key, Failures f, Instant now) {
+    private Failures count(Map<String, Failures> map, String key, Failures f, Policy policy, Instant now) {
         Failures c = f == null ? new Failures() : f;
         c.count++;
         c.last = now;
         map.put(key, c);
+        if (map.size() > MAX_KEYS) {
+            evictOne(map, key, policy, now);
+        }
         return c;
+    }
+
+    private void evictOne(Map<String, Failures> map, String keep, Policy policy, Instant now) {
+        var it = map.entrySet().iterator();
+        String oldest = null;
+        for (int i = 0; i < EVICTION_SCAN && it.hasNext(); i++) {
+            Map.Entry<String, Failures> e = it.next();
+            if (e.getKey().equals(keep)) {
+                continue;
+            }
+            if (oldest == null) {
+                oldest = e.getKey();
+            }
+            if (waitSeconds(e.getValue(), policy, now) == 0) {
+                it.remove();
+                return;
+            }
+        }
+        map.remove(oldest);
     }
 
     private long waitSeconds(Failures f, Policy policy, Instant now) {
@@ -180,14 +206,8 @@ final class LoginThrottle {
         return (left.toMillis() + 999) / 1000;
     }
 
+    /** In access order: iteration starts at the least recently used key. */
     private static Map<String, Failures> lru() {
-        return new LinkedHashMap<>(256, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Failures> eldest) {
-                return size() > MAX_KEYS;
-            }
-        };
+        return new LinkedHashMap<>(256, 0.75f, true);
     }
 }

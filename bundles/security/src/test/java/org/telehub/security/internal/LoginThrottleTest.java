@@ -123,6 +123,17 @@ class LoginThrottleTest {
         assertEquals(LoginThrottle.MAX_KEYS, throttle.keys());
     }
 
+    @Test
+    void floodingFreshUsernamesDoesNotEvictALockedAccount() throws Exception {
+        lockNurse();
+        assertTrue(throttle.lockedSeconds("nurse") > 0);
+        for (int i = 0; i < LoginThrottle.MAX_KEYS * 2; i++) {
+            throttle.begin("flood-" + i, null).failed();
+        }
+        assertEquals(LoginThrottle.MAX_KEYS, throttle.keys());
+        assertEquals(900, throttle.lockedSeconds("nurse"), "still locked after 20,000 fresh usernames");
+    }
+
     private long refused(String account, String address) {
         return assertThrows(LoginThrottle.Refused.class, () -> throttle.begin(account, address)).seconds;
     }
