@@ -18,11 +18,11 @@ public class EncounterDb {
         this.jdbi = database.jdbi();
     }
 
-    EncounterDb(Jdbi jdbi) {
+    public EncounterDb(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
-    Jdbi jdbi() {
+    public Jdbi jdbi() {
         return jdbi;
     }
 }

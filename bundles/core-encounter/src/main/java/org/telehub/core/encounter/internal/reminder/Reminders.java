@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.reminder;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,10 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.core.encounter.Notification;
 import org.telehub.core.encounter.NotificationChannel;
-import org.telehub.core.encounter.internal.Model.Doctor;
-import org.telehub.core.encounter.internal.Model.Encounter;
-import org.telehub.core.encounter.internal.Model.Patient;
-import org.telehub.core.encounter.internal.Model.Reminder;
+import org.telehub.core.encounter.PeopleService.Doctor;
+import org.telehub.core.encounter.PeopleService.Patient;
+import org.telehub.core.encounter.event.EncounterEvent;
+import org.telehub.core.encounter.internal.EncounterConfig;
+import org.telehub.core.encounter.internal.EncounterDb;
+import org.telehub.core.encounter.internal.encounter.Encounter;
+import org.telehub.core.encounter.internal.encounter.EncounterStore;
+import org.telehub.core.encounter.internal.encounter.Lifecycle;
+import org.telehub.core.encounter.internal.join.JoinLinks;
+import org.telehub.core.encounter.internal.people.PeopleStore;
+import org.telehub.core.encounter.internal.reminder.ReminderStore.Reminder;
+import org.telehub.core.encounter.internal.work.WorkQueue;
 import org.telehub.messaging.Messaging;
 
 /**
@@ -38,10 +46,13 @@ import org.telehub.messaging.Messaging;
  * survives restarts and is sent by whichever node takes the message. Cancelling or rescheduling closes the pending
  * rows in the same transaction as the change (a message that arrives for a closed row does nothing); a message
  * lost between commit and send is found by the sweeper and the reminder goes out late, not never.
+ *
+ * <p>A subscriber of encounter events ({@link #onEvent}): booked and rescheduled visits get reminders, a
+ * reschedule replaces the pending ones, a visit that starts, ends, is cancelled or missed closes them.
  */
 @Component(service = Reminders.class, configurationPid = "org.telehub.encounter")
 public class Reminders {
-    static final String QUEUE = "telehub.encounter.reminder";
+    public static final String QUEUE = "telehub.encounter.reminder";
     private static final Logger LOG = LoggerFactory.getLogger(Reminders.class);
 
     private final EncounterDb db;
@@ -65,7 +76,7 @@ public class Reminders {
     }
 
     /** Without a broker (tests): nothing is queued; {@link #process} is called directly. */
-    Reminders(EncounterDb db, JoinLinks links, List<Duration> offsets) {
+    public Reminders(EncounterDb db, JoinLinks links, List<Duration> offsets) {
         this.db = db;
         this.links = links;
         this.offsets = offsets;
@@ -87,7 +98,7 @@ public class Reminders {
         channels.remove(c);
     }
 
-    static List<Duration> offsets(String[] values) {
+    public static List<Duration> offsets(String[] values) {
         List<Duration> out = new ArrayList<>();
         // a .cfg file gives one comma-separated string, the web console a list
         for (String v : String.join(",", values).split(",")) {
@@ -108,15 +119,37 @@ public class Reminders {
         return out;
     }
 
-    /** In the booking's transaction: one pending row per offset whose time is still ahead. */
-    List<Reminder> plan(Handle h, Encounter e, Instant now) {
+    /**
+     * In the change's transaction: writes the reminder rows the event calls for; returns what to queue after the
+     * commit.
+     */
+    public Runnable onEvent(Handle h, EncounterEvent event, Encounter current) {
+        Instant now = event.occurredAt();
+        List<Reminder> planned = switch (event.type()) {
+            case BOOKED -> plan(h, current, now);
+            case RESCHEDULED -> {
+                ReminderStore.close(h, current.id(), "replaced", "the visit was rescheduled", now);
+                yield plan(h, current, now);
+            }
+            case STARTED, COMPLETED, CANCELLED, NO_SHOW -> {
+                ReminderStore.close(h, current.id(), "cancelled", "the visit is "
+                        + current.status().replace('_', ' '), now);
+                yield List.of();
+            }
+            default -> List.of();
+        };
+        return planned.isEmpty() ? () -> { } : () -> schedule(planned);
+    }
+
+    /** One pending row per offset whose time is still ahead. */
+    private List<Reminder> plan(Handle h, Encounter e, Instant now) {
         List<Reminder> out = new ArrayList<>();
         for (Duration d : offsets) {
             Instant due = e.scheduledStart().minus(d);
             if (due.isAfter(now)) {
                 Reminder r = new Reminder(UUID.randomUUID().toString(), e.id(), d.getSeconds(), due, "pending", null,
                         now, null);
-                EncounterStore.insertReminder(h, r);
+                ReminderStore.insert(h, r);
                 out.add(r);
             }
         }
@@ -124,26 +157,26 @@ public class Reminders {
     }
 
     /** After the commit. */
-    void schedule(List<Reminder> planned) {
+    private void schedule(List<Reminder> planned) {
         if (queue != null) {
             queue.send(planned.stream().map(r -> new WorkQueue.Work(r.id(), r.dueAt())).toList());
         }
     }
 
-    List<Reminder> list(String encounterId) {
-        return db.jdbi().withHandle(h -> EncounterStore.reminders(h, encounterId));
+    public List<Reminder> list(String encounterId) {
+        return db.jdbi().withHandle(h -> ReminderStore.of(h, encounterId));
     }
 
-    void process(String id) {
+    public void process(String id) {
         Instant now = Instant.now();
-        Optional<Reminder> found = db.jdbi().withHandle(h -> EncounterStore.reminder(h, id));
+        Optional<Reminder> found = db.jdbi().withHandle(h -> ReminderStore.get(h, id));
         if (found.isEmpty() || !found.get().state().equals("pending")) {
             return; // cancelled, replaced, or sent already: nothing to do
         }
         if (found.get().dueAt().isAfter(now.plusSeconds(5))) {
             return; // early duplicate; the scheduled message or the sweeper comes back for it
         }
-        if (!db.jdbi().withHandle(h -> EncounterStore.claimReminder(h, id, now))) {
+        if (!db.jdbi().withHandle(h -> ReminderStore.claim(h, id, now))) {
             return; // another worker or node has it
         }
         String state;
@@ -159,7 +192,7 @@ public class Reminders {
         }
         String s = state;
         String d = detail;
-        db.jdbi().useHandle(h -> EncounterStore.finishReminder(h, id, s, d, Instant.now()));
+        db.jdbi().useHandle(h -> ReminderStore.finish(h, id, s, d, Instant.now()));
     }
 
     private record Loaded(Encounter e, Doctor d, Patient p) {
@@ -168,10 +201,10 @@ public class Reminders {
     private String[] send(Reminder r) {
         Loaded l = db.jdbi().withHandle(h -> {
             Encounter e = EncounterStore.encounter(h, r.encounterId()).orElseThrow();
-            return new Loaded(e, EncounterStore.doctor(h, e.doctorId()).orElseThrow(),
-                    EncounterStore.patient(h, e.patientId()).orElseThrow());
+            return new Loaded(e, PeopleStore.doctor(h, e.doctorId()).orElseThrow(),
+                    PeopleStore.patient(h, e.patientId()).orElseThrow());
         });
-        if (!l.e().status().equals(Model.SCHEDULED) && !l.e().status().equals(Model.CONFIRMED)) {
+        if (!Lifecycle.upcoming(l.e().status())) {
             return new String[] {"cancelled", "the visit is " + l.e().status()};
         }
         if (channels.isEmpty()) {
@@ -220,6 +253,6 @@ public class Reminders {
 
     /** Reminders left sending by a crash are pending again; overdue pending ones (message lost) are returned. */
     private List<String> lost() {
-        return db.jdbi().inTransaction(h -> EncounterStore.overdueReminders(h, Instant.now(), lostAfterSeconds));
+        return db.jdbi().inTransaction(h -> ReminderStore.overdue(h, Instant.now(), lostAfterSeconds));
     }
 }

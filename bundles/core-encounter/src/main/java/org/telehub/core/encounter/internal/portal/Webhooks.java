@@ -1,7 +1,7 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.portal;
 
-import static org.telehub.core.encounter.internal.EncounterStore.instant;
-import static org.telehub.core.encounter.internal.EncounterStore.ts;
+import static org.telehub.core.encounter.internal.Sql.instant;
+import static org.telehub.core.encounter.internal.Sql.ts;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +32,12 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.messaging.Messaging;
-import org.telehub.rest.ProblemException;
+import org.telehub.core.encounter.event.EncounterEvent;
+import org.telehub.core.encounter.internal.EncounterConfig;
+import org.telehub.core.encounter.internal.EncounterDb;
+import org.telehub.core.encounter.internal.encounter.Encounter;
+import org.telehub.core.encounter.internal.work.WorkQueue;
+import org.telehub.domain.InvalidException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,8 +51,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 @Component(service = Webhooks.class, configurationPid = "org.telehub.encounter")
 public class Webhooks {
-    static final String QUEUE = "telehub.encounter.webhook";
-    static final String SIGNATURE = "X-Telehub-Signature";
+    public static final String QUEUE = "telehub.encounter.webhook";
+    public static final String SIGNATURE = "X-Telehub-Signature";
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DELIVERY_COLUMNS = "id, webhook_id, event_id, event_type, encounter_id, state,"
@@ -71,7 +76,7 @@ public class Webhooks {
     }
 
     /** Without a broker (tests): nothing is queued; {@link #attempt} is called directly. */
-    Webhooks(EncounterDb db, EncounterConfig config) {
+    public Webhooks(EncounterDb db, EncounterConfig config) {
         this.db = db;
         this.config = config;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.webhookTimeoutMillis())).build();
@@ -94,23 +99,23 @@ public class Webhooks {
             Instant createdAt, Instant updatedAt, Instant deliveredAt) {
     }
 
-    Subscription create(String url, String secret, String description, String by) {
+    public Subscription create(String url, String secret, String description, String by) {
         URI uri;
         try {
             uri = url == null ? null : new URI(url);
         } catch (java.net.URISyntaxException e) {
-            throw ProblemException.invalid("url", "Not a URL: " + e.getReason());
+            throw new InvalidException("url", "Not a URL: " + e.getReason());
         }
         if (uri == null || !uri.isAbsolute() || uri.getHost() == null
                 || !List.of("http", "https").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
                 || url.length() > 2000) {
-            throw ProblemException.invalid("url", "An absolute http or https URL of at most 2000 characters");
+            throw new InvalidException("url", "An absolute http or https URL of at most 2000 characters");
         }
         if (secret == null || secret.length() < 16 || secret.length() > 200) {
-            throw ProblemException.invalid("secret", "16 to 200 characters: the portal checks signatures with it");
+            throw new InvalidException("secret", "16 to 200 characters: the portal checks signatures with it");
         }
         if (description != null && description.length() > 200) {
-            throw ProblemException.invalid("description", "At most 200 characters");
+            throw new InvalidException("description", "At most 200 characters");
         }
         Subscription s = new Subscription(UUID.randomUUID().toString(), url, description, true, by, Instant.now());
         db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO encounter_webhook (id, url, secret, description, active,"
@@ -120,24 +125,24 @@ public class Webhooks {
         return s;
     }
 
-    List<Subscription> list() {
+    public List<Subscription> list() {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT id, url, description, active, created_by, created_at"
                 + " FROM encounter_webhook ORDER BY created_at, id").map((rs, ctx) -> subscription(rs)).list());
     }
 
-    Optional<Subscription> get(String id) {
+    public Optional<Subscription> get(String id) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT id, url, description, active, created_by, created_at"
                 + " FROM encounter_webhook WHERE id = :id").bind("id", id).map((rs, ctx) -> subscription(rs))
                 .findOne());
     }
 
     /** Removes a subscription and its delivery log; false if there was none. */
-    boolean delete(String id) {
+    public boolean delete(String id) {
         return db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM encounter_webhook WHERE id = :id")
                 .bind("id", id).execute()) == 1;
     }
 
-    List<Delivery> deliveries(String webhookId, String state, int limit) {
+    public List<Delivery> deliveries(String webhookId, String state, int limit) {
         return db.jdbi().withHandle(h -> {
             var q = h.createQuery("SELECT " + DELIVERY_COLUMNS + " FROM encounter_webhook_delivery WHERE webhook_id = :w"
                     + (state == null ? "" : " AND state = :s") + " ORDER BY created_at DESC, id LIMIT :l")
@@ -149,14 +154,14 @@ public class Webhooks {
         });
     }
 
-    Optional<Delivery> delivery(String id) {
+    public Optional<Delivery> delivery(String id) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + DELIVERY_COLUMNS
                 + " FROM encounter_webhook_delivery WHERE id = :id").bind("id", id).map((rs, ctx) -> delivery(rs))
                 .findOne());
     }
 
     /** Starts a dead delivery over (attempts from zero); false if it is not dead. */
-    boolean replay(String id) {
+    public boolean replay(String id) {
         Instant now = Instant.now();
         boolean ok = db.jdbi().withHandle(h -> h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'pending',"
                 + " attempts = 0, next_attempt_at = :now, updated_at = :now WHERE id = :id AND state = 'dead'")
@@ -167,8 +172,22 @@ public class Webhooks {
         return ok;
     }
 
+    /**
+     * In the change's transaction: one pending delivery per active subscription for an event portals are told
+     * about (an outbox); returns what to queue after the commit.
+     */
+    public Runnable onEvent(Handle h, EncounterEvent event, Encounter current) {
+        String type = PortalEvents.type(event, current);
+        if (type == null) {
+            return () -> { };
+        }
+        List<String> ids = outbox(h, PortalEvents.body(event, current, type), event.occurredAt());
+        return ids.isEmpty() || queue == null ? () -> { }
+                : () -> queue.send(ids.stream().map(id -> new WorkQueue.Work(id, null)).toList());
+    }
+
     /** In the status change's transaction: one pending delivery per active subscription; returns their ids. */
-    List<String> outbox(Handle h, Map<String, Object> event, Instant now) {
+    private List<String> outbox(Handle h, Map<String, Object> event, Instant now) {
         List<String> hooks = h.createQuery("SELECT id FROM encounter_webhook WHERE active = TRUE")
                 .mapTo(String.class).list();
         if (hooks.isEmpty()) {
@@ -194,18 +213,11 @@ public class Webhooks {
         return ids;
     }
 
-    /** After the commit. */
-    void dispatch(List<String> ids) {
-        if (queue != null) {
-            queue.send(ids.stream().map(id -> new WorkQueue.Work(id, null)).toList());
-        }
-    }
-
     private record Claimed(String url, String secret, String payload, String eventId, String eventType, int attempts,
             int maxAttempts) {
     }
 
-    void attempt(String id) {
+    public void attempt(String id) {
         Instant now = Instant.now();
         Optional<Claimed> claimed = db.jdbi().inTransaction(h -> {
             int n = h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'in_flight', attempts = attempts + 1,"
@@ -278,7 +290,7 @@ public class Webhooks {
     }
 
     /** Hex HMAC-SHA256 of {@code t + "." + body} under the subscription's secret. */
-    static String sign(String secret, long t, String body) {
+    public static String sign(String secret, long t, String body) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

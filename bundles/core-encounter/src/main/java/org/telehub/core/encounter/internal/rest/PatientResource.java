@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.rest;
 
 import java.util.List;
 
@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.core.encounter.PeopleService;
 import org.telehub.rest.RestApi;
 import org.telehub.security.Roles;
 
@@ -33,19 +34,17 @@ import org.telehub.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class PatientResource {
-    private final People people;
-    private final Encounters encounters;
+    private final PeopleService people;
 
     @Activate
-    public PatientResource(@Reference People people, @Reference Encounters encounters) {
+    public PatientResource(@Reference PeopleService people) {
         this.people = people;
-        this.encounters = encounters;
     }
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
-    public Response createPatient(Views.CreatePatient body, @Context SecurityContext s, @Context UriInfo uri) {
-        Views.PatientView p = people.createPatient(encounters.caller(s), body);
+    public Response createPatient(PeopleService.NewPatient body, @Context SecurityContext s, @Context UriInfo uri) {
+        Views.PatientView p = Views.view(people.createPatient(Views.user(s), body));
         return Response.created(uri.getAbsolutePathBuilder().path(p.id()).build()).entity(p).build();
     }
 
@@ -53,12 +52,12 @@ public class PatientResource {
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
     public List<Views.PatientView> patients(@QueryParam("offset") @DefaultValue("0") int offset,
             @QueryParam("limit") @DefaultValue("100") int limit, @Context SecurityContext s) {
-        return people.patients(encounters.caller(s), offset, limit);
+        return people.patients(Views.user(s), offset, limit).stream().map(Views::view).toList();
     }
 
     @GET
     @Path("{id}")
     public Views.PatientView patient(@PathParam("id") String id, @Context SecurityContext s) {
-        return people.patient(encounters.caller(s), id);
+        return Views.view(people.patient(Views.user(s), id));
     }
 }

@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.rest;
 
 import java.util.List;
 
@@ -23,6 +23,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.core.encounter.PeopleService;
+import org.telehub.core.encounter.ScheduleService;
 import org.telehub.rest.RestApi;
 import org.telehub.security.Roles;
 
@@ -34,52 +36,52 @@ import org.telehub.security.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class DoctorResource {
-    private final People people;
-    private final Encounters encounters;
+    private final PeopleService people;
+    private final ScheduleService schedule;
 
     @Activate
-    public DoctorResource(@Reference People people, @Reference Encounters encounters) {
+    public DoctorResource(@Reference PeopleService people, @Reference ScheduleService schedule) {
         this.people = people;
-        this.encounters = encounters;
+        this.schedule = schedule;
     }
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    public Response createDoctor(Views.CreateDoctor body, @Context UriInfo uri) {
-        Views.DoctorView d = people.createDoctor(body);
+    public Response createDoctor(PeopleService.NewDoctor body, @Context SecurityContext s, @Context UriInfo uri) {
+        Views.DoctorView d = Views.view(people.createDoctor(Views.user(s), body));
         return Response.created(uri.getAbsolutePathBuilder().path(d.id()).build()).entity(d).build();
     }
 
     @GET
     public List<Views.DoctorView> doctors(@QueryParam("offset") @DefaultValue("0") int offset,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
-        return people.doctors(offset, limit);
+            @QueryParam("limit") @DefaultValue("100") int limit, @Context SecurityContext s) {
+        return people.doctors(Views.user(s), offset, limit).stream().map(Views::view).toList();
     }
 
     @GET
     @Path("{id}")
-    public Views.DoctorView doctor(@PathParam("id") String id) {
-        return people.doctor(id);
+    public Views.DoctorView doctor(@PathParam("id") String id, @Context SecurityContext s) {
+        return Views.view(people.doctor(Views.user(s), id));
     }
 
     @GET
     @Path("{id}/availability")
-    public Views.Availability availability(@PathParam("id") String id) {
-        return people.availability(id);
+    public ScheduleService.Availability availability(@PathParam("id") String id, @Context SecurityContext s) {
+        return schedule.availability(Views.user(s), id);
     }
 
     @PUT
     @Path("{id}/availability")
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR})
-    public Views.Availability putAvailability(@PathParam("id") String id, Views.Availability body,
-            @Context SecurityContext s) {
-        return people.putAvailability(encounters.caller(s), id, body);
+    public ScheduleService.Availability putAvailability(@PathParam("id") String id,
+            ScheduleService.Availability body, @Context SecurityContext s) {
+        return schedule.setAvailability(Views.user(s), id, body);
     }
 
     @GET
     @Path("{id}/slots")
     public Views.Slots slots(@PathParam("id") String id, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
-        return people.slots(id, from, to);
+            @QueryParam("to") String to, @Context SecurityContext s) {
+        return Views.view(schedule.freeSlots(Views.user(s), id, from, to));
     }
 }

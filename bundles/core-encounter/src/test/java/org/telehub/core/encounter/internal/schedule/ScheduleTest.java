@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

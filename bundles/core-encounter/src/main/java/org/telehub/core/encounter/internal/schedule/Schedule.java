@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.schedule;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -19,22 +19,22 @@ import java.util.Map;
  * and a local time that does not exist (inside the spring gap) moves forward by the gap, as {@link
  * ZonedDateTime#ofLocal} does. Slots start at the beginning of each working window and follow each other.
  */
-final class Schedule {
+public final class Schedule {
     /** A local range of minutes of the day, [start, end); end may be 1440 (midnight at the end of the day). */
-    record Range(int start, int end) {
+    public record Range(int start, int end) {
     }
 
     /** Time off (whole day when {@code range} is null) or extra hours on one local date. */
-    record DayException(LocalDate day, Range range, boolean off, String reason) {
+    public record DayException(LocalDate day, Range range, boolean off, String reason) {
     }
 
     /** A span of time. */
-    record Window(Instant start, Instant end) {
-        boolean contains(Instant s, Instant e) {
+    public record Window(Instant start, Instant end) {
+        public boolean contains(Instant s, Instant e) {
             return !s.isBefore(start) && !e.isAfter(end);
         }
 
-        boolean overlaps(Instant s, Instant e) {
+        public boolean overlaps(Instant s, Instant e) {
             return s.isBefore(end) && e.isAfter(start);
         }
     }

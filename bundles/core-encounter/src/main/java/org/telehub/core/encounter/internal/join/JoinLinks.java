@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.join;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,8 +18,14 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.telehub.core.encounter.JoinTokens;
-import org.telehub.core.encounter.internal.Model.Encounter;
-import org.telehub.core.encounter.internal.Model.Participant;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.core.encounter.EncounterService.Participant;
+import org.telehub.core.encounter.internal.EncounterConfig;
+import org.telehub.core.encounter.internal.EncounterDb;
+import org.telehub.core.encounter.internal.Sql;
+import org.telehub.core.encounter.internal.encounter.Encounter;
+import org.telehub.core.encounter.internal.encounter.EncounterStore;
+import org.telehub.core.encounter.internal.encounter.Lifecycle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,7 +55,7 @@ public class JoinLinks implements JoinTokens {
         this(db, config.joinGraceMinutes(), config.publicBaseUrl());
     }
 
-    JoinLinks(EncounterDb db, int graceMinutes, String base) {
+    public JoinLinks(EncounterDb db, int graceMinutes, String base) {
         this.db = db;
         this.key = loadKey(db);
         this.graceSeconds = graceMinutes * 60L;
@@ -57,23 +63,27 @@ public class JoinLinks implements JoinTokens {
     }
 
     private static byte[] loadKey(EncounterDb db) {
-        Optional<String> k = db.jdbi().withHandle(h -> EncounterStore.key(h, "join"));
+        Optional<String> k = db.jdbi().withHandle(h -> key(h));
         if (k.isEmpty()) {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
             try {
-                db.jdbi().useHandle(h -> EncounterStore.insertKey(h, "join", Base64.getEncoder().encodeToString(fresh),
-                        Instant.now()));
+                db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO encounter_key (name, key_value, created_at) VALUES ('join', :v, :t)")
+                        .bind("v", Base64.getEncoder().encodeToString(fresh)).bind("t", Sql.ts(Instant.now())).execute());
             } catch (UnableToExecuteStatementException e) {
                 // another node created it first: use theirs
             }
-            k = db.jdbi().withHandle(h -> EncounterStore.key(h, "join"));
+            k = db.jdbi().withHandle(h -> key(h));
         }
         return Base64.getDecoder().decode(k.orElseThrow());
     }
 
+    private static Optional<String> key(org.jdbi.v3.core.Handle h) {
+        return h.createQuery("SELECT key_value FROM encounter_key WHERE name = 'join'").mapTo(String.class).findOne();
+    }
+
     /** Links for everyone of a video or audio encounter: role or participant id → URL; empty for other types. */
-    Map<String, String> links(Encounter e, String doctorName, String patientName) {
+    public Map<String, String> links(Encounter e, String doctorName, String patientName) {
         Map<String, String> out = new LinkedHashMap<>();
         if (e.roomId() == null) {
             return out;
@@ -111,7 +121,7 @@ public class JoinLinks implements JoinTokens {
         return verify(token, Instant.now());
     }
 
-    Grant verify(String token, Instant now) throws InvalidJoinToken {
+    public Grant verify(String token, Instant now) throws InvalidJoinToken {
         if (token == null || token.isBlank()) {
             throw new InvalidJoinToken("no token");
         }
@@ -141,7 +151,7 @@ public class JoinLinks implements JoinTokens {
         String encounterId = c.path("e").asText();
         Encounter e = db.jdbi().withHandle(h -> EncounterStore.encounter(h, encounterId))
                 .orElseThrow(() -> new InvalidJoinToken("the visit no longer exists"));
-        if (!Model.holdsTime(e.status()) || e.status().equals(Model.COMPLETED)) {
+        if (!Lifecycle.holdsTime(e.status()) || e.status().equals(EncounterService.COMPLETED)) {
             throw new InvalidJoinToken("the visit is " + e.status().replace('_', ' '));
         }
         if (!c.path("room").asText().equals(e.roomId())) {

@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.rest;
 
 import java.util.Map;
 
@@ -15,7 +15,9 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.core.encounter.JoinTokens;
-import org.telehub.rest.ProblemException;
+import org.telehub.core.encounter.internal.join.JoinLinks;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotAuthenticatedException;
 import org.telehub.rest.RestApi;
 
 /**
@@ -39,12 +41,12 @@ public class JoinResource {
     @PermitAll
     public JoinTokens.Grant check(@QueryParam("token") String token) {
         if (token == null || token.isBlank()) {
-            throw ProblemException.invalid("token", "Required: the token of a join link");
+            throw new InvalidException("token", "Required: the token of a join link");
         }
         try {
             return links.verify(token);
         } catch (JoinTokens.InvalidJoinToken e) {
-            throw new ProblemException(401, "Invalid join link", "This join link does not work: " + e.getMessage(),
+            throw new NotAuthenticatedException("Invalid join link", "This join link does not work: " + e.getMessage(),
                     "token", Map.of("error", "invalid_token"));
         }
     }

@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.work;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * the broker's delayed delivery, so work survives restarts and is taken by whichever node's consumer is free. The
  * row is always the truth; a lost or duplicate message changes nothing (the handler claims the row first).
  */
-final class WorkQueue implements AutoCloseable {
+public final class WorkQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
     /** Artemis' delayed-delivery header (epoch millis). */
     private static final String SCHEDULED = "_AMQ_SCHED_DELIVERY";
@@ -45,7 +45,7 @@ final class WorkQueue implements AutoCloseable {
      * @param lost called every {@code sweepSeconds}: recovers its rows and returns the ids whose message is lost
      *            (never sent, or the hub stopped before the broker had it); they are queued again
      */
-    WorkQueue(ConnectionFactory factory, String name, int consumerCount, Consumer<String> handler,
+    public WorkQueue(ConnectionFactory factory, String name, int consumerCount, Consumer<String> handler,
             java.util.function.Supplier<List<String>> lost, int sweepSeconds) throws JMSException {
         this.name = name;
         this.connection = factory.createConnection();
@@ -101,11 +101,11 @@ final class WorkQueue implements AutoCloseable {
     }
 
     /** An id and when it is due (null: now). */
-    record Work(String id, Instant due) {
+    public record Work(String id, Instant due) {
     }
 
     /** Queues an id, delivered at {@code due} (at once if due is null or past). */
-    void send(String id, Instant due) {
+    public void send(String id, Instant due) {
         send(List.of(new Work(id, due)));
     }
 
@@ -114,7 +114,7 @@ final class WorkQueue implements AutoCloseable {
      * for many requests). The caller's rows are committed already: should the hub stop before the broker has the
      * messages, the sweepers find the rows (due reminders and deliveries whose message never came) and queue them.
      */
-    void send(List<Work> work) {
+    public void send(List<Work> work) {
         outbox.addAll(work);
     }
 

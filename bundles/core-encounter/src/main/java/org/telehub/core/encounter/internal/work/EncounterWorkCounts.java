@@ -1,10 +1,11 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.work;
 
 import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.telehub.core.encounter.internal.EncounterDb;
 import org.telehub.metrics.WorkCounts;
 import org.telehub.persistence.Database;
 

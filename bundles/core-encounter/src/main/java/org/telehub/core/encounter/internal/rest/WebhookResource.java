@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.rest;
 
 import java.util.List;
 
@@ -23,7 +23,11 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
-import org.telehub.rest.ProblemException;
+import org.telehub.core.encounter.internal.Checks;
+import org.telehub.core.encounter.internal.portal.Webhooks;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.Roles;
 
@@ -46,9 +50,7 @@ public class WebhookResource {
 
     @POST
     public Response create(Views.CreateWebhook body, @Context SecurityContext s, @Context UriInfo uri) {
-        if (body == null) {
-            throw ProblemException.invalid(null, "A JSON body is required");
-        }
+        Checks.body(body);
         Webhooks.Subscription w = webhooks.create(body.url(), body.secret(), body.description(),
                 s.getUserPrincipal().getName());
         return Response.created(uri.getAbsolutePathBuilder().path(w.id()).build()).entity(w).build();
@@ -62,14 +64,14 @@ public class WebhookResource {
     @GET
     @Path("{id}")
     public Webhooks.Subscription get(@PathParam("id") String id) {
-        return webhooks.get(id).orElseThrow(() -> ProblemException.notFound("No webhook " + id));
+        return webhooks.get(id).orElseThrow(() -> new NotFoundException("No webhook " + id));
     }
 
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id) {
         if (!webhooks.delete(id)) {
-            throw ProblemException.notFound("No webhook " + id);
+            throw new NotFoundException("No webhook " + id);
         }
         return Response.noContent().build();
     }
@@ -80,10 +82,10 @@ public class WebhookResource {
             @QueryParam("limit") @DefaultValue("100") int limit) {
         get(id);
         if (state != null && !STATES.contains(state)) {
-            throw ProblemException.invalid("state", "One of " + STATES);
+            throw new InvalidException("state", "One of " + STATES);
         }
         if (limit < 1 || limit > 1000) {
-            throw ProblemException.invalid("limit", "Must be between 1 and 1000");
+            throw new InvalidException("limit", "Must be between 1 and 1000");
         }
         return webhooks.deliveries(id, state, limit);
     }
@@ -91,9 +93,9 @@ public class WebhookResource {
     @POST
     @Path("deliveries/{deliveryId}/replay")
     public Webhooks.Delivery replay(@PathParam("deliveryId") String id) {
-        Webhooks.Delivery d = webhooks.delivery(id).orElseThrow(() -> ProblemException.notFound("No delivery " + id));
+        Webhooks.Delivery d = webhooks.delivery(id).orElseThrow(() -> new NotFoundException("No delivery " + id));
         if (!webhooks.replay(id)) {
-            throw ProblemException.conflict("Only a dead delivery can be replayed; this one is " + d.state());
+            throw new ConflictException("Only a dead delivery can be replayed; this one is " + d.state());
         }
         return webhooks.delivery(id).orElseThrow();
     }
