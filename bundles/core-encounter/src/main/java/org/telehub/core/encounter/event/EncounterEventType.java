@@ -1,6 +1,9 @@
 package org.telehub.core.encounter.event;
 
-/** What happened to an encounter. Stored by name: constants are only ever added. */
+/**
+ * What happened to an encounter. Stored by name: constants are only ever added. Every payload also has
+ * {@code revision}, the encounter's revision after the change.
+ */
 public enum EncounterEventType {
     /** Payload: encounterType, status, doctorId, patientId, scheduledStart, scheduledEnd. */
     BOOKED,

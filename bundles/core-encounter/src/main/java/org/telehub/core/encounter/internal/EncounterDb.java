@@ -18,7 +18,7 @@ public class EncounterDb {
         this.jdbi = database.jdbi();
     }
 
-    public EncounterDb(Jdbi jdbi) {
+    EncounterDb(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 

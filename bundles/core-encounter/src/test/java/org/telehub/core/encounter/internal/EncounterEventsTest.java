@@ -94,7 +94,7 @@ class EncounterEventsTest {
             assertTrue(ev.get(i).sequence() > ev.get(i - 1).sequence(), "sequence increases");
         }
         assertTrue(ev.stream().allMatch(x -> x.actor().equals("admin") && x.encounterId().equals(e.id())));
-        assertEquals(Map.of("from", "scheduled", "to", "cancelled"), ev.get(6).payload()); // a reschedule resets to scheduled
+        assertEquals(Map.of("from", "scheduled", "to", "cancelled", "revision", 6), ev.get(6).payload()); // a reschedule resets to scheduled
         assertEquals(inTwoDays(9).toString(), ev.get(3).payload().get("previousStart"));
         assertEquals(inTwoDays(10).toString(), ev.get(3).payload().get("scheduledStart"));
         assertEquals("interpreter", ev.get(1).payload().get("kind"));

@@ -1,6 +1,7 @@
 package org.telehub.core.encounter.internal.event;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,10 +28,16 @@ public final class Changes {
         return h;
     }
 
-    /** Appends the event of a change to {@code current} (as the change left it) and publishes it. */
+    /**
+     * Appends the event of a change to {@code current} (as the change left it) and publishes it. Every payload also
+     * carries the encounter's {@code revision} after the change, so a subscriber that reads the encounter later can
+     * tell whether it sees this change or a newer one.
+     */
     public EncounterEvent record(Encounter current, EncounterEventType type, String actor,
             Map<String, Object> payload) {
-        EncounterEvent e = EventLog.append(h, current.id(), type, current.updatedAt(), actor, payload);
+        Map<String, Object> p = new LinkedHashMap<>(payload);
+        p.put("revision", current.revision());
+        EncounterEvent e = EventLog.append(h, current.id(), type, current.updatedAt(), actor, p);
         afterCommit.add(publisher.publish(h, e, current));
         return e;
     }

@@ -1,4 +1,4 @@
-package org.telehub.core.encounter.internal;
+package org.telehub.core.encounter.internal.reminder;
 
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
