@@ -1,9 +1,17 @@
 /**
- * What other bundles use of encounters: the {@link org.telehub.core.encounter.NotificationChannel} SPI (email and
- * SMS channels register one each) and {@link org.telehub.core.encounter.JoinTokens}, which checks the signed join
- * links the media bundle is given.
+ * What other bundles use of encounters, free of HTTP so that REST resources, WebSocket handlers, HL7 v2 listeners
+ * and shell commands (chat, video, reports next) share one set of rules: {@link
+ * org.telehub.core.encounter.EncounterService} (booking, rescheduling, the lifecycle, notes, views),
+ * {@link org.telehub.core.encounter.ScheduleService} (working hours, free slots) and {@link
+ * org.telehub.core.encounter.PeopleService} (doctors, patients). Each takes the caller as an
+ * {@code AuthenticatedUser}, decides what they may do and see itself, and fails with the exceptions of {@code
+ * org.telehub.domain}. Also the {@link org.telehub.core.encounter.NotificationChannel} SPI (email and SMS channels
+ * register one each) and {@link org.telehub.core.encounter.JoinTokens}, which checks the signed join links the media
+ * bundle is given.
+ *
+ * <p>1.1: the three services and their records.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

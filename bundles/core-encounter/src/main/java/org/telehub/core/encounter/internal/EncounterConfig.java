@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(name = "Telehub encounters", description = "Visit lifecycle, booking limits, join links and "
         + "reminders.")
-@interface EncounterConfig {
+public @interface EncounterConfig {
     @AttributeDefinition(name = "Start early (minutes)", description = "How long before its scheduled time a visit "
             + "may be started", min = "0", max = "240")
     int startEarlyMinutes() default 10;

@@ -22,7 +22,7 @@ public class EncounterDb {
         this.jdbi = jdbi;
     }
 
-    Jdbi jdbi() {
+    public Jdbi jdbi() {
         return jdbi;
     }
 }

@@ -25,9 +25,28 @@ import java.util.concurrent.Future;
 
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.core.encounter.EncounterService.Action;
 import org.telehub.core.encounter.JoinTokens;
+import org.telehub.core.encounter.PeopleService;
+import org.telehub.core.encounter.ScheduleService;
+import org.telehub.core.encounter.internal.encounter.EncounterServiceImpl;
+import org.telehub.core.encounter.internal.event.DirectPublisher;
+import org.telehub.core.encounter.internal.event.EventPublisher;
+import org.telehub.core.encounter.internal.join.JoinLinks;
+import org.telehub.core.encounter.internal.people.PeopleServiceImpl;
+import org.telehub.core.encounter.internal.portal.Webhooks;
+import org.telehub.core.encounter.internal.reminder.ReminderStore;
+import org.telehub.core.encounter.internal.reminder.Reminders;
+import org.telehub.core.encounter.internal.schedule.Booking;
+import org.telehub.core.encounter.internal.schedule.ScheduleServiceImpl;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.DomainException;
+import org.telehub.domain.ForbiddenException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
+import org.telehub.domain.UnprocessableException;
 import org.telehub.persistence.TestDatabases;
-import org.telehub.rest.ProblemException;
 import org.telehub.security.AuthenticatedUser;
 
 import com.sun.net.httpserver.HttpServer;
@@ -37,8 +56,8 @@ import com.sun.net.httpserver.HttpServer;
  * would trigger is called directly.
  */
 class BookingTest {
-    private record Hub(Jdbi jdbi, Encounters encounters, People people, Reminders reminders, Webhooks webhooks,
-            JoinLinks links, Encounters.Caller admin) {
+    record Hub(Jdbi jdbi, EncounterService encounters, PeopleService people, ScheduleService schedule,
+            Reminders reminders, Webhooks webhooks, JoinLinks links, AuthenticatedUser admin) {
     }
 
     static EncounterConfig config(Map<String, Object> overrides) {
@@ -47,22 +66,37 @@ class BookingTest {
                         ? overrides.get(m.getName()) : m.getDefaultValue());
     }
 
-    private static Hub hub() throws IOException {
+    static Hub hub() throws IOException {
+        return hub(null);
+    }
+
+    /** The module on a fresh database; {@code publisher} null: today's (reminders and webhooks). */
+    static Hub hub(EventPublisher publisher) throws IOException {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/encounter/V1__encounters.sql")) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            jdbi.useHandle(h -> h.createScript(sql).execute());
+        for (String script : List.of("V1__encounters.sql", "V2__encounter_events.sql")) {
+            try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/encounter/" + script)) {
+                String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                jdbi.useHandle(h -> h.createScript(sql).execute());
+            }
         }
         EncounterConfig cfg = config(Map.of("webhookTimeoutMillis", 2000L, "webhookMaxAttempts", 2));
         EncounterDb db = new EncounterDb(jdbi);
         JoinLinks links = new JoinLinks(db, 30, "https://hub.example");
         Reminders reminders = new Reminders(db, links, Reminders.offsets(new String[] {"PT24H", "PT15M"}));
         Webhooks webhooks = new Webhooks(db, cfg);
-        Encounters enc = new Encounters(db, links, reminders, webhooks, (a, b, c, d, e) -> { }, cfg);
-        People people = new People(enc, (a, b, c, d, e) -> { });
-        Encounters.Caller admin = new Encounters.Caller(new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")),
-                null, null);
-        return new Hub(jdbi, enc, people, reminders, webhooks, links, admin);
+        Booking booking = new Booking(db, cfg);
+        EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
+                publisher == null ? new DirectPublisher(reminders, webhooks) : publisher, (a, b, c, d, e) -> { }, cfg);
+        PeopleService people = new PeopleServiceImpl(db, (a, b, c, d, e) -> { });
+        return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
+                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")));
+    }
+
+    /** The HTTP status ProblemMapper gives each kind of domain failure. */
+    static int status(DomainException e) {
+        return e instanceof InvalidException ? 400 : e instanceof ForbiddenException ? 403
+                : e instanceof NotFoundException ? 404 : e instanceof ConflictException ? 409
+                : e instanceof UnprocessableException ? 422 : 500;
     }
 
     private static String doctor(Hub h, String name) {
@@ -71,22 +105,22 @@ class BookingTest {
 
     /** A doctor working around the clock in UTC, linked to the account {@code username} (may be null). */
     private static String doctor(Hub h, String name, String username) {
-        String id = h.people().createDoctor(new Views.CreateDoctor(username, name, "GP", "Clinic", "UTC", 30)).id();
-        Map<String, List<Views.Hours>> weekly = new java.util.LinkedHashMap<>();
+        String id = h.people().createDoctor(h.admin(), new PeopleService.NewDoctor(username, name, "GP", "Clinic", "UTC", 30)).id();
+        Map<String, List<ScheduleService.Hours>> weekly = new java.util.LinkedHashMap<>();
         for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")) {
-            weekly.put(d, List.of(new Views.Hours("00:00", "24:00")));
+            weekly.put(d, List.of(new ScheduleService.Hours("00:00", "24:00")));
         }
-        h.people().putAvailability(h.admin(), id, new Views.Availability("UTC", 30, weekly, List.of()));
+        h.schedule().setAvailability(h.admin(), id, new ScheduleService.Availability("UTC", 30, weekly, List.of()));
         return id;
     }
 
     private static String patient(Hub h, String name) {
-        return h.people().createPatient(h.admin(), new Views.CreatePatient(null, name, "1980-01-01", null, null, null))
+        return h.people().createPatient(h.admin(), new PeopleService.NewPatient(null, name, "1980-01-01", null, null, null))
                 .id();
     }
 
-    private static Views.CreateEncounter visit(String doctor, String patient, Instant start) {
-        return new Views.CreateEncounter("video", doctor, patient, start.toString(), 30, null, null, null, false, null);
+    private static EncounterService.BookingRequest visit(String doctor, String patient, Instant start) {
+        return new EncounterService.BookingRequest("video", doctor, patient, start.toString(), 30, null, null, null, false, null);
     }
 
     private static Instant tomorrow(int hour) {
@@ -94,18 +128,18 @@ class BookingTest {
     }
 
     /** Runs the bookings at once; returns the HTTP-like statuses (201 or the problem's). */
-    private static List<Integer> race(Hub h, List<Views.CreateEncounter> bookings) throws Exception {
+    private static List<Integer> race(Hub h, List<EncounterService.BookingRequest> bookings) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(bookings.size());
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();
-        for (Views.CreateEncounter b : bookings) {
+        for (EncounterService.BookingRequest b : bookings) {
             results.add(pool.submit(() -> {
                 go.await();
                 try {
-                    h.encounters().create(h.admin(), b);
+                    h.encounters().book(h.admin(), b);
                     return 201;
-                } catch (ProblemException e) {
-                    return e.status();
+                } catch (DomainException e) {
+                    return status(e);
                 }
             }));
         }
@@ -122,8 +156,8 @@ class BookingTest {
     void ofSixteenSimultaneousBookingsOfOneSlotExactlyOneWins() throws Exception {
         Hub h = hub();
         String d = doctor(h, "Dr Race");
-        List<Views.CreateEncounter> same = new ArrayList<>();
-        List<Views.CreateEncounter> overlapping = new ArrayList<>();
+        List<EncounterService.BookingRequest> same = new ArrayList<>();
+        List<EncounterService.BookingRequest> overlapping = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             same.add(visit(d, patient(h, "P" + i), tomorrow(9)));
             overlapping.add(visit(d, patient(h, "Q" + i), tomorrow(12).plus(Duration.ofMinutes(i))));
@@ -136,7 +170,7 @@ class BookingTest {
         assertEquals(15, b.stream().filter(s -> s == 409).count(), b.toString());
         // one patient, sixteen doctors, one time: one visit
         String p = patient(h, "Busy patient");
-        List<Views.CreateEncounter> patientRace = new ArrayList<>();
+        List<EncounterService.BookingRequest> patientRace = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             patientRace.add(visit(doctor(h, "Dr " + i), p, tomorrow(15)));
         }
@@ -149,39 +183,39 @@ class BookingTest {
     @Test
     void badBookingsSayWhy() throws Exception {
         Hub h = hub();
-        String d = h.people().createDoctor(new Views.CreateDoctor(null, "Dr Hours", null, null, "Europe/Berlin", 30))
+        String d = h.people().createDoctor(h.admin(), new PeopleService.NewDoctor(null, "Dr Hours", null, null, "Europe/Berlin", 30))
                 .id();
-        h.people().putAvailability(h.admin(), d, new Views.Availability(null, null,
-                Map.of("monday", List.of(new Views.Hours("09:00", "12:00"))), List.of()));
+        h.schedule().setAvailability(h.admin(), d, new ScheduleService.Availability(null, null,
+                Map.of("monday", List.of(new ScheduleService.Hours("09:00", "12:00"))), List.of()));
         String p = patient(h, "Patient");
         Instant monday9 = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Berlin"))
                 .with(java.time.temporal.TemporalAdjusters.next(java.time.DayOfWeek.MONDAY)).atTime(9, 0)
                 .atZone(java.time.ZoneId.of("Europe/Berlin")).toInstant();
-        assertProblem(422, "scheduledStart", () -> h.encounters().create(h.admin(), visit(d, p, monday9.minus(
+        assertProblem(422, "scheduledStart", () -> h.encounters().book(h.admin(), visit(d, p, monday9.minus(
                 Duration.ofHours(1)))));
-        assertProblem(422, "scheduledStart", () -> h.encounters().create(h.admin(), visit(d, p,
+        assertProblem(422, "scheduledStart", () -> h.encounters().book(h.admin(), visit(d, p,
                 Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES))));
-        assertProblem(422, "doctorId", () -> h.encounters().create(h.admin(), visit("nobody", p, monday9)));
-        assertProblem(422, "patientId", () -> h.encounters().create(h.admin(), visit(d, "nobody", monday9)));
-        assertProblem(422, "durationMinutes", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+        assertProblem(422, "doctorId", () -> h.encounters().book(h.admin(), visit("nobody", p, monday9)));
+        assertProblem(422, "patientId", () -> h.encounters().book(h.admin(), visit(d, "nobody", monday9)));
+        assertProblem(422, "durationMinutes", () -> h.encounters().book(h.admin(), new EncounterService.BookingRequest(
                 "video", d, p, monday9.toString(), 0, null, null, null, false, null)));
-        assertProblem(422, "durationMinutes", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+        assertProblem(422, "durationMinutes", () -> h.encounters().book(h.admin(), new EncounterService.BookingRequest(
                 "video", d, p, monday9.toString(), 100_000, null, null, null, false, null)));
-        assertProblem(400, "type", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+        assertProblem(400, "type", () -> h.encounters().book(h.admin(), new EncounterService.BookingRequest(
                 "hologram", d, p, monday9.toString(), 30, null, null, null, false, null)));
-        assertProblem(400, "scheduledStart", () -> h.encounters().create(h.admin(), new Views.CreateEncounter(
+        assertProblem(400, "scheduledStart", () -> h.encounters().book(h.admin(), new EncounterService.BookingRequest(
                 "video", d, p, "next monday", 30, null, null, null, false, null)));
-        assertProblem(400, "weekly.monday", () -> h.people().putAvailability(h.admin(), d, new Views.Availability(
-                null, null, Map.of("monday", List.of(new Views.Hours("09:00", "12:00"), new Views.Hours("11:00",
+        assertProblem(400, "weekly.monday", () -> h.schedule().setAvailability(h.admin(), d, new ScheduleService.Availability(
+                null, null, Map.of("monday", List.of(new ScheduleService.Hours("09:00", "12:00"), new ScheduleService.Hours("11:00",
                         "13:00"))), List.of())));
-        Views.EncounterView ok = h.encounters().create(h.admin(), visit(d, p, monday9));
+        EncounterService.EncounterDetails ok = h.encounters().book(h.admin(), visit(d, p, monday9));
         assertEquals(monday9, ok.scheduledStart());
         assertEquals("Europe/Berlin", ok.timeZone());
-        assertEquals(9, ok.scheduledStartLocal().getHour());
-        assertProblem(409, "scheduledStart", () -> h.encounters().create(h.admin(), visit(d, patient(h, "Other"),
+        assertEquals(9, ok.scheduledStart().atZone(java.time.ZoneId.of(ok.timeZone())).getHour());
+        assertProblem(409, "scheduledStart", () -> h.encounters().book(h.admin(), visit(d, patient(h, "Other"),
                 monday9.plus(Duration.ofMinutes(15)))));
         // the slot is gone from the free list, the others are there
-        Views.Slots slots = h.people().slots(d, monday9.toString(), monday9.plus(Duration.ofHours(3)).toString());
+        ScheduleService.FreeSlots slots = h.schedule().freeSlots(h.admin(), d, monday9.toString(), monday9.plus(Duration.ofHours(3)).toString());
         assertEquals(5, slots.slots().size());
         assertTrue(slots.slots().stream().noneMatch(s -> s.start().equals(monday9)));
     }
@@ -203,38 +237,36 @@ class BookingTest {
         try {
             Webhooks.Subscription sub = h.webhooks().create("http://127.0.0.1:" + portal.getAddress().getPort()
                     + "/hook", "s3cret-s3cret-s3cret", "portal", "admin");
-            Views.EncounterView e = h.encounters().create(h.admin(), visit(d, p, tomorrow(10)));
+            EncounterService.EncounterDetails e = h.encounters().book(h.admin(), visit(d, p, tomorrow(10)));
             assertEquals(List.of("confirm", "start", "cancel", "no-show"), e.allowedTransitions());
             assertEquals(2, h.reminders().list(e.id()).size());
             assertTrue(h.reminders().list(e.id()).stream().allMatch(r -> r.state().equals("pending")));
             // a patient cannot end a visit before it started: 409 with what is allowed
-            ProblemException illegal = assertThrows(ProblemException.class,
-                    () -> h.encounters().transition(h.admin(), e.id(), Model.COMPLETED, null));
-            assertEquals(409, illegal.status());
-            assertEquals(List.of("confirm", "start", "cancel", "no-show"), illegal.extensions()
+            ConflictException illegal = assertThrows(ConflictException.class,
+                    () -> h.encounters().transition(h.admin(), e.id(), Action.END, null));
+                        assertEquals(List.of("confirm", "start", "cancel", "no-show"), illegal.details()
                     .get("allowedTransitions"));
             // too early to start (two days ahead)
-            assertEquals(409, assertThrows(ProblemException.class, () -> h.encounters().transition(h.admin(), e.id(),
-                    Model.IN_PROGRESS, null)).status());
-            h.encounters().transition(h.admin(), e.id(), Model.CONFIRMED, null);
+            assertThrows(ConflictException.class, () -> h.encounters().transition(h.admin(), e.id(), Action.START,
+                    null));
+            h.encounters().transition(h.admin(), e.id(), Action.CONFIRM, null);
             // reschedule: old reminders replaced, new ones pending, status back to scheduled
-            Views.EncounterView moved = h.encounters().reschedule(h.admin(), e.id(),
-                    new Views.Reschedule(tomorrow(11).toString(), 45));
+            EncounterService.EncounterDetails moved = h.encounters().reschedule(h.admin(), e.id(),
+                    new EncounterService.Reschedule(tomorrow(11).toString(), 45));
             assertEquals("scheduled", moved.status());
             assertEquals(45, moved.durationMinutes());
-            List<Model.Reminder> rs = h.reminders().list(e.id());
+            List<ReminderStore.Reminder> rs = h.reminders().list(e.id());
             assertEquals(2, rs.stream().filter(r -> r.state().equals("replaced")).count());
             assertEquals(2, rs.stream().filter(r -> r.state().equals("pending")).count());
-            assertProblem(400, "reason", () -> h.encounters().transition(h.admin(), e.id(), Model.CANCELLED, " "));
-            Views.EncounterView cancelled = h.encounters().transition(h.admin(), e.id(), Model.CANCELLED, "ill");
+            assertProblem(400, "reason", () -> h.encounters().transition(h.admin(), e.id(), Action.CANCEL, " "));
+            EncounterService.EncounterDetails cancelled = h.encounters().transition(h.admin(), e.id(), Action.CANCEL, "ill");
             assertEquals(List.of(), cancelled.allowedTransitions());
             assertTrue(h.reminders().list(e.id()).stream().noneMatch(r -> r.state().equals("pending")));
-            ProblemException startCancelled = assertThrows(ProblemException.class,
-                    () -> h.encounters().transition(h.admin(), e.id(), Model.IN_PROGRESS, null));
-            assertEquals(409, startCancelled.status());
-            assertEquals(List.of(), startCancelled.extensions().get("allowedTransitions"));
+            ConflictException startCancelled = assertThrows(ConflictException.class,
+                    () -> h.encounters().transition(h.admin(), e.id(), Action.START, null));
+            assertEquals(List.of(), startCancelled.details().get("allowedTransitions"));
             // its time is free again
-            assertNotNull(h.encounters().create(h.admin(), visit(d, patient(h, "Next"), tomorrow(11))));
+            assertNotNull(h.encounters().book(h.admin(), visit(d, patient(h, "Next"), tomorrow(11))));
             // a reminder of a cancelled visit is never sent
             String closed = rs.get(0).id();
             h.reminders().process(closed);
@@ -263,7 +295,7 @@ class BookingTest {
         Hub h = hub();
         String d = doctor(h, "Dr Join");
         String p = patient(h, "Patient");
-        Views.EncounterView e = h.encounters().create(h.admin(), visit(d, p, tomorrow(8)));
+        EncounterService.EncounterDetails e = h.encounters().book(h.admin(), visit(d, p, tomorrow(8)));
         String link = e.joinLinks().get("patient");
         String token = link.substring(link.indexOf("token=") + 6);
         JoinTokens.Grant g = h.links().verify(token);
@@ -282,14 +314,14 @@ class BookingTest {
                 .contains("signature"));
         assertTrue(assertThrows(JoinTokens.InvalidJoinToken.class, () -> h.links().verify(token,
                 g.expiresAt().plusSeconds(1))).getMessage().contains("expired"));
-        h.encounters().transition(h.admin(), e.id(), Model.CANCELLED, "no longer needed");
+        h.encounters().transition(h.admin(), e.id(), Action.CANCEL, "no longer needed");
         assertTrue(assertThrows(JoinTokens.InvalidJoinToken.class, () -> h.links().verify(token)).getMessage()
                 .contains("cancelled"));
     }
 
     /** The caller an account becomes, looked up as for a request (its doctor or patient record by username). */
-    private static Encounters.Caller as(Hub h, String username, String role) {
-        return h.encounters().caller(new AuthenticatedUser(username.hashCode(), username, username, Set.of(role)));
+    private static AuthenticatedUser as(Hub h, String username, String role) {
+        return new AuthenticatedUser(username.hashCode(), username, username, Set.of(role));
     }
 
     private static long rows(Hub h) {
@@ -301,77 +333,76 @@ class BookingTest {
         Hub h = hub();
         String d = doctor(h, "Dr Own", "dr.own");
         doctor(h, "Dr Colleague", "dr.colleague");
-        String p = h.people().createPatient(h.admin(), new Views.CreatePatient("pat.self", "Pat Self", "1980-01-01",
+        String p = h.people().createPatient(h.admin(), new PeopleService.NewPatient("pat.self", "Pat Self", "1980-01-01",
                 null, null, null)).id();
-        h.people().createPatient(h.admin(), new Views.CreatePatient("pat.interpreter", "Ana", "1990-01-01", null,
+        h.people().createPatient(h.admin(), new PeopleService.NewPatient("pat.interpreter", "Ana", "1990-01-01", null,
                 null, null));
-        Encounters.Caller patient = as(h, "pat.self", "patient");
-        Encounters.Caller doctor = as(h, "dr.own", "doctor");
-        Encounters.Caller colleague = as(h, "dr.colleague", "doctor");
-        Encounters.Caller interpreter = as(h, "pat.interpreter", "patient"); // a patient elsewhere
+        AuthenticatedUser patient = as(h, "pat.self", "patient");
+        AuthenticatedUser doctor = as(h, "dr.own", "doctor");
+        AuthenticatedUser colleague = as(h, "dr.colleague", "doctor");
+        AuthenticatedUser interpreter = as(h, "pat.interpreter", "patient"); // a patient elsewhere
 
         // a patient can neither invite anyone (here: their own account as a guest) nor set a fee; nothing is written
-        assertProblem(403, "participants", () -> h.encounters().create(patient, new Views.CreateEncounter("video", d,
-                null, tomorrow(9).toString(), 30, null, null, List.of(new Views.ParticipantRequest("guest", "me",
+        assertProblem(403, "participants", () -> h.encounters().book(patient, new EncounterService.BookingRequest("video", d,
+                null, tomorrow(9).toString(), 30, null, null, List.of(new EncounterService.ParticipantRequest("guest", "me",
                         null, "pat.self")), false, null)));
-        assertProblem(403, "fee", () -> h.encounters().create(patient, new Views.CreateEncounter("video", d, null,
-                tomorrow(9).toString(), 30, null, null, null, false, new Views.Fee(java.math.BigDecimal.ZERO,
+        assertProblem(403, "fee", () -> h.encounters().book(patient, new EncounterService.BookingRequest("video", d, null,
+                tomorrow(9).toString(), 30, null, null, null, false, new EncounterService.Fee(java.math.BigDecimal.ZERO,
                         "EUR"))));
         assertEquals(0, rows(h));
 
         // the doctor books, inviting a colleague, an interpreter whose account is a patient's, and the patient's own
         // account as a guest
-        Views.EncounterView e = h.encounters().create(doctor, new Views.CreateEncounter("video", d, p,
+        EncounterService.EncounterDetails e = h.encounters().book(doctor, new EncounterService.BookingRequest("video", d, p,
                 tomorrow(9).toString(), 30, null, null, List.of(
-                        new Views.ParticipantRequest("colleague", "Dr Colleague", null, "dr.colleague"),
-                        new Views.ParticipantRequest("interpreter", "Ana", null, "pat.interpreter"),
-                        new Views.ParticipantRequest("guest", "Pat on the phone", null, "pat.self")), false,
-                new Views.Fee(new java.math.BigDecimal("40.00"), "EUR")));
+                        new EncounterService.ParticipantRequest("colleague", "Dr Colleague", null, "dr.colleague"),
+                        new EncounterService.ParticipantRequest("interpreter", "Ana", null, "pat.interpreter"),
+                        new EncounterService.ParticipantRequest("guest", "Pat on the phone", null, "pat.self")), false,
+                new EncounterService.Fee(new java.math.BigDecimal("40.00"), "EUR")));
         String colleagueId = e.participants().get(0).id();
         String interpreterId = e.participants().get(1).id();
         String guestId = e.participants().get(2).id();
         assertEquals(Set.of("doctor", "patient", colleagueId, interpreterId, guestId), e.joinLinks().keySet());
-        h.encounters().notes(doctor, e.id(), new Views.Notes(null, "BP 150/95"));
+        h.encounters().notes(doctor, e.id(), new EncounterService.Notes(null, "BP 150/95"));
 
         // each sees their own links only, and the role in each token is the invitation's, never the moderator
-        Map<Encounters.Caller, Set<String>> linksOf = Map.of(patient, Set.of("patient", guestId), colleague,
+        Map<AuthenticatedUser, Set<String>> linksOf = Map.of(patient, Set.of("patient", guestId), colleague,
                 Set.of(colleagueId), interpreter, Set.of(interpreterId));
-        for (Map.Entry<Encounters.Caller, Set<String>> x : linksOf.entrySet()) {
-            Views.EncounterView v = h.encounters().get(x.getKey(), e.id(), null);
-            assertEquals(x.getValue(), v.joinLinks().keySet(), x.getKey().user().username());
+        for (Map.Entry<AuthenticatedUser, Set<String>> x : linksOf.entrySet()) {
+            EncounterService.EncounterDetails v = h.encounters().get(x.getKey(), e.id());
+            assertEquals(x.getValue(), v.joinLinks().keySet(), x.getKey().username());
             for (String link : v.joinLinks().values()) {
                 assertTrue(Set.of("patient", "participant").contains(h.links().verify(link.substring(
                         link.indexOf("token=") + 6)).role()), link);
             }
             // nobody but the doctor (and the admin) runs the visit or writes the doctor's notes
-            Encounters.Caller c = x.getKey();
-            assertProblem(403, "doctorNotes", () -> h.encounters().notes(c, e.id(), new Views.Notes(null, "fine")));
-            assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().transition(c, e.id(),
-                    Model.IN_PROGRESS, null)).status());
-            assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().reminders(c, e.id()))
-                    .status());
-            assertProblem(403, "paid", () -> h.encounters().paid(c, e.id(), new Views.Paid(true)));
+            AuthenticatedUser c = x.getKey();
+            assertProblem(403, "doctorNotes", () -> h.encounters().notes(c, e.id(), new EncounterService.Notes(null, "fine")));
+            assertEquals(403, status(assertThrows(DomainException.class, () -> h.encounters().transition(c, e.id(),
+                    Action.START, null))));
+            assertEquals(403, status(assertThrows(DomainException.class, () -> h.encounters().reminders(c, e.id()))));
+            assertProblem(403, "paid", () -> h.encounters().setPaid(c, e.id(), true));
         }
         // the colleague reads the doctor's notes; the patient and the interpreter do not
-        assertEquals("BP 150/95", h.encounters().get(colleague, e.id(), null).doctorNotes());
-        assertEquals(null, h.encounters().get(patient, e.id(), null).doctorNotes());
-        assertEquals(null, h.encounters().get(interpreter, e.id(), null).doctorNotes());
-        assertEquals("BP 150/95", h.encounters().get(doctor, e.id(), null).doctorNotes());
+        assertEquals("BP 150/95", h.encounters().get(colleague, e.id()).doctorNotes());
+        assertEquals(null, h.encounters().get(patient, e.id()).doctorNotes());
+        assertEquals(null, h.encounters().get(interpreter, e.id()).doctorNotes());
+        assertEquals("BP 150/95", h.encounters().get(doctor, e.id()).doctorNotes());
         // participants neither write the patient's notes nor confirm, cancel or reschedule; the patient does
-        assertProblem(403, "patientNotes", () -> h.encounters().notes(interpreter, e.id(), new Views.Notes("x",
+        assertProblem(403, "patientNotes", () -> h.encounters().notes(interpreter, e.id(), new EncounterService.Notes("x",
                 null)));
-        assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().transition(colleague, e.id(),
-                Model.CANCELLED, "no")).status());
-        assertEquals(403, assertThrows(ProblemException.class, () -> h.encounters().reschedule(interpreter, e.id(),
-                new Views.Reschedule(tomorrow(10).toString(), null))).status());
-        assertEquals("confirmed", h.encounters().transition(patient, e.id(), Model.CONFIRMED, null).status());
-        assertEquals(new java.math.BigDecimal("40.00"), h.encounters().get(patient, e.id(), null).fee().amount());
-        assertTrue(h.encounters().paid(h.admin(), e.id(), new Views.Paid(true)).paid());
+        assertEquals(403, status(assertThrows(DomainException.class, () -> h.encounters().transition(colleague, e.id(),
+                Action.CANCEL, "no"))));
+        assertEquals(403, status(assertThrows(DomainException.class, () -> h.encounters().reschedule(interpreter, e.id(),
+                new EncounterService.Reschedule(tomorrow(10).toString(), null)))));
+        assertEquals("confirmed", h.encounters().transition(patient, e.id(), Action.CONFIRM, null).status());
+        assertEquals(new java.math.BigDecimal("40.00"), h.encounters().get(patient, e.id()).fee().amount());
+        assertTrue(h.encounters().setPaid(h.admin(), e.id(), true).paid());
     }
 
     private static void assertProblem(int status, String field, org.junit.jupiter.api.function.Executable x) {
-        ProblemException e = assertThrows(ProblemException.class, x);
-        assertEquals(status, e.status(), e.detail());
+        DomainException e = assertThrows(DomainException.class, x);
+        assertEquals(status, status(e), e.detail());
         assertEquals(field, e.field(), e.detail());
     }
 }

@@ -1,0 +1,43 @@
+package org.telehub.core.encounter.internal.encounter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.telehub.core.encounter.EncounterService.EncounterDetails;
+import org.telehub.core.encounter.EncounterService.Fee;
+import org.telehub.core.encounter.EncounterService.Participant;
+import org.telehub.core.encounter.PeopleService.Doctor;
+import org.telehub.core.encounter.PeopleService.Patient;
+import org.telehub.core.encounter.internal.join.JoinLinks;
+import org.telehub.core.encounter.internal.people.Caller;
+
+/** A caller's view of an encounter: the doctor's notes and the join links only as far as their role allows. */
+final class Details {
+    private Details() {
+    }
+
+    static EncounterDetails of(Caller c, Encounter e, Doctor d, Patient p, JoinLinks links) {
+        String zone = Access.patientOf(c, e) && p.timeZone() != null ? p.timeZone() : d.timeZone();
+        Map<String, String> all = links.links(e, d.displayName(), p.displayName());
+        Map<String, String> mine = new LinkedHashMap<>();
+        if (Access.runs(c, e)) {
+            mine.putAll(all); // the doctor hands the links out
+        } else {
+            if (Access.patientOf(c, e) && all.containsKey("patient")) {
+                mine.put("patient", all.get("patient"));
+            }
+            for (Participant x : Access.invitations(c, e)) {
+                if (all.containsKey(x.id())) {
+                    mine.put(x.id(), all.get(x.id()));
+                }
+            }
+        }
+        return new EncounterDetails(e.id(), e.type(), e.status(), Lifecycle.actions(e.status()), e.doctorId(),
+                d.displayName(), e.patientId(), p.displayName(), e.scheduledStart(), e.scheduledEnd(),
+                e.durationMinutes(), zone, e.actualStart(), e.actualEnd(), e.chiefComplaint(), e.patientNotes(),
+                Access.readsDoctorNotes(c, e) ? e.doctorNotes() : null, e.participants(), e.recordingEnabled(),
+                e.recordingConsentBy(), e.recordingConsentAt(),
+                e.feeAmount() == null ? null : new Fee(e.feeAmount(), e.feeCurrency()), e.paid(), e.accessCode(),
+                e.roomId(), mine, e.cancelReason(), e.revision(), e.createdBy(), e.createdAt(), e.updatedAt());
+    }
+}

@@ -1,0 +1,173 @@
+package org.telehub.core.encounter.internal.join;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.telehub.core.encounter.JoinTokens;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.core.encounter.EncounterService.Participant;
+import org.telehub.core.encounter.internal.EncounterConfig;
+import org.telehub.core.encounter.internal.EncounterDb;
+import org.telehub.core.encounter.internal.Sql;
+import org.telehub.core.encounter.internal.encounter.Encounter;
+import org.telehub.core.encounter.internal.encounter.EncounterStore;
+import org.telehub.core.encounter.internal.encounter.Lifecycle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Join links of video and audio encounters: {@code <base>/join/<room>?token=<token>}. A token is
+ * {@code v1.<payload>.<mac>}: Base64url JSON (encounter, room, role, subject, expiry) and its HMAC-SHA256 under a
+ * 256-bit key generated once and kept in the database, so every node issues and checks the same tokens. Tokens
+ * expire at the scheduled end plus a grace period; one of a cancelled, missed or finished visit no longer works.
+ */
+@Component(service = {JoinLinks.class, JoinTokens.class}, configurationPid = "org.telehub.encounter")
+public class JoinLinks implements JoinTokens {
+    static final String MODERATOR = "moderator";
+    static final String PATIENT = "patient";
+    static final String PARTICIPANT = "participant";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private final EncounterDb db;
+    private final byte[] key;
+    private final long graceSeconds;
+    private final String base;
+
+    @Activate
+    public JoinLinks(@Reference EncounterDb db, EncounterConfig config) {
+        this(db, config.joinGraceMinutes(), config.publicBaseUrl());
+    }
+
+    public JoinLinks(EncounterDb db, int graceMinutes, String base) {
+        this.db = db;
+        this.key = loadKey(db);
+        this.graceSeconds = graceMinutes * 60L;
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    private static byte[] loadKey(EncounterDb db) {
+        Optional<String> k = db.jdbi().withHandle(h -> key(h));
+        if (k.isEmpty()) {
+            byte[] fresh = new byte[32];
+            new SecureRandom().nextBytes(fresh);
+            try {
+                db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO encounter_key (name, key_value, created_at) VALUES ('join', :v, :t)")
+                        .bind("v", Base64.getEncoder().encodeToString(fresh)).bind("t", Sql.ts(Instant.now())).execute());
+            } catch (UnableToExecuteStatementException e) {
+                // another node created it first: use theirs
+            }
+            k = db.jdbi().withHandle(h -> key(h));
+        }
+        return Base64.getDecoder().decode(k.orElseThrow());
+    }
+
+    private static Optional<String> key(org.jdbi.v3.core.Handle h) {
+        return h.createQuery("SELECT key_value FROM encounter_key WHERE name = 'join'").mapTo(String.class).findOne();
+    }
+
+    /** Links for everyone of a video or audio encounter: role or participant id → URL; empty for other types. */
+    public Map<String, String> links(Encounter e, String doctorName, String patientName) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (e.roomId() == null) {
+            return out;
+        }
+        out.put("doctor", link(e, MODERATOR, e.doctorId(), doctorName));
+        out.put("patient", link(e, PATIENT, e.patientId(), patientName));
+        for (Participant p : e.participants()) {
+            out.put(p.id(), link(e, PARTICIPANT, p.id(), p.displayName()));
+        }
+        return out;
+    }
+
+    String link(Encounter e, String role, String subject, String name) {
+        return base + "/join/" + e.roomId() + "?token=" + token(e, role, subject, name);
+    }
+
+    String token(Encounter e, String role, String subject, String name) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("e", e.id());
+        claims.put("room", e.roomId());
+        claims.put("r", role);
+        claims.put("sub", subject);
+        claims.put("name", name);
+        claims.put("exp", e.scheduledEnd().getEpochSecond() + graceSeconds);
+        try {
+            String payload = B64.encodeToString(JSON.writeValueAsBytes(claims));
+            return "v1." + payload + "." + B64.encodeToString(mac(payload));
+        } catch (JsonProcessingException e1) {
+            throw new IllegalStateException(e1);
+        }
+    }
+
+    @Override
+    public Grant verify(String token) throws InvalidJoinToken {
+        return verify(token, Instant.now());
+    }
+
+    public Grant verify(String token, Instant now) throws InvalidJoinToken {
+        if (token == null || token.isBlank()) {
+            throw new InvalidJoinToken("no token");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3 || !parts[0].equals("v1")) {
+            throw new InvalidJoinToken("malformed token");
+        }
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(parts[2]);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidJoinToken("malformed token");
+        }
+        if (!MessageDigest.isEqual(mac(parts[1]), given)) {
+            throw new InvalidJoinToken("bad signature: the link was altered or not issued by this hub");
+        }
+        JsonNode c;
+        try {
+            c = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new InvalidJoinToken("malformed token");
+        }
+        Instant exp = Instant.ofEpochSecond(c.path("exp").asLong());
+        if (!now.isBefore(exp)) {
+            throw new InvalidJoinToken("expired at " + exp);
+        }
+        String encounterId = c.path("e").asText();
+        Encounter e = db.jdbi().withHandle(h -> EncounterStore.encounter(h, encounterId))
+                .orElseThrow(() -> new InvalidJoinToken("the visit no longer exists"));
+        if (!Lifecycle.holdsTime(e.status()) || e.status().equals(EncounterService.COMPLETED)) {
+            throw new InvalidJoinToken("the visit is " + e.status().replace('_', ' '));
+        }
+        if (!c.path("room").asText().equals(e.roomId())) {
+            throw new InvalidJoinToken("the visit has another room now");
+        }
+        return new Grant(encounterId, e.roomId(), c.path("r").asText(), c.path("sub").asText(),
+                c.path("name").asText(null), exp);
+    }
+
+    private byte[] mac(String payload) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            return m.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.telehub.core.encounter.internal.reminder;
+
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telehub.core.encounter.Notification;
+import org.telehub.core.encounter.NotificationChannel;
+
+/**
+ * The only channel until email and SMS arrive: it writes that a notification was due to the log and sends nothing
+ * to anyone. It logs ids and times only, never the text (which carries a join link, a credential) or names.
+ */
+@Component(service = NotificationChannel.class, property = "channel=log")
+public class LoggingChannel implements NotificationChannel {
+    private static final Logger LOG = LoggerFactory.getLogger("org.telehub.notifications");
+
+    @Override
+    public String name() {
+        return "log";
+    }
+
+    @Override
+    public boolean send(Notification n) {
+        LOG.info("[logging channel: NOT sent to anyone] {} for encounter {} to {} {} (starts {})", n.kind(),
+                n.encounterId(), n.recipientRole(), n.recipientId(), n.startsAt());
+        return true;
+    }
+}

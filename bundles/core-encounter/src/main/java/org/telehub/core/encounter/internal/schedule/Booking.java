@@ -1,0 +1,131 @@
+package org.telehub.core.encounter.internal.schedule;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.telehub.core.encounter.PeopleService.Doctor;
+import org.telehub.core.encounter.PeopleService.Patient;
+import org.telehub.core.encounter.internal.EncounterConfig;
+import org.telehub.core.encounter.internal.EncounterDb;
+import org.telehub.core.encounter.internal.people.PeopleStore;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.UnavailableException;
+import org.telehub.domain.UnprocessableException;
+
+/**
+ * The booking transaction and its guarantees. A schedule-changing transaction first takes the row lock of the
+ * doctor and then of the patient (always that order, so no deadlock), then checks working hours and overlaps for
+ * both: any number of concurrent bookings touching one doctor or one patient, on one node or many, are decided one
+ * after the other. The unique constraints on (doctor, start) and (patient, start) of every visit that holds its
+ * time are the last line; their violation, and lock trouble under load, leave as 409 and 503 from {@link
+ * #transaction}, never as a database error.
+ */
+@Component(service = Booking.class, configurationPid = "org.telehub.encounter")
+public class Booking {
+    private final EncounterDb db;
+    private final EncounterConfig config;
+
+    @Activate
+    public Booking(@Reference EncounterDb db, EncounterConfig config) {
+        this.db = db;
+        this.config = config;
+    }
+
+    /** Runs {@code work} in one transaction; unique-slot violations become 409 "Slot taken", lock trouble 503. */
+    public <T> T transaction(Function<Handle, T> work) {
+        try {
+            return db.jdbi().inTransaction(work::apply);
+        } catch (JdbiException e) {
+            throw translate(e);
+        }
+    }
+
+    static RuntimeException translate(JdbiException e) {
+        Throwable t = e;
+        while (t != null && !(t instanceof SQLException)) {
+            t = t.getCause();
+        }
+        if (t instanceof SQLException sql) {
+            String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+            if (state.equals("23505")) {
+                return new ConflictException("Slot taken", "The doctor or the patient already has a visit starting"
+                        + " at this time", "scheduledStart", Map.of("conflict", "slot"), e);
+            }
+            if (state.equals("40P01") || state.equals("40001") || state.equals("55P03") || state.startsWith("HYT")) {
+                return new UnavailableException("Busy", "The schedule is busy; try again", null, null, e);
+            }
+        }
+        return e;
+    }
+
+    /** Reads the doctor and takes their lock (first, always). */
+    public java.util.Optional<Doctor> lockDoctor(Handle h, String doctorId) {
+        return PeopleStore.lockedDoctor(h, doctorId);
+    }
+
+    /** Reads the patient and takes their lock (after the doctor's). */
+    public java.util.Optional<Patient> lockPatient(Handle h, String patientId) {
+        return PeopleStore.lockedPatient(h, patientId);
+    }
+
+    /** Takes the doctor's and the patient's locks, then checks working hours and both calendars. */
+    public void lockAndCheck(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
+        lockDoctor(h, d.id());
+        lockPatient(h, patientId);
+        check(h, d, patientId, start, end, self);
+    }
+
+    /** With both locks held: working hours and both calendars ({@code self}: the visit being moved, or null). */
+    public void check(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
+        Schedule s = ScheduleStore.schedule(h, d);
+        if (!s.covers(start, end)) {
+            throw new UnprocessableException("Outside working hours", d.displayName() + " does not work "
+                    + start.atZone(s.zone()).toLocalTime() + "–" + end.atZone(s.zone()).toLocalTime()
+                    + " on " + start.atZone(s.zone()).toLocalDate() + " (" + s.zone()
+                    + "); GET /api/v1/doctors/" + d.id() + "/slots lists free times", "scheduledStart", null);
+        }
+        if (ScheduleStore.overlapping(h, "doctor", d.id(), start, end, config.maxDurationMinutes(), self).isPresent()) {
+            throw new ConflictException("Doctor not free", d.displayName() + " already has a visit overlapping"
+                    + " this time", "scheduledStart", Map.of("conflict", "doctor"));
+        }
+        if (ScheduleStore.overlapping(h, "patient", patientId, start, end, config.maxDurationMinutes(), self)
+                .isPresent()) {
+            throw new ConflictException("Patient not free", "The patient already has a visit overlapping this"
+                    + " time", "scheduledStart", Map.of("conflict", "patient"));
+        }
+    }
+
+    /** Not in the past, not beyond the booking horizon. */
+    public void checkTime(Instant start, Instant now) {
+        if (start.isBefore(now)) {
+            throw new UnprocessableException("scheduledStart", "Is in the past (" + start + ")");
+        }
+        if (start.isAfter(now.plus(Duration.ofDays(config.horizonDays())))) {
+            throw new UnprocessableException("scheduledStart", "More than " + config.horizonDays() + " days ahead");
+        }
+    }
+
+    /** The visit's length: given, or the doctor's slot; within the configured bounds. */
+    public int duration(Integer minutes, Doctor d) {
+        int m = minutes == null ? d.slotMinutes() : minutes;
+        if (m < config.minDurationMinutes() || m > config.maxDurationMinutes()) {
+            throw new UnprocessableException("durationMinutes", "Must be " + config.minDurationMinutes() + " to "
+                    + config.maxDurationMinutes() + " minutes");
+        }
+        return m;
+    }
+
+    /** Free slots of the doctor in [from, to). */
+    public java.util.List<Schedule.Window> freeSlots(Handle h, Doctor d, Instant from, Instant to) {
+        Schedule s = ScheduleStore.schedule(h, d);
+        return s.freeSlots(from, to, ScheduleStore.busy(h, d.id(), from, to, config.maxDurationMinutes()));
+    }
+}
