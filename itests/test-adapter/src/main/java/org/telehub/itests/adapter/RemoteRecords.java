@@ -8,8 +8,8 @@ public final class RemoteRecords {
     private final String remoteUrl;
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
             .connectTimeout(java.time.Duration.ofSeconds(2)).build();
-    volatile String lastError;
-    volatile Long lastLatency;
+    public volatile String lastError;
+    public volatile Long lastLatency;
 
     public RemoteRecords(String remoteUrl) {
         this.remoteUrl = remoteUrl;
