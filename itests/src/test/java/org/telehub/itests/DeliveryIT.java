@@ -266,6 +266,64 @@ class DeliveryIT {
         assertTrue(retried.get("lastError").asText().startsWith("TIMEOUT"), retried.toString());
     }
 
+    @Test
+    @Order(10)
+    void anAnalysisReachesAProcedureSystemThroughAHandlerFromOutsideTheManager() throws Exception {
+        // an endoscopy-shaped system; its capability handler comes with it, in the test bundle, not the manager
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.testendoscopy-main.cfg"),
+                "id=endo-main\nremoteUrl=" + remote.url() + "\n");
+        awaitStatus(3);
+        assertEquals(201, karaf.put("/api/v1/integration/patient/p-1/identifiers/endo-main", nurse,
+                "{\"identifier\":\"ENDO-1\"}").statusCode());
+        String analysis = "{\"targets\":[\"endo-main\"],\"analysis\":{\"procedureId\":\"proc-ENDO-1\","
+                + "\"summary\":\"Two sessile polyps\",\"details\":\"8 mm and 5 mm, sigmoid\"}}";
+
+        // without its handler the manager knows nothing of procedure systems: no capability, takes no part
+        String handler = "org.telehub.itests.adapter.endoscopy.ProcedureCapability";
+        karaf.shell("admin", ADMIN_PASSWORD, "scr:disable " + handler);
+        awaitCapabilities("endo-main", "[]");
+        HttpResponse<String> refused = send(analysis);
+        assertEquals(422, refused.statusCode(), refused.body());
+        assertEquals("targets[0]", KarafInstance.json(refused).get("field").asText());
+
+        karaf.shell("admin", ADMIN_PASSWORD, "scr:enable " + handler);
+        awaitCapabilities("endo-main", "[\"ProcedureSystem\"]");
+        HttpResponse<String> r = send(analysis);
+        assertEquals(202, r.statusCode(), r.body());
+        String id = KarafInstance.json(r).at("/deliveries/0/id").asText();
+        JsonNode done = awaitState(id, "delivered");
+        assertEquals(1, remote.writes.get(id).get(), "one record at the procedure system, under the delivery's key");
+        assertTrue(remote.bodies.get(id).contains("\"kind\":\"analysis\""), remote.bodies.get(id));
+        assertTrue(remote.bodies.get(id).contains("\"label\":\"proc-ENDO-1\""), remote.bodies.get(id));
+        assertEquals(remote.records.get(id), done.get("remoteId").asText());
+
+        // the handler's part of the all-systems read
+        JsonNode all = KarafInstance.json(karaf.get("/api/v1/integration/patient/p-1/all-systems", nurse));
+        for (JsonNode s : all.get("systems")) {
+            if (s.get("adapterId").asText().equals("endo-main")) {
+                assertEquals("OK", s.get("status").asText(), s.toString());
+                assertEquals("proc-ENDO-1", s.at("/procedures/0/procedureId").asText(), s.toString());
+                return;
+            }
+        }
+        throw new AssertionError("endo-main not in " + all);
+    }
+
+    private static void awaitCapabilities(String adapterId, String capabilities) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode status = null;
+        while (System.nanoTime() < deadline) {
+            status = KarafInstance.json(karaf.get("/api/v1/integration/status", admin));
+            for (JsonNode s : status) {
+                if (s.get("id").asText().equals(adapterId) && s.get("capabilities").toString().equals(capabilities)) {
+                    return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(adapterId + " never had capabilities " + capabilities + ": " + status);
+    }
+
     // ---- helpers
 
     private static String report(String title, String requestKey) {

@@ -25,6 +25,8 @@ final class RemoteSystem implements AutoCloseable {
 
     final Map<String, String> records = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+    /** The last body written per key (what kind of record the target was asked for). */
+    final Map<String, String> bodies = new ConcurrentHashMap<>();
     final AtomicLong delayMillis = new AtomicLong();
     final AtomicInteger failNext = new AtomicInteger();
     volatile boolean rejectAll;
@@ -50,6 +52,7 @@ final class RemoteSystem implements AutoCloseable {
         }
         String key = m.group(1);
         writes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        bodies.put(key, body);
         long d = delayMillis.get();
         if (d > 0) {
             KarafInstance.sleep(d);

@@ -27,12 +27,8 @@ import org.telehub.integration.api.SystemType;
 public class TestAdapter implements Adapter, ClinicalRecordSystem {
     private final AdapterInfo info;
     private final String behaviour;
-    private final String remoteUrl;
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+    private final RemoteRecords remote;
     private volatile boolean connected;
-    private volatile String lastError;
-    private volatile Long lastLatency;
 
     @Activate
     public TestAdapter(TestAdapterConfig config) {
@@ -43,7 +39,7 @@ public class TestAdapter implements Adapter, ClinicalRecordSystem {
         this.info = new AdapterInfo(id, SystemType.EHR, "Telehub", "Test EHR",
                 FrameworkUtil.getBundle(TestAdapter.class).getVersion().toString());
         this.behaviour = config.behaviour();
-        this.remoteUrl = config.remoteUrl();
+        this.remote = new RemoteRecords(config.remoteUrl());
     }
 
     @Override
@@ -65,7 +61,7 @@ public class TestAdapter implements Adapter, ClinicalRecordSystem {
     @Override
     public AdapterHealth health() {
         return new AdapterHealth(connected ? AdapterHealth.State.UP : AdapterHealth.State.DOWN,
-                connected ? "connected" : "not connected", lastError, lastLatency, Instant.now());
+                connected ? "connected" : "not connected", remote.lastError, remote.lastLatency, Instant.now());
     }
 
     @Override
@@ -99,47 +95,15 @@ public class TestAdapter implements Adapter, ClinicalRecordSystem {
         return write(idempotencyKey, systemPatientId, "report", report.title());
     }
 
-    /**
-     * A conditional create on the remote: the remote keeps one record per key and answers 201 (created) or 200
-     * (it had it). 5xx and connection failures are retryable, other 4xx are not.
-     */
     private DeliveryReceipt write(String key, String patient, String kind, String label) throws AdapterException {
         misbehave();
-        if (remoteUrl.isEmpty()) {
-            throw new AdapterException("no remoteUrl configured", false);
-        }
-        String body = "{\"key\":\"" + key + "\",\"patient\":\"" + patient + "\",\"kind\":\"" + kind
-                + "\",\"label\":\"" + label.replace("\"", "'") + "\"}";
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(remoteUrl + "/records"))
-                .timeout(java.time.Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
-        long t0 = System.nanoTime();
-        java.net.http.HttpResponse<String> r;
-        try {
-            r = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            lastError = e.toString();
-            throw new AdapterException("remote unreachable: " + e, true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdapterException("interrupted", true, e);
-        }
-        lastLatency = (System.nanoTime() - t0) / 1_000_000;
-        if (r.statusCode() >= 500) {
-            lastError = "remote answered " + r.statusCode();
-            throw new AdapterException(lastError, true);
-        }
-        if (r.statusCode() >= 400) {
-            lastError = "remote rejected the record: " + r.statusCode() + " " + r.body();
-            throw new AdapterException(lastError, false);
-        }
-        return new DeliveryReceipt(r.body().replaceAll(".*\"id\":\"([^\"]*)\".*", "$1"), r.statusCode() == 200);
+        return remote.write(key, patient, kind, label);
     }
 
     private void misbehave() throws AdapterException {
         switch (behaviour) {
             case "throw" -> {
-                lastError = "simulated crash";
+                remote.lastError = "simulated crash";
                 throw new IllegalStateException("simulated crash");
             }
             case "hang" -> {

@@ -10,14 +10,14 @@ import org.telehub.persistence.Database;
 
 /**
  * Deliveries per target system (adapter id) and state, for {@code GET /metrics}: one grouped query per scrape.
- * Requires {@link DeliveryService}, whose activation migrates the table.
+ * Requires {@link IntegrationSchema}, whose activation migrates the table.
  */
 @Component(service = WorkCounts.class)
 public class DeliveryCounts implements WorkCounts {
     private final Database db;
 
     @Activate
-    public DeliveryCounts(@Reference DeliveryService migrated, @Reference Database db) {
+    public DeliveryCounts(@Reference IntegrationSchema migrated, @Reference Database db) {
         this.db = db;
     }
 

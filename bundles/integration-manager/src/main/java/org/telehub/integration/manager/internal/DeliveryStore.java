@@ -13,12 +13,11 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The delivery rows. Every state change is one conditional UPDATE, so two workers never own one delivery. */
 final class DeliveryStore {
-    static final String QUEUED = "queued";
-    static final String IN_FLIGHT = "in_flight";
-    static final String DELIVERED = "delivered";
-    static final String RETRYING = "retrying";
-    static final String DEAD = "dead";
-    static final List<String> STATES = List.of(QUEUED, IN_FLIGHT, DELIVERED, RETRYING, DEAD);
+    private static final String QUEUED = DeliveryState.QUEUED.value();
+    private static final String IN_FLIGHT = DeliveryState.IN_FLIGHT.value();
+    private static final String DELIVERED = DeliveryState.DELIVERED.value();
+    private static final String RETRYING = DeliveryState.RETRYING.value();
+    private static final String DEAD = DeliveryState.DEAD.value();
 
     private static final String COLUMNS = "id, result_id, request_key, local_patient_id, adapter_id,"
             + " system_patient_id, payload, state, attempts, max_attempts, next_attempt_at, last_error, remote_id,"
@@ -32,7 +31,7 @@ final class DeliveryStore {
 
     /** A delivery as stored. {@code payload} is JSON. */
     record Row(String id, String resultId, String requestKey, String patientId, String adapterId,
-            String systemPatientId, String payload, String state, int attempts, int maxAttempts, Instant nextAttemptAt,
+            String systemPatientId, String payload, DeliveryState state, int attempts, int maxAttempts, Instant nextAttemptAt,
             String lastError, String remoteId, String createdBy, Instant createdAt, Instant updatedAt,
             Instant deliveredAt) {
     }
@@ -64,7 +63,7 @@ final class DeliveryStore {
                 .bind("k", key).bind("by", createdBy).bind("p", patientId).map((rs, ctx) -> row(rs)).list());
     }
 
-    List<Row> list(String state, String adapterId, String patientId, int limit) {
+    List<Row> list(DeliveryState state, String adapterId, String patientId, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM integration_delivery WHERE 1 = 1");
         if (state != null) {
             sql.append(" AND state = :state");
@@ -79,7 +78,7 @@ final class DeliveryStore {
         return jdbi.withHandle(h -> {
             var q = h.createQuery(sql.toString()).bind("limit", limit);
             if (state != null) {
-                q.bind("state", state);
+                q.bind("state", state.value());
             }
             if (adapterId != null) {
                 q.bind("adapter", adapterId);
@@ -106,10 +105,10 @@ final class DeliveryStore {
                 .bind("inflight", IN_FLIGHT).execute());
     }
 
-    void failed(String id, String state, String error, Instant next, Instant now) {
+    void failed(String id, DeliveryState state, String error, Instant next, Instant now) {
         update(h -> h.createUpdate("UPDATE integration_delivery SET state = :s, last_error = :e, next_attempt_at = :next,"
                 + " updated_at = :now WHERE id = :id AND state = :inflight")
-                .bind("s", state).bind("e", truncate(error)).bind("next", ts(next)).bind("now", ts(now)).bind("id", id)
+                .bind("s", state.value()).bind("e", truncate(error)).bind("next", ts(next)).bind("now", ts(now)).bind("id", id)
                 .bind("inflight", IN_FLIGHT).execute());
     }
 
@@ -178,7 +177,7 @@ final class DeliveryStore {
     private static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString("id"), rs.getString("result_id"), rs.getString("request_key"),
                 rs.getString("local_patient_id"), rs.getString("adapter_id"), rs.getString("system_patient_id"),
-                rs.getString("payload"), rs.getString("state"), rs.getInt("attempts"), rs.getInt("max_attempts"),
+                rs.getString("payload"), DeliveryState.of(rs.getString("state")).orElseThrow(), rs.getInt("attempts"), rs.getInt("max_attempts"),
                 instant(rs, "next_attempt_at"), rs.getString("last_error"), rs.getString("remote_id"),
                 rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 instant(rs, "delivered_at"));

@@ -108,6 +108,10 @@ public class IntegrationResource {
         return integration.identifiers(patientId);
     }
 
+    /** Body naming the adapter (connect of the per-system resources). */
+    public record AdapterRef(String adapterId) {
+    }
+
     /** Body of {@code PUT .../identifiers/{adapterId}}. */
     public record IdentifierBody(String identifier) {
     }
@@ -163,12 +167,6 @@ public class IntegrationResource {
     public List<DeliveryService.DeliveryView> deliveries(@QueryParam("state") String state,
             @QueryParam("adapterId") String adapterId, @QueryParam("patientId") String patientId,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (state != null && !DeliveryStore.STATES.contains(state)) {
-            throw ProblemException.invalid("state", "One of " + DeliveryStore.STATES);
-        }
-        if (limit < 1 || limit > 1000) {
-            throw ProblemException.invalid("limit", "Between 1 and 1000");
-        }
         return deliveries.list(state, adapterId, patientId, limit);
     }
 
@@ -179,7 +177,7 @@ public class IntegrationResource {
         boolean replayed = deliveries.replay(id).orElseThrow(() -> ProblemException.notFound("No delivery " + id));
         if (!replayed) {
             throw ProblemException.conflict("Delivery " + id + " is " + deliveries.get(id).map(
-                    DeliveryService.DeliveryView::state).orElse("gone") + "; only dead or retrying deliveries replay");
+                    d -> d.state().value()).orElse("gone") + "; only dead or retrying deliveries replay");
         }
         return deliveries.get(id).orElseThrow();
     }
@@ -195,7 +193,8 @@ public class IntegrationResource {
         }
     }
 
-    private static AuthenticatedUser user(SecurityContext security) {
+    /** The caller, as the security bundle's authentication filter put them in the request. */
+    public static AuthenticatedUser user(SecurityContext security) {
         return (AuthenticatedUser) security.getUserPrincipal();
     }
 }

@@ -1,15 +1,18 @@
 package org.telehub.integration.manager.internal;
 
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.telehub.domain.DomainException;
 
 /**
  * What the {@code telehub:*} shell commands may do, registered as a service for Karaf's shell injection (the
- * commands live in another package of this bundle and see no more than this).
+ * commands live in another package of this bundle and see no more than this). The checks are the domain
+ * services' own; their refusals become {@link IllegalArgumentException}s whose message the shell prints.
  */
 @Component(service = IntegrationShell.class)
 public class IntegrationShell {
@@ -23,17 +26,14 @@ public class IntegrationShell {
     }
 
     public List<DeliveryService.DeliveryView> deliveries(String state, int limit) {
-        if (state != null && !DeliveryStore.STATES.contains(state)) {
-            throw new IllegalArgumentException("--state is one of " + DeliveryStore.STATES);
-        }
-        return deliveries.list(state, null, null, limit);
+        return refused(() -> deliveries.list(state, null, null, limit));
     }
 
     /** Replays a dead or retrying delivery; returns what happened. */
     public String replay(String id) {
-        return deliveries.replay(id).map(ok -> ok ? id + ": queued again"
-                : id + ": not replayed, it is " + deliveries.get(id).map(DeliveryService.DeliveryView::state).orElse("gone"))
-                .orElseThrow(() -> new IllegalArgumentException("No delivery " + id));
+        return refused(() -> deliveries.replay(id).map(ok -> ok ? id + ": queued again"
+                : id + ": not replayed, it is " + deliveries.get(id).map(d -> d.state().value()).orElse("gone"))
+                .orElseThrow(() -> new IllegalArgumentException("No delivery " + id)));
     }
 
     public List<IntegrationService.AdapterStatus> status() {
@@ -50,5 +50,14 @@ public class IntegrationShell {
                         .orElseThrow(() -> new IllegalArgumentException("No adapter '" + id + "' is installed")));
         return results.stream().map(r -> r.adapterId() + ": " + r.outcome() + (r.error() == null ? "" : " (" + r.error() + ")"))
                 .collect(Collectors.joining("\n"));
+    }
+
+    /** A domain refusal as a shell message: the option at fault (as {@code --name}) and what to give instead. */
+    private static <T> T refused(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DomainException e) {
+            throw new IllegalArgumentException(e.field() == null ? e.detail() : "--" + e.field() + ": " + e.detail(), e);
+        }
     }
 }

@@ -8,15 +8,15 @@ import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /** The cross-reference of local patient ids to each system's own identifier. */
-final class PatientIdentifiers {
+public final class PatientIdentifiers {
     private final Jdbi jdbi;
 
-    PatientIdentifiers(Jdbi jdbi) {
+    public PatientIdentifiers(Jdbi jdbi) {
         this.jdbi = jdbi;
     }
 
     /** adapter id → identifier, ordered by adapter id. */
-    Map<String, String> of(String localPatientId) {
+    public Map<String, String> of(String localPatientId) {
         Map<String, String> out = new LinkedHashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT adapter_id, identifier FROM integration_patient_identifier"
                 + " WHERE local_patient_id = :p ORDER BY adapter_id").bind("p", localPatientId)

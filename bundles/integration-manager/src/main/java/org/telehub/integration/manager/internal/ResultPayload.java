@@ -4,19 +4,16 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
-import org.telehub.integration.api.Adapter;
+import org.telehub.domain.UnprocessableException;
 import org.telehub.integration.api.AnalysisResult;
-import org.telehub.integration.api.ClinicalRecordSystem;
-import org.telehub.integration.api.ImagingArchive;
 import org.telehub.integration.api.ObservationValue;
-import org.telehub.integration.api.ProcedureSystem;
 import org.telehub.integration.api.ReportDocument;
-import org.telehub.rest.ProblemException;
+import org.telehub.integration.spi.Result;
 
 /**
  * What a clinician sends to the patient's systems: a report, observations, an analysis result, in any
- * combination. Each target gets the parts it can take (a report goes to EHRs and PACS, observations to EHRs, an
- * analysis to procedure systems). Stored as JSON with the delivery.
+ * combination. Each target gets the parts its capability handlers take ({@link CapabilityHandlers#plan}). Stored
+ * as JSON with the delivery.
  */
 public record ResultPayload(Report report, List<Observation> observations, Analysis analysis) {
 
@@ -35,7 +32,7 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
     /** 422 naming the field for anything a target could not file. */
     void validate() {
         if (report == null && (observations == null || observations.isEmpty()) && analysis == null) {
-            throw ProblemException.unprocessable("report", "Nothing to send: give a report, observations or an analysis");
+            throw new UnprocessableException("report", "Nothing to send: give a report, observations or an analysis");
         }
         if (report != null) {
             required("report.code", report.code());
@@ -44,25 +41,25 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
                 try {
                     Base64.getDecoder().decode(report.contentBase64());
                 } catch (IllegalArgumentException e) {
-                    throw ProblemException.unprocessable("report.contentBase64", "Not valid base64");
+                    throw new UnprocessableException("report.contentBase64", "Not valid base64");
                 }
                 required("report.contentType", report.contentType());
             } else if (report.conclusion() == null || report.conclusion().isBlank()) {
-                throw ProblemException.unprocessable("report.conclusion", "A report needs a conclusion or content");
+                throw new UnprocessableException("report.conclusion", "A report needs a conclusion or content");
             }
         }
         if (observations != null) {
             for (int i = 0; i < observations.size(); i++) {
                 Observation o = observations.get(i);
                 if (o == null) {
-                    throw ProblemException.unprocessable("observations[" + i + "]", "Must not be null");
+                    throw new UnprocessableException("observations[" + i + "]", "Must not be null");
                 }
                 required("observations[" + i + "].code", o.code());
                 if (o.value() == null && (o.text() == null || o.text().isBlank())) {
-                    throw ProblemException.unprocessable("observations[" + i + "].value", "A value or a text is required");
+                    throw new UnprocessableException("observations[" + i + "].value", "A value or a text is required");
                 }
                 if (o.value() != null && (o.value().isNaN() || o.value().isInfinite())) {
-                    throw ProblemException.unprocessable("observations[" + i + "].value", "Must be a finite number");
+                    throw new UnprocessableException("observations[" + i + "].value", "Must be a finite number");
                 }
             }
         }
@@ -74,30 +71,20 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
 
     private static void required(String field, String value) {
         if (value == null || value.isBlank()) {
-            throw ProblemException.unprocessable(field, "Required");
+            throw new UnprocessableException(field, "Required");
         }
     }
 
-    /** Whether this adapter can take at least one part of the result. */
-    boolean acceptedBy(Adapter a) {
-        return (report != null && (a instanceof ClinicalRecordSystem || a instanceof ImagingArchive))
-                || (observations != null && !observations.isEmpty() && a instanceof ClinicalRecordSystem)
-                || (analysis != null && a instanceof ProcedureSystem);
-    }
-
-    ReportDocument reportDocument() {
-        return new ReportDocument(report.code(), report.codeSystem(), report.title(), report.conclusion(),
+    /** The result as capability handlers see it. */
+    Result result() {
+        List<ObservationValue> values = observations == null ? List.of()
+                : observations.stream().map(o -> new ObservationValue(o.code(), o.codeSystem(), o.display(), o.value(),
+                        o.unit(), o.text(), o.effective(), o.performer())).toList();
+        ReportDocument document = report == null ? null : new ReportDocument(report.code(), report.codeSystem(),
+                report.title(), report.conclusion(),
                 report.contentBase64() == null ? null : Base64.getDecoder().decode(report.contentBase64()),
                 report.contentType(), report.authoredAt(), report.author());
-    }
-
-    ObservationValue observation(int i) {
-        Observation o = observations.get(i);
-        return new ObservationValue(o.code(), o.codeSystem(), o.display(), o.value(), o.unit(), o.text(),
-                o.effective(), o.performer());
-    }
-
-    AnalysisResult analysisResult() {
-        return new AnalysisResult(analysis.procedureId(), analysis.summary(), analysis.details());
+        return new Result(document, report == null ? null : report.studyInstanceUid(), values,
+                analysis == null ? null : new AnalysisResult(analysis.procedureId(), analysis.summary(), analysis.details()));
     }
 }

@@ -46,7 +46,7 @@ class DeliveryStoreTest {
         }
         store.delivered(id, "remote-1", T0.plusSeconds(2));
         DeliveryStore.Row row = store.get(id).orElseThrow();
-        assertEquals(DeliveryStore.DELIVERED, row.state());
+        assertEquals(DeliveryState.DELIVERED, row.state());
         assertEquals(1, row.attempts());
         assertEquals("remote-1", row.remoteId());
         assertFalse(store.claim(id, T0.plusSeconds(3)), "a delivered delivery is never attempted again");
@@ -58,15 +58,15 @@ class DeliveryStoreTest {
         DeliveryStore store = store();
         String id = insert(store, "ehr-main", null);
         assertTrue(store.claim(id, T0));
-        store.failed(id, DeliveryStore.RETRYING, "503", T0.plusSeconds(10), T0);
+        store.failed(id, DeliveryState.RETRYING, "503", T0.plusSeconds(10), T0);
         assertFalse(store.claim(id, T0.plusSeconds(5)), "not due yet");
         assertTrue(store.claim(id, T0.plusSeconds(10)));
-        store.failed(id, DeliveryStore.DEAD, "400 invalid", T0.plusSeconds(11), T0.plusSeconds(11));
+        store.failed(id, DeliveryState.DEAD, "400 invalid", T0.plusSeconds(11), T0.plusSeconds(11));
         assertEquals(2, store.get(id).orElseThrow().attempts());
-        assertEquals(List.of(id), store.list(DeliveryStore.DEAD, null, null, 10).stream().map(DeliveryStore.Row::id).toList());
+        assertEquals(List.of(id), store.list(DeliveryState.DEAD, null, null, 10).stream().map(DeliveryStore.Row::id).toList());
         assertTrue(store.replay(id, T0.plusSeconds(20)));
         DeliveryStore.Row replayed = store.get(id).orElseThrow();
-        assertEquals(DeliveryStore.QUEUED, replayed.state());
+        assertEquals(DeliveryState.QUEUED, replayed.state());
         assertEquals(0, replayed.attempts());
     }
 
@@ -100,7 +100,7 @@ class DeliveryStoreTest {
         assertTrue(again.contains(lost), again.toString());
         assertTrue(again.contains(crashed), "a crashed attempt is retried: " + again);
         assertTrue(again.contains(fresh));
-        assertEquals(DeliveryStore.RETRYING, store.get(crashed).orElseThrow().state());
+        assertEquals(DeliveryState.RETRYING, store.get(crashed).orElseThrow().state());
         assertTrue(store.sweep(now.plusSeconds(1), now.minusSeconds(59), now.minusSeconds(29)).isEmpty(),
                 "what was just queued again is not queued a second time at once");
     }
@@ -130,7 +130,7 @@ class DeliveryStoreTest {
         String id = UUID.randomUUID().toString();
         store.insertAll(List.of(new DeliveryStore.Row(id, UUID.randomUUID().toString(), key, patient, adapter,
                 "MRN-1", "{\"report\":{\"code\":\"c\",\"title\":\"t\",\"conclusion\":\"" + "x".repeat(20_000)
-                        + "\"}}", DeliveryStore.QUEUED, 0, 5, T0, null, null, by, T0, T0, null)));
+                        + "\"}}", DeliveryState.QUEUED, 0, 5, T0, null, null, by, T0, T0, null)));
         return id;
     }
 

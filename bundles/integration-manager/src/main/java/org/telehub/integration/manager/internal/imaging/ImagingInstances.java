@@ -1,4 +1,4 @@
-package org.telehub.integration.manager.internal;
+package org.telehub.integration.manager.internal.imaging;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
-package org.telehub.integration.manager.internal;
+package org.telehub.integration.manager.internal.record;
 
 import static org.telehub.integration.manager.internal.RemoteCalls.blank;
 import static org.telehub.integration.manager.internal.RemoteCalls.date;
-import static org.telehub.integration.manager.internal.RemoteCalls.user;
+import static org.telehub.integration.manager.internal.IntegrationResource.user;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,6 +32,11 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.integration.api.Adapter;
+import org.telehub.integration.manager.internal.AdapterRegistry;
+import org.telehub.integration.manager.internal.IntegrationResource;
+import org.telehub.integration.manager.internal.IntegrationService;
+import org.telehub.integration.manager.internal.RemoteCalls;
+import org.telehub.integration.manager.internal.SystemCalls;
 import org.telehub.integration.api.ClinicalRecordSearch;
 import org.telehub.integration.api.ClinicalRecordSystem;
 import org.telehub.integration.api.DeliveryReceipt;
@@ -65,20 +70,23 @@ public class EhrResource {
     private static final int MAX_PDF = 20 * 1024 * 1024;
 
     private final IntegrationService integration;
+    private final SystemCalls systemCalls;
     private final AuditLog audit;
     private final RemoteCalls calls;
 
     @Activate
-    public EhrResource(@Reference IntegrationService integration, @Reference AuditLog audit) {
+    public EhrResource(@Reference IntegrationService integration, @Reference SystemCalls systemCalls,
+            @Reference AdapterRegistry registry, @Reference AuditLog audit) {
         this.integration = integration;
         this.audit = audit;
-        this.calls = new RemoteCalls(integration, audit, "EHR");
+        this.systemCalls = systemCalls;
+        this.calls = new RemoteCalls(registry, audit, "EHR");
     }
 
     @POST
     @Path("connect")
     @RolesAllowed(Roles.ADMIN)
-    public IntegrationService.ConnectResult connect(PacsResource.AdapterRef body) {
+    public IntegrationService.ConnectResult connect(IntegrationResource.AdapterRef body) {
         return integration.connection((Adapter) ehr(body == null ? null : body.adapterId()), true);
     }
 
@@ -89,7 +97,7 @@ public class EhrResource {
             @Context SecurityContext security) {
         ClinicalRecordSystem ehr = ehr(adapterId);
         patientId(patientId);
-        Demographics d = calls.checked(integration.call((Adapter) ehr, () -> ehr.patient(patientId)), "patient read",
+        Demographics d = calls.checked(systemCalls.call((Adapter) ehr, () -> ehr.patient(patientId)), "patient read",
                 user(security), "integration.ehr.patient.read", patientId, adapterId, "patient " + patientId);
         audit.record(user(security), "integration.ehr.patient.read", patientId, List.of(adapterId), "ok");
         return d;
@@ -111,7 +119,7 @@ public class EhrResource {
             throw ProblemException.invalid(e.getMessage().startsWith("limit") ? "limit" : "identifier",
                     e.getMessage());
         }
-        List<Demographics> found = calls.checked(integration.call((Adapter) ehr, () -> ehr.searchPatients(q)),
+        List<Demographics> found = calls.checked(systemCalls.call((Adapter) ehr, () -> ehr.searchPatients(q)),
                 "patient search", user(security), "integration.ehr.patient.search", null, adapterId, "search");
         audit.record(user(security), "integration.ehr.patient.search", null, List.of(adapterId),
                 found.size() + " patients");
@@ -135,7 +143,7 @@ public class EhrResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalid(e.getMessage().startsWith("limit") ? "limit" : "to", e.getMessage());
         }
-        List<ObservationValue> found = calls.checked(integration.call((Adapter) ehr,
+        List<ObservationValue> found = calls.checked(systemCalls.call((Adapter) ehr,
                 () -> ehr.observations(patientId, q)), "observation search", user(security),
                 "integration.ehr.observations.read", patientId, adapterId, "observations");
         audit.record(user(security), "integration.ehr.observations.read", patientId, List.of(adapterId),
@@ -183,7 +191,7 @@ public class EhrResource {
         String key = key(body.requestKey(), user(security), body.adapterId(), body.patientId());
         ObservationValue value = new ObservationValue(o.code(), o.codeSystem(), o.display(), o.value(), o.unit(),
                 o.text(), o.effective(), o.performer() == null ? user(security).username() : o.performer());
-        DeliveryReceipt r = calls.checked(integration.call((Adapter) ehr,
+        DeliveryReceipt r = calls.checked(systemCalls.call((Adapter) ehr,
                 () -> ehr.createObservation(body.patientId(), value, key)), "create observation", user(security),
                 "integration.ehr.observation.write", body.patientId(), body.adapterId(), "observation " + o.code());
         audit.record(user(security), "integration.ehr.observation.write", body.patientId(),
@@ -235,7 +243,7 @@ public class EhrResource {
         String key = key(body.requestKey(), user(security), body.adapterId(), body.patientId());
         ReportDocument doc = new ReportDocument(d.code(), d.codeSystem(), d.title(), d.conclusion(), pdf,
                 d.contentType(), d.authoredAt(), d.author() == null ? user(security).username() : d.author());
-        DeliveryReceipt r = calls.checked(integration.call((Adapter) ehr,
+        DeliveryReceipt r = calls.checked(systemCalls.call((Adapter) ehr,
                 () -> ehr.createDiagnosticReport(body.patientId(), doc, key)), "create diagnostic report",
                 user(security), "integration.ehr.report.write", body.patientId(), body.adapterId(),
                 "report " + d.code());

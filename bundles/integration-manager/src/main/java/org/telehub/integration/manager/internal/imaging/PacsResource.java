@@ -1,8 +1,8 @@
-package org.telehub.integration.manager.internal;
+package org.telehub.integration.manager.internal.imaging;
 
 import static org.telehub.integration.manager.internal.RemoteCalls.blank;
 import static org.telehub.integration.manager.internal.RemoteCalls.date;
-import static org.telehub.integration.manager.internal.RemoteCalls.user;
+import static org.telehub.integration.manager.internal.IntegrationResource.user;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,13 +36,18 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.files.FileStore;
 import org.telehub.integration.api.Adapter;
+import org.telehub.integration.manager.internal.AdapterRegistry;
+import org.telehub.integration.manager.internal.IntegrationResource;
+import org.telehub.integration.manager.internal.IntegrationSchema;
+import org.telehub.integration.manager.internal.IntegrationService;
+import org.telehub.integration.manager.internal.RemoteCalls;
+import org.telehub.integration.manager.internal.SystemCalls;
 import org.telehub.integration.api.DicomArchive;
 import org.telehub.integration.api.ImagingSeries;
 import org.telehub.integration.api.ImagingStudy;
 import org.telehub.integration.api.StoreOutcome;
 import org.telehub.integration.api.StudyQuery;
 import org.telehub.integration.api.TransferOutcome;
-import org.telehub.persistence.Database;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.AuditLog;
@@ -70,30 +75,29 @@ public class PacsResource {
     private static final int TRANSFER_TIMEOUT_MILLIS = 600_000;
 
     private final IntegrationService integration;
+    private final SystemCalls systemCalls;
     private final AuditLog audit;
     private final ImagingInstances instances;
     private final RemoteCalls calls;
     private final java.nio.file.Path uploads;
 
     @Activate
-    public PacsResource(@Reference IntegrationService integration, @Reference AuditLog audit,
-            @Reference Database database, @Reference FileStore files) throws IOException {
+    public PacsResource(@Reference IntegrationService integration, @Reference SystemCalls systemCalls,
+            @Reference AdapterRegistry registry, @Reference AuditLog audit, @Reference IntegrationSchema schema,
+            @Reference FileStore files) throws IOException {
         this.integration = integration;
         this.audit = audit;
-        this.calls = new RemoteCalls(integration, audit, "PACS");
-        this.instances = new ImagingInstances(database.jdbi(), files);
+        this.systemCalls = systemCalls;
+        this.calls = new RemoteCalls(registry, audit, "PACS");
+        this.instances = new ImagingInstances(schema.jdbi(), files);
         this.uploads = Paths.get(System.getProperty("karaf.data", "data"), "telehub", "pacs-transit");
         Files.createDirectories(uploads);
-    }
-
-    /** Body naming the adapter. */
-    public record AdapterRef(String adapterId) {
     }
 
     @POST
     @Path("connect")
     @RolesAllowed(Roles.ADMIN)
-    public IntegrationService.ConnectResult connect(AdapterRef body) {
+    public IntegrationService.ConnectResult connect(IntegrationResource.AdapterRef body) {
         DicomArchive pacs = archive(body == null ? null : body.adapterId());
         return integration.connection((Adapter) pacs, true);
     }
@@ -149,7 +153,7 @@ public class PacsResource {
                 throw ProblemException.invalid("file", "at least one file part is required");
             }
             DicomArchive pacs = archive(adapterId);
-            IntegrationService.Outcome<List<StoreOutcome>> o = integration.call((Adapter) pacs,
+            SystemCalls.Outcome<List<StoreOutcome>> o = systemCalls.call((Adapter) pacs,
                     () -> pacs.store(files), TRANSFER_TIMEOUT_MILLIS);
             List<StoreOutcome> outcomes = calls.checked(o, "store", user(security), "integration.pacs.store", null,
                     adapterId, files.size() + " files");
@@ -216,7 +220,7 @@ public class PacsResource {
                     : e.getMessage().contains("studyDateTo") ? "studyDateTo" : "patientId";
             throw ProblemException.invalid(field, e.getMessage());
         }
-        List<ImagingStudy> studies = calls.checked(integration.call((Adapter) pacs, () -> pacs.findStudies(query)),
+        List<ImagingStudy> studies = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.findStudies(query)),
                 "find-studies", user(security), "integration.pacs.find-studies", blank(patientId), adapterId, "query");
         audit.record(user(security), "integration.pacs.find-studies", blank(patientId), List.of(adapterId),
                 studies.size() + " studies");
@@ -230,7 +234,7 @@ public class PacsResource {
             @QueryParam("adapterId") String adapterId, @Context SecurityContext security) {
         DicomArchive pacs = archive(adapterId);
         uid("studyUid", studyUid);
-        List<ImagingSeries> series = calls.checked(integration.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
+        List<ImagingSeries> series = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
                 "find-series", user(security), "integration.pacs.find-series", null, adapterId, "study " + studyUid);
         audit.record(user(security), "integration.pacs.find-series", null, List.of(adapterId), "study " + studyUid);
         return series;
@@ -253,7 +257,7 @@ public class PacsResource {
         if (body.destinationAe() == null || !AE.matcher(body.destinationAe()).matches()) {
             throw ProblemException.invalid("destinationAe", "an AE title: 1-16 printable ASCII characters");
         }
-        TransferOutcome o = calls.checked(integration.call((Adapter) pacs,
+        TransferOutcome o = calls.checked(systemCalls.call((Adapter) pacs,
                 () -> pacs.move(body.studyInstanceUid(), body.destinationAe()), TRANSFER_TIMEOUT_MILLIS), "move",
                 user(security), "integration.pacs.move", null, body.adapterId(),
                 "study " + body.studyInstanceUid() + " to " + body.destinationAe());
@@ -284,7 +288,7 @@ public class PacsResource {
         uid("studyInstanceUid", body.studyInstanceUid());
         AuthenticatedUser who = user(security);
         List<ImagingInstances.Row> kept = java.util.Collections.synchronizedList(new ArrayList<>());
-        TransferOutcome o = calls.checked(integration.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
+        TransferOutcome o = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
                 (instance, file) -> kept.add(instances.keep(body.adapterId(), instance, file, who.username()))),
                 TRANSFER_TIMEOUT_MILLIS), "retrieve", who, "integration.pacs.retrieve", null, body.adapterId(),
                 "study " + body.studyInstanceUid() + " (" + kept.size() + " kept before the failure)");
