@@ -389,11 +389,13 @@ class CrashIT {
         }
         Instant read = Instant.now();
         Map<String, Integer> lines = new HashMap<>();
-        for (String f : List.of("data/log/karaf.log.1", "data/log/karaf.log")) {
-            if (!Files.exists(karaf.home.resolve(f))) {
-                continue;
-            }
-            Matcher m = REMINDER_LINE.matcher(karaf.read(f));
+        // every file the log has rolled into: a 20-cycle soak writes more than one file holds
+        List<Path> logs;
+        try (var files = Files.list(karaf.home.resolve("data/log"))) {
+            logs = files.filter(p -> p.getFileName().toString().matches("karaf\\.log(\\.\\d+)?")).toList();
+        }
+        for (Path f : logs) {
+            Matcher m = REMINDER_LINE.matcher(Files.readString(f, StandardCharsets.ISO_8859_1));
             while (m.find()) {
                 lines.merge(m.group(1) + " " + m.group(2), 1, Integer::sum);
             }
