@@ -154,12 +154,35 @@ public class ApiReadiness implements HealthIndicator {
     }
 
     /** Names of the bundle's enabled DS components that are JAX-RS resources of the Telehub application. */
+    /**
+     * The component descriptors SCR reads: those the {@code Service-Component} header names (a path, or a pattern in
+     * its last segment), not every XML file under OSGI-INF — a descriptor left there by an earlier build is no
+     * component, and waiting for it would keep health DOWN for ever.
+     */
+    private static List<URL> descriptors(Bundle b) {
+        List<URL> out = new ArrayList<>();
+        String header = b.getHeaders().get("Service-Component");
+        if (header == null) {
+            return out;
+        }
+        for (String path : header.split(",")) {
+            String p = path.trim();
+            int slash = p.lastIndexOf('/');
+            String dir = slash < 0 ? "/" : p.substring(0, slash);
+            String name = p.substring(slash + 1);
+            Enumeration<URL> found = b.findEntries(dir, name, false);
+            while (found != null && found.hasMoreElements()) {
+                out.add(found.nextElement());
+            }
+        }
+        return out;
+    }
+
     private synchronized List<String> resourceComponents(Bundle b) {
         return declared.computeIfAbsent(b.getBundleId() + "@" + b.getLastModified(), k -> {
             List<String> out = new ArrayList<>();
-            Enumeration<URL> xmls = b.findEntries("OSGI-INF", "*.xml", false);
-            while (xmls != null && xmls.hasMoreElements()) {
-                try (InputStream in = xmls.nextElement().openStream()) {
+            for (URL descriptor : descriptors(b)) {
+                try (InputStream in = descriptor.openStream()) {
                     String xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     Matcher m = COMPONENT.matcher(xml);
                     if (!m.find() || !xml.contains("name=\"osgi.jaxrs.resource\"")) {

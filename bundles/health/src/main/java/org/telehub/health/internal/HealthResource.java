@@ -49,6 +49,8 @@ import org.telehub.rest.RestApi;
 @JaxrsApplicationSelect(RestApi.APP_SELECT)
 @Path("health")
 public class HealthResource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HealthResource.class);
+
     private final BundleContext context;
     private final List<HealthIndicator> indicators = new CopyOnWriteArrayList<>();
     private volatile HealthConfig config;
@@ -106,6 +108,7 @@ public class HealthResource {
         for (String required : requiredChecks) {
             checks.putIfAbsent(required, Check.down("no " + required + " check is registered: its bundle is not running", 0));
         }
+        logChanges(checks);
         List<BundleState> bundles = bundles();
         Status status = Status.UP;
         for (Map.Entry<String, Check> e : checks.entrySet()) {
@@ -125,6 +128,26 @@ public class HealthResource {
         return Response.status(status == Status.DOWN ? 503 : 200).cacheControl(noStore)
                 .entity(isAdmin(caller) ? (Object) new Health(status, checks, bundles)
                         : new Health(status, checks, bundles).statesOnly()).build();
+    }
+
+    /** Each check's state at the last probe, to log only when it changes. */
+    private final Map<String, Status> lastStates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Logs every change of a check's state with its detail: anonymous callers see states only, and at 3 a.m. with the
+     * routes not served an operator cannot log in to read the detail, so the log has to say why health is DOWN.
+     */
+    private void logChanges(Map<String, Check> checks) {
+        checks.forEach((name, check) -> {
+            Status before = lastStates.put(name, check.status());
+            if (before != check.status() && (before != null || check.status() != Status.UP)) {
+                if (check.status() == Status.UP) {
+                    LOG.info("Health check '{}' is {} again", name, check.status());
+                } else {
+                    LOG.warn("Health check '{}' is {}: {}", name, check.status(), check.detail());
+                }
+            }
+        });
     }
 
     /** {@code org.telehub.security.Roles.ADMIN}, by value: security depends on health (through persistence). */
