@@ -1,6 +1,7 @@
 package org.telehub.work.internal;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -141,8 +142,9 @@ final class WorkEngine implements WorkService {
         } catch (Exception e) {
             LOG.debug("stopping consumers", e);
         }
-        r.pool().shutdownNow();
-        r.runners().shutdownNow();
+        // no interrupt: items in hand finish and write their outcome (a topic reconfigured mid-run loses nothing)
+        r.pool().shutdown();
+        r.runners().shutdown();
     }
 
     void close() {
@@ -157,15 +159,20 @@ final class WorkEngine implements WorkService {
         if (t == null || ids.isEmpty()) {
             return List.of(); // no handler here (any more): nothing claimed, no attempt counted
         }
-        List<WorkItem> claimed = store.claim(topic, new LinkedHashSet<>(ids), t.policy().ordered(), node,
-                Instant.now());
+        Instant claimedAt = Instant.now();
+        Set<String> asked = new LinkedHashSet<>(ids);
+        List<WorkItem> claimed = store.claim(topic, asked, t.policy().ordered(), node, claimedAt);
+        List<Transport.Wake> next = new ArrayList<>();
+        if (claimed.size() < asked.size()) {
+            claimed.forEach(i -> asked.remove(i.id()));
+            store.early(topic, asked, claimedAt).forEach(w -> next.add(new Transport.Wake(topic, w.id(), w.due())));
+        }
         if (claimed.isEmpty()) {
-            return List.of();
+            return next;
         }
         List<WorkStore.Outcome> outcomes = runAll(t, claimed);
         Instant now = Instant.now();
         Set<String> written = Set.copyOf(store.finish(outcomes, node, now));
-        List<Transport.Wake> next = new ArrayList<>();
         Set<String> keys = new LinkedHashSet<>();
         for (int i = 0; i < claimed.size(); i++) {
             WorkStore.Outcome o = outcomes.get(i);
@@ -250,7 +257,7 @@ final class WorkEngine implements WorkService {
                 }
                 long delay = v.delay() != null ? v.delay().toMillis() : p.backoffMillis(item.attempts());
                 yield new WorkStore.Outcome(item.id(), item.attempts(), WorkState.PENDING,
-                        Instant.now().plusMillis(delay), v.reason());
+                        Instant.now().plusMillis(delay).truncatedTo(ChronoUnit.MILLIS), v.reason());
             }
         };
     }

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,7 +54,8 @@ final class WorkStore {
     /** Inserts, or returns the id of the item the idempotency key names already (and false). */
     static Inserted insert(Handle h, WorkRequest r, Instant now) {
         String id = UUID.randomUUID().toString();
-        Instant due = r.notBefore() == null ? now : r.notBefore();
+        // milliseconds, as brokers schedule: a wake-up fired at its due millisecond must find the item due
+        Instant due = (r.notBefore() == null ? now : r.notBefore()).truncatedTo(ChronoUnit.MILLIS);
         Optional<String> made = h.createQuery("INSERT INTO work_item (id, topic, item_key, payload, state, due_at,"
                 + " idempotency_key, woken_at, created_at, updated_at) VALUES (:id, :topic, :key, :payload, 'pending',"
                 + " :due, :idem, :now, :now, :now) ON CONFLICT (topic, idempotency_key) DO NOTHING RETURNING id")
@@ -119,6 +121,17 @@ final class WorkStore {
             }
             return written;
         });
+    }
+
+    /**
+     * Those of {@code ids} still pending but not due yet: their wake-up came early (clocks of nodes and broker
+     * differ), so it is scheduled again for their due time rather than dropped.
+     */
+    List<Wakeable> early(String topic, Collection<String> ids, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, due_at FROM work_item WHERE id = ANY(:ids)"
+                + " AND topic = :t AND state = 'pending' AND due_at > :now").bindArray("ids", String.class, ids)
+                .bind("t", topic).bind("now", ts(now))
+                .map((rs, ctx) -> new Wakeable(rs.getString(1), topic, instant(rs, "due_at"), PENDING)).list());
     }
 
     /** The next runnable item of each key (after its head finished or was cancelled): id and due time. */
