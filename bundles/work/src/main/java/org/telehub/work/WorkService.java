@@ -1,0 +1,61 @@
+package org.telehub.work;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Durable work. Submitting writes the item in the caller's own transaction (an outbox): if that transaction rolls
+ * back, nothing runs; once it commits, a persistent broker message wakes the topic's handler on some node. Should
+ * the message be lost (the broker was down, the node stopped between the two commits), a sweeper on a node with the
+ * handler finds the row and wakes it again: the row is the truth, the message only says "look now".
+ */
+@ProviderType
+public interface WorkService {
+
+    /**
+     * Adds an item in {@code tx}'s transaction and wakes it after the commit (at once if {@code tx} is in no
+     * transaction).
+     *
+     * @return the item's id; with an idempotency key already used on the topic, the earlier item's id (nothing new
+     *         is written or woken)
+     * @throws org.telehub.domain.InvalidException naming the field: a bad topic, a payload over the size limit, a
+     *             key or idempotency key over 200 characters
+     */
+    String submit(Handle tx, WorkRequest request);
+
+    /**
+     * Withdraws a pending item in {@code tx}'s transaction (e.g. a reminder of a visit being rescheduled).
+     *
+     * @return true if it was pending and is now {@code cancelled}; false if unknown, running or finished
+     */
+    boolean cancel(Handle tx, String topic, String idempotencyKey);
+
+    /** As {@link #cancel(Handle, String, String)}, by item id. */
+    boolean cancelById(Handle tx, String id);
+
+    Optional<WorkItem> find(String id);
+
+    /** Newest first; {@code state} null for every state. */
+    List<WorkItem> list(String topic, WorkState state, int limit);
+
+    /**
+     * A dead item starts over: pending, attempts 0, due now, woken.
+     *
+     * @return empty if there is no such item; false if it is not dead
+     */
+    Optional<Boolean> replay(String id);
+
+    /** Items per topic and state, for metrics and admin views; one grouped query. */
+    List<Count> counts();
+
+    /**
+     * @param oldest for {@code pending}: the earliest due time (how long the oldest due item has waited); otherwise
+     *            the earliest last change
+     */
+    record Count(String topic, WorkState state, long count, Instant oldest) {
+    }
+}

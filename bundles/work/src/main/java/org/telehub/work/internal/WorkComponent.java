@@ -1,0 +1,111 @@
+package org.telehub.work.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.jms.ConnectionFactory;
+import javax.jms.JMSException;
+
+import org.jdbi.v3.core.Handle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.telehub.messaging.Messaging;
+import org.telehub.persistence.Database;
+import org.telehub.work.TelehubExecutors;
+import org.telehub.work.WorkHandler;
+import org.telehub.work.WorkItem;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
+import org.telehub.work.WorkState;
+
+/**
+ * The {@link WorkService} of this node: migrates {@code work_item}, connects to the broker, follows
+ * {@link WorkHandler} services and {@code org.telehub.work.topic} configurations. Its threads come from
+ * {@link TelehubExecutors}, like any other bundle's.
+ */
+@Component(service = WorkService.class, configurationPid = "org.telehub.work", immediate = true)
+@Designate(ocd = WorkConfig.class)
+public class WorkComponent implements WorkService {
+    private final WorkEngine engine;
+    private final ArtemisTransport transport;
+
+    @Activate
+    public WorkComponent(BundleContext context, @Reference Database database,
+            @Reference(target = Messaging.CONNECTION_FACTORY_FILTER) ConnectionFactory factory,
+            @Reference TelehubExecutors executors, WorkConfig config) throws JMSException {
+        database.migrate("work", context.getBundle(), "db/migration/work");
+        this.transport = new ArtemisTransport(factory, executors.pool("work-sender", 1), config.idsPerMessage());
+        this.engine = new WorkEngine(new WorkStore(database.jdbi()), transport, config, executors::pool);
+        ScheduledExecutorService sweeper = executors.pool("work-sweeper", 1);
+        sweeper.scheduleWithFixedDelay(engine::sweep, config.sweepSeconds(), config.sweepSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void close() {
+        engine.close();
+        transport.close();
+        // the pools (sender, sweeper, topics) end with this bundle's use of TelehubExecutors
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addHandler(WorkHandler h, Map<String, Object> properties) {
+        engine.addHandler(h, properties);
+    }
+
+    void removeHandler(WorkHandler h, Map<String, Object> properties) {
+        engine.removeHandler(h, properties);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addTopic(TopicSettings s) {
+        engine.setConfig(s.config);
+    }
+
+    void removeTopic(TopicSettings s) {
+        engine.removeConfig(s.config);
+    }
+
+    @Override
+    public String submit(Handle tx, WorkRequest request) {
+        return engine.submit(tx, request);
+    }
+
+    @Override
+    public boolean cancel(Handle tx, String topic, String idempotencyKey) {
+        return engine.cancel(tx, topic, idempotencyKey);
+    }
+
+    @Override
+    public boolean cancelById(Handle tx, String id) {
+        return engine.cancelById(tx, id);
+    }
+
+    @Override
+    public Optional<WorkItem> find(String id) {
+        return engine.find(id);
+    }
+
+    @Override
+    public List<WorkItem> list(String topic, WorkState state, int limit) {
+        return engine.list(topic, state, limit);
+    }
+
+    @Override
+    public Optional<Boolean> replay(String id) {
+        return engine.replay(id);
+    }
+
+    @Override
+    public List<Count> counts() {
+        return engine.counts();
+    }
+}

@@ -1,0 +1,147 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The work service in the running distribution, through its real embedded Artemis and PostgreSQL: a bundle
+ * (itests/work-handler) submits in its own transactions and registers handlers, as a domain bundle will. The rows
+ * are read from the instance's database.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorkIT {
+    static final String ADMIN_PASSWORD = "work-admin-secret";
+    private static KarafInstance karaf;
+
+    @BeforeAll
+    static void start() {
+        karaf = KarafInstance.create("work");
+        karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        karaf.start();
+        install(karaf);
+    }
+
+    /** Installs the handler bundle and waits for its submit servlet. */
+    static void install(KarafInstance k) {
+        String jar = Paths.get(System.getProperty("telehub.workHandlers")).toUri().toString();
+        String out = k.shell("admin", ADMIN_PASSWORD, "bundle:install -s " + jar);
+        assertTrue(out.contains("Bundle ID"), out);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    static List<String> submit(KarafInstance k, String topic, int n, String payload, boolean rollback)
+            throws Exception {
+        long end = System.currentTimeMillis() + 60_000;
+        while (true) {
+            HttpResponse<String> r = k.post("/itest/work?topic=" + topic + "&n=" + n + "&payload=" + payload
+                    + "&rollback=" + rollback, null, "text/plain", "");
+            if (r.statusCode() == 200) {
+                return r.body().isEmpty() ? List.of() : List.of(r.body().split("\n"));
+            }
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("submit: " + r.statusCode() + " " + r.body());
+            }
+            Thread.sleep(200); // the servlet appears once the bundle is active
+        }
+    }
+
+    static String[] row(KarafInstance k, String id) throws SQLException {
+        try (Connection c = k.db(); PreparedStatement s = c.prepareStatement(
+                "SELECT state, attempts, last_error FROM work_item WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)} : null;
+            }
+        }
+    }
+
+    private static String[] await(String id, String state, long millis) throws Exception {
+        long end = System.currentTimeMillis() + millis;
+        String[] r = row(karaf, id);
+        while (r == null || !r[0].equals(state)) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError(id + " not " + state + ": " + (r == null ? "no row" : String.join(",", r)));
+            }
+            Thread.sleep(50);
+            r = row(karaf, id);
+        }
+        return r;
+    }
+
+    @Test
+    @Order(1)
+    void aRolledBackSubmitLeavesNothingACommittedOneRunsOnceThroughTheBroker() throws Exception {
+        List<String> rolledBack = submit(karaf, "itest.scripted", 3, "done", true);
+        assertEquals(3, rolledBack.size());
+        List<String> ids = submit(karaf, "itest.scripted", 20, "done", false);
+        for (String id : ids) {
+            assertEquals("1", await(id, "done", 20_000)[1], "one attempt");
+        }
+        for (String id : rolledBack) {
+            assertEquals(null, row(karaf, id), "a rolled-back submit left a row");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void retriesAreScheduledMessagesAndSpentAttemptsMakeItDead() throws Exception {
+        String retried = submit(karaf, "itest.scripted", 1, "retry-until:2", false).get(0);
+        String dead = submit(karaf, "itest.scripted", 1, "always-retry", false).get(0);
+        assertEquals("2", await(retried, "done", 20_000)[1]);
+        String[] d = await(dead, "dead", 30_000);
+        assertEquals("3", d[1]);
+        assertTrue(d[2].contains("gave up after 3 attempts"), d[2]);
+    }
+
+    @Test
+    @Order(3)
+    void withoutItsHandlerATopicWaitsUncountedAndRunsWhenTheHandlerIsBack() throws Exception {
+        String component = "org.telehub.itests.work.Handlers$Scripted";
+        karaf.shell("admin", ADMIN_PASSWORD, "scr:disable " + component);
+        List<String> ids = submit(karaf, "itest.scripted", 5, "done", false);
+        Thread.sleep(3000);
+        for (String id : ids) {
+            String[] r = row(karaf, id);
+            assertEquals("pending", r[0]);
+            assertEquals("0", r[1], "no attempt is counted without a handler");
+        }
+        karaf.shell("admin", ADMIN_PASSWORD, "scr:enable " + component);
+        for (String id : ids) {
+            assertEquals("1", await(id, "done", 20_000)[1]);
+        }
+    }
+
+    /** Items of a topic in a state (the benchmark waits on it). */
+    static long count(KarafInstance k, String topic, String state) throws SQLException {
+        try (Connection c = k.db(); PreparedStatement s = c.prepareStatement(
+                "SELECT COUNT(*) FROM work_item WHERE topic = ? AND state = ?")) {
+            s.setString(1, topic);
+            s.setString(2, state);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
