@@ -17,8 +17,9 @@ SETENV=karaf-assembly/src/main/resources/assembly/bin/setenv
 default() { sed -n "s/.*$1:-\([^}]*\)}.*/\1/p" "$SETENV" | head -1; }
 MIN_MEM=${JAVA_MIN_MEM:-$(default JAVA_MIN_MEM)}
 MAX_MEM=${JAVA_MAX_MEM:-$(default JAVA_MAX_MEM)}
-EXTRA_OPTS=${EXTRA_JAVA_OPTS:-$(default EXTRA_JAVA_OPTS)}
-echo "JVM: -Xms$MIN_MEM -Xmx$MAX_MEM $EXTRA_OPTS" >&2
+# the heap as flags: Karaf 4.4's scripts ignore JAVA_MIN_MEM/JAVA_MAX_MEM (plain Karaf would run unbounded)
+EXTRA_OPTS="-Xms$MIN_MEM -Xmx$MAX_MEM ${EXTRA_JAVA_OPTS:-$(default EXTRA_JAVA_OPTS)}"
+echo "JVM: $EXTRA_OPTS" >&2
 KARAF_VERSION=4.4.10
 DIST=karaf-assembly/target/telehub-distribution-0.1.0-SNAPSHOT.tar.gz
 PLAIN=$HOME/.m2/repository/org/apache/karaf/apache-karaf/$KARAF_VERSION/apache-karaf-$KARAF_VERSION.tar.gz
@@ -55,7 +56,7 @@ run_once() { # kind i -> prints "shell ready rss"
   local t0 pid shell="" ready=""
   t0=$(now)
   # identical JVM settings for both: Telehub's shipped defaults (karaf-assembly/.../bin/setenv), overridable
-  (cd "$dir" && JAVA_MIN_MEM="$MIN_MEM" JAVA_MAX_MEM="$MAX_MEM" EXTRA_JAVA_OPTS="$EXTRA_OPTS" KARAF_EXEC=exec \
+  (cd "$dir" && EXTRA_JAVA_OPTS="$EXTRA_OPTS" KARAF_EXEC=exec \
     exec bin/karaf server >"$dir/console.out" 2>&1) &
   pid=$!
   for _ in $(seq 1 1200); do

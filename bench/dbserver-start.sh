@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
-DIST=karaf-assembly/target/telehub-distribution-0.1.0-SNAPSHOT.tar.gz
+DIST=${DIST:-karaf-assembly/target/telehub-distribution-0.1.0-SNAPSHOT.tar.gz}   # DIST=other.tar.gz compares builds
 [ -f "$DIST" ] || { echo "build first: mvn install -DskipTests" >&2; exit 1; }
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
 WORK=$(mktemp -d /tmp/telehub-bench.XXXXXX); chmod 755 "$WORK"
