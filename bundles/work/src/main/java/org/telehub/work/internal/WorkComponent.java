@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.jms.ConnectionFactory;
-import javax.jms.JMSException;
 
 import org.jdbi.v3.core.Handle;
 import org.osgi.framework.BundleContext;
@@ -41,7 +40,7 @@ public class WorkComponent implements WorkService {
     @Activate
     public WorkComponent(BundleContext context, @Reference Database database,
             @Reference(target = Messaging.CONNECTION_FACTORY_FILTER) ConnectionFactory factory,
-            @Reference TelehubExecutors executors, WorkConfig config) throws JMSException {
+            @Reference TelehubExecutors executors, WorkConfig config) {
         database.migrate("work", context.getBundle(), "db/migration/work");
         this.transport = new ArtemisTransport(factory, executors.pool("work-sender", 1), config.idsPerMessage());
         this.engine = new WorkEngine(new WorkStore(database.jdbi()), transport, config, executors::pool);
