@@ -251,7 +251,10 @@ public class DeliveryService {
             throw e;
         }
         audit.record(who, "integration.send-results", patientId, targets, "queued");
-        return rows.stream().map(r -> view(store.get(r.id()).orElseThrow())).toList();
+        // as written (no read back): queued, no attempt yet; a GET shows what became of them
+        return rows.stream().map(r -> view(new DeliveryStore.Row(r.id(), resultId, key, patientId, r.adapterId(),
+                r.systemPatientId(), body, DeliveryState.QUEUED, 0, now, null, null, who.username(), now, now, null,
+                null))).toList();
     }
 
     /** The work item of a delivery: its payload and its idempotency key are the delivery id. */
