@@ -106,8 +106,10 @@ class CrashIT {
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "baseBackoffMillis=2000", "baseBackoffMillis=200");
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "maxBackoffMillis=600000", "maxBackoffMillis=2000");
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "attemptTimeoutMillis=30000", "attemptTimeoutMillis=5000");
-        karaf.edit("etc/org.telehub.integration.delivery.cfg", "sweepSeconds=5", "sweepSeconds=1");
-        karaf.edit("etc/org.telehub.integration.delivery.cfg", "lostAfterSeconds=30", "lostAfterSeconds=5");
+        // deliveries run on the work service: its recovery timing
+        karaf.edit("etc/org.telehub.work.cfg", "sweepSeconds=5", "sweepSeconds=1");
+        karaf.edit("etc/org.telehub.work.cfg", "lostAfterSeconds=30", "lostAfterSeconds=5");
+        karaf.edit("etc/org.telehub.work.cfg", "leaseSeconds=60", "leaseSeconds=15");
         karaf.edit("etc/org.telehub.encounter.cfg", "reminderOffsets=PT24H,PT15M", "reminderOffsets="
                 + String.join(",", OFFSETS.stream().map(s -> "PT" + s + "S").toList()));
         karaf.edit("etc/org.telehub.encounter.cfg", "minDurationMinutes=5", "minDurationMinutes=1");

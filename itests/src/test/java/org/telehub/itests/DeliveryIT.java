@@ -59,9 +59,10 @@ class DeliveryIT {
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "maxBackoffMillis=600000", "maxBackoffMillis=2000");
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "maxAttempts=10", "maxAttempts=4");
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "attemptTimeoutMillis=30000", "attemptTimeoutMillis=5000");
-        karaf.edit("etc/org.telehub.integration.delivery.cfg", "waitingRecheckSeconds=60", "waitingRecheckSeconds=5");
-        karaf.edit("etc/org.telehub.integration.delivery.cfg", "sweepSeconds=5", "sweepSeconds=1");
-        karaf.edit("etc/org.telehub.integration.delivery.cfg", "lostAfterSeconds=30", "lostAfterSeconds=5");
+        // deliveries run on the work service: its recovery timing
+        karaf.edit("etc/org.telehub.work.cfg", "sweepSeconds=5", "sweepSeconds=1");
+        karaf.edit("etc/org.telehub.work.cfg", "lostAfterSeconds=30", "lostAfterSeconds=5");
+        karaf.edit("etc/org.telehub.work.cfg", "leaseSeconds=60", "leaseSeconds=15");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.test-main.cfg"),
                 "id=ehr-main\nbehaviour=ok\nremoteUrl=" + remote.url() + "\n");
         karaf.start();

@@ -112,6 +112,8 @@ class IntegrationBenchmark {
             }
 
             // durable deliveries
+            String load0 = Files.readString(Paths.get("/proc/loadavg")).trim();
+            java.time.Instant w0 = java.time.Instant.now();
             long t0 = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Integer>> sends = new ArrayList<>();
@@ -125,10 +127,16 @@ class IntegrationBenchmark {
                 assertEquals(202, f.get());
             }
             pool.shutdown();
+            long submitted = (System.nanoTime() - t0) / 1_000_000;
+            int atTarget = remote.records.size();
             while (remote.records.size() < DELIVERIES) {
                 Thread.sleep(5);
             }
             double perSecond = DELIVERIES / ((System.nanoTime() - t0) / 1e9);
+            // the window, to cut a profile of the hub to this phase, and the machine's load around it
+            System.out.println("BENCH deliveries window " + w0 + " " + java.time.Instant.now() + "; all 202 after " + submitted + " ms, "
+                    + atTarget + " at the target by then; load before "
+                    + load0 + ", after " + Files.readString(Paths.get("/proc/loadavg")).trim());
 
             // reference: the same number of durable messages through the same broker, sent and received
             String secret = k.read("data/telehub/broker.secret").trim();

@@ -3,10 +3,15 @@ package org.telehub.integration.manager.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+/**
+ * The policy of each target system's work topic ({@code integration.delivery.<adapterId>}), passed as its handler's
+ * properties; an {@code org.telehub.work.topic} configuration of a topic overrides it. Recovery timing (sweep, lost
+ * wake-ups, leases) is the work service's ({@code org.telehub.work}).
+ */
 @ObjectClassDefinition(name = "Telehub deliveries", description = "Durable delivery of results to external systems.")
 @interface DeliveryConfig {
-    @AttributeDefinition(name = "Concurrent deliveries per system", description = "JMS consumers on each target"
-            + " system's own queue, each delivering one at a time. A slow or hanging system holds only its own.",
+    @AttributeDefinition(name = "Concurrent deliveries per system", description = "Deliveries run at once to"
+            + " each target system (its own work topic). A slow or hanging system holds only its own.",
             min = "1", max = "64")
     int consumersPerSystem() default 4;
 
@@ -23,14 +28,4 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Attempt timeout (ms)", description = "A delivery call that takes longer counts as"
             + " a failed, retryable attempt (the target's idempotency key makes the retry safe).", min = "100")
     int attemptTimeoutMillis() default 30_000;
-
-    @AttributeDefinition(name = "Recheck a missing adapter after (s)", min = "1")
-    int waitingRecheckSeconds() default 60;
-
-    @AttributeDefinition(name = "Sweep every (s)", description = "Finds deliveries interrupted by a crash or whose"
-            + " queue message was lost.", min = "1")
-    int sweepSeconds() default 5;
-
-    @AttributeDefinition(name = "A due delivery is lost after (s)", min = "5")
-    int lostAfterSeconds() default 30;
 }

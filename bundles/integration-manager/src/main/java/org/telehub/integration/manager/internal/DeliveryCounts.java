@@ -6,19 +6,20 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.telehub.metrics.WorkCounts;
-import org.telehub.persistence.Database;
+import org.telehub.work.WorkService;
 
 /**
- * Deliveries per target system (adapter id) and state, for {@code GET /metrics}: one grouped query per scrape.
- * Requires {@link IntegrationSchema}, whose activation migrates the table.
+ * Deliveries per target system (adapter id) and work state ({@code pending}, {@code running}, {@code done},
+ * {@code dead}), for {@code GET /metrics} as kind {@code delivery}: the work service's counts of the delivery topics,
+ * named by target so that an alert on a system's dead deliveries needs no knowledge of topic names.
  */
 @Component(service = WorkCounts.class)
 public class DeliveryCounts implements WorkCounts {
-    private final Database db;
+    private final WorkService work;
 
     @Activate
-    public DeliveryCounts(@Reference IntegrationSchema migrated, @Reference Database db) {
-        this.db = db;
+    public DeliveryCounts(@Reference WorkService work) {
+        this.work = work;
     }
 
     @Override
@@ -28,8 +29,8 @@ public class DeliveryCounts implements WorkCounts {
 
     @Override
     public List<Count> counts() {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT adapter_id, state, COUNT(*) FROM integration_delivery"
-                + " GROUP BY adapter_id, state ORDER BY 1, 2")
-                .map((rs, ctx) -> new Count(rs.getString(1), rs.getString(2), rs.getLong(3))).list());
+        return work.counts().stream().filter(c -> c.topic().startsWith(DeliveryService.TOPIC))
+                .map(c -> new Count(c.topic().substring(DeliveryService.TOPIC.length()), c.state().value(), c.count()))
+                .toList();
     }
 }

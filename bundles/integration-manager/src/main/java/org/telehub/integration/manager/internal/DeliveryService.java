@@ -1,17 +1,17 @@
 package org.telehub.integration.manager.internal;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import javax.jms.ConnectionFactory;
-import javax.jms.JMSException;
-
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,9 +24,13 @@ import org.slf4j.LoggerFactory;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.integration.api.Adapter;
-import org.telehub.messaging.Messaging;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
+import org.telehub.work.Verdict;
+import org.telehub.work.WorkHandler;
+import org.telehub.work.WorkItem;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,19 +38,23 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * Durable deliveries of results to external systems. The database row is the truth (state, attempts, last error);
- * {@link DeliveryQueue} only says "attempt this row now" (per target system, delayed for retries). States:
- * queued → in_flight → delivered | retrying | dead ({@link DeliveryState}). A slow or hanging system delays only
- * its own deliveries, and a missing one's simply wait. What a target takes, and how it is filed, is its
- * capability handlers' ({@link CapabilityHandlers}); every attempt is a call through {@link SystemCalls}.
+ * Durable deliveries of results to external systems, run by the hub's work service: each delivery is a row here
+ * (the result, its target, the target's answer) and a work item on the topic of its target system,
+ * {@value #TOPIC}{@code <adapterId>}, written in one transaction. A topic per target keeps one slow or hanging
+ * system's deliveries from holding up the others'. While an adapter is registered, a {@link WorkHandler} for its
+ * topic runs its deliveries through {@link SystemCalls}; when it leaves (uninstalled, being updated) the handler
+ * leaves with it and the work service lets the items wait, counting no attempt, until an adapter with that id
+ * returns. What a target takes, and how it is filed, is its capability handlers' ({@link CapabilityHandlers}).
  *
- * <p>Nothing is lost: a message lost between commit and send, or a delivery interrupted by a crash, is found by
- * the sweeper; a target adapter that is missing (uninstalled, updating) leaves its deliveries waiting, without
- * counting attempts, until an adapter with that id is registered again, which wakes them at once.
+ * <p>State, attempts, retries, recovery after a crash and replay are the work service's; the API shows its states in
+ * the delivery words of {@link DeliveryState} (pending is {@code queued} before the first attempt and
+ * {@code retrying} after).
  */
 @Component(service = DeliveryService.class, configurationPid = "org.telehub.integration.delivery")
 @Designate(ocd = DeliveryConfig.class)
 public class DeliveryService {
+    /** The work topic of a target system's deliveries is this prefix and the adapter id. */
+    static final String TOPIC = "integration.delivery.";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
 
     private final DeliveryStore store;
@@ -55,46 +63,90 @@ public class DeliveryService {
     private final CapabilityHandlers capabilities;
     private final SystemCalls calls;
     private final AuditLog audit;
+    private final WorkService work;
+    private final BundleContext context;
     private final DeliveryConfig config;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private final DeliveryQueue queue;
+    /** Adapter services per id, in arrival order (the first runs the id's deliveries), and the handler of each id. */
+    private final Map<String, List<Adapter>> adapters = new HashMap<>();
+    private final Map<String, ServiceRegistration<WorkHandler>> handlers = new HashMap<>();
+    private boolean active;
 
     @Activate
-    public DeliveryService(@Reference IntegrationSchema schema, @Reference AdapterRegistry registry,
-            @Reference CapabilityHandlers capabilities, @Reference SystemCalls calls, @Reference AuditLog audit,
-            @Reference(target = Messaging.CONNECTION_FACTORY_FILTER) ConnectionFactory factory, DeliveryConfig config)
-            throws JMSException {
+    public DeliveryService(BundleContext context, @Reference IntegrationSchema schema,
+            @Reference AdapterRegistry registry, @Reference CapabilityHandlers capabilities,
+            @Reference SystemCalls calls, @Reference AuditLog audit, @Reference WorkService work,
+            DeliveryConfig config) {
         this.store = new DeliveryStore(schema.jdbi());
         this.identifiers = new PatientIdentifiers(schema.jdbi());
         this.registry = registry;
         this.capabilities = capabilities;
         this.calls = calls;
         this.audit = audit;
+        this.work = work;
+        this.context = context;
         this.config = config;
-        this.queue = new DeliveryQueue(factory, config.consumersPerSystem(), this::onAttempt, this::sweep,
-                config.sweepSeconds());
-    }
-
-    @Deactivate
-    void close() {
-        queue.close();
-    }
-
-    /** An adapter (re)appeared: its waiting and retrying deliveries are due now. */
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindAdapter(Adapter adapter) {
-        String adapterId = adapter.info().id();
-        queue.open(adapterId);
-        List<String> ids = store.wake(adapterId, Instant.now());
-        if (!ids.isEmpty()) {
-            LOG.info("Adapter '{}' is here: {} waiting deliveries resume", adapterId, ids.size());
-            ids.forEach(id -> queue.enqueue(id, adapterId, 0));
+        migrateOpenRows();
+        synchronized (this) {
+            active = true;
+            adapters.keySet().forEach(this::register);
         }
     }
 
-    void unbindAdapter(Adapter adapter) {
-        queue.close(adapter.info().id());
+    @Deactivate
+    synchronized void close() {
+        active = false;
+        handlers.values().forEach(DeliveryService::unregister);
+        handlers.clear();
+    }
+
+    /** An adapter appeared: the first service with its id gets a work handler, which wakes its waiting deliveries. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindAdapter(Adapter adapter) {
+        String id = adapter.info().id();
+        adapters.computeIfAbsent(id, k -> new ArrayList<>()).add(adapter);
+        if (active && !handlers.containsKey(id)) {
+            register(id);
+        }
+    }
+
+    /** An adapter left: its handler goes (its deliveries wait), or moves to a second service with the same id. */
+    synchronized void unbindAdapter(Adapter adapter) {
+        String id = adapter.info().id();
+        List<Adapter> list = adapters.getOrDefault(id, List.of());
+        boolean wasFirst = !list.isEmpty() && list.get(0) == adapter;
+        list.remove(adapter);
+        if (list.isEmpty()) {
+            adapters.remove(id);
+        }
+        if (wasFirst) {
+            unregister(handlers.remove(id));
+            if (active && !list.isEmpty()) {
+                register(id);
+            }
+        }
+    }
+
+    private void register(String adapterId) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put(WorkHandler.TOPIC, TOPIC + adapterId);
+        p.put(WorkHandler.CONSUMERS, config.consumersPerSystem());
+        p.put(WorkHandler.MAX_ATTEMPTS, config.maxAttempts());
+        p.put(WorkHandler.BACKOFF_INITIAL_MILLIS, config.baseBackoffMillis());
+        p.put(WorkHandler.BACKOFF_MAX_MILLIS, config.maxBackoffMillis());
+        handlers.put(adapterId, context.registerService(WorkHandler.class,
+                new Deliverer(adapters.get(adapterId).get(0)), p));
+    }
+
+    private static void unregister(ServiceRegistration<WorkHandler> r) {
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+        }
     }
 
     // ---- sending
@@ -108,11 +160,18 @@ public class DeliveryService {
     public record DeliveryView(String id, String resultId, String patientId, String adapterId, DeliveryState state,
             int attempts, int maxAttempts, Instant nextAttemptAt, String lastError, String remoteId,
             Instant createdAt, Instant updatedAt, Instant deliveredAt) {
-        static DeliveryView of(DeliveryStore.Row r) {
-            return new DeliveryView(r.id(), r.resultId(), r.patientId(), r.adapterId(), r.state(), r.attempts(),
-                    r.maxAttempts(), r.nextAttemptAt(), r.lastError(), r.remoteId(), r.createdAt(), r.updatedAt(),
-                    r.deliveredAt());
+    }
+
+    /** A waiting delivery says why it waits: no adapter with its target's id is here to run it. */
+    private DeliveryView view(DeliveryStore.Row r) {
+        String error = r.lastError();
+        boolean open = r.state() == DeliveryState.QUEUED || r.state() == DeliveryState.RETRYING;
+        if (open && registry.get(r.adapterId()).isEmpty()) {
+            error = "waiting: no adapter '" + r.adapterId() + "' is installed" + (error == null ? "" : "; " + error);
         }
+        return new DeliveryView(r.id(), r.resultId(), r.patientId(), r.adapterId(), r.state(), r.attempts(),
+                config.maxAttempts(), r.nextAttemptAt(), error, r.remoteId(), r.createdAt(), r.updatedAt(),
+                r.deliveredAt());
     }
 
     /**
@@ -130,7 +189,7 @@ public class DeliveryService {
         if (key != null) {
             List<DeliveryStore.Row> earlier = store.byRequestKey(key, who.username(), patientId);
             if (!earlier.isEmpty()) {
-                return earlier.stream().map(DeliveryView::of).toList();
+                return earlier.stream().map(this::view).toList();
             }
         }
         Map<String, String> ids = identifiers.of(patientId);
@@ -172,34 +231,39 @@ public class DeliveryService {
         }
         Instant now = Instant.now();
         String resultId = UUID.randomUUID().toString();
-        List<DeliveryStore.Row> rows = new ArrayList<>();
+        List<DeliveryStore.New> rows = new ArrayList<>();
         for (String t : targets) {
-            rows.add(new DeliveryStore.Row(UUID.randomUUID().toString(), resultId, key, patientId, t, ids.get(t), body,
-                    DeliveryState.QUEUED, 0, config.maxAttempts(), now, null, null, who.username(), now, now, null));
+            rows.add(new DeliveryStore.New(UUID.randomUUID().toString(), resultId, key, patientId, t, ids.get(t), body,
+                    who.username(), now));
         }
         try {
-            store.insertAll(rows);
+            // rows and work items in one transaction: both or neither; the work runs once it commits
+            store.jdbi().useTransaction(h -> {
+                for (DeliveryStore.New r : rows) {
+                    DeliveryStore.insert(h, r, work.submit(h, request(r.id(), r.adapterId())));
+                }
+            });
         } catch (UnableToExecuteStatementException e) {
             List<DeliveryStore.Row> twin = key == null ? List.of() : store.byRequestKey(key, who.username(), patientId);
             if (!twin.isEmpty()) {
-                return twin.stream().map(DeliveryView::of).toList(); // a concurrent twin won
+                return twin.stream().map(this::view).toList(); // a concurrent twin won
             }
             throw e;
         }
         audit.record(who, "integration.send-results", patientId, targets, "queued");
-        // after the commit: a failure here leaves the rows queued, and the sweeper sends them. The message goes to
-        // the target's queue even when its adapter is away: it waits there for the adapter's consumers
-        for (DeliveryStore.Row r : rows) {
-            queue.enqueue(r.id(), r.adapterId(), 0);
-            if (registry.get(r.adapterId()).isEmpty()) {
-                markWaiting(r.id(), r.adapterId());
-            }
-        }
-        return rows.stream().map(r -> DeliveryView.of(store.get(r.id()).orElseThrow())).toList();
+        // as written (no read back): queued, no attempt yet; a GET shows what became of them
+        return rows.stream().map(r -> view(new DeliveryStore.Row(r.id(), resultId, key, patientId, r.adapterId(),
+                r.systemPatientId(), body, DeliveryState.QUEUED, 0, now, null, null, who.username(), now, now, null,
+                null))).toList();
+    }
+
+    /** The work item of a delivery: its payload and its idempotency key are the delivery id. */
+    private static WorkRequest request(String deliveryId, String adapterId) {
+        return WorkRequest.of(TOPIC + adapterId, deliveryId).withIdempotencyKey(deliveryId);
     }
 
     public Optional<DeliveryView> get(String id) {
-        return store.get(id).map(DeliveryView::of);
+        return store.get(id).map(this::view);
     }
 
     /** The newest deliveries, filtered; {@code state} is one of {@link DeliveryState#VALUES} or null. */
@@ -209,96 +273,73 @@ public class DeliveryService {
         if (limit < 1 || limit > 1000) {
             throw new InvalidException("limit", "Between 1 and 1000");
         }
-        return store.list(s, adapterId, patientId, limit).stream().map(DeliveryView::of).toList();
+        return store.list(s, adapterId, patientId, limit).stream().map(this::view).toList();
     }
 
-    /** Starts a dead (or retrying) delivery over; empty if there is no such delivery. */
+    /** Starts a dead delivery over; empty if there is no such delivery, false if it is not dead. */
     public Optional<Boolean> replay(String id) {
-        if (store.get(id).isEmpty()) {
+        Optional<DeliveryStore.Row> row = store.get(id);
+        if (row.isEmpty()) {
             return Optional.empty();
         }
-        boolean ok = store.replay(id, Instant.now());
-        if (ok) {
-            queue.enqueue(id, store.get(id).orElseThrow().adapterId(), 0);
+        String workId = row.get().workId();
+        if (workId == null) { // finished before deliveries ran on the work service
+            if (row.get().state() != DeliveryState.DEAD) {
+                return Optional.of(false);
+            }
+            store.jdbi().useTransaction(h -> DeliveryStore.attach(h, id, work.submit(h, request(id,
+                    row.get().adapterId()))));
+            return Optional.of(true);
         }
-        return Optional.of(ok);
+        return Optional.of(work.replay(workId).orElse(false));
+    }
+
+    /** Open rows of the queue before the work service get their work item (once; idempotent across nodes). */
+    private void migrateOpenRows() {
+        for (List<DeliveryStore.Row> open = store.legacyOpen(500); !open.isEmpty(); open = store.legacyOpen(500)) {
+            List<DeliveryStore.Row> batch = open;
+            store.jdbi().useTransaction(h -> batch.forEach(r -> DeliveryStore.attach(h, r.id(),
+                    work.submit(h, request(r.id(), r.adapterId())))));
+            LOG.info("{} open deliveries of the old queue moved to the work service", batch.size());
+        }
     }
 
     // ---- the worker
 
-    private void onAttempt(String id) {
-        try {
-            attempt(id);
-        } catch (RuntimeException e) {
-            // the row stays as it is; the sweeper will find it. Never let the listener die.
-            LOG.error("Delivery {} could not be processed; the sweeper will retry it", id, e);
-        }
-    }
+    /** Runs the deliveries of one target system with one adapter service. */
+    private final class Deliverer implements WorkHandler {
+        private final Adapter adapter;
 
-    void attempt(String id) {
-        Optional<DeliveryStore.Row> found = store.get(id);
-        if (found.isEmpty()) {
-            return;
+        Deliverer(Adapter adapter) {
+            this.adapter = adapter;
         }
-        DeliveryStore.Row row = found.get();
-        if (row.state() != DeliveryState.QUEUED && row.state() != DeliveryState.RETRYING) {
-            return; // finished, or another worker has it: a duplicate message
-        }
-        Optional<Adapter> adapter = registry.get(row.adapterId());
-        Instant now = Instant.now();
-        if (adapter.isEmpty()) {
-            markWaiting(id, row.adapterId());
-            return;
-        }
-        attemptClaimed(id, row, adapter.get(), now);
-    }
 
-    private void attemptClaimed(String id, DeliveryStore.Row row, Adapter a, Instant now) {
-        if (!store.claim(id, now)) {
-            return;
+        @Override
+        public Verdict handle(WorkItem item) {
+            String id = item.payload();
+            Optional<DeliveryStore.Row> row = store.get(id);
+            if (row.isEmpty()) {
+                return Verdict.giveUp("no delivery " + id);
+            }
+            ResultPayload payload;
+            try {
+                payload = json.readValue(row.get().payload(), ResultPayload.class);
+            } catch (JsonProcessingException e) {
+                return Verdict.giveUp("stored payload unreadable: " + e.getOriginalMessage());
+            }
+            SystemCalls.Outcome<String> o = calls.call(adapter, () -> deliver(adapter, row.get(), payload),
+                    config.attemptTimeoutMillis());
+            if (o.ok()) {
+                store.delivered(id, o.value(), Instant.now());
+                return Verdict.done();
+            }
+            String reason = o.status() + ": " + o.error();
+            if (!o.retryable()) {
+                LOG.warn("Delivery {} to '{}' is dead: {}", id, adapter.info().id(), o.error());
+                return Verdict.giveUp(reason);
+            }
+            return Verdict.retry(reason);
         }
-        ResultPayload payload;
-        try {
-            payload = json.readValue(row.payload(), ResultPayload.class);
-        } catch (JsonProcessingException e) {
-            store.failed(id, DeliveryState.DEAD, "stored payload unreadable: " + e.getOriginalMessage(), now, now);
-            return;
-        }
-        SystemCalls.Outcome<String> o = calls.call(a, () -> deliver(a, row, payload), config.attemptTimeoutMillis());
-        Instant after = Instant.now();
-        if (o.ok()) {
-            store.delivered(id, o.value(), after);
-            return;
-        }
-        int attempts = row.attempts() + 1;
-        boolean permanent = !o.retryable();
-        if (permanent || attempts >= row.maxAttempts()) {
-            store.failed(id, DeliveryState.DEAD, o.status() + ": " + o.error()
-                    + (permanent ? "" : " (gave up after " + attempts + " attempts)"), after, after);
-            LOG.warn("Delivery {} to '{}' is dead: {}", id, row.adapterId(), o.error());
-            return;
-        }
-        long delay = backoffMillis(attempts);
-        store.failed(id, DeliveryState.RETRYING, o.status() + ": " + o.error(), after.plusMillis(delay), after);
-        queue.enqueue(id, row.adapterId(), delay);
-    }
-
-    /** No attempt is counted while the target adapter is away; its return wakes the delivery. */
-    private void markWaiting(String id, String adapterId) {
-        Instant now = Instant.now();
-        store.waiting(id, "waiting: no adapter '" + adapterId + "' is installed",
-                now.plusSeconds(config.waitingRecheckSeconds()), now);
-        // the adapter may have come back between our look-up and the update above, after it woke the rest
-        if (registry.get(adapterId).isPresent()) {
-            store.wake(adapterId, Instant.now()).forEach(w -> queue.enqueue(w, adapterId, 0));
-        }
-    }
-
-    /** Exponential backoff with full jitter: base × 2^(attempt-1), capped. */
-    long backoffMillis(int attempt) {
-        long ceiling = Math.min(config.maxBackoffMillis(),
-                config.baseBackoffMillis() * (1L << Math.min(20, Math.max(0, attempt - 1))));
-        return ceiling / 2 + (long) (Math.random() * (ceiling / 2.0));
     }
 
     /** One attempt: every part the target's capability handlers take; the remote ids, comma-separated. */
@@ -308,28 +349,5 @@ public class DeliveryService {
             throw new IllegalStateException("a write returned no remote id, which the SPI does not allow");
         }
         return String.join(",", remote);
-    }
-
-    private void sweep() {
-        try {
-            Instant now = Instant.now();
-            List<Map.Entry<String, String>> due = store.sweep(now,
-                    now.minusMillis(2L * config.attemptTimeoutMillis() + 5000),
-                    now.minus(Duration.ofSeconds(config.lostAfterSeconds())));
-            int queued = 0;
-            for (Map.Entry<String, String> e : due) {
-                if (registry.get(e.getValue()).isPresent()) {
-                    queue.enqueue(e.getKey(), e.getValue(), 0);
-                    queued++;
-                } else {
-                    markWaiting(e.getKey(), e.getValue()); // its message waits in the queue already
-                }
-            }
-            if (queued > 0) {
-                LOG.info("Sweeper queued {} deliveries again", queued);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Delivery sweep failed; next one in {} s", config.sweepSeconds(), e);
-        }
     }
 }

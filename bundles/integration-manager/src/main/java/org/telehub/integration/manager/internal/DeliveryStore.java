@@ -5,23 +5,27 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** The delivery rows. Every state change is one conditional UPDATE, so two workers never own one delivery. */
+/**
+ * The delivery rows: the result, its target, the work item that carries it ({@code work_id}) and the target's
+ * answer. State, attempts, retry time and last error are the work item's ({@code work_item} of
+ * {@code org.telehub.work}), read here in the same query so that a list filtered by state is one indexed join, not
+ * a look-up per row; this class only ever reads that table. Rows finished before deliveries ran on the work service
+ * have no work item and keep their own final state.
+ */
 final class DeliveryStore {
-    private static final String QUEUED = DeliveryState.QUEUED.value();
-    private static final String IN_FLIGHT = DeliveryState.IN_FLIGHT.value();
-    private static final String DELIVERED = DeliveryState.DELIVERED.value();
-    private static final String RETRYING = DeliveryState.RETRYING.value();
-    private static final String DEAD = DeliveryState.DEAD.value();
-
-    private static final String COLUMNS = "id, result_id, request_key, local_patient_id, adapter_id,"
-            + " system_patient_id, payload, state, attempts, max_attempts, next_attempt_at, last_error, remote_id,"
-            + " created_by, created_at, updated_at, delivered_at";
+    private static final String COLUMNS = "d.id, d.result_id, d.request_key, d.local_patient_id, d.adapter_id,"
+            + " d.system_patient_id, d.payload, d.remote_id, d.created_by, d.created_at, d.work_id,"
+            + " COALESCE(w.state, d.state) AS state, COALESCE(w.attempts, d.attempts) AS attempts,"
+            + " CASE WHEN w.state = 'pending' THEN w.due_at ELSE NULL END AS next_attempt_at,"
+            + " COALESCE(w.last_error, d.last_error) AS last_error, COALESCE(w.updated_at, d.updated_at) AS updated_at,"
+            + " CASE WHEN w.state = 'done' THEN COALESCE(d.delivered_at, w.finished_at) ELSE d.delivered_at END"
+            + " AS delivered_at";
+    private static final String FROM = " FROM integration_delivery d LEFT JOIN work_item w ON w.id = d.work_id";
 
     private final Jdbi jdbi;
 
@@ -29,57 +33,55 @@ final class DeliveryStore {
         this.jdbi = jdbi;
     }
 
-    /** A delivery as stored. {@code payload} is JSON. */
-    record Row(String id, String resultId, String requestKey, String patientId, String adapterId,
-            String systemPatientId, String payload, DeliveryState state, int attempts, int maxAttempts, Instant nextAttemptAt,
-            String lastError, String remoteId, String createdBy, Instant createdAt, Instant updatedAt,
-            Instant deliveredAt) {
+    /** A new delivery, before it is written. {@code payload} is JSON. */
+    record New(String id, String resultId, String requestKey, String patientId, String adapterId,
+            String systemPatientId, String payload, String createdBy, Instant createdAt) {
     }
 
-    void insertAll(List<Row> rows) {
-        jdbi.useTransaction(h -> {
-            for (Row r : rows) {
-                h.createUpdate("INSERT INTO integration_delivery (" + COLUMNS + ") VALUES (:id, :result, :key,"
-                        + " :patient, :adapter, :spid, :payload, :state, 0, :max, :next, NULL, NULL, :by, :now, :now,"
-                        + " NULL)")
-                        .bind("id", r.id()).bind("result", r.resultId()).bind("key", r.requestKey())
-                        .bind("patient", r.patientId()).bind("adapter", r.adapterId())
-                        .bind("spid", r.systemPatientId()).bind("payload", r.payload()).bind("state", QUEUED)
-                        .bind("max", r.maxAttempts()).bind("next", ts(r.nextAttemptAt())).bind("by", r.createdBy())
-                        .bind("now", ts(r.createdAt())).execute();
-            }
-        });
+    /** A delivery as stored, with its work item's state in the API's words. */
+    record Row(String id, String resultId, String requestKey, String patientId, String adapterId,
+            String systemPatientId, String payload, DeliveryState state, int attempts, Instant nextAttemptAt,
+            String lastError, String remoteId, String createdBy, Instant createdAt, Instant updatedAt,
+            Instant deliveredAt, String workId) {
+    }
+
+    /** Writes the rows in the caller's transaction, each with the id of the work item that carries it. */
+    static void insert(Handle h, New r, String workId) {
+        h.createUpdate("INSERT INTO integration_delivery (id, result_id, request_key, local_patient_id, adapter_id,"
+                + " system_patient_id, payload, created_by, created_at, updated_at, work_id) VALUES (:id, :result,"
+                + " :key, :patient, :adapter, :spid, :payload, :by, :now, :now, :work)")
+                .bind("id", r.id()).bind("result", r.resultId()).bind("key", r.requestKey())
+                .bind("patient", r.patientId()).bind("adapter", r.adapterId()).bind("spid", r.systemPatientId())
+                .bind("payload", r.payload()).bind("by", r.createdBy()).bind("now", ts(r.createdAt()))
+                .bind("work", workId).execute();
     }
 
     Optional<Row> get(String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM integration_delivery WHERE id = :id")
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM + " WHERE d.id = :id")
                 .bind("id", id).map((rs, ctx) -> row(rs)).findOne());
     }
 
     /** The deliveries one caller created for one patient under one request key (keys are the caller's own). */
     List<Row> byRequestKey(String key, String createdBy, String patientId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM integration_delivery"
-                + " WHERE request_key = :k AND created_by = :by AND local_patient_id = :p ORDER BY adapter_id")
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM
+                + " WHERE d.request_key = :k AND d.created_by = :by AND d.local_patient_id = :p ORDER BY d.adapter_id")
                 .bind("k", key).bind("by", createdBy).bind("p", patientId).map((rs, ctx) -> row(rs)).list());
     }
 
     List<Row> list(DeliveryState state, String adapterId, String patientId, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM integration_delivery WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE 1 = 1");
         if (state != null) {
-            sql.append(" AND state = :state");
+            sql.append(" AND ").append(condition(state));
         }
         if (adapterId != null) {
-            sql.append(" AND adapter_id = :adapter");
+            sql.append(" AND d.adapter_id = :adapter");
         }
         if (patientId != null) {
-            sql.append(" AND local_patient_id = :patient");
+            sql.append(" AND d.local_patient_id = :patient");
         }
-        sql.append(" ORDER BY created_at DESC, id LIMIT :limit");
+        sql.append(" ORDER BY d.created_at DESC, d.id LIMIT :limit");
         return jdbi.withHandle(h -> {
             var q = h.createQuery(sql.toString()).bind("limit", limit);
-            if (state != null) {
-                q.bind("state", state.value());
-            }
             if (adapterId != null) {
                 q.bind("adapter", adapterId);
             }
@@ -90,97 +92,61 @@ final class DeliveryStore {
         });
     }
 
-    /** Takes a due delivery for one attempt; false if another worker has it, it is finished, or not yet due. */
-    boolean claim(String id, Instant now) {
-        return update(h -> h.createUpdate("UPDATE integration_delivery SET state = :inflight, attempts = attempts + 1,"
-                + " updated_at = :now WHERE id = :id AND state IN (:q, :r) AND next_attempt_at <= :now")
-                .bind("inflight", IN_FLIGHT).bind("now", ts(now)).bind("id", id).bind("q", QUEUED).bind("r", RETRYING)
-                .execute()) == 1;
+    /** The SQL of one API state: the work item's state (and attempts), or a finished row's own. */
+    private static String condition(DeliveryState s) {
+        String work = switch (s) {
+            case QUEUED -> "w.state = 'pending' AND w.attempts = 0";
+            case RETRYING -> "w.state = 'pending' AND w.attempts > 0";
+            case IN_FLIGHT -> "w.state = 'running'";
+            case DELIVERED -> "w.state = 'done'";
+            case DEAD -> "w.state IN ('dead', 'cancelled')";
+        };
+        return "((" + work + ") OR (d.work_id IS NULL AND d.state = '" + s.value() + "'))";
     }
 
+    /** What the target answered; written by the attempt that succeeded, before its work item is done. */
     void delivered(String id, String remoteId, Instant now) {
-        update(h -> h.createUpdate("UPDATE integration_delivery SET state = :s, remote_id = :rid, last_error = NULL,"
-                + " updated_at = :now, delivered_at = :now WHERE id = :id AND state = :inflight")
-                .bind("s", DELIVERED).bind("rid", remoteId).bind("now", ts(now)).bind("id", id)
-                .bind("inflight", IN_FLIGHT).execute());
+        jdbi.useHandle(h -> h.createUpdate("UPDATE integration_delivery SET remote_id = :rid, delivered_at = :now,"
+                + " updated_at = :now WHERE id = :id")
+                .bind("rid", remoteId).bind("now", ts(now)).bind("id", id).execute());
     }
 
-    void failed(String id, DeliveryState state, String error, Instant next, Instant now) {
-        update(h -> h.createUpdate("UPDATE integration_delivery SET state = :s, last_error = :e, next_attempt_at = :next,"
-                + " updated_at = :now WHERE id = :id AND state = :inflight")
-                .bind("s", state.value()).bind("e", truncate(error)).bind("next", ts(next)).bind("now", ts(now)).bind("id", id)
-                .bind("inflight", IN_FLIGHT).execute());
+    /** Rows of the old queue still open (no work item yet): the migration gives each one. */
+    List<Row> legacyOpen(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + FROM + " WHERE d.work_id IS NULL"
+                + " AND d.state IN ('queued', 'in_flight', 'retrying') ORDER BY d.created_at LIMIT :limit")
+                .bind("limit", limit).map((rs, ctx) -> row(rs)).list());
     }
 
-    /** The target adapter is not installed: the delivery waits, no attempt is counted. */
-    void waiting(String id, String error, Instant next, Instant now) {
-        update(h -> h.createUpdate("UPDATE integration_delivery SET last_error = :e, next_attempt_at = :next,"
-                + " updated_at = :now WHERE id = :id AND state IN (:q, :r)")
-                .bind("e", truncate(error)).bind("next", ts(next)).bind("now", ts(now)).bind("id", id)
-                .bind("q", QUEUED).bind("r", RETRYING).execute());
+    static void attach(Handle h, String id, String workId) {
+        h.createUpdate("UPDATE integration_delivery SET work_id = :w, state = NULL WHERE id = :id AND work_id IS NULL")
+                .bind("w", workId).bind("id", id).execute();
     }
 
-    /** Makes every waiting or retrying delivery of an adapter due now; returns their ids. */
-    List<String> wake(String adapterId, Instant now) {
-        return jdbi.inTransaction(h -> {
-            h.createUpdate("UPDATE integration_delivery SET next_attempt_at = :now, updated_at = :now"
-                    + " WHERE adapter_id = :a AND state IN (:q, :r)")
-                    .bind("now", ts(now)).bind("a", adapterId).bind("q", QUEUED).bind("r", RETRYING).execute();
-            return h.createQuery("SELECT id FROM integration_delivery WHERE adapter_id = :a AND state IN (:q, :r)")
-                    .bind("a", adapterId).bind("q", QUEUED).bind("r", RETRYING).mapTo(String.class).list();
-        });
-    }
-
-    /**
-     * Recovery: deliveries left in flight by a crash become retrying, and due deliveries whose message is older
-     * than {@code lostAfter} (lost, or never sent) are returned, as id → adapter id, to be queued again.
-     */
-    List<Map.Entry<String, String>> sweep(Instant now, Instant stuckBefore, Instant lostBefore) {
-        return jdbi.inTransaction(h -> {
-            List<Map.Entry<String, String>> crashed = h.createQuery("SELECT id, adapter_id FROM integration_delivery"
-                    + " WHERE state = :inflight AND updated_at < :stuck")
-                    .bind("inflight", IN_FLIGHT).bind("stuck", ts(stuckBefore))
-                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list();
-            List<Map.Entry<String, String>> lost = h.createQuery("SELECT id, adapter_id FROM integration_delivery"
-                    + " WHERE state IN (:q, :r) AND next_attempt_at <= :now AND updated_at < :lost")
-                    .bind("q", QUEUED).bind("r", RETRYING).bind("now", ts(now)).bind("lost", ts(lostBefore))
-                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list();
-            for (String id : crashed.stream().map(Map.Entry::getKey).toList()) {
-                h.createUpdate("UPDATE integration_delivery SET state = :r, next_attempt_at = :now, updated_at = :now,"
-                        + " last_error = 'interrupted in flight (restart or crash); retrying'"
-                        + " WHERE id = :id AND state = :inflight")
-                        .bind("r", RETRYING).bind("now", ts(now)).bind("id", id).bind("inflight", IN_FLIGHT).execute();
-            }
-            for (String id : lost.stream().map(Map.Entry::getKey).toList()) {
-                // touched, so the next sweep does not queue it again before its message had a chance
-                h.createUpdate("UPDATE integration_delivery SET updated_at = :now WHERE id = :id")
-                        .bind("now", ts(now)).bind("id", id).execute();
-            }
-            List<Map.Entry<String, String>> again = new java.util.ArrayList<>(crashed);
-            again.addAll(lost);
-            return again;
-        });
-    }
-
-    /** A dead (or retrying) delivery starts over; false if it is in another state. */
-    boolean replay(String id, Instant now) {
-        return update(h -> h.createUpdate("UPDATE integration_delivery SET state = :q, attempts = 0,"
-                + " next_attempt_at = :now, updated_at = :now, last_error = NULL WHERE id = :id AND state IN (:d, :r)")
-                .bind("q", QUEUED).bind("now", ts(now)).bind("id", id).bind("d", DEAD).bind("r", RETRYING)
-                .execute()) == 1;
-    }
-
-    private int update(java.util.function.Function<Handle, Integer> f) {
-        return jdbi.withHandle(f::apply);
+    Jdbi jdbi() {
+        return jdbi;
     }
 
     private static Row row(ResultSet rs) throws SQLException {
+        int attempts = rs.getInt("attempts");
         return new Row(rs.getString("id"), rs.getString("result_id"), rs.getString("request_key"),
                 rs.getString("local_patient_id"), rs.getString("adapter_id"), rs.getString("system_patient_id"),
-                rs.getString("payload"), DeliveryState.of(rs.getString("state")).orElseThrow(), rs.getInt("attempts"), rs.getInt("max_attempts"),
+                rs.getString("payload"), state(rs.getString("state"), attempts), attempts,
                 instant(rs, "next_attempt_at"), rs.getString("last_error"), rs.getString("remote_id"),
                 rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "delivered_at"));
+                instant(rs, "delivered_at"), rs.getString("work_id"));
+    }
+
+    /** A work item's state in the API's words (pending is queued before the first attempt, retrying after). */
+    static DeliveryState state(String stored, int attempts) {
+        return switch (stored) {
+            case "pending" -> attempts == 0 ? DeliveryState.QUEUED : DeliveryState.RETRYING;
+            case "running" -> DeliveryState.IN_FLIGHT;
+            case "done" -> DeliveryState.DELIVERED;
+            case "dead", "cancelled" -> DeliveryState.DEAD;
+            default -> DeliveryState.of(stored)
+                    .orElseThrow(() -> new IllegalStateException("unknown delivery state '" + stored + "'"));
+        };
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -190,9 +156,5 @@ final class DeliveryStore {
 
     private static Timestamp ts(Instant i) {
         return Timestamp.from(i);
-    }
-
-    private static String truncate(String s) {
-        return s == null || s.length() <= 1000 ? s : s.substring(0, 997) + "...";
     }
 }

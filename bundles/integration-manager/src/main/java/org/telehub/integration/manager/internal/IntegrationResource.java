@@ -177,7 +177,7 @@ public class IntegrationResource {
         boolean replayed = deliveries.replay(id).orElseThrow(() -> ProblemException.notFound("No delivery " + id));
         if (!replayed) {
             throw ProblemException.conflict("Delivery " + id + " is " + deliveries.get(id).map(
-                    d -> d.state().value()).orElse("gone") + "; only dead or retrying deliveries replay");
+                    d -> d.state().value()).orElse("gone") + "; only dead deliveries replay");
         }
         return deliveries.get(id).orElseThrow();
     }

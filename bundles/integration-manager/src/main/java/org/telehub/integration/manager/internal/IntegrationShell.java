@@ -29,7 +29,7 @@ public class IntegrationShell {
         return refused(() -> deliveries.list(state, null, null, limit));
     }
 
-    /** Replays a dead or retrying delivery; returns what happened. */
+    /** Replays a dead delivery; returns what happened. */
     public String replay(String id) {
         return refused(() -> deliveries.replay(id).map(ok -> ok ? id + ": queued again"
                 : id + ": not replayed, it is " + deliveries.get(id).map(d -> d.state().value()).orElse("gone"))

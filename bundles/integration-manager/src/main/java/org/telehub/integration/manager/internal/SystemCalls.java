@@ -6,19 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
+import org.telehub.work.TelehubExecutors;
 
 /**
  * The one way to call an adapter: a bounded shared pool, a per-system bulkhead and a per-system timeout, so one
@@ -33,24 +31,12 @@ public class SystemCalls {
     private final int timeoutMillis;
     private final int perSystem;
 
+    /** The pool is the hub's ({@link TelehubExecutors}): named, bounded, and ended with this bundle. */
     @Activate
-    public SystemCalls(IntegrationConfig config) {
+    public SystemCalls(@Reference TelehubExecutors executors, IntegrationConfig config) {
         this.timeoutMillis = config.perSystemTimeoutMillis();
         this.perSystem = config.perSystemConcurrency();
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "telehub-integration-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        this.workers = pool;
-    }
-
-    @Deactivate
-    void close() {
-        workers.shutdownNow();
+        this.workers = executors.pool("integration-calls", config.workerThreads());
     }
 
     /**

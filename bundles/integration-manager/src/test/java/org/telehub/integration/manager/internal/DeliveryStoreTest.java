@@ -8,101 +8,67 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.telehub.persistence.TestDatabases;
 
-/** The delivery state machine's SQL on a real PostgreSQL, with the module's own migration scripts. */
+/**
+ * The delivery rows' SQL on a real PostgreSQL, with the module's own migration scripts and the work service's:
+ * states read from the work item, rows of the old queue, request keys.
+ */
 class DeliveryStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    private static final AtomicLong SEQ = new AtomicLong();
 
     @Test
-    void aDeliveryIsClaimedByOneWorkerOnlyAndFinishesOnce() throws Exception {
+    void theStateIsTheWorkItemsInTheDeliveryWords() {
         DeliveryStore store = store();
-        String id = insert(store, "ehr-main", null);
-        int workers = 8;
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            List<Callable<Boolean>> claims = new ArrayList<>();
-            for (int i = 0; i < workers; i++) {
-                claims.add(() -> store.claim(id, T0.plusSeconds(1)));
-            }
-            int won = 0;
-            for (Future<Boolean> f : pool.invokeAll(claims)) {
-                won += f.get() ? 1 : 0;
-            }
-            assertEquals(1, won, "exactly one worker owns the attempt");
-        } finally {
-            pool.shutdownNow();
-        }
-        store.delivered(id, "remote-1", T0.plusSeconds(2));
-        DeliveryStore.Row row = store.get(id).orElseThrow();
-        assertEquals(DeliveryState.DELIVERED, row.state());
-        assertEquals(1, row.attempts());
-        assertEquals("remote-1", row.remoteId());
-        assertFalse(store.claim(id, T0.plusSeconds(3)), "a delivered delivery is never attempted again");
-        assertFalse(store.replay(id, T0.plusSeconds(3)), "nor replayed");
+        String queued = insert(store, "ehr-main", null, "pending", 0);
+        String retrying = insert(store, "ehr-main", null, "pending", 2);
+        String inFlight = insert(store, "ehr-main", null, "running", 1);
+        String delivered = insert(store, "pacs-main", null, "done", 1);
+        String dead = insert(store, "ehr-main", null, "dead", 1);
+        assertEquals(DeliveryState.QUEUED, store.get(queued).orElseThrow().state());
+        DeliveryStore.Row r = store.get(retrying).orElseThrow();
+        assertEquals(DeliveryState.RETRYING, r.state());
+        assertEquals(2, r.attempts());
+        assertEquals("503 from the work item", r.lastError());
+        assertEquals(T0.plusSeconds(30), r.nextAttemptAt(), "a pending item's due time is the next attempt");
+        assertEquals(DeliveryState.IN_FLIGHT, store.get(inFlight).orElseThrow().state());
+        assertEquals(DeliveryState.DELIVERED, store.get(delivered).orElseThrow().state());
+        assertEquals(DeliveryState.DEAD, store.get(dead).orElseThrow().state());
+        // a list filtered by state is filtered by the work item's state (and, for pending, its attempts)
+        assertEquals(List.of(queued), ids(store.list(DeliveryState.QUEUED, null, null, 10)));
+        assertEquals(List.of(retrying), ids(store.list(DeliveryState.RETRYING, null, null, 10)));
+        assertEquals(List.of(dead), ids(store.list(DeliveryState.DEAD, "ehr-main", null, 10)));
+        assertTrue(store.list(DeliveryState.DEAD, "pacs-main", null, 10).isEmpty());
+        store.delivered(delivered, "remote-1", T0.plusSeconds(3));
+        assertEquals("remote-1", store.get(delivered).orElseThrow().remoteId());
+        assertEquals(T0.plusSeconds(3), store.get(delivered).orElseThrow().deliveredAt());
     }
 
     @Test
-    void aRetryIsNotClaimedBeforeItIsDueAndADeadOneReplays() {
+    void rowsOfTheOldQueueKeepTheirFinalStateAndOpenOnesAreFoundForTheMigration() {
         DeliveryStore store = store();
-        String id = insert(store, "ehr-main", null);
-        assertTrue(store.claim(id, T0));
-        store.failed(id, DeliveryState.RETRYING, "503", T0.plusSeconds(10), T0);
-        assertFalse(store.claim(id, T0.plusSeconds(5)), "not due yet");
-        assertTrue(store.claim(id, T0.plusSeconds(10)));
-        store.failed(id, DeliveryState.DEAD, "400 invalid", T0.plusSeconds(11), T0.plusSeconds(11));
-        assertEquals(2, store.get(id).orElseThrow().attempts());
-        assertEquals(List.of(id), store.list(DeliveryState.DEAD, null, null, 10).stream().map(DeliveryStore.Row::id).toList());
-        assertTrue(store.replay(id, T0.plusSeconds(20)));
-        DeliveryStore.Row replayed = store.get(id).orElseThrow();
-        assertEquals(DeliveryState.QUEUED, replayed.state());
-        assertEquals(0, replayed.attempts());
-    }
-
-    @Test
-    void waitingCostsNoAttemptAndTheAdaptersReturnWakesItsDeliveries() {
-        DeliveryStore store = store();
-        String a = insert(store, "pacs-main", null);
-        String b = insert(store, "pacs-main", null);
-        String other = insert(store, "ehr-main", null);
-        store.waiting(a, "waiting: no adapter", T0.plusSeconds(60), T0);
-        store.waiting(b, "waiting: no adapter", T0.plusSeconds(60), T0);
-        assertEquals(0, store.get(a).orElseThrow().attempts());
-        assertFalse(store.claim(a, T0.plusSeconds(1)), "waiting until the adapter returns");
-        List<String> woken = store.wake("pacs-main", T0.plusSeconds(2));
-        assertEquals(2, woken.size());
-        assertFalse(woken.contains(other));
-        assertTrue(store.claim(a, T0.plusSeconds(2)));
-    }
-
-    @Test
-    void theSweeperRecoversCrashedAttemptsAndLostMessages() {
-        DeliveryStore store = store();
-        String crashed = insert(store, "ehr-main", null);
-        String lost = insert(store, "ehr-main", null);
-        String fresh = insert(store, "ehr-main", null);
-        assertTrue(store.claim(crashed, T0));
-        // T0 + 100 s: the in-flight attempt is older than the stuck limit, the queued message older than the lost one
-        Instant now = T0.plusSeconds(100);
-        List<String> again = store.sweep(now, now.minusSeconds(60), now.minusSeconds(30)).stream()
-                .map(java.util.Map.Entry::getKey).toList();
-        assertTrue(again.contains(lost), again.toString());
-        assertTrue(again.contains(crashed), "a crashed attempt is retried: " + again);
-        assertTrue(again.contains(fresh));
-        assertEquals(DeliveryState.RETRYING, store.get(crashed).orElseThrow().state());
-        assertTrue(store.sweep(now.plusSeconds(1), now.minusSeconds(59), now.minusSeconds(29)).isEmpty(),
-                "what was just queued again is not queued a second time at once");
+        String done = legacy(store, "delivered");
+        String open = legacy(store, "retrying");
+        String carried = insert(store, "ehr-main", null, "pending", 0);
+        assertEquals(DeliveryState.DELIVERED, store.get(done).orElseThrow().state());
+        assertTrue(ids(store.list(DeliveryState.DELIVERED, null, null, 10)).contains(done));
+        assertEquals(List.of(open), ids(store.legacyOpen(10)), "only open rows without a work item move");
+        String workId = workItem(store, "pending", 0);
+        store.jdbi().useTransaction(h -> DeliveryStore.attach(h, open, workId));
+        assertEquals(DeliveryState.QUEUED, store.get(open).orElseThrow().state(), "now the work item's state");
+        assertEquals(0, store.get(open).orElseThrow().attempts());
+        assertTrue(store.legacyOpen(10).isEmpty());
+        assertFalse(ids(store.list(DeliveryState.RETRYING, null, null, 10)).contains(open));
+        assertEquals(DeliveryState.QUEUED, store.get(carried).orElseThrow().state());
     }
 
     @Test
@@ -127,17 +93,55 @@ class DeliveryStoreTest {
     }
 
     private static String insert(DeliveryStore store, String adapter, String key, String by, String patient) {
+        return insert(store, adapter, key, by, patient, "pending", 0);
+    }
+
+    private static String insert(DeliveryStore store, String adapter, String key, String state, int attempts) {
+        return insert(store, adapter, key, "nurse", "p-1", state, attempts);
+    }
+
+    /** A delivery and its work item, as the work service would have left it. */
+    private static String insert(DeliveryStore store, String adapter, String key, String by, String patient,
+            String state, int attempts) {
         String id = UUID.randomUUID().toString();
-        store.insertAll(List.of(new DeliveryStore.Row(id, UUID.randomUUID().toString(), key, patient, adapter,
-                "MRN-1", "{\"report\":{\"code\":\"c\",\"title\":\"t\",\"conclusion\":\"" + "x".repeat(20_000)
-                        + "\"}}", DeliveryState.QUEUED, 0, 5, T0, null, null, by, T0, T0, null)));
+        String workId = workItem(store, state, attempts);
+        store.jdbi().useTransaction(h -> DeliveryStore.insert(h, new DeliveryStore.New(id, UUID.randomUUID().toString(),
+                key, patient, adapter, "MRN-1", "{\"report\":{\"code\":\"c\",\"title\":\"t\",\"conclusion\":\""
+                        + "x".repeat(20_000) + "\"}}", by, T0.plusMillis(SEQ.incrementAndGet())), workId));
         return id;
+    }
+
+    private static String workItem(DeliveryStore store, String state, int attempts) {
+        String id = UUID.randomUUID().toString();
+        store.jdbi().useHandle(h -> h.createUpdate("INSERT INTO work_item (id, topic, payload, state, attempts, due_at,"
+                + " woken_at, last_error, created_at, updated_at, finished_at) VALUES (:id, 'integration.delivery.x',"
+                + " 'p', :s, :a, :due, :t, :e, :t, :t, :fin)")
+                .bind("id", id).bind("s", state).bind("a", attempts).bind("due", Timestamp.from(T0.plusSeconds(30)))
+                .bind("t", Timestamp.from(T0)).bind("e", attempts > 1 ? "503 from the work item" : null)
+                .bind("fin", state.equals("done") || state.equals("dead") ? Timestamp.from(T0) : null).execute());
+        return id;
+    }
+
+    /** A row written by the queue before the work service: its own state, no work item. */
+    private static String legacy(DeliveryStore store, String state) {
+        String id = UUID.randomUUID().toString();
+        store.jdbi().useHandle(h -> h.createUpdate("INSERT INTO integration_delivery (id, result_id, local_patient_id,"
+                + " adapter_id, system_patient_id, payload, state, attempts, max_attempts, next_attempt_at, created_by,"
+                + " created_at, updated_at) VALUES (:id, :id, 'p-1', 'ehr-main', 'MRN-1', '{}', :s, 1, 10, :t,"
+                + " 'nurse', :t, :t)").bind("id", id).bind("s", state).bind("t", Timestamp.from(T0)).execute());
+        return id;
+    }
+
+    private static List<String> ids(List<DeliveryStore.Row> rows) {
+        return rows.stream().map(DeliveryStore.Row::id).toList();
     }
 
     private static DeliveryStore store() {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String script : List.of("V1__patient_identifiers.sql", "V2__deliveries.sql", "V4__request_key_scope.sql")) {
-            try (InputStream in = DeliveryStoreTest.class.getResourceAsStream("/db/migration/integration/" + script)) {
+        for (String script : List.of("work/V1__work_items.sql", "integration/V1__patient_identifiers.sql",
+                "integration/V2__deliveries.sql", "integration/V4__request_key_scope.sql",
+                "integration/V5__deliveries_on_work.sql")) {
+            try (InputStream in = DeliveryStoreTest.class.getResourceAsStream("/db/migration/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
             } catch (IOException e) {

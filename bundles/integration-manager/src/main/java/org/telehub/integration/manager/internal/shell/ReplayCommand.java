@@ -9,7 +9,7 @@ import org.telehub.integration.manager.internal.IntegrationShell;
 
 /** {@code telehub:replay <id>}: starts a dead delivery over. */
 @Service
-@Command(scope = "telehub", name = "replay", description = "Queues a dead or retrying delivery again")
+@Command(scope = "telehub", name = "replay", description = "Queues a dead delivery again")
 public class ReplayCommand implements Action {
     @Reference
     IntegrationShell integration;
