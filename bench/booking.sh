@@ -13,8 +13,8 @@ PGDIR=$(mktemp -d /tmp/telehub-bench-pg.XXXXXX)
 trap 'scripts/pg-throwaway.sh stop "$PGDIR"; rm -rf "$PGDIR"' EXIT
 # the hub's shipped durability (fsync, synchronous_commit, full_page_writes on), for the hub and pgbench alike
 port=$(PG_DURABLE=1 scripts/pg-throwaway.sh start "$PGDIR")
-mvn -B -ntp -q install -DskipTests
-mvn -B -ntp -pl itests verify -Dit.test=BookingBenchmark -Dbench.seconds="$SECONDS_" -Dbench.clients="$CLIENTS" \
+# offline, this worktree's reactor only (verify, never install: worktrees share ~/.m2)
+mvn -B -ntp -o -pl itests -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BookingBenchmark -Dbench.seconds="$SECONDS_" -Dbench.clients="$CLIENTS" \
   -Dtelehub.test.pg.url="jdbc:postgresql://127.0.0.1:$port/postgres" -Dtelehub.test.pg.user=postgres \
   >/tmp/telehub-bench-booking.log 2>&1 || { tail -40 /tmp/telehub-bench-booking.log; exit 1; }
 cat itests/target/instances/booking-benchmark.md

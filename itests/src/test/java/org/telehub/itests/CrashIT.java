@@ -116,8 +116,6 @@ class CrashIT {
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookTimeoutMillis=10000", "webhookTimeoutMillis=2000");
-        karaf.edit("etc/org.telehub.encounter.cfg", "sweepSeconds=5", "sweepSeconds=1");
-        karaf.edit("etc/org.telehub.encounter.cfg", "lostAfterSeconds=60", "lostAfterSeconds=4");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.test-main.cfg"),
                 "id=ehr-main\nbehaviour=ok\nremoteUrl=" + remote.url() + "\n");
         // the adapter from the deploy folder: there after every restart without a shell command

@@ -72,7 +72,7 @@ class EncounterIT {
         karaf.edit("etc/org.telehub.encounter.cfg", "reminderOffsets=PT24H,PT15M", "reminderOffsets=PT24H,PT15M,PT100S");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
-        karaf.edit("etc/org.telehub.encounter.cfg", "sweepSeconds=5", "sweepSeconds=1");
+        karaf.edit("etc/org.telehub.work.cfg", "sweepSeconds=5", "sweepSeconds=1");
         karaf.edit("etc/org.telehub.encounter.cfg", "publicBaseUrl=http://localhost:8181",
                 "publicBaseUrl=https://visit.clinic.example");
         karaf.start();

@@ -9,9 +9,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * event and subscriber, keyed by the encounter, idempotency key {@code <subscriberName>:<sequence>}). A listener
  * therefore makes its effect idempotent by {@link EncounterEvent#sequence()}.
  *
- * <p>Until the work service is in place, the hub's own subscribers (reminders, portal webhooks) are called inside
- * the change's transaction by the module's internal event publisher, and listeners of other bundles are not yet
- * called: this interface is the contract they are written against.
+ * <p>Which subscribers get an event does not depend on which bundles run at that moment: a name is recorded
+ * durably when a listener first registers, and every later event gets an item for it; while its bundle is down
+ * (being updated) the items wait and it gets them when it is back.
  */
 @ConsumerType
 public interface EncounterEventListener {

@@ -51,16 +51,7 @@ public @interface EncounterConfig {
             min = "500")
     long webhookTimeoutMillis() default 10_000;
 
-    @AttributeDefinition(name = "Consumers", description = "Concurrent reminder and webhook workers on this node",
+    @AttributeDefinition(name = "Consumers", description = "Concurrent webhook and encounter-event workers per topic on this node (the durable work service runs them)",
             min = "1", max = "32")
     int consumers() default 4;
-
-    @AttributeDefinition(name = "Sweep interval (s)", description = "How often lost or overdue work is looked for",
-            min = "1")
-    int sweepSeconds() default 5;
-
-    @AttributeDefinition(name = "Lost after (s)", description = "How long past due a pending reminder waits for its "
-            + "message before the sweeper queues it again; a reminder left sending by a crash is retried after twice "
-            + "this, a webhook event whose message was lost after half of it", min = "2")
-    int lostAfterSeconds() default 60;
 }

@@ -31,7 +31,7 @@ import org.telehub.core.encounter.JoinTokens;
 import org.telehub.core.encounter.PeopleService;
 import org.telehub.core.encounter.ScheduleService;
 import org.telehub.core.encounter.internal.encounter.EncounterServiceImpl;
-import org.telehub.core.encounter.internal.event.DirectPublisher;
+import org.telehub.core.encounter.internal.event.EventFanOut;
 import org.telehub.core.encounter.internal.event.EventPublisher;
 import org.telehub.core.encounter.internal.join.JoinLinks;
 import org.telehub.core.encounter.internal.people.PeopleServiceImpl;
@@ -57,7 +57,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 class BookingTest {
     record Hub(Jdbi jdbi, EncounterService encounters, PeopleService people, ScheduleService schedule,
-            Reminders reminders, Webhooks webhooks, JoinLinks links, AuthenticatedUser admin) {
+            Reminders reminders, Webhooks webhooks, JoinLinks links, AuthenticatedUser admin, TestWork work,
+            EventFanOut fanOut) {
     }
 
     static EncounterConfig config(Map<String, Object> overrides) {
@@ -73,7 +74,8 @@ class BookingTest {
     /** The module on a fresh database; {@code publisher} null: today's (reminders and webhooks). */
     static Hub hub(EventPublisher publisher) throws IOException {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String script : List.of("V1__encounters.sql", "V2__encounter_events.sql")) {
+        for (String script : List.of("V1__encounters.sql", "V2__encounter_events.sql",
+                "V3__work_service.sql")) {
             try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/encounter/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -82,14 +84,20 @@ class BookingTest {
         EncounterConfig cfg = config(Map.of("webhookTimeoutMillis", 2000L, "webhookMaxAttempts", 2));
         EncounterDb db = new EncounterDb(jdbi);
         JoinLinks links = new JoinLinks(db, 30, "https://hub.example");
-        Reminders reminders = new Reminders(db, links, Reminders.offsets(new String[] {"PT24H", "PT15M"}));
-        Webhooks webhooks = new Webhooks(db, cfg);
+        TestWork work = new TestWork(2);
+        Reminders reminders = new Reminders(db, links, work, Reminders.offsets(new String[] {"PT24H", "PT15M"}));
+        Webhooks webhooks = new Webhooks(db, work, cfg, null);
+        EventFanOut fanOut = new EventFanOut(db, work);
+        work.handle(EventFanOut.TOPIC_PREFIX + Reminders.SUBSCRIBER, fanOut.subscribe(reminders));
+        work.handle(EventFanOut.TOPIC_PREFIX + Webhooks.SUBSCRIBER, fanOut.subscribe(webhooks));
+        work.handle(Reminders.TOPIC, reminders);
+        work.handle(Webhooks.TOPIC, webhooks::handle);
         Booking booking = new Booking(db, cfg);
         EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
-                publisher == null ? new DirectPublisher(reminders, webhooks) : publisher, (a, b, c, d, e) -> { }, cfg);
+                publisher == null ? fanOut : publisher, (a, b, c, d, e) -> { }, cfg);
         PeopleService people = new PeopleServiceImpl(db, (a, b, c, d, e) -> { });
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
-                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")));
+                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut);
     }
 
     /** The HTTP status ProblemMapper gives each kind of domain failure. */
@@ -239,6 +247,7 @@ class BookingTest {
                     + "/hook", "s3cret-s3cret-s3cret", "portal", "admin");
             EncounterService.EncounterDetails e = h.encounters().book(h.admin(), visit(d, p, tomorrow(10)));
             assertEquals(List.of("confirm", "start", "cancel", "no-show"), e.allowedTransitions());
+            h.work().drain();
             assertEquals(2, h.reminders().list(e.id()).size());
             assertTrue(h.reminders().list(e.id()).stream().allMatch(r -> r.state().equals("pending")));
             // a patient cannot end a visit before it started: 409 with what is allowed
@@ -255,12 +264,15 @@ class BookingTest {
                     new EncounterService.Reschedule(tomorrow(11).toString(), 45));
             assertEquals("scheduled", moved.status());
             assertEquals(45, moved.durationMinutes());
-            List<ReminderStore.Reminder> rs = h.reminders().list(e.id());
-            assertEquals(2, rs.stream().filter(r -> r.state().equals("replaced")).count());
+            h.work().drain();
+            List<Reminders.View> rs = h.reminders().list(e.id());
+            assertEquals(2, rs.stream().filter(r -> r.state().equals("cancelled")
+                    && r.detail().equals("the visit was rescheduled")).count());
             assertEquals(2, rs.stream().filter(r -> r.state().equals("pending")).count());
             assertProblem(400, "reason", () -> h.encounters().transition(h.admin(), e.id(), Action.CANCEL, " "));
             EncounterService.EncounterDetails cancelled = h.encounters().transition(h.admin(), e.id(), Action.CANCEL, "ill");
             assertEquals(List.of(), cancelled.allowedTransitions());
+            h.work().drain();
             assertTrue(h.reminders().list(e.id()).stream().noneMatch(r -> r.state().equals("pending")));
             ConflictException startCancelled = assertThrows(ConflictException.class,
                     () -> h.encounters().transition(h.admin(), e.id(), Action.START, null));
@@ -268,15 +280,14 @@ class BookingTest {
             // its time is free again
             assertNotNull(h.encounters().book(h.admin(), visit(d, patient(h, "Next"), tomorrow(11))));
             // a reminder of a cancelled visit is never sent
-            String closed = rs.get(0).id();
-            h.reminders().process(closed);
-            assertEquals("replaced", h.reminders().list(e.id()).stream().filter(r -> r.id().equals(closed)).findFirst()
-                    .orElseThrow().state());
+            String closed = rs.get(0).reminder().id();
+            h.work().drain();
+            assertEquals("cancelled", h.reminders().list(e.id()).stream().filter(r -> r.reminder().id().equals(closed))
+                    .findFirst().orElseThrow().state());
 
             // webhooks: scheduled, confirmed, rescheduled, cancelled, + the next booking = 5, each signed
             List<Webhooks.Delivery> ds = h.webhooks().deliveries(sub.id(), null, 100);
             assertEquals(5, ds.size());
-            ds.forEach(x -> h.webhooks().attempt(x.id()));
             assertEquals(5, received.size());
             for (String[] r : received) {
                 String[] sig = r[0].split(",");

@@ -70,6 +70,45 @@ class EncounterEventsTest {
         return h.jdbi().withHandle(x -> x.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
     }
 
+    /**
+     * A subscriber known from an earlier registration but down when the visit is booked (its bundle being updated)
+     * gets the event once it registers again, exactly once. Fails on the direct publisher, which never called
+     * listeners of other bundles.
+     */
+    @Test
+    void aSubscriberThatWasDownGetsTheEventOnceWhenItComesBack() throws Exception {
+        Hub h = BookingTest.hub();
+        List<EncounterEvent> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.telehub.core.encounter.event.EncounterEventListener chat = new org.telehub.core.encounter.event
+                .EncounterEventListener() {
+            @Override
+            public String subscriberName() {
+                return "chat-rooms";
+            }
+
+            @Override
+            public void onEvent(EncounterEvent event) {
+                got.add(event);
+            }
+        };
+        String topic = org.telehub.core.encounter.internal.event.EventFanOut.TOPIC_PREFIX + "chat-rooms";
+        h.fanOut().subscribe(chat); // first registration: the name is recorded
+        // it goes down before the booking
+        String d = doctor(h);
+        EncounterDetails e = h.encounters().book(h.admin(), visit(d, patient(h, "Pat"), inTwoDays(9)));
+        h.work().drain();
+        assertEquals(List.of(), got, "nobody ran it while the subscriber was down");
+        assertEquals(1, h.work().items(topic).size(), "but its event waits for it");
+        // back: the event arrives, once, even when the work runs again
+        h.work().handle(topic, h.fanOut().subscribe(chat));
+        h.work().drain();
+        h.work().drain();
+        assertEquals(1, got.size());
+        assertEquals(e.id(), got.get(0).encounterId());
+        assertEquals(EncounterEventType.BOOKED, got.get(0).type());
+        assertEquals(events(h, e.id()).get(0).sequence(), got.get(0).sequence());
+    }
+
     @Test
     void everyChangeAppendsOneEventInOrderWithoutFreeText() throws Exception {
         Hub h = BookingTest.hub();

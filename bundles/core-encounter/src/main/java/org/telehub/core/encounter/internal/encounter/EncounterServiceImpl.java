@@ -314,8 +314,8 @@ public class EncounterServiceImpl implements EncounterService {
         if (!Access.runs(c, e)) {
             throw new ForbiddenException("Reminders are shown to the doctor and administrators");
         }
-        return reminders.list(id).stream().map(r -> new ReminderInfo(r.id(), r.offsetSeconds(), r.dueAt(),
-                r.state(), r.detail(), r.sentAt())).toList();
+        return reminders.list(id).stream().map(v -> new ReminderInfo(v.reminder().id(), v.reminder().offsetSeconds(),
+                v.reminder().dueAt(), v.state(), v.detail(), v.reminder().sentAt())).toList();
     }
 
     // ---- reading

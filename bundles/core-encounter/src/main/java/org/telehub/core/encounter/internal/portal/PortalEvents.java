@@ -1,5 +1,6 @@
 package org.telehub.core.encounter.internal.portal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,31 +19,43 @@ final class PortalEvents {
     }
 
     /** The webhook type of an encounter event, or null if portals are not told about it. */
-    static String type(EncounterEvent e, Encounter current) {
+    static String type(EncounterEvent e) {
         return switch (e.type()) {
             case BOOKED -> "encounter.scheduled";
             case RESCHEDULED -> "encounter.rescheduled";
-            case CONFIRMED, STARTED, COMPLETED, CANCELLED, NO_SHOW -> "encounter." + current.status();
+            case CONFIRMED, STARTED, COMPLETED, CANCELLED, NO_SHOW -> "encounter." + e.payload().get("to");
             default -> null;
         };
     }
 
-    static Map<String, Object> body(EncounterEvent event, Encounter e, String type) {
+    /**
+     * The body: status, revision and (for bookings and reschedules) times as the event has them; the stable fields
+     * (type, doctor, patient) and a lifecycle step's times from the encounter as read now. The id is derived from
+     * the event's sequence, so an event handed twice is one portal event ({@code X-Telehub-Event-Id}).
+     */
+    static Map<String, Object> body(EncounterEvent event, String type, Encounter e) {
+        Map<String, Object> p = event.payload();
+        String status = switch (event.type()) {
+            case BOOKED -> String.valueOf(p.get("status"));
+            case RESCHEDULED -> org.telehub.core.encounter.EncounterService.SCHEDULED;
+            default -> String.valueOf(p.get("to"));
+        };
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", UUID.randomUUID().toString());
+        m.put("id", UUID.nameUUIDFromBytes(("encounter-event:" + event.sequence()).getBytes(StandardCharsets.UTF_8))
+                .toString());
         m.put("type", type);
         m.put("occurredAt", event.occurredAt().toString());
         m.put("encounterId", e.id());
         m.put("sessionId", e.id());
-        m.put("status", e.status());
-        m.put("sessionStatus", Lifecycle.portalStatus(e.status()));
-        m.put("previousStatus", event.payload().get("from"));
-        m.put("revision", e.revision());
+        m.put("status", status);
+        m.put("sessionStatus", Lifecycle.portalStatus(status));
+        m.put("previousStatus", p.get("from"));
+        m.put("revision", p.get("revision"));
         m.put("encounterType", e.type());
         m.put("doctorId", e.doctorId());
         m.put("patientId", e.patientId());
-        m.put("scheduledStart", e.scheduledStart().toString());
-        m.put("scheduledEnd", e.scheduledEnd().toString());
+        m.put("scheduledStart", p.containsKey("scheduledStart") ? p.get("scheduledStart") : e.scheduledStart().toString());
+        m.put("scheduledEnd", p.containsKey("scheduledEnd") ? p.get("scheduledEnd") : e.scheduledEnd().toString());
         return m;
     }
 }

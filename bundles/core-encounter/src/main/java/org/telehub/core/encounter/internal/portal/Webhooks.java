@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -21,71 +22,83 @@ import java.util.UUID;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.jms.ConnectionFactory;
-import javax.jms.JMSException;
 
-import org.jdbi.v3.core.Handle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telehub.messaging.Messaging;
 import org.telehub.core.encounter.event.EncounterEvent;
+import org.telehub.core.encounter.event.EncounterEventListener;
 import org.telehub.core.encounter.internal.EncounterConfig;
 import org.telehub.core.encounter.internal.EncounterDb;
-import org.telehub.core.encounter.internal.encounter.Encounter;
-import org.telehub.core.encounter.internal.work.WorkQueue;
 import org.telehub.domain.InvalidException;
+import org.telehub.work.Verdict;
+import org.telehub.work.WorkHandler;
+import org.telehub.work.WorkItem;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
+import org.telehub.work.WorkState;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Portal webhooks. Every status change of an encounter writes one delivery row per active subscription in the
- * change's own transaction (an outbox); after the commit a persistent message on {@value #QUEUE} makes a worker
- * POST the event, signed: {@code X-Telehub-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." +
- * body)>}. A 2xx answer delivers it; anything else is retried with exponential backoff (scheduled Artemis messages)
- * until it is dead after the configured attempts. Every attempt's outcome is in the delivery log.
+ * Portal webhooks: a subscriber of encounter events ({@value #SUBSCRIBER}) that turns each event portals are told
+ * about into one work item per active subscription on topic {@value #TOPIC}, ordered per subscription (key = the
+ * webhook id, so a portal sees one encounter's changes in order), idempotency key {@code <webhook>:<sequence>}; and
+ * the handler of those items: a POST signed with the subscription's secret ({@value #SIGNATURE}: {@code t=<unix
+ * seconds>,v1=<hex HMAC-SHA256 of "t.body">}). Retries, backoff (the {@code webhook*} settings, given to the work
+ * service as this handler's policy), dead and replay are the work service's; the delivery's state is its work
+ * item's, shown in the words the API always used ({@link #state}).
  */
-@Component(service = Webhooks.class, configurationPid = "org.telehub.encounter")
-public class Webhooks {
-    public static final String QUEUE = "telehub.encounter.webhook";
+@Component(service = {Webhooks.class, EncounterEventListener.class}, configurationPid = "org.telehub.encounter",
+        property = EncounterEventListener.SUBSCRIBER + "=" + Webhooks.SUBSCRIBER)
+public class Webhooks implements EncounterEventListener {
+    public static final String SUBSCRIBER = "portal-webhooks";
+    public static final String TOPIC = "encounter.webhook";
     public static final String SIGNATURE = "X-Telehub-Signature";
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DELIVERY_COLUMNS = "id, webhook_id, event_id, event_type, encounter_id, state,"
-            + " attempts, max_attempts, next_attempt_at, last_status, last_error, created_at, updated_at, delivered_at";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
 
     private final EncounterDb db;
     private final EncounterConfig config;
+    private final WorkService work;
     private final HttpClient http;
-    private final WorkQueue queue;
+    private final ServiceRegistration<WorkHandler> handler;
 
     @Activate
-    public Webhooks(@Reference EncounterDb db,
-            @Reference(target = Messaging.CONNECTION_FACTORY_FILTER) ConnectionFactory factory, EncounterConfig config)
-            throws JMSException {
+    public Webhooks(@Reference EncounterDb db, @Reference WorkService work, EncounterConfig config,
+            BundleContext context) {
         this.db = db;
         this.config = config;
+        this.work = work;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.webhookTimeoutMillis()))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::attempt, this::lost,
-                config.sweepSeconds());
-    }
-
-    /** Without a broker (tests): nothing is queued; {@link #attempt} is called directly. */
-    public Webhooks(EncounterDb db, EncounterConfig config) {
-        this.db = db;
-        this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.webhookTimeoutMillis())).build();
-        this.queue = null;
+        // the policy comes from this bundle's configuration, so the handler is registered by hand with it
+        this.handler = context == null ? null : context.registerService(WorkHandler.class, this::handle,
+                new java.util.Hashtable<>(Map.of(WorkHandler.TOPIC, TOPIC, WorkHandler.ORDERED, Boolean.TRUE,
+                        WorkHandler.CONSUMERS, config.consumers(), WorkHandler.MAX_ATTEMPTS,
+                        config.webhookMaxAttempts(), WorkHandler.BACKOFF_INITIAL_MILLIS,
+                        config.webhookBaseBackoffMillis(), WorkHandler.BACKOFF_MAX_MILLIS,
+                        config.webhookMaxBackoffMillis())));
     }
 
     @Deactivate
     void close() {
-        queue.close();
+        if (handler != null) {
+            try {
+                handler.unregister();
+            } catch (IllegalStateException gone) {
+                // the bundle is stopping
+            }
+        }
     }
 
     /** A subscription as the API shows it: never the secret. */
@@ -142,151 +155,119 @@ public class Webhooks {
                 .bind("id", id).execute()) == 1;
     }
 
+    /** Newest first; {@code state} in the API's words (null: all). One work-item read per delivery shown. */
     public List<Delivery> deliveries(String webhookId, String state, int limit) {
-        return db.jdbi().withHandle(h -> {
-            var q = h.createQuery("SELECT " + DELIVERY_COLUMNS + " FROM encounter_webhook_delivery WHERE webhook_id = :w"
-                    + (state == null ? "" : " AND state = :s") + " ORDER BY created_at DESC, id LIMIT :l")
-                    .bind("w", webhookId).bind("l", limit);
-            if (state != null) {
-                q.bind("s", state);
+        List<Row> rows = db.jdbi().withHandle(h -> h.createQuery("SELECT id, webhook_id, event_id, event_type,"
+                + " encounter_id, last_status, created_at FROM encounter_webhook_delivery WHERE webhook_id = :w"
+                + " ORDER BY created_at DESC, id LIMIT :l").bind("w", webhookId)
+                .bind("l", state == null ? limit : 5000).map((rs, ctx) -> row(rs)).list());
+        List<Delivery> out = new ArrayList<>();
+        for (Row r : rows) {
+            Delivery d = view(r);
+            if (state == null || state.equals(d.state())) {
+                out.add(d);
+                if (out.size() == limit) {
+                    break;
+                }
             }
-            return q.map((rs, ctx) -> delivery(rs)).list();
-        });
+        }
+        return out;
     }
 
     public Optional<Delivery> delivery(String id) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + DELIVERY_COLUMNS
-                + " FROM encounter_webhook_delivery WHERE id = :id").bind("id", id).map((rs, ctx) -> delivery(rs))
-                .findOne());
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT id, webhook_id, event_id, event_type, encounter_id,"
+                + " last_status, created_at FROM encounter_webhook_delivery WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> row(rs)).findOne()).map(this::view);
     }
 
     /** Starts a dead delivery over (attempts from zero); false if it is not dead. */
     public boolean replay(String id) {
-        Instant now = Instant.now();
-        boolean ok = db.jdbi().withHandle(h -> h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'pending',"
-                + " attempts = 0, next_attempt_at = :now, updated_at = :now WHERE id = :id AND state = 'dead'")
-                .bind("now", ts(now)).bind("id", id).execute()) == 1;
-        if (ok && queue != null) {
-            queue.send(id, null);
-        }
-        return ok;
+        return work.replay(id).orElse(false);
     }
 
-    /**
-     * In the change's transaction: one pending delivery per active subscription for an event portals are told
-     * about (an outbox); returns what to queue after the commit.
-     */
-    public Runnable onEvent(Handle h, EncounterEvent event, Encounter current) {
-        String type = PortalEvents.type(event, current);
+    @Override
+    public String subscriberName() {
+        return SUBSCRIBER;
+    }
+
+    /** One delivery per active subscription, in one transaction; handed twice, the second time adds nothing. */
+    @Override
+    public void onEvent(EncounterEvent event) throws Exception {
+        String type = PortalEvents.type(event);
         if (type == null) {
-            return () -> { };
+            return;
         }
-        List<String> ids = outbox(h, PortalEvents.body(event, current, type), event.occurredAt());
-        return ids.isEmpty() || queue == null ? () -> { }
-                : () -> queue.send(ids.stream().map(id -> new WorkQueue.Work(id, null)).toList());
-    }
-
-    /** In the status change's transaction: one pending delivery per active subscription; returns their ids. */
-    private List<String> outbox(Handle h, Map<String, Object> event, Instant now) {
-        List<String> hooks = h.createQuery("SELECT id FROM encounter_webhook WHERE active = TRUE")
-                .mapTo(String.class).list();
-        if (hooks.isEmpty()) {
-            return List.of();
-        }
-        String body;
-        try {
-            body = JSON.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        List<String> ids = new java.util.ArrayList<>();
-        for (String hook : hooks) {
-            String id = UUID.randomUUID().toString();
-            h.createUpdate("INSERT INTO encounter_webhook_delivery (id, webhook_id, event_id, event_type, encounter_id,"
-                    + " payload, state, attempts, max_attempts, next_attempt_at, created_at, updated_at)"
-                    + " VALUES (:id, :w, :ev, :type, :enc, :body, 'pending', 0, :max, :now, :now, :now)")
-                    .bind("id", id).bind("w", hook).bind("ev", String.valueOf(event.get("id")))
-                    .bind("type", String.valueOf(event.get("type"))).bind("enc", String.valueOf(event.get("encounterId")))
-                    .bind("body", body).bind("max", config.webhookMaxAttempts()).bind("now", ts(now)).execute();
-            ids.add(id);
-        }
-        return ids;
-    }
-
-    private record Claimed(String url, String secret, String payload, String eventId, String eventType, int attempts,
-            int maxAttempts) {
-    }
-
-    public void attempt(String id) {
-        Instant now = Instant.now();
-        Optional<Claimed> claimed = db.jdbi().inTransaction(h -> {
-            int n = h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'in_flight', attempts = attempts + 1,"
-                    + " updated_at = :now WHERE id = :id AND state IN ('pending', 'retrying') AND next_attempt_at <= :due")
-                    .bind("now", ts(now)).bind("id", id).bind("due", ts(now.plusSeconds(1))).execute();
-            if (n != 1) {
-                return Optional.<Claimed>empty();
+        db.jdbi().useTransaction(h -> {
+            List<String> hooks = h.createQuery("SELECT id FROM encounter_webhook WHERE active = TRUE")
+                    .mapTo(String.class).list();
+            if (hooks.isEmpty()) {
+                return;
             }
-            return h.createQuery("SELECT w.url, w.secret, d.payload, d.event_id, d.event_type, d.attempts,"
-                    + " d.max_attempts FROM encounter_webhook_delivery d JOIN encounter_webhook w ON w.id = d.webhook_id"
-                    + " WHERE d.id = :id").bind("id", id)
-                    .map((rs, ctx) -> new Claimed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getInt(6), rs.getInt(7))).findOne();
+            Map<String, Object> body = PortalEvents.body(event, type,
+                    org.telehub.core.encounter.internal.encounter.EncounterStore.encounter(h, event.encounterId())
+                            .orElseThrow());
+            String json;
+            try {
+                json = JSON.writeValueAsString(body);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            for (String hook : hooks) {
+                String payload = JSON.writeValueAsString(Map.of("webhookId", hook, "eventId", body.get("id"),
+                        "eventType", type, "body", json));
+                String id = work.submit(h, WorkRequest.of(TOPIC, payload).withKey(hook)
+                        .withIdempotencyKey(hook + ":" + event.sequence()));
+                h.createUpdate("INSERT INTO encounter_webhook_delivery (id, webhook_id, event_id, event_type,"
+                        + " encounter_id, created_at) VALUES (:id, :w, :ev, :type, :enc, :now)"
+                        + " ON CONFLICT (id) DO NOTHING").bind("id", id).bind("w", hook)
+                        .bind("ev", String.valueOf(body.get("id"))).bind("type", type)
+                        .bind("enc", event.encounterId()).bind("now", ts(event.occurredAt())).execute();
+            }
         });
-        if (claimed.isEmpty()) {
-            return; // delivered, in another worker's hands, not due, or its subscription is gone
+    }
+
+    private record Target(String url, String secret) {
+    }
+
+    /** One signed POST; the work service retries, backs off and declares dead. */
+    public Verdict handle(WorkItem item) throws Exception {
+        Map<String, Object> p = JSON.readValue(item.payload(), MAP);
+        Optional<Target> target = db.jdbi().withHandle(h -> h.createQuery("SELECT url, secret FROM encounter_webhook"
+                + " WHERE id = :id").bind("id", p.get("webhookId")).map((rs, ctx) -> new Target(rs.getString(1),
+                        rs.getString(2))).findOne());
+        if (target.isEmpty()) {
+            return Verdict.done(); // the subscription was deleted, and its deliveries with it
         }
-        Claimed c = claimed.get();
+        String body = (String) p.get("body");
         Integer status = null;
         String error;
         try {
             long t = Instant.now().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(c.url()))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(target.get().url()))
                     .timeout(Duration.ofMillis(config.webhookTimeoutMillis()))
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "Telehub-Webhooks/1")
-                    .header("X-Telehub-Event", c.eventType())
-                    .header("X-Telehub-Event-Id", c.eventId())
-                    .header("X-Telehub-Delivery", id)
-                    .header(SIGNATURE, "t=" + t + ",v1=" + sign(c.secret(), t, c.payload()))
-                    .POST(HttpRequest.BodyPublishers.ofString(c.payload(), StandardCharsets.UTF_8)).build();
+                    .header("X-Telehub-Event", (String) p.get("eventType"))
+                    .header("X-Telehub-Event-Id", (String) p.get("eventId"))
+                    .header("X-Telehub-Delivery", item.id())
+                    .header(SIGNATURE, "t=" + t + ",v1=" + sign(target.get().secret(), t, body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
             HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
             status = r.statusCode();
             error = status / 100 == 2 ? null : "the portal answered HTTP " + status;
         } catch (java.io.IOException e) {
             error = "cannot reach the portal: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
         } catch (IllegalArgumentException e) {
-            error = "bad URL: " + e.getMessage();
+            return Verdict.giveUp("bad URL: " + e.getMessage());
         }
-        Instant after = Instant.now();
         Integer st = status;
-        if (error == null) {
-            db.jdbi().useHandle(h -> h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'delivered',"
-                    + " last_status = :st, last_error = NULL, updated_at = :now, delivered_at = :now WHERE id = :id")
-                    .bind("st", st).bind("now", ts(after)).bind("id", id).execute());
-            return;
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE encounter_webhook_delivery SET last_status = :st"
+                + " WHERE id = :id").bind("st", st).bind("id", item.id()).execute());
+        if (error != null) {
+            LOG.debug("Webhook delivery {} attempt {}: {}", item.id(), item.attempts(), error);
+            return Verdict.retry(error);
         }
-        boolean dead = c.attempts() >= c.maxAttempts();
-        Instant next = after.plusMillis(backoffMillis(c.attempts()));
-        String err = error.length() > 500 ? error.substring(0, 500) : error;
-        db.jdbi().useHandle(h -> h.createUpdate("UPDATE encounter_webhook_delivery SET state = :s, last_status = :st,"
-                + " last_error = :e, next_attempt_at = :next, updated_at = :now WHERE id = :id")
-                .bind("s", dead ? "dead" : "retrying").bind("st", st).bind("e", err).bind("next", ts(next))
-                .bind("now", ts(after)).bind("id", id).execute());
-        if (dead) {
-            LOG.warn("Webhook delivery {} is dead after {} attempts: {}", id, c.attempts(), err);
-        } else if (queue != null) {
-            queue.send(id, next);
-        }
-    }
-
-    /** Exponential backoff with jitter: base × 2^(attempt-1), capped, between half and all of it. */
-    long backoffMillis(int attempt) {
-        long ceiling = Math.min(config.webhookMaxBackoffMillis(),
-                config.webhookBaseBackoffMillis() * (1L << Math.min(20, Math.max(0, attempt - 1))));
-        return ceiling / 2 + (long) (Math.random() * (ceiling / 2.0));
+        return Verdict.done();
     }
 
     /** Hex HMAC-SHA256 of {@code t + "." + body} under the subscription's secret. */
@@ -300,36 +281,39 @@ public class Webhooks {
         }
     }
 
-    /**
-     * Deliveries left in flight by a crash are retrying again; due ones not touched for half of lostAfterSeconds
-     * (30 s by default: their message lost) are returned.
-     */
-    private List<String> lost() {
-        Instant now = Instant.now();
-        return db.jdbi().inTransaction(h -> {
-            h.createUpdate("UPDATE encounter_webhook_delivery SET state = 'retrying', updated_at = :now,"
-                    + " last_error = 'interrupted in flight (restart or crash); retrying'"
-                    + " WHERE state = 'in_flight' AND updated_at < :stuck")
-                    .bind("now", ts(now)).bind("stuck", ts(now.minusMillis(2 * config.webhookTimeoutMillis() + 5000)))
-                    .execute();
-            return h.createQuery("SELECT id FROM encounter_webhook_delivery WHERE state IN ('pending', 'retrying')"
-                    + " AND next_attempt_at <= :now AND updated_at < :lost ORDER BY next_attempt_at"
-                    + " FETCH FIRST 500 ROWS ONLY").bind("now", ts(now)).bind("lost", ts(now.minusSeconds(config.lostAfterSeconds() / 2)))
-                    .mapTo(String.class).list();
-        });
-    }
-
     private static Subscription subscription(ResultSet rs) throws SQLException {
         return new Subscription(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
                 instant(rs, 6));
     }
 
-    private static Delivery delivery(ResultSet rs) throws SQLException {
-        int st = rs.getInt("last_status");
-        Integer lastStatus = rs.wasNull() ? null : st;
-        return new Delivery(rs.getString("id"), rs.getString("webhook_id"), rs.getString("event_id"),
-                rs.getString("event_type"), rs.getString("encounter_id"), rs.getString("state"), rs.getInt("attempts"),
-                rs.getInt("max_attempts"), instant(rs, "next_attempt_at"), lastStatus, rs.getString("last_error"),
-                instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "delivered_at"));
+    private record Row(String id, String webhookId, String eventId, String eventType, String encounterId,
+            Integer lastStatus, Instant createdAt) {
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        int st = rs.getInt(6);
+        return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.wasNull() ? null : st, instant(rs, 7));
+    }
+
+    private Delivery view(Row r) {
+        Optional<WorkItem> w = work.find(r.id());
+        WorkItem i = w.orElse(null);
+        String state = i == null ? "unknown" : state(i);
+        return new Delivery(r.id(), r.webhookId(), r.eventId(), r.eventType(), r.encounterId(), state,
+                i == null ? 0 : i.attempts(), config.webhookMaxAttempts(), i == null ? null : i.dueAt(),
+                r.lastStatus(), i == null ? null : i.lastError(), r.createdAt(), i == null ? null : i.updatedAt(),
+                i != null && i.state() == WorkState.DONE ? i.finishedAt() : null);
+    }
+
+    /** The work item's state in the API's words: pending, retrying, in_flight, delivered, dead, cancelled. */
+    static String state(WorkItem i) {
+        return switch (i.state()) {
+            case PENDING -> i.attempts() == 0 ? "pending" : "retrying";
+            case RUNNING -> "in_flight";
+            case DONE -> "delivered";
+            case DEAD -> "dead";
+            case CANCELLED -> "cancelled";
+        };
     }
 }

@@ -11,65 +11,49 @@ import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
 
-/** SQL of reminders; every method runs on the caller's handle. */
+/** SQL of reminders; every method runs on the caller's handle. The state is the work item's ({@code workId}). */
 public final class ReminderStore {
+    private static final String COLUMNS = "id, encounter_id, offset_seconds, due_at, work_id, detail, created_at,"
+            + " sent_at";
+
     private ReminderStore() {
     }
 
-    /** One reminder row: {@code state} pending, sending, sent, failed, cancelled or replaced. */
-    public record Reminder(String id, String encounterId, long offsetSeconds, Instant dueAt, String state, String detail,
-            Instant createdAt, Instant sentAt) {
+    /** One reminder; {@code detail} and {@code sentAt} say what the channels did, or why it was cancelled. */
+    public record Reminder(String id, String encounterId, long offsetSeconds, Instant dueAt, String workId,
+            String detail, Instant createdAt, Instant sentAt) {
     }
 
+    /** Nothing if the reminder exists already (its event handed again). */
     static void insert(Handle h, Reminder r) {
-        h.createUpdate("INSERT INTO encounter_reminder (id, encounter_id, offset_seconds, due_at, state, detail,"
-                + " created_at, updated_at) VALUES (:id, :e, :o, :due, :s, NULL, :now, :now)")
-                .bind("id", r.id()).bind("e", r.encounterId()).bind("o", r.offsetSeconds()).bind("due", ts(r.dueAt()))
-                .bind("s", r.state()).bind("now", ts(r.createdAt())).execute();
-    }
-
-    /** Pending reminders of an encounter become {@code state} (cancelled, replaced); returns how many. */
-    static int close(Handle h, String encounterId, String state, String detail, Instant now) {
-        return h.createUpdate("UPDATE encounter_reminder SET state = :s, detail = :d, updated_at = :now"
-                + " WHERE encounter_id = :e AND state = 'pending'")
-                .bind("s", state).bind("d", detail).bind("now", ts(now)).bind("e", encounterId).execute();
+        h.createUpdate("INSERT INTO encounter_reminder (" + COLUMNS + ") VALUES (:id, :e, :o, :due, :w, NULL, :now,"
+                + " NULL) ON CONFLICT (id) DO NOTHING").bind("id", r.id()).bind("e", r.encounterId())
+                .bind("o", r.offsetSeconds()).bind("due", ts(r.dueAt())).bind("w", r.workId())
+                .bind("now", ts(r.createdAt())).execute();
     }
 
     static List<Reminder> of(Handle h, String encounterId) {
-        return h.createQuery("SELECT id, encounter_id, offset_seconds, due_at, state, detail, created_at, sent_at"
-                + " FROM encounter_reminder WHERE encounter_id = :e ORDER BY due_at, id").bind("e", encounterId)
-                .map((rs, ctx) -> reminder(rs)).list();
+        return h.createQuery("SELECT " + COLUMNS + " FROM encounter_reminder WHERE encounter_id = :e"
+                + " ORDER BY due_at, id").bind("e", encounterId).map((rs, ctx) -> reminder(rs)).list();
     }
 
     static Optional<Reminder> get(Handle h, String id) {
-        return h.createQuery("SELECT id, encounter_id, offset_seconds, due_at, state, detail, created_at, sent_at"
-                + " FROM encounter_reminder WHERE id = :id").bind("id", id).map((rs, ctx) -> reminder(rs)).findOne();
+        return h.createQuery("SELECT " + COLUMNS + " FROM encounter_reminder WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> reminder(rs)).findOne();
     }
 
-    /** Takes a pending reminder for sending (one node, one worker): false if it is not pending. */
-    static boolean claim(Handle h, String id, Instant now) {
-        return h.createUpdate("UPDATE encounter_reminder SET state = 'sending', updated_at = :now"
-                + " WHERE id = :id AND state = 'pending'").bind("now", ts(now)).bind("id", id).execute() == 1;
+    static void detail(Handle h, String id, String detail) {
+        h.createUpdate("UPDATE encounter_reminder SET detail = :d WHERE id = :id").bind("d", cut(detail))
+                .bind("id", id).execute();
     }
 
-    static void finish(Handle h, String id, String state, String detail, Instant now) {
-        h.createUpdate("UPDATE encounter_reminder SET state = :s, detail = :d, updated_at = :now,"
-                + " sent_at = CASE WHEN :s = 'sent' THEN :now ELSE sent_at END WHERE id = :id")
-                .bind("s", state).bind("d", detail == null ? null : detail.substring(0, Math.min(500, detail.length())))
-                .bind("now", ts(now)).bind("id", id).execute();
+    static void sent(Handle h, String id, String detail, Instant at) {
+        h.createUpdate("UPDATE encounter_reminder SET detail = :d, sent_at = :at WHERE id = :id")
+                .bind("d", cut(detail)).bind("at", ts(at)).bind("id", id).execute();
     }
 
-    /**
-     * Recovery: reminders left 'sending' by a crash (for twice {@code graceSeconds}) go back to pending; pending
-     * ones past due by more than {@code graceSeconds} (their message lost) are returned to be looked at now.
-     */
-    static List<String> overdue(Handle h, Instant now, long graceSeconds) {
-        h.createUpdate("UPDATE encounter_reminder SET state = 'pending', updated_at = :now WHERE state = 'sending'"
-                + " AND updated_at < :stuck").bind("now", ts(now)).bind("stuck", ts(now.minusSeconds(2 * graceSeconds)))
-                .execute();
-        return h.createQuery("SELECT id FROM encounter_reminder WHERE state = 'pending' AND due_at < :late"
-                + " ORDER BY due_at FETCH FIRST 500 ROWS ONLY").bind("late", ts(now.minusSeconds(graceSeconds)))
-                .mapTo(String.class).list();
+    private static String cut(String s) {
+        return s == null ? null : s.substring(0, Math.min(500, s.length()));
     }
 
     private static Reminder reminder(ResultSet rs) throws SQLException {

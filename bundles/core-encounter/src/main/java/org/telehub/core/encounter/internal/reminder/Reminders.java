@@ -1,5 +1,6 @@
 package org.telehub.core.encounter.internal.reminder;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,23 +13,18 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.jms.ConnectionFactory;
-import javax.jms.JMSException;
-
 import org.jdbi.v3.core.Handle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.telehub.core.encounter.Notification;
 import org.telehub.core.encounter.NotificationChannel;
 import org.telehub.core.encounter.PeopleService.Doctor;
 import org.telehub.core.encounter.PeopleService.Patient;
 import org.telehub.core.encounter.event.EncounterEvent;
+import org.telehub.core.encounter.event.EncounterEventListener;
 import org.telehub.core.encounter.internal.EncounterConfig;
 import org.telehub.core.encounter.internal.EncounterDb;
 import org.telehub.core.encounter.internal.encounter.Encounter;
@@ -37,60 +33,52 @@ import org.telehub.core.encounter.internal.encounter.Lifecycle;
 import org.telehub.core.encounter.internal.join.JoinLinks;
 import org.telehub.core.encounter.internal.people.PeopleStore;
 import org.telehub.core.encounter.internal.reminder.ReminderStore.Reminder;
-import org.telehub.core.encounter.internal.work.WorkQueue;
-import org.telehub.messaging.Messaging;
+import org.telehub.work.Verdict;
+import org.telehub.work.WorkHandler;
+import org.telehub.work.WorkItem;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
+import org.telehub.work.WorkState;
 
 /**
- * Reminders before a visit. Booking writes one row per configured offset still ahead, in the booking's
- * transaction; after the commit each gets a persistent Artemis message scheduled for its due time, so a reminder
- * survives restarts and is sent by whichever node takes the message. Cancelling or rescheduling closes the pending
- * rows in the same transaction as the change (a message that arrives for a closed row does nothing); a message
- * lost between commit and send is found by the sweeper and the reminder goes out late, not never.
+ * Reminders before a visit: a subscriber of encounter events ({@value #SUBSCRIBER}) and the handler of their work
+ * items. A booked or rescheduled visit gets one work item per configured offset still ahead, on topic
+ * {@value #TOPIC} with {@code notBefore} = its due time, so the work service keeps it across restarts and runs it on
+ * whichever node is up then; a reschedule, start, end, cancellation or no-show cancels the pending ones
+ * ({@link WorkService#cancel}) in the transaction that handles the event. Everything is keyed by the event's
+ * sequence, so an event handed twice plans nothing twice.
  *
- * <p>A subscriber of encounter events ({@link #onEvent}): booked and rescheduled visits get reminders, a
- * reschedule replaces the pending ones, a visit that starts, ends, is cancelled or missed closes them.
+ * <p>The reminder's state is its work item's; the API shows it in the words it always used ({@link #state}).
  */
-@Component(service = Reminders.class, configurationPid = "org.telehub.encounter")
-public class Reminders {
-    public static final String QUEUE = "telehub.encounter.reminder";
-    private static final Logger LOG = LoggerFactory.getLogger(Reminders.class);
+@Component(service = {Reminders.class, EncounterEventListener.class, WorkHandler.class},
+        configurationPid = "org.telehub.encounter",
+        property = {EncounterEventListener.SUBSCRIBER + "=" + Reminders.SUBSCRIBER,
+            WorkHandler.TOPIC + "=" + Reminders.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=5"})
+public class Reminders implements EncounterEventListener, WorkHandler {
+    public static final String SUBSCRIBER = "reminders";
+    public static final String TOPIC = "encounter.reminder";
 
     private final EncounterDb db;
     private final JoinLinks links;
+    private final WorkService work;
     private final List<Duration> offsets;
-    /** How long past due a pending reminder may stay before the sweeper assumes its message is lost. */
-    private final long lostAfterSeconds;
-    private final WorkQueue queue;
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
 
     @Activate
-    public Reminders(@Reference EncounterDb db, @Reference JoinLinks links,
-            @Reference(target = Messaging.CONNECTION_FACTORY_FILTER) ConnectionFactory factory, EncounterConfig config)
-            throws JMSException {
-        this.db = db;
-        this.links = links;
-        this.offsets = offsets(config.reminderOffsets());
-        this.lostAfterSeconds = config.lostAfterSeconds();
-        this.queue = new WorkQueue(factory, QUEUE, config.consumers(), this::process, this::lost,
-                config.sweepSeconds());
+    public Reminders(@Reference EncounterDb db, @Reference JoinLinks links, @Reference WorkService work,
+            EncounterConfig config) {
+        this(db, links, work, offsets(config.reminderOffsets()));
     }
 
-    /** Without a broker (tests): nothing is queued; {@link #process} is called directly. */
-    public Reminders(EncounterDb db, JoinLinks links, List<Duration> offsets) {
+    public Reminders(EncounterDb db, JoinLinks links, WorkService work, List<Duration> offsets) {
         this.db = db;
         this.links = links;
+        this.work = work;
         this.offsets = offsets;
-        this.lostAfterSeconds = 60;
-        this.queue = null;
-    }
-
-    @Deactivate
-    void close() {
-        queue.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addChannel(NotificationChannel c) {
+    public void addChannel(NotificationChannel c) {
         channels.add(c);
     }
 
@@ -119,80 +107,88 @@ public class Reminders {
         return out;
     }
 
-    /**
-     * In the change's transaction: writes the reminder rows the event calls for; returns what to queue after the
-     * commit.
-     */
-    public Runnable onEvent(Handle h, EncounterEvent event, Encounter current) {
-        Instant now = event.occurredAt();
-        List<Reminder> planned = switch (event.type()) {
-            case BOOKED -> plan(h, current, now);
-            case RESCHEDULED -> {
-                ReminderStore.close(h, current.id(), "replaced", "the visit was rescheduled", now);
-                yield plan(h, current, now);
-            }
-            case STARTED, COMPLETED, CANCELLED, NO_SHOW -> {
-                ReminderStore.close(h, current.id(), "cancelled", "the visit is "
-                        + current.status().replace('_', ' '), now);
-                yield List.of();
-            }
-            default -> List.of();
-        };
-        return planned.isEmpty() ? () -> { } : () -> schedule(planned);
+    @Override
+    public String subscriberName() {
+        return SUBSCRIBER;
     }
 
-    /** One pending row per offset whose time is still ahead. */
-    private List<Reminder> plan(Handle h, Encounter e, Instant now) {
-        List<Reminder> out = new ArrayList<>();
+    /** Plans or cancels reminders in one transaction; handed twice, it changes nothing the second time. */
+    @Override
+    public void onEvent(EncounterEvent event) {
+        db.jdbi().useTransaction(h -> {
+            switch (event.type()) {
+                case BOOKED -> plan(h, event);
+                case RESCHEDULED -> {
+                    cancel(h, event.encounterId(), "the visit was rescheduled");
+                    plan(h, event);
+                }
+                case STARTED, COMPLETED, CANCELLED, NO_SHOW -> cancel(h, event.encounterId(), "the visit is "
+                        + String.valueOf(event.payload().get("to")).replace('_', ' '));
+                default -> {
+                }
+            }
+        });
+    }
+
+    /** One reminder per offset whose time is still ahead of the change. */
+    private void plan(Handle h, EncounterEvent event) {
+        Instant start = Instant.parse(String.valueOf(event.payload().get("scheduledStart")));
         for (Duration d : offsets) {
-            Instant due = e.scheduledStart().minus(d);
-            if (due.isAfter(now)) {
-                Reminder r = new Reminder(UUID.randomUUID().toString(), e.id(), d.getSeconds(), due, "pending", null,
-                        now, null);
-                ReminderStore.insert(h, r);
-                out.add(r);
+            Instant due = start.minus(d);
+            if (!due.isAfter(event.occurredAt())) {
+                continue;
+            }
+            String id = UUID.nameUUIDFromBytes((event.encounterId() + ":" + event.sequence() + ":" + d.getSeconds())
+                    .getBytes(StandardCharsets.UTF_8)).toString();
+            String workId = work.submit(h, WorkRequest.of(TOPIC, id).notBefore(due).withIdempotencyKey(id));
+            ReminderStore.insert(h, new Reminder(id, event.encounterId(), d.getSeconds(), due, workId, null,
+                    event.occurredAt(), null));
+        }
+    }
+
+    private void cancel(Handle h, String encounterId, String why) {
+        for (Reminder r : ReminderStore.of(h, encounterId)) {
+            if (work.cancel(h, TOPIC, r.id())) {
+                ReminderStore.detail(h, r.id(), why);
             }
         }
-        return out;
     }
 
-    /** After the commit. */
-    private void schedule(List<Reminder> planned) {
-        if (queue != null) {
-            queue.send(planned.stream().map(r -> new WorkQueue.Work(r.id(), r.dueAt())).toList());
-        }
+    /** A reminder as the API shows it: its work item's state in the reminder's words. */
+    public record View(Reminder reminder, String state, String detail) {
     }
 
-    public List<Reminder> list(String encounterId) {
-        return db.jdbi().withHandle(h -> ReminderStore.of(h, encounterId));
+    public List<View> list(String encounterId) {
+        return db.jdbi().withHandle(h -> ReminderStore.of(h, encounterId)).stream().map(r -> {
+            Optional<WorkItem> w = work.find(r.workId());
+            String detail = r.detail() != null ? r.detail() : w.map(WorkItem::lastError).orElse(null);
+            return new View(r, w.map(i -> state(i.state())).orElse("unknown"), detail);
+        }).toList();
     }
 
-    public void process(String id) {
-        Instant now = Instant.now();
-        Optional<Reminder> found = db.jdbi().withHandle(h -> ReminderStore.get(h, id));
-        if (found.isEmpty() || !found.get().state().equals("pending")) {
-            return; // cancelled, replaced, or sent already: nothing to do
+    static String state(WorkState s) {
+        return switch (s) {
+            case PENDING -> "pending";
+            case RUNNING -> "sending";
+            case DONE -> "sent";
+            case DEAD -> "failed";
+            case CANCELLED -> "cancelled";
+        };
+    }
+
+    /** Sends one reminder through every channel. */
+    @Override
+    public Verdict handle(WorkItem item) {
+        Optional<Reminder> found = db.jdbi().withHandle(h -> ReminderStore.get(h, item.payload()));
+        if (found.isEmpty()) {
+            return Verdict.done(); // its encounter is gone
         }
-        if (found.get().dueAt().isAfter(now.plusSeconds(5))) {
-            return; // early duplicate; the scheduled message or the sweeper comes back for it
+        String[] result = send(found.get());
+        if (result[0].equals("sent")) {
+            db.jdbi().useHandle(h -> ReminderStore.sent(h, found.get().id(), result[1], Instant.now()));
+            return Verdict.done();
         }
-        if (!db.jdbi().withHandle(h -> ReminderStore.claim(h, id, now))) {
-            return; // another worker or node has it
-        }
-        String state;
-        String detail;
-        try {
-            String[] result = send(found.get());
-            state = result[0];
-            detail = result[1];
-        } catch (RuntimeException e) {
-            state = "failed";
-            detail = "error: " + e.getMessage();
-            LOG.warn("Reminder {} failed", id, e);
-        }
-        String s = state;
-        String d = detail;
-        db.jdbi().useHandle(h -> ReminderStore.finish(h, id, s, d, Instant.now()));
+        return Verdict.giveUp(result[1]);
     }
 
     private record Loaded(Encounter e, Doctor d, Patient p) {
@@ -249,10 +245,5 @@ public class Reminders {
     private static String text(Encounter e, ZoneId zone, String link) {
         String s = "Your " + e.type().replace('_', ' ') + " visit starts " + when(e.scheduledStart(), zone) + ".";
         return link == null ? s : s + " Join: " + link;
-    }
-
-    /** Reminders left sending by a crash are pending again; overdue pending ones (message lost) are returned. */
-    private List<String> lost() {
-        return db.jdbi().inTransaction(h -> ReminderStore.overdue(h, Instant.now(), lostAfterSeconds));
     }
 }
