@@ -97,12 +97,12 @@ class CoreIT {
             assertEquals("ACTIVE", b.get("state").asText(), b.toString());
             bundles.add(b.get("symbolicName").asText());
         }
-        assertEquals(List.of("org.telehub.core.encounter", "org.telehub.dbserver", "org.telehub.files",
-                "org.telehub.health",
+        assertEquals(List.of("org.telehub.core.encounter", "org.telehub.dbserver", "org.telehub.domain",
+                "org.telehub.files", "org.telehub.health",
                 "org.telehub.integration.api",
                 "org.telehub.integration.manager",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.persistence", "org.telehub.rest",
-                "org.telehub.security"),
+                "org.telehub.security", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
@@ -456,10 +456,10 @@ class CoreIT {
         assertTrue(healthy.get() > 0, "health answered 200 at some point while polling");
         assertTrue(out.contains("AFTER-INSTALL"), out);
         String between = out.substring(out.indexOf("AFTER-UNINSTALL"), out.indexOf("AFTER-INSTALL"));
-        // the database server (feature telehub-dbserver, booted on its own with the rest and health bundles it
+        // the database server (feature telehub-dbserver, booted on its own with the domain, rest and health bundles it
         // needs) stays: reinstalling core never stops the database under it; everything of core's own is gone
         for (String line : between.lines().filter(l -> l.contains("org.telehub")).toList()) {
-            assertTrue(line.matches(".*org\\.telehub\\.(dbserver|rest|health)\\s*$"),
+            assertTrue(line.matches(".*org\\.telehub\\.(dbserver|domain|rest|health)\\s*$"),
                     "only telehub-dbserver's bundles stay after uninstall: " + between);
         }
         assertTrue(between.contains("org.telehub.dbserver"), between);
