@@ -398,7 +398,12 @@ class EncounterIT {
         String cancelled = ok(post("/api/v1/encounters", admin, Scheduling.visit(doctor, patientId,
                 start.plus(Duration.ofMinutes(30)), 15)), 201).get("id").asText();
         ok(post("/api/v1/encounters/" + cancelled + "/cancel", admin, "{\"reason\":\"clinic closed\"}"), 200);
+        // reminders are planned by a subscriber of the booking's event, a moment after the booking's answer
         JsonNode reminders = ok(karaf.get("/api/v1/encounters/" + id + "/reminders", admin), 200);
+        for (long end = System.currentTimeMillis() + 10_000; reminders.isEmpty() && System.currentTimeMillis() < end;) {
+            KarafInstance.sleep(100);
+            reminders = ok(karaf.get("/api/v1/encounters/" + id + "/reminders", admin), 200);
+        }
         assertEquals(1, reminders.size(), "only the reminder still ahead: " + reminders);
         assertEquals("pending", reminders.at("/0/state").asText());
         Instant due = Instant.parse(reminders.at("/0/dueAt").asText());
