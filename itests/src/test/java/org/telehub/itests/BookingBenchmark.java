@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,6 +87,8 @@ class BookingBenchmark {
         long pgbenchBooked;
         /** Why the calendar check could not be done, if it could not. */
         String checkError;
+        /** What the database and the processes did during the timed phase: after minus before. */
+        Map<String, Double> cost = new LinkedHashMap<>();
     }
 
     /** One client thread's counts and latencies (ns), grown as needed; read only after the thread ended. */
@@ -188,7 +191,10 @@ class BookingBenchmark {
                 }
             }
             double[] elapsed = new double[1];
+            Map<String, Double> before = costs(k);
             Recorder[] recs = book(k, admin, doctors, patients, base, SECONDS, res, elapsed);
+            Map<String, Double> after = costs(k);
+            after.forEach((key, v) -> res.cost.put(key, v - before.getOrDefault(key, 0.0)));
             res.seconds = elapsed[0];
             int nAll = 0;
             int nOk = 0;
@@ -440,6 +446,54 @@ class BookingBenchmark {
         }
     }
 
+    /**
+     * Counters to say where a booking's cost goes (a profile of the whole machine, not a guess): the hub database's
+     * commits, rollbacks and rows written, the cluster's WAL records and syncs (nothing else uses the throwaway
+     * cluster meanwhile), and the CPU seconds of the hub's JVM and of every PostgreSQL process (from /proc).
+     */
+    private static Map<String, Double> costs(KarafInstance k) throws Exception {
+        Map<String, Double> m = new LinkedHashMap<>();
+        try (Connection c = k.db(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT xact_commit, xact_rollback, tup_inserted, tup_updated,"
+                    + " tup_deleted FROM pg_stat_database WHERE datname = current_database()")) {
+                rs.next();
+                m.put("commits", rs.getDouble(1));
+                m.put("rollbacks", rs.getDouble(2));
+                m.put("rows inserted", rs.getDouble(3));
+                m.put("rows updated", rs.getDouble(4));
+                m.put("rows deleted", rs.getDouble(5));
+            }
+            try (ResultSet rs = s.executeQuery("SELECT wal_records, wal_sync FROM pg_stat_wal")) {
+                rs.next();
+                m.put("WAL records", rs.getDouble(1));
+                m.put("WAL syncs (fdatasync)", rs.getDouble(2));
+            }
+        }
+        double hz = 100.0; // USER_HZ on Linux
+        double hub = 0;
+        double pg = 0;
+        try (var procs = Files.list(Paths.get("/proc"))) {
+            for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String comm = Files.readString(p.resolve("comm")).trim();
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / hz;
+                    if (comm.startsWith("postgres")) {
+                        pg += cpu;
+                    } else if (Long.parseLong(p.getFileName().toString()) == k.pid()) {
+                        hub += cpu;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        m.put("CPU s, hub JVM", hub);
+        m.put("CPU s, PostgreSQL processes", pg);
+        return m;
+    }
+
     // ---- report
 
     private static String markdown(List<Result> results) throws Exception {
@@ -492,6 +546,14 @@ class BookingBenchmark {
                         r.requests / r.seconds / r.pgbenchTps));
                 row(md, "ratio hub bookings/s ÷ pgbench tps", String.format(Locale.ROOT, "%.3f",
                         r.booked / r.seconds / r.pgbenchTps));
+            }
+            if (!r.cost.isEmpty() && r.booked > 0) {
+                md.append("\nPer booking (201) in the timed phase (counters after minus before; the client threads' own"
+                        + " CPU is not counted):\n\n| measure | per booking | total |\n|---|---|---|\n");
+                r.cost.forEach((key, v) -> md.append("| ").append(key).append(" | ")
+                        .append(String.format(Locale.ROOT, key.startsWith("CPU") ? "%.2f ms" : "%.2f",
+                                key.startsWith("CPU") ? v * 1000 / r.booked : v / r.booked))
+                        .append(" | ").append(String.format(Locale.ROOT, "%.1f", v)).append(" |\n"));
             }
             if (!r.firstErrors.isEmpty()) {
                 md.append("\nFirst error answers:\n\n");

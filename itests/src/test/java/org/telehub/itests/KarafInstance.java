@@ -368,6 +368,12 @@ final class KarafInstance implements AutoCloseable {
         }
     }
 
+    /** The running Karaf JVM's process id (the launcher script execs the JVM), -1 when stopped. */
+    long pid() {
+        Process p = process;
+        return p == null ? -1 : p.pid();
+    }
+
     /** A connection to this instance's database, usable while the hub runs: tests read what the hub wrote. */
     Connection db() throws SQLException {
         return DriverManager.getConnection(dbUrl, pgUser(), "");

@@ -56,6 +56,7 @@ public class Accounts {
     /** Made on the first unknown-user login, not at start: a PBKDF2 hash costs about 0.3 s of CPU. */
     private volatile String dummyHash;
     private final Duration tokenTtl;
+    private final TokenCache tokens;
     private final int minPasswordLength;
 
     @Activate
@@ -84,6 +85,7 @@ public class Accounts {
         this.pool = new HashPool(config.hashThreads() > 0 ? config.hashThreads() : HashPool.defaultThreads(),
                 config.hashQueue(), Duration.ofSeconds(10));
         this.tokenTtl = Duration.ofMinutes(config.tokenTtlMinutes());
+        this.tokens = new TokenCache(Duration.ofSeconds(Math.max(0, config.tokenCacheSeconds())));
         this.minPasswordLength = config.minPasswordLength();
         bootstrap(config);
     }
@@ -241,11 +243,22 @@ public class Accounts {
     }
 
     UserStore.TokenCheck check(String token) {
-        return store.check(token, Instant.now());
+        Instant now = Instant.now();
+        String digest = UserStore.digest(token);
+        Optional<UserStore.TokenCheck.Valid> cached = tokens.get(digest, now);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        UserStore.TokenCheck c = store.check(token, now);
+        if (c instanceof UserStore.TokenCheck.Valid v) {
+            tokens.put(digest, v, now);
+        }
+        return c;
     }
 
     void logout(String token) {
         store.revoke(token);
+        tokens.remove(UserStore.digest(token));
     }
 
     UserAccount create(String username, String displayName, Collection<String> roles, char[] password) {
@@ -281,6 +294,7 @@ public class Accounts {
         }
         checkPassword("newPassword", next);
         store.changePassword(user.id(), hash(next));
+        tokens.clear();
     }
 
     private String hash(char[] password) {

@@ -20,6 +20,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             min = "1", max = "10080")
     int tokenTtlMinutes() default 480;
 
+    @AttributeDefinition(name = "Token check cache (seconds)", description = "A token found valid is trusted this"
+            + " long without reading the database again. A logout or password change on this node applies at once,"
+            + " on other nodes of a cluster within this time. 0: every request reads the database.", min = "0",
+            max = "60")
+    int tokenCacheSeconds() default 5;
+
     @AttributeDefinition(name = "PBKDF2 iterations", description = "Cost of new password hashes (existing hashes"
             + " keep the cost they were made with).", min = "10000")
     int pbkdf2Iterations() default 600_000;

@@ -69,6 +69,7 @@ class AccountsTest {
         assertEquals("the token was revoked (logged out)", reason(accounts.check(s.token())));
 
         Accounts.Session s2 = accounts.login("dr.who", "bigger-on-the-inside".toCharArray(), API).orElseThrow();
+        assertInstanceOf(UserStore.TokenCheck.Valid.class, accounts.check(s2.token())); // now in the token cache
         UserAccount who = valid.user();
         InvalidException wrong = assertThrows(InvalidException.class,
                 () -> accounts.changePassword(who, "not-my-password".toCharArray(), "new-password-123".toCharArray()));
@@ -78,6 +79,35 @@ class AccountsTest {
                 "a password change ends every session");
         assertTrue(accounts.login("dr.who", "new-password-123".toCharArray(), API).isPresent());
         assertEquals("the token is not recognised", reason(accounts.check("thb_made_up")));
+    }
+
+    @Test
+    void theTokenCacheNeverOutlivesItsTimeOrTheToken() {
+        Database db = database();
+        Accounts accounts = new Accounts(db, config("configured-secret-1"), false);
+        Accounts.Session s = accounts.login("admin", "configured-secret-1".toCharArray(), API).orElseThrow();
+        assertInstanceOf(UserStore.TokenCheck.Valid.class, accounts.check(s.token()));
+        // revoked by another node: this node trusts its cached check for at most tokenCacheSeconds
+        new UserStore(db.jdbi()).revoke(s.token());
+        assertInstanceOf(UserStore.TokenCheck.Valid.class, accounts.check(s.token()), "served from the cache");
+
+        TokenCache cache = new TokenCache(java.time.Duration.ofSeconds(5));
+        Instant now = Instant.now();
+        UserStore.TokenCheck.Valid v = (UserStore.TokenCheck.Valid) new UserStore(db.jdbi()).check(
+                accounts.login("admin", "configured-secret-1".toCharArray(), API).orElseThrow().token(), now);
+        cache.put("d1", v, now);
+        assertTrue(cache.get("d1", now.plusSeconds(4)).isPresent());
+        assertTrue(cache.get("d1", now.plusSeconds(5)).isEmpty(), "gone after the cache time");
+        UserStore.TokenCheck.Valid soon = new UserStore.TokenCheck.Valid(v.user(), now.plusSeconds(2));
+        cache.put("d2", soon, now);
+        assertTrue(cache.get("d2", now.plusSeconds(2)).isEmpty(), "never past the token's own expiry");
+        TokenCache off = new TokenCache(java.time.Duration.ZERO);
+        off.put("d3", v, now);
+        assertTrue(off.get("d3", now).isEmpty(), "0 seconds: no cache");
+        for (int i = 0; i <= TokenCache.MAX; i++) {
+            cache.put("k" + i, v, now);
+        }
+        assertTrue(cache.size() <= TokenCache.MAX, "bounded");
     }
 
     @Test
@@ -259,6 +289,11 @@ class AccountsTest {
             @Override
             public int tokenTtlMinutes() {
                 return 60;
+            }
+
+            @Override
+            public int tokenCacheSeconds() {
+                return 5;
             }
 
             @Override
