@@ -45,8 +45,9 @@ final class KarafInstance implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Every migration the distribution applies, as module:version in name order. */
     static final java.util.List<String> MIGRATIONS = java.util.List.of("encounter:1", "encounter:2", "encounter:3",
+            "encounter:4",
             "files:1", "integration:1", "integration:2", "integration:3", "integration:4", "integration:5", "security:1",
-            "security:2", "security:3", "work:1");
+            "security:2", "security:3", "work:1", "work:2");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final Path home;
@@ -366,12 +367,6 @@ final class KarafInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The running Karaf JVM's process id (the launcher script execs the JVM), -1 when stopped. */
-    long pid() {
-        Process p = process;
-        return p == null ? -1 : p.pid();
     }
 
     /** A connection to this instance's database, usable while the hub runs: tests read what the hub wrote. */

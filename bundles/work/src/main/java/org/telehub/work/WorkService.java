@@ -37,7 +37,20 @@ public interface WorkService {
     /** As {@link #cancel(Handle, String, String)}, by item id. */
     boolean cancelById(Handle tx, String id);
 
+    /**
+     * An item while it is kept: pending, running and dead ones always; done and cancelled ones for the
+     * configured {@code keepFinishedHours} (72) after they finished, then they are deleted. An owner that shows
+     * what became of its work keeps that on its own rows (e.g. when it was sent) and reads an absent item as
+     * finished.
+     */
     Optional<WorkItem> find(String id);
+
+    /**
+     * Those of {@code ids} that are kept (see {@link #find(String)}), by id: one read for a page of an owner's rows.
+     *
+     * @since 1.1
+     */
+    java.util.Map<String, WorkItem> find(java.util.Collection<String> ids);
 
     /** Newest first; {@code state} null for every state. */
     List<WorkItem> list(String topic, WorkState state, int limit);
@@ -49,7 +62,10 @@ public interface WorkService {
      */
     Optional<Boolean> replay(String id);
 
-    /** Items per topic and state, for metrics and admin views; one grouped query. */
+    /**
+     * Items per topic and state, for metrics and admin views; one grouped query over the pending, running and dead
+     * items (finished ones are not counted: they are deleted after a while, see {@link #find(String)}).
+     */
     List<Count> counts();
 
     /**

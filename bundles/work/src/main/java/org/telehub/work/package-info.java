@@ -13,7 +13,7 @@
  *
  * <p>{@link org.telehub.work.TelehubExecutors} gives bounded, named pools, so domain bundles start no threads.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.telehub.work;
 
 import org.osgi.annotation.versioning.Version;

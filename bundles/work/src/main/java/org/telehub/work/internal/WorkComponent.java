@@ -94,6 +94,11 @@ public class WorkComponent implements WorkService {
     }
 
     @Override
+    public java.util.Map<String, WorkItem> find(java.util.Collection<String> ids) {
+        return engine.find(ids);
+    }
+
+    @Override
     public List<WorkItem> list(String topic, WorkState state, int limit) {
         return engine.list(topic, state, limit);
     }

@@ -18,6 +18,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " again (its message was lost).", min = "1")
     int lostAfterSeconds() default 30;
 
+    @AttributeDefinition(name = "Keep finished items (hours)", description = "Done and cancelled items are deleted"
+            + " this long after they finished (idempotency keys are remembered as long); dead items stay until"
+            + " replayed. Owners keep their own record of what was done.", min = "1")
+    int keepFinishedHours() default 72;
+
     @AttributeDefinition(name = "Largest payload (characters)", min = "1")
     int maxPayloadChars() default 262_144;
 

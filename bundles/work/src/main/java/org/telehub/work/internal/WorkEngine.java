@@ -37,6 +37,10 @@ final class WorkEngine implements WorkService {
     private static final Logger LOG = LoggerFactory.getLogger(WorkEngine.class);
     /** Most items one sweep wakes per kind of recovery. */
     private static final int SWEEP_LIMIT = 1000;
+    /** Finished items deleted per statement, and statements per pruning round (one round a minute at most). */
+    static final int PRUNE_BATCH = 5000;
+    private static final int PRUNE_ROUNDS = 20;
+    private volatile Instant nextPrune = Instant.EPOCH;
 
     private final WorkStore store;
     private final Transport transport;
@@ -284,9 +288,29 @@ final class WorkEngine implements WorkService {
                 lost.forEach(w -> wakes.add(new Transport.Wake(w.topic(), w.id(), null)));
             }
             transport.send(wakes);
+            if (!now.isBefore(nextPrune)) {
+                nextPrune = now.plusSeconds(60);
+                prune(now.minus(java.time.Duration.ofHours(config.keepFinishedHours())));
+            }
         } catch (RuntimeException e) {
             LOG.warn("Work sweep failed ({}); next one in {} s", e.getMessage(), config.sweepSeconds());
         }
+    }
+
+    /** Deletes finished items older than {@code cut}, in bounded statements; returns how many. */
+    int prune(Instant cut) {
+        int total = 0;
+        for (int i = 0; i < PRUNE_ROUNDS; i++) {
+            int n = store.prune(cut, PRUNE_BATCH);
+            total += n;
+            if (n < PRUNE_BATCH) {
+                break;
+            }
+        }
+        if (total > 0) {
+            LOG.info("Deleted {} finished work item(s) older than {}", total, cut);
+        }
+        return total;
     }
 
     // ---- the service
@@ -359,6 +383,16 @@ final class WorkEngine implements WorkService {
     @Override
     public Optional<WorkItem> find(String id) {
         return store.find(id);
+    }
+
+    @Override
+    public Map<String, WorkItem> find(java.util.Collection<String> ids) {
+        Map<String, WorkItem> out = new java.util.LinkedHashMap<>();
+        List<String> all = List.copyOf(new LinkedHashSet<>(ids));
+        for (int i = 0; i < all.size(); i += 1000) {
+            store.find(all.subList(i, Math.min(all.size(), i + 1000))).forEach(w -> out.put(w.id(), w));
+        }
+        return out;
     }
 
     @Override

@@ -203,6 +203,14 @@ final class WorkStore {
                 .bind("id", id).map((rs, ctx) -> item(rs)).findOne());
     }
 
+    List<WorkItem> find(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM work_item WHERE id = ANY(:ids)")
+                .bindArray("ids", String.class, ids).map((rs, ctx) -> item(rs)).list());
+    }
+
     List<WorkItem> list(String topic, WorkState state, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM work_item WHERE (:topic IS NULL OR"
                 + " topic = :topic) AND (:state IS NULL OR state = :state) ORDER BY created_at DESC, seq DESC LIMIT"
@@ -218,10 +226,21 @@ final class WorkStore {
                 .map((rs, ctx) -> item(rs)).findOne());
     }
 
+    /**
+     * Deletes up to {@code limit} done or cancelled items finished before {@code cut}; returns how many. Two nodes
+     * pruning at once take different rows ({@code SKIP LOCKED}).
+     */
+    int prune(Instant cut, int limit) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM work_item WHERE id IN (SELECT id FROM work_item"
+                + " WHERE state IN ('done', 'cancelled') AND finished_at < :cut ORDER BY finished_at LIMIT :limit"
+                + " FOR UPDATE SKIP LOCKED)").bind("cut", ts(cut)).bind("limit", limit).execute());
+    }
+
+    /** Open and dead items only: finished ones are pruned, so counting them would scan a table's history. */
     List<WorkService.Count> counts() {
         return jdbi.withHandle(h -> h.createQuery("SELECT topic, state, COUNT(*),"
                 + " MIN(CASE WHEN state = 'pending' THEN due_at ELSE updated_at END) AS oldest FROM work_item"
-                + " GROUP BY topic, state ORDER BY 1, 2")
+                + " WHERE state IN ('pending', 'running', 'dead') GROUP BY topic, state ORDER BY 1, 2")
                 .map((rs, ctx) -> new WorkService.Count(rs.getString(1), WorkState.of(rs.getString(2)),
                         rs.getLong(3), instant(rs, "oldest")))
                 .list());

@@ -32,6 +32,11 @@ final class TestConfig implements WorkConfig {
     }
 
     @Override
+    public int keepFinishedHours() {
+        return 72;
+    }
+
+    @Override
     public int maxPayloadChars() {
         return 1000;
     }

@@ -64,9 +64,11 @@ class WorkEngineTest {
         HikariDataSource ds = new HikariDataSource(pool);
         closing.add(ds);
         jdbi = Jdbi.create(ds);
-        try (InputStream in = getClass().getResourceAsStream("/db/migration/work/V1__work_items.sql")) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            jdbi.useHandle(h -> h.createScript(sql).execute());
+        for (String m : List.of("V1__work_items.sql", "V2__prune_finished.sql")) {
+            try (InputStream in = getClass().getResourceAsStream("/db/migration/work/" + m)) {
+                String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                jdbi.useHandle(h -> h.createScript(sql).execute());
+            }
         }
         broker = new LocalTransport();
         closing.add(broker);
@@ -342,6 +344,30 @@ class WorkEngineTest {
     }
 
     @Test
+    void finishedItemsArePrunedAfterTheirTimeWhileOpenAndDeadOnesStayAndCountsReadOnlyThose() throws Exception {
+        database();
+        WorkEngine e = node();
+        e.addHandler(i -> i.payload().equals("bad") ? Verdict.giveUp("refused") : Verdict.done(), props("t"));
+        String done = submit(e, WorkRequest.of("t", "{}"));
+        String dead = submit(e, WorkRequest.of("t", "bad"));
+        String cancelled = submit(e, WorkRequest.of("later", "{}"));
+        String waiting = submit(e, WorkRequest.of("later", "{}"));
+        assertTrue((boolean) jdbi.inTransaction(h -> e.cancelById(h, cancelled)));
+        await("done and dead", () -> item(e, done).state() == WorkState.DONE
+                && item(e, dead).state() == WorkState.DEAD, 5000);
+        assertEquals(0, e.prune(Instant.now().minusSeconds(60)), "nothing finished before the cut");
+        assertEquals(4, e.find(List.of(done, dead, cancelled, waiting, "no-such")).size());
+
+        assertEquals(2, e.prune(Instant.now().plusSeconds(1)), "the done and the cancelled item");
+        Map<String, WorkItem> kept = e.find(List.of(done, dead, cancelled, waiting));
+        assertEquals(Set.of(dead, waiting), kept.keySet(), "dead items wait for a replay, pending ones to run");
+        assertTrue(e.counts().stream().noneMatch(c -> c.state() == WorkState.DONE
+                || c.state() == WorkState.CANCELLED), "counts read open and dead items only");
+        assertEquals(Set.of("t/dead", "later/pending"), e.counts().stream()
+                .map(c -> c.topic() + "/" + c.state().value()).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
     void badRequestsAreRefusedNamingTheField() throws Exception {
         database();
         WorkEngine e = node();
@@ -424,8 +450,8 @@ class WorkEngineTest {
                 return batch;
             }));
         }
-        await("all done", () -> a.counts().stream().anyMatch(c -> c.state() == WorkState.DONE
-                && c.count() == count), 30_000);
+        await("all done", () -> a.find(ids).values().stream().filter(i -> i.state() == WorkState.DONE)
+                .count() == count, 30_000);
         Thread.sleep(500);
         assertEquals(count, runs.size());
         assertTrue(runs.values().stream().allMatch(n -> n.get() == 1), "an item ran twice");

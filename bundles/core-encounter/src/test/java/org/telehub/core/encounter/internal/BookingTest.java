@@ -74,12 +74,23 @@ class BookingTest {
     /** The module on a fresh database; {@code publisher} null: today's (reminders and webhooks). */
     static Hub hub(EventPublisher publisher) throws IOException {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String script : List.of("V1__encounters.sql", "V2__encounter_events.sql",
-                "V3__work_service.sql")) {
-            try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/encounter/" + script)) {
-                String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                jdbi.useHandle(h -> h.createScript(sql).execute());
-            }
+        // every migration of the module, in version order, as the migrator applies them
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Path.of(BookingTest.class.getResource("/db/migration/encounter").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        List<java.nio.file.Path> scripts;
+        try (var files = java.nio.file.Files.list(dir)) {
+            scripts = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                    .sorted(java.util.Comparator.comparingInt(f -> Integer.parseInt(
+                            f.getFileName().toString().substring(1, f.getFileName().toString().indexOf("__")))))
+                    .toList();
+        }
+        for (java.nio.file.Path script : scripts) {
+            String sql = java.nio.file.Files.readString(script, StandardCharsets.UTF_8);
+            jdbi.useHandle(h -> h.createScript(sql).execute());
         }
         EncounterConfig cfg = config(Map.of("webhookTimeoutMillis", 2000L, "webhookMaxAttempts", 2));
         EncounterDb db = new EncounterDb(jdbi);
@@ -296,6 +307,14 @@ class BookingTest {
             }
             assertTrue(received.stream().anyMatch(r -> r[1].contains("\"sessionStatus\":\"Cancelled\"")));
             assertTrue(h.webhooks().deliveries(sub.id(), "delivered", 100).size() == 5);
+
+            // the work service prunes finished items after keepFinishedHours: the views keep their words
+            ds.forEach(x -> h.work().prune(x.id()));
+            h.reminders().list(e.id()).forEach(r -> h.work().prune(r.reminder().workId()));
+            List<Webhooks.Delivery> kept = h.webhooks().deliveries(sub.id(), "delivered", 100);
+            assertEquals(5, kept.size(), "delivered, from the row's own delivery time");
+            assertTrue(kept.stream().allMatch(x -> x.deliveredAt() != null));
+            assertEquals(4, h.reminders().list(e.id()).stream().filter(r -> r.state().equals("cancelled")).count());
         } finally {
             portal.stop(0);
         }

@@ -78,6 +78,18 @@ public final class TestWork implements WorkService {
     }
 
     @Override
+    public synchronized Map<String, WorkItem> find(java.util.Collection<String> ids) {
+        Map<String, WorkItem> out = new LinkedHashMap<>();
+        ids.forEach(id -> find(id).ifPresent(i -> out.put(id, i)));
+        return out;
+    }
+
+    /** As the work service does after keepFinishedHours: the finished item is gone. */
+    public synchronized void prune(String id) {
+        items.remove(id);
+    }
+
+    @Override
     public synchronized Optional<WorkItem> find(String id) {
         return Optional.ofNullable(items.get(id));
     }

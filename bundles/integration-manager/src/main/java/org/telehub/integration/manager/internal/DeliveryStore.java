@@ -18,9 +18,16 @@ import org.jdbi.v3.core.Jdbi;
  * have no work item and keep their own final state.
  */
 final class DeliveryStore {
+    /**
+     * The state of a delivery whose work item was pruned (done items go after the work service's
+     * {@code keepFinishedHours}; dead ones stay; deliveries are never cancelled): delivered, as its own
+     * {@code delivered_at} says, written before the item was done.
+     */
+    private static final String PRUNED = "CASE WHEN d.work_id IS NOT NULL AND d.delivered_at IS NOT NULL"
+            + " THEN 'done' END";
     private static final String COLUMNS = "d.id, d.result_id, d.request_key, d.local_patient_id, d.adapter_id,"
             + " d.system_patient_id, d.payload, d.remote_id, d.created_by, d.created_at, d.work_id,"
-            + " COALESCE(w.state, d.state) AS state, COALESCE(w.attempts, d.attempts) AS attempts,"
+            + " COALESCE(w.state, d.state, " + PRUNED + ") AS state, COALESCE(w.attempts, d.attempts, 0) AS attempts,"
             + " CASE WHEN w.state = 'pending' THEN w.due_at ELSE NULL END AS next_attempt_at,"
             + " COALESCE(w.last_error, d.last_error) AS last_error, COALESCE(w.updated_at, d.updated_at) AS updated_at,"
             + " CASE WHEN w.state = 'done' THEN COALESCE(d.delivered_at, w.finished_at) ELSE d.delivered_at END"
@@ -98,7 +105,7 @@ final class DeliveryStore {
             case QUEUED -> "w.state = 'pending' AND w.attempts = 0";
             case RETRYING -> "w.state = 'pending' AND w.attempts > 0";
             case IN_FLIGHT -> "w.state = 'running'";
-            case DELIVERED -> "w.state = 'done'";
+            case DELIVERED -> "w.state = 'done' OR (w.id IS NULL AND " + PRUNED + " IS NOT NULL)";
             case DEAD -> "w.state IN ('dead', 'cancelled')";
         };
         return "((" + work + ") OR (d.work_id IS NULL AND d.state = '" + s.value() + "'))";

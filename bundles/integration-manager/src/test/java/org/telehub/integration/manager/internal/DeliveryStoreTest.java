@@ -51,6 +51,14 @@ class DeliveryStoreTest {
         store.delivered(delivered, "remote-1", T0.plusSeconds(3));
         assertEquals("remote-1", store.get(delivered).orElseThrow().remoteId());
         assertEquals(T0.plusSeconds(3), store.get(delivered).orElseThrow().deliveredAt());
+
+        // the work service prunes done items after keepFinishedHours: the row's own delivered_at still says it
+        store.jdbi().useHandle(h -> h.execute("DELETE FROM work_item WHERE id = (SELECT work_id FROM"
+                + " integration_delivery WHERE id = ?)", delivered));
+        DeliveryStore.Row pruned = store.get(delivered).orElseThrow();
+        assertEquals(DeliveryState.DELIVERED, pruned.state());
+        assertEquals(T0.plusSeconds(3), pruned.deliveredAt());
+        assertTrue(ids(store.list(DeliveryState.DELIVERED, "pacs-main", null, 10)).contains(delivered));
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,15 +156,16 @@ public class Webhooks implements EncounterEventListener {
                 .bind("id", id).execute()) == 1;
     }
 
-    /** Newest first; {@code state} in the API's words (null: all). One work-item read per delivery shown. */
+    /** Newest first; {@code state} in the API's words (null: all). One work-item read per page. */
     public List<Delivery> deliveries(String webhookId, String state, int limit) {
         List<Row> rows = db.jdbi().withHandle(h -> h.createQuery("SELECT id, webhook_id, event_id, event_type,"
-                + " encounter_id, last_status, created_at FROM encounter_webhook_delivery WHERE webhook_id = :w"
+                + " encounter_id, last_status, created_at, delivered_at FROM encounter_webhook_delivery WHERE webhook_id = :w"
                 + " ORDER BY created_at DESC, id LIMIT :l").bind("w", webhookId)
                 .bind("l", state == null ? limit : 5000).map((rs, ctx) -> row(rs)).list());
+        Map<String, WorkItem> items = work.find(rows.stream().map(Row::id).toList());
         List<Delivery> out = new ArrayList<>();
         for (Row r : rows) {
-            Delivery d = view(r);
+            Delivery d = view(r, items.get(r.id()));
             if (state == null || state.equals(d.state())) {
                 out.add(d);
                 if (out.size() == limit) {
@@ -176,8 +178,8 @@ public class Webhooks implements EncounterEventListener {
 
     public Optional<Delivery> delivery(String id) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT id, webhook_id, event_id, event_type, encounter_id,"
-                + " last_status, created_at FROM encounter_webhook_delivery WHERE id = :id").bind("id", id)
-                .map((rs, ctx) -> row(rs)).findOne()).map(this::view);
+                + " last_status, created_at, delivered_at FROM encounter_webhook_delivery WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> row(rs)).findOne()).map(r -> view(r, work.find(r.id()).orElse(null)));
     }
 
     /** Starts a dead delivery over (attempts from zero); false if it is not dead. */
@@ -261,8 +263,10 @@ public class Webhooks implements EncounterEventListener {
             return Verdict.giveUp("bad URL: " + e.getMessage());
         }
         Integer st = status;
-        db.jdbi().useHandle(h -> h.createUpdate("UPDATE encounter_webhook_delivery SET last_status = :st"
-                + " WHERE id = :id").bind("st", st).bind("id", item.id()).execute());
+        Timestamp delivered = error == null ? Timestamp.from(Instant.now()) : null;
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE encounter_webhook_delivery SET last_status = :st,"
+                + " delivered_at = :at WHERE id = :id").bind("st", st).bind("at", delivered).bind("id", item.id())
+                .execute());
         if (error != null) {
             LOG.debug("Webhook delivery {} attempt {}: {}", item.id(), item.attempts(), error);
             return Verdict.retry(error);
@@ -287,23 +291,28 @@ public class Webhooks implements EncounterEventListener {
     }
 
     private record Row(String id, String webhookId, String eventId, String eventType, String encounterId,
-            Integer lastStatus, Instant createdAt) {
+            Integer lastStatus, Instant createdAt, Instant deliveredAt) {
     }
 
     private static Row row(ResultSet rs) throws SQLException {
         int st = rs.getInt(6);
         return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.wasNull() ? null : st, instant(rs, 7));
+                rs.wasNull() ? null : st, instant(rs, 7), instant(rs, 8));
     }
 
-    private Delivery view(Row r) {
-        Optional<WorkItem> w = work.find(r.id());
-        WorkItem i = w.orElse(null);
-        String state = i == null ? "unknown" : state(i);
-        return new Delivery(r.id(), r.webhookId(), r.eventId(), r.eventType(), r.encounterId(), state,
-                i == null ? 0 : i.attempts(), config.webhookMaxAttempts(), i == null ? null : i.dueAt(),
-                r.lastStatus(), i == null ? null : i.lastError(), r.createdAt(), i == null ? null : i.updatedAt(),
-                i != null && i.state() == WorkState.DONE ? i.finishedAt() : null);
+    /**
+     * A delivery with its work item's state; once the item is pruned (done items go after the work service's
+     * {@code keepFinishedHours}; dead ones stay, these are never cancelled) the row's own delivery time says it.
+     */
+    private Delivery view(Row r, WorkItem i) {
+        if (i == null) {
+            return new Delivery(r.id(), r.webhookId(), r.eventId(), r.eventType(), r.encounterId(),
+                    r.deliveredAt() != null ? "delivered" : "unknown", 0, config.webhookMaxAttempts(), null,
+                    r.lastStatus(), null, r.createdAt(), r.deliveredAt(), r.deliveredAt());
+        }
+        return new Delivery(r.id(), r.webhookId(), r.eventId(), r.eventType(), r.encounterId(), state(i),
+                i.attempts(), config.webhookMaxAttempts(), i.dueAt(), r.lastStatus(), i.lastError(), r.createdAt(),
+                i.updatedAt(), i.state() == WorkState.DONE ? i.finishedAt() : null);
     }
 
     /** The work item's state in the API's words: pending, retrying, in_flight, delivered, dead, cancelled. */

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -159,11 +160,21 @@ public class Reminders implements EncounterEventListener, WorkHandler {
     }
 
     public List<View> list(String encounterId) {
-        return db.jdbi().withHandle(h -> ReminderStore.of(h, encounterId)).stream().map(r -> {
-            Optional<WorkItem> w = work.find(r.workId());
+        List<Reminder> rows = db.jdbi().withHandle(h -> ReminderStore.of(h, encounterId));
+        Map<String, WorkItem> items = work.find(rows.stream().map(Reminder::workId).toList());
+        return rows.stream().map(r -> {
+            Optional<WorkItem> w = Optional.ofNullable(items.get(r.workId()));
             String detail = r.detail() != null ? r.detail() : w.map(WorkItem::lastError).orElse(null);
-            return new View(r, w.map(i -> state(i.state())).orElse("unknown"), detail);
+            return new View(r, w.map(i -> state(i.state())).orElseGet(() -> pruned(r)), detail);
         }).toList();
+    }
+
+    /**
+     * The state of a reminder whose work item was pruned (done and cancelled items go after the work service's
+     * {@code keepFinishedHours}; dead ones stay): sent if it was, else cancelled (the reason is its detail).
+     */
+    static String pruned(Reminder r) {
+        return r.sentAt() != null ? "sent" : r.detail() != null ? "cancelled" : "unknown";
     }
 
     static String state(WorkState s) {
