@@ -192,6 +192,12 @@ class BookingBenchmark {
             }
             double[] elapsed = new double[1];
             Map<String, Double> before = costs(k);
+            String jfr = System.getProperty("bench.jfr");
+            if (jfr != null && !jfr.isBlank()) { // a CPU profile of the hub over the timed phase: bench/booking.sh profile
+                Process p = new ProcessBuilder("jcmd", Long.toString(k.pid()), "JFR.start", "name=bench",
+                        "settings=profile", "duration=" + SECONDS + "s", "filename=" + jfr).inheritIO().start();
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "jcmd JFR.start failed");
+            }
             Recorder[] recs = book(k, admin, doctors, patients, base, SECONDS, res, elapsed);
             Map<String, Double> after = costs(k);
             after.forEach((key, v) -> res.cost.put(key, v - before.getOrDefault(key, 0.0)));
