@@ -110,6 +110,37 @@ class EncounterEventsTest {
     }
 
     @Test
+    void aSubscriberRemovedForGoodIsRetiredAndGetsNoMoreEvents() throws Exception {
+        Hub h = BookingTest.hub();
+        org.telehub.core.encounter.event.EncounterEventListener old = new org.telehub.core.encounter.event
+                .EncounterEventListener() {
+            @Override
+            public String subscriberName() {
+                return "old-plugin";
+            }
+
+            @Override
+            public void onEvent(EncounterEvent event) {
+            }
+        };
+        String topic = org.telehub.core.encounter.internal.event.EventFanOut.TOPIC_PREFIX + "old-plugin";
+        h.fanOut().subscribe(old); // recorded, then its bundle is uninstalled for good
+        String d = doctor(h);
+        h.encounters().book(h.admin(), visit(d, patient(h, "Pat"), inTwoDays(9)));
+        h.encounters().book(h.admin(), visit(d, patient(h, "Sam"), inTwoDays(10)));
+        h.work().drain();
+        assertEquals(2, h.work().items(topic).size(), "its events wait for a handler that never comes");
+        assertTrue(h.fanOut().subscribers().stream().anyMatch(x -> x.name().equals("old-plugin") && !x.runningHere()));
+
+        assertEquals(java.util.Optional.of(2), h.fanOut().retire("old-plugin"));
+        assertTrue(h.work().items(topic).stream().allMatch(i -> i.state() == org.telehub.work.WorkState.CANCELLED));
+        h.encounters().book(h.admin(), visit(d, patient(h, "Kim"), inTwoDays(11)));
+        assertEquals(2, h.work().items(topic).size(), "no item for a retired subscriber");
+        assertTrue(h.fanOut().retire("old-plugin").isEmpty(), "gone");
+        assertTrue(h.fanOut().subscribers().stream().noneMatch(x -> x.name().equals("old-plugin")));
+    }
+
+    @Test
     void everyChangeAppendsOneEventInOrderWithoutFreeText() throws Exception {
         Hub h = BookingTest.hub();
         String d = doctor(h);

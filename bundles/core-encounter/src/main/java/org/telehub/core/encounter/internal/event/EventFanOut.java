@@ -40,10 +40,11 @@ import org.telehub.work.WorkService;
  * subscriber whose bundle is being updated (or is stopped on every node) therefore misses nothing: its items wait,
  * uncounted, until its handler is back. The names are cached per node and re-read at most every
  * {@link #REFRESH_MILLIS}, so a subscriber first registered on another node gets events from this node within
- * that time (events before a subscriber's first registration are never sent to it). A subscriber retired for good
- * is removed by deleting its row (its waiting items stay on the work service's books until then).
+ * that time (events before a subscriber's first registration are never sent to it). A subscriber removed for good
+ * keeps getting items that nobody runs (the {@code work} health check says so after 10 minutes) until an
+ * administrator {@link #retire retires} it ({@code telehub:subscriber-retire}).
  */
-@Component(service = EventPublisher.class, configurationPid = "org.telehub.encounter")
+@Component(service = {EventPublisher.class, EventFanOut.class}, configurationPid = "org.telehub.encounter")
 public class EventFanOut implements EventPublisher {
     public static final String TOPIC_PREFIX = "encounter.event.";
     static final long REFRESH_MILLIS = 10_000;
@@ -121,6 +122,62 @@ public class EventFanOut implements EventPublisher {
     @Deactivate
     void close() {
         List.copyOf(handlers.keySet()).forEach(this::removeListener);
+    }
+
+    /** A subscriber on record: whether a listener of that name runs on this node, and its waiting events. */
+    public record Subscriber(String name, Instant firstSeen, boolean runningHere, long waiting) {
+    }
+
+    public List<Subscriber> subscribers() {
+        Set<String> here = new java.util.HashSet<>();
+        handlers.keySet().forEach(l -> here.add(l.subscriberName()));
+        Map<String, Long> waiting = new java.util.HashMap<>();
+        work.counts().stream().filter(c -> c.state() == org.telehub.work.WorkState.PENDING
+                && c.topic().startsWith(TOPIC_PREFIX))
+                .forEach(c -> waiting.put(c.topic().substring(TOPIC_PREFIX.length()), c.count()));
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT name, first_seen FROM encounter_subscriber ORDER BY name")
+                .map((rs, ctx) -> new Subscriber(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                        here.contains(rs.getString(1)), waiting.getOrDefault(rs.getString(1), 0L)))
+                .list());
+    }
+
+    /**
+     * Retires a subscriber for good: no more events for it, and the events waiting for it are cancelled (one
+     * that is running finishes). Refused while a listener of that name is registered on this node: stop or
+     * uninstall its bundle first (it would register again). Another node's cached names follow within
+     * {@link #REFRESH_MILLIS}; an event it fans out meanwhile waits for a handler, as it would have anyway.
+     *
+     * @return the number of waiting events cancelled; empty if there is no such subscriber
+     * @throws IllegalStateException if a listener of that name runs on this node
+     */
+    public java.util.Optional<Integer> retire(String name) {
+        if (handlers.keySet().stream().anyMatch(l -> name.equals(l.subscriberName()))) {
+            throw new IllegalStateException("'" + name + "' is running on this node: stop its bundle first");
+        }
+        boolean known = db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM encounter_subscriber WHERE name = :n")
+                .bind("n", name).execute()) == 1;
+        namesReadAt = 0;
+        if (!known) {
+            return java.util.Optional.empty();
+        }
+        int cancelled = 0;
+        while (true) {
+            List<org.telehub.work.WorkItem> page = work.list(TOPIC_PREFIX + name, org.telehub.work.WorkState.PENDING,
+                    1000);
+            int n = db.jdbi().inTransaction(h -> {
+                int c = 0;
+                for (org.telehub.work.WorkItem i : page) {
+                    c += work.cancelById(h, i.id()) ? 1 : 0;
+                }
+                return c;
+            });
+            cancelled += n;
+            if (page.size() < 1000 || n == 0) {
+                break;
+            }
+        }
+        LOG.info("Encounter event subscriber '{}' retired; {} waiting event(s) cancelled", name, cancelled);
+        return java.util.Optional.of(cancelled);
     }
 
     /**
