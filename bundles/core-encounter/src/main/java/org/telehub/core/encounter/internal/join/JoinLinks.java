@@ -72,7 +72,7 @@ public class JoinLinks implements JoinTokens {
     /**
      * The key, created sealed at the first start; a key still plain (kept so before issue 14) is sealed in place by
      * a compare-and-set update, so links issued before keep working, and of nodes starting at once one seals it.
-     * Only a sealed key is used: one written plain into the table by someone without the master key is refused.
+     * (A plain key found at start cannot be told from one of the version before: ARCHITECTURE.md, Security.)
      */
     private static byte[] loadKey(EncounterDb db, SecretBox box) {
         Optional<String> k = db.jdbi().withHandle(h -> key(h));
