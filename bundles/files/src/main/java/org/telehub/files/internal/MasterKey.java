@@ -41,7 +41,7 @@ final class MasterKey {
      * The key in {@code keyFile}, created if no key was ever used with this database and no file is stored in
      * {@code filesDirectory}; checked against the database's check value otherwise.
      */
-    static synchronized byte[] load(Jdbi jdbi, Path keyFile, Path filesDirectory) throws IOException {
+    static byte[] load(Jdbi jdbi, Path keyFile, Path filesDirectory) throws IOException {
         Optional<String> recorded = recorded(jdbi);
         if (!Files.exists(keyFile)) {
             refuseNewKeyOverStoredFiles(jdbi, filesDirectory, keyFile);
