@@ -9,7 +9,23 @@ cfg_value() {
 }
 
 KARAF_DATA_DIR=${KARAF_DATA:-$HOME_DIR/data}
-expand_props() { sed -e "s#\${karaf.data}#$KARAF_DATA_DIR#g" -e "s#\${karaf.home}#$HOME_DIR#g" -e "s#\${karaf.base}#$HOME_DIR#g"; }
+expand_props() { sed -e "s#\${karaf.data}#$KARAF_DATA_DIR#g" -e "s#\${karaf.home}#$HOME_DIR#g" -e "s#\${karaf.base}#$HOME_DIR#g" -e "s#\${karaf.etc}#$HOME_DIR/etc#g"; }
+
+# a .cfg value as Config Admin delivers it: $[secret:NAME] is the file NAME of the secrets directory (etc/custom.properties,
+# trimmed as the interpolation plugin does), $[env:NAME] an environment variable; anything else as it stands
+SECRETS_DIR=$(cfg_value etc/custom.properties org.apache.felix.configadmin.plugin.interpolation.secretsdir | expand_props)
+SECRETS_DIR=${SECRETS_DIR:-$HOME_DIR/etc}
+cfg_resolve() {
+  case "$1" in
+    '$[secret:'*']')
+      name=${1#'$[secret:'}; name=${name%']'}
+      case "$name" in *..*|*/*) echo "secret name '$name' must not leave $SECRETS_DIR" >&2; exit 1 ;; esac
+      [ -r "$SECRETS_DIR/$name" ] || { echo "the secret $SECRETS_DIR/$name is missing or not readable" >&2; exit 1; }
+      sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$SECRETS_DIR/$name" ;;
+    '$[env:'*']') name=${1#'$[env:'}; name=${name%']'}; printenv "$name" || true ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
 
 DS_CFG=etc/org.ops4j.datasource-telehub.cfg
 if [ -f "$DS_CFG" ]; then
@@ -26,7 +42,8 @@ if [ -f "$DS_CFG" ]; then
   export PGHOST=${hostport%%:*}
   if [ "$hostport" != "$PGHOST" ]; then export PGPORT=${hostport#*:}; else export PGPORT=5432; fi
   export PGUSER=$(cfg_value "$DS_CFG" user)
-  export PGPASSWORD=$(cfg_value "$DS_CFG" password)
+  PGPASSWORD=$(cfg_resolve "$(cfg_value "$DS_CFG" password)") || exit 1
+  export PGPASSWORD
 elif [ -n "${PGHOST:-}" ] && [ -n "${PGDATABASE:-}" ]; then
   : # a database given in the environment
 else

@@ -6,25 +6,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -46,8 +39,6 @@ import org.telehub.persistence.Database;
 @Designate(ocd = FilesConfig.class)
 public class FileStoreService implements FileStore {
     private static final Pattern ID = Pattern.compile("[0-9a-f-]{36}");
-    private static final Set<PosixFilePermission> OWNER_ONLY =
-            Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private final Jdbi jdbi;
     private final Path directory;
@@ -61,73 +52,19 @@ public class FileStoreService implements FileStore {
     FileStoreService(Jdbi jdbi, Path directory, Path keyFile) throws IOException {
         this.jdbi = jdbi;
         this.directory = directory;
+        byte[] key = MasterKey.load(jdbi, keyFile, directory);
         Files.createDirectories(directory);
-        if (!Files.exists(keyFile)) {
-            refuseNewKeyOverStoredFiles(jdbi, directory, keyFile);
-        }
-        this.cipher = new SegmentedCipher(masterKey(keyFile));
+        this.cipher = new SegmentedCipher(key);
     }
 
-    /**
-     * A missing key with files still stored means the key was lost (deleted, a volume not mounted, a wrong path
-     * in the configuration), not a first start. A fresh key would make every stored file unreadable for good and
-     * hide the loss until someone opens an image, so the store does not start.
-     */
-    private static void refuseNewKeyOverStoredFiles(Jdbi jdbi, Path directory, Path keyFile) throws IOException {
-        long records = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM file_object").mapTo(Long.class)
-                .one());
-        boolean contents;
-        try (java.util.stream.Stream<Path> files = Files.walk(directory)) {
-            contents = files.anyMatch(Files::isRegularFile);
-        }
-        if (records > 0 || contents) {
-            throw new IOException("the file store key " + keyFile.toAbsolutePath() + " is missing, but "
-                    + (records > 0 ? records + " stored files are recorded" : "stored files exist") + " (in "
-                    + directory.toAbsolutePath() + "): they can only be read with the key that wrote them. Restore "
-                    + "the key file from your backup (or correct keyFile in etc/org.telehub.files.cfg). Only to "
-                    + "give up every stored file: delete that directory and the rows of table file_object, then "
-                    + "start again and a new key is made.");
-        }
-    }
-
-    private static Jdbi migrated(Database database) {
+    static Jdbi migrated(Database database) {
         database.migrate("files", FrameworkUtil.getBundle(FileStoreService.class), "db/migration/files");
         return database.jdbi();
     }
 
-    private static Path dataPath(String configured, String name) {
+    static Path dataPath(String configured, String name) {
         return configured.isBlank() ? Paths.get(System.getProperty("karaf.data", "data"), "telehub", name)
                 : Paths.get(configured);
-    }
-
-    static synchronized byte[] masterKey(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } catch (FileAlreadyExistsException raced) {
-                return decode(file);
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
-            return key;
-        }
-        return decode(file);
-    }
-
-    private static byte[] decode(Path file) throws IOException {
-        try {
-            byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
-            if (key.length != 32) {
-                throw new IOException("the file store key " + file + " is not a 256-bit key");
-            }
-            return key;
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the file store key " + file + " is not Base64", e);
-        }
     }
 
     @Override

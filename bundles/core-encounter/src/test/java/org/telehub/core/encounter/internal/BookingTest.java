@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -46,6 +48,8 @@ import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
+import org.telehub.files.SecretBox;
+import org.telehub.files.internal.SecretBoxService;
 import org.telehub.persistence.TestDatabases;
 import org.telehub.security.AuthenticatedUser;
 
@@ -58,7 +62,7 @@ import com.sun.net.httpserver.HttpServer;
 class BookingTest {
     record Hub(Jdbi jdbi, EncounterService encounters, PeopleService people, ScheduleService schedule,
             Reminders reminders, Webhooks webhooks, JoinLinks links, AuthenticatedUser admin, TestWork work,
-            EventFanOut fanOut) {
+            EventFanOut fanOut, SecretBox box, EncounterConfig config) {
     }
 
     static EncounterConfig config(Map<String, Object> overrides) {
@@ -92,12 +96,21 @@ class BookingTest {
             String sql = java.nio.file.Files.readString(script, StandardCharsets.UTF_8);
             jdbi.useHandle(h -> h.createScript(sql).execute());
         }
+        for (String script : List.of("files/V1__file_object.sql", "files/V2__key_check.sql")) {
+            try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/" + script)) {
+                String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                jdbi.useHandle(h -> h.createScript(sql).execute());
+            }
+        }
+        // the real secret box of the file store bundle, its key file outside the database as in the hub
+        Path keys = Files.createTempDirectory("telehub-keys");
+        SecretBox box = new SecretBoxService(jdbi, keys.resolve("files"), keys.resolve("files.key"));
         EncounterConfig cfg = config(Map.of("webhookTimeoutMillis", 2000L, "webhookMaxAttempts", 2));
         EncounterDb db = new EncounterDb(jdbi);
-        JoinLinks links = new JoinLinks(db, 30, "https://hub.example");
+        JoinLinks links = new JoinLinks(db, box, 30, "https://hub.example");
         TestWork work = new TestWork(2);
         Reminders reminders = new Reminders(db, links, work, Reminders.offsets(new String[] {"PT24H", "PT15M"}));
-        Webhooks webhooks = new Webhooks(db, work, cfg, null);
+        Webhooks webhooks = new Webhooks(db, box, work, cfg, null);
         EventFanOut fanOut = new EventFanOut(db, work);
         work.handle(EventFanOut.TOPIC_PREFIX + Reminders.SUBSCRIBER, fanOut.subscribe(reminders));
         work.handle(EventFanOut.TOPIC_PREFIX + Webhooks.SUBSCRIBER, fanOut.subscribe(webhooks));
@@ -108,7 +121,7 @@ class BookingTest {
                 publisher == null ? fanOut : publisher, (a, b, c, d, e) -> { }, cfg);
         PeopleService people = new PeopleServiceImpl(db, (a, b, c, d, e) -> { });
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
-                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut);
+                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg);
     }
 
     /** The HTTP status ProblemMapper gives each kind of domain failure. */
@@ -118,7 +131,7 @@ class BookingTest {
                 : e instanceof UnprocessableException ? 422 : 500;
     }
 
-    private static String doctor(Hub h, String name) {
+    static String doctor(Hub h, String name) {
         return doctor(h, name, null);
     }
 
@@ -133,16 +146,16 @@ class BookingTest {
         return id;
     }
 
-    private static String patient(Hub h, String name) {
+    static String patient(Hub h, String name) {
         return h.people().createPatient(h.admin(), new PeopleService.NewPatient(null, name, "1980-01-01", null, null, null))
                 .id();
     }
 
-    private static EncounterService.BookingRequest visit(String doctor, String patient, Instant start) {
+    static EncounterService.BookingRequest visit(String doctor, String patient, Instant start) {
         return new EncounterService.BookingRequest("video", doctor, patient, start.toString(), 30, null, null, null, false, null);
     }
 
-    private static Instant tomorrow(int hour) {
+    static Instant tomorrow(int hour) {
         return Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(2)).plus(Duration.ofHours(hour));
     }
 

@@ -17,6 +17,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.telehub.core.encounter.JoinTokens;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.core.encounter.EncounterService.Participant;
@@ -26,6 +28,7 @@ import org.telehub.core.encounter.internal.Sql;
 import org.telehub.core.encounter.internal.encounter.Encounter;
 import org.telehub.core.encounter.internal.encounter.EncounterStore;
 import org.telehub.core.encounter.internal.encounter.Lifecycle;
+import org.telehub.files.SecretBox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,8 +37,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Join links of video and audio encounters: {@code <base>/join/<room>?token=<token>}. A token is
  * {@code v1.<payload>.<mac>}: Base64url JSON (encounter, room, role, subject, expiry) and its HMAC-SHA256 under a
- * 256-bit key generated once and kept in the database, so every node issues and checks the same tokens. Tokens
- * expire at the scheduled end plus a grace period; one of a cancelled, missed or finished visit no longer works.
+ * 256-bit key generated once and kept in the database, so every node issues and checks the same tokens; kept sealed
+ * with the hub's master key ({@link SecretBox}), so the database alone cannot forge a link. Tokens expire at the
+ * scheduled end plus a grace period; one of a cancelled, missed or finished visit no longer works.
  */
 @Component(service = {JoinLinks.class, JoinTokens.class}, configurationPid = "org.telehub.encounter")
 public class JoinLinks implements JoinTokens {
@@ -44,6 +48,9 @@ public class JoinLinks implements JoinTokens {
     static final String PARTICIPANT = "participant";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    /** Where the key is kept, bound to its sealed form. */
+    public static final String KEY_CONTEXT = "encounter_key.key_value:join";
+    private static final Logger LOG = LoggerFactory.getLogger(JoinLinks.class);
 
     private final EncounterDb db;
     private final byte[] key;
@@ -51,31 +58,47 @@ public class JoinLinks implements JoinTokens {
     private final String base;
 
     @Activate
-    public JoinLinks(@Reference EncounterDb db, EncounterConfig config) {
-        this(db, config.joinGraceMinutes(), config.publicBaseUrl());
+    public JoinLinks(@Reference EncounterDb db, @Reference SecretBox box, EncounterConfig config) {
+        this(db, box, config.joinGraceMinutes(), config.publicBaseUrl());
     }
 
-    public JoinLinks(EncounterDb db, int graceMinutes, String base) {
+    public JoinLinks(EncounterDb db, SecretBox box, int graceMinutes, String base) {
         this.db = db;
-        this.key = loadKey(db);
+        this.key = loadKey(db, box);
         this.graceSeconds = graceMinutes * 60L;
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
-    private static byte[] loadKey(EncounterDb db) {
+    /**
+     * The key, created sealed at the first start; a key still plain (kept so before issue 14) is sealed in place by
+     * a compare-and-set update, so links issued before keep working, and of nodes starting at once one seals it.
+     * (A plain key found at start cannot be told from one of the version before: ARCHITECTURE.md, Security.)
+     */
+    private static byte[] loadKey(EncounterDb db, SecretBox box) {
         Optional<String> k = db.jdbi().withHandle(h -> key(h));
         if (k.isEmpty()) {
             byte[] fresh = new byte[32];
             new SecureRandom().nextBytes(fresh);
             try {
                 db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO encounter_key (name, key_value, created_at) VALUES ('join', :v, :t)")
-                        .bind("v", Base64.getEncoder().encodeToString(fresh)).bind("t", Sql.ts(Instant.now())).execute());
+                        .bind("v", box.seal(Base64.getEncoder().encodeToString(fresh), KEY_CONTEXT))
+                        .bind("t", Sql.ts(Instant.now())).execute());
             } catch (UnableToExecuteStatementException e) {
                 // another node created it first: use theirs
             }
             k = db.jdbi().withHandle(h -> key(h));
         }
-        return Base64.getDecoder().decode(k.orElseThrow());
+        String stored = k.orElseThrow();
+        if (!box.isSealed(stored)) {
+            String plain = stored;
+            int sealed = db.jdbi().withHandle(h -> h.createUpdate("UPDATE encounter_key SET key_value = :sealed"
+                    + " WHERE name = 'join' AND key_value = :plain").bind("sealed", box.seal(plain, KEY_CONTEXT))
+                    .bind("plain", plain).execute());
+            LOG.info(sealed == 1 ? "The join-link key was sealed with the master key"
+                    : "The join-link key was sealed by another node");
+            stored = db.jdbi().withHandle(h -> key(h)).orElseThrow();
+        }
+        return Base64.getDecoder().decode(box.open(stored, KEY_CONTEXT));
     }
 
     private static Optional<String> key(org.jdbi.v3.core.Handle h) {

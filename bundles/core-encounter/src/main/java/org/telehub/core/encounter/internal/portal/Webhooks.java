@@ -37,6 +37,7 @@ import org.telehub.core.encounter.event.EncounterEventListener;
 import org.telehub.core.encounter.internal.EncounterConfig;
 import org.telehub.core.encounter.internal.EncounterDb;
 import org.telehub.domain.InvalidException;
+import org.telehub.files.SecretBox;
 import org.telehub.work.Verdict;
 import org.telehub.work.WorkHandler;
 import org.telehub.work.WorkItem;
@@ -53,9 +54,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * about into one work item per active subscription on topic {@value #TOPIC}, ordered per subscription (key = the
  * webhook id, so a portal sees one encounter's changes in order), idempotency key {@code <webhook>:<sequence>}; and
  * the handler of those items: a POST signed with the subscription's secret ({@value #SIGNATURE}: {@code t=<unix
- * seconds>,v1=<hex HMAC-SHA256 of "t.body">}). Retries, backoff (the {@code webhook*} settings, given to the work
- * service as this handler's policy), dead and replay are the work service's; the delivery's state is its work
- * item's, shown in the words the API always used ({@link #state}).
+ * seconds>,v1=<hex HMAC-SHA256 of "t.body">}), the secret kept sealed with the master key ({@link SecretBox}).
+ * Retries, backoff (the {@code webhook*} settings, given to the work service as this handler's policy), dead and
+ * replay are the work service's; the delivery's state is its work item's, shown in the words the API always used
+ * ({@link #state}).
  */
 @Component(service = {Webhooks.class, EncounterEventListener.class}, configurationPid = "org.telehub.encounter",
         property = EncounterEventListener.SUBSCRIBER + "=" + Webhooks.SUBSCRIBER)
@@ -69,15 +71,18 @@ public class Webhooks implements EncounterEventListener {
     };
 
     private final EncounterDb db;
+    private final SecretBox box;
     private final EncounterConfig config;
     private final WorkService work;
     private final HttpClient http;
     private final ServiceRegistration<WorkHandler> handler;
 
     @Activate
-    public Webhooks(@Reference EncounterDb db, @Reference WorkService work, EncounterConfig config,
-            BundleContext context) {
+    public Webhooks(@Reference EncounterDb db, @Reference SecretBox box, @Reference WorkService work,
+            EncounterConfig config, BundleContext context) {
         this.db = db;
+        this.box = box;
+        sealPlainSecrets();
         this.config = config;
         this.work = work;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(config.webhookTimeoutMillis()))
@@ -89,6 +94,31 @@ public class Webhooks implements EncounterEventListener {
                         config.webhookMaxAttempts(), WorkHandler.BACKOFF_INITIAL_MILLIS,
                         config.webhookBaseBackoffMillis(), WorkHandler.BACKOFF_MAX_MILLIS,
                         config.webhookMaxBackoffMillis())));
+    }
+
+    /**
+     * Seals secrets still plain (kept so before issue 14) in place, each by a compare-and-set update: a start killed
+     * half-way leaves the rest plain for the next one, and of nodes starting at once one seals each row.
+     */
+    private void sealPlainSecrets() {
+        List<String[]> plain = db.jdbi().withHandle(h -> h.createQuery("SELECT id, secret FROM encounter_webhook")
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).list()).stream()
+                .filter(r -> !box.isSealed(r[1])).toList();
+        int sealed = 0;
+        for (String[] r : plain) {
+            sealed += db.jdbi().withHandle(h -> h.createUpdate("UPDATE encounter_webhook SET secret = :sealed"
+                    + " WHERE id = :id AND secret = :plain").bind("sealed", box.seal(r[1], context(r[0])))
+                    .bind("id", r[0]).bind("plain", r[1]).execute());
+        }
+        if (!plain.isEmpty()) {
+            LOG.info("Sealed {} of {} plain webhook secrets with the master key (the rest by another node)", sealed,
+                    plain.size());
+        }
+    }
+
+    /** Where a subscription's secret is kept, bound to its sealed form: it opens for that subscription only. */
+    public static String context(String webhookId) {
+        return "encounter_webhook.secret:" + webhookId;
     }
 
     @Deactivate
@@ -134,7 +164,7 @@ public class Webhooks implements EncounterEventListener {
         Subscription s = new Subscription(UUID.randomUUID().toString(), url, description, true, by, Instant.now());
         db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO encounter_webhook (id, url, secret, description, active,"
                 + " created_by, created_at) VALUES (:id, :url, :secret, :d, TRUE, :by, :t)")
-                .bind("id", s.id()).bind("url", url).bind("secret", secret).bind("d", description).bind("by", by)
+                .bind("id", s.id()).bind("url", url).bind("secret", box.seal(secret, context(s.id()))).bind("d", description).bind("by", by)
                 .bind("t", ts(s.createdAt())).execute());
         return s;
     }
@@ -240,6 +270,14 @@ public class Webhooks implements EncounterEventListener {
         if (target.isEmpty()) {
             return Verdict.done(); // the subscription was deleted, and its deliveries with it
         }
+        String secret;
+        try {
+            // only a sealed secret signs: one written plain by someone without the master key is refused
+            secret = box.open(target.get().secret(), context((String) p.get("webhookId")));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            LOG.error("Webhook {}: {}", p.get("webhookId"), e.getMessage());
+            return Verdict.retry("the subscription's secret cannot be used: " + e.getMessage());
+        }
         String body = (String) p.get("body");
         Integer status = null;
         String error;
@@ -252,7 +290,7 @@ public class Webhooks implements EncounterEventListener {
                     .header("X-Telehub-Event", (String) p.get("eventType"))
                     .header("X-Telehub-Event-Id", (String) p.get("eventId"))
                     .header("X-Telehub-Delivery", item.id())
-                    .header(SIGNATURE, "t=" + t + ",v1=" + sign(target.get().secret(), t, body))
+                    .header(SIGNATURE, "t=" + t + ",v1=" + sign(secret, t, body))
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
             HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
             status = r.statusCode();
