@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,11 +213,8 @@ public class Accounts {
     /** Writes an authentication event to {@code audit_event} (no password, ever); its own transaction. */
     private void audit(long actorId, String actor, String action, String outcome) {
         try {
-            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO audit_event (at, actor_id, actor, action,"
-                    + " systems, outcome) VALUES (:at, :aid, :actor, :action, '', :outcome)")
-                    .bind("at", Timestamp.from(java.time.Instant.now())).bind("aid", actorId)
-                    .bind("actor", fit(actor)).bind("action", action)
-                    .bind("outcome", DbAuditLog.fit(outcome, DbAuditLog.OUTCOME_LENGTH)).execute());
+            database.jdbi().useHandle(h -> DbAuditLog.insert(h, actorId, fit(actor), action, null, List.of(),
+                    outcome));
         } catch (RuntimeException e) {
             LOG.error("Cannot write the audit event {} of '{}'", action, fit(actor), e);
         }
