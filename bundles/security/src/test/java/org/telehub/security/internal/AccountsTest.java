@@ -206,9 +206,14 @@ class AccountsTest {
 
     /** The real schema: the bundle's own scripts, run in order as a migration would run them. */
     static Database database() {
-        DataSource ds = TestDatabases.postgres();
+        return database(TestDatabases.postgres());
+    }
+
+    /** The security schema migrated on {@code ds}, as the role {@code ds} logs in as. */
+    static Database database(DataSource ds) {
         Jdbi jdbi = Jdbi.create(ds);
-        for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql")) {
+        for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql",
+                "V4__audit_seal.sql")) {
             try (InputStream in = AccountsTest.class.getResourceAsStream("/db/migration/security/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());

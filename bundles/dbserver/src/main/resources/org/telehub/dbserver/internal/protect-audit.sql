@@ -1,0 +1,44 @@
+-- Makes the audit trail append-only for the hub's database role. Run as a superuser, connected to the hub's
+-- database; idempotent. The hub's own PostgreSQL runs it at every start; with an external PostgreSQL the operator
+-- runs it once (replace telehub by the role the hub logs in as): psql -U postgres -d telehub -f protect-audit.sql
+--
+-- Why so: the hub's role creates its tables (migrations), so it owns them, and an owner may UPDATE, DELETE, TRUNCATE
+-- and drop triggers. Here the audit tables are given to telehub_audit, a role nobody logs in as and the hub's role is
+-- no member of; the hub keeps SELECT and INSERT. The public schema goes to the superuser too (PostgreSQL 15 gives it
+-- to the database's owner, and a schema's owner may drop any table in it). The tables appear only with the security
+-- bundle's migration V4, after this first runs: the function below lets the hub hand them over itself at its start,
+-- and does nothing else, so the hub's role gains no power by calling it.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'telehub_audit') THEN
+        CREATE ROLE telehub_audit NOLOGIN;
+    END IF;
+END
+$$;
+ALTER SCHEMA public OWNER TO CURRENT_USER;
+GRANT USAGE, CREATE ON SCHEMA public TO telehub;
+
+CREATE OR REPLACE FUNCTION public.telehub_protect_audit() RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
+DECLARE
+    t text;
+    done text := '';
+BEGIN
+    FOREACH t IN ARRAY ARRAY['audit_event', 'audit_seal'] LOOP
+        IF to_regclass('public.' || t) IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE public.%I OWNER TO telehub_audit', t);
+            EXECUTE format('REVOKE ALL ON public.%I FROM PUBLIC, telehub', t);
+            EXECUTE format('GRANT SELECT, INSERT ON public.%I TO telehub', t);
+            done := done || t || ' ';
+        END IF;
+    END LOOP;
+    -- the triggers' function too: its owner could make the second line of defence a no-op
+    IF to_regprocedure('public.audit_append_only()') IS NOT NULL THEN
+        ALTER FUNCTION public.audit_append_only() OWNER TO telehub_audit;
+    END IF;
+    RETURN trim(done);
+END
+$f$;
+REVOKE ALL ON FUNCTION public.telehub_protect_audit() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.telehub_protect_audit() TO telehub;
+SELECT public.telehub_protect_audit();
