@@ -124,7 +124,11 @@ public class Accounts {
         String name = username == null ? "" : normalise(username);
         Optional<UserAccount> user = name.length() <= 64 ? store.byUsername(name) : Optional.empty();
         boolean ok = verify(throttleKey(name), user, password, source);
-        return ok && user.get().enabled() ? user : Optional.empty();
+        if (ok && user.get().enabled()) {
+            audit(user.get().id(), user.get().username(), "auth.login", source.toString());
+            return user;
+        }
+        return Optional.empty();
     }
 
     /** The password check every channel shares: throttle, bounded hashing, audit of failures and lockouts. */
@@ -210,7 +214,10 @@ public class Accounts {
         return clean.length() <= 64 ? clean : clean.substring(0, 63) + "…";
     }
 
-    /** Writes an authentication event to {@code audit_event} (no password, ever); its own transaction. */
+    /**
+     * Writes an authentication or account event to {@code audit_event} (no password or token, ever); its own
+     * transaction: a refused login has no other transaction, and a failure to audit must not fail a login.
+     */
     private void audit(long actorId, String actor, String action, String outcome) {
         try {
             database.jdbi().useHandle(h -> DbAuditLog.insert(h, actorId, fit(actor), action, null, List.of(),
@@ -240,8 +247,29 @@ public class Accounts {
         return store.check(token, Instant.now());
     }
 
+    /** Revokes the token; audited as its account's logout (a token already invalid is revoked silently). */
     void logout(String token) {
+        UserStore.TokenCheck who = store.check(token, Instant.now());
         store.revoke(token);
+        if (who instanceof UserStore.TokenCheck.Valid v) {
+            audit(v.user().id(), v.user().username(), "auth.logout", "token revoked");
+        }
+    }
+
+    /**
+     * An administrator creates an account; audited with its username and roles (never its password).
+     *
+     * @throws ForbiddenException for anyone but an administrator
+     */
+    UserAccount create(AuthenticatedUser actor, String username, String displayName, Collection<String> roles,
+            char[] password) {
+        if (actor == null || !actor.hasRole(Roles.ADMIN)) {
+            throw new ForbiddenException("Only administrators create accounts");
+        }
+        UserAccount a = create(username, displayName, roles, password);
+        audit(actor.id(), actor.username(), "user.create", a.username() + " (id " + a.id() + ") with roles "
+                + new java.util.TreeSet<>(a.roles()));
+        return a;
     }
 
     UserAccount create(String username, String displayName, Collection<String> roles, char[] password) {
@@ -277,6 +305,7 @@ public class Accounts {
         }
         checkPassword("newPassword", next);
         store.changePassword(user.id(), hash(next));
+        audit(user.id(), user.username(), "user.password.change", "every session ended");
     }
 
     private String hash(char[] password) {
@@ -317,6 +346,8 @@ public class Accounts {
         } catch (UserStore.DuplicateUsername raced) {
             return; // another node bootstrapped the same database first
         }
+        audit(0, "system", "user.create", normalise(config.bootstrapAdminUsername()) + " with roles [admin], the"
+                + " bootstrap administrator");
         if (generated) {
             // The one time a secret is shown, by design: nobody could log in otherwise. On the console only: a log
             // file is kept, shipped and read by more people than the one who started the hub.

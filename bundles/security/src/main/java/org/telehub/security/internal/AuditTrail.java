@@ -117,6 +117,11 @@ public class AuditTrail {
         }
     }
 
+    /** {@link #verify()} as the shell prints it: OK, or the first broken link. */
+    public String report() {
+        return verify().toString();
+    }
+
     /** Walks the chain and compares it with the seal file. */
     AuditChain.Verdict verify() {
         SealFile.Stamp stamp = file.read();
