@@ -4,10 +4,11 @@
 --
 -- Why so: the hub's role creates its tables (migrations), so it owns them, and an owner may UPDATE, DELETE, TRUNCATE
 -- and drop triggers. Here the audit tables are given to telehub_audit, a role nobody logs in as and the hub's role is
--- no member of; the hub keeps SELECT and INSERT. The public schema goes to the superuser too (PostgreSQL 15 gives it
--- to the database's owner, and a schema's owner may drop any table in it). The tables appear only with the security
--- bundle's migration V4, after this first runs: the function below lets the hub hand them over itself at its start,
--- and does nothing else, so the hub's role gains no power by calling it.
+-- no member of; the hub keeps SELECT and INSERT. What the hub's role can still do, as the owner of its database and
+-- so of the public schema, is drop the audit tables (or the database) whole: not a quiet change but a loss, which the
+-- seal file outside the database reveals (telehub:audit-verify). The tables appear only with the security bundle's
+-- migration V4, after this first runs: the function below lets the hub hand them over itself at its start, and does
+-- nothing else, so the hub's role gains no power by calling it.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'telehub_audit') THEN
@@ -15,8 +16,6 @@ BEGIN
     END IF;
 END
 $$;
-ALTER SCHEMA public OWNER TO CURRENT_USER;
-GRANT USAGE, CREATE ON SCHEMA public TO telehub;
 
 CREATE OR REPLACE FUNCTION public.telehub_protect_audit() RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$

@@ -209,6 +209,10 @@ final class AuditChain {
      * deleting the newest rows together with their seals is found too.
      */
     static Verdict verify(Handle h, SealFile.Stamp stamp, int page) {
+        if (h.createQuery("SELECT to_regclass('public.audit_event') IS NULL OR to_regclass('public.audit_seal') IS NULL")
+                .mapTo(Boolean.class).one()) {
+            return Verdict.broken(0, 0, stamp == null ? null : stamp.sealId(), null, "the audit tables were dropped");
+        }
         String prev = GENESIS;
         long prevId = 0;
         long seals = 0;

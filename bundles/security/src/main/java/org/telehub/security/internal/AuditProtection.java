@@ -37,9 +37,12 @@ final class AuditProtection {
 
     /** Null when the connected role may not UPDATE or DELETE audit rows; otherwise why that matters. */
     static String weakness(Handle h) {
-        boolean may = h.createQuery("SELECT has_table_privilege('public.audit_event', 'UPDATE')"
+        // CASE: the privilege functions fail on a table that is gone (the verdict says so already)
+        boolean may = h.createQuery("SELECT CASE WHEN to_regclass('public.audit_event') IS NULL"
+                + " OR to_regclass('public.audit_seal') IS NULL THEN false"
+                + " ELSE has_table_privilege('public.audit_event', 'UPDATE')"
                 + " OR has_table_privilege('public.audit_event', 'DELETE')"
-                + " OR has_table_privilege('public.audit_seal', 'DELETE')").mapTo(Boolean.class).one();
+                + " OR has_table_privilege('public.audit_seal', 'DELETE') END").mapTo(Boolean.class).one();
         return may ? "the hub's database role may UPDATE or DELETE audit rows: tampering is detected, not prevented"
                 + " (run protect-audit.sql as a superuser, see README)" : null;
     }

@@ -220,10 +220,10 @@ class AuditTrailTest {
             SQLException e = refused(db, sql);
             assertTrue(e.getMessage().contains("permission denied for table audit_"), sql + ": " + e.getMessage());
         }
-        for (String sql : List.of("DROP TABLE audit_event", "ALTER TABLE audit_event DISABLE TRIGGER USER",
+        for (String sql : List.of("ALTER TABLE audit_event DISABLE TRIGGER USER",
                 "ALTER TABLE audit_seal OWNER TO telehub", "CREATE OR REPLACE FUNCTION audit_append_only()"
                         + " RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
-                "DROP FUNCTION telehub_protect_audit()", "ALTER SCHEMA public OWNER TO telehub",
+                "CREATE OR REPLACE FUNCTION telehub_protect_audit() RETURNS text LANGUAGE sql AS $$ SELECT '' $$",
                 "SET ROLE telehub_audit")) {
             SQLException e = refused(db, sql);
             assertTrue(e.getMessage().contains("must be owner") || e.getMessage().contains("permission denied"),
@@ -231,6 +231,11 @@ class AuditTrailTest {
         }
         assertEquals(4, (int) db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM audit_event")
                 .mapTo(Integer.class).one()));
+        // what the database's owner can still do is drop the trail whole: a loss, not a quiet change, and found
+        db.jdbi().useHandle(h -> h.execute("DROP TABLE audit_event"));
+        AuditChain.Verdict gone = trail.verify();
+        assertFalse(gone.ok(), gone.toString());
+        assertTrue(gone.problem().contains("dropped"), gone.toString());
     }
 
     @Test
