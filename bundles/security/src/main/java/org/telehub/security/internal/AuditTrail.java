@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +116,11 @@ public class AuditTrail {
                 return made;
             }
         }
+    }
+
+    /** A page of the trail, newest first ({@link AuditQuery}). */
+    List<AuditQuery.Entry> find(AuditQuery.Filter filter, int offset, int limit) {
+        return database.jdbi().withHandle(h -> AuditQuery.find(h, filter, offset, limit));
     }
 
     /** {@link #verify()} as the shell prints it: OK, or the first broken link. */
