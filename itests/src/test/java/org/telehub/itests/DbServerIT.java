@@ -102,7 +102,7 @@ class DbServerIT {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(seal)));
             JsonNode verified = KarafInstance.json(k.get("/api/v1/audit/verify", admin));
             assertTrue(verified.get("ok").asBoolean(), verified.toString());
-            assertTrue(verified.get("warning").isNull(), "the hub's role may not change audit rows: " + verified);
+            assertTrue(verified.path("warning").isMissingNode(), "the hub's role may not change audit rows: " + verified);
             assertTrue(k.shell("admin", ADMIN_PASSWORD, "telehub:audit-verify").contains("OK: "), "shell");
             assertFalse(k.read("data/log/karaf.log").contains(password), "the database password is never logged");
 
@@ -182,7 +182,12 @@ class DbServerIT {
         } finally {
             stopLeftovers(data);
             if (root) {
-                KarafInstance.deleteTree(base);
+                try {
+                    KarafInstance.deleteTree(base);
+                } catch (java.io.IOException e) {
+                    // a server still removing its pid file: never hide the test's own failure behind this
+                    System.err.println("DbServerIT: could not remove " + base + ": " + e);
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ CREATE OR REPLACE FUNCTION public.telehub_protect_audit() RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
 DECLARE
     t text;
+    seq text;
     done text := '';
 BEGIN
     FOREACH t IN ARRAY ARRAY['audit_event', 'audit_seal'] LOOP
@@ -28,6 +29,12 @@ BEGIN
             EXECUTE format('ALTER TABLE public.%I OWNER TO telehub_audit', t);
             EXECUTE format('REVOKE ALL ON public.%I FROM PUBLIC, telehub', t);
             EXECUTE format('GRANT SELECT, INSERT ON public.%I TO telehub', t);
+            -- the identity sequence follows the table to its new owner; reading it (pg_dump, bin/telehub-backup)
+            -- stays allowed, setting it back does not
+            seq := pg_get_serial_sequence('public.' || t, 'id');
+            IF seq IS NOT NULL THEN
+                EXECUTE format('GRANT SELECT ON SEQUENCE %s TO telehub', seq);
+            END IF;
             done := done || t || ' ';
         END IF;
     END LOOP;

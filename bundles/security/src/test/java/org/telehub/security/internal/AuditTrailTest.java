@@ -224,13 +224,15 @@ class AuditTrailTest {
                 "ALTER TABLE audit_seal OWNER TO telehub", "CREATE OR REPLACE FUNCTION audit_append_only()"
                         + " RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
                 "CREATE OR REPLACE FUNCTION telehub_protect_audit() RETURNS text LANGUAGE sql AS $$ SELECT '' $$",
-                "SET ROLE telehub_audit")) {
+                "SET ROLE telehub_audit", "SELECT setval('audit_event_id_seq', 1)")) {
             SQLException e = refused(db, sql);
             assertTrue(e.getMessage().contains("must be owner") || e.getMessage().contains("permission denied"),
                     sql + ": " + e.getMessage());
         }
         assertEquals(4, (int) db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM audit_event")
                 .mapTo(Integer.class).one()));
+        assertEquals(4, (int) db.jdbi().withHandle(h -> h.createQuery("SELECT last_value FROM audit_event_id_seq")
+                .mapTo(Integer.class).one()), "a backup (pg_dump as the hub's role) reads the sequences");
         // what the database's owner can still do is drop the trail whole: a loss, not a quiet change, and found
         db.jdbi().useHandle(h -> h.execute("DROP TABLE audit_event"));
         AuditChain.Verdict gone = trail.verify();
