@@ -8,7 +8,8 @@
 -- so of the public schema, is drop the audit tables (or the database) whole: not a quiet change but a loss, which the
 -- seal file outside the database reveals (telehub:audit-verify). The tables appear only with the security bundle's
 -- migration V4, after this first runs: the function below lets the hub hand them over itself at its start, and does
--- nothing else, so the hub's role gains no power by calling it.
+-- nothing else, so the hub's role gains no power by calling it. It lives in a schema of the superuser's own, which
+-- bin/telehub-backup leaves out: a restore (as the hub's role) must not bring back a copy the hub would own.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'telehub_audit') THEN
@@ -17,7 +18,10 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION public.telehub_protect_audit() RETURNS text
+CREATE SCHEMA IF NOT EXISTS telehub_protect AUTHORIZATION CURRENT_USER;
+REVOKE ALL ON SCHEMA telehub_protect FROM PUBLIC;
+GRANT USAGE ON SCHEMA telehub_protect TO telehub;
+CREATE OR REPLACE FUNCTION telehub_protect.protect_audit() RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $f$
 DECLARE
     t text;
@@ -45,6 +49,6 @@ BEGIN
     RETURN trim(done);
 END
 $f$;
-REVOKE ALL ON FUNCTION public.telehub_protect_audit() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION public.telehub_protect_audit() TO telehub;
-SELECT public.telehub_protect_audit();
+REVOKE ALL ON FUNCTION telehub_protect.protect_audit() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION telehub_protect.protect_audit() TO telehub;
+SELECT telehub_protect.protect_audit();

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.telehub.persistence.Database;
 
 /**
- * Hands the audit tables over to the {@code telehub_audit} role through {@code telehub_protect_audit()}, the
+ * Hands the audit tables over to the {@code telehub_audit} role through {@code telehub_protect.protect_audit()}, the
  * function a superuser installed (the hub's own PostgreSQL does at every start; an external one's operator runs
  * {@code protect-audit.sql}, README). Without it the hub's role owns the tables and could change them: said at start
  * and in every verification, since the chain then only detects what it cannot prevent.
@@ -21,9 +21,9 @@ final class AuditProtection {
     static void apply(Database database) {
         try {
             database.jdbi().useHandle(h -> {
-                if (h.createQuery("SELECT to_regprocedure('public.telehub_protect_audit()') IS NOT NULL")
+                if (h.createQuery("SELECT to_regprocedure('telehub_protect.protect_audit()') IS NOT NULL")
                         .mapTo(Boolean.class).one()) {
-                    h.createQuery("SELECT public.telehub_protect_audit()").mapTo(String.class).one();
+                    h.createQuery("SELECT telehub_protect.protect_audit()").mapTo(String.class).one();
                 }
                 String weak = weakness(h);
                 if (weak != null) {

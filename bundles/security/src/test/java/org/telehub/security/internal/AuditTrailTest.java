@@ -223,7 +223,8 @@ class AuditTrailTest {
         for (String sql : List.of("ALTER TABLE audit_event DISABLE TRIGGER USER",
                 "ALTER TABLE audit_seal OWNER TO telehub", "CREATE OR REPLACE FUNCTION audit_append_only()"
                         + " RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
-                "CREATE OR REPLACE FUNCTION telehub_protect_audit() RETURNS text LANGUAGE sql AS $$ SELECT '' $$",
+                "CREATE OR REPLACE FUNCTION telehub_protect.protect_audit() RETURNS text LANGUAGE sql AS $$ SELECT '' $$",
+                "CREATE FUNCTION telehub_protect.other() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
                 "SET ROLE telehub_audit", "SELECT setval('audit_event_id_seq', 1)")) {
             SQLException e = refused(db, sql);
             assertTrue(e.getMessage().contains("must be owner") || e.getMessage().contains("permission denied"),
