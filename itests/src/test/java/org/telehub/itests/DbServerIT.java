@@ -155,8 +155,9 @@ class DbServerIT {
             // the restored chain verifies on its own: the replaced database's seal file was set aside
             JsonNode restored = KarafInstance.json(k.get("/api/v1/audit/verify", admin));
             assertTrue(restored.get("ok").asBoolean(), restored.toString());
-            assertTrue(restored.path("warning").isMissingNode(), "the restored tables are handed over again: "
-                    + restored);
+            // (its seal file may not be written yet: the sealer runs a second after the start)
+            assertFalse(restored.path("warning").asText().contains("may UPDATE or DELETE"),
+                    "the restored tables are handed over again: " + restored);
             k.stop();
             awaitNoServer(data);
 
