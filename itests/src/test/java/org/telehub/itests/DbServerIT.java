@@ -3,6 +3,7 @@ package org.telehub.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -85,7 +86,24 @@ class DbServerIT {
                         assertEquals(expect[1], rs.getString(1), expect[0]);
                     }
                 }
+                // the audit trail is append-only for the hub's own role: its tables belong to telehub_audit
+                for (String sql : List.of("UPDATE audit_event SET outcome = 'x'", "DELETE FROM audit_event",
+                        "DELETE FROM audit_seal")) {
+                    java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> s.executeUpdate(sql));
+                    assertEquals("42501", e.getSQLState(), sql + ": " + e.getMessage());
+                    assertTrue(e.getMessage().contains("permission denied for table audit_"), e.getMessage());
+                }
             }
+            // sealed within a second or so; the newest seal also on disk, owner-only; the chain verifies
+            Path seal = home.resolve("data/telehub/audit.seal");
+            for (int i = 0; i < 100 && !Files.exists(seal); i++) {
+                KarafInstance.sleep(100);
+            }
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(seal)));
+            JsonNode verified = KarafInstance.json(k.get("/api/v1/audit/verify", admin));
+            assertTrue(verified.get("ok").asBoolean(), verified.toString());
+            assertTrue(verified.path("warning").isMissingNode(), "the hub's role may not change audit rows: " + verified);
+            assertTrue(k.shell("admin", ADMIN_PASSWORD, "telehub:audit-verify").contains("OK: "), "shell");
             assertFalse(k.read("data/log/karaf.log").contains(password), "the database password is never logged");
 
             // a booking acknowledged before kill -9 is there after the restart, served by the surviving server
@@ -134,6 +152,12 @@ class DbServerIT {
             assertEquals(200, k.get("/api/v1/encounters/" + id, admin).statusCode(), out);
             assertEquals(404, k.get("/api/v1/encounters/" + laterId, admin).statusCode(),
                     "the visit booked after the backup is not in the restored database");
+            // the restored chain verifies on its own: the replaced database's seal file was set aside
+            JsonNode restored = KarafInstance.json(k.get("/api/v1/audit/verify", admin));
+            assertTrue(restored.get("ok").asBoolean(), restored.toString());
+            // (its seal file may not be written yet: the sealer runs a second after the start)
+            assertFalse(restored.path("warning").asText().contains("may UPDATE or DELETE"),
+                    "the restored tables are handed over again: " + restored);
             k.stop();
             awaitNoServer(data);
 
@@ -161,7 +185,12 @@ class DbServerIT {
         } finally {
             stopLeftovers(data);
             if (root) {
-                KarafInstance.deleteTree(base);
+                try {
+                    KarafInstance.deleteTree(base);
+                } catch (java.io.IOException e) {
+                    // a server still removing its pid file: never hide the test's own failure behind this
+                    System.err.println("DbServerIT: could not remove " + base + ": " + e);
+                }
             }
         }
     }

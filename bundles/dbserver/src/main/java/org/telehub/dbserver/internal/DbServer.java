@@ -1,6 +1,9 @@
 package org.telehub.dbserver.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -194,7 +197,10 @@ public class DbServer {
         }
     }
 
-    /** The role and database {@code telehub}, owned by that role; its password is (re)set to the secret. */
+    /**
+     * The role and database {@code telehub}, owned by that role; its password is (re)set to the secret. Then the
+     * audit tables are made append-only for that role ({@code protect-audit.sql}).
+     */
     private void ensureDatabase(PgCluster pg, String superuser, String password) throws SQLException {
         try (Connection c = connect(pg, "postgres", "postgres", superuser); Statement s = c.createStatement()) {
             boolean role = exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?");
@@ -207,6 +213,21 @@ public class DbServer {
                 LOG.info("Creating database {}", DATABASE);
                 s.execute("CREATE DATABASE " + DATABASE + " OWNER " + DATABASE + " ENCODING 'UTF8'");
             }
+        }
+        try (Connection c = connect(pg, DATABASE, "postgres", superuser); Statement s = c.createStatement()) {
+            s.execute(protectAudit());
+        }
+    }
+
+    /**
+     * The superuser's part of the append-only audit trail (the script says why): the same file an operator of an
+     * external PostgreSQL runs by hand.
+     */
+    static String protectAudit() {
+        try (InputStream in = DbServer.class.getResourceAsStream("protect-audit.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

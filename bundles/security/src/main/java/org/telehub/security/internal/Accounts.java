@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,7 +126,11 @@ public class Accounts {
         String name = username == null ? "" : normalise(username);
         Optional<UserAccount> user = name.length() <= 64 ? store.byUsername(name) : Optional.empty();
         boolean ok = verify(throttleKey(name), user, password, source);
-        return ok && user.get().enabled() ? user : Optional.empty();
+        if (ok && user.get().enabled()) {
+            audit(user.get().id(), user.get().username(), "auth.login", source.toString());
+            return user;
+        }
+        return Optional.empty();
     }
 
     /** The password check every channel shares: throttle, bounded hashing, audit of failures and lockouts. */
@@ -213,14 +216,14 @@ public class Accounts {
         return clean.length() <= 64 ? clean : clean.substring(0, 63) + "…";
     }
 
-    /** Writes an authentication event to {@code audit_event} (no password, ever); its own transaction. */
+    /**
+     * Writes an authentication or account event to {@code audit_event} (no password or token, ever); its own
+     * transaction: a refused login has no other transaction, and a failure to audit must not fail a login.
+     */
     private void audit(long actorId, String actor, String action, String outcome) {
         try {
-            database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO audit_event (at, actor_id, actor, action,"
-                    + " systems, outcome) VALUES (:at, :aid, :actor, :action, '', :outcome)")
-                    .bind("at", Timestamp.from(java.time.Instant.now())).bind("aid", actorId)
-                    .bind("actor", fit(actor)).bind("action", action)
-                    .bind("outcome", DbAuditLog.fit(outcome, DbAuditLog.OUTCOME_LENGTH)).execute());
+            database.jdbi().useHandle(h -> DbAuditLog.insert(h, actorId, fit(actor), action, null, List.of(),
+                    outcome));
         } catch (RuntimeException e) {
             LOG.error("Cannot write the audit event {} of '{}'", action, fit(actor), e);
         }
@@ -256,9 +259,30 @@ public class Accounts {
         return c;
     }
 
+    /** Revokes the token; audited as its account's logout (a token already invalid is revoked silently). */
     void logout(String token) {
+        UserStore.TokenCheck who = store.check(token, Instant.now());
         store.revoke(token);
         tokens.remove(UserStore.digest(token));
+        if (who instanceof UserStore.TokenCheck.Valid v) {
+            audit(v.user().id(), v.user().username(), "auth.logout", "token revoked");
+        }
+    }
+
+    /**
+     * An administrator creates an account; audited with its username and roles (never its password).
+     *
+     * @throws ForbiddenException for anyone but an administrator
+     */
+    UserAccount create(AuthenticatedUser actor, String username, String displayName, Collection<String> roles,
+            char[] password) {
+        if (actor == null || !actor.hasRole(Roles.ADMIN)) {
+            throw new ForbiddenException("Only administrators create accounts");
+        }
+        UserAccount a = create(username, displayName, roles, password);
+        audit(actor.id(), actor.username(), "user.create", a.username() + " (id " + a.id() + ") with roles "
+                + new java.util.TreeSet<>(a.roles()));
+        return a;
     }
 
     UserAccount create(String username, String displayName, Collection<String> roles, char[] password) {
@@ -295,6 +319,7 @@ public class Accounts {
         checkPassword("newPassword", next);
         store.changePassword(user.id(), hash(next));
         tokens.clear();
+        audit(user.id(), user.username(), "user.password.change", "every session ended");
     }
 
     private String hash(char[] password) {
@@ -335,6 +360,8 @@ public class Accounts {
         } catch (UserStore.DuplicateUsername raced) {
             return; // another node bootstrapped the same database first
         }
+        audit(0, "system", "user.create", normalise(config.bootstrapAdminUsername()) + " with roles [admin], the"
+                + " bootstrap administrator");
         if (generated) {
             // The one time a secret is shown, by design: nobody could log in otherwise. On the console only: a log
             // file is kept, shipped and read by more people than the one who started the hub.

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.TreeSet;
 
+import org.jdbi.v3.core.Handle;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -31,13 +32,28 @@ public class DbAuditLog implements AuditLog {
     }
 
     @Override
+    public void record(Handle tx, AuthenticatedUser actor, String action, String patientId,
+            Collection<String> systems, String outcome) {
+        insert(tx, actor.id(), actor.username(), action, patientId, systems, outcome);
+    }
+
+    @Override
     public void record(AuthenticatedUser actor, String action, String patientId, Collection<String> systems,
             String outcome) {
-        database.jdbi().useHandle(h -> h.createUpdate("INSERT INTO audit_event (at, actor_id, actor, action,"
-                + " patient_id, systems, outcome) VALUES (:at, :aid, :actor, :action, :pid, :systems, :outcome)")
-                .bind("at", Timestamp.from(Instant.now())).bind("aid", actor.id()).bind("actor", actor.username())
+        database.jdbi().useHandle(h -> record(h, actor, action, patientId, systems, outcome));
+    }
+
+    /**
+     * The one INSERT into {@code audit_event} (also for {@link Accounts}' logins, whose actor may be no account):
+     * the row's {@code id} is its sequence number, which orders the sealer's hash chain ({@link AuditChain}).
+     */
+    static void insert(Handle h, long actorId, String actor, String action, String patientId,
+            Collection<String> systems, String outcome) {
+        h.createUpdate("INSERT INTO audit_event (at, actor_id, actor, action, patient_id, systems, outcome)"
+                + " VALUES (:at, :aid, :actor, :action, :pid, :systems, :outcome)")
+                .bind("at", Timestamp.from(Instant.now())).bind("aid", actorId).bind("actor", actor)
                 .bind("action", action).bind("pid", patientId)
                 .bind("systems", systems == null ? "" : String.join(",", new TreeSet<>(systems)))
-                .bind("outcome", fit(outcome, OUTCOME_LENGTH)).execute());
+                .bind("outcome", fit(outcome, OUTCOME_LENGTH)).execute();
     }
 }

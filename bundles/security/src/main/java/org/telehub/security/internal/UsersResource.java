@@ -73,8 +73,9 @@ public class UsersResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    public Response create(CreateUser body, @Context UriInfo uri) {
-        UserAccount a = accounts.create(body.username(), body.displayName(), body.roles(),
+    public Response create(CreateUser body, @Context UriInfo uri, @Context SecurityContext security) {
+        UserAccount a = accounts.create((AuthenticatedUser) security.getUserPrincipal(), body.username(),
+                body.displayName(), body.roles(),
                 body.password() == null ? null : body.password().toCharArray());
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(a.id())).build())
                 .entity(UserView.of(a)).build();

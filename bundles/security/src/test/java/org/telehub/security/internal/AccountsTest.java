@@ -111,6 +111,38 @@ class AccountsTest {
     }
 
     @Test
+    void loginsLogoutsPasswordChangesAndAccountsAreAuditedWithoutSecrets() {
+        Database db = database();
+        Accounts accounts = new Accounts(db, config("configured-secret-1"), false);
+        UserAccount admin = accounts.list(0, 10).get(0);
+        UserAccount nurse = accounts.create(admin.principal(), "nurse.joy", null, Set.of("nurse"),
+                "pokemon-center-1".toCharArray());
+        assertThrows(ForbiddenException.class, () -> accounts.create(nurse.principal(), "nurse.two", null,
+                Set.of("admin"), "pokemon-center-2".toCharArray()), "only administrators create accounts");
+        Accounts.Session s = accounts.login("nurse.joy", "pokemon-center-1".toCharArray(), API).orElseThrow();
+        assertTrue(accounts.login("nurse.joy", "not-her-password".toCharArray(), API).isEmpty());
+        accounts.changePassword(nurse, "pokemon-center-1".toCharArray(), "pokemon-center-9".toCharArray());
+        Accounts.Session s2 = accounts.login("nurse.joy", "pokemon-center-9".toCharArray(), API).orElseThrow();
+        accounts.logout(s2.token());
+        accounts.logout(s.token()); // already ended by the password change: nobody logs out twice
+
+        List<String> audit = db.jdbi().withHandle(h -> h.createQuery("SELECT actor_id || ' ' || actor || ' '"
+                + " || action || ' ' || outcome FROM audit_event ORDER BY id").mapTo(String.class).list());
+        long n = nurse.id();
+        assertEquals(List.of("0 system user.create admin with roles [admin], the bootstrap administrator",
+                admin.id() + " admin user.create nurse.joy (id " + n + ") with roles [nurse]",
+                n + " nurse.joy auth.login api from 192.0.2.1",
+                n + " nurse.joy auth.login.failed api from 192.0.2.1",
+                n + " nurse.joy user.password.change every session ended",
+                n + " nurse.joy auth.login api from 192.0.2.1",
+                n + " nurse.joy auth.logout token revoked"), audit);
+        String all = audit.toString();
+        for (String secret : List.of("pokemon", "not-her", "configured-secret", s.token(), s2.token())) {
+            assertFalse(all.contains(secret), "no password or token in the audit: " + secret);
+        }
+    }
+
+    @Test
     void tokensExpire() {
         Database db = database();
         Accounts accounts = new Accounts(db, config("configured-secret-1"), false);
@@ -176,7 +208,8 @@ class AccountsTest {
         assertTrue(accounts.login("dr.who", right, API).isPresent());
 
         List<String> audit = db.jdbi().withHandle(h -> h.createQuery("SELECT actor_id || ' ' || actor || ' '"
-                + " || action || ' ' || outcome FROM audit_event ORDER BY id").mapTo(String.class).list());
+                + " || action || ' ' || outcome FROM audit_event WHERE action <> 'user.create' ORDER BY id")
+                .mapTo(String.class).list());
         long id = doctor.id();
         assertEquals(List.of(id + " dr.who auth.login.failed api from 192.0.2.1",
                 id + " dr.who auth.login.failed api from 192.0.2.1",
@@ -185,8 +218,10 @@ class AccountsTest {
                 id + " dr.who auth.lockout locked for 15 min (api from 192.0.2.1)",
                 "0 no.such.user auth.login.failed api from 192.0.2.1",
                 "0 no.such.user auth.login.failed api from 192.0.2.1",
-                admin.id() + " admin auth.unlock dr.who unlocked"), audit,
-                "each failure that reached the password check, the lockout and the unlock; refusals cost nothing");
+                admin.id() + " admin auth.unlock dr.who unlocked", id + " dr.who auth.login console or shell",
+                id + " dr.who auth.login api from 192.0.2.1"), audit,
+                "each failure that reached the password check, the lockout, the unlock and the logins that worked;"
+                        + " refusals cost nothing");
         assertTrue(audit.stream().noneMatch(a -> a.contains("wrong-guess") || a.contains("bigger")), "no password");
     }
 
@@ -236,9 +271,14 @@ class AccountsTest {
 
     /** The real schema: the bundle's own scripts, run in order as a migration would run them. */
     static Database database() {
-        DataSource ds = TestDatabases.postgres();
+        return database(TestDatabases.postgres());
+    }
+
+    /** The security schema migrated on {@code ds}, as the role {@code ds} logs in as. */
+    static Database database(DataSource ds) {
         Jdbi jdbi = Jdbi.create(ds);
-        for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql")) {
+        for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql",
+                "V4__audit_seal.sql")) {
             try (InputStream in = AccountsTest.class.getResourceAsStream("/db/migration/security/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.telehub.core.encounter.EncounterService;
@@ -51,6 +53,7 @@ import org.telehub.domain.UnprocessableException;
 import org.telehub.files.SecretBox;
 import org.telehub.files.internal.SecretBoxService;
 import org.telehub.persistence.TestDatabases;
+import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 
 import com.sun.net.httpserver.HttpServer;
@@ -118,11 +121,24 @@ class BookingTest {
         work.handle(Webhooks.TOPIC, webhooks::handle);
         Booking booking = new Booking(db, cfg);
         EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
-                publisher == null ? fanOut : publisher, (a, b, c, d, e) -> { }, cfg);
-        PeopleService people = new PeopleServiceImpl(db, (a, b, c, d, e) -> { });
+                publisher == null ? fanOut : publisher, NO_AUDIT, cfg);
+        PeopleService people = new PeopleServiceImpl(db, NO_AUDIT);
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
                 new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg);
     }
+
+    /** These tests are about booking; the audit trail has its own (security's AuditTrailTest). */
+    static final AuditLog NO_AUDIT = new AuditLog() {
+        @Override
+        public void record(Handle tx, AuthenticatedUser actor, String action, String patientId,
+                Collection<String> systems, String outcome) {
+        }
+
+        @Override
+        public void record(AuthenticatedUser actor, String action, String patientId, Collection<String> systems,
+                String outcome) {
+        }
+    };
 
     /** The HTTP status ProblemMapper gives each kind of domain failure. */
     static int status(DomainException e) {

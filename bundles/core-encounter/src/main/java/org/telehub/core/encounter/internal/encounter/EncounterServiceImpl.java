@@ -132,9 +132,9 @@ public class EncounterServiceImpl implements EncounterService {
                 x.record(e, EncounterEventType.PARTICIPANT_ADDED, user.username(), Map.of("participantId", q.id(),
                         "kind", q.kind()));
             }
+            audit.record(h, user, "encounter.create", in.patientId(), List.of(), "ok");
             return new Changed(e, d, p);
         });
-        audit.record(user, "encounter.create", in.patientId(), List.of(), "ok");
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
 
@@ -186,9 +186,9 @@ public class EncounterServiceImpl implements EncounterService {
                 Lifecycle.requireAllowed(EncounterStore.encounter(x.handle(), id).orElseThrow(), to);
                 throw new ConflictException(CHANGED_MEANWHILE);
             }
+            audit.record(x.handle(), user, "encounter." + action.wireName(), e.patientId(), List.of(), "ok");
             return record(x, id, Lifecycle.event(to), user.username(), Map.of("from", e.status(), "to", to));
         });
-        audit.record(user, "encounter." + action.wireName(), e.patientId(), List.of(), "ok");
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
 
@@ -219,9 +219,9 @@ public class EncounterServiceImpl implements EncounterService {
             payload.put("previousEnd", e.scheduledEnd().toString());
             payload.put("scheduledStart", start.toString());
             payload.put("scheduledEnd", end.toString());
+            audit.record(h, user, "encounter.reschedule", e.patientId(), List.of(), "ok");
             return record(x, id, EncounterEventType.RESCHEDULED, user.username(), payload);
         });
-        audit.record(user, "encounter.reschedule", e.patientId(), List.of(), "ok");
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
 
@@ -261,9 +261,9 @@ public class EncounterServiceImpl implements EncounterService {
             }
             List<String> which = n.patientNotes() == null ? List.of("doctorNotes") : n.doctorNotes() == null
                     ? List.of("patientNotes") : List.of("patientNotes", "doctorNotes");
+            audit.record(x.handle(), user, "encounter.notes", e.patientId(), List.of(), "ok");
             return record(x, id, EncounterEventType.NOTES_CHANGED, user.username(), Map.of("which", which));
         });
-        audit.record(user, "encounter.notes", e.patientId(), List.of(), "ok");
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
 
@@ -281,9 +281,9 @@ public class EncounterServiceImpl implements EncounterService {
             if (!EncounterStore.consent(x.handle(), id, e.revision(), user.username(), Instant.now())) {
                 throw new ConflictException(CHANGED_MEANWHILE);
             }
+            audit.record(x.handle(), user, "encounter.recording-consent", e.patientId(), List.of(), "ok");
             return record(x, id, EncounterEventType.RECORDING_CONSENTED, user.username(), Map.of());
         });
-        audit.record(user, "encounter.recording-consent", e.patientId(), List.of(), "ok");
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
 
@@ -301,9 +301,9 @@ public class EncounterServiceImpl implements EncounterService {
             if (!EncounterStore.set(x.handle(), id, e.revision(), "paid", paid, Instant.now())) {
                 throw new ConflictException(CHANGED_MEANWHILE);
             }
+            audit.record(x.handle(), user, "encounter.paid", e.patientId(), List.of(), "ok");
             return record(x, id, EncounterEventType.PAYMENT_CHANGED, user.username(), Map.of("paid", paid));
         });
-        audit.record(user, "encounter.paid", e.patientId(), List.of(), "ok");
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
 

@@ -109,11 +109,13 @@ public class PeopleServiceImpl implements PeopleService {
         Patient p = new Patient(UUID.randomUUID().toString(), username, r.displayName().trim(), birth, r.email(),
                 r.phone(), zone == null ? null : zone.getId(), Instant.now());
         try {
-            db.jdbi().useHandle(h -> PeopleStore.insertPatient(h, p));
+            db.jdbi().useTransaction(h -> {
+                PeopleStore.insertPatient(h, p);
+                audit.record(h, c.user(), "patient.create", p.id(), List.of(), "ok");
+            });
         } catch (UnableToExecuteStatementException e) {
             throw new ConflictException("Another patient is linked to the account '" + username + "'");
         }
-        audit.record(c.user(), "patient.create", p.id(), List.of(), "ok");
         return p;
     }
 
