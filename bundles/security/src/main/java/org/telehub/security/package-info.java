@@ -1,8 +1,9 @@
 /**
- * Who is calling: the {@link org.telehub.security.Roles} of Telehub and the {@link
- * org.telehub.security.AuthenticatedUser} a resource finds as {@code SecurityContext.getUserPrincipal()}.
+ * Who is calling: the {@link org.telehub.security.Roles} of Telehub, the {@link
+ * org.telehub.security.AuthenticatedUser} a resource finds as {@code SecurityContext.getUserPrincipal()}, and
+ * since 1.1 {@link org.telehub.security.PatientAccess}, the care-relationship rule every bundle asks.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.telehub.security;
 
 import org.osgi.annotation.versioning.Version;
