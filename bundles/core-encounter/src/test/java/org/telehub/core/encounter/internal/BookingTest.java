@@ -34,6 +34,7 @@ import org.telehub.core.encounter.internal.encounter.EncounterServiceImpl;
 import org.telehub.core.encounter.internal.event.EventFanOut;
 import org.telehub.core.encounter.internal.event.EventPublisher;
 import org.telehub.core.encounter.internal.join.JoinLinks;
+import org.telehub.core.encounter.internal.access.CareRelationships;
 import org.telehub.core.encounter.internal.people.PeopleServiceImpl;
 import org.telehub.core.encounter.internal.portal.Webhooks;
 import org.telehub.core.encounter.internal.reminder.ReminderStore;
@@ -58,7 +59,7 @@ import com.sun.net.httpserver.HttpServer;
 class BookingTest {
     record Hub(Jdbi jdbi, EncounterService encounters, PeopleService people, ScheduleService schedule,
             Reminders reminders, Webhooks webhooks, JoinLinks links, AuthenticatedUser admin, TestWork work,
-            EventFanOut fanOut) {
+            EventFanOut fanOut, CareRelationships care) {
     }
 
     static EncounterConfig config(Map<String, Object> overrides) {
@@ -75,7 +76,7 @@ class BookingTest {
     static Hub hub(EventPublisher publisher) throws IOException {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
         for (String script : List.of("V1__encounters.sql", "V2__encounter_events.sql",
-                "V3__work_service.sql")) {
+                "V3__work_service.sql", "V4__care_relationships.sql")) {
             try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/encounter/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -95,9 +96,10 @@ class BookingTest {
         Booking booking = new Booking(db, cfg);
         EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
                 publisher == null ? fanOut : publisher, (a, b, c, d, e) -> { }, cfg);
-        PeopleService people = new PeopleServiceImpl(db, (a, b, c, d, e) -> { });
+        CareRelationships care = new CareRelationships(db, (a, b, c, d, e) -> { }, cfg);
+        PeopleService people = new PeopleServiceImpl(db, (a, b, c, d, e) -> { }, care);
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
-                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut);
+                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, care);
     }
 
     /** The HTTP status ProblemMapper gives each kind of domain failure. */
