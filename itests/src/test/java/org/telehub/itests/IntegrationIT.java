@@ -37,6 +37,9 @@ class IntegrationIT {
     private static KarafInstance karaf;
     private static String admin;
     private static String doctor;
+    /** Patients registered by the doctor (so in their care): one mapped to every system, one mapped nowhere. */
+    private static String p1001;
+    private static String p2002;
     private static long adapterBundleId;
 
     @BeforeAll
@@ -55,6 +58,8 @@ class IntegrationIT {
                 "{\"username\":\"dr.grey\",\"roles\":[\"doctor\"],\"password\":\"seattle-grace-1\"}");
         assertEquals(201, r.statusCode(), r.body());
         doctor = karaf.login("dr.grey", "seattle-grace-1");
+        p1001 = karaf.patientInCareOf(doctor, "Pat Mapped");
+        p2002 = karaf.patientInCareOf(doctor, "Pat Unmapped");
     }
 
     @AfterAll
@@ -113,20 +118,20 @@ class IntegrationIT {
     @Test
     @Order(3)
     void identifiersAreValidatedAndMapped() throws IOException {
-        assertEquals(201, put("p-1001", "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(201, put("p-1001", "ehr-slow", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(201, put("p-1001", "ehr-broken", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(201, put("p-1001", "ehr-garbage", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(200, put("p-1001", "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode(), "replacing is 200");
-        HttpResponse<String> unknown = put("p-1001", "no-such-pacs", "{\"identifier\":\"X\"}");
+        assertEquals(201, put(p1001, "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(201, put(p1001, "ehr-slow", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(201, put(p1001, "ehr-broken", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(201, put(p1001, "ehr-garbage", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(200, put(p1001, "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode(), "replacing is 200");
+        HttpResponse<String> unknown = put(p1001, "no-such-pacs", "{\"identifier\":\"X\"}");
         assertEquals(422, unknown.statusCode());
         assertEquals("adapterId", KarafInstance.json(unknown).get("field").asText());
-        HttpResponse<String> empty = put("p-1001", "ehr-main", "{\"identifier\":\"\"}");
+        HttpResponse<String> empty = put(p1001, "ehr-main", "{\"identifier\":\"\"}");
         assertEquals(400, empty.statusCode());
         assertEquals("identifier", KarafInstance.json(empty).get("field").asText());
         HttpResponse<String> badPatient = put("p 1001", "ehr-main", "{\"identifier\":\"MRN-1\"}");
         assertEquals(400, badPatient.statusCode(), badPatient.body());
-        JsonNode ids = KarafInstance.json(karaf.get("/api/v1/integration/patient/p-1001/identifiers", doctor));
+        JsonNode ids = KarafInstance.json(karaf.get("/api/v1/integration/patient/" + p1001 + "/identifiers", doctor));
         assertEquals("MRN-1", ids.get("ehr-main").asText());
         assertEquals(4, ids.size());
     }
@@ -137,7 +142,7 @@ class IntegrationIT {
         // while the fan-out waits on the hanging system, the rest of the API stays responsive
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
             try {
-                return karaf.get("/api/v1/integration/patient/p-1001/all-systems", doctor);
+                return karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", doctor);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -167,17 +172,36 @@ class IntegrationIT {
         assertTrue(slowMs >= 5000 && slowMs < 6500, "timeout honoured: " + slowMs + " ms");
 
         // the hanging call still holds its bulkhead permit; a second read is not slowed by the first
-        HttpResponse<String> again = karaf.get("/api/v1/integration/patient/p-1001/all-systems", doctor);
+        HttpResponse<String> again = karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", doctor);
         assertEquals("OK", system(KarafInstance.json(again), "ehr-main").get("status").asText());
     }
 
     @Test
     @Order(5)
     void patientDataIsForCliniciansAndUnmappedPatientsAre404() throws IOException {
-        assertEquals(403, karaf.get("/api/v1/integration/patient/p-1001/all-systems", admin).statusCode());
-        HttpResponse<String> unmapped = karaf.get("/api/v1/integration/patient/p-2002/all-systems", doctor);
+        assertEquals(403, karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", admin).statusCode());
+        HttpResponse<String> unmapped = karaf.get("/api/v1/integration/patient/" + p2002 + "/all-systems", doctor);
         assertEquals(404, unmapped.statusCode());
         assertTrue(unmapped.body().contains("has no identifier in any connected system"), unmapped.body());
+
+        // issue 14: a doctor without a care relationship reaches nothing of the patient, and nothing is written
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.stranger\","
+                + "\"roles\":[\"doctor\"],\"password\":\"stranger-pass-1\"}").statusCode());
+        String stranger = karaf.login("dr.stranger", "stranger-pass-1");
+        String base = "/api/v1/integration/patient/" + p1001;
+        for (HttpResponse<String> r : List.of(karaf.get(base + "/all-systems", stranger),
+                karaf.get(base + "/identifiers", stranger),
+                karaf.put(base + "/identifiers/ehr-main", stranger, "{\"identifier\":\"MRN-STRANGER\"}"),
+                karaf.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(karaf.url(base
+                        + "/identifiers/ehr-main"))).DELETE(), stranger))) {
+            assertEquals(404, r.statusCode(), r.body());
+            assertTrue(r.body().contains("No patient " + p1001), r.body());
+        }
+        assertEquals("MRN-1", KarafInstance.json(karaf.get(base + "/identifiers", doctor)).get("ehr-main").asText());
+        // nobody repoints a patient to another patient's record: p2002 may not take p1001's MRN
+        HttpResponse<String> taken = put(p2002, "ehr-main", "{\"identifier\":\"MRN-1\"}");
+        assertEquals(422, taken.statusCode(), taken.body());
+        assertEquals("identifier", KarafInstance.json(taken).get("field").asText());
     }
 
     @Test
@@ -195,7 +219,7 @@ class IntegrationIT {
         }
         assertEquals("[]", status);
         assertTrue((System.nanoTime() - t0) / 1_000_000 <= 1000, "gone from status within a second");
-        JsonNode all = KarafInstance.json(karaf.get("/api/v1/integration/patient/p-1001/all-systems", doctor));
+        JsonNode all = KarafInstance.json(karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", doctor));
         assertEquals("UNAVAILABLE", system(all, "ehr-main").get("status").asText());
     }
 
@@ -238,9 +262,9 @@ class IntegrationIT {
             }
         }
         assertEquals(List.of(
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial"), rows);
+                "dr.grey|integration.all-systems.read|" + p1001 + "|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
+                "dr.grey|integration.all-systems.read|" + p1001 + "|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
+                "dr.grey|integration.all-systems.read|" + p1001 + "|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial"), rows);
     }
 
     private static JsonNode system(JsonNode all, String id) {

@@ -94,9 +94,9 @@ class BookingTest {
         work.handle(Reminders.TOPIC, reminders);
         work.handle(Webhooks.TOPIC, webhooks::handle);
         Booking booking = new Booking(db, cfg);
-        EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
-                publisher == null ? fanOut : publisher, (a, b, c, d, e) -> { }, cfg);
         CareRelationships care = new CareRelationships(db, (a, b, c, d, e) -> { }, cfg);
+        EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
+                publisher == null ? fanOut : publisher, (a, b, c, d, e) -> { }, care, cfg);
         PeopleService people = new PeopleServiceImpl(db, (a, b, c, d, e) -> { }, care);
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
                 new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, care);
@@ -365,7 +365,8 @@ class BookingTest {
         assertEquals(0, rows(h));
 
         // the doctor books, inviting a colleague, an interpreter whose account is a patient's, and the patient's own
-        // account as a guest
+        // account as a guest (issue 14: a clinician books only a patient in their care)
+        h.care().addToCareTeam(h.admin(), p, "dr.own");
         EncounterService.EncounterDetails e = h.encounters().book(doctor, new EncounterService.BookingRequest("video", d, p,
                 tomorrow(9).toString(), 30, null, null, List.of(
                         new EncounterService.ParticipantRequest("colleague", "Dr Colleague", null, "dr.colleague"),

@@ -111,6 +111,15 @@ class CareRelationshipsTest {
         assertTrue(h.care().removeFromCareTeam(south, p2, "dr.b"));
         assertEquals(List.of(), listed(h, DR_B));
 
+        // nobody books their way to a stranger: a visit would make the doctor a carer (answered as for no patient)
+        DomainException booked = assertThrows(DomainException.class, () -> h.encounters().book(DR_B,
+                new EncounterService.BookingRequest("video", a, p1, start.plus(Duration.ofHours(2)).toString(), 30,
+                        null, null, null, false, null)));
+        assertEquals(422, BookingTest.status(booked));
+        assertEquals("patientId", booked.field());
+        assertEquals("No patient " + p1, booked.detail());
+        assertFalse(h.care().reaches(DR_B, p1));
+
         // removing the nurse ends the nurse's reach
         assertTrue(h.care().removeFromCareTeam(DR_A, p1, "nurse.n"));
         assertEquals(404, status(() -> h.people().patient(NURSE, p1)));
