@@ -13,7 +13,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnavailableException;
 import org.telehub.security.AuthenticatedUser;
@@ -107,13 +106,5 @@ public class PatientGate {
     /** Of local patient ids, those the caller reaches. */
     public Set<String> reachable(AuthenticatedUser who, Collection<String> patientIds) {
         return patientIds.isEmpty() ? Set.of() : rule().reachable(who, patientIds);
-    }
-
-    /** Bulk reads across patients belong to the export role. */
-    public static void bulk(AuthenticatedUser who, String what) {
-        if (!who.hasRole(Roles.EXPORT)) {
-            throw new ForbiddenException(what + " across patients is for the export role; name a patient in your"
-                    + " care");
-        }
     }
 }
