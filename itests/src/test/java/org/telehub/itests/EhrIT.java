@@ -215,6 +215,8 @@ class EhrIT {
         assertEquals(1, obs.size(), obs.toString());
         assertEquals(72.0, obs.get(0).get("value").asDouble());
 
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/ehr-down", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode(), "her patient in the EHR that is down");
         HttpResponse<String> down = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
                 "application/json", body.replace("hapi-main", "ehr-down"));
         assertEquals(503, down.statusCode(), down.body());
@@ -240,8 +242,8 @@ class EhrIT {
 
         assertEquals(200, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/hapi-main", nurse,
                 "{\"identifier\":\"" + patientId + "\"}").statusCode(), "mapped since test 2");
-        assertEquals(201, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/ehr-down", nurse,
-                "{\"identifier\":\"" + patientId + "\"}").statusCode());
+        assertEquals(200, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/ehr-down", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode(), "mapped since test 3");
         HttpResponse<String> sent = karaf.post("/api/v1/integration/patient/" + p7 + "/send-results", nurse,
                 "application/json", "{\"targets\":[\"hapi-main\",\"ehr-down\"],\"report\":{\"code\":\"11488-4\","
                         + "\"title\":\"Consult note\",\"conclusion\":\"Sent.\",\"contentBase64\":\"" + pdf
