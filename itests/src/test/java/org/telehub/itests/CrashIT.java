@@ -76,6 +76,8 @@ class CrashIT {
     private static final Map<String, String> hookEncounter = new ConcurrentHashMap<>();
     private static String admin;
     private static String nurse;
+    /** The patient of the deliveries, registered by the nurse (so in her care). */
+    private static String p1;
 
     @BeforeAll
     static void start() throws Exception {
@@ -127,8 +129,9 @@ class CrashIT {
         ok(karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"nurse.crash\",\"roles\":[\"nurse\"],\"password\":\"kill-dash-nine-1\"}"), 201);
         nurse = karaf.login("nurse.crash", "kill-dash-nine-1");
+        p1 = karaf.patientInCareOf(nurse, "Pat Crash");
         awaitAdapter();
-        ok(karaf.put("/api/v1/integration/patient/p-1/identifiers/ehr-main", nurse, "{\"identifier\":\"MRN-1\"}"), 201);
+        ok(karaf.put("/api/v1/integration/patient/" + p1 + "/identifiers/ehr-main", nurse, "{\"identifier\":\"MRN-1\"}"), 201);
         ok(karaf.post("/api/v1/webhooks", admin, "application/json", "{\"url\":\"http://127.0.0.1:"
                 + portal.getAddress().getPort() + "/hooks\",\"secret\":\"crash-portal-secret-0123\"}"), 201);
     }
@@ -223,7 +226,7 @@ class CrashIT {
         String p = Scheduling.patient(karaf, admin, "Patient After", null);
         ok(karaf.post("/api/v1/encounters", admin, "application/json",
                 Scheduling.visit(d, p, Scheduling.dayAfterTomorrow(9), 30)), 201);
-        String last = KarafInstance.json(ok(karaf.post("/api/v1/integration/patient/p-1/send-results", nurse,
+        String last = KarafInstance.json(ok(karaf.post("/api/v1/integration/patient/" + p1 + "/send-results", nurse,
                 "application/json", report("after")), 202)).at("/deliveries/0/id").asText();
         awaitDeliveries(List.of(last), 30);
 
@@ -283,7 +286,7 @@ class CrashIT {
             clients.add(pool.submit(() -> {
                 for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
                     try {
-                        HttpResponse<String> r = karaf.post("/api/v1/integration/patient/p-1/send-results", nurse,
+                        HttpResponse<String> r = karaf.post("/api/v1/integration/patient/" + p1 + "/send-results", nurse,
                                 "application/json", report("c" + cycle + "-" + client + "-" + k));
                         if (r.statusCode() == 202) {
                             deliveries.add(KarafInstance.json(r).at("/deliveries/0/id").asText());

@@ -47,6 +47,8 @@ class DeliveryIT {
     private static RemoteSystem remote;
     private static String admin;
     private static String nurse;
+    /** The patient every result here is about, registered by the nurse (so in her care). */
+    private static String p1;
     private static long bundleId;
 
     @BeforeAll
@@ -70,9 +72,10 @@ class DeliveryIT {
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"nurse.ratched\",\"roles\":[\"nurse\"],\"password\":\"one-flew-over-1\"}").statusCode());
         nurse = karaf.login("nurse.ratched", "one-flew-over-1");
+        p1 = karaf.patientInCareOf(nurse, "Pat Delivery");
         bundleId = install(adapterJar());
         awaitStatus(1);
-        HttpResponse<String> map = karaf.put("/api/v1/integration/patient/p-1/identifiers/ehr-main", nurse,
+        HttpResponse<String> map = karaf.put("/api/v1/integration/patient/" + p1 + "/identifiers/ehr-main", nurse,
                 "{\"identifier\":\"MRN-1\"}");
         assertEquals(201, map.statusCode(), map.body());
     }
@@ -117,7 +120,8 @@ class DeliveryIT {
                 "{\"username\":\"dr.quinn\",\"roles\":[\"doctor\"],\"password\":\"medicine-woman-1\"}")
                 .statusCode());
         String doctor = karaf.login("dr.quinn", "medicine-woman-1");
-        HttpResponse<String> other = karaf.post("/api/v1/integration/patient/p-1/send-results", doctor,
+        karaf.careTeam(admin, p1, "dr.quinn"); // she sends for the patient as a member of the care team
+        HttpResponse<String> other = karaf.post("/api/v1/integration/patient/" + p1 + "/send-results", doctor,
                 "application/json", body);
         assertEquals(202, other.statusCode(), other.body());
         JsonNode theirs = KarafInstance.json(other);
@@ -247,7 +251,7 @@ class DeliveryIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.test-slow.cfg"),
                 "id=ehr-slow\nbehaviour=hang\nremoteUrl=" + remote.url() + "\n");
         awaitStatus(2);
-        assertEquals(201, karaf.put("/api/v1/integration/patient/p-1/identifiers/ehr-slow", nurse,
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + p1 + "/identifiers/ehr-slow", nurse,
                 "{\"identifier\":\"MRN-1\"}").statusCode());
         List<String> stuck = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -274,7 +278,7 @@ class DeliveryIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.testendoscopy-main.cfg"),
                 "id=endo-main\nremoteUrl=" + remote.url() + "\n");
         awaitStatus(3);
-        assertEquals(201, karaf.put("/api/v1/integration/patient/p-1/identifiers/endo-main", nurse,
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + p1 + "/identifiers/endo-main", nurse,
                 "{\"identifier\":\"ENDO-1\"}").statusCode());
         String analysis = "{\"targets\":[\"endo-main\"],\"analysis\":{\"procedureId\":\"proc-ENDO-1\","
                 + "\"summary\":\"Two sessile polyps\",\"details\":\"8 mm and 5 mm, sigmoid\"}}";
@@ -299,7 +303,7 @@ class DeliveryIT {
         assertEquals(remote.records.get(id), done.get("remoteId").asText());
 
         // the handler's part of the all-systems read
-        JsonNode all = KarafInstance.json(karaf.get("/api/v1/integration/patient/p-1/all-systems", nurse));
+        JsonNode all = KarafInstance.json(karaf.get("/api/v1/integration/patient/" + p1 + "/all-systems", nurse));
         for (JsonNode s : all.get("systems")) {
             if (s.get("adapterId").asText().equals("endo-main")) {
                 assertEquals("OK", s.get("status").asText(), s.toString());
@@ -334,7 +338,7 @@ class DeliveryIT {
     }
 
     private static HttpResponse<String> send(String body) throws IOException {
-        return karaf.post("/api/v1/integration/patient/p-1/send-results", nurse, "application/json", body);
+        return karaf.post("/api/v1/integration/patient/" + p1 + "/send-results", nurse, "application/json", body);
     }
 
     private static List<String> sendMany(int n, String label) throws Exception {
@@ -393,7 +397,7 @@ class DeliveryIT {
     }
 
     private static JsonNode deliveries(String state) throws IOException {
-        return KarafInstance.json(karaf.get("/api/v1/integration/deliveries?limit=1000"
+        return KarafInstance.json(karaf.get("/api/v1/integration/deliveries?limit=1000&patientId=" + p1
                 + (state == null ? "" : "&state=" + state), nurse));
     }
 

@@ -43,6 +43,8 @@ class EhrIT {
     private static String nurse;
     private static String patientId;
     private static String mrn;
+    /** The local patient in the nurse's care whose record in HAPI is {@link #patientId} (mapped in test 2). */
+    private static String p7;
     private static Keycloak keycloak;
     private static final TestKeys EPIC_KEY = TestKeys.rsa("epic-1");
 
@@ -72,6 +74,7 @@ class EhrIT {
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"nurse.joy\",\"roles\":[\"nurse\"],\"password\":\"pokemon-center-1\"}").statusCode());
         nurse = karaf.login("nurse.joy", "pokemon-center-1");
+        p7 = karaf.patientInCareOf(nurse, "Pat Record");
     }
 
     @AfterAll
@@ -123,6 +126,9 @@ class EhrIT {
     @Test
     @Order(2)
     void readsThePatientAndSearches() throws Exception {
+        // issue 14: the EHR's patient is reached through the identifier of a patient in the nurse's care
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/hapi-main", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode());
         HttpResponse<String> r = karaf.get("/api/v1/integration/ehr/patient/" + patientId + "?adapterId=hapi-main",
                 nurse);
         assertEquals(200, r.statusCode(), r.body());
@@ -138,7 +144,20 @@ class EhrIT {
         assertEquals(403, karaf.get("/api/v1/integration/ehr/patient/x?adapterId=hapi-main", admin).statusCode());
         HttpResponse<String> missing = karaf.get("/api/v1/integration/ehr/patient/nobody?adapterId=hapi-main",
                 nurse);
-        assertEquals(502, missing.statusCode(), missing.body());
+        assertEquals(404, missing.statusCode(), "no patient in her care has that id: " + missing.body());
+        // a doctor without a care relationship: the record does not exist for them; a name search finds nobody,
+        // an exact identifier (how one maps a patient) finds the record
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.stranger\","
+                + "\"roles\":[\"doctor\"],\"password\":\"stranger-pass-1\"}").statusCode());
+        String stranger = karaf.login("dr.stranger", "stranger-pass-1");
+        assertEquals(404, karaf.get("/api/v1/integration/ehr/patient/" + patientId + "?adapterId=hapi-main",
+                stranger).statusCode());
+        assertEquals(404, karaf.get("/api/v1/integration/ehr/patient/" + patientId + "/observations?adapterId="
+                + "hapi-main", stranger).statusCode());
+        assertEquals("[]", karaf.get("/api/v1/integration/ehr/patients?adapterId=hapi-main&family=Tehrani",
+                stranger).body());
+        assertEquals(1, KarafInstance.json(karaf.get("/api/v1/integration/ehr/patients?adapterId=hapi-main"
+                + "&family=Tehrani", nurse)).size(), "her patient, found by name");
     }
 
     @Test
@@ -160,6 +179,7 @@ class EhrIT {
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"dr.crane\",\"roles\":[\"doctor\"],\"password\":\"seattle-radio-1\"}")
                 .statusCode());
+        karaf.careTeam(admin, p7, "dr.crane");
         HttpResponse<String> other = karaf.post("/api/v1/integration/ehr/create-observation",
                 karaf.login("dr.crane", "seattle-radio-1"), "application/json",
                 body.replace("2026-11-20T09:00:00Z", "2026-11-21T09:00:00Z"));
@@ -180,7 +200,11 @@ class EhrIT {
         assertEquals("observation.value", KarafInstance.json(noValue).get("field").asText());
         assertEquals(before, countObservations(), "nothing was sent");
 
-        // the server's OperationOutcome, readably: a subject the EHR does not have
+        // the server's OperationOutcome, readably: a subject the EHR does not have (mapped to a patient in her care,
+        // so the request reaches the EHR)
+        String dangler = karaf.patientInCareOf(nurse, "Pat Dangling");
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + dangler + "/identifiers/hapi-main", nurse,
+                "{\"identifier\":\"no-such-patient\"}").statusCode());
         HttpResponse<String> dangling = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
                 "application/json", body.replace(patientId, "no-such-patient").replace(key, key + "-x"));
         assertEquals(502, dangling.statusCode(), dangling.body());
@@ -191,6 +215,8 @@ class EhrIT {
         assertEquals(1, obs.size(), obs.toString());
         assertEquals(72.0, obs.get(0).get("value").asDouble());
 
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/ehr-down", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode(), "her patient in the EHR that is down");
         HttpResponse<String> down = karaf.post("/api/v1/integration/ehr/create-observation", nurse,
                 "application/json", body.replace("hapi-main", "ehr-down"));
         assertEquals(503, down.statusCode(), down.body());
@@ -214,11 +240,11 @@ class EhrIT {
         assertEquals(422, notPdf.statusCode(), notPdf.body());
         assertEquals("report.contentBase64", KarafInstance.json(notPdf).get("field").asText());
 
-        assertEquals(201, karaf.put("/api/v1/integration/patient/p-7/identifiers/hapi-main", nurse,
-                "{\"identifier\":\"" + patientId + "\"}").statusCode());
-        assertEquals(201, karaf.put("/api/v1/integration/patient/p-7/identifiers/ehr-down", nurse,
-                "{\"identifier\":\"" + patientId + "\"}").statusCode());
-        HttpResponse<String> sent = karaf.post("/api/v1/integration/patient/p-7/send-results", nurse,
+        assertEquals(200, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/hapi-main", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode(), "mapped since test 2");
+        assertEquals(200, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/ehr-down", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode(), "mapped since test 3");
+        HttpResponse<String> sent = karaf.post("/api/v1/integration/patient/" + p7 + "/send-results", nurse,
                 "application/json", "{\"targets\":[\"hapi-main\",\"ehr-down\"],\"report\":{\"code\":\"11488-4\","
                         + "\"title\":\"Consult note\",\"conclusion\":\"Sent.\",\"contentBase64\":\"" + pdf
                         + "\",\"contentType\":\"application/pdf\"},\"observations\":[{\"code\":\"29463-7\","

@@ -65,6 +65,7 @@ class IntegrationBenchmark {
             k.post("/api/v1/users", admin, "application/json",
                     "{\"username\":\"dr.bench\",\"roles\":[\"doctor\"],\"password\":\"benchmark-doctor\"}");
             String doctor = k.login("dr.bench", "benchmark-doctor");
+            String p1 = k.patientInCareOf(doctor, "Pat Bench"); // issue 14: the doctor's own patient
             Path jar = Paths.get(System.getProperty("telehub.testAdapter"));
 
             // hot install, 10 times
@@ -91,7 +92,7 @@ class IntegrationBenchmark {
 
             // all-systems across 50/100/200 ms systems
             for (String id : List.of("slow-50", "slow-100", "slow-200", "ehr-main")) {
-                HttpResponse<String> r = k.put("/api/v1/integration/patient/p-1/identifiers/" + id, doctor,
+                HttpResponse<String> r = k.put("/api/v1/integration/patient/" + p1 + "/identifiers/" + id, doctor,
                         "{\"identifier\":\"MRN-1\"}");
                 assertTrue(r.statusCode() < 300, r.body());
             }
@@ -99,7 +100,7 @@ class IntegrationBenchmark {
             List<Long> overhead = new ArrayList<>();
             for (int i = 0; i < 22; i++) {
                 long t0 = System.nanoTime();
-                HttpResponse<String> r = k.get("/api/v1/integration/patient/p-1/all-systems", doctor);
+                HttpResponse<String> r = k.get("/api/v1/integration/patient/" + p1 + "/all-systems", doctor);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertEquals(200, r.statusCode(), r.body());
                 long slowest = 0;
@@ -119,7 +120,7 @@ class IntegrationBenchmark {
             List<Future<Integer>> sends = new ArrayList<>();
             for (int i = 0; i < DELIVERIES; i++) {
                 int n = i;
-                sends.add(pool.submit(() -> k.post("/api/v1/integration/patient/p-1/send-results", doctor,
+                sends.add(pool.submit(() -> k.post("/api/v1/integration/patient/" + p1 + "/send-results", doctor,
                         "application/json", "{\"targets\":[\"ehr-main\"],\"report\":{\"code\":\"11488-4\",\"title\":\"bench "
                                 + n + "\",\"conclusion\":\"ok\"}}").statusCode()));
             }

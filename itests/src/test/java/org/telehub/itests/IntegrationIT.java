@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +39,9 @@ class IntegrationIT {
     private static KarafInstance karaf;
     private static String admin;
     private static String doctor;
+    /** Patients registered by the doctor (so in their care): one mapped to every system, one mapped nowhere. */
+    private static String p1001;
+    private static String p2002;
     private static long adapterBundleId;
 
     @BeforeAll
@@ -55,6 +60,8 @@ class IntegrationIT {
                 "{\"username\":\"dr.grey\",\"roles\":[\"doctor\"],\"password\":\"seattle-grace-1\"}");
         assertEquals(201, r.statusCode(), r.body());
         doctor = karaf.login("dr.grey", "seattle-grace-1");
+        p1001 = karaf.patientInCareOf(doctor, "Pat Mapped");
+        p2002 = karaf.patientInCareOf(doctor, "Pat Unmapped");
     }
 
     @AfterAll
@@ -113,20 +120,20 @@ class IntegrationIT {
     @Test
     @Order(3)
     void identifiersAreValidatedAndMapped() throws IOException {
-        assertEquals(201, put("p-1001", "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(201, put("p-1001", "ehr-slow", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(201, put("p-1001", "ehr-broken", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(201, put("p-1001", "ehr-garbage", "{\"identifier\":\"MRN-1\"}").statusCode());
-        assertEquals(200, put("p-1001", "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode(), "replacing is 200");
-        HttpResponse<String> unknown = put("p-1001", "no-such-pacs", "{\"identifier\":\"X\"}");
+        assertEquals(201, put(p1001, "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(201, put(p1001, "ehr-slow", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(201, put(p1001, "ehr-broken", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(201, put(p1001, "ehr-garbage", "{\"identifier\":\"MRN-1\"}").statusCode());
+        assertEquals(200, put(p1001, "ehr-main", "{\"identifier\":\"MRN-1\"}").statusCode(), "replacing is 200");
+        HttpResponse<String> unknown = put(p1001, "no-such-pacs", "{\"identifier\":\"X\"}");
         assertEquals(422, unknown.statusCode());
         assertEquals("adapterId", KarafInstance.json(unknown).get("field").asText());
-        HttpResponse<String> empty = put("p-1001", "ehr-main", "{\"identifier\":\"\"}");
+        HttpResponse<String> empty = put(p1001, "ehr-main", "{\"identifier\":\"\"}");
         assertEquals(400, empty.statusCode());
         assertEquals("identifier", KarafInstance.json(empty).get("field").asText());
         HttpResponse<String> badPatient = put("p 1001", "ehr-main", "{\"identifier\":\"MRN-1\"}");
         assertEquals(400, badPatient.statusCode(), badPatient.body());
-        JsonNode ids = KarafInstance.json(karaf.get("/api/v1/integration/patient/p-1001/identifiers", doctor));
+        JsonNode ids = KarafInstance.json(karaf.get("/api/v1/integration/patient/" + p1001 + "/identifiers", doctor));
         assertEquals("MRN-1", ids.get("ehr-main").asText());
         assertEquals(4, ids.size());
     }
@@ -137,7 +144,7 @@ class IntegrationIT {
         // while the fan-out waits on the hanging system, the rest of the API stays responsive
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
             try {
-                return karaf.get("/api/v1/integration/patient/p-1001/all-systems", doctor);
+                return karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", doctor);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -167,21 +174,226 @@ class IntegrationIT {
         assertTrue(slowMs >= 5000 && slowMs < 6500, "timeout honoured: " + slowMs + " ms");
 
         // the hanging call still holds its bulkhead permit; a second read is not slowed by the first
-        HttpResponse<String> again = karaf.get("/api/v1/integration/patient/p-1001/all-systems", doctor);
+        HttpResponse<String> again = karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", doctor);
         assertEquals("OK", system(KarafInstance.json(again), "ehr-main").get("status").asText());
     }
 
     @Test
     @Order(5)
     void patientDataIsForCliniciansAndUnmappedPatientsAre404() throws IOException {
-        assertEquals(403, karaf.get("/api/v1/integration/patient/p-1001/all-systems", admin).statusCode());
-        HttpResponse<String> unmapped = karaf.get("/api/v1/integration/patient/p-2002/all-systems", doctor);
+        assertEquals(403, karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", admin).statusCode());
+        HttpResponse<String> unmapped = karaf.get("/api/v1/integration/patient/" + p2002 + "/all-systems", doctor);
         assertEquals(404, unmapped.statusCode());
         assertTrue(unmapped.body().contains("has no identifier in any connected system"), unmapped.body());
+
+        // issue 14: a doctor without a care relationship reaches nothing of the patient, and nothing is written
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.stranger\","
+                + "\"roles\":[\"doctor\"],\"password\":\"stranger-pass-1\"}").statusCode());
+        String stranger = karaf.login("dr.stranger", "stranger-pass-1");
+        String base = "/api/v1/integration/patient/" + p1001;
+        for (HttpResponse<String> r : List.of(karaf.get(base + "/all-systems", stranger),
+                karaf.get(base + "/identifiers", stranger),
+                karaf.put(base + "/identifiers/ehr-main", stranger, "{\"identifier\":\"MRN-STRANGER\"}"),
+                karaf.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(karaf.url(base
+                        + "/identifiers/ehr-main"))).DELETE(), stranger))) {
+            assertEquals(404, r.statusCode(), r.body());
+            assertTrue(r.body().contains("No patient " + p1001), r.body());
+        }
+        assertEquals("MRN-1", KarafInstance.json(karaf.get(base + "/identifiers", doctor)).get("ehr-main").asText());
+        // nobody repoints a patient to another patient's record: p2002 may not take p1001's MRN
+        HttpResponse<String> taken = put(p2002, "ehr-main", "{\"identifier\":\"MRN-1\"}");
+        assertEquals(422, taken.statusCode(), taken.body());
+        assertEquals("identifier", KarafInstance.json(taken).get("field").asText());
+    }
+
+    /**
+     * Issue 14's authorisation matrix, on this instance (one start for both): every route of the OpenAPI document ×
+     * every role × care relationship / none / another patient's ids, against {@code access-matrix.rules}; a route
+     * without a rule fails, and so does any answer carrying patient data where the table says it may not.
+     */
+    @Test
+    @Order(6)
+    void accessMatrixEveryRouteEveryRoleZeroLeaks() throws Exception {
+        List<AccessMatrix.Operation> ops = AccessMatrix.load("/access-matrix.rules");
+        Set<String> offered = AccessMatrix.restOperations(KarafInstance.json(karaf.get("/api/v1/openapi.json", null)));
+        assertEquals(List.of("route rest GET /new has no authorisation rule"), AccessMatrix.coverage(
+                Set.of("rest GET /new"), "rest", List.of()), "the check names a route added without a rule");
+        List<String> failures = new ArrayList<>(AccessMatrix.coverage(offered, "rest", ops));
+
+        Matrix m = Matrix.create();
+        Map<String, String> vars = new java.util.HashMap<>(m.constants());
+        int cells = 0;
+        int leaks = 0;
+        for (AccessMatrix.Operation op : ops) {
+            boolean aboutPatient = op.request().values().stream().anyMatch(v -> Matrix.PATIENT_VARS.stream()
+                    .anyMatch(pv -> v.contains("$" + pv)));
+            for (String role : Matrix.ROLES.keySet()) {
+                for (String relation : AccessMatrix.RELATIONS) {
+                    String account = Matrix.ROLES.get(role)[relation.equals("none") ? 1 : 0];
+                    if ((relation.equals("other") && !aboutPatient) || (relation.equals("none")
+                            && account.equals(Matrix.ROLES.get(role)[0]))) {
+                        continue; // the very request of another cell
+                    }
+                    String expect = op.expect(role, relation);
+                    String cell = op.key() + " as " + role + " (" + account + ", " + relation + ")";
+                    if (expect == null) {
+                        failures.add(cell + ": no rule");
+                        continue;
+                    }
+                    vars.putAll(relation.equals("other") ? m.patientB() : m.patientA());
+                    AccessMatrix.Answer a;
+                    try {
+                        a = m.call(op, account, vars);
+                    } catch (IOException | RuntimeException | AssertionError e) {
+                        failures.add(cell + ": " + e);
+                        continue;
+                    }
+                    cells++;
+                    String wrong = AccessMatrix.check(expect, a, Matrix.MARKERS);
+                    if (wrong != null) {
+                        leaks += wrong.startsWith("LEAK") ? 1 : 0;
+                        failures.add(cell + ": " + wrong);
+                    }
+                }
+            }
+        }
+        System.out.println("access matrix: " + ops.size() + " operations, " + cells + " cells, " + leaks + " leaks, "
+                + failures.size() + " failures");
+        assertEquals(0, leaks, String.join("\n", failures));
+        assertEquals(List.of(), failures, String.join("\n", failures));
+        assertTrue(cells > 300, cells + " cells");
+    }
+
+    /** The matrix's people: a care relationship, none, another patient, for every role; A and B, visits, results. */
+    private record Matrix(Map<String, String> tokens, Map<String, String> patientA, Map<String, String> patientB,
+            Map<String, String> constants) {
+        static final String PASSWORD = "matrix-pass-1";
+        /** role → {the account with a relationship to A (or the role's one account), an account without}. */
+        static final Map<String, String[]> ROLES = new java.util.LinkedHashMap<>();
+        static final List<String> PATIENT_VARS = List.of("patient", "mrn", "encounter", "delivery", "doctor");
+        static final List<String> MARKERS = List.of("Matrix Alpha", "Matrix Beta");
+
+        static {
+            ROLES.put("admin", new String[] {"admin", "admin"});
+            ROLES.put("clinic-admin", new String[] {"mx.cadmin", "mx.cadmin"});
+            ROLES.put("doctor", new String[] {"mx.doctor", "mx.doctor2"});
+            ROLES.put("nurse", new String[] {"mx.nurse", "mx.nurse2"});
+            ROLES.put("front-desk", new String[] {"mx.desk", "mx.desk"});
+            ROLES.put("patient", new String[] {"mx.patient", "mx.patient2"});
+            ROLES.put("export", new String[] {"mx.export", "mx.export"});
+        }
+
+        static Matrix create() throws IOException {
+            Map<String, String> tokens = new java.util.HashMap<>();
+            tokens.put("admin", admin);
+            Map<String, String> roleOf = new java.util.LinkedHashMap<>();
+            roleOf.put("mx.cadmin", "clinic-admin:North");
+            roleOf.put("mx.doctor", "doctor");
+            roleOf.put("mx.doctor2", "doctor");
+            roleOf.put("mx.otherdoc", "doctor");
+            roleOf.put("mx.nurse", "nurse");
+            roleOf.put("mx.nurse2", "nurse");
+            roleOf.put("mx.desk", "front-desk");
+            roleOf.put("mx.patient", "patient");
+            roleOf.put("mx.patient2", "patient");
+            roleOf.put("mx.export", "export");
+            for (Map.Entry<String, String> u : roleOf.entrySet()) {
+                created(karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"" + u.getKey()
+                        + "\",\"roles\":[\"" + u.getValue() + "\"],\"password\":\"" + PASSWORD + "\"}"));
+                tokens.put(u.getKey(), karaf.login(u.getKey(), PASSWORD));
+            }
+            String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3).toString();
+            String availability = "{\"weekly\":{" + String.join(",", List.of("monday", "tuesday", "wednesday",
+                    "thursday", "friday", "saturday", "sunday").stream().map(d -> "\"" + d
+                    + "\":[{\"start\":\"00:00\",\"end\":\"24:00\"}]").toList()) + "}}";
+            String docA = id(created(karaf.post("/api/v1/doctors", admin, "application/json", "{\"username\":"
+                    + "\"mx.doctor\",\"displayName\":\"Dr Matrix\",\"clinic\":\"North\",\"timeZone\":\"UTC\"}")));
+            String docB = id(created(karaf.post("/api/v1/doctors", admin, "application/json", "{\"username\":"
+                    + "\"mx.otherdoc\",\"displayName\":\"Dr Other\",\"clinic\":\"South\",\"timeZone\":\"UTC\"}")));
+            for (String d : List.of(docA, docB)) {
+                assertEquals(200, karaf.put("/api/v1/doctors/" + d + "/availability", admin, availability)
+                        .statusCode());
+            }
+            String a = id(created(karaf.post("/api/v1/patients", admin, "application/json", "{\"username\":"
+                    + "\"mx.patient\",\"displayName\":\"Matrix Alpha\",\"birthDate\":\"1970-01-01\"}")));
+            String b = id(created(karaf.post("/api/v1/patients", admin, "application/json",
+                    "{\"displayName\":\"Matrix Beta\",\"birthDate\":\"1971-01-01\"}")));
+            created(karaf.post("/api/v1/patients", admin, "application/json", "{\"username\":\"mx.patient2\","
+                    + "\"displayName\":\"Matrix Gamma\"}"));
+            String encA = id(created(karaf.post("/api/v1/encounters", admin, "application/json", "{\"type\":"
+                    + "\"video\",\"doctorId\":\"" + docA + "\",\"patientId\":\"" + a + "\",\"scheduledStart\":\""
+                    + day + "T08:00:00Z\"}")));
+            String encB = id(created(karaf.post("/api/v1/encounters", admin, "application/json", "{\"type\":"
+                    + "\"video\",\"doctorId\":\"" + docB + "\",\"patientId\":\"" + b + "\",\"scheduledStart\":\""
+                    + day + "T08:00:00Z\"}")));
+            karaf.careTeam(admin, a, "mx.nurse");
+            String doctorA = tokens.get("mx.doctor");
+            String doctorB = tokens.get("mx.otherdoc");
+            for (String[] map : List.of(new String[] {a, "MX-A", doctorA}, new String[] {b, "MX-B", doctorB})) {
+                for (String adapter : List.of("ehr-main", "ehr-broken")) {
+                    assertEquals(201, karaf.put("/api/v1/integration/patient/" + map[0] + "/identifiers/" + adapter,
+                            map[2], "{\"identifier\":\"" + map[1] + "\"}").statusCode());
+                }
+            }
+            String result = "{\"targets\":[\"ehr-main\"],\"report\":{\"code\":\"11488-4\",\"title\":\"Matrix\",\"conclusion\":\"Stable.\"}}";
+            String dA = KarafInstance.json(accepted(karaf.post("/api/v1/integration/patient/" + a + "/send-results",
+                    doctorA, "application/json", result))).at("/deliveries/0/id").asText();
+            String dB = KarafInstance.json(accepted(karaf.post("/api/v1/integration/patient/" + b + "/send-results",
+                    doctorB, "application/json", result))).at("/deliveries/0/id").asText();
+            String webhook = id(created(karaf.post("/api/v1/webhooks", admin, "application/json",
+                    "{\"url\":\"http://127.0.0.1:9/matrix\",\"secret\":\"matrix-portal-secret-0123\"}")));
+            return new Matrix(tokens,
+                    Map.of("patient", a, "mrn", "MX-A", "encounter", encA, "delivery", dA, "doctor", docA),
+                    Map.of("patient", b, "mrn", "MX-B", "encounter", encB, "delivery", dB, "doctor", docB),
+                    Map.of("adapter", "ehr-main", "member", "mx.member", "webhook", webhook, "day", day,
+                            "start", day + "T09:00:00Z", "start2", day + "T10:00:00Z", "start3", day + "T11:00:00Z",
+                            "later", day + "T12:00:00Z", "availability", availability));
+        }
+
+        /** One REST call of the matrix. */
+        AccessMatrix.Answer call(AccessMatrix.Operation op, String account, Map<String, String> vars)
+                throws IOException {
+            String[] mp = op.name().split(" ", 2);
+            String path = mp[1];
+            Matcher params = Pattern.compile("\\{([^}]+)}").matcher(path);
+            while (params.find()) {
+                String value = op.request().get("path." + params.group(1));
+                if (value == null) {
+                    throw new AssertionError(op.key() + ": no request path." + params.group(1));
+                }
+                path = path.replace(params.group(0), AccessMatrix.resolve(value, vars));
+            }
+            String query = op.request().get("query");
+            String url = karaf.url("/api/v1" + path + (query == null ? "" : "?" + AccessMatrix.resolve(query, vars)));
+            String body = op.request().containsKey("body") ? AccessMatrix.resolve(op.request().get("body"), vars) : "";
+            String token = "fresh".equals(op.request().get("token"))
+                    ? karaf.login(account, account.equals("admin") ? ADMIN_PASSWORD : PASSWORD) : tokens.get(account);
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .header("Content-Type", op.request().getOrDefault("type", "application/json"))
+                    .method(mp[0], mp[0].equals("GET") || mp[0].equals("DELETE")
+                            ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> r = karaf.send(b, token);
+            return new AccessMatrix.Answer(r.statusCode(), r.body());
+        }
+
+        private static HttpResponse<String> created(HttpResponse<String> r) {
+            assertEquals(201, r.statusCode(), r.body());
+            return r;
+        }
+
+        private static HttpResponse<String> accepted(HttpResponse<String> r) {
+            assertEquals(202, r.statusCode(), r.body());
+            return r;
+        }
+
+        private static String id(HttpResponse<String> r) throws IOException {
+            return KarafInstance.json(r).get("id").asText();
+        }
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anUninstalledAdapterLeavesStatusAndItsSystemsReadAsUnavailable() throws Exception {
         karaf.shell("admin", ADMIN_PASSWORD, "bundle:uninstall " + adapterBundleId);
         long t0 = System.nanoTime();
@@ -195,12 +407,12 @@ class IntegrationIT {
         }
         assertEquals("[]", status);
         assertTrue((System.nanoTime() - t0) / 1_000_000 <= 1000, "gone from status within a second");
-        JsonNode all = KarafInstance.json(karaf.get("/api/v1/integration/patient/p-1001/all-systems", doctor));
+        JsonNode all = KarafInstance.json(karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", doctor));
         assertEquals("UNAVAILABLE", system(all, "ehr-main").get("status").asText());
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anAdapterFeatureInstallsAndUninstallsWhileTheHubRuns() throws Exception {
         Path repo = karaf.home.resolve("itest-adapters-features.xml");
         Files.writeString(repo, "<features name=\"telehub-itest-adapters\" xmlns=\"http://karaf.apache.org/xmlns/features/v1.6.0\">"
@@ -225,22 +437,22 @@ class IntegrationIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void everyPatientReadAndIdentifierChangeIsAudited() throws Exception {
         List<String> rows = new ArrayList<>();
         // the audit is written in the request: the hub's database, read while it runs
         try (Connection db = karaf.db(); Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT actor, action, patient_id, systems, outcome FROM audit_event"
-                        + " WHERE action = 'integration.all-systems.read' ORDER BY id")) {
+                        + " WHERE action = 'integration.all-systems.read' AND actor = 'dr.grey' ORDER BY id")) {
             while (rs.next()) {
                 rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|"
                         + rs.getString(5));
             }
         }
         assertEquals(List.of(
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
-                "dr.grey|integration.all-systems.read|p-1001|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial"), rows);
+                "dr.grey|integration.all-systems.read|" + p1001 + "|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
+                "dr.grey|integration.all-systems.read|" + p1001 + "|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial",
+                "dr.grey|integration.all-systems.read|" + p1001 + "|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial"), rows);
     }
 
     private static JsonNode system(JsonNode all, String id) {

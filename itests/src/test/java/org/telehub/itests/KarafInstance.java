@@ -45,8 +45,9 @@ final class KarafInstance implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Every migration the distribution applies, as module:version in name order. */
     static final java.util.List<String> MIGRATIONS = java.util.List.of("encounter:1", "encounter:2", "encounter:3",
-            "encounter:4", "encounter:5", "files:1", "files:2", "integration:1", "integration:2", "integration:3",
-            "integration:4", "integration:5", "security:1", "security:2", "security:3", "security:4", "work:1", "work:2");
+            "encounter:4", "encounter:5", "encounter:6", "files:1", "files:2", "integration:1", "integration:2",
+            "integration:3", "integration:4", "integration:5", "security:1", "security:2", "security:3", "security:4",
+            "work:1", "work:2");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final Path home;
@@ -381,6 +382,27 @@ final class KarafInstance implements AutoCloseable {
             fail("login of " + username + " failed: " + r.statusCode() + " " + r.body());
         }
         return json(r).get("access_token").asText();
+    }
+
+    /**
+     * Registers a patient as the clinician holding {@code token}; who registers a patient is on their care team, so
+     * the clinician reaches them (issue 14: nobody reaches a patient by role alone). Returns the patient's id.
+     */
+    String patientInCareOf(String token, String displayName) throws IOException {
+        HttpResponse<String> r = post("/api/v1/patients", token, "application/json",
+                "{\"displayName\":\"" + displayName + "\",\"birthDate\":\"1980-01-01\"}");
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("registering " + displayName + ": " + r.statusCode() + " " + r.body());
+        }
+        return json(r).get("id").asText();
+    }
+
+    /** Puts {@code username} on the care team of {@code patientId}, as the (system) administrator {@code admin}. */
+    void careTeam(String admin, String patientId, String username) throws IOException {
+        HttpResponse<String> r = put("/api/v1/patients/" + patientId + "/care-team/" + username, admin, "");
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("care team of " + patientId + ": " + r.statusCode() + " " + r.body());
+        }
     }
 
     static JsonNode json(HttpResponse<String> r) throws IOException {

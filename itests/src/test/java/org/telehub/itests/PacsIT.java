@@ -56,6 +56,9 @@ class PacsIT {
     private static int scpPort;
     private static String admin;
     private static String doctor;
+    /** Local patients in the doctor's care, mapped (test 3) to Orthanc's TH-P1 and TH-P2 in both PACS adapters. */
+    private static String pt1;
+    private static String pt2;
 
     @BeforeAll
     static void start() throws Exception {
@@ -91,6 +94,8 @@ class PacsIT {
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"dr.grey\",\"roles\":[\"doctor\"],\"password\":\"seattle-grace-1\"}").statusCode());
         doctor = karaf.login("dr.grey", "seattle-grace-1");
+        pt1 = karaf.patientInCareOf(doctor, "Pat Imaging");
+        pt2 = karaf.patientInCareOf(doctor, "Pat Doe");
     }
 
     @AfterAll
@@ -187,6 +192,13 @@ class PacsIT {
     @Test
     @Order(3)
     void findStudiesAndSeriesWithTheNameAsWritten() throws Exception {
+        // issue 14: images are reached through the patient's identifiers, for a patient in the caller's care
+        for (String adapter : List.of("orthanc-main", "orthanc-web")) {
+            assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt1 + "/identifiers/" + adapter, doctor,
+                    "{\"identifier\":\"TH-P1\"}").statusCode());
+            assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt2 + "/identifiers/" + adapter, doctor,
+                    "{\"identifier\":\"TH-P2\"}").statusCode());
+        }
         for (String adapter : List.of("orthanc-main", "orthanc-web")) {
             // by Patient ID: the Persian name comes back exactly as written, over C-FIND and over QIDO-RS
             HttpResponse<String> r = karaf.get("/api/v1/integration/pacs/find-studies?adapterId=" + adapter
@@ -196,7 +208,7 @@ class PacsIT {
             assertEquals(1, studies.size(), r.body());
             assertEquals(PERSIAN, studies.get(0).get("patientName").asText());
             JsonNode series = KarafInstance.json(karaf.get("/api/v1/integration/pacs/studies/"
-                    + p1.get(0).studyInstanceUid() + "/series?adapterId=" + adapter, doctor));
+                    + p1.get(0).studyInstanceUid() + "/series?adapterId=" + adapter + "&patientId=TH-P1", doctor));
             assertEquals(2, series.size(), series.toString());
             JsonNode doe = KarafInstance.json(karaf.get("/api/v1/integration/pacs/find-studies?adapterId="
                     + adapter + "&patientName=Doe*", doctor));
@@ -215,6 +227,36 @@ class PacsIT {
         HttpResponse<String> none = karaf.get("/api/v1/integration/pacs/find-studies?adapterId=orthanc-main",
                 doctor);
         assertEquals(400, none.statusCode(), "a query over the whole PACS is refused");
+
+        // a doctor without a care relationship: the PACS answers, none of it reaches them; the series, a
+        // retrieve and a move of the study do not exist for them, and a study named for another patient neither
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.stranger\","
+                + "\"roles\":[\"doctor\"],\"password\":\"stranger-pass-1\"}").statusCode());
+        String stranger = karaf.login("dr.stranger", "stranger-pass-1");
+        String study = p1.get(0).studyInstanceUid();
+        for (String q : List.of("patientId=TH-P1", "patientName=Doe*", "studyDateFrom=1900-01-01")) {
+            HttpResponse<String> r = karaf.get("/api/v1/integration/pacs/find-studies?adapterId=orthanc-main&" + q,
+                    stranger);
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(0, KarafInstance.json(r).size(), q + ": " + r.body());
+        }
+        assertEquals(404, karaf.get("/api/v1/integration/pacs/studies/" + study + "/series?adapterId=orthanc-main"
+                + "&patientId=TH-P1", stranger).statusCode());
+        assertEquals(404, karaf.post("/api/v1/integration/pacs/retrieve", stranger, "application/json",
+                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + study + "\",\"patientId\":\"TH-P1\"}")
+                .statusCode());
+        assertEquals(404, karaf.post("/api/v1/integration/pacs/move", stranger, "application/json",
+                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + study + "\",\"destinationAe\":"
+                        + "\"ELSEWHERE\",\"patientId\":\"TH-P1\"}").statusCode());
+        assertEquals(404, karaf.get("/api/v1/integration/pacs/instances?adapterId=orthanc-main&patientId=TH-P1",
+                stranger).statusCode());
+        HttpResponse<String> notTheirs = karaf.get("/api/v1/integration/pacs/studies/" + study
+                + "/series?adapterId=orthanc-main&patientId=TH-P2", doctor);
+        assertEquals(404, notTheirs.statusCode(), "TH-P1's study named as TH-P2's: " + notTheirs.body());
+        HttpResponse<String> unnamed = karaf.get("/api/v1/integration/pacs/studies/" + study
+                + "/series?adapterId=orthanc-main", doctor);
+        assertEquals(400, unnamed.statusCode(), unnamed.body());
+        assertEquals("patientId", KarafInstance.json(unnamed).get("field").asText());
     }
 
     @Test
@@ -222,7 +264,7 @@ class PacsIT {
     void retrieveKeepsTheStudyEncryptedAndListsItByPatient() throws Exception {
         String study = p1.get(0).studyInstanceUid();
         HttpResponse<String> r = karaf.post("/api/v1/integration/pacs/retrieve", doctor, "application/json",
-                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + study + "\"}");
+                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + study + "\",\"patientId\":\"TH-P1\"}");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(p1.size(), KarafInstance.json(r).get("instances").size(), r.body());
 
@@ -253,7 +295,7 @@ class PacsIT {
         }
         // the same by DICOMweb (WADO-RS)
         HttpResponse<String> web = karaf.post("/api/v1/integration/pacs/retrieve", doctor, "application/json",
-                "{\"adapterId\":\"orthanc-web\",\"studyInstanceUid\":\"" + study + "\"}");
+                "{\"adapterId\":\"orthanc-web\",\"studyInstanceUid\":\"" + study + "\",\"patientId\":\"TH-P1\"}");
         assertEquals(200, web.statusCode(), web.body());
         assertEquals(p1.size(), KarafInstance.json(web).get("instances").size(), web.body());
     }
@@ -263,7 +305,7 @@ class PacsIT {
     void moveRelaysThePacsStatusForAnUnknownDestination() throws Exception {
         HttpResponse<String> r = karaf.post("/api/v1/integration/pacs/move", doctor, "application/json",
                 "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + p1.get(0).studyInstanceUid()
-                        + "\",\"destinationAe\":\"NOWHERE\"}");
+                        + "\",\"destinationAe\":\"NOWHERE\",\"patientId\":\"TH-P1\"}");
         assertEquals(502, r.statusCode(), r.body());
         assertTrue(KarafInstance.json(r).get("detail").asText().matches("(?s).*NOWHERE.*status 0x[0-9A-F]{4}.*"),
                 r.body());
@@ -277,12 +319,12 @@ class PacsIT {
     @Test
     @Order(6)
     void sendResultsFilesTheReportPdfInTheStudy() throws Exception {
-        HttpResponse<String> map = karaf.put("/api/v1/integration/patient/p-1/identifiers/orthanc-main", doctor,
-                "{\"identifier\":\"TH-P1\"}");
-        assertEquals(201, map.statusCode(), map.body());
+        HttpResponse<String> map = karaf.put("/api/v1/integration/patient/" + pt1 + "/identifiers/orthanc-main",
+                doctor, "{\"identifier\":\"TH-P1\"}");
+        assertEquals(200, map.statusCode(), "mapped since test 3: " + map.body());
         String pdf = Base64.getEncoder().encodeToString("%PDF-1.4\n%%EOF\n".getBytes(StandardCharsets.US_ASCII));
         String study = p1.get(0).studyInstanceUid();
-        HttpResponse<String> sent = karaf.post("/api/v1/integration/patient/p-1/send-results", doctor,
+        HttpResponse<String> sent = karaf.post("/api/v1/integration/patient/" + pt1 + "/send-results", doctor,
                 "application/json", "{\"targets\":[\"orthanc-main\"],\"report\":{\"code\":\"11488-4\","
                         + "\"codeSystem\":\"http://loinc.org\",\"title\":\"Consult note\",\"conclusion\":\"Stable.\","
                         + "\"contentBase64\":\"" + pdf + "\",\"contentType\":\"application/pdf\","
@@ -306,9 +348,9 @@ class PacsIT {
         assertEquals("1.2.840.10008.5.1.4.1.1.104.1", sopClass, "Encapsulated PDF");
 
         // a PACS that is down: the delivery waits for a retry with the cause, nothing is lost
-        assertEquals(201, karaf.put("/api/v1/integration/patient/p-1/identifiers/pacs-down", doctor,
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt1 + "/identifiers/pacs-down", doctor,
                 "{\"identifier\":\"TH-P1\"}").statusCode());
-        HttpResponse<String> toDown = karaf.post("/api/v1/integration/patient/p-1/send-results", doctor,
+        HttpResponse<String> toDown = karaf.post("/api/v1/integration/patient/" + pt1 + "/send-results", doctor,
                 "application/json", "{\"targets\":[\"pacs-down\"],\"report\":{\"code\":\"11488-4\","
                         + "\"title\":\"Consult note\",\"conclusion\":\"Stable.\",\"contentBase64\":\"" + pdf
                         + "\",\"contentType\":\"application/pdf\"}}");
@@ -341,7 +383,8 @@ class PacsIT {
         karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-pacs");
         awaitAdapters(Set.of("orthanc-main"), true);
         HttpResponse<String> back = karaf.post("/api/v1/integration/pacs/retrieve", doctor, "application/json",
-                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + p2.get(0).studyInstanceUid() + "\"}");
+                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + p2.get(0).studyInstanceUid()
+                        + "\",\"patientId\":\"TH-P2\"}");
         assertEquals(200, back.statusCode(), back.body());
         assertFalse(Files.readString(karaf.home.resolve("data/log/karaf.log")).contains(orthanc.password()),
                 "the DICOMweb password never reaches the log");

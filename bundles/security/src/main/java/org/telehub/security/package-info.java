@@ -1,7 +1,8 @@
 /**
- * Who is calling: the {@link org.telehub.security.Roles} of Telehub and the {@link
- * org.telehub.security.AuthenticatedUser} a resource finds as {@code SecurityContext.getUserPrincipal()}.
- * 1.1: {@link org.telehub.security.AuditLog} records in the caller's transaction too.
+ * Who is calling: the {@link org.telehub.security.Roles} of Telehub, the {@link
+ * org.telehub.security.AuthenticatedUser} a resource finds as {@code SecurityContext.getUserPrincipal()}, and
+ * since 1.1 {@link org.telehub.security.PatientAccess}, the care-relationship rule every bundle asks; 1.1 also:
+ * {@link org.telehub.security.AuditLog} records in the caller's transaction.
  */
 @Version("1.1.0")
 package org.telehub.security;

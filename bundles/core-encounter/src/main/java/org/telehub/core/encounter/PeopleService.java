@@ -9,8 +9,10 @@ import org.telehub.security.AuthenticatedUser;
 
 /**
  * Doctors and patients as this module keeps them; {@code username} links each to the Telehub account that acts as
- * them. Administrators create doctors; staff create and list patients; a patient reads only their own record
- * (another one does not exist for them). Every patient read is in the audit log.
+ * them. Administrators create doctors; staff (administrators, front desk, clinicians) create patients; a clinician
+ * reads the patients they reach through a care relationship ({@code org.telehub.security.PatientAccess}), a patient
+ * their own record, front desk any patient's demographics by id; to anyone else a patient does not exist. Every
+ * patient read is in the audit log.
  */
 @ProviderType
 public interface PeopleService {
@@ -23,7 +25,19 @@ public interface PeopleService {
 
     Patient createPatient(AuthenticatedUser caller, NewPatient patient);
 
+    /**
+     * A page of patients: a clinician's reachable patients (care relationships), every patient for the export role;
+     * others are refused (they find one patient with {@link #findPatients}).
+     */
     List<Patient> patients(AuthenticatedUser caller, int offset, int limit);
+
+    /**
+     * The patients with exactly this name (case aside) and birth date: how front desk, administrators and clinicians
+     * find someone to book without paging through everyone. Every patient found is audited.
+     *
+     * @since 1.2
+     */
+    List<Patient> findPatients(AuthenticatedUser caller, String displayName, String birthDate);
 
     Patient patient(AuthenticatedUser caller, String id);
 

@@ -9,9 +9,10 @@
  * register one each) and {@link org.telehub.core.encounter.JoinTokens}, which checks the signed join links the media
  * bundle is given.
  *
- * <p>1.1: the three services and their records.
+ * <p>1.1: the three services and their records. 1.2: {@link org.telehub.core.encounter.CareService} (care teams,
+ * break-glass) and {@code PeopleService.findPatients}.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

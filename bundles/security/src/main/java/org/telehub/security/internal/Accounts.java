@@ -298,8 +298,9 @@ public class Accounts {
             throw new InvalidException("roles", "At least one of " + Roles.ALL + " is required");
         }
         for (String r : roles) {
-            if (!Roles.ALL.contains(r)) {
-                throw new InvalidException("roles", "Unknown role '" + r + "'; roles are " + Roles.ALL);
+            if (!Roles.valid(r)) {
+                throw new InvalidException("roles", "Unknown role '" + r + "'; roles are " + Roles.ALL
+                        + " (" + Roles.CLINIC_ADMIN + " with its clinic: " + Roles.CLINIC_ADMIN + ":<clinic>)");
             }
         }
         checkPassword("password", password);

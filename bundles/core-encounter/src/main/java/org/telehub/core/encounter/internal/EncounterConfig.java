@@ -54,4 +54,9 @@ public @interface EncounterConfig {
     @AttributeDefinition(name = "Consumers", description = "Concurrent webhook and encounter-event workers per topic on this node (the durable work service runs them)",
             min = "1", max = "32")
     int consumers() default 4;
+
+    @AttributeDefinition(name = "Break-glass (minutes)", description = "How long a clinician's break-glass access "
+            + "to a patient outside their care relationships lasts; every use is audited with its reason",
+            min = "1", max = "1440")
+    int breakGlassMinutes() default 60;
 }

@@ -38,6 +38,7 @@ import org.telehub.core.encounter.internal.encounter.EncounterServiceImpl;
 import org.telehub.core.encounter.internal.event.EventFanOut;
 import org.telehub.core.encounter.internal.event.EventPublisher;
 import org.telehub.core.encounter.internal.join.JoinLinks;
+import org.telehub.core.encounter.internal.access.CareRelationships;
 import org.telehub.core.encounter.internal.people.PeopleServiceImpl;
 import org.telehub.core.encounter.internal.portal.Webhooks;
 import org.telehub.core.encounter.internal.reminder.ReminderStore;
@@ -65,7 +66,7 @@ import com.sun.net.httpserver.HttpServer;
 class BookingTest {
     record Hub(Jdbi jdbi, EncounterService encounters, PeopleService people, ScheduleService schedule,
             Reminders reminders, Webhooks webhooks, JoinLinks links, AuthenticatedUser admin, TestWork work,
-            EventFanOut fanOut, SecretBox box, EncounterConfig config) {
+            EventFanOut fanOut, SecretBox box, EncounterConfig config, CareRelationships care) {
     }
 
     static EncounterConfig config(Map<String, Object> overrides) {
@@ -120,11 +121,12 @@ class BookingTest {
         work.handle(Reminders.TOPIC, reminders);
         work.handle(Webhooks.TOPIC, webhooks::handle);
         Booking booking = new Booking(db, cfg);
+        CareRelationships care = new CareRelationships(db, NO_AUDIT, cfg);
         EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
-                publisher == null ? fanOut : publisher, NO_AUDIT, cfg);
-        PeopleService people = new PeopleServiceImpl(db, NO_AUDIT);
+                publisher == null ? fanOut : publisher, NO_AUDIT, care, cfg);
+        PeopleService people = new PeopleServiceImpl(db, NO_AUDIT, care);
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
-                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg);
+                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg, care);
     }
 
     /** These tests are about booking; the audit trail has its own (security's AuditTrailTest). */
@@ -411,7 +413,8 @@ class BookingTest {
         assertEquals(0, rows(h));
 
         // the doctor books, inviting a colleague, an interpreter whose account is a patient's, and the patient's own
-        // account as a guest
+        // account as a guest (issue 14: a clinician books only a patient in their care)
+        h.care().addToCareTeam(h.admin(), p, "dr.own");
         EncounterService.EncounterDetails e = h.encounters().book(doctor, new EncounterService.BookingRequest("video", d, p,
                 tomorrow(9).toString(), 30, null, null, List.of(
                         new EncounterService.ParticipantRequest("colleague", "Dr Colleague", null, "dr.colleague"),

@@ -21,11 +21,14 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.integration.api.Adapter;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Roles;
 import org.telehub.work.Verdict;
 import org.telehub.work.WorkHandler;
 import org.telehub.work.WorkItem;
@@ -66,6 +69,7 @@ public class DeliveryService {
     private final WorkService work;
     private final BundleContext context;
     private final DeliveryConfig config;
+    private final PatientGate gate;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     /** Adapter services per id, in arrival order (the first runs the id's deliveries), and the handler of each id. */
@@ -77,7 +81,8 @@ public class DeliveryService {
     public DeliveryService(BundleContext context, @Reference IntegrationSchema schema,
             @Reference AdapterRegistry registry, @Reference CapabilityHandlers capabilities,
             @Reference SystemCalls calls, @Reference AuditLog audit, @Reference WorkService work,
-            DeliveryConfig config) {
+            @Reference PatientGate gate, DeliveryConfig config) {
+        this.gate = gate;
         this.store = new DeliveryStore(schema.jdbi());
         this.identifiers = new PatientIdentifiers(schema.jdbi());
         this.registry = registry;
@@ -180,6 +185,7 @@ public class DeliveryService {
      * for another patient, is a new request.
      */
     public List<DeliveryView> send(AuthenticatedUser who, String patientId, SendResults request) {
+        gate.local(who, patientId);
         ResultPayload payload = new ResultPayload(request.report(), request.observations(), request.analysis());
         payload.validate();
         String key = request.requestKey();
@@ -264,6 +270,48 @@ public class DeliveryService {
 
     public Optional<DeliveryView> get(String id) {
         return store.get(id).map(this::view);
+    }
+
+    /**
+     * One delivery for a caller: a clinician's only if they reach its patient (else it does not exist for them);
+     * the system administrator's without the patient (operations need the state and error, not who it is about).
+     */
+    public DeliveryView get(AuthenticatedUser who, String id) {
+        DeliveryView v = get(id).orElseThrow(() -> new NotFoundException("No delivery " + id));
+        if (who.clinician() && gate.reachable(who, List.of(v.patientId())).contains(v.patientId())) {
+            audit.record(who, "integration.delivery.read", v.patientId(), List.of(v.adapterId()), "ok");
+            return v;
+        }
+        if (who.hasRole(Roles.ADMIN)) {
+            return withoutPatient(v);
+        }
+        throw new NotFoundException("No delivery " + id);
+    }
+
+    /**
+     * Deliveries for a caller: a clinician names a patient in their care ({@code patientId}); the system
+     * administrator lists every delivery without its patient. Nobody pages through everyone's results.
+     */
+    public List<DeliveryView> list(AuthenticatedUser who, String state, String adapterId, String patientId,
+            int limit) {
+        if (who.clinician()) {
+            if (patientId == null) {
+                throw new InvalidException("patientId", "Required: the patient in your care whose deliveries to list");
+            }
+            gate.local(who, patientId);
+            List<DeliveryView> out = list(state, adapterId, patientId, limit);
+            audit.record(who, "integration.delivery.list", patientId, List.of(), out.size() + " deliveries");
+            return out;
+        }
+        if (who.hasRole(Roles.ADMIN)) {
+            return list(state, adapterId, patientId, limit).stream().map(DeliveryService::withoutPatient).toList();
+        }
+        throw new ForbiddenException("Deliveries are listed to clinicians (their patients) and administrators");
+    }
+
+    private static DeliveryView withoutPatient(DeliveryView v) {
+        return new DeliveryView(v.id(), v.resultId(), null, v.adapterId(), v.state(), v.attempts(), v.maxAttempts(),
+                v.nextAttemptAt(), v.lastError(), v.remoteId(), v.createdAt(), v.updatedAt(), v.deliveredAt());
     }
 
     /** The newest deliveries, filtered; {@code state} is one of {@link DeliveryState#VALUES} or null. */

@@ -33,7 +33,7 @@ import org.telehub.security.Roles;
 
 /**
  * {@code /api/v1/integration}: adapters' status and connection (administrators), patient data across systems
- * (clinicians; every read audited), and the patient identifier cross-reference.
+ * (clinicians, for patients in their care; every read audited), and the patient identifier cross-reference.
  */
 @Component(service = IntegrationResource.class)
 @JaxrsResource
@@ -102,10 +102,11 @@ public class IntegrationResource {
 
     @GET
     @Path("patient/{patientId}/identifiers")
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
-    public Map<String, String> identifiers(@PathParam("patientId") String patientId) {
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public Map<String, String> identifiers(@PathParam("patientId") String patientId,
+            @Context SecurityContext security) {
         checkPatientId(patientId);
-        return integration.identifiers(patientId);
+        return integration.identifiers(user(security), patientId);
     }
 
     /** Body naming the adapter (connect of the per-system resources). */
@@ -118,7 +119,7 @@ public class IntegrationResource {
 
     @PUT
     @Path("patient/{patientId}/identifiers/{adapterId}")
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
     public Response putIdentifier(@PathParam("patientId") String patientId, @PathParam("adapterId") String adapterId,
             IdentifierBody body, @Context SecurityContext security) {
         checkPatientId(patientId);
@@ -129,12 +130,13 @@ public class IntegrationResource {
             throw ProblemException.invalid("identifier", "Required: 1 to 200 printable characters");
         }
         boolean created = integration.putIdentifier(patientId, adapterId, body.identifier(), user(security));
-        return Response.status(created ? 201 : 200).entity(integration.identifiers(patientId)).build();
+        return Response.status(created ? 201 : 200).entity(integration.identifiers(user(security), patientId))
+                .build();
     }
 
     @DELETE
     @Path("patient/{patientId}/identifiers/{adapterId}")
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
     public void deleteIdentifier(@PathParam("patientId") String patientId, @PathParam("adapterId") String adapterId,
             @Context SecurityContext security) {
         checkPatientId(patientId);
@@ -157,8 +159,8 @@ public class IntegrationResource {
     @GET
     @Path("deliveries/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
-    public DeliveryService.DeliveryView delivery(@PathParam("id") String id) {
-        return deliveries.get(id).orElseThrow(() -> ProblemException.notFound("No delivery " + id));
+    public DeliveryService.DeliveryView delivery(@PathParam("id") String id, @Context SecurityContext security) {
+        return deliveries.get(user(security), id);
     }
 
     @GET
@@ -166,8 +168,8 @@ public class IntegrationResource {
     @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
     public List<DeliveryService.DeliveryView> deliveries(@QueryParam("state") String state,
             @QueryParam("adapterId") String adapterId, @QueryParam("patientId") String patientId,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
-        return deliveries.list(state, adapterId, patientId, limit);
+            @QueryParam("limit") @DefaultValue("100") int limit, @Context SecurityContext security) {
+        return deliveries.list(user(security), state, adapterId, patientId, limit);
     }
 
     @POST

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterHealth;
+import org.telehub.domain.UnprocessableException;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 
@@ -30,15 +31,18 @@ public class IntegrationService {
     private final CapabilityHandlers capabilities;
     private final SystemCalls calls;
     private final AuditLog audit;
+    private final PatientGate gate;
     private final PatientIdentifiers identifiers;
 
     @Activate
     public IntegrationService(@Reference AdapterRegistry registry, @Reference CapabilityHandlers capabilities,
-            @Reference SystemCalls calls, @Reference IntegrationSchema schema, @Reference AuditLog audit) {
+            @Reference SystemCalls calls, @Reference IntegrationSchema schema, @Reference AuditLog audit,
+            @Reference PatientGate gate) {
         this.registry = registry;
         this.capabilities = capabilities;
         this.calls = calls;
         this.audit = audit;
+        this.gate = gate;
         this.identifiers = new PatientIdentifiers(schema.jdbi());
     }
 
@@ -145,6 +149,7 @@ public class IntegrationService {
 
     /** Reads one patient from every system it is mapped in, in parallel. Empty if the patient has no mapping. */
     public Optional<AllSystems> allSystems(AuthenticatedUser who, String patientId) {
+        gate.local(who, patientId);
         Map<String, String> ids = identifiers.of(patientId);
         if (ids.isEmpty()) {
             return Optional.empty();
@@ -186,17 +191,31 @@ public class IntegrationService {
 
     // ---- identifiers
 
-    public Map<String, String> identifiers(String patientId) {
+    /** The patient's identifier in each system, for a caller who reaches the patient. */
+    public Map<String, String> identifiers(AuthenticatedUser who, String patientId) {
+        gate.local(who, patientId);
+        audit.record(who, "integration.identifier.read", patientId, List.of(), "ok");
         return identifiers.of(patientId);
     }
 
+    /**
+     * Maps the patient (whom the caller must reach) to {@code identifier} in a system; an identifier another patient
+     * has there is refused, so nobody repoints a patient to someone else's record.
+     */
     boolean putIdentifier(String patientId, String adapterId, String identifier, AuthenticatedUser who) {
+        gate.local(who, patientId);
+        if (identifiers.locals(adapterId, identifier).stream().anyMatch(p -> !p.equals(patientId))) {
+            audit.record(who, "integration.identifier.write", patientId, List.of(adapterId), "denied: taken");
+            throw new UnprocessableException("identifier", "This identifier belongs to another patient in '"
+                    + adapterId + "'");
+        }
         boolean created = identifiers.put(patientId, adapterId, identifier, who.username());
         audit.record(who, "integration.identifier.write", patientId, List.of(adapterId), "ok");
         return created;
     }
 
     boolean removeIdentifier(String patientId, String adapterId, AuthenticatedUser who) {
+        gate.local(who, patientId);
         boolean removed = identifiers.remove(patientId, adapterId);
         audit.record(who, "integration.identifier.delete", patientId, List.of(adapterId), removed ? "ok" : "absent");
         return removed;

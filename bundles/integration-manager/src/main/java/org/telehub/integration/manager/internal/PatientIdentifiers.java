@@ -25,6 +25,13 @@ public final class PatientIdentifiers {
         return out;
     }
 
+    /** The local patients mapped to {@code identifier} in {@code adapterId} (normally one). */
+    public java.util.List<String> locals(String adapterId, String identifier) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT local_patient_id FROM integration_patient_identifier"
+                + " WHERE adapter_id = :a AND identifier = :i ORDER BY local_patient_id").bind("a", adapterId)
+                .bind("i", identifier).mapTo(String.class).list());
+    }
+
     /** Sets (creates or replaces) one mapping; returns true if it was new. */
     boolean put(String localPatientId, String adapterId, String identifier, String by) {
         return jdbi.inTransaction(h -> {

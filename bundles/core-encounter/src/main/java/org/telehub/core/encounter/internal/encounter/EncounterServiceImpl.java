@@ -28,6 +28,7 @@ import org.telehub.core.encounter.event.EncounterEventType;
 import org.telehub.core.encounter.internal.Checks;
 import org.telehub.core.encounter.internal.EncounterConfig;
 import org.telehub.core.encounter.internal.EncounterDb;
+import org.telehub.core.encounter.internal.access.CareRelationships;
 import org.telehub.core.encounter.internal.event.Changes;
 import org.telehub.core.encounter.internal.event.EventPublisher;
 import org.telehub.core.encounter.internal.join.JoinLinks;
@@ -42,6 +43,7 @@ import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Roles;
 
 /**
  * Encounters: who may do what (see {@link Access}), booking and rescheduling through {@link Booking}'s locked
@@ -61,11 +63,13 @@ public class EncounterServiceImpl implements EncounterService {
     private final EventPublisher publisher;
     private final AuditLog audit;
     private final EncounterConfig config;
+    private final CareRelationships care;
 
     @Activate
     public EncounterServiceImpl(@Reference EncounterDb db, @Reference Booking booking, @Reference JoinLinks links,
             @Reference Reminders reminders, @Reference EventPublisher publisher, @Reference AuditLog audit,
-            EncounterConfig config) {
+            @Reference CareRelationships care, EncounterConfig config) {
+        this.care = care;
         this.db = db;
         this.booking = booking;
         this.links = links;
@@ -106,6 +110,11 @@ public class EncounterServiceImpl implements EncounterService {
     public EncounterDetails book(AuthenticatedUser user, BookingRequest r) {
         Caller c = Caller.of(db, user);
         BookingInput in = BookingInput.of(c, r);
+        if (user.clinician() && !c.admin() && !user.hasRole(Roles.FRONT_DESK) && !care.reaches(user, in.patientId())) {
+            // a visit makes its doctor a carer: nobody books their way to a stranger's record (answered as if the
+            // patient did not exist)
+            throw new UnprocessableException("patientId", "No patient " + in.patientId());
+        }
         Instant now = Instant.now();
         String id = UUID.randomUUID().toString();
         String room = in.room();

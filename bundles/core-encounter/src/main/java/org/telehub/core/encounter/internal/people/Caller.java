@@ -27,8 +27,8 @@ public record Caller(AuthenticatedUser user, String doctorId, String patientId) 
         return user.hasRole(Roles.ADMIN);
     }
 
-    /** Clinic staff: administrators, doctors, nurses. */
+    /** Clinic staff who book and register: administrators, doctors, nurses, front desk. */
     public boolean staff() {
-        return admin() || user.hasRole(Roles.DOCTOR) || user.hasRole(Roles.NURSE);
+        return admin() || user.hasRole(Roles.DOCTOR) || user.hasRole(Roles.NURSE) || user.hasRole(Roles.FRONT_DESK);
     }
 }

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.telehub.core.encounter.PeopleService;
 import org.telehub.core.encounter.internal.Checks;
 import org.telehub.core.encounter.internal.EncounterDb;
+import org.telehub.core.encounter.internal.access.CareRelationships;
 import org.telehub.domain.ConflictException;
 import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.InvalidException;
@@ -23,8 +24,12 @@ import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Roles;
 
-/** Doctors and patients: validation, who may create and read them, the audit of every patient read. */
+/**
+ * Doctors and patients: validation, who may create and read them (a patient through {@link CareRelationships}), the
+ * audit of every patient read.
+ */
 @Component(service = PeopleService.class)
 public class PeopleServiceImpl implements PeopleService {
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{2,63}");
@@ -32,11 +37,14 @@ public class PeopleServiceImpl implements PeopleService {
 
     private final EncounterDb db;
     private final AuditLog audit;
+    private final CareRelationships care;
 
     @Activate
-    public PeopleServiceImpl(@Reference EncounterDb db, @Reference AuditLog audit) {
+    public PeopleServiceImpl(@Reference EncounterDb db, @Reference AuditLog audit,
+            @Reference CareRelationships care) {
         this.db = db;
         this.audit = audit;
+        this.care = care;
     }
 
     // ---- doctors
@@ -112,6 +120,9 @@ public class PeopleServiceImpl implements PeopleService {
             db.jdbi().useTransaction(h -> {
                 PeopleStore.insertPatient(h, p);
                 audit.record(h, c.user(), "patient.create", p.id(), List.of(), "ok");
+                if (user.clinician()) {
+                    care.registeredBy(h, user, p.id()); // who registers a patient cares for them
+                }
             });
         } catch (UnableToExecuteStatementException e) {
             throw new ConflictException("Another patient is linked to the account '" + username + "'");
@@ -121,25 +132,48 @@ public class PeopleServiceImpl implements PeopleService {
 
     @Override
     public Patient patient(AuthenticatedUser user, String id) {
-        Caller c = Caller.of(db, user);
-        if (!c.staff() && !id.equals(c.patientId())) {
+        Checks.signedIn(user);
+        // front desk books and registers: a patient's demographics by id, never their clinical data
+        if (!user.hasRole(Roles.FRONT_DESK) && !care.reaches(user, id)) {
             throw new NotFoundException("No patient " + id);
         }
         Patient p = db.jdbi().withHandle(h -> PeopleStore.patient(h, id))
                 .orElseThrow(() -> new NotFoundException("No patient " + id));
-        audit.record(c.user(), "patient.read", id, List.of(), "ok");
+        audit.record(user, "patient.read", id, List.of(), "ok");
         return p;
     }
 
     @Override
     public List<Patient> patients(AuthenticatedUser user, int offset, int limit) {
-        Caller c = Caller.of(db, user);
-        if (!c.staff()) {
-            throw new ForbiddenException("Only clinic staff list patients");
+        Checks.signedIn(user);
+        boolean export = user.hasRole(Roles.EXPORT);
+        if (!export && !user.clinician()) {
+            throw new ForbiddenException("Forbidden", "Patients are listed to clinicians (those in their care) and"
+                    + " the export role; find one patient by exact name and birth date with displayName and"
+                    + " birthDate", "displayName", null);
         }
         Checks.page(offset, limit, 500);
-        List<Patient> list = db.jdbi().withHandle(h -> PeopleStore.patients(h, offset, limit));
-        list.forEach(p -> audit.record(c.user(), "patient.list", p.id(), List.of(), "ok"));
+        List<Patient> list = db.jdbi().withHandle(h -> export ? PeopleStore.patients(h, offset, limit)
+                : PeopleStore.reachablePatients(h, user.username(), offset, limit));
+        list.forEach(p -> audit.record(user, "patient.list", p.id(), List.of(), "ok"));
+        return list;
+    }
+
+    @Override
+    public List<Patient> findPatients(AuthenticatedUser user, String displayName, String birthDate) {
+        Caller c = Caller.of(db, user);
+        if (!c.staff() && !user.hasRole(Roles.EXPORT)) {
+            throw new ForbiddenException("Only clinic staff find patients");
+        }
+        name("displayName", displayName);
+        LocalDate birth;
+        try {
+            birth = LocalDate.parse(birthDate == null ? "" : birthDate);
+        } catch (DateTimeParseException e) {
+            throw new InvalidException("birthDate", "Required with displayName: a date such as 1980-04-23");
+        }
+        List<Patient> list = db.jdbi().withHandle(h -> PeopleStore.patientsNamed(h, displayName.trim(), birth));
+        list.forEach(p -> audit.record(user, "patient.find", p.id(), List.of(), "ok"));
         return list;
     }
 

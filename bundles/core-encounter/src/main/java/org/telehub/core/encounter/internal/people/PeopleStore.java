@@ -5,6 +5,7 @@ import static org.telehub.core.encounter.internal.Sql.ts;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.telehub.core.encounter.PeopleService.Doctor;
 import org.telehub.core.encounter.PeopleService.Patient;
+import org.telehub.core.encounter.internal.access.CareRelationships;
 
 /** SQL of doctors and patients; every method runs on the caller's handle, so callers choose the transaction. */
 public final class PeopleStore {
@@ -73,6 +75,19 @@ public final class PeopleStore {
     static List<Patient> patients(Handle h, int offset, int limit) {
         return h.createQuery("SELECT * FROM encounter_patient ORDER BY display_name, id LIMIT :l OFFSET :o")
                 .bind("o", offset).bind("l", limit).map((rs, ctx) -> patient(rs)).list();
+    }
+
+    /** A page of the patients {@code who} reaches ({@link CareRelationships#REACHED}). */
+    static List<Patient> reachablePatients(Handle h, String who, int offset, int limit) {
+        return h.createQuery("SELECT * FROM encounter_patient WHERE id IN (" + CareRelationships.REACHED
+                + ") ORDER BY display_name, id LIMIT :l OFFSET :o").bind("who", who).bind("now", ts(Instant.now()))
+                .bind("l", limit).bind("o", offset).map((rs, ctx) -> patient(rs)).list();
+    }
+
+    static List<Patient> patientsNamed(Handle h, String name, LocalDate birthDate) {
+        return h.createQuery("SELECT * FROM encounter_patient WHERE LOWER(display_name) = LOWER(:n)"
+                + " AND birth_date = :b ORDER BY id LIMIT 50").bind("n", name).bind("b", birthDate)
+                .map((rs, ctx) -> patient(rs)).list();
     }
 
     private static Doctor doctor(ResultSet rs) throws SQLException {

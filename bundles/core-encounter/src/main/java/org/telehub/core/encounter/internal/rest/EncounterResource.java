@@ -49,7 +49,7 @@ public class EncounterResource {
     }
 
     @POST
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE, Roles.PATIENT})
+    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE, Roles.FRONT_DESK, Roles.PATIENT})
     public Response create(EncounterService.BookingRequest body, @Context SecurityContext s, @Context UriInfo uri) {
         EncounterView v = Views.view(encounters.book(Views.user(s), body), null);
         return Response.created(uri.getAbsolutePathBuilder().path(v.id()).build()).entity(v).build();

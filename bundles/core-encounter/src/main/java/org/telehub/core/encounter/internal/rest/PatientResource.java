@@ -4,9 +4,11 @@ import java.util.List;
 
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
 import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
@@ -22,11 +24,16 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.core.encounter.CareService;
 import org.telehub.core.encounter.PeopleService;
+import org.telehub.domain.NotFoundException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.Roles;
 
-/** {@code /patients}: the people visits are for; staff see them all, a patient their own record. */
+/**
+ * {@code /patients}: the people visits are for (clinicians see those in their care, a patient their own record),
+ * their care teams and break-glass.
+ */
 @Component(service = PatientResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(RestApi.APP_SELECT)
@@ -35,23 +42,30 @@ import org.telehub.security.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 public class PatientResource {
     private final PeopleService people;
+    private final CareService care;
 
     @Activate
-    public PatientResource(@Reference PeopleService people) {
+    public PatientResource(@Reference PeopleService people, @Reference CareService care) {
         this.people = people;
+        this.care = care;
     }
 
     @POST
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE, Roles.FRONT_DESK})
     public Response createPatient(PeopleService.NewPatient body, @Context SecurityContext s, @Context UriInfo uri) {
         Views.PatientView p = Views.view(people.createPatient(Views.user(s), body));
         return Response.created(uri.getAbsolutePathBuilder().path(p.id()).build()).entity(p).build();
     }
 
+    /** With {@code displayName} and {@code birthDate}: those exact patients; without: a clinician's own page. */
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE, Roles.FRONT_DESK, Roles.EXPORT})
     public List<Views.PatientView> patients(@QueryParam("offset") @DefaultValue("0") int offset,
-            @QueryParam("limit") @DefaultValue("100") int limit, @Context SecurityContext s) {
+            @QueryParam("limit") @DefaultValue("100") int limit, @QueryParam("displayName") String displayName,
+            @QueryParam("birthDate") String birthDate, @Context SecurityContext s) {
+        if (displayName != null || birthDate != null) {
+            return people.findPatients(Views.user(s), displayName, birthDate).stream().map(Views::view).toList();
+        }
         return people.patients(Views.user(s), offset, limit).stream().map(Views::view).toList();
     }
 
@@ -59,5 +73,43 @@ public class PatientResource {
     @Path("{id}")
     public Views.PatientView patient(@PathParam("id") String id, @Context SecurityContext s) {
         return Views.view(people.patient(Views.user(s), id));
+    }
+
+    @GET
+    @Path("{id}/care-team")
+    public List<CareService.CareTeamMember> careTeam(@PathParam("id") String id, @Context SecurityContext s) {
+        return care.careTeam(Views.user(s), id);
+    }
+
+    @PUT
+    @Path("{id}/care-team/{username}")
+    @RolesAllowed({Roles.ADMIN, Roles.CLINIC_ADMIN, Roles.DOCTOR})
+    public CareService.CareTeamMember addToCareTeam(@PathParam("id") String id,
+            @PathParam("username") String username, @Context SecurityContext s) {
+        return care.addToCareTeam(Views.user(s), id, username);
+    }
+
+    @DELETE
+    @Path("{id}/care-team/{username}")
+    @RolesAllowed({Roles.ADMIN, Roles.CLINIC_ADMIN, Roles.DOCTOR})
+    public Response removeFromCareTeam(@PathParam("id") String id, @PathParam("username") String username,
+            @Context SecurityContext s) {
+        if (!care.removeFromCareTeam(Views.user(s), id, username)) {
+            throw new NotFoundException("'" + username + "' is not on the care team of patient " + id);
+        }
+        return Response.noContent().build();
+    }
+
+    /** Body of break-glass. */
+    public record BreakGlassRequest(String reason) {
+    }
+
+    /** A clinician opens a patient outside their care relationships, for a while, with a reason; audited. */
+    @POST
+    @Path("{id}/break-glass")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public Response breakGlass(@PathParam("id") String id, BreakGlassRequest body, @Context SecurityContext s) {
+        return Response.status(201).entity(care.breakGlass(Views.user(s), id, body == null ? null : body.reason()))
+                .build();
     }
 }

@@ -72,7 +72,7 @@ public class SessionsResource {
 
     @POST
     @Path("create")
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE, Roles.FRONT_DESK})
     public Response create(Views.CreateSession body, @Context SecurityContext s) {
         Checks.body(body);
         return created(encounters.book(Views.user(s), new BookingRequest(body.type() == null ? "video" : body.type(),
@@ -83,7 +83,7 @@ public class SessionsResource {
     /** Only doctor, patient and time; a video visit of the doctor's slot length. */
     @POST
     @Path("create/simple")
-    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.ADMIN, Roles.DOCTOR, Roles.NURSE, Roles.FRONT_DESK})
     public Response createSimple(Views.CreateSimpleSession body, @Context SecurityContext s) {
         Checks.body(body);
         return created(encounters.book(Views.user(s), new BookingRequest("video", body.doctorId(), body.patientId(),

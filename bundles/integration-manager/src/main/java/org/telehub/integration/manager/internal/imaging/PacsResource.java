@@ -40,6 +40,7 @@ import org.telehub.integration.manager.internal.AdapterRegistry;
 import org.telehub.integration.manager.internal.IntegrationResource;
 import org.telehub.integration.manager.internal.IntegrationSchema;
 import org.telehub.integration.manager.internal.IntegrationService;
+import org.telehub.integration.manager.internal.PatientGate;
 import org.telehub.integration.manager.internal.RemoteCalls;
 import org.telehub.integration.manager.internal.SystemCalls;
 import org.telehub.integration.api.DicomArchive;
@@ -80,12 +81,14 @@ public class PacsResource {
     private final ImagingInstances instances;
     private final RemoteCalls calls;
     private final java.nio.file.Path uploads;
+    private final PatientGate gate;
 
     @Activate
     public PacsResource(@Reference IntegrationService integration, @Reference SystemCalls systemCalls,
             @Reference AdapterRegistry registry, @Reference AuditLog audit, @Reference IntegrationSchema schema,
-            @Reference FileStore files) throws IOException {
+            @Reference FileStore files, @Reference PatientGate gate) throws IOException {
         this.integration = integration;
+        this.gate = gate;
         this.audit = audit;
         this.systemCalls = systemCalls;
         this.calls = new RemoteCalls(registry, audit, "PACS");
@@ -196,9 +199,14 @@ public class PacsResource {
         }
     }
 
+    /**
+     * A study query (Patient ID, name wildcards, dates, modality, accession): the export role sees every match; a
+     * clinician only studies of patients mapped to one in their care (the PACS is asked, what it answers about
+     * others is dropped and never audited as disclosed).
+     */
     @GET
     @Path("find-studies")
-    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE, Roles.EXPORT})
     public List<ImagingStudy> findStudies(@QueryParam("adapterId") String adapterId,
             @QueryParam("patientId") String patientId, @QueryParam("patientName") String patientName,
             @QueryParam("birthDate") String birthDate, @QueryParam("studyDateFrom") String from,
@@ -220,28 +228,36 @@ public class PacsResource {
                     : e.getMessage().contains("studyDateTo") ? "studyDateTo" : "patientId";
             throw ProblemException.invalid(field, e.getMessage());
         }
-        List<ImagingStudy> studies = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.findStudies(query)),
+        List<ImagingStudy> answered = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.findStudies(query)),
                 "find-studies", user(security), "integration.pacs.find-studies", blank(patientId), adapterId, "query");
+        java.util.Set<String> visible = gate.visibleRemote(user(security), adapterId,
+                answered.stream().map(ImagingStudy::patientId).toList());
+        List<ImagingStudy> studies = answered.stream().filter(st -> visible.contains(st.patientId())).toList();
         audit.record(user(security), "integration.pacs.find-studies", blank(patientId), List.of(adapterId),
                 studies.size() + " studies");
         return studies;
     }
 
+    /** The series of a study; a clinician names the study's patient ({@code patientId}, the PACS's), in their care. */
     @GET
     @Path("studies/{studyUid}/series")
-    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE, Roles.EXPORT})
     public List<ImagingSeries> findSeries(@PathParam("studyUid") String studyUid,
-            @QueryParam("adapterId") String adapterId, @Context SecurityContext security) {
+            @QueryParam("adapterId") String adapterId, @QueryParam("patientId") String patientId,
+            @Context SecurityContext security) {
         DicomArchive pacs = archive(adapterId);
         uid("studyUid", studyUid);
+        if (!user(security).hasRole(Roles.EXPORT) || patientId != null) {
+            studyOf(user(security), pacs, adapterId, patientId, studyUid);
+        }
         List<ImagingSeries> series = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.findSeries(studyUid)),
                 "find-series", user(security), "integration.pacs.find-series", null, adapterId, "study " + studyUid);
         audit.record(user(security), "integration.pacs.find-series", null, List.of(adapterId), "study " + studyUid);
         return series;
     }
 
-    /** Body of move. */
-    public record MoveRequest(String adapterId, String studyInstanceUid, String destinationAe) {
+    /** Body of move; {@code patientId} is the study's patient in the PACS, who must be in the caller's care. */
+    public record MoveRequest(String adapterId, String studyInstanceUid, String destinationAe, String patientId) {
     }
 
     @POST
@@ -257,6 +273,7 @@ public class PacsResource {
         if (body.destinationAe() == null || !AE.matcher(body.destinationAe()).matches()) {
             throw ProblemException.invalid("destinationAe", "an AE title: 1-16 printable ASCII characters");
         }
+        studyOf(user(security), pacs, body.adapterId(), body.patientId(), body.studyInstanceUid());
         TransferOutcome o = calls.checked(systemCalls.call((Adapter) pacs,
                 () -> pacs.move(body.studyInstanceUid(), body.destinationAe()), TRANSFER_TIMEOUT_MILLIS), "move",
                 user(security), "integration.pacs.move", null, body.adapterId(),
@@ -267,8 +284,8 @@ public class PacsResource {
         return o;
     }
 
-    /** Body of retrieve. */
-    public record RetrieveRequest(String adapterId, String studyInstanceUid) {
+    /** Body of retrieve; {@code patientId} as in move. */
+    public record RetrieveRequest(String adapterId, String studyInstanceUid, String patientId) {
     }
 
     /** Answer of retrieve. */
@@ -287,6 +304,7 @@ public class PacsResource {
         DicomArchive pacs = archive(body.adapterId());
         uid("studyInstanceUid", body.studyInstanceUid());
         AuthenticatedUser who = user(security);
+        studyOf(who, pacs, body.adapterId(), body.patientId(), body.studyInstanceUid());
         List<ImagingInstances.Row> kept = java.util.Collections.synchronizedList(new ArrayList<>());
         TransferOutcome o = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.retrieve(body.studyInstanceUid(),
                 (instance, file) -> kept.add(instances.keep(body.adapterId(), instance, file, who.username()))),
@@ -311,6 +329,7 @@ public class PacsResource {
         if (patientId == null || !DICOM_ID.matcher(patientId).matches()) {
             throw ProblemException.invalid("patientId", "required: the patient's ID in that PACS");
         }
+        gate.remote(user(security), adapterId, patientId);
         List<ImagingInstances.Row> rows = instances.byPatient(adapterId, patientId, 10_000);
         audit.record(user(security), "integration.pacs.instances.list", patientId, List.of(adapterId),
                 rows.size() + " instances");
@@ -325,6 +344,11 @@ public class PacsResource {
     public Response instance(@PathParam("id") String id, @Context SecurityContext security) {
         ImagingInstances.Content c = instances.get(id).orElseThrow(() -> ProblemException.notFound(
                 "No retrieved instance " + id));
+        try {
+            gate.remote(user(security), c.adapterId(), c.patientId());
+        } catch (org.telehub.domain.NotFoundException e) {
+            throw ProblemException.notFound("No retrieved instance " + id);
+        }
         audit.record(user(security), "integration.pacs.instance.read", c.patientId(), List.of(c.adapterId()),
                 "instance " + c.sopInstanceUid());
         StreamingOutput out = o -> {
@@ -337,6 +361,26 @@ public class PacsResource {
     }
 
     // ---- helpers
+
+    /**
+     * The caller reaches the PACS patient {@code patientId} and {@code studyUid} is one of that patient's studies
+     * (asked of the PACS: a study UID alone says nothing about whose it is); otherwise the study does not exist for
+     * the caller.
+     */
+    private void studyOf(AuthenticatedUser who, DicomArchive pacs, String adapterId, String patientId,
+            String studyUid) {
+        if (patientId == null || !DICOM_ID.matcher(patientId).matches()) {
+            throw ProblemException.invalid("patientId", "required: the study's patient (their ID in that PACS), in"
+                    + " your care");
+        }
+        gate.remote(who, adapterId, patientId);
+        List<ImagingStudy> theirs = calls.checked(systemCalls.call((Adapter) pacs,
+                () -> pacs.findStudies(StudyQuery.byPatient(patientId))), "find-studies", who,
+                "integration.pacs.find-studies", patientId, adapterId, "studies of the patient");
+        if (theirs.stream().noneMatch(st -> studyUid.equals(st.studyInstanceUid()))) {
+            throw ProblemException.notFound("No study " + studyUid + " of patient " + patientId + " in " + adapterId);
+        }
+    }
 
     private DicomArchive archive(String adapterId) {
         return calls.adapter(adapterId, DicomArchive.class, "a PACS");

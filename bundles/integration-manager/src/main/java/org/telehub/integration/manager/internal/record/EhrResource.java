@@ -35,6 +35,7 @@ import org.telehub.integration.api.Adapter;
 import org.telehub.integration.manager.internal.AdapterRegistry;
 import org.telehub.integration.manager.internal.IntegrationResource;
 import org.telehub.integration.manager.internal.IntegrationService;
+import org.telehub.integration.manager.internal.PatientGate;
 import org.telehub.integration.manager.internal.RemoteCalls;
 import org.telehub.integration.manager.internal.SystemCalls;
 import org.telehub.integration.api.ClinicalRecordSearch;
@@ -73,11 +74,13 @@ public class EhrResource {
     private final SystemCalls systemCalls;
     private final AuditLog audit;
     private final RemoteCalls calls;
+    private final PatientGate gate;
 
     @Activate
     public EhrResource(@Reference IntegrationService integration, @Reference SystemCalls systemCalls,
-            @Reference AdapterRegistry registry, @Reference AuditLog audit) {
+            @Reference AdapterRegistry registry, @Reference AuditLog audit, @Reference PatientGate gate) {
         this.integration = integration;
+        this.gate = gate;
         this.audit = audit;
         this.systemCalls = systemCalls;
         this.calls = new RemoteCalls(registry, audit, "EHR");
@@ -97,15 +100,22 @@ public class EhrResource {
             @Context SecurityContext security) {
         ClinicalRecordSystem ehr = ehr(adapterId);
         patientId(patientId);
+        gate.remote(user(security), adapterId, patientId);
         Demographics d = calls.checked(systemCalls.call((Adapter) ehr, () -> ehr.patient(patientId)), "patient read",
                 user(security), "integration.ehr.patient.read", patientId, adapterId, "patient " + patientId);
         audit.record(user(security), "integration.ehr.patient.read", patientId, List.of(adapterId), "ok");
         return d;
     }
 
+    /**
+     * A search by identifier, name or birth date: the export role sees every match; a clinician searching by name
+     * or birth date only those mapped (identifier cross-reference) to a patient in their care, so a name search
+     * finds no stranger. An exact identifier (MRN) is how a clinician finds the record to map a patient to: its
+     * match is shown, as front desk finds a patient by exact name and birth date.
+     */
     @GET
     @Path("patients")
-    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE, Roles.EXPORT})
     public List<Demographics> searchPatients(@QueryParam("adapterId") String adapterId,
             @QueryParam("identifier") String identifier, @QueryParam("family") String family,
             @QueryParam("given") String given, @QueryParam("birthDate") String birthDate,
@@ -119,8 +129,12 @@ public class EhrResource {
             throw ProblemException.invalid(e.getMessage().startsWith("limit") ? "limit" : "identifier",
                     e.getMessage());
         }
-        List<Demographics> found = calls.checked(systemCalls.call((Adapter) ehr, () -> ehr.searchPatients(q)),
+        List<Demographics> all = calls.checked(systemCalls.call((Adapter) ehr, () -> ehr.searchPatients(q)),
                 "patient search", user(security), "integration.ehr.patient.search", null, adapterId, "search");
+        java.util.Set<String> visible = q.identifier() != null ? null : gate.visibleRemote(user(security),
+                adapterId, all.stream().map(Demographics::systemPatientId).toList());
+        List<Demographics> found = visible == null ? all
+                : all.stream().filter(d -> visible.contains(d.systemPatientId())).toList();
         audit.record(user(security), "integration.ehr.patient.search", null, List.of(adapterId),
                 found.size() + " patients");
         return found;
@@ -136,6 +150,7 @@ public class EhrResource {
             @Context SecurityContext security) {
         ClinicalRecordSearch ehr = search(adapterId);
         patientId(patientId);
+        gate.remote(user(security), adapterId, patientId);
         ObservationQuery q;
         try {
             q = new ObservationQuery(blank(category), blank(code), blank(codeSystem), date("from", from),
@@ -170,6 +185,7 @@ public class EhrResource {
         }
         ClinicalRecordSystem ehr = ehr(body.adapterId());
         patientId(body.patientId());
+        gate.remote(user(security), body.adapterId(), body.patientId());
         ObservationBody o = body.observation();
         if (o == null) {
             throw ProblemException.unprocessable("observation", "the observation is required");
@@ -217,6 +233,7 @@ public class EhrResource {
         }
         ClinicalRecordSystem ehr = ehr(body.adapterId());
         patientId(body.patientId());
+        gate.remote(user(security), body.adapterId(), body.patientId());
         ReportBody d = body.report();
         if (d == null) {
             throw ProblemException.unprocessable("report", "the report is required");
