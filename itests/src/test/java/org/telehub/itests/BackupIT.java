@@ -73,6 +73,18 @@ class BackupIT {
             String out = source.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-pacs");
             assertFalse(out.contains("Error"), out);
             String doctor = source.login("dr.backup", "restore-me-please");
+            // issue 14: the study is reached through its patient, in the doctor's care, mapped to her id in the PACS
+            // (once the adapter is up: until then the adapter is unknown)
+            String patient = source.patientInCareOf(doctor, "Bea Backup");
+            HttpResponse<String> map = null;
+            for (int i = 0; i < 60 && (map == null || map.statusCode() != 201); i++) {
+                if (map != null) {
+                    Thread.sleep(500);
+                }
+                map = source.put("/api/v1/integration/patient/" + patient + "/identifiers/orthanc-web", doctor,
+                        "{\"identifier\":\"TH-B1\"}");
+            }
+            assertEquals(201, map.statusCode(), map.body());
             HttpResponse<String> r = retrieve(source, doctor, study.get(0).studyInstanceUid());
             assertEquals(200, r.statusCode(), r.body());
             instanceId = KarafInstance.json(r).at("/instances/0/id").asText();
@@ -123,7 +135,7 @@ class BackupIT {
         HttpResponse<String> r = null;
         for (int i = 0; i < 60; i++) {
             r = k.post("/api/v1/integration/pacs/retrieve", doctor, "application/json",
-                    "{\"adapterId\":\"orthanc-web\",\"studyInstanceUid\":\"" + studyUid + "\"}");
+                    "{\"adapterId\":\"orthanc-web\",\"studyInstanceUid\":\"" + studyUid + "\",\"patientId\":\"TH-B1\"}");
             if (r.statusCode() != 404) {
                 return r;
             }
