@@ -1,7 +1,6 @@
 package org.telehub.integration.manager.internal;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,12 +84,8 @@ public class PatientGate {
         if (who.hasRole(Roles.EXPORT)) {
             return new HashSet<>(remoteIds);
         }
-        Map<String, List<String>> locals = new HashMap<>();
-        for (String r : new HashSet<>(remoteIds)) {
-            if (r != null) {
-                locals.put(r, identifiers.locals(adapterId, r));
-            }
-        }
+        Map<String, List<String>> locals = identifiers.locals(adapterId,
+                remoteIds.stream().filter(java.util.Objects::nonNull).distinct().toList());
         Set<String> all = new HashSet<>();
         locals.values().forEach(all::addAll);
         Set<String> reached = all.isEmpty() ? Set.of() : a.reachable(who, all);

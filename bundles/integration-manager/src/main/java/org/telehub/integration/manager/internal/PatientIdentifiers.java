@@ -32,6 +32,20 @@ public final class PatientIdentifiers {
                 .bind("i", identifier).mapTo(String.class).list());
     }
 
+    /** For each of {@code identifiers} mapped in {@code adapterId}, its local patients: one read per page. */
+    public Map<String, java.util.List<String>> locals(String adapterId, java.util.Collection<String> identifiers) {
+        Map<String, java.util.List<String>> out = new LinkedHashMap<>();
+        if (identifiers.isEmpty()) {
+            return out;
+        }
+        jdbi.useHandle(h -> h.createQuery("SELECT identifier, local_patient_id FROM integration_patient_identifier"
+                + " WHERE adapter_id = :a AND identifier = ANY(:ids) ORDER BY identifier, local_patient_id")
+                .bind("a", adapterId).bindArray("ids", String.class, identifiers)
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue())));
+        return out;
+    }
+
     /** Sets (creates or replaces) one mapping; returns true if it was new. */
     boolean put(String localPatientId, String adapterId, String identifier, String by) {
         return jdbi.inTransaction(h -> {
