@@ -200,11 +200,11 @@ public class CareRelationships implements PatientAccess, CareService {
         existing(h, patientId);
         if (!caller.hasRole(Roles.ADMIN) && !treating) {
             Set<String> clinics = caller.scopes(Roles.CLINIC_ADMIN);
-            String clinic = h.createQuery("SELECT * FROM encounter_doctor WHERE username = :u").bind("u", member)
-                    .map((rs, ctx) -> rs.getString("clinic")).findOne().orElse(null);
-            boolean doctorRecord = h.createQuery("SELECT COUNT(*) FROM encounter_doctor WHERE username = :u")
-                    .bind("u", member).mapTo(Long.class).one() > 0;
-            if (doctorRecord && (clinic == null || !clinics.contains(clinic))) {
+            // the member's doctor record, if any, and its clinic (which may be empty): one read
+            List<String> record = h.createQuery("SELECT clinic FROM encounter_doctor WHERE username = :u")
+                    .bind("u", member).map((rs, ctx) -> rs.getString(1)).list();
+            String clinic = record.isEmpty() ? null : record.get(0);
+            if (!record.isEmpty() && (clinic == null || !clinics.contains(clinic))) {
                 throw new ForbiddenException("Forbidden", "Doctor '" + member + "' is not of your clinic "
                         + clinics, "username", null);
             }

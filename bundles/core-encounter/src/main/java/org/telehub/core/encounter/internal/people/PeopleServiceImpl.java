@@ -155,7 +155,8 @@ public class PeopleServiceImpl implements PeopleService {
         Checks.page(offset, limit, 500);
         List<Patient> list = db.jdbi().withHandle(h -> export ? PeopleStore.patients(h, offset, limit)
                 : PeopleStore.reachablePatients(h, user.username(), offset, limit));
-        list.forEach(p -> audit.record(user, "patient.list", p.id(), List.of(), "ok"));
+        db.jdbi().useTransaction(h -> list.forEach(p -> audit.record(h, user, "patient.list", p.id(), List.of(),
+                "ok")));
         return list;
     }
 
@@ -173,7 +174,8 @@ public class PeopleServiceImpl implements PeopleService {
             throw new InvalidException("birthDate", "Required with displayName: a date such as 1980-04-23");
         }
         List<Patient> list = db.jdbi().withHandle(h -> PeopleStore.patientsNamed(h, displayName.trim(), birth));
-        list.forEach(p -> audit.record(user, "patient.find", p.id(), List.of(), "ok"));
+        db.jdbi().useTransaction(h -> list.forEach(p -> audit.record(h, user, "patient.find", p.id(), List.of(),
+                "ok")));
         return list;
     }
 
