@@ -444,9 +444,9 @@ class EncounterIT {
 
     /**
      * Secrets at rest (issue 14). The administrator's password reached the security component (every login of this
-     * suite uses it) while the .cfg and the stored configuration hold only the placeholder ({@code config:list}
-     * prints processed properties in Karaf 4.4.10, so it would show the secret: not asserted). The database holds
-     * the join-link key and the portal's secret sealed; a link issued before the restart still opens, webhooks sent
+     * suite uses it) while the .cfg, the stored configuration and {@code config:list} (which prints processed
+     * properties: the secret before the security bundle's placeholder mask) show only the placeholder. The database
+     * holds the join-link key and the portal's secret sealed; a link issued before the restart still opens, webhooks sent
      * after it are still signed with the portal's secret. Fails on the distribution before: the password stood in
      * the .cfg, and both secrets stood plain in their columns.
      */
@@ -457,6 +457,9 @@ class EncounterIT {
         assertTrue(cfg.contains("bootstrapAdminPassword = " + ADMIN_PLACEHOLDER), cfg);
         assertFalse(cfg.contains(ADMIN_PASSWORD), "the stored configuration holds no configured secret");
         assertFalse(karaf.read("etc/org.telehub.security.cfg").contains(ADMIN_PASSWORD));
+        String listed = karaf.shell("admin", ADMIN_PASSWORD, "config:list '(service.pid=org.telehub.security)'");
+        assertTrue(listed.contains("bootstrapAdminPassword = " + ADMIN_PLACEHOLDER), listed);
+        assertFalse(listed.contains(ADMIN_PASSWORD), "config:list shows the placeholder, not the secret");
 
         try (java.sql.Connection c = karaf.db(); java.sql.Statement st = c.createStatement()) {
             java.sql.ResultSet rs = st.executeQuery("SELECT key_value FROM encounter_key");
