@@ -77,6 +77,8 @@ class PacsIT {
                 "telehub", Remote.loopback("TELEHUB", scpPort), "telehubscp", Remote.loopback("TELEHUB-SCP", scpPort)));
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
         karaf.edit("etc/org.telehub.rest.cfg", "maxUploadBytes=268435456", "maxUploadBytes=200000");
+        karaf.edit("etc/org.telehub.integration.cfg", "pacsMoveDestinations=",
+                "pacsMoveDestinations=orthanc-main:NOWHERE, *:ELSEWHERE");
         // the adapters' configurations are there before the feature: installing it is all it takes
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.pacs-orthanc.cfg"), "id=orthanc-main\n"
                 + "vendor=Orthanc\ntransport=DIMSE\nhost=127.0.0.1\nport=" + orthanc.dicomPort() + "\n"
@@ -309,6 +311,17 @@ class PacsIT {
         assertEquals(502, r.statusCode(), r.body());
         assertTrue(KarafInstance.json(r).get("detail").asText().matches("(?s).*NOWHERE.*status 0x[0-9A-F]{4}.*"),
                 r.body());
+        // a destination the administrator did not list is refused before the PACS is asked (issue 14)
+        HttpResponse<String> unlisted = karaf.post("/api/v1/integration/pacs/move", doctor, "application/json",
+                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + p1.get(0).studyInstanceUid()
+                        + "\",\"destinationAe\":\"STORESCU\",\"patientId\":\"TH-P1\"}");
+        assertEquals(403, unlisted.statusCode(), unlisted.body());
+        assertEquals("destinationAe", KarafInstance.json(unlisted).get("field").asText());
+        HttpResponse<String> everyPacs = karaf.post("/api/v1/integration/pacs/move", doctor, "application/json",
+                "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + p1.get(0).studyInstanceUid()
+                        + "\",\"destinationAe\":\"ELSEWHERE\",\"patientId\":\"TH-P1\"}");
+        assertEquals(502, everyPacs.statusCode(), "listed for every PACS (*:), so the PACS is asked: "
+                + everyPacs.body());
         HttpResponse<String> badAe = karaf.post("/api/v1/integration/pacs/move", doctor, "application/json",
                 "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"1.2.3\",\"destinationAe\":\"" + "X".repeat(17)
                         + "\"}");

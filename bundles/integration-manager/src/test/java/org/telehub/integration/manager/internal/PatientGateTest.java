@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnavailableException;
 import org.telehub.persistence.TestDatabases;
+import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.PatientAccess;
 
@@ -41,12 +42,29 @@ class PatientGateTest {
         }
     };
 
+    /** What the gate audited: actor, action, patient, outcome, and whether in a caller's transaction. */
+    private final List<String> audited = new java.util.ArrayList<>();
+    private final AuditLog audit = new AuditLog() {
+        @Override
+        public void record(org.jdbi.v3.core.Handle tx, AuthenticatedUser actor, String action, String patientId,
+                Collection<String> systems, String outcome) {
+            assertEquals(true, tx.isInTransaction(), "disclosures are written in one transaction");
+            audited.add("tx " + actor.username() + " " + action + " " + patientId + " " + outcome);
+        }
+
+        @Override
+        public void record(AuthenticatedUser actor, String action, String patientId, Collection<String> systems,
+                String outcome) {
+            audited.add(actor.username() + " " + action + " " + patientId + " " + outcome);
+        }
+    };
+
     @Test
     void aSystemsPatientIdIsReachedThroughTheCrossReference() {
         PatientIdentifiers ids = identifiers();
         ids.put("p-a", "ehr", "MRN-A", "test");
         ids.put("p-b", "ehr", "MRN-B", "test");
-        PatientGate gate = new PatientGate(ids, RULE);
+        PatientGate gate = gate(RULE);
 
         gate.local(DOCTOR, "p-a");
         assertThrows(NotFoundException.class, () -> gate.local(DOCTOR, "p-b"));
@@ -59,11 +77,47 @@ class PatientGateTest {
                 List.of("MRN-A", "MRN-B", "MRN-X")), "the export role sees every match");
     }
 
+    /**
+     * Bulk reads name each patient they disclose; refusals are audited too. Before, a query answer was one row with
+     * no patient ("3 studies") and a refusal left no trace.
+     */
+    @Test
+    void disclosuresAndRefusalsAreAuditedPatientByPatient() {
+        PatientIdentifiers ids = identifiers();
+        ids.put("p-a", "pacs", "PID-A", "test");
+        ids.put("p-b", "pacs", "PID-B", "test");
+        PatientGate gate = gate(RULE);
+
+        java.util.Map<String, Set<String>> shown = gate.shown(DOCTOR, "pacs", List.of("PID-A", "PID-B", "PID-A"));
+        assertEquals(java.util.Map.of("PID-A", Set.of("p-a")), shown);
+        gate.recordDisclosed(DOCTOR, "integration.pacs.find-studies", "pacs", shown);
+        assertEquals(List.of("tx dr.a integration.pacs.find-studies p-a disclosed"), audited);
+
+        audited.clear();
+        java.util.Map<String, Set<String>> all = gate.shown(EXPORT, "pacs", List.of("PID-A", "PID-B", "PID-Z"));
+        gate.recordDisclosed(EXPORT, "integration.pacs.find-studies", "pacs", all);
+        assertEquals(List.of("tx exp integration.pacs.find-studies p-a disclosed",
+                "tx exp integration.pacs.find-studies p-b disclosed",
+                "tx exp integration.pacs.find-studies null disclosed system patient PID-Z"), audited);
+
+        audited.clear();
+        gate.recordDisclosed(DOCTOR, "integration.pacs.find-studies", "pacs", java.util.Map.of());
+        assertEquals(List.of("dr.a integration.pacs.find-studies null 0 patients"), audited);
+
+        audited.clear();
+        assertThrows(NotFoundException.class, () -> gate.local(DOCTOR, "p-b"));
+        assertThrows(NotFoundException.class, () -> gate.remote(DOCTOR, "pacs", "PID-B"));
+        assertThrows(NotFoundException.class, () -> gate.remote(DOCTOR, "pacs", "PID-NOBODY"));
+        assertEquals(List.of("dr.a patient.access.denied p-b no care relationship",
+                "dr.a patient.access.denied p-b no care relationship",
+                "dr.a patient.access.denied null system patient id mapped to no patient"), audited);
+    }
+
     @Test
     void withoutThePatientAccessServiceEveryPatientCallIs503() {
         PatientIdentifiers ids = identifiers();
         ids.put("p-a", "ehr", "MRN-A", "test");
-        PatientGate gate = new PatientGate(ids, null);
+        PatientGate gate = gate(null);
         assertThrows(UnavailableException.class, () -> gate.local(DOCTOR, "p-a"));
         assertThrows(UnavailableException.class, () -> gate.remote(DOCTOR, "ehr", "MRN-A"));
         assertThrows(UnavailableException.class, () -> gate.remote(DOCTOR, "ehr", "UNMAPPED"));
@@ -71,8 +125,14 @@ class PatientGateTest {
         assertThrows(UnavailableException.class, () -> gate.reachable(DOCTOR, List.of("p-a")));
     }
 
-    private static PatientIdentifiers identifiers() {
-        Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
+    private PatientGate gate(PatientAccess rule) {
+        return new PatientGate(jdbi, audit, rule);
+    }
+
+    private Jdbi jdbi;
+
+    private PatientIdentifiers identifiers() {
+        jdbi = Jdbi.create(TestDatabases.postgres());
         try (InputStream in = PatientGateTest.class.getResourceAsStream(
                 "/db/migration/integration/V1__patient_identifiers.sql")) {
             String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -37,6 +37,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.files.FileStore;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.manager.internal.AdapterRegistry;
+import org.telehub.integration.manager.internal.IntegrationConfig;
 import org.telehub.integration.manager.internal.IntegrationResource;
 import org.telehub.integration.manager.internal.IntegrationSchema;
 import org.telehub.integration.manager.internal.IntegrationService;
@@ -60,7 +61,7 @@ import org.telehub.security.Roles;
  * {@code adapterId}. Every call goes through the Integration Manager's one call path (bulkhead, timeout); every
  * read or write of a patient's images is audited.
  */
-@Component(service = PacsResource.class)
+@Component(service = PacsResource.class, configurationPid = "org.telehub.integration")
 @JaxrsResource
 @JaxrsApplicationSelect(RestApi.APP_SELECT)
 @Path("integration/pacs")
@@ -82,12 +83,18 @@ public class PacsResource {
     private final RemoteCalls calls;
     private final java.nio.file.Path uploads;
     private final PatientGate gate;
+    /** {@code adapterId:AE} and {@code *:AE}: the destinations a move may name. */
+    private final java.util.Set<String> moveDestinations;
 
     @Activate
     public PacsResource(@Reference IntegrationService integration, @Reference SystemCalls systemCalls,
             @Reference AdapterRegistry registry, @Reference AuditLog audit, @Reference IntegrationSchema schema,
-            @Reference FileStore files, @Reference PatientGate gate) throws IOException {
+            @Reference FileStore files, @Reference PatientGate gate, IntegrationConfig config) throws IOException {
         this.integration = integration;
+        // a .cfg file gives one comma-separated string, the web console a list
+        this.moveDestinations = java.util.Arrays.stream(String.join(",", config.pacsMoveDestinations()).split(","))
+                .map(String::trim)
+                .filter(d -> !d.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.gate = gate;
         this.audit = audit;
         this.systemCalls = systemCalls;
@@ -202,7 +209,7 @@ public class PacsResource {
     /**
      * A study query (Patient ID, name wildcards, dates, modality, accession): the export role sees every match; a
      * clinician only studies of patients mapped to one in their care (the PACS is asked, what it answers about
-     * others is dropped and never audited as disclosed).
+     * others is dropped and never audited as disclosed). Each patient shown is audited.
      */
     @GET
     @Path("find-studies")
@@ -230,11 +237,10 @@ public class PacsResource {
         }
         List<ImagingStudy> answered = calls.checked(systemCalls.call((Adapter) pacs, () -> pacs.findStudies(query)),
                 "find-studies", user(security), "integration.pacs.find-studies", blank(patientId), adapterId, "query");
-        java.util.Set<String> visible = gate.visibleRemote(user(security), adapterId,
+        java.util.Map<String, java.util.Set<String>> shown = gate.shown(user(security), adapterId,
                 answered.stream().map(ImagingStudy::patientId).toList());
-        List<ImagingStudy> studies = answered.stream().filter(st -> visible.contains(st.patientId())).toList();
-        audit.record(user(security), "integration.pacs.find-studies", blank(patientId), List.of(adapterId),
-                studies.size() + " studies");
+        List<ImagingStudy> studies = answered.stream().filter(st -> shown.containsKey(st.patientId())).toList();
+        gate.recordDisclosed(user(security), "integration.pacs.find-studies", adapterId, shown);
         return studies;
     }
 
@@ -272,6 +278,14 @@ public class PacsResource {
         uid("studyInstanceUid", body.studyInstanceUid());
         if (body.destinationAe() == null || !AE.matcher(body.destinationAe()).matches()) {
             throw ProblemException.invalid("destinationAe", "an AE title: 1-16 printable ASCII characters");
+        }
+        if (!moveDestinations.contains(body.adapterId() + ":" + body.destinationAe())
+                && !moveDestinations.contains("*:" + body.destinationAe())) {
+            audit.record(user(security), "integration.pacs.move", null, List.of(body.adapterId()),
+                    "denied: destination " + body.destinationAe() + " not configured");
+            throw new org.telehub.domain.ForbiddenException(null, "destinationAe " + body.destinationAe() + " is "
+                    + "not a configured move destination of " + body.adapterId() + " (pacsMoveDestinations in "
+                    + "etc/org.telehub.integration.cfg)", "destinationAe", null);
         }
         studyOf(user(security), pacs, body.adapterId(), body.patientId(), body.studyInstanceUid());
         TransferOutcome o = calls.checked(systemCalls.call((Adapter) pacs,
