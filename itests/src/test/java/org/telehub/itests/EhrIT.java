@@ -56,7 +56,9 @@ class EhrIT {
         // Keycloak first: it opens loopback ports of its own, which must not be ones the hub instance has picked
         keycloak = Keycloak.start(java.nio.file.Paths.get(System.getProperty("telehub.instances"))
                 .resolve("ehr-keycloak"), List.of(Keycloak.Client.of("telehub-epic", EPIC_KEY, "system/Patient.read",
-                        "system/Observation.write")));
+                        "system/Observation.write")), new Keycloak.Login("telehub-web", "telehub",
+                        List.of("http://127.0.0.1/*"), List.of(new Keycloak.User("nurse.kc", "kc-nurse-pass", null,
+                                List.of("clinic-nurses")))));
         karaf = KarafInstance.create("ehr");
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-hapi.cfg"), "id=hapi-main\n"
@@ -69,6 +71,9 @@ class EhrIT {
                 + fhir.baseUrl() + "\ntokenUrl=" + keycloak.tokenUrl() + "\nclientId=telehub-epic\nprivateKey="
                 + EPIC_KEY.privateKeyPem().replace("\n", "").replace("\r", "") + "\nkeyId=epic-1\nalgorithm=RS384\n"
                 + "scopes=system/Patient.read system/Observation.write\npatientIdentifierSystem=" + MRN_SYSTEM + "\n");
+        // sign-in through the same Keycloak (issue 15): its nurses are Telehub nurses
+        Files.writeString(karaf.home.resolve("etc/org.telehub.security.oidc.cfg"), "issuer=" + keycloak.issuer()
+                + "\naudience=telehub\nroleMapping=clinic-nurses=nurse\n");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
@@ -278,6 +283,30 @@ class EhrIT {
         awaitAdapters(Set.of("hapi-main"), true);
         assertEquals(200, karaf.get("/api/v1/integration/ehr/patient/" + patientId + "?adapterId=hapi-main", nurse)
                 .statusCode());
+    }
+
+    /**
+     * Issue 15: an access token of the clinic's identity provider (Keycloak) is a bearer token of the linked
+     * account, with the role the provider gives (the account's own is front desk, which may not search an EHR);
+     * a token signed by anyone else is 401, saying why. Before, every such token was "invalid bearer token".
+     */
+    @Test
+    @Order(6)
+    void anIdentityProvidersTokenActsAsTheLinkedAccount() throws Exception {
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"nurse.kc\","
+                + "\"roles\":[\"front-desk\"],\"password\":\"unused-local-pass-1\"}").statusCode());
+        String kc = keycloak.passwordToken("telehub-web", "nurse.kc", "kc-nurse-pass");
+        assertEquals("nurse.kc", KarafInstance.json(karaf.get("/api/v1/users/me", kc)).get("username").asText());
+        HttpResponse<String> search = karaf.get("/api/v1/integration/ehr/patients?adapterId=hapi-main&identifier="
+                + mrn, kc);
+        assertEquals(200, search.statusCode(), "the provider's nurse role: " + search.body());
+        String forged = TestKeys.rsa("forger").jwt(java.util.Map.of("iss", keycloak.issuer(), "aud", "telehub",
+                "sub", "x", "preferred_username", "admin", "iat", System.currentTimeMillis() / 1000,
+                "exp", System.currentTimeMillis() / 1000 + 300));
+        HttpResponse<String> refused = karaf.get("/api/v1/users/me", forged);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertTrue(KarafInstance.json(refused).get("detail").asText().contains("identity provider's token was "
+                + "refused"), refused.body());
     }
 
     // ---- helpers

@@ -23,6 +23,9 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,14 @@ public class Accounts {
     private final Duration tokenTtl;
     private final TokenCache tokens;
     private final int minPasswordLength;
+    /** Access tokens of an external identity provider; absent or off: only the hub's own tokens. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile OidcTokens oidc;
+    /** TOTP second factors; absent (no file store key): accounts that have one cannot log in, the others can. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SecondFactors secondFactors;
 
     @Activate
     public Accounts(@Reference Database database, SecurityConfig config) {
@@ -123,9 +134,23 @@ public class Accounts {
      * @throws TooManyAttempts when the account or the address must wait, or every hashing thread is taken
      */
     Optional<UserAccount> authenticate(String username, char[] password, Source source) {
+        return authenticate(username, password, null, false, source);
+    }
+
+    /**
+     * As {@link #authenticate(String, char[], Source)}; with {@code secondFactor} an account that has one also
+     * needs {@code code} (a TOTP code or a recovery code), checked inside the same throttled attempt, so codes
+     * cannot be guessed faster than passwords. The JAAS realm (shell, web console: administrators, loopback by
+     * default) cannot ask for a code and passes false.
+     *
+     * @throws SecondFactorRequired when the password was right and a code is needed but none was given
+     */
+    Optional<UserAccount> authenticate(String username, char[] password, String code, boolean secondFactor,
+            Source source) {
         String name = username == null ? "" : normalise(username);
         Optional<UserAccount> user = name.length() <= 64 ? store.byUsername(name) : Optional.empty();
-        boolean ok = verify(throttleKey(name), user, password, source);
+        boolean ok = verify(throttleKey(name), user, password, secondFactor ? Optional.ofNullable(code) : null,
+                source);
         if (ok && user.get().enabled()) {
             audit(user.get().id(), user.get().username(), "auth.login", source.toString());
             return user;
@@ -133,8 +158,47 @@ public class Accounts {
         return Optional.empty();
     }
 
-    /** The password check every channel shares: throttle, bounded hashing, audit of failures and lockouts. */
-    private boolean verify(String key, Optional<UserAccount> user, char[] password, Source source) {
+    /**
+     * A second-factor code checked outside a login (removing the factor; re-confirming before a sensitive action),
+     * throttled and audited like a password, so a stolen session cannot try every code.
+     */
+    boolean verifySecondFactor(UserAccount user, String code, Source source) {
+        LoginThrottle.Attempt attempt;
+        try {
+            attempt = throttle.begin(throttleKey(user.username()), source.address());
+        } catch (LoginThrottle.Refused r) {
+            throw new TooManyAttempts(r.seconds, "Too many wrong codes; try again in " + r.seconds + " s");
+        }
+        SecondFactors factors = secondFactors;
+        if (factors == null) {
+            attempt.cancelled();
+            throw new org.telehub.domain.UnavailableException("Second factors cannot be checked now; try again "
+                    + "shortly");
+        }
+        if (factors.verify(user.id(), code, Instant.now())) {
+            attempt.succeeded();
+            return true;
+        }
+        attempt.failed();
+        audit(user.id(), user.username(), "auth.totp.failed", source.toString());
+        return false;
+    }
+
+    /** The password was right, the account has a second factor, and no code came with it. */
+    static final class SecondFactorRequired extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SecondFactorRequired() {
+            super("a second factor is required", null, false, false);
+        }
+    }
+
+    /**
+     * The password check every channel shares: throttle, bounded hashing, audit of failures and lockouts; then the
+     * second factor where the channel asks for one ({@code code} non-null).
+     */
+    private boolean verify(String key, Optional<UserAccount> user, char[] password, Optional<String> code,
+            Source source) {
         LoginThrottle.Attempt attempt;
         try {
             attempt = throttle.begin(key, source.address());
@@ -150,13 +214,29 @@ public class Accounts {
             attempt.cancelled();
             throw new TooManyAttempts(1, "The server is busy checking other passwords; try again in 1 s");
         }
+        boolean secondFactorFailed = false;
+        if (ok && user.get().enabled() && code != null && SecondFactors.enrolled(database.jdbi(), user.get().id())) {
+            SecondFactors factors = secondFactors;
+            if (factors == null) {
+                attempt.cancelled();
+                throw new org.telehub.domain.UnavailableException("Second factors cannot be checked now (the file "
+                        + "store's key, which seals them, is not available); try again shortly");
+            }
+            if (code.isEmpty() || code.get().isBlank()) {
+                attempt.cancelled();
+                throw new SecondFactorRequired();
+            }
+            secondFactorFailed = !factors.verify(user.get().id(), code.get(), Instant.now());
+            ok = !secondFactorFailed;
+        }
         if (ok && user.get().enabled()) {
             attempt.succeeded();
             return true;
         }
         LoginThrottle.Locked locked = attempt.failed();
         long actorId = user.map(UserAccount::id).orElse(0L);
-        audit(actorId, key, "auth.login.failed", source.toString());
+        audit(actorId, key, "auth.login.failed", secondFactorFailed ? source + ": wrong second-factor code"
+                : source.toString());
         if (locked.account()) {
             LOG.warn("Login of '{}' locked for {} after repeated failures ({})", fit(key), lockoutText(), source);
             audit(actorId, key, "auth.lockout", "locked for " + lockoutText() + " (" + source + ")");
@@ -239,7 +319,12 @@ public class Accounts {
     }
 
     Optional<Session> login(String username, char[] password, Source source) {
-        return authenticate(username, password, source).map(u -> {
+        return login(username, password, null, source);
+    }
+
+    /** A login of a channel that asks for the second factor: {@code code} is needed if the account has one. */
+    Optional<Session> login(String username, char[] password, String code, Source source) {
+        return authenticate(username, password, code, true, source).map(u -> {
             Instant exp = Instant.now().plus(tokenTtl);
             return new Session(store.issueToken(u.id(), exp), exp, u);
         });
@@ -252,7 +337,15 @@ public class Accounts {
         if (cached.isPresent()) {
             return cached.get();
         }
-        UserStore.TokenCheck c = store.check(token, now);
+        UserStore.TokenCheck c;
+        if (OidcTokens.looksLikeJwt(token)) {
+            // the hub's own tokens have no dots: a JWS is an identity provider's access token
+            OidcTokens provider = oidc;
+            c = provider == null ? new UserStore.TokenCheck.Invalid("sign-in through an identity provider is not "
+                    + "configured") : provider.check(token, store::byUsername);
+        } else {
+            c = store.check(token, now);
+        }
         if (c instanceof UserStore.TokenCheck.Valid v) {
             tokens.put(digest, v, now);
         }
@@ -313,8 +406,8 @@ public class Accounts {
 
     /** Wrong current passwords count against the account like failed logins: a stolen token cannot guess it. */
     void changePassword(UserAccount user, char[] current, char[] next) {
-        if (current == null || !verify(user.username(), Optional.of(user), current, new Source("password change",
-                null))) {
+        if (current == null || !verify(user.username(), Optional.of(user), current, null,
+                new Source("password change", null))) {
             throw new InvalidException("currentPassword", "The current password is wrong");
         }
         checkPassword("newPassword", next);

@@ -1,6 +1,7 @@
 package org.telehub.security.internal;
 
 import java.time.Instant;
+import java.util.Map;
 
 import javax.annotation.security.PermitAll;
 import javax.ws.rs.Consumes;
@@ -40,8 +41,8 @@ public class AuthResource {
         this.accounts = accounts;
     }
 
-    /** Credentials for {@code POST /auth/token}. */
-    public record TokenRequest(String username, String password) {
+    /** Credentials for {@code POST /auth/token}; {@code totp}: the code of an account's second factor. */
+    public record TokenRequest(String username, String password, String totp) {
     }
 
     /** An issued token, OAuth 2 style. */
@@ -59,10 +60,17 @@ public class AuthResource {
         if (request.password() == null || request.password().isEmpty()) {
             throw ProblemException.invalid("password", "Required");
         }
-        Accounts.Session s = accounts.login(request.username(), request.password().toCharArray(),
-                new Accounts.Source("api", http.getRemoteAddr()))
-                .orElseThrow(() -> new ProblemException(401, "Unauthorized", "Wrong username or password", null,
-                        null));
+        Accounts.Session s;
+        try {
+            s = accounts.login(request.username(), request.password().toCharArray(), request.totp(),
+                    new Accounts.Source("api", http.getRemoteAddr()))
+                    .orElseThrow(() -> new ProblemException(401, "Unauthorized", request.totp() == null
+                            ? "Wrong username or password" : "Wrong username, password or code", null, null));
+        } catch (Accounts.SecondFactorRequired required) {
+            throw new ProblemException(401, "Unauthorized", "This account has a second factor: send the 6-digit "
+                    + "code of the authenticator app (or a recovery code) as totp", "totp",
+                    Map.of("secondFactor", "totp"));
+        }
         return new TokenResponse(s.token(), "Bearer", s.expiresAt().getEpochSecond() - Instant.now().getEpochSecond(),
                 s.expiresAt(), UsersResource.UserView.of(s.user()));
     }

@@ -84,6 +84,33 @@ public final class Keycloak implements AutoCloseable {
         }
     }
 
+    /**
+     * A person who signs in, with the realm roles the provider gives them (first and last name and a verified
+     * email are set: Keycloak refuses sign-ins of accounts whose profile is incomplete).
+     */
+    public record User(String username, String password, String email, List<String> realmRoles) {
+        public User {
+            Objects.requireNonNull(username, "username");
+            Objects.requireNonNull(password, "password");
+            realmRoles = List.copyOf(realmRoles);
+        }
+    }
+
+    /**
+     * Sign-in of people to an application (OpenID Connect), beside the SMART clients: a public client
+     * {@code clientId} with the authorization code flow (PKCE S256 required) and, for tests that fetch tokens
+     * directly, the password grant. Its access tokens carry {@code audience} in {@code aud}, the user's realm roles
+     * in {@code realm_access.roles}, {@code preferred_username} and {@code email}.
+     */
+    public record Login(String clientId, String audience, List<String> redirectUris, List<User> users) {
+        public Login {
+            Objects.requireNonNull(clientId, "clientId");
+            Objects.requireNonNull(audience, "audience");
+            redirectUris = List.copyOf(redirectUris);
+            users = List.copyOf(users);
+        }
+    }
+
     /** Keycloak's build options: the same on every start, else it builds itself again (~30 s). */
     private static final List<String> BUILD_OPTIONS = List.of("--db=dev-file", "--health-enabled=false",
             "--metrics-enabled=false");
@@ -121,12 +148,17 @@ public final class Keycloak implements AutoCloseable {
      * tail.
      */
     public static Keycloak start(Path workDir, List<Client> clients) throws IOException {
+        return start(workDir, clients, null);
+    }
+
+    /** As {@link #start(Path, List)}, with people who sign in to an application ({@code login} may be null). */
+    public static Keycloak start(Path workDir, List<Client> clients, Login login) throws IOException {
         Path dir = workDir.toAbsolutePath().normalize();
         Files.createDirectories(dir);
         Path home = prepareHome(dir);
         for (int tries = 1; ; tries++) {
             try {
-                writeRealm(home, clients);
+                writeRealm(home, clients, login);
                 return launch(home, dir.resolve("keycloak.log"));
             } catch (StartFailure e) {
                 // the free port can be taken by someone else before Keycloak binds it: then it exits
@@ -177,7 +209,7 @@ public final class Keycloak implements AutoCloseable {
      * Writes the realm file Keycloak imports at start; when it differs from the last one, the database goes (an
      * existing realm is never imported again).
      */
-    private static void writeRealm(Path home, List<Client> clients) throws IOException {
+    private static void writeRealm(Path home, List<Client> clients, Login login) throws IOException {
         ObjectNode realm = JSON.createObjectNode()
                 .put("realm", REALM)
                 .put("enabled", true)
@@ -220,12 +252,95 @@ public final class Keycloak implements AutoCloseable {
             ArrayNode optional = client.putArray("optionalClientScopes");
             c.scopes().forEach(optional::add);
         }
+        if (login != null) {
+            addLogin(realm, clientScopes, list, login);
+        }
         String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(realm);
         Path file = home.resolve("data/import/" + REALM + "-realm.json");
         if (!(Files.isRegularFile(file) && Files.readString(file).equals(text))) {
             Distribution.deleteTree(home.resolve("data/h2"));
             Files.writeString(file, text);
         }
+    }
+
+    private static void addLogin(ObjectNode realm, ArrayNode clientScopes, ArrayNode clients, Login login) {
+        Set<String> roles = new LinkedHashSet<>();
+        login.users().forEach(u -> roles.addAll(u.realmRoles()));
+        ArrayNode realmRoles = realm.putObject("roles").putArray("realm");
+        roles.forEach(r -> realmRoles.addObject().put("name", r));
+
+        ObjectNode scope = clientScope(clientScopes, "telehub-login", false);
+        ArrayNode mappers = scope.putArray("protocolMappers");
+        mapper(mappers, "audience", "oidc-audience-mapper").put("included.custom.audience", login.audience())
+                .put("id.token.claim", "false");
+        mapper(mappers, "realm roles", "oidc-usermodel-realm-role-mapper").put("claim.name", "realm_access.roles")
+                .put("multivalued", "true").put("jsonType.label", "String");
+        mapper(mappers, "username", "oidc-usermodel-property-mapper").put("user.attribute", "username")
+                .put("claim.name", "preferred_username").put("jsonType.label", "String");
+        mapper(mappers, "email", "oidc-usermodel-property-mapper").put("user.attribute", "email")
+                .put("claim.name", "email").put("jsonType.label", "String");
+
+        ObjectNode client = clients.addObject()
+                .put("clientId", login.clientId())
+                .put("enabled", true)
+                .put("protocol", "openid-connect")
+                .put("publicClient", true)
+                .put("standardFlowEnabled", true)
+                .put("implicitFlowEnabled", false)
+                .put("directAccessGrantsEnabled", true)
+                .put("fullScopeAllowed", true);
+        client.putObject("attributes").put("pkce.code.challenge.method", "S256");
+        ArrayNode redirects = client.putArray("redirectUris");
+        login.redirectUris().forEach(redirects::add);
+        client.putArray("webOrigins").add("+");
+        client.putArray("defaultClientScopes").add("basic").add("telehub-login");
+        client.putArray("optionalClientScopes");
+
+        ArrayNode users = realm.putArray("users");
+        for (User u : login.users()) {
+            ObjectNode user = users.addObject()
+                    .put("username", u.username())
+                    .put("enabled", true)
+                    .put("firstName", u.username())
+                    .put("lastName", "Test")
+                    .put("email", u.email() != null ? u.email() : u.username() + "@example.org")
+                    .put("emailVerified", true);
+            user.putArray("credentials").addObject().put("type", "password").put("value", u.password())
+                    .put("temporary", false);
+            ArrayNode ur = user.putArray("realmRoles");
+            u.realmRoles().forEach(ur::add);
+        }
+    }
+
+    private static ObjectNode mapper(ArrayNode into, String name, String type) {
+        return into.addObject().put("name", name).put("protocol", "openid-connect").put("protocolMapper", type)
+                .putObject("config").put("access.token.claim", "true").put("introspection.token.claim", "true");
+    }
+
+    /**
+     * An access token of a {@link Login} user by the password grant (as the tests' stand-in for a browser sign-in).
+     */
+    public String passwordToken(String clientId, String username, String password) throws IOException {
+        String form = "grant_type=password&client_id=" + enc(clientId) + "&username=" + enc(username)
+                + "&password=" + enc(password) + "&scope=openid";
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(tokenUrl()))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IOException("Keycloak refused the password grant for " + username + ": HTTP "
+                        + r.statusCode() + " " + r.body());
+            }
+            return JSON.readTree(r.body()).get("access_token").asText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static ObjectNode clientScope(ArrayNode into, String name, boolean inScopeClaim) {

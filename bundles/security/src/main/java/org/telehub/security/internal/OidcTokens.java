@@ -1,0 +1,222 @@
+package org.telehub.security.internal;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jose.util.Resource;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
+import org.telehub.security.Roles;
+
+/**
+ * Access tokens of an external OpenID Connect provider (Keycloak, Entra ID, …) accepted as bearer tokens. The JOSE
+ * work is nimbus-jose-jwt's (embedded privately): the signature by the provider's JWKS (fetched from its discovery
+ * document, cached, fetched again for an unknown key id, so the provider can rotate keys), asymmetric algorithms
+ * only (no {@code none}, no HMAC with a public key as secret), {@code typ} JWT or at+jwt, {@code iss} exactly the
+ * configured issuer, {@code aud} naming Telehub, {@code exp}, {@code iat} and {@code sub} present and in time.
+ *
+ * <p>A verified token is linked to a Telehub account by a configured claim (the account must exist and be
+ * enabled: the provider authenticates people, it does not create Telehub's records of them). Roles come from the
+ * provider through a mapping, or, without one, from the account. The account lookup is cached with the hub's
+ * tokens ({@link TokenCache}), so disabling an account applies within that cache's seconds; a provider's token
+ * cannot be revoked here before its {@code exp} otherwise (keep them short-lived at the provider).
+ */
+@Component(service = OidcTokens.class, configurationPid = "org.telehub.security.oidc")
+@Designate(ocd = OidcConfig.class)
+public class OidcTokens {
+    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.ES256, JWSAlgorithm.ES384);
+    /** Connect and read timeouts and the size limit of a JWKS or discovery document fetch. */
+    private static final int TIMEOUT_MILLIS = 3000;
+    private static final int SIZE_LIMIT = 256 * 1024;
+
+    private final String issuer;
+    private final String audience;
+    private final String jwksUrl;
+    private final String linkClaim;
+    private final List<String> rolesPath;
+    private final Map<String, Set<String>> roleMapping;
+    private final int clockSkewSeconds;
+    /** Built on first use, not at activation: the provider may be down when the hub starts. */
+    private volatile DefaultJWTProcessor<SecurityContext> processor;
+
+    @Activate
+    public OidcTokens(OidcConfig config) {
+        this.issuer = config.issuer().trim();
+        this.audience = config.audience().trim();
+        this.jwksUrl = config.jwksUrl().trim();
+        this.linkClaim = config.linkClaim().trim();
+        this.rolesPath = List.of(config.rolesClaim().trim().split("\\."));
+        this.roleMapping = mapping(config.roleMapping());
+        this.clockSkewSeconds = config.clockSkewSeconds();
+        if (!issuer.isEmpty()) {
+            try {
+                URI.create(issuer).toURL();
+            } catch (IllegalArgumentException | MalformedURLException e) {
+                throw new IllegalArgumentException("issuer: not a URL: " + issuer, e);
+            }
+        }
+    }
+
+    /** provider-role=telehub-role entries (one comma-separated string from a .cfg file, a list from the console). */
+    static Map<String, Set<String>> mapping(String[] entries) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (String e : String.join(",", entries).split(",")) {
+            if (e.isBlank()) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            String role = eq < 0 ? "" : e.substring(eq + 1).trim();
+            if (eq <= 0 || !Roles.valid(role)) {
+                throw new IllegalArgumentException("roleMapping: '" + e.trim() + "' is not provider-role=telehub-role "
+                        + "with a Telehub role of " + Roles.ALL + " (clinic-admin:<clinic> for a clinic)");
+            }
+            out.computeIfAbsent(e.substring(0, eq).trim(), k -> new TreeSet<>()).add(role);
+        }
+        return out;
+    }
+
+    boolean enabled() {
+        return !issuer.isEmpty();
+    }
+
+    /** Whether a bearer token is shaped as a JWS (three Base64url parts), not a token of the hub's own. */
+    static boolean looksLikeJwt(String token) {
+        return token.chars().filter(c -> c == '.').count() == 2;
+    }
+
+    /**
+     * Checks a provider's token and links it to an account.
+     *
+     * @param accounts the enabled-or-not account of a username
+     */
+    UserStore.TokenCheck check(String token, Function<String, Optional<UserAccount>> accounts) {
+        if (!enabled()) {
+            return new UserStore.TokenCheck.Invalid("sign-in through an identity provider is not configured");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = processor().process(SignedJWT.parse(token), null);
+        } catch (ParseException e) {
+            return new UserStore.TokenCheck.Invalid("not a well-formed signed token");
+        } catch (BadJOSEException e) {
+            return new UserStore.TokenCheck.Invalid("the identity provider's token was refused: " + e.getMessage());
+        } catch (JOSEException | IOException e) {
+            return new UserStore.TokenCheck.Invalid("the identity provider's keys could not be read to check the "
+                    + "token: " + e.getMessage());
+        }
+        Object link = claims.getClaim(linkClaim);
+        if (!(link instanceof String name) || name.isBlank()) {
+            return new UserStore.TokenCheck.Invalid("the token has no " + linkClaim + " to link it to an account");
+        }
+        Optional<UserAccount> account = name.length() <= 64 ? accounts.apply(name.toLowerCase(Locale.ROOT))
+                : Optional.empty();
+        if (account.isEmpty() || !account.get().enabled()) {
+            return new UserStore.TokenCheck.Invalid("no enabled Telehub account is linked to this sign-in");
+        }
+        UserAccount a = account.get();
+        Set<String> roles = roleMapping.isEmpty() ? a.roles() : mapped(claims);
+        if (roles.isEmpty()) {
+            return new UserStore.TokenCheck.Invalid("the identity provider grants this person no Telehub role");
+        }
+        return new UserStore.TokenCheck.Valid(new UserAccount(a.id(), a.username(), a.displayName(), roles, true,
+                a.createdAt(), null), claims.getExpirationTime().toInstant());
+    }
+
+    /** The Telehub roles the provider's roles map to. */
+    Set<String> mapped(JWTClaimsSet claims) {
+        Object at = claims.getClaims();
+        for (String step : rolesPath) {
+            at = at instanceof Map<?, ?> m ? m.get(step) : null;
+        }
+        Collection<?> theirs = at instanceof Collection<?> c ? c : at instanceof String s ? List.of(s) : List.of();
+        Set<String> out = new TreeSet<>();
+        for (Object r : theirs) {
+            out.addAll(roleMapping.getOrDefault(String.valueOf(r), Set.of()));
+        }
+        return out;
+    }
+
+    private DefaultJWTProcessor<SecurityContext> processor() throws IOException {
+        DefaultJWTProcessor<SecurityContext> p = processor;
+        if (p != null) {
+            return p;
+        }
+        synchronized (this) {
+            if (processor == null) {
+                DefaultResourceRetriever http = new DefaultResourceRetriever(TIMEOUT_MILLIS, TIMEOUT_MILLIS,
+                        SIZE_LIMIT);
+                URL keys = URI.create(jwksUrl.isEmpty() ? discoverJwks(http) : jwksUrl).toURL();
+                JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(keys, http)
+                        .retrying(true).build();
+                DefaultJWTProcessor<SecurityContext> made = new DefaultJWTProcessor<>();
+                made.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
+                        new JOSEObjectType("at+jwt"), null));
+                made.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, source));
+                DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                        new HashSet<>(Set.of(audience)), new JWTClaimsSet.Builder().issuer(issuer).build(),
+                        new HashSet<>(List.of("exp", "iat", "sub")), null);
+                claims.setMaxClockSkew(clockSkewSeconds);
+                made.setJWTClaimsSetVerifier(claims);
+                processor = made;
+            }
+            return processor;
+        }
+    }
+
+    /** jwks_uri of the issuer's discovery document, whose issuer must be the configured one. */
+    private String discoverJwks(DefaultResourceRetriever http) throws IOException {
+        String url = issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration";
+        try {
+            Resource doc = http.retrieveResource(URI.create(url).toURL());
+            Map<String, Object> json = JSONObjectUtils.parse(doc.getContent());
+            if (!issuer.equals(json.get("issuer"))) {
+                throw new IOException("the discovery document at " + url + " names issuer " + json.get("issuer")
+                        + ", not " + issuer);
+            }
+            Object jwks = json.get("jwks_uri");
+            if (!(jwks instanceof String s)) {
+                throw new IOException("the discovery document at " + url + " has no jwks_uri");
+            }
+            return s;
+        } catch (ParseException e) {
+            throw new IOException("the discovery document at " + url + " is not JSON", e);
+        }
+    }
+
+    /** For the problem detail of a misconfiguration: the issuer without secrets (it has none). */
+    @Override
+    public String toString() {
+        return enabled() ? "OpenID Connect tokens of " + issuer : "OpenID Connect off";
+    }
+}
