@@ -46,8 +46,8 @@ final class KarafInstance implements AutoCloseable {
     /** Every migration the distribution applies, as module:version in name order. */
     static final java.util.List<String> MIGRATIONS = java.util.List.of("encounter:1", "encounter:2", "encounter:3",
             "encounter:4", "encounter:5", "encounter:6", "files:1", "files:2", "integration:1", "integration:2",
-            "integration:3", "integration:4", "integration:5", "security:1", "security:2", "security:3", "security:4", "security:5",
-            "work:1", "work:2");
+            "integration:3", "integration:4", "integration:5", "security:1", "security:2", "security:3", "security:4",
+            "security:5", "security:6", "work:1", "work:2");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final Path home;
@@ -104,6 +104,8 @@ final class KarafInstance implements AutoCloseable {
         k.edit("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + freePort());
         k.edit("etc/artemis.xml", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
         k.edit("etc/org.telehub.messaging.cfg", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
+        k.edit("etc/org.telehub.security.cfg", "publicOrigin=http://localhost:8181",
+                "publicOrigin=http://127.0.0.1:" + k.httpPort);
         k.dbPort = freePort();
         k.edit("etc/org.telehub.dbserver.cfg", "port = 5438", "port = " + k.dbPort);
         return k;

@@ -60,6 +60,11 @@ public class Accounts {
     private final Duration tokenTtl;
     private final TokenCache tokens;
     private final int minPasswordLength;
+    private final Clock clock;
+    private final Duration sessionIdle;
+    private final Duration sessionLifetime;
+    /** A session's last use is written at most this often: its idle end is exact to within this. */
+    private final Duration touchEvery;
     /** Access tokens of an external identity provider; absent or off: only the hub's own tokens. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -97,6 +102,11 @@ public class Accounts {
         this.tokenTtl = Duration.ofMinutes(config.tokenTtlMinutes());
         this.tokens = new TokenCache(Duration.ofSeconds(Math.max(0, config.tokenCacheSeconds())));
         this.minPasswordLength = config.minPasswordLength();
+        this.clock = clock;
+        this.sessionIdle = Duration.ofMinutes(config.sessionIdleMinutes());
+        this.sessionLifetime = Duration.ofMinutes(config.sessionLifetimeMinutes());
+        Duration tenth = sessionIdle.dividedBy(10);
+        this.touchEvery = tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
         bootstrap(config);
     }
 
@@ -325,28 +335,65 @@ public class Accounts {
     /** A login of a channel that asks for the second factor: {@code code} is needed if the account has one. */
     Optional<Session> login(String username, char[] password, String code, Source source) {
         return authenticate(username, password, code, true, source).map(u -> {
-            Instant exp = Instant.now().plus(tokenTtl);
-            return new Session(store.issueToken(u.id(), exp), exp, u);
+            Instant now = clock.instant();
+            Instant exp = now.plus(tokenTtl);
+            return new Session(store.issue(u.id(), UserStore.Kind.BEARER, now, exp), exp, u);
         });
     }
 
+    /**
+     * A browser login: a session (for the cookie) that ends after {@code sessionIdleMinutes} without use and at
+     * the latest {@code sessionLifetimeMinutes} after the login, however busy.
+     */
+    Optional<Session> startSession(String username, char[] password, Source source) {
+        return startSession(username, password, null, source);
+    }
+
+    /** A browser login; {@code code} as for {@link #login(String, char[], String, Source)}. */
+    Optional<Session> startSession(String username, char[] password, String code, Source source) {
+        return authenticate(username, password, code, true, source).map(u -> {
+            Instant now = clock.instant();
+            Instant exp = now.plus(sessionLifetime);
+            return new Session(store.issue(u.id(), UserStore.Kind.SESSION, now, exp), exp, u);
+        });
+    }
+
+    long sessionIdleMinutes() {
+        return sessionIdle.toMinutes();
+    }
+
     UserStore.TokenCheck check(String token) {
-        Instant now = Instant.now();
+        return check(token, UserStore.Kind.BEARER);
+    }
+
+    /**
+     * Checks a bearer token or a session cookie. A session found valid in the database is marked used (at most once
+     * per {@link #touchEvery}); a cached one is not, which is why a cache entry ends before the idle time would.
+     */
+    UserStore.TokenCheck check(String token, UserStore.Kind kind) {
+        Instant now = clock.instant();
         String digest = UserStore.digest(token);
         Optional<UserStore.TokenCheck.Valid> cached = tokens.get(digest, now);
         if (cached.isPresent()) {
-            return cached.get();
+            return cached.get().kind() == kind ? cached.get() : store.check(token, now, kind, sessionIdle);
         }
         UserStore.TokenCheck c;
-        if (OidcTokens.looksLikeJwt(token)) {
+        if (kind == UserStore.Kind.BEARER && OidcTokens.looksLikeJwt(token)) {
             // the hub's own tokens have no dots: a JWS is an identity provider's access token
             OidcTokens provider = oidc;
             c = provider == null ? new UserStore.TokenCheck.Invalid("sign-in through an identity provider is not "
                     + "configured") : provider.check(token, store::byUsername);
         } else {
-            c = store.check(token, now);
+            c = store.check(token, now, kind, sessionIdle);
         }
         if (c instanceof UserStore.TokenCheck.Valid v) {
+            if (kind == UserStore.Kind.SESSION && !v.lastUsedAt().plus(touchEvery).isAfter(now)) {
+                store.touch(token, now);
+                Instant idleEnd = now.plus(sessionIdle);
+                v = new UserStore.TokenCheck.Valid(v.user(), idleEnd.isBefore(v.endsAt()) ? idleEnd : v.endsAt(),
+                        kind, now, v.endsAt());
+                c = v;
+            }
             tokens.put(digest, v, now);
         }
         return c;
@@ -354,11 +401,126 @@ public class Accounts {
 
     /** Revokes the token; audited as its account's logout (a token already invalid is revoked silently). */
     void logout(String token) {
-        UserStore.TokenCheck who = store.check(token, Instant.now());
+        logout(token, UserStore.Kind.BEARER);
+    }
+
+    /** Ends one bearer token or session; audited as its account's logout. */
+    void logout(String token, UserStore.Kind kind) {
+        UserStore.TokenCheck who = store.check(token, clock.instant(), kind, sessionIdle);
         store.revoke(token);
         tokens.remove(UserStore.digest(token));
         if (who instanceof UserStore.TokenCheck.Valid v) {
-            audit(v.user().id(), v.user().username(), "auth.logout", "token revoked");
+            audit(v.user().id(), v.user().username(), "auth.logout", kind == UserStore.Kind.BEARER ? "token revoked"
+                    : "session ended");
+        }
+    }
+
+    /**
+     * Ends every session and bearer token of the caller, on every node: in the database at once, in this node's
+     * token cache at once, in other nodes' caches within {@code tokenCacheSeconds}.
+     */
+    int logoutEverywhere(AuthenticatedUser user) {
+        int n = database.jdbi().inTransaction(h -> {
+            int ended = UserStore.revokeAll(h, user.id(), clock.instant());
+            DbAuditLog.insert(h, user.id(), user.username(), "auth.logout.everywhere", null, List.of(),
+                    ended + " sessions and tokens ended");
+            return ended;
+        });
+        tokens.clear();
+        return n;
+    }
+
+    /**
+     * An administrator ends every session and bearer token of another account (a lost phone, a shared login).
+     *
+     * @throws ForbiddenException for anyone but an administrator, before anything about the account is read
+     * @throws NotFoundException for an unknown account
+     */
+    int revokeSessions(AuthenticatedUser actor, long userId) {
+        requireAdmin(actor, "end other users' sessions");
+        int n = database.jdbi().inTransaction(h -> {
+            UserAccount a = UserStore.lockById(h, userId).orElseThrow(() -> new NotFoundException("No user "
+                    + userId));
+            int ended = UserStore.revokeAll(h, userId, clock.instant());
+            DbAuditLog.insert(h, actor.id(), actor.username(), "user.sessions.revoke", null, List.of(),
+                    a.username() + " (id " + userId + "): " + ended + " sessions and tokens ended");
+            return ended;
+        });
+        tokens.clear();
+        LOG.info("Administrator '{}' ended every session of user {}", actor.username(), userId);
+        return n;
+    }
+
+    /**
+     * An administrator disables an account (it can no longer log in on any channel; its sessions and tokens end
+     * at once) or enables it again (old sessions stay ended). Nobody disables their own account: the last
+     * administrator could otherwise lock everyone out.
+     *
+     * @throws ForbiddenException for anyone but an administrator
+     * @throws NotFoundException for an unknown account
+     * @throws ConflictException for one's own account
+     */
+    UserAccount setEnabled(AuthenticatedUser actor, long userId, boolean enabled) {
+        requireAdmin(actor, enabled ? "enable accounts" : "disable accounts");
+        if (!enabled && actor.id() == userId) {
+            throw new ConflictException("You cannot disable your own account");
+        }
+        UserAccount changed = database.jdbi().inTransaction(h -> {
+            UserAccount a = UserStore.lockById(h, userId).orElseThrow(() -> new NotFoundException("No user "
+                    + userId));
+            if (a.enabled() == enabled) {
+                return a;
+            }
+            UserStore.setEnabled(h, userId, enabled);
+            int ended = enabled ? 0 : UserStore.revokeAll(h, userId, clock.instant());
+            DbAuditLog.insert(h, actor.id(), actor.username(), enabled ? "user.enable" : "user.disable", null,
+                    List.of(), a.username() + " (id " + userId + ")" + (enabled ? " enabled"
+                            : " disabled, " + ended + " sessions and tokens ended"));
+            return new UserAccount(a.id(), a.username(), a.displayName(), a.roles(), enabled, a.createdAt(),
+                    a.passwordHash());
+        });
+        tokens.clear();
+        return changed;
+    }
+
+    /**
+     * An administrator replaces an account's roles; audited as {@code user.roles} with before and after. Every
+     * cached token check is dropped, so the new roles apply to the account's next request on this node. An
+     * administrator cannot take the role from themselves (the last one would leave nobody to give it back).
+     *
+     * @throws ForbiddenException for anyone but an administrator
+     * @throws InvalidException naming {@code roles} for an empty list or an unknown role
+     * @throws NotFoundException for an unknown account
+     * @throws ConflictException for removing one's own administrator role
+     */
+    UserAccount changeRoles(AuthenticatedUser actor, long userId, Collection<String> roles) {
+        requireAdmin(actor, "change roles");
+        checkRoles(roles);
+        Set<String> next = Set.copyOf(roles);
+        if (actor.id() == userId && !next.contains(Roles.ADMIN)) {
+            throw new ConflictException("You cannot remove the role " + Roles.ADMIN + " from your own account");
+        }
+        if (String.join(",", next).length() > 100) {
+            throw new InvalidException("roles", "At most 100 characters together");
+        }
+        UserAccount changed = database.jdbi().inTransaction(h -> {
+            UserAccount a = UserStore.lockById(h, userId).orElseThrow(() -> new NotFoundException("No user "
+                    + userId));
+            UserStore.setRoles(h, userId, next);
+            DbAuditLog.insert(h, actor.id(), actor.username(), "user.roles", null, List.of(),
+                    a.username() + " (id " + userId + ") roles before " + new java.util.TreeSet<>(a.roles())
+                            + " after " + new java.util.TreeSet<>(next));
+            return new UserAccount(a.id(), a.username(), a.displayName(), next, a.enabled(), a.createdAt(),
+                    a.passwordHash());
+        });
+        tokens.clear();
+        return changed;
+    }
+
+    /** Account administration is the system administrator's: accounts carry no clinic, so no clinic admin's. */
+    private static void requireAdmin(AuthenticatedUser actor, String what) {
+        if (actor == null || !actor.hasRole(Roles.ADMIN)) {
+            throw new ForbiddenException("Only administrators " + what);
         }
     }
 
@@ -387,15 +549,7 @@ public class Accounts {
         if (displayName != null && displayName.length() > 200) {
             throw new InvalidException("displayName", "At most 200 characters");
         }
-        if (roles == null || roles.isEmpty()) {
-            throw new InvalidException("roles", "At least one of " + Roles.ALL + " is required");
-        }
-        for (String r : roles) {
-            if (!Roles.valid(r)) {
-                throw new InvalidException("roles", "Unknown role '" + r + "'; roles are " + Roles.ALL
-                        + " (" + Roles.CLINIC_ADMIN + " with its clinic: " + Roles.CLINIC_ADMIN + ":<clinic>)");
-            }
-        }
+        checkRoles(roles);
         checkPassword("password", password);
         try {
             return store.create(name, displayName, Set.copyOf(roles), hash(password));
@@ -430,6 +584,18 @@ public class Accounts {
 
     List<UserAccount> list(int offset, int limit) {
         return store.list(offset, limit);
+    }
+
+    private static void checkRoles(Collection<String> roles) {
+        if (roles == null || roles.isEmpty()) {
+            throw new InvalidException("roles", "At least one of " + Roles.ALL + " is required");
+        }
+        for (String r : roles) {
+            if (r == null || !Roles.valid(r)) {
+                throw new InvalidException("roles", "Unknown role '" + r + "'; roles are " + Roles.ALL
+                        + " (" + Roles.CLINIC_ADMIN + " with its clinic: " + Roles.CLINIC_ADMIN + ":<clinic>)");
+            }
+        }
     }
 
     private void checkPassword(String field, char[] password) {

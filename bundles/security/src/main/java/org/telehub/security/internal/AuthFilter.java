@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import javax.annotation.Priority;
@@ -23,12 +24,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
+import org.telehub.domain.ForbiddenException;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.AuthenticatedUser;
 
 /**
- * Authenticates every request of the Telehub application by its bearer token and enforces
+ * Authenticates every request of the Telehub application by its bearer token or browser session cookie (then
+ * with the cross-site checks of {@link BrowserGuard} on unsafe methods) and enforces
  * {@code @RolesAllowed}. Deny by default: a route without annotations needs an authenticated caller, only
  * {@code @PermitAll} opens one to anonymous callers. The application is not served without this filter.
  */
@@ -38,14 +41,18 @@ import org.telehub.security.AuthenticatedUser;
 @JaxrsApplicationSelect(RestApi.APP_SELECT)
 @Priority(Priorities.AUTHENTICATION)
 public class AuthFilter implements ContainerRequestFilter {
+    /** {@code getAuthenticationScheme()} of a request authenticated by the browser session cookie. */
+    static final String SESSION = "Session";
     private final Accounts accounts;
+    private final BrowserGuard browser;
 
     @Context
     ResourceInfo resourceInfo;
 
     @Activate
-    public AuthFilter(@Reference Accounts accounts) {
+    public AuthFilter(@Reference Accounts accounts, @Reference BrowserGuard browser) {
         this.accounts = accounts;
+        this.browser = browser;
     }
 
     @Override
@@ -58,20 +65,42 @@ public class AuthFilter implements ContainerRequestFilter {
         boolean open = method.isAnnotationPresent(PermitAll.class)
                 || (type.isAnnotationPresent(PermitAll.class) && !method.isAnnotationPresent(RolesAllowed.class));
         String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
+        UserStore.TokenCheck check;
+        String scheme;
         if (header == null || header.isBlank()) {
-            if (open) {
-                return;
+            // a public route ignores a cookie: a stale one must not turn away the login page's own calls
+            Optional<String> session = open ? Optional.empty() : sessionCookie(ctx);
+            if (session.isEmpty()) {
+                if (open) {
+                    return;
+                }
+                throw unauthorized("Authentication required: send 'Authorization: Bearer <token>' (get one from"
+                        + " POST " + RestApi.BASE + "/auth/token) or log in from the browser (POST " + RestApi.BASE
+                        + "/auth/session)", false);
             }
-            throw unauthorized("Authentication required: send 'Authorization: Bearer <token>'; get a token from"
-                    + " POST " + RestApi.BASE + "/auth/token", false);
-        }
-        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw unauthorized("The Authorization header must use the Bearer scheme", false);
-        }
-        String token = header.substring(7).trim();
-        UserStore.TokenCheck check = accounts.check(token);
-        if (check instanceof UserStore.TokenCheck.Invalid invalid) {
-            throw unauthorized("Invalid bearer token: " + invalid.reason(), true);
+            check = accounts.check(session.get(), UserStore.Kind.SESSION);
+            if (check instanceof UserStore.TokenCheck.Invalid invalid) {
+                throw unauthorized("Invalid session: " + invalid.reason() + "; log in again", false);
+            }
+            try {
+                browser.requireEnabled();
+                browser.checkCookieRequest(ctx.getMethod(), ctx.getHeaderString("Origin"),
+                        ctx.getHeaderString("Sec-Fetch-Site"), ctx.getHeaderString(BrowserGuard.CSRF_HEADER),
+                        session.get());
+            } catch (ForbiddenException e) {
+                throw new ProblemException(403, "Forbidden", e.getMessage(), null, Map.of("cause", "csrf"));
+            }
+            scheme = SESSION;
+        } else {
+            if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw unauthorized("The Authorization header must use the Bearer scheme", false);
+            }
+            // a bearer token is sent by the client's code, never attached by a browser: no CSRF check
+            check = accounts.check(header.substring(7).trim(), UserStore.Kind.BEARER);
+            if (check instanceof UserStore.TokenCheck.Invalid invalid) {
+                throw unauthorized("Invalid bearer token: " + invalid.reason(), true);
+            }
+            scheme = "Bearer";
         }
         AuthenticatedUser user = ((UserStore.TokenCheck.Valid) check).user().principal();
         RolesAllowed allowed = method.isAnnotationPresent(RolesAllowed.class) ? method.getAnnotation(RolesAllowed.class)
@@ -81,7 +110,12 @@ public class AuthFilter implements ContainerRequestFilter {
                     + "; you have " + new TreeSet<>(user.roles()), null, Map.of("requiredRoles", allowed.value()));
         }
         boolean secure = ctx.getSecurityContext() != null && ctx.getSecurityContext().isSecure();
-        ctx.setSecurityContext(new TokenSecurityContext(user, secure));
+        ctx.setSecurityContext(new TokenSecurityContext(user, secure, scheme));
+    }
+
+    private Optional<String> sessionCookie(ContainerRequestContext ctx) {
+        javax.ws.rs.core.Cookie c = ctx.getCookies().get(browser.cookieName());
+        return c == null || c.getValue() == null || c.getValue().isEmpty() ? Optional.empty() : Optional.of(c.getValue());
     }
 
     private static ProblemException unauthorized(String detail, boolean tokenPresented) {
@@ -90,7 +124,7 @@ public class AuthFilter implements ContainerRequestFilter {
     }
 
     /** The caller as JAX-RS sees it. */
-    record TokenSecurityContext(AuthenticatedUser user, boolean secure) implements SecurityContext {
+    record TokenSecurityContext(AuthenticatedUser user, boolean secure, String scheme) implements SecurityContext {
         @Override
         public Principal getUserPrincipal() {
             return user;
@@ -108,7 +142,7 @@ public class AuthFilter implements ContainerRequestFilter {
 
         @Override
         public String getAuthenticationScheme() {
-            return "Bearer";
+            return scheme;
         }
     }
 }

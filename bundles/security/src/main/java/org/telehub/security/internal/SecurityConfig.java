@@ -26,6 +26,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             max = "60")
     int tokenCacheSeconds() default 5;
 
+    @AttributeDefinition(name = "Public origin", description = "scheme://host[:port] browsers load the hub from."
+            + " Cookie-authenticated writes and WebSocket handshakes from any other Origin are refused. https: the"
+            + " session cookie is __Host-telehub_session, Secure. http is accepted only for localhost, 127.0.0.1 and"
+            + " [::1] (development; cookie telehub_session without Secure); otherwise browser sessions are off.")
+    String publicOrigin() default "http://localhost:8181";
+
+    @AttributeDefinition(name = "Browser session idle timeout (minutes)", description = "A browser session not used"
+            + " this long ends.", min = "1", max = "1440")
+    int sessionIdleMinutes() default 30;
+
+    @AttributeDefinition(name = "Browser session lifetime (minutes)", description = "A browser session ends this long"
+            + " after its login however busy (a clinician's shift: 12 h).", min = "1", max = "10080")
+    int sessionLifetimeMinutes() default 720;
+
     @AttributeDefinition(name = "PBKDF2 iterations", description = "Cost of new password hashes (existing hashes"
             + " keep the cost they were made with).", min = "10000")
     int pbkdf2Iterations() default 600_000;

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -84,29 +85,58 @@ final class UserStore {
         jdbi.useTransaction(h -> {
             h.createUpdate("UPDATE telehub_user SET password_hash = :p, password_changed_at = :now WHERE id = :id")
                     .bind("p", passwordHash).bind("now", Timestamp.from(Instant.now())).bind("id", userId).execute();
-            revokeAll(h, userId);
+            revokeAll(h, userId, Instant.now());
         });
+    }
+
+    /** What a secret is for: an API client's bearer token or a browser's session cookie. */
+    enum Kind {
+        BEARER("thb_"), SESSION("ths_");
+
+        final String prefix;
+
+        Kind(String prefix) {
+            this.prefix = prefix;
+        }
+
+        String column() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** Issues a token; returns the token itself, which is never stored. */
     String issueToken(long userId, Instant expiresAt) {
+        return issue(userId, Kind.BEARER, Instant.now(), expiresAt);
+    }
+
+    /** Issues a bearer token or a session; returns the secret itself, which is never stored. */
+    String issue(long userId, Kind kind, Instant now, Instant expiresAt) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
-        String token = "thb_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        Instant now = Instant.now();
+        String token = kind.prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         jdbi.useTransaction(h -> {
             h.createUpdate("DELETE FROM auth_token WHERE expires_at < :now").bind("now", Timestamp.from(now)).execute();
-            h.createUpdate("INSERT INTO auth_token (token_hash, user_id, issued_at, expires_at)"
-                    + " VALUES (:h, :u, :now, :exp)")
+            h.createUpdate("INSERT INTO auth_token (token_hash, user_id, issued_at, expires_at, kind, last_used_at)"
+                    + " VALUES (:h, :u, :now, :exp, :kind, :now)")
                     .bind("h", digest(token)).bind("u", userId).bind("now", Timestamp.from(now))
-                    .bind("exp", Timestamp.from(expiresAt)).execute();
+                    .bind("exp", Timestamp.from(expiresAt)).bind("kind", kind.column()).execute();
         });
         return token;
     }
 
     /** What a presented token is: valid for a user, or why not. */
     sealed interface TokenCheck {
-        record Valid(UserAccount user, Instant expiresAt) implements TokenCheck {
+        /**
+         * @param expiresAt when it stops being valid without further use: the absolute end, or for a session the
+         *        end of its idle time if that comes first
+         * @param lastUsedAt when a session was last marked used (null for bearer tokens)
+         * @param endsAt the absolute end, however busy
+         */
+        record Valid(UserAccount user, Instant expiresAt, Kind kind, Instant lastUsedAt, Instant endsAt)
+                implements TokenCheck {
+            Valid(UserAccount user, Instant expiresAt) {
+                this(user, expiresAt, Kind.BEARER, null, expiresAt);
+            }
         }
 
         record Invalid(String reason) implements TokenCheck {
@@ -114,24 +144,58 @@ final class UserStore {
     }
 
     TokenCheck check(String token, Instant now) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT t.expires_at, t.revoked_at, " + prefixed("u")
+        return check(token, now, Kind.BEARER, null);
+    }
+
+    /**
+     * Checks a secret presented as {@code kind}: a session cookie is no bearer token and the other way round (a
+     * session used as a bearer token would escape the CSRF check). {@code idle} is a session's idle timeout.
+     */
+    TokenCheck check(String token, Instant now, Kind kind, Duration idle) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT t.expires_at, t.revoked_at, t.kind, t.last_used_at,"
+                + " t.second_factor_pending, " + prefixed("u")
                 + " FROM auth_token t JOIN telehub_user u ON u.id = t.user_id WHERE t.token_hash = :h")
                 .bind("h", digest(token))
                 .map((rs, ctx) -> {
                     Instant exp = rs.getTimestamp("expires_at").toInstant();
                     UserAccount user = account(rs);
-                    if (rs.getTimestamp("revoked_at") != null) {
-                        return (TokenCheck) new TokenCheck.Invalid("the token was revoked (logged out)");
-                    }
-                    if (!exp.isAfter(now)) {
-                        return new TokenCheck.Invalid("the token expired at " + exp);
+                    if (!kind.column().equals(rs.getString("kind"))) {
+                        return (TokenCheck) new TokenCheck.Invalid(kind == Kind.BEARER
+                                ? "a browser session is not a bearer token" : "a bearer token is not a session");
                     }
                     if (!user.enabled()) {
                         return new TokenCheck.Invalid("the account is disabled");
                     }
-                    return new TokenCheck.Valid(user, exp);
+                    if (rs.getTimestamp("revoked_at") != null) {
+                        return new TokenCheck.Invalid(kind == Kind.BEARER ? "the token was revoked (logged out)"
+                                : "the session was ended (logged out)");
+                    }
+                    if (!exp.isAfter(now)) {
+                        return new TokenCheck.Invalid(kind == Kind.BEARER ? "the token expired at " + exp
+                                : "the session reached its maximum lifetime at " + exp);
+                    }
+                    if (kind == Kind.BEARER) {
+                        return new TokenCheck.Valid(user, exp);
+                    }
+                    Instant used = rs.getTimestamp("last_used_at").toInstant();
+                    Instant idleEnd = used.plus(idle);
+                    if (!idleEnd.isAfter(now)) {
+                        return new TokenCheck.Invalid("the session expired after " + idle.toMinutes()
+                                + " min without use");
+                    }
+                    if (rs.getBoolean("second_factor_pending")) {
+                        return new TokenCheck.Invalid("the session still waits for its second factor");
+                    }
+                    return new TokenCheck.Valid(user, idleEnd.isBefore(exp) ? idleEnd : exp, kind, used, exp);
                 }).findOne()
-                .orElse(new TokenCheck.Invalid("the token is not recognised")));
+                .orElse(new TokenCheck.Invalid(kind == Kind.BEARER ? "the token is not recognised"
+                        : "the session is not recognised")));
+    }
+
+    /** Marks a session used now: its idle time starts again. */
+    void touch(String token, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE auth_token SET last_used_at = :now WHERE token_hash = :h")
+                .bind("now", Timestamp.from(now)).bind("h", digest(token)).execute());
     }
 
     void revoke(String token) {
@@ -140,9 +204,28 @@ final class UserStore {
                 .execute());
     }
 
-    private static void revokeAll(Handle h, long userId) {
-        h.createUpdate("UPDATE auth_token SET revoked_at = :now WHERE user_id = :u AND revoked_at IS NULL")
-                .bind("now", Timestamp.from(Instant.now())).bind("u", userId).execute();
+    /** Ends every bearer token and session of the user, in the caller's transaction; how many were not ended before. */
+    static int revokeAll(Handle h, long userId, Instant now) {
+        return h.createUpdate("UPDATE auth_token SET revoked_at = :now WHERE user_id = :u AND revoked_at IS NULL")
+                .bind("now", Timestamp.from(now)).bind("u", userId).execute();
+    }
+
+    /** Enables or disables an account in the caller's transaction; false if there is no such account. */
+    static boolean setEnabled(Handle h, long userId, boolean enabled) {
+        return h.createUpdate("UPDATE telehub_user SET enabled = :e WHERE id = :id").bind("e", enabled)
+                .bind("id", userId).execute() == 1;
+    }
+
+    /** Replaces an account's roles in the caller's transaction. */
+    static void setRoles(Handle h, long userId, Set<String> roles) {
+        h.createUpdate("UPDATE telehub_user SET roles = :r WHERE id = :id")
+                .bind("r", String.join(",", new TreeSet<>(roles))).bind("id", userId).execute();
+    }
+
+    /** An account read in the caller's transaction and locked against concurrent changes until it ends. */
+    static Optional<UserAccount> lockById(Handle h, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM telehub_user WHERE id = :id FOR UPDATE")
+                .bind("id", id).map((rs, ctx) -> account(rs)).findOne();
     }
 
     private static String prefixed(String alias) {

@@ -9,6 +9,7 @@ import javax.ws.rs.Consumes;
 import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
@@ -94,6 +95,44 @@ public class UsersResource {
     @RolesAllowed(Roles.ADMIN)
     public void unlock(@PathParam("username") String username, @Context SecurityContext security) {
         accounts.unlock((AuthenticatedUser) security.getUserPrincipal(), username);
+    }
+
+    public record Enabled(Boolean enabled) {
+    }
+
+    public record RolesChange(Set<String> roles) {
+    }
+
+    /**
+     * Disables an account (no login on any channel, its sessions and tokens end at once) or enables it again.
+     * Administrators only, decided in {@link Accounts} too.
+     */
+    @PUT
+    @Path("{id: [0-9]+}/enabled")
+    @RolesAllowed(Roles.ADMIN)
+    public UserView setEnabled(@PathParam("id") long id, Enabled body, @Context SecurityContext security) {
+        if (body == null || body.enabled() == null) {
+            throw ProblemException.invalid("enabled", "Required: true or false");
+        }
+        return UserView.of(accounts.setEnabled((AuthenticatedUser) security.getUserPrincipal(), id,
+                body.enabled()));
+    }
+
+    /** Replaces an account's roles; the account's next request has the new ones. */
+    @PUT
+    @Path("{id: [0-9]+}/roles")
+    @RolesAllowed(Roles.ADMIN)
+    public UserView changeRoles(@PathParam("id") long id, RolesChange body, @Context SecurityContext security) {
+        return UserView.of(accounts.changeRoles((AuthenticatedUser) security.getUserPrincipal(), id,
+                body == null ? null : body.roles()));
+    }
+
+    /** Ends every browser session and bearer token of an account (a lost phone, a shared login). */
+    @POST
+    @Path("{id: [0-9]+}/revoke-sessions")
+    @RolesAllowed(Roles.ADMIN)
+    public AuthResource.Ended revokeSessions(@PathParam("id") long id, @Context SecurityContext security) {
+        return new AuthResource.Ended(accounts.revokeSessions((AuthenticatedUser) security.getUserPrincipal(), id));
     }
 
     @GET
