@@ -245,6 +245,9 @@ class PatientExportTest {
         JsonNode patient = resources(fullBundle, "Patient").get(0);
         assertEquals(1, resources(fullBundle, "Patient").size(), "the integration's identifiers merged in");
         assertEquals(Set.of(w.patient(), MRN, "PID-" + MRN), values(patient.path("identifier")));
+        assertTrue(resources(fullBundle, "AuditEvent").stream().anyMatch(r -> r.path("subtype").path(0).path("code")
+                .asText().equals("patient.export") && r.path("action").asText().equals("R")),
+                "the export is in its own accounting of disclosures, as a read");
 
         List<String> forbidden = List.of(NAME, "Mina", "Karimzadeh", BIRTH, "17.03.1984", EMAIL, PHONE, "5550123",
                 "555 01 23", MRN, "77341", w.patient(), w.doctor(), "dr.export", "nurse.n", "dr.other");
