@@ -29,7 +29,11 @@ public interface Disclosure {
     /** A name, e-mail address, phone number or similar: itself, or null in the research export. */
     String identifying(String value);
 
-    /** Free text: itself; in the research export null unless free text was chosen, then with known PHI removed. */
+    /**
+     * Free text: itself; in the research export null unless free text was chosen, then with known PHI removed. Put
+     * the answer into the resource as it is: the research export may answer a placeholder that it replaces with the
+     * scrubbed text at the end, once it has seen every identifier of the export.
+     */
     String freeText(String value);
 
     /** A point in time, shifted in the research export. Null stays null. */
