@@ -456,6 +456,60 @@ class IntegrationIT {
                 "dr.grey|integration.all-systems.read|" + p1001 + "|ehr-broken,ehr-garbage,ehr-main,ehr-slow|partial"), rows);
     }
 
+    /**
+     * Issue 14 part 5 in the running hub: the contributors of three bundles found through the service registry, a
+     * zip with the patient's identifiers for the administrator, none of them in the research export, 404
+     * problem+json for an unknown patient, 403 for a doctor, a flag that is not true/false refused; audited.
+     * (PatientExportTest proves the contents; this proves the wiring and the route.)
+     */
+    @Test
+    @Order(10)
+    void aPatientsExportIsAZipForTheAdministratorAndAudited() throws Exception {
+        String base = "/api/v1/patients/" + p1001 + "/export";
+        HttpResponse<byte[]> full = karaf.sendBytes(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                karaf.url(base))).POST(java.net.http.HttpRequest.BodyPublishers.noBody()), admin);
+        assertEquals(200, full.statusCode(), new String(full.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("application/zip", full.headers().firstValue("Content-Type").orElse(""));
+        String bundle = bundleJson(full.body());
+        assertTrue(bundle.contains("\"MRN-1\"") && bundle.contains("Pat Mapped") && bundle.contains(p1001), bundle);
+        HttpResponse<byte[]> anon = karaf.sendBytes(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                karaf.url(base + "?anonymised=true"))).POST(java.net.http.HttpRequest.BodyPublishers.noBody()), admin);
+        assertEquals(200, anon.statusCode());
+        String research = bundleJson(anon.body());
+        assertTrue(research.contains("\"Bundle\"") && !research.contains("MRN-1") && !research.contains("Pat Mapped")
+                && !research.contains(p1001), research);
+
+        HttpResponse<String> unknown = karaf.post("/api/v1/patients/no-such-patient/export", admin,
+                "application/json", "");
+        assertEquals(404, unknown.statusCode(), unknown.body());
+        assertTrue(unknown.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertEquals(403, karaf.post(base, doctor, "application/json", "").statusCode());
+        HttpResponse<String> yes = karaf.post(base + "?anonymised=yes", admin, "application/json", "");
+        assertEquals(400, yes.statusCode(), yes.body());
+        assertEquals("anonymised", KarafInstance.json(yes).get("field").asText());
+
+        List<String> rows = new ArrayList<>();
+        try (Connection db = karaf.db(); Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT actor, action, patient_id FROM audit_event WHERE action LIKE"
+                        + " 'patient.export%' AND actor = 'admin' AND patient_id = '" + p1001 + "' ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+            }
+        }
+        assertEquals(List.of("admin|patient.export|" + p1001, "admin|patient.export.anonymised|" + p1001), rows);
+    }
+
+    private static String bundleJson(byte[] zip) throws IOException {
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;) {
+                if (e.getName().equals("bundle.json")) {
+                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new AssertionError("no bundle.json in the export");
+    }
+
     private static JsonNode system(JsonNode all, String id) {
         for (JsonNode s : all.get("systems")) {
             if (s.get("adapterId").asText().equals(id)) {

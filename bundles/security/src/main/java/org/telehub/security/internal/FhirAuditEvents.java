@@ -77,7 +77,8 @@ final class FhirAuditEvents {
             return "E";
         }
         return switch (last) {
-            case "read", "list", "search", "find-studies", "find-series", "retrieve", "verify" -> "R";
+            case "read", "list", "search", "find-studies", "find-series", "retrieve", "verify", "export", "anonymised"
+                    -> "R";
             case "create", "write", "store" -> "C";
             case "delete" -> "D";
             default -> action.endsWith(".read") ? "R" : "U";

@@ -66,7 +66,7 @@ import com.sun.net.httpserver.HttpServer;
 class BookingTest {
     record Hub(Jdbi jdbi, EncounterService encounters, PeopleService people, ScheduleService schedule,
             Reminders reminders, Webhooks webhooks, JoinLinks links, AuthenticatedUser admin, TestWork work,
-            EventFanOut fanOut, SecretBox box, EncounterConfig config, CareRelationships care) {
+            EventFanOut fanOut, SecretBox box, EncounterConfig config, CareRelationships care, Path keys) {
     }
 
     static EncounterConfig config(Map<String, Object> overrides) {
@@ -106,6 +106,11 @@ class BookingTest {
                 jdbi.useHandle(h -> h.createScript(sql).execute());
             }
         }
+        return hub(jdbi, publisher);
+    }
+
+    /** The module's services on {@code jdbi}, whose schema the caller has migrated. */
+    static Hub hub(Jdbi jdbi, EventPublisher publisher) throws IOException {
         // the real secret box of the file store bundle, its key file outside the database as in the hub
         Path keys = Files.createTempDirectory("telehub-keys");
         SecretBox box = new SecretBoxService(jdbi, keys.resolve("files"), keys.resolve("files.key"));
@@ -126,7 +131,7 @@ class BookingTest {
                 publisher == null ? fanOut : publisher, NO_AUDIT, care, cfg);
         PeopleService people = new PeopleServiceImpl(db, NO_AUDIT, care);
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
-                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg, care);
+                new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg, care, keys);
     }
 
     /** These tests are about booking; the audit trail has its own (security's AuditTrailTest). */

@@ -17,6 +17,7 @@ import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.StreamingOutput;
 import javax.ws.rs.core.UriInfo;
 
 import org.osgi.service.component.annotations.Activate;
@@ -26,13 +27,15 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 import org.telehub.core.encounter.CareService;
 import org.telehub.core.encounter.PeopleService;
+import org.telehub.core.encounter.internal.export.PatientExport;
+import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.Roles;
 
 /**
  * {@code /patients}: the people visits are for (clinicians see those in their care, a patient their own record),
- * their care teams and break-glass.
+ * their care teams, break-glass and the export of everything about one.
  */
 @Component(service = PatientResource.class)
 @JaxrsResource
@@ -43,11 +46,14 @@ import org.telehub.security.Roles;
 public class PatientResource {
     private final PeopleService people;
     private final CareService care;
+    private final PatientExport exports;
 
     @Activate
-    public PatientResource(@Reference PeopleService people, @Reference CareService care) {
+    public PatientResource(@Reference PeopleService people, @Reference CareService care,
+            @Reference PatientExport exports) {
         this.people = people;
         this.care = care;
+        this.exports = exports;
     }
 
     @POST
@@ -98,6 +104,33 @@ public class PatientResource {
             throw new NotFoundException("'" + username + "' is not on the care team of patient " + id);
         }
         return Response.noContent().build();
+    }
+
+    /**
+     * Everything about one patient as a zip (FHIR R4 Bundle {@code bundle.json} + {@code files/}); with
+     * {@code anonymised=true} the research export ({@code freeText=true} adds free text, scrubbed). The service
+     * checks the role again and audits. The flags are parsed strictly: "yes" must not fall back to the full export.
+     */
+    @POST
+    @Path("{id}/export")
+    @Produces({"application/zip", "application/problem+json"})
+    @RolesAllowed({Roles.ADMIN, Roles.EXPORT})
+    public Response export(@PathParam("id") String id, @QueryParam("anonymised") String anonymised,
+            @QueryParam("freeText") String freeText, @Context SecurityContext s) {
+        PatientExport.Export export = exports.open(Views.user(s), id, flag("anonymised", anonymised),
+                flag("freeText", freeText));
+        return Response.ok((StreamingOutput) export::writeTo, "application/zip")
+                .header("Content-Disposition", "attachment; filename=\"" + export.fileName() + "\"").build();
+    }
+
+    private static boolean flag(String name, String value) {
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw new InvalidException(name, "true or false");
     }
 
     /** Body of break-glass. */
