@@ -5,7 +5,7 @@
  * {@link org.telehub.security.AuditLog} records in the caller's transaction; 1.2: {@link
  * org.telehub.security.BrowserGate}, the origin and session check of a WebSocket handshake.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 package org.telehub.security;
 
 import org.osgi.annotation.versioning.Version;

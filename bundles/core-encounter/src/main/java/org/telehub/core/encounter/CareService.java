@@ -28,6 +28,14 @@ public interface CareService {
     /** Opens the patient to the calling clinician until {@link BreakGlass#expiresAt()}. */
     BreakGlass breakGlass(AuthenticatedUser caller, String patientId, String reason);
 
+    /**
+     * As {@link #breakGlass(AuthenticatedUser, String, String)}; a caller with a second factor must confirm with a
+     * current code of it ({@code secondFactorCode}), else 403 naming {@code totp}.
+     *
+     * @since 1.3
+     */
+    BreakGlass breakGlass(AuthenticatedUser caller, String patientId, String reason, String secondFactorCode);
+
     record CareTeamMember(String patientId, String username, String addedBy, Instant addedAt) {
     }
 

@@ -12,7 +12,7 @@
  * <p>1.1: the three services and their records. 1.2: {@link org.telehub.core.encounter.CareService} (care teams,
  * break-glass) and {@code PeopleService.findPatients}.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

@@ -73,6 +73,9 @@ public class Accounts {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile SecondFactors secondFactors;
+    /** Base roles whose holders must have a second factor; users known to have one, until when. */
+    private final Set<String> secondFactorRequiredFor;
+    private final java.util.Map<Long, Instant> enrolledUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
     public Accounts(@Reference Database database, SecurityConfig config) {
@@ -102,12 +105,29 @@ public class Accounts {
         this.tokenTtl = Duration.ofMinutes(config.tokenTtlMinutes());
         this.tokens = new TokenCache(Duration.ofSeconds(Math.max(0, config.tokenCacheSeconds())));
         this.minPasswordLength = config.minPasswordLength();
+        this.secondFactorRequiredFor = requiredFor(config.secondFactorRequiredFor());
         this.clock = clock;
         this.sessionIdle = Duration.ofMinutes(config.sessionIdleMinutes());
         this.sessionLifetime = Duration.ofMinutes(config.sessionLifetimeMinutes());
         Duration tenth = sessionIdle.dividedBy(10);
         this.touchEvery = tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
         bootstrap(config);
+    }
+
+    /** Base roles from a .cfg's comma-separated string or the console's list; an unknown role is an error. */
+    static Set<String> requiredFor(String[] roles) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String r : String.join(",", roles).split(",")) {
+            String role = r.strip();
+            if (role.isEmpty()) {
+                continue;
+            }
+            if (!Roles.ALL.contains(role)) {
+                throw new IllegalArgumentException("secondFactorRequiredFor: '" + role + "' is none of " + Roles.ALL);
+            }
+            out.add(role);
+        }
+        return out;
     }
 
     /** A login that worked. */
@@ -192,6 +212,41 @@ public class Accounts {
         attempt.failed();
         audit(user.id(), user.username(), "auth.totp.failed", source.toString());
         return false;
+    }
+
+    /** Whether the account has a confirmed second factor. */
+    boolean hasSecondFactor(long userId) {
+        return SecondFactors.enrolled(database.jdbi(), userId);
+    }
+
+    /**
+     * Whether the user's role requires a second factor they have not set up yet. A factor found in force is
+     * remembered for a minute (so this costs no read per request); one removed on another node is required again
+     * here within that minute.
+     */
+    boolean mustEnrol(AuthenticatedUser user) {
+        if (secondFactorRequiredFor.isEmpty()
+                || user.roles().stream().map(Roles::base).noneMatch(secondFactorRequiredFor::contains)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant known = enrolledUntil.get(user.id());
+        if (known != null && known.isAfter(now)) {
+            return false;
+        }
+        if (hasSecondFactor(user.id())) {
+            if (enrolledUntil.size() > 10_000) {
+                enrolledUntil.clear();
+            }
+            enrolledUntil.put(user.id(), now.plusSeconds(60));
+            return false;
+        }
+        return true;
+    }
+
+    /** After a removal on this node: required again at once. */
+    void forgetSecondFactor(long userId) {
+        enrolledUntil.remove(userId);
     }
 
     /** The password was right, the account has a second factor, and no code came with it. */

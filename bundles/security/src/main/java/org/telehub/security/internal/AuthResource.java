@@ -98,6 +98,7 @@ public class AuthResource {
     }
 
     /** The current browser session, with its CSRF token again (after the web app was reloaded). */
+    @BeforeSecondFactor
     @GET
     @Path("session")
     public SessionView session(@Context SecurityContext security, @Context HttpHeaders headers) {
@@ -110,6 +111,7 @@ public class AuthResource {
     }
 
     /** Ends this browser session and clears its cookie. */
+    @BeforeSecondFactor
     @DELETE
     @Path("session")
     public Response endSession(@Context SecurityContext security, @Context HttpHeaders headers) {
@@ -122,6 +124,7 @@ public class AuthResource {
     }
 
     /** Ends every session and bearer token of the caller (on other nodes within the token cache time). */
+    @BeforeSecondFactor
     @POST
     @Path("logout-everywhere")
     public Response logoutEverywhere(@Context SecurityContext security) {
@@ -132,6 +135,7 @@ public class AuthResource {
     }
 
     /** Ends what authenticated this request: the bearer token, or the browser session (and clears its cookie). */
+    @BeforeSecondFactor
     @POST
     @Path("logout")
     public Response logout(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,

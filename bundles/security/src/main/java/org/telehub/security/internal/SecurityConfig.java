@@ -47,6 +47,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Minimum password length", min = "8", max = "128")
     int minPasswordLength() default 12;
 
+    @AttributeDefinition(name = "Second factor required for", description = "Roles whose holders must set up a TOTP "
+            + "second factor before anything else (e.g. admin, clinic-admin, doctor, nurse, front-desk, export): "
+            + "until they have, every route but enrolment, their own account and logout answers 403. Sign-ins "
+            + "through an identity provider are exempt (the provider decides its factors). Empty: optional.",
+            required = false)
+    String[] secondFactorRequiredFor() default {};
+
     @AttributeDefinition(name = "Free failures per account", description = "Failed logins of one username (existing"
             + " or not) before each further attempt must wait a delay that doubles from the base delay.", min = "0")
     int accountFreeFailures() default 5;

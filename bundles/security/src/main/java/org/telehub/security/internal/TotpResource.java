@@ -29,6 +29,7 @@ import org.telehub.security.AuthenticatedUser;
  * and how many recovery codes are left, remove it with a current code. Every step audited, never a secret or code.
  */
 @Component(service = TotpResource.class)
+@BeforeSecondFactor
 @JaxrsResource
 @JaxrsApplicationSelect(RestApi.APP_SELECT)
 @Path("auth/totp")
@@ -100,6 +101,7 @@ public class TotpResource {
                     + "recovery code removes the second factor)");
         }
         factors.remove(me.id());
+        accounts.forgetSecondFactor(me.id());
         audit.record(me.principal(), "user.totp.remove", null, List.of(), "ok");
     }
 

@@ -135,6 +135,7 @@ public class UsersResource {
         return new AuthResource.Ended(accounts.revokeSessions((AuthenticatedUser) security.getUserPrincipal(), id));
     }
 
+    @BeforeSecondFactor
     @GET
     @Path("me")
     public UserView me(@Context SecurityContext security) {

@@ -310,7 +310,18 @@ class AccountsTest {
 
     /** The product defaults but for the bootstrap password, the hash cost and the throttle's thresholds. */
     static SecurityConfig config(String adminPassword, int accountFree, int accountLockout, int hashThreads) {
+        return config(adminPassword, accountFree, accountLockout, hashThreads, new String[0]);
+    }
+
+    /** As above, with roles that must have a second factor. */
+    static SecurityConfig config(String adminPassword, int accountFree, int accountLockout, int hashThreads,
+            String[] secondFactorRequiredFor) {
         return new SecurityConfig() {
+            @Override
+            public String[] secondFactorRequiredFor() {
+                return secondFactorRequiredFor;
+            }
+
             @Override
             public Class<? extends Annotation> annotationType() {
                 return SecurityConfig.class;

@@ -106,6 +106,35 @@ class SecondFactorsTest {
         assertNotEquals(0L, failedCodes, "wrong codes are audited as failed logins");
     }
 
+    /**
+     * With {@code secondFactorRequiredFor=doctor}, a doctor without a factor must enrol (the filter then refuses
+     * every other route), a patient need not, and one who has enrolled is let through; an unknown role is a
+     * configuration error.
+     */
+    @Test
+    void aRoleCanRequireTheSecondFactor() throws Exception {
+        Database db = AccountsTest.database();
+        Accounts accounts = new Accounts(db, AccountsTest.config("admin-secret-0001", 5, 10, 1,
+                new String[] {"doctor, clinic-admin"}), false);
+        SecondFactors factors = new SecondFactors(db, BOX);
+        accounts.secondFactors = factors;
+        UserAccount dr = accounts.create("dr.must", "Dr Must", Set.of("doctor"), "doctor-password-1".toCharArray());
+        UserAccount pat = accounts.create("pat.free", "Pat", Set.of("patient"), "patient-password-1".toCharArray());
+        UserAccount north = accounts.create("admin.north", "North", Set.of("clinic-admin:north"),
+                "clinic-password-1".toCharArray());
+        assertTrue(accounts.mustEnrol(dr.principal()));
+        assertTrue(accounts.mustEnrol(north.principal()), "clinic-admin covers clinic-admin:<clinic>");
+        assertFalse(accounts.mustEnrol(pat.principal()));
+        Instant now = Instant.now();
+        SecondFactors.Enrolment e = factors.begin(dr, now);
+        factors.confirm(dr, oathtool(e.secret(), now), now).orElseThrow();
+        assertFalse(accounts.mustEnrol(dr.principal()));
+        factors.remove(dr.id());
+        accounts.forgetSecondFactor(dr.id());
+        assertTrue(accounts.mustEnrol(dr.principal()), "required again after removal");
+        assertThrows(IllegalArgumentException.class, () -> Accounts.requiredFor(new String[] {"surgeon"}));
+    }
+
     /** What a phone shows at {@code t}: GNU oathtool, an implementation that is not ours. */
     private static String oathtool(String secret, Instant t) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("oathtool", "--totp", "-b", "-N",

@@ -126,7 +126,7 @@ class BookingTest {
         work.handle(Reminders.TOPIC, reminders);
         work.handle(Webhooks.TOPIC, webhooks::handle);
         Booking booking = new Booking(db, cfg);
-        CareRelationships care = new CareRelationships(db, NO_AUDIT, cfg);
+        CareRelationships care = new CareRelationships(db, NO_AUDIT, SECOND_FACTORS, cfg);
         EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
                 publisher == null ? fanOut : publisher, NO_AUDIT, care, cfg);
         PeopleService people = new PeopleServiceImpl(db, NO_AUDIT, care);
@@ -135,6 +135,30 @@ class BookingTest {
     }
 
     /** These tests are about booking; the audit trail has its own (security's AuditTrailTest). */
+    /**
+     * Second factors by username: the security bundle's real check (throttle, oathtool-tested codes) is tested
+     * there; here only who has one and which code is current.
+     */
+    static final class TestSecondFactors implements org.telehub.security.SecondFactorCheck {
+        private final java.util.Map<String, String> codes = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void enrol(String username, String currentCode) {
+            codes.put(username, currentCode);
+        }
+
+        @Override
+        public boolean enrolled(AuthenticatedUser user) {
+            return codes.containsKey(user.username());
+        }
+
+        @Override
+        public boolean confirm(AuthenticatedUser user, String code, String action) {
+            return code != null && code.equals(codes.get(user.username()));
+        }
+    }
+
+    static final TestSecondFactors SECOND_FACTORS = new TestSecondFactors();
+
     static final AuditLog NO_AUDIT = new AuditLog() {
         @Override
         public void record(Handle tx, AuthenticatedUser actor, String action, String patientId,

@@ -144,6 +144,25 @@ class CareRelationshipsTest {
         assertEquals(List.of(), listed(h, DR_B));
     }
 
+    /**
+     * Issue 15: a clinician who has a second factor confirms break-glass with a current code; without it or with a
+     * wrong one nothing is granted. Before, a session alone broke the glass.
+     */
+    @Test
+    void breakGlassIsReconfirmedWithTheSecondFactor() throws Exception {
+        Hub h = BookingTest.hub();
+        String p = patient(h, h.admin(), "Pat Second");
+        AuthenticatedUser dr = user(21, "dr.totp-glass", Roles.DOCTOR);
+        BookingTest.SECOND_FACTORS.enrol(dr.username(), "246810");
+        org.telehub.domain.ForbiddenException none = assertThrows(org.telehub.domain.ForbiddenException.class,
+                () -> h.care().breakGlass(dr, p, "unconscious in the emergency room"));
+        assertEquals("totp", none.field());
+        assertEquals(403, status(() -> h.care().breakGlass(dr, p, "unconscious in the emergency room", "135791")));
+        assertFalse(h.care().reaches(dr, p), "nothing granted");
+        h.care().breakGlass(dr, p, "unconscious in the emergency room", "246810");
+        assertTrue(h.care().reaches(dr, p));
+    }
+
     @Test
     void frontDeskFindsByExactNameAndBirthDateExportPagesAll() throws Exception {
         Hub h = BookingTest.hub();

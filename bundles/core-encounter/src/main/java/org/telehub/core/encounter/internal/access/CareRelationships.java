@@ -23,6 +23,7 @@ import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.security.AuditLog;
+import org.telehub.security.SecondFactorCheck;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.PatientAccess;
 import org.telehub.security.Roles;
@@ -51,12 +52,15 @@ public class CareRelationships implements PatientAccess, CareService {
 
     private final EncounterDb db;
     private final AuditLog audit;
+    private final SecondFactorCheck secondFactors;
     private final Duration breakGlass;
 
     @Activate
-    public CareRelationships(@Reference EncounterDb db, @Reference AuditLog audit, EncounterConfig config) {
+    public CareRelationships(@Reference EncounterDb db, @Reference AuditLog audit,
+            @Reference SecondFactorCheck secondFactors, EncounterConfig config) {
         this.db = db;
         this.audit = audit;
+        this.secondFactors = secondFactors;
         this.breakGlass = Duration.ofMinutes(config.breakGlassMinutes());
     }
 
@@ -152,6 +156,15 @@ public class CareRelationships implements PatientAccess, CareService {
 
     @Override
     public BreakGlass breakGlass(AuthenticatedUser caller, String patientId, String reason) {
+        return breakGlass(caller, patientId, reason, null);
+    }
+
+    /**
+     * A clinician who has a second factor confirms break-glass with a current code (a session left open on a ward
+     * computer is not enough); a missing or wrong code is refused and audited, before anything is granted.
+     */
+    @Override
+    public BreakGlass breakGlass(AuthenticatedUser caller, String patientId, String reason, String secondFactorCode) {
         Checks.signedIn(caller);
         if (!caller.clinician()) {
             throw new ForbiddenException("Only a doctor or nurse may break the glass");
@@ -159,6 +172,13 @@ public class CareRelationships implements PatientAccess, CareService {
         if (reason == null || reason.isBlank() || reason.length() > 1000) {
             throw new InvalidException("reason", "Required: why you need this patient's data now (at most 1000"
                     + " characters); it is audited");
+        }
+        if (secondFactors.enrolled(caller) && !secondFactors.confirm(caller, secondFactorCode,
+                "patient.break-glass")) {
+            audit.record(caller, "patient.break-glass", patientId, List.of(), "denied: second factor "
+                    + (secondFactorCode == null || secondFactorCode.isBlank() ? "missing" : "wrong"));
+            throw new ForbiddenException(null, "Break-glass needs a current code of your second factor (totp)",
+                    "totp", java.util.Map.of("secondFactor", "totp"));
         }
         Instant now = Instant.now();
         BreakGlass g = new BreakGlass(UUID.randomUUID().toString(), patientId, caller.username(), reason.trim(), now,

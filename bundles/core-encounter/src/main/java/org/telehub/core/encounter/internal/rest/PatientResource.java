@@ -134,7 +134,7 @@ public class PatientResource {
     }
 
     /** Body of break-glass. */
-    public record BreakGlassRequest(String reason) {
+    public record BreakGlassRequest(String reason, String totp) {
     }
 
     /** A clinician opens a patient outside their care relationships, for a while, with a reason; audited. */
@@ -142,7 +142,7 @@ public class PatientResource {
     @Path("{id}/break-glass")
     @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
     public Response breakGlass(@PathParam("id") String id, BreakGlassRequest body, @Context SecurityContext s) {
-        return Response.status(201).entity(care.breakGlass(Views.user(s), id, body == null ? null : body.reason()))
-                .build();
+        return Response.status(201).entity(care.breakGlass(Views.user(s), id, body == null ? null : body.reason(),
+                body == null ? null : body.totp())).build();
     }
 }
