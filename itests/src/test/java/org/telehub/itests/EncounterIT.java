@@ -76,6 +76,8 @@ class EncounterIT {
                 "\nbootstrapAdminPassword=" + ADMIN_PLACEHOLDER + "\n");
         // a reminder 100 s before the start, so that one falls due while the test restarts the hub
         karaf.edit("etc/org.telehub.encounter.cfg", "reminderOffsets=PT24H,PT15M", "reminderOffsets=PT24H,PT15M,PT100S");
+        // reminders go to the logging channel, chosen explicitly (the shipped hub has no channel until one is set up)
+        karaf.write("etc/org.telehub.notify.log.cfg", "# the logging channel: sends nothing to anyone\n");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
         karaf.edit("etc/org.telehub.work.cfg", "sweepSeconds=5", "sweepSeconds=1");

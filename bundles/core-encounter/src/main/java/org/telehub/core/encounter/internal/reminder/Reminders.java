@@ -50,11 +50,19 @@ import org.telehub.work.WorkState;
  * sequence, so an event handed twice plans nothing twice.
  *
  * <p>The reminder's state is its work item's; the API shows it in the words it always used ({@link #state}).
+ *
+ * <p>Channels are the {@link NotificationChannel} services not marked {@code enabled=false} (the email and SMS
+ * channels ship disabled; the logging channel exists only when configured). A channel that throws makes the run a
+ * {@link Verdict#retry}: the work service runs it again after 30 s, 60 s, 120 s, 240 s and then marks it dead, its
+ * reason on the reminder's view meanwhile. What already went out is remembered on the reminder ({@value #PROGRESS}
+ * in its detail) and not sent twice. Nothing to send through (no channel configured) or nobody reachable (no
+ * address on file) cannot get better by retrying: the reminder fails at once, with that reason.
  */
 @Component(service = {Reminders.class, EncounterEventListener.class, WorkHandler.class},
         configurationPid = "org.telehub.encounter",
         property = {EncounterEventListener.SUBSCRIBER + "=" + Reminders.SUBSCRIBER,
-            WorkHandler.TOPIC + "=" + Reminders.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=5"})
+            WorkHandler.TOPIC + "=" + Reminders.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=5",
+            WorkHandler.BACKOFF_INITIAL_MILLIS + ":Long=30000", WorkHandler.BACKOFF_MAX_MILLIS + ":Long=300000"})
 public class Reminders implements EncounterEventListener, WorkHandler {
     public static final String SUBSCRIBER = "reminders";
     public static final String TOPIC = "encounter.reminder";
@@ -78,7 +86,14 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         this.offsets = offsets;
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    /** Prefix of a reminder's detail while some channels have sent and others are to be retried. */
+    static final String PROGRESS = "sent so far: ";
+    static final String NOT_CONFIGURED = "no notification channel is configured: enable email"
+            + " (etc/org.telehub.notify.email.cfg) or SMS (etc/org.telehub.notify.sms.cfg), or choose the logging"
+            + " channel (etc/org.telehub.notify.log.cfg)";
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(enabled=false))")
     public void addChannel(NotificationChannel c) {
         channels.add(c);
     }
@@ -164,9 +179,18 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         Map<String, WorkItem> items = work.find(rows.stream().map(Reminder::workId).toList());
         return rows.stream().map(r -> {
             Optional<WorkItem> w = Optional.ofNullable(items.get(r.workId()));
-            String detail = r.detail() != null ? r.detail() : w.map(WorkItem::lastError).orElse(null);
-            return new View(r, w.map(i -> state(i.state())).orElseGet(() -> pruned(r)), detail);
+            String state = w.map(i -> state(i.state())).orElseGet(() -> pruned(r));
+            return new View(r, state, detail(r, state, w.map(WorkItem::lastError).orElse(null)));
         }).toList();
+    }
+
+    /** Why it is waiting or failed (the last attempt's reason) and what went out so far; else the reminder's own. */
+    static String detail(Reminder r, String state, String lastError) {
+        boolean open = state.equals("pending") || state.equals("sending") || state.equals("failed");
+        if (open && lastError != null) {
+            return r.detail() == null ? lastError : lastError + " (" + r.detail() + ")";
+        }
+        return r.detail() != null ? r.detail() : lastError;
     }
 
     /**
@@ -187,35 +211,49 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         };
     }
 
-    /** Sends one reminder through every channel. */
+    /** Sends one reminder through every channel; see the class comment for what is retried. */
     @Override
     public Verdict handle(WorkItem item) {
         Optional<Reminder> found = db.jdbi().withHandle(h -> ReminderStore.get(h, item.payload()));
         if (found.isEmpty()) {
             return Verdict.done(); // its encounter is gone
         }
-        String[] result = send(found.get());
-        if (result[0].equals("sent")) {
-            db.jdbi().useHandle(h -> ReminderStore.sent(h, found.get().id(), result[1], Instant.now()));
-            return Verdict.done();
-        }
-        return Verdict.giveUp(result[1]);
+        Reminder r = found.get();
+        Outcome o = send(r);
+        return switch (o.verdict()) {
+            case DONE -> {
+                db.jdbi().useHandle(h -> ReminderStore.sent(h, r.id(), o.detail(), Instant.now()));
+                yield Verdict.done();
+            }
+            case RETRY -> {
+                if (!o.sent().isEmpty()) {
+                    db.jdbi().useHandle(h -> ReminderStore.detail(h, r.id(), PROGRESS + String.join(", ",
+                            o.sent())));
+                }
+                yield Verdict.retry(o.detail());
+            }
+            case GIVE_UP -> Verdict.giveUp(o.detail());
+        };
+    }
+
+    /** What one run did: every (channel, recipient) sent so far, and the verdict with its reason or summary. */
+    record Outcome(Verdict.Outcome verdict, String detail, List<String> sent) {
     }
 
     private record Loaded(Encounter e, Doctor d, Patient p) {
     }
 
-    private String[] send(Reminder r) {
+    Outcome send(Reminder r) {
         Loaded l = db.jdbi().withHandle(h -> {
             Encounter e = EncounterStore.encounter(h, r.encounterId()).orElseThrow();
             return new Loaded(e, PeopleStore.doctor(h, e.doctorId()).orElseThrow(),
                     PeopleStore.patient(h, e.patientId()).orElseThrow());
         });
         if (!Lifecycle.upcoming(l.e().status())) {
-            return new String[] {"cancelled", "the visit is " + l.e().status()};
+            return new Outcome(Verdict.Outcome.GIVE_UP, "the visit is " + l.e().status(), List.of());
         }
         if (channels.isEmpty()) {
-            return new String[] {"failed", "no notification channel is installed"};
+            return new Outcome(Verdict.Outcome.GIVE_UP, NOT_CONFIGURED, List.of());
         }
         Instant start = l.e().scheduledStart();
         ZoneId dz = ZoneId.of(l.d().timeZone());
@@ -228,25 +266,36 @@ public class Reminders implements EncounterEventListener, WorkHandler {
                 new Notification("reminder", l.e().id(), "doctor", l.d().id(), l.d().displayName(), null, null,
                         "Visit with " + l.p().displayName() + " at " + when(start, dz),
                         text(l.e(), dz, join.get("doctor")), start));
+        // a retry sends only what did not go out before
         List<String> sent = new ArrayList<>();
+        if (r.detail() != null && r.detail().startsWith(PROGRESS)) {
+            sent.addAll(List.of(r.detail().substring(PROGRESS.length()).split(", ")));
+        }
         List<String> errors = new ArrayList<>();
         for (NotificationChannel c : channels) {
             for (Notification n : out) {
+                String what = c.name() + ":" + n.recipientRole();
+                if (sent.contains(what)) {
+                    continue;
+                }
                 try {
                     if (c.send(n)) {
-                        sent.add(c.name() + ":" + n.recipientRole());
+                        sent.add(what);
                     }
                 } catch (Exception e) {
-                    errors.add(c.name() + ":" + n.recipientRole() + ": " + e.getMessage());
+                    errors.add(what + ": " + e.getMessage());
                 }
             }
         }
-        if (sent.isEmpty()) {
-            return new String[] {"failed", errors.isEmpty() ? "no channel could reach the patient or the doctor"
-                    : String.join("; ", errors)};
+        if (!errors.isEmpty()) {
+            return new Outcome(Verdict.Outcome.RETRY, String.join("; ", errors), sent);
         }
-        return new String[] {"sent", String.join(", ", sent) + (errors.isEmpty() ? "" : "; failed: "
-                + String.join("; ", errors))};
+        if (sent.isEmpty()) {
+            return new Outcome(Verdict.Outcome.GIVE_UP, "no channel could reach the patient or the doctor (no email"
+                    + " or phone on file for " + channels.stream().map(NotificationChannel::name).toList() + ")",
+                    sent);
+        }
+        return new Outcome(Verdict.Outcome.DONE, String.join(", ", sent), sent);
     }
 
     private static String when(Instant t, ZoneId zone) {
