@@ -83,6 +83,61 @@ class RemindersTest {
         return b.hub().work().find(b.first().reminder().workId()).orElseThrow();
     }
 
+    /** The reminder's two notifications as a channel gets them, texts in {@code language}. */
+    private static List<Notification> sentIn(Booked b, String language) throws Exception {
+        Reminders r = new Reminders(new EncounterDb(b.hub().jdbi()), b.hub().links(), b.hub().work(),
+                List.of(java.time.Duration.ofHours(24)), language);
+        List<Notification> got = new ArrayList<>();
+        r.addChannel(new NotificationChannel() {
+            @Override
+            public String name() {
+                return "capture";
+            }
+
+            @Override
+            public boolean send(Notification n) {
+                got.add(n);
+                return true;
+            }
+        });
+        assertEquals(Verdict.Outcome.DONE, r.handle(item(b)).outcome());
+        assertEquals(List.of("patient", "doctor"), got.stream().map(Notification::recipientRole).toList());
+        return got;
+    }
+
+    @Test
+    void textsInEachLanguageWithTheTimeInTheRecipientsZone() throws Exception {
+        // the visit is at 10:00 UTC: 13:30 in Tehran (the patient), 10:00 in UTC (the doctor)
+        Booked b = booked("maryam@example.org");
+        List<Notification> en = sentIn(b, "en");
+        assertTrue(en.get(0).subject().matches("Your visit with Dr Reminder at \\w{3} \\d{1,2} \\w{3} \\d{4} 13:30"
+                + " \\(Asia/Tehran\\)"), en.get(0).subject());
+        assertTrue(en.get(0).text().matches("Your video visit starts .* 13:30 \\(Asia/Tehran\\)\\."
+                + " Join: https://hub\\.example/\\S+"), en.get(0).text());
+        assertTrue(en.get(1).subject().matches("Visit with Maryam at .* 10:00 \\(UTC\\)"), en.get(1).subject());
+
+        List<Notification> fa = sentIn(b, "fa");
+        assertTrue(fa.get(0).subject().startsWith("ویزیت شما با Dr Reminder، "), fa.get(0).subject());
+        assertTrue(fa.get(0).subject().contains("ساعت 13:30 (Asia/Tehran)"), fa.get(0).subject());
+        assertTrue(fa.get(0).text().startsWith("ویزیت تصویری شما "), fa.get(0).text());
+        assertTrue(fa.get(0).text().contains(" آغاز می‌شود. پیوند ورود: https://hub.example/"), fa.get(0).text());
+        assertTrue(fa.get(1).subject().contains("ساعت 10:00 (UTC)"), fa.get(1).subject());
+
+        List<Notification> ru = sentIn(b, "ru");
+        assertTrue(ru.get(0).subject().startsWith("Ваш приём у Dr Reminder: "), ru.get(0).subject());
+        assertTrue(ru.get(0).subject().endsWith(", 13:30 (Asia/Tehran)"), ru.get(0).subject());
+        assertTrue(ru.get(0).text().startsWith("Ваш приём (видео) начинается "), ru.get(0).text());
+        assertTrue(ru.get(0).text().contains(" Ссылка для входа: https://hub.example/"), ru.get(0).text());
+    }
+
+    @Test
+    void anUnknownLanguageIsRefusedNamingTheSetting() throws Exception {
+        Hub h = BookingTest.hub();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Reminders(new EncounterDb(h.jdbi()), h.links(), h.work(), List.of(), "de"));
+        assertEquals("reminderLanguage: 'de' is not one of [en, fa, ru]", e.getMessage());
+    }
+
     @Test
     void aFailedSendIsRetriedAndWhatWentOutIsNotSentTwice() throws Exception {
         Booked b = booked("maryam@example.org");

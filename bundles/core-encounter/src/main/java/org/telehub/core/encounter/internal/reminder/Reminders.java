@@ -1,6 +1,7 @@
 package org.telehub.core.encounter.internal.reminder;
 
 import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -71,19 +73,35 @@ public class Reminders implements EncounterEventListener, WorkHandler {
     private final JoinLinks links;
     private final WorkService work;
     private final List<Duration> offsets;
+    private final Locale language;
+    private final ResourceBundle messages;
+    /** Languages with reminder texts (messages*.properties beside this class). */
+    public static final List<String> LANGUAGES = List.of("en", "fa", "ru");
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
 
     @Activate
     public Reminders(@Reference EncounterDb db, @Reference JoinLinks links, @Reference WorkService work,
             EncounterConfig config) {
-        this(db, links, work, offsets(config.reminderOffsets()));
+        this(db, links, work, offsets(config.reminderOffsets()), config.reminderLanguage());
     }
 
     public Reminders(EncounterDb db, JoinLinks links, WorkService work, List<Duration> offsets) {
+        this(db, links, work, offsets, "en");
+    }
+
+    public Reminders(EncounterDb db, JoinLinks links, WorkService work, List<Duration> offsets, String language) {
         this.db = db;
         this.links = links;
         this.work = work;
         this.offsets = offsets;
+        if (!LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("reminderLanguage: '" + language + "' is not one of " + LANGUAGES);
+        }
+        this.language = Locale.forLanguageTag(language);
+        // no fallback to the JVM's locale: "en" is the base bundle, not whatever the host's default is
+        this.messages = ResourceBundle.getBundle(Reminders.class.getPackageName() + ".messages", this.language,
+                Reminders.class.getClassLoader(),
+                ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
     }
 
     /** Prefix of a reminder's detail while some channels have sent and others are to be retried. */
@@ -261,10 +279,10 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         java.util.Map<String, String> join = links.links(l.e(), l.d().displayName(), l.p().displayName());
         List<Notification> out = List.of(
                 new Notification("reminder", l.e().id(), "patient", l.p().id(), l.p().displayName(), l.p().email(),
-                        l.p().phone(), "Your visit with " + l.d().displayName() + " at " + when(start, pz),
+                        l.p().phone(), format("patient.subject", l.d().displayName(), when(start, pz)),
                         text(l.e(), pz, join.get("patient")), start),
                 new Notification("reminder", l.e().id(), "doctor", l.d().id(), l.d().displayName(), null, null,
-                        "Visit with " + l.p().displayName() + " at " + when(start, dz),
+                        format("doctor.subject", l.p().displayName(), when(start, dz)),
                         text(l.e(), dz, join.get("doctor")), start));
         // a retry sends only what did not go out before
         List<String> sent = new ArrayList<>();
@@ -298,12 +316,19 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         return new Outcome(Verdict.Outcome.DONE, String.join(", ", sent), sent);
     }
 
-    private static String when(Instant t, ZoneId zone) {
-        return DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm (VV)", Locale.ENGLISH).format(t.atZone(zone));
+    private String format(String key, Object... args) {
+        return new MessageFormat(messages.getString(key), language).format(args);
     }
 
-    private static String text(Encounter e, ZoneId zone, String link) {
-        String s = "Your " + e.type().replace('_', ' ') + " visit starts " + when(e.scheduledStart(), zone) + ".";
-        return link == null ? s : s + " Join: " + link;
+    String when(Instant t, ZoneId zone) {
+        return DateTimeFormatter.ofPattern(messages.getString("when"), language).format(t.atZone(zone));
+    }
+
+    /** The reminder's body in the configured language, the time in {@code zone}; the join link if there is one. */
+    String text(Encounter e, ZoneId zone, String link) {
+        String type = messages.containsKey("type." + e.type()) ? messages.getString("type." + e.type())
+                : e.type().replace('_', ' ');
+        String s = format("text", null, when(e.scheduledStart(), zone), type);
+        return link == null ? s : s + format("join", null, null, null, link);
     }
 }
