@@ -68,6 +68,13 @@ import org.telehub.work.WorkState;
 public class Reminders implements EncounterEventListener, WorkHandler {
     public static final String SUBSCRIBER = "reminders";
     public static final String TOPIC = "encounter.reminder";
+    /** Languages with reminder texts (messages*.properties beside this class). */
+    public static final List<String> LANGUAGES = List.of("en", "fa", "ru");
+    /** Prefix of a reminder's detail while some channels have sent and others are to be retried. */
+    static final String PROGRESS = "sent so far: ";
+    static final String NOT_CONFIGURED = "no notification channel is configured: enable email"
+            + " (etc/org.telehub.notify.email.cfg) or SMS (etc/org.telehub.notify.sms.cfg), or choose the logging"
+            + " channel (etc/org.telehub.notify.log.cfg)";
 
     private final EncounterDb db;
     private final JoinLinks links;
@@ -75,8 +82,6 @@ public class Reminders implements EncounterEventListener, WorkHandler {
     private final List<Duration> offsets;
     private final Locale language;
     private final ResourceBundle messages;
-    /** Languages with reminder texts (messages*.properties beside this class). */
-    public static final List<String> LANGUAGES = List.of("en", "fa", "ru");
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
 
     @Activate
@@ -103,12 +108,6 @@ public class Reminders implements EncounterEventListener, WorkHandler {
                 Reminders.class.getClassLoader(),
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
     }
-
-    /** Prefix of a reminder's detail while some channels have sent and others are to be retried. */
-    static final String PROGRESS = "sent so far: ";
-    static final String NOT_CONFIGURED = "no notification channel is configured: enable email"
-            + " (etc/org.telehub.notify.email.cfg) or SMS (etc/org.telehub.notify.sms.cfg), or choose the logging"
-            + " channel (etc/org.telehub.notify.log.cfg)";
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             target = "(!(enabled=false))")
