@@ -101,7 +101,8 @@ class CoreIT {
                 "org.telehub.files", "org.telehub.health",
                 "org.telehub.integration.api",
                 "org.telehub.integration.manager",
-                "org.telehub.messaging", "org.telehub.metrics", "org.telehub.persistence", "org.telehub.rest",
+                "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
+                "org.telehub.persistence", "org.telehub.rest",
                 "org.telehub.security", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
@@ -443,10 +444,11 @@ class CoreIT {
         poller.start();
         long pid = karaf.pid();
         // one SSH session: the shell login itself goes through the security bundle that is being reinstalled
-        // telehub-integration stands on telehub-core: both go, both come back
-        String out = karaf.shell("admin", adminPassword, "feature:uninstall telehub-integration telehub-core",
+        // telehub-integration and telehub-notify stand on telehub-core: all go, all come back
+        String out = karaf.shell("admin", adminPassword,
+                "feature:uninstall telehub-integration telehub-notify telehub-core",
                 "shell:sleep 3", "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub",
-                "feature:install telehub-core telehub-integration", "echo AFTER-INSTALL");
+                "feature:install telehub-core telehub-notify telehub-integration", "echo AFTER-INSTALL");
         installed.set(true);
         karaf.awaitHealth(200, java.time.Duration.ofSeconds(180));
         KarafInstance.sleep(3000); // keep checking a while after health is back

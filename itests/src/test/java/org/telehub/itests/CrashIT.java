@@ -115,6 +115,8 @@ class CrashIT {
         karaf.edit("etc/org.telehub.encounter.cfg", "reminderOffsets=PT24H,PT15M", "reminderOffsets="
                 + String.join(",", OFFSETS.stream().map(s -> "PT" + s + "S").toList()));
         karaf.edit("etc/org.telehub.encounter.cfg", "minDurationMinutes=5", "minDurationMinutes=1");
+        // reminders go to the logging channel, chosen explicitly (the shipped hub has no channel until one is set up)
+        karaf.write("etc/org.telehub.notify.log.cfg", "# the logging channel: sends nothing to anyone\n");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookTimeoutMillis=10000", "webhookTimeoutMillis=2000");

@@ -43,6 +43,8 @@ class EncounterIT {
     /** A join link issued before the restart (test 8), checked after it. */
     private static String linkBeforeRestart;
     private static KarafInstance karaf;
+    private static final String SMTP_PASSWORD = "smtp-Secret-4711";
+    private static com.icegreen.greenmail.util.GreenMail mail;
     private static HttpServer portal;
     private static final ConcurrentLinkedQueue<String[]> received = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger failuresLeft = new AtomicInteger(2);
@@ -76,6 +78,26 @@ class EncounterIT {
                 "\nbootstrapAdminPassword=" + ADMIN_PLACEHOLDER + "\n");
         // a reminder 100 s before the start, so that one falls due while the test restarts the hub
         karaf.edit("etc/org.telehub.encounter.cfg", "reminderOffsets=PT24H,PT15M", "reminderOffsets=PT24H,PT15M,PT100S");
+        // reminders go to the logging channel, chosen explicitly (the shipped hub has no channel until one is set up)
+        karaf.write("etc/org.telehub.notify.log.cfg", "# the logging channel: sends nothing to anyone\n");
+        // and by email, to a real SMTP server (GreenMail on 127.0.0.1), its password a secret file; texts in Persian
+        mail = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup[] {
+            new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "smtp"),
+            new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "imap")});
+        mail.withConfiguration(com.icegreen.greenmail.configuration.GreenMailConfiguration.aConfig()
+                .withUser("hub@clinic.example", "hub", SMTP_PASSWORD));
+        mail.start();
+        mail.setUser("maryam@example.org", "maryam", "maryam-imap");
+        java.nio.file.Files.writeString(karaf.home.resolve("etc/secrets/smtp.password"), SMTP_PASSWORD + "\n");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "enabled = false", "enabled = true");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "host =\n", "host = 127.0.0.1\n");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "port = 587", "port = " + mail.getSmtp().getPort());
+        karaf.edit("etc/org.telehub.notify.email.cfg", "tls = starttls", "tls = none");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "username =\n", "username = hub\n");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "#.password = $[secret:smtp.password]",
+                ".password = $[secret:smtp.password]");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "from =\n", "from = Clinic <hub@clinic.example>\n");
+        karaf.edit("etc/org.telehub.encounter.cfg", "reminderLanguage=en", "reminderLanguage=fa");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
         karaf.edit("etc/org.telehub.work.cfg", "sweepSeconds=5", "sweepSeconds=1");
@@ -98,6 +120,9 @@ class EncounterIT {
 
     @AfterAll
     static void stop() {
+        if (mail != null) {
+            mail.stop();
+        }
         if (karaf != null) {
             karaf.close();
         }
@@ -399,7 +424,10 @@ class EncounterIT {
         // starts in 2–3 minutes: its PT100S reminder falls due 20–80 s from now
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(3));
         String doctor = Scheduling.doctor(karaf, admin, "Dr Reminder", null);
-        String id = ok(post("/api/v1/encounters", admin, Scheduling.visit(doctor, otherPatientId, start, 15)), 201)
+        // a patient with an email address and a time zone: the reminder goes to them by email, in Persian
+        String maryam = ok(post("/api/v1/patients", admin, "{\"displayName\":\"مریم رضایی\","
+                + "\"email\":\"maryam@example.org\",\"timeZone\":\"Asia/Tehran\"}"), 201).get("id").asText();
+        String id = ok(post("/api/v1/encounters", admin, Scheduling.visit(doctor, maryam, start, 15)), 201)
                 .get("id").asText();
         // a second one, cancelled at once: its reminder must never go out
         String cancelled = ok(post("/api/v1/encounters", admin, Scheduling.visit(doctor, patientId,
@@ -433,11 +461,32 @@ class EncounterIT {
         }
         assertEquals("sent", r.at("/0/state").asText(), r.toString());
         assertTrue(r.at("/0/detail").asText().contains("log:patient"), r.toString());
+        assertTrue(r.at("/0/detail").asText().contains("email:patient"), r.toString());
+        // read back over IMAP as the patient's mail client would: Persian subject, the visit's time in Tehran
+        java.util.Properties imap = new java.util.Properties();
+        jakarta.mail.Store store = jakarta.mail.Session.getInstance(imap).getStore("imap");
+        store.connect("127.0.0.1", mail.getImap().getPort(), "maryam", "maryam-imap");
+        try {
+            jakarta.mail.Folder inbox = store.getFolder("INBOX");
+            inbox.open(jakarta.mail.Folder.READ_ONLY);
+            jakarta.mail.Message[] got = inbox.getMessages();
+            assertEquals(1, got.length, "one reminder, once");
+            String local = java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+                    .format(start.atZone(java.time.ZoneId.of("Asia/Tehran")));
+            assertTrue(got[0].getSubject().startsWith("ویزیت شما با Dr Reminder، "), got[0].getSubject());
+            assertTrue(got[0].getSubject().contains("ساعت " + local + " (Asia/Tehran)"), got[0].getSubject());
+            String text = (String) ((jakarta.mail.Multipart) got[0].getContent()).getBodyPart(0).getContent();
+            assertTrue(text.contains("پیوند ورود: https://visit.clinic.example/join/"), text);
+            inbox.close(false);
+        } finally {
+            store.close();
+        }
         assertFalse(Instant.parse(r.at("/0/sentAt").asText()).isBefore(Instant.parse(r.at("/0/dueAt").asText())));
         String log = karaf.read("data/log/karaf.log");
         assertTrue(log.contains("[logging channel: NOT sent to anyone] reminder for encounter " + id), "log");
         assertFalse(log.contains("reminder for encounter " + cancelled));
         assertFalse(log.contains("token="), "join links (credentials) are never logged");
+        assertFalse(log.contains(SMTP_PASSWORD), "the SMTP password is never logged");
         assertEquals("cancelled", KarafInstance.json(karaf.get("/api/v1/encounters/" + cancelled + "/reminders",
                 token)).at("/0/state").asText());
     }

@@ -125,6 +125,15 @@ final class KarafInstance implements AutoCloseable {
         }
     }
 
+    /** Writes a file of the instance, e.g. a configuration the distribution does not ship. */
+    void write(String file, String content) {
+        try {
+            Files.writeString(home.resolve(file), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String read(String file) {
         try {
             return Files.readString(home.resolve(file));

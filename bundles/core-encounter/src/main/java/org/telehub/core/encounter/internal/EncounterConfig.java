@@ -2,6 +2,7 @@ package org.telehub.core.encounter.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 @ObjectClassDefinition(name = "Telehub encounters", description = "Visit lifecycle, booking limits, join links and "
         + "reminders.")
@@ -28,6 +29,12 @@ public @interface EncounterConfig {
             + "the patient and the doctor are reminded, e.g. PT24H, PT15M. A reminder already due at booking is not "
             + "sent.")
     String[] reminderOffsets() default {"PT24H", "PT15M"};
+
+    @AttributeDefinition(name = "Reminder language", description = "Language of reminder texts (en, fa, ru); times are"
+            + " in each recipient's time zone. Hub-wide until people have a language of their own.", options = {
+                @Option(label = "English", value = "en"), @Option(label = "فارسی", value = "fa"),
+                @Option(label = "Русский", value = "ru")})
+    String reminderLanguage() default "en";
 
     @AttributeDefinition(name = "Join link grace (minutes)", description = "Join links stop working this long after "
             + "the visit's scheduled end", min = "0", max = "1440")

@@ -154,6 +154,12 @@ public final class TestWork implements WorkService {
         return runs;
     }
 
+    /** Makes a pending item due now: a reminder planned for tomorrow runs in the test. */
+    public synchronized void makeDue(String id) {
+        WorkItem i = items.get(id);
+        put(i, i.state(), i.attempts(), Instant.now(), i.lastError());
+    }
+
     private synchronized List<WorkItem> snapshot() {
         return new ArrayList<>(items.values());
     }

@@ -1,6 +1,7 @@
 package org.telehub.core.encounter.internal.reminder;
 
 import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -50,35 +52,65 @@ import org.telehub.work.WorkState;
  * sequence, so an event handed twice plans nothing twice.
  *
  * <p>The reminder's state is its work item's; the API shows it in the words it always used ({@link #state}).
+ *
+ * <p>Channels are the {@link NotificationChannel} services not marked {@code enabled=false} (the email and SMS
+ * channels ship disabled; the logging channel exists only when configured). A channel that throws makes the run a
+ * {@link Verdict#retry}: the work service runs it again after 30 s, 60 s, 120 s, 240 s and then marks it dead, its
+ * reason on the reminder's view meanwhile. What already went out is remembered on the reminder ({@value #PROGRESS}
+ * in its detail) and not sent twice. Nothing to send through (no channel configured) or nobody reachable (no
+ * address on file) cannot get better by retrying: the reminder fails at once, with that reason.
  */
 @Component(service = {Reminders.class, EncounterEventListener.class, WorkHandler.class},
         configurationPid = "org.telehub.encounter",
         property = {EncounterEventListener.SUBSCRIBER + "=" + Reminders.SUBSCRIBER,
-            WorkHandler.TOPIC + "=" + Reminders.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=5"})
+            WorkHandler.TOPIC + "=" + Reminders.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=5",
+            WorkHandler.BACKOFF_INITIAL_MILLIS + ":Long=30000", WorkHandler.BACKOFF_MAX_MILLIS + ":Long=300000"})
 public class Reminders implements EncounterEventListener, WorkHandler {
     public static final String SUBSCRIBER = "reminders";
     public static final String TOPIC = "encounter.reminder";
+    /** Languages with reminder texts (messages*.properties beside this class). */
+    public static final List<String> LANGUAGES = List.of("en", "fa", "ru");
+    /** Prefix of a reminder's detail while some channels have sent and others are to be retried. */
+    static final String PROGRESS = "sent so far: ";
+    static final String NOT_CONFIGURED = "no notification channel is configured: enable email"
+            + " (etc/org.telehub.notify.email.cfg) or SMS (etc/org.telehub.notify.sms.cfg), or choose the logging"
+            + " channel (etc/org.telehub.notify.log.cfg)";
 
     private final EncounterDb db;
     private final JoinLinks links;
     private final WorkService work;
     private final List<Duration> offsets;
+    private final Locale language;
+    private final ResourceBundle messages;
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
 
     @Activate
     public Reminders(@Reference EncounterDb db, @Reference JoinLinks links, @Reference WorkService work,
             EncounterConfig config) {
-        this(db, links, work, offsets(config.reminderOffsets()));
+        this(db, links, work, offsets(config.reminderOffsets()), config.reminderLanguage());
     }
 
     public Reminders(EncounterDb db, JoinLinks links, WorkService work, List<Duration> offsets) {
+        this(db, links, work, offsets, "en");
+    }
+
+    public Reminders(EncounterDb db, JoinLinks links, WorkService work, List<Duration> offsets, String language) {
         this.db = db;
         this.links = links;
         this.work = work;
         this.offsets = offsets;
+        if (!LANGUAGES.contains(language)) {
+            throw new IllegalArgumentException("reminderLanguage: '" + language + "' is not one of " + LANGUAGES);
+        }
+        this.language = Locale.forLanguageTag(language);
+        // no fallback to the JVM's locale: "en" is the base bundle, not whatever the host's default is
+        this.messages = ResourceBundle.getBundle(Reminders.class.getPackageName() + ".messages", this.language,
+                Reminders.class.getClassLoader(),
+                ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(!(enabled=false))")
     public void addChannel(NotificationChannel c) {
         channels.add(c);
     }
@@ -164,9 +196,18 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         Map<String, WorkItem> items = work.find(rows.stream().map(Reminder::workId).toList());
         return rows.stream().map(r -> {
             Optional<WorkItem> w = Optional.ofNullable(items.get(r.workId()));
-            String detail = r.detail() != null ? r.detail() : w.map(WorkItem::lastError).orElse(null);
-            return new View(r, w.map(i -> state(i.state())).orElseGet(() -> pruned(r)), detail);
+            String state = w.map(i -> state(i.state())).orElseGet(() -> pruned(r));
+            return new View(r, state, detail(r, state, w.map(WorkItem::lastError).orElse(null)));
         }).toList();
+    }
+
+    /** Why it is waiting or failed (the last attempt's reason) and what went out so far; else the reminder's own. */
+    static String detail(Reminder r, String state, String lastError) {
+        boolean open = state.equals("pending") || state.equals("sending") || state.equals("failed");
+        if (open && lastError != null) {
+            return r.detail() == null ? lastError : lastError + " (" + r.detail() + ")";
+        }
+        return r.detail() != null ? r.detail() : lastError;
     }
 
     /**
@@ -187,35 +228,49 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         };
     }
 
-    /** Sends one reminder through every channel. */
+    /** Sends one reminder through every channel; see the class comment for what is retried. */
     @Override
     public Verdict handle(WorkItem item) {
         Optional<Reminder> found = db.jdbi().withHandle(h -> ReminderStore.get(h, item.payload()));
         if (found.isEmpty()) {
             return Verdict.done(); // its encounter is gone
         }
-        String[] result = send(found.get());
-        if (result[0].equals("sent")) {
-            db.jdbi().useHandle(h -> ReminderStore.sent(h, found.get().id(), result[1], Instant.now()));
-            return Verdict.done();
-        }
-        return Verdict.giveUp(result[1]);
+        Reminder r = found.get();
+        Outcome o = send(r);
+        return switch (o.verdict()) {
+            case DONE -> {
+                db.jdbi().useHandle(h -> ReminderStore.sent(h, r.id(), o.detail(), Instant.now()));
+                yield Verdict.done();
+            }
+            case RETRY -> {
+                if (!o.sent().isEmpty()) {
+                    db.jdbi().useHandle(h -> ReminderStore.detail(h, r.id(), PROGRESS + String.join(", ",
+                            o.sent())));
+                }
+                yield Verdict.retry(o.detail());
+            }
+            case GIVE_UP -> Verdict.giveUp(o.detail());
+        };
+    }
+
+    /** What one run did: every (channel, recipient) sent so far, and the verdict with its reason or summary. */
+    record Outcome(Verdict.Outcome verdict, String detail, List<String> sent) {
     }
 
     private record Loaded(Encounter e, Doctor d, Patient p) {
     }
 
-    private String[] send(Reminder r) {
+    Outcome send(Reminder r) {
         Loaded l = db.jdbi().withHandle(h -> {
             Encounter e = EncounterStore.encounter(h, r.encounterId()).orElseThrow();
             return new Loaded(e, PeopleStore.doctor(h, e.doctorId()).orElseThrow(),
                     PeopleStore.patient(h, e.patientId()).orElseThrow());
         });
         if (!Lifecycle.upcoming(l.e().status())) {
-            return new String[] {"cancelled", "the visit is " + l.e().status()};
+            return new Outcome(Verdict.Outcome.GIVE_UP, "the visit is " + l.e().status(), List.of());
         }
         if (channels.isEmpty()) {
-            return new String[] {"failed", "no notification channel is installed"};
+            return new Outcome(Verdict.Outcome.GIVE_UP, NOT_CONFIGURED, List.of());
         }
         Instant start = l.e().scheduledStart();
         ZoneId dz = ZoneId.of(l.d().timeZone());
@@ -223,38 +278,56 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         java.util.Map<String, String> join = links.links(l.e(), l.d().displayName(), l.p().displayName());
         List<Notification> out = List.of(
                 new Notification("reminder", l.e().id(), "patient", l.p().id(), l.p().displayName(), l.p().email(),
-                        l.p().phone(), "Your visit with " + l.d().displayName() + " at " + when(start, pz),
+                        l.p().phone(), format("patient.subject", l.d().displayName(), when(start, pz)),
                         text(l.e(), pz, join.get("patient")), start),
                 new Notification("reminder", l.e().id(), "doctor", l.d().id(), l.d().displayName(), null, null,
-                        "Visit with " + l.p().displayName() + " at " + when(start, dz),
+                        format("doctor.subject", l.p().displayName(), when(start, dz)),
                         text(l.e(), dz, join.get("doctor")), start));
+        // a retry sends only what did not go out before
         List<String> sent = new ArrayList<>();
+        if (r.detail() != null && r.detail().startsWith(PROGRESS)) {
+            sent.addAll(List.of(r.detail().substring(PROGRESS.length()).split(", ")));
+        }
         List<String> errors = new ArrayList<>();
         for (NotificationChannel c : channels) {
             for (Notification n : out) {
+                String what = c.name() + ":" + n.recipientRole();
+                if (sent.contains(what)) {
+                    continue;
+                }
                 try {
                     if (c.send(n)) {
-                        sent.add(c.name() + ":" + n.recipientRole());
+                        sent.add(what);
                     }
                 } catch (Exception e) {
-                    errors.add(c.name() + ":" + n.recipientRole() + ": " + e.getMessage());
+                    errors.add(what + ": " + e.getMessage());
                 }
             }
         }
-        if (sent.isEmpty()) {
-            return new String[] {"failed", errors.isEmpty() ? "no channel could reach the patient or the doctor"
-                    : String.join("; ", errors)};
+        if (!errors.isEmpty()) {
+            return new Outcome(Verdict.Outcome.RETRY, String.join("; ", errors), sent);
         }
-        return new String[] {"sent", String.join(", ", sent) + (errors.isEmpty() ? "" : "; failed: "
-                + String.join("; ", errors))};
+        if (sent.isEmpty()) {
+            return new Outcome(Verdict.Outcome.GIVE_UP, "no channel could reach the patient or the doctor (no email"
+                    + " or phone on file for " + channels.stream().map(NotificationChannel::name).toList() + ")",
+                    sent);
+        }
+        return new Outcome(Verdict.Outcome.DONE, String.join(", ", sent), sent);
     }
 
-    private static String when(Instant t, ZoneId zone) {
-        return DateTimeFormatter.ofPattern("EEE d MMM yyyy HH:mm (VV)", Locale.ENGLISH).format(t.atZone(zone));
+    private String format(String key, Object... args) {
+        return new MessageFormat(messages.getString(key), language).format(args);
     }
 
-    private static String text(Encounter e, ZoneId zone, String link) {
-        String s = "Your " + e.type().replace('_', ' ') + " visit starts " + when(e.scheduledStart(), zone) + ".";
-        return link == null ? s : s + " Join: " + link;
+    String when(Instant t, ZoneId zone) {
+        return DateTimeFormatter.ofPattern(messages.getString("when"), language).format(t.atZone(zone));
+    }
+
+    /** The reminder's body in the configured language, the time in {@code zone}; the join link if there is one. */
+    String text(Encounter e, ZoneId zone, String link) {
+        String type = messages.containsKey("type." + e.type()) ? messages.getString("type." + e.type())
+                : e.type().replace('_', ' ');
+        String s = format("text", null, when(e.scheduledStart(), zone), type);
+        return link == null ? s : s + format("join", null, null, null, link);
     }
 }
