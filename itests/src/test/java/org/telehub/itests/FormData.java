@@ -14,9 +14,17 @@ final class FormData {
 
     static byte[] body(String boundary, String field, String value, String fileField, List<Path> files)
             throws IOException {
+        return body(boundary, java.util.Map.of(field, value), fileField, files);
+    }
+
+    /** Text fields (in their map's order), then the files. */
+    static byte[] body(String boundary, java.util.Map<String, String> fields, String fileField, List<Path> files)
+            throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n"
-                + value + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (java.util.Map.Entry<String, String> f : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey()
+                    + "\"\r\n\r\n" + f.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
         for (Path f : files) {
             body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField
                     + "\"; filename=\"" + f.getFileName() + "\"\r\nContent-Type: application/dicom\r\n\r\n")

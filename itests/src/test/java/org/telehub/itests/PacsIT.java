@@ -139,6 +139,29 @@ class PacsIT {
     @Test
     @Order(2)
     void uploadStoresOverOneAssociationAndReportsEachFile() throws Exception {
+        // issue 14: images are filed for a patient in the caller's care, named by the PACS's Patient ID
+        for (String adapter : List.of("orthanc-main", "orthanc-web")) {
+            assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt1 + "/identifiers/" + adapter, doctor,
+                    "{\"identifier\":\"TH-P1\"}").statusCode());
+            assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt2 + "/identifiers/" + adapter, doctor,
+                    "{\"identifier\":\"TH-P2\"}").statusCode());
+        }
+        int none = orthanc.instanceCount();
+        HttpResponse<String> noPatient = upload(doctor, "orthanc-main", null, p1.stream().map(Instance::file)
+                .toList());
+        assertEquals(400, noPatient.statusCode(), noPatient.body());
+        assertEquals("patientId", KarafInstance.json(noPatient).get("field").asText());
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.uploader\","
+                + "\"roles\":[\"doctor\"],\"password\":\"uploader-pass-1\"}").statusCode());
+        String stranger = karaf.login("dr.uploader", "uploader-pass-1");
+        assertEquals(404, upload(stranger, "orthanc-main", "TH-P1", List.of(p1.get(0).file())).statusCode(),
+                "a doctor without a care relationship cannot file images for the patient");
+        HttpResponse<String> othersImage = upload(doctor, "orthanc-main", "TH-P1", List.of(p2.get(0).file()));
+        assertEquals(422, othersImage.statusCode(), othersImage.body());
+        assertTrue(KarafInstance.json(othersImage).get("detail").asText().contains("'TH-P2', not 'TH-P1'"),
+                othersImage.body());
+        assertEquals(none, orthanc.instanceCount(), "nothing of a refused upload reached the PACS");
+
         HttpResponse<String> r = upload(doctor, "orthanc-main", p1.stream().map(Instance::file).toList());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode body = KarafInstance.json(r);
@@ -180,6 +203,8 @@ class PacsIT {
         assertEquals(413, chunked.statusCode(), chunked.body());
         assertEquals(beforeChunked, orthanc.instanceCount());
 
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt2 + "/identifiers/pacs-down", doctor,
+                "{\"identifier\":\"TH-P2\"}").statusCode());
         HttpResponse<String> down = upload(doctor, "pacs-down", List.of(p2.get(0).file()));
         assertEquals(503, down.statusCode(), down.body());
         assertTrue(KarafInstance.json(down).get("detail").asText().contains("cannot connect"), down.body());
@@ -194,13 +219,7 @@ class PacsIT {
     @Test
     @Order(3)
     void findStudiesAndSeriesWithTheNameAsWritten() throws Exception {
-        // issue 14: images are reached through the patient's identifiers, for a patient in the caller's care
-        for (String adapter : List.of("orthanc-main", "orthanc-web")) {
-            assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt1 + "/identifiers/" + adapter, doctor,
-                    "{\"identifier\":\"TH-P1\"}").statusCode());
-            assertEquals(201, karaf.put("/api/v1/integration/patient/" + pt2 + "/identifiers/" + adapter, doctor,
-                    "{\"identifier\":\"TH-P2\"}").statusCode());
-        }
+        // issue 14: images are reached through the patient's identifiers (mapped in test 2), for a patient in care
         for (String adapter : List.of("orthanc-main", "orthanc-web")) {
             // by Patient ID: the Persian name comes back exactly as written, over C-FIND and over QIDO-RS
             HttpResponse<String> r = karaf.get("/api/v1/integration/pacs/find-studies?adapterId=" + adapter
@@ -417,9 +436,19 @@ class PacsIT {
 
     // ---- helpers
 
+    /** An upload for the patient of the files' first one (TH-P1 or TH-P2 by the test data's file names). */
     private static HttpResponse<String> upload(String token, String adapterId, List<Path> files) throws IOException {
+        String first = files.isEmpty() ? "" : files.get(0).toString();
+        return upload(token, adapterId, p2.stream().anyMatch(i -> i.file().toString().equals(first)) ? "TH-P2"
+                : "TH-P1", files);
+    }
+
+    private static HttpResponse<String> upload(String token, String adapterId, String patientId, List<Path> files)
+            throws IOException {
         String boundary = "telehub-" + UUID.randomUUID();
-        byte[] body = FormData.body(boundary, "adapterId", adapterId, "file", files);
+        byte[] body = patientId == null ? FormData.body(boundary, "adapterId", adapterId, "file", files)
+                : FormData.body(boundary, new java.util.TreeMap<>(java.util.Map.of("adapterId", adapterId,
+                        "patientId", patientId)), "file", files);
         return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/integration/pacs/store-image")))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), token);

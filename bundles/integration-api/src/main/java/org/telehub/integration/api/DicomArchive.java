@@ -23,6 +23,18 @@ public interface DicomArchive extends ImagingArchive {
      */
     List<StoreOutcome> store(List<Path> part10Files) throws AdapterException;
 
+    /**
+     * As {@link #store(List)}, for files that must all be of one patient: a file whose Patient ID (0010,0020) is
+     * not {@code systemPatientId} is not sent, and its outcome says whose it is, so an upload cannot file images
+     * into the record of a patient the uploader was not checked for. An adapter that cannot read a file's Patient
+     * ID refuses (this default).
+     *
+     * @since 1.3
+     */
+    default List<StoreOutcome> store(List<Path> part10Files, String systemPatientId) throws AdapterException {
+        throw new AdapterException("this PACS adapter cannot check whose images an upload holds", false);
+    }
+
     /** Study-level query; fields of the query left null do not constrain. */
     List<ImagingStudy> findStudies(StudyQuery query) throws AdapterException;
 

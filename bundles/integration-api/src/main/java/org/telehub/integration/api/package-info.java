@@ -13,7 +13,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.2.0")
+@Version("1.3.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

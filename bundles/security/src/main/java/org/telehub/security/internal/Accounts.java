@@ -389,11 +389,14 @@ public class Accounts {
 
     /** A login of a channel that asks for the second factor: {@code code} is needed if the account has one. */
     Optional<Session> login(String username, char[] password, String code, Source source) {
-        return authenticate(username, password, code, true, source).map(u -> {
-            Instant now = clock.instant();
-            Instant exp = now.plus(tokenTtl);
-            return new Session(store.issue(u.id(), UserStore.Kind.BEARER, now, exp), exp, u);
-        });
+        return authenticate(username, password, code, true, source)
+                .map(u -> issue(u, UserStore.Kind.BEARER, tokenTtl));
+    }
+
+    private Session issue(UserAccount user, UserStore.Kind kind, Duration lifetime) {
+        Instant now = clock.instant();
+        Instant exp = now.plus(lifetime);
+        return new Session(store.issue(user.id(), kind, now, exp), exp, user);
     }
 
     /**
@@ -406,11 +409,8 @@ public class Accounts {
 
     /** A browser login; {@code code} as for {@link #login(String, char[], String, Source)}. */
     Optional<Session> startSession(String username, char[] password, String code, Source source) {
-        return authenticate(username, password, code, true, source).map(u -> {
-            Instant now = clock.instant();
-            Instant exp = now.plus(sessionLifetime);
-            return new Session(store.issue(u.id(), UserStore.Kind.SESSION, now, exp), exp, u);
-        });
+        return authenticate(username, password, code, true, source)
+                .map(u -> issue(u, UserStore.Kind.SESSION, sessionLifetime));
     }
 
     long sessionIdleMinutes() {

@@ -152,6 +152,37 @@ public class PacsAdapter implements Adapter, DicomArchive {
         return timed(() -> transport.store(part10Files));
     }
 
+    /** Reads each file's Patient ID (up to its pixel data) and sends only the files of {@code systemPatientId}. */
+    @Override
+    public List<StoreOutcome> store(List<Path> part10Files, String systemPatientId) throws AdapterException {
+        StoreOutcome[] outcomes = new StoreOutcome[part10Files.size()];
+        List<Path> theirs = new java.util.ArrayList<>();
+        List<Integer> at = new java.util.ArrayList<>();
+        for (int i = 0; i < part10Files.size(); i++) {
+            Path f = part10Files.get(i);
+            String pid;
+            try {
+                pid = Identifiers.s(Receiving.head(f), com.pixelmed.dicom.TagFromName.PatientID);
+            } catch (IOException | com.pixelmed.dicom.DicomException e) {
+                // unreadable: the transport reports it as it always has
+                pid = systemPatientId;
+            }
+            if (systemPatientId.equals(pid)) {
+                theirs.add(f);
+                at.add(i);
+            } else {
+                outcomes[i] = new StoreOutcome(f, null, null, false, "not sent: its Patient ID is "
+                        + (pid == null || pid.isEmpty() ? "empty" : "'" + pid + "'") + ", not '" + systemPatientId
+                        + "', the patient named for this upload");
+            }
+        }
+        List<StoreOutcome> sent = store(theirs);
+        for (int j = 0; j < sent.size(); j++) {
+            outcomes[at.get(j)] = sent.get(j);
+        }
+        return List.of(outcomes);
+    }
+
     @Override
     public List<ImagingStudy> findStudies(StudyQuery query) throws AdapterException {
         return timed(() -> transport.findStudies(query));

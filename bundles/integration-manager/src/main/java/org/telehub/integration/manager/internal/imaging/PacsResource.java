@@ -123,7 +123,8 @@ public class PacsResource {
 
     /**
      * Stores uploaded DICOM Part 10 files in the PACS over one association: {@code multipart/form-data} with an
-     * {@code adapterId} field and one or more {@code file} parts. 200 when every instance was stored; otherwise 422
+     * {@code adapterId} field, the {@code patientId} (the PACS's) of a patient in the caller's care, and one or more
+     * {@code file} parts; a file of another patient is not sent. 200 when every instance was stored; otherwise 422
      * (or 503 if the PACS is down) with the per-instance results, so nothing fails silently.
      */
     @POST
@@ -132,6 +133,7 @@ public class PacsResource {
     @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
     public StoreAnswer storeImage(MultipartBody body, @Context SecurityContext security) {
         String adapterId = null;
+        String patientId = null;
         List<java.nio.file.Path> files = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try {
@@ -140,6 +142,8 @@ public class PacsResource {
                         : a.getContentDisposition().getParameter("name");
                 if ("adapterId".equals(field)) {
                     adapterId = a.getObject(String.class).trim();
+                } else if ("patientId".equals(field)) {
+                    patientId = a.getObject(String.class).trim();
                 } else if ("file".equals(field)) {
                     String fileName = a.getContentDisposition().getParameter("filename");
                     java.nio.file.Path f = Files.createTempFile(uploads, "upload-", ".dcm");
@@ -156,16 +160,23 @@ public class PacsResource {
                     }
                 } else {
                     throw ProblemException.invalid(field == null ? "multipart" : field,
-                            "unknown form field; expected adapterId and file parts");
+                            "unknown form field; expected adapterId, patientId and file parts");
                 }
             }
             if (files.isEmpty()) {
                 throw ProblemException.invalid("file", "at least one file part is required");
             }
+            if (patientId == null || patientId.isEmpty()) {
+                throw ProblemException.invalid("patientId", "the PACS's Patient ID of the images is required: they "
+                        + "are filed for a patient in your care, and files of anyone else are not sent");
+            }
+            check("patientId", patientId, DICOM_ID);
             DicomArchive pacs = archive(adapterId);
+            String local = gate.remote(user(security), adapterId, patientId);
+            String pid = patientId;
             SystemCalls.Outcome<List<StoreOutcome>> o = systemCalls.call((Adapter) pacs,
-                    () -> pacs.store(files), TRANSFER_TIMEOUT_MILLIS);
-            List<StoreOutcome> outcomes = calls.checked(o, "store", user(security), "integration.pacs.store", null,
+                    () -> pacs.store(files, pid), TRANSFER_TIMEOUT_MILLIS);
+            List<StoreOutcome> outcomes = calls.checked(o, "store", user(security), "integration.pacs.store", local,
                     adapterId, files.size() + " files");
             List<StoreResult> results = new ArrayList<>();
             int stored = 0;
@@ -176,7 +187,7 @@ public class PacsResource {
                         so.stored(), so.detail()));
             }
             StoreAnswer answer = new StoreAnswer(adapterId, stored, results.size() - stored, results);
-            audit.record(user(security), "integration.pacs.store", null, List.of(adapterId),
+            audit.record(user(security), "integration.pacs.store", local, List.of(adapterId),
                     stored + " stored, " + (results.size() - stored) + " failed");
             if (stored < results.size()) {
                 StoreResult first = results.stream().filter(r -> !r.stored()).findFirst().orElseThrow();
