@@ -69,6 +69,9 @@ public class OidcTokens {
     private final int clockSkewSeconds;
     /** Built on first use, not at activation: the provider may be down when the hub starts. */
     private volatile DefaultJWTProcessor<SecurityContext> processor;
+    static final java.time.Duration RETRY_DISCOVERY = java.time.Duration.ofSeconds(30);
+    private String discoveryFailure;
+    private long discoveryFailedAt;
 
     @Activate
     public OidcTokens(OidcConfig config) {
@@ -167,6 +170,10 @@ public class OidcTokens {
         return out;
     }
 
+    /**
+     * The processor, made on first use. A failed discovery is remembered for {@link #RETRY_DISCOVERY}: while the
+     * provider is down, a flood of token-shaped requests must not each wait for its timeout (nor hit the provider).
+     */
     private DefaultJWTProcessor<SecurityContext> processor() throws IOException {
         DefaultJWTProcessor<SecurityContext> p = processor;
         if (p != null) {
@@ -174,9 +181,22 @@ public class OidcTokens {
         }
         synchronized (this) {
             if (processor == null) {
+                long now = System.nanoTime();
+                if (discoveryFailure != null && now - discoveryFailedAt < RETRY_DISCOVERY.toNanos()) {
+                    throw new IOException(discoveryFailure + " (tried again after " + RETRY_DISCOVERY.toSeconds()
+                            + " s)");
+                }
                 DefaultResourceRetriever http = new DefaultResourceRetriever(TIMEOUT_MILLIS, TIMEOUT_MILLIS,
                         SIZE_LIMIT);
-                URL keys = URI.create(jwksUrl.isEmpty() ? discoverJwks(http) : jwksUrl).toURL();
+                URL keys;
+                try {
+                    keys = URI.create(jwksUrl.isEmpty() ? discoverJwks(http) : jwksUrl).toURL();
+                } catch (IOException e) {
+                    discoveryFailure = e.getMessage();
+                    discoveryFailedAt = now;
+                    throw e;
+                }
+                discoveryFailure = null;
                 JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(keys, http)
                         .retrying(true).build();
                 DefaultJWTProcessor<SecurityContext> made = new DefaultJWTProcessor<>();

@@ -140,6 +140,33 @@ class OidcTokensTest {
         assertTrue(accounts.login("dr.kc", "local-password-1".toCharArray(), API).isPresent());
     }
 
+    /**
+     * A provider whose discovery fails (here: 500) is asked once per {@link OidcTokens#RETRY_DISCOVERY}, not once
+     * per token: while it is down, a flood of token-shaped requests neither waits for its timeouts nor hits it.
+     */
+    @Test
+    void aFailedDiscoveryIsNotRetriedPerToken() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer down = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        down.createContext("/", x -> {
+            asked.incrementAndGet();
+            x.sendResponseHeaders(500, -1);
+            x.close();
+        });
+        down.start();
+        try {
+            String issuer = "http://127.0.0.1:" + down.getAddress().getPort() + "/realms/x";
+            Accounts accounts = accounts(oidc(issuer, "", "clinic-doctors=doctor"));
+            String token = OTHER_KEYS.jwt(claims(issuer, "telehub", Instant.now().plusSeconds(300)));
+            for (int i = 0; i < 5; i++) {
+                assertInvalid(accounts.check(token), "keys could not be read");
+            }
+            assertEquals(1, asked.get(), "the provider was asked once");
+        } finally {
+            down.stop(0);
+        }
+    }
+
     @Test
     void aRoleMappingToNoTelehubRoleIsAConfigurationError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
