@@ -637,6 +637,11 @@ public class Accounts {
         return store.byId(id);
     }
 
+    /** The caller's own stored account (404 if it was deleted while their token or session lived). */
+    UserAccount current(AuthenticatedUser who) {
+        return store.byId(who.id()).orElseThrow(() -> new NotFoundException("Your account no longer exists"));
+    }
+
     List<UserAccount> list(int offset, int limit) {
         return store.list(offset, limit);
     }

@@ -109,9 +109,11 @@ public class AuthFilter implements ContainerRequestFilter {
             throw new ProblemException(403, "Forbidden", "This needs the role " + String.join(" or ", allowed.value())
                     + "; you have " + new TreeSet<>(user.roles()), null, Map.of("requiredRoles", allowed.value()));
         }
-        boolean providerToken = header != null && OidcTokens.looksLikeJwt(header.substring(7).trim());
-        if (!open && !providerToken && !type.isAnnotationPresent(BeforeSecondFactor.class)
-                && !method.isAnnotationPresent(BeforeSecondFactor.class) && accounts.mustEnrol(user)) {
+        // an identity provider's token is exempt: the provider decides its factors
+        if (!open && !type.isAnnotationPresent(BeforeSecondFactor.class)
+                && !method.isAnnotationPresent(BeforeSecondFactor.class)
+                && !(header != null && OidcTokens.looksLikeJwt(header.substring(7).trim()))
+                && accounts.mustEnrol(user)) {
             throw new ProblemException(403, "Forbidden", "Your role requires a second factor: set one up first (POST "
                     + RestApi.BASE + "/auth/totp/enrolment, then " + RestApi.BASE + "/auth/totp/confirmation)",
                     null, Map.of("secondFactor", "enrol"));

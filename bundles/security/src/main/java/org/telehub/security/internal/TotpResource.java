@@ -113,7 +113,6 @@ public class TotpResource {
     }
 
     private UserAccount me(SecurityContext security) {
-        AuthenticatedUser who = (AuthenticatedUser) security.getUserPrincipal();
-        return accounts.byId(who.id()).orElseThrow(() -> ProblemException.notFound("Your account no longer exists"));
+        return accounts.current((AuthenticatedUser) security.getUserPrincipal());
     }
 }

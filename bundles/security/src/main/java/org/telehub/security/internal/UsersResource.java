@@ -151,7 +151,6 @@ public class UsersResource {
     }
 
     private UserAccount current(SecurityContext security) {
-        AuthenticatedUser who = (AuthenticatedUser) security.getUserPrincipal();
-        return accounts.byId(who.id()).orElseThrow(() -> ProblemException.notFound("Your account no longer exists"));
+        return accounts.current((AuthenticatedUser) security.getUserPrincipal());
     }
 }
