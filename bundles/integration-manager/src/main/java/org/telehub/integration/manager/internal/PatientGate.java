@@ -105,13 +105,11 @@ public class PatientGate {
      */
     public Map<String, Set<String>> shown(AuthenticatedUser who, String adapterId, Collection<String> remoteIds) {
         PatientAccess a = rule();
+        if (who.hasRole(Roles.EXPORT)) {
+            return every(adapterId, remoteIds);
+        }
         Map<String, List<String>> locals = mapped(adapterId, remoteIds);
         Map<String, Set<String>> out = new LinkedHashMap<>();
-        if (who.hasRole(Roles.EXPORT)) {
-            remoteIds.stream().filter(java.util.Objects::nonNull).distinct()
-                    .forEach(r -> out.put(r, new TreeSet<>(locals.getOrDefault(r, List.of()))));
-            return out;
-        }
         Set<String> all = new HashSet<>();
         locals.values().forEach(all::addAll);
         Set<String> reached = all.isEmpty() ? Set.of() : a.reachable(who, all);
@@ -125,8 +123,20 @@ public class PatientGate {
         return out;
     }
 
+    /**
+     * Every one of a system's patient ids with the local patients it is mapped to (none for an id mapped to
+     * nobody): what an answer shown unfiltered discloses (the export role's, an exact identifier search).
+     */
+    public Map<String, Set<String>> every(String adapterId, Collection<String> remoteIds) {
+        Map<String, List<String>> locals = mapped(adapterId, remoteIds);
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        remoteIds.stream().filter(java.util.Objects::nonNull).distinct()
+                .forEach(r -> out.put(r, new TreeSet<>(locals.getOrDefault(r, List.of()))));
+        return out;
+    }
+
     /** The local patients each of a system's patient ids is mapped to (ids mapped to nobody are absent). */
-    public Map<String, List<String>> mapped(String adapterId, Collection<String> remoteIds) {
+    private Map<String, List<String>> mapped(String adapterId, Collection<String> remoteIds) {
         return identifiers.locals(adapterId, remoteIds.stream().filter(java.util.Objects::nonNull).distinct()
                 .toList());
     }
@@ -137,7 +147,7 @@ public class PatientGate {
      * naming that id. With nothing disclosed, one row saying so.
      */
     public void recordDisclosed(AuthenticatedUser who, String action, String adapterId,
-            Map<String, ? extends Collection<String>> shown) {
+            Map<String, Set<String>> shown) {
         if (shown.isEmpty()) {
             audit.record(who, action, null, List.of(adapterId), "0 patients");
             return;

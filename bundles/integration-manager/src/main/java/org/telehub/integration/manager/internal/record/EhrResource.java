@@ -132,16 +132,8 @@ public class EhrResource {
         List<Demographics> all = calls.checked(systemCalls.call((Adapter) ehr, () -> ehr.searchPatients(q)),
                 "patient search", user(security), "integration.ehr.patient.search", null, adapterId, "search");
         List<String> ids = all.stream().map(Demographics::systemPatientId).toList();
-        java.util.Map<String, ? extends java.util.Collection<String>> shown;
-        if (q.identifier() != null) {
-            java.util.Map<String, List<String>> mapped = gate.mapped(adapterId, ids);
-            java.util.Map<String, List<String>> every = new java.util.LinkedHashMap<>();
-            ids.stream().filter(java.util.Objects::nonNull).distinct()
-                    .forEach(r -> every.put(r, mapped.getOrDefault(r, List.of())));
-            shown = every;
-        } else {
-            shown = gate.shown(user(security), adapterId, ids);
-        }
+        java.util.Map<String, java.util.Set<String>> shown = q.identifier() != null ? gate.every(adapterId, ids)
+                : gate.shown(user(security), adapterId, ids);
         List<Demographics> found = all.stream().filter(d -> shown.containsKey(d.systemPatientId())).toList();
         gate.recordDisclosed(user(security), "integration.ehr.patient.search", adapterId, shown);
         return found;
