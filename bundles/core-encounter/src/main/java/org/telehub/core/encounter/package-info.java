@@ -5,14 +5,15 @@
  * {@link org.telehub.core.encounter.ScheduleService} (working hours, free slots) and {@link
  * org.telehub.core.encounter.PeopleService} (doctors, patients). Each takes the caller as an
  * {@code AuthenticatedUser}, decides what they may do and see itself, and fails with the exceptions of {@code
- * org.telehub.domain}. Also the {@link org.telehub.core.encounter.NotificationChannel} SPI (email and SMS channels
+ * org.telehub.domain}. Also the {@link org.telehub.domain.notify.NotificationChannel} SPI (email and SMS channels
  * register one each) and {@link org.telehub.core.encounter.JoinTokens}, which checks the signed join links the media
  * bundle is given.
  *
  * <p>1.1: the three services and their records. 1.2: {@link org.telehub.core.encounter.CareService} (care teams,
- * break-glass) and {@code PeopleService.findPatients}.
+ * break-glass) and {@code PeopleService.findPatients}. 1.3: break-glass re-confirmed by a second factor.
+ * 2.0: the notification channels moved to {@code org.telehub.domain.notify}, where the security bundle reaches them.
  */
-@Version("1.3.0")
+@Version("2.0.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

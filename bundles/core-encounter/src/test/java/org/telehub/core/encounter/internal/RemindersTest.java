@@ -8,8 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.telehub.core.encounter.EncounterService;
-import org.telehub.core.encounter.Notification;
-import org.telehub.core.encounter.NotificationChannel;
+import org.telehub.domain.notify.Notification;
+import org.telehub.domain.notify.NotificationChannel;
 import org.telehub.core.encounter.PeopleService;
 import org.telehub.core.encounter.internal.BookingTest.Hub;
 import org.telehub.core.encounter.internal.reminder.Reminders;

@@ -10,8 +10,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telehub.core.encounter.Notification;
-import org.telehub.core.encounter.NotificationChannel;
+import org.telehub.domain.notify.Notification;
+import org.telehub.domain.notify.NotificationChannel;
 
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

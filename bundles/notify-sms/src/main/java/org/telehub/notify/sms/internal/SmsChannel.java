@@ -9,8 +9,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telehub.core.encounter.Notification;
-import org.telehub.core.encounter.NotificationChannel;
+import org.telehub.domain.notify.Notification;
+import org.telehub.domain.notify.NotificationChannel;
 import org.telehub.notify.sms.SmsProvider;
 
 /**

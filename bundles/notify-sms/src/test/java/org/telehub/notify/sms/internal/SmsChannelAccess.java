@@ -1,6 +1,6 @@
 package org.telehub.notify.sms.internal;
 
-import org.telehub.core.encounter.NotificationChannel;
+import org.telehub.domain.notify.NotificationChannel;
 import org.telehub.notify.sms.SmsProvider;
 
 /** Builds the package-private channel for the provider tests in the kannel package. */

@@ -4,8 +4,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telehub.core.encounter.Notification;
-import org.telehub.core.encounter.NotificationChannel;
+import org.telehub.domain.notify.Notification;
+import org.telehub.domain.notify.NotificationChannel;
 
 /**
  * A channel that writes that a notification was due to the log and sends nothing to anyone: for trials and tests,

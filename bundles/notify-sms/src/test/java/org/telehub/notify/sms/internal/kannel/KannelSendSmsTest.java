@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.telehub.core.encounter.Notification;
+import org.telehub.domain.notify.Notification;
 import org.telehub.notify.sms.internal.SmsChannelAccess;
 
 /**

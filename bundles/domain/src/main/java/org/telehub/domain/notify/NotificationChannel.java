@@ -1,11 +1,12 @@
-package org.telehub.core.encounter;
+package org.telehub.domain.notify;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A way to reach a person (email, SMS, push). Registered as an OSGi service; reminders go through every channel
- * present. A channel that cannot reach a recipient (no address on file) returns false; a channel that fails throws,
- * and the reminder is recorded as failed with that reason.
+ * A way to reach a person (email, SMS, push). Registered as an OSGi service; reminders, invitations and account
+ * messages (password reset) go through the channels present. A channel that cannot reach a recipient (no address on file) returns false; a channel that fails throws,
+ * and the message is recorded as failed with that reason
+ * (and retried where its sender retries).
  */
 @ConsumerType
 public interface NotificationChannel {
