@@ -413,6 +413,22 @@ public class Accounts {
                 .map(u -> issue(u, UserStore.Kind.SESSION, sessionLifetime));
     }
 
+    /**
+     * A browser session for an account an identity provider signed in ({@link OidcLogin}): no password and no local
+     * second factor (the provider decides its factors, as for its access tokens); {@code roles} as its mapping gave
+     * them (null: the account's own). Audited {@code auth.login} with the channel. The caller checked that the
+     * account exists and is enabled.
+     */
+    Session startProviderSession(UserAccount user, Set<String> roles, Source source) {
+        Instant now = clock.instant();
+        Instant exp = now.plus(sessionLifetime);
+        String session = store.issue(user.id(), UserStore.Kind.SESSION, now, exp, roles, "oidc");
+        audit(user.id(), user.username(), "auth.login", source.toString());
+        UserAccount as = roles == null ? user : new UserAccount(user.id(), user.username(), user.displayName(),
+                Set.copyOf(roles), user.enabled(), user.createdAt(), null);
+        return new Session(session, exp, as);
+    }
+
     long sessionIdleMinutes() {
         return sessionIdle.toMinutes();
     }
@@ -446,7 +462,7 @@ public class Accounts {
                 store.touch(token, now);
                 Instant idleEnd = now.plus(sessionIdle);
                 v = new UserStore.TokenCheck.Valid(v.user(), idleEnd.isBefore(v.endsAt()) ? idleEnd : v.endsAt(),
-                        kind, now, v.endsAt());
+                        kind, now, v.endsAt(), v.byProvider());
                 c = v;
             }
             tokens.put(digest, v, now);
@@ -631,6 +647,11 @@ public class Accounts {
         } catch (HashPool.Busy busy) {
             throw new TooManyAttempts(1, "The server is busy checking other passwords; try again in 1 s");
         }
+    }
+
+    /** An account by its (normalised) username, enabled or not: for linking an identity provider's sign-in. */
+    Optional<UserAccount> byUsername(String username) {
+        return store.byUsername(username);
     }
 
     Optional<UserAccount> byId(long id) {

@@ -109,10 +109,10 @@ public class AuthFilter implements ContainerRequestFilter {
             throw new ProblemException(403, "Forbidden", "This needs the role " + String.join(" or ", allowed.value())
                     + "; you have " + new TreeSet<>(user.roles()), null, Map.of("requiredRoles", allowed.value()));
         }
-        // an identity provider's token is exempt: the provider decides its factors
+        // what an identity provider authenticated (its token, a session it signed in) is exempt: it decides its factors
         if (!open && !type.isAnnotationPresent(BeforeSecondFactor.class)
                 && !method.isAnnotationPresent(BeforeSecondFactor.class)
-                && !(header != null && OidcTokens.looksLikeJwt(header.substring(7).trim()))
+                && !((UserStore.TokenCheck.Valid) check).byProvider()
                 && accounts.mustEnrol(user)) {
             throw new ProblemException(403, "Forbidden", "Your role requires a second factor: set one up first (POST "
                     + RestApi.BASE + "/auth/totp/enrolment, then " + RestApi.BASE + "/auth/totp/confirmation)",

@@ -67,8 +67,12 @@ public class OidcTokens {
     private final List<String> rolesPath;
     private final Map<String, Set<String>> roleMapping;
     private final int clockSkewSeconds;
+    private final String clientId;
+    private final String clientSecret;
+    private final String scopes;
     /** Built on first use, not at activation: the provider may be down when the hub starts. */
     private volatile DefaultJWTProcessor<SecurityContext> processor;
+    private volatile Provider provider;
     static final java.time.Duration RETRY_DISCOVERY = java.time.Duration.ofSeconds(30);
     private String discoveryFailure;
     private long discoveryFailedAt;
@@ -82,6 +86,15 @@ public class OidcTokens {
         this.rolesPath = List.of(config.rolesClaim().trim().split("\\."));
         this.roleMapping = mapping(config.roleMapping());
         this.clockSkewSeconds = config.clockSkewSeconds();
+        this.clientId = config.clientId().trim();
+        this.clientSecret = config.clientSecret();
+        Set<String> asked = new java.util.LinkedHashSet<>(List.of("openid"));
+        for (String scope : config.scopes().trim().split("\\s+")) {
+            if (!scope.isEmpty()) {
+                asked.add(scope);
+            }
+        }
+        this.scopes = String.join(" ", asked);
         if (!issuer.isEmpty()) {
             try {
                 URI.create(issuer).toURL();
@@ -138,22 +151,46 @@ public class OidcTokens {
             return new UserStore.TokenCheck.Invalid("the identity provider's keys could not be read to check the "
                     + "token: " + e.getMessage());
         }
+        Linked linked = link(claims, accounts);
+        if (linked.refusal() != null) {
+            return new UserStore.TokenCheck.Invalid(linked.refusal());
+        }
+        Instant exp = claims.getExpirationTime().toInstant();
+        return new UserStore.TokenCheck.Valid(linked.user(), exp, UserStore.Kind.BEARER, null, exp, true);
+    }
+
+    /**
+     * The person a verified token of the provider (an access token, or the ID token of a browser sign-in) stands
+     * for: the account named by {@code linkClaim}, which must exist and be enabled, with the roles the mapping gives
+     * (without a mapping the account's own).
+     *
+     * @param name        the link claim's value (null if the token has none), for the audit
+     * @param user        the account with the roles of this sign-in; null if refused
+     * @param mappedRoles the roles the mapping gave; null without a mapping (the account's own apply)
+     * @param refusal     why no account is linked; null if one is
+     */
+    record Linked(String name, UserAccount user, Set<String> mappedRoles, String refusal) {
+    }
+
+    /** The shared mapping of access tokens and ID tokens to accounts and roles. */
+    Linked link(JWTClaimsSet claims, Function<String, Optional<UserAccount>> accounts) {
         Object link = claims.getClaim(linkClaim);
         if (!(link instanceof String name) || name.isBlank()) {
-            return new UserStore.TokenCheck.Invalid("the token has no " + linkClaim + " to link it to an account");
+            return new Linked(null, null, null, "the token has no " + linkClaim + " to link it to an account");
         }
         Optional<UserAccount> account = name.length() <= 64 ? accounts.apply(name.toLowerCase(Locale.ROOT))
                 : Optional.empty();
         if (account.isEmpty() || !account.get().enabled()) {
-            return new UserStore.TokenCheck.Invalid("no enabled Telehub account is linked to this sign-in");
+            return new Linked(name, null, null, "no enabled Telehub account is linked to this sign-in");
         }
         UserAccount a = account.get();
-        Set<String> roles = roleMapping.isEmpty() ? a.roles() : mapped(claims);
+        Set<String> mapped = roleMapping.isEmpty() ? null : mapped(claims);
+        Set<String> roles = mapped == null ? a.roles() : mapped;
         if (roles.isEmpty()) {
-            return new UserStore.TokenCheck.Invalid("the identity provider grants this person no Telehub role");
+            return new Linked(name, null, null, "the identity provider grants this person no Telehub role");
         }
-        return new UserStore.TokenCheck.Valid(new UserAccount(a.id(), a.username(), a.displayName(), roles, true,
-                a.createdAt(), null), claims.getExpirationTime().toInstant());
+        return new Linked(name, new UserAccount(a.id(), a.username(), a.displayName(), roles, true, a.createdAt(),
+                null), mapped, null);
     }
 
     /** The Telehub roles the provider's roles map to. */
@@ -170,10 +207,7 @@ public class OidcTokens {
         return out;
     }
 
-    /**
-     * The processor, made on first use. A failed discovery is remembered for {@link #RETRY_DISCOVERY}: while the
-     * provider is down, a flood of token-shaped requests must not each wait for its timeout (nor hit the provider).
-     */
+    /** The processor of access tokens, made on first use. */
     private DefaultJWTProcessor<SecurityContext> processor() throws IOException {
         DefaultJWTProcessor<SecurityContext> p = processor;
         if (p != null) {
@@ -181,24 +215,7 @@ public class OidcTokens {
         }
         synchronized (this) {
             if (processor == null) {
-                long now = System.nanoTime();
-                if (discoveryFailure != null && now - discoveryFailedAt < RETRY_DISCOVERY.toNanos()) {
-                    throw new IOException(discoveryFailure + " (tried again after " + RETRY_DISCOVERY.toSeconds()
-                            + " s)");
-                }
-                DefaultResourceRetriever http = new DefaultResourceRetriever(TIMEOUT_MILLIS, TIMEOUT_MILLIS,
-                        SIZE_LIMIT);
-                URL keys;
-                try {
-                    keys = URI.create(jwksUrl.isEmpty() ? discoverJwks(http) : jwksUrl).toURL();
-                } catch (IOException e) {
-                    discoveryFailure = e.getMessage();
-                    discoveryFailedAt = now;
-                    throw e;
-                }
-                discoveryFailure = null;
-                JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(keys, http)
-                        .retrying(true).build();
+                JWKSource<SecurityContext> source = provider().keys();
                 DefaultJWTProcessor<SecurityContext> made = new DefaultJWTProcessor<>();
                 made.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
                         new JOSEObjectType("at+jwt"), null));
@@ -214,8 +231,54 @@ public class OidcTokens {
         }
     }
 
-    /** jwks_uri of the issuer's discovery document, whose issuer must be the configured one. */
-    private String discoverJwks(DefaultResourceRetriever http) throws IOException {
+    /**
+     * Where the provider is: its keys (a JWKS source that caches them and fetches them again for an unknown key id),
+     * and for the browser's sign-in its authorization and token endpoints (null when only access tokens are
+     * checked against a configured {@code jwksUrl}: then the discovery document is not read).
+     */
+    record Provider(JWKSource<SecurityContext> keys, String authorizationEndpoint, String tokenEndpoint) {
+    }
+
+    /**
+     * The provider, discovered on first use. A failed discovery is remembered for {@link #RETRY_DISCOVERY}: while
+     * the provider is down, a flood of token-shaped requests or sign-ins must not each wait for its timeout (nor
+     * hit the provider).
+     */
+    Provider provider() throws IOException {
+        Provider p = provider;
+        if (p != null) {
+            return p;
+        }
+        synchronized (this) {
+            if (provider == null) {
+                long now = System.nanoTime();
+                if (discoveryFailure != null && now - discoveryFailedAt < RETRY_DISCOVERY.toNanos()) {
+                    throw new IOException(discoveryFailure + " (tried again after " + RETRY_DISCOVERY.toSeconds()
+                            + " s)");
+                }
+                DefaultResourceRetriever http = new DefaultResourceRetriever(TIMEOUT_MILLIS, TIMEOUT_MILLIS,
+                        SIZE_LIMIT);
+                Map<String, Object> doc;
+                try {
+                    doc = jwksUrl.isEmpty() || loginEnabled() ? discover(http) : Map.of();
+                } catch (IOException e) {
+                    discoveryFailure = e.getMessage();
+                    discoveryFailedAt = now;
+                    throw e;
+                }
+                discoveryFailure = null;
+                URL keys = URI.create(jwksUrl.isEmpty() ? (String) doc.get("jwks_uri") : jwksUrl).toURL();
+                JWKSource<SecurityContext> source = JWKSourceBuilder.<SecurityContext>create(keys, http)
+                        .retrying(true).build();
+                provider = new Provider(source, (String) doc.get("authorization_endpoint"),
+                        (String) doc.get("token_endpoint"));
+            }
+            return provider;
+        }
+    }
+
+    /** The issuer's discovery document, whose issuer must be the configured one, with the endpoints used. */
+    private Map<String, Object> discover(DefaultResourceRetriever http) throws IOException {
         String url = issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration";
         try {
             Resource doc = http.retrieveResource(URI.create(url).toURL());
@@ -224,14 +287,63 @@ public class OidcTokens {
                 throw new IOException("the discovery document at " + url + " names issuer " + json.get("issuer")
                         + ", not " + issuer);
             }
-            Object jwks = json.get("jwks_uri");
-            if (!(jwks instanceof String s)) {
-                throw new IOException("the discovery document at " + url + " has no jwks_uri");
+            List<String> needed = new java.util.ArrayList<>(List.of("jwks_uri"));
+            if (loginEnabled()) {
+                needed.addAll(List.of("authorization_endpoint", "token_endpoint"));
             }
-            return s;
+            for (String key : needed) {
+                if (!(json.get(key) instanceof String s) || !s.startsWith("https://") && !s.startsWith("http://")) {
+                    throw new IOException("the discovery document at " + url + " has no " + key);
+                }
+            }
+            return json;
         } catch (ParseException e) {
             throw new IOException("the discovery document at " + url + " is not JSON", e);
         }
+    }
+
+    /** Whether the browser's sign-in (authorization code with PKCE) is configured: an issuer and a client id. */
+    boolean loginEnabled() {
+        return enabled() && !clientId.isEmpty();
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    /** The client secret of a confidential client; empty for a public one. Never logged. */
+    String clientSecret() {
+        return clientSecret;
+    }
+
+    /** The scopes asked for at sign-in, space-separated, {@code openid} first. */
+    String scopes() {
+        return scopes;
+    }
+
+    /**
+     * Verifies the ID token of a browser sign-in: signature by the provider's keys (the algorithms of access
+     * tokens), {@code typ} JWT or none, {@code iss} exactly the issuer, {@code aud} naming the client id (and
+     * {@code azp} the client id when it names others too), {@code exp}, {@code iat}, {@code sub} present and in
+     * time, and {@code nonce} exactly the one this sign-in sent.
+     *
+     * @throws BadJOSEException naming what is wrong
+     */
+    JWTClaimsSet verifyIdToken(String idToken, String nonce) throws ParseException, BadJOSEException,
+            JOSEException, IOException {
+        DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+        p.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
+        p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, provider().keys()));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                new HashSet<>(Set.of(clientId)), new JWTClaimsSet.Builder().issuer(issuer).claim("nonce", nonce)
+                        .build(), new HashSet<>(List.of("exp", "iat", "sub", "nonce")), null);
+        claims.setMaxClockSkew(clockSkewSeconds);
+        p.setJWTClaimsSetVerifier(claims);
+        JWTClaimsSet verified = p.process(SignedJWT.parse(idToken), null);
+        if (verified.getAudience().size() > 1 && !clientId.equals(verified.getClaim("azp"))) {
+            throw new BadJOSEException("the ID token names other audiences and its azp is not " + clientId);
+        }
+        return verified;
     }
 
     /** For the problem detail of a misconfiguration: the issuer without secrets (it has none). */

@@ -111,15 +111,26 @@ final class UserStore {
 
     /** Issues a bearer token or a session; returns the secret itself, which is never stored. */
     String issue(long userId, Kind kind, Instant now, Instant expiresAt) {
+        return issue(userId, kind, now, expiresAt, null, null);
+    }
+
+    /**
+     * As {@link #issue(long, Kind, Instant, Instant)}, for a sign-in through an identity provider:
+     * {@code roles} (null: the account's own, read at each check) and who authenticated it ({@code signedInBy},
+     * e.g. {@code oidc}; null: the hub's own password check).
+     */
+    String issue(long userId, Kind kind, Instant now, Instant expiresAt, Set<String> roles, String signedInBy) {
         byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
         String token = kind.prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
         jdbi.useTransaction(h -> {
             h.createUpdate("DELETE FROM auth_token WHERE expires_at < :now").bind("now", Timestamp.from(now)).execute();
-            h.createUpdate("INSERT INTO auth_token (token_hash, user_id, issued_at, expires_at, kind, last_used_at)"
-                    + " VALUES (:h, :u, :now, :exp, :kind, :now)")
+            h.createUpdate("INSERT INTO auth_token (token_hash, user_id, issued_at, expires_at, kind, last_used_at,"
+                    + " roles, signed_in_by) VALUES (:h, :u, :now, :exp, :kind, :now, :roles, :by)")
                     .bind("h", digest(token)).bind("u", userId).bind("now", Timestamp.from(now))
-                    .bind("exp", Timestamp.from(expiresAt)).bind("kind", kind.column()).execute();
+                    .bind("exp", Timestamp.from(expiresAt)).bind("kind", kind.column())
+                    .bind("roles", roles == null ? null : String.join(",", new TreeSet<>(roles)))
+                    .bind("by", signedInBy).execute();
         });
         return token;
     }
@@ -131,9 +142,15 @@ final class UserStore {
          *        end of its idle time if that comes first
          * @param lastUsedAt when a session was last marked used (null for bearer tokens)
          * @param endsAt the absolute end, however busy
+         * @param byProvider whether an identity provider authenticated it (its access token, or a session it
+         *        signed in): the provider decides its factors, the hub asks no second factor of its own
          */
-        record Valid(UserAccount user, Instant expiresAt, Kind kind, Instant lastUsedAt, Instant endsAt)
-                implements TokenCheck {
+        record Valid(UserAccount user, Instant expiresAt, Kind kind, Instant lastUsedAt, Instant endsAt,
+                boolean byProvider) implements TokenCheck {
+            Valid(UserAccount user, Instant expiresAt, Kind kind, Instant lastUsedAt, Instant endsAt) {
+                this(user, expiresAt, kind, lastUsedAt, endsAt, false);
+            }
+
             Valid(UserAccount user, Instant expiresAt) {
                 this(user, expiresAt, Kind.BEARER, null, expiresAt);
             }
@@ -153,12 +170,20 @@ final class UserStore {
      */
     TokenCheck check(String token, Instant now, Kind kind, Duration idle) {
         return jdbi.withHandle(h -> h.createQuery("SELECT t.expires_at, t.revoked_at, t.kind, t.last_used_at,"
-                + " t.second_factor_pending, " + prefixed("u")
+                + " t.second_factor_pending, t.roles AS token_roles, t.signed_in_by, " + prefixed("u")
                 + " FROM auth_token t JOIN telehub_user u ON u.id = t.user_id WHERE t.token_hash = :h")
                 .bind("h", digest(token))
                 .map((rs, ctx) -> {
                     Instant exp = rs.getTimestamp("expires_at").toInstant();
                     UserAccount user = account(rs);
+                    String tokenRoles = rs.getString("token_roles");
+                    boolean byProvider = rs.getString("signed_in_by") != null;
+                    if (tokenRoles != null) {
+                        // the roles an identity provider's mapping gave at sign-in, not the account's stored ones
+                        user = new UserAccount(user.id(), user.username(), user.displayName(),
+                                Set.copyOf(Arrays.asList(tokenRoles.split(","))), user.enabled(), user.createdAt(),
+                                user.passwordHash());
+                    }
                     if (!kind.column().equals(rs.getString("kind"))) {
                         return (TokenCheck) new TokenCheck.Invalid(kind == Kind.BEARER
                                 ? "a browser session is not a bearer token" : "a bearer token is not a session");
@@ -175,7 +200,7 @@ final class UserStore {
                                 : "the session reached its maximum lifetime at " + exp);
                     }
                     if (kind == Kind.BEARER) {
-                        return new TokenCheck.Valid(user, exp);
+                        return new TokenCheck.Valid(user, exp, kind, null, exp, byProvider);
                     }
                     Instant used = rs.getTimestamp("last_used_at").toInstant();
                     Instant idleEnd = used.plus(idle);
@@ -186,7 +211,8 @@ final class UserStore {
                     if (rs.getBoolean("second_factor_pending")) {
                         return new TokenCheck.Invalid("the session still waits for its second factor");
                     }
-                    return new TokenCheck.Valid(user, idleEnd.isBefore(exp) ? idleEnd : exp, kind, used, exp);
+                    return new TokenCheck.Valid(user, idleEnd.isBefore(exp) ? idleEnd : exp, kind, used, exp,
+                            byProvider);
                 }).findOne()
                 .orElse(new TokenCheck.Invalid(kind == Kind.BEARER ? "the token is not recognised"
                         : "the session is not recognised")));

@@ -139,7 +139,10 @@ public class UsersResource {
     @GET
     @Path("me")
     public UserView me(@Context SecurityContext security) {
-        return UserView.of(current(security));
+        // the roles this request has: an identity provider's mapping decides them, not the stored ones
+        UserAccount a = current(security);
+        return new UserView(a.id(), a.username(), a.displayName(),
+                ((AuthenticatedUser) security.getUserPrincipal()).roles(), a.enabled(), a.createdAt());
     }
 
     @POST

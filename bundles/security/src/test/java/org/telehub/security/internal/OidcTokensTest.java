@@ -256,6 +256,21 @@ class OidcTokensTest {
             }
 
             @Override
+            public String clientId() {
+                return "";
+            }
+
+            @Override
+            public String clientSecret() {
+                return "";
+            }
+
+            @Override
+            public String scopes() {
+                return "openid";
+            }
+
+            @Override
             public int clockSkewSeconds() {
                 return 60;
             }

@@ -100,7 +100,9 @@ public final class Keycloak implements AutoCloseable {
      * Sign-in of people to an application (OpenID Connect), beside the SMART clients: a public client
      * {@code clientId} with the authorization code flow (PKCE S256 required) and, for tests that fetch tokens
      * directly, the password grant. Its access tokens carry {@code audience} in {@code aud}, the user's realm roles
-     * in {@code realm_access.roles}, {@code preferred_username} and {@code email}.
+     * in {@code realm_access.roles}, {@code preferred_username} and {@code email}; its ID tokens (aud: the client
+     * id) carry the same claims but the audience, so a relying party can link and map from the ID token alone.
+     * {@code redirectUris} are the code flow's (Keycloak matches them exactly or by a trailing {@code *}).
      */
     public record Login(String clientId, String audience, List<String> redirectUris, List<User> users) {
         public Login {
@@ -225,6 +227,7 @@ public final class Keycloak implements AutoCloseable {
                 .put("protocolMapper", "oidc-sub-mapper")
                 .putObject("config")
                 .put("access.token.claim", "true")
+                .put("id.token.claim", "true")
                 .put("introspection.token.claim", "true");
         scopes.forEach(s -> clientScope(clientScopes, s, true));
         realm.putArray("defaultDefaultClientScopes").add("basic");
@@ -314,7 +317,8 @@ public final class Keycloak implements AutoCloseable {
 
     private static ObjectNode mapper(ArrayNode into, String name, String type) {
         return into.addObject().put("name", name).put("protocol", "openid-connect").put("protocolMapper", type)
-                .putObject("config").put("access.token.claim", "true").put("introspection.token.claim", "true");
+                .putObject("config").put("access.token.claim", "true").put("id.token.claim", "true")
+                .put("introspection.token.claim", "true");
     }
 
     /**
@@ -337,6 +341,98 @@ public final class Keycloak implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+    }
+
+    /**
+     * A person signing in through Keycloak's own login page, as a browser would: a fresh cookie jar (a browser
+     * without a Keycloak session), GET {@code authorizationUrl} (the URL a relying party redirected to), the login
+     * form's action read from the page, {@code username} and {@code password} posted to it, and the redirect back
+     * to the client returned, not followed: {@code redirect_uri?code=…&state=…} (or {@code ?error=…&state=…}).
+     * With {@code username} null nothing is posted: for requests Keycloak answers at once (e.g. {@code prompt=none}
+     * without a session: {@code error=login_required}).
+     *
+     * @throws IOException when Keycloak shows anything else (e.g. its login page again: wrong password; an error
+     *         page: an unregistered redirect URI), with the page's message
+     */
+    public URI signIn(String authorizationUrl, String username, String password) throws IOException {
+        HttpClient browser = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .cookieHandler(new LoopbackCookies()).followRedirects(HttpClient.Redirect.NEVER).build();
+        try {
+            HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(authorizationUrl))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            if (page.statusCode() == 302 || page.statusCode() == 303) {
+                return URI.create(page.headers().firstValue("Location").orElseThrow());
+            }
+            java.util.regex.Matcher form = java.util.regex.Pattern.compile(
+                    "<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|<form[^>]*action=\"([^\"]+)\"[^>]*"
+                    + "id=\"kc-form-login\"").matcher(page.body());
+            if (page.statusCode() != 200 || username == null || !form.find()) {
+                throw new IOException("Keycloak did not show its login form: HTTP " + page.statusCode() + " "
+                        + message(page.body()));
+            }
+            String action = (form.group(1) != null ? form.group(1) : form.group(2)).replace("&amp;", "&");
+            HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(page.uri().resolve(action)
+                    .toString())).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(username) + "&password="
+                            + enc(password) + "&credentialId=")).build(), HttpResponse.BodyHandlers.ofString());
+            if (posted.statusCode() != 302 && posted.statusCode() != 303) {
+                throw new IOException("Keycloak did not sign " + username + " in: HTTP " + posted.statusCode() + " "
+                        + message(posted.body()));
+            }
+            return URI.create(posted.headers().firstValue("Location").orElseThrow());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /**
+     * A browser's cookie jar for the one Keycloak on 127.0.0.1. Keycloak sets its login cookies {@code Secure}
+     * ({@code SameSite=None} requires it); browsers treat 127.0.0.1 as a secure context and send them over http,
+     * {@link java.net.CookieManager} does not (and Keycloak then answers {@code cookie_not_found}). Names and values
+     * only; {@code Max-Age=0} deletes.
+     */
+    private static final class LoopbackCookies extends java.net.CookieHandler {
+        private final Map<String, String> jar = new java.util.LinkedHashMap<>();
+
+        @Override
+        public synchronized Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) {
+            return jar.isEmpty() ? Map.of() : Map.of("Cookie", List.of(jar.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining("; "))));
+        }
+
+        @Override
+        public synchronized void put(URI uri, Map<String, List<String>> headers) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (h.getKey() == null || !h.getKey().equalsIgnoreCase("Set-Cookie")) {
+                    continue;
+                }
+                for (String c : h.getValue()) {
+                    String pair = c.split(";", 2)[0];
+                    int eq = pair.indexOf('=');
+                    if (eq <= 0) {
+                        continue;
+                    }
+                    String name = pair.substring(0, eq).trim();
+                    if (c.toLowerCase(java.util.Locale.ROOT).matches(".*;\\s*max-age=0(;.*|\\s*)$")) {
+                        jar.remove(name);
+                    } else {
+                        jar.put(name, pair.substring(eq + 1).trim());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The error message of a Keycloak page, else its start. */
+    private static String message(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?s)class=\"[^\"]*(?:kc-feedback-text|pf-m-danger|alert-error|input-error)[^\"]*\"[^>]*>(.*?)</")
+                .matcher(html);
+        String text = m.find() ? m.group(1) : html;
+        text = text.replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").trim();
+        return text.length() <= 300 ? text : text.substring(0, 300) + "…";
     }
 
     private static String enc(String s) {
