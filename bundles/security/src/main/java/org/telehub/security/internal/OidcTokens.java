@@ -50,6 +50,10 @@ import org.telehub.security.Roles;
  * provider through a mapping, or, without one, from the account. The account lookup is cached with the hub's
  * tokens ({@link TokenCache}), so disabling an account applies within that cache's seconds; a provider's token
  * cannot be revoked here before its {@code exp} otherwise (keep them short-lived at the provider).
+ *
+ * <p>The browser's sign-in through the same provider ({@link OidcLogin}, while {@code clientId} is set) uses the
+ * discovered endpoints ({@link #provider}), {@link #verifyIdToken} and the same linking and role mapping
+ * ({@link #link}).
  */
 @Component(service = OidcTokens.class, configurationPid = "org.telehub.security.oidc")
 @Designate(ocd = OidcConfig.class)

@@ -56,6 +56,8 @@ class OidcLoginTest {
     /** The hub's public origin: the redirect URI is {@code http://127.0.0.1/api/v1/auth/oidc/callback}. */
     private static final String ORIGIN = "http://127.0.0.1";
     private static final String ADDRESS = "192.0.2.7";
+    /** The confidential client's secret; with "&", ":" and "%" that RFC 6749's form-encoding before Basic must keep. */
+    private static final String SECRET = "s3cret:&%+with-odd characters";
     private static Keycloak keycloak;
 
     private Database database;
@@ -71,7 +73,8 @@ class OidcLoginTest {
                 "telehub-web", "telehub", List.of(ORIGIN + OidcLogin.CALLBACK), List.of(
                         new Keycloak.User("dr.kc", "kc-doctor-pass", null, List.of("clinic-doctors")),
                         new Keycloak.User("nurse.off", "kc-nurse-pass", null, List.of("clinic-doctors")),
-                        new Keycloak.User("stranger", "kc-stranger-pass", null, List.of("clinic-doctors")))));
+                        new Keycloak.User("stranger", "kc-stranger-pass", null, List.of("clinic-doctors"))))
+                .withConfidentialClient(SECRET));
     }
 
     @AfterAll
@@ -231,6 +234,27 @@ class OidcLoginTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** A confidential client: the hub sends its secret (HTTP Basic, form-encoded first) with the PKCE verifier. */
+    @Test
+    void aConfidentialClientSignsInWithItsSecretAndNotWithAnother() throws Exception {
+        for (String secret : List.of(SECRET, "not-the-secret")) {
+            OidcTokens confidential = oidc(keycloak.issuer(), "", "telehub-web-confidential", secret);
+            OidcLogin flow = new OidcLogin(database, accounts, browser, confidential, clock);
+            OidcLogin.Start s = flow.start("/");
+            Map<String, String> back = query(keycloak.signIn(s.location(), "dr.kc", "kc-doctor-pass"));
+            OidcLogin.Outcome outcome = flow.finish(back.get("code"), back.get("state"), null, s.verifier(), ADDRESS);
+            if (secret.equals(SECRET)) {
+                OidcLogin.SignedIn in = assertInstanceOf(OidcLogin.SignedIn.class, outcome);
+                assertEquals(Set.of("doctor"), in.session().user().roles());
+            } else {
+                OidcLogin.Refusal r = assertInstanceOf(OidcLogin.Refusal.class, outcome);
+                assertEquals("failed", r.code());
+                assertTrue(r.reason().contains("HTTP 401"), r.reason());
+            }
+        }
+        assertEquals(1, sessions());
     }
 
     @Test
@@ -413,6 +437,10 @@ class OidcLoginTest {
     }
 
     static OidcTokens oidc(String issuer, String jwksUrl, String clientId) {
+        return oidc(issuer, jwksUrl, clientId, "");
+    }
+
+    static OidcTokens oidc(String issuer, String jwksUrl, String clientId, String clientSecret) {
         return new OidcTokens(new OidcConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -456,7 +484,7 @@ class OidcLoginTest {
 
             @Override
             public String clientSecret() {
-                return "";
+                return clientSecret;
             }
 
             @Override

@@ -104,12 +104,27 @@ public final class Keycloak implements AutoCloseable {
      * id) carry the same claims but the audience, so a relying party can link and map from the ID token alone.
      * {@code redirectUris} are the code flow's (Keycloak matches them exactly or by a trailing {@code *}).
      */
-    public record Login(String clientId, String audience, List<String> redirectUris, List<User> users) {
+    public record Login(String clientId, String audience, List<String> redirectUris, List<User> users,
+            String confidentialSecret) {
         public Login {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(audience, "audience");
             redirectUris = List.copyOf(redirectUris);
             users = List.copyOf(users);
+        }
+
+        /** Only the public client. */
+        public Login(String clientId, String audience, List<String> redirectUris, List<User> users) {
+            this(clientId, audience, redirectUris, users, null);
+        }
+
+        /**
+         * Beside the public client, a confidential one, {@code <clientId>-confidential}, the same but that it
+         * authenticates at the token endpoint with {@code secret} ({@code client_secret_basic} or
+         * {@code client_secret_post}).
+         */
+        public Login withConfidentialClient(String secret) {
+            return new Login(clientId, audience, redirectUris, users, Objects.requireNonNull(secret, "secret"));
         }
     }
 
@@ -283,21 +298,10 @@ public final class Keycloak implements AutoCloseable {
         mapper(mappers, "email", "oidc-usermodel-property-mapper").put("user.attribute", "email")
                 .put("claim.name", "email").put("jsonType.label", "String");
 
-        ObjectNode client = clients.addObject()
-                .put("clientId", login.clientId())
-                .put("enabled", true)
-                .put("protocol", "openid-connect")
-                .put("publicClient", true)
-                .put("standardFlowEnabled", true)
-                .put("implicitFlowEnabled", false)
-                .put("directAccessGrantsEnabled", true)
-                .put("fullScopeAllowed", true);
-        client.putObject("attributes").put("pkce.code.challenge.method", "S256");
-        ArrayNode redirects = client.putArray("redirectUris");
-        login.redirectUris().forEach(redirects::add);
-        client.putArray("webOrigins").add("+");
-        client.putArray("defaultClientScopes").add("basic").add("telehub-login");
-        client.putArray("optionalClientScopes");
+        loginClient(clients, login, login.clientId(), null);
+        if (login.confidentialSecret() != null) {
+            loginClient(clients, login, login.clientId() + "-confidential", login.confidentialSecret());
+        }
 
         ArrayNode users = realm.putArray("users");
         for (User u : login.users()) {
@@ -313,6 +317,28 @@ public final class Keycloak implements AutoCloseable {
             ArrayNode ur = user.putArray("realmRoles");
             u.realmRoles().forEach(ur::add);
         }
+    }
+
+    /** A client of the code flow with PKCE S256: public without a secret, else confidential with it. */
+    private static void loginClient(ArrayNode clients, Login login, String clientId, String secret) {
+        ObjectNode client = clients.addObject()
+                .put("clientId", clientId)
+                .put("enabled", true)
+                .put("protocol", "openid-connect")
+                .put("publicClient", secret == null)
+                .put("standardFlowEnabled", true)
+                .put("implicitFlowEnabled", false)
+                .put("directAccessGrantsEnabled", true)
+                .put("fullScopeAllowed", true);
+        if (secret != null) {
+            client.put("clientAuthenticatorType", "client-secret").put("secret", secret);
+        }
+        client.putObject("attributes").put("pkce.code.challenge.method", "S256");
+        ArrayNode redirects = client.putArray("redirectUris");
+        login.redirectUris().forEach(redirects::add);
+        client.putArray("webOrigins").add("+");
+        client.putArray("defaultClientScopes").add("basic").add("telehub-login");
+        client.putArray("optionalClientScopes");
     }
 
     private static ObjectNode mapper(ArrayNode into, String name, String type) {
