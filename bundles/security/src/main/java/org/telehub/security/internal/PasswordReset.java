@@ -41,8 +41,8 @@ import org.telehub.work.WorkService;
  * Password reset by an e-mailed single-use link (issue 15).
  *
  * <p><b>Request</b> ({@link #request}): answered alike whether or not the account exists, is enabled or has an
- * address, and each way commits one transaction (the audit event, plus for a real reset its row and its work item),
- * so neither the answer nor its timing says who has an account. For an enabled account with an address: a 256-bit
+ * address, and each way commits one transaction (the audit event, plus for a real reset its row and its work item;
+ * the mail goes out later), so the answer says nothing and the timing differs by a few SQL statements only. For an enabled account with an address: a 256-bit
  * secret ({@code thr_} and 43 Base64url characters), of which the database keeps the SHA-256 to check it and, until
  * the mail is out, a copy sealed with the hub's master key ({@link SecretBox}) for the sender; earlier unused links of
  * the account are voided; a work item on {@value #TOPIC} sends the mail through the {@code email}
