@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * How browsers authenticate (issue 15), over real HTTP against the distribution: the session cookie's attributes
@@ -31,6 +34,8 @@ class SessionIT {
     private static final String ADMIN_PASSWORD = "session-admin-secret";
     private static final String PW = "bigger-on-the-inside";
     private static final String EVIL = "https://evil.example";
+    private static final String SMTP_PASSWORD = "session-smtp-Pa55";
+    private static GreenMail mail;
     private static KarafInstance karaf;
     private static String origin;
     private static String admin;
@@ -39,6 +44,22 @@ class SessionIT {
     static void start() throws IOException {
         karaf = KarafInstance.create("session");
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        // password-reset mails go by the email channel to a real SMTP server (GreenMail on 127.0.0.1), configured as
+        // an operator would (EncounterIT does the same), and are read back over IMAP
+        mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", "smtp"),
+            new ServerSetup(0, "127.0.0.1", "imap")});
+        mail.withConfiguration(GreenMailConfiguration.aConfig().withUser("hub@clinic.example", "hub", SMTP_PASSWORD));
+        mail.start();
+        mail.setUser("amy@example.org", "amy", "amy-imap");
+        java.nio.file.Files.writeString(karaf.home.resolve("etc/secrets/smtp.password"), SMTP_PASSWORD + "\n");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "enabled = false", "enabled = true");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "host =\n", "host = 127.0.0.1\n");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "port = 587", "port = " + mail.getSmtp().getPort());
+        karaf.edit("etc/org.telehub.notify.email.cfg", "tls = starttls", "tls = none");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "username =\n", "username = hub\n");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "#.password = $[secret:smtp.password]",
+                ".password = $[secret:smtp.password]");
+        karaf.edit("etc/org.telehub.notify.email.cfg", "from =\n", "from = Clinic <hub@clinic.example>\n");
         karaf.start();
         origin = "http://127.0.0.1:" + karaf.httpPort;
         admin = karaf.login("admin", ADMIN_PASSWORD);
@@ -54,6 +75,74 @@ class SessionIT {
         if (karaf != null) {
             karaf.close();
         }
+        if (mail != null) {
+            mail.stop();
+        }
+    }
+
+    /**
+     * Password reset through the distribution (issue 15): the request is answered 202 alike for an account and for
+     * nobody; the mail arrives by the real email channel through the durable work service, in Russian, read over
+     * IMAP; its link's secret sets the new password once, ends the old token, and appears in no log.
+     */
+    @Test
+    void aForgottenPasswordIsResetByTheMailedLink() throws Exception {
+        HttpResponse<String> created = karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"amy.pond\",\"roles\":[\"patient\"],\"password\":\"" + PW
+                        + "\",\"email\":\"amy@example.org\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("amy@example.org", KarafInstance.json(created).get("email").asText());
+        String old = karaf.login("amy.pond", PW);
+        assertEquals("amy@example.org", KarafInstance.json(karaf.get("/api/v1/users/me", old)).get("email").asText());
+
+        HttpResponse<String> asked = karaf.post("/api/v1/auth/password-reset", null, "application/json",
+                "{\"username\":\"amy.pond\",\"language\":\"ru\"}");
+        HttpResponse<String> nobody = karaf.post("/api/v1/auth/password-reset", null, "application/json",
+                "{\"username\":\"nobody.at.all\",\"language\":\"ru\"}");
+        assertEquals(202, asked.statusCode(), asked.body());
+        assertEquals(202, nobody.statusCode(), nobody.body());
+        assertEquals(asked.body(), nobody.body(), "no account oracle");
+
+        jakarta.mail.Message[] got = new jakarta.mail.Message[0];
+        String text = null;
+        jakarta.mail.Store store = jakarta.mail.Session.getInstance(new java.util.Properties()).getStore("imap");
+        store.connect("127.0.0.1", mail.getImap().getPort(), "amy", "amy-imap");
+        try {
+            jakarta.mail.Folder inbox = store.getFolder("INBOX");
+            for (long end = System.currentTimeMillis() + 60_000; got.length == 0 && System.currentTimeMillis() < end;) {
+                KarafInstance.sleep(500);
+                inbox.open(jakarta.mail.Folder.READ_ONLY);
+                got = inbox.getMessages();
+                if (got.length > 0) {
+                    assertEquals("Сброс пароля Telehub", got[0].getSubject());
+                    text = (String) ((jakarta.mail.Multipart) got[0].getContent()).getBodyPart(0).getContent();
+                }
+                inbox.close(false);
+            }
+        } finally {
+            store.close();
+        }
+        assertEquals(1, got.length, "one mail, and none for the unknown name");
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("/reset-password#token=(thr_[A-Za-z0-9_-]{43})")
+                .matcher(text);
+        assertTrue(link.find(), text);
+        String secret = link.group(1);
+
+        String confirm = "{\"token\":\"" + secret + "\",\"newPassword\":\"the-new-password-7\"}";
+        HttpResponse<String> done = karaf.post("/api/v1/auth/password-reset/confirm", null, "application/json",
+                confirm);
+        assertEquals(200, done.statusCode(), done.body());
+        assertEquals(401, karaf.get("/api/v1/users/me", old).statusCode(), "the old token ended");
+        karaf.login("amy.pond", "the-new-password-7");
+        HttpResponse<String> replay = karaf.post("/api/v1/auth/password-reset/confirm", null, "application/json",
+                confirm);
+        assertEquals(400, replay.statusCode(), replay.body());
+        assertEquals("token", KarafInstance.json(replay).get("field").asText());
+        assertTrue(replay.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertEquals(1, count("SELECT COUNT(*) FROM audit_event WHERE action = 'auth.password.reset'"
+                + " AND actor = 'amy.pond'"));
+        assertFalse(karaf.read("data/log/karaf.log").contains(secret.substring(4)), "the secret is never logged");
+        assertFalse(karaf.read("data/log/karaf.log").contains(SMTP_PASSWORD));
     }
 
     /** A browser login: the cookie and the CSRF token. */

@@ -75,6 +75,8 @@ public class Accounts {
     volatile SecondFactors secondFactors;
     /** Base roles whose holders must have a second factor; users known to have one, until when. */
     private final Set<String> secondFactorRequiredFor;
+    /** For the components that share this configuration without registering it again (password reset). */
+    private final SecurityConfig config;
     private final java.util.Map<Long, Instant> enrolledUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
@@ -91,6 +93,7 @@ public class Accounts {
             database.migrate("security", FrameworkUtil.getBundle(Accounts.class), "db/migration/security");
         }
         this.database = database;
+        this.config = config;
         this.store = new UserStore(database.jdbi());
         this.hasher = new PasswordHasher(config.pbkdf2Iterations());
         this.throttle = new LoginThrottle(clock,
@@ -112,6 +115,11 @@ public class Accounts {
         Duration tenth = sessionIdle.dividedBy(10);
         this.touchEvery = tenth.compareTo(Duration.ofMinutes(1)) < 0 ? tenth : Duration.ofMinutes(1);
         bootstrap(config);
+    }
+
+    /** The security configuration, read by the password reset (which so does not put it in its service's properties). */
+    SecurityConfig config() {
+        return config;
     }
 
     /** Base roles from a .cfg's comma-separated string or the console's list; an unknown role is an error. */
@@ -356,7 +364,7 @@ public class Accounts {
     }
 
     /** A caller-supplied name as it may go into a log line or the audit's actor column. */
-    private static String fit(String name) {
+    static String fit(String name) {
         String clean = name.replaceAll("\\p{Cntrl}", "?");
         return clean.length() <= 64 ? clean : clean.substring(0, 63) + "…";
     }
@@ -548,7 +556,7 @@ public class Accounts {
                     List.of(), a.username() + " (id " + userId + ")" + (enabled ? " enabled"
                             : " disabled, " + ended + " sessions and tokens ended"));
             return new UserAccount(a.id(), a.username(), a.displayName(), a.roles(), enabled, a.createdAt(),
-                    a.passwordHash());
+                    a.passwordHash(), a.email());
         });
         tokens.clear();
         return changed;
@@ -582,7 +590,7 @@ public class Accounts {
                     a.username() + " (id " + userId + ") roles before " + new java.util.TreeSet<>(a.roles())
                             + " after " + new java.util.TreeSet<>(next));
             return new UserAccount(a.id(), a.username(), a.displayName(), next, a.enabled(), a.createdAt(),
-                    a.passwordHash());
+                    a.passwordHash(), a.email());
         });
         tokens.clear();
         return changed;
@@ -602,16 +610,27 @@ public class Accounts {
      */
     UserAccount create(AuthenticatedUser actor, String username, String displayName, Collection<String> roles,
             char[] password) {
+        return create(actor, username, displayName, roles, password, null);
+    }
+
+    /** As above, with an e-mail address (null: none; validated, 400 naming {@code email}). */
+    UserAccount create(AuthenticatedUser actor, String username, String displayName, Collection<String> roles,
+            char[] password, String email) {
         if (actor == null || !actor.hasRole(Roles.ADMIN)) {
             throw new ForbiddenException("Only administrators create accounts");
         }
-        UserAccount a = create(username, displayName, roles, password);
+        UserAccount a = create(username, displayName, roles, password, email);
         audit(actor.id(), actor.username(), "user.create", a.username() + " (id " + a.id() + ") with roles "
-                + new java.util.TreeSet<>(a.roles()));
+                + new java.util.TreeSet<>(a.roles()) + (a.email() == null ? "" : " and an e-mail address"));
         return a;
     }
 
     UserAccount create(String username, String displayName, Collection<String> roles, char[] password) {
+        return create(username, displayName, roles, password, null);
+    }
+
+    UserAccount create(String username, String displayName, Collection<String> roles, char[] password,
+            String email) {
         String name = username == null ? null : normalise(username);
         if (name == null || !USERNAME.matcher(name).matches()) {
             throw new InvalidException("username",
@@ -622,8 +641,9 @@ public class Accounts {
         }
         checkRoles(roles);
         checkPassword("password", password);
+        String address = email(email);
         try {
-            return store.create(name, displayName, Set.copyOf(roles), hash(password));
+            return store.create(name, displayName, Set.copyOf(roles), hash(password), address);
         } catch (UserStore.DuplicateUsername e) {
             throw new ConflictException(e.getMessage());
         }
@@ -641,17 +661,105 @@ public class Accounts {
         audit(user.id(), user.username(), "user.password.change", "every session ended");
     }
 
+    /**
+     * An administrator sets or clears (null or blank) an account's e-mail address, where password-reset links go;
+     * audited as {@code user.email} (that it changed, not the addresses: they are personal data).
+     *
+     * @throws ForbiddenException for anyone but an administrator, before anything about the account is read
+     * @throws InvalidException naming {@code email}
+     * @throws NotFoundException for an unknown account
+     */
+    UserAccount setEmail(AuthenticatedUser actor, long userId, String email) {
+        requireAdmin(actor, "change e-mail addresses of accounts");
+        String address = email(email);
+        return database.jdbi().inTransaction(h -> {
+            UserAccount a = UserStore.lockById(h, userId).orElseThrow(() -> new NotFoundException("No user "
+                    + userId));
+            UserStore.setEmail(h, userId, address);
+            DbAuditLog.insert(h, actor.id(), actor.username(), "user.email", null, List.of(), a.username() + " (id "
+                    + userId + "): e-mail address " + (address == null ? "removed" : a.email() == null ? "set"
+                            : "changed"));
+            return withEmail(a, address);
+        });
+    }
+
+    /**
+     * The user sets or clears their own e-mail address; the current password is checked first (throttled like a
+     * login): a stolen session must not redirect the account's reset links to the thief's mailbox.
+     */
+    UserAccount changeOwnEmail(UserAccount user, char[] current, String email) {
+        if (current == null || !verify(user.username(), Optional.of(user), current, null,
+                new Source("e-mail change", null))) {
+            throw new InvalidException("currentPassword", "The current password is wrong");
+        }
+        String address = email(email);
+        database.jdbi().useTransaction(h -> {
+            UserStore.setEmail(h, user.id(), address);
+            DbAuditLog.insert(h, user.id(), user.username(), "user.email", null, List.of(), user.username()
+                    + " (id " + user.id() + "): own e-mail address " + (address == null ? "removed"
+                            : user.email() == null ? "set" : "changed"));
+        });
+        return withEmail(user, address);
+    }
+
+    private static UserAccount withEmail(UserAccount a, String email) {
+        return new UserAccount(a.id(), a.username(), a.displayName(), a.roles(), a.enabled(), a.createdAt(),
+                a.passwordHash(), email);
+    }
+
+    /** Local part, @, a domain of dot-separated labels with a dot; no spaces, quotes, brackets or controls. */
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+            + "@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    /**
+     * An e-mail address as stored: trimmed, its domain in lower case; null for null or blank (no address).
+     *
+     * @throws InvalidException naming {@code email}
+     */
+    static String email(String email) {
+        if (email == null || email.isBlank()) {
+            return null;
+        }
+        String e = email.strip();
+        if (e.length() > 254 || !EMAIL.matcher(e).matches() || e.startsWith(".") || e.contains("..")
+                || e.indexOf('@') > 0 && e.charAt(e.indexOf('@') - 1) == '.') {
+            throw new InvalidException("email", "Not an e-mail address such as name@clinic.example (at most 254"
+                    + " characters, no display name)");
+        }
+        int at = e.lastIndexOf('@');
+        return e.substring(0, at) + "@" + e.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The password policy applied to a new password and its hash (bounded by the hashing pool). */
+    String newPasswordHash(String field, char[] password) {
+        checkPassword(field, password);
+        return hash(password);
+    }
+
+    /**
+     * After a password was reset: the account's failures and lockout are forgotten, and no token of it is trusted
+     * from this node's cache any longer.
+     */
+    void afterPasswordReset(UserAccount user) {
+        throttle.unlock(throttleKey(user.username()));
+        tokens.clear();
+    }
+
+    /**
+     * Account by (case-insensitive) username, enabled or not (a password reset, an identity provider's sign-in
+     * linking to it); empty for a name that cannot be one.
+     */
+    Optional<UserAccount> byUsername(String username) {
+        String name = username == null ? "" : normalise(username);
+        return name.isEmpty() || name.length() > 64 ? Optional.empty() : store.byUsername(name);
+    }
+
     private String hash(char[] password) {
         try {
             return pool.run(() -> hasher.hash(password));
         } catch (HashPool.Busy busy) {
             throw new TooManyAttempts(1, "The server is busy checking other passwords; try again in 1 s");
         }
-    }
-
-    /** An account by its (normalised) username, enabled or not: for linking an identity provider's sign-in. */
-    Optional<UserAccount> byUsername(String username) {
-        return store.byUsername(username);
     }
 
     Optional<UserAccount> byId(long id) {

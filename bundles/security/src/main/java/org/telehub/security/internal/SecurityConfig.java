@@ -92,4 +92,26 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Password checks waiting", description = "Checks that may wait for a hashing"
             + " thread; beyond that, and after 10 s of waiting, a login is answered 429 with Retry-After.", min = "0")
     int hashQueue() default 16;
+
+    @AttributeDefinition(name = "Password reset link lifetime (minutes)", description = "How long an e-mailed"
+            + " password-reset link works (once). A newer request voids the older links of the account.", min = "5",
+            max = "1440")
+    int passwordResetMinutes() default 30;
+
+    @AttributeDefinition(name = "Password reset e-mail language", description = "Language of the reset e-mail when"
+            + " the request names none: en, fa or ru.")
+    String passwordResetLanguage() default "en";
+
+    @AttributeDefinition(name = "Password reset e-mails per account", description = "At most this many reset e-mails"
+            + " go to one account within the window; further requests are answered alike (202) and send nothing.",
+            min = "1")
+    int passwordResetPerAccount() default 3;
+
+    @AttributeDefinition(name = "Password reset requests per address", description = "Reset requests from one"
+            + " client address (any usernames, existing or not) within the window; beyond: 429 with Retry-After.",
+            min = "1")
+    int passwordResetPerAddress() default 10;
+
+    @AttributeDefinition(name = "Password reset window (minutes)", min = "1", max = "1440")
+    int passwordResetWindowMinutes() default 60;
 }

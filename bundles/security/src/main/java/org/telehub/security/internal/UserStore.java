@@ -25,7 +25,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 /** Accounts and bearer tokens in the Telehub database. */
 final class UserStore {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "id, username, display_name, roles, enabled, created_at, password_hash";
+    private static final String COLUMNS = "id, username, display_name, roles, enabled, created_at, password_hash,"
+            + " email";
 
     private final Jdbi jdbi;
 
@@ -47,15 +48,21 @@ final class UserStore {
     }
 
     UserAccount create(String username, String displayName, Set<String> roles, String passwordHash) {
+        return create(username, displayName, roles, passwordHash, null);
+    }
+
+    /** {@code email}: already validated, or null. */
+    UserAccount create(String username, String displayName, Set<String> roles, String passwordHash, String email) {
         Instant now = Instant.now();
         try {
             long id = jdbi.inTransaction(h -> h.createUpdate("INSERT INTO telehub_user (username, display_name,"
-                    + " password_hash, roles, enabled, created_at, password_changed_at)"
-                    + " VALUES (:u, :d, :p, :r, TRUE, :now, :now)")
+                    + " password_hash, roles, enabled, created_at, password_changed_at, email)"
+                    + " VALUES (:u, :d, :p, :r, TRUE, :now, :now, :email)")
                     .bind("u", username).bind("d", displayName).bind("p", passwordHash)
                     .bind("r", String.join(",", new TreeSet<>(roles))).bind("now", Timestamp.from(now))
+                    .bind("email", email)
                     .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
-            return new UserAccount(id, username, displayName, Set.copyOf(roles), true, now, passwordHash);
+            return new UserAccount(id, username, displayName, Set.copyOf(roles), true, now, passwordHash, email);
         } catch (UnableToExecuteStatementException e) {
             if (byUsername(username).isPresent()) {
                 throw new DuplicateUsername(username);
@@ -248,6 +255,18 @@ final class UserStore {
                 .bind("r", String.join(",", new TreeSet<>(roles))).bind("id", userId).execute();
     }
 
+    /** Sets or clears (null) an account's e-mail address in the caller's transaction. */
+    static void setEmail(Handle h, long userId, String email) {
+        h.createUpdate("UPDATE telehub_user SET email = :e WHERE id = :id").bind("e", email).bind("id", userId)
+                .execute();
+    }
+
+    /** Sets a new password in the caller's transaction (the caller ends the sessions). */
+    static void setPassword(Handle h, long userId, String passwordHash, Instant now) {
+        h.createUpdate("UPDATE telehub_user SET password_hash = :p, password_changed_at = :now WHERE id = :id")
+                .bind("p", passwordHash).bind("now", Timestamp.from(now)).bind("id", userId).execute();
+    }
+
     /** An account read in the caller's transaction and locked against concurrent changes until it ends. */
     static Optional<UserAccount> lockById(Handle h, long id) {
         return h.createQuery("SELECT " + COLUMNS + " FROM telehub_user WHERE id = :id FOR UPDATE")
@@ -259,11 +278,12 @@ final class UserStore {
                 .orElseThrow();
     }
 
-    private static UserAccount account(ResultSet rs) throws SQLException {
+    static UserAccount account(ResultSet rs) throws SQLException {
         Set<String> roles = new LinkedHashSet<>(Arrays.asList(rs.getString("roles").split(",")));
         roles.remove("");
         return new UserAccount(rs.getLong("id"), rs.getString("username"), rs.getString("display_name"), roles,
-                rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(), rs.getString("password_hash"));
+                rs.getBoolean("enabled"), rs.getTimestamp("created_at").toInstant(), rs.getString("password_hash"),
+                rs.getString("email"));
     }
 
     static String digest(String token) {

@@ -45,15 +45,25 @@ public class UsersResource {
         this.accounts = accounts;
     }
 
-    /** An account as the API shows it: never the password hash. */
+    /** An account as the API shows it: never the password hash. {@code email}: where reset links go, or null. */
     public record UserView(long id, String username, String displayName, Set<String> roles, boolean enabled,
-            Instant createdAt) {
+            Instant createdAt, String email) {
         static UserView of(UserAccount a) {
-            return new UserView(a.id(), a.username(), a.displayName(), a.roles(), a.enabled(), a.createdAt());
+            return new UserView(a.id(), a.username(), a.displayName(), a.roles(), a.enabled(), a.createdAt(),
+                    a.email());
         }
     }
 
-    public record CreateUser(String username, String displayName, Set<String> roles, String password) {
+    public record CreateUser(String username, String displayName, Set<String> roles, String password,
+            String email) {
+    }
+
+    /** An e-mail address to set; null or blank removes it. */
+    public record EmailChange(String email) {
+    }
+
+    /** One's own e-mail address, with the current password. */
+    public record OwnEmailChange(String currentPassword, String email) {
     }
 
     public record ChangePassword(String currentPassword, String newPassword) {
@@ -77,7 +87,7 @@ public class UsersResource {
     public Response create(CreateUser body, @Context UriInfo uri, @Context SecurityContext security) {
         UserAccount a = accounts.create((AuthenticatedUser) security.getUserPrincipal(), body.username(),
                 body.displayName(), body.roles(),
-                body.password() == null ? null : body.password().toCharArray());
+                body.password() == null ? null : body.password().toCharArray(), body.email());
         return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(a.id())).build())
                 .entity(UserView.of(a)).build();
     }
@@ -127,6 +137,15 @@ public class UsersResource {
                 body == null ? null : body.roles()));
     }
 
+    /** Sets or removes an account's e-mail address (where password-reset links go); audited. */
+    @PUT
+    @Path("{id: [0-9]+}/email")
+    @RolesAllowed(Roles.ADMIN)
+    public UserView setEmail(@PathParam("id") long id, EmailChange body, @Context SecurityContext security) {
+        return UserView.of(accounts.setEmail((AuthenticatedUser) security.getUserPrincipal(), id,
+                body == null ? null : body.email()));
+    }
+
     /** Ends every browser session and bearer token of an account (a lost phone, a shared login). */
     @POST
     @Path("{id: [0-9]+}/revoke-sessions")
@@ -142,7 +161,7 @@ public class UsersResource {
         // the roles this request has: an identity provider's mapping decides them, not the stored ones
         UserAccount a = current(security);
         return new UserView(a.id(), a.username(), a.displayName(),
-                ((AuthenticatedUser) security.getUserPrincipal()).roles(), a.enabled(), a.createdAt());
+                ((AuthenticatedUser) security.getUserPrincipal()).roles(), a.enabled(), a.createdAt(), a.email());
     }
 
     @POST
@@ -151,6 +170,17 @@ public class UsersResource {
         accounts.changePassword(current(security), body.currentPassword() == null ? null
                 : body.currentPassword().toCharArray(), body.newPassword() == null ? null
                         : body.newPassword().toCharArray());
+    }
+
+    /** Sets or removes one's own e-mail address; the current password is required (400 {@code currentPassword}). */
+    @PUT
+    @Path("me/email")
+    public UserView changeOwnEmail(OwnEmailChange body, @Context SecurityContext security) {
+        if (body == null) {
+            throw ProblemException.invalid("currentPassword", "Required");
+        }
+        return UserView.of(accounts.changeOwnEmail(current(security), body.currentPassword() == null ? null
+                : body.currentPassword().toCharArray(), body.email()));
     }
 
     private UserAccount current(SecurityContext security) {

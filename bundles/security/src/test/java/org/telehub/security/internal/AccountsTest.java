@@ -279,7 +279,7 @@ class AccountsTest {
         Jdbi jdbi = Jdbi.create(ds);
         for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql",
                 "V4__audit_seal.sql", "V5__browser_sessions.sql", "V6__second_factor.sql",
-                "V9__oidc_login.sql")) {
+                "V8__password_reset.sql", "V9__oidc_login.sql")) {
             try (InputStream in = AccountsTest.class.getResourceAsStream("/db/migration/security/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -421,6 +421,31 @@ class AccountsTest {
             @Override
             public int hashQueue() {
                 return 16;
+            }
+
+            @Override
+            public int passwordResetMinutes() {
+                return 30;
+            }
+
+            @Override
+            public String passwordResetLanguage() {
+                return "en";
+            }
+
+            @Override
+            public int passwordResetPerAccount() {
+                return 3;
+            }
+
+            @Override
+            public int passwordResetPerAddress() {
+                return 10;
+            }
+
+            @Override
+            public int passwordResetWindowMinutes() {
+                return 60;
             }
         };
     }
