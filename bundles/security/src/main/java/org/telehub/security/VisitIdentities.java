@@ -48,6 +48,9 @@ public interface VisitIdentities {
     /** Revokes every identity of the visit (cancelled, missed, finished); the number revoked. */
     int revokeVisit(Handle tx, String encounterId);
 
+    /** The visit moved: its identities still valid now end at {@code expiresAt} (its new end plus grace). */
+    int moveVisit(Handle tx, String encounterId, Instant expiresAt);
+
     /** The visit of a caller if it is a visit identity, else empty. */
     static Optional<Visit> visitOf(AuthenticatedUser user) {
         if (user == null || !user.username().startsWith("visit:") || user.roles().size() != 1) {

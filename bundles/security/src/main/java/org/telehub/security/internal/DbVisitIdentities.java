@@ -69,6 +69,13 @@ public class DbVisitIdentities implements VisitIdentities {
                 .execute();
     }
 
+    @Override
+    public int moveVisit(Handle tx, String encounterId, Instant expiresAt) {
+        return tx.createUpdate("UPDATE visit_identity SET expires_at = :exp WHERE encounter_id = :e"
+                + " AND revoked_at IS NULL AND expires_at > :now").bind("exp", Timestamp.from(expiresAt))
+                .bind("e", encounterId).bind("now", Timestamp.from(clock.instant())).execute();
+    }
+
     /** Whether a bearer token is of this kind (checked by {@link #check}, never as an account's token). */
     static boolean looksLikeVisitToken(String token) {
         return token != null && token.startsWith(PREFIX);

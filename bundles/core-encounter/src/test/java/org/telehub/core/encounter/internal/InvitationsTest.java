@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,12 +126,7 @@ class InvitationsTest {
     }
 
     static Fixture fixture() throws Exception {
-        Hub h = BookingTest.hub();
-        try (InputStream in = InvitationsTest.class.getResourceAsStream(
-                "/db/migration/security/V7__visit_identities.sql")) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            h.jdbi().useHandle(x -> x.createScript(sql).execute());
-        }
+        Hub h = BookingTest.hub(); // with security's visit_identity
         TestClock clock = new TestClock();
         DbVisitIdentities ids = new DbVisitIdentities(h.jdbi(), clock);
         Audits audits = new Audits();
@@ -301,8 +294,9 @@ class InvitationsTest {
         assertTrue(f.audits().rows.contains("encounter.invitation.redeem denied: already used (from 192.0.2.8)"),
                 f.audits().rows.toString());
         assertThrows(NotAuthenticatedException.class, () -> f.inv().redeem("x".repeat(43), "192.0.2.8"));
-        // the visit cancelled: the identity reaches nothing
+        // the visit cancelled: the identity is revoked, and would reach nothing anyway
         f.hub().encounters().transition(f.hub().admin(), f.encounterId(), Action.CANCEL, "ill");
+        assertTrue(f.ids().check(r.token()).isEmpty());
         assertThrows(NotFoundException.class, () -> f.hub().encounters().get(guest, f.encounterId()));
     }
 
@@ -411,6 +405,24 @@ class InvitationsTest {
         ConflictException over = assertThrows(ConflictException.class, () -> f.inv().invite(f.hub().admin(),
                 f.encounterId(), guest("Too late", "x@example.org", null, "en", null)));
         assertEquals("Visit over", over.title());
+    }
+
+    @Test
+    void linksAndIdentitiesFollowARescheduledVisit() throws Exception {
+        Fixture f = fixture();
+        f.inv().invite(f.hub().admin(), f.encounterId(), guest("Reza", "reza@example.org", null, "en", null));
+        f.inv().invite(f.hub().admin(), f.encounterId(), guest("Ana", "ana@example.org", null, "en", null));
+        f.hub().work().drain();
+        Invitations.Redeemed r = f.inv().redeem(secret(f.email().sent.get(0)), "192.0.2.7");
+        Instant later = BookingTest.tomorrow(10).plus(Duration.ofDays(1));
+        f.hub().encounters().reschedule(f.hub().admin(), f.encounterId(), new EncounterService.Reschedule(
+                later.toString(), null));
+        Instant until = later.plus(Duration.ofMinutes(30 + 30));
+        f.clock().now = r.expiresAt().plusSeconds(60); // past the old end + grace
+        assertTrue(f.ids().check(r.token()).isPresent(), "the identity follows the visit");
+        f.inv().redeem(secret(f.email().sent.get(1)), "192.0.2.7");
+        assertEquals(until, f.inv().list(f.hub().admin(), f.encounterId()).invitations().stream()
+                .filter(i -> i.displayName().equals("Ana")).findFirst().orElseThrow().expiresAt());
     }
 
     @Test

@@ -180,6 +180,10 @@ public class JoinLinks implements JoinTokens {
         if (!c.path("room").asText().equals(e.roomId())) {
             throw new InvalidJoinToken("the visit has another room now");
         }
+        if (c.path("r").asText().equals(PARTICIPANT)
+                && e.participants().stream().noneMatch(p -> p.id().equals(c.path("sub").asText()))) {
+            throw new InvalidJoinToken("the invitation was withdrawn");
+        }
         return new Grant(encounterId, e.roomId(), c.path("r").asText(), c.path("sub").asText(),
                 c.path("name").asText(null), exp);
     }
