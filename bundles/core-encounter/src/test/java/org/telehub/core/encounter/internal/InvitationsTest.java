@@ -217,6 +217,50 @@ class InvitationsTest {
                 .count() == 2, f.audits().rows.toString());
     }
 
+    /**
+     * The SMS invitation through the real SMS channel and Kannel provider to a real Kannel (bearerbox, smsbox, the
+     * fake SMSC of Debian's kannel-extras on 127.0.0.1): what the SMSC got is the short Persian text, UCS-2 in
+     * concatenated parts, with the single-use link (which then redeems) and the access code. In-container this would add a Kannel to EncounterIT
+     * for what this shows.
+     */
+    @Test
+    void anSmsInvitationReachesKannelsFakeSmsc() throws Exception {
+        Fixture f = fixture();
+        try (org.telehub.notify.sms.internal.kannel.Kannel kannel = org.telehub.notify.sms.internal.kannel.Kannel
+                .start(java.nio.file.Path.of("target", "kannel-invitations-" + ProcessHandle.current().pid())
+                        .toAbsolutePath(), "telehub", "kannel-Pw-31x")) {
+            Invitations inv = new Invitations(new EncounterDb(f.hub().jdbi()), f.hub().links(), f.hub().work(),
+                    f.hub().box(), f.audits(), f.ids(), f.hub().fanOut(), f.hub().config(), f.clock());
+            inv.addChannel(kannel.channel("telehub", "kannel-Pw-31x", "Clinic"));
+            f.hub().work().handle(Invitations.TOPIC, inv);
+            Invitations.InvitationView v = inv.invite(f.hub().admin(), f.encounterId(), new InviteRequest(
+                    "interpreter", "Reza", null, "+98 912 765 4321", List.of("sms"), "fa", "Asia/Tehran", null));
+            f.hub().work().drain();
+            assertEquals("sent", inv.list(f.hub().admin(), f.encounterId()).invitations().get(0).sends().get(0)
+                    .state());
+            org.telehub.notify.sms.internal.kannel.Kannel.Sms got = null;
+            for (long end = System.currentTimeMillis() + 10_000; got == null && System.currentTimeMillis() < end;) {
+                got = kannel.received().stream().filter(m -> m.to().equals("+989127654321")).findFirst()
+                        .orElse(null);
+                Thread.sleep(50);
+            }
+            assertNotNull(got, "nothing reached the fake SMSC");
+            assertEquals("Clinic", got.from());
+            assertEquals("ucs-2", got.coding());
+            assertTrue(got.text().startsWith("ویزیت تصویری با Dr Invite، "), got.text());
+            assertTrue(got.parts() <= 4, "the short SMS text: " + got.parts() + " parts");
+            assertTrue(got.text().contains("ساعت 13:30 (Asia/Tehran)"), got.text());
+            String code = inv.list(f.hub().admin(), f.encounterId()).accessCode();
+            assertTrue(got.text().contains(code), got.text());
+            Matcher m = LINK.matcher(got.text());
+            assertTrue(m.find(), got.text());
+            Invitations.Redeemed r = inv.redeem(m.group(1), "192.0.2.9");
+            assertEquals("interpreter", r.kind());
+            assertEquals(v.participantId(), r.participantId());
+            assertEquals(Set.of("interpreter:" + f.encounterId()), f.ids().check(r.token()).orElseThrow().roles());
+        }
+    }
+
     @Test
     void aFailedSendIsRetriedAndVisiblePerChannel() throws Exception {
         Fixture f = fixture();

@@ -644,7 +644,10 @@ public class Invitations implements WorkHandler {
         return Verdict.done();
     }
 
-    /** The message: the visit's time in the recipient's zone and language, the single-use link, the access code. */
+    /**
+     * The message: the visit's time in the recipient's zone and language, the single-use link, the access code; by
+     * SMS the short text (a Persian invitation of the email's length went out as 5 concatenated parts).
+     */
     Notification message(Row r, Encounter e, Doctor d, String secret, String code, String channel) {
         Texts t = Texts.of(r.language());
         String when = t.when(e.scheduledStart(), ZoneId.of(r.timeZone()));
@@ -653,7 +656,8 @@ public class Invitations implements WorkHandler {
         return new Notification("invitation", e.id(), r.kind(), r.participantId() != null ? r.participantId()
                 : e.patientId(), r.displayName(), channel.equals("email") ? r.email() : null,
                 channel.equals("sms") ? r.phone() : null, t.format("invite.subject", d.displayName(), when, type),
-                t.format("invite.text", d.displayName(), when, type, link, code), e.scheduledStart());
+                t.format(channel.equals("sms") ? "invite.sms" : "invite.text", d.displayName(), when, type, link,
+                        code), e.scheduledStart());
     }
 
     // ---- secrets

@@ -29,21 +29,19 @@ import org.telehub.domain.NotAuthenticatedException;
 import org.telehub.rest.RestApi;
 
 /**
- * Behind a reverse proxy the client address (the access codes' throttle, the audit) is the proxy's unless Jetty is
- * told to trust its {@code Forwarded} header.
+ * {@code GET /join?token=}: what a join link grants. The token is the credential (a guest has no account), so no
+ * bearer token is needed; a tampered, expired or spent token is 401 with the reason.
  *
  * <p>{@code POST /join/invitations} redeems an invitation's single-use link, {@code POST /join/code} joins a visit
- * by its access code ({@link Invitations}: refusals 401, too many wrong codes 429 with Retry-After).
- *
- * <p>{@code GET /join?token=}: what a join link grants. The token is the credential (a guest has no account), so no
- * bearer token is needed; a tampered, expired or spent token is 401 with the reason.
+ * by its access code ({@link Invitations}: refusals 401, too many wrong codes 429 with Retry-After). Behind a
+ * reverse proxy the client address (the codes' throttle, the audit) is the proxy's unless Jetty is told to trust
+ * its {@code Forwarded} header.
  */
 @Component(service = JoinResource.class)
 @JaxrsResource
 @JaxrsApplicationSelect(RestApi.APP_SELECT)
 @Path("join")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class JoinResource {
     private final JoinLinks links;
     private final Invitations invitations;
@@ -78,6 +76,7 @@ public class JoinResource {
 
     @POST
     @Path("invitations")
+    @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
     public Invitations.Redeemed redeem(Redeem body, @Context HttpServletRequest http) {
         return invitations.redeem(body == null ? null : body.invite(), http.getRemoteAddr());
@@ -85,6 +84,7 @@ public class JoinResource {
 
     @POST
     @Path("code")
+    @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
     public Invitations.Redeemed code(Code body, @Context HttpServletRequest http) {
         try {
