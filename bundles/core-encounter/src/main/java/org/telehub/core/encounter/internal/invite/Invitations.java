@@ -17,7 +17,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -675,10 +674,5 @@ public class Invitations implements WorkHandler {
         } catch (NoSuchAlgorithmException x) {
             throw new IllegalStateException(x);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static Set<String> set(List<String> l) {
-        return new LinkedHashSet<>(l);
     }
 }
