@@ -541,6 +541,107 @@ class EncounterIT {
         }
     }
 
+    /**
+     * Issue 15: an invitation by email, read back over IMAP (Russian, the visit's time in Moscow), its single-use link
+     * redeemed once (the second time 401), the guest's visit identity opens that visit as a guest and nothing else,
+     * and stops when the invitation is revoked; the access code in the message lets another guest join, a wrong one
+     * is 401. (The SMS invitation is tested at unit level through the real SMS channel and Kannel's fake SMSC.)
+     */
+    @Test
+    @Order(10)
+    void anInvitationArrivesByEmailItsLinkWorksOnceAndItsIdentityReachesOnlyItsVisit() throws Exception {
+        mail.setUser("reza@example.org", "reza", "reza-imap");
+        String token = karaf.login("admin", ADMIN_PASSWORD);
+        Instant start = Scheduling.dayAfterTomorrow(9);
+        String id = ok(post("/api/v1/encounters", doctorToken, ownBooking(start) + ",\"patientId\":\"" + patientId
+                + "\"}"), 201).get("id").asText();
+        ok(karaf.put("/api/v1/encounters/" + id + "/notes", doctorToken, "{\"doctorNotes\":\"BP 150/95\"}"), 200);
+        String other = ok(post("/api/v1/encounters", doctorToken, ownBooking(start.plus(Duration.ofHours(2)))
+                + ",\"patientId\":\"" + patientId + "\"}"), 201).get("id").asText();
+        String body = "{\"kind\":\"guest\",\"displayName\":\"Reza\",\"email\":\"reza@example.org\","
+                + "\"language\":\"ru\",\"timeZone\":\"Europe/Moscow\"}";
+        // the patient may not invite; bad input names the field; nothing written by either
+        problem(post("/api/v1/encounters/" + id + "/invitations", patientToken, body), 403, null);
+        problem(post("/api/v1/encounters/" + id + "/invitations", doctorToken, body.replace("\"ru\"", "\"de\"")),
+                400, "language");
+        JsonNode inv = ok(post("/api/v1/encounters/" + id + "/invitations", doctorToken, body), 201);
+        String participant = inv.get("participantId").asText();
+        JsonNode list = null;
+        for (long end = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < end;) {
+            list = ok(karaf.get("/api/v1/encounters/" + id + "/invitations", doctorToken), 200);
+            if (list.at("/invitations/0/sends/0/state").asText().equals("sent")) {
+                break;
+            }
+            KarafInstance.sleep(300);
+        }
+        assertEquals("sent", list.at("/invitations/0/sends/0/state").asText(), list.toString());
+        String code = list.get("accessCode").asText();
+        assertTrue(code.matches("[0-9]{9}"), code);
+
+        String text;
+        jakarta.mail.Store store = jakarta.mail.Session.getInstance(new java.util.Properties()).getStore("imap");
+        store.connect("127.0.0.1", mail.getImap().getPort(), "reza", "reza-imap");
+        try {
+            jakarta.mail.Folder inbox = store.getFolder("INBOX");
+            inbox.open(jakarta.mail.Folder.READ_ONLY);
+            jakarta.mail.Message[] got = inbox.getMessages();
+            assertEquals(1, got.length);
+            String local = java.time.format.DateTimeFormatter.ofPattern("HH:mm")
+                    .format(start.atZone(java.time.ZoneId.of("Europe/Moscow")));
+            assertTrue(got[0].getSubject().startsWith("Приглашение: видео приём у Dr Michaela Quinn, "),
+                    got[0].getSubject());
+            assertTrue(got[0].getSubject().endsWith(local + " (Europe/Moscow)"), got[0].getSubject());
+            text = (String) ((jakarta.mail.Multipart) got[0].getContent()).getBodyPart(0).getContent();
+            assertTrue(text.contains(code), text);
+            assertFalse(text.contains("Patient One"), "no patient's name in an invitation");
+            inbox.close(false);
+        } finally {
+            store.close();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "https://visit\\.clinic\\.example/join/[0-9a-f-]+\\?invite=([A-Za-z0-9_-]{43})").matcher(text);
+        assertTrue(m.find(), text);
+        String invite = "{\"invite\":\"" + m.group(1) + "\"}";
+
+        // the link works once
+        JsonNode guest = ok(post("/api/v1/join/invitations", null, invite), 200);
+        String visitToken = guest.get("token").asText();
+        assertEquals("guest", guest.get("kind").asText());
+        JsonNode replay = problem(post("/api/v1/join/invitations", null, invite), 401, "invite");
+        assertTrue(replay.get("detail").asText().endsWith("already used"), replay.toString());
+
+        // the identity sees its visit as a guest: its own link, no doctor's notes, nobody's address
+        JsonNode v = ok(karaf.get("/api/v1/encounters/" + id, visitToken), 200);
+        assertEquals(List.of(participant), fields(v.get("joinLinks")));
+        assertFalse(v.has("doctorNotes"), v.toString());
+        assertFalse(v.toString().contains("reza@example.org"), v.toString());
+        // and nothing else
+        problem(karaf.get("/api/v1/encounters/" + other, visitToken), 404, null);
+        problem(karaf.get("/api/v1/encounters", visitToken), 403, null);
+        problem(karaf.get("/api/v1/encounters/" + id + "/invitations", visitToken), 403, null);
+        problem(post("/api/v1/encounters/" + id + "/cancel", visitToken, "{\"reason\":\"no\"}"), 403, null);
+        problem(karaf.get("/api/v1/patients/" + patientId, visitToken), 403, null);
+        problem(karaf.get("/api/v1/auth/session", visitToken), 403, null);
+
+        // the access code lets another guest in; a wrong one is 401, the same as a visit that is over
+        JsonNode walkIn = ok(post("/api/v1/join/code", null, "{\"code\":\"" + code
+                + "\",\"displayName\":\"Walk-in\"}"), 200);
+        ok(karaf.get("/api/v1/encounters/" + id, walkIn.get("token").asText()), 200);
+        String wrong = code.equals("123456789") ? "987654321" : "123456789";
+        problem(post("/api/v1/join/code", null, "{\"code\":\"" + wrong + "\",\"displayName\":\"X\"}"), 401, "code");
+
+        // revoked: the identity stops at once
+        ok(karaf.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(karaf.url("/api/v1/encounters/" + id
+                + "/invitations/" + inv.get("id").asText()))).DELETE(), doctorToken), 200);
+        problem(karaf.get("/api/v1/encounters/" + id, visitToken), 401, null);
+        // every step is in the audit trail
+        String audit = ok(karaf.get("/api/v1/audit?patientId=" + patientId + "&limit=100", token), 200).toString();
+        for (String action : List.of("encounter.invitation.create", "encounter.invitation.redeem",
+                "encounter.join.code", "encounter.invitation.revoke")) {
+            assertTrue(audit.contains(action), action + " audited");
+        }
+    }
+
     private static List<String> fields(JsonNode n) {
         List<String> out = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);

@@ -3,9 +3,12 @@
  * org.telehub.security.AuthenticatedUser} a resource finds as {@code SecurityContext.getUserPrincipal()}, and
  * since 1.1 {@link org.telehub.security.PatientAccess}, the care-relationship rule every bundle asks; 1.1 also:
  * {@link org.telehub.security.AuditLog} records in the caller's transaction; 1.2: {@link
- * org.telehub.security.BrowserGate}, the origin and session check of a WebSocket handshake.
+ * org.telehub.security.BrowserGate}, the origin and session check of a WebSocket handshake; 1.3: {@link
+ * org.telehub.security.SecondFactorCheck}, re-confirmation before a sensitive action; 1.4: {@link
+ * org.telehub.security.VisitIdentities} (guests' and interpreters' visit-scoped tokens) and {@link
+ * org.telehub.security.VisitScoped}, the routes they may call.
  */
-@Version("1.3.0")
+@Version("1.4.0")
 package org.telehub.security;
 
 import org.osgi.annotation.versioning.Version;

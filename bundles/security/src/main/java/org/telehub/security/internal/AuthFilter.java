@@ -28,6 +28,7 @@ import org.telehub.domain.ForbiddenException;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.VisitScoped;
 
 /**
  * Authenticates every request of the Telehub application by its bearer token or browser session cookie (then
@@ -45,14 +46,17 @@ public class AuthFilter implements ContainerRequestFilter {
     static final String SESSION = "Session";
     private final Accounts accounts;
     private final BrowserGuard browser;
+    private final DbVisitIdentities visits;
 
     @Context
     ResourceInfo resourceInfo;
 
     @Activate
-    public AuthFilter(@Reference Accounts accounts, @Reference BrowserGuard browser) {
+    public AuthFilter(@Reference Accounts accounts, @Reference BrowserGuard browser,
+            @Reference DbVisitIdentities visits) {
         this.accounts = accounts;
         this.browser = browser;
+        this.visits = visits;
     }
 
     @Override
@@ -95,8 +99,13 @@ public class AuthFilter implements ContainerRequestFilter {
             if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw unauthorized("The Authorization header must use the Bearer scheme", false);
             }
+            String bearer = header.substring(7).trim();
+            if (DbVisitIdentities.looksLikeVisitToken(bearer)) {
+                visit(ctx, bearer, method, open);
+                return;
+            }
             // a bearer token is sent by the client's code, never attached by a browser: no CSRF check
-            check = accounts.check(header.substring(7).trim(), UserStore.Kind.BEARER);
+            check = accounts.check(bearer, UserStore.Kind.BEARER);
             if (check instanceof UserStore.TokenCheck.Invalid invalid) {
                 throw unauthorized("Invalid bearer token: " + invalid.reason(), true);
             }
@@ -120,6 +129,22 @@ public class AuthFilter implements ContainerRequestFilter {
         }
         boolean secure = ctx.getSecurityContext() != null && ctx.getSecurityContext().isSecure();
         ctx.setSecurityContext(new TokenSecurityContext(user, secure, scheme));
+    }
+
+    /**
+     * A guest's or interpreter's visit identity (bearer only, never a cookie: no CSRF surface): it reaches the
+     * public routes and those marked {@link VisitScoped}, whose service shows it its own visit; every other route
+     * is 403 before the resource runs. No second factor (no account).
+     */
+    private void visit(ContainerRequestContext ctx, String token, Method method, boolean open) {
+        AuthenticatedUser user = visits.check(token).orElseThrow(() -> unauthorized("Invalid bearer token: the"
+                + " visit identity is unknown, expired or revoked", true));
+        if (!open && !method.isAnnotationPresent(VisitScoped.class)) {
+            throw new ProblemException(403, "Forbidden", "A visit identity reaches only its own visit", null,
+                    Map.of("visitIdentity", true));
+        }
+        boolean secure = ctx.getSecurityContext() != null && ctx.getSecurityContext().isSecure();
+        ctx.setSecurityContext(new TokenSecurityContext(user, secure, "Bearer"));
     }
 
     private Optional<String> sessionCookie(ContainerRequestContext ctx) {

@@ -279,7 +279,7 @@ class AccountsTest {
         Jdbi jdbi = Jdbi.create(ds);
         for (String script : List.of("V1__users_and_tokens.sql", "V2__audit_log.sql", "V3__audit_outcome_detail.sql",
                 "V4__audit_seal.sql", "V5__browser_sessions.sql", "V6__second_factor.sql",
-                "V8__password_reset.sql", "V9__oidc_login.sql")) {
+                "V7__visit_identities.sql", "V8__password_reset.sql", "V9__oidc_login.sql")) {
             try (InputStream in = AccountsTest.class.getResourceAsStream("/db/migration/security/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());

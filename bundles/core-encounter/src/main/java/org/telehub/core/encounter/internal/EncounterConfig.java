@@ -66,4 +66,20 @@ public @interface EncounterConfig {
             + "to a patient outside their care relationships lasts; every use is audited with its reason",
             min = "1", max = "1440")
     int breakGlassMinutes() default 60;
+
+    @AttributeDefinition(name = "Access codes: wrong per address", description = "Wrong access codes one client "
+            + "address may try within the window before every attempt from it is refused (429)", min = "1")
+    int codeFailuresPerAddress() default 10;
+
+    @AttributeDefinition(name = "Access codes: wrong per hub", description = "Wrong access codes from all addresses "
+            + "together within the window before every attempt is refused (429): a guesser with many addresses",
+            min = "1")
+    int codeFailuresPerHub() default 500;
+
+    @AttributeDefinition(name = "Access codes: window (minutes)", min = "1", max = "1440")
+    int codeWindowMinutes() default 15;
+
+    @AttributeDefinition(name = "Access codes: guests per visit", description = "Guests who may join one visit by "
+            + "its access code (a code passed on cannot fill a visit)", min = "1")
+    int codeJoinsPerVisit() default 20;
 }

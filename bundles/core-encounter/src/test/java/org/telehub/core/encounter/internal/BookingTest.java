@@ -100,7 +100,8 @@ class BookingTest {
             String sql = java.nio.file.Files.readString(script, StandardCharsets.UTF_8);
             jdbi.useHandle(h -> h.createScript(sql).execute());
         }
-        for (String script : List.of("files/V1__file_object.sql", "files/V2__key_check.sql")) {
+        for (String script : List.of("files/V1__file_object.sql", "files/V2__key_check.sql",
+                "security/V7__visit_identities.sql")) {
             try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -128,7 +129,8 @@ class BookingTest {
         Booking booking = new Booking(db, cfg);
         CareRelationships care = new CareRelationships(db, NO_AUDIT, SECOND_FACTORS, cfg);
         EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
-                publisher == null ? fanOut : publisher, NO_AUDIT, care, cfg);
+                publisher == null ? fanOut : publisher, NO_AUDIT, care,
+                new org.telehub.security.internal.DbVisitIdentities(jdbi, java.time.Clock.systemUTC()), cfg);
         PeopleService people = new PeopleServiceImpl(db, NO_AUDIT, care);
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
                 new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg, care, keys);

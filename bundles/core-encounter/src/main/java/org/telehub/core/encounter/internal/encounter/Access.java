@@ -1,9 +1,12 @@
 package org.telehub.core.encounter.internal.encounter;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.telehub.core.encounter.EncounterService.Participant;
 import org.telehub.core.encounter.internal.people.Caller;
+import org.telehub.security.Roles;
+import org.telehub.security.VisitIdentities;
 
 /*
  * What the caller is in one visit decides what they may do with it; an invitation never makes anyone more than
@@ -19,15 +22,21 @@ import org.telehub.core.encounter.internal.people.Caller;
  *   start, end, no-show, reminders          yes            |     -     |         -          |      -
  *   recording consent                        -             |     -     |         -          |     yes
  *
- * Inviting participants and setting a fee happen at booking, by clinic staff only (see BookingInput).
+ * Inviting participants and setting a fee happen at booking, by clinic staff only (see BookingInput). Afterwards
+ * (internal/invite) who runs the visit and front desk invite (patient, colleague, guest, interpreter), list and
+ * revoke invitations and see the visit's access code; front desk does so without seeing the visit itself.
+ *
+ * A visit identity (a guest or interpreter without an account, security's VisitIdentities: from a redeemed
+ * invitation or the access code) is the participant it was issued for, in its own visit only, and only while the
+ * visit is live (holds its time and is not finished): it sees the visit as a guest or interpreter does, its own link.
  */
 /** The roles of a caller in one visit. */
-final class Access {
+public final class Access {
     private Access() {
     }
 
     /** Runs the visit: an administrator or the visit's own doctor (the doctor record linked to the account). */
-    static boolean runs(Caller c, Encounter e) {
+    public static boolean runs(Caller c, Encounter e) {
         return c.admin() || e.doctorId().equals(c.doctorId());
     }
 
@@ -37,6 +46,13 @@ final class Access {
 
     /** The invitations of the visit that name the caller's account: their kinds, not the account, give the rights. */
     static List<Participant> invitations(Caller c, Encounter e) {
+        Optional<VisitIdentities.Visit> v = VisitIdentities.visitOf(c.user());
+        if (v.isPresent()) {
+            if (!v.get().encounterId().equals(e.id()) || !live(e)) {
+                return List.of();
+            }
+            return e.participants().stream().filter(p -> p.id().equals(v.get().participantId())).toList();
+        }
         return e.participants().stream().filter(p -> c.user().username().equals(p.username())).toList();
     }
 
@@ -49,7 +65,17 @@ final class Access {
         return runs(c, e) || invitations(c, e).stream().anyMatch(p -> p.kind().equals(Lifecycle.COLLEAGUE));
     }
 
-    static boolean sees(Caller c, Encounter e) {
+    /** Whether the visit still takes place: it holds its time and is not finished. */
+    public static boolean live(Encounter e) {
+        return Lifecycle.holdsTime(e.status()) && !e.status().equals(org.telehub.core.encounter.EncounterService.COMPLETED);
+    }
+
+    /** Invites people to the visit, lists and revokes its invitations: who runs it, and front desk. */
+    public static boolean invites(Caller c, Encounter e) {
+        return runs(c, e) || (c.user().hasRole(Roles.FRONT_DESK) && VisitIdentities.visitOf(c.user()).isEmpty());
+    }
+
+    public static boolean sees(Caller c, Encounter e) {
         return runs(c, e) || patientOf(c, e) || !invitations(c, e).isEmpty();
     }
 }

@@ -16,6 +16,15 @@ final class Details {
     private Details() {
     }
 
+    /** A visit identity (no account) sees who takes part, not their addresses or accounts. */
+    private static java.util.List<Participant> participants(Caller c, Encounter e) {
+        if (org.telehub.security.VisitIdentities.visitOf(c.user()).isEmpty()) {
+            return e.participants();
+        }
+        return e.participants().stream().map(p -> new Participant(p.id(), p.kind(), p.displayName(), null, null))
+                .toList();
+    }
+
     static EncounterDetails of(Caller c, Encounter e, Doctor d, Patient p, JoinLinks links) {
         String zone = Access.patientOf(c, e) && p.timeZone() != null ? p.timeZone() : d.timeZone();
         Map<String, String> all = links.links(e, d.displayName(), p.displayName());
@@ -35,7 +44,7 @@ final class Details {
         return new EncounterDetails(e.id(), e.type(), e.status(), Lifecycle.actions(e.status()), e.doctorId(),
                 d.displayName(), e.patientId(), p.displayName(), e.scheduledStart(), e.scheduledEnd(),
                 e.durationMinutes(), zone, e.actualStart(), e.actualEnd(), e.chiefComplaint(), e.patientNotes(),
-                Access.readsDoctorNotes(c, e) ? e.doctorNotes() : null, e.participants(), e.recordingEnabled(),
+                Access.readsDoctorNotes(c, e) ? e.doctorNotes() : null, participants(c, e), e.recordingEnabled(),
                 e.recordingConsentBy(), e.recordingConsentAt(),
                 e.feeAmount() == null ? null : new Fee(e.feeAmount(), e.feeCurrency()), e.paid(), e.accessCode(),
                 e.roomId(), mine, e.cancelReason(), e.revision(), e.createdBy(), e.createdAt(), e.updatedAt());

@@ -42,6 +42,7 @@ import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.security.AuditLog;
+import org.telehub.security.VisitIdentities;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
 
@@ -64,12 +65,14 @@ public class EncounterServiceImpl implements EncounterService {
     private final AuditLog audit;
     private final EncounterConfig config;
     private final CareRelationships care;
+    private final VisitIdentities identities;
 
     @Activate
     public EncounterServiceImpl(@Reference EncounterDb db, @Reference Booking booking, @Reference JoinLinks links,
             @Reference Reminders reminders, @Reference EventPublisher publisher, @Reference AuditLog audit,
-            @Reference CareRelationships care, EncounterConfig config) {
+            @Reference CareRelationships care, @Reference VisitIdentities identities, EncounterConfig config) {
         this.care = care;
+        this.identities = identities;
         this.db = db;
         this.booking = booking;
         this.links = links;
@@ -196,6 +199,10 @@ public class EncounterServiceImpl implements EncounterService {
                 throw new ConflictException(CHANGED_MEANWHILE);
             }
             audit.record(x.handle(), user, "encounter." + action.wireName(), e.patientId(), List.of(), "ok");
+            if (!Lifecycle.holdsTime(to) || to.equals(COMPLETED)) {
+                // guests' and interpreters' identities end with the visit (invitations' links stop: not live)
+                identities.revokeVisit(x.handle(), id);
+            }
             return record(x, id, Lifecycle.event(to), user.username(), Map.of("from", e.status(), "to", to));
         });
         return Details.of(c, b.e(), b.d(), b.p(), links);
@@ -229,6 +236,10 @@ public class EncounterServiceImpl implements EncounterService {
             payload.put("scheduledStart", start.toString());
             payload.put("scheduledEnd", end.toString());
             audit.record(h, user, "encounter.reschedule", e.patientId(), List.of(), "ok");
+            // invitations' links and the identities they gave follow the visit to its new time
+            Instant until = end.plus(Duration.ofMinutes(config.joinGraceMinutes()));
+            EncounterStore.invitationsExpireAt(h, id, until);
+            identities.moveVisit(h, id, until);
             return record(x, id, EncounterEventType.RESCHEDULED, user.username(), payload);
         });
         return Details.of(c, b.e(), b.d(), b.p(), links);

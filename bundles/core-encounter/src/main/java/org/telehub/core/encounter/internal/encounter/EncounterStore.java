@@ -180,4 +180,10 @@ public final class EncounterStore {
                 rs.getString("cancel_reason"), rs.getString("ended_by"), rs.getInt("revision"),
                 rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"), List.of());
     }
+
+    /** The visit moved: its invitations' links not yet used or revoked end at {@code until} (new end + grace). */
+    static void invitationsExpireAt(Handle h, String encounterId, Instant until) {
+        h.createUpdate("UPDATE encounter_invitation SET expires_at = :u WHERE encounter_id = :e AND redeemed_at IS NULL"
+                + " AND revoked_at IS NULL").bind("u", ts(until)).bind("e", encounterId).execute();
+    }
 }

@@ -25,7 +25,9 @@ import org.telehub.domain.patientdata.PatientDataSink;
 /**
  * The encounter module's share of a patient's export: the demographics ({@code Patient}), each visit with its
  * participants, reason and notes ({@code Encounter}), its change history ({@code Provenance}), its reminders
- * ({@code Communication}: when, whether sent; never the message, which holds a join link), the care team
+ * ({@code Communication}: when, whether sent; never the message, which holds a join link), its invitations
+ * ({@code Communication}: to whom, which kind, by which channels, sent, used, revoked; never the link or the access
+ * code, which are credentials: {@code encounter_access_code} is named here and not exported), the care team
  * ({@code CareTeam}) and break-glass grants ({@code AuditEvent}: they are disclosures). Notes that FHIR R4's
  * Encounter has no element for travel as extensions with Telehub's URLs.
  */
@@ -47,7 +49,8 @@ public class EncounterContributor implements PatientDataContributor {
     @Override
     public Set<String> tables() {
         return Set.of("encounter_patient", "encounter", "encounter_participant", "encounter_event",
-                "encounter_reminder", "encounter_care_team", "encounter_break_glass");
+                "encounter_reminder", "encounter_care_team", "encounter_break_glass", "encounter_invitation",
+                "encounter_invitation_send", "encounter_access_code");
     }
 
     @Override
@@ -141,6 +144,27 @@ public class EncounterContributor implements PatientDataContributor {
                             "note", rs.getString("detail") == null ? null : Fhir.texts(d.freeText(rs.getString(
                                     "detail"))),
                             "extension", list(ext("due-at", text(d.instant(instant(rs, "due_at")))))))
+                    .forEach(sink::resource);
+            h.createQuery("SELECT i.id, i.kind, i.display_name, i.created_at, i.redeemed_at, i.revoked_at,"
+                    + " (SELECT string_agg(s.channel, ',' ORDER BY s.channel) FROM encounter_invitation_send s"
+                    + " WHERE s.invitation_id = i.id) AS channels, (SELECT MAX(s.sent_at) FROM"
+                    + " encounter_invitation_send s WHERE s.invitation_id = i.id) AS sent_at"
+                    + " FROM encounter_invitation i WHERE i.encounter_id = :e ORDER BY i.created_at")
+                    .bind("e", id).map((rs, c) -> obj("resourceType", "Communication",
+                            "id", d.id("invitation", rs.getString("id")),
+                            "status", rs.getTimestamp("revoked_at") != null ? "stopped"
+                                    : rs.getTimestamp("sent_at") != null ? "completed" : "preparation",
+                            "category", list(obj("text", "visit invitation")),
+                            "subject", ref("Patient", d.id("patient", pid)),
+                            "encounter", ref("Encounter", d.id("encounter", id)),
+                            "recipient", list(obj("display", d.identifying(rs.getString("display_name")))),
+                            "medium", rs.getString("channels") == null ? null : list(obj("text",
+                                    rs.getString("channels"))),
+                            "sent", text(d.instant(instant(rs, "sent_at"))),
+                            "extension", list(ext("invitation-kind", rs.getString("kind")),
+                                    ext("invited-at", text(d.instant(instant(rs, "created_at")))),
+                                    ext("link-used-at", text(d.instant(instant(rs, "redeemed_at")))),
+                                    ext("revoked-at", text(d.instant(instant(rs, "revoked_at")))))))
                     .forEach(sink::resource);
         }
     }

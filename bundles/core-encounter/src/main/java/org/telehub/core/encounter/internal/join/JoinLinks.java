@@ -180,15 +180,37 @@ public class JoinLinks implements JoinTokens {
         if (!c.path("room").asText().equals(e.roomId())) {
             throw new InvalidJoinToken("the visit has another room now");
         }
+        if (c.path("r").asText().equals(PARTICIPANT)
+                && e.participants().stream().noneMatch(p -> p.id().equals(c.path("sub").asText()))) {
+            throw new InvalidJoinToken("the invitation was withdrawn");
+        }
         return new Grant(encounterId, e.roomId(), c.path("r").asText(), c.path("sub").asText(),
                 c.path("name").asText(null), exp);
+    }
+
+    /** Where people reach the web UI (no trailing slash). */
+    public String base() {
+        return base;
+    }
+
+    /** The join-link grace: links and visit identities end this long after the scheduled end. */
+    public java.time.Duration grace() {
+        return java.time.Duration.ofSeconds(graceSeconds);
+    }
+
+    /**
+     * A keyed hash (hex HMAC-SHA256 under this key) of {@code purpose} and {@code value}: for short secrets such as
+     * access codes, which a plain hash would not protect (10^9 codes are hashed in seconds).
+     */
+    public String keyedHash(String purpose, String value) {
+        return java.util.HexFormat.of().formatHex(mac(purpose + ":" + value));
     }
 
     private byte[] mac(String payload) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(key, "HmacSHA256"));
-            return m.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
+            return m.doFinal(payload.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -1,18 +1,14 @@
 package org.telehub.core.encounter.internal.reminder;
 
 import java.nio.charset.StandardCharsets;
-import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ResourceBundle;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -69,7 +65,7 @@ public class Reminders implements EncounterEventListener, WorkHandler {
     public static final String SUBSCRIBER = "reminders";
     public static final String TOPIC = "encounter.reminder";
     /** Languages with reminder texts (messages*.properties beside this class). */
-    public static final List<String> LANGUAGES = List.of("en", "fa", "ru");
+    public static final List<String> LANGUAGES = Texts.LANGUAGES;
     /** Prefix of a reminder's detail while some channels have sent and others are to be retried. */
     static final String PROGRESS = "sent so far: ";
     static final String NOT_CONFIGURED = "no notification channel is configured: enable email"
@@ -80,8 +76,7 @@ public class Reminders implements EncounterEventListener, WorkHandler {
     private final JoinLinks links;
     private final WorkService work;
     private final List<Duration> offsets;
-    private final Locale language;
-    private final ResourceBundle messages;
+    private final Texts texts;
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
 
     @Activate
@@ -102,11 +97,7 @@ public class Reminders implements EncounterEventListener, WorkHandler {
         if (!LANGUAGES.contains(language)) {
             throw new IllegalArgumentException("reminderLanguage: '" + language + "' is not one of " + LANGUAGES);
         }
-        this.language = Locale.forLanguageTag(language);
-        // no fallback to the JVM's locale: "en" is the base bundle, not whatever the host's default is
-        this.messages = ResourceBundle.getBundle(Reminders.class.getPackageName() + ".messages", this.language,
-                Reminders.class.getClassLoader(),
-                ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
+        this.texts = Texts.of(language);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -316,18 +307,16 @@ public class Reminders implements EncounterEventListener, WorkHandler {
     }
 
     private String format(String key, Object... args) {
-        return new MessageFormat(messages.getString(key), language).format(args);
+        return texts.format(key, args);
     }
 
     String when(Instant t, ZoneId zone) {
-        return DateTimeFormatter.ofPattern(messages.getString("when"), language).format(t.atZone(zone));
+        return texts.when(t, zone);
     }
 
     /** The reminder's body in the configured language, the time in {@code zone}; the join link if there is one. */
     String text(Encounter e, ZoneId zone, String link) {
-        String type = messages.containsKey("type." + e.type()) ? messages.getString("type." + e.type())
-                : e.type().replace('_', ' ');
-        String s = format("text", null, when(e.scheduledStart(), zone), type);
+        String s = format("text", null, when(e.scheduledStart(), zone), texts.type(e.type()));
         return link == null ? s : s + format("join", null, null, null, link);
     }
 }

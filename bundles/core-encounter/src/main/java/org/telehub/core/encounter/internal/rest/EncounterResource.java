@@ -29,6 +29,7 @@ import org.telehub.core.encounter.internal.Checks;
 import org.telehub.core.encounter.internal.rest.Views.EncounterView;
 import org.telehub.rest.RestApi;
 import org.telehub.security.Roles;
+import org.telehub.security.VisitScoped;
 
 /**
  * {@code /encounters}: book, read, list, and move visits through their lifecycle, over {@link EncounterService}
@@ -70,6 +71,7 @@ public class EncounterResource {
 
     @GET
     @Path("{id}")
+    @VisitScoped
     public EncounterView get(@PathParam("id") String id, @QueryParam("zone") String zone,
             @Context SecurityContext s) {
         return Views.view(encounters.get(Views.user(s), id), zone);

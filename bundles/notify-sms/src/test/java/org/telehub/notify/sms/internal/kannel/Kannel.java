@@ -18,20 +18,22 @@ import java.util.regex.Pattern;
  * A real Kannel on 127.0.0.1 for tests: Debian's {@code bearerbox} and {@code smsbox} (package {@code kannel}) with
  * the fake SMSC of {@code kannel-extras} connected to it, every port free and bound to the loopback, a generated
  * {@code kannel.conf} and the logs in {@code dir}. {@link #received()} is what reached the fake SMSC, decoded.
+ * Public in this bundle's test-jar, so other bundles' tests send through the real channel to a real gateway
+ * ({@link #channel}).
  */
-final class Kannel implements AutoCloseable {
+public final class Kannel implements AutoCloseable {
     static final Path BEARERBOX = Path.of("/usr/sbin/bearerbox");
     static final Path SMSBOX = Path.of("/usr/sbin/smsbox");
     static final Path FAKESMSC = Path.of("/usr/lib/kannel/test/fakesmsc");
     /** {@code Got message 1: <from to ucs-2 %06%CC…>} or {@code … <from to text hello+there>}. */
     private static final Pattern GOT = Pattern.compile("Got message \\d+: <(\\S+) (\\S+) (\\S+) (.*)>");
 
-    /** One message as the SMSC got it. */
-    record Sms(String from, String to, String coding, String text) {
+    /** One message as the SMSC got it: its text whole, and in how many parts it came. */
+    public record Sms(String from, String to, String coding, String text, int parts) {
     }
 
     final Path dir;
-    final int sendsmsPort;
+    public final int sendsmsPort;
     private final List<Process> processes = new ArrayList<>();
 
     private Kannel(Path dir, int sendsmsPort) {
@@ -39,7 +41,7 @@ final class Kannel implements AutoCloseable {
         this.sendsmsPort = sendsmsPort;
     }
 
-    static Kannel start(Path dir, String user, String password) throws Exception {
+    public static Kannel start(Path dir, String user, String password) throws Exception {
         for (Path p : List.of(BEARERBOX, SMSBOX, FAKESMSC)) {
             if (!Files.isExecutable(p)) {
                 throw new IllegalStateException(p + " is missing: install Debian's kannel and kannel-extras"
@@ -111,6 +113,15 @@ final class Kannel implements AutoCloseable {
         }
     }
 
+    /**
+     * The real, enabled SMS channel over the real Kannel provider, sending as {@code from} through this Kannel's
+     * {@code sendsms} interface.
+     */
+    public org.telehub.domain.notify.NotificationChannel channel(String user, String password, String from) {
+        return org.telehub.notify.sms.internal.SmsChannelAccess.channel(true, new KannelSendSms("http://127.0.0.1:"
+                + sendsmsPort + "/cgi-bin/sendsms", user, password, from, "", "", 31, 5));
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -150,18 +161,44 @@ final class Kannel implements AutoCloseable {
         throw new IllegalStateException("no '" + line + "' in " + log + " after 15 s");
     }
 
-    /** Messages the fake SMSC printed, UCS-2 ones decoded; {@code text} ones are form-encoded bytes (UTF-8 here). */
-    List<Sms> received() throws IOException {
+    /**
+     * Messages the fake SMSC printed, UCS-2 ones decoded; {@code text} ones are form-encoded bytes (UTF-8 here). A
+     * long message Kannel split into concatenated parts (the SMSC prints each as {@code udh <header> data <bytes>},
+     * the header {@code 05 00 03 <ref> <total> <seq>}) is put together once every part arrived, as one message of
+     * coding {@code ucs-2} with {@link Sms#parts} its parts (the tests split only UCS-2 text).
+     */
+    public List<Sms> received() throws IOException {
         List<Sms> out = new ArrayList<>();
+        java.util.Map<String, java.util.TreeMap<Integer, byte[]>> split = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> totals = new java.util.HashMap<>();
         Matcher m = GOT.matcher(Files.readString(dir.resolve("fakesmsc.out"), StandardCharsets.ISO_8859_1));
         while (m.find()) {
-            byte[] raw = URLDecoder.decode(m.group(4), StandardCharsets.ISO_8859_1)
-                    .getBytes(StandardCharsets.ISO_8859_1);
+            if (m.group(3).equals("udh")) {
+                String[] hd = m.group(4).split(" data ", 2);
+                byte[] udh = bytes(hd[0]);
+                String key = m.group(1) + " " + m.group(2) + " " + (udh[3] & 0xff);
+                split.computeIfAbsent(key, k -> new java.util.TreeMap<>()).put(udh[5] & 0xff, bytes(hd[1]));
+                totals.put(key, udh[4] & 0xff);
+                continue;
+            }
+            byte[] raw = bytes(m.group(4));
             String text = new String(raw, m.group(3).equals("ucs-2") ? StandardCharsets.UTF_16BE
                     : StandardCharsets.UTF_8);
-            out.add(new Sms(m.group(1), m.group(2), m.group(3), text));
+            out.add(new Sms(m.group(1), m.group(2), m.group(3), text, 1));
         }
+        split.forEach((key, parts) -> {
+            if (parts.size() == totals.get(key)) {
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                parts.values().forEach(all::writeBytes);
+                String[] k = key.split(" ");
+                out.add(new Sms(k[0], k[1], "ucs-2", all.toString(StandardCharsets.UTF_16BE), parts.size()));
+            }
+        });
         return out;
+    }
+
+    private static byte[] bytes(String formEncoded) {
+        return URLDecoder.decode(formEncoded, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Override
