@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -441,61 +440,6 @@ class OidcLoginTest {
     }
 
     static OidcTokens oidc(String issuer, String jwksUrl, String clientId, String clientSecret) {
-        return new OidcTokens(new OidcConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return OidcConfig.class;
-            }
-
-            @Override
-            public String issuer() {
-                return issuer;
-            }
-
-            @Override
-            public String audience() {
-                return "telehub";
-            }
-
-            @Override
-            public String jwksUrl() {
-                return jwksUrl;
-            }
-
-            @Override
-            public String linkClaim() {
-                return "preferred_username";
-            }
-
-            @Override
-            public String rolesClaim() {
-                return "realm_access.roles";
-            }
-
-            @Override
-            public String[] roleMapping() {
-                return new String[] {"clinic-doctors=doctor"};
-            }
-
-            @Override
-            public String clientId() {
-                return clientId;
-            }
-
-            @Override
-            public String clientSecret() {
-                return clientSecret;
-            }
-
-            @Override
-            public String scopes() {
-                return "openid";
-            }
-
-            @Override
-            public int clockSkewSeconds() {
-                return 60;
-            }
-        });
+        return OidcTokensTest.oidc(issuer, jwksUrl, "clinic-doctors=doctor", clientId, clientSecret);
     }
 }

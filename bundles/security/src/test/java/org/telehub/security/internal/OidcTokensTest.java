@@ -219,6 +219,11 @@ class OidcTokensTest {
     }
 
     private static OidcTokens oidc(String issuer, String jwksUrl, String mapping) {
+        return oidc(issuer, jwksUrl, mapping, "", "");
+    }
+
+    /** The provider's settings as Config Admin would give them (also OidcLoginTest's, with a web client). */
+    static OidcTokens oidc(String issuer, String jwksUrl, String mapping, String clientId, String clientSecret) {
         return new OidcTokens(new OidcConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -257,12 +262,12 @@ class OidcTokensTest {
 
             @Override
             public String clientId() {
-                return "";
+                return clientId;
             }
 
             @Override
             public String clientSecret() {
-                return "";
+                return clientSecret;
             }
 
             @Override

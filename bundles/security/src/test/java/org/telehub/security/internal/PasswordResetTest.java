@@ -31,7 +31,6 @@ import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotAuthenticatedException;
 import org.telehub.domain.notify.NotificationChannel;
-import org.telehub.files.SecretBox;
 import org.telehub.notify.email.internal.TestEmailChannels;
 import org.telehub.persistence.Database;
 import org.telehub.security.AuthenticatedUser;
@@ -81,7 +80,7 @@ class PasswordResetTest {
         clock = new MutableClock(Instant.now());
         accounts = new Accounts(db, AccountsTest.config("admin-secret-0001", 2, 4, 1), false, clock);
         work = new QueuedWork();
-        reset = new PasswordReset(db, accounts, work, BOX, accounts.config(), clock);
+        reset = new PasswordReset(db, accounts, work, ReversibleBox.BOX, accounts.config(), clock);
         reset.email = channel;
     }
 
@@ -251,7 +250,7 @@ class PasswordResetTest {
     @Test
     void aSecondFactorIsNeededTooAndTheMailCanBeInPersian() throws Exception {
         UserAccount u = user("dr.two", "two@example.org");
-        SecondFactors factors = new SecondFactors(db, BOX);
+        SecondFactors factors = new SecondFactors(db, ReversibleBox.BOX);
         accounts.secondFactors = factors;
         Instant now = Instant.now();
         SecondFactors.Enrolment e = factors.begin(u, now);
@@ -354,7 +353,7 @@ class PasswordResetTest {
         String sealed = db.jdbi().withHandle(h -> h.createQuery("SELECT secret_sealed FROM auth_password_reset")
                 .mapTo(String.class).one());
         assertNotNull(sealed);
-        assertTrue(BOX.isSealed(sealed), "kept only sealed while it waits");
+        assertTrue(ReversibleBox.BOX.isSealed(sealed), "kept only sealed while it waits");
 
         reset.email = channel;
         assertEquals(1, send());
@@ -389,26 +388,4 @@ class PasswordResetTest {
         assertEquals(3, count("SELECT COUNT(*) FROM audit_event WHERE action = 'user.email'"));
         assertEquals(0, count("SELECT COUNT(*) FROM audit_event WHERE outcome LIKE '%@%'"), "no address in the audit");
     }
-
-    /** Sealing is the files bundle's (tested there); here a reversible stand-in that shows where it is used. */
-    static final SecretBox BOX = new SecretBox() {
-        @Override
-        public String seal(String secret, String context) {
-            return "sealed:" + context + ":" + new StringBuilder(secret).reverse();
-        }
-
-        @Override
-        public String open(String sealed, String context) {
-            String prefix = "sealed:" + context + ":";
-            if (!sealed.startsWith(prefix)) {
-                throw new IllegalStateException("sealed for another context");
-            }
-            return new StringBuilder(sealed.substring(prefix.length())).reverse().toString();
-        }
-
-        @Override
-        public boolean isSealed(String stored) {
-            return stored.startsWith("sealed:");
-        }
-    };
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.telehub.files.SecretBox;
 import org.telehub.persistence.Database;
 
 /**
@@ -52,7 +51,7 @@ class SecondFactorsTest {
     void enrolConfirmLoginReplayRecoverRemove() throws Exception {
         Database db = AccountsTest.database();
         Accounts accounts = new Accounts(db, AccountsTest.config("admin-secret-0001"), false);
-        SecondFactors factors = new SecondFactors(db, BOX);
+        SecondFactors factors = new SecondFactors(db, ReversibleBox.BOX);
         accounts.secondFactors = factors;
         UserAccount dr = accounts.create("dr.totp", "Dr TOTP", Set.of("doctor"), "doctor-password-1".toCharArray());
 
@@ -116,7 +115,7 @@ class SecondFactorsTest {
         Database db = AccountsTest.database();
         Accounts accounts = new Accounts(db, AccountsTest.config("admin-secret-0001", 5, 10, 1,
                 new String[] {"doctor, clinic-admin"}), false);
-        SecondFactors factors = new SecondFactors(db, BOX);
+        SecondFactors factors = new SecondFactors(db, ReversibleBox.BOX);
         accounts.secondFactors = factors;
         UserAccount dr = accounts.create("dr.must", "Dr Must", Set.of("doctor"), "doctor-password-1".toCharArray());
         UserAccount pat = accounts.create("pat.free", "Pat", Set.of("patient"), "patient-password-1".toCharArray());
@@ -144,26 +143,4 @@ class SecondFactorsTest {
         assertEquals(0, p.waitFor(), out);
         return out;
     }
-
-    /** Sealing is the files bundle's (tested there); here a reversible stand-in that shows where it is used. */
-    private static final SecretBox BOX = new SecretBox() {
-        @Override
-        public String seal(String secret, String context) {
-            return "sealed:" + context + ":" + new StringBuilder(secret).reverse();
-        }
-
-        @Override
-        public String open(String sealed, String context) {
-            String prefix = "sealed:" + context + ":";
-            if (!sealed.startsWith(prefix)) {
-                throw new IllegalStateException("sealed for another context");
-            }
-            return new StringBuilder(sealed.substring(prefix.length())).reverse().toString();
-        }
-
-        @Override
-        public boolean isSealed(String stored) {
-            return stored.startsWith("sealed:");
-        }
-    };
 }
