@@ -45,9 +45,10 @@ final class KarafInstance implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Every migration the distribution applies, as module:version in name order. */
     static final java.util.List<String> MIGRATIONS = java.util.List.of("encounter:1", "encounter:2", "encounter:3",
-            "encounter:4", "encounter:5", "encounter:6", "encounter:7", "files:1", "files:2", "integration:1",
-            "integration:2", "integration:3", "integration:4", "integration:5", "security:1", "security:2", "security:3",
-            "security:4", "security:5", "security:6", "security:7", "security:8", "security:9", "work:1", "work:2");
+            "encounter:4", "encounter:5", "encounter:6", "encounter:7", "encounter:8", "files:1", "files:2",
+            "integration:1", "integration:2", "integration:3", "integration:4", "integration:5", "security:1",
+            "security:2", "security:3", "security:4", "security:5", "security:6", "security:7", "security:8",
+            "security:9", "work:1", "work:2");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final Path home;
@@ -112,6 +113,34 @@ final class KarafInstance implements AutoCloseable {
     }
 
     /** Replaces text in a file of the instance; fails if the text is not there (the distribution changed). */
+    /**
+     * A real SMTP and IMAP server on 127.0.0.1 (GreenMail, free ports) that accepts the hub's account
+     * {@code hub@clinic.example} / {@code hub} with {@code smtpPassword}; mailboxes are added by the test.
+     */
+    static com.icegreen.greenmail.util.GreenMail mailServer(String smtpPassword) {
+        com.icegreen.greenmail.util.GreenMail mail = new com.icegreen.greenmail.util.GreenMail(
+                new com.icegreen.greenmail.util.ServerSetup[] {
+                    new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "smtp"),
+                    new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "imap")});
+        mail.withConfiguration(com.icegreen.greenmail.configuration.GreenMailConfiguration.aConfig()
+                .withUser("hub@clinic.example", "hub", smtpPassword));
+        mail.start();
+        return mail;
+    }
+
+    /** The email channel sends through that server, set up as an operator would: its password a secret file. */
+    void sendMailThrough(com.icegreen.greenmail.util.GreenMail mail, String smtpPassword) throws IOException {
+        Files.writeString(home.resolve("etc/secrets/smtp.password"), smtpPassword + "\n");
+        edit("etc/org.telehub.notify.email.cfg", "enabled = false", "enabled = true");
+        edit("etc/org.telehub.notify.email.cfg", "host =\n", "host = 127.0.0.1\n");
+        edit("etc/org.telehub.notify.email.cfg", "port = 587", "port = " + mail.getSmtp().getPort());
+        edit("etc/org.telehub.notify.email.cfg", "tls = starttls", "tls = none");
+        edit("etc/org.telehub.notify.email.cfg", "username =\n", "username = hub\n");
+        edit("etc/org.telehub.notify.email.cfg", "#.password = $[secret:smtp.password]",
+                ".password = $[secret:smtp.password]");
+        edit("etc/org.telehub.notify.email.cfg", "from =\n", "from = Clinic <hub@clinic.example>\n");
+    }
+
     void edit(String file, String from, String to) {
         Path p = home.resolve(file);
         try {

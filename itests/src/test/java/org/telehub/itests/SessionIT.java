@@ -19,9 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * How browsers authenticate (issue 15), over real HTTP against the distribution: the session cookie's attributes
@@ -46,20 +44,9 @@ class SessionIT {
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
         // password-reset mails go by the email channel to a real SMTP server (GreenMail on 127.0.0.1), configured as
         // an operator would (EncounterIT does the same), and are read back over IMAP
-        mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", "smtp"),
-            new ServerSetup(0, "127.0.0.1", "imap")});
-        mail.withConfiguration(GreenMailConfiguration.aConfig().withUser("hub@clinic.example", "hub", SMTP_PASSWORD));
-        mail.start();
+        mail = KarafInstance.mailServer(SMTP_PASSWORD);
         mail.setUser("amy@example.org", "amy", "amy-imap");
-        java.nio.file.Files.writeString(karaf.home.resolve("etc/secrets/smtp.password"), SMTP_PASSWORD + "\n");
-        karaf.edit("etc/org.telehub.notify.email.cfg", "enabled = false", "enabled = true");
-        karaf.edit("etc/org.telehub.notify.email.cfg", "host =\n", "host = 127.0.0.1\n");
-        karaf.edit("etc/org.telehub.notify.email.cfg", "port = 587", "port = " + mail.getSmtp().getPort());
-        karaf.edit("etc/org.telehub.notify.email.cfg", "tls = starttls", "tls = none");
-        karaf.edit("etc/org.telehub.notify.email.cfg", "username =\n", "username = hub\n");
-        karaf.edit("etc/org.telehub.notify.email.cfg", "#.password = $[secret:smtp.password]",
-                ".password = $[secret:smtp.password]");
-        karaf.edit("etc/org.telehub.notify.email.cfg", "from =\n", "from = Clinic <hub@clinic.example>\n");
+        karaf.sendMailThrough(mail, SMTP_PASSWORD);
         karaf.start();
         origin = "http://127.0.0.1:" + karaf.httpPort;
         admin = karaf.login("admin", ADMIN_PASSWORD);

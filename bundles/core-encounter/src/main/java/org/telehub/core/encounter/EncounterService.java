@@ -128,7 +128,8 @@ public interface EncounterService {
      * A visit as this caller may see it: {@code doctorNotes} only for who runs it and invited colleagues,
      * {@code joinLinks} only the caller's own (all of them for who runs it), {@code allowedTransitions} the
      * {@link Action#wireName()}s its status allows, {@code timeZone} the zone to show it in (the patient's own
-     * for the patient, else the doctor's).
+     * for the patient, else the doctor's), {@code accessCode} the 9 digits guests join by (for who runs it and the
+     * patient; null for others and for a visit without a room).
      */
     record EncounterDetails(String id, String type, String status, List<String> allowedTransitions, String doctorId,
             String doctorName, String patientId, String patientName, Instant scheduledStart, Instant scheduledEnd,

@@ -447,7 +447,7 @@ class BookingTest {
         // account as a guest (issue 14: a clinician books only a patient in their care)
         h.care().addToCareTeam(h.admin(), p, "dr.own");
         EncounterService.EncounterDetails e = h.encounters().book(doctor, new EncounterService.BookingRequest("video", d, p,
-                tomorrow(9).toString(), 30, null, null, List.of(
+                tomorrow(9).toString(), 30, "chest pain", "since Monday", List.of(
                         new EncounterService.ParticipantRequest("colleague", "Dr Colleague", null, "dr.colleague"),
                         new EncounterService.ParticipantRequest("interpreter", "Ana", null, "pat.interpreter"),
                         new EncounterService.ParticipantRequest("guest", "Pat on the phone", null, "pat.self")), false,
@@ -481,6 +481,18 @@ class BookingTest {
         assertEquals(null, h.encounters().get(patient, e.id()).doctorNotes());
         assertEquals(null, h.encounters().get(interpreter, e.id()).doctorNotes());
         assertEquals("BP 150/95", h.encounters().get(doctor, e.id()).doctorNotes());
+        // the chief complaint and the patient's notes: the colleague and the patient read them, the interpreter not
+        for (AuthenticatedUser reader : List.of(doctor, colleague, patient)) {
+            assertEquals("chest pain", h.encounters().get(reader, e.id()).chiefComplaint(), reader.username());
+            assertEquals("since Monday", h.encounters().get(reader, e.id()).patientNotes(), reader.username());
+        }
+        assertEquals(null, h.encounters().get(interpreter, e.id()).chiefComplaint());
+        assertEquals(null, h.encounters().get(interpreter, e.id()).patientNotes());
+        // one access code, the 9 digits guests join by: made with the visit, shown to who runs it and the patient
+        assertTrue(e.accessCode().matches("[0-9]{9}"), e.accessCode());
+        assertEquals(e.accessCode(), h.encounters().get(patient, e.id()).accessCode());
+        assertEquals(null, h.encounters().get(colleague, e.id()).accessCode());
+        assertEquals(null, h.encounters().get(interpreter, e.id()).accessCode());
         // participants neither write the patient's notes nor confirm, cancel or reschedule; the patient does
         assertProblem(403, "patientNotes", () -> h.encounters().notes(interpreter, e.id(), new EncounterService.Notes("x",
                 null)));

@@ -15,6 +15,8 @@ import org.telehub.security.VisitIdentities;
  *                               admin / the visit's doctor | colleague | interpreter, guest | the patient
  *   see the visit                           yes            |    yes    |        yes         |     yes
  *   join links                              all            |    own    |        own         |     own
+ *   the access code                         yes            |     -     |         -          |     yes
+ *   read chief complaint, patient's notes   yes            |    yes    |         -          |     yes
  *   read doctor's notes                     yes            |    yes    |         -          |      -
  *   write doctor's notes                    yes            |     -     |         -          |      -
  *   patient's notes, confirm, cancel,
@@ -63,6 +65,15 @@ public final class Access {
      */
     static boolean readsDoctorNotes(Caller c, Encounter e) {
         return runs(c, e) || invitations(c, e).stream().anyMatch(p -> p.kind().equals(Lifecycle.COLLEAGUE));
+    }
+
+    /**
+     * The chief complaint and the patient's notes (clinical text about the patient) are read by who runs the visit,
+     * the patient and an invited colleague; not by guests and interpreters, who are there for the conversation (and
+     * may be anyone who was sent a link or guessed the code).
+     */
+    static boolean readsVisitText(Caller c, Encounter e) {
+        return readsDoctorNotes(c, e) || patientOf(c, e);
     }
 
     /** Whether the visit still takes place: it holds its time and is not finished. */

@@ -1,7 +1,6 @@
 package org.telehub.core.encounter.internal.encounter;
 
 import java.math.BigDecimal;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -28,8 +27,6 @@ import org.telehub.domain.UnprocessableException;
  */
 record BookingInput(String type, String doctorId, String patientId, Instant start, List<Participant> participants,
         Fee fee) {
-    private static final String CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     static BookingInput of(Caller c, BookingRequest r) {
         Checks.body(r);
@@ -133,13 +130,5 @@ record BookingInput(String type, String doctorId, String patientId, Instant star
                     p.username() == null ? null : p.username().toLowerCase(Locale.ROOT)));
         }
         return out;
-    }
-
-    static String accessCode() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            sb.append(CODE_ALPHABET.charAt(RANDOM.nextInt(CODE_ALPHABET.length())));
-        }
-        return sb.toString();
     }
 }

@@ -41,12 +41,14 @@ final class Details {
                 }
             }
         }
+        boolean text = Access.readsVisitText(c, e);
+        String code = Access.runs(c, e) || Access.patientOf(c, e) ? links.accessCodeOf(e.id()).orElse(null) : null;
         return new EncounterDetails(e.id(), e.type(), e.status(), Lifecycle.actions(e.status()), e.doctorId(),
                 d.displayName(), e.patientId(), p.displayName(), e.scheduledStart(), e.scheduledEnd(),
-                e.durationMinutes(), zone, e.actualStart(), e.actualEnd(), e.chiefComplaint(), e.patientNotes(),
-                Access.readsDoctorNotes(c, e) ? e.doctorNotes() : null, participants(c, e), e.recordingEnabled(),
-                e.recordingConsentBy(), e.recordingConsentAt(),
-                e.feeAmount() == null ? null : new Fee(e.feeAmount(), e.feeCurrency()), e.paid(), e.accessCode(),
+                e.durationMinutes(), zone, e.actualStart(), e.actualEnd(), text ? e.chiefComplaint() : null,
+                text ? e.patientNotes() : null, Access.readsDoctorNotes(c, e) ? e.doctorNotes() : null,
+                participants(c, e), e.recordingEnabled(), e.recordingConsentBy(), e.recordingConsentAt(),
+                e.feeAmount() == null ? null : new Fee(e.feeAmount(), e.feeCurrency()), e.paid(), code,
                 e.roomId(), mine, e.cancelReason(), e.revision(), e.createdBy(), e.createdAt(), e.updatedAt());
     }
 }

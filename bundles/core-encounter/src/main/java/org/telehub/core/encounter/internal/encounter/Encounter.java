@@ -11,8 +11,8 @@ import org.telehub.core.encounter.EncounterService.Participant;
 public record Encounter(String id, String type, String status, String doctorId, String patientId,
         Instant scheduledStart, Instant scheduledEnd, Instant actualStart, Instant actualEnd, String chiefComplaint,
         String patientNotes, String doctorNotes, boolean recordingEnabled, String recordingConsentBy,
-        Instant recordingConsentAt, BigDecimal feeAmount, String feeCurrency, boolean paid, String accessCode,
-        String roomId, String cancelReason, String endedBy, int revision, String createdBy, Instant createdAt,
+        Instant recordingConsentAt, BigDecimal feeAmount, String feeCurrency, boolean paid, String roomId,
+        String cancelReason, String endedBy, int revision, String createdBy, Instant createdAt,
         Instant updatedAt, List<Participant> participants) {
 
     public int durationMinutes() {
@@ -22,7 +22,7 @@ public record Encounter(String id, String type, String status, String doctorId, 
     Encounter withParticipants(List<Participant> p) {
         return new Encounter(id, type, status, doctorId, patientId, scheduledStart, scheduledEnd, actualStart,
                 actualEnd, chiefComplaint, patientNotes, doctorNotes, recordingEnabled, recordingConsentBy,
-                recordingConsentAt, feeAmount, feeCurrency, paid, accessCode, roomId, cancelReason, endedBy,
+                recordingConsentAt, feeAmount, feeCurrency, paid, roomId, cancelReason, endedBy,
                 revision, createdBy, createdAt, updatedAt, p);
     }
 }

@@ -134,9 +134,12 @@ public class EncounterServiceImpl implements EncounterService {
             Encounter e = new Encounter(id, in.type(), SCHEDULED, in.doctorId(), in.patientId(), in.start(), end,
                     null, null, r.chiefComplaint(), r.patientNotes(), null, Boolean.TRUE.equals(r.recordingEnabled()),
                     null, null, in.fee() == null ? null : in.fee().amount(), in.fee() == null ? null
-                            : in.fee().currency(), false, BookingInput.accessCode(), room, null, null, 1,
+                            : in.fee().currency(), false, room, null, null, 1,
                     user.username(), now, now, in.participants());
             EncounterStore.insertEncounter(h, e);
+            if (room != null) {
+                links.accessCode(h, id, now); // the code to join by, made with the visit
+            }
             // the row is what was just inserted: no need to read it back
             x.record(e, EncounterEventType.BOOKED, user.username(), times(e, Map.of("encounterType", e.type(),
                     "status", e.status(), "doctorId", e.doctorId(), "patientId", e.patientId())));

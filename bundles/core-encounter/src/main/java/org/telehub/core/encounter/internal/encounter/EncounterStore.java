@@ -19,7 +19,7 @@ public final class EncounterStore {
     private static final String ENCOUNTER_COLUMNS = "id, type, status, doctor_id, patient_id, scheduled_start,"
             + " scheduled_end, actual_start, actual_end, chief_complaint, patient_notes, doctor_notes,"
             + " recording_enabled, recording_consent_by, recording_consent_at, fee_amount, fee_currency, paid,"
-            + " access_code, room_id, cancel_reason, ended_by, revision, created_by, created_at, updated_at";
+            + " room_id, cancel_reason, ended_by, revision, created_by, created_at, updated_at";
 
     private EncounterStore() {
     }
@@ -28,12 +28,12 @@ public final class EncounterStore {
         boolean holds = Lifecycle.holdsTime(e.status());
         h.createUpdate("INSERT INTO encounter (" + ENCOUNTER_COLUMNS + ", doctor_slot, patient_slot) VALUES (:id, :type,"
                 + " :status, :doctor, :patient, :start, :end, NULL, NULL, :complaint, :pnotes, NULL, :rec, NULL, NULL,"
-                + " :fee, :cur, :paid, :code, :room, NULL, NULL, 1, :by, :now, :now, :dslot, :pslot)")
+                + " :fee, :cur, :paid, :room, NULL, NULL, 1, :by, :now, :now, :dslot, :pslot)")
                 .bind("id", e.id()).bind("type", e.type()).bind("status", e.status()).bind("doctor", e.doctorId())
                 .bind("patient", e.patientId()).bind("start", ts(e.scheduledStart())).bind("end", ts(e.scheduledEnd()))
                 .bind("complaint", e.chiefComplaint()).bind("pnotes", e.patientNotes())
                 .bind("rec", e.recordingEnabled()).bind("fee", e.feeAmount()).bind("cur", e.feeCurrency())
-                .bind("paid", e.paid()).bind("code", e.accessCode()).bind("room", e.roomId()).bind("by", e.createdBy())
+                .bind("paid", e.paid()).bind("room", e.roomId()).bind("by", e.createdBy())
                 .bind("now", ts(e.createdAt())).bind("dslot", holds ? ts(e.scheduledStart()) : null)
                 .bind("pslot", holds ? ts(e.scheduledStart()) : null).execute();
         for (Participant p : e.participants()) {
@@ -176,7 +176,7 @@ public final class EncounterStore {
                 rs.getString("chief_complaint"), rs.getString("patient_notes"), rs.getString("doctor_notes"),
                 rs.getBoolean("recording_enabled"), rs.getString("recording_consent_by"),
                 instant(rs, "recording_consent_at"), rs.getBigDecimal("fee_amount"), rs.getString("fee_currency"),
-                rs.getBoolean("paid"), rs.getString("access_code"), rs.getString("room_id"),
+                rs.getBoolean("paid"), rs.getString("room_id"),
                 rs.getString("cancel_reason"), rs.getString("ended_by"), rs.getInt("revision"),
                 rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"), List.of());
     }

@@ -88,8 +88,6 @@ public class Invitations implements WorkHandler {
     public static final Set<String> KINDS = Set.of(PATIENT, "colleague", Roles.GUEST, Roles.INTERPRETER);
     public static final List<String> CHANNELS = List.of("email", "sms");
     static final String SECRET_CONTEXT = "encounter_invitation.secret_sealed";
-    static final String CODE_CONTEXT = "encounter_access_code.code_sealed";
-    static final String CODE_PURPOSE = "access-code";
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{6,20}");
     private static final Pattern CODE = Pattern.compile("[0-9]{9}");
@@ -293,7 +291,7 @@ public class Invitations implements WorkHandler {
                 throw new ConflictException("Visit over", "The visit is " + locked.status().replace('_', ' '),
                         null, Map.of("status", locked.status()));
             }
-            accessCode(h, encounterId, now);
+            links.accessCode(h, encounterId, now);
             if (participant != null) {
                 h.createUpdate("INSERT INTO encounter_participant (id, encounter_id, kind, display_name, email,"
                         + " username, created_at, joined_by) VALUES (:id, :e, :k, :n, :m, :u, :t, 'invitation')")
@@ -330,26 +328,6 @@ public class Invitations implements WorkHandler {
         h.createQuery("SELECT id FROM encounter WHERE id = :e FOR UPDATE").bind("e", encounterId).mapTo(String.class)
                 .findOne().orElseThrow(() -> new NotFoundException("No encounter " + encounterId));
         return EncounterStore.encounter(h, encounterId).orElseThrow();
-    }
-
-    /** The visit's access code, made if it has none (the visit's row is locked by the caller). */
-    private String accessCode(Handle h, String encounterId, Instant now) {
-        Optional<String> sealed = h.createQuery("SELECT code_sealed FROM encounter_access_code"
-                + " WHERE encounter_id = :e").bind("e", encounterId).mapTo(String.class).findOne();
-        if (sealed.isPresent()) {
-            return box.open(sealed.get(), CODE_CONTEXT + ":" + encounterId);
-        }
-        for (int attempt = 0; attempt < 10; attempt++) {
-            String code = String.format("%09d", RANDOM.nextInt(1_000_000_000));
-            int n = h.createUpdate("INSERT INTO encounter_access_code (encounter_id, code_hash, code_sealed,"
-                    + " created_at) VALUES (:e, :h, :s, :t) ON CONFLICT (code_hash) DO NOTHING").bind("e", encounterId)
-                    .bind("h", links.keyedHash(CODE_PURPOSE, code))
-                    .bind("s", box.seal(code, CODE_CONTEXT + ":" + encounterId)).bind("t", ts(now)).execute();
-            if (n == 1) {
-                return code;
-            }
-        }
-        throw new IllegalStateException("No free access code after 10 attempts");
     }
 
     private Optional<Row> get(Handle h, String id) {
@@ -393,15 +371,13 @@ public class Invitations implements WorkHandler {
         };
     }
 
-    /** The visit's invitations, newest first, and its access code (none before the first invitation). */
+    /** The visit's invitations, newest first, and its access code. */
     public Listing list(AuthenticatedUser user, String encounterId) {
         Caller c = Caller.of(db, user);
         Encounter e = forInviter(c, encounterId);
         audit.record(user, "encounter.invitation.read", e.patientId(), List.of(), "ok");
         return db.jdbi().withHandle(h -> {
-            String code = h.createQuery("SELECT code_sealed FROM encounter_access_code WHERE encounter_id = :e")
-                    .bind("e", encounterId).mapTo(String.class).findOne()
-                    .map(s -> box.open(s, CODE_CONTEXT + ":" + encounterId)).orElse(null);
+            String code = links.accessCodeOf(h, encounterId).orElse(null);
             List<Row> rows = h.createQuery("SELECT " + COLUMNS + " FROM encounter_invitation WHERE encounter_id = :e"
                     + " ORDER BY created_at DESC, id").bind("e", encounterId).map((rs, ctx) -> row(rs)).list();
             return new Listing(code, rows.stream().map(r -> view(h, r)).toList());
@@ -545,9 +521,7 @@ public class Invitations implements WorkHandler {
                 throw new Refused("wrong code", null);
             }
             Redeemed out = db.jdbi().inTransaction(h -> {
-                String encounterId = h.createQuery("SELECT encounter_id FROM encounter_access_code"
-                        + " WHERE code_hash = :h").bind("h", links.keyedHash(CODE_PURPOSE, digits))
-                        .mapTo(String.class).findOne().orElseThrow(() -> new Refused("wrong code", null));
+                String encounterId = links.visitByCode(h, digits).orElseThrow(() -> new Refused("wrong code", null));
                 Encounter e = lock(h, encounterId);
                 Instant expires = e.scheduledEnd().plus(links.grace());
                 if (!Access.live(e) || !now.isBefore(expires) || e.roomId() == null) {
@@ -600,10 +574,8 @@ public class Invitations implements WorkHandler {
                         rs.getString(5), instant(rs, 6))).findOne().map(s -> {
                             Row r = get(h, s.invitationId()).orElseThrow();
                             Encounter e = EncounterStore.encounter(h, r.encounterId()).orElseThrow();
-                            String code = h.createQuery("SELECT code_sealed FROM encounter_access_code"
-                                    + " WHERE encounter_id = :e").bind("e", e.id()).mapTo(String.class).one();
                             return new Loaded(s, r, e, PeopleStore.doctor(h, e.doctorId()).orElseThrow(),
-                                    box.open(code, CODE_CONTEXT + ":" + e.id()));
+                                    links.accessCodeOf(h, e.id()).orElseThrow());
                         }));
         if (found.isEmpty()) {
             return Verdict.done(); // its visit is gone

@@ -13,6 +13,7 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -52,7 +53,14 @@ public class JoinLinks implements JoinTokens {
     public static final String KEY_CONTEXT = "encounter_key.key_value:join";
     private static final Logger LOG = LoggerFactory.getLogger(JoinLinks.class);
 
+    /** Where a visit's access code is kept sealed, bound to the visit: {@code <context>:<encounter id>}. */
+    static final String CODE_CONTEXT = "encounter_access_code.code_sealed";
+    /** The purpose of the keyed hash that finds a visit by its access code. */
+    static final String CODE_PURPOSE = "access-code";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final EncounterDb db;
+    private final SecretBox box;
     private final byte[] key;
     private final long graceSeconds;
     private final String base;
@@ -64,6 +72,7 @@ public class JoinLinks implements JoinTokens {
 
     public JoinLinks(EncounterDb db, SecretBox box, int graceMinutes, String base) {
         this.db = db;
+        this.box = box;
         this.key = loadKey(db, box);
         this.graceSeconds = graceMinutes * 60L;
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -101,7 +110,7 @@ public class JoinLinks implements JoinTokens {
         return Base64.getDecoder().decode(box.open(stored, KEY_CONTEXT));
     }
 
-    private static Optional<String> key(org.jdbi.v3.core.Handle h) {
+    private static Optional<String> key(Handle h) {
         return h.createQuery("SELECT key_value FROM encounter_key WHERE name = 'join'").mapTo(String.class).findOne();
     }
 
@@ -199,10 +208,50 @@ public class JoinLinks implements JoinTokens {
     }
 
     /**
+     * The visit's access code (9 digits: read out over the phone, typed on one), made if it has none: kept as a
+     * keyed hash, unique across visits, to find the visit, and sealed to show who runs the visit and to put in
+     * invitations. The caller books the visit or holds its row lock.
+     */
+    public String accessCode(Handle h, String encounterId, Instant now) {
+        Optional<String> made = accessCodeOf(h, encounterId);
+        if (made.isPresent()) {
+            return made.get();
+        }
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String code = String.format("%09d", RANDOM.nextInt(1_000_000_000));
+            int n = h.createUpdate("INSERT INTO encounter_access_code (encounter_id, code_hash, code_sealed,"
+                    + " created_at) VALUES (:e, :h, :s, :t) ON CONFLICT (code_hash) DO NOTHING").bind("e", encounterId)
+                    .bind("h", keyedHash(CODE_PURPOSE, code)).bind("s", box.seal(code, CODE_CONTEXT + ":" + encounterId))
+                    .bind("t", Sql.ts(now)).execute();
+            if (n == 1) {
+                return code;
+            }
+        }
+        throw new IllegalStateException("No free access code after 10 attempts");
+    }
+
+    /** The visit's access code, if it has one (visits booked before issue 15 get theirs at the first invitation). */
+    public Optional<String> accessCodeOf(Handle h, String encounterId) {
+        return h.createQuery("SELECT code_sealed FROM encounter_access_code WHERE encounter_id = :e")
+                .bind("e", encounterId).mapTo(String.class).findOne()
+                .map(sealed -> box.open(sealed, CODE_CONTEXT + ":" + encounterId));
+    }
+
+    public Optional<String> accessCodeOf(String encounterId) {
+        return db.jdbi().withHandle(h -> accessCodeOf(h, encounterId));
+    }
+
+    /** The visit an access code (9 digits) opens, whatever its state. */
+    public Optional<String> visitByCode(Handle h, String code) {
+        return h.createQuery("SELECT encounter_id FROM encounter_access_code WHERE code_hash = :h")
+                .bind("h", keyedHash(CODE_PURPOSE, code)).mapTo(String.class).findOne();
+    }
+
+    /**
      * A keyed hash (hex HMAC-SHA256 under this key) of {@code purpose} and {@code value}: for short secrets such as
      * access codes, which a plain hash would not protect (10^9 codes are hashed in seconds).
      */
-    public String keyedHash(String purpose, String value) {
+    private String keyedHash(String purpose, String value) {
         return java.util.HexFormat.of().formatHex(mac(purpose + ":" + value));
     }
 
