@@ -6,7 +6,8 @@
  * org.telehub.security.BrowserGate}, the origin and session check of a WebSocket handshake; 1.3: {@link
  * org.telehub.security.SecondFactorCheck}, re-confirmation before a sensitive action; 1.4: {@link
  * org.telehub.security.VisitIdentities} (guests' and interpreters' visit-scoped tokens) and {@link
- * org.telehub.security.VisitScoped}, the routes they may call.
+ * org.telehub.security.VisitScoped}, the routes they may call, and {@link org.telehub.security.AccountContacts},
+ * the e-mail address on an account (a doctor's reminders).
  */
 @Version("1.4.0")
 package org.telehub.security;

@@ -131,6 +131,26 @@ class RemindersTest {
     }
 
     @Test
+    void aDoctorIsRemindedAtTheAddressOfTheirAccount() throws Exception {
+        Booked b = booked("maryam@example.org");
+        Reminders r = new Reminders(new EncounterDb(b.hub().jdbi()), b.hub().links(), b.hub().work(),
+                List.of(java.time.Duration.ofHours(24)), "en");
+        Channel email = new Channel("email", 0);
+        r.addChannel(email);
+        // a doctor record linked to no account has no address: the patient alone is reached
+        assertEquals(Verdict.Outcome.DONE, r.handle(item(b)).outcome());
+        assertEquals(List.of("patient"), email.sent.stream().map(Notification::recipientRole).toList());
+        // linked to an account with an address (the security bundle's AccountContacts): the doctor too
+        b.hub().jdbi().useHandle(h -> h.execute("UPDATE encounter_doctor SET username = 'dr.reminder'"));
+        r.setContacts(u -> u.equals("dr.reminder") ? java.util.Optional.of("dr.reminder@clinic.example")
+                : java.util.Optional.empty());
+        email.sent.clear();
+        assertEquals(Verdict.Outcome.DONE, r.handle(item(b)).outcome());
+        assertEquals(List.of("maryam@example.org", "dr.reminder@clinic.example"),
+                email.sent.stream().map(Notification::email).toList());
+    }
+
+    @Test
     void anUnknownLanguageIsRefusedNamingTheSetting() throws Exception {
         Hub h = BookingTest.hub();
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,

@@ -18,8 +18,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.telehub.domain.notify.Notification;
-import org.telehub.domain.notify.NotificationChannel;
 import org.telehub.core.encounter.PeopleService.Doctor;
 import org.telehub.core.encounter.PeopleService.Patient;
 import org.telehub.core.encounter.event.EncounterEvent;
@@ -32,6 +30,9 @@ import org.telehub.core.encounter.internal.encounter.Lifecycle;
 import org.telehub.core.encounter.internal.join.JoinLinks;
 import org.telehub.core.encounter.internal.people.PeopleStore;
 import org.telehub.core.encounter.internal.reminder.ReminderStore.Reminder;
+import org.telehub.domain.notify.Notification;
+import org.telehub.domain.notify.NotificationChannel;
+import org.telehub.security.AccountContacts;
 import org.telehub.work.Verdict;
 import org.telehub.work.WorkHandler;
 import org.telehub.work.WorkItem;
@@ -78,6 +79,7 @@ public class Reminders implements EncounterEventListener, WorkHandler {
     private final List<Duration> offsets;
     private final Texts texts;
     private final List<NotificationChannel> channels = new CopyOnWriteArrayList<>();
+    private volatile AccountContacts contacts;
 
     @Activate
     public Reminders(@Reference EncounterDb db, @Reference JoinLinks links, @Reference WorkService work,
@@ -108,6 +110,17 @@ public class Reminders implements EncounterEventListener, WorkHandler {
 
     void removeChannel(NotificationChannel c) {
         channels.remove(c);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    public void setContacts(AccountContacts c) {
+        contacts = c;
+    }
+
+    void unsetContacts(AccountContacts c) {
+        if (contacts == c) {
+            contacts = null;
+        }
     }
 
     public static List<Duration> offsets(String[] values) {
@@ -271,7 +284,8 @@ public class Reminders implements EncounterEventListener, WorkHandler {
                 new Notification("reminder", l.e().id(), "patient", l.p().id(), l.p().displayName(), l.p().email(),
                         l.p().phone(), format("patient.subject", l.d().displayName(), when(start, pz)),
                         text(l.e(), pz, join.get("patient")), start),
-                new Notification("reminder", l.e().id(), "doctor", l.d().id(), l.d().displayName(), null, null,
+                new Notification("reminder", l.e().id(), "doctor", l.d().id(), l.d().displayName(),
+                        doctorEmail(l.d()), null,
                         format("doctor.subject", l.p().displayName(), when(start, dz)),
                         text(l.e(), dz, join.get("doctor")), start));
         // a retry sends only what did not go out before
@@ -304,6 +318,12 @@ public class Reminders implements EncounterEventListener, WorkHandler {
                     sent);
         }
         return new Outcome(Verdict.Outcome.DONE, String.join(", ", sent), sent);
+    }
+
+    /** A doctor is reached at the e-mail address of their account, if it has one (doctor records keep none). */
+    private String doctorEmail(Doctor d) {
+        AccountContacts a = contacts;
+        return a == null || d.username() == null ? null : a.email(d.username()).orElse(null);
     }
 
     private String format(String key, Object... args) {
