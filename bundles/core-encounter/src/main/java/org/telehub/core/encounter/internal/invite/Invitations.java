@@ -35,6 +35,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.telehub.core.encounter.PeopleService.Doctor;
 import org.telehub.core.encounter.PeopleService.Patient;
 import org.telehub.core.encounter.event.EncounterEventType;
+import org.telehub.core.encounter.internal.Checks;
 import org.telehub.core.encounter.internal.EncounterConfig;
 import org.telehub.core.encounter.internal.EncounterDb;
 import org.telehub.core.encounter.internal.encounter.Access;
@@ -88,7 +89,6 @@ public class Invitations implements WorkHandler {
     public static final Set<String> KINDS = Set.of(PATIENT, "colleague", Roles.GUEST, Roles.INTERPRETER);
     public static final List<String> CHANNELS = List.of("email", "sms");
     static final String SECRET_CONTEXT = "encounter_invitation.secret_sealed";
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{6,20}");
     private static final Pattern CODE = Pattern.compile("[0-9]{9}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -239,7 +239,7 @@ public class Invitations implements WorkHandler {
         if (!patient && (r.displayName() == null || r.displayName().isBlank() || r.displayName().length() > 200)) {
             throw new InvalidException("displayName", "Required: 1 to 200 characters");
         }
-        if (r.email() != null && (r.email().length() > 254 || !EMAIL.matcher(r.email()).matches())) {
+        if (r.email() != null && (r.email().length() > 254 || !Checks.EMAIL.matcher(r.email()).matches())) {
             throw new InvalidException("email", "An email address");
         }
         String phone = r.phone() == null ? null : r.phone().replaceAll("[\\s()-]", "");
