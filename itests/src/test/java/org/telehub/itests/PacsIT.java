@@ -16,6 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -321,8 +325,115 @@ class PacsIT {
         assertEquals(p1.size(), KarafInstance.json(web).get("instances").size(), web.body());
     }
 
+    /**
+     * The viewer's read (issue 16): WADO-RS over what was retrieved into the encrypted store, the same bytes as the
+     * instance download, in multipart/related; the series' instances listed as DICOM JSON; only for who reaches the
+     * patient; an Accept it cannot honour 406 naming it; audited.
+     */
     @Test
     @Order(5)
+    void dicomWebReadsTheRetrievedStudyFromTheStore() throws Exception {
+        String study = p1.get(0).studyInstanceUid();
+        List<Instance> ofStudy = p1.stream().filter(i -> i.studyInstanceUid().equals(study)).toList();
+        String base = "/api/v1/integration/pacs/orthanc-main/dicomweb/studies/" + study;
+        HttpResponse<byte[]> all = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(base)))
+                .header("Accept", "multipart/related; type=\"application/dicom\"; transfer-syntax=*").GET(), doctor);
+        assertEquals(200, all.statusCode(), new String(all.body(), StandardCharsets.UTF_8));
+        String type = all.headers().firstValue("Content-Type").orElseThrow();
+        assertTrue(type.startsWith("multipart/related") && type.contains("application/dicom"), type);
+        List<byte[]> parts = multipart(all.body(), type.replaceAll(".*boundary=\"?([^\";]+)\"?.*", "$1"));
+        assertEquals(ofStudy.size(), parts.size());
+        JsonNode listed = KarafInstance.json(karaf.get("/api/v1/integration/pacs/instances?adapterId=orthanc-main"
+                + "&patientId=TH-P1", doctor));
+        for (Instance i : ofStudy) {
+            String id = null;
+            for (JsonNode n : listed) {
+                if (n.get("sopInstanceUid").asText().equals(i.sopInstanceUid())) {
+                    id = n.get("id").asText();
+                }
+            }
+            byte[] download = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(
+                    "/api/v1/integration/pacs/instances/" + id))).GET(), doctor).body();
+            assertTrue(parts.stream().anyMatch(p -> java.util.Arrays.equals(p, download)), i.sopInstanceUid());
+            HttpResponse<byte[]> one = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(base + "/series/"
+                    + i.seriesInstanceUid() + "/instances/" + i.sopInstanceUid()))).GET(), doctor);
+            assertEquals(200, one.statusCode());
+            List<byte[]> single = multipart(one.body(), one.headers().firstValue("Content-Type").orElseThrow()
+                    .replaceAll(".*boundary=\"?([^\";]+)\"?.*", "$1"));
+            assertEquals(1, single.size());
+            assertArrayEquals(download, single.get(0));
+            assertEquals("DICM", new String(single.get(0), 128, 4, StandardCharsets.US_ASCII));
+        }
+        String series = ofStudy.get(0).seriesInstanceUid();
+        HttpResponse<String> search = karaf.get(base + "/series/" + series + "/instances", doctor);
+        assertEquals(200, search.statusCode(), search.body());
+        assertTrue(search.headers().firstValue("Content-Type").orElse("").startsWith("application/dicom+json"));
+        long inSeries = ofStudy.stream().filter(i -> i.seriesInstanceUid().equals(series)).count();
+        assertEquals(inSeries, KarafInstance.json(search).size(), search.body());
+        assertEquals(series, KarafInstance.json(search).get(0).at("/0020000E/Value/0").asText());
+
+        // what it cannot send is refused by name, not answered with something else
+        HttpResponse<String> rendered = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(base)))
+                .header("Accept", "image/jpeg").GET(), doctor);
+        assertEquals(406, rendered.statusCode(), rendered.body());
+        assertEquals("Accept", KarafInstance.json(rendered).get("field").asText());
+        HttpResponse<String> syntax = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(base))).header("Accept",
+                "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.50").GET(), doctor);
+        assertEquals(406, syntax.statusCode(), syntax.body());
+        // bad UIDs name the part; an unknown study says how to get it
+        HttpResponse<String> bad = karaf.get("/api/v1/integration/pacs/orthanc-main/dicomweb/studies/1.2.x", doctor);
+        assertEquals(400, bad.statusCode());
+        assertEquals("study", KarafInstance.json(bad).get("field").asText());
+        assertEquals(404, karaf.get("/api/v1/integration/pacs/orthanc-main/dicomweb/studies/1.2.3.4.5", doctor)
+                .statusCode());
+
+        // a doctor without a care relationship: the study does not exist for them; nothing of it in the answer
+        String stranger = karaf.login("dr.stranger", "stranger-pass-1");
+        for (String path : List.of(base, base + "/series/" + series, base + "/series/" + series + "/instances",
+                base + "/series/" + series + "/instances/" + ofStudy.get(0).sopInstanceUid())) {
+            HttpResponse<String> r = karaf.get(path, stranger);
+            assertEquals(404, r.statusCode(), path);
+            assertFalse(r.body().contains("TH-P1") || r.body().contains("DICM"), r.body());
+        }
+        // an administrator does not read images
+        assertEquals(403, karaf.get(base, admin).statusCode());
+        try (Connection c = karaf.db(); PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM audit_event "
+                + "WHERE action = 'integration.pacs.dicomweb.retrieve' AND actor = 'dr.grey'")) {
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                assertTrue(rs.getInt(1) >= 1 + ofStudy.size(), "every read audited");
+            }
+        }
+    }
+
+    /** The bodies of a multipart answer (each part's headers end at the first blank line). */
+    private static List<byte[]> multipart(byte[] body, String boundary) {
+        byte[] delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[body.length + 2];
+        all[0] = '\r';
+        all[1] = '\n';
+        System.arraycopy(body, 0, all, 2, body.length);
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i <= all.length - delimiter.length; i++) {
+            if (java.util.Arrays.equals(all, i, i + delimiter.length, delimiter, 0, delimiter.length)) {
+                at.add(i);
+            }
+        }
+        List<byte[]> parts = new ArrayList<>();
+        for (int k = 0; k + 1 < at.size(); k++) {
+            int start = at.get(k) + delimiter.length;
+            int end = at.get(k + 1);
+            String text = new String(all, start, Math.min(end - start, 400), StandardCharsets.ISO_8859_1);
+            int headers = text.indexOf("\r\n\r\n");
+            assertTrue(headers > 0 && text.contains("Content-Type: application/dicom"), text);
+            parts.add(java.util.Arrays.copyOfRange(all, start + headers + 4, end));
+        }
+        assertEquals("--", new String(all, at.get(at.size() - 1) + delimiter.length, 2, StandardCharsets.US_ASCII));
+        return parts;
+    }
+
+    @Test
+    @Order(6)
     void moveRelaysThePacsStatusForAnUnknownDestination() throws Exception {
         HttpResponse<String> r = karaf.post("/api/v1/integration/pacs/move", doctor, "application/json",
                 "{\"adapterId\":\"orthanc-main\",\"studyInstanceUid\":\"" + p1.get(0).studyInstanceUid()
@@ -349,7 +460,7 @@ class PacsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void sendResultsFilesTheReportPdfInTheStudy() throws Exception {
         HttpResponse<String> map = karaf.put("/api/v1/integration/patient/" + pt1 + "/identifiers/orthanc-main",
                 doctor, "{\"identifier\":\"TH-P1\"}");
@@ -403,7 +514,7 @@ class PacsIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void uninstallRemovesTheAdaptersAndTheirReceiverAndReinstallBringsThemBack() throws Exception {
         String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:uninstall telehub-adapter-pacs");
         assertFalse(out.contains("Error"), out);

@@ -87,6 +87,27 @@ final class ImagingInstances {
                 .list());
     }
 
+    /** A retrieved instance of a study with where its content is (DICOMweb reads). */
+    record Stored(String patientId, String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid,
+            String sopClassUid, String modality, String fileId, long size) {
+    }
+
+    /**
+     * The retrieved instances of a study in a system, of one series and one instance when those are given (null:
+     * all), in UID order; at most {@code limit}.
+     */
+    List<Stored> ofStudy(String adapterId, String studyUid, String seriesUid, String sopUid, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT patient_id, study_uid, series_uid, sop_instance_uid, "
+                + "sop_class_uid, modality, file_id, size_bytes FROM integration_imaging_instance "
+                + "WHERE adapter_id = :a AND study_uid = :st AND (CAST(:se AS VARCHAR) IS NULL OR series_uid = :se) "
+                + "AND (CAST(:so AS VARCHAR) IS NULL OR sop_instance_uid = :so) "
+                + "ORDER BY series_uid, sop_instance_uid LIMIT :limit")
+                .bind("a", adapterId).bind("st", studyUid).bind("se", seriesUid).bind("so", sopUid)
+                .bind("limit", limit).map((rs, ctx) -> new Stored(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8)))
+                .list());
+    }
+
     /** Where an instance's content is. */
     record Content(String patientId, String adapterId, String fileId, String sopInstanceUid) {
     }
