@@ -176,6 +176,29 @@ class IntegrationIT {
         // the hanging call still holds its bulkhead permit; a second read is not slowed by the first
         HttpResponse<String> again = karaf.get("/api/v1/integration/patient/" + p1001 + "/all-systems", doctor);
         assertEquals("OK", system(KarafInstance.json(again), "ehr-main").get("status").asText());
+
+        // issue 16: the patient panel reads each system on its own, so the healthy one is shown while the hanging
+        // one is still being waited for (the all-systems answer comes only after the slowest)
+        CompletableFuture<HttpResponse<String>> hanging = CompletableFuture.supplyAsync(() -> {
+            try {
+                return karaf.get("/api/v1/integration/patient/" + p1001 + "/systems/ehr-slow", doctor);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long t1 = System.nanoTime();
+        HttpResponse<String> one = karaf.get("/api/v1/integration/patient/" + p1001 + "/systems/ehr-main", doctor);
+        long oneMs = (System.nanoTime() - t1) / 1_000_000;
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("OK", KarafInstance.json(one).get("status").asText());
+        assertEquals("Tehrani", KarafInstance.json(one).at("/demographics/familyName").asText());
+        assertTrue(oneMs < 2000, "one system answered in " + oneMs + " ms while another hangs");
+        String hung = KarafInstance.json(hanging.get()).get("status").asText();
+        assertTrue(Set.of("TIMEOUT", "REJECTED").contains(hung), hung);
+        assertEquals("ERROR", KarafInstance.json(karaf.get("/api/v1/integration/patient/" + p1001
+                + "/systems/ehr-broken", doctor)).get("status").asText());
+        assertEquals(404, karaf.get("/api/v1/integration/patient/" + p1001 + "/systems/no-such-system", doctor)
+                .statusCode());
     }
 
     @Test
@@ -192,6 +215,7 @@ class IntegrationIT {
         String stranger = karaf.login("dr.stranger", "stranger-pass-1");
         String base = "/api/v1/integration/patient/" + p1001;
         for (HttpResponse<String> r : List.of(karaf.get(base + "/all-systems", stranger),
+                karaf.get(base + "/systems/ehr-main", stranger),
                 karaf.get(base + "/identifiers", stranger),
                 karaf.put(base + "/identifiers/ehr-main", stranger, "{\"identifier\":\"MRN-STRANGER\"}"),
                 karaf.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(karaf.url(base

@@ -100,6 +100,18 @@ public class IntegrationResource {
                         + RestApi.BASE + "/integration/patient/" + patientId + "/identifiers/{adapterId}"));
     }
 
+    /** One system's part of the all-systems read, on its own (the patient panel reads each system in parallel). */
+    @GET
+    @Path("patient/{patientId}/systems/{adapterId}")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public IntegrationService.SystemAnswer oneSystem(@PathParam("patientId") String patientId,
+            @PathParam("adapterId") String adapterId, @Context SecurityContext security) {
+        checkPatientId(patientId);
+        return integration.oneSystem(user(security), patientId, adapterId).orElseThrow(() -> ProblemException
+                .notFound("No system " + adapterId + " is installed and patient " + patientId + " has no identifier"
+                        + " in it"));
+    }
+
     @GET
     @Path("patient/{patientId}/identifiers")
     @RolesAllowed({Roles.DOCTOR, Roles.NURSE})

@@ -189,6 +189,37 @@ public class IntegrationService {
         return Optional.of(new AllSystems(patientId, outcome, answers));
     }
 
+    /**
+     * Reads one patient from one system (the web app's patient panel asks each system on its own, so a slow one
+     * never holds back the others: each is shown as it arrives). The same answer as that system's entry of the
+     * all-systems read; empty if neither the patient is mapped in it nor such an adapter is installed.
+     */
+    public Optional<SystemAnswer> oneSystem(AuthenticatedUser who, String patientId, String adapterId) {
+        gate.local(who, patientId);
+        String systemPatientId = identifiers.of(patientId).get(adapterId);
+        Optional<Adapter> adapter = registry.get(adapterId);
+        SystemAnswer answer;
+        if (systemPatientId == null) {
+            if (adapter.isEmpty()) {
+                return Optional.empty();
+            }
+            answer = new SystemAnswer(adapterId, adapter.get().info().systemType().name(), CallStatus.NO_MAPPING,
+                    "patient has no identifier in this system", null, null, Map.of());
+        } else if (adapter.isEmpty()) {
+            answer = new SystemAnswer(adapterId, null, CallStatus.UNAVAILABLE, "no adapter with this id is installed",
+                    null, systemPatientId, Map.of());
+        } else {
+            Adapter a = adapter.get();
+            SystemCalls.Outcome<Map<String, Object>> o = calls.start(a, () -> capabilities.read(a, systemPatientId))
+                    .await();
+            answer = new SystemAnswer(a.info().id(), a.info().systemType().name(), o.status(), o.error(),
+                    o.latencyMillis(), systemPatientId, o.value() == null ? Map.of() : o.value());
+        }
+        audit.record(who, "integration.system.read", patientId, List.of(adapterId),
+                answer.status().name().toLowerCase(java.util.Locale.ROOT));
+        return Optional.of(answer);
+    }
+
     // ---- identifiers
 
     /** The patient's identifier in each system, for a caller who reaches the patient. */
