@@ -54,6 +54,11 @@ import com.sun.net.httpserver.HttpServer;
  * restarts): every reminder due is {@code sent} and reached the channel for both recipients, none early;
  * at-least-once, a notification carries no idempotency key, so only a reminder claimed but not yet marked sent
  * when the JVM died may repeat: at most {@code consumers} (4) per kill.</li>
+ * <li><b>invitations and password resets by e-mail</b> ({@code POST /encounters/{id}/invitations}, 201, by front
+ * desk; {@code POST /auth/password-reset}, 202) through the real email channel to a real SMTP server (GreenMail):
+ * every acknowledged invitation's mail arrives, every acknowledged reset's mail arrives and its link sets the new
+ * password once; at-least-once (SMTP has no idempotency key), so a mail may repeat only when the JVM died between
+ * the server's 250 and the item's commit: at most {@code consumers} (4) per kill.</li>
  * </ul>
  * {@code -Dtelehub.crash.cycles=N} (default 3) sets the number of kills; {@code bench/crash-soak.sh} runs 20.
  */
@@ -78,6 +83,12 @@ class CrashIT {
     private static String nurse;
     /** The patient of the deliveries, registered by the nurse (so in her care). */
     private static String p1;
+    private static String desk;
+    private static final String SMTP_PASSWORD = "crash-smtp-secret";
+    private static com.icegreen.greenmail.util.GreenMail mail;
+    /** Reset requests per cycle, for the first cycles only: the hub allows 10 per client address in 15 minutes. */
+    private static final int RESETS = 2;
+    private static final int RESET_CYCLES = 5;
 
     @BeforeAll
     static void start() throws Exception {
@@ -103,6 +114,8 @@ class CrashIT {
         portal.start();
 
         karaf = KarafInstance.create("crash");
+        mail = KarafInstance.mailServer(SMTP_PASSWORD);
+        karaf.sendMailThrough(mail, SMTP_PASSWORD);
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
         // retries and recovery within a test's patience
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "baseBackoffMillis=2000", "baseBackoffMillis=200");
@@ -131,6 +144,9 @@ class CrashIT {
         ok(karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"nurse.crash\",\"roles\":[\"nurse\"],\"password\":\"kill-dash-nine-1\"}"), 201);
         nurse = karaf.login("nurse.crash", "kill-dash-nine-1");
+        ok(karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"desk.crash\",\"roles\":[\"front-desk\"],\"password\":\"kill-dash-nine-2\"}"), 201);
+        desk = karaf.login("desk.crash", "kill-dash-nine-2");
         p1 = karaf.patientInCareOf(nurse, "Pat Crash");
         awaitAdapter();
         ok(karaf.put("/api/v1/integration/patient/" + p1 + "/identifiers/ehr-main", nurse, "{\"identifier\":\"MRN-1\"}"), 201);
@@ -149,11 +165,14 @@ class CrashIT {
         if (portal != null) {
             portal.stop(0);
         }
+        if (mail != null) {
+            mail.stop();
+        }
     }
 
     /** What one load phase got acknowledged. */
     private record Acked(List<String> bookings, Map<String, Instant> bookingStart, List<String> deliveries,
-            List<String> unexpected) {
+            List<String> invited, List<String> resets, List<String> unexpected) {
     }
 
     @Test
@@ -162,6 +181,8 @@ class CrashIT {
         List<String> bookings = new ArrayList<>();
         Map<String, Instant> starts = new HashMap<>();
         List<String> deliveries = new ArrayList<>();
+        List<String> invited = new ArrayList<>();
+        List<String> resets = new ArrayList<>();
         StringBuilder report = new StringBuilder("| cycle | bookings 201 | deliveries 202 | load (s) | restart to"
                 + " ready (s) | verified after restart |\n|---|---|---|---|---|---|\n");
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -183,6 +204,8 @@ class CrashIT {
             bookings.addAll(a.bookings());
             starts.putAll(a.bookingStart());
             deliveries.addAll(a.deliveries());
+            invited.addAll(a.invited());
+            resets.addAll(a.resets());
             String row = String.format("| %d | %d | %d | %.1f | %.1f | %d + %d |%n", cycle, a.bookings().size(),
                     a.deliveries().size(), loadMillis / 1000.0, restart.toMillis() / 1000.0, a.bookings().size(),
                     a.deliveries().size());
@@ -210,6 +233,7 @@ class CrashIT {
             hookRepeats += hooks.get(eventsOf.get(id).get(0)).get() > 1 ? 1 : 0;
         }
         int[] reminders = checkReminders(bookings, starts);
+        int mailRepeats = checkMails(invited, resets);
 
         // a clean stop and start after the kills: healthy, everything still there, new work accepted
         karaf.stop();
@@ -235,9 +259,11 @@ class CrashIT {
         report.append(String.format("%nTotal: %d bookings and %d deliveries acknowledged, all verified; %d webhook "
                 + "events; %d reminders sent (%d due but undecidable at the check); repeated at the receiver "
                 + "(absorbed by the key): %d deliveries, %d webhooks; repeated reminder notifications: %d; clean "
-                + "restart %.1f s; whole test %.0f s.%n", bookings.size(), deliveries.size(), bookings.size(),
+                + "restart %.1f s; whole test %.0f s. Invitations by e-mail: %d acknowledged, each arrived; password"
+                + " resets: %d acknowledged, each arrived and its link worked once; repeated mails: %d.%n",
+                bookings.size(), deliveries.size(), bookings.size(),
                 reminders[0], reminders[2], deliveryRepeats, hookRepeats, reminders[1], clean.toMillis() / 1000.0,
-                (System.nanoTime() - t0) / 1e9));
+                (System.nanoTime() - t0) / 1e9, invited.size(), resets.size(), mailRepeats));
         Files.writeString(karaf.home.resolve("../crash-" + CYCLES + ".md"), report.toString());
         System.out.println(report);
     }
@@ -252,15 +278,26 @@ class CrashIT {
             doctors.add(Scheduling.doctor(karaf, admin, "Dr Crash " + cycle + "-" + c, null));
             patients.add(Scheduling.patient(karaf, admin, "Patient Crash " + cycle + "-" + c, null));
         }
+        // accounts that will ask for a password reset during the load (each account gets at most 3 mails an hour)
+        List<String> resetting = new ArrayList<>();
+        for (int r = 0; cycle <= RESET_CYCLES && r < RESETS; r++) {
+            String name = "reset.c" + cycle + "." + r;
+            ok(karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"" + name + "\",\"roles\":"
+                    + "[\"nurse\"],\"password\":\"before-the-kill-1\",\"email\":\"" + name + "@crash.example\"}"),
+                    201);
+            resetting.add(name);
+        }
         // visits from about ten minutes ahead, one a minute per client: their reminders fall due during the test
         Instant base = Instant.now().plusSeconds(OFFSETS.get(0) + 60L).truncatedTo(ChronoUnit.MINUTES);
         List<String> bookings = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, Instant> starts = new ConcurrentHashMap<>();
         List<String> deliveries = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> invited = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> resets = java.util.Collections.synchronizedList(new ArrayList<>());
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean dead = new AtomicBoolean();
         long hardStop = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS);
+        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 1);
         List<Future<?>> clients = new ArrayList<>();
         for (int c = 0; c < BOOKING_CLIENTS; c++) {
             int client = c;
@@ -301,6 +338,44 @@ class CrashIT {
                 }
             }));
         }
+        // front desk invites a guest by e-mail to the visits being booked; the reset requests are spread over it
+        clients.add(pool.submit(() -> {
+            for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
+                try {
+                    if (k < resetting.size()) {
+                        HttpResponse<String> r = karaf.post("/api/v1/auth/password-reset", null, "application/json",
+                                "{\"username\":\"" + resetting.get(k) + "\"}");
+                        if (r.statusCode() == 202) {
+                            resets.add(resetting.get(k));
+                        } else if (!dead.get()) {
+                            unexpected.add("password-reset: " + r.statusCode() + " " + r.body());
+                        }
+                    }
+                    String visit;
+                    synchronized (bookings) {
+                        visit = bookings.isEmpty() ? null : bookings.get(bookings.size() - 1);
+                    }
+                    if (visit == null) {
+                        Thread.sleep(50);
+                        continue;
+                    }
+                    String address = "guest.c" + cycle + "." + k + "@crash.example";
+                    HttpResponse<String> r = karaf.post("/api/v1/encounters/" + visit + "/invitations", desk,
+                            "application/json", "{\"kind\":\"guest\",\"displayName\":\"Guest " + k + "\","
+                                    + "\"email\":\"" + address + "\"}");
+                    if (r.statusCode() == 201) {
+                        invited.add(address);
+                    } else if (!dead.get()) {
+                        unexpected.add("invitation: " + r.statusCode() + " " + r.body());
+                    }
+                } catch (IOException e) {
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }));
         Thread.sleep(loadMillis);
         dead.set(true);
         karaf.kill9();
@@ -308,7 +383,8 @@ class CrashIT {
             f.get();
         }
         pool.shutdown();
-        return new Acked(List.copyOf(bookings), Map.copyOf(starts), List.copyOf(deliveries), List.copyOf(unexpected));
+        return new Acked(List.copyOf(bookings), Map.copyOf(starts), List.copyOf(deliveries), List.copyOf(invited),
+                List.copyOf(resets), List.copyOf(unexpected));
     }
 
     private static String report(String title) {
@@ -454,7 +530,63 @@ class CrashIT {
         karaf.awaitRoutes(Duration.ofSeconds(60));
         admin = karaf.login("admin", ADMIN_PASSWORD);
         nurse = karaf.login("nurse.crash", "kill-dash-nine-1");
+        desk = karaf.login("desk.crash", "kill-dash-nine-2");
         awaitAdapter();
+    }
+
+    /**
+     * Every acknowledged invitation and reset reached the SMTP server; each reset's link (the newest mail's) sets the
+     * new password once. Returns how many mails were repeats (bounded: at most the consumers per kill).
+     */
+    private static int checkMails(List<String> invited, List<String> resets) throws Exception {
+        Map<String, List<jakarta.mail.internet.MimeMessage>> byAddress = new HashMap<>();
+        Set<String> expected = new HashSet<>(invited);
+        resets.forEach(r -> expected.add(r + "@crash.example"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        do {
+            byAddress.clear();
+            for (jakarta.mail.internet.MimeMessage m : mail.getReceivedMessages()) {
+                byAddress.computeIfAbsent(((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getAddress()
+                        .toLowerCase(java.util.Locale.ROOT), a -> new ArrayList<>()).add(m);
+            }
+            if (byAddress.keySet().containsAll(expected)) {
+                break;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        Set<String> missing = new HashSet<>(expected);
+        missing.removeAll(byAddress.keySet());
+        assertTrue(missing.isEmpty(), "acknowledged, never mailed: " + missing);
+        int repeats = 0;
+        for (String address : expected) {
+            repeats += byAddress.get(address).size() - 1;
+        }
+        assertTrue(repeats <= CONSUMERS * CYCLES, repeats + " repeated mails at " + CYCLES + " kills");
+        Pattern link = Pattern.compile("[?&#]token=([A-Za-z0-9_-]{20,})");
+        for (String name : resets) {
+            List<jakarta.mail.internet.MimeMessage> got = byAddress.get(name + "@crash.example");
+            String text = content(got.get(got.size() - 1));
+            Matcher m = link.matcher(text);
+            assertTrue(m.find(), text);
+            String body = "{\"token\":\"" + m.group(1) + "\",\"newPassword\":\"after-the-kill-" + name + "\"}";
+            ok(karaf.post("/api/v1/auth/password-reset/confirm", null, "application/json", body), 200);
+            assertEquals(400, karaf.post("/api/v1/auth/password-reset/confirm", null, "application/json", body)
+                    .statusCode(), "a link works once");
+            karaf.login(name, "after-the-kill-" + name);
+        }
+        return repeats;
+    }
+
+    private static String content(jakarta.mail.Part part) throws Exception {
+        Object c = part.getContent();
+        if (c instanceof jakarta.mail.Multipart mp) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < mp.getCount(); i++) {
+                b.append(content(mp.getBodyPart(i)));
+            }
+            return b.toString();
+        }
+        return c instanceof String t ? t : "";
     }
 
     private static void awaitAdapter() throws Exception {
