@@ -56,13 +56,10 @@ public class AdapterFeatures {
                 "feature", "Not one of Telehub's adapter features (" + PREFIX + "*)"));
     }
 
-    /**
-     * Installs the adapter feature; bundles already running are not refreshed (an adapter is a leaf: nothing else
-     * wires to it, and a refresh could stop the bundle that serves this request).
-     */
+    /** Installs the adapter feature, with Karaf's default options (as {@code feature:install} does). */
     public void install(String name) throws Exception {
         Entry e = known(name);
-        features.installFeature(e.name(), e.version(), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        features.installFeature(e.name(), e.version(), EnumSet.noneOf(FeaturesService.Option.class));
     }
 
     public void uninstall(String name) throws Exception {
@@ -70,6 +67,6 @@ public class AdapterFeatures {
         if (!e.installed()) {
             throw new InvalidException("feature", name + " is not installed");
         }
-        features.uninstallFeature(e.name(), e.version(), EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        features.uninstallFeature(e.name(), e.version(), EnumSet.noneOf(FeaturesService.Option.class));
     }
 }

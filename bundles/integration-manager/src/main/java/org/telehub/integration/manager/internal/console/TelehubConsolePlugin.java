@@ -56,8 +56,8 @@ public class TelehubConsolePlugin extends HttpServlet {
     static final String LABEL = "telehub";
     private static final Logger LOG = LoggerFactory.getLogger(TelehubConsolePlugin.class);
     private static final String FLASH = "org.telehub.console.flash";
-    /** Set by the web console's JAAS security provider: the logged-in Subject. */
-    private static final String CONSOLE_USER = "org.apache.felix.webconsole.user";
+    /** Set by Karaf's JAAS security provider of the web console: the logged-in Subject. */
+    private static final String CONSOLE_SUBJECT = "karaf.subject.runas";
     private static final String REMOTE_USER = "org.osgi.service.http.authentication.remote.user";
     private static final String ROLE_PRINCIPAL = "org.apache.karaf.jaas.boot.principal.RolePrincipal";
     private static final int LIST_LIMIT = 50;
@@ -86,7 +86,7 @@ public class TelehubConsolePlugin extends HttpServlet {
     static Optional<AuthenticatedUser> administrator(HttpServletRequest req) {
         Object user = req.getAttribute(REMOTE_USER);
         String name = user instanceof String s ? s : req.getRemoteUser();
-        if (name == null || !(req.getAttribute(CONSOLE_USER) instanceof Subject subject)) {
+        if (name == null || !(req.getAttribute(CONSOLE_SUBJECT) instanceof Subject subject)) {
             return Optional.empty();
         }
         boolean admin = false;
