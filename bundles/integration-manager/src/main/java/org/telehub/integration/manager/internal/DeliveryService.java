@@ -324,6 +324,15 @@ public class DeliveryService {
         return store.list(s, adapterId, patientId, limit).stream().map(this::view).toList();
     }
 
+    /** How many deliveries are in each of {@code states} now, in that order (the web console's summary). */
+    public java.util.Map<DeliveryState, Long> counts(DeliveryState... states) {
+        java.util.Map<DeliveryState, Long> out = new java.util.LinkedHashMap<>();
+        for (DeliveryState s : states) {
+            out.put(s, store.count(s));
+        }
+        return out;
+    }
+
     /** Starts a dead delivery over; empty if there is no such delivery, false if it is not dead. */
     public Optional<Boolean> replay(String id) {
         Optional<DeliveryStore.Row> row = store.get(id);

@@ -99,6 +99,12 @@ final class DeliveryStore {
         });
     }
 
+    /** How many deliveries are in {@code state} now (one indexed join, like {@link #list}). */
+    long count(DeliveryState state) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*)" + FROM + " WHERE " + condition(state))
+                .mapTo(Long.class).one());
+    }
+
     /** The SQL of one API state: the work item's state (and attempts), or a finished row's own. */
     private static String condition(DeliveryState s) {
         String work = switch (s) {

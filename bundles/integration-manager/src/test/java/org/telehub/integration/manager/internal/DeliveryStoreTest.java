@@ -48,6 +48,12 @@ class DeliveryStoreTest {
         assertEquals(List.of(retrying), ids(store.list(DeliveryState.RETRYING, null, null, 10)));
         assertEquals(List.of(dead), ids(store.list(DeliveryState.DEAD, "ehr-main", null, 10)));
         assertTrue(store.list(DeliveryState.DEAD, "pacs-main", null, 10).isEmpty());
+        // the web console's counts are the same conditions
+        assertEquals(1, store.count(DeliveryState.QUEUED));
+        assertEquals(1, store.count(DeliveryState.RETRYING));
+        assertEquals(1, store.count(DeliveryState.IN_FLIGHT));
+        assertEquals(1, store.count(DeliveryState.DEAD));
+        assertEquals(1, store.count(DeliveryState.DELIVERED));
         store.delivered(delivered, "remote-1", T0.plusSeconds(3));
         assertEquals("remote-1", store.get(delivered).orElseThrow().remoteId());
         assertEquals(T0.plusSeconds(3), store.get(delivered).orElseThrow().deliveredAt());
