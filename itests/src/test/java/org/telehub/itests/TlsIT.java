@@ -77,6 +77,8 @@ class TlsIT {
         Duration took = karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
         firstFingerprint = printedFingerprint(karaf.console());
+        assertTrue(karaf.console().contains("Telehub HTTPS: https://localhost:" + karaf.httpsPort + "/"),
+                "the HTTPS address on the console");
         X509Certificate kept = karaf.servedCertificate();
         assertEquals(fingerprint(kept), firstFingerprint, "the console's fingerprint is the keystore's");
         // served over the wire: the client trusts only the certificate read from the file and checks the host name
@@ -157,6 +159,9 @@ class TlsIT {
         karaf.stop();
         karaf.start();
         String printed = printedFingerprint(karaf.read("console-2.out"));
+        // the start notice names the HTTPS address too (HTTPS is on from the start now: etc has it)
+        assertTrue(karaf.read("console-2.out").contains("Browsers:     https://localhost:" + karaf.httpsPort + "/"),
+                karaf.read("console-2.out"));
         assertEquals(firstFingerprint, printed, "printed again at start, the same");
         HttpResponse<String> r = httpsGet(karaf.https(), "/api/v1/health", null);
         assertEquals(firstFingerprint,
