@@ -103,7 +103,7 @@ class CoreIT {
                 "org.telehub.integration.manager",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
                 "org.telehub.persistence", "org.telehub.rest",
-                "org.telehub.security", "org.telehub.work"),
+                "org.telehub.security", "org.telehub.tls", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
@@ -461,8 +461,8 @@ class CoreIT {
         // the database server (feature telehub-dbserver, booted on its own with the domain, rest and health bundles it
         // needs) stays: reinstalling core never stops the database under it; everything of core's own is gone
         for (String line : between.lines().filter(l -> l.contains("org.telehub")).toList()) {
-            assertTrue(line.matches(".*org\\.telehub\\.(dbserver|domain|rest|health)\\s*$"),
-                    "only telehub-dbserver's bundles stay after uninstall: " + between);
+            assertTrue(line.matches(".*org\\.telehub\\.(dbserver|domain|rest|health|tls)\\s*$"),
+                    "only telehub-dbserver's and telehub-tls's bundles stay after uninstall: " + between);
         }
         assertTrue(between.contains("org.telehub.dbserver"), between);
         assertTrue(sawGone.get(), "the REST routes disappeared while telehub-core was uninstalled");

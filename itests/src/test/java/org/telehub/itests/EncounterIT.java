@@ -88,7 +88,7 @@ class EncounterIT {
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
         karaf.edit("etc/org.telehub.work.cfg", "sweepSeconds=5", "sweepSeconds=1");
-        karaf.edit("etc/org.telehub.encounter.cfg", "publicBaseUrl=http://localhost:8181",
+        karaf.edit("etc/org.telehub.encounter.cfg", "publicBaseUrl=https://localhost:8443",
                 "publicBaseUrl=https://visit.clinic.example");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);

@@ -53,6 +53,8 @@ final class KarafInstance implements AutoCloseable {
 
     final Path home;
     final int httpPort;
+    /** The HTTPS port (etc/org.telehub.tls.cfg); the tests talk HTTP unless they ask for {@link #https()}. */
+    final int httpsPort;
     final int sshPort;
     final int brokerPort;
     /** JDBC URL of this instance's own database on the throwaway PostgreSQL; null when it runs its own server. */
@@ -66,6 +68,7 @@ final class KarafInstance implements AutoCloseable {
         this.home = home;
         this.dbUrl = dbUrl;
         this.httpPort = freePort();
+        this.httpsPort = freePort();
         this.sshPort = freePort();
         this.brokerPort = freePort();
     }
@@ -105,7 +108,10 @@ final class KarafInstance implements AutoCloseable {
         k.edit("etc/org.apache.karaf.management.cfg", "rmiServerPort = 44444", "rmiServerPort = " + freePort());
         k.edit("etc/artemis.xml", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
         k.edit("etc/org.telehub.messaging.cfg", "tcp://127.0.0.1:61616", "tcp://127.0.0.1:" + k.brokerPort);
-        k.edit("etc/org.telehub.security.cfg", "publicOrigin=http://localhost:8181",
+        k.edit("etc/org.telehub.tls.cfg", "httpsPort = 8443", "httpsPort = " + k.httpsPort);
+        // the existing suites drive the hub over plain HTTP on loopback, as a developer's browser may (TlsIT and the
+        // browser tests set an https origin)
+        k.edit("etc/org.telehub.security.cfg", "publicOrigin=https://localhost:8443",
                 "publicOrigin=http://127.0.0.1:" + k.httpPort);
         k.dbPort = freePort();
         k.edit("etc/org.telehub.dbserver.cfg", "port = 5438", "port = " + k.dbPort);
@@ -312,6 +318,58 @@ final class KarafInstance implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    /** The HTTPS address of {@code path} on this instance. */
+    String httpsUrl(String path) {
+        return "https://127.0.0.1:" + httpsPort + path;
+    }
+
+    /**
+     * The certificate the hub serves, read from the keystore it handed Jetty ({@code data/telehub/tls/https-*.p12},
+     * password in {@code etc/secrets/telehub-https.password}), as the clinic's IT would read it: not what the server
+     * says over the wire.
+     */
+    java.security.cert.X509Certificate servedCertificate() {
+        try (Stream<Path> files = Files.list(home.resolve("data/telehub/tls"))) {
+            Path p12 = files.filter(f -> f.getFileName().toString().matches("https-[0-9a-f]+\\.p12")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no https-*.p12 in data/telehub/tls"));
+            char[] pw = read("etc/secrets/telehub-https.password").trim().toCharArray();
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (java.io.InputStream in = Files.newInputStream(p12)) {
+                ks.load(in, pw);
+            }
+            return (java.security.cert.X509Certificate) ks.getCertificate("telehub");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An HTTP client that trusts exactly {@code cert} (and checks the host name against it), nothing else. */
+    static HttpClient httpsClient(java.security.cert.X509Certificate cert) {
+        try {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("hub", cert);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory
+                    .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An HTTP client that trusts this instance's certificate (read from its keystore file, not trust-all). */
+    HttpClient https() {
+        return httpsClient(servedCertificate());
     }
 
     HttpResponse<String> get(String path, String token) throws IOException {

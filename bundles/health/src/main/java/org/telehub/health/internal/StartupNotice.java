@@ -21,17 +21,24 @@ public class StartupNotice {
     @Activate
     public StartupNotice(@Reference ConfigurationAdmin configAdmin, @Reference JaxrsServiceRuntime runtime) {
         String port = "8181";
+        String securePort = null;
         try {
             Configuration web = configAdmin.getConfiguration("org.ops4j.pax.web", "?");
             Dictionary<String, Object> p = web.getProperties();
             if (p != null && p.get("org.osgi.service.http.port") != null) {
                 port = p.get("org.osgi.service.http.port").toString();
             }
+            if (p != null && "true".equals(String.valueOf(p.get("org.osgi.service.http.secure.enabled")))
+                    && p.get("org.osgi.service.http.port.secure") != null) {
+                securePort = p.get("org.osgi.service.http.port.secure").toString();
+            }
         } catch (IOException e) {
             LOG.debug("cannot read the HTTP port", e);
         }
         String base = "http://localhost:" + port;
         String text = "\nTelehub is starting on " + base + "\n"
+                + (securePort == null ? "" : "  Browsers:     https://localhost:" + securePort
+                        + "/   (HTTPS: see \"Telehub HTTPS\" for the certificate's fingerprint)\n")
                 + "  API:          " + base + RestApi.BASE + "   (OpenAPI: " + base + RestApi.BASE + "/openapi.json)\n"
                 + "  Health:       " + base + RestApi.BASE + "/health\n"
                 + "  Web console:  " + base + "/system/console   (Telehub administrators)\n"

@@ -30,7 +30,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " Cookie-authenticated writes and WebSocket handshakes from any other Origin are refused. https: the"
             + " session cookie is __Host-telehub_session, Secure. http is accepted only for localhost, 127.0.0.1 and"
             + " [::1] (development; cookie telehub_session without Secure); otherwise browser sessions are off.")
-    String publicOrigin() default "http://localhost:8181";
+    String publicOrigin() default "https://localhost:8443";
 
     @AttributeDefinition(name = "Browser session idle timeout (minutes)", description = "A browser session not used"
             + " this long ends.", min = "1", max = "1440")

@@ -42,7 +42,7 @@ public @interface EncounterConfig {
 
     @AttributeDefinition(name = "Public base URL", description = "Where people reach the web UI; join links are "
             + "<base>/join/<room>?token=...")
-    String publicBaseUrl() default "http://localhost:8181";
+    String publicBaseUrl() default "https://localhost:8443";
 
     @AttributeDefinition(name = "Webhook attempts", description = "Attempts per webhook event before it is dead",
             min = "1", max = "100")
