@@ -23,7 +23,7 @@ const en = {
     with: 'with {{name}}', cancel: 'Cancel visit', reschedule: 'Reschedule', cancelled: 'Visit cancelled.',
     rescheduled: 'Visit moved.', newTime: 'New time', confirmCancel: 'Cancel this visit?', keep: 'Keep it', join: 'Join',
   },
-  status: { planned: 'Planned', scheduled: 'Scheduled', confirmed: 'Confirmed', arrived: 'Arrived', 'in-progress': 'In progress', finished: 'Finished', cancelled: 'Cancelled', 'no-show': 'No-show', completed: 'Completed', booked: 'Booked' },
+  status: { planned: 'Planned', scheduled: 'Scheduled', confirmed: 'Confirmed', arrived: 'Arrived', in_progress: 'In progress', finished: 'Finished', cancelled: 'Cancelled', no_show: 'No-show', completed: 'Completed', booked: 'Booked' },
   agenda: { title: 'Agenda', day: 'Day', week: 'Week', previous: 'Previous', next: 'Next', today: 'Today', none: 'No visits in this period.' },
   visit: {
     title: 'Visit', patient: 'Patient', doctor: 'Doctor', time: 'Time', status: 'Status', complaint: 'Complaint',
@@ -64,7 +64,7 @@ const fa: Dict = {
     with: 'با {{name}}', cancel: 'لغو ویزیت', reschedule: 'تغییر زمان', cancelled: 'ویزیت لغو شد.',
     rescheduled: 'زمان ویزیت تغییر کرد.', newTime: 'زمان جدید', confirmCancel: 'این ویزیت لغو شود؟', keep: 'نگه داشتن', join: 'پیوستن',
   },
-  status: { planned: 'برنامه‌ریزی‌شده', scheduled: 'زمان‌بندی‌شده', confirmed: 'تأییدشده', arrived: 'حاضر', 'in-progress': 'در جریان', finished: 'پایان‌یافته', cancelled: 'لغوشده', 'no-show': 'عدم حضور', completed: 'انجام‌شده', booked: 'رزروشده' },
+  status: { planned: 'برنامه‌ریزی‌شده', scheduled: 'زمان‌بندی‌شده', confirmed: 'تأییدشده', arrived: 'حاضر', in_progress: 'در جریان', finished: 'پایان‌یافته', cancelled: 'لغوشده', no_show: 'عدم حضور', completed: 'انجام‌شده', booked: 'رزروشده' },
   agenda: { title: 'برنامه', day: 'روز', week: 'هفته', previous: 'قبلی', next: 'بعدی', today: 'امروز', none: 'در این بازه ویزیتی نیست.' },
   visit: {
     title: 'ویزیت', patient: 'بیمار', doctor: 'پزشک', time: 'زمان', status: 'وضعیت', complaint: 'شکایت اصلی',
@@ -103,7 +103,7 @@ const ru: Dict = {
     with: 'врач: {{name}}', cancel: 'Отменить приём', reschedule: 'Перенести', cancelled: 'Приём отменён.',
     rescheduled: 'Приём перенесён.', newTime: 'Новое время', confirmCancel: 'Отменить этот приём?', keep: 'Оставить', join: 'Подключиться',
   },
-  status: { planned: 'Запланирован', scheduled: 'Назначен', confirmed: 'Подтверждён', arrived: 'Прибыл', 'in-progress': 'Идёт', finished: 'Завершён', cancelled: 'Отменён', 'no-show': 'Неявка', completed: 'Завершён', booked: 'Записан' },
+  status: { planned: 'Запланирован', scheduled: 'Назначен', confirmed: 'Подтверждён', arrived: 'Прибыл', in_progress: 'Идёт', finished: 'Завершён', cancelled: 'Отменён', no_show: 'Неявка', completed: 'Завершён', booked: 'Записан' },
   agenda: { title: 'Расписание', day: 'День', week: 'Неделя', previous: 'Назад', next: 'Вперёд', today: 'Сегодня', none: 'В этот период приёмов нет.' },
   visit: {
     title: 'Приём', patient: 'Пациент', doctor: 'Врач', time: 'Время', status: 'Статус', complaint: 'Жалоба',

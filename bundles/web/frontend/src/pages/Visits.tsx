@@ -7,7 +7,7 @@ import { browserTimeZone, dayKey, formatDate, formatDateTime, formatTime, type L
 import { useCalendar } from '../prefs';
 import { Button, ErrorNote, Field, Notice } from '../ui';
 
-const UPCOMING = new Set(['scheduled', 'confirmed', 'in_progress', 'in-progress']);
+const UPCOMING = new Set(['scheduled', 'confirmed', 'in_progress']);
 
 export default function Visits() {
   const { t } = useTranslation();
