@@ -96,9 +96,9 @@ test.describe.serial('journeys', () => {
     await expect(entry).toBeVisible();
     await screenshot(page, 'en-desktop-agenda');
     await accessible(page, 'agenda');
-    await page.getByRole('button', { name: 'Day' }).click();
-    await expect(page.getByRole('button', { name: 'Day' })).toHaveAttribute('aria-pressed', 'true');
-    await page.getByRole('button', { name: 'Week' }).click();
+    await page.getByRole('button', { name: 'Day', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'Day', exact: true })).toHaveAttribute('aria-pressed', 'true');
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
     await entry.click();
     await expect(page.getByRole('heading', { level: 1 })).toContainText(seededPatient);
     keep('visit', new URL(page.url()).pathname);
@@ -152,11 +152,11 @@ test.describe.serial('journeys', () => {
 
 const pages = [
   { name: 'login', who: null, path: '/login', heading: { en: 'Sign in', fa: 'ورود' } },
-  { name: 'visits', who: 'patient', path: '/visits', heading: { en: 'My visits', fa: 'ویزیت‌های من' } },
+  { name: 'visits', who: 'patient', path: '/visits', heading: { en: 'My visits', fa: 'ویزیت‌های من' }, dates: '.visit h3' },
   { name: 'find-doctor', who: 'patient', path: '/find', heading: { en: 'Find a doctor', fa: 'یافتن پزشک' } },
   { name: 'join', who: null, path: () => joinPath, heading: { en: 'Join your visit', fa: 'پیوستن به ویزیت' } },
-  { name: 'agenda', who: 'doctor', path: '/agenda', heading: { en: 'Agenda', fa: 'برنامه' } },
-  { name: 'visit', who: 'doctor', path: () => read('visit'), heading: { en: 'Visit', fa: 'ویزیت' } },
+  { name: 'agenda', who: 'doctor', path: '/agenda', heading: { en: 'Agenda', fa: 'برنامه' }, dates: '.agenda a' },
+  { name: 'visit', who: 'doctor', path: () => read('visit'), heading: { en: 'Visit', fa: 'ویزیت' }, dates: '[data-testid=visit-time]' },
 ];
 const variants = [
   { name: 'fa-desktop', lang: 'fa', viewport: { width: 1280, height: 800 } },
@@ -177,10 +177,11 @@ test.describe('every page in Persian and on a phone', () => {
         await expect(page.locator('html')).toHaveAttribute('lang', v.lang);
         await expect(page.locator('html')).toHaveAttribute('dir', v.lang === 'fa' ? 'rtl' : 'ltr');
         await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(p.heading[v.lang]);
-        if (v.lang === 'fa' && p.who) {
-          // dates in Persian digits (no Latin digit in the page's date lines) with the Jalali calendar by default
-          const text = await page.locator('main').innerText();
-          expect(text).toMatch(/[۰-۹]/);
+        if (p.dates) {
+          // the loaded data's dates and times: Persian digits (and no Latin ones) in Persian, Latin ones otherwise
+          const shown = page.locator(p.dates).first();
+          await expect(shown).toBeVisible();
+          await expect(shown).toHaveText(v.lang === 'fa' ? /^[^0-9]*[۰-۹][^0-9]*$/ : /[0-9]/);
         }
         // nothing wider than the phone: no sideways scrolling
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -60,7 +60,7 @@ export default function Visit() {
       <h1 id="visit-title">{t('visit.title')}: {e.patientName}</h1>
       <dl className="facts card">
         <dt>{t('visit.patient')}</dt><dd>{e.patientName}</dd>
-        <dt>{t('visit.time')}</dt><dd>{formatDateTime(e.scheduledStart!, lang, calendar, browserTimeZone())}</dd>
+        <dt>{t('visit.time')}</dt><dd data-testid="visit-time">{formatDateTime(e.scheduledStart!, lang, calendar, browserTimeZone())}</dd>
         <dt>{t('visit.status')}</dt><dd data-testid="visit-status">{t(`status.${e.status}`, { defaultValue: e.status })}</dd>
         <dt>{t('visit.complaint')}</dt><dd>{e.chiefComplaint || t('visit.none')}</dd>
         <dt>{t('visit.patientNotes')}</dt><dd>{e.patientNotes || t('visit.none')}</dd>
