@@ -39,26 +39,32 @@ export default function App() {
   );
 }
 
-/** A 401 of an ordinary call: the session ended. Keep the open forms' drafts, then go to /login and come back. */
+/**
+ * A 401 of an ordinary call: the session ended. The open forms' drafts are kept, the session is forgotten, and the
+ * protected page the reader is on sends them to /login (marked as expired) and back here afterwards.
+ */
+let sessionLost = false;
+
 function SessionExpiry() {
-  const navigate = useNavigate();
-  const location = useLocation();
   const { setSession } = useAuth();
   useEffect(() => {
     setUnauthorizedHandler(() => {
       saveOpenDrafts();
       setCsrfToken(null);
+      sessionLost = true;
       setSession(null);
-      if (location.pathname !== '/login') navigate(`${loginUrl(location.pathname + location.search)}&expired=1`);
     });
-  }, [navigate, location, setSession]);
+  }, [setSession]);
   return null;
 }
 
 function Protected({ role, children }: { role?: string; children: React.ReactElement }) {
   const { session } = useAuth();
   const location = useLocation();
-  if (!session) return <Navigate to={loginUrl(location.pathname + location.search)} replace />;
+  if (!session) {
+    return <Navigate to={loginUrl(location.pathname + location.search) + (sessionLost ? '&expired=1' : '')} replace />;
+  }
+  sessionLost = false;
   if (role && !session.user.roles.includes(role)) return <Navigate to={homeFor(session)} replace />;
   return children;
 }

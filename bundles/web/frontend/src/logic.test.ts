@@ -78,3 +78,12 @@ describe('session expiry', () => {
     expect(loginUrl('/encounters/e1')).toBe('/login?returnTo=%2Fencounters%2Fe1');
   });
 });
+
+describe('public calls', () => {
+  it('a join link’s 401 is the link’s answer, not a lost session', () => {
+    expect(isAuthProbe('GET', 'http://h/api/v1/join?token=x')).toBe(true);
+    expect(isAuthProbe('POST', 'http://h/api/v1/join/invitations')).toBe(true);
+    expect(isAuthProbe('GET', 'http://h/api/v1/encounters')).toBe(false);
+    expect(isAuthProbe('DELETE', 'http://h/api/v1/auth/session')).toBe(false);
+  });
+});

@@ -21,10 +21,14 @@ export function setUnauthorizedHandler(handler: () => void): void {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Paths whose 401 is an answer, not a lost session: the login and the session probe. */
+/**
+ * Calls whose 401 is an answer, not a lost session: the login and the session probe, and the join link's check
+ * (a public route: its 401 says the link is no good, shown on the landing page).
+ */
 export function isAuthProbe(method: string, url: string): boolean {
   const path = new URL(url, 'http://x').pathname;
-  return path.endsWith('/auth/session') && (method === 'POST' || method === 'GET');
+  return (path.endsWith('/auth/session') && (method === 'POST' || method === 'GET'))
+    || path.endsWith('/api/v1/join') || path.includes('/api/v1/join/');
 }
 
 export const authMiddleware: Middleware = {

@@ -149,14 +149,12 @@ class WebIT {
         String patientId = KarafInstance.json(p).get("id").asText();
         karaf.careTeam(a, patientId, "dr.house");
 
-        // a visit starting in five minutes (the doctor may start it from ten minutes before), with its join links
+        // a visit starting in five minutes (the doctor may start it from ten minutes before; the doctor's journey
+        // starts and ends it), and one tomorrow whose patient join link the join page is opened with
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(5, ChronoUnit.MINUTES);
-        HttpResponse<String> s = karaf.post("/api/v1/sessions/create", a, "application/json", KarafInstance.JSON
-                .createObjectNode().put("doctorId", doctorId).put("patientId", patientId).put("startTime", start.toString())
-                .put("durationMinutes", 30).put("type", "video").put("chiefComplaint", "Follow-up of blood pressure")
-                .toString());
-        assertEquals(201, s.statusCode(), s.body());
-        URI join = URI.create(KarafInstance.json(s).get("patientJoinUrl").asText());
+        session(a, doctorId, patientId, start, "Follow-up of blood pressure");
+        URI join = URI.create(session(a, doctorId, patientId, start.plus(1, ChronoUnit.DAYS), "Second opinion on an ECG")
+                .get("patientJoinUrl").asText());
         String joinPath = join.getRawPath() + "?" + join.getRawQuery();
 
         // the doctor enrols TOTP through the API (confirmed with the previous step's code, so the browser's login
@@ -211,6 +209,16 @@ class WebIT {
             long n = shots.filter(f -> f.toString().endsWith(".png")).count();
             assertTrue(n >= 20, "screenshots of every page: " + n);
         }
+    }
+
+    /** A video visit booked by the administrator through the sessions API; returns its session (join links). */
+    private static com.fasterxml.jackson.databind.JsonNode session(String admin, String doctorId, String patientId,
+            Instant start, String complaint) throws IOException {
+        HttpResponse<String> s = karaf.post("/api/v1/sessions/create", admin, "application/json", KarafInstance.JSON
+                .createObjectNode().put("doctorId", doctorId).put("patientId", patientId).put("startTime", start.toString())
+                .put("durationMinutes", 30).put("type", "video").put("chiefComplaint", complaint).toString());
+        assertEquals(201, s.statusCode(), s.body());
+        return KarafInstance.json(s);
     }
 
     private static void user(String admin, String username, String role, String name) throws IOException {
