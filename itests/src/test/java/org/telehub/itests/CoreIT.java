@@ -103,7 +103,7 @@ class CoreIT {
                 "org.telehub.integration.manager",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
                 "org.telehub.persistence", "org.telehub.rest",
-                "org.telehub.security", "org.telehub.work"),
+                "org.telehub.security", "org.telehub.web", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
