@@ -103,7 +103,7 @@ class CoreIT {
                 "org.telehub.integration.manager",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
                 "org.telehub.persistence", "org.telehub.rest",
-                "org.telehub.security", "org.telehub.tls", "org.telehub.work"),
+                "org.telehub.security", "org.telehub.tls", "org.telehub.web", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
@@ -459,10 +459,11 @@ class CoreIT {
         assertTrue(out.contains("AFTER-INSTALL"), out);
         String between = out.substring(out.indexOf("AFTER-UNINSTALL"), out.indexOf("AFTER-INSTALL"));
         // the database server (feature telehub-dbserver, booted on its own with the domain, rest and health bundles it
-        // needs) stays: reinstalling core never stops the database under it; everything of core's own is gone
+        // needs) stays: reinstalling core never stops the database under it; everything of core's own is gone. The web
+        // app (telehub-web, on the platform only, static files) stays too and serves the app while the API is away
         for (String line : between.lines().filter(l -> l.contains("org.telehub")).toList()) {
-            assertTrue(line.matches(".*org\\.telehub\\.(dbserver|domain|rest|health|tls)\\s*$"),
-                    "only telehub-dbserver's and telehub-tls's bundles stay after uninstall: " + between);
+            assertTrue(line.matches(".*org\\.telehub\\.(dbserver|domain|rest|health|tls|web)\\s*$"),
+                    "only telehub-dbserver's, telehub-tls's and telehub-web's bundles stay after uninstall: " + between);
         }
         assertTrue(between.contains("org.telehub.dbserver"), between);
         assertTrue(sawGone.get(), "the REST routes disappeared while telehub-core was uninstalled");

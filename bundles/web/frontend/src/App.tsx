@@ -1,0 +1,134 @@
+import type React from 'react';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { api, setCsrfToken, setUnauthorizedHandler } from './api/client';
+import { type AuthSession, AuthContext, homeFor, useAuth } from './auth';
+import { loginUrl, saveOpenDrafts } from './drafts';
+import { type CalendarChoice, type Lang, LANGS } from './format';
+import { applyLang } from './i18n';
+import { setCalendar, setPrefsLang, useCalendar } from './prefs';
+import Agenda from './pages/Agenda';
+import FindDoctor from './pages/FindDoctor';
+import Join from './pages/Join';
+import Login from './pages/Login';
+import Visit from './pages/Visit';
+import Visits from './pages/Visits';
+import { Button } from './ui';
+
+const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
+
+export default function App() {
+  const [session, setSession] = useState<AuthSession | null>(null);
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    // the app was (re)loaded: a live session gives its CSRF token again
+    api.GET('/auth/session').then((r) => {
+      const s = r.data as unknown as AuthSession;
+      setCsrfToken(s.csrfToken);
+      setSession(s);
+    }).catch(() => setSession(null)).finally(() => setChecked(true));
+  }, []);
+  return (
+    <AuthContext.Provider value={{ session, setSession }}>
+      <BrowserRouter>
+        <SessionExpiry />
+        <Shell>{checked ? <AppRoutes /> : null}</Shell>
+      </BrowserRouter>
+    </AuthContext.Provider>
+  );
+}
+
+/**
+ * A 401 of an ordinary call: the session ended. The open forms' drafts are kept, the session is forgotten, and the
+ * protected page the reader is on sends them to /login (marked as expired) and back here afterwards.
+ */
+let sessionLost = false;
+
+function SessionExpiry() {
+  const { setSession } = useAuth();
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      saveOpenDrafts();
+      setCsrfToken(null);
+      sessionLost = true;
+      setSession(null);
+    });
+  }, [setSession]);
+  return null;
+}
+
+function Protected({ role, children }: { role?: string; children: React.ReactElement }) {
+  const { session } = useAuth();
+  const location = useLocation();
+  if (!session) {
+    return <Navigate to={loginUrl(location.pathname + location.search) + (sessionLost ? '&expired=1' : '')} replace />;
+  }
+  sessionLost = false;
+  if (role && !session.user.roles.includes(role)) return <Navigate to={homeFor(session)} replace />;
+  return children;
+}
+
+function AppRoutes() {
+  const { session } = useAuth();
+  const { t } = useTranslation();
+  return (
+    <Routes>
+      <Route path="/" element={<Navigate to={homeFor(session)} replace />} />
+      <Route path="/login" element={<Login />} />
+      <Route path="/join/:room" element={<Join />} />
+      <Route path="/find" element={<Protected role="patient"><FindDoctor /></Protected>} />
+      <Route path="/visits" element={<Protected><Visits /></Protected>} />
+      <Route path="/agenda" element={<Protected role="doctor"><Agenda /></Protected>} />
+      <Route path="/encounters/:id" element={<Protected><Visit /></Protected>} />
+      <Route path="*" element={<section><h1>{t('error.notFound')}</h1><Link to="/">{t('error.home')}</Link></section>} />
+    </Routes>
+  );
+}
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { session, setSession } = useAuth();
+  const navigate = useNavigate();
+  const calendar = useCalendar();
+  const lang = i18n.language as Lang;
+  const roles = session?.user.roles ?? [];
+
+  async function signOut() {
+    try { await api.DELETE('/auth/session'); } catch { /* ended already */ }
+    setCsrfToken(null);
+    setSession(null);
+    navigate('/login');
+  }
+
+  return (
+    <>
+      <a className="skip" href="#main">{t('skip')}</a>
+      <header className="top">
+        <Link to="/" className="brand">{t('app')}</Link>
+        {session && (
+          <nav aria-label={t('app')}>
+            {roles.includes('patient') && <Link to="/find">{t('nav.find')}</Link>}
+            {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
+            {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
+          </nav>
+        )}
+        <div className="prefs">
+          <label>{t('language')}
+            <select name="language" value={lang} onChange={(e) => { const l = e.target.value as Lang; applyLang(l); setPrefsLang(l); }}>
+              {LANGS.map((l) => <option key={l} value={l} lang={l}>{LANG_NAMES[l]}</option>)}
+            </select>
+          </label>
+          <label>{t('calendar')}
+            <select name="calendar" value={calendar} onChange={(e) => setCalendar(e.target.value as CalendarChoice)}>
+              <option value="gregory">{t('gregory')}</option>
+              <option value="persian">{t('persian')}</option>
+            </select>
+          </label>
+          {session && <Button variant="secondary" onPress={signOut}>{t('signOut')}</Button>}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>{children}</main>
+    </>
+  );
+}

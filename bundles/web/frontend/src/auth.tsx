@@ -1,0 +1,32 @@
+import { createContext, useContext } from 'react';
+import type { Schemas } from './api/client';
+
+/**
+ * GET/POST /auth/session's answer. Typed here rather than from the schema: the OpenAPI generator names both
+ * AuthResource.SessionView and the portal's Views.SessionView "SessionView", and the document keeps the latter.
+ */
+export interface AuthSession {
+  user: { id: number; username: string; displayName?: string; roles: string[] };
+  csrfToken: string;
+  expiresAt: string;
+  idleMinutes: number;
+}
+
+export type Encounter = Schemas['EncounterView'];
+export type Doctor = Schemas['DoctorView'];
+
+export interface AuthState {
+  session: AuthSession | null;
+  setSession: (s: AuthSession | null) => void;
+}
+
+export const AuthContext = createContext<AuthState>({ session: null, setSession: () => {} });
+
+export function useAuth(): AuthState {
+  return useContext(AuthContext);
+}
+
+export function homeFor(session: AuthSession | null): string {
+  if (!session) return '/login';
+  return session.user.roles.includes('doctor') ? '/agenda' : '/visits';
+}

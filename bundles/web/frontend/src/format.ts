@@ -1,0 +1,54 @@
+// Dates, times and numbers as the reader expects them: the app's language, the reader's own time zone, and for
+// Persian readers the Jalali (Solar Hijri) calendar if they choose it. Everything goes through Intl, so the digits are
+// the locale's (Persian digits for 'fa').
+
+export type Lang = 'en' | 'fa' | 'ru';
+export type CalendarChoice = 'gregory' | 'persian';
+
+export const LANGS: Lang[] = ['en', 'fa', 'ru'];
+
+export function dirOf(lang: Lang): 'rtl' | 'ltr' {
+  return lang === 'fa' ? 'rtl' : 'ltr';
+}
+
+/** The BCP 47 tag Intl gets: the language with the chosen calendar as a Unicode extension. */
+export function localeTag(lang: Lang, calendar: CalendarChoice): string {
+  return `${lang}-u-ca-${calendar}`;
+}
+
+export function defaultCalendar(lang: Lang): CalendarChoice {
+  return lang === 'fa' ? 'persian' : 'gregory';
+}
+
+export function formatDateTime(iso: string | Date, lang: Lang, calendar: CalendarChoice, timeZone?: string): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat(localeTag(lang, calendar), {
+    dateStyle: 'medium', timeStyle: 'short', timeZone,
+  }).format(d);
+}
+
+export function formatDate(iso: string | Date, lang: Lang, calendar: CalendarChoice, timeZone?: string): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat(localeTag(lang, calendar), {
+    weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone,
+  }).format(d);
+}
+
+export function formatTime(iso: string | Date, lang: Lang, timeZone?: string): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone }).format(d);
+}
+
+export function formatNumber(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(lang).format(n);
+}
+
+/** The day (YYYY-MM-DD) a moment falls on in a time zone: how slots and visits are grouped. */
+export function dayKey(iso: string | Date, timeZone?: string): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(d);
+}
+
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}

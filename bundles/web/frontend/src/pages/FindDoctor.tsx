@@ -1,0 +1,139 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Form } from 'react-aria-components';
+import { api, must } from '../api/client';
+import type { Doctor } from '../auth';
+import { registerDraft, takeDraft } from '../drafts';
+import { browserTimeZone, dayKey, formatDate, formatTime, type Lang } from '../format';
+import { useCalendar } from '../prefs';
+import { Button, ErrorNote, Field, Notice, fieldError } from '../ui';
+
+type Slot = { start?: string; end?: string };
+
+export default function FindDoctor() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const calendar = useCalendar();
+  const zone = browserTimeZone();
+  const [doctors, setDoctors] = useState<Doctor[] | null>(null);
+  const [speciality, setSpeciality] = useState('');
+  const [clinic, setClinic] = useState('');
+  const [doctor, setDoctor] = useState<Doctor | null>(null);
+  const [slots, setSlots] = useState<Slot[] | null>(null);
+  const [slot, setSlot] = useState<string>('');
+  const draft = useMemo(() => takeDraft('booking'), []);
+  const [complaint, setComplaint] = useState(draft?.complaint ?? '');
+  const [notes, setNotes] = useState(draft?.notes ?? '');
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+
+  useEffect(() => registerDraft('booking', () => ({ complaint, notes })), [complaint, notes]);
+  useEffect(() => {
+    api.GET('/doctors').then((r) => setDoctors(must(r))).catch(setError);
+  }, []);
+
+  const specialities = [...new Set((doctors ?? []).map((d) => d.speciality).filter(Boolean))] as string[];
+  const clinics = [...new Set((doctors ?? []).map((d) => d.clinic).filter(Boolean))] as string[];
+  const shown = (doctors ?? []).filter((d) => (!speciality || d.speciality === speciality) && (!clinic || d.clinic === clinic));
+
+  async function pick(d: Doctor) {
+    setDoctor(d);
+    setSlots(null);
+    setSlot('');
+    setDone(false);
+    const from = new Date();
+    const to = new Date(from.getTime() + 14 * 86400_000);
+    try {
+      const r = await api.GET('/doctors/{id}/slots', {
+        params: { path: { id: d.id! }, query: { from: from.toISOString(), to: to.toISOString() } },
+      });
+      setSlots(must(r).slots ?? []);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function book(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.POST('/encounters', {
+        body: { type: 'video', doctorId: doctor!.id, scheduledStart: slot, chiefComplaint: complaint, patientNotes: notes },
+      });
+      setDone(true);
+      setComplaint('');
+      setNotes('');
+      setSlot('');
+      await pick(doctor!);
+      setDone(true);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const byDay = new Map<string, Slot[]>();
+  for (const s of (slots ?? []).slice(0, 60)) {
+    const k = dayKey(s.start!, zone);
+    byDay.set(k, [...(byDay.get(k) ?? []), s]);
+  }
+
+  return (
+    <section aria-labelledby="find-title">
+      <h1 id="find-title">{t('find.title')}</h1>
+      <div className="filters">
+        <label>{t('find.speciality')}
+          <select name="speciality" value={speciality} onChange={(e) => setSpeciality(e.target.value)}>
+            <option value="">{t('find.any')}</option>
+            {specialities.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label>{t('find.clinic')}
+          <select name="clinic" value={clinic} onChange={(e) => setClinic(e.target.value)}>
+            <option value="">{t('find.any')}</option>
+            {clinics.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>
+      </div>
+      {doctors === null && !error && <p>{t('loading')}</p>}
+      {doctors && shown.length === 0 && <p>{t('find.noDoctors')}</p>}
+      <ul className="doctors">
+        {shown.map((d) => (
+          <li key={d.id} className="card">
+            <h2>{d.displayName}</h2>
+            <p>{[d.speciality, d.clinic].filter(Boolean).join(' · ')}</p>
+            <Button variant="secondary" onPress={() => pick(d)} aria-label={`${t('find.choose')}: ${d.displayName}`}>{t('find.choose')}</Button>
+          </li>
+        ))}
+      </ul>
+      {doctor && (
+        <div className="card">
+          <h2>{t('find.slotsFor', { name: doctor.displayName })}</h2>
+          <p>{t('find.yourZone', { zone })}</p>
+          {slots === null && <p>{t('loading')}</p>}
+          {slots && slots.length === 0 && <p>{t('find.noSlots')}</p>}
+          {[...byDay].map(([day, list]) => (
+            <fieldset key={day} className="slots">
+              <legend>{formatDate(list[0].start!, lang, calendar, zone)}</legend>
+              {list.map((s) => (
+                <label key={s.start} className={`slot ${slot === s.start ? 'chosen' : ''}`}>
+                  <input type="radio" name="slot" value={s.start} checked={slot === s.start} onChange={() => setSlot(s.start!)} />
+                  {formatTime(s.start!, lang, zone)}
+                </label>
+              ))}
+            </fieldset>
+          ))}
+          {slot && (
+            <Form onSubmit={book} validationBehavior="aria">
+              <Notice>{t('find.selected', { time: `${formatDate(slot, lang, calendar, zone)} ${formatTime(slot, lang, zone)}` })}</Notice>
+              <Field label={t('find.complaint')} name="complaint" value={complaint} onChange={setComplaint} error={fieldError(error, 'chiefComplaint')} />
+              <Field label={t('find.notes')} name="notes" value={notes} onChange={setNotes} multiline error={fieldError(error, 'patientNotes')} />
+              <Button type="submit">{t('find.book')}</Button>
+            </Form>
+          )}
+        </div>
+      )}
+      <ErrorNote error={error} />
+      {done && <Notice>{t('find.booked')}</Notice>}
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { api, must } from '../api/client';
+import type { Encounter } from '../auth';
+import { registerDraft, takeDraft } from '../drafts';
+import { browserTimeZone, formatDateTime, type Lang } from '../format';
+import { useCalendar } from '../prefs';
+import { Button, ErrorNote, Field, Notice, fieldError } from '../ui';
+
+/** The steps the API offers, in the order the buttons show; each is POST /encounters/{id}/<step>. */
+const STEPS = ['confirm', 'start', 'end', 'no-show', 'cancel'] as const;
+
+export default function Visit() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const calendar = useCalendar();
+  const [e, setE] = useState<Encounter | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const draft = useMemo(() => takeDraft(`visit-${id}`), [id]);
+  const [notes, setNotes] = useState<string | null>(draft?.doctorNotes ?? null);
+
+  const load = useCallback(async () => {
+    try {
+      const v = must(await api.GET('/encounters/{id}', { params: { path: { id }, query: { zone: browserTimeZone() } } }));
+      setE(v);
+      setNotes((n) => n ?? v.doctorNotes ?? '');
+    } catch (err) { setError(err); }
+  }, [id]);
+  useEffect(() => { void load(); }, [load]);
+  useEffect(() => registerDraft(`visit-${id}`, () => ({ doctorNotes: notes ?? '' })), [id, notes]);
+
+  async function step(s: (typeof STEPS)[number]) {
+    setError(null);
+    try {
+      const path = { params: { path: { id } } };
+      const v = s === 'confirm' ? await api.POST('/encounters/{id}/confirm', path)
+        : s === 'start' ? await api.POST('/encounters/{id}/start', path)
+        : s === 'end' ? await api.POST('/encounters/{id}/end', path)
+        : s === 'no-show' ? await api.POST('/encounters/{id}/no-show', { ...path, body: {} })
+        : await api.POST('/encounters/{id}/cancel', { ...path, body: {} });
+      setE(must(v));
+      setNotice(t(`status.${must(v).status}`, { defaultValue: must(v).status }));
+    } catch (err) { setError(err); }
+  }
+  async function saveNotes() {
+    setError(null);
+    try {
+      setE(must(await api.PUT('/encounters/{id}/notes', { params: { path: { id } }, body: { doctorNotes: notes ?? '' } })));
+      setNotice(t('visit.saved'));
+    } catch (err) { setError(err); }
+  }
+
+  if (!e) return <section><h1>{t('visit.title')}</h1>{error ? <ErrorNote error={error} /> : <p>{t('loading')}</p>}</section>;
+  const allowed = e.allowedTransitions ?? [];
+  return (
+    <section aria-labelledby="visit-title">
+      <h1 id="visit-title">{t('visit.title')}: {e.patientName}</h1>
+      <dl className="facts card">
+        <dt>{t('visit.patient')}</dt><dd>{e.patientName}</dd>
+        <dt>{t('visit.time')}</dt><dd data-testid="visit-time">{formatDateTime(e.scheduledStart!, lang, calendar, browserTimeZone())}</dd>
+        <dt>{t('visit.status')}</dt><dd data-testid="visit-status">{t(`status.${e.status}`, { defaultValue: e.status })}</dd>
+        <dt>{t('visit.complaint')}</dt><dd>{e.chiefComplaint || t('visit.none')}</dd>
+        <dt>{t('visit.patientNotes')}</dt><dd>{e.patientNotes || t('visit.none')}</dd>
+      </dl>
+      <div className="actions">
+        {STEPS.filter((s) => allowed.includes(s)).map((s) => (
+          <Button key={s} variant={s === 'cancel' || s === 'no-show' ? 'danger' : 'primary'} onPress={() => step(s)}>
+            {t(`visit.actions.${s}`)}
+          </Button>
+        ))}
+      </div>
+      <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline
+        error={fieldError(error, 'doctorNotes')} />
+      <Button variant="secondary" onPress={saveNotes}>{t('visit.saveNotes')}</Button>
+      {notice && <Notice>{notice}</Notice>}
+      <ErrorNote error={error} />
+    </section>
+  );
+}

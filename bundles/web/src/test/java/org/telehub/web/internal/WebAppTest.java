@@ -1,0 +1,43 @@
+package org.telehub.web.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class WebAppTest {
+    private static final String HTML = "text/html,application/xhtml+xml,*/*;q=0.8";
+
+    @Test
+    void hashedAssetsAreImmutableAndIndexIsRevalidated() {
+        assertEquals(new WebApp.Plan(200, "assets/index-AbC123.js", "public, max-age=31536000, immutable"),
+                WebApp.plan("GET", "/assets/index-AbC123.js", "*/*"));
+        assertEquals(new WebApp.Plan(200, "index.html", "no-cache"), WebApp.plan("GET", "/", HTML));
+        assertEquals(new WebApp.Plan(200, "index.html", "no-cache"), WebApp.plan("GET", "/index.html", "*/*"));
+    }
+
+    @Test
+    void routesOfTheAppFallBackToIndexOnlyForBrowsers() {
+        assertEquals("index.html", WebApp.plan("GET", "/join/room-1", HTML).resource());
+        assertEquals("index.html", WebApp.plan("GET", "/visits/abc", HTML).resource());
+        assertEquals(404, WebApp.plan("GET", "/join/room-1", "application/json").status());
+        assertEquals(404, WebApp.plan("GET", "/nothing", null).status());
+    }
+
+    @Test
+    void othersPathsAreNeverTheApp() {
+        for (String p : new String[] {"/api/v1/nope", "/api", "/system/console/bundles", "/metrics", "/ws/x"}) {
+            assertEquals(404, WebApp.plan("GET", p, HTML).status(), p);
+            assertNull(WebApp.plan("GET", p, HTML).resource(), p);
+        }
+        assertEquals(404, WebApp.plan("GET", "/assets/../../etc/passwd", HTML).status());
+        assertEquals(405, WebApp.plan("POST", "/", HTML).status());
+    }
+
+    @Test
+    void typesAreNamed() {
+        assertEquals("text/javascript; charset=utf-8", WebApp.type("assets/a.js"));
+        assertEquals("text/css; charset=utf-8", WebApp.type("assets/a.css"));
+        assertEquals("application/octet-stream", WebApp.type("assets/a.bin"));
+    }
+}

@@ -1,0 +1,276 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The web app (issue 16) in the built distribution: how it is served beside the API, that the API document the app's
+ * types were generated from is the one the hub serves, and the browser journeys (itests/web-tests: Playwright driving
+ * Debian's chromium) against this hub, seeded here through the REST API as an administrator would.
+ */
+@TestMethodOrder(MethodOrderer.MethodName.class)
+class WebIT {
+    private static final String ADMIN_PASSWORD = "web-admin-secret-1";
+    private static final String PW = "Correct-Horse-7-battery";
+    private static final Path ITESTS = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath();
+    private static KarafInstance karaf;
+    private static String admin;
+
+    @BeforeAll
+    static void start() {
+        karaf = KarafInstance.create("web");
+        karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        // as a clinic would: doctors must enrol a second factor, so the browser's TOTP step is exercised
+        karaf.edit("etc/org.telehub.security.cfg", "secondFactorRequiredFor=", "secondFactorRequiredFor=doctor");
+        // the browser uses the app over HTTPS, as patients and doctors do (camera and microphone need a secure page):
+        // the hub's public origin and its join links are the instance's HTTPS address, its self-signed certificate
+        karaf.edit("etc/org.telehub.security.cfg", "publicOrigin=http://127.0.0.1:" + karaf.httpPort,
+                "publicOrigin=" + karaf.httpsUrl(""));
+        karaf.edit("etc/org.telehub.encounter.cfg", "publicBaseUrl=https://localhost:8443",
+                "publicBaseUrl=" + karaf.httpsUrl(""));
+        karaf.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    private static String admin() throws IOException {
+        if (admin == null) {
+            admin = karaf.login("admin", ADMIN_PASSWORD);
+        }
+        return admin;
+    }
+
+    private static HttpResponse<String> browserGet(String path, String accept) throws IOException {
+        return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(path))).header("Accept", accept).GET(), null);
+    }
+
+    /** The app at / beside the API, the console and the metrics: each path answered by its owner. */
+    @Test
+    void a_theAppIsServedAtTheRootWithoutShadowingTheApi() throws IOException {
+        String html = "text/html,application/xhtml+xml,*/*;q=0.8";
+        HttpResponse<String> index = browserGet("/", html);
+        assertEquals(200, index.statusCode());
+        assertTrue(index.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertEquals("no-cache", index.headers().firstValue("Cache-Control").orElse(""));
+        String csp = index.headers().firstValue("Content-Security-Policy").orElse("");
+        for (String d : List.of("default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'",
+                "base-uri 'self'", "media-src 'self' blob: mediastream:")) {
+            assertTrue(csp.contains(d), d + " in " + csp);
+        }
+        assertFalse(csp.contains("unsafe-inline"), csp);
+        assertEquals("nosniff", index.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals("no-referrer", index.headers().firstValue("Referrer-Policy").orElse(""));
+        assertFalse(index.body().contains("<script>"), "no inline script: " + index.body());
+
+        Matcher m = Pattern.compile("src=\"(/assets/[^\"]+\\.js)\"").matcher(index.body());
+        assertTrue(m.find(), index.body());
+        HttpResponse<String> js = browserGet(m.group(1), "*/*");
+        assertEquals(200, js.statusCode());
+        assertEquals("public, max-age=31536000, immutable", js.headers().firstValue("Cache-Control").orElse(""));
+        assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+
+        for (String route : List.of("/login", "/join/room-1?token=abc", "/visits", "/encounters/x")) {
+            HttpResponse<String> r = browserGet(route, html);
+            assertEquals(200, r.statusCode(), route);
+            assertEquals(index.body(), r.body(), route);
+        }
+        assertEquals(404, browserGet("/join/room-1", "application/json").statusCode());
+        assertEquals(404, browserGet("/assets/nothing-here.js", "*/*").statusCode());
+
+        // the API, the console and the metrics keep their own answers, never the app's HTML
+        HttpResponse<String> api = browserGet("/api/v1/no-such-route", "application/json");
+        assertEquals(404, api.statusCode());
+        assertTrue(api.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), api.body());
+        assertFalse(api.body().contains("<html"), api.body());
+        assertEquals(401, browserGet("/api/v1/users/me", "application/json").statusCode());
+        HttpResponse<String> health = browserGet("/api/v1/health", "application/json");
+        assertTrue(health.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), health.body());
+        HttpResponse<String> console = browserGet("/system/console/bundles", html);
+        assertEquals(401, console.statusCode(), console.body());
+        HttpResponse<String> metrics = browserGet("/metrics", html);
+        assertEquals(401, metrics.statusCode());
+        assertFalse(metrics.body().contains("<div id=\"root\">"));
+    }
+
+    /** The app's API types come from bundles/web/frontend/openapi.json: it must be what the hub serves. */
+    @Test
+    void b_theServedApiDocumentEqualsTheAppsSnapshot() throws IOException {
+        HttpResponse<String> r = browserGet("/api/v1/openapi.json", "application/json");
+        assertEquals(200, r.statusCode());
+        ObjectNode served = (ObjectNode) KarafInstance.json(r);
+        Path file = ITESTS.resolve("../bundles/web/frontend/openapi.json").normalize();
+        ObjectNode snapshot = (ObjectNode) KarafInstance.JSON.readTree(Files.readString(file));
+        // info.version carries the build's timestamp; everything else must be equal
+        ((ObjectNode) served.get("info")).remove("version");
+        ((ObjectNode) snapshot.get("info")).remove("version");
+        if (!snapshot.equals(served)) {
+            Files.writeString(ITESTS.resolve("target/openapi-served.json"), KarafInstance.JSON
+                    .writerWithDefaultPrettyPrinter().writeValueAsString(KarafInstance.json(r)) + "\n");
+        }
+        assertEquals(snapshot, served, "the API changed (the served document is in itests/target/openapi-served.json): fetch GET /api/v1/openapi.json from a running hub into " + file
+                + " (pretty-printed) and rebuild bundles/web, whose tsc run then shows what the app must change");
+    }
+
+    /** The journeys in Debian's chromium; fails unless every browser test passes. */
+    @Test
+    void c_patientAndDoctorJourneysInTheBrowser() throws Exception {
+        String a = admin();
+        user(a, "dr.house", "doctor", "Gregory House");
+        user(a, "amy.pond", "patient", "Amy Pond");
+        String doctorId = doctor(a, "dr.house", "Dr Gregory House", "Cardiology", "North Clinic");
+        doctor(a, null, "Dr Lisa Cuddy", "Dermatology", "South Clinic");
+        HttpResponse<String> p = karaf.post("/api/v1/patients", a, "application/json", KarafInstance.JSON.createObjectNode()
+                .put("username", "amy.pond").put("displayName", "Amy Pond").put("birthDate", "1989-04-12")
+                .put("timeZone", "Asia/Tehran").toString());
+        assertEquals(201, p.statusCode(), p.body());
+        String patientId = KarafInstance.json(p).get("id").asText();
+        karaf.careTeam(a, patientId, "dr.house");
+
+        // a visit starting in five minutes (the doctor may start it from ten minutes before; the doctor's journey
+        // starts and ends it), and one tomorrow whose patient join link the join page is opened with
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(5, ChronoUnit.MINUTES);
+        session(a, doctorId, patientId, start, "Follow-up of blood pressure");
+        URI join = URI.create(session(a, doctorId, patientId, start.plus(1, ChronoUnit.DAYS), "Second opinion on an ECG")
+                .get("patientJoinUrl").asText());
+        String joinPath = join.getRawPath() + "?" + join.getRawQuery();
+
+        // the doctor enrols TOTP through the API (confirmed with the previous step's code, so the browser's login
+        // with the current one is not a replay); codes from GNU oathtool
+        String doctorToken = karaf.login("dr.house", PW);
+        HttpResponse<String> e = karaf.post("/api/v1/auth/totp/enrolment", doctorToken, "application/json", "{}");
+        assertEquals(200, e.statusCode(), e.body());
+        String secret = KarafInstance.json(e).get("secret").asText();
+        HttpResponse<String> c = karaf.post("/api/v1/auth/totp/confirmation", doctorToken, "application/json",
+                "{\"code\":\"" + oathtool(secret, Instant.now().minusSeconds(30)) + "\"}");
+        assertEquals(200, c.statusCode(), c.body());
+
+        Path screenshots = ITESTS.resolve("target/web-screenshots");
+        Path log = ITESTS.resolve("target/web-tests.log");
+        Files.createDirectories(screenshots);
+        try (Stream<Path> old = Files.list(screenshots)) {
+            for (Path f : (Iterable<Path>) old::iterator) {
+                Files.delete(f);
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder("npx", "--no-install", "playwright", "test")
+                .directory(ITESTS.resolve("web-tests").toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("TELEHUB_BASE_URL", karaf.httpsUrl(""));
+        // chromium trusts exactly the hub's key (its SPKI hash), not every certificate
+        env.put("TELEHUB_SPKI", java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest(karaf.servedCertificate().getPublicKey().getEncoded())));
+        env.put("TELEHUB_PATIENT_USER", "amy.pond");
+        env.put("TELEHUB_PATIENT_PASSWORD", PW);
+        env.put("TELEHUB_DOCTOR_USER", "dr.house");
+        env.put("TELEHUB_DOCTOR_PASSWORD", PW);
+        env.put("TELEHUB_DOCTOR_TOTP_SECRET", secret);
+        env.put("TELEHUB_DOCTOR_NAME", "Dr Gregory House");
+        env.put("TELEHUB_SPECIALITY", "Cardiology");
+        env.put("TELEHUB_CLINIC", "North Clinic");
+        env.put("TELEHUB_JOIN_PATH", joinPath);
+        env.put("TELEHUB_SEEDED_PATIENT_NAME", "Amy Pond");
+        env.put("TELEHUB_SEEDED_COMPLAINT", "Follow-up of blood pressure");
+        env.put("TELEHUB_SCREENSHOTS", screenshots.toString());
+        env.put("TELEHUB_WEB_RESULTS", ITESTS.resolve("target/web-test-results").toString());
+        env.put("CI", "true");
+        long t0 = System.nanoTime();
+        Process proc = pb.start();
+        boolean done = proc.waitFor(10, TimeUnit.MINUTES);
+        if (!done) {
+            proc.destroyForcibly();
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        System.out.println(out);
+        System.out.printf("browser tests took %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
+        assertTrue(done, "the browser tests did not finish within 10 minutes:\n" + out);
+        assertEquals(0, proc.exitValue(), "the browser tests failed:\n" + out);
+        try (Stream<Path> shots = Files.list(screenshots)) {
+            long n = shots.filter(f -> f.toString().endsWith(".png")).count();
+            assertTrue(n >= 20, "screenshots of every page: " + n);
+        }
+    }
+
+    /** A video visit booked by the administrator through the sessions API; returns its session (join links). */
+    private static com.fasterxml.jackson.databind.JsonNode session(String admin, String doctorId, String patientId,
+            Instant start, String complaint) throws IOException {
+        HttpResponse<String> s = karaf.post("/api/v1/sessions/create", admin, "application/json", KarafInstance.JSON
+                .createObjectNode().put("doctorId", doctorId).put("patientId", patientId).put("startTime", start.toString())
+                .put("durationMinutes", 30).put("type", "video").put("chiefComplaint", complaint).toString());
+        assertEquals(201, s.statusCode(), s.body());
+        return KarafInstance.json(s);
+    }
+
+    private static void user(String admin, String username, String role, String name) throws IOException {
+        HttpResponse<String> r = karaf.post("/api/v1/users", admin, "application/json", KarafInstance.JSON
+                .createObjectNode().put("username", username).put("displayName", name).put("password", PW)
+                .set("roles", KarafInstance.JSON.createArrayNode().add(role)).toString());
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    /** A doctor working around the clock in UTC, 30-minute slots. */
+    private static String doctor(String admin, String username, String name, String speciality, String clinic)
+            throws IOException {
+        ObjectNode body = KarafInstance.JSON.createObjectNode().put("displayName", name).put("speciality", speciality)
+                .put("clinic", clinic).put("timeZone", "UTC").put("slotMinutes", 30);
+        if (username != null) {
+            body.put("username", username);
+        }
+        HttpResponse<String> r = karaf.post("/api/v1/doctors", admin, "application/json", body.toString());
+        assertEquals(201, r.statusCode(), r.body());
+        String id = KarafInstance.json(r).get("id").asText();
+        StringBuilder weekly = new StringBuilder();
+        for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")) {
+            weekly.append(weekly.length() == 0 ? "" : ",").append('"').append(d)
+                    .append("\":[{\"start\":\"00:00\",\"end\":\"24:00\"}]");
+        }
+        HttpResponse<String> a = karaf.put("/api/v1/doctors/" + id + "/availability", admin,
+                "{\"timeZone\":\"UTC\",\"slotMinutes\":30,\"weekly\":{" + weekly + "},\"exceptions\":[]}");
+        assertEquals(200, a.statusCode(), a.body());
+        return id;
+    }
+
+    /** The code an authenticator app shows at {@code at}, computed by GNU oathtool. */
+    static String oathtool(String base32Secret, Instant at) throws IOException, InterruptedException {
+        String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(at) + " UTC";
+        Process p = new ProcessBuilder("oathtool", "--totp", "-b", "-N", when, base32Secret).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+}
