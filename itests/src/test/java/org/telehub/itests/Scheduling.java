@@ -26,6 +26,12 @@ final class Scheduling {
                         + (username == null ? "" : ",\"username\":\"" + username + "\"") + "}");
         assertEquals(201, r.statusCode(), r.body());
         String id = KarafInstance.json(r).get("id").asText();
+        aroundTheClock(k, admin, id);
+        return id;
+    }
+
+    /** The doctor works every day from 00:00 to 24:00 UTC, in 30-minute slots. */
+    static void aroundTheClock(KarafInstance k, String admin, String id) throws IOException {
         StringBuilder weekly = new StringBuilder();
         for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")) {
             weekly.append(weekly.length() == 0 ? "" : ",").append('"').append(d)
@@ -34,7 +40,6 @@ final class Scheduling {
         HttpResponse<String> a = k.put("/api/v1/doctors/" + id + "/availability", admin,
                 "{\"timeZone\":\"UTC\",\"slotMinutes\":30,\"weekly\":{" + weekly + "},\"exceptions\":[]}");
         assertEquals(200, a.statusCode(), a.body());
-        return id;
     }
 
     static String patient(KarafInstance k, String admin, String name, String username) throws IOException {

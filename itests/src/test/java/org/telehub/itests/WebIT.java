@@ -252,14 +252,7 @@ class WebIT {
         HttpResponse<String> r = karaf.post("/api/v1/doctors", admin, "application/json", body.toString());
         assertEquals(201, r.statusCode(), r.body());
         String id = KarafInstance.json(r).get("id").asText();
-        StringBuilder weekly = new StringBuilder();
-        for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")) {
-            weekly.append(weekly.length() == 0 ? "" : ",").append('"').append(d)
-                    .append("\":[{\"start\":\"00:00\",\"end\":\"24:00\"}]");
-        }
-        HttpResponse<String> a = karaf.put("/api/v1/doctors/" + id + "/availability", admin,
-                "{\"timeZone\":\"UTC\",\"slotMinutes\":30,\"weekly\":{" + weekly + "},\"exceptions\":[]}");
-        assertEquals(200, a.statusCode(), a.body());
+        Scheduling.aroundTheClock(karaf, admin, id);
         return id;
     }
 
