@@ -29,9 +29,14 @@ export function formatDateTime(iso: string | Date, lang: Lang, calendar: Calenda
 
 export function formatDate(iso: string | Date, lang: Lang, calendar: CalendarChoice, timeZone?: string): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat(localeTag(lang, calendar), {
+  const f = new Intl.DateTimeFormat(localeTag(lang, calendar), {
     weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone,
-  }).format(d);
+  });
+  if (lang !== 'fa') return f.format(d);
+  // ICU has no Persian pattern for this combination and falls back to the root one ("۱۴۰۵ آذر ۱۱, چهارشنبه", with
+  // a Latin comma); Persian readers write the weekday, then day, month and year: "چهارشنبه، ۱۱ آذر ۱۴۰۵"
+  const part = (type: Intl.DateTimeFormatPartTypes) => f.formatToParts(d).find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')}، ${part('day')} ${part('month')} ${part('year')}`;
 }
 
 export function formatTime(iso: string | Date, lang: Lang, timeZone?: string): string {

@@ -12,6 +12,8 @@ describe('formatting', () => {
     expect(s).toMatch(/۱۴۰۴/);
     expect(s).toMatch(/فروردین/);
     expect(s).not.toMatch(/[0-9]/);
+    expect(s).toBe('جمعه، ۱ فروردین ۱۴۰۴'); // weekday first, the Persian comma, then day month year
+    expect(formatDate(NOWRUZ, 'fa', 'gregory', 'UTC')).toBe('جمعه، ۲۱ مارس ۲۰۲۵');
     expect(formatNumber(1234, 'fa')).toBe('۱٬۲۳۴');
   });
   it('gives Persian readers the Gregorian calendar when they choose it', () => {
