@@ -167,19 +167,12 @@ public class IntegrationService {
         List<SystemAnswer> answers = new ArrayList<>();
         for (Map.Entry<String, String> e : ids.entrySet()) {
             Adapter a = used.get(e.getKey());
-            if (a == null) {
-                answers.add(new SystemAnswer(e.getKey(), null, CallStatus.UNAVAILABLE,
-                        "no adapter with this id is installed", null, e.getValue(), Map.of()));
-                continue;
-            }
-            SystemCalls.Outcome<Map<String, Object>> o = running.get(e.getKey()).await();
-            answers.add(new SystemAnswer(a.info().id(), a.info().systemType().name(), o.status(), o.error(),
-                    o.latencyMillis(), e.getValue(), o.value() == null ? Map.of() : o.value()));
+            answers.add(a == null ? unavailable(e.getKey(), e.getValue())
+                    : answered(a, e.getValue(), running.get(e.getKey()).await()));
         }
         for (Adapter a : registry.adapters()) {
             if (!ids.containsKey(a.info().id())) {
-                answers.add(new SystemAnswer(a.info().id(), a.info().systemType().name(), CallStatus.NO_MAPPING,
-                        "patient has no identifier in this system", null, null, Map.of()));
+                answers.add(noMapping(a));
             }
         }
         boolean allOk = answers.stream().filter(s -> ids.containsKey(s.adapterId()))
@@ -198,26 +191,35 @@ public class IntegrationService {
         gate.local(who, patientId);
         String systemPatientId = identifiers.of(patientId).get(adapterId);
         Optional<Adapter> adapter = registry.get(adapterId);
-        SystemAnswer answer;
-        if (systemPatientId == null) {
-            if (adapter.isEmpty()) {
-                return Optional.empty();
-            }
-            answer = new SystemAnswer(adapterId, adapter.get().info().systemType().name(), CallStatus.NO_MAPPING,
-                    "patient has no identifier in this system", null, null, Map.of());
-        } else if (adapter.isEmpty()) {
-            answer = new SystemAnswer(adapterId, null, CallStatus.UNAVAILABLE, "no adapter with this id is installed",
-                    null, systemPatientId, Map.of());
-        } else {
-            Adapter a = adapter.get();
-            SystemCalls.Outcome<Map<String, Object>> o = calls.start(a, () -> capabilities.read(a, systemPatientId))
-                    .await();
-            answer = new SystemAnswer(a.info().id(), a.info().systemType().name(), o.status(), o.error(),
-                    o.latencyMillis(), systemPatientId, o.value() == null ? Map.of() : o.value());
+        if (systemPatientId == null && adapter.isEmpty()) {
+            return Optional.empty();
         }
+        SystemAnswer answer = systemPatientId == null ? noMapping(adapter.get())
+                : adapter.isEmpty() ? unavailable(adapterId, systemPatientId)
+                : answered(adapter.get(), systemPatientId, calls.start(adapter.get(),
+                        () -> capabilities.read(adapter.get(), systemPatientId)).await());
         audit.record(who, "integration.system.read", patientId, List.of(adapterId),
                 answer.status().name().toLowerCase(java.util.Locale.ROOT));
         return Optional.of(answer);
+    }
+
+    /** A system's entry from its read's outcome. */
+    private static SystemAnswer answered(Adapter a, String systemPatientId,
+            SystemCalls.Outcome<Map<String, Object>> o) {
+        return new SystemAnswer(a.info().id(), a.info().systemType().name(), o.status(), o.error(), o.latencyMillis(),
+                systemPatientId, o.value() == null ? Map.of() : o.value());
+    }
+
+    /** The patient is mapped in a system whose adapter is not installed. */
+    private static SystemAnswer unavailable(String adapterId, String systemPatientId) {
+        return new SystemAnswer(adapterId, null, CallStatus.UNAVAILABLE, "no adapter with this id is installed", null,
+                systemPatientId, Map.of());
+    }
+
+    /** An installed system in which the patient has no identifier. */
+    private static SystemAnswer noMapping(Adapter a) {
+        return new SystemAnswer(a.info().id(), a.info().systemType().name(), CallStatus.NO_MAPPING,
+                "patient has no identifier in this system", null, null, Map.of());
     }
 
     // ---- identifiers
