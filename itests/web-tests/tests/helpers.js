@@ -49,3 +49,28 @@ export async function language(page, lang) {
   await page.locator('select[name=language]').selectOption(lang);
   await expect(page.locator('html')).toHaveAttribute('lang', lang);
 }
+
+/**
+ * The REST API as a bearer-token client (what an administrator's script would do), for seeding what a spec's
+ * journeys need: `const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'))`,
+ * then `await admin.post('/api/v1/…', { data })` (answers checked by the caller), `await admin.dispose()` at the end.
+ * The hub's self-signed certificate is accepted here only (the browser trusts exactly its key).
+ */
+export async function apiAs(playwright, username, password) {
+  const baseURL = env('TELEHUB_BASE_URL');
+  const anon = await playwright.request.newContext({ baseURL, ignoreHTTPSErrors: true });
+  const r = await anon.post('/api/v1/auth/token', { data: { username, password } });
+  if (r.status() !== 200) throw new Error(`login of ${username}: ${r.status()} ${await r.text()}`);
+  const token = (await r.json()).access_token;
+  await anon.dispose();
+  return playwright.request.newContext({
+    baseURL, ignoreHTTPSErrors: true, extraHTTPHeaders: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+  });
+}
+
+/** A POST/PUT/… answer that must be 2xx: its JSON, or an error with the problem's words. */
+export async function ok(response) {
+  if (!response.ok()) throw new Error(`${response.url()}: ${response.status()} ${await response.text()}`);
+  const text = await response.text();
+  return text ? JSON.parse(text) : undefined;
+}

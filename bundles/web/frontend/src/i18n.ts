@@ -1,6 +1,7 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { type Lang, LANGS, dirOf } from './format';
+import type { Area, Texts } from './locales/area';
 
 const en = {
   app: 'Telehub', skip: 'Skip to content', language: 'Language', calendar: 'Calendar',
@@ -138,7 +139,23 @@ export function applyLang(lang: Lang): void {
   void i18n.changeLanguage(lang);
 }
 
-export const resources = { en: { translation: en }, fa: { translation: fa }, ru: { translation: ru } };
+/** Every area's texts (src/locales/<area>.ts), each under its file's name. */
+const areas = Object.entries(import.meta.glob<{ default: Area<Texts> }>('./locales/*.ts', { eager: true }))
+  .filter(([file]) => !file.endsWith('/area.ts'))
+  .map(([file, mod]) => [file.replace(/^.*\/(\w+)\.ts$/, '$1'), mod.default] as const);
+
+function withAreas<T extends object>(core: T, lang: Lang): T {
+  const all: Record<string, unknown> = { ...(core as Record<string, unknown>) };
+  for (const [name, texts] of areas) {
+    if (name in all) throw new Error(`locales/${name}.ts clashes with the core texts' key ${name}`);
+    all[name] = texts[lang];
+  }
+  return all as T;
+}
+
+export const resources = {
+  en: { translation: withAreas(en, 'en') }, fa: { translation: withAreas(fa, 'fa') }, ru: { translation: withAreas(ru, 'ru') },
+};
 
 export function initI18n(lang: Lang) {
   void i18n.use(initReactI18next).init({

@@ -89,3 +89,15 @@ describe('public calls', () => {
     expect(isAuthProbe('DELETE', 'http://h/api/v1/auth/session')).toBe(false);
   });
 });
+
+describe('texts', () => {
+  const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) =>
+    (typeof v === 'object' && v !== null ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
+  it('has every English key in Persian and Russian, and no other (core and every src/locales area)', async () => {
+    const { resources } = await import('./i18n');
+    const en = keys(resources.en.translation).sort();
+    expect(en.length).toBeGreaterThan(50);
+    expect(keys(resources.fa.translation).sort()).toEqual(en);
+    expect(keys(resources.ru.translation).sort()).toEqual(en);
+  });
+});

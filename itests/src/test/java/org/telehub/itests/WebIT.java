@@ -193,6 +193,10 @@ class WebIT {
         // chromium trusts exactly the hub's key (its SPKI hash), not every certificate
         env.put("TELEHUB_SPKI", java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
                 .getInstance("SHA-256").digest(karaf.servedCertificate().getPublicKey().getEncoded())));
+        // each spec file seeds what its own journeys need through the REST API as this administrator (helpers.js)
+        env.put("TELEHUB_ADMIN_USER", "admin");
+        env.put("TELEHUB_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("TELEHUB_PASSWORD", PW);
         env.put("TELEHUB_PATIENT_USER", "amy.pond");
         env.put("TELEHUB_PATIENT_PASSWORD", PW);
         env.put("TELEHUB_DOCTOR_USER", "dr.house");
