@@ -11,6 +11,12 @@ const en = {
     title: 'Sign in', username: 'Username', password: 'Password', totp: 'Code from your authenticator app',
     totpHint: 'This account has a second factor: enter the 6-digit code (or a recovery code).',
     submit: 'Sign in', oidc: 'Sign in with the identity provider', expired: 'Your session ended. Sign in again; your unsaved work was kept.',
+    providerError: {
+      denied: 'The identity provider signed you in, but this account may not use Telehub. Ask the clinic to give it access.',
+      expired: 'The sign-in took too long. Start it again.',
+      invalid_state: 'This sign-in was not started here or was already used. Start it again from this page.',
+      failed: 'The sign-in with the identity provider did not work. Try again, or sign in with your Telehub password.',
+    },
   },
   find: {
     title: 'Find a doctor', speciality: 'Speciality', clinic: 'Clinic', any: 'Any', noDoctors: 'No doctor matches. Choose another speciality or clinic.',
@@ -52,6 +58,12 @@ const fa: Dict = {
     title: 'ورود', username: 'نام کاربری', password: 'گذرواژه', totp: 'کد برنامهٔ احراز هویت',
     totpHint: 'این حساب عامل دوم دارد: کد ۶ رقمی (یا کد بازیابی) را وارد کنید.',
     submit: 'ورود', oidc: 'ورود با سامانهٔ هویت', expired: 'نشست شما پایان یافت. دوباره وارد شوید؛ کار ذخیره‌نشدهٔ شما نگه داشته شد.',
+    providerError: {
+      denied: 'سامانهٔ هویت شما را شناخت، اما این حساب اجازهٔ استفاده از تله‌هاب را ندارد. از درمانگاه بخواهید دسترسی بدهد.',
+      expired: 'ورود بیش از حد طول کشید. دوباره شروع کنید.',
+      invalid_state: 'این ورود اینجا شروع نشده یا پیش‌تر استفاده شده است. از همین صفحه دوباره شروع کنید.',
+      failed: 'ورود با سامانهٔ هویت انجام نشد. دوباره تلاش کنید یا با گذرواژهٔ تله‌هاب وارد شوید.',
+    },
   },
   find: {
     title: 'یافتن پزشک', speciality: 'تخصص', clinic: 'درمانگاه', any: 'همه', noDoctors: 'پزشکی یافت نشد. تخصص یا درمانگاه دیگری انتخاب کنید.',
@@ -91,6 +103,12 @@ const ru: Dict = {
     title: 'Вход', username: 'Имя пользователя', password: 'Пароль', totp: 'Код из приложения-аутентификатора',
     totpHint: 'У этой учётной записи есть второй фактор: введите 6-значный код (или код восстановления).',
     submit: 'Войти', oidc: 'Войти через поставщика удостоверений', expired: 'Сеанс завершён. Войдите снова; несохранённые данные сохранены.',
+    providerError: {
+      denied: 'Поставщик удостоверений вас узнал, но этой учётной записи нельзя пользоваться Telehub. Попросите клинику дать доступ.',
+      expired: 'Вход занял слишком много времени. Начните заново.',
+      invalid_state: 'Этот вход начат не здесь или уже использован. Начните заново с этой страницы.',
+      failed: 'Вход через поставщика удостоверений не удался. Попробуйте снова или войдите с паролем Telehub.',
+    },
   },
   find: {
     title: 'Найти врача', speciality: 'Специальность', clinic: 'Клиника', any: 'Любая', noDoctors: 'Нет подходящих врачей. Выберите другую специальность или клинику.',

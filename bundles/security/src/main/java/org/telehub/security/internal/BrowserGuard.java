@@ -90,6 +90,11 @@ public class BrowserGuard implements BrowserGate {
         return cookieName() + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
+    /** Whether the configured origin allows browser sessions. */
+    boolean enabled() {
+        return disabled == null;
+    }
+
     /** @throws UnavailableException when the configured origin does not allow browser sessions */
     void requireEnabled() {
         if (disabled != null) {

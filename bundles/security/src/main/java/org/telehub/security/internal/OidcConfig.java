@@ -46,6 +46,11 @@ public @interface OidcConfig {
             + "(PKCE only).", type = AttributeType.PASSWORD, required = false)
     String clientSecret() default "";
 
+    @AttributeDefinition(name = "Sign-in button", description = "What the web app's sign-in page calls the "
+            + "identity provider's button, e.g. \"Sign in with the clinic account\". Empty: a generic label in the "
+            + "reader's language.", required = false)
+    String loginLabel() default "";
+
     @AttributeDefinition(name = "Scopes", description = "Asked for at the browser's sign-in, space-separated; "
             + "openid is always added")
     String scopes() default "openid profile email";

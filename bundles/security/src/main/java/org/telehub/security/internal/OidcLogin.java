@@ -95,6 +95,18 @@ public class OidcLogin {
     record Start(String location, String verifier) {
     }
 
+    /**
+     * What the sign-in page offers: whether the browser sign-in through the provider is on (configured, and browser
+     * sessions possible at this origin) and the button's configured words. Nothing else of the configuration.
+     */
+    public record SignInOptions(boolean enabled, String label) {
+    }
+
+    SignInOptions options() {
+        boolean on = oidc.loginEnabled() && browser.enabled();
+        return new SignInOptions(on, on && !oidc.loginLabel().isEmpty() ? oidc.loginLabel() : null);
+    }
+
     /** Why a sign-in is not possible now: 404 off, 503 browser sessions off. */
     void requireEnabled() {
         if (!oidc.loginEnabled()) {

@@ -45,6 +45,16 @@ public class OidcLoginResource {
         this.browser = browser;
     }
 
+    /**
+     * Whether the sign-in page shows the identity provider's button, and its words (null: the app's own). Public:
+     * the page asks before anyone is signed in; it tells no more than the button itself would.
+     */
+    @GET
+    @PermitAll
+    public OidcLogin.SignInOptions options() {
+        return login.options();
+    }
+
     /** 302 to the provider's authorization endpoint; the attempt bound to this browser by a cookie. */
     @GET
     @Path("login")

@@ -72,6 +72,7 @@ public class OidcTokens {
     private final Map<String, Set<String>> roleMapping;
     private final int clockSkewSeconds;
     private final String clientId;
+    private final String loginLabel;
     private final String clientSecret;
     private final String scopes;
     /** Built on first use, not at activation: the provider may be down when the hub starts. */
@@ -91,6 +92,7 @@ public class OidcTokens {
         this.roleMapping = mapping(config.roleMapping());
         this.clockSkewSeconds = config.clockSkewSeconds();
         this.clientId = config.clientId().trim();
+        this.loginLabel = config.loginLabel() == null ? "" : config.loginLabel().trim();
         this.clientSecret = config.clientSecret();
         Set<String> asked = new java.util.LinkedHashSet<>(List.of("openid"));
         for (String scope : config.scopes().trim().split("\\s+")) {
@@ -313,6 +315,11 @@ public class OidcTokens {
 
     String clientId() {
         return clientId;
+    }
+
+    /** The configured name of the sign-in button; empty for the app's own words. */
+    String loginLabel() {
+        return loginLabel;
     }
 
     /** The client secret of a confidential client; empty for a public one. Never logged. */

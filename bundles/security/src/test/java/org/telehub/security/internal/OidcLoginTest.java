@@ -279,6 +279,13 @@ class OidcLoginTest {
         NotFoundException e = assertThrows(NotFoundException.class, () -> off.login("/"));
         assertTrue(e.getMessage().contains("clientId"), e.getMessage());
         assertThrows(NotFoundException.class, () -> off.callback("c", "s", null, headers(null), request()));
+        // the sign-in page is told the button is off, and nothing of the configuration
+        assertEquals(new OidcLogin.SignInOptions(false, null), off.options());
+        // on: the configured words; a plain-http origin of another host switches browser sessions, so the button, off
+        assertEquals(new OidcLogin.SignInOptions(true, "Sign in with the clinic account"), resource.options());
+        BrowserGuard plainHttp = new BrowserGuard(accounts, "http://clinic.example");
+        assertEquals(new OidcLogin.SignInOptions(false, null), new OidcLoginResource(new OidcLogin(database, accounts,
+                plainHttp, accounts.oidc, clock), plainHttp).options());
     }
 
     /**

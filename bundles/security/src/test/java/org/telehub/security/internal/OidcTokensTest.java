@@ -271,6 +271,11 @@ class OidcTokensTest {
             }
 
             @Override
+            public String loginLabel() {
+                return "Sign in with the clinic account";
+            }
+
+            @Override
             public String scopes() {
                 return "openid";
             }
