@@ -119,6 +119,21 @@ class WebIT {
         assertEquals(200, js.statusCode());
         assertEquals("public, max-age=31536000, immutable", js.headers().firstValue("Cache-Control").orElse(""));
         assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        // the build's compressed copies, as the browser accepts them (patients on weak connections)
+        byte[] plain = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(m.group(1)))).GET(), null).body();
+        HttpResponse<byte[]> gz = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(m.group(1))))
+                .header("Accept-Encoding", "gzip").GET(), null);
+        assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(""));
+        assertEquals("Accept-Encoding", gz.headers().firstValue("Vary").orElse(""));
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(gz.body()))) {
+            assertTrue(java.util.Arrays.equals(plain, in.readAllBytes()), "the gzip copy is the file");
+        }
+        HttpResponse<byte[]> br = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(m.group(1))))
+                .header("Accept-Encoding", "gzip, deflate, br").GET(), null);
+        assertEquals("br", br.headers().firstValue("Content-Encoding").orElse(""));
+        assertTrue(br.body().length < gz.body().length && gz.body().length < plain.length / 2,
+                br.body().length + " < " + gz.body().length + " < " + plain.length + " / 2");
 
         for (String route : List.of("/login", "/join/room-1?token=abc", "/visits", "/encounters/x")) {
             HttpResponse<String> r = browserGet(route, html);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -30,7 +31,9 @@ import org.osgi.service.component.annotations.Component;
  * {@code no-cache}, so a new version is seen on the next load;</li>
  * <li>everything else 404.</li>
  * </ul>
- * Every answer carries the Content-Security-Policy ({@link #CSP}), {@code nosniff} and {@code no-referrer}.
+ * Every answer carries the Content-Security-Policy ({@link #CSP}), {@code nosniff} and {@code no-referrer}. Text
+ * files are sent as the build's Brotli or gzip copy ({@code <file>.br}, {@code <file>.gz}, made by the frontend's
+ * {@code compress.mjs}) when the browser accepts it ({@link #encodings}), with {@code Vary: Accept-Encoding}.
  */
 @Component(service = Servlet.class, immediate = true, property = {"osgi.http.whiteboard.servlet.pattern=/",
         "osgi.http.whiteboard.servlet.name=telehub-web"})
@@ -91,6 +94,39 @@ public class WebApp extends HttpServlet {
         return new Plan(404, null, "no-store");
     }
 
+    /**
+     * The build's compressed copies to try for an {@code Accept-Encoding}, best first: {@code br}, then {@code gzip},
+     * each only when named (or {@code *}) without {@code q=0}. Empty: the plain file.
+     */
+    static List<String> encodings(String acceptEncoding) {
+        if (acceptEncoding == null || acceptEncoding.isBlank()) {
+            return List.of();
+        }
+        Map<String, Boolean> accepted = new java.util.HashMap<>();
+        for (String part : acceptEncoding.toLowerCase(Locale.ROOT).split(",")) {
+            String[] p = part.trim().split(";");
+            boolean refused = false;
+            for (int i = 1; i < p.length; i++) {
+                String param = p[i].trim().replace(" ", "");
+                if (param.startsWith("q=")) {
+                    try {
+                        refused = Double.parseDouble(param.substring(2)) <= 0;
+                    } catch (NumberFormatException e) {
+                        refused = true;
+                    }
+                }
+            }
+            accepted.put(p[0].trim(), !refused);
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (String e : List.of("br", "gzip")) {
+            if (accepted.getOrDefault(e, accepted.getOrDefault("*", false))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     static String type(String resource) {
         String ext = resource.substring(resource.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         return TYPES.getOrDefault(ext, "application/octet-stream");
@@ -120,6 +156,15 @@ public class WebApp extends HttpServlet {
         }
         resp.setStatus(200);
         resp.setContentType(type(plan.resource()));
+        resp.setHeader("Vary", "Accept-Encoding");
+        for (String encoding : encodings(req.getHeader("Accept-Encoding"))) {
+            URL compressed = resource(plan.resource() + (encoding.equals("br") ? ".br" : ".gz"));
+            if (compressed != null) {
+                url = compressed;
+                resp.setHeader("Content-Encoding", encoding);
+                break;
+            }
+        }
         if ("HEAD".equals(req.getMethod())) {
             return;
         }

@@ -40,4 +40,16 @@ class WebAppTest {
         assertEquals("text/css; charset=utf-8", WebApp.type("assets/a.css"));
         assertEquals("application/octet-stream", WebApp.type("assets/a.bin"));
     }
+
+    @Test
+    void theCompressedCopyIsTheOneTheBrowserAccepts() {
+        assertEquals(java.util.List.of("br", "gzip"), WebApp.encodings("gzip, deflate, br, zstd")); // chromium's
+        assertEquals(java.util.List.of("gzip"), WebApp.encodings("gzip, deflate"));
+        assertEquals(java.util.List.of("gzip"), WebApp.encodings("br;q=0, gzip;q=0.5"));
+        assertEquals(java.util.List.of("br", "gzip"), WebApp.encodings("*"));
+        assertEquals(java.util.List.of("gzip"), WebApp.encodings("*, br;q=0"));
+        assertEquals(java.util.List.of(), WebApp.encodings("identity"));
+        assertEquals(java.util.List.of(), WebApp.encodings(null));
+        assertEquals(java.util.List.of(), WebApp.encodings("gzip;q=nonsense"));
+    }
 }
