@@ -253,14 +253,14 @@ class WebIT {
         env.put("CI", "true");
         long t0 = System.nanoTime();
         Process proc = pb.start();
-        boolean done = proc.waitFor(10, TimeUnit.MINUTES);
+        boolean done = proc.waitFor(15, TimeUnit.MINUTES);
         if (!done) {
             proc.destroyForcibly();
         }
         String out = Files.readString(log, StandardCharsets.UTF_8);
         System.out.println(out);
         System.out.printf("browser tests took %d s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
-        assertTrue(done, "the browser tests did not finish within 10 minutes:\n" + out);
+        assertTrue(done, "the browser tests did not finish within 15 minutes:\n" + out);
         assertEquals(0, proc.exitValue(), "the browser tests failed:\n" + out);
         try (Stream<Path> shots = Files.list(screenshots)) {
             long n = shots.filter(f -> f.toString().endsWith(".png")).count();
