@@ -149,9 +149,9 @@ class WebIT {
 
     /**
      * What the patient panel shows for the seeded patient: her record in HAPI FHIR with vital signs over the last
-     * week, her study in Orthanc, and a mapping into the EHR that never answers. Mapped by her doctor.
+     * week, her study in Orthanc, and a mapping into the EHR that never answers. Mapped by her nurse.
      */
-    private static void seedPanel(String a, String doctorToken, String patientId, Map<String, String> env)
+    private static void seedPanel(String a, String nurseToken, String patientId, Map<String, String> env)
             throws Exception {
         FhirServerProcess hapi = fhir.get();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -189,7 +189,7 @@ class WebIT {
         for (String[] m : new String[][] {{"panel-ehr", fhirId}, {"panel-pacs", PANEL_PACS_PATIENT},
                 {"panel-slow-ehr", "never-answered"}}) {
             HttpResponse<String> r = karaf.put("/api/v1/integration/patient/" + patientId + "/identifiers/" + m[0],
-                    doctorToken, "{\"identifier\":\"" + m[1] + "\"}");
+                    nurseToken, "{\"identifier\":\"" + m[1] + "\"}");
             assertEquals(201, r.statusCode(), m[0] + ": " + r.body());
         }
         for (String id : List.of("panel-ehr", "panel-pacs")) {
@@ -309,8 +309,12 @@ class WebIT {
         // the doctor enrols TOTP through the API (confirmed with the previous step's code, so the browser's login
         // with the current one is not a replay); codes from GNU oathtool
         String doctorToken = karaf.login("dr.house", PW);
+        // the panel's systems are mapped by a nurse in the patient's care team (the doctor's token here has no
+        // second factor yet, and a code used here would make the browser's login a replay)
+        user(a, "panel.nurse", "nurse", "Nurse Panel");
+        karaf.careTeam(a, patientId, "panel.nurse");
         Map<String, String> panelEnv = new java.util.HashMap<>();
-        seedPanel(a, doctorToken, patientId, panelEnv);
+        seedPanel(a, karaf.login("panel.nurse", PW), patientId, panelEnv);
         panelEnv.put("TELEHUB_PANEL_VISIT_ID", tomorrow.get("sessionId").asText());
         HttpResponse<String> e = karaf.post("/api/v1/auth/totp/enrolment", doctorToken, "application/json", "{}");
         assertEquals(200, e.statusCode(), e.body());
