@@ -90,7 +90,10 @@ export default function Panel() {
     return () => outer.abort();
   }, [id]);
 
-  const ehrs = (adapters ?? []).filter((a) => a.systemType === 'EHR' && ids[a.id!]);
+  // an EHR's observations are asked for once it has answered: a hanging system is not asked twice, and its second
+  // request does not take one of the browser's connections to the hub from the others
+  const answered = (a: Adapter) => { const st = states[a.id!]; return st?.kind === 'answered' && st.answer.status === 'OK'; };
+  const ehrs = (adapters ?? []).filter((a) => a.systemType === 'EHR' && ids[a.id!] && answered(a));
   const pacses = (adapters ?? []).filter((a) => a.systemType === 'PACS' && ids[a.id!]);
   return (
     <section aria-labelledby="panel-title" className="panel">
