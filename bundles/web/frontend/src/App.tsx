@@ -14,6 +14,7 @@ import Join from './pages/Join';
 import Login from './pages/Login';
 import Visit from './pages/Visit';
 import Visits from './pages/Visits';
+import Panel from './pages/panel/Panel';
 import { Button } from './ui';
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
@@ -81,6 +82,7 @@ function AppRoutes() {
       <Route path="/visits" element={<Protected><Visits /></Protected>} />
       <Route path="/agenda" element={<Protected role="doctor"><Agenda /></Protected>} />
       <Route path="/encounters/:id" element={<Protected><Visit /></Protected>} />
+      <Route path="/patients/:id" element={<Protected><Panel /></Protected>} />
       <Route path="*" element={<section><h1>{t('error.notFound')}</h1><Link to="/">{t('error.home')}</Link></section>} />
     </Routes>
   );

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, must } from '../api/client';
 import type { Encounter } from '../auth';
 import { registerDraft, takeDraft } from '../drafts';
 import { browserTimeZone, formatDateTime, type Lang } from '../format';
+import { useAuth } from '../auth';
 import { useCalendar } from '../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../ui';
 
@@ -16,6 +17,7 @@ export default function Visit() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const calendar = useCalendar();
+  const { session } = useAuth();
   const [e, setE] = useState<Encounter | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
@@ -55,11 +57,13 @@ export default function Visit() {
 
   if (!e) return <section><h1>{t('visit.title')}</h1>{error ? <ErrorNote error={error} /> : <p>{t('loading')}</p>}</section>;
   const allowed = e.allowedTransitions ?? [];
+  const clinician = (session?.user.roles ?? []).some((r) => r === 'doctor' || r === 'nurse');
   return (
     <section aria-labelledby="visit-title">
       <h1 id="visit-title">{t('visit.title')}: {e.patientName}</h1>
       <dl className="facts card">
-        <dt>{t('visit.patient')}</dt><dd>{e.patientName}</dd>
+        <dt>{t('visit.patient')}</dt><dd>{e.patientName}
+          {clinician && e.patientId && <> · <Link to={`/patients/${e.patientId}`}>{t('panel.open')}</Link></>}</dd>
         <dt>{t('visit.time')}</dt><dd data-testid="visit-time">{formatDateTime(e.scheduledStart!, lang, calendar, browserTimeZone())}</dd>
         <dt>{t('visit.status')}</dt><dd data-testid="visit-status">{t(`status.${e.status}`, { defaultValue: e.status })}</dd>
         <dt>{t('visit.complaint')}</dt><dd>{e.chiefComplaint || t('visit.none')}</dd>

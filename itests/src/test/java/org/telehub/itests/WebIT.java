@@ -29,6 +29,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.telehub.testing.dicom.Orthanc;
+import org.telehub.testing.dicom.TestData;
+import org.telehub.testing.fhir.FhirServerProcess;
 import org.telehub.testing.keycloak.Keycloak;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,9 +50,20 @@ class WebIT {
     private static KarafInstance karaf;
     private static String admin;
     private static Keycloak keycloak;
+    /** The patient panel's peers (issue 16): HAPI FHIR, an Orthanc, and an EHR that accepts and never answers. */
+    private static java.util.concurrent.CompletableFuture<FhirServerProcess> fhir;
+    private static Orthanc orthanc;
+    private static List<TestData.Instance> panelImages;
+    private static java.net.ServerSocket hanging;
+    private static final List<java.net.Socket> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final String PANEL_PACS_PATIENT = "TH-PANEL-1";
+    private static long peersMillis;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
+        long t0 = System.nanoTime();
+        // HAPI FHIR takes 25-45 s to start: it starts while the rest is prepared and the hub boots
+        fhir = java.util.concurrent.CompletableFuture.supplyAsync(FhirServerProcess::shared);
         karaf = KarafInstance.create("web");
         // the clinic's identity provider for the sign-in through its own pages (oidc.spec.js): a nurse it maps to
         // Telehub's nurse role, and a person the clinic has no account for. Started once the instance has its ports
@@ -62,6 +76,38 @@ class WebIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.security.oidc.cfg"), "issuer=" + keycloak.issuer()
                 + "\naudience=telehub\nroleMapping=clinic-nurses=nurse\nclientId=telehub-web\nscopes=openid\n"
                 + "loginLabel=Sign in with the clinic account\n");
+        Path pacsData = karaf.home.resolve("../web-pacs-data").normalize();
+        if (Files.exists(pacsData)) {
+            KarafInstance.deleteTree(pacsData);
+        }
+        panelImages = TestData.generate(pacsData, List.of(new TestData.PatientSpec(PANEL_PACS_PATIENT, "Pond^Amy",
+                java.time.LocalDate.of(1989, 4, 12), "F", 1, 1, 3, "CT")));
+        orthanc = Orthanc.start(pacsData.resolve("orthanc"), "ORTHANC", Map.of());
+        for (TestData.Instance i : panelImages) {
+            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(orthanc.baseUrl() + "/instances")).header("Authorization", orthanc.authorization())
+                    .POST(HttpRequest.BodyPublishers.ofFile(i.file())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        // the third system: accepts the connection and never answers (the panel must not wait for it)
+        hanging = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!hanging.isClosed()) {
+                try {
+                    HELD.add(hanging.accept());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "web-it-hanging-ehr");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.pacs-panel.cfg"), "id=panel-pacs\n"
+                + "vendor=Orthanc\ntransport=DICOMWEB\ndicomWebUrl=" + orthanc.dicomWebUrl() + "\ndicomWebUser="
+                + orthanc.user() + "\ndicomWebPassword=" + orthanc.password() + "\n");
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel-slow.cfg"), "id=panel-slow-ehr\n"
+                + "baseUrl=http://127.0.0.1:" + hanging.getLocalPort() + "/fhir\nauthMode=NONE\n");
+        peersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
         // as a clinic would: doctors must enrol a second factor, so the browser's TOTP step is exercised
         karaf.edit("etc/org.telehub.security.cfg", "secondFactorRequiredFor=", "secondFactorRequiredFor=doctor");
@@ -72,16 +118,107 @@ class WebIT {
         karaf.edit("etc/org.telehub.encounter.cfg", "publicBaseUrl=https://localhost:8443",
                 "publicBaseUrl=" + karaf.httpsUrl(""));
         karaf.start();
+        long t1 = System.nanoTime();
+        FhirServerProcess hapi = fhir.get(3, TimeUnit.MINUTES);
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel.cfg"), "id=panel-ehr\n"
+                + "vendor=HAPI\nbaseUrl=" + hapi.baseUrl() + "\nauthMode=NONE\n");
+        String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir telehub-adapter-pacs");
+        assertFalse(out.contains("Error"), out);
+        awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs"));
+        karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
+        peersMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
+        System.out.printf("the panel's peers added %d ms to WebIT's start (HAPI FHIR started in %d ms, in parallel)%n",
+                peersMillis, hapi.startTime().toMillis());
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (karaf != null) {
             karaf.close();
         }
         if (keycloak != null) {
             keycloak.close();
         }
+        if (orthanc != null) {
+            orthanc.close();
+        }
+        if (hanging != null) {
+            hanging.close();
+            for (java.net.Socket s : HELD) {
+                s.close();
+            }
+        }
+    }
+
+    private static void awaitAdapters(List<String> ids) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        String body = "";
+        while (System.currentTimeMillis() < deadline) {
+            body = karaf.get("/api/v1/integration/status", admin()).body();
+            String b = body;
+            if (ids.stream().allMatch(i -> b.contains("\"" + i + "\""))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("adapters " + ids + " not in the status: " + body);
+    }
+
+    /**
+     * What the patient panel shows for the seeded patient: her record in HAPI FHIR with vital signs over the last
+     * week, her study in Orthanc, and a mapping into the EHR that never answers. Mapped by her nurse.
+     */
+    private static void seedPanel(String a, String nurseToken, String patientId, Map<String, String> env)
+            throws Exception {
+        FhirServerProcess hapi = fhir.get();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> p = http.send(HttpRequest.newBuilder(URI.create(hapi.baseUrl() + "/Patient"))
+                .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Pond\",\"given\":[\"Amy\"]}],"
+                                + "\"gender\":\"female\",\"birthDate\":\"1989-04-12\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, p.statusCode(), p.body());
+        String fhirId = KarafInstance.json(p).get("id").asText();
+        // a week of heart rate and systolic pressure, one reading a day (a transaction: one request)
+        StringBuilder entries = new StringBuilder();
+        Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(9, ChronoUnit.HOURS);
+        int[] pulse = {72, 75, 71, 80, 78, 74, 70};
+        int[] systolic = {128, 131, 126, 139, 135, 129, 124};
+        for (int d = 0; d < 7; d++) {
+            String when = day.minus(6 - d, ChronoUnit.DAYS).toString();
+            for (String[] o : new String[][] {{"8867-4", "Heart rate", String.valueOf(pulse[d]), "/min"},
+                    {"8480-6", "Systolic blood pressure", String.valueOf(systolic[d]), "mm[Hg]"}}) {
+                entries.append(entries.length() == 0 ? "" : ",").append("{\"resource\":{\"resourceType\":"
+                        + "\"Observation\",\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":"
+                        + "\"http://terminology.hl7.org/CodeSystem/observation-category\",\"code\":\"vital-signs\"}]}],"
+                        + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"" + o[0]
+                        + "\",\"display\":\"" + o[1] + "\"}]},\"subject\":{\"reference\":\"Patient/" + fhirId
+                        + "\"},\"effectiveDateTime\":\"" + when + "\",\"valueQuantity\":{\"value\":" + o[2]
+                        + ",\"unit\":\"" + o[3] + "\",\"system\":\"http://unitsofmeasure.org\",\"code\":\"" + o[3]
+                        + "\"}},\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}");
+            }
+        }
+        HttpResponse<String> tx = http.send(HttpRequest.newBuilder(URI.create(hapi.baseUrl()))
+                .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, tx.statusCode(), tx.body());
+        for (String[] m : new String[][] {{"panel-ehr", fhirId}, {"panel-pacs", PANEL_PACS_PATIENT},
+                {"panel-slow-ehr", "never-answered"}}) {
+            HttpResponse<String> r = karaf.put("/api/v1/integration/patient/" + patientId + "/identifiers/" + m[0],
+                    nurseToken, "{\"identifier\":\"" + m[1] + "\"}");
+            assertEquals(201, r.statusCode(), m[0] + ": " + r.body());
+        }
+        for (String id : List.of("panel-ehr", "panel-pacs")) {
+            HttpResponse<String> c = karaf.post("/api/v1/integration/" + id + "/connect", a, "application/json", "");
+            assertEquals(200, c.statusCode(), id + ": " + c.body());
+        }
+        env.put("TELEHUB_PANEL_PATIENT_ID", patientId);
+        env.put("TELEHUB_PANEL_EHR", "panel-ehr");
+        env.put("TELEHUB_PANEL_PACS", "panel-pacs");
+        env.put("TELEHUB_PANEL_SLOW", "panel-slow-ehr");
+        env.put("TELEHUB_PANEL_STUDY_UID", panelImages.get(0).studyInstanceUid());
+        env.put("TELEHUB_PANEL_INSTANCES", String.valueOf(panelImages.size()));
     }
 
     private static String admin() throws IOException {
@@ -196,13 +333,21 @@ class WebIT {
         // starts and ends it), and one tomorrow whose patient join link the join page is opened with
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(5, ChronoUnit.MINUTES);
         session(a, doctorId, patientId, start, "Follow-up of blood pressure");
-        URI join = URI.create(session(a, doctorId, patientId, start.plus(1, ChronoUnit.DAYS), "Second opinion on an ECG")
-                .get("patientJoinUrl").asText());
+        com.fasterxml.jackson.databind.JsonNode tomorrow = session(a, doctorId, patientId,
+                start.plus(1, ChronoUnit.DAYS), "Second opinion on an ECG");
+        URI join = URI.create(tomorrow.get("patientJoinUrl").asText());
         String joinPath = join.getRawPath() + "?" + join.getRawQuery();
 
         // the doctor enrols TOTP through the API (confirmed with the previous step's code, so the browser's login
         // with the current one is not a replay); codes from GNU oathtool
         String doctorToken = karaf.login("dr.house", PW);
+        // the panel's systems are mapped by a nurse in the patient's care team (the doctor's token here has no
+        // second factor yet, and a code used here would make the browser's login a replay)
+        user(a, "panel.nurse", "nurse", "Nurse Panel");
+        karaf.careTeam(a, patientId, "panel.nurse");
+        Map<String, String> panelEnv = new java.util.HashMap<>();
+        seedPanel(a, karaf.login("panel.nurse", PW), patientId, panelEnv);
+        panelEnv.put("TELEHUB_PANEL_VISIT_ID", tomorrow.get("sessionId").asText());
         HttpResponse<String> e = karaf.post("/api/v1/auth/totp/enrolment", doctorToken, "application/json", "{}");
         assertEquals(200, e.statusCode(), e.body());
         String secret = KarafInstance.json(e).get("secret").asText();
@@ -248,6 +393,7 @@ class WebIT {
         env.put("TELEHUB_JOIN_PATH", joinPath);
         env.put("TELEHUB_SEEDED_PATIENT_NAME", "Amy Pond");
         env.put("TELEHUB_SEEDED_COMPLAINT", "Follow-up of blood pressure");
+        env.putAll(panelEnv);
         env.put("TELEHUB_SCREENSHOTS", screenshots.toString());
         env.put("TELEHUB_WEB_RESULTS", ITESTS.resolve("target/web-test-results").toString());
         env.put("CI", "true");

@@ -28,8 +28,12 @@ public final class FhirServerProcess implements AutoCloseable {
 
     /** Class path of the server, one build-time list of absolute paths separated by the platform separator. */
     public static final String CLASSPATH_RESOURCE = "/org/telehub/testing/fhir/classpath.txt";
-    /** How long {@link #start(Path)} waits for the server. */
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * How long {@link #start(Path)} waits for the server: 180 s unless {@code telehub.fhir.server.startTimeoutSeconds}
+     * says otherwise (on 2 shared cores under load, HAPI has needed more than 120 s).
+     */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(
+            Long.getLong("telehub.fhir.server.startTimeoutSeconds", 180));
 
     /**
      * System property with more options for the server's JVM, separated by spaces; they come after the

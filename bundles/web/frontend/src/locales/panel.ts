@@ -1,0 +1,75 @@
+import { area } from './area';
+
+const en = {
+  title: 'Patient panel', open: 'Open the patient panel', systems: 'Connected systems',
+  noSystems: 'No connected system yet. An administrator installs and connects the adapters.',
+  status: {
+    loading: 'Loading…', OK: 'Answered', ERROR: 'Error', TIMEOUT: 'No answer in time', REJECTED: 'Refused',
+    UNAVAILABLE: 'Unavailable', NO_MAPPING: 'No identifier for this patient', aborted: 'Stopped waiting after {{seconds}} s',
+  },
+  latency: 'answered in {{ms}} ms', systemId: 'Patient in this system', noData: 'No data.',
+  chart: {
+    title: 'Observations over time', none: 'No observations in this record.', table: 'Values as a table',
+    date: 'Date', value: 'Value', from: 'from {{system}}', range: 'from {{min}} to {{max}} {{unit}}',
+  },
+  imaging: {
+    title: 'Imaging', none: 'No studies in this PACS.', date: 'Date', description: 'Description', modality: 'Modality',
+    images: 'Images', retrieve: 'Retrieve', retrieving: 'Retrieving {{done}} of {{total}} images…',
+    retrieved: '{{completed}} images retrieved, {{failed}} failed.', view: 'View images', from: 'Studies in {{system}}',
+  },
+  viewer: {
+    title: 'Image viewer', loading: 'Loading images…', image: 'Image', window: 'Window width', level: 'Window centre',
+    close: 'Close the viewer', of: '{{n}} of {{total}}', unsupported: 'This image cannot be shown here: {{reason}}',
+    canvas: 'DICOM image {{n}} of {{total}}, window {{width}}, centre {{centre}}',
+  },
+};
+
+const fa: typeof en = {
+  title: 'پرونده بیمار', open: 'باز کردن پرونده بیمار', systems: 'سامانه‌های متصل',
+  noSystems: 'هنوز سامانه‌ای متصل نیست. مدیر سامانه آداپتورها را نصب و متصل می‌کند.',
+  status: {
+    loading: 'در حال بارگذاری…', OK: 'پاسخ داد', ERROR: 'خطا', TIMEOUT: 'پاسخی به موقع نرسید', REJECTED: 'رد شد',
+    UNAVAILABLE: 'در دسترس نیست', NO_MAPPING: 'شناسه‌ای برای این بیمار نیست', aborted: 'پس از {{seconds}} ثانیه انتظار متوقف شد',
+  },
+  latency: 'پاسخ در {{ms}} میلی‌ثانیه', systemId: 'بیمار در این سامانه', noData: 'داده‌ای نیست.',
+  chart: {
+    title: 'مشاهدات در طول زمان', none: 'مشاهده‌ای در این پرونده نیست.', table: 'مقادیر به صورت جدول',
+    date: 'تاریخ', value: 'مقدار', from: 'از {{system}}', range: 'از {{min}} تا {{max}} {{unit}}',
+  },
+  imaging: {
+    title: 'تصویربرداری', none: 'مطالعه‌ای در این PACS نیست.', date: 'تاریخ', description: 'شرح', modality: 'نوع',
+    images: 'تصاویر', retrieve: 'دریافت', retrieving: 'دریافت {{done}} از {{total}} تصویر…',
+    retrieved: '{{completed}} تصویر دریافت شد، {{failed}} ناموفق.', view: 'نمایش تصاویر', from: 'مطالعات در {{system}}',
+  },
+  viewer: {
+    title: 'نمایشگر تصویر', loading: 'در حال بارگذاری تصاویر…', image: 'تصویر', window: 'پهنای پنجره', level: 'مرکز پنجره',
+    close: 'بستن نمایشگر', of: '{{n}} از {{total}}', unsupported: 'این تصویر اینجا نمایش داده نمی‌شود: {{reason}}',
+    canvas: 'تصویر DICOM {{n}} از {{total}}، پنجره {{width}}، مرکز {{centre}}',
+  },
+};
+
+const ru: typeof en = {
+  title: 'Карта пациента', open: 'Открыть карту пациента', systems: 'Подключённые системы',
+  noSystems: 'Подключённых систем пока нет. Администратор устанавливает и подключает адаптеры.',
+  status: {
+    loading: 'Загрузка…', OK: 'Ответила', ERROR: 'Ошибка', TIMEOUT: 'Нет ответа вовремя', REJECTED: 'Отказано',
+    UNAVAILABLE: 'Недоступна', NO_MAPPING: 'Нет идентификатора пациента', aborted: 'Ожидание прервано через {{seconds}} с',
+  },
+  latency: 'ответ за {{ms}} мс', systemId: 'Пациент в этой системе', noData: 'Нет данных.',
+  chart: {
+    title: 'Наблюдения во времени', none: 'В этой карте нет наблюдений.', table: 'Значения таблицей',
+    date: 'Дата', value: 'Значение', from: 'из {{system}}', range: 'от {{min}} до {{max}} {{unit}}',
+  },
+  imaging: {
+    title: 'Снимки', none: 'В этом PACS нет исследований.', date: 'Дата', description: 'Описание', modality: 'Модальность',
+    images: 'Снимков', retrieve: 'Получить', retrieving: 'Получено {{done}} из {{total}} снимков…',
+    retrieved: 'Получено снимков: {{completed}}, с ошибкой: {{failed}}.', view: 'Смотреть снимки', from: 'Исследования в {{system}}',
+  },
+  viewer: {
+    title: 'Просмотр снимков', loading: 'Загрузка снимков…', image: 'Снимок', window: 'Ширина окна', level: 'Центр окна',
+    close: 'Закрыть просмотр', of: '{{n}} из {{total}}', unsupported: 'Этот снимок здесь не показать: {{reason}}',
+    canvas: 'Снимок DICOM {{n}} из {{total}}, окно {{width}}, центр {{centre}}',
+  },
+};
+
+export default area(en, fa, ru);

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { readSystem } from './Panel';
+import { seriesOf } from './Observations';
+import { multipartParts, render, type Frame } from './Viewer';
+
+describe('the patient panel', () => {
+  it('gives up on a system that does not answer within the bound, and says it stopped waiting', async () => {
+    let aborted = false;
+    const hanging = (signal: AbortSignal) => new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => { aborted = true; reject(new DOMException('aborted', 'AbortError')); });
+    });
+    const t0 = Date.now();
+    expect(await readSystem(hanging, new AbortController().signal, 50)).toEqual({ kind: 'aborted' });
+    expect(aborted).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it('keeps an answer and an API error apart from the bound', async () => {
+    const answer = { adapterId: 'a', status: 'OK' as const };
+    expect(await readSystem(async () => answer, new AbortController().signal, 50)).toEqual({ kind: 'answered', answer });
+    const failed = await readSystem(async () => { throw new Error('404'); }, new AbortController().signal, 50);
+    expect(failed.kind).toBe('failed');
+  });
+
+  it('groups numeric observations by code in time order and leaves text-only ones out', () => {
+    const s = seriesOf([
+      { code: '8867-4', codeSystem: 'http://loinc.org', display: 'Heart rate', value: 80, unit: '/min', effective: '2026-11-21T09:00:00Z' },
+      { code: '8867-4', codeSystem: 'http://loinc.org', display: 'Heart rate', value: 72, unit: '/min', effective: '2026-11-20T09:00:00Z' },
+      { code: '8480-6', codeSystem: 'http://loinc.org', display: 'Systolic blood pressure', value: 128, unit: 'mm[Hg]', effective: '2026-11-20T09:00:00Z' },
+      { code: 'note', text: 'no value', effective: '2026-11-20T09:00:00Z' },
+    ]);
+    expect(s.map((x) => x.label)).toEqual(['Heart rate', 'Systolic blood pressure']);
+    expect(s[0].points.map((p) => p.value)).toEqual([72, 80]);
+  });
+
+  it('splits a multipart/related body into its parts, bytes intact', () => {
+    const enc = new TextEncoder();
+    const a = new Uint8Array([0, 13, 10, 45, 45, 255]);
+    const chunks = [enc.encode('--b1\r\nContent-Type: application/dicom\r\n\r\n'), a,
+      enc.encode('\r\n--b1\r\nContent-Type: application/dicom\r\n\r\nXYZ\r\n--b1--\r\n')];
+    const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of chunks) { body.set(c, o); o += c.length; }
+    const parts = multipartParts(body, 'multipart/related; type="application/dicom"; boundary=b1');
+    expect(parts.map((p) => [...p])).toEqual([[...a], [...enc.encode('XYZ')]]);
+    expect(() => multipartParts(body, 'application/dicom')).toThrow(/not multipart/);
+  });
+
+  it('maps pixel values through the window (linear), MONOCHROME1 inverted', () => {
+    const f: Frame = { rows: 1, columns: 3, pixels: new Float32Array([0, 50, 100]), invert: false, width: 101, centre: 50, sop: '' };
+    const out = new Uint8ClampedArray(12);
+    render(f, 101, 50, out);
+    expect([out[0], out[4], out[8], out[3]]).toEqual([1, 129, 255, 255]) // PS3.3 C.11.2.1.2: ((x - (c - 0.5)) / (w - 1) + 0.5) * 255;
+    render({ ...f, invert: true }, 101, 50, out);
+    expect([out[0], out[8]]).toEqual([254, 0]);
+    render(f, 1, 50, out); // a window of one value: below black, above white
+    expect([out[0], out[8]]).toEqual([0, 255]);
+  });
+});
