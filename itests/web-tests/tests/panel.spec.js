@@ -69,6 +69,12 @@ test.describe.serial('patient panel', () => {
     await expect(system(page, slow)).toHaveAttribute('aria-busy', 'true');
     await expect(system(page, slow)).toContainText('Loading…');
     await expect(system(page, ehr)).toContainText('Answered');
+    // each system's own record of her: the EHR's name and birth date (to compare with ours), its observations and
+    // the archive's studies counted
+    await expect(system(page, ehr)).toContainText('Name in this systemAmy Pond');
+    await expect(system(page, ehr)).toContainText('Date of birth1989-04-12');
+    await expect(system(page, ehr)).toContainText(/Recent observations\d+/);
+    await expect(system(page, pacs)).toContainText('Studies1');
     console.log(`panel: both answering systems shown ${firstData} ms after the click, the hanging one still loading`);
     // the benchmark's number (docs/benchmarks.md): from the panel's reads starting to the first answer on screen,
     // beside the fastest system's own time as the hub measured it

@@ -7,7 +7,8 @@ const en = {
     loading: 'Loading…', OK: 'Answered', ERROR: 'Error', TIMEOUT: 'No answer in time', REJECTED: 'Refused',
     UNAVAILABLE: 'Unavailable', NO_MAPPING: 'No identifier for this patient', aborted: 'Stopped waiting after {{seconds}} s',
   },
-  latency: 'answered in {{ms}} ms', systemId: 'Patient in this system', noData: 'No data.',
+  latency: ' · {{ms}} ms', systemId: 'Patient in this system', noData: 'No data.',
+  record: { name: 'Name in this system', birthDate: 'Date of birth', sex: 'Sex', observations: 'Recent observations', studies: 'Studies' },
   chart: {
     title: 'Observations over time', none: 'No observations in this record.', table: 'Values as a table',
     date: 'Date', value: 'Value', from: 'from {{system}}', range: 'from {{min}} to {{max}} {{unit}}',
@@ -31,7 +32,8 @@ const fa: typeof en = {
     loading: 'در حال بارگذاری…', OK: 'پاسخ داد', ERROR: 'خطا', TIMEOUT: 'پاسخی به موقع نرسید', REJECTED: 'رد شد',
     UNAVAILABLE: 'در دسترس نیست', NO_MAPPING: 'شناسه‌ای برای این بیمار نیست', aborted: 'پس از {{seconds}} ثانیه انتظار متوقف شد',
   },
-  latency: 'پاسخ در {{ms}} میلی‌ثانیه', systemId: 'بیمار در این سامانه', noData: 'داده‌ای نیست.',
+  latency: ' · {{ms}} میلی‌ثانیه', systemId: 'بیمار در این سامانه', noData: 'داده‌ای نیست.',
+  record: { name: 'نام در این سامانه', birthDate: 'تاریخ تولد', sex: 'جنس', observations: 'مشاهده‌های اخیر', studies: 'مطالعه‌های تصویربرداری' },
   chart: {
     title: 'مشاهدات در طول زمان', none: 'مشاهده‌ای در این پرونده نیست.', table: 'مقادیر به صورت جدول',
     date: 'تاریخ', value: 'مقدار', from: 'از {{system}}', range: 'از {{min}} تا {{max}} {{unit}}',
@@ -55,7 +57,8 @@ const ru: typeof en = {
     loading: 'Загрузка…', OK: 'Ответила', ERROR: 'Ошибка', TIMEOUT: 'Нет ответа вовремя', REJECTED: 'Отказано',
     UNAVAILABLE: 'Недоступна', NO_MAPPING: 'Нет идентификатора пациента', aborted: 'Ожидание прервано через {{seconds}} с',
   },
-  latency: 'ответ за {{ms}} мс', systemId: 'Пациент в этой системе', noData: 'Нет данных.',
+  latency: ' · {{ms}} мс', systemId: 'Пациент в этой системе', noData: 'Нет данных.',
+  record: { name: 'Имя в этой системе', birthDate: 'Дата рождения', sex: 'Пол', observations: 'Последние наблюдения', studies: 'Исследования' },
   chart: {
     title: 'Наблюдения во времени', none: 'В этой карте нет наблюдений.', table: 'Значения таблицей',
     date: 'Дата', value: 'Значение', from: 'из {{system}}', range: 'от {{min}} до {{max}} {{unit}}',

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, must, type Schemas } from '../../api/client';
@@ -138,17 +138,52 @@ function SystemCard({ adapter, state }: { adapter: Adapter; state: SystemState }
   );
 }
 
-/** The system's own answer, its top-level fields as a list (nested values in short form). */
+/** The answer's own fields; everything else is what the system's capabilities read (rendered as members). */
+const ANSWER_FIELDS = new Set(['adapterId', 'systemType', 'status', 'error', 'latencyMillis', 'systemPatientId', 'data']);
+
+/** What the system's capabilities read, as members of the answer (not under `data`: the schema lists that wrongly). */
+export function membersOf(answer: SystemAnswer): [string, unknown][] {
+  return Object.entries(answer as Record<string, unknown>).filter(([k]) => !ANSWER_FIELDS.has(k));
+}
+
+interface Demographics { familyName?: string; givenName?: string; birthDate?: string; sex?: string }
+
+/**
+ * The system's record of the patient: its demographics as the system holds them (to compare with ours), and how
+ * many observations and studies it has (shown in the chart and the imaging list below); any other member briefly.
+ */
 function SystemData({ answer }: { answer: SystemAnswer }) {
-  const { t } = useTranslation();
-  const entries = Object.entries(answer.data ?? {});
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const members = membersOf(answer);
   return (
     <dl className="facts">
       {answer.systemPatientId && <><dt>{t('panel.systemId')}</dt><dd>{answer.systemPatientId}</dd></>}
-      {entries.length === 0 && <><dt>{t('panel.noData')}</dt><dd /></>}
-      {entries.map(([k, v]) => <FieldRow key={k} name={k} value={v} />)}
+      {members.length === 0 && <><dt>{t('panel.noData')}</dt><dd /></>}
+      {members.map(([k, v]) => {
+        if (k === 'demographics' && v && typeof v === 'object') {
+          const d = v as Demographics;
+          return (
+            <Fragment key={k}>
+              <dt>{t('panel.record.name')}</dt><dd>{[d.givenName, d.familyName].filter(Boolean).join(' ') || '—'}</dd>
+              <dt>{t('panel.record.birthDate')}</dt><dd>{d.birthDate ? formatNumberedDate(d.birthDate, lang) : '—'}</dd>
+              {d.sex && <><dt>{t('panel.record.sex')}</dt><dd>{d.sex}</dd></>}
+            </Fragment>
+          );
+        }
+        if ((k === 'observations' || k === 'studies') && Array.isArray(v)) {
+          return <Fragment key={k}><dt>{t(`panel.record.${k}`)}</dt><dd>{formatNumber(v.length, lang)}</dd></Fragment>;
+        }
+        return <FieldRow key={k} name={k} value={v} />;
+      })}
     </dl>
   );
+}
+
+/** A date of birth as the system sent it (a calendar date), in the reader's digits: ۱۹۸۹-۰۴-۱۲ in Persian. */
+function formatNumberedDate(iso: string, lang: Lang): string {
+  const digits = new Intl.NumberFormat(lang, { useGrouping: false });
+  return iso.replace(/[0-9]/g, (d) => digits.format(Number(d)));
 }
 
 function FieldRow({ name, value }: { name: string; value: unknown }) {

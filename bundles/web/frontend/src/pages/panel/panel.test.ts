@@ -57,3 +57,14 @@ describe('the patient panel', () => {
     expect([out[0], out[8]]).toEqual([0, 255]);
   });
 });
+
+describe('a system’s answer', () => {
+  it('reads what the capabilities read from the answer’s own members, not from a data field', async () => {
+    const { membersOf } = await import('./Panel');
+    const answer = {
+      adapterId: 'ehr', systemType: 'EHR', status: 'OK', latencyMillis: 12, systemPatientId: 'p1',
+      demographics: { familyName: 'Pond' }, observations: [{ code: 'x' }],
+    };
+    expect(membersOf(answer as never).map(([k]) => k)).toEqual(['demographics', 'observations']);
+  });
+});
