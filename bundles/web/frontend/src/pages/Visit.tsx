@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, must } from '../api/client';
 import type { Encounter } from '../auth';
 import { registerDraft, takeDraft } from '../drafts';
@@ -72,6 +72,7 @@ export default function Visit() {
           </Button>
         ))}
       </div>
+      {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
       <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline
         error={fieldError(error, 'doctorNotes')} />
       <Button variant="secondary" onPress={saveNotes}>{t('visit.saveNotes')}</Button>
