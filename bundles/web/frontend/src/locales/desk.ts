@@ -36,7 +36,7 @@ const en = {
   types: { video: 'Video', audio: 'Audio', in_person: 'In person', chat: 'Chat', follow_up: 'Follow-up' },
   kinds: { colleague: 'Colleague', interpreter: 'Interpreter', guest: 'Guest', patient: 'Patient' },
   who: { doctor: 'Doctor', patient: 'Patient' },
-  channels: { email: 'Email', sms: 'SMS' },
+  channels: { email: 'By email', sms: 'By SMS' },
   sendStates: { pending: 'waiting', sending: 'sending', sent: 'sent', failed: 'failed', cancelled: 'withdrawn', unknown: 'unknown' },
   langs: { en: 'English', fa: 'Persian', ru: 'Russian' },
   inv: {
@@ -91,7 +91,7 @@ const fa: typeof en = {
   types: { video: 'تصویری', audio: 'صوتی', in_person: 'حضوری', chat: 'گفتگو', follow_up: 'پیگیری' },
   kinds: { colleague: 'همکار', interpreter: 'مترجم', guest: 'مهمان', patient: 'بیمار' },
   who: { doctor: 'پزشک', patient: 'بیمار' },
-  channels: { email: 'ایمیل', sms: 'پیامک' },
+  channels: { email: 'با ایمیل', sms: 'با پیامک' },
   sendStates: { pending: 'در انتظار', sending: 'در حال ارسال', sent: 'ارسال شد', failed: 'ناموفق', cancelled: 'لغو شد', unknown: 'نامعلوم' },
   langs: { en: 'انگلیسی', fa: 'فارسی', ru: 'روسی' },
   inv: {
@@ -146,7 +146,7 @@ const ru: typeof en = {
   types: { video: 'Видео', audio: 'Аудио', in_person: 'Очно', chat: 'Чат', follow_up: 'Повторный' },
   kinds: { colleague: 'Коллега', interpreter: 'Переводчик', guest: 'Гость', patient: 'Пациент' },
   who: { doctor: 'Врач', patient: 'Пациент' },
-  channels: { email: 'Эл. почта', sms: 'SMS' },
+  channels: { email: 'По эл. почте', sms: 'По SMS' },
   sendStates: { pending: 'ожидает', sending: 'отправляется', sent: 'отправлено', failed: 'ошибка', cancelled: 'отозвано', unknown: 'неизвестно' },
   langs: { en: 'английский', fa: 'персидский', ru: 'русский' },
   inv: {

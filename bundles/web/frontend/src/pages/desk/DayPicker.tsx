@@ -30,7 +30,7 @@ export default function DayPicker({ value, onChange, zone, label }: {
         minValue={min} maxValue={min.add({ days: 365 })} onChange={(d) => onChange(iso(d))}>
         <header>
           <AriaButton slot="previous" className="btn btn-secondary" aria-label={t('desk.day.previous')}>‹</AriaButton>
-          <Heading />
+          <Heading level={3} />
           <AriaButton slot="next" className="btn btn-secondary" aria-label={t('desk.day.next')}>›</AriaButton>
         </header>
         <CalendarGrid>

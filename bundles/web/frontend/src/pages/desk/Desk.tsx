@@ -238,7 +238,7 @@ function Book({ patient }: { patient: Patient }) {
       {people.length === 0 && <p className="muted">{t('desk.book.noParticipants')}</p>}
       <ul className="rows">
         {people.map((p, i) => (
-          <li key={i} aria-label={`${t('desk.book.participant')} ${i + 1}`}>
+          <li key={i}><fieldset className="participant"><legend>{`${t('desk.book.participant')} ${i + 1}`}</legend>
             <label>{t('desk.kind')}
               <select name={`participants[${i}].kind`} value={p.kind} onChange={(e) => setPerson(i, 'kind', e.target.value)}>
                 {KINDS.map((k) => <option key={k} value={k}>{t(`desk.kinds.${k}`)}</option>)}
@@ -248,7 +248,7 @@ function Book({ patient }: { patient: Patient }) {
             <Field label={t('desk.email')} name={`participants[${i}].email`} type="email" value={p.email} onChange={(v) => setPerson(i, 'email', v)} error={fieldError(error, `participants[${i}].email`)} />
             {p.kind === 'colleague' && <Field label={t('desk.account')} name={`participants[${i}].username`} value={p.username} onChange={(v) => setPerson(i, 'username', v)} error={fieldError(error, `participants[${i}].username`)} />}
             <Button variant="danger" onPress={() => setPeople(people.filter((_, j) => j !== i))}>{t('desk.remove')}</Button>
-          </li>
+          </fieldset></li>
         ))}
       </ul>
       <div className="actions">

@@ -115,7 +115,7 @@ export default function Invitations() {
                 </select>
               </label>
               <label className="field">{t('desk.inv.language')}
-                <select name="language" value={f.language} onChange={(e) => set('language')(e.target.value)}>
+                <select name="inviteLanguage" value={f.language} onChange={(e) => set('language')(e.target.value)}>
                   {LANGS.map((l) => <option key={l} value={l}>{t(`desk.langs.${l}`)}</option>)}
                 </select>
               </label>
