@@ -8,20 +8,17 @@ export type Slot = { start?: string; end?: string };
  * next two weeks' (the soonest times first).
  */
 export async function freeSlots(doctorId: string, day: string | null, zone: string): Promise<Slot[]> {
-  let from: Date;
-  let to: Date;
-  if (day) {
-    const d = parseDate(day);
-    from = d.toDate(zone);
-    to = d.add({ days: 1 }).toDate(zone);
-    const now = new Date();
-    if (from < now) from = now; // today: from now on
-  } else {
-    from = new Date();
-    to = new Date(from.getTime() + 14 * 86400_000);
-  }
+  const { from, to } = slotRange(day, zone, new Date());
   const r = await api.GET('/doctors/{id}/slots', {
     params: { path: { id: doctorId }, query: { from: from.toISOString(), to: to.toISOString() } },
   });
   return must(r).slots ?? [];
+}
+
+/** The period whose free slots are asked for: the chosen day in the zone (from now on, if it is today), else two weeks. */
+export function slotRange(day: string | null, zone: string, now: Date): { from: Date; to: Date } {
+  if (!day) return { from: now, to: new Date(now.getTime() + 14 * 86400_000) };
+  const d = parseDate(day);
+  const from = d.toDate(zone);
+  return { from: from < now ? now : from, to: d.add({ days: 1 }).toDate(zone) };
 }
