@@ -82,28 +82,20 @@ export default function Invitations() {
           <div className="card">
             <h2>{t('desk.inv.list')}</h2>
             {(listing.invitations ?? []).length === 0 ? <p>{t('desk.inv.none')}</p> : (
-              <div className="table-wrap">
-                <table className="list">
-                  <thead><tr>
-                    <th scope="col">{t('desk.name')}</th><th scope="col">{t('desk.kind')}</th><th scope="col">{t('desk.inv.language')}</th>
-                    <th scope="col">{t('desk.inv.sends')}</th><th scope="col">{t('desk.inv.state')}</th><th scope="col"><span className="sr-only">{t('desk.inv.revoke')}</span></th>
-                  </tr></thead>
-                  <tbody>
-                    {(listing.invitations ?? []).map((inv) => (
-                      <tr key={inv.id} data-testid="invitation">
-                        <td>{inv.displayName}</td>
-                        <td>{t(`desk.kinds.${inv.kind}`, { defaultValue: inv.kind })}</td>
-                        <td>{inv.language}</td>
-                        <td>{(inv.sends ?? []).map((s) => `${t(`desk.channels.${s.channel}`, { defaultValue: s.channel })}: ${t(`desk.sendStates.${s.state}`, { defaultValue: s.state })}`).join(', ')}</td>
-                        <td>{inv.revokedAt ? t('desk.inv.revokedAt', { time: at(inv.revokedAt) })
-                          : inv.redeemedAt ? t('desk.inv.redeemedAt', { time: at(inv.redeemedAt) })
-                            : t('desk.inv.validUntil', { time: at(inv.expiresAt) })}</td>
-                        <td>{!inv.revokedAt && <Button variant="danger" onPress={() => revoke(inv)} aria-label={`${t('desk.inv.revoke')}: ${inv.displayName}`}>{t('desk.inv.revoke')}</Button>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <ul className="rows invitations">
+                {(listing.invitations ?? []).map((inv) => (
+                  <li key={inv.id} data-testid="invitation">
+                    <div>
+                      <strong>{inv.displayName}</strong> · {t(`desk.kinds.${inv.kind}`, { defaultValue: inv.kind })} · {t(`desk.langs.${inv.language}`, { defaultValue: inv.language })}
+                      <br /><span className="muted">{t('desk.inv.sends')}: {(inv.sends ?? []).map((s) => `${t(`desk.channels.${s.channel}`, { defaultValue: s.channel })}: ${t(`desk.sendStates.${s.state}`, { defaultValue: s.state })}`).join(', ')}</span>
+                      <br /><span className="inv-state">{inv.revokedAt ? t('desk.inv.revokedAt', { time: at(inv.revokedAt) })
+                        : inv.redeemedAt ? t('desk.inv.redeemedAt', { time: at(inv.redeemedAt) })
+                          : t('desk.inv.validUntil', { time: at(inv.expiresAt) })}</span>
+                    </div>
+                    {!inv.revokedAt && <Button variant="danger" onPress={() => revoke(inv)} aria-label={`${t('desk.inv.revoke')}: ${inv.displayName}`}>{t('desk.inv.revoke')}</Button>}
+                  </li>
+                ))}
+              </ul>
             )}
           </div>
           <Form onSubmit={invite} validationBehavior="aria" className="card" aria-labelledby="invite-title">
