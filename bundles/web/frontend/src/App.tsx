@@ -1,5 +1,5 @@
 import type React from 'react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api/client';
@@ -15,7 +15,13 @@ import Login from './pages/Login';
 import Visit from './pages/Visit';
 import Visits from './pages/Visits';
 import Panel from './pages/panel/Panel';
+import { DeskOnly, DESK_ROLES } from './pages/desk/roles';
 import { Button } from './ui';
+
+// the desk area's pages (staff only) are chunks of their own: patients never load them
+const Desk = lazy(() => import('./pages/desk/Desk'));
+const Hours = lazy(() => import('./pages/desk/Hours'));
+const Invitations = lazy(() => import('./pages/desk/Invitations'));
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
 
@@ -83,6 +89,9 @@ function AppRoutes() {
       <Route path="/agenda" element={<Protected role="doctor"><Agenda /></Protected>} />
       <Route path="/encounters/:id" element={<Protected><Visit /></Protected>} />
       <Route path="/patients/:id" element={<Protected><Panel /></Protected>} />
+      <Route path="/desk" element={<Protected><DeskOnly><Suspense><Desk /></Suspense></DeskOnly></Protected>} />
+      <Route path="/desk/visits/:id/invitations" element={<Protected><Suspense><Invitations /></Suspense></Protected>} />
+      <Route path="/agenda/hours" element={<Protected role="doctor"><Suspense><Hours /></Suspense></Protected>} />
       <Route path="*" element={<section><h1>{t('error.notFound')}</h1><Link to="/">{t('error.home')}</Link></section>} />
     </Routes>
   );
@@ -113,6 +122,7 @@ function Shell({ children }: { children: React.ReactNode }) {
             {roles.includes('patient') && <Link to="/find">{t('nav.find')}</Link>}
             {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
             {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
+            {roles.some((r) => DESK_ROLES.includes(r)) && <Link to="/desk">{t('nav.desk')}</Link>}
           </nav>
         )}
         <div className="prefs">

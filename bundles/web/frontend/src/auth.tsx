@@ -28,5 +28,6 @@ export function useAuth(): AuthState {
 
 export function homeFor(session: AuthSession | null): string {
   if (!session) return '/login';
-  return session.user.roles.includes('doctor') ? '/agenda' : '/visits';
+  if (session.user.roles.includes('doctor')) return '/agenda';
+  return session.user.roles.some((r) => r === 'front-desk' || r === 'nurse') ? '/desk' : '/visits';
 }

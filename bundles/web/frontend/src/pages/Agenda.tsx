@@ -37,6 +37,7 @@ export default function Agenda() {
   return (
     <section aria-labelledby="agenda-title">
       <h1 id="agenda-title">{t('agenda.title')}</h1>
+      <p><Link to="/agenda/hours">{t('desk.hours.title')}</Link></p>
       <div className="toolbar" role="toolbar" aria-label={t('agenda.title')}>
         <Button variant={mode === 'day' ? 'primary' : 'secondary'} onPress={() => setMode('day')} aria-pressed={mode === 'day'}>{t('agenda.day')}</Button>
         <Button variant={mode === 'week' ? 'primary' : 'secondary'} onPress={() => setMode('week')} aria-pressed={mode === 'week'}>{t('agenda.week')}</Button>

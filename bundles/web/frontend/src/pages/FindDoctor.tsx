@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must } from '../api/client';
@@ -7,6 +7,10 @@ import { registerDraft, takeDraft } from '../drafts';
 import { browserTimeZone, dayKey, formatDate, formatTime, type Lang } from '../format';
 import { useCalendar } from '../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../ui';
+import { freeSlots } from './desk/slots';
+
+// the month calendar is its own chunk, loaded when a doctor is chosen
+const DayPicker = lazy(() => import('./desk/DayPicker'));
 
 type Slot = { start?: string; end?: string };
 
@@ -21,6 +25,7 @@ export default function FindDoctor() {
   const [doctor, setDoctor] = useState<Doctor | null>(null);
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [slot, setSlot] = useState<string>('');
+  const [day, setDay] = useState<string | null>(null); // null: the soonest free times
   const draft = useMemo(() => takeDraft('booking'), []);
   const [complaint, setComplaint] = useState(draft?.complaint ?? '');
   const [notes, setNotes] = useState(draft?.notes ?? '');
@@ -36,18 +41,14 @@ export default function FindDoctor() {
   const clinics = [...new Set((doctors ?? []).map((d) => d.clinic).filter(Boolean))] as string[];
   const shown = (doctors ?? []).filter((d) => (!speciality || d.speciality === speciality) && (!clinic || d.clinic === clinic));
 
-  async function pick(d: Doctor) {
+  async function pick(d: Doctor, chosenDay: string | null = null) {
     setDoctor(d);
+    setDay(chosenDay);
     setSlots(null);
     setSlot('');
     setDone(false);
-    const from = new Date();
-    const to = new Date(from.getTime() + 14 * 86400_000);
     try {
-      const r = await api.GET('/doctors/{id}/slots', {
-        params: { path: { id: d.id! }, query: { from: from.toISOString(), to: to.toISOString() } },
-      });
-      setSlots(must(r).slots ?? []);
+      setSlots(await freeSlots(d.id!, chosenDay, zone));
     } catch (e) {
       setError(e);
     }
@@ -64,7 +65,7 @@ export default function FindDoctor() {
       setComplaint('');
       setNotes('');
       setSlot('');
-      await pick(doctor!);
+      await pick(doctor!, day);
       setDone(true);
     } catch (err) {
       setError(err);
@@ -110,7 +111,13 @@ export default function FindDoctor() {
           <h2>{t('find.slotsFor', { name: doctor.displayName })}</h2>
           <p>{t('find.yourZone', { zone })}</p>
           {slots === null && <p>{t('loading')}</p>}
-          {slots && slots.length === 0 && <p>{t('find.noSlots')}</p>}
+          <div className="day-choice">
+            <Suspense fallback={<p>{t('loading')}</p>}>
+              <DayPicker value={day} onChange={(d) => pick(doctor, d)} zone={zone} label={t('desk.day.label')} />
+            </Suspense>
+            {day && <Button variant="secondary" onPress={() => pick(doctor, null)}>{t('desk.day.soonest')}</Button>}
+          </div>
+          {slots && slots.length === 0 && <p role="status">{day ? t('desk.day.noneThatDay') : t('find.noSlots')}</p>}
           {[...byDay].map(([day, list]) => (
             <fieldset key={day} className="slots">
               <legend>{formatDate(list[0].start!, lang, calendar, zone)}</legend>

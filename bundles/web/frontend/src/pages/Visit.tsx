@@ -76,6 +76,7 @@ export default function Visit() {
           </Button>
         ))}
       </div>
+      {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
       <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline
         error={fieldError(error, 'doctorNotes')} />
       <Button variant="secondary" onPress={saveNotes}>{t('visit.saveNotes')}</Button>
