@@ -22,5 +22,5 @@ export function setCalendar(c: CalendarChoice) {
 }
 
 export function useCalendar(): CalendarChoice {
-  return useSyncExternalStore((l) => { listeners.add(l); return () => listeners.delete(l); }, () => getCalendar());
+  return useSyncExternalStore((l) => { listeners.add(l); return () => listeners.delete(l); }, () => getCalendar(), () => getCalendar());
 }

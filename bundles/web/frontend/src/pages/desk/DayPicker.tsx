@@ -1,5 +1,5 @@
 import { Calendar, CalendarCell, CalendarGrid, Heading, I18nProvider, Button as AriaButton } from 'react-aria-components';
-import { createCalendar, GregorianCalendar, parseDate, toCalendar, today, type DateValue } from '@internationalized/date';
+import { createCalendar, GregorianCalendar, PersianCalendar, parseDate, toCalendar, today, type DateValue } from '@internationalized/date';
 import { useTranslation } from 'react-i18next';
 import { localeTag, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
@@ -23,11 +23,14 @@ export default function DayPicker({ value, onChange, zone, label }: {
   const { t, i18n } = useTranslation();
   const calendar = useCalendar();
   const locale = localeTag(i18n.language as Lang, calendar);
-  const min = today(zone);
+  // every value in the calendar shown: react-aria starts at the first allowed day and keeps its calendar, so a
+  // Gregorian minimum would make the whole picker Gregorian whatever the locale says
+  const system = calendar === 'persian' ? new PersianCalendar() : GREGORIAN;
+  const min = toCalendar(today(zone), system);
   return (
     // createCalendar: react-aria only knows the Gregorian calendar unless given the other systems (Jalali here)
     <I18nProvider locale={locale}>
-      <Calendar aria-label={label} className="daypicker" createCalendar={createCalendar} value={value ? parseDate(value) : null}
+      <Calendar aria-label={label} className="daypicker" createCalendar={createCalendar} value={value ? toCalendar(parseDate(value), system) : null}
         minValue={min} maxValue={min.add({ days: 365 })} onChange={(d) => onChange(iso(d))}>
         <header>
           <AriaButton slot="previous" className="btn btn-secondary" aria-label={t('desk.day.previous')}>‹</AriaButton>
