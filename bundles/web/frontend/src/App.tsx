@@ -1,5 +1,5 @@
 import type React from 'react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { api, setCsrfToken, setUnauthorizedHandler } from './api/client';
@@ -14,7 +14,15 @@ import Join from './pages/Join';
 import Login from './pages/Login';
 import Visit from './pages/Visit';
 import Visits from './pages/Visits';
+import { administers } from './pages/admin/logic';
 import { Button } from './ui';
+
+// the admin pages are loaded only by those who open them (not in the patients' first load)
+const AdminHome = lazy(() => import('./pages/admin/AdminLayout').then((m) => ({ default: m.AdminHome })));
+const AdminUsers = lazy(() => import('./pages/admin/Users'));
+const AdminPeople = lazy(() => import('./pages/admin/People'));
+const AdminWebhooks = lazy(() => import('./pages/admin/Webhooks'));
+const AdminIntegration = lazy(() => import('./pages/admin/Integration'));
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
 
@@ -81,6 +89,11 @@ function AppRoutes() {
       <Route path="/visits" element={<Protected><Visits /></Protected>} />
       <Route path="/agenda" element={<Protected role="doctor"><Agenda /></Protected>} />
       <Route path="/encounters/:id" element={<Protected><Visit /></Protected>} />
+      <Route path="/admin" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminHome /></Suspense></Protected>} />
+      <Route path="/admin/users" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminUsers /></Suspense></Protected>} />
+      <Route path="/admin/people" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminPeople /></Suspense></Protected>} />
+      <Route path="/admin/webhooks" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminWebhooks /></Suspense></Protected>} />
+      <Route path="/admin/integration" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminIntegration /></Suspense></Protected>} />
       <Route path="*" element={<section><h1>{t('error.notFound')}</h1><Link to="/">{t('error.home')}</Link></section>} />
     </Routes>
   );
@@ -111,6 +124,7 @@ function Shell({ children }: { children: React.ReactNode }) {
             {roles.includes('patient') && <Link to="/find">{t('nav.find')}</Link>}
             {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
             {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
+            {administers(roles) && <Link to="/admin">{t('nav.admin')}</Link>}
           </nav>
         )}
         <div className="prefs">
