@@ -15,7 +15,7 @@ const STATES: DeliveryState[] = ['queued', 'in_flight', 'retrying', 'delivered',
 const POLL_MS = 3000;
 
 export default function Integration() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [systems, setSystems] = useState<Status[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
@@ -57,7 +57,7 @@ export default function Integration() {
                   <td>{s.id}<br /><span className="muted">{[s.vendor, s.product, s.adapterVersion].filter(Boolean).join(' ')}</span></td>
                   <td>{s.systemType}<br /><span className="muted">{(s.capabilities ?? []).join(', ')}</span></td>
                   <td className={`state state-${s.state}`}>{t(`admin.integration.state.${s.state}`, { defaultValue: s.state })}{s.detail ? <><br /><span className="muted">{s.detail}</span></> : null}</td>
-                  <td>{s.lastLatencyMillis != null ? t('admin.integration.ms', { n: s.lastLatencyMillis }) : t('admin.common.none')}</td>
+                  <td>{s.lastLatencyMillis != null ? t('admin.integration.ms', { n: formatNumber(s.lastLatencyMillis, i18n.language as Lang) }) : t('admin.common.none')}</td>
                   <td className="mono">{s.lastError || t('admin.common.none')}</td>
                   <td><div className="cell-actions">
                     <Button variant="secondary" isDisabled={busy === s.id} onPress={() => toggle(s.id!, true)} aria-label={`${t('admin.integration.connect')}: ${s.id}`}>{t('admin.integration.connect')}</Button>
@@ -146,7 +146,7 @@ function Deliveries({ systems }: { systems: Status[] }) {
                 <tr key={d.id} className={detail?.id === d.id ? 'selected' : ''}>
                   <td>{when(d.createdAt)}</td><td>{d.adapterId}</td>
                   <td className={`state state-${d.state}`}>{t(`admin.integration.state.${d.state}`)}</td>
-                  <td>{d.attempts} / {d.maxAttempts}</td>
+                  <td>{formatNumber(d.attempts ?? 0, lang)} / {formatNumber(d.maxAttempts ?? 0, lang)}</td>
                   <td><div className="cell-actions">
                     <Button variant="secondary" onPress={() => open(d.id!)}>{t('admin.common.details')}</Button>
                     {d.state === 'dead' && <Button onPress={() => replay(d.id!)}>{t('admin.integration.replay')}</Button>}
@@ -163,7 +163,7 @@ function Deliveries({ systems }: { systems: Status[] }) {
           <dl className="facts">
             <dt>{t('admin.integration.id')}</dt><dd>{detail.adapterId}</dd>
             <dt>{t('admin.common.state')}</dt><dd className={`state state-${detail.state}`}>{t(`admin.integration.state.${detail.state}`)}</dd>
-            <dt>{t('admin.integration.attempts')}</dt><dd>{detail.attempts} / {detail.maxAttempts}</dd>
+            <dt>{t('admin.integration.attempts')}</dt><dd>{formatNumber(detail.attempts ?? 0, lang)} / {formatNumber(detail.maxAttempts ?? 0, lang)}</dd>
             <dt>{t('admin.webhooks.next')}</dt><dd>{detail.state === 'retrying' || detail.state === 'queued' ? when(detail.nextAttemptAt) : t('admin.common.none')}</dd>
             <dt>{t('admin.integration.lastError')}</dt><dd className="mono">{detail.lastError || t('admin.common.none')}</dd>
             <dt>{t('admin.integration.result')}</dt><dd className="mono">{detail.resultId}</dd>

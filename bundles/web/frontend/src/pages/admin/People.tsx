@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must, type Schemas } from '../../api/client';
 import { useAuth } from '../../auth';
-import { browserTimeZone, formatDateTime, type Lang } from '../../format';
+import { browserTimeZone, formatDateTime, formatNumber, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
 import AdminLayout from './AdminLayout';
@@ -18,7 +18,7 @@ type Member = Schemas['CareTeamMember'];
  * their clinic's doctors: the API decides and its refusal is shown).
  */
 export default function People() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { session } = useAuth();
   const admin = hasRole(session?.user.roles, 'admin');
   const clinics = clinicScopes(session?.user.roles);
@@ -51,7 +51,7 @@ export default function People() {
             <tbody>
               {mine.map((d) => (
                 <tr key={d.id}><td>{d.displayName}</td><td>{d.speciality}</td><td>{d.clinic}</td><td>{d.timeZone}</td>
-                  <td>{d.slotMinutes}</td><td>{d.username}</td></tr>
+                  <td>{d.slotMinutes != null ? formatNumber(d.slotMinutes, i18n.language as Lang) : ''}</td><td>{d.username}</td></tr>
               ))}
             </tbody>
           </table>

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must, type Schemas } from '../../api/client';
-import { formatDateTime, type Lang } from '../../format';
+import { formatDateTime, formatNumber, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
 import AdminLayout from './AdminLayout';
@@ -11,7 +11,8 @@ import { baseRole, clinicScopes, ROLES, rolesToSend, userMatches } from './logic
 type User = Schemas['UserView'];
 
 export default function Users() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const n = (x: number) => formatNumber(x, i18n.language as Lang);
   const [users, setUsers] = useState<User[] | null>(null);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<number | null>(null);
@@ -44,7 +45,7 @@ export default function Users() {
       {notice && <Notice>{notice}</Notice>}
       <ErrorNote error={error} />
       {users === null && !error && <p className="busy" role="status">{t('loading')}</p>}
-      {users && <p className="muted">{t('admin.users.count', { shown: shown.length, total: users.length })}</p>}
+      {users && <p className="muted">{t('admin.users.count', { shown: n(shown.length), total: n(users.length) })}</p>}
       {users && shown.length === 0 && <p>{t('admin.users.empty')}</p>}
       {shown.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label={t('admin.users.title')}>
@@ -130,7 +131,7 @@ function ManageUser({ u, onDone, onError, error }: {
   });
   const revoke = () => run(async () => {
     const r = must(await api.POST('/users/{id}/revoke-sessions', path));
-    onDone(t('admin.users.revokedOk', { username, count: r.ended ?? 0 }));
+    onDone(t('admin.users.revokedOk', { username, count: formatNumber(r.ended ?? 0, i18n.language as Lang) }));
   });
   const unlock = () => run(async () => {
     await api.POST('/users/{username}/unlock', { params: { path: { username } } });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must, type Schemas } from '../../api/client';
-import { formatDateTime, type Lang } from '../../format';
+import { formatDateTime, formatNumber, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
 import AdminLayout from './AdminLayout';
@@ -178,7 +178,7 @@ function Deliveries({ sub }: { sub: Subscription }) {
                 <tr key={d.id} data-state={d.state}>
                   <td>{d.eventType}<br /><span className="muted">{d.createdAt ? formatDateTime(d.createdAt, lang, calendar) : ''}</span></td>
                   <td className={`state state-${d.state}`}>{t(`admin.integration.state.${d.state}`, { defaultValue: d.state })}</td>
-                  <td>{d.attempts} / {d.maxAttempts}</td>
+                  <td>{formatNumber(d.attempts ?? 0, lang)} / {formatNumber(d.maxAttempts ?? 0, lang)}</td>
                   <td>{d.nextAttemptAt && d.state !== 'delivered' && d.state !== 'dead' ? formatDateTime(d.nextAttemptAt, lang, calendar) : t('admin.common.none')}</td>
                   <td className="mono">{d.lastError || (d.lastStatus ? `HTTP ${d.lastStatus}` : t('admin.common.none'))}</td>
                   <td><Button variant="secondary" onPress={() => replay(d.id!)} aria-label={`${t('admin.webhooks.replay')}: ${d.eventType}`}>{t('admin.webhooks.replay')}</Button></td>
