@@ -247,7 +247,7 @@ test.describe.serial('clinic admin', () => {
       await region.locator('tbody tr').first().getByRole('button', { name: 'Details' }).click();
       await expect(page.getByRole('group', { name: `Details of delivery ${all[0].id}` })).toBeVisible();
     }
-    await page.getByLabel('State', { exact: true }).selectOption('dead');
+    await page.getByRole('combobox', { name: 'State', exact: true }).selectOption('dead');
     await page.getByRole('button', { name: 'Apply filter' }).click();
     const dead = all.filter((d) => d.state === 'dead');
     if (dead.length === 0) await expect(page.getByTestId('no-deliveries')).toBeVisible();
