@@ -16,12 +16,20 @@ import Visit from './pages/Visit';
 import Visits from './pages/Visits';
 import Panel from './pages/panel/Panel';
 import { DeskOnly, DESK_ROLES } from './pages/desk/roles';
+import { administers } from './pages/admin/logic';
 import { Button } from './ui';
 
 // the desk area's pages (staff only) are chunks of their own: patients never load them
 const Desk = lazy(() => import('./pages/desk/Desk'));
 const Hours = lazy(() => import('./pages/desk/Hours'));
 const Invitations = lazy(() => import('./pages/desk/Invitations'));
+
+// the admin pages are loaded only by those who open them (not in the patients' first load)
+const AdminHome = lazy(() => import('./pages/admin/AdminLayout').then((m) => ({ default: m.AdminHome })));
+const AdminUsers = lazy(() => import('./pages/admin/Users'));
+const AdminPeople = lazy(() => import('./pages/admin/People'));
+const AdminWebhooks = lazy(() => import('./pages/admin/Webhooks'));
+const AdminIntegration = lazy(() => import('./pages/admin/Integration'));
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
 
@@ -92,6 +100,11 @@ function AppRoutes() {
       <Route path="/desk" element={<Protected><DeskOnly><Suspense><Desk /></Suspense></DeskOnly></Protected>} />
       <Route path="/desk/visits/:id/invitations" element={<Protected><Suspense><Invitations /></Suspense></Protected>} />
       <Route path="/agenda/hours" element={<Protected role="doctor"><Suspense><Hours /></Suspense></Protected>} />
+      <Route path="/admin" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminHome /></Suspense></Protected>} />
+      <Route path="/admin/users" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminUsers /></Suspense></Protected>} />
+      <Route path="/admin/people" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminPeople /></Suspense></Protected>} />
+      <Route path="/admin/webhooks" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminWebhooks /></Suspense></Protected>} />
+      <Route path="/admin/integration" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminIntegration /></Suspense></Protected>} />
       <Route path="*" element={<section><h1>{t('error.notFound')}</h1><Link to="/">{t('error.home')}</Link></section>} />
     </Routes>
   );
@@ -123,6 +136,7 @@ function Shell({ children }: { children: React.ReactNode }) {
             {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
             {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
             {roles.some((r) => DESK_ROLES.includes(r)) && <Link to="/desk">{t('nav.desk')}</Link>}
+            {administers(roles) && <Link to="/admin">{t('nav.admin')}</Link>}
           </nav>
         )}
         <div className="prefs">

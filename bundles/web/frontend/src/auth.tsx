@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Schemas } from './api/client';
+import { administers } from './pages/admin/logic';
 
 /**
  * GET/POST /auth/session's answer. Typed here rather than from the schema: the OpenAPI generator names both
@@ -29,5 +30,7 @@ export function useAuth(): AuthState {
 export function homeFor(session: AuthSession | null): string {
   if (!session) return '/login';
   if (session.user.roles.includes('doctor')) return '/agenda';
-  return session.user.roles.some((r) => r === 'front-desk' || r === 'nurse') ? '/desk' : '/visits';
+  if (session.user.roles.some((r) => r === 'front-desk' || r === 'nurse')) return '/desk';
+  // administrators (and clinic administrators, whose role carries its clinic: clinic-admin:north) run the clinic
+  return administers(session.user.roles) ? '/admin' : '/visits';
 }

@@ -7,7 +7,8 @@ const en = {
   app: 'Telehub', skip: 'Skip to content', language: 'Language', calendar: 'Calendar',
   gregory: 'Gregorian', persian: 'Solar Hijri (Jalali)', signOut: 'Sign out', loading: 'Loading…',
   nav: { visits: 'My visits', find: 'Find a doctor', agenda: 'Agenda',
-    desk: 'Book for a patient' },
+    desk: 'Book for a patient',
+    admin: 'Administration' },
   login: {
     title: 'Sign in', username: 'Username', password: 'Password', totp: 'Code from your authenticator app',
     totpHint: 'This account has a second factor: enter the 6-digit code (or a recovery code).',
@@ -55,7 +56,8 @@ const fa: Dict = {
   app: 'تله‌هاب', skip: 'رفتن به محتوا', language: 'زبان', calendar: 'تقویم',
   gregory: 'میلادی', persian: 'هجری شمسی (جلالی)', signOut: 'خروج', loading: 'در حال بارگذاری…',
   nav: { visits: 'ویزیت‌های من', find: 'یافتن پزشک', agenda: 'برنامه',
-    desk: 'نوبت‌دهی برای بیمار' },
+    desk: 'نوبت‌دهی برای بیمار',
+    admin: 'مدیریت' },
   login: {
     title: 'ورود', username: 'نام کاربری', password: 'گذرواژه', totp: 'کد برنامهٔ احراز هویت',
     totpHint: 'این حساب عامل دوم دارد: کد ۶ رقمی (یا کد بازیابی) را وارد کنید.',
@@ -101,7 +103,8 @@ const ru: Dict = {
   app: 'Telehub', skip: 'Перейти к содержимому', language: 'Язык', calendar: 'Календарь',
   gregory: 'Григорианский', persian: 'Солнечная хиджра (джалали)', signOut: 'Выйти', loading: 'Загрузка…',
   nav: { visits: 'Мои приёмы', find: 'Найти врача', agenda: 'Расписание',
-    desk: 'Запись пациента' },
+    desk: 'Запись пациента',
+    admin: 'Администрирование' },
   login: {
     title: 'Вход', username: 'Имя пользователя', password: 'Пароль', totp: 'Код из приложения-аутентификатора',
     totpHint: 'У этой учётной записи есть второй фактор: введите 6-значный код (или код восстановления).',
