@@ -147,10 +147,13 @@ test.describe('the patient panel in Persian and on a phone', () => {
         // numbers in Persian digits: the chart's values
         await expect(page.locator('figure[data-code="8867-4"] svg text').first()).toHaveText(/^[۰-۹٬]+$/);
       }
-      await page.locator(`li[data-study="${studyUid}"] .actions button`).last().click();
-      await expect(page.locator('canvas.dicom')).toBeVisible();
-      await expect.poll(async () => (await greys(page)).distinct).toBeGreaterThan(8);
+      // every system settled first: the hanging one's answer changes the height of the list above the studies, and
+      // a tap while it moves lands elsewhere
+      await expect(system(page, pacs)).toHaveAttribute('data-state', 'OK');
       await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
+      await page.locator(`li[data-study="${studyUid}"] .actions button`).last().click();
+      await expect(page.locator('canvas.dicom')).toBeVisible({ timeout: 20_000 });
+      await expect.poll(async () => (await greys(page)).distinct).toBeGreaterThan(8);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, `${v.name}-panel`);
