@@ -1,16 +1,16 @@
-import { lazy, Suspense, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import SlotChooser from './desk/SlotChooser';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must } from '../api/client';
 import type { Doctor } from '../auth';
 import { registerDraft, takeDraft } from '../drafts';
-import { browserTimeZone, dayKey, formatDate, formatTime, type Lang } from '../format';
+import { browserTimeZone, formatDate, formatTime, type Lang } from '../format';
 import { useCalendar } from '../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../ui';
 import { freeSlots } from './desk/slots';
 
 // the month calendar is its own chunk, loaded when a doctor is chosen
-const DayPicker = lazy(() => import('./desk/DayPicker'));
 
 type Slot = { start?: string; end?: string };
 
@@ -72,11 +72,6 @@ export default function FindDoctor() {
     }
   }
 
-  const byDay = new Map<string, Slot[]>();
-  for (const s of (slots ?? []).slice(0, 60)) {
-    const k = dayKey(s.start!, zone);
-    byDay.set(k, [...(byDay.get(k) ?? []), s]);
-  }
 
   return (
     <section aria-labelledby="find-title">
@@ -110,25 +105,8 @@ export default function FindDoctor() {
         <div className="card">
           <h2>{t('find.slotsFor', { name: doctor.displayName })}</h2>
           <p>{t('find.yourZone', { zone })}</p>
-          {slots === null && <p>{t('loading')}</p>}
-          <div className="day-choice">
-            <Suspense fallback={<p>{t('loading')}</p>}>
-              <DayPicker value={day} onChange={(d) => pick(doctor, d)} zone={zone} label={t('desk.day.label')} />
-            </Suspense>
-            {day && <Button variant="secondary" onPress={() => pick(doctor, null)}>{t('desk.day.soonest')}</Button>}
-          </div>
-          {slots && slots.length === 0 && <p role="status">{day ? t('desk.day.noneThatDay') : t('find.noSlots')}</p>}
-          {[...byDay].map(([day, list]) => (
-            <fieldset key={day} className="slots">
-              <legend>{formatDate(list[0].start!, lang, calendar, zone)}</legend>
-              {list.map((s) => (
-                <label key={s.start} className={`slot ${slot === s.start ? 'chosen' : ''}`}>
-                  <input type="radio" name="slot" value={s.start} checked={slot === s.start} onChange={() => setSlot(s.start!)} />
-                  {formatTime(s.start!, lang, zone)}
-                </label>
-              ))}
-            </fieldset>
-          ))}
+          <SlotChooser slots={slots} day={day} onDay={(d) => pick(doctor, d)} slot={slot} onSlot={setSlot} zone={zone}
+            noneSoon={t('find.noSlots')} />
           {slot && (
             <Form onSubmit={book} validationBehavior="aria">
               <Notice>{t('find.selected', { time: `${formatDate(slot, lang, calendar, zone)} ${formatTime(slot, lang, zone)}` })}</Notice>

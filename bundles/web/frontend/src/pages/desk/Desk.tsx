@@ -1,17 +1,17 @@
-import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import SlotChooser from './SlotChooser';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { Link } from 'react-router';
 import { api, must, type Schemas } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { type Doctor, type Encounter, useAuth } from '../../auth';
-import { browserTimeZone, dayKey, formatDate, formatTime, type Lang } from '../../format';
+import { browserTimeZone, formatDate, formatTime, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
 import { freeSlots, type Slot } from './slots';
 import './desk.css';
 
-const DayPicker = lazy(() => import('./DayPicker'));
 
 type Patient = Schemas['PatientView'];
 type Participant = { kind: string; displayName: string; email: string; username: string };
@@ -144,10 +144,8 @@ const TYPES = ['video', 'audio', 'in_person'] as const;
 const KINDS = ['colleague', 'interpreter', 'guest'] as const;
 
 function Book({ patient }: { patient: Patient }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { session } = useAuth();
-  const lang = i18n.language as Lang;
-  const calendar = useCalendar();
   const zone = browserTimeZone();
   const [doctors, setDoctors] = useState<Doctor[] | null>(null);
   const [doctorId, setDoctorId] = useState('');
@@ -184,11 +182,6 @@ function Book({ patient }: { patient: Patient }) {
   }
 
   if (booked) return <Booked visit={booked} canInvite={!!session?.user.roles.some((r) => r === 'front-desk' || r === 'admin')} />;
-  const byDay = new Map<string, Slot[]>();
-  for (const s of (slots ?? []).slice(0, 60)) {
-    const k = dayKey(s.start!, zone);
-    byDay.set(k, [...(byDay.get(k) ?? []), s]);
-  }
   const setPerson = (i: number, k: keyof Participant, v: string) => setPeople(people.map((p, j) => (j === i ? { ...p, [k]: v } : p)));
   const atField = error instanceof ApiError && !!error.field
     && /^(scheduledStart|chiefComplaint|participants\[\d+\]\.(displayName|email|username))$/.test(error.field);
@@ -211,25 +204,8 @@ function Book({ patient }: { patient: Patient }) {
       {doctorId && (
         <>
           <p>{t('desk.book.zone', { zone })}</p>
-          <div className="day-choice">
-            <Suspense fallback={<p>{t('loading')}</p>}>
-              <DayPicker value={day} onChange={setDay} zone={zone} label={t('desk.day.label')} />
-            </Suspense>
-            {day && <Button variant="secondary" onPress={() => setDay(null)}>{t('desk.day.soonest')}</Button>}
-          </div>
-          {slots === null && <p>{t('loading')}</p>}
-          {slots && slots.length === 0 && <p role="status">{day ? t('desk.day.noneThatDay') : t('desk.day.noneSoon')}</p>}
-          {[...byDay].map(([k, list]) => (
-            <fieldset key={k} className="slots">
-              <legend>{formatDate(list[0].start!, lang, calendar, zone)}</legend>
-              {list.map((s) => (
-                <label key={s.start} className={`slot ${slot === s.start ? 'chosen' : ''}`}>
-                  <input type="radio" name="slot" value={s.start} checked={slot === s.start} onChange={() => setSlot(s.start!)} />
-                  {formatTime(s.start!, lang, zone)}
-                </label>
-              ))}
-            </fieldset>
-          ))}
+          <SlotChooser slots={slots} day={day} onDay={setDay} slot={slot} onSlot={setSlot} zone={zone}
+            noneSoon={t('desk.day.noneSoon')} />
           {fieldError(error, 'scheduledStart') && <p className="error">{fieldError(error, 'scheduledStart')}</p>}
         </>
       )}
