@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
 export const env = (name) => {
   const v = process.env[name];
@@ -73,4 +73,64 @@ export async function ok(response) {
   if (!response.ok()) throw new Error(`${response.url()}: ${response.status()} ${await response.text()}`);
   const text = await response.text();
   return text ? JSON.parse(text) : undefined;
+}
+
+/** Every page is also checked in Persian on a desktop and in English and Persian on a phone. */
+export const VARIANTS = [
+  { name: 'fa-desktop', lang: 'fa', viewport: { width: 1280, height: 800 } },
+  { name: 'en-phone', lang: 'en', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  { name: 'fa-phone', lang: 'fa', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+];
+
+/** A new browser context in the variant's viewport and language (as the app remembers it), signed in or not. */
+export async function openVariant(browser, v, storageState) {
+  const context = await browser.newContext({
+    storageState, viewport: v.viewport, isMobile: v.isMobile, hasTouch: v.hasTouch,
+  });
+  await context.addInitScript((lang) => localStorage.setItem('telehub.lang', lang), v.lang);
+  return { context, page: await context.newPage() };
+}
+
+/** `<html lang dir>` of the variant: right-to-left for Persian only. */
+export async function inLanguage(page, v) {
+  await expect(page.locator('html')).toHaveAttribute('lang', v.lang);
+  await expect(page.locator('html')).toHaveAttribute('dir', v.lang === 'fa' ? 'rtl' : 'ltr');
+}
+
+/** Nothing wider than the viewport (a phone never scrolls sideways), then a screenshot and the axe scan. */
+export async function laidOut(page, shot) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${shot}: sideways scrolling`).toBeLessThanOrEqual(0);
+  await screenshot(page, shot);
+  await accessible(page, shot);
+}
+
+/**
+ * A test per page and variant: the page opened as `state(page)` (a stored login, or undefined), its language and
+ * direction, its heading; `dates` (a selector): the loaded data's first date or time in Persian digits only (Latin
+ * ones otherwise); `ready(page, v)`: what else must be shown first; then {@link laidOut} as
+ * `<variant>-<prefix><name>`. Pages: `{ name, path (string or function), heading: { en, fa }, who, dates, ready }`.
+ */
+export function localisedPages(title, pages, { prefix = '', state }) {
+  test.describe(title, () => {
+    for (const p of pages) {
+      for (const v of VARIANTS) {
+        test(`${prefix}${p.name} ${v.name}`, async ({ browser }) => {
+          const { context, page } = await openVariant(browser, v, state(p));
+          await page.goto(typeof p.path === 'function' ? p.path() : p.path);
+          await inLanguage(page, v);
+          await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(p.heading[v.lang]);
+          if (p.ready) await p.ready(page, v);
+          if (p.dates) {
+            const shown = page.locator(p.dates).first();
+            await expect(shown).toBeVisible();
+            await expect(shown).toHaveText(v.lang === 'fa' ? /^[^0-9]*[۰-۹][^0-9]*$/ : /[0-9]/);
+          }
+          await page.waitForLoadState('networkidle');
+          await laidOut(page, `${v.name}-${prefix}${p.name}`);
+          await context.close();
+        });
+      }
+    }
+  });
 }

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, env, language, screenshot, signIn } from './helpers.js';
+import { accessible, env, language, localisedPages, screenshot, signIn } from './helpers.js';
 
 const patient = { user: env('TELEHUB_PATIENT_USER'), password: env('TELEHUB_PATIENT_PASSWORD') };
 const doctor = {
@@ -158,42 +158,9 @@ const pages = [
   { name: 'agenda', who: 'doctor', path: '/agenda', heading: { en: 'Agenda', fa: 'برنامه' }, dates: '.agenda a' },
   { name: 'visit', who: 'doctor', path: () => read('visit'), heading: { en: 'Visit', fa: 'ویزیت' }, dates: '[data-testid=visit-time]' },
 ];
-const variants = [
-  { name: 'fa-desktop', lang: 'fa', viewport: { width: 1280, height: 800 } },
-  { name: 'en-phone', lang: 'en', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-  { name: 'fa-phone', lang: 'fa', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-];
+localisedPages('every page in Persian and on a phone', pages, { state: (p) => (p.who ? read(p.who) : undefined) });
 
-test.describe('every page in Persian and on a phone', () => {
-  for (const p of pages) {
-    for (const v of variants) {
-      test(`${p.name} ${v.name}`, async ({ browser }) => {
-        const context = await browser.newContext({
-          storageState: p.who ? read(p.who) : undefined, viewport: v.viewport, isMobile: v.isMobile, hasTouch: v.hasTouch,
-        });
-        await context.addInitScript((lang) => localStorage.setItem('telehub.lang', lang), v.lang);
-        const page = await context.newPage();
-        await page.goto(typeof p.path === 'function' ? p.path() : p.path);
-        await expect(page.locator('html')).toHaveAttribute('lang', v.lang);
-        await expect(page.locator('html')).toHaveAttribute('dir', v.lang === 'fa' ? 'rtl' : 'ltr');
-        await expect(page.getByRole('heading', { level: 1 }).first()).toContainText(p.heading[v.lang]);
-        if (p.dates) {
-          // the loaded data's dates and times: Persian digits (and no Latin ones) in Persian, Latin ones otherwise
-          const shown = page.locator(p.dates).first();
-          await expect(shown).toBeVisible();
-          await expect(shown).toHaveText(v.lang === 'fa' ? /^[^0-9]*[۰-۹][^0-9]*$/ : /[0-9]/);
-        }
-        // nothing wider than the phone: no sideways scrolling
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        expect(overflow).toBeLessThanOrEqual(0);
-        await page.waitForLoadState('networkidle');
-        await screenshot(page, `${v.name}-${p.name}`);
-        await accessible(page, `${p.name} ${v.name}`);
-        await context.close();
-      });
-    }
-  }
-
+test.describe('language and calendar choices', () => {
   test('the language switch is remembered and the Jalali option applies to English too', async ({ browser }) => {
     const context = await browser.newContext({ storageState: read('patient') });
     const page = await context.newPage();

@@ -2,7 +2,7 @@
 // record with a week of vital signs), an Orthanc (a CT study of 3 images) and an EHR that accepts connections and
 // never answers. WebIT mapped the seeded patient into all three and passes their ids as TELEHUB_PANEL_*.
 import { test, expect } from '@playwright/test';
-import { accessible, env, screenshot, totp } from './helpers.js';
+import { VARIANTS, accessible, env, inLanguage, laidOut, openVariant, screenshot, totp } from './helpers.js';
 
 const doctor = { user: env('TELEHUB_DOCTOR_USER'), password: env('TELEHUB_DOCTOR_PASSWORD'), totp: env('TELEHUB_DOCTOR_TOTP_SECRET') };
 const patientId = env('TELEHUB_PANEL_PATIENT_ID');
@@ -125,22 +125,13 @@ test.describe.serial('patient panel', () => {
   });
 });
 
-const variants = [
-  { name: 'fa-desktop', lang: 'fa', viewport: { width: 1280, height: 800 } },
-  { name: 'en-phone', lang: 'en', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-  { name: 'fa-phone', lang: 'fa', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-];
-
 test.describe('the patient panel in Persian and on a phone', () => {
-  for (const v of variants) {
+  for (const v of VARIANTS) {
     test(`panel ${v.name}`, async ({ browser }) => {
       test.skip(!doctorState, 'the doctor did not sign in');
-      const context = await browser.newContext({ storageState: doctorState, viewport: v.viewport, isMobile: v.isMobile, hasTouch: v.hasTouch });
-      await context.addInitScript((lang) => localStorage.setItem('telehub.lang', lang), v.lang);
-      const page = await context.newPage();
+      const { context, page } = await openVariant(browser, v, doctorState);
       await page.goto(`/patients/${patientId}`);
-      await expect(page.locator('html')).toHaveAttribute('lang', v.lang);
-      await expect(page.locator('html')).toHaveAttribute('dir', v.lang === 'fa' ? 'rtl' : 'ltr');
+      await inLanguage(page, v);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(v.lang === 'fa' ? 'پرونده بیمار' : 'Patient panel');
       await expect(system(page, ehr)).toHaveAttribute('data-state', 'OK');
       if (v.lang === 'fa') {
@@ -154,10 +145,7 @@ test.describe('the patient panel in Persian and on a phone', () => {
       await page.locator(`li[data-study="${studyUid}"] .actions button`).last().click();
       await expect(page.locator('canvas.dicom')).toBeVisible({ timeout: 20_000 });
       await expect.poll(async () => (await greys(page)).distinct).toBeGreaterThan(8);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
-      await screenshot(page, `${v.name}-panel`);
-      await accessible(page, `panel ${v.name}`);
+      await laidOut(page, `${v.name}-panel`);
       await context.close();
     });
   }
