@@ -14,6 +14,8 @@ export default defineConfig({
     sourcemap: false,
     target: 'es2022',
   },
+  // Cornerstone's DICOM loader decodes in a module worker (split into chunks, so ES format)
+  worker: { format: 'es' },
   server: { proxy: { '/api': 'http://localhost:8181' } },
   test: { environment: 'jsdom', include: ['src/**/*.test.ts', 'src/**/*.test.tsx'] },
 });

@@ -40,8 +40,9 @@ async function doctorSignIn(page) {
   throw new Error('the doctor could not sign in');
 }
 
-/** Pixels of the viewer's canvas: how many distinct grey values (a blank canvas has one). */
-const greys = (page) => page.locator('canvas.dicom').evaluate((c) => {
+/** Pixels of the viewer's canvas (Cornerstone's, inside the viewport element): how many distinct grey values (a
+ * blank canvas has one). */
+const greys = (page) => page.locator('.viewer .dicom canvas').first().evaluate((c) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   const seen = new Set();
   for (let i = 0; i < d.length; i += 4) seen.add(d[i]);
@@ -106,7 +107,7 @@ test.describe.serial('patient panel', () => {
     await expect(canvas).toBeVisible();
     await expect.poll(async () => (await greys(page)).distinct).toBeGreaterThan(8);
     const before = await greys(page);
-    expect(before.width).toBe(32);
+    expect(before.width).toBeGreaterThan(0);
     // window/level: a narrower window changes the picture (then back, for the screenshot)
     const window = page.locator('input[name=window]');
     const wide = await window.inputValue();
@@ -114,8 +115,16 @@ test.describe.serial('patient panel', () => {
     await expect.poll(async () => (await greys(page)).sum).not.toBe(before.sum);
     await window.fill(wide);
     await expect.poll(async () => (await greys(page)).distinct).toBeGreaterThan(8);
-    await page.locator('input[name=image]').fill('2');
-    await expect(page.getByRole('img', { name: new RegExp(`DICOM image 3 of ${instances}`) })).toBeVisible();
+    // images 2 and 3 came from the modality compressed (WebIT: JPEG-LS lossless, JPEG lossless SV1): decoded by the
+    // viewer's WebAssembly codecs in its worker, under the hub's CSP
+    for (const n of [2, 3]) {
+      const shown = await greys(page);
+      await page.locator('input[name=image]').fill(String(n - 1));
+      await expect(page.getByRole('img', { name: new RegExp(`DICOM image ${n} of ${instances}`) })).toBeVisible();
+      await expect.poll(async () => (await greys(page)).sum).not.toBe(shown.sum);
+      expect((await greys(page)).distinct).toBeGreaterThan(8);
+    }
+    await expect(page.locator('.viewer [role=alert]')).toHaveCount(0);
 
     // the hanging system ends as the hub's timeout says; the others were never held back by it
     await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
@@ -143,7 +152,7 @@ test.describe('the patient panel in Persian and on a phone', () => {
       await expect(system(page, pacs)).toHaveAttribute('data-state', 'OK');
       await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
       await page.locator(`li[data-study="${studyUid}"] .actions button`).last().click();
-      await expect(page.locator('canvas.dicom')).toBeVisible({ timeout: 20_000 });
+      await expect(page.locator('.viewer .dicom canvas').first()).toBeVisible({ timeout: 20_000 });
       await expect.poll(async () => (await greys(page)).distinct).toBeGreaterThan(8);
       await laidOut(page, `${v.name}-panel`);
       await context.close();

@@ -17,7 +17,7 @@ import Visits from './pages/Visits';
 import Panel from './pages/panel/Panel';
 import { DeskOnly, DESK_ROLES } from './pages/desk/roles';
 import { administers } from './pages/admin/logic';
-import { Button } from './ui';
+import { Button, Failsafe } from './ui';
 
 // the desk area's pages (staff only) are chunks of their own: patients never load them
 const Desk = lazy(() => import('./pages/desk/Desk'));
@@ -114,6 +114,7 @@ function Shell({ children }: { children: React.ReactNode }) {
   const { t, i18n } = useTranslation();
   const { session, setSession } = useAuth();
   const navigate = useNavigate();
+  const location = useLocation();
   const calendar = useCalendar();
   const lang = i18n.language as Lang;
   const roles = session?.user.roles ?? [];
@@ -154,7 +155,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           {session && <Button variant="secondary" onPress={signOut}>{t('signOut')}</Button>}
         </div>
       </header>
-      <main id="main" tabIndex={-1}>{children}</main>
+      <main id="main" tabIndex={-1}><Failsafe key={location.pathname} message={t('partFailed')}>{children}</Failsafe></main>
     </>
   );
 }

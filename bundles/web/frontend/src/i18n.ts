@@ -4,7 +4,8 @@ import { type Lang, LANGS, dirOf } from './format';
 import type { Area, Texts } from './locales/area';
 
 const en = {
-  app: 'Telehub', skip: 'Skip to content', language: 'Language', calendar: 'Calendar',
+  app: 'Telehub', skip: 'Skip to content',
+  partFailed: 'This part of the page could not be shown. Reload the page to try again.', language: 'Language', calendar: 'Calendar',
   gregory: 'Gregorian', persian: 'Solar Hijri (Jalali)', signOut: 'Sign out', loading: 'Loading…',
   nav: { visits: 'My visits', find: 'Find a doctor', agenda: 'Agenda',
     desk: 'Book for a patient',
@@ -53,7 +54,8 @@ const en = {
 type Dict = typeof en;
 
 const fa: Dict = {
-  app: 'تله‌هاب', skip: 'رفتن به محتوا', language: 'زبان', calendar: 'تقویم',
+  app: 'تله‌هاب', skip: 'رفتن به محتوا',
+  partFailed: 'این بخش از صفحه نمایش داده نشد. برای تلاش دوباره صفحه را از نو بارگذاری کنید.', language: 'زبان', calendar: 'تقویم',
   gregory: 'میلادی', persian: 'هجری شمسی (جلالی)', signOut: 'خروج', loading: 'در حال بارگذاری…',
   nav: { visits: 'ویزیت‌های من', find: 'یافتن پزشک', agenda: 'برنامه',
     desk: 'نوبت‌دهی برای بیمار',
@@ -100,7 +102,8 @@ const fa: Dict = {
 };
 
 const ru: Dict = {
-  app: 'Telehub', skip: 'Перейти к содержимому', language: 'Язык', calendar: 'Календарь',
+  app: 'Telehub', skip: 'Перейти к содержимому',
+  partFailed: 'Эту часть страницы не удалось показать. Перезагрузите страницу, чтобы попробовать снова.', language: 'Язык', calendar: 'Календарь',
   gregory: 'Григорианский', persian: 'Солнечная хиджра (джалали)', signOut: 'Выйти', loading: 'Загрузка…',
   nav: { visits: 'Мои приёмы', find: 'Найти врача', agenda: 'Расписание',
     desk: 'Запись пациента',

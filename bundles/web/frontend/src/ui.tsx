@@ -1,5 +1,5 @@
 import { Button as AriaButton, type ButtonProps, TextField, Label, Input, TextArea, FieldError, Text } from 'react-aria-components';
-import type { ReactNode } from 'react';
+import { Component, type ReactNode } from 'react';
 import { ApiError, toShown } from './api/problem';
 
 export function Button(props: ButtonProps & { variant?: 'primary' | 'secondary' | 'danger' }) {
@@ -37,4 +37,27 @@ export function Notice({ children }: { children: ReactNode }) {
 /** The error of one form field, when the API named that field. */
 export function fieldError(error: unknown, field: string): string | undefined {
   return error instanceof ApiError && error.field === field ? error.message : undefined;
+}
+
+/**
+ * A part of the page that failed while rendering or loading (a lazy chunk that did not arrive on a weak connection, a
+ * library that threw) says so in place, with the reason, instead of leaving the reader a blank app.
+ */
+export class Failsafe extends Component<{ message: string; children: ReactNode }, { error: unknown }> {
+  state = { error: null as unknown };
+
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+
+  render() {
+    if (!this.state.error) return this.props.children;
+    const e = this.state.error;
+    return (
+      <div className="error" role="alert">
+        <p>{this.props.message}</p>
+        <p className="muted">{e instanceof Error ? e.message : String(e)}</p>
+      </div>
+    );
+  }
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, must, type Schemas } from '../../api/client';
 import { formatDate, formatNumber, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
-import { Button, ErrorNote, Notice } from '../../ui';
+import { Button, ErrorNote, Failsafe, Notice } from '../../ui';
 
 type Study = Schemas['ImagingStudy'];
 type Adapter = Schemas['AdapterStatus'];
@@ -35,9 +35,11 @@ export default function Imaging({ adapter, systemPatientId }: { adapter: Adapter
           study={s} onView={() => setViewing(s.studyInstanceUid!)} />)}
       </ul>
       {viewing && (
-        <Suspense fallback={<p>{t('panel.viewer.loading')}</p>}>
-          <Viewer adapterId={adapter.id!} studyUid={viewing} onClose={() => setViewing(null)} />
-        </Suspense>
+        <Failsafe key={viewing} message={t('partFailed')}>
+          <Suspense fallback={<p>{t('panel.viewer.loading')}</p>}>
+            <Viewer adapterId={adapter.id!} studyUid={viewing} onClose={() => setViewing(null)} />
+          </Suspense>
+        </Failsafe>
       )}
     </section>
   );

@@ -1,3 +1,7 @@
+import {
+  Enums, RenderingEngine, init as initCore, isCornerstoneInitialized, type StackViewport, type Types,
+} from '@cornerstonejs/core';
+import { init as initLoader, wadouri } from '@cornerstonejs/dicom-image-loader';
 import dicomParser from 'dicom-parser';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,15 +10,13 @@ import { formatNumber, type Lang } from '../../format';
 import { Button, ErrorNote } from '../../ui';
 
 /**
- * The DICOM viewer (lazy-loaded): the study's instances over the hub's WADO-RS endpoint (multipart/related of
- * application/dicom, read with the session cookie: same authorisation and audit as every other read), parsed with
- * dicom-parser (MIT), one frame at a time on a canvas with window width/centre. Uncompressed grey-scale images only
- * (MONOCHROME1/2, 8 or 16 bits); a compressed transfer syntax is named as not shown (Cornerstone3D's codecs are the
- * next step, see ARCHITECTURE.md).
+ * The DICOM viewer (lazy-loaded, its own chunk): the study's instances over the hub's WADO-RS endpoint
+ * (multipart/related of application/dicom, read with the session cookie: same authorisation and audit as every other
+ * read), shown by Cornerstone3D (MIT): its DICOM image loader decodes every transfer syntax it knows (JPEG baseline
+ * and lossless, JPEG-LS, JPEG 2000, HTJ2K, RLE, deflate) in a module worker with its WebAssembly codecs, and a stack
+ * viewport renders with WebGL, or on the CPU where the device has none. Window width/centre and the image are
+ * keyboard-operable range inputs beside the picture.
  */
-export interface Frame { rows: number; columns: number; pixels: Float32Array; invert: boolean; width: number; centre: number; sop: string }
-
-const UNCOMPRESSED = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
 
 /** The parts of a multipart/related body (RFC 2046), as bytes. */
 export function multipartParts(body: Uint8Array, contentType: string): Uint8Array[] {
@@ -41,114 +43,124 @@ export function multipartParts(body: Uint8Array, contentType: string): Uint8Arra
   return parts;
 }
 
-/** One instance's first frame, rescaled to modality values, with its own or a computed window. */
-export function frameOf(bytes: Uint8Array): Frame {
-  const ds = dicomParser.parseDicom(bytes);
-  const ts = ds.string('x00020010') ?? '1.2.840.10008.1.2';
-  if (!UNCOMPRESSED.has(ts)) throw new Error(`compressed transfer syntax ${ts}`);
-  const rows = ds.uint16('x00280010') ?? 0, columns = ds.uint16('x00280011') ?? 0;
-  const bits = ds.uint16('x00280100') ?? 16, signed = ds.uint16('x00280103') === 1;
-  const photometric = (ds.string('x00280004') ?? 'MONOCHROME2').trim();
-  if (!photometric.startsWith('MONOCHROME')) throw new Error(`photometric interpretation ${photometric}`);
-  const el = ds.elements.x7fe00010;
-  if (!el || !rows || !columns) throw new Error('no pixel data');
-  const n = rows * columns;
-  const slope = ds.floatString('x00281053') ?? 1, intercept = ds.floatString('x00281052') ?? 0;
-  const buf = bytes.buffer.slice(bytes.byteOffset + el.dataOffset, bytes.byteOffset + el.dataOffset + el.length);
-  const raw = bits === 8 ? new Uint8Array(buf, 0, n) : signed ? new Int16Array(buf, 0, n) : new Uint16Array(buf, 0, n);
-  const pixels = new Float32Array(n);
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = raw[i] * slope + intercept;
-    pixels[i] = v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const width = ds.floatString('x00281051') ?? Math.max(max - min, 1);
-  const centre = ds.floatString('x00281050') ?? (max + min) / 2;
-  return { rows, columns, pixels, invert: photometric === 'MONOCHROME1', width, centre, sop: ds.string('x00080018') ?? '' };
+/** What orders a study's images: series, then instance number (then SOP UID), read from the header only. */
+export interface Placed { series: string; number: number; sop: string; bytes: Uint8Array }
+
+export function placed(bytes: Uint8Array): Placed {
+  const ds = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+  return {
+    series: ds.string('x0020000e') ?? '', number: ds.intString('x00200013') ?? 0, sop: ds.string('x00080018') ?? '', bytes,
+  };
 }
 
-/** The frame through a window (DICOM PS3.3 C.11.2.1.2, linear) into RGBA. */
-export function render(f: Frame, width: number, centre: number, out: Uint8ClampedArray): void {
-  const lo = centre - 0.5 - (width - 1) / 2, span = Math.max(width - 1, 1);
-  for (let i = 0; i < f.pixels.length; i++) {
-    let g = Math.round(Math.min(Math.max((f.pixels[i] - lo) / span, 0), 1) * 255);
-    if (f.invert) g = 255 - g;
-    out[4 * i] = g; out[4 * i + 1] = g; out[4 * i + 2] = g; out[4 * i + 3] = 255;
-  }
+export function inOrder(images: Placed[]): Placed[] {
+  return [...images].sort((a, b) => a.series.localeCompare(b.series) || a.number - b.number || a.sop.localeCompare(b.sop));
+}
+
+let started: Promise<void> | undefined;
+/** Cornerstone once per page: the core (which picks WebGL or the CPU), then the loader's decoding worker. */
+function startCornerstone(): Promise<void> {
+  started ??= (async () => {
+    if (!isCornerstoneInitialized()) await initCore();
+    initLoader({ maxWebWorkers: 1 });
+  })();
+  return started;
+}
+
+interface Win { width: number; centre: number }
+
+/** The values a window shows from black to white (never an empty range: a width of 1 still has two ends). */
+export function rangeOf(win: Win): Types.VOIRange {
+  return { lower: win.centre - win.width / 2, upper: win.centre + win.width / 2 };
 }
 
 export default function Viewer({ adapterId, studyUid, onClose }: { adapterId: string; studyUid: string; onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
-  const [frames, setFrames] = useState<Frame[] | null>(null);
-  const [skipped, setSkipped] = useState<string[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [index, setIndex] = useState(0);
-  const [win, setWin] = useState<{ width: number; centre: number } | null>(null);
-  const canvas = useRef<HTMLCanvasElement>(null);
+  const [win, setWin] = useState<Win | null>(null);
+  const [initial, setInitial] = useState<Win | null>(null);
+  const element = useRef<HTMLDivElement>(null);
+  const viewport = useRef<StackViewport | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     const ctl = new AbortController();
+    let engine: RenderingEngine | undefined;
     (async () => {
+      const started = startCornerstone();
       const r = await fetch(`/api/v1/integration/pacs/${encodeURIComponent(adapterId)}/dicomweb/studies/${encodeURIComponent(studyUid)}`,
         { headers: { Accept: 'multipart/related; type="application/dicom"' }, credentials: 'same-origin', signal: ctl.signal });
       if (!r.ok) throw new ApiError(await problemOf(r));
-      const parts = multipartParts(new Uint8Array(await r.arrayBuffer()), r.headers.get('Content-Type') ?? '');
-      const ok: Frame[] = [], bad: string[] = [];
-      for (const p of parts) {
-        try { ok.push(frameOf(p)); } catch (e) { bad.push(e instanceof Error ? e.message : String(e)); }
-      }
-      ok.sort((a, b) => a.sop.localeCompare(b.sop));
-      setFrames(ok);
-      setSkipped(bad);
-      if (ok[0]) setWin({ width: ok[0].width, centre: ok[0].centre });
+      const images = inOrder(multipartParts(new Uint8Array(await r.arrayBuffer()), r.headers.get('Content-Type') ?? '').map(placed));
+      await started;
+      if (ctl.signal.aborted || !element.current) return;
+      // the bytes stay in this page's memory (dicomfile: ids), never written anywhere else
+      const ids = images.map((p) => wadouri.fileManager.add(new Blob([p.bytes as BlobPart], { type: 'application/dicom' })));
+      engine = new RenderingEngine(`viewer-${studyUid}`);
+      engine.enableElement({ viewportId: 'stack', type: Enums.ViewportType.STACK, element: element.current });
+      const vp = engine.getViewport('stack') as StackViewport;
+      await vp.setStack(ids, 0);
+      vp.render();
+      viewport.current = vp;
+      const range = vp.getProperties().voiRange ?? { lower: 0, upper: 1 };
+      const first = { width: Math.max(1, Math.round(range.upper - range.lower)), centre: Math.round((range.lower + range.upper) / 2) };
+      setInitial(first);
+      setWin(first);
+      setTotal(ids.length);
     })().catch((e) => { if (!ctl.signal.aborted) setError(e); });
     heading.current?.focus();
-    return () => ctl.abort();
+    return () => {
+      ctl.abort();
+      viewport.current = null;
+      engine?.destroy();
+    };
   }, [adapterId, studyUid]);
 
-  const frame = frames?.[index];
   useEffect(() => {
-    const c = canvas.current;
-    if (!c || !frame || !win) return;
-    c.width = frame.columns;
-    c.height = frame.rows;
-    const ctx = c.getContext('2d')!;
-    const img = ctx.createImageData(frame.columns, frame.rows);
-    render(frame, win.width, win.centre, img.data);
-    ctx.putImageData(img, 0, 0);
-  }, [frame, win]);
+    const vp = viewport.current;
+    if (!vp || !win) return;
+    vp.setProperties({ voiRange: rangeOf(win) });
+    vp.render();
+  }, [win]);
 
-  const total = frames?.length ?? 0;
+  useEffect(() => {
+    const vp = viewport.current;
+    if (!vp || vp.getCurrentImageIdIndex() === index) return;
+    vp.setImageIdIndex(index).then(() => {
+      if (win) vp.setProperties({ voiRange: rangeOf(win) });
+      vp.render();
+    }).catch(setError);
+    // the window follows the reader, not each image's own
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [index]);
+
+  const ready = total !== null && win !== null && initial !== null;
   return (
-    <section className="viewer card" aria-labelledby="viewer-title">
+    <section className="viewer card" aria-labelledby="viewer-title" aria-busy={!ready && !error}>
       <h3 id="viewer-title" ref={heading} tabIndex={-1}>{t('panel.viewer.title')}</h3>
       <ErrorNote error={error} />
-      {frames === null && !error && <p>{t('panel.viewer.loading')}</p>}
-      {skipped.map((s, i) => <p key={i} className="muted">{t('panel.viewer.unsupported', { reason: s })}</p>)}
-      {frame && win && (
-        <>
-          <canvas ref={canvas} className="dicom" role="img" aria-label={t('panel.viewer.canvas', {
-            n: formatNumber(index + 1, lang), total: formatNumber(total, lang),
-            width: formatNumber(Math.round(win.width), lang), centre: formatNumber(Math.round(win.centre), lang),
-          })} />
-          <div className="viewer-controls">
-            {total > 1 && <label>{t('panel.viewer.image')} ({t('panel.viewer.of', { n: formatNumber(index + 1, lang), total: formatNumber(total, lang) })})
-              <input type="range" name="image" min={0} max={total - 1} value={index} onChange={(e) => setIndex(Number(e.target.value))} />
-            </label>}
-            <label>{t('panel.viewer.window')}
-              <input type="range" name="window" min={1} max={Math.max(frame.width * 4, 2)} value={win.width}
-                onChange={(e) => setWin({ ...win, width: Number(e.target.value) })} />
-            </label>
-            <label>{t('panel.viewer.level')}
-              <input type="range" name="level" min={Math.round(frame.centre - frame.width * 2)} max={Math.round(frame.centre + frame.width * 2)}
-                value={win.centre} onChange={(e) => setWin({ ...win, centre: Number(e.target.value) })} />
-            </label>
-          </div>
-        </>
+      {!ready && !error && <p>{t('panel.viewer.loading')}</p>}
+      <div ref={element} className="dicom" role="img" aria-label={ready ? t('panel.viewer.canvas', {
+        n: formatNumber(index + 1, lang), total: formatNumber(total, lang),
+        width: formatNumber(win.width, lang), centre: formatNumber(win.centre, lang),
+      }) : undefined} onContextMenu={(e) => e.preventDefault()} />
+      {ready && (
+        <div className="viewer-controls">
+          {total > 1 && <label>{t('panel.viewer.image')} ({t('panel.viewer.of', { n: formatNumber(index + 1, lang), total: formatNumber(total, lang) })})
+            <input type="range" name="image" min={0} max={total - 1} value={index} onChange={(e) => setIndex(Number(e.target.value))} />
+          </label>}
+          <label>{t('panel.viewer.window')}
+            <input type="range" name="window" min={1} max={Math.max(initial.width * 4, 2)} value={win.width}
+              onChange={(e) => setWin({ ...win, width: Number(e.target.value) })} />
+          </label>
+          <label>{t('panel.viewer.level')}
+            <input type="range" name="level" min={initial.centre - initial.width * 2} max={initial.centre + initial.width * 2}
+              value={win.centre} onChange={(e) => setWin({ ...win, centre: Number(e.target.value) })} />
+          </label>
+        </div>
       )}
       <Button variant="secondary" onPress={onClose}>{t('panel.viewer.close')}</Button>
     </section>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSystem } from './Panel';
 import { seriesOf } from './Observations';
-import { multipartParts, render, type Frame } from './Viewer';
+import { inOrder, multipartParts, type Placed } from './Viewer';
 
 describe('the patient panel', () => {
   it('gives up on a system that does not answer within the bound, and says it stopped waiting', async () => {
@@ -46,15 +46,11 @@ describe('the patient panel', () => {
     expect(() => multipartParts(body, 'application/dicom')).toThrow(/not multipart/);
   });
 
-  it('maps pixel values through the window (linear), MONOCHROME1 inverted', () => {
-    const f: Frame = { rows: 1, columns: 3, pixels: new Float32Array([0, 50, 100]), invert: false, width: 101, centre: 50, sop: '' };
-    const out = new Uint8ClampedArray(12);
-    render(f, 101, 50, out);
-    expect([out[0], out[4], out[8], out[3]]).toEqual([1, 129, 255, 255]) // PS3.3 C.11.2.1.2: ((x - (c - 0.5)) / (w - 1) + 0.5) * 255;
-    render({ ...f, invert: true }, 101, 50, out);
-    expect([out[0], out[8]]).toEqual([254, 0]);
-    render(f, 1, 50, out); // a window of one value: below black, above white
-    expect([out[0], out[8]]).toEqual([0, 255]);
+
+  it('orders a study’s images by series, then instance number (not as the archive sent them)', () => {
+    const at = (series: string, number: number, sop: string): Placed => ({ series, number, sop, bytes: new Uint8Array() });
+    const sorted = inOrder([at('1.2', 2, 'c'), at('1.2', 10, 'a'), at('1.1', 3, 'x'), at('1.2', 2, 'b')]);
+    expect(sorted.map((p) => `${p.series}/${p.number}/${p.sop}`)).toEqual(['1.1/3/x', '1.2/2/b', '1.2/2/c', '1.2/10/a']);
   });
 });
 

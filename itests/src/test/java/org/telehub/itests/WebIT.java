@@ -29,6 +29,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.telehub.testing.dicom.Dcmtk;
 import org.telehub.testing.dicom.Orthanc;
 import org.telehub.testing.dicom.TestData;
 import org.telehub.testing.fhir.FhirServerProcess;
@@ -82,6 +83,10 @@ class WebIT {
         }
         panelImages = TestData.generate(pacsData, List.of(new TestData.PatientSpec(PANEL_PACS_PATIENT, "Pond^Amy",
                 java.time.LocalDate.of(1989, 4, 12), "F", 1, 1, 3, "CT")));
+        // the second and third images compressed as a modality may send them, so the viewer's codecs are exercised:
+        // JPEG-LS lossless (CharLS) and JPEG lossless, first-order prediction (process 14 SV1)
+        compress(panelImages.get(1).file(), "dcmcjpls", "1.2.840.10008.1.2.4.80");
+        compress(panelImages.get(2).file(), "dcmcjpeg", "1.2.840.10008.1.2.4.70");
         orthanc = Orthanc.start(pacsData.resolve("orthanc"), "ORTHANC", Map.of());
         for (TestData.Instance i : panelImages) {
             HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -129,6 +134,16 @@ class WebIT {
         peersMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
         System.out.printf("the panel's peers added %d ms to WebIT's start (HAPI FHIR started in %d ms, in parallel)%n",
                 peersMillis, hapi.startTime().toMillis());
+    }
+
+    /** Re-encodes a DICOM file in place with a DCMTK compressor, and checks the transfer syntax it wrote. */
+    private static void compress(Path file, String tool, String transferSyntax) throws IOException {
+        Path out = file.resolveSibling(file.getFileName() + ".compressed");
+        Dcmtk.run(Dcmtk.TIMEOUT, List.of(tool, file.toString(), out.toString())).orThrow();
+        Files.move(out, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String meta = Dcmtk.run(Dcmtk.TIMEOUT, List.of("dcmdump", "-M", "-Un", "+P", "0002,0010", file.toString())).orThrow()
+                .output();
+        assertTrue(meta.contains(transferSyntax), tool + " wrote " + meta);
     }
 
     @AfterAll

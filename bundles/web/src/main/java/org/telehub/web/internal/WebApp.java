@@ -42,9 +42,11 @@ public class WebApp extends HttpServlet {
 
     /**
      * No inline script or style (Vite emits files only), no plugins, never framed, fetches to this origin only;
-     * {@code blob:}/{@code mediastream:} for the camera preview of the device check.
+     * {@code blob:}/{@code mediastream:} for the camera preview of the device check. {@code 'wasm-unsafe-eval'} lets
+     * the DICOM viewer's decoding worker compile its WebAssembly codecs (served from here; it allows no JavaScript
+     * eval); the worker itself is a same-origin module ({@code worker-src} falls back to {@code script-src}).
      */
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    static final String CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; "
             + "media-src 'self' blob: mediastream:; connect-src 'self'; font-src 'self'; object-src 'none'; "
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     /** The camera and microphone for this origin only (the device check, later the visit room). */
@@ -57,7 +59,7 @@ public class WebApp extends HttpServlet {
             Map.entry("mjs", "text/javascript; charset=utf-8"), Map.entry("css", "text/css; charset=utf-8"),
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("json", "application/json"),
             Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"), Map.entry("ico", "image/x-icon"),
-            Map.entry("woff2", "font/woff2"), Map.entry("txt", "text/plain; charset=utf-8"),
+            Map.entry("woff2", "font/woff2"), Map.entry("wasm", "application/wasm"), Map.entry("txt", "text/plain; charset=utf-8"),
             Map.entry("webmanifest", "application/manifest+json"));
 
     /** What to answer for a path, without any I/O (unit-tested). */

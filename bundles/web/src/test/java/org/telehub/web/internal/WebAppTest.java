@@ -39,6 +39,15 @@ class WebAppTest {
         assertEquals("text/javascript; charset=utf-8", WebApp.type("assets/a.js"));
         assertEquals("text/css; charset=utf-8", WebApp.type("assets/a.css"));
         assertEquals("application/octet-stream", WebApp.type("assets/a.bin"));
+        // WebAssembly.instantiateStreaming (the viewer's codecs) refuses any other type
+        assertEquals("application/wasm", WebApp.type("assets/charlswasm_decode-CEN7ucFR.wasm"));
+    }
+
+    @Test
+    void thePolicyAllowsWebAssemblyButNoEvalOrForeignCode() {
+        assertEquals(true, WebApp.CSP.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assertEquals(false, WebApp.CSP.contains("'unsafe-eval'") || WebApp.CSP.contains("'unsafe-inline'")
+                || WebApp.CSP.contains("blob: ;") || WebApp.CSP.contains("worker-src"));
     }
 
     @Test
