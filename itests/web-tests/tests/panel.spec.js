@@ -159,3 +159,51 @@ test.describe('the patient panel in Persian and on a phone', () => {
     });
   }
 });
+
+/**
+ * bench/panel.sh (docs/benchmarks.md): the panel's first data beside reading the fastest system alone, in the same
+ * browser session, interleaved rounds, the hanging system mapped throughout. Runs only when WebIT is given
+ * -Dbench.panel.rounds=N; writes target/panel-benchmark.md. Asserts nothing about time.
+ */
+test.describe('panel benchmark', () => {
+  const rounds = Number(process.env.TELEHUB_PANEL_BENCH_ROUNDS ?? 0);
+  test('first data shown vs the fastest system read alone', async ({ browser }) => {
+    test.skip(!rounds || !doctorState, 'only for bench/panel.sh');
+    test.setTimeout(60_000 + rounds * 20_000);
+    const context = await browser.newContext({ storageState: doctorState, ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const panel = [], alone = [], hub = [], within = [];
+    for (let i = 0; i < rounds + 1; i++) {
+      // (a) the panel, opened afresh: its reads' start to the first answer on screen
+      await page.goto(`/patients/${patientId}`);
+      await page.waitForFunction(() => performance.getEntriesByName('telehub.panel.first-answer').length > 0, null, { timeout: 10_000 });
+      const shown = await page.evaluate(() => performance.getEntriesByName('telehub.panel.first-answer')[0].startTime
+        - performance.getEntriesByName('telehub.panel.reads-started')[0].startTime);
+      await expect(system(page, pacs)).toHaveAttribute('data-state', 'OK');
+      await expect(system(page, ehr)).toHaveAttribute('data-state', 'OK');
+      const latencies = await page.locator('li.system[data-latency]').evaluateAll((els) => els
+        .filter((e) => e.getAttribute('data-state') === 'OK').map((e) => [e.getAttribute('data-system'), Number(e.getAttribute('data-latency'))]));
+      const [fastest, own] = latencies.sort((x, y) => x[1] - y[1])[0];
+      // the fastest system's request inside the panel, as the browser timed it (with the other reads beside it)
+      const inside = await page.evaluate((a) => performance.getEntriesByType('resource')
+        .filter((e) => e.name.endsWith(`/systems/${a}`)).at(-1)?.duration ?? NaN, fastest);
+      // (b) the reference: the same request for the fastest system alone, from the same page and session
+      const single = await page.evaluate(async ({ p, a }) => {
+        const t0 = performance.now();
+        const r = await fetch(`/api/v1/integration/patient/${p}/systems/${a}`, { headers: { Accept: 'application/json' } });
+        await r.json();
+        return performance.now() - t0;
+      }, { p: patientId, a: fastest });
+      if (i === 0) continue; // warm-up round: the JIT, the connections
+      panel.push(shown); alone.push(single); hub.push(own); within.push(inside);
+    }
+    const row = `| ${rounds} | ${median(panel).toFixed(0)} ms | ${median(alone).toFixed(0)} ms | ${(median(panel) / median(alone)).toFixed(2)} | ${median(within).toFixed(0)} ms | ${median(hub)} ms | ${Math.min(...panel).toFixed(0)}–${Math.max(...panel).toFixed(0)} ms |`;
+    const fs = await import('node:fs');
+    fs.writeFileSync('../target/panel-benchmark.md', [
+      '| rounds | panel: first answer shown (median) | fastest system read alone (median) | ratio | that request inside the panel (median) | its adapter call (hub, median) | panel range |',
+      '|---|---|---|---|---|---|---|', row, ''].join('\n'));
+    console.log(`panel benchmark: ${row}`);
+    await context.close();
+  });
+});

@@ -234,6 +234,8 @@ class WebIT {
         env.put("TELEHUB_PANEL_SLOW", "panel-slow-ehr");
         env.put("TELEHUB_PANEL_STUDY_UID", panelImages.get(0).studyInstanceUid());
         env.put("TELEHUB_PANEL_INSTANCES", String.valueOf(panelImages.size()));
+        // bench/panel.sh: the panel spec's benchmark rounds (none in a normal run)
+        env.put("TELEHUB_PANEL_BENCH_ROUNDS", System.getProperty("bench.panel.rounds", "0"));
     }
 
     private static String admin() throws IOException {
