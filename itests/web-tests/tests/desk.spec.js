@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, apiAs, env, localisedPages, ok, screenshot, signIn } from './helpers.js';
+import { accessible, apiAs, env, fillDate, localisedPages, ok, screenshot, signIn } from './helpers.js';
 
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'desk.doctor', name: 'Dr Dana Desk', speciality: 'Desk medicine' };
@@ -84,7 +84,7 @@ test.describe.serial('desk journeys', () => {
     // front desk pages nobody: no care-team list, and a wrong birth date finds nobody
     await expect(page.getByRole('heading', { name: 'Patients of my care team' })).toHaveCount(0);
     await page.getByLabel('Full name').first().fill(rose.name);
-    await page.getByLabel('Birth date').first().fill('1990-01-03');
+    await fillDate(page.getByRole('group', { name: 'Birth date' }).first(), '1990-01-03');
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await expect(page.getByText(/No patient with this name and birth date/)).toBeVisible();
     // the API's words next to the field it names
@@ -98,7 +98,7 @@ test.describe.serial('desk journeys', () => {
     await page.getByText('Register a new patient').click();
     const reg = page.locator('details');
     await reg.getByLabel('Full name').fill('Clara Oswald');
-    await reg.getByLabel('Birth date').fill('1991-11-23');
+    await fillDate(reg.getByRole('group', { name: 'Birth date' }), '1991-11-23');
     await reg.getByLabel('Email (for invitations)').fill('not-an-address');
     await reg.getByRole('button', { name: 'Register' }).click();
     await expect(reg.locator('.field', { hasText: 'Email' })).toContainText('Not an email address');
@@ -108,7 +108,7 @@ test.describe.serial('desk journeys', () => {
     await page.getByRole('button', { name: 'Another patient' }).click();
 
     await page.getByLabel('Full name').first().fill(rose.name);
-    await page.getByLabel('Birth date').first().fill(rose.birth);
+    await fillDate(page.getByRole('group', { name: 'Birth date' }).first(), rose.birth);
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await page.getByRole('button', { name: `Book for: ${rose.name}` }).click();
     await expect(page.getByRole('heading', { name: `Book a visit for ${rose.name}` })).toBeVisible();
@@ -205,7 +205,7 @@ test.describe.serial('desk journeys', () => {
     const open = dayFromNow(4);
     await page.getByRole('button', { name: 'Add time off or extra hours' }).click();
     const ex = page.getByTestId('exception').last();
-    await ex.getByLabel('Date').fill(off);
+    await fillDate(ex.getByRole('group', { name: 'Date' }), off);
     await ex.getByLabel('Note').fill('Conference');
     await page.getByRole('button', { name: 'Save working hours' }).click();
     await expect(page.getByText('Working hours saved.')).toBeVisible();

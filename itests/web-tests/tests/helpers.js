@@ -134,3 +134,21 @@ export function localisedPages(title, pages, { prefix = '', state }) {
     }
   });
 }
+
+/**
+ * Types an ISO day (YYYY-MM-DD, Gregorian) into react-aria's date field (`group`: its role=group locator), segment
+ * by segment in the order the page's locale shows them (English: month, day, year).
+ */
+export async function fillDate(group, iso) {
+  const [year, month, day] = iso.split('-');
+  const parts = { year, month, day };
+  const segments = group.locator('[role=spinbutton]');
+  const n = await segments.count();
+  for (let i = 0; i < n; i++) {
+    const s = segments.nth(i);
+    const type = await s.getAttribute('data-type');
+    await s.focus();
+    await s.pressSequentially(parts[type]);
+  }
+  await expect(group.locator('[role=spinbutton][data-placeholder]')).toHaveCount(0);
+}

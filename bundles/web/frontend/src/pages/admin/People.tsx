@@ -8,6 +8,7 @@ import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
 import AdminLayout from './AdminLayout';
 import { clinicScopes, hasRole } from './logic';
+import DateInput from '../desk/DateInput';
 
 type Doctor = Schemas['DoctorView'];
 type Member = Schemas['CareTeamMember'];
@@ -132,7 +133,7 @@ function RegisterPatient({ onRegistered }: { onRegistered: (p: Schemas['PatientV
       <div className="grid-form">
         <Field label={t('admin.people.displayName')} name="patient-displayName" value={f.displayName} onChange={set('displayName')} isRequired error={fieldError(error, 'displayName')} />
         <Field label={t('admin.people.patientUsername')} name="patient-username" value={f.username} onChange={set('username')} isRequired error={fieldError(error, 'username')} />
-        <Field label={t('admin.people.birthDate')} name="patient-birthDate" value={f.birthDate} onChange={set('birthDate')} error={fieldError(error, 'birthDate')} />
+        <DateInput label={t('admin.people.birthDate')} name="patient-birthDate" value={f.birthDate} onChange={set('birthDate')} error={fieldError(error, 'birthDate')} />
         <Field label={t('admin.people.email')} name="patient-email" type="email" value={f.email} onChange={set('email')} error={fieldError(error, 'email')} />
         <Field label={t('admin.people.phone')} name="patient-phone" type="tel" value={f.phone} onChange={set('phone')} error={fieldError(error, 'phone')} />
       </div>

@@ -11,6 +11,7 @@ import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
 import { freeSlots, type Slot } from './slots';
 import './desk.css';
+import DateInput from './DateInput';
 
 
 type Patient = Schemas['PatientView'];
@@ -82,7 +83,7 @@ function FindPatient({ onChoose }: { onChoose: (p: Patient) => void }) {
       <p className="muted">{t('desk.find.rule')}</p>
       <Form onSubmit={find} validationBehavior="aria" className="grid2">
         <Field label={t('desk.find.name')} name="displayName" value={name} onChange={setName} error={fieldError(error, 'displayName')} />
-        <Field label={t('desk.find.birthDate')} name="birthDate" type="date" value={birth} onChange={setBirth} error={fieldError(error, 'birthDate')} />
+        <DateInput label={t('desk.find.birthDate')} name="birthDate" value={birth} onChange={setBirth} error={fieldError(error, 'birthDate')} />
         <div><Button type="submit">{t('desk.find.submit')}</Button></div>
       </Form>
       {found && found.length === 0 && <p role="status">{t('desk.find.none')}</p>}
@@ -129,7 +130,7 @@ function RegisterPatient({ onRegistered }: { onRegistered: (p: Patient) => void 
       <summary>{t('desk.register.title')}</summary>
       <Form onSubmit={register} validationBehavior="aria" className="grid2">
         <Field label={t('desk.register.name')} name="displayName" value={f.displayName} onChange={set('displayName')} isRequired error={fieldError(error, 'displayName')} />
-        <Field label={t('desk.find.birthDate')} name="birthDate" type="date" value={f.birthDate} onChange={set('birthDate')} error={fieldError(error, 'birthDate')} />
+        <DateInput label={t('desk.find.birthDate')} name="birthDate" value={f.birthDate} onChange={set('birthDate')} error={fieldError(error, 'birthDate')} />
         <Field label={t('desk.register.email')} name="email" type="email" value={f.email} onChange={set('email')} error={fieldError(error, 'email')} />
         <Field label={t('desk.register.phone')} name="phone" type="tel" value={f.phone} onChange={set('phone')} error={fieldError(error, 'phone')} />
         <Field label={t('desk.register.username')} name="username" value={f.username} onChange={set('username')} description={t('desk.register.usernameHint')} error={fieldError(error, 'username')} />

@@ -7,6 +7,7 @@ import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
 import './desk.css';
+import DateInput from './DateInput';
 
 type Availability = Schemas['Availability'];
 type Range = { start: string; end: string };
@@ -14,13 +15,18 @@ type Exception = { date: string; kind: string; start: string; end: string; reaso
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
+/** The week as the reader's calendar lays it out: from Saturday in Persian (the Iranian week), from Monday otherwise. */
+export function weekOf(lang: string): readonly (typeof DAYS)[number][] {
+  return lang === 'fa' ? [...DAYS.slice(5), ...DAYS.slice(0, 5)] : DAYS;
+}
+
 /**
  * The doctor's working hours and exceptions (GET/PUT /doctors/{id}/availability): weekly hours per weekday in the
  * doctor's own zone, whole or partial days off and extra hours on a date. The API checks everything; its words are
  * shown next to the field it names (weekly.monday[0].end, exceptions[2].date, …).
  */
 export default function Hours() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { session } = useAuth();
   const [doctorId, setDoctorId] = useState<string | null>(null);
   const [zone, setZone] = useState('');
@@ -93,7 +99,7 @@ export default function Hours() {
           </div>
           <div className="card">
             <h2>{t('desk.hours.weekly')}</h2>
-            {DAYS.map((d) => (
+            {weekOf(i18n.language).map((d) => (
               <fieldset key={d} className="weekday" data-day={d}>
                 <legend>{t(`desk.days.${d}`)}</legend>
                 {(weekly[d] ?? []).length === 0 && <p className="muted">{t('desk.hours.free')}</p>}
@@ -120,7 +126,7 @@ export default function Hours() {
             <ul className="rows">
               {exceptions.map((x, i) => (
                 <li key={i} data-testid="exception">
-                  <Field label={t('desk.hours.date')} name={`exceptions[${i}].date`} type="date" value={x.date} onChange={(v) => setEx(i, 'date', v)} error={fe(`exceptions[${i}].date`)} />
+                  <DateInput label={t('desk.hours.date')} name={`exceptions[${i}].date`} value={x.date} onChange={(v) => setEx(i, 'date', v)} error={fe(`exceptions[${i}].date`)} />
                   <label className="field">{t('desk.kind')}
                     <select name={`exceptions[${i}].kind`} value={x.kind} onChange={(e) => setEx(i, 'kind', e.target.value)}>
                       <option value="off">{t('desk.hours.off')}</option>
