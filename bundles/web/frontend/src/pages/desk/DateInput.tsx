@@ -1,5 +1,5 @@
 import { DateField, DateInput as AriaDateInput, DateSegment, FieldError, I18nProvider, Label } from 'react-aria-components';
-import { GregorianCalendar, PersianCalendar, parseDate, toCalendar, type DateValue } from '@internationalized/date';
+import { GregorianCalendar, PersianCalendar, parseDate, toCalendar, type CalendarDate, type DateValue } from '@internationalized/date';
 import { useTranslation } from 'react-i18next';
 import { localeTag, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
@@ -11,11 +11,16 @@ export function isoDay(d: DateValue): string {
   return toCalendar(d, GREGORIAN).toString().slice(0, 10);
 }
 
+/** The calendar system of the reader's choice (Solar Hijri or Gregorian). */
+export function systemOf(calendar: 'persian' | 'gregory') {
+  return calendar === 'persian' ? new PersianCalendar() : GREGORIAN;
+}
+
 /** An ISO day as a value in the reader's calendar system; null when empty or not a day. */
-export function dayIn(value: string, calendar: 'persian' | 'gregory'): DateValue | null {
+export function dayIn(value: string, calendar: 'persian' | 'gregory'): CalendarDate | null {
   if (!value) return null;
   try {
-    return toCalendar(parseDate(value), calendar === 'persian' ? new PersianCalendar() : GREGORIAN);
+    return toCalendar(parseDate(value), systemOf(calendar));
   } catch {
     return null;
   }
