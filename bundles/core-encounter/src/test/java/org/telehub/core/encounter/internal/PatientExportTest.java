@@ -140,7 +140,9 @@ class PatientExportTest {
         Set<String> all = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT table_name FROM"
                 + " information_schema.tables WHERE table_schema = 'public'").mapTo(String.class).list()));
         List<String> out = new ArrayList<>();
-        patientTables(jdbi).stream().filter(t -> !named.contains(t)).forEach(t -> out.add(t
+        // chat's tables are covered by chat's own contributor, which this bundle cannot build against (chat depends
+        // on it): ChatContributorTest runs this same check over chat's schema with it
+        patientTables(jdbi).stream().filter(t -> !named.contains(t) && !t.startsWith("chat_")).forEach(t -> out.add(t
                 + " holds patient data but no PatientDataContributor covers it"));
         named.stream().filter(t -> !all.contains(t)).sorted().forEach(t -> out.add(t + " is no table"));
         return out;
@@ -219,8 +221,8 @@ class PatientExportTest {
         assertEquals(List.of("encounter_care_team holds patient data but no PatientDataContributor covers it"),
                 uncovered(w.jdbi(), List.of(forgetful, w.contributors().get(1), w.contributors().get(2))));
         // and a table added with a patient column by any bundle fails it until a contributor names it
-        w.jdbi().useHandle(h -> h.execute("CREATE TABLE chat_message (id TEXT, patient_id TEXT, body TEXT)"));
-        assertEquals(List.of("chat_message holds patient data but no PatientDataContributor covers it"),
+        w.jdbi().useHandle(h -> h.execute("CREATE TABLE report_document (id TEXT, patient_id TEXT, body TEXT)"));
+        assertEquals(List.of("report_document holds patient data but no PatientDataContributor covers it"),
                 uncovered(w.jdbi(), w.contributors()));
     }
 

@@ -1,0 +1,42 @@
+package org.telehub.chat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.telehub.security.AuthenticatedUser;
+
+/**
+ * Conversations and their messages. Members of an encounter's conversation are who takes part in the encounter: its
+ * patient, the clinicians who reach the patient by a care relationship (the visit's doctor, an invited colleague, the
+ * care team), and the visit's guests and interpreters by their visit identity. Anyone else — an administrator, the
+ * front desk, another patient — gets {@code NotFoundException} ("No encounter …"), the same answer as for an
+ * encounter that does not exist. Every read and send is audited against the patient.
+ */
+@ProviderType
+public interface Conversations {
+
+    /** The encounter's conversation (made on first use when the encounter's booking event has not done it yet). */
+    Conversation ofEncounter(AuthenticatedUser caller, String encounterId);
+
+    /**
+     * Stores a text message and then answers it. The same {@code clientId} from the same sender in the same
+     * conversation is the same message: a retry after a lost answer gets the stored one back ({@link Sent#replayed}).
+     * {@code InvalidException} names {@code clientId} or {@code text}; {@code ConflictException} when the
+     * conversation is read-only (the encounter ended, was cancelled or missed, longer ago than the configured time).
+     */
+    Sent send(AuthenticatedUser caller, String encounterId, String clientId, String text);
+
+    /** Messages after {@code afterSequence} (0: from the start), oldest first, at most {@code limit} (1–200). */
+    List<Message> messages(AuthenticatedUser caller, String encounterId, long afterSequence, int limit);
+
+    record Conversation(String id, String encounterId, long lastSequence, boolean readOnly, Instant createdAt) {
+    }
+
+    record Message(String id, String conversationId, long sequence, String sender, String senderName, String clientId,
+            String text, Instant sentAt) {
+    }
+
+    record Sent(Message message, boolean replayed) {
+    }
+}

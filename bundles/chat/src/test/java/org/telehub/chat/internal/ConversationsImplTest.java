@@ -1,0 +1,296 @@
+package org.telehub.chat.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.telehub.chat.Conversations.Message;
+import org.telehub.chat.Conversations.Sent;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.core.encounter.EncounterService.EncounterDetails;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
+import org.telehub.persistence.TestDatabases;
+import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.PatientAccess;
+
+/**
+ * The conversation service on a real PostgreSQL (skipped without {@code -Dtelehub.test.pg.url}): members, order,
+ * idempotent retries, concurrent senders, closing, bad input. The encounter service and care relationships are the
+ * fakes below: which visit each caller sees and which patient each reaches.
+ */
+class ConversationsImplTest {
+    private static final String VISIT = "enc-1";
+    private static final String PATIENT = "pat-1";
+    private static final AuthenticatedUser AMY = new AuthenticatedUser(1, "amy", "Amy Pond", Set.of("patient"));
+    private static final AuthenticatedUser HOUSE = new AuthenticatedUser(2, "dr.house", "Dr House", Set.of("doctor"));
+    private static final AuthenticatedUser RORY = new AuthenticatedUser(3, "rory", "Rory", Set.of("patient"));
+    private static final AuthenticatedUser ADMIN = new AuthenticatedUser(4, "admin", "Admin", Set.of("admin"));
+    private static final AuthenticatedUser DESK = new AuthenticatedUser(5, "desk", "Desk", Set.of("front-desk"));
+    private static final AuthenticatedUser GUEST = new AuthenticatedUser(6, "visit:p-9", "Guest", Set.of("guest:" + VISIT));
+    private static final AuthenticatedUser OTHER_GUEST = new AuthenticatedUser(7, "visit:p-8", "Guest", Set.of("guest:enc-2"));
+
+    private final Map<String, EncounterDetails> visits = new HashMap<>();
+    private final List<String> audits = Collections.synchronizedList(new ArrayList<>());
+    private Instant now = Instant.parse("2026-12-03T10:00:00Z");
+    private ConversationsImpl chat;
+    private Jdbi jdbi;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        jdbi = Jdbi.create(TestDatabases.postgres());
+        try (InputStream in = getClass().getResourceAsStream("/db/migration/chat/V1__conversations.sql")) {
+            String sql = new String(in.readAllBytes(), UTF_8);
+            jdbi.useHandle(h -> h.createScript(sql).execute());
+        }
+        visits.put(VISIT, visit(VISIT, EncounterService.SCHEDULED, null));
+        EncounterService encounters = (EncounterService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {EncounterService.class}, (p, m, args) -> {
+                    if (!m.getName().equals("get")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    AuthenticatedUser caller = (AuthenticatedUser) args[0];
+                    EncounterDetails e = visits.get((String) args[1]);
+                    // as the encounter service: another patient, or a guest of another visit, does not see it
+                    if (e == null || caller == RORY || caller == OTHER_GUEST) {
+                        throw new NotFoundException("No encounter " + args[1]);
+                    }
+                    return e;
+                });
+        PatientAccess access = new PatientAccess() {
+            @Override
+            public boolean reaches(AuthenticatedUser user, String patientId) {
+                return PATIENT.equals(patientId) && (user == AMY || user == HOUSE);
+            }
+
+            @Override
+            public Set<String> reachable(AuthenticatedUser user, Collection<String> ids) {
+                return ids.stream().filter(i -> reaches(user, i)).collect(Collectors.toSet());
+            }
+        };
+        AuditLog audit = new AuditLog() {
+            @Override
+            public void record(Handle tx, AuthenticatedUser actor, String action, String patientId,
+                    Collection<String> systems, String outcome) {
+                audits.add(actor.username() + " " + action + " " + patientId + " " + outcome);
+            }
+
+            @Override
+            public void record(AuthenticatedUser actor, String action, String patientId, Collection<String> systems,
+                    String outcome) {
+                audits.add(actor.username() + " " + action + " " + patientId + " " + outcome);
+            }
+        };
+        Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return now;
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+        chat = new ConversationsImpl(new ChatSchema(jdbi), encounters, access, audit, config(168, 4000), clock);
+    }
+
+    @Test
+    void thePatientAndTheirDoctorTalkInOrderAndEveryStepIsAudited() {
+        Sent a = chat.send(AMY, VISIT, "amy-1", "I have a rash since Monday.");
+        Sent b = chat.send(HOUSE, VISIT, "house-1", "Send me a photo, please.");
+        assertFalse(a.replayed());
+        assertEquals(List.of(1L, 2L), List.of(a.message().sequence(), b.message().sequence()));
+        assertEquals("Dr House", b.message().senderName());
+        List<Message> all = chat.messages(HOUSE, VISIT, 0, 50);
+        assertEquals(List.of("I have a rash since Monday.", "Send me a photo, please."),
+                all.stream().map(Message::text).toList());
+        assertEquals(List.of("Send me a photo, please."), chat.messages(AMY, VISIT, 1, 50).stream().map(Message::text).toList());
+        assertEquals(2, chat.ofEncounter(AMY, VISIT).lastSequence());
+        assertTrue(audits.contains("amy chat.send pat-1 ok"), audits.toString());
+        assertTrue(audits.contains("dr.house chat.read pat-1 ok"), audits.toString());
+    }
+
+    @Test
+    void aRetriedSendIsTheSameMessageNotASecondOne() {
+        Sent first = chat.send(AMY, VISIT, "amy-1", "Hello");
+        Sent again = chat.send(AMY, VISIT, "amy-1", "Hello");
+        assertTrue(again.replayed());
+        assertEquals(first.message(), again.message());
+        // another sender may use the same client id: it is theirs
+        Sent house = chat.send(HOUSE, VISIT, "amy-1", "Hello Amy");
+        assertFalse(house.replayed());
+        assertEquals(2, chat.messages(AMY, VISIT, 0, 50).size());
+        assertEquals(1L, count("SELECT count(*) FROM chat_message WHERE sender = 'amy'"));
+    }
+
+    @Test
+    void concurrentSendersGetOneGaplessOrderAndConcurrentRetriesStoreOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Sent>> sends = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                AuthenticatedUser who = t % 2 == 0 ? AMY : HOUSE;
+                for (int i = 0; i < 25; i++) {
+                    String id = who.username() + "-" + t + "-" + i;
+                    sends.add(pool.submit(() -> chat.send(who, VISIT, id, "message " + id)));
+                }
+            }
+            // the same message retried from 8 threads at once: stored once
+            List<Future<Sent>> retries = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                retries.add(pool.submit(() -> chat.send(AMY, VISIT, "amy-retry", "once")));
+            }
+            for (Future<Sent> f : sends) {
+                assertFalse(f.get().replayed());
+            }
+            long stored = retries.stream().map(f -> {
+                try {
+                    return f.get();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }).filter(s -> !s.replayed()).count();
+            assertEquals(1, stored);
+        } finally {
+            pool.shutdown();
+        }
+        List<Long> seqs = new ArrayList<>();
+        for (long after = 0;;) {
+            List<Message> page = chat.messages(HOUSE, VISIT, after, 200);
+            if (page.isEmpty()) {
+                break;
+            }
+            page.forEach(m -> seqs.add(m.sequence()));
+            after = page.get(page.size() - 1).sequence();
+        }
+        assertEquals(LongStream.rangeClosed(1, 201).boxed().toList(), seqs);
+        assertEquals(201L, count("SELECT last_sequence FROM chat_conversation"));
+    }
+
+    @Test
+    void onlyWhoTakesPartInTheVisitIsAMemberAndOthersAreToldItDoesNotExist() {
+        chat.send(AMY, VISIT, "amy-1", "Hello");
+        for (AuthenticatedUser outsider : List.of(ADMIN, DESK, RORY, OTHER_GUEST)) {
+            NotFoundException e = assertThrows(NotFoundException.class, () -> chat.messages(outsider, VISIT, 0, 50),
+                    outsider.username());
+            assertEquals("No encounter " + VISIT, e.detail());
+            assertThrows(NotFoundException.class, () -> chat.send(outsider, VISIT, "x-1", "hi"));
+        }
+        assertTrue(audits.contains("admin chat.read pat-1 denied"), audits.toString());
+        assertTrue(audits.contains("desk chat.send pat-1 denied"), audits.toString());
+        assertEquals(1L, count("SELECT count(*) FROM chat_message"));
+        // a guest of this visit (visit identity) takes part
+        Sent g = chat.send(GUEST, VISIT, "g-1", "I am the interpreter's colleague");
+        assertEquals("visit:p-9", g.message().sender());
+        assertEquals(2, chat.messages(GUEST, VISIT, 0, 50).size());
+        assertThrows(NotFoundException.class, () -> chat.messages(AMY, "enc-nowhere", 0, 50));
+    }
+
+    @Test
+    void aVisitEndedLongerAgoThanTheSettingTakesNoNewMessagesButStaysReadable() {
+        chat.send(AMY, VISIT, "amy-1", "Thank you, doctor");
+        visits.put(VISIT, visit(VISIT, EncounterService.COMPLETED, now.minus(Duration.ofHours(10))));
+        assertFalse(chat.ofEncounter(AMY, VISIT).readOnly());
+        chat.send(HOUSE, VISIT, "house-1", "Take care");
+        now = now.plus(Duration.ofHours(160));
+        assertTrue(chat.ofEncounter(AMY, VISIT).readOnly());
+        ConflictException closed = assertThrows(ConflictException.class, () -> chat.send(AMY, VISIT, "amy-2", "One more"));
+        assertTrue(closed.detail().contains("168 hours"), closed.detail());
+        // an answer lost before the visit closed is still given on a retry
+        assertTrue(chat.send(AMY, VISIT, "amy-1", "Thank you, doctor").replayed());
+        assertEquals(2, chat.messages(AMY, VISIT, 0, 50).size());
+    }
+
+    @Test
+    void badInputNamesTheFieldAndStoresNothing() {
+        assertEquals("clientId", assertThrows(InvalidException.class, () -> chat.send(AMY, VISIT, null, "hi")).field());
+        assertEquals("clientId", assertThrows(InvalidException.class, () -> chat.send(AMY, VISIT, "a b", "hi")).field());
+        assertEquals("clientId", assertThrows(InvalidException.class,
+                () -> chat.send(AMY, VISIT, "x".repeat(65), "hi")).field());
+        assertEquals("text", assertThrows(InvalidException.class, () -> chat.send(AMY, VISIT, "a-1", " ")).field());
+        assertEquals("text", assertThrows(InvalidException.class,
+                () -> chat.send(AMY, VISIT, "a-1", "x".repeat(4001))).field());
+        assertEquals("limit", assertThrows(InvalidException.class, () -> chat.messages(AMY, VISIT, 0, 0)).field());
+        assertEquals("after", assertThrows(InvalidException.class, () -> chat.messages(AMY, VISIT, -1, 5)).field());
+        // markup is text: stored as sent, never interpreted here
+        String script = "<script>alert('x')</script>";
+        assertEquals(script, chat.send(AMY, VISIT, "a-2", script).message().text());
+        assertEquals(1L, count("SELECT count(*) FROM chat_message"));
+    }
+
+    @Test
+    void theBookingEventMakesTheConversationOnceWhateverTheRetries() {
+        ChatRooms rooms = new ChatRooms(new ChatSchema(jdbi));
+        var booked = new org.telehub.core.encounter.event.EncounterEvent(1, VISIT,
+                org.telehub.core.encounter.event.EncounterEventType.BOOKED, now, "desk", Map.of("patientId", PATIENT));
+        rooms.onEvent(booked);
+        rooms.onEvent(booked);
+        assertEquals(1L, count("SELECT count(*) FROM chat_conversation"));
+        assertEquals(ConversationStore.idOf(VISIT), chat.ofEncounter(AMY, VISIT).id());
+        assertEquals(1L, count("SELECT count(*) FROM chat_conversation"));
+    }
+
+    private long count(String sql) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    private static EncounterDetails visit(String id, String status, Instant ended) {
+        Instant start = Instant.parse("2026-12-03T09:00:00Z");
+        return new EncounterDetails(id, "video", status, List.of(), "doc-1", "Dr House", PATIENT, "Amy Pond", start,
+                start.plusSeconds(1800), 30, "UTC", ended == null ? null : start, ended, null, null, null, List.of(),
+                false, null, null, null, false, null, null, Map.of(), null, 1, "desk", start, ended == null ? start : ended);
+    }
+
+    private static ChatConfig config(int hours, int max) {
+        return new ChatConfig() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ChatConfig.class;
+            }
+
+            @Override
+            public int readOnlyAfterHours() {
+                return hours;
+            }
+
+            @Override
+            public int maxTextLength() {
+                return max;
+            }
+        };
+    }
+}
