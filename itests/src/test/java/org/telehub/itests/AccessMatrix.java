@@ -119,6 +119,13 @@ final class AccessMatrix {
         return out;
     }
 
+    /** The message types of the realtime channel, as {@code ws <type>}, from a {@code welcome} frame. */
+    static Set<String> socketOperations(JsonNode welcome) {
+        Set<String> out = new TreeSet<>();
+        welcome.path("data").path("types").forEach(t -> out.add("ws " + t.asText()));
+        return out;
+    }
+
     /** What is offered but has no rule, and rules that name nothing offered. */
     static List<String> coverage(Set<String> offered, String channel, List<Operation> ops) {
         Set<String> ruled = new LinkedHashSet<>();

@@ -102,7 +102,7 @@ class CoreIT {
                 "org.telehub.integration.api",
                 "org.telehub.integration.manager",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
-                "org.telehub.persistence", "org.telehub.rest",
+                "org.telehub.persistence", "org.telehub.realtime", "org.telehub.rest",
                 "org.telehub.security", "org.telehub.tls", "org.telehub.web", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));

@@ -243,6 +243,15 @@ class IntegrationIT {
         assertEquals(List.of("route rest GET /new has no authorisation rule"), AccessMatrix.coverage(
                 Set.of("rest GET /new"), "rest", List.of()), "the check names a route added without a rule");
         List<String> failures = new ArrayList<>(AccessMatrix.coverage(offered, "rest", ops));
+        // issue 17: the realtime channel's message types, as the hub announces them to a connection
+        Set<String> socketTypes;
+        try (WsClient probe = WsClient.open(karaf, admin, null, null)) {
+            socketTypes = AccessMatrix.socketOperations(probe.welcome);
+        }
+        assertTrue(socketTypes.contains("ws chat.send"), socketTypes.toString());
+        assertEquals(List.of("route ws chat.new has no authorisation rule"), AccessMatrix.coverage(
+                Set.of("ws chat.new"), "ws", List.of()), "the check names a message type added without a rule");
+        failures.addAll(AccessMatrix.coverage(socketTypes, "ws", ops));
 
         Matrix m = Matrix.create();
         Map<String, String> vars = new java.util.HashMap<>(m.constants());
@@ -281,6 +290,7 @@ class IntegrationIT {
                 }
             }
         }
+        m.closeSockets();
         admin = karaf.login("admin", ADMIN_PASSWORD); // the last operation ended every token of every account
         System.out.println("access matrix: " + ops.size() + " operations, " + cells + " cells, " + leaks + " leaks, "
                 + failures.size() + " failures");
@@ -293,6 +303,9 @@ class IntegrationIT {
     private record Matrix(Map<String, String> tokens, Map<String, String> patientA, Map<String, String> patientB,
             Map<String, String> constants) {
         static final String PASSWORD = "matrix-pass-1";
+        /** Each account's connection to the realtime channel, opened at its first frame. */
+        static final Map<String, WsClient> sockets = new java.util.HashMap<>();
+        static final int[] frames = {0};
         /** role → {the account with a relationship to A (or the role's one account), an account without}. */
         static final Map<String, String[]> ROLES = new java.util.LinkedHashMap<>();
         static final List<String> PATIENT_VARS = List.of("patient", "mrn", "encounter", "delivery", "doctor");
@@ -391,9 +404,12 @@ class IntegrationIT {
                             "later", day + "T12:00:00Z", "availability", availability));
         }
 
-        /** One REST call of the matrix. */
+        /** One call of the matrix, on its channel. */
         AccessMatrix.Answer call(AccessMatrix.Operation op, String account, Map<String, String> vars)
                 throws IOException {
+            if (op.channel().equals("ws")) {
+                return socketCall(op, account, vars);
+            }
             String[] mp = op.name().split(" ", 2);
             String path = mp[1];
             Matcher params = Pattern.compile("\\{([^}]+)}").matcher(path);
@@ -417,6 +433,28 @@ class IntegrationIT {
                             : java.net.http.HttpRequest.BodyPublishers.ofString(body));
             HttpResponse<String> r = karaf.send(b, token);
             return new AccessMatrix.Answer(r.statusCode(), r.body());
+        }
+
+        /**
+         * One frame on the realtime channel, on the account's own connection (opened with its bearer token, or the
+         * guest's visit token): an {@code ack} is 200 with its data, an {@code error} its status with its error
+         * object (title, detail), as REST's problem+json.
+         */
+        AccessMatrix.Answer socketCall(AccessMatrix.Operation op, String account, Map<String, String> vars)
+                throws IOException {
+            WsClient c = sockets.computeIfAbsent(account, a -> WsClient.open(karaf, tokens.get(a), null, null));
+            String id = "mx-" + (++frames[0]);
+            String data = AccessMatrix.resolve(op.request().getOrDefault("data", "{}"), vars);
+            c.send(op.name(), id, KarafInstance.JSON.readTree(data));
+            JsonNode answer = c.answer(id, 10);
+            return answer.path("type").asText().equals("error")
+                    ? new AccessMatrix.Answer(answer.path("error").path("status").asInt(), answer.path("error").toString())
+                    : new AccessMatrix.Answer(200, answer.path("data").toString());
+        }
+
+        void closeSockets() {
+            sockets.values().forEach(WsClient::close);
+            sockets.clear();
         }
 
         private static HttpResponse<String> created(HttpResponse<String> r) {

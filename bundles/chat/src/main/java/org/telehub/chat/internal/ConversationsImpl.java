@@ -24,6 +24,7 @@ import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.PatientAccess;
 import org.telehub.security.Roles;
+import org.telehub.realtime.Fanout;
 import org.telehub.security.VisitIdentities;
 
 /**
@@ -36,6 +37,7 @@ import org.telehub.security.VisitIdentities;
 @Component(service = Conversations.class, configurationPid = "org.telehub.chat")
 @Designate(ocd = ChatConfig.class)
 public class ConversationsImpl implements Conversations {
+    static final String MESSAGE_EVENT = "chat.message";
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> ENDED = Set.of(EncounterService.COMPLETED, EncounterService.CANCELLED,
             EncounterService.NO_SHOW);
@@ -45,17 +47,19 @@ public class ConversationsImpl implements Conversations {
     private final PatientAccess access;
     private final AuditLog audit;
     private final Clock clock;
+    private final Fanout fanout;
     private volatile ChatConfig config;
 
     @Activate
     public ConversationsImpl(@Reference ChatSchema db, @Reference EncounterService encounters,
-            @Reference PatientAccess access, @Reference AuditLog audit, ChatConfig config) {
-        this(db, encounters, access, audit, config, Clock.systemUTC());
+            @Reference PatientAccess access, @Reference AuditLog audit, @Reference Fanout fanout, ChatConfig config) {
+        this(db, encounters, access, audit, fanout, config, Clock.systemUTC());
     }
 
     ConversationsImpl(ChatSchema db, EncounterService encounters, PatientAccess access, AuditLog audit,
-            ChatConfig config, Clock clock) {
+            Fanout fanout, ChatConfig config, Clock clock) {
         this.db = db;
+        this.fanout = fanout;
         this.encounters = encounters;
         this.access = access;
         this.audit = audit;
@@ -88,7 +92,7 @@ public class ConversationsImpl implements Conversations {
         EncounterDetails e = member(caller, encounterId, "chat.send");
         boolean closed = readOnly(e);
         String sender = caller.username();
-        return db.jdbi().inTransaction(h -> {
+        Sent sent = db.jdbi().inTransaction(h -> {
             ConversationStore.Row c = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
             long last = ConversationStore.lock(h, c.id());
             Optional<Message> earlier = ConversationStore.byClient(h, c.id(), sender, clientId);
@@ -105,6 +109,15 @@ public class ConversationsImpl implements Conversations {
             audit.record(h, caller, "chat.send", e.patientId(), List.of(), "ok");
             return new Sent(m, false);
         });
+        // after the commit: the followers of the conversation on every node (a retry's too: a listener drops what
+        // it has already shown, and the first attempt's publish may have been lost with its node)
+        fanout.publish(topic(sent.message().conversationId()), MESSAGE_EVENT, sent.message());
+        return sent;
+    }
+
+    /** The realtime topic of a conversation's events. */
+    static String topic(String conversationId) {
+        return "conversation:" + conversationId;
     }
 
     @Override

@@ -60,6 +60,8 @@ class ConversationsImplTest {
 
     private final Map<String, EncounterDetails> visits = new HashMap<>();
     private final List<String> audits = Collections.synchronizedList(new ArrayList<>());
+    /** What was published to the realtime channel: "topic type sequence". */
+    private final List<String> published = Collections.synchronizedList(new ArrayList<>());
     private Instant now = Instant.parse("2026-12-03T10:00:00Z");
     private ConversationsImpl chat;
     private Jdbi jdbi;
@@ -125,7 +127,8 @@ class ConversationsImplTest {
                 return this;
             }
         };
-        chat = new ConversationsImpl(new ChatSchema(jdbi), encounters, access, audit, config(168, 4000), clock);
+        chat = new ConversationsImpl(new ChatSchema(jdbi), encounters, access, audit, (topic, type, data) -> published.add(topic + " " + type + " "
+                + ((Message) data).sequence()), config(168, 4000), clock);
     }
 
     @Test
@@ -142,6 +145,9 @@ class ConversationsImplTest {
         assertEquals(2, chat.ofEncounter(AMY, VISIT).lastSequence());
         assertTrue(audits.contains("amy chat.send pat-1 ok"), audits.toString());
         assertTrue(audits.contains("dr.house chat.read pat-1 ok"), audits.toString());
+        // each stored message is published to the conversation's followers, after its commit
+        String topic = "conversation:" + a.message().conversationId();
+        assertEquals(List.of(topic + " chat.message 1", topic + " chat.message 2"), published);
     }
 
     @Test
@@ -155,6 +161,8 @@ class ConversationsImplTest {
         assertFalse(house.replayed());
         assertEquals(2, chat.messages(AMY, VISIT, 0, 50).size());
         assertEquals(1L, count("SELECT count(*) FROM chat_message WHERE sender = 'amy'"));
+        // the retry is published again (its first publish may have died with its node); followers drop repeats
+        assertEquals(List.of(1L, 1L, 2L), published.stream().map(p -> Long.parseLong(p.split(" ")[2])).toList());
     }
 
     @Test
@@ -213,6 +221,7 @@ class ConversationsImplTest {
         assertTrue(audits.contains("admin chat.read pat-1 denied"), audits.toString());
         assertTrue(audits.contains("desk chat.send pat-1 denied"), audits.toString());
         assertEquals(1L, count("SELECT count(*) FROM chat_message"));
+        assertEquals(1, published.size(), "a refused send publishes nothing: " + published);
         // a guest of this visit (visit identity) takes part
         Sent g = chat.send(GUEST, VISIT, "g-1", "I am the interpreter's colleague");
         assertEquals("visit:p-9", g.message().sender());

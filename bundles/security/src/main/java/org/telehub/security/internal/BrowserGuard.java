@@ -40,18 +40,25 @@ public class BrowserGuard implements BrowserGate {
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
 
     private final Accounts accounts;
+    /** Resolves guests' and interpreters' visit tokens at a handshake; null in tests that have none. */
+    private final DbVisitIdentities visits;
     private final String origin;
     private final boolean secure;
     /** Null when browser sessions can be used; else why not (an http origin that is not this machine). */
     private final String disabled;
 
     @Activate
-    public BrowserGuard(@Reference Accounts accounts, SecurityConfig config) {
-        this(accounts, config.publicOrigin());
+    public BrowserGuard(@Reference Accounts accounts, @Reference DbVisitIdentities visits, SecurityConfig config) {
+        this(accounts, visits, config.publicOrigin());
     }
 
     BrowserGuard(Accounts accounts, String publicOrigin) {
+        this(accounts, null, publicOrigin);
+    }
+
+    BrowserGuard(Accounts accounts, DbVisitIdentities visits, String publicOrigin) {
         this.accounts = accounts;
+        this.visits = visits;
         String o = normalise(publicOrigin);
         this.origin = o;
         this.secure = o != null && o.startsWith("https://");
@@ -174,7 +181,13 @@ public class BrowserGuard implements BrowserGate {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw new NotAuthenticatedException("The Authorization header must use the Bearer scheme");
             }
-            return principal(accounts.check(authorization.substring(7).trim(), UserStore.Kind.BEARER));
+            String bearer = authorization.substring(7).trim();
+            if (DbVisitIdentities.looksLikeVisitToken(bearer)) {
+                return (visits == null ? java.util.Optional.<AuthenticatedUser>empty() : visits.check(bearer))
+                        .orElseThrow(() -> new NotAuthenticatedException("Not authenticated: the visit identity is"
+                                + " unknown, expired or revoked"));
+            }
+            return principal(accounts.check(bearer, UserStore.Kind.BEARER));
         }
         String session = sessionFrom(cookieHeader).orElseThrow(() -> new NotAuthenticatedException(
                 "Authentication required: a session cookie or 'Authorization: Bearer <token>'"));
@@ -186,11 +199,17 @@ public class BrowserGuard implements BrowserGate {
         return principal(accounts.check(session, UserStore.Kind.SESSION));
     }
 
-    private static AuthenticatedUser principal(UserStore.TokenCheck check) {
+    /** The caller of a valid token; as on REST, a role that needs a second factor must have set one up first. */
+    private AuthenticatedUser principal(UserStore.TokenCheck check) {
         if (check instanceof UserStore.TokenCheck.Invalid invalid) {
             throw new NotAuthenticatedException("Not authenticated: " + invalid.reason());
         }
-        return ((UserStore.TokenCheck.Valid) check).user().principal();
+        UserStore.TokenCheck.Valid valid = (UserStore.TokenCheck.Valid) check;
+        AuthenticatedUser user = valid.user().principal();
+        if (!valid.byProvider() && accounts.mustEnrol(user)) {
+            throw new ForbiddenException("Your role requires a second factor: set one up first");
+        }
+        return user;
     }
 
     /** {@code scheme://host[:port]} lower-cased, default port left out (as browsers send Origin); null if not one. */

@@ -1,0 +1,89 @@
+package org.telehub.chat.internal.socket;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.telehub.chat.Conversations;
+import org.telehub.chat.Conversations.Conversation;
+import org.telehub.chat.Conversations.Sent;
+import org.telehub.domain.InvalidException;
+import org.telehub.realtime.SocketCall;
+import org.telehub.realtime.SocketHandler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Chat over {@code /ws} (docs/websocket-protocol.md): {@code chat.subscribe} follows a visit's conversation from a
+ * sequence number (the messages after it are pushed first: a reconnecting client resumes with no gap),
+ * {@code chat.send} stores a message and acknowledges it only then, {@code chat.unsubscribe} stops following.
+ * Thin over {@link Conversations}, which decides who takes part and audits.
+ */
+@Component(property = { SocketHandler.TYPES + "=chat.subscribe", SocketHandler.TYPES + "=chat.unsubscribe",
+        SocketHandler.TYPES + "=chat.send" })
+public class ChatSocket implements SocketHandler {
+    static final String MESSAGE = "chat.message";
+
+    private final Conversations conversations;
+
+    @Activate
+    public ChatSocket(@Reference Conversations conversations) {
+        this.conversations = conversations;
+    }
+
+    @Override
+    public Object handle(SocketCall call) {
+        JsonNode d = call.data();
+        String encounterId = text(d, "encounterId", true);
+        return switch (call.type()) {
+            case "chat.subscribe" -> subscribe(call, encounterId, d);
+            case "chat.unsubscribe" -> Map.of("unsubscribed", call.unsubscribe(topicOf(call, encounterId)));
+            case "chat.send" -> {
+                Sent sent = conversations.send(call.caller(), encounterId, text(d, "clientId", false),
+                        text(d, "text", false));
+                yield Map.of("message", sent.message(), "replayed", sent.replayed());
+            }
+            default -> throw new InvalidException("type", "Not a chat message type: " + call.type());
+        };
+    }
+
+    private Object subscribe(SocketCall call, String encounterId, JsonNode d) {
+        JsonNode a = d.get("after");
+        if (a != null && !a.isNull() && (!a.isIntegralNumber() || a.asLong() < 0)) {
+            throw new InvalidException("after", "The last sequence number the client has, 0 or more");
+        }
+        long after = a == null || a.isNull() ? 0 : a.asLong();
+        Conversation c = conversations.ofEncounter(call.caller(), encounterId); // a member, or "No encounter"
+        String topic = "conversation:" + c.id();
+        ConversationFeed feed = new ConversationFeed(conversations, call.caller(), encounterId, after);
+        call.subscribe(topic, feed); // first: what commits meanwhile is caught by the feed, in order, once
+        long delivered = feed.catchUp(call);
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("conversationId", c.id());
+        ack.put("topic", topic);
+        ack.put("readOnly", c.readOnly());
+        ack.put("delivered", delivered);
+        ack.put("more", delivered < c.lastSequence() && delivered - after >= ConversationFeed.PAGE);
+        return ack;
+    }
+
+    private String topicOf(SocketCall call, String encounterId) {
+        return "conversation:" + conversations.ofEncounter(call.caller(), encounterId).id();
+    }
+
+    private static String text(JsonNode d, String field, boolean required) {
+        JsonNode n = d.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new InvalidException(field, "Required");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new InvalidException(field, "A string");
+        }
+        return n.asText();
+    }
+}

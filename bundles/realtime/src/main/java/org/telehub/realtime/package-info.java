@@ -1,0 +1,12 @@
+/**
+ * The hub's one WebSocket channel, {@code /ws} (issue 17), for every capability that pushes: chat now, notifications
+ * and video signalling next. A capability offers message types by registering a {@link
+ * org.telehub.realtime.SocketHandler} service; it reaches connections on any node by publishing to a topic through
+ * {@link org.telehub.realtime.Fanout}, and a connection follows a topic by {@link
+ * org.telehub.realtime.SocketCall#subscribe}. The wire protocol (version 1) is in {@code docs/websocket-protocol.md}.
+ * 1.0.0: handlers, calls, topic listeners, fan-out.
+ */
+@Version("1.0.0")
+package org.telehub.realtime;
+
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,313 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The realtime channel {@code /ws} (issue 17) in the running distribution, driven by the JDK's WebSocket client:
+ * the handshake checked like the REST API, chat between a doctor and a patient (persisted before the ack, in
+ * order, once), resume after a reconnect, outsiders told the visit does not exist, bad frames answered without
+ * losing the connection, the rate limit, a client that stops reading closed without holding up anyone, and a
+ * session ended elsewhere closing its socket.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealtimeIT {
+    private static final String ADMIN_PASSWORD = "realtime-admin-secret";
+    private static final String PW = "realtime-pass-1";
+    private static KarafInstance karaf;
+    private static String origin;
+    private static String admin;
+    private static String doctor;
+    private static String patient;
+    private static String encounter;
+
+    @BeforeAll
+    static void start() throws IOException {
+        karaf = KarafInstance.create("realtime");
+        karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        // a session ended elsewhere is seen within a second or two (token cache 1 s, re-check every second)
+        karaf.edit("etc/org.telehub.security.cfg", "tokenCacheSeconds=5", "tokenCacheSeconds=1");
+        karaf.edit("etc/org.telehub.realtime.cfg", "recheckSeconds=60", "recheckSeconds=1");
+        // a small queue per client, so the test's stalled client fills it with few messages
+        karaf.edit("etc/org.telehub.realtime.cfg", "maxQueuedFrames=512", "maxQueuedFrames=32");
+        // long messages sent fast, so that the socket buffers between the hub and a client that does not read (on
+        // loopback up to 32 MB received, 4 MB sent) fill in seconds
+        karaf.write("etc/org.telehub.chat.cfg", "maxTextLength=100000\n");
+        karaf.edit("etc/org.telehub.realtime.cfg", "ratePerConnection=20", "ratePerConnection=200");
+        karaf.edit("etc/org.telehub.realtime.cfg", "ratePerUser=40", "ratePerUser=400");
+        karaf.start();
+        origin = "http://127.0.0.1:" + karaf.httpPort;
+        admin = karaf.login("admin", ADMIN_PASSWORD);
+        user("rt.doctor", "doctor");
+        user("rt.patient", "patient");
+        user("rt.other", "patient");
+        String doctorId = Scheduling.doctor(karaf, admin, "Dr Rita Realtime", "rt.doctor");
+        String patientId = Scheduling.patient(karaf, admin, "Pia Realtime", "rt.patient");
+        karaf.careTeam(admin, patientId, "rt.doctor");
+        doctor = karaf.login("rt.doctor", PW);
+        patient = karaf.login("rt.patient", PW);
+        HttpResponse<String> booked = karaf.post("/api/v1/encounters", admin, "application/json",
+                Scheduling.visit(doctorId, patientId, Scheduling.dayAfterTomorrow(10), 30));
+        assertEquals(201, booked.statusCode(), booked.body());
+        encounter = KarafInstance.json(booked).get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    private static void user(String name, String role) throws IOException {
+        HttpResponse<String> r = karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"" + name
+                + "\",\"roles\":[\"" + role + "\"],\"password\":\"" + PW + "\"}");
+        assertEquals(201, r.statusCode(), r.body());
+    }
+
+    private static String sessionCookie(String user) throws IOException {
+        return session(user)[0];
+    }
+
+    /** A browser's login: {cookie, CSRF token}. */
+    private static String[] session(String user) throws IOException {
+        HttpResponse<String> r = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/auth/session")))
+                .header("Origin", origin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + user + "\",\"password\":\"" + PW
+                        + "\"}")), null);
+        assertEquals(200, r.statusCode(), r.body());
+        String set = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return new String[] {set.substring(0, set.indexOf(';')), KarafInstance.json(r).get("csrfToken").asText()};
+    }
+
+    private static JsonNode send(WsClient c, String id, String clientId, String text) {
+        c.send("chat.send", id, WsClient.data().put("encounterId", encounter).put("clientId", clientId)
+                .put("text", text));
+        return c.answer(id, 10);
+    }
+
+    private static JsonNode subscribe(WsClient c, String id, long after) {
+        c.send("chat.subscribe", id, WsClient.data().put("encounterId", encounter).put("after", after));
+        return c.answer(id, 10);
+    }
+
+    @Test
+    @Order(1)
+    void theHandshakeIsCheckedLikeTheRestApi() throws IOException {
+        assertEquals(401, WsClient.refused(karaf, null, null, origin).status(), "no credential");
+        assertEquals(401, WsClient.refused(karaf, "not-a-token", null, null).status(), "a forged bearer token");
+        String cookie = sessionCookie("rt.patient");
+        assertEquals(403, WsClient.refused(karaf, null, cookie, "https://evil.example").status(),
+                "the session cookie from another site's page (cross-site WebSocket hijacking)");
+        assertEquals(403, WsClient.refused(karaf, null, cookie, null).status(), "a cookie without an Origin");
+        try (WsClient browser = WsClient.open(karaf, null, cookie, origin)) {
+            assertEquals(1, browser.welcome.path("data").path("protocol").asInt());
+            assertEquals("rt.patient", browser.welcome.path("data").path("user").path("username").asText());
+        }
+        try (WsClient api = WsClient.open(karaf, doctor, null, null)) {
+            Set<String> types = new TreeSet<>();
+            api.welcome.path("data").path("types").forEach(t -> types.add(t.asText()));
+            assertTrue(types.containsAll(List.of("chat.send", "chat.subscribe", "chat.unsubscribe", "ping")),
+                    types.toString());
+            assertEquals("telehub.v1", api.socket.getSubprotocol());
+        }
+        // a plain GET is told what the endpoint is
+        HttpResponse<String> plain = karaf.get("/ws", null);
+        assertEquals(426, plain.statusCode(), plain.body());
+    }
+
+    @Test
+    @Order(2)
+    void doctorAndPatientTalkEachMessageStoredBeforeItsAckInOrderOnce() throws Exception {
+        // a message sent over REST before anyone listens
+        HttpResponse<String> early = karaf.post("/api/v1/conversations/encounters/" + encounter + "/messages",
+                patient, "application/json", "{\"clientId\":\"pia-rest-1\",\"text\":\"A rash since Monday.\"}");
+        assertEquals(201, early.statusCode(), early.body());
+        try (WsClient pia = WsClient.open(karaf, patient, null, null);
+                WsClient rita = WsClient.open(karaf, doctor, null, null)) {
+            JsonNode sub = subscribe(pia, "s1", 0);
+            assertEquals("ack", sub.path("type").asText(), sub.toString());
+            // the backlog came before the ack
+            assertEquals("ack", subscribe(rita, "s2", 1).path("type").asText());
+            JsonNode sent = send(rita, "m1", "rita-1", "Send me a <b>photo</b>, please.");
+            assertEquals("ack", sent.path("type").asText(), sent.toString());
+            JsonNode message = sent.path("data").path("message");
+            assertEquals(2, message.path("sequence").asLong());
+            assertFalse(sent.path("data").path("replayed").asBoolean());
+            // acknowledged means stored: read back over REST at once
+            HttpResponse<String> stored = karaf.get("/api/v1/conversations/encounters/" + encounter
+                    + "/messages?after=1", patient);
+            assertTrue(stored.body().contains("Send me a <b>photo</b>, please."), stored.body());
+            // the retry of a send whose ack was lost is the same message, and nobody sees it twice
+            JsonNode again = send(rita, "m2", "rita-1", "Send me a <b>photo</b>, please.");
+            assertTrue(again.path("data").path("replayed").asBoolean(), again.toString());
+            assertEquals(message.path("id").asText(), again.path("data").path("message").path("id").asText());
+            for (int i = 2; i <= 6; i++) {
+                assertEquals("ack", send(rita, "m" + (i + 1), "rita-" + i, "Instruction " + i).path("type").asText());
+            }
+            List<Long> seen = new ArrayList<>();
+            for (JsonNode f : pia.drain("chat.message", 1500)) {
+                seen.add(f.path("data").path("sequence").asLong());
+            }
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), seen, "the patient's socket: backlog, then live, in"
+                    + " order, once");
+            JsonNode first = pia.frames.isEmpty() ? null : pia.frames.peek();
+            assertEquals(null, first, "nothing else");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aClientThatReconnectsResumesFromItsLastMessageWithNoGapAndNoDuplicate() throws Exception {
+        long last;
+        try (WsClient pia = WsClient.open(karaf, patient, null, null)) {
+            subscribe(pia, "s1", 0);
+            List<JsonNode> all = pia.drain("chat.message", 800);
+            last = all.get(all.size() - 1).path("data").path("sequence").asLong();
+        }
+        try (WsClient rita = WsClient.open(karaf, doctor, null, null)) {
+            for (int i = 0; i < 3; i++) {
+                send(rita, "x" + i, "while-away-" + i, "While you were away " + i);
+            }
+        }
+        try (WsClient pia = WsClient.open(karaf, patient, null, null)) {
+            JsonNode ack = subscribe(pia, "s1", last);
+            assertEquals(last + 3, ack.path("data").path("delivered").asLong(), ack.toString());
+            List<Long> seen = new ArrayList<>();
+            pia.drain("chat.message", 800).forEach(f -> seen.add(f.path("data").path("sequence").asLong()));
+            assertEquals(List.of(last + 1, last + 2, last + 3), seen);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anOutsiderIsToldTheVisitDoesNotExistAndBadFramesKeepTheConnection() throws Exception {
+        String other = karaf.login("rt.other", PW);
+        try (WsClient ron = WsClient.open(karaf, other, null, null)) {
+            JsonNode e = subscribe(ron, "s1", 0);
+            assertEquals(404, e.path("error").path("status").asInt(), e.toString());
+            assertEquals("No encounter " + encounter, e.path("error").path("detail").asText());
+            JsonNode s = send(ron, "m1", "ron-1", "let me in");
+            assertEquals(404, s.path("error").path("status").asInt());
+            assertFalse(s.toString().contains("Pia"), s.toString());
+
+            ron.sendRaw("{not json");
+            JsonNode bad = ron.next("error", 5);
+            assertEquals(400, bad.path("error").path("status").asInt());
+            ron.sendRaw("{\"v\":1,\"id\":\"u1\",\"type\":\"chat.shout\"}");
+            JsonNode unknown = ron.answer("u1", 5);
+            assertEquals("type", unknown.path("error").path("field").asText(), unknown.toString());
+            ron.sendRaw("{\"id\":\"v0\",\"type\":\"ping\"}");
+            assertEquals("v", ron.answer("v0", 5).path("error").path("field").asText());
+            ron.sendRaw("{\"v\":1,\"id\":\"d1\",\"type\":\"chat.send\",\"data\":[1]}");
+            assertEquals("data", ron.answer("d1", 5).path("error").path("field").asText());
+            ron.send("chat.send", "t1", WsClient.data().put("encounterId", encounter).put("clientId", "ron-2"));
+            JsonNode noText = ron.answer("t1", 5);
+            assertEquals("text", noText.path("error").path("field").asText(), "the frame's own fault first: " + noText);
+            ron.socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+            assertEquals(400, ron.next("error", 5).path("error").path("status").asInt());
+            ron.send("ping", "p1", null);
+            assertEquals("pong", ron.answer("p1", 5).path("type").asText(), "still connected");
+        }
+        try (WsClient pia = WsClient.open(karaf, patient, null, null)) {
+            JsonNode noText = send(pia, "t1", "pia-empty", "  ");
+            assertEquals("text", noText.path("error").path("field").asText(), noText.toString());
+            // a frame over 64 KiB closes the connection with 1009 (message too big)
+            pia.sendRaw("{\"v\":1,\"type\":\"ping\",\"pad\":\"" + "x".repeat(70_000) + "\"}");
+            assertEquals(1009, pia.closeCode(10));
+        }
+        // nothing was stored by the refused frames
+        HttpResponse<String> all = karaf.get("/api/v1/conversations/encounters/" + encounter + "/messages?limit=200",
+                patient);
+        assertFalse(all.body().contains("let me in"), all.body());
+        assertFalse(all.body().contains("pia-empty"), all.body());
+    }
+
+    @Test
+    @Order(5)
+    void aFloodIsRefusedThenClosedAndOthersAreNotHeldUp() throws Exception {
+        try (WsClient flood = WsClient.open(karaf, doctor, null, null)) {
+            for (int i = 0; i < 3000 && !flood.closed.isDone(); i++) {
+                flood.sendRaw("{\"v\":1,\"type\":\"ping\"}");
+            }
+            JsonNode limited = flood.next(f -> f.path("error").path("status").asInt() == 429, 10, "a 429");
+            assertTrue(limited.path("error").path("detail").asText().contains("rate limit"), limited.toString());
+            assertEquals(4429, flood.closeCode(10));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aClientThatStopsReadingIsClosedAndTheOthersGetEveryMessage() throws Exception {
+        try (WsClient reader = WsClient.open(karaf, patient, null, null);
+                WsClient rita = WsClient.open(karaf, doctor, null, null)) {
+            long base = subscribe(reader, "s1", 0).path("data").path("delivered").asLong();
+            reader.drain("chat.message", 500);
+            WsClient.Stalled stalled = new WsClient.Stalled(karaf, patient, "{\"v\":1,\"type\":\"chat.subscribe\","
+                    + "\"data\":{\"encounterId\":\"" + encounter + "\",\"after\":" + base + "}}");
+            String big = "y".repeat(60_000); // under the 64 KiB frame limit with the frame around it
+            int sent = 0;
+            long t0 = System.nanoTime();
+            while (sent < 300) { // 18 MB: far more than the stalled client's buffers (4 KiB, the hub's 4 MB)
+                // at the rate limit (200 a second here): a 429, a pause, the same frame again
+                JsonNode a = send(rita, "b" + sent, "big-" + sent, big + sent);
+                if (a.path("type").asText().equals("error")) {
+                    assertEquals(429, a.path("error").path("status").asInt(), a.toString());
+                    Thread.sleep(60);
+                    continue;
+                }
+                sent++;
+            }
+            System.out.printf("%d messages of 60 KB sent in %.1f s while one client did not read%n", sent,
+                    (System.nanoTime() - t0) / 1e9);
+            Integer code = stalled.drain(10);
+            assertTrue(code != null && (code == -1 || code == 4409), "the hub ended the stalled connection (4409,"
+                    + " or dropped when the close frame could not get through): " + code);
+            System.out.println("the stalled client's connection ended: " + (code == -1 ? "dropped" : "close " + code));
+            stalled.close();
+            List<JsonNode> got = reader.drain("chat.message", 3000);
+            assertEquals(sent, got.size(), "the reading client got every message");
+            for (int i = 1; i < got.size(); i++) {
+                assertEquals(got.get(i - 1).path("data").path("sequence").asLong() + 1,
+                        got.get(i).path("data").path("sequence").asLong());
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aSessionEndedElsewhereClosesItsSocket() throws Exception {
+        String[] browser = session("rt.patient");
+        try (WsClient tab = WsClient.open(karaf, null, browser[0], origin)) {
+            // signed out in another tab of the same browser
+            HttpResponse<String> ended = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/auth/session")))
+                    .header("Cookie", browser[0]).header("Origin", origin).header("X-CSRF-Token", browser[1])
+                    .DELETE(), null);
+            assertTrue(ended.statusCode() / 100 == 2, ended.statusCode() + " " + ended.body());
+            long t0 = System.nanoTime();
+            assertEquals(4401, tab.closeCode(10));
+            System.out.printf("socket closed %.1f s after its sessions were ended%n", (System.nanoTime() - t0) / 1e9);
+        }
+        assertTrue(Instant.now().isAfter(Instant.EPOCH));
+    }
+}
