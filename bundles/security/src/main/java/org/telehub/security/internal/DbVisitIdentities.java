@@ -31,12 +31,23 @@ public class DbVisitIdentities implements VisitIdentities {
     /** Takes {@link Accounts} so the security schema ({@code visit_identity}) is migrated first. */
     @Activate
     public DbVisitIdentities(@Reference Database database, @Reference Accounts accounts) {
-        this(database.jdbi(), Clock.systemUTC());
+        this(new Over(database.jdbi(), Clock.systemUTC()));
     }
 
-    public DbVisitIdentities(Jdbi jdbi, Clock clock) {
-        this.jdbi = jdbi;
-        this.clock = clock;
+    /**
+     * Over a given database and clock (tests). A factory rather than a second two-argument constructor: Felix SCR
+     * inspects every constructor with the activation constructor's arity and logs an ERROR for the one it cannot use.
+     */
+    public static DbVisitIdentities over(Jdbi jdbi, Clock clock) {
+        return new DbVisitIdentities(new Over(jdbi, clock));
+    }
+
+    private record Over(Jdbi jdbi, Clock clock) {
+    }
+
+    private DbVisitIdentities(Over over) {
+        this.jdbi = over.jdbi();
+        this.clock = over.clock();
     }
 
     @Override

@@ -130,7 +130,7 @@ class BookingTest {
         CareRelationships care = new CareRelationships(db, NO_AUDIT, SECOND_FACTORS, cfg);
         EncounterService enc = new EncounterServiceImpl(db, booking, links, reminders,
                 publisher == null ? fanOut : publisher, NO_AUDIT, care,
-                new org.telehub.security.internal.DbVisitIdentities(jdbi, java.time.Clock.systemUTC()), cfg);
+                org.telehub.security.internal.DbVisitIdentities.over(jdbi, java.time.Clock.systemUTC()), cfg);
         PeopleService people = new PeopleServiceImpl(db, NO_AUDIT, care);
         return new Hub(jdbi, enc, people, new ScheduleServiceImpl(db, booking), reminders, webhooks, links,
                 new AuthenticatedUser(1, "admin", "Admin", Set.of("admin")), work, fanOut, box, cfg, care, keys);

@@ -128,7 +128,7 @@ class InvitationsTest {
     static Fixture fixture() throws Exception {
         Hub h = BookingTest.hub(); // with security's visit_identity
         TestClock clock = new TestClock();
-        DbVisitIdentities ids = new DbVisitIdentities(h.jdbi(), clock);
+        DbVisitIdentities ids = DbVisitIdentities.over(h.jdbi(), clock);
         Audits audits = new Audits();
         Invitations inv = new Invitations(new EncounterDb(h.jdbi()), h.links(), h.work(), h.box(), audits, ids,
                 h.fanOut(), h.config(), clock);
