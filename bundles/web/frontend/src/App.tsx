@@ -7,6 +7,7 @@ import { type AuthSession, AuthContext, homeFor, useAuth } from './auth';
 import { loginUrl, saveOpenDrafts } from './drafts';
 import { type CalendarChoice, type Lang, LANGS } from './format';
 import { applyLang } from './i18n';
+import { setSignedOutHandler } from './realtime';
 import { setCalendar, setPrefsLang, useCalendar } from './prefs';
 import Agenda from './pages/Agenda';
 import FindDoctor from './pages/FindDoctor';
@@ -63,12 +64,14 @@ let sessionLost = false;
 function SessionExpiry() {
   const { setSession } = useAuth();
   useEffect(() => {
-    setUnauthorizedHandler(() => {
+    const lost = () => {
       saveOpenDrafts();
       setCsrfToken(null);
       sessionLost = true;
       setSession(null);
-    });
+    };
+    setUnauthorizedHandler(lost);
+    setSignedOutHandler(lost); // the realtime channel closed with 4401: the same
   }, [setSession]);
   return null;
 }

@@ -7,7 +7,8 @@ import { registerDraft, takeDraft } from '../drafts';
 import { browserTimeZone, formatDateTime, type Lang } from '../format';
 import { useAuth } from '../auth';
 import { useCalendar } from '../prefs';
-import { Button, ErrorNote, Field, Notice, fieldError } from '../ui';
+import { Button, ErrorNote, Failsafe, Field, Notice, fieldError } from '../ui';
+import Conversation from './chat/Conversation';
 
 /** The steps the API offers, in the order the buttons show; each is POST /encounters/{id}/<step>. */
 const STEPS = ['confirm', 'start', 'end', 'no-show', 'cancel'] as const;
@@ -57,7 +58,12 @@ export default function Visit() {
 
   if (!e) return <section><h1>{t('visit.title')}</h1>{error ? <ErrorNote error={error} /> : <p>{t('loading')}</p>}</section>;
   const allowed = e.allowedTransitions ?? [];
-  const clinician = (session?.user.roles ?? []).some((r) => r === 'doctor' || r === 'nurse');
+  const roles = session?.user.roles ?? [];
+  const clinician = roles.some((r) => r === 'doctor' || r === 'nurse');
+  // allowedTransitions follow the visit's status, not the caller: a patient may confirm or cancel, the rest is the
+  // care team's (the API refuses a patient's start, end and no-show with 403), as are the doctor's notes
+  const staff = clinician || roles.includes('admin');
+  const mine = (s: (typeof STEPS)[number]) => staff || s === 'confirm' || s === 'cancel';
   return (
     <section aria-labelledby="visit-title">
       <h1 id="visit-title">{t('visit.title')}: {e.patientName}</h1>
@@ -70,18 +76,21 @@ export default function Visit() {
         <dt>{t('visit.patientNotes')}</dt><dd>{e.patientNotes || t('visit.none')}</dd>
       </dl>
       <div className="actions">
-        {STEPS.filter((s) => allowed.includes(s)).map((s) => (
+        {STEPS.filter((s) => allowed.includes(s) && mine(s)).map((s) => (
           <Button key={s} variant={s === 'cancel' || s === 'no-show' ? 'danger' : 'primary'} onPress={() => step(s)}>
             {t(`visit.actions.${s}`)}
           </Button>
         ))}
       </div>
       {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
-      <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline
-        error={fieldError(error, 'doctorNotes')} />
-      <Button variant="secondary" onPress={saveNotes}>{t('visit.saveNotes')}</Button>
+      {staff && <>
+        <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline
+          error={fieldError(error, 'doctorNotes')} />
+        <Button variant="secondary" onPress={saveNotes}>{t('visit.saveNotes')}</Button>
+      </>}
       {notice && <Notice>{notice}</Notice>}
       <ErrorNote error={error} />
+      <Failsafe message={t('chat.title')}><Conversation encounterId={e.id!} /></Failsafe>
     </section>
   );
 }

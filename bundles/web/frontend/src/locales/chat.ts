@@ -1,0 +1,27 @@
+import { area } from './area';
+
+const en = {
+  title: 'Messages', empty: 'No messages yet. Write to the other side of this visit.', you: 'You',
+  write: 'Your message', send: 'Send', sending: 'Sending…', failed: 'Not sent',
+  readOnly: 'This visit ended a while ago: its messages can be read, no new ones sent.',
+  notMember: 'Only the patient of this visit and the clinicians caring for them take part in its conversation.',
+  status: { connecting: 'Connecting…', live: 'Live', offline: 'Offline: messages will go when the connection is back' },
+};
+
+const fa: typeof en = {
+  title: 'پیام‌ها', empty: 'هنوز پیامی نیست. برای طرف دیگر این ویزیت بنویسید.', you: 'شما',
+  write: 'پیام شما', send: 'ارسال', sending: 'در حال ارسال…', failed: 'ارسال نشد',
+  readOnly: 'این ویزیت مدتی پیش تمام شده است: پیام‌هایش خواندنی است، اما پیام تازه‌ای فرستاده نمی‌شود.',
+  notMember: 'فقط بیمار این ویزیت و پزشکان و پرستاران مراقب او در گفتگوی آن شرکت دارند.',
+  status: { connecting: 'در حال اتصال…', live: 'برقرار', offline: 'قطع: پیام‌ها پس از برقراری اتصال فرستاده می‌شوند' },
+};
+
+const ru: typeof en = {
+  title: 'Сообщения', empty: 'Сообщений пока нет. Напишите другой стороне этого приёма.', you: 'Вы',
+  write: 'Ваше сообщение', send: 'Отправить', sending: 'Отправляется…', failed: 'Не отправлено',
+  readOnly: 'Этот приём закончился некоторое время назад: сообщения можно читать, новые не отправляются.',
+  notMember: 'В переписке этого приёма участвуют только пациент и лечащие его врачи и сёстры.',
+  status: { connecting: 'Подключение…', live: 'На связи', offline: 'Нет связи: сообщения уйдут, когда связь вернётся' },
+};
+
+export default area(en, fa, ru);

@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/problem';
+import { useAuth } from '../../auth';
+import { browserTimeZone, formatDateTime, type Lang } from '../../format';
+import { useCalendar } from '../../prefs';
+import { call, follow, type Status, watchStatus } from '../../realtime';
+import { Button, ErrorNote } from '../../ui';
+import { type ChatMessage, lastContiguous, merge, newClientId, type Outgoing, stillOutgoing } from './logic';
+
+/**
+ * A visit's conversation, live over /ws: the stored messages, then each new one as it is sent on any node; ours
+ * shown as "sending" until the hub has stored it, and sent again with the same id after a dropped connection (the
+ * hub keeps one). Text is shown as text.
+ */
+export default function Conversation({ encounterId }: { encounterId: string }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const calendar = useCalendar();
+  const me = useAuth().session?.user.username ?? '';
+  const [shown, setShown] = useState<ChatMessage[]>([]);
+  const [out, setOut] = useState<Outgoing[]>([]);
+  const [text, setText] = useState('');
+  const [status, setStatus] = useState<Status>('offline');
+  const [readOnly, setReadOnly] = useState(false);
+  const [refused, setRefused] = useState<ApiError | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const last = useRef(0);
+  const list = useRef<HTMLOListElement>(null);
+
+  const arrived = useCallback((ms: ChatMessage[]) => {
+    setShown((s) => {
+      const next = merge(s, ms);
+      last.current = lastContiguous(next);
+      return next;
+    });
+  }, []);
+
+  useEffect(() => watchStatus(setStatus), []);
+  useEffect(() => {
+    last.current = 0;
+    setShown([]);
+    const again = (after: number) => call('chat.subscribe', { encounterId, after }).then(acked, () => {});
+    const acked = (d: Record<string, unknown>) => {
+      setReadOnly(d.readOnly === true);
+      if (d.more === true) void again(Number(d.delivered));
+    };
+    return follow({
+      types: ['chat.message'],
+      frame: () => ({ type: 'chat.subscribe', data: { encounterId, after: last.current } }),
+      onEvent: (_type, data) => {
+        if ((data as unknown as ChatMessage).conversationId) arrived([data as unknown as ChatMessage]);
+      },
+      onAck: acked,
+      onError: setRefused,
+    });
+  }, [encounterId, arrived]);
+
+  // ours not stored yet go again (same client id) whenever the socket is back
+  const resend = useCallback((o: Outgoing) => {
+    call('chat.send', { encounterId, clientId: o.clientId, text: o.text }).then(
+      (d) => arrived([d.message as ChatMessage]),
+      (e) => {
+        if (e instanceof ApiError && e.status !== 0) {
+          setOut((list) => list.map((x) => (x.clientId === o.clientId ? { ...x, failed: e.message } : x)));
+        }
+      },
+    );
+  }, [encounterId, arrived]);
+  useEffect(() => {
+    if (status === 'live') out.filter((o) => !o.failed).forEach(resend);
+    // only on reconnect: a new message is sent by send() itself
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [status]);
+
+  useEffect(() => {
+    list.current?.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
+  }, [shown.length, out.length]);
+
+  function send() {
+    const body = text.trim();
+    if (!body) return;
+    setError(null);
+    const o = { clientId: newClientId(), text: body };
+    setOut((list) => [...list, o]);
+    setText('');
+    resend(o);
+  }
+
+  if (refused) {
+    return (
+      <section className="card chat" aria-labelledby="chat-title">
+        <h2 id="chat-title">{t('chat.title')}</h2>
+        <p className="muted">{refused.status === 404 ? t('chat.notMember') : refused.message}</p>
+      </section>
+    );
+  }
+  const waiting = stillOutgoing(out, shown, me);
+  return (
+    <section className="card chat" aria-labelledby="chat-title">
+      <h2 id="chat-title">{t('chat.title')}</h2>
+      <p className="muted chat-status" data-status={status} role="status">{t(`chat.status.${status}`)}</p>
+      {shown.length === 0 && waiting.length === 0 && <p className="muted">{t('chat.empty')}</p>}
+      <div role="log" aria-live="polite" aria-label={t('chat.title')}>
+      <ol className="messages" ref={list}>
+        {shown.map((m) => (
+          <li key={m.sequence} className={m.sender === me ? 'message mine' : 'message'} data-sequence={m.sequence}>
+            <span className="who">{m.sender === me ? t('chat.you') : m.senderName}</span>
+            <span className="when">{formatDateTime(m.sentAt, lang, calendar, browserTimeZone())}</span>
+            <p dir="auto">{m.text}</p>
+          </li>
+        ))}
+        {waiting.map((o) => (
+          <li key={o.clientId} className="message mine outgoing" data-outgoing={o.failed ? 'failed' : 'sending'}>
+            <span className="who">{t('chat.you')}</span>
+            <span className="when">{o.failed ? t('chat.failed') : t('chat.sending')}</span>
+            <p dir="auto">{o.text}</p>
+            {o.failed && <p className="error">{o.failed}</p>}
+          </li>
+        ))}
+      </ol>
+      </div>
+      {readOnly ? <p className="muted">{t('chat.readOnly')}</p> : (
+        <form className="compose" onSubmit={(e) => { e.preventDefault(); send(); }}>
+          <label htmlFor="chat-text">{t('chat.write')}</label>
+          <textarea id="chat-text" name="text" rows={2} dir="auto" value={text} maxLength={4000}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); send(); } }} />
+          <Button type="submit" isDisabled={!text.trim()}>{t('chat.send')}</Button>
+        </form>
+      )}
+      <ErrorNote error={error} />
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { type ChatMessage, lastContiguous, merge, newClientId, stillOutgoing } from './logic';
+
+const m = (sequence: number, sender = 'amy', clientId = `c${sequence}`): ChatMessage => ({
+  id: `id${sequence}`, conversationId: 'k', sequence, sender, senderName: sender, clientId, text: `t${sequence}`,
+  sentAt: '2026-12-03T10:00:00Z',
+});
+
+describe('chat logic', () => {
+  it('keeps each message once, in sequence order, whatever the arrival', () => {
+    const shown = merge(merge([m(1), m(3)], [m(2), m(3)]), [m(1)]);
+    expect(shown.map((x) => x.sequence)).toEqual([1, 2, 3]);
+  });
+  it('resumes from the last message with none missing before it', () => {
+    expect(lastContiguous([m(1), m(2), m(4)])).toBe(2);
+    expect(lastContiguous([])).toBe(0);
+    expect(lastContiguous([m(6), m(7)], 5)).toBe(7);
+  });
+  it('drops outgoing messages once the conversation shows them', () => {
+    const out = [{ clientId: 'c2', text: 'a' }, { clientId: 'c9', text: 'b' }];
+    expect(stillOutgoing(out, [m(2, 'amy')], 'amy')).toEqual([{ clientId: 'c9', text: 'b' }]);
+    expect(stillOutgoing(out, [m(2, 'rory')], 'amy')).toHaveLength(2);
+  });
+  it('makes client ids the hub accepts', () => {
+    expect(newClientId()).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
+  });
+});

@@ -1,0 +1,135 @@
+// A visit's conversation in a real browser (issue 17): the patient and the doctor on the visit page in two browser
+// contexts, live over /ws (the session cookie, the hub's Origin); Persian text, markup shown as text, order kept;
+// an administrator sees that they do not take part. Seeded through the REST API as the administrator; own
+// usernames (chat.*), so no other spec is disturbed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { accessible, apiAs, env, localisedPages, ok, screenshot, signIn } from './helpers.js';
+
+const PW = env('TELEHUB_PASSWORD');
+const doctor = { user: 'chat.doctor', name: 'Dr Chandra Chat' };
+const patient = { user: 'chat.patient', name: 'Parisa Payami' };
+const dir = process.env.TELEHUB_WEB_RESULTS || 'test-results';
+const kept = (name) => path.join(dir, `chat-${name}.json`);
+const keep = (name, value) => { mkdirSync(dir, { recursive: true }); writeFileSync(kept(name), JSON.stringify(value)); };
+const read = (name) => (existsSync(kept(name)) ? JSON.parse(readFileSync(kept(name), 'utf8')) : undefined);
+const PERSIAN = 'سلام دکتر، از دوشنبه روی دستم جوش زده است.';
+const MARKUP = 'Send me a <b>photo</b> of it, please.';
+
+let seed;
+
+test.beforeAll(async ({ playwright }) => {
+  seed = read('seed');
+  if (seed) return; // a worker restarted after a failure finds what was seeded here
+  const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+  for (const [username, role, displayName] of [[doctor.user, 'doctor', doctor.name], [patient.user, 'patient', patient.name],
+  ]) {
+    await ok(await admin.post('/api/v1/users', { data: { username, displayName, password: PW, roles: [role] } }));
+  }
+  const d = await ok(await admin.post('/api/v1/doctors', {
+    data: { username: doctor.user, displayName: doctor.name, speciality: 'Dermatology', clinic: 'Chat Clinic', timeZone: 'UTC', slotMinutes: 30 },
+  }));
+  const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
+    .map((w) => [w, [{ start: '00:00', end: '24:00' }]]));
+  await ok(await admin.put(`/api/v1/doctors/${d.id}/availability`, { data: { timeZone: 'UTC', slotMinutes: 30, weekly, exceptions: [] } }));
+  const p = await ok(await admin.post('/api/v1/patients', {
+    data: { username: patient.user, displayName: patient.name, birthDate: '1988-03-21', timeZone: 'Asia/Tehran' },
+  }));
+  const start = new Date(Math.ceil((Date.now() + 3 * 86400_000) / 1800_000) * 1800_000).toISOString();
+  const visit = await ok(await admin.post('/api/v1/encounters', {
+    data: { type: 'video', doctorId: d.id, patientId: p.id, scheduledStart: start, durationMinutes: 30 },
+  }));
+  await admin.dispose();
+  // the doctor enrols TOTP (WebIT's config requires it of doctors), confirmed with the previous step's code
+  const doc = await apiAs(playwright, doctor.user, PW);
+  const totp = (await ok(await doc.post('/api/v1/auth/totp/enrolment', { data: {} }))).secret;
+  const before = new Date(Date.now() - 30_000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  const code = execFileSync('oathtool', ['--totp', '-b', '-N', before, totp], { encoding: 'utf8' }).trim();
+  await ok(await doc.post('/api/v1/auth/totp/confirmation', { data: { code } }));
+  await doc.dispose();
+  seed = { totp, visit: visit.id };
+  keep('seed', seed);
+});
+
+test.describe.serial('a visit\'s conversation', () => {
+  test.describe.configure({ timeout: 180_000 });
+  test('the patient and the doctor write to each other live, in order, text shown as text', async ({ browser }) => {
+    const pc = await browser.newContext();
+    const pat = await pc.newPage();
+    await signIn(pat, patient.user, PW);
+    await expect(pat).toHaveURL(/\/visits$/);
+    await pat.goto(`/encounters/${seed.visit}`);
+    const patChat = pat.locator('section.chat');
+    await expect(patChat.getByRole('heading', { name: 'Messages' })).toBeVisible();
+    await expect(patChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    await expect(patChat.getByText('No messages yet')).toBeVisible();
+    // a patient is offered only what the API lets them do: confirm or cancel, no start, no doctor's notes
+    await expect(pat.getByRole('button', { name: 'Confirm' })).toBeVisible();
+    await expect(pat.getByRole('button', { name: 'Start visit' })).toHaveCount(0);
+    await expect(pat.getByLabel('Doctor’s notes')).toHaveCount(0);
+    keep('patient', await pc.storageState());
+
+    const dc = await browser.newContext();
+    const doc = await dc.newPage();
+    await signIn(doc, doctor.user, PW, seed.totp);
+    await expect(doc).toHaveURL(/\/agenda$/);
+    await doc.goto(`/encounters/${seed.visit}`);
+    const docChat = doc.locator('section.chat');
+    await expect(doc.getByRole('button', { name: 'Start visit' })).toBeVisible();
+    await expect(docChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+
+    // the patient writes in Persian and sends with Enter; the doctor sees it without reloading
+    await patChat.getByLabel('Your message').fill(PERSIAN);
+    await patChat.getByLabel('Your message').press('Enter');
+    await expect(docChat.getByRole('log')).toContainText(PERSIAN);
+    await expect(patChat.locator('.message.mine')).toContainText(PERSIAN);
+    await expect(patChat.locator('[data-outgoing]')).toHaveCount(0); // stored: no longer "sending"
+
+    // markup in a message is text: shown as typed, no element made of it
+    await docChat.getByLabel('Your message').fill(MARKUP);
+    await docChat.getByRole('button', { name: 'Send' }).click();
+    const reply = patChat.locator('.message', { hasText: 'photo' });
+    await expect(reply).toContainText(MARKUP);
+    await expect(reply.locator('b')).toHaveCount(0);
+    await expect(reply.locator('.who')).toHaveText(doctor.name);
+    await expect(patChat.locator('.message')).toHaveCount(2);
+    expect(await patChat.locator('.message').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-sequence'))))
+      .toEqual(['1', '2']);
+    // the text runs in its own direction: the Persian message right to left inside an English page
+    expect(await docChat.locator('.message p').first().evaluate((p) => getComputedStyle(p).direction)).toBe('rtl');
+
+    await screenshot(pat, 'en-desktop-chat-patient');
+    await screenshot(doc, 'en-desktop-chat-doctor');
+    await accessible(pat, 'chat patient');
+    await accessible(doc, 'chat doctor');
+
+    // a reload keeps the conversation: the socket resumes from the start and shows each message once
+    await doc.reload();
+    await expect(docChat.locator('.message')).toHaveCount(2);
+    await pc.close();
+    await dc.close();
+  });
+
+  test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+    await expect(page).not.toHaveURL(/\/login/);
+    await page.goto(`/encounters/${seed.visit}`);
+    await expect(page.locator('section.chat')).toContainText('Only the patient of this visit and the clinicians caring for them');
+    await expect(page.locator('section.chat .message')).toHaveCount(0);
+    await context.close();
+  });
+});
+
+localisedPages('the conversation in Persian and on a phone', [{
+  name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
+  heading: { en: patient.name, fa: patient.name },
+  ready: async (page) => {
+    await expect(page.locator('section.chat .message')).toHaveCount(2);
+    await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
+  },
+  dates: 'section.chat .message .when',
+}], { prefix: 'chat-', state: (p) => read(p.who) });
