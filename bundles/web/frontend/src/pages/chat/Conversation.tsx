@@ -59,7 +59,10 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   // ours not stored yet go again (same client id) whenever the socket is back
   const resend = useCallback((o: Outgoing) => {
     call('chat.send', { encounterId, clientId: o.clientId, text: o.text }).then(
-      (d) => arrived([d.message as ChatMessage]),
+      (d) => {
+        arrived([d.message as ChatMessage]);
+        setOut((list) => list.filter((x) => x.clientId !== o.clientId)); // stored: never sent again
+      },
       (e) => {
         if (e instanceof ApiError && e.status !== 0) {
           setOut((list) => list.map((x) => (x.clientId === o.clientId ? { ...x, failed: e.message } : x)));
