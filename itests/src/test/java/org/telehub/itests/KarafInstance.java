@@ -535,13 +535,32 @@ final class KarafInstance implements AutoCloseable {
 
     // ---- helpers
 
-    static int freePort() {
+    /**
+     * A port free now, below the kernel's ephemeral range (32768–60999 on Linux), from which outgoing connections take
+     * their local ports: a port chosen there can be taken by some client socket before the hub binds it (a CI run's
+     * TlsIT broker once failed to bind so). Never the same port twice in one test JVM.
+     */
+    static synchronized int freePort() {
+        for (int i = 0; i < 500; i++) {
+            int p = 20_000 + PORTS.nextInt(12_000);
+            if (!GIVEN.add(p)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return p;
+            } catch (IOException e) {
+                // taken: another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    private static final java.util.Random PORTS = new java.util.Random();
+    private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
 
     static void sleep(long millis) {
         try {
