@@ -42,6 +42,33 @@ public abstract class DomainException extends RuntimeException {
         return field;
     }
 
+    /**
+     * The status of this kind of failure, the one place it is decided for every channel (REST's problem+json, the
+     * realtime channel's error frames): see the class comment; 500 for a kind not listed, a bug of ours.
+     *
+     * @since 1.1
+     */
+    public int status() {
+        if (this instanceof InvalidException) {
+            return 400;
+        } else if (this instanceof NotAuthenticatedException) {
+            return 401;
+        } else if (this instanceof ForbiddenException) {
+            return 403;
+        } else if (this instanceof NotFoundException) {
+            return 404;
+        } else if (this instanceof ConflictException) {
+            return 409;
+        } else if (this instanceof UnprocessableException) {
+            return 422;
+        } else if (this instanceof RemoteFailureException) {
+            return 502;
+        } else if (this instanceof UnavailableException) {
+            return 503;
+        }
+        return 500;
+    }
+
     /** Machine-readable facts about the failure (e.g. {@code conflict: doctor}), rendered as extra members. */
     public Map<String, Object> details() {
         return details;

@@ -411,7 +411,7 @@ final class Connection implements WebSocketListener, WebSocketPingPongListener {
             if (topics.remove(topic, l)) {
                 hub.unfollow(this, topic);
             }
-            enqueue(Frames.error(null, Frames.status(e), "Subscription ended", "No more events of " + topic + ": "
+            enqueue(Frames.error(null, e.status(), "Subscription ended", "No more events of " + topic + ": "
                     + e.getMessage(), null, java.util.Map.of("topic", topic)));
         } catch (RuntimeException e) {
             LOG.warn("Listener of {} on connection {} failed: {}", topic, id, e.toString());

@@ -3,15 +3,7 @@ package org.telehub.realtime.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.telehub.domain.ConflictException;
 import org.telehub.domain.DomainException;
-import org.telehub.domain.ForbiddenException;
-import org.telehub.domain.InvalidException;
-import org.telehub.domain.NotAuthenticatedException;
-import org.telehub.domain.NotFoundException;
-import org.telehub.domain.RemoteFailureException;
-import org.telehub.domain.UnavailableException;
-import org.telehub.domain.UnprocessableException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,30 +68,9 @@ final class Frames {
     }
 
     static String error(String re, DomainException e) {
-        int status = status(e);
+        int status = e.status();
         return error(re, status, e.title() != null ? e.title() : defaultTitle(status), e.detail(), e.field(),
                 e.details());
-    }
-
-    static int status(DomainException e) {
-        if (e instanceof InvalidException) {
-            return 400;
-        } else if (e instanceof NotAuthenticatedException) {
-            return 401;
-        } else if (e instanceof ForbiddenException) {
-            return 403;
-        } else if (e instanceof NotFoundException) {
-            return 404;
-        } else if (e instanceof ConflictException) {
-            return 409;
-        } else if (e instanceof UnprocessableException) {
-            return 422;
-        } else if (e instanceof RemoteFailureException) {
-            return 502;
-        } else if (e instanceof UnavailableException) {
-            return 503;
-        }
-        return 500;
     }
 
     static String defaultTitle(int status) {

@@ -116,7 +116,7 @@ public class SocketServlet extends HttpServlet {
         } catch (DomainException e) {
             hub.counter("refused");
             try {
-                resp.sendError(Frames.status(e), e.getMessage());
+                resp.sendError(e.status(), e.getMessage());
             } catch (IOException io) {
                 LOG.debug("Refusing a handshake: {}", io.toString());
             }

@@ -33,9 +33,9 @@ class FramesTest {
         assertEquals(400, e.path("error").path("status").asInt());
         assertEquals("text", e.path("error").path("field").asText());
         assertEquals("Required", e.path("error").path("detail").asText());
-        assertEquals(404, Frames.status(new NotFoundException("No encounter x")));
-        assertEquals(403, Frames.status(new ForbiddenException("no")));
-        assertEquals(409, Frames.status(new ConflictException("closed")));
+        assertEquals(404, new NotFoundException("No encounter x").status());
+        assertEquals(403, new ForbiddenException("no").status());
+        assertEquals(409, new ConflictException("closed").status());
     }
 
     @Test

@@ -18,15 +18,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telehub.domain.ConflictException;
 import org.telehub.domain.DomainException;
-import org.telehub.domain.ForbiddenException;
-import org.telehub.domain.InvalidException;
-import org.telehub.domain.NotAuthenticatedException;
-import org.telehub.domain.NotFoundException;
-import org.telehub.domain.RemoteFailureException;
-import org.telehub.domain.UnavailableException;
-import org.telehub.domain.UnprocessableException;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 
@@ -56,7 +48,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             return problem(p.status(), p.title(), p.detail(), p.field(), p.extensions(), p.getResponse());
         }
         if (t instanceof DomainException d) {
-            int status = status(d);
+            int status = d.status();
             return problem(status, d.title() != null ? d.title() : defaultTitle(status), d.detail(), d.field(),
                     d.details(), status == 503 ? Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build() : null);
         }
@@ -82,29 +74,6 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                     Map.of("cause", outage), Response.status(503).header(HttpHeaders.RETRY_AFTER, "5").build());
         }
         return serverError(t);
-    }
-
-    /** The HTTP status of each kind of domain failure (the one place they are decided). */
-    static int status(DomainException d) {
-        if (d instanceof InvalidException) {
-            return 400;
-        } else if (d instanceof NotAuthenticatedException) {
-            return 401;
-        } else if (d instanceof ForbiddenException) {
-            return 403;
-        } else if (d instanceof NotFoundException) {
-            return 404;
-        } else if (d instanceof ConflictException) {
-            return 409;
-        } else if (d instanceof UnprocessableException) {
-            return 422;
-        } else if (d instanceof RemoteFailureException) {
-            return 502;
-        } else if (d instanceof UnavailableException) {
-            return 503;
-        }
-        // a kind this mapper does not know yet is a bug of ours, not the caller's
-        return 500;
     }
 
     /** Titles as ProblemException's factories give them, so a moved check answers exactly as before. */
