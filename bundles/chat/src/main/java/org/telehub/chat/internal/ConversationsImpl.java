@@ -37,7 +37,8 @@ import org.telehub.security.VisitIdentities;
 @Component(service = Conversations.class, configurationPid = "org.telehub.chat")
 @Designate(ocd = ChatConfig.class)
 public class ConversationsImpl implements Conversations {
-    static final String MESSAGE_EVENT = "chat.message";
+    /** The realtime event of a stored message. */
+    public static final String MESSAGE_EVENT = "chat.message";
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Set<String> ENDED = Set.of(EncounterService.COMPLETED, EncounterService.CANCELLED,
             EncounterService.NO_SHOW);
@@ -116,7 +117,7 @@ public class ConversationsImpl implements Conversations {
     }
 
     /** The realtime topic of a conversation's events. */
-    static String topic(String conversationId) {
+    public static String topic(String conversationId) {
         return "conversation:" + conversationId;
     }
 

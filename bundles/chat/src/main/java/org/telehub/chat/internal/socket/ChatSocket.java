@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.telehub.chat.Conversations;
 import org.telehub.chat.Conversations.Conversation;
 import org.telehub.chat.Conversations.Sent;
+import org.telehub.chat.internal.ConversationsImpl;
 import org.telehub.domain.InvalidException;
 import org.telehub.realtime.SocketCall;
 import org.telehub.realtime.SocketHandler;
@@ -24,8 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 @Component(property = { SocketHandler.TYPES + "=chat.subscribe", SocketHandler.TYPES + "=chat.unsubscribe",
         SocketHandler.TYPES + "=chat.send" })
 public class ChatSocket implements SocketHandler {
-    static final String MESSAGE = "chat.message";
-
     private final Conversations conversations;
 
     @Activate
@@ -56,7 +55,7 @@ public class ChatSocket implements SocketHandler {
         }
         long after = a == null || a.isNull() ? 0 : a.asLong();
         Conversation c = conversations.ofEncounter(call.caller(), encounterId); // a member, or "No encounter"
-        String topic = "conversation:" + c.id();
+        String topic = ConversationsImpl.topic(c.id());
         ConversationFeed feed = new ConversationFeed(conversations, call.caller(), encounterId, after);
         call.subscribe(topic, feed); // first: what commits meanwhile is caught by the feed, in order, once
         long delivered = feed.catchUp(call);
@@ -70,7 +69,7 @@ public class ChatSocket implements SocketHandler {
     }
 
     private String topicOf(SocketCall call, String encounterId) {
-        return "conversation:" + conversations.ofEncounter(call.caller(), encounterId).id();
+        return ConversationsImpl.topic(conversations.ofEncounter(call.caller(), encounterId).id());
     }
 
     private static String text(JsonNode d, String field, boolean required) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.telehub.chat.Conversations;
 import org.telehub.chat.Conversations.Message;
+import org.telehub.chat.internal.ConversationsImpl;
 import org.telehub.realtime.Push;
 import org.telehub.realtime.TopicListener;
 import org.telehub.security.AuthenticatedUser;
@@ -37,7 +38,7 @@ final class ConversationFeed implements TopicListener {
     synchronized long catchUp(Push out) {
         List<Message> page = conversations.messages(caller, encounterId, last, PAGE);
         for (Message m : page) {
-            out.push(ChatSocket.MESSAGE, m);
+            out.push(ConversationsImpl.MESSAGE_EVENT, m);
             last = m.sequence();
         }
         return last;
@@ -49,7 +50,7 @@ final class ConversationFeed implements TopicListener {
 
     @Override
     public synchronized void onEvent(String type, JsonNode data, Push out) {
-        if (!ChatSocket.MESSAGE.equals(type)) {
+        if (!ConversationsImpl.MESSAGE_EVENT.equals(type)) {
             out.push(type, data);
             return;
         }
