@@ -25,7 +25,15 @@ public interface Conversations {
      * {@code InvalidException} names {@code clientId} or {@code text}; {@code ConflictException} when the
      * conversation is read-only (the encounter ended, was cancelled or missed, longer ago than the configured time).
      */
-    Sent send(AuthenticatedUser caller, String encounterId, String clientId, String text);
+    default Sent send(AuthenticatedUser caller, String encounterId, String clientId, String text) {
+        return send(caller, encounterId, clientId, text, null);
+    }
+
+    /**
+     * A message with an attachment uploaded to the same conversation ({@link ChatFiles#upload}); its text may then be
+     * empty. {@code InvalidException} names {@code attachmentId} when it is not an attachment of this conversation.
+     */
+    Sent send(AuthenticatedUser caller, String encounterId, String clientId, String text, String attachmentId);
 
     /** Messages after {@code afterSequence} (0: from the start), oldest first, at most {@code limit} (1–200). */
     List<Message> messages(AuthenticatedUser caller, String encounterId, long afterSequence, int limit);
@@ -33,8 +41,9 @@ public interface Conversations {
     record Conversation(String id, String encounterId, long lastSequence, boolean readOnly, Instant createdAt) {
     }
 
+    /** @param attachment the file the message carries, or null */
     record Message(String id, String conversationId, long sequence, String sender, String senderName, String clientId,
-            String text, Instant sentAt) {
+            String text, Instant sentAt, ChatFiles.Attachment attachment) {
     }
 
     record Sent(Message message, boolean replayed) {

@@ -1,9 +1,10 @@
 /**
  * Conversations (issue 17): {@link org.telehub.chat.Conversations} is the transport-free service the REST resource
  * (and later the {@code /ws} channel) adapts. 1.0.0: one conversation per encounter, text messages, history by
- * sequence.
+ * sequence. 2.0.0: messages carry an attachment ({@link org.telehub.chat.ChatFiles}: uploads typed from their
+ * content, scanned, encrypted, downloaded through short-lived signed links); {@code Message} gained its component.
  */
-@Version("1.0.0")
+@Version("2.0.0")
 package org.telehub.chat;
 
 import org.osgi.annotation.versioning.Version;

@@ -8,6 +8,7 @@ import java.util.Map;
  * A domain service refused or could not complete a request, for a reason the caller can act on. The subclass says
  * which kind (and so, over HTTP, the status): {@link InvalidException} 400, {@link NotAuthenticatedException} 401,
  * {@link ForbiddenException} 403, {@link NotFoundException} 404, {@link ConflictException} 409,
+ * {@link GoneException} 410, {@link TooLargeException} 413, {@link UnsupportedTypeException} 415,
  * {@link UnprocessableException} 422, {@link RemoteFailureException} 502, {@link UnavailableException} 503.
  *
  * <p>{@link #getMessage()} is the detail shown to the caller: never put secrets or another patient's data in it.
@@ -59,6 +60,12 @@ public abstract class DomainException extends RuntimeException {
             return 404;
         } else if (this instanceof ConflictException) {
             return 409;
+        } else if (this instanceof GoneException) {
+            return 410;
+        } else if (this instanceof TooLargeException) {
+            return 413;
+        } else if (this instanceof UnsupportedTypeException) {
+            return 415;
         } else if (this instanceof UnprocessableException) {
             return 422;
         } else if (this instanceof RemoteFailureException) {

@@ -4,7 +4,7 @@
  * path such as {@code roles[1]} or a parameter name). Only transports map them: the REST layer to problem+json
  * with a status per class (see {@link org.telehub.domain.DomainException}).
  */
-@Version("1.1.0")
+@Version("1.2.0")
 package org.telehub.domain;
 
 import org.osgi.annotation.versioning.Version;

@@ -3,7 +3,7 @@ package org.telehub.chat.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-@ObjectClassDefinition(name = "Telehub chat", description = "Conversations of visits (issue 17).")
+@ObjectClassDefinition(name = "Telehub chat", description = "Conversations of visits and their files (issue 17).")
 public @interface ChatConfig {
     @AttributeDefinition(name = "Read-only after (hours)", description = "Hours after a visit ended (completed, "
             + "cancelled or missed) from which its conversation takes no new messages; it stays readable",
@@ -12,4 +12,21 @@ public @interface ChatConfig {
 
     @AttributeDefinition(name = "Longest message (characters)", min = "1", max = "100000")
     int maxTextLength() default 4000;
+
+    @AttributeDefinition(name = "Largest file (MiB)", description = "Uploads over this are refused (413) before "
+            + "anything is kept; the REST layer's upload limit (org.telehub.rest maxUploadBytes) applies as well",
+            min = "1", max = "4096")
+    int maxFileMegabytes() default 25;
+
+    @AttributeDefinition(name = "Allowed file types", description = "Media types, detected from the content, that "
+            + "may be posted; a type ending in /* allows its family (image/*)")
+    String[] allowedTypes() default {"image/jpeg", "image/png", "image/gif", "image/webp", "image/heic",
+        "image/heif", "application/pdf", "application/dicom", "text/plain",
+        "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet"};
+
+    @AttributeDefinition(name = "Download link lifetime (seconds)", min = "10", max = "3600")
+    int linkSeconds() default 300;
 }

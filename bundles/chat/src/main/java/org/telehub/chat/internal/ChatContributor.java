@@ -1,7 +1,9 @@
 package org.telehub.chat.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,26 +13,31 @@ import org.jdbi.v3.core.Jdbi;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.telehub.chat.ChatFiles;
 import org.telehub.domain.patientdata.Disclosure;
 import org.telehub.domain.patientdata.PatientDataContributor;
 import org.telehub.domain.patientdata.PatientDataSink;
+import org.telehub.files.FileStore;
 
 /**
  * Chat's share of a patient's export: every message of the conversations of the patient's visits, as FHIR
  * {@code Communication} (the text as free text, the sender's name as identifying: both left out of the research
- * export), in conversation and sequence order.
+ * export), in conversation and sequence order; a message's attachment as its {@code contentAttachment}, and the
+ * attachments whose scan found them clean as files under {@code chat/}.
  */
 @Component(service = PatientDataContributor.class)
 public class ChatContributor implements PatientDataContributor {
     private final Jdbi jdbi;
+    private final FileStore files;
 
     @Activate
-    public ChatContributor(@Reference ChatSchema schema) {
-        this(schema.jdbi());
+    public ChatContributor(@Reference ChatSchema schema, @Reference FileStore files) {
+        this(schema.jdbi(), files);
     }
 
-    ChatContributor(Jdbi jdbi) {
+    ChatContributor(Jdbi jdbi, FileStore files) {
         this.jdbi = jdbi;
+        this.files = files;
     }
 
     @Override
@@ -40,17 +47,30 @@ public class ChatContributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("chat_conversation", "chat_message");
+        return Set.of("chat_conversation", "chat_message", "chat_attachment");
     }
 
     @Override
     public void contribute(String patientId, Disclosure d, PatientDataSink sink) throws IOException {
         String pid = d.id("patient", patientId);
-        jdbi.useHandle(h -> h.createQuery("SELECT c.encounter_id, m.id, m.sequence, m.sender_name, m.body, m.sent_at"
-                + " FROM chat_conversation c JOIN chat_message m ON m.conversation_id = c.id WHERE c.patient_id = :p"
-                + " ORDER BY c.created_at, c.id, m.sequence").bind("p", patientId).map((rs, c) -> {
+        jdbi.useHandle(h -> h.createQuery("SELECT c.encounter_id, m.id, m.sequence, m.sender_name, m.body, m.sent_at,"
+                + " a.id AS file, a.name, a.content_type, a.size, a.scan FROM chat_conversation c"
+                + " JOIN chat_message m ON m.conversation_id = c.id LEFT JOIN chat_attachment a ON a.id = m.attachment_id"
+                + " WHERE c.patient_id = :p ORDER BY c.created_at, c.id, m.sequence").bind("p", patientId).map((rs, c) -> {
                     Timestamp at = rs.getTimestamp("sent_at");
-                    String text = d.freeText(rs.getString("body"));
+                    String body = rs.getString("body");
+                    String text = body.isEmpty() ? null : d.freeText(body);
+                    List<Object> payload = new ArrayList<>();
+                    if (text != null) {
+                        payload.add(obj("contentString", text));
+                    }
+                    if (rs.getString("file") != null) {
+                        // the file itself is in files/chat/ (only kept when its scan found it clean)
+                        payload.add(obj("contentAttachment", obj("contentType", rs.getString("content_type"),
+                                "size", rs.getLong("size"), "title", d.freeText(rs.getString("name")),
+                                "url", ChatFiles.CLEAN.equals(rs.getString("scan"))
+                                        ? "files/chat/" + rs.getString("file") : null)));
+                    }
                     String sender = d.identifying(rs.getString("sender_name"));
                     return obj("resourceType", "Communication", "id", d.id("chat-message", rs.getString("id")),
                             "status", "completed", "category", List.of(obj("text", "visit conversation")),
@@ -58,8 +78,17 @@ public class ChatContributor implements PatientDataContributor {
                             "encounter", obj("reference", "Encounter/" + d.id("encounter", rs.getString("encounter_id"))),
                             "sent", at == null ? null : String.valueOf(d.instant(at.toInstant())),
                             "sender", sender == null ? null : obj("display", sender),
-                            "payload", text == null ? null : List.of(obj("contentString", text)));
+                            "payload", payload.isEmpty() ? null : payload);
                 }).forEach(sink::resource));
+        List<String[]> clean = jdbi.withHandle(h -> h.createQuery("SELECT a.id, a.content_type, a.file_id"
+                + " FROM chat_attachment a JOIN chat_conversation c ON c.id = a.conversation_id WHERE c.patient_id = :p"
+                + " AND a.scan = 'clean' AND a.file_id IS NOT NULL ORDER BY a.created_at, a.id").bind("p", patientId)
+                .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list());
+        for (String[] f : clean) {
+            try (InputStream content = files.open(f[2])) {
+                sink.file("chat/" + f[0], f[1], content);
+            }
+        }
     }
 
     /** A map of the non-null values (key, value, ...), in order: nothing empty in the research export. */

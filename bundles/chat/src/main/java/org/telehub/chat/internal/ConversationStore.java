@@ -10,11 +10,21 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.jdbi.v3.core.Handle;
+import org.telehub.chat.ChatFiles;
+import org.telehub.chat.ChatFiles.Attachment;
 import org.telehub.chat.Conversations.Message;
 
-/** SQL of conversations and messages, on the caller's handle (and so in the caller's transaction). */
+/** SQL of conversations, messages and attachments, on the caller's handle (and so in the caller's transaction). */
 final class ConversationStore {
-    private static final String MESSAGE = "id, conversation_id, sequence, sender, sender_name, client_id, body, sent_at";
+    private static final String MESSAGE = "id, conversation_id, sequence, sender, sender_name, client_id, body, sent_at,"
+            + " attachment_id";
+    private static final String ATTACHMENT = "id, conversation_id, name, content_type, size, sha256, scan, uploaded_by,"
+            + " created_at";
+    /** A message and its attachment's columns (a_*), for the queries that answer messages. */
+    private static final String MESSAGE_JOINED = "m.id, m.conversation_id, m.sequence, m.sender, m.sender_name,"
+            + " m.client_id, m.body, m.sent_at, a.id, a.conversation_id, a.name, a.content_type, a.size, a.sha256,"
+            + " a.scan, a.uploaded_by, a.created_at FROM chat_message m LEFT JOIN chat_attachment a"
+            + " ON a.id = m.attachment_id";
 
     record Row(String id, String encounterId, long lastSequence, Instant createdAt) {
     }
@@ -46,8 +56,8 @@ final class ConversationStore {
     }
 
     static Optional<Message> byClient(Handle h, String conversationId, String sender, String clientId) {
-        return h.createQuery("SELECT " + MESSAGE + " FROM chat_message WHERE conversation_id = :c AND sender = :s"
-                + " AND client_id = :k").bind("c", conversationId).bind("s", sender).bind("k", clientId)
+        return h.createQuery("SELECT " + MESSAGE_JOINED + " WHERE m.conversation_id = :c AND m.sender = :s"
+                + " AND m.client_id = :k").bind("c", conversationId).bind("s", sender).bind("k", clientId)
                 .map((rs, ctx) -> message(rs)).findOne();
     }
 
@@ -55,21 +65,71 @@ final class ConversationStore {
     static void insert(Handle h, Message m) {
         h.createUpdate("UPDATE chat_conversation SET last_sequence = :n WHERE id = :c").bind("n", m.sequence())
                 .bind("c", m.conversationId()).execute();
-        h.createUpdate("INSERT INTO chat_message (" + MESSAGE + ") VALUES (:id, :c, :n, :s, :name, :k, :body, :at)")
-                .bind("id", m.id()).bind("c", m.conversationId()).bind("n", m.sequence()).bind("s", m.sender())
-                .bind("name", m.senderName()).bind("k", m.clientId()).bind("body", m.text())
-                .bind("at", ts(m.sentAt())).execute();
+        h.createUpdate("INSERT INTO chat_message (" + MESSAGE + ") VALUES (:id, :c, :n, :s, :name, :k, :body, :at,"
+                + " :file)").bind("id", m.id()).bind("c", m.conversationId()).bind("n", m.sequence())
+                .bind("s", m.sender()).bind("name", m.senderName()).bind("k", m.clientId()).bind("body", m.text())
+                .bind("at", ts(m.sentAt())).bind("file", m.attachment() == null ? null : m.attachment().id())
+                .execute();
     }
 
     static List<Message> after(Handle h, String conversationId, long afterSequence, int limit) {
-        return h.createQuery("SELECT " + MESSAGE + " FROM chat_message WHERE conversation_id = :c AND sequence > :a"
-                + " ORDER BY sequence LIMIT :l").bind("c", conversationId).bind("a", afterSequence).bind("l", limit)
+        return h.createQuery("SELECT " + MESSAGE_JOINED + " WHERE m.conversation_id = :c AND m.sequence > :a"
+                + " ORDER BY m.sequence LIMIT :l").bind("c", conversationId).bind("a", afterSequence).bind("l", limit)
                 .map((rs, ctx) -> message(rs)).list();
     }
 
     private static Message message(ResultSet rs) throws SQLException {
         return new Message(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), instant(rs, 8));
+                rs.getString(6), rs.getString(7), instant(rs, 8), rs.getString(9) == null ? null : attachment(rs, 9));
+    }
+
+    /** The attachment whose {@link #ATTACHMENT} columns start at {@code from}. */
+    private static Attachment attachment(ResultSet rs, int from) throws SQLException {
+        return new Attachment(rs.getString(from), rs.getString(from + 1), rs.getString(from + 2),
+                rs.getString(from + 3), rs.getLong(from + 4), rs.getString(from + 5), rs.getString(from + 6),
+                rs.getString(from + 7), instant(rs, from + 8));
+    }
+
+    static Optional<Attachment> attachment(Handle h, String id) {
+        return h.createQuery("SELECT " + ATTACHMENT + " FROM chat_attachment WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> attachment(rs, 1)).findOne();
+    }
+
+    static Optional<Attachment> attachmentByContent(Handle h, String conversationId, String sha256) {
+        return h.createQuery("SELECT " + ATTACHMENT + " FROM chat_attachment WHERE conversation_id = :c AND sha256 = :s")
+                .bind("c", conversationId).bind("s", sha256).map((rs, ctx) -> attachment(rs, 1)).findOne();
+    }
+
+    /** Stores an attachment unless its content is in the conversation already; true if this one was stored. */
+    static boolean insert(Handle h, Attachment a, String fileId, String scanDetail) {
+        return h.createUpdate("INSERT INTO chat_attachment (" + ATTACHMENT + ", file_id, scan_detail, scanned_at)"
+                + " VALUES (:id, :c, :name, :type, :size, :sha, :scan, :by, :at, :file, :detail, :scanned)"
+                + " ON CONFLICT (conversation_id, sha256) DO NOTHING").bind("id", a.id()).bind("c", a.conversationId())
+                .bind("name", a.name()).bind("type", a.contentType()).bind("size", a.size()).bind("sha", a.sha256())
+                .bind("scan", a.scan()).bind("by", a.uploadedBy()).bind("at", ts(a.createdAt())).bind("file", fileId)
+                .bind("detail", scanDetail)
+                .bind("scanned", a.scan().equals(ChatFiles.PENDING) ? null : ts(a.createdAt())).execute() == 1;
+    }
+
+    /** The stored file of an attachment (null once removed). */
+    static Optional<String> fileId(Handle h, String attachmentId) {
+        return h.createQuery("SELECT file_id FROM chat_attachment WHERE id = :id").bind("id", attachmentId)
+                .mapTo(String.class).findOne();
+    }
+
+    /** Records a scan's verdict on a pending attachment; false if it was not pending any more. */
+    static boolean scanned(Handle h, String attachmentId, String scan, String detail, Instant at) {
+        return h.createUpdate("UPDATE chat_attachment SET scan = :scan, scan_detail = :d, scanned_at = :at,"
+                + " file_id = CASE WHEN :scan = 'infected' THEN NULL ELSE file_id END"
+                + " WHERE id = :id AND scan = 'pending'").bind("scan", scan).bind("d", detail).bind("at", ts(at))
+                .bind("id", attachmentId).execute() == 1;
+    }
+
+    /** The encounter and patient of a conversation. */
+    static Optional<String[]> encounterOf(Handle h, String conversationId) {
+        return h.createQuery("SELECT encounter_id, patient_id FROM chat_conversation WHERE id = :id")
+                .bind("id", conversationId).map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                .findOne();
     }
 
     private static Timestamp ts(Instant i) {

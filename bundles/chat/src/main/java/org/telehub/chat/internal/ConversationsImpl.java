@@ -1,11 +1,8 @@
 package org.telehub.chat.internal;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -14,24 +11,22 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.telehub.chat.ChatFiles;
 import org.telehub.chat.Conversations;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.core.encounter.EncounterService.EncounterDetails;
 import org.telehub.domain.ConflictException;
 import org.telehub.domain.InvalidException;
-import org.telehub.domain.NotFoundException;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.PatientAccess;
-import org.telehub.security.Roles;
 import org.telehub.realtime.Fanout;
-import org.telehub.security.VisitIdentities;
 
 /**
  * {@link Conversations} over PostgreSQL. A send takes the conversation's row lock, looks for the sender's client id
  * (a retry answers the stored message), numbers the message one past the last, stores it with its audit row and
  * commits — only then is the sender answered, so an acknowledged message is never lost, and numbers follow commit
- * order. Who may take part is decided per call from the encounter (see {@link #member}), so members follow the
+ * order. Who may take part is decided per call from the encounter ({@link Membership}), so members follow the
  * encounter's participants and care relationships as they change.
  */
 @Component(service = Conversations.class, configurationPid = "org.telehub.chat")
@@ -40,12 +35,9 @@ public class ConversationsImpl implements Conversations {
     /** The realtime event of a stored message. */
     public static final String MESSAGE_EVENT = "chat.message";
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final Set<String> ENDED = Set.of(EncounterService.COMPLETED, EncounterService.CANCELLED,
-            EncounterService.NO_SHOW);
 
     private final ChatSchema db;
-    private final EncounterService encounters;
-    private final PatientAccess access;
+    private final Membership members;
     private final AuditLog audit;
     private final Clock clock;
     private final Fanout fanout;
@@ -61,8 +53,7 @@ public class ConversationsImpl implements Conversations {
             Fanout fanout, ChatConfig config, Clock clock) {
         this.db = db;
         this.fanout = fanout;
-        this.encounters = encounters;
-        this.access = access;
+        this.members = new Membership(encounters, access, audit, clock);
         this.audit = audit;
         this.config = config;
         this.clock = clock;
@@ -75,23 +66,30 @@ public class ConversationsImpl implements Conversations {
 
     @Override
     public Conversation ofEncounter(AuthenticatedUser caller, String encounterId) {
-        EncounterDetails e = member(caller, encounterId, "chat.read");
+        EncounterDetails e = members.member(caller, encounterId, "chat.read");
         ConversationStore.Row row = db.jdbi().inTransaction(h -> ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant()));
         audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
-        return new Conversation(row.id(), row.encounterId(), row.lastSequence(), readOnly(e), row.createdAt());
+        return new Conversation(row.id(), row.encounterId(), row.lastSequence(), members.readOnly(e, config.readOnlyAfterHours()), row.createdAt());
     }
 
     @Override
-    public Sent send(AuthenticatedUser caller, String encounterId, String clientId, String text) {
+    public Sent send(AuthenticatedUser caller, String encounterId, String clientId, String text,
+            String attachmentId) {
         if (clientId == null || !CLIENT_ID.matcher(clientId).matches()) {
             throw new InvalidException("clientId", "Required: 1 to 64 letters, digits or . _ : -, unique per message");
         }
         int max = config.maxTextLength();
-        if (text == null || text.isBlank() || text.length() > max) {
-            throw new InvalidException("text", "Required, at most " + max + " characters");
+        boolean withFile = attachmentId != null;
+        if (text == null && withFile) {
+            text = "";
         }
-        EncounterDetails e = member(caller, encounterId, "chat.send");
-        boolean closed = readOnly(e);
+        if (text == null || (text.isBlank() && !withFile) || text.length() > max) {
+            throw new InvalidException("text", "Required (may be empty with an attachment), at most " + max
+                    + " characters");
+        }
+        String body = text;
+        EncounterDetails e = members.member(caller, encounterId, "chat.send");
+        boolean closed = members.readOnly(e, config.readOnlyAfterHours());
         String sender = caller.username();
         Sent sent = db.jdbi().inTransaction(h -> {
             ConversationStore.Row c = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
@@ -104,8 +102,14 @@ public class ConversationsImpl implements Conversations {
                 throw new ConflictException("This visit's conversation is closed: it ended more than "
                         + config.readOnlyAfterHours() + " hours ago; its messages can still be read");
             }
+            ChatFiles.Attachment file = null;
+            if (withFile) {
+                file = ConversationStore.attachment(h, attachmentId).filter(a -> a.conversationId().equals(c.id()))
+                        .orElseThrow(() -> new InvalidException("attachmentId",
+                                "No attachment " + attachmentId + " in this conversation: upload the file first"));
+            }
             Message m = new Message(UUID.randomUUID().toString(), c.id(), last + 1, sender, name(caller), clientId,
-                    text, clock.instant());
+                    body, clock.instant(), file);
             ConversationStore.insert(h, m);
             audit.record(h, caller, "chat.send", e.patientId(), List.of(), "ok");
             return new Sent(m, false);
@@ -129,37 +133,11 @@ public class ConversationsImpl implements Conversations {
         if (limit < 1 || limit > 200) {
             throw new InvalidException("limit", "From 1 to 200");
         }
-        EncounterDetails e = member(caller, encounterId, "chat.read");
+        EncounterDetails e = members.member(caller, encounterId, "chat.read");
         List<Message> page = db.jdbi().inTransaction(h -> ConversationStore.after(h,
                 ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant()).id(), afterSequence, limit));
         audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
         return page;
-    }
-
-    /**
-     * The encounter when the caller takes part in it: its patient, a clinician who reaches the patient through a
-     * care relationship, or a guest or interpreter of this visit. Otherwise "No encounter" (audited as denied),
-     * the answer for one that does not exist.
-     */
-    EncounterDetails member(AuthenticatedUser caller, String encounterId, String action) {
-        EncounterDetails e = encounters.get(caller, encounterId);
-        Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
-        boolean member = visit.isPresent() ? visit.get().encounterId().equals(e.id())
-                : (caller.clinician() || caller.hasRole(Roles.PATIENT)) && access.reaches(caller, e.patientId());
-        if (!member) {
-            audit.record(caller, action, e.patientId(), List.of(), "denied");
-            throw new NotFoundException("No encounter " + encounterId);
-        }
-        return e;
-    }
-
-    private boolean readOnly(EncounterDetails e) {
-        if (!ENDED.contains(e.status())) {
-            return false;
-        }
-        Instant ended = e.actualEnd() != null ? e.actualEnd() : e.updatedAt();
-        return ended != null
-                && !clock.instant().isBefore(ended.plus(Duration.ofHours(config.readOnlyAfterHours())));
     }
 
     private static String name(AuthenticatedUser caller) {

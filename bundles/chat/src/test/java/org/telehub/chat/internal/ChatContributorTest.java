@@ -1,11 +1,12 @@
 package org.telehub.chat.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,22 +17,29 @@ import java.util.TreeSet;
 
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telehub.chat.ChatFiles;
+import org.telehub.chat.ChatFiles.Attachment;
 import org.telehub.chat.Conversations.Message;
 import org.telehub.domain.patientdata.Disclosure;
 import org.telehub.domain.patientdata.PatientDataSink;
-import org.telehub.persistence.TestDatabases;
+import org.telehub.files.FileStore;
+import org.telehub.files.StoredFile;
+import org.telehub.files.internal.TestFiles;
 
 /** A patient's export holds their visits' messages; the research export none of their words or names. */
 class ChatContributorTest {
+    @TempDir
+    Path dir;
+    /** What the export wrote as files: "name type size". */
+    private final List<String> files = new ArrayList<>();
 
     @Test
     void everyChatTableWithPatientDataIsNamedAndTheMessagesAreExported() throws Exception {
-        Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        try (InputStream in = getClass().getResourceAsStream("/db/migration/chat/V1__conversations.sql")) {
-            String sql = new String(in.readAllBytes(), UTF_8);
-            jdbi.useHandle(h -> h.createScript(sql).execute());
-        }
-        ChatContributor chat = new ChatContributor(jdbi);
+        Jdbi jdbi = new ChatFixture().jdbi;
+        TestFiles.migrate(jdbi);
+        FileStore store = TestFiles.store(jdbi, dir);
+        ChatContributor chat = new ChatContributor(jdbi, store);
         // the same rule as core-encounter's PatientExportTest: a column like patient, or a foreign key to such a table
         Set<String> patientTables = jdbi.withHandle(h -> {
             Set<String> t = new TreeSet<>(h.createQuery("SELECT table_name FROM information_schema.columns WHERE"
@@ -43,33 +51,42 @@ class ChatContributorTest {
             }
             return t;
         });
-        assertEquals(Set.of("chat_conversation", "chat_message"), patientTables);
+        assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment"), patientTables);
         assertEquals(patientTables, chat.tables());
 
         Instant at = Instant.parse("2026-12-03T09:10:00Z");
+        StoredFile photo = store.put(new ByteArrayInputStream(new byte[] {1, 2, 3, 4}), "image/jpeg", "chat");
         jdbi.useTransaction(h -> {
             String c = ConversationStore.ensure(h, "enc-1", "pat-1", at).id();
             ConversationStore.lock(h, c);
-            ConversationStore.insert(h, new Message("m1", c, 1, "amy", "Amy Pond", "a-1", "The rash itches", at));
+            ConversationStore.insert(h, new Message("m1", c, 1, "amy", "Amy Pond", "a-1", "The rash itches", at, null));
             ConversationStore.insert(h, new Message("m2", c, 2, "dr.house", "Dr House", "h-1", "Send a photo",
-                    at.plusSeconds(60)));
+                    at.plusSeconds(60), null));
+            Attachment a = new Attachment("file-1", c, "rash.jpg", "image/jpeg", 4, "ab".repeat(32), ChatFiles.CLEAN,
+                    "amy", at);
+            ConversationStore.insert(h, a, photo.id(), "ClamAV");
+            ConversationStore.insert(h, new Message("m3", c, 3, "amy", "Amy Pond", "a-2", "", at.plusSeconds(90), a));
             ConversationStore.ensure(h, "enc-9", "pat-other", at);
         });
         List<Map<String, Object>> full = export(chat, false);
-        assertEquals(2, full.size());
+        assertEquals(3, full.size());
+        assertEquals(List.of(Map.of("contentAttachment", Map.of("contentType", "image/jpeg", "size", 4L, "title",
+                "rash.jpg", "url", "files/chat/file-1"))), full.get(2).get("payload"));
+        assertEquals(List.of("chat/file-1 image/jpeg 4"), files);
         assertEquals("Communication", full.get(0).get("resourceType"));
         assertEquals(List.of(Map.of("contentString", "The rash itches")), full.get(0).get("payload"));
         assertEquals(Map.of("display", "Dr House"), full.get(1).get("sender"));
         assertEquals(Map.of("reference", "Encounter/enc-1"), full.get(1).get("encounter"));
         List<Map<String, Object>> research = export(chat, true);
-        assertEquals(2, research.size());
+        assertEquals(3, research.size());
         String text = research.toString();
         assertFalse(text.contains("rash") || text.contains("Amy") || text.contains("House") || text.contains("pat-1"),
                 text);
         assertTrue(research.get(0).get("subject").toString().contains("Patient/"), text);
     }
 
-    private static List<Map<String, Object>> export(ChatContributor chat, boolean anonymised) throws Exception {
+    private List<Map<String, Object>> export(ChatContributor chat, boolean anonymised) throws Exception {
+        files.clear();
         List<Map<String, Object>> out = new ArrayList<>();
         chat.contribute("pat-1", new Disclosure() {
             @Override
@@ -108,8 +125,8 @@ class ChatContributorTest {
             }
 
             @Override
-            public void file(String name, String mediaType, InputStream content) {
-                throw new AssertionError("chat has no files yet");
+            public void file(String name, String mediaType, InputStream content) throws java.io.IOException {
+                files.add(name + " " + mediaType + " " + content.readAllBytes().length);
             }
         });
         return out;

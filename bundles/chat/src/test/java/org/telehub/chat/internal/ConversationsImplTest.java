@@ -1,46 +1,40 @@
 package org.telehub.chat.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telehub.chat.internal.ChatFixture.AMY;
+import static org.telehub.chat.internal.ChatFixture.DESK;
+import static org.telehub.chat.internal.ChatFixture.ADMIN;
+import static org.telehub.chat.internal.ChatFixture.GUEST;
+import static org.telehub.chat.internal.ChatFixture.HOUSE;
+import static org.telehub.chat.internal.ChatFixture.OTHER_GUEST;
+import static org.telehub.chat.internal.ChatFixture.PATIENT;
+import static org.telehub.chat.internal.ChatFixture.RORY;
+import static org.telehub.chat.internal.ChatFixture.VISIT;
+import static org.telehub.chat.internal.ChatFixture.config;
+import static org.telehub.chat.internal.ChatFixture.visit;
 
-import java.io.InputStream;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.telehub.chat.Conversations.Message;
 import org.telehub.chat.Conversations.Sent;
 import org.telehub.core.encounter.EncounterService;
-import org.telehub.core.encounter.EncounterService.EncounterDetails;
 import org.telehub.domain.ConflictException;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
-import org.telehub.persistence.TestDatabases;
-import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
-import org.telehub.security.PatientAccess;
 
 /**
  * The conversation service on a real PostgreSQL (skipped without {@code -Dtelehub.test.pg.url}): members, order,
@@ -48,87 +42,19 @@ import org.telehub.security.PatientAccess;
  * fakes below: which visit each caller sees and which patient each reaches.
  */
 class ConversationsImplTest {
-    private static final String VISIT = "enc-1";
-    private static final String PATIENT = "pat-1";
-    private static final AuthenticatedUser AMY = new AuthenticatedUser(1, "amy", "Amy Pond", Set.of("patient"));
-    private static final AuthenticatedUser HOUSE = new AuthenticatedUser(2, "dr.house", "Dr House", Set.of("doctor"));
-    private static final AuthenticatedUser RORY = new AuthenticatedUser(3, "rory", "Rory", Set.of("patient"));
-    private static final AuthenticatedUser ADMIN = new AuthenticatedUser(4, "admin", "Admin", Set.of("admin"));
-    private static final AuthenticatedUser DESK = new AuthenticatedUser(5, "desk", "Desk", Set.of("front-desk"));
-    private static final AuthenticatedUser GUEST = new AuthenticatedUser(6, "visit:p-9", "Guest", Set.of("guest:" + VISIT));
-    private static final AuthenticatedUser OTHER_GUEST = new AuthenticatedUser(7, "visit:p-8", "Guest", Set.of("guest:enc-2"));
-
-    private final Map<String, EncounterDetails> visits = new HashMap<>();
-    private final List<String> audits = Collections.synchronizedList(new ArrayList<>());
     /** What was published to the realtime channel: "topic type sequence". */
     private final List<String> published = Collections.synchronizedList(new ArrayList<>());
-    private Instant now = Instant.parse("2026-12-03T10:00:00Z");
+    private ChatFixture f;
+    private List<String> audits;
     private ConversationsImpl chat;
-    private Jdbi jdbi;
 
     @BeforeEach
     void setUp() throws Exception {
-        jdbi = Jdbi.create(TestDatabases.postgres());
-        try (InputStream in = getClass().getResourceAsStream("/db/migration/chat/V1__conversations.sql")) {
-            String sql = new String(in.readAllBytes(), UTF_8);
-            jdbi.useHandle(h -> h.createScript(sql).execute());
-        }
-        visits.put(VISIT, visit(VISIT, EncounterService.SCHEDULED, null));
-        EncounterService encounters = (EncounterService) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {EncounterService.class}, (p, m, args) -> {
-                    if (!m.getName().equals("get")) {
-                        throw new UnsupportedOperationException(m.getName());
-                    }
-                    AuthenticatedUser caller = (AuthenticatedUser) args[0];
-                    EncounterDetails e = visits.get((String) args[1]);
-                    // as the encounter service: another patient, or a guest of another visit, does not see it
-                    if (e == null || caller == RORY || caller == OTHER_GUEST) {
-                        throw new NotFoundException("No encounter " + args[1]);
-                    }
-                    return e;
-                });
-        PatientAccess access = new PatientAccess() {
-            @Override
-            public boolean reaches(AuthenticatedUser user, String patientId) {
-                return PATIENT.equals(patientId) && (user == AMY || user == HOUSE);
-            }
-
-            @Override
-            public Set<String> reachable(AuthenticatedUser user, Collection<String> ids) {
-                return ids.stream().filter(i -> reaches(user, i)).collect(Collectors.toSet());
-            }
-        };
-        AuditLog audit = new AuditLog() {
-            @Override
-            public void record(Handle tx, AuthenticatedUser actor, String action, String patientId,
-                    Collection<String> systems, String outcome) {
-                audits.add(actor.username() + " " + action + " " + patientId + " " + outcome);
-            }
-
-            @Override
-            public void record(AuthenticatedUser actor, String action, String patientId, Collection<String> systems,
-                    String outcome) {
-                audits.add(actor.username() + " " + action + " " + patientId + " " + outcome);
-            }
-        };
-        Clock clock = new Clock() {
-            @Override
-            public Instant instant() {
-                return now;
-            }
-
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-        };
-        chat = new ConversationsImpl(new ChatSchema(jdbi), encounters, access, audit, (topic, type, data) -> published.add(topic + " " + type + " "
-                + ((Message) data).sequence()), config(168, 4000), clock);
+        f = new ChatFixture();
+        audits = f.audits;
+        chat = new ConversationsImpl(new ChatSchema(f.jdbi), f.encounters, f.access, f.audit,
+                (topic, type, data) -> published.add(topic + " " + type + " " + ((Message) data).sequence()),
+                config(168, 4000, 25), f.clock);
     }
 
     @Test
@@ -232,10 +158,10 @@ class ConversationsImplTest {
     @Test
     void aVisitEndedLongerAgoThanTheSettingTakesNoNewMessagesButStaysReadable() {
         chat.send(AMY, VISIT, "amy-1", "Thank you, doctor");
-        visits.put(VISIT, visit(VISIT, EncounterService.COMPLETED, now.minus(Duration.ofHours(10))));
+        f.visits.put(VISIT, visit(VISIT, EncounterService.COMPLETED, f.now.minus(Duration.ofHours(10))));
         assertFalse(chat.ofEncounter(AMY, VISIT).readOnly());
         chat.send(HOUSE, VISIT, "house-1", "Take care");
-        now = now.plus(Duration.ofHours(160));
+        f.now = f.now.plus(Duration.ofHours(160));
         assertTrue(chat.ofEncounter(AMY, VISIT).readOnly());
         ConflictException closed = assertThrows(ConflictException.class, () -> chat.send(AMY, VISIT, "amy-2", "One more"));
         assertTrue(closed.detail().contains("168 hours"), closed.detail());
@@ -263,9 +189,9 @@ class ConversationsImplTest {
 
     @Test
     void theBookingEventMakesTheConversationOnceWhateverTheRetries() {
-        ChatRooms rooms = new ChatRooms(new ChatSchema(jdbi));
+        ChatRooms rooms = new ChatRooms(new ChatSchema(f.jdbi));
         var booked = new org.telehub.core.encounter.event.EncounterEvent(1, VISIT,
-                org.telehub.core.encounter.event.EncounterEventType.BOOKED, now, "desk", Map.of("patientId", PATIENT));
+                org.telehub.core.encounter.event.EncounterEventType.BOOKED, f.now, "desk", Map.of("patientId", PATIENT));
         rooms.onEvent(booked);
         rooms.onEvent(booked);
         assertEquals(1L, count("SELECT count(*) FROM chat_conversation"));
@@ -274,32 +200,6 @@ class ConversationsImplTest {
     }
 
     private long count(String sql) {
-        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
-    }
-
-    private static EncounterDetails visit(String id, String status, Instant ended) {
-        Instant start = Instant.parse("2026-12-03T09:00:00Z");
-        return new EncounterDetails(id, "video", status, List.of(), "doc-1", "Dr House", PATIENT, "Amy Pond", start,
-                start.plusSeconds(1800), 30, "UTC", ended == null ? null : start, ended, null, null, null, List.of(),
-                false, null, null, null, false, null, null, Map.of(), null, 1, "desk", start, ended == null ? start : ended);
-    }
-
-    private static ChatConfig config(int hours, int max) {
-        return new ChatConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ChatConfig.class;
-            }
-
-            @Override
-            public int readOnlyAfterHours() {
-                return hours;
-            }
-
-            @Override
-            public int maxTextLength() {
-                return max;
-            }
-        };
+        return f.count(sql);
     }
 }

@@ -80,6 +80,9 @@ final class Frames {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 413 -> "Payload Too Large";
+            case 415 -> "Unsupported Media Type";
             case 422 -> "Unprocessable Entity";
             case 429 -> "Too Many Requests";
             case 502 -> "Bad Gateway";

@@ -43,10 +43,14 @@ public class BodyLimitFilter implements ContainerRequestFilter {
         this.uploadLimit = config.maxUploadBytes();
     }
 
-    /** File uploads (multipart, DICOM, PDF, images) have their own, larger limit; everything else is JSON's. */
+    /**
+     * File uploads (multipart, raw {@code application/octet-stream}, DICOM, PDF, images) have their own, larger limit;
+     * everything else is JSON's.
+     */
     static boolean isUpload(javax.ws.rs.core.MediaType type) {
         return type != null && (type.getType().equals("multipart") || type.getSubtype().equals("dicom")
-                || type.getType().equals("image") || type.getSubtype().equals("pdf"));
+                || type.getType().equals("image") || type.getSubtype().equals("pdf")
+                || type.getSubtype().equals("octet-stream"));
     }
 
     @Override

@@ -1,6 +1,11 @@
 package org.telehub.chat.internal.rest;
 
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+
+import javax.annotation.security.PermitAll;
 
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DefaultValue;
@@ -11,15 +16,18 @@ import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
 import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.StreamingOutput;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.telehub.chat.ChatFiles;
 import org.telehub.chat.Conversations;
 import org.telehub.chat.Conversations.Conversation;
 import org.telehub.chat.Conversations.Message;
@@ -30,8 +38,9 @@ import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.VisitScoped;
 
 /**
- * {@code /conversations/encounters/{encounterId}}: a visit's conversation, its messages after a sequence number, and
- * sending one. Thin over {@link Conversations}, which decides who takes part; guests and interpreters reach their own
+ * {@code /conversations/encounters/{encounterId}}: a visit's conversation, its messages after a sequence number,
+ * sending one, and uploading files to it; {@code /conversations/files/{id}}: an attachment's download link and the
+ * download by that link. Thin over {@link Conversations}, which decides who takes part; guests and interpreters reach their own
  * visit's conversation with their visit identity ({@link VisitScoped}).
  */
 @Component(service = ConversationResource.class)
@@ -42,14 +51,19 @@ import org.telehub.security.VisitScoped;
 @Produces(MediaType.APPLICATION_JSON)
 public class ConversationResource {
     private final Conversations conversations;
+    private final ChatFiles files;
 
     @Activate
-    public ConversationResource(@Reference Conversations conversations) {
+    public ConversationResource(@Reference Conversations conversations, @Reference ChatFiles files) {
         this.conversations = conversations;
+        this.files = files;
     }
 
-    /** What a sender sends: its own id for the message (a retry sends the same) and the text. */
-    public record SendRequest(String clientId, String text) {
+    /**
+     * What a sender sends: its own id for the message (a retry sends the same), the text, and optionally an
+     * attachment uploaded to this conversation before (the text may then be empty).
+     */
+    public record SendRequest(String clientId, String text, String attachmentId) {
     }
 
     public record MessagePage(List<Message> items, long after) {
@@ -79,9 +93,58 @@ public class ConversationResource {
         if (body == null) {
             throw new InvalidException("body", "A JSON object with clientId and text");
         }
-        Sent sent = conversations.send(user(s), encounterId, body.clientId(), body.text());
+        Sent sent = conversations.send(user(s), encounterId, body.clientId(), body.text(), body.attachmentId());
         return Response.status(sent.replayed() ? Response.Status.OK : Response.Status.CREATED).entity(sent.message())
                 .build();
+    }
+
+    /**
+     * Uploads a file to the visit's conversation: the body is the file itself (any Content-Type: the hub types it from
+     * its content), {@code name} its file name. 201 with the attachment (scan {@code clean}, or {@code pending} while
+     * the virus scanner cannot be reached); 200 with the earlier one when the same content was posted before. Post it
+     * as a message with {@code attachmentId}.
+     */
+    @POST
+    @Path("encounters/{encounterId}/files")
+    @Consumes(MediaType.WILDCARD)
+    @VisitScoped
+    public Response upload(@PathParam("encounterId") String encounterId, @QueryParam("name") String name,
+            InputStream body, @Context SecurityContext s) {
+        ChatFiles.Uploaded up = files.upload(user(s), encounterId, name, body);
+        return Response.status(up.existing() ? Response.Status.OK : Response.Status.CREATED).entity(up.attachment())
+                .build();
+    }
+
+    /** A download link for a few minutes, for members of the attachment's conversation. */
+    @POST
+    @Path("files/{attachmentId}/link")
+    @VisitScoped
+    public ChatFiles.Link link(@PathParam("attachmentId") String attachmentId, @Context SecurityContext s) {
+        return files.link(user(s), attachmentId);
+    }
+
+    /**
+     * The file a signed link names (the link is the credential, so an {@code <img>} can show it): images inline,
+     * everything else as a download; never cached, never sniffed, sandboxed.
+     */
+    @GET
+    @Path("files/{attachmentId}")
+    @PermitAll
+    @Produces(MediaType.WILDCARD)
+    public Response download(@PathParam("attachmentId") String attachmentId, @QueryParam("grant") String grant) {
+        ChatFiles.Download d = files.download(attachmentId, grant);
+        ChatFiles.Attachment a = d.attachment();
+        StreamingOutput body = out -> {
+            try (InputStream in = d.content()) {
+                in.transferTo(out);
+            }
+        };
+        String disposition = (a.contentType().startsWith("image/") ? "inline" : "attachment") + "; filename*=UTF-8''"
+                + URLEncoder.encode(a.name(), StandardCharsets.UTF_8).replace("+", "%20");
+        return Response.ok(body, a.contentType()).header(HttpHeaders.CONTENT_LENGTH, a.size())
+                .header("Content-Disposition", disposition).header(HttpHeaders.CACHE_CONTROL, "private, no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "default-src 'none'; sandbox").build();
     }
 
     private static AuthenticatedUser user(SecurityContext s) {

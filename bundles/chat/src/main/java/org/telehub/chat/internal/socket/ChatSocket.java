@@ -41,7 +41,7 @@ public class ChatSocket implements SocketHandler {
             case "chat.unsubscribe" -> Map.of("unsubscribed", call.unsubscribe(topicOf(call, encounterId)));
             case "chat.send" -> {
                 Sent sent = conversations.send(call.caller(), encounterId, text(d, "clientId", false),
-                        text(d, "text", false));
+                        text(d, "text", false), text(d, "attachmentId", false));
                 yield Map.of("message", sent.message(), "replayed", sent.replayed());
             }
             default -> throw new InvalidException("type", "Not a chat message type: " + call.type());

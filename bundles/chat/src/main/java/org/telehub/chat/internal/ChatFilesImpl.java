@@ -1,0 +1,342 @@
+package org.telehub.chat.internal;
+
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telehub.chat.ChatFiles;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.core.encounter.EncounterService.EncounterDetails;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.ForbiddenException;
+import org.telehub.domain.GoneException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
+import org.telehub.domain.TooLargeException;
+import org.telehub.domain.UnprocessableException;
+import org.telehub.domain.UnsupportedTypeException;
+import org.telehub.files.FileStore;
+import org.telehub.files.FileTypes;
+import org.telehub.files.SecretBox;
+import org.telehub.files.StoredFile;
+import org.telehub.files.VirusScanner;
+import org.telehub.realtime.Fanout;
+import org.telehub.rest.RestApi;
+import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.PatientAccess;
+import org.telehub.work.Verdict;
+import org.telehub.work.WorkHandler;
+import org.telehub.work.WorkItem;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
+
+/**
+ * {@link ChatFiles}: an upload is typed from its first bytes (Tika), checked against the allow-list, streamed into the
+ * encrypted file store while counted against the size limit, then scanned by reading it back through clamd — so the
+ * plain content never touches the disk. Clean: recorded and downloadable. Infected: the stored file is deleted, the
+ * refusal audited, nothing recorded. Scanner unreachable: recorded {@code pending} with a {@code chat.scan} work item
+ * in the same transaction, which this component runs (as the topic's {@link WorkHandler}) until the scanner answers;
+ * its verdict is pushed to the conversation ({@code chat.attachment}).
+ */
+@Component(service = {ChatFiles.class, WorkHandler.class}, configurationPid = "org.telehub.chat",
+        property = {WorkHandler.TOPIC + "=" + ChatFilesImpl.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=100000",
+            WorkHandler.BACKOFF_INITIAL_MILLIS + ":Long=5000", WorkHandler.BACKOFF_MAX_MILLIS + ":Long=300000",
+            WorkHandler.CONSUMERS + ":Integer=2"})
+public class ChatFilesImpl implements ChatFiles, WorkHandler {
+    /** The work topic of scans that wait for the scanner. */
+    public static final String TOPIC = "chat.scan";
+    /** The realtime event of an attachment whose scan state changed. */
+    public static final String ATTACHMENT_EVENT = "chat.attachment";
+    private static final Logger LOG = LoggerFactory.getLogger(ChatFilesImpl.class);
+    private static final long MIB = 1024L * 1024;
+    private static final AuthenticatedUser SCANNER = new AuthenticatedUser(0, "system:virus-scan", "Virus scanner",
+            Set.of());
+
+    private final ChatSchema db;
+    private final Membership members;
+    private final AuditLog audit;
+    private final FileStore files;
+    private final FileTypes types;
+    private final VirusScanner scanner;
+    private final WorkService work;
+    private final Fanout fanout;
+    private final LinkSigner signer;
+    private final Clock clock;
+    private volatile ChatConfig config;
+
+    @Activate
+    public ChatFilesImpl(@Reference ChatSchema db, @Reference EncounterService encounters,
+            @Reference PatientAccess access, @Reference AuditLog audit, @Reference FileStore files,
+            @Reference FileTypes types, @Reference VirusScanner scanner, @Reference WorkService work,
+            @Reference SecretBox box, @Reference Fanout fanout, ChatConfig config) {
+        this(db, new Membership(encounters, access, audit, Clock.systemUTC()), audit, files, types, scanner, work,
+                fanout, LinkSigner.load(db.jdbi(), box), config, Clock.systemUTC());
+    }
+
+    ChatFilesImpl(ChatSchema db, Membership members, AuditLog audit, FileStore files, FileTypes types,
+            VirusScanner scanner, WorkService work, Fanout fanout, LinkSigner signer, ChatConfig config, Clock clock) {
+        this.db = db;
+        this.members = members;
+        this.audit = audit;
+        this.files = files;
+        this.types = types;
+        this.scanner = scanner;
+        this.work = work;
+        this.fanout = fanout;
+        this.signer = signer;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Modified
+    void modified(ChatConfig c) {
+        this.config = c;
+    }
+
+    @Override
+    public Uploaded upload(AuthenticatedUser caller, String encounterId, String name, InputStream content) {
+        String fileName = fileName(name);
+        EncounterDetails e = members.member(caller, encounterId, "chat.file.upload");
+        ChatConfig c = config;
+        if (members.readOnly(e, c.readOnlyAfterHours())) {
+            throw new ConflictException("This visit's conversation is closed: it ended more than "
+                    + c.readOnlyAfterHours() + " hours ago; its files can still be read");
+        }
+        try {
+            BufferedInputStream in = new BufferedInputStream(content, 8192);
+            in.mark(FileTypes.HEAD_BYTES + 1);
+            String type = types.detect(in, fileName);
+            in.reset();
+            if (!allowed(type, c.allowedTypes())) {
+                audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "refused: type " + type);
+                throw new UnsupportedTypeException("file", "Files of type " + type + " cannot be sent in a "
+                        + "conversation; allowed are " + String.join(", ", c.allowedTypes()));
+            }
+            long limit = c.maxFileMegabytes() * MIB;
+            StoredFile stored;
+            try {
+                stored = files.put(new Limited(in, limit), type, "chat");
+            } catch (Limited.Exceeded x) {
+                audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "refused: too large");
+                throw new TooLargeException("file", "The file is larger than " + c.maxFileMegabytes()
+                        + " MiB, the largest a conversation takes; nothing was stored");
+            }
+            return record(caller, e, fileName, stored);
+        } catch (IOException x) {
+            throw new UncheckedIOException("The upload could not be stored: " + x.getMessage(), x);
+        }
+    }
+
+    /** After the content is stored: dedup, scan, record (or refuse). */
+    private Uploaded record(AuthenticatedUser caller, EncounterDetails e, String fileName, StoredFile stored)
+            throws IOException {
+        String conversation = db.jdbi().inTransaction(h -> ConversationStore.ensure(h, e.id(), e.patientId(),
+                clock.instant()).id());
+        Optional<Attachment> earlier = db.jdbi().withHandle(h -> ConversationStore.attachmentByContent(h,
+                conversation, stored.sha256()));
+        if (earlier.isPresent()) {
+            files.delete(stored.id());
+            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "ok: existing");
+            return new Uploaded(earlier.get(), true);
+        }
+        String scan;
+        String detail;
+        try (InputStream plain = files.open(stored.id())) {
+            VirusScanner.Result r = scanner.scan(plain);
+            scan = r.clean() ? CLEAN : INFECTED;
+            detail = r.clean() ? r.engine() : r.signature();
+        } catch (VirusScanner.Unavailable u) {
+            LOG.warn("An upload waits in quarantine until the virus scanner answers: {}", u.getMessage());
+            scan = PENDING;
+            detail = clip(u.getMessage());
+        }
+        if (scan.equals(INFECTED)) {
+            files.delete(stored.id());
+            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), clip("refused: infected " + detail));
+            throw new UnprocessableException("Virus found", "The virus scanner found " + detail + " in "
+                    + fileName + ". The file was refused and not stored.", "file", Map.of("signature", detail));
+        }
+        Attachment a = new Attachment(UUID.randomUUID().toString(), conversation, fileName, stored.contentType(),
+                stored.size(), stored.sha256(), scan, caller.username(),
+                clock.instant().truncatedTo(ChronoUnit.MICROS));
+        String verdict = scan;
+        String why = detail;
+        boolean inserted = db.jdbi().inTransaction(h -> {
+            if (!ConversationStore.insert(h, a, stored.id(), why)) {
+                return false;
+            }
+            if (verdict.equals(PENDING)) {
+                work.submit(h, WorkRequest.of(TOPIC, a.id()));
+            }
+            audit.record(h, caller, "chat.file.upload", e.patientId(), List.of(), verdict.equals(PENDING)
+                    ? "ok: quarantined until scanned" : "ok");
+            return true;
+        });
+        if (!inserted) { // the same content, uploaded at the same moment by someone else
+            files.delete(stored.id());
+            return new Uploaded(db.jdbi().withHandle(h -> ConversationStore.attachmentByContent(h, conversation,
+                    stored.sha256())).orElseThrow(), true);
+        }
+        return new Uploaded(a, false);
+    }
+
+    @Override
+    public Link link(AuthenticatedUser caller, String attachmentId) {
+        Attachment a = db.jdbi().withHandle(h -> ConversationStore.attachment(h, attachmentId))
+                .orElseThrow(() -> new NotFoundException("No attachment " + attachmentId));
+        String[] conversation = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.conversationId()))
+                .orElseThrow();
+        try {
+            members.member(caller, conversation[0], "chat.file.read");
+        } catch (NotFoundException notMember) {
+            throw new NotFoundException("No attachment " + attachmentId);
+        }
+        Instant expires = clock.instant().plusSeconds(config.linkSeconds()).truncatedTo(ChronoUnit.SECONDS);
+        audit.record(caller, "chat.file.read", conversation[1], List.of(), "ok: link");
+        return new Link(RestApi.BASE + "/conversations/files/" + attachmentId + "?grant="
+                + signer.sign(attachmentId, caller.username(), expires), expires);
+    }
+
+    @Override
+    public Download download(String attachmentId, String grant) {
+        LinkSigner.Grant g = signer.verify(attachmentId, grant, clock.instant())
+                .orElseThrow(() -> new ForbiddenException("Invalid link", "This download link is not valid or has expired; "
+                        + "open the file from the conversation again for a new one", "grant", null));
+        Attachment a = db.jdbi().withHandle(h -> ConversationStore.attachment(h, attachmentId))
+                .orElseThrow(() -> new GoneException("file", "This file is no longer kept"));
+        if (a.scan().equals(PENDING)) {
+            throw new ConflictException("This file waits for its virus scan; it can be opened once the scan is done");
+        }
+        String fileId = db.jdbi().withHandle(h -> ConversationStore.fileId(h, attachmentId)).orElse(null);
+        if (a.scan().equals(INFECTED) || fileId == null) {
+            throw new GoneException("file", "This file was removed: a virus scan found malware in it");
+        }
+        String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.conversationId())).orElseThrow()[1];
+        try {
+            InputStream content = files.open(fileId);
+            audit.record(new AuthenticatedUser(0, g.holder(), g.holder(), Set.of()), "chat.file.download", patient,
+                    List.of(), "ok");
+            return new Download(a, content);
+        } catch (IOException x) {
+            throw new UncheckedIOException("The file could not be read: " + x.getMessage(), x);
+        }
+    }
+
+    /** A quarantined attachment's scan, run by the work service until the scanner answers. */
+    @Override
+    public Verdict handle(WorkItem item) throws Exception {
+        String id = item.payload();
+        Optional<Attachment> a = db.jdbi().withHandle(h -> ConversationStore.attachment(h, id));
+        Optional<String> fileId = db.jdbi().withHandle(h -> ConversationStore.fileId(h, id));
+        if (a.isEmpty() || !a.get().scan().equals(PENDING) || fileId.isEmpty()) {
+            return Verdict.done(); // scanned by an earlier run, or the conversation is gone
+        }
+        VirusScanner.Result r;
+        try (InputStream plain = files.open(fileId.get())) {
+            r = scanner.scan(plain);
+        } catch (VirusScanner.Unavailable u) {
+            return Verdict.retry(u.getMessage());
+        }
+        String scan = r.clean() ? CLEAN : INFECTED;
+        String detail = r.clean() ? r.engine() : r.signature();
+        String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.get().conversationId()))
+                .orElseThrow()[1];
+        boolean changed = db.jdbi().inTransaction(h -> {
+            boolean c = ConversationStore.scanned(h, id, scan, detail, clock.instant());
+            if (c) {
+                audit.record(h, SCANNER, "chat.file.scan", patient, List.of(), clip(r.clean() ? "clean"
+                        : "infected " + detail + ": removed"));
+            }
+            return c;
+        });
+        if (changed && !r.clean()) {
+            files.delete(fileId.get());
+        }
+        if (changed) {
+            Attachment now = db.jdbi().withHandle(h -> ConversationStore.attachment(h, id)).orElseThrow();
+            fanout.publish(ConversationsImpl.topic(now.conversationId()), ATTACHMENT_EVENT, now);
+        }
+        return Verdict.done();
+    }
+
+    static boolean allowed(String type, String[] allowList) {
+        for (String a : allowList) {
+            String t = a.trim();
+            if (t.equals(type) || (t.endsWith("/*") && type.startsWith(t.substring(0, t.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The sender's file name without any folder, 1–255 characters, no control characters. */
+    static String fileName(String name) {
+        if (name == null) {
+            throw new InvalidException("name", "Required: the file's name");
+        }
+        String n = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip();
+        if (n.isEmpty() || n.length() > 255 || n.equals(".") || n.equals("..")
+                || n.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new InvalidException("name", "A file name of 1 to 255 characters without control characters");
+        }
+        return n;
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= 300 ? s : s.substring(0, 300);
+    }
+
+    /** Counts what is read and fails the moment the limit is passed, so an oversized upload is never kept. */
+    static final class Limited extends FilterInputStream {
+        static final class Exceeded extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Exceeded() {
+                super("over the size limit");
+            }
+        }
+
+        private final long limit;
+        private long count;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && ++count > limit) {
+                throw new Exceeded();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && (count += n) > limit) {
+                throw new Exceeded();
+            }
+            return n;
+        }
+    }
+}

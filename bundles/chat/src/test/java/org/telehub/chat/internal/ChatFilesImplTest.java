@@ -1,0 +1,274 @@
+package org.telehub.chat.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.telehub.chat.internal.ChatFixture.AMY;
+import static org.telehub.chat.internal.ChatFixture.DESK;
+import static org.telehub.chat.internal.ChatFixture.HOUSE;
+import static org.telehub.chat.internal.ChatFixture.VISIT;
+import static org.telehub.chat.internal.ChatFixture.config;
+import static org.telehub.chat.internal.ChatFixture.visit;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.lang.reflect.Proxy;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.telehub.chat.ChatFiles;
+import org.telehub.chat.ChatFiles.Attachment;
+import org.telehub.chat.ChatFiles.Uploaded;
+import org.telehub.chat.Conversations.Message;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.ForbiddenException;
+import org.telehub.domain.GoneException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
+import org.telehub.domain.TooLargeException;
+import org.telehub.domain.UnprocessableException;
+import org.telehub.domain.UnsupportedTypeException;
+import org.telehub.files.FileStore;
+import org.telehub.files.VirusScanner;
+import org.telehub.files.internal.TestFiles;
+import org.telehub.files.testing.Clamd;
+import org.telehub.work.Verdict;
+import org.telehub.work.WorkItem;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
+import org.telehub.work.WorkState;
+
+/**
+ * Files in conversations on a real PostgreSQL, the real encrypted file store, Tika, and a real clamd (Debian's, with a
+ * database of the EICAR test file built by the test): typed from content, scanned before download, refused when
+ * infected, quarantined while the scanner is down, deduplicated, downloaded only by signed links of members.
+ */
+class ChatFilesImplTest {
+    @TempDir
+    Path dir;
+    private ChatFixture f;
+    private FileStore store;
+    private ConversationsImpl chat;
+    private final List<WorkRequest> submitted = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> published = Collections.synchronizedList(new ArrayList<>());
+    private LinkSigner signer;
+    private VirusScanner clamd;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        f = new ChatFixture();
+        TestFiles.migrate(f.jdbi);
+        store = TestFiles.store(f.jdbi, dir);
+        signer = LinkSigner.load(f.jdbi, TestFiles.secretBox(f.jdbi, dir));
+        clamd = TestFiles.clamd(Clamd.shared().port());
+        chat = new ConversationsImpl(new ChatSchema(f.jdbi), f.encounters, f.access, f.audit, (t, e, d) -> { },
+                config(168, 4000, 1), f.clock);
+    }
+
+    private ChatFilesImpl files(VirusScanner scanner) {
+        WorkService work = (WorkService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {WorkService.class}, (p, m, args) -> {
+                    if (!m.getName().equals("submit")) {
+                        throw new UnsupportedOperationException(m.getName());
+                    }
+                    submitted.add((WorkRequest) args[1]);
+                    return "work-" + submitted.size();
+                });
+        return new ChatFilesImpl(new ChatSchema(f.jdbi), f.membership(), f.audit, store, TestFiles.types(), scanner,
+                work, (topic, type, data) -> published.add(type + " " + ((Attachment) data).scan()), signer,
+                config(168, 4000, 1), f.clock);
+    }
+
+    private static byte[] photo(int seed) throws Exception {
+        BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(seed % 64, 0, 0xff0000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpg", out);
+        return out.toByteArray();
+    }
+
+    private static InputStream in(byte[] b) {
+        return new ByteArrayInputStream(b);
+    }
+
+    private static String grant(ChatFiles.Link link) {
+        String q = link.url().substring(link.url().indexOf("grant=") + 6);
+        return URLDecoder.decode(q, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCleanPhotoIsStoredEncryptedPostedAndDownloadedByItsLink() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        byte[] jpeg = photo(1);
+        Uploaded up = files.upload(AMY, VISIT, "C:\\Users\\amy\\rash.jpg", in(jpeg));
+        Attachment a = up.attachment();
+        assertFalse(up.existing());
+        assertEquals(List.of("rash.jpg", "image/jpeg", ChatFiles.CLEAN, (long) jpeg.length, "amy"),
+                List.of(a.name(), a.contentType(), a.scan(), a.size(), a.uploadedBy()));
+        assertTrue(submitted.isEmpty(), "a clean scan needs no later scan");
+
+        Message m = chat.send(AMY, VISIT, "amy-1", "", a.id()).message();
+        assertEquals(a, m.attachment());
+        assertEquals(a, chat.messages(HOUSE, VISIT, 0, 10).get(0).attachment());
+
+        ChatFiles.Link link = files.link(HOUSE, a.id());
+        assertTrue(link.url().startsWith("/api/v1/conversations/files/" + a.id() + "?grant="), link.url());
+        assertEquals(f.now.plusSeconds(300), link.expiresAt());
+        ChatFiles.Download d = files.download(a.id(), grant(link));
+        try (InputStream content = d.content()) {
+            assertArrayEquals(jpeg, content.readAllBytes());
+        }
+        // at rest the file is ciphertext: the JPEG's bytes are nowhere in the store's folder
+        try (Stream<Path> stored = Files.walk(dir.resolve("files"))) {
+            for (Path p : stored.filter(Files::isRegularFile).toList()) {
+                assertFalse(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1)
+                        .contains(new String(jpeg, 0, 64, StandardCharsets.ISO_8859_1)), p.toString());
+            }
+        }
+        assertTrue(f.audits.containsAll(List.of("amy chat.file.upload pat-1 ok", "dr.house chat.file.read pat-1 ok: link",
+                "dr.house chat.file.download pat-1 ok")), f.audits.toString());
+    }
+
+    @Test
+    void eicarIsRefusedNamedAuditedAndNothingIsKept() throws Exception {
+        UnprocessableException e = assertThrows(UnprocessableException.class,
+                () -> files(clamd).upload(AMY, VISIT, "invoice.txt", in(Clamd.EICAR)));
+        assertEquals("file", e.field());
+        assertTrue(e.detail().contains(Clamd.EICAR_SIGNATURE) && e.detail().contains("not stored"), e.detail());
+        assertEquals(0L, f.count("SELECT count(*) FROM chat_attachment"));
+        assertEquals(0L, f.count("SELECT count(*) FROM file_object"));
+        assertTrue(f.audits.stream().anyMatch(l -> l.startsWith("amy chat.file.upload pat-1 refused: infected "
+                + Clamd.EICAR_SIGNATURE)), f.audits.toString());
+    }
+
+    @Test
+    void theSameContentTwiceIsOneAttachment() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        byte[] jpeg = photo(2);
+        Attachment first = files.upload(AMY, VISIT, "rash.jpg", in(jpeg)).attachment();
+        Uploaded again = files.upload(HOUSE, VISIT, "copy.jpg", in(jpeg));
+        assertTrue(again.existing());
+        assertEquals(first, again.attachment());
+        assertEquals(1L, f.count("SELECT count(*) FROM chat_attachment"));
+        assertEquals(1L, f.count("SELECT count(*) FROM file_object"));
+    }
+
+    @Test
+    void aTypeOffTheAllowListOrAFileOverTheLimitIsRefusedBeforeAnythingIsKept() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        byte[] elf = new byte[4096];
+        System.arraycopy(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0}, 0, elf,
+                0, 20);
+        UnsupportedTypeException type = assertThrows(UnsupportedTypeException.class,
+                () -> files.upload(AMY, VISIT, "photo.jpg", in(elf)));
+        assertEquals("file", type.field());
+        assertTrue(type.detail().contains("application/x-executable"), type.detail());
+        byte[] big = new byte[1024 * 1024 + 1]; // a PDF one byte over the 1 MiB of this test's setting
+        new Random(3).nextBytes(big);
+        System.arraycopy("%PDF-1.7\n".getBytes(StandardCharsets.US_ASCII), 0, big, 0, 9);
+        assertThrows(TooLargeException.class, () -> files.upload(AMY, VISIT, "scan.pdf", in(big)));
+        assertEquals(0L, f.count("SELECT count(*) FROM file_object"));
+        assertEquals(0L, f.count("SELECT count(*) FROM chat_attachment"));
+        try (Stream<Path> left = Files.walk(dir.resolve("files"))) {
+            assertEquals(0, left.filter(Files::isRegularFile).count(), "no partial file left behind");
+        }
+        assertTrue(f.audits.contains("amy chat.file.upload pat-1 refused: too large"), f.audits.toString());
+    }
+
+    @Test
+    void whileTheScannerIsDownUploadsWaitInQuarantineAndAreScannedWhenItAnswers() throws Exception {
+        ChatFilesImpl down = files(TestFiles.clamd(Clamd.deadPort()));
+        Attachment photo = down.upload(AMY, VISIT, "rash.jpg", in(photo(4))).attachment();
+        Attachment virus = down.upload(AMY, VISIT, "virus.txt", in(Clamd.EICAR)).attachment();
+        assertEquals(List.of(ChatFiles.PENDING, ChatFiles.PENDING), List.of(photo.scan(), virus.scan()));
+        assertEquals(List.of(photo.id(), virus.id()), submitted.stream().map(WorkRequest::payload).toList());
+        assertTrue(submitted.stream().allMatch(r -> r.topic().equals(ChatFilesImpl.TOPIC)));
+        ChatFiles.Link link = down.link(HOUSE, photo.id());
+        ConflictException wait = assertThrows(ConflictException.class, () -> down.download(photo.id(), grant(link)));
+        assertTrue(wait.detail().contains("virus scan"), wait.detail());
+        // the scanner still down: the work item is retried, nothing changes
+        assertEquals(Verdict.Outcome.RETRY, down.handle(item(photo.id())).outcome());
+        assertEquals(ChatFiles.PENDING, f.jdbi.withHandle(h -> ConversationStore.attachment(h, photo.id())).get().scan());
+
+        ChatFilesImpl up = files(clamd);
+        assertEquals(Verdict.Outcome.DONE, up.handle(item(photo.id())).outcome());
+        assertEquals(Verdict.Outcome.DONE, up.handle(item(virus.id())).outcome());
+        assertEquals(List.of("chat.attachment clean", "chat.attachment infected"), published);
+        try (InputStream in = up.download(photo.id(), grant(up.link(HOUSE, photo.id()))).content()) {
+            assertArrayEquals(photo(4), in.readAllBytes());
+        }
+        GoneException gone = assertThrows(GoneException.class,
+                () -> up.download(virus.id(), grant(up.link(AMY, virus.id()))));
+        assertTrue(gone.detail().contains("virus"), gone.detail());
+        assertEquals(1L, f.count("SELECT count(*) FROM file_object"), "the infected file's content is deleted");
+        assertTrue(f.audits.stream().anyMatch(l -> l.startsWith("system:virus-scan chat.file.scan pat-1 infected "
+                + Clamd.EICAR_SIGNATURE)), f.audits.toString());
+        // a second run of a finished item (at-least-once) changes nothing
+        assertEquals(Verdict.Outcome.DONE, up.handle(item(virus.id())).outcome());
+        assertEquals(2, published.size());
+    }
+
+    @Test
+    void linksAreForMembersForOneFileAndForAFewMinutes() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        Attachment a = files.upload(AMY, VISIT, "rash.jpg", in(photo(5))).attachment();
+        Attachment b = files.upload(AMY, VISIT, "other.jpg", in(photo(6))).attachment();
+        NotFoundException outsider = assertThrows(NotFoundException.class, () -> files.link(DESK, a.id()));
+        assertEquals("No attachment " + a.id(), outsider.detail());
+        assertTrue(f.audits.contains("desk chat.file.read pat-1 denied"), f.audits.toString());
+        assertThrows(NotFoundException.class, () -> files.link(AMY, "no-such-file"));
+
+        String g = grant(files.link(AMY, a.id()));
+        assertEquals("grant", assertThrows(ForbiddenException.class, () -> files.download(b.id(), g)).field());
+        String[] parts = g.split("\\.");
+        String otherHolder = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("dr.house".getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), otherHolder));
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), null));
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), "not-a-grant"));
+        files.download(a.id(), g).content().close();
+        f.now = f.now.plus(Duration.ofSeconds(301));
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), g));
+    }
+
+    @Test
+    void badNamesClosedVisitsAndForeignAttachmentsAreRefused() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        for (String bad : new String[] {null, "", "  ", "a/", "x".repeat(256), "line\nbreak.jpg", ".."}) {
+            assertEquals("name", assertThrows(InvalidException.class,
+                    () -> files.upload(AMY, VISIT, bad, in(photo(7)))).field(), String.valueOf(bad));
+        }
+        assertThrows(NotFoundException.class, () -> files.upload(DESK, VISIT, "rash.jpg", in(photo(7))));
+        // an attachment of another visit's conversation cannot be posted here
+        f.visits.put("enc-2", visit("enc-2", EncounterService.SCHEDULED, null));
+        Attachment elsewhere = files.upload(AMY, "enc-2", "rash.jpg", in(photo(7))).attachment();
+        assertEquals("attachmentId", assertThrows(InvalidException.class,
+                () -> chat.send(AMY, VISIT, "a-1", "see", elsewhere.id())).field());
+        assertEquals(0L, f.count("SELECT count(*) FROM chat_message"));
+        f.visits.put(VISIT, visit(VISIT, EncounterService.COMPLETED, f.now.minus(Duration.ofHours(200))));
+        assertThrows(ConflictException.class, () -> files.upload(AMY, VISIT, "late.jpg", in(photo(8))));
+    }
+
+    private static WorkItem item(String attachmentId) {
+        return new WorkItem("w-" + attachmentId, ChatFilesImpl.TOPIC, null, attachmentId, WorkState.RUNNING, 1,
+                null, null, null, null, null, null);
+    }
+}
