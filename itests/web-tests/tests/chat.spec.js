@@ -1,6 +1,7 @@
 // A visit's conversation in a real browser (issue 17): the patient and the doctor on the visit page in two browser
-// contexts, live over /ws (the session cookie, the hub's Origin); Persian text, markup shown as text, order kept;
-// an administrator sees that they do not take part. Seeded through the REST API as the administrator; own
+// contexts, live over /ws (the session cookie, the hub's Origin); Persian text, markup shown as text, order kept; a
+// photo through the hub's real clamd to the doctor, the EICAR test file refused; an administrator sees that they do
+// not take part. Seeded through the REST API as the administrator; own
 // usernames (chat.*), so no other spec is disturbed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -108,6 +109,43 @@ test.describe.serial('a visit\'s conversation', () => {
     // a reload keeps the conversation: the socket resumes from the start and shows each message once
     await doc.reload();
     await expect(docChat.locator('.message')).toHaveCount(2);
+    keep('doctor', await dc.storageState());
+    await pc.close();
+    await dc.close();
+  });
+
+  test('a photo goes through the virus scan to the doctor; the EICAR test file is refused', async ({ browser }) => {
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto(`/encounters/${seed.visit}`);
+    const patChat = pat.locator('section.chat');
+    await expect(patChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const doc = await dc.newPage();
+    await doc.goto(`/encounters/${seed.visit}`);
+    const docChat = doc.locator('section.chat');
+    await expect(docChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+
+    // a real PNG (a piece of the page), chosen as a patient would; the hub types it, has clamd scan it, stores it
+    const photo = await pat.screenshot({ clip: { x: 0, y: 0, width: 160, height: 100 } });
+    await patChat.getByLabel('Attach a file').setInputFiles({ name: 'rash on my arm.png', mimeType: 'image/png', buffer: photo });
+    const arrived = docChat.locator('.message', { hasText: 'rash on my arm.png' });
+    await expect(arrived.locator('.file')).toHaveAttribute('data-scan', 'clean');
+    const preview = arrived.locator('img.file-preview');
+    await expect(preview).toBeVisible();
+    await expect.poll(() => preview.evaluate((img) => img.naturalWidth)).toBe(160); // loaded by its signed link
+    await expect(patChat.locator('.message.mine', { hasText: 'rash on my arm.png' })).toBeVisible();
+
+    // the EICAR test file (antivirus vendors' agreed test signature): refused with the scanner's finding
+    const eicar = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+    await patChat.getByLabel('Attach a file').setInputFiles({ name: 'invoice.txt', mimeType: 'text/plain', buffer: Buffer.from(eicar, 'ascii') });
+    const refusal = patChat.getByRole('alert');
+    await expect(refusal).toContainText('invoice.txt was not sent');
+    await expect(refusal).toContainText('The virus scanner found');
+    await expect(docChat.locator('.message', { hasText: 'invoice.txt' })).toHaveCount(0);
+    await screenshot(pat, 'en-desktop-chat-files-patient');
+    await screenshot(doc, 'en-desktop-chat-files-doctor');
+    await accessible(pat, 'chat files patient');
     await pc.close();
     await dc.close();
   });
@@ -128,7 +166,7 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
   heading: { en: patient.name, fa: patient.name },
   ready: async (page) => {
-    await expect(page.locator('section.chat .message')).toHaveCount(2);
+    await expect(page.locator('section.chat .message')).toHaveCount(3);
     await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
   },
   dates: 'section.chat .message .when',

@@ -14,6 +14,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for the few requests not made through {@link api} (uploads with progress). */
+export function currentCsrfToken(): string | null {
+  return csrfToken;
+}
+
 /** What happens on a 401 of an ordinary call (not the login itself): the app saves drafts and goes to /login. */
 export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;

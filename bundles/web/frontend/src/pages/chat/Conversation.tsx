@@ -6,7 +6,9 @@ import { browserTimeZone, formatDateTime, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { call, follow, type Status, watchStatus } from '../../realtime';
 import { Button, ErrorNote } from '../../ui';
+import FileChip from './FileChip';
 import { type ChatMessage, lastContiguous, merge, newClientId, type Outgoing, stillOutgoing } from './logic';
+import { uploadFile } from './upload';
 
 /**
  * A visit's conversation, live over /ws: the stored messages, then each new one as it is sent on any node; ours
@@ -25,6 +27,9 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   const [readOnly, setReadOnly] = useState(false);
   const [refused, setRefused] = useState<ApiError | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [uploading, setUploading] = useState<{ name: string; percent: number } | null>(null);
+  const [fileRefused, setFileRefused] = useState<string | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const last = useRef(0);
   const list = useRef<HTMLOListElement>(null);
 
@@ -58,7 +63,8 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
 
   // ours not stored yet go again (same client id) whenever the socket is back
   const resend = useCallback((o: Outgoing) => {
-    call('chat.send', { encounterId, clientId: o.clientId, text: o.text }).then(
+    call('chat.send', { encounterId, clientId: o.clientId, text: o.text,
+      ...(o.attachment ? { attachmentId: o.attachment.id } : {}) }).then(
       (d) => {
         arrived([d.message as ChatMessage]);
         setOut((list) => list.filter((x) => x.clientId !== o.clientId)); // stored: never sent again
@@ -90,6 +96,23 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
     resend(o);
   }
 
+  /** Uploads the chosen file (scanned by the hub before anyone can open it), then posts it as a message. */
+  async function attach(file: File) {
+    setFileRefused(null);
+    setUploading({ name: file.name, percent: 0 });
+    try {
+      const a = await uploadFile(encounterId, file, (f) => setUploading({ name: file.name, percent: Math.round(f * 100) }));
+      const o = { clientId: newClientId(), text: '', attachment: a };
+      setOut((list) => [...list, o]);
+      resend(o);
+    } catch (e) {
+      setFileRefused(t('chat.file.refused', { name: file.name, reason: (e as Error).message }));
+    } finally {
+      setUploading(null);
+      if (picker.current) picker.current.value = '';
+    }
+  }
+
   if (refused) {
     return (
       <section className="card chat" aria-labelledby="chat-title">
@@ -110,14 +133,16 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
           <li key={m.sequence} className={m.sender === me ? 'message mine' : 'message'} data-sequence={m.sequence}>
             <span className="who">{m.sender === me ? t('chat.you') : m.senderName}</span>
             <span className="when">{formatDateTime(m.sentAt, lang, calendar, browserTimeZone())}</span>
-            <p dir="auto">{m.text}</p>
+            {m.text && <p dir="auto">{m.text}</p>}
+            {m.attachment && <FileChip file={m.attachment} />}
           </li>
         ))}
         {waiting.map((o) => (
           <li key={o.clientId} className="message mine outgoing" data-outgoing={o.failed ? 'failed' : 'sending'}>
             <span className="who">{t('chat.you')}</span>
             <span className="when">{o.failed ? t('chat.failed') : t('chat.sending')}</span>
-            <p dir="auto">{o.text}</p>
+            {o.text && <p dir="auto">{o.text}</p>}
+            {o.attachment && <p dir="auto" className="file-name">{o.attachment.name}</p>}
             {o.failed && <p className="error">{o.failed}</p>}
           </li>
         ))}
@@ -130,8 +155,21 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); send(); } }} />
           <Button type="submit" isDisabled={!text.trim()}>{t('chat.send')}</Button>
+          <label className="attach">
+            <span>{t('chat.file.attach')}</span>
+            <input ref={picker} type="file" name="file" disabled={uploading !== null}
+              accept="image/*,.heic,.heif,application/pdf,.dcm,.txt,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods"
+              onChange={(e) => { const f = e.target.files?.[0]; if (f) void attach(f); }} />
+          </label>
         </form>
       )}
+      {uploading && (
+        <p className="muted" role="status">
+          {t('chat.file.uploading', { name: uploading.name, percent: uploading.percent })}
+          <progress max={100} value={uploading.percent} />
+        </p>
+      )}
+      {fileRefused && <p className="error" role="alert">{fileRefused}</p>}
       <ErrorNote error={error} />
     </section>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatMessage, lastContiguous, merge, newClientId, stillOutgoing } from './logic';
+import { type ChatMessage, fileSize, lastContiguous, merge, newClientId, stillOutgoing } from './logic';
 
 const m = (sequence: number, sender = 'amy', clientId = `c${sequence}`): ChatMessage => ({
   id: `id${sequence}`, conversationId: 'k', sequence, sender, senderName: sender, clientId, text: `t${sequence}`,
@@ -23,5 +23,8 @@ describe('chat logic', () => {
   });
   it('makes client ids the hub accepts', () => {
     expect(newClientId()).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
+  });
+  it('says a file\'s size in the unit people read', () => {
+    expect([fileSize(532), fileSize(49_152), fileSize(3_565_158)]).toEqual(['532 B', '48 KB', '3.4 MB']);
   });
 });

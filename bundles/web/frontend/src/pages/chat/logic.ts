@@ -1,11 +1,27 @@
+/** A file posted in a conversation; scan: clean (can be opened), pending (waits for the virus scan), infected. */
+export interface Attachment {
+  id: string; conversationId: string; name: string; contentType: string; size: number; sha256: string;
+  scan: 'clean' | 'pending' | 'infected'; uploadedBy: string; createdAt: string;
+}
+
 /** A message as the hub stores it (REST and socket alike). */
 export interface ChatMessage {
   id: string; conversationId: string; sequence: number; sender: string; senderName: string; clientId: string;
-  text: string; sentAt: string;
+  text: string; sentAt: string; attachment?: Attachment | null;
 }
 
-/** A message of ours not yet acknowledged: shown as sending, sent again with the same clientId after a reconnect. */
-export interface Outgoing { clientId: string; text: string; failed?: string }
+/**
+ * A message of ours not yet acknowledged: shown as sending, sent again with the same clientId after a reconnect.
+ * A file's message carries the attachment it was uploaded as.
+ */
+export interface Outgoing { clientId: string; text: string; attachment?: Attachment; failed?: string }
+
+/** A size for people: 532 B, 48 KB, 3.4 MB. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** The conversation in sequence order with each message once, whatever order and how often they arrived. */
 export function merge(shown: ChatMessage[], arrived: ChatMessage[]): ChatMessage[] {

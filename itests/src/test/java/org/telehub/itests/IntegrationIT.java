@@ -383,6 +383,11 @@ class IntegrationIT {
                     doctorA, "application/json", result))).at("/deliveries/0/id").asText();
             String dB = KarafInstance.json(accepted(karaf.post("/api/v1/integration/patient/" + b + "/send-results",
                     doctorB, "application/json", result))).at("/deliveries/0/id").asText();
+            // a file in each visit's conversation (no clamd in this hub: it waits in quarantine, a link is still given)
+            String fileA = id(created(karaf.post("/api/v1/conversations/encounters/" + encA + "/files?name=a.txt",
+                    doctorA, "application/octet-stream", "Matrix attachment of A")));
+            String fileB = id(created(karaf.post("/api/v1/conversations/encounters/" + encB + "/files?name=b.txt",
+                    doctorB, "application/octet-stream", "Matrix attachment of B")));
             String encG = id(created(karaf.post("/api/v1/encounters", admin, "application/json", "{\"type\":"
                     + "\"video\",\"doctorId\":\"" + docA + "\",\"patientId\":\"" + a + "\",\"scheduledStart\":\""
                     + day + "T15:00:00Z\"}")));
@@ -397,8 +402,10 @@ class IntegrationIT {
             String webhook = id(created(karaf.post("/api/v1/webhooks", admin, "application/json",
                     "{\"url\":\"http://127.0.0.1:9/matrix\",\"secret\":\"matrix-portal-secret-0123\"}")));
             return new Matrix(tokens,
-                    Map.of("patient", a, "mrn", "MX-A", "encounter", encA, "delivery", dA, "doctor", docA),
-                    Map.of("patient", b, "mrn", "MX-B", "encounter", encB, "delivery", dB, "doctor", docB),
+                    Map.of("patient", a, "mrn", "MX-A", "encounter", encA, "delivery", dA, "doctor", docA,
+                            "attachment", fileA),
+                    Map.of("patient", b, "mrn", "MX-B", "encounter", encB, "delivery", dB, "doctor", docB,
+                            "attachment", fileB),
                     Map.of("adapter", "ehr-main", "member", "mx.member", "webhook", webhook, "day", day,
                             "start", day + "T09:00:00Z", "start2", day + "T10:00:00Z", "start3", day + "T11:00:00Z",
                             "later", day + "T12:00:00Z", "availability", availability));

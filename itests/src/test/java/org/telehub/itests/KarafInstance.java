@@ -147,6 +147,11 @@ final class KarafInstance implements AutoCloseable {
         edit("etc/org.telehub.notify.email.cfg", "from =\n", "from = Clinic <hub@clinic.example>\n");
     }
 
+    /** Uploads are scanned by the clamd on 127.0.0.1:{@code port} (a test's own, or a port where none listens). */
+    void scanWith(int port) {
+        edit("etc/org.telehub.files.clamav.cfg", "port = 3310", "port = " + port);
+    }
+
     void edit(String file, String from, String to) {
         Path p = home.resolve(file);
         try {

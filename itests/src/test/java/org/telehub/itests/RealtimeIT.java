@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.telehub.files.testing.Clamd;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -55,6 +57,11 @@ class RealtimeIT {
         karaf.write("etc/org.telehub.chat.cfg", "maxTextLength=100000\n");
         karaf.edit("etc/org.telehub.realtime.cfg", "ratePerConnection=20", "ratePerConnection=200");
         karaf.edit("etc/org.telehub.realtime.cfg", "ratePerUser=40", "ratePerUser=400");
+        try {
+            karaf.scanWith(Clamd.shared().port());
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
         karaf.start();
         origin = "http://127.0.0.1:" + karaf.httpPort;
         admin = karaf.login("admin", ADMIN_PASSWORD);
@@ -256,8 +263,71 @@ class RealtimeIT {
         }
     }
 
+    /**
+     * A file goes through Tika and the real clamd, then its message reaches the other member live; EICAR is refused
+     * with a problem naming the signature; only members get a download link, and the link alone downloads.
+     */
     @Test
     @Order(6)
+    void aFileIsScannedStoredAndReachesTheOtherMemberAndEicarIsRefused() throws Exception {
+        byte[] pdf = ("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        HttpResponse<String> refused = upload(patient, "eicar.pdf", Clamd.EICAR);
+        // EICAR is text (text/plain is on the allow-list), so it reaches the scanner whatever its name says
+        assertEquals(422, refused.statusCode(), refused.body());
+        JsonNode problem = KarafInstance.json(refused);
+        assertEquals("file", problem.path("field").asText());
+        // clamd names a signature of an unsigned database "<name>.UNOFFICIAL"
+        assertTrue(problem.path("signature").asText().startsWith(Clamd.EICAR_SIGNATURE), refused.body());
+        assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse(""));
+
+        HttpResponse<String> exe = upload(patient, "photo.jpg", new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0});
+        assertEquals(415, exe.statusCode(), exe.body());
+
+        HttpResponse<String> up = upload(patient, "lab results.pdf", pdf);
+        assertEquals(201, up.statusCode(), up.body());
+        JsonNode file = KarafInstance.json(up);
+        assertEquals("application/pdf", file.path("contentType").asText());
+        assertEquals("clean", file.path("scan").asText());
+        assertEquals(200, upload(patient, "again.pdf", pdf).statusCode(), "the same content is the same file");
+
+        try (WsClient rita = WsClient.open(karaf, doctor, null, null);
+                WsClient pia = WsClient.open(karaf, patient, null, null)) {
+            subscribe(rita, "s1", 0);
+            rita.drain("chat.message", 500);
+            pia.send("chat.send", "f1", WsClient.data().put("encounterId", encounter).put("clientId", "file-1")
+                    .put("text", "").put("attachmentId", file.path("id").asText()));
+            assertEquals("ack", pia.answer("f1", 10).path("type").asText());
+            JsonNode live = rita.next("chat.message", 10);
+            assertEquals(file.path("id").asText(), live.path("data").path("attachment").path("id").asText());
+        }
+        String path = "/api/v1/conversations/files/" + file.path("id").asText() + "/link";
+        HttpResponse<String> other = karaf.post(path, karaf.login("rt.other", PW), "application/json", "");
+        assertEquals(404, other.statusCode(), "not a member: " + other.body());
+        HttpResponse<String> link = karaf.post(path, doctor, "application/json", "");
+        assertEquals(200, link.statusCode(), link.body());
+        String url = KarafInstance.json(link).path("url").asText();
+        HttpResponse<byte[]> got = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(url))), null);
+        assertEquals(200, got.statusCode());
+        assertEquals(new String(pdf, java.nio.charset.StandardCharsets.US_ASCII),
+                new String(got.body(), java.nio.charset.StandardCharsets.US_ASCII));
+        assertTrue(got.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
+        assertEquals("private, no-store", got.headers().firstValue("Cache-Control").orElse(""));
+        HttpResponse<byte[]> forged = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(
+                url.substring(0, url.length() - 4) + "AAAA"))), null);
+        assertEquals(403, forged.statusCode());
+    }
+
+    private static HttpResponse<String> upload(String token, String name, byte[] content) throws IOException {
+        return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/conversations/encounters/" + encounter
+                + "/files?name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("+", "%20")))).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(content)), token);
+    }
+
+    @Test
+    @Order(7)
     void aClientThatStopsReadingIsClosedAndTheOthersGetEveryMessage() throws Exception {
         try (WsClient reader = WsClient.open(karaf, patient, null, null);
                 WsClient rita = WsClient.open(karaf, doctor, null, null)) {
@@ -295,7 +365,7 @@ class RealtimeIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aSessionEndedElsewhereClosesItsSocket() throws Exception {
         String[] browser = session("rt.patient");
         try (WsClient tab = WsClient.open(karaf, null, browser[0], origin)) {

@@ -122,6 +122,8 @@ class WebIT {
                 "publicOrigin=" + karaf.httpsUrl(""));
         karaf.edit("etc/org.telehub.encounter.cfg", "publicBaseUrl=https://localhost:8443",
                 "publicBaseUrl=" + karaf.httpsUrl(""));
+        // chat uploads are scanned by a real clamd (the EICAR test file refused in the browser)
+        karaf.scanWith(org.telehub.files.testing.Clamd.shared().port());
         karaf.start();
         long t1 = System.nanoTime();
         FhirServerProcess hapi = fhir.get(3, TimeUnit.MINUTES);

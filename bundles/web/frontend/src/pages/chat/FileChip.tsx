@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, must } from '../../api/client';
+import { fileSize, type Attachment } from './logic';
+
+/** A download link of an attachment (a few minutes valid, for members only). */
+async function linkOf(id: string): Promise<string> {
+  const link = must(await api.POST('/conversations/files/{attachmentId}/link', { params: { path: { attachmentId: id } } }));
+  if (!link.url) throw new Error('The hub gave no link');
+  return link.url;
+}
+
+/**
+ * A message's file: its name, size and scan state; a clean image shows itself, any clean file opens by a fresh signed
+ * link. A file waiting for its virus scan, or removed by it, says so and cannot be opened.
+ */
+export default function FileChip({ file }: { file: Attachment }) {
+  const { t } = useTranslation();
+  const [preview, setPreview] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const image = file.scan === 'clean' && file.contentType.startsWith('image/') && file.contentType !== 'image/heic'
+    && file.contentType !== 'image/heif';
+
+  useEffect(() => {
+    if (!image) return;
+    let live = true;
+    linkOf(file.id).then((u) => { if (live) setPreview(u); }, (e: Error) => { if (live) setFailed(e.message); });
+    return () => { live = false; };
+  }, [file.id, image]);
+
+  async function open() {
+    setFailed(null);
+    try {
+      window.location.assign(await linkOf(file.id));
+    } catch (e) {
+      setFailed((e as Error).message);
+    }
+  }
+
+  return (
+    <div className="file" data-scan={file.scan}>
+      {preview && <img src={preview} alt={file.name} className="file-preview" />}
+      <span className="file-name" dir="auto">{file.name}</span>
+      <span className="muted file-size">{fileSize(file.size)}</span>
+      {file.scan === 'clean' && <button type="button" className="linklike" onClick={() => void open()}>{t('chat.file.open')}</button>}
+      {file.scan === 'pending' && <span className="muted">{t('chat.file.pending')}</span>}
+      {file.scan === 'infected' && <span className="error">{t('chat.file.infected')}</span>}
+      {failed && <span className="error">{failed}</span>}
+    </div>
+  );
+}
