@@ -133,7 +133,9 @@ test.describe.serial('a visit\'s conversation', () => {
     await expect(arrived.locator('.file')).toHaveAttribute('data-scan', 'clean');
     const preview = arrived.locator('img.file-preview');
     await expect(preview).toBeVisible();
-    await expect.poll(() => preview.evaluate((img) => img.naturalWidth)).toBe(160); // loaded by its signed link
+    // the hub's preview (a JPEG made from the pixels), loaded by its signed link
+    await expect.poll(() => preview.evaluate((img) => img.naturalWidth)).toBe(160);
+    expect(await preview.getAttribute('src')).toMatch(/\/api\/v1\/conversations\/files\/[0-9a-f-]+\/preview\?grant=/);
     await expect(patChat.locator('.message.mine', { hasText: 'rash on my arm.png' })).toBeVisible();
 
     // the EICAR test file (antivirus vendors' agreed test signature): refused with the scanner's finding

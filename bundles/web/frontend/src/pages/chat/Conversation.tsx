@@ -7,7 +7,7 @@ import { useCalendar } from '../../prefs';
 import { call, follow, type Status, watchStatus } from '../../realtime';
 import { Button, ErrorNote } from '../../ui';
 import FileChip from './FileChip';
-import { type ChatMessage, lastContiguous, merge, newClientId, type Outgoing, stillOutgoing } from './logic';
+import { type Attachment, type ChatMessage, lastContiguous, merge, newClientId, type Outgoing, stillOutgoing } from './logic';
 import { uploadFile } from './upload';
 
 /**
@@ -51,10 +51,14 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
       if (d.more === true) void again(Number(d.delivered));
     };
     return follow({
-      types: ['chat.message'],
+      types: ['chat.message', 'chat.attachment'],
       frame: () => ({ type: 'chat.subscribe', data: { encounterId, after: last.current } }),
-      onEvent: (_type, data) => {
-        if ((data as unknown as ChatMessage).conversationId) arrived([data as unknown as ChatMessage]);
+      onEvent: (type, data) => {
+        if (type === 'chat.attachment') {
+          // a file that waited for the virus scan was scanned: clean (now opens) or infected (removed)
+          const a = data as unknown as Attachment;
+          setShown((s) => s.map((m) => (m.attachment?.id === a.id ? { ...m, attachment: a } : m)));
+        } else if ((data as unknown as ChatMessage).conversationId) arrived([data as unknown as ChatMessage]);
       },
       onAck: acked,
       onError: setRefused,
@@ -155,9 +159,10 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
             onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); send(); } }} />
           <Button type="submit" isDisabled={!text.trim()}>{t('chat.send')}</Button>
-          <label className="attach">
-            <span>{t('chat.file.attach')}</span>
-            <input ref={picker} type="file" name="file" disabled={uploading !== null}
+          {/* the picker's own words ("Choose File") are the browser's, not the page's language: a button of ours */}
+          <label className="attach btn btn-secondary" data-disabled={uploading !== null || undefined}>
+            {t('chat.file.attach')}
+            <input ref={picker} type="file" name="file" className="visually-hidden" disabled={uploading !== null}
               accept="image/*,.heic,.heif,application/pdf,.dcm,.txt,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods"
               onChange={(e) => { const f = e.target.files?.[0]; if (f) void attach(f); }} />
           </label>

@@ -3,35 +3,36 @@ import { useTranslation } from 'react-i18next';
 import { api, must } from '../../api/client';
 import { fileSize, type Attachment } from './logic';
 
-/** A download link of an attachment (a few minutes valid, for members only). */
-async function linkOf(id: string): Promise<string> {
+/** Download links of an attachment (a few minutes valid, for members only): the file, and an image's preview. */
+async function linksOf(id: string): Promise<{ url: string; previewUrl?: string | null }> {
   const link = must(await api.POST('/conversations/files/{attachmentId}/link', { params: { path: { attachmentId: id } } }));
   if (!link.url) throw new Error('The hub gave no link');
-  return link.url;
+  return { url: link.url, previewUrl: link.previewUrl };
 }
 
 /**
- * A message's file: its name, size and scan state; a clean image shows itself, any clean file opens by a fresh signed
- * link. A file waiting for its virus scan, or removed by it, says so and cannot be opened.
+ * A message's file: its name, size and scan state; a clean image shows the hub's preview of it, any clean file opens
+ * by a fresh signed link. A file waiting for its virus scan, or removed by it, says so and cannot be opened.
  */
 export default function FileChip({ file }: { file: Attachment }) {
   const { t } = useTranslation();
   const [preview, setPreview] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
-  const image = file.scan === 'clean' && file.contentType.startsWith('image/') && file.contentType !== 'image/heic'
-    && file.contentType !== 'image/heif';
+  // the hub makes a preview of an image (upright, without the photo's EXIF; HEIC too): shown instead of the original
+  const image = file.scan === 'clean' && file.contentType.startsWith('image/');
 
   useEffect(() => {
     if (!image) return;
     let live = true;
-    linkOf(file.id).then((u) => { if (live) setPreview(u); }, (e: Error) => { if (live) setFailed(e.message); });
+    linksOf(file.id).then((l) => { if (live && l.previewUrl) setPreview(l.previewUrl); },
+      (e: Error) => { if (live) setFailed(e.message); });
     return () => { live = false; };
   }, [file.id, image]);
 
   async function open() {
     setFailed(null);
     try {
-      window.location.assign(await linkOf(file.id));
+      window.location.assign((await linksOf(file.id)).url);
     } catch (e) {
       setFailed((e as Error).message);
     }
@@ -39,7 +40,11 @@ export default function FileChip({ file }: { file: Attachment }) {
 
   return (
     <div className="file" data-scan={file.scan}>
-      {preview && <img src={preview} alt={file.name} className="file-preview" />}
+      {preview && <img src={preview} alt={file.name} className="file-preview" onLoad={(e) => {
+        // the last message grew with its picture: keep it in view
+        const item = e.currentTarget.closest('li');
+        if (item && !item.nextElementSibling) item.scrollIntoView?.({ block: 'nearest' });
+      }} />}
       <span className="file-name" dir="auto">{file.name}</span>
       <span className="muted file-size">{fileSize(file.size)}</span>
       {file.scan === 'clean' && <button type="button" className="linklike" onClick={() => void open()}>{t('chat.file.open')}</button>}

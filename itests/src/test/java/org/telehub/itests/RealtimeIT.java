@@ -314,6 +314,7 @@ class RealtimeIT {
                 new String(got.body(), java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(got.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
         assertEquals("private, no-store", got.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("", KarafInstance.json(link).path("previewUrl").asText(""), "a PDF has no preview");
         HttpResponse<byte[]> forged = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(
                 url.substring(0, url.length() - 4) + "AAAA"))), null);
         assertEquals(403, forged.statusCode());

@@ -30,15 +30,17 @@ public interface ChatFiles {
      */
     Uploaded upload(AuthenticatedUser caller, String encounterId, String name, InputStream content);
 
-    /** A download link valid for a few minutes, for a member of the attachment's conversation. */
+    /** Download links valid for a few minutes, for a member of the attachment's conversation. */
     Link link(AuthenticatedUser caller, String attachmentId);
 
     /**
-     * The content a link names, when its signature holds, it has not expired and the attachment is clean; otherwise
+     * The content a link names (or, {@code preview}, the image's preview made by the hub: a JPEG at most 480 pixels on
+     * its long side, upright, without the photo's EXIF; {@code NotFoundException} when there is none), when its
+     * signature holds, it has not expired and the attachment is clean; otherwise
      * {@code ForbiddenException} for a bad or expired link, {@code ConflictException} while it waits for its scan,
      * {@code GoneException} when a scan found it infected. The download is audited as the link's holder.
      */
-    Download download(String attachmentId, String grant);
+    Download download(String attachmentId, String grant, boolean preview);
 
     /**
      * @param scan {@link #CLEAN}, {@link #PENDING} or {@link #INFECTED}
@@ -52,8 +54,11 @@ public interface ChatFiles {
     record Uploaded(Attachment attachment, boolean existing) {
     }
 
-    /** @param url relative to the hub's origin, e.g. {@code /api/v1/conversations/files/<id>?grant=...} */
-    record Link(String url, Instant expiresAt) {
+    /**
+     * @param url relative to the hub's origin, e.g. {@code /api/v1/conversations/files/<id>?grant=...}
+     * @param previewUrl the same for the image's preview, or null when it has none (not an image, or unreadable)
+     */
+    record Link(String url, String previewUrl, Instant expiresAt) {
     }
 
     record Download(Attachment attachment, InputStream content) {

@@ -3,11 +3,14 @@
 -- could not be reached: quarantined, a chat.scan work item scans it when it answers again), 'infected' (a later scan
 -- found a signature: the content is deleted, file_id cleared, the row kept so messages that named it say so). An
 -- upload found infected at once is refused and leaves no row (its refusal is audited).
+-- preview_file_id: an image's preview made by the hub (JPEG, upright, no EXIF), stored encrypted too; null for other
+-- types and images it could not read.
 -- (conversation, sha256): the same content posted twice in a conversation is one attachment.
 CREATE TABLE chat_attachment (
     id               VARCHAR(36) PRIMARY KEY,
     conversation_id  VARCHAR(36) NOT NULL REFERENCES chat_conversation (id) ON DELETE CASCADE,
     file_id          VARCHAR(36),
+    preview_file_id  VARCHAR(36),
     sha256           CHAR(64) NOT NULL,
     name             VARCHAR(255) NOT NULL,
     content_type     VARCHAR(127) NOT NULL,

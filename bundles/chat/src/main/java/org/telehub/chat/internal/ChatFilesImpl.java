@@ -178,8 +178,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
                 clock.instant().truncatedTo(ChronoUnit.MICROS));
         String verdict = scan;
         String why = detail;
+        String preview = scan.equals(CLEAN) ? preview(stored.id(), stored.contentType()) : null;
         boolean inserted = db.jdbi().inTransaction(h -> {
-            if (!ConversationStore.insert(h, a, stored.id(), why)) {
+            if (!ConversationStore.insert(h, a, stored.id(), preview, why)) {
                 return false;
             }
             if (verdict.equals(PENDING)) {
@@ -191,6 +192,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         });
         if (!inserted) { // the same content, uploaded at the same moment by someone else
             files.delete(stored.id());
+            if (preview != null) {
+                files.delete(preview);
+            }
             return new Uploaded(db.jdbi().withHandle(h -> ConversationStore.attachmentByContent(h, conversation,
                     stored.sha256())).orElseThrow(), true);
         }
@@ -209,13 +213,15 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             throw new NotFoundException("No attachment " + attachmentId);
         }
         Instant expires = clock.instant().plusSeconds(config.linkSeconds()).truncatedTo(ChronoUnit.SECONDS);
+        boolean preview = db.jdbi().withHandle(h -> ConversationStore.fileId(h, attachmentId, true)).isPresent();
         audit.record(caller, "chat.file.read", conversation[1], List.of(), "ok: link");
-        return new Link(RestApi.BASE + "/conversations/files/" + attachmentId + "?grant="
-                + signer.sign(attachmentId, caller.username(), expires), expires);
+        String base = RestApi.BASE + "/conversations/files/" + attachmentId;
+        String grant = "?grant=" + signer.sign(attachmentId, caller.username(), expires);
+        return new Link(base + grant, preview ? base + "/preview" + grant : null, expires);
     }
 
     @Override
-    public Download download(String attachmentId, String grant) {
+    public Download download(String attachmentId, String grant, boolean preview) {
         LinkSigner.Grant g = signer.verify(attachmentId, grant, clock.instant())
                 .orElseThrow(() -> new ForbiddenException("Invalid link", "This download link is not valid or has expired; "
                         + "open the file from the conversation again for a new one", "grant", null));
@@ -224,16 +230,22 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         if (a.scan().equals(PENDING)) {
             throw new ConflictException("This file waits for its virus scan; it can be opened once the scan is done");
         }
-        String fileId = db.jdbi().withHandle(h -> ConversationStore.fileId(h, attachmentId)).orElse(null);
-        if (a.scan().equals(INFECTED) || fileId == null) {
+        if (a.scan().equals(INFECTED)) {
             throw new GoneException("file", "This file was removed: a virus scan found malware in it");
+        }
+        String fileId = db.jdbi().withHandle(h -> ConversationStore.fileId(h, attachmentId, preview)).orElse(null);
+        if (fileId == null) {
+            throw preview ? new NotFoundException("No preview of " + a.name() + ": open the file itself")
+                    : new GoneException("file", "This file is no longer kept");
         }
         String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.conversationId())).orElseThrow()[1];
         try {
             InputStream content = files.open(fileId);
             audit.record(new AuthenticatedUser(0, g.holder(), g.holder(), Set.of()), "chat.file.download", patient,
-                    List.of(), "ok");
-            return new Download(a, content);
+                    List.of(), preview ? "ok: preview" : "ok");
+            return new Download(preview ? new Attachment(a.id(), a.conversationId(), a.name(), "image/jpeg",
+                    files.find(fileId).map(StoredFile::size).orElse(0L), a.sha256(), a.scan(), a.uploadedBy(),
+                    a.createdAt()) : a, content);
         } catch (IOException x) {
             throw new UncheckedIOException("The file could not be read: " + x.getMessage(), x);
         }
@@ -244,7 +256,7 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
     public Verdict handle(WorkItem item) throws Exception {
         String id = item.payload();
         Optional<Attachment> a = db.jdbi().withHandle(h -> ConversationStore.attachment(h, id));
-        Optional<String> fileId = db.jdbi().withHandle(h -> ConversationStore.fileId(h, id));
+        Optional<String> fileId = db.jdbi().withHandle(h -> ConversationStore.fileId(h, id, false));
         if (a.isEmpty() || !a.get().scan().equals(PENDING) || fileId.isEmpty()) {
             return Verdict.done(); // scanned by an earlier run, or the conversation is gone
         }
@@ -258,8 +270,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         String detail = r.clean() ? r.engine() : r.signature();
         String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.get().conversationId()))
                 .orElseThrow()[1];
+        String preview = r.clean() ? preview(fileId.get(), a.get().contentType()) : null;
         boolean changed = db.jdbi().inTransaction(h -> {
-            boolean c = ConversationStore.scanned(h, id, scan, detail, clock.instant());
+            boolean c = ConversationStore.scanned(h, id, scan, detail, preview, clock.instant());
             if (c) {
                 audit.record(h, SCANNER, "chat.file.scan", patient, List.of(), clip(r.clean() ? "clean"
                         : "infected " + detail + ": removed"));
@@ -269,11 +282,23 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         if (changed && !r.clean()) {
             files.delete(fileId.get());
         }
+        if (!changed && preview != null) {
+            files.delete(preview); // another run recorded its own
+        }
         if (changed) {
             Attachment now = db.jdbi().withHandle(h -> ConversationStore.attachment(h, id)).orElseThrow();
             fanout.publish(ConversationsImpl.topic(now.conversationId()), ATTACHMENT_EVENT, now);
         }
         return Verdict.done();
+    }
+
+    /** A clean image's preview ({@link Previews}), stored encrypted; null when it has none. */
+    private String preview(String fileId, String contentType) throws IOException {
+        Optional<byte[]> jpeg = Previews.of(contentType, () -> files.open(fileId));
+        if (jpeg.isEmpty()) {
+            return null;
+        }
+        return files.put(new java.io.ByteArrayInputStream(jpeg.get()), "image/jpeg", "chat-preview").id();
     }
 
     static boolean allowed(String type, String[] allowList) {

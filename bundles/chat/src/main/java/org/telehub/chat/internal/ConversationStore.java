@@ -101,28 +101,30 @@ final class ConversationStore {
     }
 
     /** Stores an attachment unless its content is in the conversation already; true if this one was stored. */
-    static boolean insert(Handle h, Attachment a, String fileId, String scanDetail) {
-        return h.createUpdate("INSERT INTO chat_attachment (" + ATTACHMENT + ", file_id, scan_detail, scanned_at)"
-                + " VALUES (:id, :c, :name, :type, :size, :sha, :scan, :by, :at, :file, :detail, :scanned)"
+    static boolean insert(Handle h, Attachment a, String fileId, String previewFileId, String scanDetail) {
+        return h.createUpdate("INSERT INTO chat_attachment (" + ATTACHMENT + ", file_id, preview_file_id, scan_detail,"
+                + " scanned_at) VALUES (:id, :c, :name, :type, :size, :sha, :scan, :by, :at, :file, :preview, :detail,"
+                + " :scanned)"
                 + " ON CONFLICT (conversation_id, sha256) DO NOTHING").bind("id", a.id()).bind("c", a.conversationId())
                 .bind("name", a.name()).bind("type", a.contentType()).bind("size", a.size()).bind("sha", a.sha256())
                 .bind("scan", a.scan()).bind("by", a.uploadedBy()).bind("at", ts(a.createdAt())).bind("file", fileId)
-                .bind("detail", scanDetail)
+                .bind("preview", previewFileId).bind("detail", scanDetail)
                 .bind("scanned", a.scan().equals(ChatFiles.PENDING) ? null : ts(a.createdAt())).execute() == 1;
     }
 
-    /** The stored file of an attachment (null once removed). */
-    static Optional<String> fileId(Handle h, String attachmentId) {
-        return h.createQuery("SELECT file_id FROM chat_attachment WHERE id = :id").bind("id", attachmentId)
-                .mapTo(String.class).findOne();
+    /** The stored file of an attachment, or of its preview (null once removed, or none). */
+    static Optional<String> fileId(Handle h, String attachmentId, boolean preview) {
+        return h.createQuery("SELECT " + (preview ? "preview_file_id" : "file_id") + " FROM chat_attachment"
+                + " WHERE id = :id").bind("id", attachmentId).mapTo(String.class).findOne();
     }
 
-    /** Records a scan's verdict on a pending attachment; false if it was not pending any more. */
-    static boolean scanned(Handle h, String attachmentId, String scan, String detail, Instant at) {
+    /** Records a scan's verdict (and a clean image's preview) on a pending attachment; false if it was not pending. */
+    static boolean scanned(Handle h, String attachmentId, String scan, String detail, String previewFileId,
+            Instant at) {
         return h.createUpdate("UPDATE chat_attachment SET scan = :scan, scan_detail = :d, scanned_at = :at,"
-                + " file_id = CASE WHEN :scan = 'infected' THEN NULL ELSE file_id END"
+                + " preview_file_id = :preview, file_id = CASE WHEN :scan = 'infected' THEN NULL ELSE file_id END"
                 + " WHERE id = :id AND scan = 'pending'").bind("scan", scan).bind("d", detail).bind("at", ts(at))
-                .bind("id", attachmentId).execute() == 1;
+                .bind("preview", previewFileId).bind("id", attachmentId).execute() == 1;
     }
 
     /** The encounter and patient of a conversation. */

@@ -64,7 +64,7 @@ class ChatContributorTest {
                     at.plusSeconds(60), null));
             Attachment a = new Attachment("file-1", c, "rash.jpg", "image/jpeg", 4, "ab".repeat(32), ChatFiles.CLEAN,
                     "amy", at);
-            ConversationStore.insert(h, a, photo.id(), "ClamAV");
+            ConversationStore.insert(h, a, photo.id(), null, "ClamAV");
             ConversationStore.insert(h, new Message("m3", c, 3, "amy", "Amy Pond", "a-2", "", at.plusSeconds(90), a));
             ConversationStore.ensure(h, "enc-9", "pat-other", at);
         });

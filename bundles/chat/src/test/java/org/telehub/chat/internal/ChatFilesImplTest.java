@@ -132,7 +132,7 @@ class ChatFilesImplTest {
         ChatFiles.Link link = files.link(HOUSE, a.id());
         assertTrue(link.url().startsWith("/api/v1/conversations/files/" + a.id() + "?grant="), link.url());
         assertEquals(f.now.plusSeconds(300), link.expiresAt());
-        ChatFiles.Download d = files.download(a.id(), grant(link));
+        ChatFiles.Download d = files.download(a.id(), grant(link), false);
         try (InputStream content = d.content()) {
             assertArrayEquals(jpeg, content.readAllBytes());
         }
@@ -168,7 +168,8 @@ class ChatFilesImplTest {
         assertTrue(again.existing());
         assertEquals(first, again.attachment());
         assertEquals(1L, f.count("SELECT count(*) FROM chat_attachment"));
-        assertEquals(1L, f.count("SELECT count(*) FROM file_object"));
+        assertEquals(1L, f.count("SELECT count(*) FROM file_object WHERE category = 'chat'"));
+        assertEquals(1L, f.count("SELECT count(*) FROM file_object WHERE category = 'chat-preview'"));
     }
 
     @Test
@@ -202,7 +203,7 @@ class ChatFilesImplTest {
         assertEquals(List.of(photo.id(), virus.id()), submitted.stream().map(WorkRequest::payload).toList());
         assertTrue(submitted.stream().allMatch(r -> r.topic().equals(ChatFilesImpl.TOPIC)));
         ChatFiles.Link link = down.link(HOUSE, photo.id());
-        ConflictException wait = assertThrows(ConflictException.class, () -> down.download(photo.id(), grant(link)));
+        ConflictException wait = assertThrows(ConflictException.class, () -> down.download(photo.id(), grant(link), false));
         assertTrue(wait.detail().contains("virus scan"), wait.detail());
         // the scanner still down: the work item is retried, nothing changes
         assertEquals(Verdict.Outcome.RETRY, down.handle(item(photo.id())).outcome());
@@ -212,13 +213,16 @@ class ChatFilesImplTest {
         assertEquals(Verdict.Outcome.DONE, up.handle(item(photo.id())).outcome());
         assertEquals(Verdict.Outcome.DONE, up.handle(item(virus.id())).outcome());
         assertEquals(List.of("chat.attachment clean", "chat.attachment infected"), published);
-        try (InputStream in = up.download(photo.id(), grant(up.link(HOUSE, photo.id()))).content()) {
+        try (InputStream in = up.download(photo.id(), grant(up.link(HOUSE, photo.id())), false).content()) {
             assertArrayEquals(photo(4), in.readAllBytes());
         }
         GoneException gone = assertThrows(GoneException.class,
-                () -> up.download(virus.id(), grant(up.link(AMY, virus.id()))));
+                () -> up.download(virus.id(), grant(up.link(AMY, virus.id())), false));
         assertTrue(gone.detail().contains("virus"), gone.detail());
-        assertEquals(1L, f.count("SELECT count(*) FROM file_object"), "the infected file's content is deleted");
+        assertEquals(1L, f.count("SELECT count(*) FROM file_object WHERE category = 'chat'"),
+                "the infected file's content is deleted");
+        assertEquals(1L, f.count("SELECT count(*) FROM file_object WHERE category = 'chat-preview'"),
+                "the photo got its preview when its scan came");
         assertTrue(f.audits.stream().anyMatch(l -> l.startsWith("system:virus-scan chat.file.scan pat-1 infected "
                 + Clamd.EICAR_SIGNATURE)), f.audits.toString());
         // a second run of a finished item (at-least-once) changes nothing
@@ -237,16 +241,17 @@ class ChatFilesImplTest {
         assertThrows(NotFoundException.class, () -> files.link(AMY, "no-such-file"));
 
         String g = grant(files.link(AMY, a.id()));
-        assertEquals("grant", assertThrows(ForbiddenException.class, () -> files.download(b.id(), g)).field());
+        assertEquals("grant", assertThrows(ForbiddenException.class, () -> files.download(b.id(), g, false)).field());
         String[] parts = g.split("\\.");
         String otherHolder = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("dr.house".getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
-        assertThrows(ForbiddenException.class, () -> files.download(a.id(), otherHolder));
-        assertThrows(ForbiddenException.class, () -> files.download(a.id(), null));
-        assertThrows(ForbiddenException.class, () -> files.download(a.id(), "not-a-grant"));
-        files.download(a.id(), g).content().close();
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), otherHolder, false));
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), null, false));
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), "not-a-grant", false));
+        files.download(a.id(), g, false).content().close();
         f.now = f.now.plus(Duration.ofSeconds(301));
-        assertThrows(ForbiddenException.class, () -> files.download(a.id(), g));
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), g, false));
+        assertThrows(ForbiddenException.class, () -> files.download(a.id(), g, true));
     }
 
     @Test
@@ -265,6 +270,90 @@ class ChatFilesImplTest {
         assertEquals(0L, f.count("SELECT count(*) FROM chat_message"));
         f.visits.put(VISIT, visit(VISIT, EncounterService.COMPLETED, f.now.minus(Duration.ofHours(200))));
         assertThrows(ConflictException.class, () -> files.upload(AMY, VISIT, "late.jpg", in(photo(8))));
+    }
+
+    /** A 640×480 JPEG, red in its top-left corner, with EXIF: orientation 6 (shot turned) and the phone's owner. */
+    private static byte[] turnedPhoto() throws Exception {
+        BufferedImage img = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setColor(java.awt.Color.GREEN.darker());
+        g.fillRect(0, 0, 640, 480);
+        g.setColor(java.awt.Color.RED);
+        g.fillRect(0, 0, 160, 160);
+        g.dispose();
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpg", jpeg);
+        byte[] owner = "Amy Pond's phone\0".getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(38 + owner.length); // big-endian, as "MM" says
+        tiff.put(new byte[] {'M', 'M', 0, 42}).putInt(8).putShort((short) 2);
+        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) 6).putShort((short) 0);
+        tiff.putShort((short) 0x013B).putShort((short) 2).putInt(owner.length).putInt(38);
+        tiff.putInt(0).put(owner);
+        byte[] exif = tiff.array();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] plain = jpeg.toByteArray();
+        out.write(plain, 0, 2); // SOI
+        int len = 2 + 6 + exif.length;
+        out.write(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) (len >> 8), (byte) len, 'E', 'x', 'i', 'f', 0, 0});
+        out.write(exif);
+        out.write(plain, 2, plain.length - 2);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aPhotosPreviewIsMadeByTheHubUprightSmallAndWithoutItsExif() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        byte[] photo = turnedPhoto();
+        Attachment a = files.upload(AMY, VISIT, "arm.jpg", in(photo)).attachment();
+        ChatFiles.Link link = files.link(HOUSE, a.id());
+        assertEquals("/api/v1/conversations/files/" + a.id() + "/preview?" + link.url().split("\\?")[1],
+                link.previewUrl());
+        ChatFiles.Download d = files.download(a.id(), grant(link), true);
+        assertEquals("image/jpeg", d.attachment().contentType());
+        byte[] preview;
+        try (InputStream in = d.content()) {
+            preview = in.readAllBytes();
+        }
+        assertEquals(preview.length, d.attachment().size());
+        String text = new String(preview, StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains("Amy Pond") || text.contains("Exif"), "the preview carries no EXIF");
+        BufferedImage shown = ImageIO.read(new ByteArrayInputStream(preview));
+        // 640×480 shot turned (orientation 6): upright it is 480 wide... then shrunk to 480 on the long side
+        assertEquals(List.of(360, 480), List.of(shown.getWidth(), shown.getHeight()));
+        java.awt.Color corner = new java.awt.Color(shown.getRGB(shown.getWidth() - 10, 10));
+        assertTrue(corner.getRed() > 200 && corner.getGreen() < 80, "the red corner is now top right: " + corner);
+        // the original is the file as sent
+        try (InputStream in = files.download(a.id(), grant(link), false).content()) {
+            assertArrayEquals(photo, in.readAllBytes());
+        }
+        assertEquals(2L, f.count("SELECT count(*) FROM file_object"), "the file and its preview, both encrypted");
+    }
+
+    @Test
+    void aPhonesHeicPhotoGetsAPreviewAndAPdfNone() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        Path png = dir.resolve("shot.png");
+        BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(1, 1, 0xff0000);
+        ImageIO.write(img, "png", png.toFile());
+        Path heic = dir.resolve("IMG_0001.HEIC");
+        // libheif's encoder makes the phone's photo (Debian's libheif-examples, installed by the test command)
+        Process enc = new ProcessBuilder("heif-enc", "-o", heic.toString(), png.toString()).redirectErrorStream(true)
+                .start();
+        String said = new String(enc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, enc.waitFor(), said);
+        Attachment a = files.upload(AMY, VISIT, "IMG_0001.HEIC", Files.newInputStream(heic)).attachment();
+        assertEquals(List.of("image/heic", ChatFiles.CLEAN), List.of(a.contentType(), a.scan()));
+        ChatFiles.Link link = files.link(AMY, a.id());
+        try (InputStream in = files.download(a.id(), grant(link), true).content()) {
+            BufferedImage shown = ImageIO.read(in);
+            assertEquals(List.of(64, 48), List.of(shown.getWidth(), shown.getHeight()));
+        }
+        byte[] pdf = "%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+        Attachment doc = files.upload(AMY, VISIT, "letter.pdf", in(pdf)).attachment();
+        ChatFiles.Link docLink = files.link(AMY, doc.id());
+        assertEquals(null, docLink.previewUrl());
+        assertThrows(NotFoundException.class, () -> files.download(doc.id(), grant(docLink), true));
     }
 
     private static WorkItem item(String attachmentId) {

@@ -132,7 +132,19 @@ public class ConversationResource {
     @PermitAll
     @Produces(MediaType.WILDCARD)
     public Response download(@PathParam("attachmentId") String attachmentId, @QueryParam("grant") String grant) {
-        ChatFiles.Download d = files.download(attachmentId, grant);
+        return file(files.download(attachmentId, grant, false));
+    }
+
+    /** An image's preview made by the hub (JPEG, upright, no EXIF), by the same signed link. */
+    @GET
+    @Path("files/{attachmentId}/preview")
+    @PermitAll
+    @Produces("image/jpeg")
+    public Response preview(@PathParam("attachmentId") String attachmentId, @QueryParam("grant") String grant) {
+        return file(files.download(attachmentId, grant, true));
+    }
+
+    private static Response file(ChatFiles.Download d) {
         ChatFiles.Attachment a = d.attachment();
         StreamingOutput body = out -> {
             try (InputStream in = d.content()) {
