@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -89,6 +92,14 @@ class CrashIT {
     /** Reset requests per cycle, for the first cycles only: the hub allows 10 per client address in 15 minutes. */
     private static final int RESETS = 2;
     private static final int RESET_CYCLES = 5;
+    /** Chat: the doctor of {@link #chatVisit} (a visit of {@link #p1}), who writes and posts files during the load. */
+    private static String chatDoctor;
+    private static String chatVisit;
+    /** Chat messages acknowledged (id → clientId) and files acknowledged (id → content), over all cycles. */
+    private static final Map<String, String> chatAcked = new ConcurrentHashMap<>();
+    private static final Map<String, String> filesAcked = new ConcurrentHashMap<>();
+    /** Client ids of sends that were in flight at a kill: sent again after the restart, each must be there once. */
+    private static final Set<String> chatInFlight = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     static void start() throws Exception {
@@ -133,6 +144,7 @@ class CrashIT {
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookBaseBackoffMillis=2000", "webhookBaseBackoffMillis=300");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookMaxBackoffMillis=600000", "webhookMaxBackoffMillis=1000");
         karaf.edit("etc/org.telehub.encounter.cfg", "webhookTimeoutMillis=10000", "webhookTimeoutMillis=2000");
+        karaf.scanWith(org.telehub.files.testing.Clamd.shared().port());
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.test-main.cfg"),
                 "id=ehr-main\nbehaviour=ok\nremoteUrl=" + remote.url() + "\n");
         // the adapter from the deploy folder: there after every restart without a shell command
@@ -150,6 +162,12 @@ class CrashIT {
         p1 = karaf.patientInCareOf(nurse, "Pat Crash");
         awaitAdapter();
         ok(karaf.put("/api/v1/integration/patient/" + p1 + "/identifiers/ehr-main", nurse, "{\"identifier\":\"MRN-1\"}"), 201);
+        ok(karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"doctor.crash\",\"roles\":[\"doctor\"],\"password\":\"kill-dash-nine-3\"}"), 201);
+        String doc = Scheduling.doctor(karaf, admin, "Dr Chat Crash", "doctor.crash");
+        chatDoctor = karaf.login("doctor.crash", "kill-dash-nine-3");
+        chatVisit = KarafInstance.json(ok(karaf.post("/api/v1/encounters", admin, "application/json",
+                Scheduling.visit(doc, p1, Scheduling.dayAfterTomorrow(8), 30)), 201)).get("id").asText();
         ok(karaf.post("/api/v1/webhooks", admin, "application/json", "{\"url\":\"http://127.0.0.1:"
                 + portal.getAddress().getPort() + "/hooks\",\"secret\":\"crash-portal-secret-0123\"}"), 201);
     }
@@ -184,7 +202,7 @@ class CrashIT {
         List<String> invited = new ArrayList<>();
         List<String> resets = new ArrayList<>();
         StringBuilder report = new StringBuilder("| cycle | bookings 201 | deliveries 202 | load (s) | restart to"
-                + " ready (s) | verified after restart |\n|---|---|---|---|---|---|\n");
+                + " ready (s) | verified after restart | chat (all cycles so far) |\n|---|---|---|---|---|---|---|\n");
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
             long loadMillis = 3000 + ThreadLocalRandom.current().nextLong(3000);
             Acked a = load(cycle, loadMillis);
@@ -201,14 +219,15 @@ class CrashIT {
                 HttpResponse<String> r = karaf.get("/api/v1/integration/deliveries/" + id, nurse);
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged delivery " + id + " is gone");
             }
+            String chat = checkChat(cycle);
             bookings.addAll(a.bookings());
             starts.putAll(a.bookingStart());
             deliveries.addAll(a.deliveries());
             invited.addAll(a.invited());
             resets.addAll(a.resets());
-            String row = String.format("| %d | %d | %d | %.1f | %.1f | %d + %d |%n", cycle, a.bookings().size(),
+            String row = String.format("| %d | %d | %d | %.1f | %.1f | %d + %d | %s |%n", cycle, a.bookings().size(),
                     a.deliveries().size(), loadMillis / 1000.0, restart.toMillis() / 1000.0, a.bookings().size(),
-                    a.deliveries().size());
+                    a.deliveries().size(), chat);
             report.append(row);
             System.out.print("crash cycle " + row);
         }
@@ -297,8 +316,45 @@ class CrashIT {
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean dead = new AtomicBoolean();
         long hardStop = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 2);
         List<Future<?>> clients = new ArrayList<>();
+        // the visit's doctor writes in its conversation and posts a file every fifth message (clamd scans each)
+        clients.add(pool.submit(() -> {
+            for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
+                String clientId = "c" + cycle + "-" + k;
+                try {
+                    String attachment = null;
+                    if (k % 5 == 0) {
+                        String content = "crash note " + clientId + " " + UUID.randomUUID();
+                        HttpResponse<String> up = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
+                                "/api/v1/conversations/encounters/" + chatVisit + "/files?name=" + clientId + ".txt")))
+                                .header("Content-Type", "application/octet-stream")
+                                .POST(HttpRequest.BodyPublishers.ofString(content)), chatDoctor);
+                        if (up.statusCode() != 201) {
+                            if (!dead.get()) {
+                                unexpected.add("upload: " + up.statusCode() + " " + up.body());
+                            }
+                            continue;
+                        }
+                        attachment = KarafInstance.json(up).get("id").asText();
+                        filesAcked.put(attachment, content);
+                    }
+                    chatInFlight.add(clientId);
+                    HttpResponse<String> r = karaf.post("/api/v1/conversations/encounters/" + chatVisit + "/messages",
+                            chatDoctor, "application/json", "{\"clientId\":\"" + clientId + "\",\"text\":\"message "
+                                    + clientId + "\"" + (attachment == null ? "" : ",\"attachmentId\":\"" + attachment
+                                    + "\"") + "}");
+                    if (r.statusCode() == 201) {
+                        chatAcked.put(KarafInstance.json(r).get("id").asText(), clientId);
+                        chatInFlight.remove(clientId);
+                    } else if (!dead.get()) {
+                        unexpected.add("chat: " + r.statusCode() + " " + r.body());
+                    }
+                } catch (IOException e) {
+                    return; // in flight at the kill: chatInFlight keeps its client id
+                }
+            }
+        }));
         for (int c = 0; c < BOOKING_CLIENTS; c++) {
             int client = c;
             clients.add(pool.submit(() -> {
@@ -393,6 +449,51 @@ class CrashIT {
     }
 
     // ---- checks
+
+    /**
+     * After a restart: every acknowledged message is there, the conversation numbered 1..n with no gap and each client
+     * id once; a send in flight at the kill, sent again with its client id, is there exactly once; every acknowledged
+     * file downloads byte for byte. Returns "messages / files" for the report.
+     */
+    private static String checkChat(int cycle) throws IOException {
+        chatDoctor = karaf.login("doctor.crash", "kill-dash-nine-3");
+        for (String clientId : List.copyOf(chatInFlight)) {
+            HttpResponse<String> r = karaf.post("/api/v1/conversations/encounters/" + chatVisit + "/messages",
+                    chatDoctor, "application/json", "{\"clientId\":\"" + clientId + "\",\"text\":\"message " + clientId
+                            + "\"}");
+            assertTrue(r.statusCode() == 200 || r.statusCode() == 201, clientId + ": " + r.statusCode() + " " + r.body());
+            chatInFlight.remove(clientId);
+        }
+        Map<String, String> byId = new HashMap<>();
+        Set<String> clientIds = new HashSet<>();
+        long expected = 1;
+        for (long after = 0;;) {
+            JsonNode page = KarafInstance.json(ok(karaf.get("/api/v1/conversations/encounters/" + chatVisit
+                    + "/messages?limit=200&after=" + after, chatDoctor), 200)).get("items");
+            if (page.isEmpty()) {
+                break;
+            }
+            for (JsonNode m : page) {
+                assertEquals(expected++, m.get("sequence").asLong(), "cycle " + cycle + ": a gap or a repeat");
+                assertTrue(clientIds.add(m.get("clientId").asText()), "cycle " + cycle + ": client id "
+                        + m.get("clientId").asText() + " stored twice");
+                byId.put(m.get("id").asText(), m.get("clientId").asText());
+                after = m.get("sequence").asLong();
+            }
+        }
+        for (Map.Entry<String, String> acked : chatAcked.entrySet()) {
+            assertEquals(acked.getValue(), byId.get(acked.getKey()), "cycle " + cycle + ": acknowledged message "
+                    + acked.getValue() + " is gone");
+        }
+        for (Map.Entry<String, String> file : filesAcked.entrySet()) {
+            JsonNode link = KarafInstance.json(ok(karaf.post("/api/v1/conversations/files/" + file.getKey() + "/link",
+                    chatDoctor, "application/json", ""), 200));
+            HttpResponse<String> got = karaf.get(link.get("url").asText(), null);
+            assertEquals(200, got.statusCode(), "cycle " + cycle + ": acknowledged file " + file.getKey() + " is gone");
+            assertEquals(file.getValue(), got.body(), "cycle " + cycle + ": file " + file.getKey() + " changed");
+        }
+        return byId.size() + " messages (" + chatAcked.size() + " acknowledged) / " + filesAcked.size() + " files";
+    }
 
     private static void awaitDeliveries(List<String> ids, int seconds) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
