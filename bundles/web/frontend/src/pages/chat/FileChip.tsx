@@ -46,7 +46,7 @@ export default function FileChip({ file }: { file: Attachment }) {
         if (item && !item.nextElementSibling) item.scrollIntoView?.({ block: 'nearest' });
       }} />}
       <span className="file-name" dir="auto">{file.name}</span>
-      <span className="muted file-size">{fileSize(file.size)}</span>
+      <span className="muted file-size" dir="ltr">{fileSize(file.size)}</span>
       {file.scan === 'clean' && <button type="button" className="linklike" onClick={() => void open()}>{t('chat.file.open')}</button>}
       {file.scan === 'pending' && <span className="muted">{t('chat.file.pending')}</span>}
       {file.scan === 'infected' && <span className="error">{t('chat.file.infected')}</span>}

@@ -4,9 +4,10 @@
  *
  * <p>Authorisation is declared on resources with {@code javax.annotation.security}: no annotation means any
  * authenticated user, {@code @RolesAllowed} narrows to roles, {@code @PermitAll} opens a route to anonymous callers
- * (health, login and the OpenAPI document only).
+ * (health, login and the OpenAPI document only). Uploads count what they read against a limit with
+ * {@link org.telehub.rest.LimitedInputStream} (1.2).
  */
-@Version("1.1.0")
+@Version("1.2.0")
 package org.telehub.rest;
 
 import org.osgi.annotation.versioning.Version;

@@ -1,7 +1,6 @@
 package org.telehub.chat.internal;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,6 +36,7 @@ import org.telehub.files.SecretBox;
 import org.telehub.files.StoredFile;
 import org.telehub.files.VirusScanner;
 import org.telehub.realtime.Fanout;
+import org.telehub.rest.LimitedInputStream;
 import org.telehub.rest.RestApi;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
@@ -132,8 +132,8 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             long limit = c.maxFileMegabytes() * MIB;
             StoredFile stored;
             try {
-                stored = files.put(new Limited(in, limit), type, "chat");
-            } catch (Limited.Exceeded x) {
+                stored = files.put(new LimitedInputStream(in, limit), type, "chat");
+            } catch (LimitedInputStream.LimitExceeded x) {
                 audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "refused: too large");
                 throw new TooLargeException("file", "The file is larger than " + c.maxFileMegabytes()
                         + " MiB, the largest a conversation takes; nothing was stored");
@@ -326,42 +326,5 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
 
     private static String clip(String s) {
         return s == null || s.length() <= 300 ? s : s.substring(0, 300);
-    }
-
-    /** Counts what is read and fails the moment the limit is passed, so an oversized upload is never kept. */
-    static final class Limited extends FilterInputStream {
-        static final class Exceeded extends IOException {
-            private static final long serialVersionUID = 1L;
-
-            Exceeded() {
-                super("over the size limit");
-            }
-        }
-
-        private final long limit;
-        private long count;
-
-        Limited(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && ++count > limit) {
-                throw new Exceeded();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && (count += n) > limit) {
-                throw new Exceeded();
-            }
-            return n;
-        }
     }
 }

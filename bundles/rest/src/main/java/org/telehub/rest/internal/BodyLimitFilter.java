@@ -1,7 +1,5 @@
 package org.telehub.rest.internal;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 
 import javax.annotation.Priority;
@@ -18,6 +16,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.metatype.annotations.Designate;
+import org.telehub.rest.LimitedInputStream;
 import org.telehub.rest.ProblemException;
 import org.telehub.rest.RestApi;
 
@@ -78,39 +77,15 @@ public class BodyLimitFilter implements ContainerRequestFilter {
                 "The request body exceeds the limit of " + limit + " bytes", null, java.util.Map.of("limit", limit));
     }
 
-    /** Counts what is read and fails the request the moment the limit is passed. */
-    static final class Limited extends FilterInputStream {
-        private final long limit;
-        private long count;
-
+    /** Fails the request with 413 the moment the limit is passed. */
+    static final class Limited extends LimitedInputStream {
         Limited(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
+            super(in, limit);
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) {
-            count += n;
-            if (count > limit) {
-                throw tooLarge(limit);
-            }
+        protected void exceeded(long limit) {
+            throw tooLarge(limit);
         }
     }
 }
