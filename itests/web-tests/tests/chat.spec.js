@@ -87,14 +87,19 @@ test.describe.serial('a visit\'s conversation', () => {
     await expect(docChat.getByRole('log')).toContainText(PERSIAN);
     await expect(patChat.locator('.message.mine')).toContainText(PERSIAN);
     await expect(patChat.locator('[data-outgoing]')).toHaveCount(0); // stored: no longer "sending"
+    // the doctor's page showed it: the patient's message is marked seen
+    await expect(patChat.locator('.message.mine .receipt')).toHaveText('Seen');
 
     // markup in a message is text: shown as typed, no element made of it
     await docChat.getByLabel('Your message').fill(MARKUP);
+    await expect(patChat.locator('.typing')).toHaveText(`${doctor.name} is typing…`); // before anything is sent
     await docChat.getByRole('button', { name: 'Send' }).click();
     const reply = patChat.locator('.message', { hasText: 'photo' });
     await expect(reply).toContainText(MARKUP);
     await expect(reply.locator('b')).toHaveCount(0);
     await expect(reply.locator('.who')).toHaveText(doctor.name);
+    await expect(patChat.locator('.typing')).toHaveText(''); // the message came: no longer typing
+    await expect(docChat.locator('.message.mine .receipt')).toHaveText('Seen');
     await expect(patChat.locator('.message')).toHaveCount(2);
     expect(await patChat.locator('.message').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-sequence'))))
       .toEqual(['1', '2']);

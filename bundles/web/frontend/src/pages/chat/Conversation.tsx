@@ -7,7 +7,10 @@ import { useCalendar } from '../../prefs';
 import { call, follow, type Status, watchStatus } from '../../realtime';
 import { Button, ErrorNote } from '../../ui';
 import FileChip from './FileChip';
-import { type Attachment, type ChatMessage, lastContiguous, merge, newClientId, type Outgoing, stillOutgoing } from './logic';
+import {
+  type Attachment, type ChatMessage, lastContiguous, lastSeenOwn, merge, mergeReads, newClientId, type Outgoing, type Read,
+  seenUpTo, stillOutgoing,
+} from './logic';
 import { uploadFile } from './upload';
 
 /**
@@ -30,6 +33,11 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   const [uploading, setUploading] = useState<{ name: string; percent: number } | null>(null);
   const [fileRefused, setFileRefused] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const [reads, setReads] = useState<Read[]>([]);
+  const [typers, setTypers] = useState<Record<string, string>>({});
+  const typingTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
+  const lastTyping = useRef(0);
+  const myRead = useRef(0);
   const last = useRef(0);
   const list = useRef<HTMLOListElement>(null);
 
@@ -42,28 +50,75 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   }, []);
 
   useEffect(() => watchStatus(setStatus), []);
+  useEffect(() => () => Object.values(typingTimers.current).forEach(clearTimeout), []);
+
+  /** Someone else is typing: shown for a few seconds after each sign, gone when their message comes. */
+  const someoneTyping = useCallback((sender: string, name: string, on: boolean) => {
+    clearTimeout(typingTimers.current[sender]);
+    if (on) typingTimers.current[sender] = setTimeout(() => someoneTyping(sender, name, false), 6000);
+    setTypers((ts) => {
+      const next = { ...ts };
+      if (on) next[sender] = name; else delete next[sender];
+      return next;
+    });
+  }, []);
   useEffect(() => {
     last.current = 0;
+    myRead.current = 0;
     setShown([]);
+    setReads([]);
     const again = (after: number) => call('chat.subscribe', { encounterId, after }).then(acked, () => {});
     const acked = (d: Record<string, unknown>) => {
       setReadOnly(d.readOnly === true);
+      if (Array.isArray(d.reads)) setReads((rs) => mergeReads(rs, d.reads as Read[]));
       if (d.more === true) void again(Number(d.delivered));
     };
     return follow({
-      types: ['chat.message', 'chat.attachment'],
+      types: ['chat.message', 'chat.attachment', 'chat.read', 'chat.typing'],
       frame: () => ({ type: 'chat.subscribe', data: { encounterId, after: last.current } }),
       onEvent: (type, data) => {
-        if (type === 'chat.attachment') {
+        if (type === 'chat.read') {
+          setReads((rs) => mergeReads(rs, [data as unknown as Read]));
+        } else if (type === 'chat.typing') {
+          if (data.sender !== me) someoneTyping(String(data.sender), String(data.senderName), true);
+        } else if (type === 'chat.attachment') {
           // a file that waited for the virus scan was scanned: clean (now opens) or infected (removed)
           const a = data as unknown as Attachment;
           setShown((s) => s.map((m) => (m.attachment?.id === a.id ? { ...m, attachment: a } : m)));
-        } else if ((data as unknown as ChatMessage).conversationId) arrived([data as unknown as ChatMessage]);
+        } else if ((data as unknown as ChatMessage).conversationId) {
+          const m = data as unknown as ChatMessage;
+          arrived([m]);
+          if (m.sender !== me) someoneTyping(m.sender, m.senderName, false);
+        }
       },
       onAck: acked,
       onError: setRefused,
     });
-  }, [encounterId, arrived]);
+  }, [encounterId, arrived, me, someoneTyping]);
+
+  // what is shown while the page is in view is read: the marker moves (the others see "Seen")
+  useEffect(() => {
+    const mark = () => {
+      const upTo = last.current;
+      if (upTo > myRead.current && document.visibilityState === 'visible') {
+        myRead.current = upTo;
+        call('chat.read', { encounterId, sequence: upTo }).catch(() => { myRead.current = 0; });
+      }
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
+  }, [encounterId, shown]);
+
+  /** Tells the others we are typing, at most every 3 seconds. */
+  function typed(value: string) {
+    setText(value);
+    const now = Date.now();
+    if (value.trim() && now - lastTyping.current > 3000) {
+      lastTyping.current = now;
+      call('chat.typing', { encounterId }).catch(() => {});
+    }
+  }
 
   // ours not stored yet go again (same client id) whenever the socket is back
   const resend = useCallback((o: Outgoing) => {
@@ -126,6 +181,8 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
     );
   }
   const waiting = stillOutgoing(out, shown, me);
+  const seen = lastSeenOwn(shown, me, seenUpTo(reads, me));
+  const typing = Object.values(typers);
   return (
     <section className="card chat" aria-labelledby="chat-title">
       <h2 id="chat-title">{t('chat.title')}</h2>
@@ -139,6 +196,7 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
             <span className="when">{formatDateTime(m.sentAt, lang, calendar, browserTimeZone())}</span>
             {m.text && <p dir="auto">{m.text}</p>}
             {m.attachment && <FileChip file={m.attachment} />}
+            {m.sequence === seen && <span className="receipt">{t('chat.seen')}</span>}
           </li>
         ))}
         {waiting.map((o) => (
@@ -152,11 +210,14 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
         ))}
       </ol>
       </div>
+      <p className="muted typing" aria-live="polite">
+        {typing.length > 0 ? t('chat.typing', { name: typing.join(', ') }) : ''}
+      </p>
       {readOnly ? <p className="muted">{t('chat.readOnly')}</p> : (
         <form className="compose" onSubmit={(e) => { e.preventDefault(); send(); }}>
           <label htmlFor="chat-text">{t('chat.write')}</label>
           <textarea id="chat-text" name="text" rows={2} dir="auto" value={text} maxLength={4000}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => typed(e.target.value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); send(); } }} />
           <Button type="submit" isDisabled={!text.trim()}>{t('chat.send')}</Button>
           {/* the picker's own words ("Choose File") are the browser's, not the page's language: a button of ours */}

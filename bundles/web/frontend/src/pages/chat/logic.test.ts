@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatMessage, fileSize, lastContiguous, merge, newClientId, stillOutgoing } from './logic';
+import { type ChatMessage, fileSize, lastContiguous, lastSeenOwn, merge, mergeReads, newClientId, seenUpTo, stillOutgoing } from './logic';
 
 const m = (sequence: number, sender = 'amy', clientId = `c${sequence}`): ChatMessage => ({
   id: `id${sequence}`, conversationId: 'k', sequence, sender, senderName: sender, clientId, text: `t${sequence}`,
@@ -24,6 +24,16 @@ describe('chat logic', () => {
   it('makes client ids the hub accepts', () => {
     expect(newClientId()).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
   });
+  it('marks "Seen" on my last message the others have read, markers only moving forward', () => {
+    const reads = mergeReads([{ reader: 'amy', readerName: 'Amy', sequence: 3 }, { reader: 'doc', readerName: 'Doc', sequence: 2 }],
+      [{ reader: 'doc', readerName: 'Doc', sequence: 1 }, { reader: 'doc', readerName: 'Doc', sequence: 4 }]);
+    expect(reads.map((r) => `${r.reader}@${r.sequence}`).sort()).toEqual(['amy@3', 'doc@4']);
+    expect(seenUpTo(reads, 'amy')).toBe(4); // my own marker does not count
+    const shown = [m(1, 'amy'), m(2, 'doc'), m(3, 'amy'), m(5, 'amy')];
+    expect(lastSeenOwn(shown, 'amy', seenUpTo(reads, 'amy'))).toBe(3);
+    expect(lastSeenOwn(shown, 'amy', 0)).toBe(0);
+  });
+
   it('says a file\'s size in the unit people read', () => {
     expect([fileSize(532), fileSize(49_152), fileSize(3_565_158)]).toEqual(['532 B', '48 KB', '3.4 MB']);
   });

@@ -16,6 +16,31 @@ export interface ChatMessage {
  */
 export interface Outgoing { clientId: string; text: string; attachment?: Attachment; failed?: string }
 
+/** How far a member has read: the sequence of the last message they have seen. */
+export interface Read { reader: string; readerName: string; sequence: number }
+
+/** How far the others (not me) have read: the highest marker among them, 0 if none. */
+export function seenUpTo(reads: Read[], me: string): number {
+  return reads.filter((r) => r.reader !== me).reduce((max, r) => Math.max(max, r.sequence), 0);
+}
+
+/** The sequence of my last message the others have seen (the one to mark "Seen"), or 0. */
+export function lastSeenOwn(shown: ChatMessage[], me: string, seen: number): number {
+  let last = 0;
+  for (const m of shown) if (m.sender === me && m.sequence <= seen) last = m.sequence;
+  return last;
+}
+
+/** Keeps the newest marker per reader. */
+export function mergeReads(reads: Read[], arrived: Read[]): Read[] {
+  const by = new Map(reads.map((r) => [r.reader, r]));
+  for (const r of arrived) {
+    const had = by.get(r.reader);
+    if (!had || had.sequence < r.sequence) by.set(r.reader, r);
+  }
+  return [...by.values()];
+}
+
 /** A size for people: 532 B, 48 KB, 3.4 MB. */
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

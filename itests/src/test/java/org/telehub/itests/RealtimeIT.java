@@ -180,6 +180,24 @@ class RealtimeIT {
                     + " order, once");
             JsonNode first = pia.frames.isEmpty() ? null : pia.frames.peek();
             assertEquals(null, first, "nothing else");
+            rita.drain("chat.message", 300);
+            // the patient types and then reads up to the last message: the doctor sees both, live
+            pia.send("chat.typing", "t1", WsClient.data().put("encounterId", encounter));
+            assertEquals("ack", pia.answer("t1", 10).path("type").asText());
+            JsonNode typing = rita.next("chat.typing", 10);
+            assertEquals("rt.patient", typing.path("data").path("sender").asText(), typing.toString());
+            pia.send("chat.read", "r1", WsClient.data().put("encounterId", encounter).put("sequence", 7));
+            assertEquals(7, pia.answer("r1", 10).path("data").path("read").path("sequence").asLong());
+            JsonNode read = rita.next("chat.read", 10);
+            assertEquals("rt.patient", read.path("data").path("reader").asText(), read.toString());
+            assertEquals(7, read.path("data").path("sequence").asLong());
+            // a later subscription is told how far each member has read, and its own unread count
+            try (WsClient later = WsClient.open(karaf, doctor, null, null)) {
+                JsonNode ack = subscribe(later, "s3", 7);
+                assertTrue(ack.path("data").path("reads").toString().contains("\"reader\":\"rt.patient\""),
+                        ack.toString());
+                assertEquals(0, ack.path("data").path("unread").asLong(), "the doctor wrote 2–7 himself");
+            }
         }
     }
 

@@ -38,7 +38,29 @@ public interface Conversations {
     /** Messages after {@code afterSequence} (0: from the start), oldest first, at most {@code limit} (1–200). */
     List<Message> messages(AuthenticatedUser caller, String encounterId, long afterSequence, int limit);
 
-    record Conversation(String id, String encounterId, long lastSequence, boolean readOnly, Instant createdAt) {
+    /**
+     * The caller has read the conversation up to {@code sequence} (1 to its last). A marker never moves back (an
+     * older one answers the current marker); when it moves it is pushed to the conversation's followers as
+     * {@code chat.read}. {@code InvalidException} names {@code sequence}. Not audited: it reads nothing.
+     */
+    Read markRead(AuthenticatedUser caller, String encounterId, long sequence);
+
+    /**
+     * The caller is typing: pushed to the conversation's followers as {@code chat.typing} ({@code conversationId},
+     * {@code sender}, {@code senderName}); nothing is stored.
+     */
+    void typing(AuthenticatedUser caller, String encounterId);
+
+    /**
+     * @param reads how far each member has read (their own messages count as read)
+     * @param unread the messages of others after the caller's marker
+     */
+    record Conversation(String id, String encounterId, long lastSequence, boolean readOnly, Instant createdAt,
+            List<Read> reads, long unread) {
+    }
+
+    /** How far {@code reader} has read a conversation. */
+    record Read(String conversationId, String reader, String readerName, long sequence, Instant readAt) {
     }
 
     /** @param attachment the file the message carries, or null */

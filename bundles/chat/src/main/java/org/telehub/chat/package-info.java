@@ -2,7 +2,8 @@
  * Conversations (issue 17): {@link org.telehub.chat.Conversations} is the transport-free service the REST resource
  * (and later the {@code /ws} channel) adapts. 1.0.0: one conversation per encounter, text messages, history by
  * sequence. 2.0.0: messages carry an attachment ({@link org.telehub.chat.ChatFiles}: uploads typed from their
- * content, scanned, encrypted, downloaded through short-lived signed links); {@code Message} gained its component.
+ * content, scanned, encrypted, downloaded through short-lived signed links); {@code Message} gained its component;
+ * read receipts ({@code markRead}, a {@code Conversation}'s reads and unread count) and typing.
  */
 @Version("2.0.0")
 package org.telehub.chat;

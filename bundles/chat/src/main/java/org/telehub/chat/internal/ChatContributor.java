@@ -23,7 +23,8 @@ import org.telehub.files.FileStore;
  * Chat's share of a patient's export: every message of the conversations of the patient's visits, as FHIR
  * {@code Communication} (the text as free text, the sender's name as identifying: both left out of the research
  * export), in conversation and sequence order; a message's attachment as its {@code contentAttachment}, and the
- * attachments whose scan found them clean as files under {@code chat/}.
+ * attachments whose scan found them clean as files under {@code chat/}. Read markers ({@code chat_read}) are not
+ * exported: they say when members read, not what was said.
  */
 @Component(service = PatientDataContributor.class)
 public class ChatContributor implements PatientDataContributor {
@@ -47,7 +48,7 @@ public class ChatContributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("chat_conversation", "chat_message", "chat_attachment");
+        return Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read");
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.telehub.chat.ChatFiles;
 import org.telehub.chat.ChatFiles.Attachment;
 import org.telehub.chat.Conversations.Message;
+import org.telehub.chat.Conversations.Read;
 
 /** SQL of conversations, messages and attachments, on the caller's handle (and so in the caller's transaction). */
 final class ConversationStore {
@@ -125,6 +126,29 @@ final class ConversationStore {
                 + " preview_file_id = :preview, file_id = CASE WHEN :scan = 'infected' THEN NULL ELSE file_id END"
                 + " WHERE id = :id AND scan = 'pending'").bind("scan", scan).bind("d", detail).bind("at", ts(at))
                 .bind("preview", previewFileId).bind("id", attachmentId).execute() == 1;
+    }
+
+    /** Moves {@code reader}'s marker forward to {@code sequence}; true if it moved. */
+    static boolean read(Handle h, String conversationId, String reader, String readerName, long sequence, Instant at) {
+        return h.createUpdate("INSERT INTO chat_read (conversation_id, reader, reader_name, sequence, read_at)"
+                + " VALUES (:c, :r, :n, :s, :at) ON CONFLICT (conversation_id, reader) DO UPDATE SET"
+                + " sequence = EXCLUDED.sequence, reader_name = EXCLUDED.reader_name, read_at = EXCLUDED.read_at"
+                + " WHERE chat_read.sequence < EXCLUDED.sequence").bind("c", conversationId).bind("r", reader)
+                .bind("n", readerName).bind("s", sequence).bind("at", ts(at)).execute() == 1;
+    }
+
+    static List<Read> reads(Handle h, String conversationId) {
+        return h.createQuery("SELECT conversation_id, reader, reader_name, sequence, read_at FROM chat_read"
+                + " WHERE conversation_id = :c ORDER BY reader").bind("c", conversationId)
+                .map((rs, ctx) -> new Read(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        instant(rs, 5))).list();
+    }
+
+    /** The messages of others after {@code reader}'s marker. */
+    static long unread(Handle h, String conversationId, String reader) {
+        return h.createQuery("SELECT count(*) FROM chat_message m WHERE m.conversation_id = :c AND m.sender <> :r"
+                + " AND m.sequence > COALESCE((SELECT sequence FROM chat_read WHERE conversation_id = :c"
+                + " AND reader = :r), 0)").bind("c", conversationId).bind("r", reader).mapTo(Long.class).one();
     }
 
     /** The encounter and patient of a conversation. */

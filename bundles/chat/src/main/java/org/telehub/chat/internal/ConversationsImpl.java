@@ -2,6 +2,7 @@ package org.telehub.chat.internal;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -34,6 +35,10 @@ import org.telehub.realtime.Fanout;
 public class ConversationsImpl implements Conversations {
     /** The realtime event of a stored message. */
     public static final String MESSAGE_EVENT = "chat.message";
+    /** The realtime event of a member's read marker that moved. */
+    public static final String READ_EVENT = "chat.read";
+    /** The realtime event of a member who is typing. */
+    public static final String TYPING_EVENT = "chat.typing";
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     private final ChatSchema db;
@@ -67,9 +72,14 @@ public class ConversationsImpl implements Conversations {
     @Override
     public Conversation ofEncounter(AuthenticatedUser caller, String encounterId) {
         EncounterDetails e = members.member(caller, encounterId, "chat.read");
-        ConversationStore.Row row = db.jdbi().inTransaction(h -> ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant()));
+        Conversation c = db.jdbi().inTransaction(h -> {
+            ConversationStore.Row row = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
+            return new Conversation(row.id(), row.encounterId(), row.lastSequence(),
+                    members.readOnly(e, config.readOnlyAfterHours()), row.createdAt(),
+                    ConversationStore.reads(h, row.id()), ConversationStore.unread(h, row.id(), caller.username()));
+        });
         audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
-        return new Conversation(row.id(), row.encounterId(), row.lastSequence(), members.readOnly(e, config.readOnlyAfterHours()), row.createdAt());
+        return c;
     }
 
     @Override
@@ -111,6 +121,7 @@ public class ConversationsImpl implements Conversations {
             Message m = new Message(UUID.randomUUID().toString(), c.id(), last + 1, sender, name(caller), clientId,
                     body, clock.instant(), file);
             ConversationStore.insert(h, m);
+            ConversationStore.read(h, c.id(), sender, m.senderName(), m.sequence(), m.sentAt()); // one's own: read
             audit.record(h, caller, "chat.send", e.patientId(), List.of(), "ok");
             return new Sent(m, false);
         });
@@ -118,6 +129,41 @@ public class ConversationsImpl implements Conversations {
         // it has already shown, and the first attempt's publish may have been lost with its node)
         fanout.publish(topic(sent.message().conversationId()), MESSAGE_EVENT, sent.message());
         return sent;
+    }
+
+    @Override
+    public Read markRead(AuthenticatedUser caller, String encounterId, long sequence) {
+        if (sequence < 1) {
+            throw new InvalidException("sequence", "The sequence number of a message of this conversation");
+        }
+        EncounterDetails e = members.member(caller, encounterId, "chat.read");
+        String reader = caller.username();
+        Read[] moved = new Read[1];
+        Read now = db.jdbi().inTransaction(h -> {
+            ConversationStore.Row c = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
+            if (sequence > c.lastSequence()) {
+                throw new InvalidException("sequence", "This conversation's last message is number "
+                        + c.lastSequence());
+            }
+            if (ConversationStore.read(h, c.id(), reader, name(caller), sequence, clock.instant())) {
+                moved[0] = new Read(c.id(), reader, name(caller), sequence, clock.instant());
+                return moved[0];
+            }
+            return ConversationStore.reads(h, c.id()).stream().filter(r -> r.reader().equals(reader)).findFirst()
+                    .orElseThrow();
+        });
+        if (moved[0] != null) {
+            fanout.publish(topic(now.conversationId()), READ_EVENT, now);
+        }
+        return now;
+    }
+
+    @Override
+    public void typing(AuthenticatedUser caller, String encounterId) {
+        EncounterDetails e = members.member(caller, encounterId, "chat.read");
+        fanout.publish(topic(ConversationStore.idOf(e.id())), TYPING_EVENT,
+                Map.of("conversationId", ConversationStore.idOf(e.id()), "sender", caller.username(), "senderName",
+                        name(caller)));
     }
 
     /** The realtime topic of a conversation's events. */

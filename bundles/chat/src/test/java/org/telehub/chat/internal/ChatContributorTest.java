@@ -51,7 +51,7 @@ class ChatContributorTest {
             }
             return t;
         });
-        assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment"), patientTables);
+        assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read"), patientTables);
         assertEquals(patientTables, chat.tables());
 
         Instant at = Instant.parse("2026-12-03T09:10:00Z");

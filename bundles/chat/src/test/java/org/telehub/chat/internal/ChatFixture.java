@@ -56,7 +56,7 @@ final class ChatFixture {
 
     ChatFixture() throws Exception {
         jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String m : new String[] {"V1__conversations.sql", "V2__attachments.sql"}) {
+        for (String m : new String[] {"V1__conversations.sql", "V2__attachments.sql", "V3__reads.sql"}) {
             try (InputStream in = getClass().getResourceAsStream("/db/migration/chat/" + m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());

@@ -29,6 +29,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.telehub.chat.Conversations.Message;
+import org.telehub.chat.Conversations.Read;
 import org.telehub.chat.Conversations.Sent;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.domain.ConflictException;
@@ -53,7 +54,9 @@ class ConversationsImplTest {
         f = new ChatFixture();
         audits = f.audits;
         chat = new ConversationsImpl(new ChatSchema(f.jdbi), f.encounters, f.access, f.audit,
-                (topic, type, data) -> published.add(topic + " " + type + " " + ((Message) data).sequence()),
+                (topic, type, data) -> published.add(topic + " " + type + " " + (data instanceof Message m
+                        ? String.valueOf(m.sequence()) : data instanceof Read r ? r.reader() + "@" + r.sequence()
+                        : ((Map<?, ?>) data).get("sender") + " " + ((Map<?, ?>) data).get("senderName"))),
                 config(168, 4000, 25), f.clock);
     }
 
@@ -197,6 +200,42 @@ class ConversationsImplTest {
         assertEquals(1L, count("SELECT count(*) FROM chat_conversation"));
         assertEquals(ConversationStore.idOf(VISIT), chat.ofEncounter(AMY, VISIT).id());
         assertEquals(1L, count("SELECT count(*) FROM chat_conversation"));
+    }
+
+    @Test
+    void readMarkersMoveForwardOnlyArePushedAndCountWhatIsUnread() {
+        String conversation = chat.send(AMY, VISIT, "amy-1", "one").message().conversationId();
+        chat.send(HOUSE, VISIT, "h-1", "two");
+        chat.send(HOUSE, VISIT, "h-2", "three");
+        // one's own messages count as read
+        assertEquals(2, chat.ofEncounter(AMY, VISIT).unread());
+        assertEquals(0, chat.ofEncounter(HOUSE, VISIT).unread());
+        published.clear();
+        Read r = chat.markRead(AMY, VISIT, 2);
+        assertEquals(List.of("amy", "Amy Pond", 2L), List.of(r.reader(), r.readerName(), r.sequence()));
+        assertEquals(1, chat.ofEncounter(AMY, VISIT).unread());
+        assertEquals(2, chat.markRead(AMY, VISIT, 1).sequence(), "a marker never moves back");
+        chat.markRead(AMY, VISIT, 3);
+        String topic = "conversation:" + conversation;
+        assertEquals(List.of(topic + " chat.read amy@2", topic + " chat.read amy@3"), published,
+                "pushed when it moves, not when it stays");
+        assertEquals(List.of("amy@3", "dr.house@3"), chat.ofEncounter(HOUSE, VISIT).reads().stream()
+                .map(x -> x.reader() + "@" + x.sequence()).toList());
+        assertEquals("sequence", assertThrows(InvalidException.class, () -> chat.markRead(AMY, VISIT, 4)).field());
+        assertEquals("sequence", assertThrows(InvalidException.class, () -> chat.markRead(AMY, VISIT, 0)).field());
+        assertThrows(NotFoundException.class, () -> chat.markRead(DESK, VISIT, 1));
+        assertTrue(audits.contains("desk chat.read pat-1 denied"), audits.toString());
+    }
+
+    @Test
+    void typingIsPushedToTheConversationForMembersOnlyAndNothingIsStored() {
+        chat.typing(HOUSE, VISIT);
+        assertEquals(List.of("conversation:" + ConversationStore.idOf(VISIT) + " chat.typing dr.house Dr House"),
+                published);
+        assertThrows(NotFoundException.class, () -> chat.typing(DESK, VISIT));
+        assertThrows(NotFoundException.class, () -> chat.typing(OTHER_GUEST, VISIT));
+        assertEquals(1, published.size());
+        assertEquals(0L, count("SELECT count(*) FROM chat_message"));
     }
 
     private long count(String sql) {

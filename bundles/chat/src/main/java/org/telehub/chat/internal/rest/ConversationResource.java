@@ -69,6 +69,10 @@ public class ConversationResource {
     public record MessagePage(List<Message> items, long after) {
     }
 
+    /** How far the caller has read: the sequence number of the last message they have seen. */
+    public record ReadRequest(Long sequence) {
+    }
+
     @GET
     @Path("encounters/{encounterId}")
     @VisitScoped
@@ -96,6 +100,18 @@ public class ConversationResource {
         Sent sent = conversations.send(user(s), encounterId, body.clientId(), body.text(), body.attachmentId());
         return Response.status(sent.replayed() ? Response.Status.OK : Response.Status.CREATED).entity(sent.message())
                 .build();
+    }
+
+    /** The caller has read up to {@code sequence}; the marker never moves back. Answers the caller's marker. */
+    @POST
+    @Path("encounters/{encounterId}/read")
+    @VisitScoped
+    public Conversations.Read read(@PathParam("encounterId") String encounterId, ReadRequest body,
+            @Context SecurityContext s) {
+        if (body == null || body.sequence() == null) {
+            throw new InvalidException("sequence", "Required: the sequence number of the last message read");
+        }
+        return conversations.markRead(user(s), encounterId, body.sequence());
     }
 
     /**

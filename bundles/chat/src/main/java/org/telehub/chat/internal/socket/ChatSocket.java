@@ -19,11 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Chat over {@code /ws} (docs/websocket-protocol.md): {@code chat.subscribe} follows a visit's conversation from a
  * sequence number (the messages after it are pushed first: a reconnecting client resumes with no gap),
- * {@code chat.send} stores a message and acknowledges it only then, {@code chat.unsubscribe} stops following.
+ * {@code chat.send} stores a message and acknowledges it only then, {@code chat.unsubscribe} stops following,
+ * {@code chat.read} moves the caller's read marker, {@code chat.typing} says the caller is typing.
  * Thin over {@link Conversations}, which decides who takes part and audits.
  */
 @Component(property = { SocketHandler.TYPES + "=chat.subscribe", SocketHandler.TYPES + "=chat.unsubscribe",
-        SocketHandler.TYPES + "=chat.send" })
+        SocketHandler.TYPES + "=chat.send", SocketHandler.TYPES + "=chat.read", SocketHandler.TYPES + "=chat.typing" })
 public class ChatSocket implements SocketHandler {
     private final Conversations conversations;
 
@@ -43,6 +44,11 @@ public class ChatSocket implements SocketHandler {
                 Sent sent = conversations.send(call.caller(), encounterId, text(d, "clientId", false),
                         text(d, "text", false), text(d, "attachmentId", false));
                 yield Map.of("message", sent.message(), "replayed", sent.replayed());
+            }
+            case "chat.read" -> Map.of("read", conversations.markRead(call.caller(), encounterId, sequence(d)));
+            case "chat.typing" -> {
+                conversations.typing(call.caller(), encounterId);
+                yield Map.of();
             }
             default -> throw new InvalidException("type", "Not a chat message type: " + call.type());
         };
@@ -65,7 +71,17 @@ public class ChatSocket implements SocketHandler {
         ack.put("readOnly", c.readOnly());
         ack.put("delivered", delivered);
         ack.put("more", delivered < c.lastSequence() && delivered - after >= ConversationFeed.PAGE);
+        ack.put("reads", c.reads());
+        ack.put("unread", c.unread());
         return ack;
+    }
+
+    private static long sequence(JsonNode d) {
+        JsonNode s = d.get("sequence");
+        if (s == null || !s.isIntegralNumber()) {
+            throw new InvalidException("sequence", "Required: the sequence number of the last message read");
+        }
+        return s.asLong();
     }
 
     private String topicOf(SocketCall call, String encounterId) {
