@@ -157,6 +157,35 @@ test.describe.serial('a visit\'s conversation', () => {
     await dc.close();
   });
 
+  test('a new message is a badge on the patient\'s visits until the patient has read it', async ({ browser }) => {
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const doc = await dc.newPage();
+    await doc.goto(`/encounters/${seed.visit}`);
+    const docChat = doc.locator('section.chat');
+    await expect(docChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    await docChat.getByLabel('Your message').fill('Thank you. Use the cream twice a day.');
+    await docChat.getByLabel('Your message').press('Enter');
+    await expect(docChat.locator('[data-outgoing]')).toHaveCount(0);
+    await dc.close();
+
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto('/visits');
+    const item = pat.locator('li.visit', { has: pat.locator('.badge.unread') });
+    await expect(item.locator('.badge.unread')).toHaveText('New messages: 1');
+    await screenshot(pat, 'en-desktop-chat-unread-visits');
+    await item.getByRole('link', { name: 'Open the visit and its messages' }).click();
+    await expect(pat).toHaveURL(new RegExp(`/encounters/${seed.visit}$`));
+    await expect(pat.locator('section.chat .message', { hasText: 'cream twice a day' })).toBeVisible();
+    // shown while in view is read (the marker goes over the socket): the badge is gone
+    await expect(async () => {
+      await pat.goto('/visits');
+      await expect(pat.getByRole('link', { name: 'Open the visit and its messages' })).toBeVisible();
+      await expect(pat.locator('.badge.unread')).toHaveCount(0, { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    await pc.close();
+  });
+
   test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -173,7 +202,7 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
   heading: { en: patient.name, fa: patient.name },
   ready: async (page) => {
-    await expect(page.locator('section.chat .message')).toHaveCount(3);
+    await expect(page.locator('section.chat .message')).toHaveCount(4);
     await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
   },
   dates: 'section.chat .message .when',

@@ -6,7 +6,7 @@ const en = {
   readOnly: 'This visit ended a while ago: its messages can be read, no new ones sent.',
   notMember: 'Only the patient of this visit and the clinicians caring for them take part in its conversation.',
   status: { connecting: 'Connecting…', live: 'Live', offline: 'Offline: messages will go when the connection is back' },
-  seen: 'Seen', typing: '{{name}} is typing…',
+  seen: 'Seen', typing: '{{name}} is typing…', unread: 'New messages: {{count}}', open: 'Open the visit and its messages',
   file: {
     attach: 'Attach a file', uploading: 'Uploading {{name}}: {{percent}}%', open: 'Open',
     pending: 'Waiting for the virus scan', infected: 'Removed: a virus was found in it',
@@ -20,7 +20,8 @@ const fa: typeof en = {
   readOnly: 'این ویزیت مدتی پیش تمام شده است: پیام‌هایش خواندنی است، اما پیام تازه‌ای فرستاده نمی‌شود.',
   notMember: 'فقط بیمار این ویزیت و پزشکان و پرستاران مراقب او در گفتگوی آن شرکت دارند.',
   status: { connecting: 'در حال اتصال…', live: 'برقرار', offline: 'قطع: پیام‌ها پس از برقراری اتصال فرستاده می‌شوند' },
-  seen: 'دیده شد', typing: '{{name}} در حال نوشتن است…',
+  seen: 'دیده شد', typing: '{{name}} در حال نوشتن است…', unread: 'پیام‌های تازه: {{count}}',
+  open: 'باز کردن ویزیت و پیام‌هایش',
   file: {
     attach: 'پیوست فایل', uploading: 'در حال بارگذاری {{name}}: {{percent}}٪', open: 'باز کردن',
     pending: 'در انتظار بررسی ویروس', infected: 'حذف شد: در آن ویروس پیدا شد',
@@ -34,7 +35,8 @@ const ru: typeof en = {
   readOnly: 'Этот приём закончился некоторое время назад: сообщения можно читать, новые не отправляются.',
   notMember: 'В переписке этого приёма участвуют только пациент и лечащие его врачи и сёстры.',
   status: { connecting: 'Подключение…', live: 'На связи', offline: 'Нет связи: сообщения уйдут, когда связь вернётся' },
-  seen: 'Прочитано', typing: '{{name}} печатает…',
+  seen: 'Прочитано', typing: '{{name}} печатает…', unread: 'Новые сообщения: {{count}}',
+  open: 'Открыть приём и его сообщения',
   file: {
     attach: 'Прикрепить файл', uploading: 'Загрузка {{name}}: {{percent}}%', open: 'Открыть',
     pending: 'Ожидает проверки на вирусы', infected: 'Удалён: в нём найден вирус',

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { UnreadBadge, useUnread } from './chat/Unread';
 import { api, must } from '../api/client';
 import type { Encounter } from '../auth';
 import { browserTimeZone, dayKey, formatDate, formatTime, type Lang } from '../format';
@@ -27,6 +28,7 @@ export default function Agenda() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [anchor.getTime(), mode]);
 
+  const unread = useUnread((items ?? []).map((e) => e.id!));
   const move = (n: number) => setAnchor(new Date(anchor.getTime() + n * days * 86400_000));
   const byDay = new Map<string, Encounter[]>();
   for (const e of items ?? []) {
@@ -58,6 +60,7 @@ export default function Agenda() {
                 <Link to={`/encounters/${e.id}`}>{formatTime(e.scheduledStart!, lang, zone)} — {e.patientName}</Link>
                 {' '}<span className={`status status-${e.status}`}>{t(`status.${e.status}`, { defaultValue: e.status })}</span>
                 {e.chiefComplaint && <span className="muted"> · {e.chiefComplaint}</span>}
+                {' '}<UnreadBadge count={unread[e.id!]} />
               </li>
             ))}
           </ul>

@@ -5,7 +5,9 @@ import { api, must } from '../api/client';
 import type { Encounter } from '../auth';
 import { browserTimeZone, dayKey, formatDate, formatDateTime, formatTime, type Lang } from '../format';
 import { useCalendar } from '../prefs';
+import { Link } from 'react-router';
 import { Button, ErrorNote, Field, Notice } from '../ui';
+import { UnreadBadge, useUnread } from './chat/Unread';
 
 const UPCOMING = new Set(['scheduled', 'confirmed', 'in_progress']);
 
@@ -24,6 +26,7 @@ export default function Visits() {
     }
   }, []);
   useEffect(() => { void load(); }, [load]);
+  const unread = useUnread((items ?? []).map((e) => e.id!));
 
   const upcoming = (items ?? []).filter((e) => UPCOMING.has(e.status!))
     .sort((a, b) => a.scheduledStart!.localeCompare(b.scheduledStart!));
@@ -41,18 +44,20 @@ export default function Visits() {
       <h2>{t('visits.upcoming')}</h2>
       {items && upcoming.length === 0 && <p>{t('visits.none')}</p>}
       <ul className="visits" aria-label={t('visits.upcoming')}>
-        {upcoming.map((e) => <VisitItem key={e.id} e={e} onChanged={changed} onError={setError} />)}
+        {upcoming.map((e) => <VisitItem key={e.id} e={e} unread={unread[e.id!]} onChanged={changed} onError={setError} />)}
       </ul>
       <h2>{t('visits.past')}</h2>
       {items && past.length === 0 && <p>{t('visits.none')}</p>}
       <ul className="visits" aria-label={t('visits.past')}>
-        {past.map((e) => <VisitItem key={e.id} e={e} onChanged={changed} onError={setError} />)}
+        {past.map((e) => <VisitItem key={e.id} e={e} unread={unread[e.id!]} onChanged={changed} onError={setError} />)}
       </ul>
     </section>
   );
 }
 
-function VisitItem({ e, onChanged, onError }: { e: Encounter; onChanged: (m: string) => void; onError: (e: unknown) => void }) {
+function VisitItem({ e, unread, onChanged, onError }: {
+  e: Encounter; unread?: number; onChanged: (m: string) => void; onError: (e: unknown) => void;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const calendar = useCalendar();
@@ -93,6 +98,7 @@ function VisitItem({ e, onChanged, onError }: { e: Encounter; onChanged: (m: str
       <h3>{formatDateTime(e.scheduledStart!, lang, calendar, zone)}</h3>
       <p>{t('visits.with', { name: e.doctorName })} · <span className={`status status-${e.status}`}>{t(`status.${e.status}`, { defaultValue: e.status })}</span></p>
       {e.chiefComplaint && <p>{e.chiefComplaint}</p>}
+      <p><Link to={`/encounters/${e.id}`}>{t('chat.open')}</Link> <UnreadBadge count={unread} /></p>
       {ahead && (
         <div className="actions">
           <Button variant="secondary" onPress={openReschedule}>{t('visits.reschedule')}</Button>

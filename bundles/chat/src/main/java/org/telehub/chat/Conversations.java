@@ -46,6 +46,14 @@ public interface Conversations {
     Read markRead(AuthenticatedUser caller, String encounterId, long sequence);
 
     /**
+     * How many messages of others each conversation holds after the caller's marker, for the visits among
+     * {@code encounterIds} (at most 200) whose conversation the caller takes part in; the others are left out (not
+     * audited: counts say nothing of a visit the caller does not see). {@code InvalidException} names
+     * {@code encounterId} for more than 200.
+     */
+    java.util.Map<String, Long> unread(AuthenticatedUser caller, java.util.Collection<String> encounterIds);
+
+    /**
      * The caller is typing: pushed to the conversation's followers as {@code chat.typing} ({@code conversationId},
      * {@code sender}, {@code senderName}); nothing is stored.
      */

@@ -159,6 +159,22 @@ public class ConversationsImpl implements Conversations {
     }
 
     @Override
+    public Map<String, Long> unread(AuthenticatedUser caller, java.util.Collection<String> encounterIds) {
+        if (encounterIds.size() > 200) {
+            throw new InvalidException("encounterId", "At most 200 visits at a time");
+        }
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        for (String id : new java.util.LinkedHashSet<>(encounterIds)) {
+            members.ifMember(caller, id).ifPresent(e -> counts.put(id, 0L));
+        }
+        if (!counts.isEmpty()) {
+            db.jdbi().useHandle(h -> counts.replaceAll((id, zero) -> ConversationStore.unread(h,
+                    ConversationStore.idOf(id), caller.username())));
+        }
+        return counts;
+    }
+
+    @Override
     public void typing(AuthenticatedUser caller, String encounterId) {
         EncounterDetails e = members.member(caller, encounterId, "chat.read");
         fanout.publish(topic(ConversationStore.idOf(e.id())), TYPING_EVENT,

@@ -42,14 +42,28 @@ final class Membership {
      */
     EncounterDetails member(AuthenticatedUser caller, String encounterId, String action) {
         EncounterDetails e = encounters.get(caller, encounterId);
-        Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
-        boolean member = visit.isPresent() ? visit.get().encounterId().equals(e.id())
-                : (caller.clinician() || caller.hasRole(Roles.PATIENT)) && access.reaches(caller, e.patientId());
-        if (!member) {
+        if (!takesPart(caller, e)) {
             audit.record(caller, action, e.patientId(), List.of(), "denied");
             throw new NotFoundException("No encounter " + encounterId);
         }
         return e;
+    }
+
+    /** Whether the caller takes part in the encounter's conversation (nothing audited: the caller's own question). */
+    boolean takesPart(AuthenticatedUser caller, EncounterDetails e) {
+        Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
+        return visit.isPresent() ? visit.get().encounterId().equals(e.id())
+                : (caller.clinician() || caller.hasRole(Roles.PATIENT)) && access.reaches(caller, e.patientId());
+    }
+
+    /** The encounter if the caller sees it and takes part in it; empty otherwise (nothing audited). */
+    Optional<EncounterDetails> ifMember(AuthenticatedUser caller, String encounterId) {
+        try {
+            EncounterDetails e = encounters.get(caller, encounterId);
+            return takesPart(caller, e) ? Optional.of(e) : Optional.empty();
+        } catch (org.telehub.domain.NotFoundException notSeen) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the encounter ended (completed, cancelled, missed) at least {@code hours} ago. */

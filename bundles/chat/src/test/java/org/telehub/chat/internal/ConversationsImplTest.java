@@ -238,6 +238,24 @@ class ConversationsImplTest {
         assertEquals(0L, count("SELECT count(*) FROM chat_message"));
     }
 
+    @Test
+    void unreadCountsAreGivenForTheCallersOwnVisitsOnlyAndAuditNothing() {
+        chat.send(HOUSE, VISIT, "h-1", "one");
+        chat.send(HOUSE, VISIT, "h-2", "two");
+        f.visits.put("enc-2", visit("enc-2", EncounterService.SCHEDULED, null));
+        int audited = audits.size();
+        assertEquals(Map.of(VISIT, 2L, "enc-2", 0L), chat.unread(AMY, List.of(VISIT, "enc-2", "enc-nowhere")));
+        assertEquals(Map.of(VISIT, 0L, "enc-2", 0L), chat.unread(HOUSE, List.of(VISIT, "enc-2")));
+        assertEquals(Map.of(VISIT, 2L), chat.unread(GUEST, List.of(VISIT, "enc-2")));
+        assertEquals(Map.of(), chat.unread(DESK, List.of(VISIT)));
+        assertEquals(Map.of(), chat.unread(RORY, List.of(VISIT)));
+        assertEquals(audited, audits.size(), "counts of one's own visits are not PHI reads; others are left out");
+        chat.markRead(AMY, VISIT, 2);
+        assertEquals(Map.of(VISIT, 0L), chat.unread(AMY, List.of(VISIT)));
+        assertEquals("encounterId", assertThrows(InvalidException.class,
+                () -> chat.unread(AMY, Collections.nCopies(201, "enc-x"))).field());
+    }
+
     private long count(String sql) {
         return f.count(sql);
     }

@@ -102,6 +102,20 @@ public class ConversationResource {
                 .build();
     }
 
+    /**
+     * How many new messages (of others, after the caller's read marker) each of these visits' conversations holds:
+     * {@code ?encounterId=a&encounterId=b} (at most 200); visits whose conversation the caller is not in are left out.
+     */
+    @GET
+    @Path("unread")
+    @VisitScoped
+    public UnreadCounts unread(@QueryParam("encounterId") List<String> encounterIds, @Context SecurityContext s) {
+        return new UnreadCounts(conversations.unread(user(s), encounterIds == null ? List.of() : encounterIds));
+    }
+
+    public record UnreadCounts(java.util.Map<String, Long> counts) {
+    }
+
     /** The caller has read up to {@code sequence}; the marker never moves back. Answers the caller's marker. */
     @POST
     @Path("encounters/{encounterId}/read")

@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, must } from '../../api/client';
+import { formatNumber, type Lang } from '../../format';
+
+/**
+ * New messages (of others, after one's own read marker) per visit, for the visits a list shows: one request for all of
+ * them; visits whose conversation the caller is not in are simply absent. Failures leave the list without badges.
+ */
+export function useUnread(encounterIds: string[]): Record<string, number> {
+  const [counts, setCounts] = useState<Record<string, number>>({});
+  const key = encounterIds.slice(0, 200).join(',');
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    api.GET('/conversations/unread', { params: { query: { encounterId: key.split(',') } } })
+      .then((r) => { if (live) setCounts((must(r).counts ?? {}) as Record<string, number>); }, () => {});
+    return () => { live = false; };
+  }, [key]);
+  return counts;
+}
+
+/** "New messages: 3", or nothing when there are none. */
+export function UnreadBadge({ count }: { count?: number }) {
+  const { t, i18n } = useTranslation();
+  if (!count) return null;
+  return <span className="badge unread">{t('chat.unread', { count: formatNumber(count, i18n.language as Lang) })}</span>;
+}
