@@ -67,6 +67,7 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
     myRead.current = 0;
     setShown([]);
     setReads([]);
+    setTypers({});
     const again = (after: number) => call('chat.subscribe', { encounterId, after }).then(acked, () => {});
     const acked = (d: Record<string, unknown>) => {
       setReadOnly(d.readOnly === true);

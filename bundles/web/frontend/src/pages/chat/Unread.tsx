@@ -9,12 +9,16 @@ import { formatNumber, type Lang } from '../../format';
  */
 export function useUnread(encounterIds: string[]): Record<string, number> {
   const [counts, setCounts] = useState<Record<string, number>>({});
-  const key = encounterIds.slice(0, 200).join(',');
+  const key = encounterIds.join(',');
   useEffect(() => {
     if (!key) return;
     let live = true;
-    api.GET('/conversations/unread', { params: { query: { encounterId: key.split(',') } } })
-      .then((r) => { if (live) setCounts((must(r).counts ?? {}) as Record<string, number>); }, () => {});
+    // 100 ids a request: the query stays well under the server's header limit
+    const ids = key.split(',');
+    const chunks = Array.from({ length: Math.ceil(ids.length / 100) }, (_, i) => ids.slice(i * 100, i * 100 + 100));
+    Promise.all(chunks.map((c) => api.GET('/conversations/unread', { params: { query: { encounterId: c } } })
+      .then((r) => (must(r).counts ?? {}) as Record<string, number>)))
+      .then((parts) => { if (live) setCounts(Object.assign({}, ...parts)); }, () => {});
     return () => { live = false; };
   }, [key]);
   return counts;

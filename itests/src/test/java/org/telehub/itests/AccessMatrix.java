@@ -140,6 +140,14 @@ final class AccessMatrix {
 
     /** Whether the answer meets the expectation; null if it does, else why not. */
     static String check(String expect, Answer a, List<String> markers) {
+        return check(expect, a, markers, List.of());
+    }
+
+    /**
+     * As above; a {@code hidden} answer must also carry none of {@code ids} (A's and B's encounter and attachment ids:
+     * a list that leaves out what is not the caller's must not name it).
+     */
+    static String check(String expect, Answer a, List<String> markers, List<String> ids) {
         boolean leaked = markers.stream().anyMatch(a.body()::contains);
         if (expect.equals("pass")) {
             if (a.status() == 401 || a.status() == 403 || (a.status() == 404 && privateNotFound(a.body()))) {
@@ -151,6 +159,9 @@ final class AccessMatrix {
             return "LEAK: " + a.status() + " carries patient data: " + cut(a.body());
         }
         if (expect.equals("hidden")) {
+            if (ids.stream().anyMatch(a.body()::contains)) {
+                return "LEAK: a hidden answer names A's or B's records: " + cut(a.body());
+            }
             return a.status() == 200 ? null : "expected 200 without patient data, got " + a.status() + ": "
                     + cut(a.body());
         }

@@ -282,7 +282,9 @@ class IntegrationIT {
                         continue;
                     }
                     cells++;
-                    String wrong = AccessMatrix.check(expect, a, Matrix.MARKERS);
+                    String wrong = AccessMatrix.check(expect, a, Matrix.MARKERS, List.of(m.patientA().get("encounter"),
+                            m.patientB().get("encounter"), m.patientA().get("attachment"),
+                            m.patientB().get("attachment")));
                     if (wrong != null) {
                         leaks += wrong.startsWith("LEAK") ? 1 : 0;
                         failures.add(cell + ": " + wrong);

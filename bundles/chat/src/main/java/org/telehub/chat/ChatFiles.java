@@ -61,6 +61,13 @@ public interface ChatFiles {
     record Link(String url, String previewUrl, Instant expiresAt) {
     }
 
-    record Download(Attachment attachment, InputStream content) {
+    /** @param content opens the decrypted content (opened when the answer is written; the caller closes it) */
+    record Download(Attachment attachment, Content content) {
+    }
+
+    /** A file's content, opened on demand. */
+    @FunctionalInterface
+    interface Content {
+        InputStream open() throws java.io.IOException;
     }
 }

@@ -22,4 +22,11 @@ public interface FileTypes {
      * @param fileName the sender's file name, or null
      */
     String detect(InputStream head, String fileName) throws IOException;
+
+    /**
+     * {@code fileName} with an extension of {@code type}: kept when it has one already ({@code scan.JPG} for a JPEG),
+     * else with the type's usual one added ({@code x.url} holding text becomes {@code x.url.txt}), so that a saved
+     * file opens as what it is, not as what its name claimed. Unchanged for a type without a known extension.
+     */
+    String nameFor(String fileName, String type);
 }

@@ -57,7 +57,16 @@ public class LimitedInputStream extends FilterInputStream {
         return n;
     }
 
-    private void count(int n) throws IOException {
+    @Override
+    public long skip(long n) throws IOException {
+        long skipped = super.skip(n);
+        if (skipped > 0) {
+            count(skipped);
+        }
+        return skipped;
+    }
+
+    private void count(long n) throws IOException {
         count += n;
         if (count > limit) {
             exceeded(limit);

@@ -69,7 +69,7 @@ public class ChatContributor implements PatientDataContributor {
                         // the file itself is in files/chat/ (only kept when its scan found it clean)
                         payload.add(obj("contentAttachment", obj("contentType", rs.getString("content_type"),
                                 "size", rs.getLong("size"), "title", d.freeText(rs.getString("name")),
-                                "url", ChatFiles.CLEAN.equals(rs.getString("scan"))
+                                "url", ChatFiles.CLEAN.equals(rs.getString("scan")) && !d.anonymised()
                                         ? "files/chat/" + rs.getString("file") : null)));
                     }
                     String sender = d.identifying(rs.getString("sender_name"));
@@ -81,6 +81,9 @@ public class ChatContributor implements PatientDataContributor {
                             "sender", sender == null ? null : obj("display", sender),
                             "payload", payload.isEmpty() ? null : payload);
                 }).forEach(sink::resource));
+        if (d.anonymised()) {
+            return; // the research export has no files: their content is not de-identified
+        }
         List<String[]> clean = jdbi.withHandle(h -> h.createQuery("SELECT a.id, a.content_type, a.file_id"
                 + " FROM chat_attachment a JOIN chat_conversation c ON c.id = a.conversation_id WHERE c.patient_id = :p"
                 + " AND a.scan = 'clean' AND a.file_id IS NOT NULL ORDER BY a.created_at, a.id").bind("p", patientId)

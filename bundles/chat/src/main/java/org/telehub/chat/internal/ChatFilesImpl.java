@@ -138,19 +138,33 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
                 throw new TooLargeException("file", "The file is larger than " + c.maxFileMegabytes()
                         + " MiB, the largest a conversation takes; nothing was stored");
             }
-            return record(caller, e, fileName, stored);
+            try {
+                return record(caller, e, types.nameFor(fileName, type), stored);
+            } catch (IOException | RuntimeException failed) {
+                // refused (a virus) or failed after the content was stored: nothing of it is kept
+                deleteQuietly(stored.id());
+                throw failed;
+            }
         } catch (IOException x) {
             throw new UncheckedIOException("The upload could not be stored: " + x.getMessage(), x);
         }
     }
 
-    /** After the content is stored: dedup, scan, record (or refuse). */
+    /**
+     * After the content is stored: dedup, scan, record (or refuse). The caller deletes the stored file when this
+     * throws; a stored file that is not recorded here is deleted here.
+     */
     private Uploaded record(AuthenticatedUser caller, EncounterDetails e, String fileName, StoredFile stored)
             throws IOException {
         String conversation = db.jdbi().inTransaction(h -> ConversationStore.ensure(h, e.id(), e.patientId(),
                 clock.instant()).id());
         Optional<Attachment> earlier = db.jdbi().withHandle(h -> ConversationStore.attachmentByContent(h,
                 conversation, stored.sha256()));
+        if (earlier.isPresent() && earlier.get().scan().equals(INFECTED)) {
+            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "refused: infected (known)");
+            throw new UnprocessableException("Virus found", "The virus scanner found malware in this file before. "
+                    + fileName + " was refused and not stored.", "file", null);
+        }
         if (earlier.isPresent()) {
             files.delete(stored.id());
             audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "ok: existing");
@@ -168,7 +182,6 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             detail = clip(u.getMessage());
         }
         if (scan.equals(INFECTED)) {
-            files.delete(stored.id());
             audit.record(caller, "chat.file.upload", e.patientId(), List.of(), clip("refused: infected " + detail));
             throw new UnprocessableException("Virus found", "The virus scanner found " + detail + " in "
                     + fileName + ". The file was refused and not stored.", "file", Map.of("signature", detail));
@@ -179,7 +192,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         String verdict = scan;
         String why = detail;
         String preview = scan.equals(CLEAN) ? preview(stored.id(), stored.contentType()) : null;
-        boolean inserted = db.jdbi().inTransaction(h -> {
+        boolean inserted;
+        try {
+            inserted = db.jdbi().inTransaction(h -> {
             if (!ConversationStore.insert(h, a, stored.id(), preview, why)) {
                 return false;
             }
@@ -189,12 +204,14 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             audit.record(h, caller, "chat.file.upload", e.patientId(), List.of(), verdict.equals(PENDING)
                     ? "ok: quarantined until scanned" : "ok");
             return true;
-        });
+            });
+        } catch (RuntimeException failed) {
+            deleteQuietly(preview);
+            throw failed;
+        }
         if (!inserted) { // the same content, uploaded at the same moment by someone else
             files.delete(stored.id());
-            if (preview != null) {
-                files.delete(preview);
-            }
+            deleteQuietly(preview);
             return new Uploaded(db.jdbi().withHandle(h -> ConversationStore.attachmentByContent(h, conversation,
                     stored.sha256())).orElseThrow(), true);
         }
@@ -239,16 +256,11 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
                     : new GoneException("file", "This file is no longer kept");
         }
         String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.conversationId())).orElseThrow()[1];
-        try {
-            InputStream content = files.open(fileId);
-            audit.record(new AuthenticatedUser(0, g.holder(), g.holder(), Set.of()), "chat.file.download", patient,
-                    List.of(), preview ? "ok: preview" : "ok");
-            return new Download(preview ? new Attachment(a.id(), a.conversationId(), a.name(), "image/jpeg",
-                    files.find(fileId).map(StoredFile::size).orElse(0L), a.sha256(), a.scan(), a.uploadedBy(),
-                    a.createdAt()) : a, content);
-        } catch (IOException x) {
-            throw new UncheckedIOException("The file could not be read: " + x.getMessage(), x);
-        }
+        long size = preview ? files.find(fileId).map(StoredFile::size).orElse(0L) : a.size();
+        audit.record(new AuthenticatedUser(0, g.holder(), g.holder(), Set.of()), "chat.file.download", patient,
+                List.of(), preview ? "ok: preview" : "ok");
+        return new Download(preview ? new Attachment(a.id(), a.conversationId(), a.name(), "image/jpeg", size,
+                a.sha256(), a.scan(), a.uploadedBy(), a.createdAt()) : a, () -> files.open(fileId));
     }
 
     /** A quarantined attachment's scan, run by the work service until the scanner answers. */
@@ -271,19 +283,25 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.get().conversationId()))
                 .orElseThrow()[1];
         String preview = r.clean() ? preview(fileId.get(), a.get().contentType()) : null;
-        boolean changed = db.jdbi().inTransaction(h -> {
+        boolean changed;
+        try {
+            changed = db.jdbi().inTransaction(h -> {
             boolean c = ConversationStore.scanned(h, id, scan, detail, preview, clock.instant());
             if (c) {
                 audit.record(h, SCANNER, "chat.file.scan", patient, List.of(), clip(r.clean() ? "clean"
                         : "infected " + detail + ": removed"));
             }
             return c;
-        });
+            });
+        } catch (RuntimeException failed) {
+            deleteQuietly(preview);
+            throw failed;
+        }
         if (changed && !r.clean()) {
             files.delete(fileId.get());
         }
-        if (!changed && preview != null) {
-            files.delete(preview); // another run recorded its own
+        if (!changed) {
+            deleteQuietly(preview); // another run recorded its own
         }
         if (changed) {
             Attachment now = db.jdbi().withHandle(h -> ConversationStore.attachment(h, id)).orElseThrow();
@@ -299,6 +317,17 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             return null;
         }
         return files.put(new java.io.ByteArrayInputStream(jpeg.get()), "image/jpeg", "chat-preview").id();
+    }
+
+    private void deleteQuietly(String fileId) {
+        if (fileId == null) {
+            return;
+        }
+        try {
+            files.delete(fileId);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("A stored file that nothing refers to could not be deleted ({}): {}", fileId, e.toString());
+        }
     }
 
     static boolean allowed(String type, String[] allowList) {
@@ -318,10 +347,17 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         }
         String n = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1).strip();
         if (n.isEmpty() || n.length() > 255 || n.equals(".") || n.equals("..")
-                || n.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-            throw new InvalidException("name", "A file name of 1 to 255 characters without control characters");
+                || n.chars().anyMatch(ChatFilesImpl::control)) {
+            throw new InvalidException("name", "A file name of 1 to 255 characters without control or direction"
+                    + " characters");
         }
         return n;
+    }
+
+    /** Control characters, and the direction marks that make "rash\u202Egpj.exe" show as "rashexe.jpg". */
+    private static boolean control(int ch) {
+        return ch < 0x20 || (ch >= 0x7f && ch <= 0x9f) || (ch >= 0x200e && ch <= 0x200f) || (ch >= 0x202a && ch <= 0x202e)
+                || (ch >= 0x2066 && ch <= 0x2069) || ch == 0x061c;
     }
 
     private static String clip(String s) {

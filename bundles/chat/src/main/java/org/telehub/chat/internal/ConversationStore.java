@@ -151,6 +151,27 @@ final class ConversationStore {
                 + " AND reader = :r), 0)").bind("c", conversationId).bind("r", reader).mapTo(Long.class).one();
     }
 
+    /** The patient of each of these encounters whose conversation exists (encounter id → patient id). */
+    static java.util.Map<String, String> patients(Handle h, java.util.Collection<String> encounterIds) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        h.createQuery("SELECT encounter_id, patient_id FROM chat_conversation WHERE encounter_id = ANY(:ids)")
+                .bind("ids", encounterIds.toArray(new String[0]))
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).forEach(r -> out.put(r[0], r[1]));
+        return out;
+    }
+
+    /** Per encounter among these, the messages of others after {@code reader}'s marker (0 rows: no conversation). */
+    static java.util.Map<String, Long> unread(Handle h, java.util.Collection<String> encounterIds, String reader) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        h.createQuery("SELECT c.encounter_id, count(m.id) FROM chat_conversation c LEFT JOIN chat_read r"
+                + " ON r.conversation_id = c.id AND r.reader = :r LEFT JOIN chat_message m ON m.conversation_id = c.id"
+                + " AND m.sender <> :r AND m.sequence > COALESCE(r.sequence, 0) WHERE c.encounter_id = ANY(:ids)"
+                + " GROUP BY c.encounter_id").bind("ids", encounterIds.toArray(new String[0])).bind("r", reader)
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getLong(2)))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     /** The encounter and patient of a conversation. */
     static Optional<String[]> encounterOf(Handle h, String conversationId) {
         return h.createQuery("SELECT encounter_id, patient_id FROM chat_conversation WHERE id = :id")

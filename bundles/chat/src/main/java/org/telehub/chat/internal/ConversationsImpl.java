@@ -136,11 +136,12 @@ public class ConversationsImpl implements Conversations {
         if (sequence < 1) {
             throw new InvalidException("sequence", "The sequence number of a message of this conversation");
         }
-        EncounterDetails e = members.member(caller, encounterId, "chat.read");
+        String patient = patientOf(caller, encounterId);
+        members.member(caller, encounterId, patient, "chat.read");
         String reader = caller.username();
         Read[] moved = new Read[1];
         Read now = db.jdbi().inTransaction(h -> {
-            ConversationStore.Row c = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
+            ConversationStore.Row c = ConversationStore.ensure(h, encounterId, patient, clock.instant());
             if (sequence > c.lastSequence()) {
                 throw new InvalidException("sequence", "This conversation's last message is number "
                         + c.lastSequence());
@@ -163,23 +164,33 @@ public class ConversationsImpl implements Conversations {
         if (encounterIds.size() > 200) {
             throw new InvalidException("encounterId", "At most 200 visits at a time");
         }
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        for (String id : new java.util.LinkedHashSet<>(encounterIds)) {
-            members.ifMember(caller, id).ifPresent(e -> counts.put(id, 0L));
+        if (encounterIds.isEmpty()) {
+            return Map.of();
         }
-        if (!counts.isEmpty()) {
-            db.jdbi().useHandle(h -> counts.replaceAll((id, zero) -> ConversationStore.unread(h,
-                    ConversationStore.idOf(id), caller.username())));
-        }
-        return counts;
+        return db.jdbi().withHandle(h -> {
+            java.util.Set<String> mine = members.memberOf(caller, ConversationStore.patients(h, encounterIds));
+            Map<String, Long> counts = ConversationStore.unread(h, mine, caller.username());
+            return counts;
+        });
     }
 
     @Override
     public void typing(AuthenticatedUser caller, String encounterId) {
-        EncounterDetails e = members.member(caller, encounterId, "chat.read");
-        fanout.publish(topic(ConversationStore.idOf(e.id())), TYPING_EVENT,
-                Map.of("conversationId", ConversationStore.idOf(e.id()), "sender", caller.username(), "senderName",
-                        name(caller)));
+        String patient = patientOf(caller, encounterId);
+        members.member(caller, encounterId, patient, "chat.read");
+        String conversation = ConversationStore.idOf(encounterId);
+        fanout.publish(topic(conversation), TYPING_EVENT, Map.of("conversationId", conversation, "sender",
+                caller.username(), "senderName", name(caller)));
+    }
+
+    /**
+     * The patient of an encounter's conversation, from the conversation itself when it exists (so that typing and
+     * read markers do not read, and audit, the encounter every few seconds); otherwise from the encounter, checked and
+     * audited as every other call.
+     */
+    private String patientOf(AuthenticatedUser caller, String encounterId) {
+        String known = db.jdbi().withHandle(h -> ConversationStore.patients(h, List.of(encounterId))).get(encounterId);
+        return known != null ? known : members.member(caller, encounterId, "chat.read").patientId();
     }
 
     /** The realtime topic of a conversation's events. */

@@ -49,21 +49,47 @@ final class Membership {
         return e;
     }
 
-    /** Whether the caller takes part in the encounter's conversation (nothing audited: the caller's own question). */
     boolean takesPart(AuthenticatedUser caller, EncounterDetails e) {
-        Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
-        return visit.isPresent() ? visit.get().encounterId().equals(e.id())
-                : (caller.clinician() || caller.hasRole(Roles.PATIENT)) && access.reaches(caller, e.patientId());
+        return takesPart(caller, e.id(), e.patientId());
     }
 
-    /** The encounter if the caller sees it and takes part in it; empty otherwise (nothing audited). */
-    Optional<EncounterDetails> ifMember(AuthenticatedUser caller, String encounterId) {
-        try {
-            EncounterDetails e = encounters.get(caller, encounterId);
-            return takesPart(caller, e) ? Optional.of(e) : Optional.empty();
-        } catch (org.telehub.domain.NotFoundException notSeen) {
-            return Optional.empty();
+    /** Whether the caller takes part in the conversation of {@code encounterId}, whose patient is {@code patientId}. */
+    boolean takesPart(AuthenticatedUser caller, String encounterId, String patientId) {
+        Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
+        return visit.isPresent() ? visit.get().encounterId().equals(encounterId)
+                : (caller.clinician() || caller.hasRole(Roles.PATIENT)) && access.reaches(caller, patientId);
+    }
+
+    /**
+     * For calls that read nothing (typing, read markers, counts) on a conversation that exists: membership from the
+     * conversation's own encounter and patient, without reading the encounter (whose read is audited: a typing
+     * person would write an audit row every few seconds). A refusal is audited and answered as {@link #member}'s.
+     */
+    void member(AuthenticatedUser caller, String encounterId, String patientId, String action) {
+        if (!takesPart(caller, encounterId, patientId)) {
+            audit.record(caller, action, patientId, List.of(), "denied");
+            throw new NotFoundException("No encounter " + encounterId);
         }
+    }
+
+    /** Of these conversations ({@code encounterId → patientId}), the encounters whose conversation the caller is in. */
+    java.util.Set<String> memberOf(AuthenticatedUser caller, java.util.Map<String, String> patientOfEncounter) {
+        Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
+        if (visit.isPresent()) {
+            return patientOfEncounter.containsKey(visit.get().encounterId()) ? java.util.Set.of(visit.get().encounterId())
+                    : java.util.Set.of();
+        }
+        if (!caller.clinician() && !caller.hasRole(Roles.PATIENT)) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> reached = access.reachable(caller, patientOfEncounter.values());
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        patientOfEncounter.forEach((encounter, patient) -> {
+            if (reached.contains(patient)) {
+                out.add(encounter);
+            }
+        });
+        return out;
     }
 
     /** Whether the encounter ended (completed, cancelled, missed) at least {@code hours} ago. */

@@ -21,6 +21,8 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +38,17 @@ import com.drew.metadata.exif.ExifIFD0Directory;
  * EXIF orientation, re-encoded as JPEG from pixels only — so no EXIF (a phone's GPS position, its serial number)
  * reaches the other members. JPEG, PNG, GIF and BMP through the JDK's ImageIO; a phone's HEIC/HEIF through Debian's
  * {@code heif-convert} (libheif) when it is installed. Anything else, or an image that cannot be read, has no preview.
- * Images over {@value #MAX_PIXELS} pixels are not decoded (a decompression bomb); large photos are decoded subsampled.
+ * Images over {@value #MAX_PIXELS} pixels are not decoded (a decompression bomb), large ones are decoded subsampled by
+ * their long side, two at a time at most; everything is buffered in memory (ImageIO's default would spill the plain
+ * photo into temporary files).
  */
 final class Previews {
     static final int EDGE = 480;
-    static final long MAX_PIXELS = 100_000_000L;
+    /** heif-convert's address space (prlimit): enough for a 50-megapixel photo. */
+    private static final long HEIF_MEMORY = 2L * 1024 * 1024 * 1024;
+    static final long MAX_PIXELS = 60_000_000L;
+    /** Decodes at a time: a large photo takes a few hundred MB while it is decoded. */
+    private static final java.util.concurrent.Semaphore DECODING = new java.util.concurrent.Semaphore(2);
     private static final Logger LOG = LoggerFactory.getLogger(Previews.class);
 
     /** Reads the content again from the start (the store decrypts it anew). */
@@ -69,6 +77,9 @@ final class Previews {
             try (InputStream in = content.open()) {
                 return scaled(in, orientation);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             LOG.info("No preview of a {} file: {}", contentType, e.toString());
             return Optional.empty();
@@ -87,8 +98,8 @@ final class Previews {
         }
     }
 
-    private static Optional<byte[]> scaled(InputStream in, int orientation) throws IOException {
-        try (ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+    private static Optional<byte[]> scaled(InputStream in, int orientation) throws IOException, InterruptedException {
+        try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
                 return Optional.empty();
@@ -102,9 +113,15 @@ final class Previews {
                     return Optional.empty();
                 }
                 ImageReadParam param = reader.getDefaultReadParam();
-                int step = Math.max(1, Math.min(w, h) / (EDGE * 2));
+                int step = Math.max(1, Math.max(w, h) / (EDGE * 2));
                 param.setSourceSubsampling(step, step, 0, 0);
-                BufferedImage img = reader.read(0, param);
+                DECODING.acquire();
+                BufferedImage img;
+                try {
+                    img = reader.read(0, param);
+                } finally {
+                    DECODING.release();
+                }
                 return Optional.of(jpeg(upright(shrunk(img), orientation)));
             } finally {
                 reader.dispose();
@@ -162,7 +179,7 @@ final class Previews {
     private static byte[] jpeg(BufferedImage img) throws IOException {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(out);
             ImageWriteParam p = writer.getDefaultWriteParam();
             p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -189,14 +206,15 @@ final class Previews {
             }
             Process p;
             try {
-                p = new ProcessBuilder("heif-convert", "-q", "90", in.toString(), out.toString())
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
+                // under an address-space limit: libheif decodes the whole image, whatever its size
+                p = new ProcessBuilder("prlimit", "--as=" + HEIF_MEMORY, "heif-convert", "-q", "90", in.toString(),
+                        out.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
             } catch (IOException notInstalled) {
-                LOG.info("No preview of a HEIC photo: heif-convert (Debian's libheif-examples) is not installed");
+                LOG.info("No preview of a HEIC photo: prlimit could not start heif-convert (Debian's libheif-examples)");
                 return Optional.empty();
             }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 return Optional.empty();
             }
             if (p.exitValue() != 0 || !Files.exists(out)) {
@@ -213,8 +231,10 @@ final class Previews {
                 for (Path f : files.toList()) {
                     Files.deleteIfExists(f);
                 }
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                LOG.warn("A HEIC conversion's temporary folder {} could not be removed: {}", dir, e.toString());
             }
-            Files.deleteIfExists(dir);
         }
     }
 }

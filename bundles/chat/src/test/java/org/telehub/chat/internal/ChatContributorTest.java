@@ -79,6 +79,8 @@ class ChatContributorTest {
         assertEquals(Map.of("reference", "Encounter/enc-1"), full.get(1).get("encounter"));
         List<Map<String, Object>> research = export(chat, true);
         assertEquals(3, research.size());
+        assertFalse(research.toString().contains("file-1"), "no attachment id in the research export: " + research);
+        assertEquals(List.of(), files, "and no file");
         String text = research.toString();
         assertFalse(text.contains("rash") || text.contains("Amy") || text.contains("House") || text.contains("pat-1"),
                 text);

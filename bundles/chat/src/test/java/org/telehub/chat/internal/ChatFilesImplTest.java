@@ -133,7 +133,7 @@ class ChatFilesImplTest {
         assertTrue(link.url().startsWith("/api/v1/conversations/files/" + a.id() + "?grant="), link.url());
         assertEquals(f.now.plusSeconds(300), link.expiresAt());
         ChatFiles.Download d = files.download(a.id(), grant(link), false);
-        try (InputStream content = d.content()) {
+        try (InputStream content = d.content().open()) {
             assertArrayEquals(jpeg, content.readAllBytes());
         }
         // at rest the file is ciphertext: the JPEG's bytes are nowhere in the store's folder
@@ -213,7 +213,7 @@ class ChatFilesImplTest {
         assertEquals(Verdict.Outcome.DONE, up.handle(item(photo.id())).outcome());
         assertEquals(Verdict.Outcome.DONE, up.handle(item(virus.id())).outcome());
         assertEquals(List.of("chat.attachment clean", "chat.attachment infected"), published);
-        try (InputStream in = up.download(photo.id(), grant(up.link(HOUSE, photo.id())), false).content()) {
+        try (InputStream in = up.download(photo.id(), grant(up.link(HOUSE, photo.id())), false).content().open()) {
             assertArrayEquals(photo(4), in.readAllBytes());
         }
         GoneException gone = assertThrows(GoneException.class,
@@ -228,6 +228,9 @@ class ChatFilesImplTest {
         // a second run of a finished item (at-least-once) changes nothing
         assertEquals(Verdict.Outcome.DONE, up.handle(item(virus.id())).outcome());
         assertEquals(2, published.size());
+        // the same content again, while the scanner is down: refused as the virus it was found to be, nothing kept
+        assertThrows(UnprocessableException.class, () -> down.upload(HOUSE, VISIT, "again.txt", in(Clamd.EICAR)));
+        assertEquals(1L, f.count("SELECT count(*) FROM file_object WHERE category = 'chat'"));
     }
 
     @Test
@@ -248,7 +251,7 @@ class ChatFilesImplTest {
         assertThrows(ForbiddenException.class, () -> files.download(a.id(), otherHolder, false));
         assertThrows(ForbiddenException.class, () -> files.download(a.id(), null, false));
         assertThrows(ForbiddenException.class, () -> files.download(a.id(), "not-a-grant", false));
-        files.download(a.id(), g, false).content().close();
+        files.download(a.id(), g, false).content().open().close();
         f.now = f.now.plus(Duration.ofSeconds(301));
         assertThrows(ForbiddenException.class, () -> files.download(a.id(), g, false));
         assertThrows(ForbiddenException.class, () -> files.download(a.id(), g, true));
@@ -257,11 +260,15 @@ class ChatFilesImplTest {
     @Test
     void badNamesClosedVisitsAndForeignAttachmentsAreRefused() throws Exception {
         ChatFilesImpl files = files(clamd);
-        for (String bad : new String[] {null, "", "  ", "a/", "x".repeat(256), "line\nbreak.jpg", ".."}) {
+        for (String bad : new String[] {null, "", "  ", "a/", "x".repeat(256), "line\nbreak.jpg", "..",
+            "rash\u202Egpj.exe", "c1\u0085.jpg"}) {
             assertEquals("name", assertThrows(InvalidException.class,
                     () -> files.upload(AMY, VISIT, bad, in(photo(7)))).field(), String.valueOf(bad));
         }
         assertThrows(NotFoundException.class, () -> files.upload(DESK, VISIT, "rash.jpg", in(photo(7))));
+        // a name is kept with an extension of what the content is: a text named as a Windows shortcut opens as text
+        assertEquals("bank.url.txt", files.upload(AMY, VISIT, "bank.url",
+                in("[InternetShortcut]\nURL=https://example.org/\n".getBytes(StandardCharsets.US_ASCII))).attachment().name());
         // an attachment of another visit's conversation cannot be posted here
         f.visits.put("enc-2", visit("enc-2", EncounterService.SCHEDULED, null));
         Attachment elsewhere = files.upload(AMY, "enc-2", "rash.jpg", in(photo(7))).attachment();
@@ -311,7 +318,7 @@ class ChatFilesImplTest {
         ChatFiles.Download d = files.download(a.id(), grant(link), true);
         assertEquals("image/jpeg", d.attachment().contentType());
         byte[] preview;
-        try (InputStream in = d.content()) {
+        try (InputStream in = d.content().open()) {
             preview = in.readAllBytes();
         }
         assertEquals(preview.length, d.attachment().size());
@@ -323,7 +330,7 @@ class ChatFilesImplTest {
         java.awt.Color corner = new java.awt.Color(shown.getRGB(shown.getWidth() - 10, 10));
         assertTrue(corner.getRed() > 200 && corner.getGreen() < 80, "the red corner is now top right: " + corner);
         // the original is the file as sent
-        try (InputStream in = files.download(a.id(), grant(link), false).content()) {
+        try (InputStream in = files.download(a.id(), grant(link), false).content().open()) {
             assertArrayEquals(photo, in.readAllBytes());
         }
         assertEquals(2L, f.count("SELECT count(*) FROM file_object"), "the file and its preview, both encrypted");
@@ -345,7 +352,7 @@ class ChatFilesImplTest {
         Attachment a = files.upload(AMY, VISIT, "IMG_0001.HEIC", Files.newInputStream(heic)).attachment();
         assertEquals(List.of("image/heic", ChatFiles.CLEAN), List.of(a.contentType(), a.scan()));
         ChatFiles.Link link = files.link(AMY, a.id());
-        try (InputStream in = files.download(a.id(), grant(link), true).content()) {
+        try (InputStream in = files.download(a.id(), grant(link), true).content().open()) {
             BufferedImage shown = ImageIO.read(in);
             assertEquals(List.of(64, 48), List.of(shown.getWidth(), shown.getHeight()));
         }

@@ -70,10 +70,14 @@ final class ChatFixture {
                     }
                     AuthenticatedUser caller = (AuthenticatedUser) args[0];
                     EncounterDetails e = visits.get((String) args[1]);
-                    // as the encounter service: another patient, or a guest of another visit, does not see it
+                    // as the encounter service: another patient, or a guest of another visit, does not see it; every
+                    // read is audited, as the real one does
                     if (e == null || caller == RORY || caller == OTHER_GUEST) {
+                        audits.add(caller.username() + " encounter.read " + (e == null ? "-" : e.patientId())
+                                + " denied");
                         throw new NotFoundException("No encounter " + args[1]);
                     }
+                    audits.add(caller.username() + " encounter.read " + e.patientId() + " ok");
                     return e;
                 });
         access = new PatientAccess() {

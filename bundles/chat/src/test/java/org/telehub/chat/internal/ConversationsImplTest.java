@@ -243,14 +243,18 @@ class ConversationsImplTest {
         chat.send(HOUSE, VISIT, "h-1", "one");
         chat.send(HOUSE, VISIT, "h-2", "two");
         f.visits.put("enc-2", visit("enc-2", EncounterService.SCHEDULED, null));
+        chat.ofEncounter(AMY, "enc-2"); // its conversation, without messages
         int audited = audits.size();
+        // a visit without a conversation yet has nothing to count: left out
         assertEquals(Map.of(VISIT, 2L, "enc-2", 0L), chat.unread(AMY, List.of(VISIT, "enc-2", "enc-nowhere")));
         assertEquals(Map.of(VISIT, 0L, "enc-2", 0L), chat.unread(HOUSE, List.of(VISIT, "enc-2")));
         assertEquals(Map.of(VISIT, 2L), chat.unread(GUEST, List.of(VISIT, "enc-2")));
         assertEquals(Map.of(), chat.unread(DESK, List.of(VISIT)));
         assertEquals(Map.of(), chat.unread(RORY, List.of(VISIT)));
-        assertEquals(audited, audits.size(), "counts of one's own visits are not PHI reads; others are left out");
+        assertEquals(audited, audits.size(), "counts read no encounter and no message: nothing audited");
         chat.markRead(AMY, VISIT, 2);
+        chat.typing(AMY, VISIT);
+        assertEquals(audited, audits.size(), "nor do a read marker and typing");
         assertEquals(Map.of(VISIT, 0L), chat.unread(AMY, List.of(VISIT)));
         assertEquals("encounterId", assertThrows(InvalidException.class,
                 () -> chat.unread(AMY, Collections.nCopies(201, "enc-x"))).field());

@@ -30,4 +30,19 @@ public class TikaFileTypes implements FileTypes {
         MediaType type = types.detect(new ByteArrayInputStream(bytes), metadata);
         return type.getBaseType().toString();
     }
+
+    @Override
+    public String nameFor(String fileName, String type) {
+        java.util.List<String> extensions;
+        try {
+            extensions = types.forName(type).getExtensions();
+        } catch (org.apache.tika.mime.MimeTypeException e) {
+            return fileName;
+        }
+        String lower = fileName.toLowerCase(java.util.Locale.ROOT);
+        if (extensions.isEmpty() || extensions.stream().anyMatch(lower::endsWith)) {
+            return fileName;
+        }
+        return fileName + extensions.get(0);
+    }
 }

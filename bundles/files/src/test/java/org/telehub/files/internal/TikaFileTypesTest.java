@@ -60,6 +60,17 @@ class TikaFileTypesTest {
     }
 
     @Test
+    void aSavedFileIsNamedAsWhatItIs() {
+        assertEquals("scan.JPG", types.nameFor("scan.JPG", "image/jpeg"));
+        assertEquals("IMG_0001.HEIC", types.nameFor("IMG_0001.HEIC", "image/heic"));
+        assertEquals("bank.url.txt", types.nameFor("bank.url", "text/plain"));
+        assertEquals("photo.pdf.jpg", types.nameFor("photo.pdf", "image/jpeg"));
+        assertEquals("letter.docx", types.nameFor("letter.docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"));
+        assertEquals("x", types.nameFor("x", "application/x-no-such-type"));
+    }
+
+    @Test
     void programsAndTextAreNamedAsWhatTheyAre() throws Exception {
         byte[] elf = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0x3e, 0};
         assertEquals("application/x-executable", detect(elf, "photo.jpg"));

@@ -74,7 +74,7 @@ public final class Clamd {
         Path conf = dir.resolve("clamd.conf");
         Files.writeString(conf, String.join("\n", "TCPSocket " + port, "TCPAddr 127.0.0.1",
                 "DatabaseDirectory " + db, "Foreground yes", "LogFile " + dir.resolve("clamd.log"),
-                "StreamMaxLength 300M", "MaxFileSize 300M", "MaxScanSize 300M", ""));
+                "StreamMaxLength 300M", "MaxFileSize 300M", "MaxScanSize 300M", "AlertExceedsMax yes", ""));
         Process p = new ProcessBuilder("clamd", "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("clamd.out").toFile()).start();
         Clamd c = new Clamd(p, dir, port);

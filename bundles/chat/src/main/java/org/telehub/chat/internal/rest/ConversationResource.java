@@ -177,7 +177,7 @@ public class ConversationResource {
     private static Response file(ChatFiles.Download d) {
         ChatFiles.Attachment a = d.attachment();
         StreamingOutput body = out -> {
-            try (InputStream in = d.content()) {
+            try (InputStream in = d.content().open()) {
                 in.transferTo(out);
             }
         };
