@@ -61,12 +61,14 @@ final class Membership {
     }
 
     /**
-     * For calls that read nothing (typing, read markers, counts) on a conversation that exists: membership from the
-     * conversation's own encounter and patient, without reading the encounter (whose read is audited: a typing
-     * person would write an audit row every few seconds). A refusal is audited and answered as {@link #member}'s.
+     * For calls that read nothing (typing, read markers, counts) on a conversation that exists: the same membership,
+     * from the conversation's own encounter and patient and {@link EncounterService#visible}, without reading the
+     * encounter (whose read is audited: a typing person would write an audit row every few seconds). A refusal is
+     * audited and answered as {@link #member}'s.
      */
     void member(AuthenticatedUser caller, String encounterId, String patientId, String action) {
-        if (!takesPart(caller, encounterId, patientId)) {
+        if (!takesPart(caller, encounterId, patientId)
+                || !encounters.visible(caller, List.of(encounterId)).contains(encounterId)) {
             audit.record(caller, action, patientId, List.of(), "denied");
             throw new NotFoundException("No encounter " + encounterId);
         }
@@ -76,8 +78,9 @@ final class Membership {
     java.util.Set<String> memberOf(AuthenticatedUser caller, java.util.Map<String, String> patientOfEncounter) {
         Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
         if (visit.isPresent()) {
-            return patientOfEncounter.containsKey(visit.get().encounterId()) ? java.util.Set.of(visit.get().encounterId())
-                    : java.util.Set.of();
+            String own = visit.get().encounterId();
+            return patientOfEncounter.containsKey(own) && encounters.visible(caller, List.of(own)).contains(own)
+                    ? java.util.Set.of(own) : java.util.Set.of();
         }
         if (!caller.clinician() && !caller.hasRole(Roles.PATIENT)) {
             return java.util.Set.of();
@@ -89,6 +92,9 @@ final class Membership {
                 out.add(encounter);
             }
         });
+        // and, as for every chat call, the visit must be one the caller sees (a care-team nurse reaches the patient
+        // but is not in a visit she was not invited to)
+        out.retainAll(encounters.visible(caller, out));
         return out;
     }
 

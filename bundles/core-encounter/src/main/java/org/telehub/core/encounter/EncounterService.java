@@ -38,6 +38,15 @@ public interface EncounterService {
 
     EncounterDetails get(AuthenticatedUser caller, String id);
 
+    /**
+     * Which of these visits the caller sees (as {@link #get} would answer rather than "No encounter"), without reading
+     * them: not audited, for checks of calls that read nothing of the visit (typing in its conversation, counting its
+     * new messages). Unknown ids are left out.
+     *
+     * @since 2.1
+     */
+    java.util.Set<String> visible(AuthenticatedUser caller, java.util.Collection<String> ids);
+
     /** The caller's visits (staff: those they take part in; administrators: all), in time order. */
     Page<EncounterDetails> list(AuthenticatedUser caller, Query query);
 

@@ -13,7 +13,7 @@
  * break-glass) and {@code PeopleService.findPatients}. 1.3: break-glass re-confirmed by a second factor.
  * 2.0: the notification channels moved to {@code org.telehub.domain.notify}, where the security bundle reaches them.
  */
-@Version("2.0.0")
+@Version("2.1.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

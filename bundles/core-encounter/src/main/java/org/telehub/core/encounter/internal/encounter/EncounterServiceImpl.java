@@ -363,6 +363,18 @@ public class EncounterServiceImpl implements EncounterService {
     }
 
     @Override
+    public java.util.Set<String> visible(AuthenticatedUser user, java.util.Collection<String> ids) {
+        Caller c = Caller.of(db, user);
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        db.jdbi().useHandle(h -> {
+            for (String id : new java.util.LinkedHashSet<>(ids)) {
+                EncounterStore.encounter(h, id).filter(e -> Access.sees(c, e)).ifPresent(e -> seen.add(id));
+            }
+        });
+        return seen;
+    }
+
+    @Override
     public Page<EncounterDetails> list(AuthenticatedUser user, Query q) {
         Caller c = Caller.of(db, user);
         if (q.status() != null && !Lifecycle.TRANSITIONS.containsKey(q.status())) {
