@@ -144,13 +144,6 @@ final class ConversationStore {
                         instant(rs, 5))).list();
     }
 
-    /** The messages of others after {@code reader}'s marker. */
-    static long unread(Handle h, String conversationId, String reader) {
-        return h.createQuery("SELECT count(*) FROM chat_message m WHERE m.conversation_id = :c AND m.sender <> :r"
-                + " AND m.sequence > COALESCE((SELECT sequence FROM chat_read WHERE conversation_id = :c"
-                + " AND reader = :r), 0)").bind("c", conversationId).bind("r", reader).mapTo(Long.class).one();
-    }
-
     /** The patient of each of these encounters whose conversation exists (encounter id → patient id). */
     static java.util.Map<String, String> patients(Handle h, java.util.Collection<String> encounterIds) {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();

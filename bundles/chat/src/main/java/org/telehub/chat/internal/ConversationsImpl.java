@@ -76,7 +76,8 @@ public class ConversationsImpl implements Conversations {
             ConversationStore.Row row = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
             return new Conversation(row.id(), row.encounterId(), row.lastSequence(),
                     members.readOnly(e, config.readOnlyAfterHours()), row.createdAt(),
-                    ConversationStore.reads(h, row.id()), ConversationStore.unread(h, row.id(), caller.username()));
+                    ConversationStore.reads(h, row.id()), ConversationStore.unread(h, List.of(e.id()),
+                            caller.username()).getOrDefault(e.id(), 0L));
         });
         audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
         return c;
