@@ -42,6 +42,7 @@ class RealtimeIT {
     private static String doctor;
     private static String patient;
     private static String encounter;
+    private static com.icegreen.greenmail.util.GreenMail mail;
 
     @BeforeAll
     static void start() throws IOException {
@@ -54,7 +55,11 @@ class RealtimeIT {
         karaf.edit("etc/org.telehub.realtime.cfg", "maxQueuedFrames=512", "maxQueuedFrames=32");
         // long messages sent fast, so that the socket buffers between the hub and a client that does not read (on
         // loopback up to 32 MB received, 4 MB sent) fill in seconds
-        karaf.write("etc/org.telehub.chat.cfg", "maxTextLength=100000\n");
+        // unread messages are told by email after 2 s (15 min as shipped), through a real SMTP server (GreenMail)
+        karaf.write("etc/org.telehub.chat.cfg", "maxTextLength=100000\nunreadNoticeAfter=PT2S\n");
+        mail = KarafInstance.mailServer("rt-smtp-secret");
+        mail.setUser("nora@example.org", "nora", "nora-imap");
+        karaf.sendMailThrough(mail, "rt-smtp-secret");
         karaf.edit("etc/org.telehub.realtime.cfg", "ratePerConnection=20", "ratePerConnection=200");
         karaf.edit("etc/org.telehub.realtime.cfg", "ratePerUser=40", "ratePerUser=400");
         try {
@@ -83,6 +88,9 @@ class RealtimeIT {
     static void stop() {
         if (karaf != null) {
             karaf.close();
+        }
+        if (mail != null) {
+            mail.stop();
         }
     }
 
@@ -398,5 +406,51 @@ class RealtimeIT {
             System.out.printf("socket closed %.1f s after its sessions were ended%n", (System.nanoTime() - t0) / 1e9);
         }
         assertTrue(Instant.now().isAfter(Instant.EPOCH));
+    }
+
+    @Test
+    @Order(9)
+    void messagesLeftUnreadAreToldByEmailOnceWithoutTheirText() throws Exception {
+        user("rt.nora", "patient");
+        HttpResponse<String> created = karaf.post("/api/v1/patients", admin, "application/json",
+                "{\"displayName\":\"Nora Notice\",\"username\":\"rt.nora\",\"email\":\"nora@example.org\","
+                        + "\"timeZone\":\"Asia/Tehran\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String nora = KarafInstance.json(created).get("id").asText();
+        karaf.careTeam(admin, nora, "rt.doctor");
+        String doctorId = KarafInstance.json(karaf.get("/api/v1/encounters/" + encounter, admin)).get("doctorId")
+                .asText();
+        HttpResponse<String> booked = karaf.post("/api/v1/encounters", admin, "application/json",
+                Scheduling.visit(doctorId, nora, Scheduling.dayAfterTomorrow(14), 30));
+        assertEquals(201, booked.statusCode(), booked.body());
+        String visit = KarafInstance.json(booked).get("id").asText();
+        for (int i = 1; i <= 2; i++) {
+            HttpResponse<String> sent = karaf.post("/api/v1/conversations/encounters/" + visit + "/messages", doctor,
+                    "application/json", "{\"clientId\":\"notice-" + i + "\",\"text\":\"Secret finding " + i
+                            + "\"}");
+            assertEquals(201, sent.statusCode(), sent.body());
+        }
+        long t0 = System.nanoTime();
+        assertTrue(mail.waitForIncomingEmail(30_000, 1), "no notice within 30 s");
+        System.out.printf("unread notice mailed %.1f s after the messages (delay 2 s)%n",
+                (System.nanoTime() - t0) / 1e9);
+        jakarta.mail.internet.MimeMessage m = mail.getReceivedMessages()[0];
+        assertEquals("nora@example.org", ((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0])
+                .getAddress());
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(m);
+        assertEquals("Unread messages about your visit with Dr Rita Realtime", m.getSubject());
+        assertTrue(body.contains("2 messages") && body.contains("/encounters/" + visit), body);
+        assertTrue(body.contains("(Asia/Tehran)"), "the visit's time in the patient's zone: " + body);
+        assertFalse(body.contains("Secret finding"), "no message text leaves the hub in a notice: " + body);
+        // read now: a third message and its check find nothing new to tell once Nora has read it
+        String noraToken = karaf.login("rt.nora", PW);
+        HttpResponse<String> third = karaf.post("/api/v1/conversations/encounters/" + visit + "/messages", doctor,
+                "application/json", "{\"clientId\":\"notice-3\",\"text\":\"One more\"}");
+        assertEquals(201, third.statusCode(), third.body());
+        HttpResponse<String> read = karaf.post("/api/v1/conversations/encounters/" + visit + "/read", noraToken,
+                "application/json", "{\"sequence\":3}");
+        assertEquals(200, read.statusCode(), read.body());
+        Thread.sleep(6_000);
+        assertEquals(1, mail.getReceivedMessages().length, "told once; what was read is not told");
     }
 }

@@ -29,4 +29,12 @@ public @interface ChatConfig {
 
     @AttributeDefinition(name = "Download link lifetime (seconds)", min = "10", max = "3600")
     int linkSeconds() default 300;
+
+    @AttributeDefinition(name = "Unread notice after", description = "An ISO-8601 duration such as PT15M: a visit's "
+            + "patient and doctor who leave messages unread this long are told by email or SMS (the enabled "
+            + "notification channels), once per new unread message; PT0S: never")
+    String unreadNoticeAfter() default "PT15M";
+
+    @AttributeDefinition(name = "Language of notices", description = "en, fa or ru")
+    String noticeLanguage() default "en";
 }

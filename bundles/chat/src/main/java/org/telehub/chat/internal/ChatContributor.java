@@ -23,8 +23,9 @@ import org.telehub.files.FileStore;
  * Chat's share of a patient's export: every message of the conversations of the patient's visits, as FHIR
  * {@code Communication} (the text as free text, the sender's name as identifying: both left out of the research
  * export), in conversation and sequence order; a message's attachment as its {@code contentAttachment}, and the
- * attachments whose scan found them clean as files under {@code chat/}. Read markers ({@code chat_read}) are not
- * exported: they say when members read, not what was said.
+ * attachments whose scan found them clean as files under {@code chat/}. Read markers ({@code chat_read}) and the
+ * notices of unread messages ({@code chat_notice}, {@code chat_notice_due}) are not exported: they say when members
+ * read and were told, not what was said.
  */
 @Component(service = PatientDataContributor.class)
 public class ChatContributor implements PatientDataContributor {
@@ -48,7 +49,8 @@ public class ChatContributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read");
+        return Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
+                "chat_notice_due");
     }
 
     @Override

@@ -22,6 +22,7 @@ import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.PatientAccess;
 import org.telehub.realtime.Fanout;
+import org.telehub.work.WorkService;
 
 /**
  * {@link Conversations} over PostgreSQL. A send takes the conversation's row lock, looks for the sender's client id
@@ -46,26 +47,32 @@ public class ConversationsImpl implements Conversations {
     private final AuditLog audit;
     private final Clock clock;
     private final Fanout fanout;
+    private final WorkService work;
     private volatile ChatConfig config;
+    private volatile java.time.Duration noticeAfter;
 
     @Activate
     public ConversationsImpl(@Reference ChatSchema db, @Reference EncounterService encounters,
-            @Reference PatientAccess access, @Reference AuditLog audit, @Reference Fanout fanout, ChatConfig config) {
-        this(db, encounters, access, audit, fanout, config, Clock.systemUTC());
+            @Reference PatientAccess access, @Reference AuditLog audit, @Reference Fanout fanout,
+            @Reference WorkService work, ChatConfig config) {
+        this(db, encounters, access, audit, fanout, work, config, Clock.systemUTC());
     }
 
     ConversationsImpl(ChatSchema db, EncounterService encounters, PatientAccess access, AuditLog audit,
-            Fanout fanout, ChatConfig config, Clock clock) {
+            Fanout fanout, WorkService work, ChatConfig config, Clock clock) {
         this.db = db;
         this.fanout = fanout;
+        this.work = work;
         this.members = new Membership(encounters, access, audit, clock);
         this.audit = audit;
         this.config = config;
+        this.noticeAfter = UnreadNotices.after(config.unreadNoticeAfter());
         this.clock = clock;
     }
 
     @Modified
     void modified(ChatConfig c) {
+        this.noticeAfter = UnreadNotices.after(c.unreadNoticeAfter());
         this.config = c;
     }
 
@@ -124,6 +131,10 @@ public class ConversationsImpl implements Conversations {
             ConversationStore.insert(h, m);
             ConversationStore.read(h, c.id(), sender, m.senderName(), m.sequence(), m.sentAt()); // one's own: read
             audit.record(h, caller, "chat.send", e.patientId(), List.of(), "ok");
+            java.time.Duration notice = noticeAfter;
+            if (!notice.isZero()) {
+                UnreadNotices.plan(h, work, c.id(), m.sentAt().plus(notice));
+            }
             return new Sent(m, false);
         });
         // after the commit: the followers of the conversation on every node (a retry's too: a listener drops what

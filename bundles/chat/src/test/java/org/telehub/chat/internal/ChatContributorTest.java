@@ -51,7 +51,8 @@ class ChatContributorTest {
             }
             return t;
         });
-        assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read"), patientTables);
+        assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
+                "chat_notice_due"), patientTables);
         assertEquals(patientTables, chat.tables());
 
         Instant at = Instant.parse("2026-12-03T09:10:00Z");

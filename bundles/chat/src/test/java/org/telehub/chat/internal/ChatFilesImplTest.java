@@ -80,6 +80,7 @@ class ChatFilesImplTest {
         signer = LinkSigner.load(f.jdbi, TestFiles.secretBox(f.jdbi, dir));
         clamd = TestFiles.clamd(Clamd.shared().port());
         chat = new ConversationsImpl(new ChatSchema(f.jdbi), f.encounters, f.access, f.audit, (t, e, d) -> { },
+                f.work,
                 config(168, 4000, 1), f.clock);
     }
 

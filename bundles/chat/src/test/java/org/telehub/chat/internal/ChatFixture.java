@@ -53,10 +53,22 @@ final class ChatFixture {
     final PatientAccess access;
     final AuditLog audit;
     final Clock clock;
+    /** Work items submitted, in order. */
+    final List<org.telehub.work.WorkRequest> submitted = Collections.synchronizedList(new ArrayList<>());
+    final org.telehub.work.WorkService work = (org.telehub.work.WorkService) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {org.telehub.work.WorkService.class}, (p, m, args) -> {
+                if (!m.getName().equals("submit")) {
+                    throw new UnsupportedOperationException(m.getName());
+                }
+                submitted.add((org.telehub.work.WorkRequest) args[1]);
+                return "work-" + submitted.size();
+            });
+    /** unreadNoticeAfter in {@link #config}. */
+    static String noticeAfter = "PT15M";
 
     ChatFixture() throws Exception {
         jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String m : new String[] {"V1__conversations.sql", "V2__attachments.sql", "V3__reads.sql"}) {
+        for (String m : new String[] {"V1__conversations.sql", "V2__attachments.sql", "V3__reads.sql", "V4__notices.sql"}) {
             try (InputStream in = getClass().getResourceAsStream("/db/migration/chat/" + m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -178,6 +190,16 @@ final class ChatFixture {
             @Override
             public int linkSeconds() {
                 return 300;
+            }
+
+            @Override
+            public String unreadNoticeAfter() {
+                return noticeAfter;
+            }
+
+            @Override
+            public String noticeLanguage() {
+                return "en";
             }
         };
     }

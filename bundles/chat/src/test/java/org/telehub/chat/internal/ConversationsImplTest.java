@@ -57,7 +57,7 @@ class ConversationsImplTest {
                 (topic, type, data) -> published.add(topic + " " + type + " " + (data instanceof Message m
                         ? String.valueOf(m.sequence()) : data instanceof Read r ? r.reader() + "@" + r.sequence()
                         : ((Map<?, ?>) data).get("sender") + " " + ((Map<?, ?>) data).get("senderName"))),
-                config(168, 4000, 25), f.clock);
+                f.work, config(168, 4000, 25), f.clock);
     }
 
     @Test
