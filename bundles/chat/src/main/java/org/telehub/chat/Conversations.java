@@ -54,6 +54,31 @@ public interface Conversations {
     java.util.Map<String, Long> unread(AuthenticatedUser caller, java.util.Collection<String> encounterIds);
 
     /**
+     * The conversations the caller takes part in that hold messages, newest message first: {@code limit} (1–50) after
+     * {@code cursor} (null: from the newest; else a page's {@link Recent#next}). Each with its visit, its last message
+     * (text cut to 140 characters) and the caller's unread count. Reading the visits and messages is audited per
+     * patient. {@code InvalidException} names {@code limit} or {@code cursor}.
+     */
+    Recent recent(AuthenticatedUser caller, String cursor, int limit);
+
+    /**
+     * A page of {@link #recent}; {@code next} null when there is no more.
+     */
+    record Recent(List<Summary> items, String next) {
+    }
+
+    /**
+     * One conversation in a list: its visit (who, when, status) and its last message.
+     *
+     * @param lastText the last message's text, cut to 140 characters (empty for a file alone)
+     * @param lastFile the name of the file the last message carries, or null
+     */
+    record Summary(String conversationId, String encounterId, String status, Instant scheduledStart,
+            String doctorName, String patientName, long lastSequence, Instant lastAt, String lastSender,
+            String lastSenderName, String lastText, String lastFile, long unread) {
+    }
+
+    /**
      * The caller is typing: pushed to the conversation's followers as {@code chat.typing} ({@code conversationId},
      * {@code sender}, {@code senderName}); nothing is stored.
      */

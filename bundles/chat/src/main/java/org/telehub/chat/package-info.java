@@ -3,9 +3,10 @@
  * (and later the {@code /ws} channel) adapts. 1.0.0: one conversation per encounter, text messages, history by
  * sequence. 2.0.0: messages carry an attachment ({@link org.telehub.chat.ChatFiles}: uploads typed from their
  * content, scanned, encrypted, downloaded through short-lived signed links); {@code Message} gained its component;
- * read receipts ({@code markRead}, a {@code Conversation}'s reads and unread count) and typing.
+ * read receipts ({@code markRead}, a {@code Conversation}'s reads and unread count) and typing. 2.1.0: the caller's
+ * conversations newest first ({@code recent}).
  */
-@Version("2.0.0")
+@Version("2.1.0")
 package org.telehub.chat;
 
 import org.osgi.annotation.versioning.Version;

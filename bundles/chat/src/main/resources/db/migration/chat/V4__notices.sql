@@ -17,3 +17,8 @@ CREATE TABLE chat_notice (
     sent_at          TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (conversation_id, recipient, channel)
 );
+
+-- When a conversation's last message was sent, for the caller's conversations newest first (the messages page).
+ALTER TABLE chat_conversation ADD COLUMN last_at TIMESTAMP WITH TIME ZONE;
+UPDATE chat_conversation c SET last_at = (SELECT max(m.sent_at) FROM chat_message m WHERE m.conversation_id = c.id);
+CREATE INDEX chat_conversation_last ON chat_conversation (last_at DESC, id DESC) WHERE last_at IS NOT NULL;

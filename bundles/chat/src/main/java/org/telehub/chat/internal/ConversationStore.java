@@ -64,8 +64,8 @@ final class ConversationStore {
 
     /** Stores a message numbered {@code m.sequence()}; the caller holds the row lock of {@link #lock}. */
     static void insert(Handle h, Message m) {
-        h.createUpdate("UPDATE chat_conversation SET last_sequence = :n WHERE id = :c").bind("n", m.sequence())
-                .bind("c", m.conversationId()).execute();
+        h.createUpdate("UPDATE chat_conversation SET last_sequence = :n, last_at = :at WHERE id = :c")
+                .bind("n", m.sequence()).bind("at", ts(m.sentAt())).bind("c", m.conversationId()).execute();
         h.createUpdate("INSERT INTO chat_message (" + MESSAGE + ") VALUES (:id, :c, :n, :s, :name, :k, :body, :at,"
                 + " :file)").bind("id", m.id()).bind("c", m.conversationId()).bind("n", m.sequence())
                 .bind("s", m.sender()).bind("name", m.senderName()).bind("k", m.clientId()).bind("body", m.text())
@@ -179,5 +179,28 @@ final class ConversationStore {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
+    }
+
+    /** A conversation with messages, as {@link #latest} lists it. */
+    record Latest(String id, String encounterId, String patientId, long lastSequence, java.time.Instant lastAt,
+            String sender, String senderName, String text, String file) {
+    }
+
+    /**
+     * Conversations with messages, newest last message first, strictly before ({@code beforeAt}, {@code beforeId})
+     * when given; each with its last message.
+     */
+    static List<Latest> latest(Handle h, java.time.Instant beforeAt, String beforeId, int limit) {
+        return h.createQuery("SELECT c.id, c.encounter_id, c.patient_id, c.last_sequence, c.last_at, m.sender,"
+                + " m.sender_name, left(m.body, 140) AS body, a.name AS file FROM chat_conversation c"
+                + " JOIN chat_message m ON m.conversation_id = c.id AND m.sequence = c.last_sequence"
+                + " LEFT JOIN chat_attachment a ON a.id = m.attachment_id WHERE c.last_at IS NOT NULL"
+                + (beforeAt == null ? "" : " AND (c.last_at, c.id) < (:at, :id)")
+                + " ORDER BY c.last_at DESC, c.id DESC LIMIT :n").bind("at", beforeAt == null ? null : ts(beforeAt))
+                .bind("id", beforeId).bind("n", limit)
+                .map((rs, ctx) -> new Latest(rs.getString("id"), rs.getString("encounter_id"),
+                        rs.getString("patient_id"), rs.getLong("last_sequence"),
+                        rs.getTimestamp("last_at").toInstant(), rs.getString("sender"), rs.getString("sender_name"),
+                        rs.getString("body"), rs.getString("file"))).list();
     }
 }

@@ -186,6 +186,70 @@ public class ConversationsImpl implements Conversations {
         });
     }
 
+    /** The most conversations one {@link #recent} call looks through, 200 at a time, for the caller's. */
+    static final int SCAN = 2000;
+
+    @Override
+    public Recent recent(AuthenticatedUser caller, String cursor, int limit) {
+        if (limit < 1 || limit > 50) {
+            throw new InvalidException("limit", "From 1 to 50");
+        }
+        java.time.Instant[] at = {null};
+        String[] id = {null};
+        if (cursor != null && !cursor.isBlank()) {
+            int i = cursor.indexOf('~');
+            try {
+                at[0] = java.time.Instant.parse(cursor.substring(0, i));
+                id[0] = cursor.substring(i + 1);
+            } catch (RuntimeException e) {
+                throw new InvalidException("cursor", "The next value of a page, as it was given");
+            }
+        }
+        // newest first, 200 at a time, keeping the caller's, until the page is full or SCAN rows were looked at (the
+        // next page goes on from there)
+        List<ConversationStore.Latest> mine = new java.util.ArrayList<>();
+        boolean exhausted = false;
+        scan:
+        for (int looked = 0; looked < SCAN; looked += 200) {
+            List<ConversationStore.Latest> rows = db.jdbi().withHandle(h -> ConversationStore.latest(h, at[0], id[0],
+                    200));
+            Map<String, String> patients = new java.util.LinkedHashMap<>();
+            rows.forEach(r -> patients.put(r.encounterId(), r.patientId()));
+            java.util.Set<String> member = rows.isEmpty() ? java.util.Set.of() : members.memberOf(caller, patients);
+            for (ConversationStore.Latest r : rows) {
+                at[0] = r.lastAt();
+                id[0] = r.id();
+                if (member.contains(r.encounterId())) {
+                    mine.add(r);
+                    if (mine.size() == limit) {
+                        break scan;
+                    }
+                }
+            }
+            if (rows.size() < 200) {
+                exhausted = true;
+                break;
+            }
+        }
+        Map<String, Long> unread = mine.isEmpty() ? Map.of() : db.jdbi().withHandle(h -> ConversationStore.unread(h,
+                mine.stream().map(ConversationStore.Latest::encounterId).toList(), caller.username()));
+        List<Summary> items = new java.util.ArrayList<>();
+        for (ConversationStore.Latest r : mine) {
+            EncounterDetails e;
+            try {
+                e = members.member(caller, r.encounterId(), "chat.read"); // the visit's read, audited
+            } catch (org.telehub.domain.NotFoundException gone) {
+                continue; // left the caller's reach since the scan
+            }
+            items.add(new Summary(r.id(), r.encounterId(), e.status(), e.scheduledStart(), e.doctorName(),
+                    e.patientName(), r.lastSequence(), r.lastAt(), r.sender(), r.senderName(), r.text(), r.file(),
+                    unread.getOrDefault(r.encounterId(), 0L)));
+        }
+        items.stream().map(x -> mine.stream().filter(r -> r.id().equals(x.conversationId())).findFirst().orElseThrow()
+                .patientId()).distinct().forEach(p -> audit.record(caller, "chat.read", p, List.of(), "ok"));
+        return new Recent(items, exhausted ? null : at[0] + "~" + id[0]);
+    }
+
     @Override
     public void typing(AuthenticatedUser caller, String encounterId) {
         String patient = patientOf(caller, encounterId);

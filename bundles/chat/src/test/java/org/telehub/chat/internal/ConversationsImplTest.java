@@ -28,6 +28,7 @@ import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.telehub.chat.Conversations;
 import org.telehub.chat.Conversations.Message;
 import org.telehub.chat.Conversations.Read;
 import org.telehub.chat.Conversations.Sent;
@@ -262,5 +263,46 @@ class ConversationsImplTest {
 
     private long count(String sql) {
         return f.count(sql);
+    }
+
+    @Test
+    void recentListsTheCallersConversationsNewestFirstPageByPage() {
+        f.visits.put("enc-2", visit("enc-2", EncounterService.SCHEDULED, null));
+        chat.send(HOUSE, VISIT, "h1", "First visit's message", null);
+        f.now = f.now.plusSeconds(60);
+        chat.send(AMY, "enc-2", "a1", "x".repeat(300), null);
+        f.now = f.now.plusSeconds(60);
+        chat.send(HOUSE, "enc-2", "h2", "Second visit, newest", null);
+        f.visits.put("enc-3", visit("enc-3", EncounterService.SCHEDULED, null));
+        chat.ofEncounter(AMY, "enc-3"); // a conversation without messages is not listed
+        audits.clear();
+
+        Conversations.Recent page = chat.recent(AMY, null, 1);
+        assertEquals(1, page.items().size());
+        Conversations.Summary newest = page.items().get(0);
+        assertEquals("enc-2", newest.encounterId());
+        assertEquals("Second visit, newest", newest.lastText());
+        assertEquals("Dr House", newest.lastSenderName());
+        assertEquals("Dr House", newest.doctorName());
+        assertEquals(1, newest.unread(), "the doctor's reply; Amy's own message is read");
+        assertTrue(audits.contains("amy chat.read " + PATIENT + " ok"), audits.toString());
+        Conversations.Recent second = chat.recent(AMY, page.next(), 1);
+        assertEquals(List.of(VISIT), second.items().stream().map(Conversations.Summary::encounterId).toList());
+        assertEquals(1, second.items().get(0).unread());
+        assertEquals(List.of(), chat.recent(AMY, second.next(), 1).items());
+
+        assertEquals(2, chat.recent(HOUSE, null, 20).items().size());
+        f.now = f.now.plusSeconds(60);
+        chat.send(AMY, VISIT, "a2", "y".repeat(300), null);
+        Conversations.Summary top = chat.recent(AMY, null, 20).items().get(0);
+        assertEquals(VISIT, top.encounterId(), "a new message moves its conversation to the top");
+        assertEquals("y".repeat(140), top.lastText(), "cut to 140 characters");
+        assertEquals(0, top.unread(), "a send moves the sender's marker");
+        assertEquals(List.of(VISIT), chat.recent(GUEST, null, 20).items().stream()
+                .map(Conversations.Summary::encounterId).toList(), "a guest sees their visit's only");
+        assertEquals(List.of(), chat.recent(RORY, null, 20).items(), "another patient sees none");
+        assertEquals(List.of(), chat.recent(ADMIN, null, 20).items());
+        assertEquals("limit", assertThrows(InvalidException.class, () -> chat.recent(AMY, null, 51)).field());
+        assertEquals("cursor", assertThrows(InvalidException.class, () -> chat.recent(AMY, "nonsense", 5)).field());
     }
 }

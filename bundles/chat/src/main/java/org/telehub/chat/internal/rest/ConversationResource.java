@@ -103,6 +103,17 @@ public class ConversationResource {
     }
 
     /**
+     * The caller's conversations, newest message first, each with its visit, last message and unread count:
+     * {@code ?limit=} (1–50, default 20) and {@code ?cursor=} (a page's {@code next}) page through them.
+     */
+    @GET
+    @VisitScoped
+    public Conversations.Recent recent(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit,
+            @Context SecurityContext s) {
+        return conversations.recent(user(s), cursor, limit == null ? 20 : limit);
+    }
+
+    /**
      * How many new messages (of others, after the caller's read marker) each of these visits' conversations holds:
      * {@code ?encounterId=a&encounterId=b} (at most 200); visits whose conversation the caller is not in are left out.
      */
