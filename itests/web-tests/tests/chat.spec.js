@@ -191,6 +191,49 @@ test.describe.serial('a visit\'s conversation', () => {
     await pc.close();
   });
 
+  test('the messages page lists the conversation with its new message until it is read', async ({ browser }) => {
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const doc = await dc.newPage();
+    await doc.goto(`/encounters/${seed.visit}`);
+    const docChat = doc.locator('section.chat');
+    await expect(docChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    await docChat.getByLabel('Your message').fill('Please book a follow-up in <i>two</i> weeks.');
+    await docChat.getByLabel('Your message').press('Enter');
+    await expect(docChat.locator('[data-outgoing]')).toHaveCount(0);
+    // the doctor's list: the patient's name, the last message is the doctor's own ("You"), nothing new
+    await doc.getByRole('link', { name: 'Messages' }).click();
+    const mine = doc.locator('li.conversation');
+    await expect(mine).toHaveCount(1);
+    await expect(mine.locator('.who')).toHaveText(patient.name);
+    await expect(mine.locator('.last')).toHaveText('You: Please book a follow-up in <i>two</i> weeks.');
+    await expect(mine.locator('.badge.unread')).toHaveCount(0);
+    await dc.close();
+
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto('/visits');
+    await pat.getByRole('navigation').getByRole('link', { name: 'Messages' }).click();
+    await expect(pat).toHaveURL(/\/messages$/);
+    const row = pat.locator('li.conversation');
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('.who')).toHaveText(doctor.name);
+    await expect(row.locator('.badge.unread')).toHaveText('New messages: 1');
+    // markup in a message stays text in the list too
+    await expect(row.locator('.last')).toHaveText(`${doctor.name}: Please book a follow-up in <i>two</i> weeks.`);
+    await expect(row.locator('.last i')).toHaveCount(0);
+    await screenshot(pat, 'en-desktop-chat-messages');
+    await accessible(pat, 'messages');
+    await row.getByRole('link').click();
+    await expect(pat).toHaveURL(new RegExp(`/encounters/${seed.visit}$`));
+    await expect(pat.locator('section.chat .message', { hasText: 'follow-up' })).toBeVisible();
+    await expect(async () => {
+      await pat.goto('/messages');
+      await expect(pat.locator('li.conversation')).toHaveCount(1, { timeout: 2_000 });
+      await expect(pat.locator('li.conversation .badge.unread')).toHaveCount(0, { timeout: 500 });
+    }).toPass({ timeout: 15_000 });
+    await pc.close();
+  });
+
   test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -199,6 +242,10 @@ test.describe.serial('a visit\'s conversation', () => {
     await page.goto(`/encounters/${seed.visit}`);
     await expect(page.locator('section.chat')).toContainText('Only the patient of this visit and the clinicians caring for them');
     await expect(page.locator('section.chat .message')).toHaveCount(0);
+    // and has no messages page: no link, and the list is empty
+    await expect(page.getByRole('navigation').getByRole('link', { name: 'Messages' })).toHaveCount(0);
+    await page.goto('/messages');
+    await expect(page.getByText('No messages yet. The conversations of your visits will be listed here.')).toBeVisible();
     await context.close();
   });
 });
@@ -207,8 +254,13 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
   heading: { en: patient.name, fa: patient.name },
   ready: async (page) => {
-    await expect(page.locator('section.chat .message')).toHaveCount(4);
+    await expect(page.locator('section.chat .message')).toHaveCount(5);
     await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
   },
   dates: 'section.chat .message .when',
+}, {
+  name: 'messages', who: 'patient', path: () => '/messages',
+  heading: { en: 'Messages', fa: 'پیام‌ها' },
+  ready: async (page) => { await expect(page.locator('li.conversation')).toHaveCount(1); },
+  dates: 'li.conversation time',
 }], { prefix: 'chat-', state: (p) => read(p.who) });

@@ -16,9 +16,13 @@ import Login from './pages/Login';
 import Visit from './pages/Visit';
 import Visits from './pages/Visits';
 import Panel from './pages/panel/Panel';
+import Messages from './pages/chat/Messages';
 import { DeskOnly, DESK_ROLES } from './pages/desk/roles';
 import { administers } from './pages/admin/logic';
 import { Button, Failsafe } from './ui';
+
+/** Who takes part in visits' conversations (the messages page): patients and clinicians. */
+const CHAT_ROLES = ['patient', 'doctor', 'nurse'];
 
 // the desk area's pages (staff only) are chunks of their own: patients never load them
 const Desk = lazy(() => import('./pages/desk/Desk'));
@@ -97,6 +101,7 @@ function AppRoutes() {
       <Route path="/join/:room" element={<Join />} />
       <Route path="/find" element={<Protected role="patient"><FindDoctor /></Protected>} />
       <Route path="/visits" element={<Protected><Visits /></Protected>} />
+      <Route path="/messages" element={<Protected><Messages /></Protected>} />
       <Route path="/agenda" element={<Protected role="doctor"><Agenda /></Protected>} />
       <Route path="/encounters/:id" element={<Protected><Visit /></Protected>} />
       <Route path="/patients/:id" element={<Protected><Panel /></Protected>} />
@@ -139,6 +144,7 @@ function Shell({ children }: { children: React.ReactNode }) {
             {roles.includes('patient') && <Link to="/find">{t('nav.find')}</Link>}
             {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
             {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
+            {roles.some((r) => CHAT_ROLES.includes(r)) && <Link to="/messages">{t('nav.messages')}</Link>}
             {roles.some((r) => DESK_ROLES.includes(r)) && <Link to="/desk">{t('nav.desk')}</Link>}
             {administers(roles) && <Link to="/admin">{t('nav.admin')}</Link>}
           </nav>

@@ -7,7 +7,7 @@ const en = {
   app: 'Telehub', skip: 'Skip to content',
   partFailed: 'This part of the page could not be shown. Reload the page to try again.', language: 'Language', calendar: 'Calendar',
   gregory: 'Gregorian', persian: 'Solar Hijri (Jalali)', signOut: 'Sign out', loading: 'Loading…',
-  nav: { visits: 'My visits', find: 'Find a doctor', agenda: 'Agenda',
+  nav: { visits: 'My visits', find: 'Find a doctor', agenda: 'Agenda', messages: 'Messages',
     desk: 'Book for a patient',
     admin: 'Administration' },
   login: {
@@ -57,7 +57,7 @@ const fa: Dict = {
   app: 'تله‌هاب', skip: 'رفتن به محتوا',
   partFailed: 'این بخش از صفحه نمایش داده نشد. برای تلاش دوباره صفحه را از نو بارگذاری کنید.', language: 'زبان', calendar: 'تقویم',
   gregory: 'میلادی', persian: 'هجری شمسی (جلالی)', signOut: 'خروج', loading: 'در حال بارگذاری…',
-  nav: { visits: 'ویزیت‌های من', find: 'یافتن پزشک', agenda: 'برنامه',
+  nav: { visits: 'ویزیت‌های من', find: 'یافتن پزشک', agenda: 'برنامه', messages: 'پیام‌ها',
     desk: 'نوبت‌دهی برای بیمار',
     admin: 'مدیریت' },
   login: {
@@ -105,7 +105,7 @@ const ru: Dict = {
   app: 'Telehub', skip: 'Перейти к содержимому',
   partFailed: 'Эту часть страницы не удалось показать. Перезагрузите страницу, чтобы попробовать снова.', language: 'Язык', calendar: 'Календарь',
   gregory: 'Григорианский', persian: 'Солнечная хиджра (джалали)', signOut: 'Выйти', loading: 'Загрузка…',
-  nav: { visits: 'Мои приёмы', find: 'Найти врача', agenda: 'Расписание',
+  nav: { visits: 'Мои приёмы', find: 'Найти врача', agenda: 'Расписание', messages: 'Сообщения',
     desk: 'Запись пациента',
     admin: 'Администрирование' },
   login: {

@@ -7,6 +7,8 @@ const en = {
   notMember: 'Only the patient of this visit and the clinicians caring for them take part in its conversation.',
   status: { connecting: 'Connecting…', live: 'Live', offline: 'Offline: messages will go when the connection is back' },
   seen: 'Seen', typing: '{{name}} is typing…', unread: 'New messages: {{count}}', open: 'Open the visit and its messages',
+  list: { empty: 'No messages yet. The conversations of your visits will be listed here.', file: 'File: {{name}}',
+    visit: 'Visit {{when}}', older: 'Show older conversations' },
   file: {
     attach: 'Attach a file', uploading: 'Uploading {{name}}: {{percent}}%', open: 'Open',
     pending: 'Waiting for the virus scan', infected: 'Removed: a virus was found in it',
@@ -22,6 +24,8 @@ const fa: typeof en = {
   status: { connecting: 'در حال اتصال…', live: 'برقرار', offline: 'قطع: پیام‌ها پس از برقراری اتصال فرستاده می‌شوند' },
   seen: 'دیده شد', typing: '{{name}} در حال نوشتن است…', unread: 'پیام‌های تازه: {{count}}',
   open: 'باز کردن ویزیت و پیام‌هایش',
+  list: { empty: 'هنوز پیامی نیست. گفتگوهای ویزیت‌های شما اینجا فهرست می‌شوند.', file: 'فایل: {{name}}',
+    visit: 'ویزیت {{when}}', older: 'نمایش گفتگوهای قدیمی‌تر' },
   file: {
     attach: 'پیوست فایل', uploading: 'در حال بارگذاری {{name}}: {{percent}}٪', open: 'باز کردن',
     pending: 'در انتظار بررسی ویروس', infected: 'حذف شد: در آن ویروس پیدا شد',
@@ -37,6 +41,8 @@ const ru: typeof en = {
   status: { connecting: 'Подключение…', live: 'На связи', offline: 'Нет связи: сообщения уйдут, когда связь вернётся' },
   seen: 'Прочитано', typing: '{{name}} печатает…', unread: 'Новые сообщения: {{count}}',
   open: 'Открыть приём и его сообщения',
+  list: { empty: 'Сообщений пока нет. Здесь появятся переписки ваших приёмов.', file: 'Файл: {{name}}',
+    visit: 'Приём {{when}}', older: 'Показать более ранние' },
   file: {
     attach: 'Прикрепить файл', uploading: 'Загрузка {{name}}: {{percent}}%', open: 'Открыть',
     pending: 'Ожидает проверки на вирусы', infected: 'Удалён: в нём найден вирус',

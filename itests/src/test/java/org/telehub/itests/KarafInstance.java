@@ -82,6 +82,33 @@ final class KarafInstance implements AutoCloseable {
     }
 
     /**
+     * A second node of {@code first}'s cluster (issue 17's two-node test), to be started after it: the same database,
+     * {@code first}'s broker (this node boots the JMS client instead of a broker of its own, logged in with
+     * {@code first}'s broker secret), the same file store (directory and key) and the same audit seal key; ports of its
+     * own. {@code first} must have started once (it made the secrets).
+     */
+    static KarafInstance joining(String name, KarafInstance first) throws IOException {
+        KarafInstance k = create(Paths.get(System.getProperty("telehub.instances")).resolve(name), first.dbUrl);
+        k.writeDataSource();
+        k.edit("etc/org.apache.karaf.features.cfg", "telehub-broker/", "telehub-jms-client/");
+        k.edit("etc/org.telehub.messaging.cfg", "tcp://127.0.0.1:" + k.brokerPort, "tcp://127.0.0.1:" + first.brokerPort);
+        Files.createDirectories(k.home.resolve("etc/secrets"));
+        Files.writeString(k.home.resolve("etc/secrets/telehub-broker.password"),
+                first.read("data/telehub/broker.secret").trim() + "\n");
+        k.edit("etc/org.telehub.messaging.cfg", "password=", "password = $[secret:telehub-broker.password]");
+        Path shared = first.home.resolve("data/telehub");
+        k.edit("etc/org.telehub.files.cfg", "directory=", "directory=" + shared.resolve("files"));
+        k.edit("etc/org.telehub.files.cfg", "keyFile=", "keyFile=" + shared.resolve("files.key"));
+        Files.createDirectories(k.home.resolve("data/telehub"));
+        for (String f : new String[] {"audit.seal", "metrics.token"}) {
+            if (Files.exists(shared.resolve(f))) {
+                Files.copy(shared.resolve(f), k.home.resolve("data/telehub/" + f));
+            }
+        }
+        return k;
+    }
+
+    /**
      * A fresh copy of the distribution exactly as shipped (so on the hub's own PostgreSQL), in {@code home}. As root
      * the server runs as a system user that must be able to traverse every directory above {@code home}.
      */

@@ -330,7 +330,7 @@ class WebIT {
                     .writerWithDefaultPrettyPrinter().writeValueAsString(KarafInstance.json(r)) + "\n");
         }
         assertTrue(snapshot.equals(served), "the API changed (the served document is in itests/target/openapi-served.json): fetch GET /api/v1/openapi.json from a running hub into " + file
-                + " (pretty-printed) and rebuild bundles/web, whose tsc run then shows what the app must change");
+                + " (pretty-printed, keys sorted, so that its diff shows only what changed) and rebuild bundles/web, whose tsc run then shows what the app must change");
     }
 
     /** The journeys in Debian's chromium; fails unless every browser test passes. */
