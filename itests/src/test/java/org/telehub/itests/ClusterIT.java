@@ -43,10 +43,15 @@ class ClusterIT {
     static void start() throws Exception {
         a = KarafInstance.create("cluster-a");
         a.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        // the test sends as fast as acks come back: above a person's rate limit (20 frames/s a connection)
+        a.edit("etc/org.telehub.realtime.cfg", "ratePerConnection=20", "ratePerConnection=500");
+        a.edit("etc/org.telehub.realtime.cfg", "ratePerUser=40", "ratePerUser=1000");
         a.scanWith(Clamd.shared().port());
         a.start();
         b = KarafInstance.joining("cluster-b", a);
         b.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        b.edit("etc/org.telehub.realtime.cfg", "ratePerConnection=20", "ratePerConnection=500");
+        b.edit("etc/org.telehub.realtime.cfg", "ratePerUser=40", "ratePerUser=1000");
         b.scanWith(Clamd.shared().port());
         b.start();
         String admin = a.login("admin", ADMIN_PASSWORD);
