@@ -321,9 +321,10 @@ class ChatBenchmark {
                     + m.index + " " + now + "\"}}");
             stats.sent.incrementAndGet();
         }
-        // until every acknowledged message has reached the other member (or 30 s)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while ((stats.acked.get() < total || stats.receivedCount.get() < stats.acked.get())
+        // until every message is answered and every acknowledged one has reached the other member (or 120 s: what
+        // has not arrived by then is counted lost)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while ((stats.acked.get() + stats.errors.get() < total || stats.receivedCount.get() < stats.acked.get())
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }

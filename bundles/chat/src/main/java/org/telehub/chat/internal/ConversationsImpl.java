@@ -106,13 +106,27 @@ public class ConversationsImpl implements Conversations {
                     + " characters");
         }
         String body = text;
-        EncounterDetails e = members.member(caller, encounterId, "chat.send");
-        boolean closed = members.readOnly(e, config.readOnlyAfterHours());
+        // a conversation that exists: membership and the visit's state without reading (and auditing) the whole
+        // encounter for every message; the send is audited in its own transaction
+        String known = db.jdbi().withHandle(h -> ConversationStore.patients(h, List.of(encounterId)))
+                .get(encounterId);
+        String patient;
+        boolean closed;
+        if (known != null) {
+            EncounterService.VisitState st = members.state(caller, encounterId, known, "chat.send");
+            patient = known;
+            closed = members.readOnly(st, config.readOnlyAfterHours());
+        } else {
+            EncounterDetails e = members.member(caller, encounterId, "chat.send");
+            patient = e.patientId();
+            closed = members.readOnly(e, config.readOnlyAfterHours());
+        }
         String sender = caller.username();
         Sent sent = db.jdbi().inTransaction(h -> {
-            ConversationStore.Row c = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
-            long last = ConversationStore.lock(h, c.id());
-            Optional<Message> earlier = ConversationStore.byClient(h, c.id(), sender, clientId);
+            String c = known != null ? ConversationStore.idOf(encounterId)
+                    : ConversationStore.ensure(h, encounterId, patient, clock.instant()).id();
+            long last = ConversationStore.lock(h, c);
+            Optional<Message> earlier = ConversationStore.byClient(h, c, sender, clientId);
             if (earlier.isPresent()) {
                 return new Sent(earlier.get(), true); // answered before, even if the visit has closed since
             }
@@ -122,18 +136,18 @@ public class ConversationsImpl implements Conversations {
             }
             ChatFiles.Attachment file = null;
             if (withFile) {
-                file = ConversationStore.attachment(h, attachmentId).filter(a -> a.conversationId().equals(c.id()))
+                file = ConversationStore.attachment(h, attachmentId).filter(a -> a.conversationId().equals(c))
                         .orElseThrow(() -> new InvalidException("attachmentId",
                                 "No attachment " + attachmentId + " in this conversation: upload the file first"));
             }
-            Message m = new Message(UUID.randomUUID().toString(), c.id(), last + 1, sender, name(caller), clientId,
+            Message m = new Message(UUID.randomUUID().toString(), c, last + 1, sender, name(caller), clientId,
                     body, clock.instant(), file);
             ConversationStore.insert(h, m);
-            ConversationStore.read(h, c.id(), sender, m.senderName(), m.sequence(), m.sentAt()); // one's own: read
-            audit.record(h, caller, "chat.send", e.patientId(), List.of(), "ok");
+            ConversationStore.read(h, c, sender, m.senderName(), m.sequence(), m.sentAt()); // one's own: read
+            audit.record(h, caller, "chat.send", patient, List.of(), "ok");
             java.time.Duration notice = noticeAfter;
             if (!notice.isZero()) {
-                UnreadNotices.plan(h, work, c.id(), m.sentAt().plus(notice));
+                UnreadNotices.plan(h, work, c, m.sentAt().plus(notice));
             }
             return new Sent(m, false);
         });

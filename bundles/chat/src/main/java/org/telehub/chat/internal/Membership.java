@@ -74,6 +74,22 @@ final class Membership {
         }
     }
 
+    /**
+     * For a send into a conversation that exists: the same membership from the conversation's own patient and the
+     * visit's state ({@link EncounterService#states}, not audited: the send itself is audited in its transaction), so
+     * that each message does not also read — and audit — the whole encounter. A refusal is audited and answered as
+     * {@link #member}'s.
+     */
+    EncounterService.VisitState state(AuthenticatedUser caller, String encounterId, String patientId, String action) {
+        EncounterService.VisitState s = takesPart(caller, encounterId, patientId)
+                ? encounters.states(caller, List.of(encounterId)).get(encounterId) : null;
+        if (s == null) {
+            audit.record(caller, action, patientId, List.of(), "denied");
+            throw new NotFoundException("No encounter " + encounterId);
+        }
+        return s;
+    }
+
     /** Of these conversations ({@code encounterId → patientId}), the encounters whose conversation the caller is in. */
     java.util.Set<String> memberOf(AuthenticatedUser caller, java.util.Map<String, String> patientOfEncounter) {
         Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
@@ -100,10 +116,18 @@ final class Membership {
 
     /** Whether the encounter ended (completed, cancelled, missed) at least {@code hours} ago. */
     boolean readOnly(EncounterDetails e, int hours) {
-        if (!ENDED.contains(e.status())) {
+        return readOnly(e.status(), e.actualEnd(), e.updatedAt(), hours);
+    }
+
+    boolean readOnly(EncounterService.VisitState s, int hours) {
+        return readOnly(s.status(), s.actualEnd(), s.updatedAt(), hours);
+    }
+
+    private boolean readOnly(String status, Instant actualEnd, Instant updatedAt, int hours) {
+        if (!ENDED.contains(status)) {
             return false;
         }
-        Instant ended = e.actualEnd() != null ? e.actualEnd() : e.updatedAt();
+        Instant ended = actualEnd != null ? actualEnd : updatedAt;
         return ended != null && !clock.instant().isBefore(ended.plus(Duration.ofHours(hours)));
     }
 }

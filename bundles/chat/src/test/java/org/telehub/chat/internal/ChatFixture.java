@@ -83,6 +83,18 @@ final class ChatFixture {
                                 .filter(id -> visits.containsKey(id) && caller != RORY && caller != OTHER_GUEST)
                                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
                     }
+                    if (m.getName().equals("states")) { // not audited, as the real one
+                        AuthenticatedUser caller = (AuthenticatedUser) args[0];
+                        Map<String, EncounterService.VisitState> out = new java.util.LinkedHashMap<>();
+                        for (Object id : (java.util.Collection<?>) args[1]) {
+                            EncounterDetails e = visits.get((String) id);
+                            if (e != null && caller != RORY && caller != OTHER_GUEST) {
+                                out.put(e.id(), new EncounterService.VisitState(e.id(), e.patientId(), e.status(),
+                                        e.actualEnd(), e.updatedAt()));
+                            }
+                        }
+                        return out;
+                    }
                     if (!m.getName().equals("get")) {
                         throw new UnsupportedOperationException(m.getName());
                     }

@@ -47,6 +47,19 @@ public interface EncounterService {
      */
     java.util.Set<String> visible(AuthenticatedUser caller, java.util.Collection<String> ids);
 
+    /**
+     * What rules about a visit's other records need of the visits among {@code ids} the caller sees (as {@link
+     * #visible}): its patient, status and when it ended. Not audited, like {@link #visible}: for a call whose own
+     * write is audited (a message sent in the visit's conversation), not for showing the visit.
+     *
+     * @since 2.2
+     */
+    Map<String, VisitState> states(AuthenticatedUser caller, java.util.Collection<String> ids);
+
+    /** @param actualEnd when it ended, or null; {@code updatedAt} its last change (a cancellation's time) */
+    record VisitState(String id, String patientId, String status, Instant actualEnd, Instant updatedAt) {
+    }
+
     /** The caller's visits (staff: those they take part in; administrators: all), in time order. */
     Page<EncounterDetails> list(AuthenticatedUser caller, Query query);
 

@@ -12,7 +12,8 @@
  * <p>1.1: the three services and their records. 1.2: {@link org.telehub.core.encounter.CareService} (care teams,
  * break-glass) and {@code PeopleService.findPatients}. 1.3: break-glass re-confirmed by a second factor.
  * 2.0: the notification channels moved to {@code org.telehub.domain.notify}, where the security bundle reaches them.
- * 2.1: {@code EncounterService.visible}. 2.2: {@link org.telehub.core.encounter.VisitContacts}, how the hub's own
+ * 2.1: {@code EncounterService.visible}. 2.2: {@code EncounterService.states} and {@link
+ * org.telehub.core.encounter.VisitContacts}, how the hub's own
  * senders (chat's unread notices) reach a visit's patient and doctor.
  */
 @Version("2.2.0")

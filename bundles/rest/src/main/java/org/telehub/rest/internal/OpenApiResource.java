@@ -15,7 +15,6 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.runtime.JaxrsServiceRuntime;
 import org.osgi.service.jaxrs.runtime.dto.ApplicationDTO;
 import org.osgi.service.jaxrs.runtime.dto.ResourceDTO;
@@ -26,6 +25,11 @@ import org.telehub.rest.RestApi;
 /**
  * {@code GET /api/v1/openapi.json}: the OpenAPI document of the resources the JAX-RS runtime serves right now, so a
  * bundle that comes or goes changes the document with it.
+ *
+ * <p>The runtime is looked up per request, not injected: the whiteboard's runtime service is replaced while Pax Web
+ * applies its configuration at start, and a constructor reference caught in that moment failed the component for good
+ * ("Unable to get service for reference runtime"; the whiteboard does not ask again), leaving the route away and
+ * health's {@code api} check DOWN.
  */
 @Component(service = OpenApiResource.class)
 @JaxrsResource
@@ -33,12 +37,10 @@ import org.telehub.rest.RestApi;
 @Path("openapi.json")
 public class OpenApiResource {
     private final BundleContext context;
-    private final JaxrsServiceRuntime runtime;
 
     @Activate
-    public OpenApiResource(BundleContext context, @Reference JaxrsServiceRuntime runtime) {
+    public OpenApiResource(BundleContext context) {
         this.context = context;
-        this.runtime = runtime;
     }
 
     @GET
@@ -46,7 +48,18 @@ public class OpenApiResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> document() {
         List<Class<?>> classes = new ArrayList<>();
-        for (ApplicationDTO app : runtime.getRuntimeDTO().applicationDTOs) {
+        ServiceReference<JaxrsServiceRuntime> ref = context.getServiceReference(JaxrsServiceRuntime.class);
+        JaxrsServiceRuntime runtime = ref == null ? null : context.getService(ref);
+        if (runtime == null) {
+            throw new javax.ws.rs.ServiceUnavailableException("The REST runtime is restarting; ask again in a moment");
+        }
+        ApplicationDTO[] apps;
+        try {
+            apps = runtime.getRuntimeDTO().applicationDTOs;
+        } finally {
+            context.ungetService(ref);
+        }
+        for (ApplicationDTO app : apps) {
             if (!RestApi.APP_NAME.equals(app.name)) {
                 continue;
             }

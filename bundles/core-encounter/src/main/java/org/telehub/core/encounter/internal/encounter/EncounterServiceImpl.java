@@ -375,6 +375,19 @@ public class EncounterServiceImpl implements EncounterService {
     }
 
     @Override
+    public Map<String, VisitState> states(AuthenticatedUser user, java.util.Collection<String> ids) {
+        Caller c = Caller.of(db, user);
+        Map<String, VisitState> out = new java.util.LinkedHashMap<>();
+        db.jdbi().useHandle(h -> {
+            for (String id : new java.util.LinkedHashSet<>(ids)) {
+                EncounterStore.encounter(h, id).filter(e -> Access.sees(c, e)).ifPresent(e -> out.put(id,
+                        new VisitState(id, e.patientId(), e.status(), e.actualEnd(), e.updatedAt())));
+            }
+        });
+        return out;
+    }
+
+    @Override
     public Page<EncounterDetails> list(AuthenticatedUser user, Query q) {
         Caller c = Caller.of(db, user);
         if (q.status() != null && !Lifecycle.TRANSITIONS.containsKey(q.status())) {
