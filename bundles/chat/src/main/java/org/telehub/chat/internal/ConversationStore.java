@@ -62,15 +62,27 @@ final class ConversationStore {
                 .map((rs, ctx) -> message(rs)).findOne();
     }
 
-    /** Stores a message numbered {@code m.sequence()}; the caller holds the row lock of {@link #lock}. */
-    static void insert(Handle h, Message m) {
-        h.createUpdate("UPDATE chat_conversation SET last_sequence = :n, last_at = :at WHERE id = :c")
-                .bind("n", m.sequence()).bind("at", ts(m.sentAt())).bind("c", m.conversationId()).execute();
-        h.createUpdate("INSERT INTO chat_message (" + MESSAGE + ") VALUES (:id, :c, :n, :s, :name, :k, :body, :at,"
-                + " :file)").bind("id", m.id()).bind("c", m.conversationId()).bind("n", m.sequence())
+    /**
+     * Stores a message numbered {@code m.sequence()} (the caller holds the lock of {@link #lock}) in one round trip:
+     * the conversation's counter and last time, the message, the sender's own read marker, and — when
+     * {@code noticeDue} is given — a pending unread-notice check unless one is pending already. Answers whether that
+     * check was added (its work item is then the caller's to submit).
+     */
+    static boolean store(Handle h, Message m, Instant noticeDue) {
+        return h.createQuery("WITH c AS (UPDATE chat_conversation SET last_sequence = :n, last_at = :at WHERE id = :c),"
+                + " r AS (INSERT INTO chat_read (conversation_id, reader, reader_name, sequence, read_at)"
+                + " VALUES (:c, :s, :name, :n, :at) ON CONFLICT (conversation_id, reader) DO UPDATE SET"
+                + " sequence = EXCLUDED.sequence, reader_name = EXCLUDED.reader_name, read_at = EXCLUDED.read_at"
+                + " WHERE chat_read.sequence < EXCLUDED.sequence),"
+                + " m AS (INSERT INTO chat_message (" + MESSAGE + ") VALUES (:id, :c, :n, :s, :name, :k, :body, :at,"
+                + " :file)),"
+                + " d AS (INSERT INTO chat_notice_due (conversation_id, due_at) SELECT :c, :due WHERE :plan"
+                + " ON CONFLICT DO NOTHING RETURNING 1)"
+                + " SELECT count(*) FROM d").bind("id", m.id()).bind("c", m.conversationId()).bind("n", m.sequence())
                 .bind("s", m.sender()).bind("name", m.senderName()).bind("k", m.clientId()).bind("body", m.text())
                 .bind("at", ts(m.sentAt())).bind("file", m.attachment() == null ? null : m.attachment().id())
-                .execute();
+                .bind("due", ts(noticeDue == null ? m.sentAt() : noticeDue)).bind("plan", noticeDue != null)
+                .mapTo(Long.class).one() == 1;
     }
 
     static List<Message> after(Handle h, String conversationId, long afterSequence, int limit) {

@@ -125,6 +125,8 @@ public class ConversationsImpl implements Conversations {
         Sent sent = db.jdbi().inTransaction(h -> {
             String c = known != null ? ConversationStore.idOf(encounterId)
                     : ConversationStore.ensure(h, encounterId, patient, clock.instant()).id();
+            // two statements, not one joined: a statement that waited for the lock sees the locked row as it is
+            // now but other tables as they were when it began, so it would miss the message of a concurrent retry
             long last = ConversationStore.lock(h, c);
             Optional<Message> earlier = ConversationStore.byClient(h, c, sender, clientId);
             if (earlier.isPresent()) {
@@ -142,13 +144,13 @@ public class ConversationsImpl implements Conversations {
             }
             Message m = new Message(UUID.randomUUID().toString(), c, last + 1, sender, name(caller), clientId,
                     body, clock.instant(), file);
-            ConversationStore.insert(h, m);
-            ConversationStore.read(h, c, sender, m.senderName(), m.sequence(), m.sentAt()); // one's own: read
-            audit.record(h, caller, "chat.send", patient, List.of(), "ok");
+            // the message, the counter, the sender's own marker (one's own is read) and the unread check: one trip
             java.time.Duration notice = noticeAfter;
-            if (!notice.isZero()) {
-                UnreadNotices.plan(h, work, c, m.sentAt().plus(notice));
+            java.time.Instant due = notice.isZero() ? null : m.sentAt().plus(notice);
+            if (ConversationStore.store(h, m, due)) {
+                UnreadNotices.submit(h, work, c, due);
             }
+            audit.record(h, caller, "chat.send", patient, List.of(), "ok");
             return new Sent(m, false);
         });
         // after the commit: the followers of the conversation on every node (a retry's too: a listener drops what

@@ -102,16 +102,11 @@ public class UnreadNotices implements WorkHandler {
     }
 
     /**
-     * In a send's transaction (which holds the conversation's lock): plans a check at {@code due} unless one is
-     * already pending for the conversation.
+     * In a send's transaction (which holds the conversation's lock), once the send added the conversation's
+     * {@code chat_notice_due} row ({@code ConversationStore.store}: none was pending): the check's work item, due then.
      */
-    static void plan(Handle h, WorkService work, String conversationId, Instant due) {
-        int added = h.createUpdate("INSERT INTO chat_notice_due (conversation_id, due_at) VALUES (:c, :d)"
-                + " ON CONFLICT DO NOTHING").bind("c", conversationId).bind("d", java.sql.Timestamp.from(due))
-                .execute();
-        if (added == 1) {
-            work.submit(h, WorkRequest.of(TOPIC, conversationId).notBefore(due));
-        }
+    static void submit(Handle h, WorkService work, String conversationId, Instant due) {
+        work.submit(h, WorkRequest.of(TOPIC, conversationId).notBefore(due));
     }
 
     /** What one recipient has not read: how many messages of others, and the newest one's number. */

@@ -60,13 +60,15 @@ class ChatContributorTest {
         jdbi.useTransaction(h -> {
             String c = ConversationStore.ensure(h, "enc-1", "pat-1", at).id();
             ConversationStore.lock(h, c);
-            ConversationStore.insert(h, new Message("m1", c, 1, "amy", "Amy Pond", "a-1", "The rash itches", at, null));
-            ConversationStore.insert(h, new Message("m2", c, 2, "dr.house", "Dr House", "h-1", "Send a photo",
-                    at.plusSeconds(60), null));
+            ConversationStore.store(h, new Message("m1", c, 1, "amy", "Amy Pond", "a-1", "The rash itches", at,
+                    null), null);
+            ConversationStore.store(h, new Message("m2", c, 2, "dr.house", "Dr House", "h-1", "Send a photo",
+                    at.plusSeconds(60), null), null);
             Attachment a = new Attachment("file-1", c, "rash.jpg", "image/jpeg", 4, "ab".repeat(32), ChatFiles.CLEAN,
                     "amy", at);
             ConversationStore.insert(h, a, photo.id(), null, "ClamAV");
-            ConversationStore.insert(h, new Message("m3", c, 3, "amy", "Amy Pond", "a-2", "", at.plusSeconds(90), a));
+            ConversationStore.store(h, new Message("m3", c, 3, "amy", "Amy Pond", "a-2", "", at.plusSeconds(90), a),
+                    null);
             ConversationStore.ensure(h, "enc-9", "pat-other", at);
         });
         List<Map<String, Object>> full = export(chat, false);

@@ -230,17 +230,23 @@ public class SocketHub implements Fanout {
     @Override
     public void publish(String topic, String type, Object data) {
         JsonNode json = data instanceof JsonNode n ? n : Frames.JSON.valueToTree(data);
+        String text;
+        try {
+            text = Frames.JSON.writeValueAsString(json); // outside the lock: every sender on this node waits for it
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("An event that is not JSON: " + e.getMessage(), e);
+        }
         synchronized (jmsLock) {
             if (producer != null) {
                 try {
-                    TextMessage m = producerSession.createTextMessage(Frames.JSON.writeValueAsString(json));
+                    TextMessage m = producerSession.createTextMessage(text);
                     m.setStringProperty("topic", topic);
                     m.setStringProperty("type", type);
                     m.setStringProperty("node", node);
                     producer.send(m);
                     counter("published");
                     return;
-                } catch (JMSException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (JMSException e) {
                     LOG.warn("Fan-out through the broker failed ({}); delivering on this node and reconnecting",
                             e.toString());
                     closeJms();
