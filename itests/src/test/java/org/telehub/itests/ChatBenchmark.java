@@ -49,6 +49,9 @@ class ChatBenchmark {
     private static final String ADMIN_PASSWORD = "bench-admin-secret";
     private static final String PW = "bench-pass-1";
     private static final int DOCTORS = 10;
+    /** Client ids of every acknowledged message, and of every message the other member received, over the run. */
+    static final java.util.Set<String> ACKED = ConcurrentHashMap.newKeySet();
+    static final java.util.Set<String> RECEIVED = ConcurrentHashMap.newKeySet();
 
     /** One conversation's view at one socket: the last sequence received, and what went wrong. */
     static final class Member implements WebSocket.Listener {
@@ -94,6 +97,7 @@ class ChatBenchmark {
                     } else {
                         stats.acked.incrementAndGet();
                         stats.lastAck = System.nanoTime();
+                        ACKED.add(f.path("data").path("message").path("clientId").asText());
                     }
                 }
                 case "chat.message" -> {
@@ -115,6 +119,7 @@ class ChatBenchmark {
                     String[] p = text.split(" ");
                     if (p.length == 3 && p[0].equals("b") && Integer.parseInt(p[1]) != index) {
                         stats.received(System.nanoTime() - Long.parseLong(p[2]));
+                        RECEIVED.add(f.path("data").path("clientId").asText());
                     }
                 }
                 case "error" -> stats.errors.incrementAndGet();
@@ -262,6 +267,16 @@ class ChatBenchmark {
                 System.out.println("CHAT BENCHMARK " + row);
                 table.append(row).append('\n');
             }
+            // lost for good: acknowledged during the run and never received by the other member, 60 s after the last
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!RECEIVED.containsAll(ACKED) && System.nanoTime() < until) {
+                Thread.sleep(200);
+            }
+            java.util.Set<String> never = new java.util.HashSet<>(ACKED);
+            never.removeAll(RECEIVED);
+            table.append(String.format(Locale.ROOT, "%nOver the whole run: %d messages acknowledged, %d of them never"
+                    + " received by the other member (\"lost\" in a row: not received within that step's 120 s)%n",
+                    ACKED.size(), never.size()));
             for (Member m : members) {
                 m.socket.abort();
             }
@@ -303,8 +318,12 @@ class ChatBenchmark {
     }
 
     /** Sends {@code rate} messages a second for {@code seconds}, round robin over the sockets; one table row. */
+    private static final AtomicLong STEPS = new AtomicLong();
+
     private static String step(List<Member> members, String[] visits, int rate, int seconds, Stats stats)
             throws Exception {
+        // each step its own client ids: a warm-up's "m-0" sent again would be a retry of the same message
+        long stepNo = STEPS.incrementAndGet();
         long total = (long) rate * seconds;
         long t0 = System.nanoTime();
         long interval = 1_000_000_000L / rate;
@@ -317,7 +336,7 @@ class ChatBenchmark {
             Member m = members.get((int) (i % members.size()));
             long now = System.nanoTime();
             m.send("{\"v\":1,\"type\":\"chat.send\",\"id\":\"m" + i + "\",\"data\":{\"encounterId\":\""
-                    + visits[m.conversation] + "\",\"clientId\":\"b" + rate + "-" + i + "\",\"text\":\"b "
+                    + visits[m.conversation] + "\",\"clientId\":\"s" + stepNo + "-" + i + "\",\"text\":\"b "
                     + m.index + " " + now + "\"}}");
             stats.sent.incrementAndGet();
         }
