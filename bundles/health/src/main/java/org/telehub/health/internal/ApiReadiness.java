@@ -22,7 +22,6 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.runtime.JaxrsServiceRuntime;
 import org.osgi.service.jaxrs.runtime.dto.ApplicationDTO;
 import org.osgi.service.jaxrs.runtime.dto.DTOConstants;
@@ -46,6 +45,9 @@ import org.telehub.rest.RestApi;
  * <li>the whiteboard's runtime DTO has the {@code telehub} application, and every registered Telehub resource
  * bound in it, none failed.</li>
  * </ol>
+ * The runtime is looked up at each check, not injected: its service is replaced while Pax Web applies its
+ * configuration at start, and a constructor reference caught in that moment failed this component for good (health
+ * then said "no api check is registered" until a restart).
  */
 @Component(service = HealthIndicator.class)
 public class ApiReadiness implements HealthIndicator {
@@ -53,14 +55,26 @@ public class ApiReadiness implements HealthIndicator {
     private static final Pattern ATTR = Pattern.compile("([\\w-]+)=\"([^\"]*)\"");
 
     private final BundleContext context;
-    private final JaxrsServiceRuntime runtime;
     /** Resource components per bundle, keyed by bundle id and last-modified (an update changes it). */
     private final Map<String, List<String>> declared = new HashMap<>();
 
     @Activate
-    public ApiReadiness(BundleContext context, @Reference JaxrsServiceRuntime runtime) {
+    public ApiReadiness(BundleContext context) {
         this.context = context;
-        this.runtime = runtime;
+    }
+
+    /** The whiteboard's runtime DTO now, or null while its runtime service is being replaced. */
+    private RuntimeDTO runtimeDto() {
+        ServiceReference<JaxrsServiceRuntime> ref = context.getServiceReference(JaxrsServiceRuntime.class);
+        JaxrsServiceRuntime runtime = ref == null ? null : context.getService(ref);
+        if (runtime == null) {
+            return null;
+        }
+        try {
+            return runtime.getRuntimeDTO();
+        } finally {
+            context.ungetService(ref);
+        }
     }
 
     @Override
@@ -102,7 +116,12 @@ public class ApiReadiness implements HealthIndicator {
         }
         expected.stream().sorted().forEach(c -> missing.add(simple(c) + " is not registered (waiting for a service)"));
 
-        RuntimeDTO dto = runtime.getRuntimeDTO();
+        RuntimeDTO dto = runtimeDto();
+        if (dto == null) {
+            missing.add("the JAX-RS runtime is not available (HTTP is starting or restarting)");
+            return Check.down("routes not served: " + String.join("; ", missing),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
         ApplicationDTO app = Arrays.stream(dto.applicationDTOs).filter(a -> RestApi.APP_NAME.equals(a.name))
                 .findFirst().orElse(null);
         if (app == null) {

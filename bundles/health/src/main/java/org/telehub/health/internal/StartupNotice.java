@@ -13,13 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.rest.RestApi;
 
-/** Tells whoever started the hub where to point a browser and how to log in, once the HTTP runtime is up. */
-@Component(immediate = true)
+/**
+ * Tells whoever started the hub where to point a browser and how to log in, once the HTTP runtime is up. The runtime
+ * is a target on the reference, not an injected object: an instance caught while Pax Web replaces it at start could
+ * not be got and failed this component (a {@code FrameworkEvent ERROR} in the log).
+ */
+@Component(immediate = true, reference = @Reference(name = "runtime", service = JaxrsServiceRuntime.class))
 public class StartupNotice {
     private static final Logger LOG = LoggerFactory.getLogger(StartupNotice.class);
 
     @Activate
-    public StartupNotice(@Reference ConfigurationAdmin configAdmin, @Reference JaxrsServiceRuntime runtime) {
+    public StartupNotice(@Reference ConfigurationAdmin configAdmin) {
         String port = "8181";
         String securePort = null;
         try {
