@@ -21,6 +21,14 @@ final class ConversationStore {
             + " attachment_id";
     private static final String ATTACHMENT = "id, conversation_id, name, content_type, size, sha256, scan, uploaded_by,"
             + " created_at";
+    /**
+     * Moves a reader's marker forward, never back ({@code :c}, {@code :reader}, {@code :readerName}, {@code :readSeq},
+     * {@code :readAt}): a read, and a send for its sender.
+     */
+    private static final String READ_UPSERT = "INSERT INTO chat_read (conversation_id, reader, reader_name, sequence,"
+            + " read_at) VALUES (:c, :reader, :readerName, :readSeq, :readAt) ON CONFLICT (conversation_id, reader)"
+            + " DO UPDATE SET sequence = EXCLUDED.sequence, reader_name = EXCLUDED.reader_name,"
+            + " read_at = EXCLUDED.read_at WHERE chat_read.sequence < EXCLUDED.sequence";
     /** A message and its attachment's columns (a_*), for the queries that answer messages. */
     private static final String MESSAGE_JOINED = "m.id, m.conversation_id, m.sequence, m.sender, m.sender_name,"
             + " m.client_id, m.body, m.sent_at, a.id, a.conversation_id, a.name, a.content_type, a.size, a.sha256,"
@@ -70,10 +78,7 @@ final class ConversationStore {
      */
     static boolean store(Handle h, Message m, Instant noticeDue) {
         return h.createQuery("WITH c AS (UPDATE chat_conversation SET last_sequence = :n, last_at = :at WHERE id = :c),"
-                + " r AS (INSERT INTO chat_read (conversation_id, reader, reader_name, sequence, read_at)"
-                + " VALUES (:c, :s, :name, :n, :at) ON CONFLICT (conversation_id, reader) DO UPDATE SET"
-                + " sequence = EXCLUDED.sequence, reader_name = EXCLUDED.reader_name, read_at = EXCLUDED.read_at"
-                + " WHERE chat_read.sequence < EXCLUDED.sequence),"
+                + " r AS (" + READ_UPSERT + "),"
                 + " m AS (INSERT INTO chat_message (" + MESSAGE + ") VALUES (:id, :c, :n, :s, :name, :k, :body, :at,"
                 + " :file)),"
                 + " d AS (INSERT INTO chat_notice_due (conversation_id, due_at) SELECT :c, :due WHERE :plan"
@@ -81,6 +86,8 @@ final class ConversationStore {
                 + " SELECT count(*) FROM d").bind("id", m.id()).bind("c", m.conversationId()).bind("n", m.sequence())
                 .bind("s", m.sender()).bind("name", m.senderName()).bind("k", m.clientId()).bind("body", m.text())
                 .bind("at", ts(m.sentAt())).bind("file", m.attachment() == null ? null : m.attachment().id())
+                .bind("reader", m.sender()).bind("readerName", m.senderName()).bind("readSeq", m.sequence())
+                .bind("readAt", ts(m.sentAt()))
                 .bind("due", ts(noticeDue == null ? m.sentAt() : noticeDue)).bind("plan", noticeDue != null)
                 .mapTo(Long.class).one() == 1;
     }
@@ -142,11 +149,8 @@ final class ConversationStore {
 
     /** Moves {@code reader}'s marker forward to {@code sequence}; true if it moved. */
     static boolean read(Handle h, String conversationId, String reader, String readerName, long sequence, Instant at) {
-        return h.createUpdate("INSERT INTO chat_read (conversation_id, reader, reader_name, sequence, read_at)"
-                + " VALUES (:c, :r, :n, :s, :at) ON CONFLICT (conversation_id, reader) DO UPDATE SET"
-                + " sequence = EXCLUDED.sequence, reader_name = EXCLUDED.reader_name, read_at = EXCLUDED.read_at"
-                + " WHERE chat_read.sequence < EXCLUDED.sequence").bind("c", conversationId).bind("r", reader)
-                .bind("n", readerName).bind("s", sequence).bind("at", ts(at)).execute() == 1;
+        return h.createUpdate(READ_UPSERT).bind("c", conversationId).bind("reader", reader)
+                .bind("readerName", readerName).bind("readSeq", sequence).bind("readAt", ts(at)).execute() == 1;
     }
 
     static List<Read> reads(Handle h, String conversationId) {
@@ -168,11 +172,23 @@ final class ConversationStore {
     /** Per encounter among these, the messages of others after {@code reader}'s marker (0 rows: no conversation). */
     static java.util.Map<String, Long> unread(Handle h, java.util.Collection<String> encounterIds, String reader) {
         java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
-        h.createQuery("SELECT c.encounter_id, count(m.id) FROM chat_conversation c LEFT JOIN chat_read r"
-                + " ON r.conversation_id = c.id AND r.reader = :r LEFT JOIN chat_message m ON m.conversation_id = c.id"
-                + " AND m.sender <> :r AND m.sequence > COALESCE(r.sequence, 0) WHERE c.encounter_id = ANY(:ids)"
-                + " GROUP BY c.encounter_id").bind("ids", encounterIds.toArray(new String[0])).bind("r", reader)
-                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getLong(2)))
+        unreadOf(h, encounterIds, reader).forEach((e, u) -> out.put(e, u.count()));
+        return out;
+    }
+
+    /** What a reader has not read of a conversation: how many messages of others, and the newest one's number (0). */
+    record Unread(long count, long newest) {
+    }
+
+    /** {@link #unread}, with the newest unread message's number (what an unread notice tells up to). */
+    static java.util.Map<String, Unread> unreadOf(Handle h, java.util.Collection<String> encounterIds, String reader) {
+        java.util.Map<String, Unread> out = new java.util.LinkedHashMap<>();
+        h.createQuery("SELECT c.encounter_id, count(m.id), COALESCE(max(m.sequence), 0) FROM chat_conversation c"
+                + " LEFT JOIN chat_read r ON r.conversation_id = c.id AND r.reader = :r LEFT JOIN chat_message m"
+                + " ON m.conversation_id = c.id AND m.sender <> :r AND m.sequence > COALESCE(r.sequence, 0)"
+                + " WHERE c.encounter_id = ANY(:ids) GROUP BY c.encounter_id")
+                .bind("ids", encounterIds.toArray(new String[0])).bind("r", reader)
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), new Unread(rs.getLong(2), rs.getLong(3))))
                 .forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }

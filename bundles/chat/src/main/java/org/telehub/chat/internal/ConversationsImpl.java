@@ -108,12 +108,11 @@ public class ConversationsImpl implements Conversations {
         String body = text;
         // a conversation that exists: membership and the visit's state without reading (and auditing) the whole
         // encounter for every message; the send is audited in its own transaction
-        String known = db.jdbi().withHandle(h -> ConversationStore.patients(h, List.of(encounterId)))
-                .get(encounterId);
+        String known = knownPatient(encounterId);
         String patient;
         boolean closed;
         if (known != null) {
-            EncounterService.VisitState st = members.state(caller, encounterId, known, "chat.send");
+            EncounterService.VisitState st = members.member(caller, encounterId, known, "chat.send");
             patient = known;
             closed = members.readOnly(st, config.readOnlyAfterHours());
         } else {
@@ -250,6 +249,7 @@ public class ConversationsImpl implements Conversations {
         Map<String, Long> unread = mine.isEmpty() ? Map.of() : db.jdbi().withHandle(h -> ConversationStore.unread(h,
                 mine.stream().map(ConversationStore.Latest::encounterId).toList(), caller.username()));
         List<Summary> items = new java.util.ArrayList<>();
+        java.util.Set<String> shownPatients = new java.util.LinkedHashSet<>();
         for (ConversationStore.Latest r : mine) {
             EncounterDetails e;
             try {
@@ -260,9 +260,9 @@ public class ConversationsImpl implements Conversations {
             items.add(new Summary(r.id(), r.encounterId(), e.status(), e.scheduledStart(), e.doctorName(),
                     e.patientName(), r.lastSequence(), r.lastAt(), r.sender(), r.senderName(), r.text(), r.file(),
                     unread.getOrDefault(r.encounterId(), 0L)));
+            shownPatients.add(r.patientId());
         }
-        items.stream().map(x -> mine.stream().filter(r -> r.id().equals(x.conversationId())).findFirst().orElseThrow()
-                .patientId()).distinct().forEach(p -> audit.record(caller, "chat.read", p, List.of(), "ok"));
+        shownPatients.forEach(p -> audit.record(caller, "chat.read", p, List.of(), "ok"));
         return new Recent(items, exhausted ? null : at[0] + "~" + id[0]);
     }
 
@@ -281,8 +281,13 @@ public class ConversationsImpl implements Conversations {
      * audited as every other call.
      */
     private String patientOf(AuthenticatedUser caller, String encounterId) {
-        String known = db.jdbi().withHandle(h -> ConversationStore.patients(h, List.of(encounterId))).get(encounterId);
+        String known = knownPatient(encounterId);
         return known != null ? known : members.member(caller, encounterId, "chat.read").patientId();
+    }
+
+    /** The patient of an encounter's conversation when the conversation exists, else null. */
+    private String knownPatient(String encounterId) {
+        return db.jdbi().withHandle(h -> ConversationStore.patients(h, List.of(encounterId))).get(encounterId);
     }
 
     /** The realtime topic of a conversation's events. */

@@ -61,26 +61,13 @@ final class Membership {
     }
 
     /**
-     * For calls that read nothing (typing, read markers, counts) on a conversation that exists: the same membership,
-     * from the conversation's own encounter and patient and {@link EncounterService#visible}, without reading the
-     * encounter (whose read is audited: a typing person would write an audit row every few seconds). A refusal is
-     * audited and answered as {@link #member}'s.
+     * For calls on a conversation that exists (typing, read markers, a send): the same membership, from the
+     * conversation's own encounter and patient and the visit's state ({@link EncounterService#states}, not audited),
+     * without reading the encounter, whose read is audited: a typing person would write an audit row every few
+     * seconds, and each message would write two (a send is audited in its own transaction). A refusal is audited and
+     * answered as {@link #member}'s.
      */
-    void member(AuthenticatedUser caller, String encounterId, String patientId, String action) {
-        if (!takesPart(caller, encounterId, patientId)
-                || !encounters.visible(caller, List.of(encounterId)).contains(encounterId)) {
-            audit.record(caller, action, patientId, List.of(), "denied");
-            throw new NotFoundException("No encounter " + encounterId);
-        }
-    }
-
-    /**
-     * For a send into a conversation that exists: the same membership from the conversation's own patient and the
-     * visit's state ({@link EncounterService#states}, not audited: the send itself is audited in its transaction), so
-     * that each message does not also read — and audit — the whole encounter. A refusal is audited and answered as
-     * {@link #member}'s.
-     */
-    EncounterService.VisitState state(AuthenticatedUser caller, String encounterId, String patientId, String action) {
+    EncounterService.VisitState member(AuthenticatedUser caller, String encounterId, String patientId, String action) {
         EncounterService.VisitState s = takesPart(caller, encounterId, patientId)
                 ? encounters.states(caller, List.of(encounterId)).get(encounterId) : null;
         if (s == null) {

@@ -31,7 +31,7 @@ import org.telehub.work.WorkService;
 
 /**
  * Tells a visit's patient and doctor by email or SMS about messages they have left unread (issue 17). A send plans a
- * check ({@link #plan}, in the send's transaction) when none is pending for the conversation: a work item on topic
+ * check ({@link #submit}, in the send's transaction) when none is pending for the conversation: a work item on topic
  * {@value #TOPIC} due {@code unreadNoticeAfter} later, so it survives restarts and runs on whichever node is up.
  * The check tells each of the two who has messages of others after their read marker, once per channel for the
  * same newest message ({@code chat_notice}); a channel that throws makes it a retry (what went out is not sent
@@ -109,18 +109,6 @@ public class UnreadNotices implements WorkHandler {
         work.submit(h, WorkRequest.of(TOPIC, conversationId).notBefore(due));
     }
 
-    /** What one recipient has not read: how many messages of others, and the newest one's number. */
-    record Unread(long count, long newest) {
-    }
-
-    static Unread unread(Handle h, String conversationId, String reader) {
-        return h.createQuery("SELECT count(*) AS n, coalesce(max(m.sequence), 0) AS newest FROM chat_message m"
-                + " WHERE m.conversation_id = :c AND m.sender <> :r AND m.sequence > coalesce((SELECT r.sequence"
-                + " FROM chat_read r WHERE r.conversation_id = :c AND r.reader = :r), 0)")
-                .bind("c", conversationId).bind("r", reader)
-                .map((rs, ctx) -> new Unread(rs.getLong("n"), rs.getLong("newest"))).one();
-    }
-
     private static long told(Handle h, String conversationId, String recipient, String channel) {
         return h.createQuery("SELECT sequence FROM chat_notice WHERE conversation_id = :c AND recipient = :r"
                 + " AND channel = :ch").bind("c", conversationId).bind("r", recipient).bind("ch", channel)
@@ -150,14 +138,14 @@ public class UnreadNotices implements WorkHandler {
         }
         Visit v = visit.get();
         List<String> errors = new ArrayList<>();
-        List<String> sent = new ArrayList<>();
         boolean anyUnread = false;
         for (Person p : List.of(v.patient(), v.doctor())) {
             if (p.username() == null) {
                 continue; // no account: they cannot sign in to read
             }
-            Unread u = db.jdbi().withHandle(h -> unread(h, conversation, p.username()));
-            if (u.count() == 0) {
+            ConversationStore.Unread u = db.jdbi().withHandle(h -> ConversationStore.unreadOf(h,
+                    List.of(v.encounterId()), p.username())).get(v.encounterId());
+            if (u == null || u.count() == 0) {
                 continue;
             }
             anyUnread = true;
@@ -169,7 +157,6 @@ public class UnreadNotices implements WorkHandler {
                 try {
                     if (c.send(notification(v, p, other, u.count()))) {
                         db.jdbi().useHandle(h -> tell(h, conversation, p.username(), c.name(), u.newest()));
-                        sent.add(c.name() + ":" + p.role());
                     }
                 } catch (Exception e) {
                     errors.add(c.name() + ":" + p.role() + ": " + e.getMessage());
