@@ -310,7 +310,43 @@ final class KarafInstance implements AutoCloseable {
             sleep(500);
         }
         fail("health did not answer " + status + " within " + timeout + "; last: " + last + "; threads: "
-                + threadDump() + "; log: " + tail(home.resolve("data/log/karaf.log"), 40));
+                + threadDump() + "; " + startDigest(home.resolve("data/log/karaf.log")) + "; log: "
+                + tail(home.resolve("data/log/karaf.log"), 15));
+    }
+
+    /**
+     * What a start that never became healthy was doing, in a few lines: the hub's own words on its DOWN checks (an
+     * anonymous health answer hides them), how often the features service refreshed bundles and how often the REST
+     * application was rebuilt (a loop shows as large counts), and the features service's last steps. A CI run printed
+     * only a log tail full of endpoint rebuilds once, which said nothing of why.
+     */
+    static String startDigest(Path log) {
+        List<String> all;
+        try {
+            all = Files.readAllLines(log);
+        } catch (IOException e) {
+            return "(no " + log + ")";
+        }
+        List<String> said = new ArrayList<>();
+        List<String> features = new ArrayList<>();
+        int rebuilds = 0;
+        int refreshes = 0;
+        for (String line : all) {
+            if (line.contains("Health check '")) {
+                said.add(line);
+            } else if (line.contains("publish address to be /")) {
+                rebuilds++;
+            } else if (line.contains("FeaturesServiceImpl")) {
+                features.add(line);
+                if (line.contains("Refreshing bundles")) {
+                    refreshes++;
+                }
+            }
+        }
+        return "log lines " + all.size() + ", REST application rebuilds " + rebuilds + ", feature refreshes "
+                + refreshes + "; the hub said: " + String.join(" / ", said.subList(Math.max(0, said.size() - 3),
+                        said.size())) + "; features last: " + String.join(" / ", features.subList(
+                                Math.max(0, features.size() - 4), features.size()));
     }
 
     /**
