@@ -453,4 +453,64 @@ class RealtimeIT {
         Thread.sleep(6_000);
         assertEquals(1, mail.getReceivedMessages().length, "told once; what was read is not told");
     }
+
+    @Test
+    @Order(10)
+    void aNewMessageIsPushedToThePatientsOwnTopicListedUntilSeenAndSeeingIsNotReading() throws Exception {
+        user("rt.nina", "patient");
+        String nina = Scheduling.patient(karaf, admin, "Nina Notice", "rt.nina");
+        karaf.careTeam(admin, nina, "rt.doctor");
+        String doctorId = KarafInstance.json(karaf.get("/api/v1/encounters/" + encounter, admin)).get("doctorId")
+                .asText();
+        HttpResponse<String> booked = karaf.post("/api/v1/encounters", admin, "application/json",
+                Scheduling.visit(doctorId, nina, Scheduling.dayAfterTomorrow(16), 30));
+        assertEquals(201, booked.statusCode(), booked.body());
+        String visit = KarafInstance.json(booked).get("id").asText();
+        String ninaToken = karaf.login("rt.nina", PW);
+        try (WsClient phone = WsClient.open(karaf, ninaToken, null, null);
+                WsClient laptop = WsClient.open(karaf, ninaToken, null, null)) {
+            // a frame cannot follow another user's notices: the topic is always the caller's own
+            phone.send("notice.subscribe", "n1", WsClient.data().put("user", "rt.doctor"));
+            assertEquals("user:rt.nina", phone.answer("n1", 10).path("data").path("topic").asText());
+            laptop.send("notice.subscribe", "n2", WsClient.data());
+            laptop.answer("n2", 10);
+            long t0 = System.nanoTime();
+            HttpResponse<String> sent = karaf.post("/api/v1/conversations/encounters/" + visit + "/messages", doctor,
+                    "application/json", "{\"clientId\":\"bell-1\",\"text\":\"Private result\"}");
+            assertEquals(201, sent.statusCode(), sent.body());
+            JsonNode poke = phone.next("notice.changed", 10).path("data");
+            System.out.printf("notice pushed %.0f ms after the send was answered%n", (System.nanoTime() - t0) / 1e6);
+            assertEquals(visit, poke.path("encounterId").asText());
+            assertEquals(1, poke.path("sequence").asLong());
+            assertFalse(poke.toString().contains("Private result"), "a poke carries ids only: " + poke);
+            laptop.next("notice.changed", 10);
+
+            JsonNode list = KarafInstance.json(karaf.get("/api/v1/notifications", ninaToken));
+            assertEquals(1, list.path("unseen").asLong(), list.toString());
+            JsonNode item = list.path("items").path(0);
+            assertEquals(visit, item.path("encounterId").asText());
+            assertEquals("rt.doctor", item.path("fromName").asText(), "the sender's account name");
+            assertEquals("Dr Rita Realtime", item.path("doctorName").asText());
+            assertEquals(1, item.path("newest").asLong());
+            assertFalse(list.toString().contains("Private result"), list.toString());
+            // the doctor wrote it: nothing for him; another patient sees nothing of Nina's visit
+            assertFalse(karaf.get("/api/v1/notifications", doctor).body().contains(visit));
+            assertFalse(karaf.get("/api/v1/notifications", karaf.login("rt.other", PW)).body().contains(visit));
+
+            // seen on the phone: the laptop is told, the list is empty, the message is still unread
+            HttpResponse<String> seen = karaf.post("/api/v1/notifications/seen", ninaToken, "application/json",
+                    "{\"seen\":[{\"encounterId\":\"" + visit + "\",\"sequence\":1}]}");
+            assertEquals(200, seen.statusCode(), seen.body());
+            assertEquals(1, laptop.next("notice.changed", 10).path("data").path("sequence").asLong());
+            assertEquals(0, KarafInstance.json(karaf.get("/api/v1/notifications", ninaToken)).path("unseen")
+                    .asLong());
+            assertEquals(1, KarafInstance.json(karaf.get("/api/v1/conversations/encounters/" + visit, ninaToken))
+                    .path("unread").asLong(), "seen is not read");
+            // a mark past the last message names the field, and writes nothing
+            HttpResponse<String> bad = karaf.post("/api/v1/notifications/seen", ninaToken, "application/json",
+                    "{\"seen\":[{\"encounterId\":\"" + visit + "\",\"sequence\":7}]}");
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertTrue(bad.body().contains("sequence"), bad.body());
+        }
+    }
 }

@@ -62,6 +62,55 @@ public interface Conversations {
     Recent recent(AuthenticatedUser caller, String cursor, int limit);
 
     /**
+     * The caller's unseen notices: per conversation they take part in, the messages of others after both their read
+     * marker and their seen mark ({@link #markSeen}), the conversation with the newest such message first, at most
+     * {@code limit} (1–50). Each says whose visit it is, who wrote the newest and how many there are, never what they
+     * wrote. Reading the visits is audited per patient. Looks through at most as many conversations as {@link #recent}
+     * does ({@link Notices#more} then says there may be more). {@code InvalidException} names {@code limit}.
+     */
+    Notices notices(AuthenticatedUser caller, int limit);
+
+    /**
+     * The caller has seen the notices of these visits' conversations up to each one's {@code sequence} (at most 50;
+     * a mark never moves back, and one past a conversation's last message is refused). Every visit is checked before
+     * anything is written: {@code NotFoundException} for one whose conversation the caller is not in,
+     * {@code InvalidException} naming {@code sequence} or {@code seen}. Seeing is not reading: the read markers, the
+     * receipts others see and the unread counts stay as they were. The caller's connections are told
+     * ({@link #NOTICE_EVENT}). Answers the marks now.
+     */
+    List<Seen> markSeen(AuthenticatedUser caller, List<Seen> seen);
+
+    /**
+     * The event pushed on a user's own topic (their {@code notice.subscribe}) when their notices may have changed: a
+     * message of another in a visit where they are the patient or the doctor, or their own read or seen mark that
+     * moved. It carries ids only ({@code encounterId}, {@code conversationId}, {@code sequence}); the client asks
+     * {@link #notices} for the rest, which checks who may see what.
+     */
+    String NOTICE_EVENT = "notice.changed";
+
+    /**
+     * @param unseen the messages counted in {@code items}
+     * @param more whether more conversations may have unseen messages than were listed
+     */
+    record Notices(List<Notice> items, long unseen, boolean more) {
+    }
+
+    /**
+     * Unseen messages of one conversation.
+     *
+     * @param count messages of others after the caller's read marker and seen mark
+     * @param newest the newest one's sequence number (what {@link #markSeen} takes)
+     * @param fromName who wrote the newest one
+     */
+    record Notice(String conversationId, String encounterId, String status, Instant scheduledStart,
+            String doctorName, String patientName, long count, long newest, Instant newestAt, String fromName) {
+    }
+
+    /** A seen mark: the caller has seen the notices of the visit's conversation up to {@code sequence}. */
+    record Seen(String encounterId, long sequence) {
+    }
+
+    /**
      * A page of {@link #recent}; {@code next} null when there is no more.
      */
     record Recent(List<Summary> items, String next) {

@@ -4,9 +4,10 @@
  * sequence. 2.0.0: messages carry an attachment ({@link org.telehub.chat.ChatFiles}: uploads typed from their
  * content, scanned, encrypted, downloaded through short-lived signed links); {@code Message} gained its component;
  * read receipts ({@code markRead}, a {@code Conversation}'s reads and unread count) and typing. 2.1.0: the caller's
- * conversations newest first ({@code recent}).
+ * conversations newest first ({@code recent}). 2.2.0:
+ * unseen notices per user ({@code notices}, {@code markSeen}, the {@code notice.changed} event).
  */
-@Version("2.1.0")
+@Version("2.2.0")
 package org.telehub.chat;
 
 import org.osgi.annotation.versioning.Version;

@@ -209,6 +209,55 @@ final class ConversationStore {
         return t == null ? null : t.toInstant();
     }
 
+    /** The {@code chat_notice} channel of the seen marks of in-app notices (not a NotificationChannel's name). */
+    static final String SEEN = "app.seen";
+
+    /**
+     * A conversation where {@code reader} has messages of others after both their read marker and their seen mark:
+     * how many, and the newest one.
+     */
+    record Unseen(String id, String encounterId, String patientId, Instant lastAt, long count, long newest,
+            Instant newestAt, String fromName) {
+    }
+
+    /**
+     * Conversations where {@code reader} has unseen messages, newest last message first, strictly before
+     * ({@code beforeAt}, {@code beforeId}) when given. Whether the reader takes part in them is the caller's to check.
+     */
+    static List<Unseen> unseen(Handle h, String reader, Instant beforeAt, String beforeId, int limit) {
+        return h.createQuery("SELECT c.id, c.encounter_id, c.patient_id, c.last_at, u.n, u.newest, nm.sent_at,"
+                + " nm.sender_name FROM chat_conversation c"
+                + " LEFT JOIN chat_read r ON r.conversation_id = c.id AND r.reader = :r"
+                + " LEFT JOIN chat_notice s ON s.conversation_id = c.id AND s.recipient = :r AND s.channel = :seen"
+                + " CROSS JOIN LATERAL (SELECT count(*) AS n, max(m.sequence) AS newest FROM chat_message m"
+                + " WHERE m.conversation_id = c.id AND m.sender <> :r"
+                + " AND m.sequence > GREATEST(COALESCE(r.sequence, 0), COALESCE(s.sequence, 0))) u"
+                + " JOIN chat_message nm ON nm.conversation_id = c.id AND nm.sequence = u.newest"
+                + " WHERE c.last_at IS NOT NULL AND u.n > 0"
+                + (beforeAt == null ? "" : " AND (c.last_at, c.id) < (:at, :id)")
+                + " ORDER BY c.last_at DESC, c.id DESC LIMIT :n").bind("r", reader).bind("seen", SEEN)
+                .bind("at", beforeAt == null ? null : ts(beforeAt)).bind("id", beforeId).bind("n", limit)
+                .map((rs, ctx) -> new Unseen(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
+                        rs.getLong(5), rs.getLong(6), instant(rs, 7), rs.getString(8))).list();
+    }
+
+    /**
+     * Moves {@code reader}'s seen mark of a conversation forward to {@code sequence} (never back, never past its last
+     * message); the mark now, or -1 when {@code sequence} is past the last message.
+     */
+    static long seen(Handle h, String conversationId, String reader, long sequence) {
+        long last = h.createQuery("SELECT last_sequence FROM chat_conversation WHERE id = :c")
+                .bind("c", conversationId).mapTo(Long.class).findOne().orElse(0L);
+        if (sequence > last) {
+            return -1;
+        }
+        return h.createQuery("INSERT INTO chat_notice (conversation_id, recipient, channel, sequence, sent_at)"
+                + " VALUES (:c, :r, :seen, :s, now()) ON CONFLICT (conversation_id, recipient, channel)"
+                + " DO UPDATE SET sequence = GREATEST(chat_notice.sequence, EXCLUDED.sequence),"
+                + " sent_at = EXCLUDED.sent_at RETURNING sequence").bind("c", conversationId).bind("r", reader)
+                .bind("seen", SEEN).bind("s", sequence).mapTo(Long.class).one();
+    }
+
     /** A conversation with messages, as {@link #latest} lists it. */
     record Latest(String id, String encounterId, String patientId, long lastSequence, java.time.Instant lastAt,
             String sender, String senderName, String text, String file) {

@@ -11,11 +11,15 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.chat.ChatFiles;
 import org.telehub.chat.Conversations;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.core.encounter.EncounterService.EncounterDetails;
+import org.telehub.core.encounter.VisitContacts;
 import org.telehub.domain.ConflictException;
 import org.telehub.domain.InvalidException;
 import org.telehub.security.AuditLog;
@@ -50,6 +54,21 @@ public class ConversationsImpl implements Conversations {
     private final WorkService work;
     private volatile ChatConfig config;
     private volatile java.time.Duration noticeAfter;
+    /** Who a visit's notices are pushed to: its patient's and doctor's accounts (absent: no push, lists still work). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile VisitContacts contacts;
+    /** Encounter → the usernames its notices are pushed to, for a short while (a send must not read the visit). */
+    private final Map<String, Recipients> recipients = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Recipients> eldest) {
+                    return size() > 10_000;
+                }
+            });
+
+    private record Recipients(List<String> usernames, long until) {
+    }
 
     @Activate
     public ConversationsImpl(@Reference ChatSchema db, @Reference EncounterService encounters,
@@ -155,7 +174,146 @@ public class ConversationsImpl implements Conversations {
         // after the commit: the followers of the conversation on every node (a retry's too: a listener drops what
         // it has already shown, and the first attempt's publish may have been lost with its node)
         fanout.publish(topic(sent.message().conversationId()), MESSAGE_EVENT, sent.message());
+        Map<String, Object> poke = Map.of("encounterId", encounterId, "conversationId",
+                sent.message().conversationId(), "sequence", sent.message().sequence());
+        for (String r : recipientsOf(encounterId)) {
+            if (!r.equals(sender)) {
+                fanout.publish(userTopic(r), NOTICE_EVENT, poke);
+            }
+        }
         return sent;
+    }
+
+    /** How long who is the patient and the doctor of a visit is taken as known, for pushing notices. */
+    static final long RECIPIENTS_FOR_MS = 30_000;
+
+    /**
+     * The accounts of a visit's patient and doctor, who are told of its new messages on their own topic: they take
+     * part in the conversation for as long as they are its patient and doctor (a colleague, the care team and guests
+     * see their counts on their lists instead). Known for {@link #RECIPIENTS_FOR_MS} at most, so a doctor replaced
+     * meanwhile may still be poked that long; a poke carries ids only and what it makes the client ask is checked.
+     */
+    private List<String> recipientsOf(String encounterId) {
+        VisitContacts c = contacts;
+        if (c == null) {
+            return List.of();
+        }
+        long now = System.currentTimeMillis();
+        Recipients known = recipients.get(encounterId);
+        if (known != null && known.until() > now) {
+            return known.usernames();
+        }
+        List<String> names = new java.util.ArrayList<>(2);
+        try {
+            c.of(encounterId).ifPresent(v -> {
+                if (v.patient() != null && v.patient().username() != null) {
+                    names.add(v.patient().username());
+                }
+                if (v.doctor() != null && v.doctor().username() != null) {
+                    names.add(v.doctor().username());
+                }
+            });
+        } catch (RuntimeException e) {
+            return List.of(); // the message is stored and published; the bell catches up on its next look
+        }
+        recipients.put(encounterId, new Recipients(List.copyOf(names), now + RECIPIENTS_FOR_MS));
+        return names;
+    }
+
+    /** The realtime topic of one user's own events (their notices), followed by their {@code notice.subscribe}. */
+    public static String userTopic(String username) {
+        return "user:" + username;
+    }
+
+    @Override
+    public Notices notices(AuthenticatedUser caller, int limit) {
+        if (limit < 1 || limit > 50) {
+            throw new InvalidException("limit", "From 1 to 50");
+        }
+        String me = caller.username();
+        List<ConversationStore.Unseen> mine = new java.util.ArrayList<>();
+        java.time.Instant[] at = {null};
+        String[] id = {null};
+        boolean more = true;
+        scan:
+        for (int looked = 0; looked < SCAN; looked += 200) {
+            List<ConversationStore.Unseen> rows = db.jdbi().withHandle(h -> ConversationStore.unseen(h, me, at[0],
+                    id[0], 200));
+            Map<String, String> patients = new java.util.LinkedHashMap<>();
+            rows.forEach(r -> patients.put(r.encounterId(), r.patientId()));
+            java.util.Set<String> member = rows.isEmpty() ? java.util.Set.of() : members.memberOf(caller, patients);
+            for (ConversationStore.Unseen r : rows) {
+                if (member.contains(r.encounterId())) {
+                    if (mine.size() == limit) {
+                        break scan; // one more than fits: there is more
+                    }
+                    mine.add(r);
+                }
+                at[0] = r.lastAt();
+                id[0] = r.id();
+            }
+            if (rows.size() < 200) {
+                more = false;
+                break;
+            }
+        }
+        List<Notice> items = new java.util.ArrayList<>();
+        java.util.Set<String> shownPatients = new java.util.LinkedHashSet<>();
+        long unseen = 0;
+        for (ConversationStore.Unseen r : mine) {
+            EncounterDetails e;
+            try {
+                e = members.member(caller, r.encounterId(), "chat.read"); // the visit's read, audited
+            } catch (org.telehub.domain.NotFoundException gone) {
+                continue;
+            }
+            items.add(new Notice(r.id(), r.encounterId(), e.status(), e.scheduledStart(), e.doctorName(),
+                    e.patientName(), r.count(), r.newest(), r.newestAt(), r.fromName()));
+            unseen += r.count();
+            shownPatients.add(r.patientId());
+        }
+        shownPatients.forEach(p -> audit.record(caller, "chat.read", p, List.of(), "ok"));
+        return new Notices(items, unseen, more);
+    }
+
+    @Override
+    public List<Seen> markSeen(AuthenticatedUser caller, List<Seen> seen) {
+        if (seen == null || seen.isEmpty() || seen.size() > 50) {
+            throw new InvalidException("seen", "From 1 to 50 marks of {encounterId, sequence}");
+        }
+        Map<String, String> patients = new java.util.LinkedHashMap<>();
+        for (Seen s : seen) {
+            if (s == null || s.encounterId() == null || s.encounterId().isBlank()) {
+                throw new InvalidException("encounterId", "Required in every mark");
+            }
+            if (s.sequence() < 1) {
+                throw new InvalidException("sequence", "The sequence number of a message of the conversation");
+            }
+            // all checked first: nothing is written for a list that names a visit the caller is not in
+            String patient = patientOf(caller, s.encounterId());
+            members.member(caller, s.encounterId(), patient, "chat.read");
+            patients.put(s.encounterId(), patient);
+        }
+        String me = caller.username();
+        List<Seen> now = db.jdbi().inTransaction(h -> {
+            List<Seen> out = new java.util.ArrayList<>();
+            for (Seen s : seen) {
+                ConversationStore.Row c = ConversationStore.ensure(h, s.encounterId(), patients.get(s.encounterId()),
+                        clock.instant());
+                long mark = ConversationStore.seen(h, c.id(), me, s.sequence());
+                if (mark < 0) {
+                    throw new InvalidException("sequence", "The conversation of visit " + s.encounterId()
+                            + " has " + c.lastSequence() + " messages");
+                }
+                out.add(new Seen(s.encounterId(), mark));
+            }
+            return out;
+        });
+        for (Seen s : now) {
+            fanout.publish(userTopic(me), NOTICE_EVENT, Map.of("encounterId", s.encounterId(), "conversationId",
+                    ConversationStore.idOf(s.encounterId()), "sequence", s.sequence()));
+        }
+        return now;
     }
 
     @Override
@@ -182,6 +340,8 @@ public class ConversationsImpl implements Conversations {
         });
         if (moved[0] != null) {
             fanout.publish(topic(now.conversationId()), READ_EVENT, now);
+            fanout.publish(userTopic(reader), NOTICE_EVENT, Map.of("encounterId", encounterId, "conversationId",
+                    now.conversationId(), "sequence", now.sequence()));
         }
         return now;
     }

@@ -57,7 +57,9 @@ class ConversationsImplTest {
         chat = new ConversationsImpl(new ChatSchema(f.jdbi), f.encounters, f.access, f.audit,
                 (topic, type, data) -> published.add(topic + " " + type + " " + (data instanceof Message m
                         ? String.valueOf(m.sequence()) : data instanceof Read r ? r.reader() + "@" + r.sequence()
-                        : ((Map<?, ?>) data).get("sender") + " " + ((Map<?, ?>) data).get("senderName"))),
+                        : ((Map<?, ?>) data).containsKey("sender") ? ((Map<?, ?>) data).get("sender") + " "
+                        + ((Map<?, ?>) data).get("senderName") : ((Map<?, ?>) data).get("encounterId") + "@"
+                        + ((Map<?, ?>) data).get("sequence"))),
                 f.work, config(168, 4000, 25), f.clock);
     }
 
@@ -218,8 +220,9 @@ class ConversationsImplTest {
         assertEquals(2, chat.markRead(AMY, VISIT, 1).sequence(), "a marker never moves back");
         chat.markRead(AMY, VISIT, 3);
         String topic = "conversation:" + conversation;
-        assertEquals(List.of(topic + " chat.read amy@2", topic + " chat.read amy@3"), published,
-                "pushed when it moves, not when it stays");
+        assertEquals(List.of(topic + " chat.read amy@2", "user:amy notice.changed enc-1@2", topic + " chat.read amy@3",
+                "user:amy notice.changed enc-1@3"), published,
+                "pushed when it moves, not when it stays (and to the reader's own topic: their notices changed)");
         assertEquals(List.of("amy@3", "dr.house@3"), chat.ofEncounter(HOUSE, VISIT).reads().stream()
                 .map(x -> x.reader() + "@" + x.sequence()).toList());
         assertEquals("sequence", assertThrows(InvalidException.class, () -> chat.markRead(AMY, VISIT, 4)).field());
@@ -304,5 +307,73 @@ class ConversationsImplTest {
         assertEquals(List.of(), chat.recent(ADMIN, null, 20).items());
         assertEquals("limit", assertThrows(InvalidException.class, () -> chat.recent(AMY, null, 51)).field());
         assertEquals("cursor", assertThrows(InvalidException.class, () -> chat.recent(AMY, "nonsense", 5)).field());
+    }
+
+    @Test
+    void noticesListWhatOthersWroteUntilSeenOrReadArePushedToTheVisitsPeopleAndSayNoText() {
+        chat.contacts = id -> id.equals(VISIT) ? java.util.Optional.of(new org.telehub.core.encounter.VisitContacts
+                .Visit(VISIT, EncounterService.SCHEDULED, f.now, "video", new org.telehub.core.encounter.VisitContacts
+                        .Person("patient", PATIENT, "amy", "Amy Pond", null, null, "UTC"),
+                        new org.telehub.core.encounter.VisitContacts.Person("doctor", "doc-1", "dr.house", "Dr House",
+                                null, null, "UTC"), "https://hub/encounters/" + VISIT)) : java.util.Optional.empty();
+        f.visits.put("enc-2", visit("enc-2", EncounterService.SCHEDULED, null));
+        chat.send(AMY, VISIT, "a1", "My rash", null);
+        chat.send(HOUSE, VISIT, "h1", "Photo please", null);
+        f.now = f.now.plusSeconds(60);
+        chat.send(HOUSE, VISIT, "h2", "Any news?", null);
+        f.now = f.now.plusSeconds(60);
+        chat.send(HOUSE, "enc-2", "h3", "Second visit", null);
+        // the doctor's messages poke Amy's own topic (ids only), Amy's own poke the doctor; never the sender
+        assertTrue(published.contains("user:amy notice.changed enc-1@3"), published.toString());
+        assertTrue(published.contains("user:dr.house notice.changed enc-1@1"), published.toString());
+        assertFalse(published.contains("user:amy notice.changed enc-1@1"), published.toString());
+        audits.clear();
+
+        Conversations.Notices n = chat.notices(AMY, 20);
+        assertEquals(List.of("enc-2", VISIT), n.items().stream().map(Conversations.Notice::encounterId).toList());
+        Conversations.Notice first = n.items().get(1);
+        assertEquals(List.of(2L, 3L, "Dr House", "Dr House"), List.of(first.count(), first.newest(),
+                first.fromName(), first.doctorName()));
+        assertEquals(3, n.unseen());
+        assertFalse(n.more());
+        assertFalse(n.toString().contains("Photo please"), "a notice never carries what was written");
+        assertTrue(audits.contains("amy chat.read " + PATIENT + " ok"), audits.toString());
+        assertEquals(1, chat.notices(AMY, 1).items().size());
+        assertTrue(chat.notices(AMY, 1).more());
+        assertEquals(List.of(), chat.notices(HOUSE, 20).items(), "the doctor answered Amy: his send read hers");
+        assertEquals(List.of(), chat.notices(DESK, 20).items(), "nothing of a visit one is not in");
+        assertEquals(List.of(), chat.notices(RORY, 20).items());
+
+        // seen: gone from the list, but still unread (receipts and counts are reading's, not seeing's)
+        published.clear();
+        assertEquals(List.of(new Conversations.Seen(VISIT, 3)), chat.markSeen(AMY, List.of(
+                new Conversations.Seen(VISIT, 3))));
+        assertEquals(List.of("user:amy notice.changed enc-1@3"), published, "the caller's other tabs are told");
+        assertEquals(List.of("enc-2"), chat.notices(AMY, 20).items().stream()
+                .map(Conversations.Notice::encounterId).toList());
+        assertEquals(2, chat.ofEncounter(AMY, VISIT).unread());
+        assertEquals(3, chat.markSeen(AMY, List.of(new Conversations.Seen(VISIT, 1))).get(0).sequence(),
+                "a mark never moves back");
+        // a new message after the mark is a notice again
+        chat.send(HOUSE, VISIT, "h4", "Hello?", null);
+        assertEquals(1, chat.notices(AMY, 20).items().stream().filter(x -> x.encounterId().equals(VISIT))
+                .findFirst().orElseThrow().count());
+        // reading clears it as well
+        chat.markRead(AMY, VISIT, 4);
+        chat.markRead(AMY, "enc-2", 1);
+        assertEquals(List.of(), chat.notices(AMY, 20).items());
+
+        // refused as a whole, nothing written: a visit not one's own, a mark past the end, bad input
+        long marks = count("SELECT count(*) FROM chat_notice");
+        assertThrows(NotFoundException.class, () -> chat.markSeen(DESK, List.of(new Conversations.Seen(VISIT, 1))));
+        assertThrows(NotFoundException.class, () -> chat.markSeen(HOUSE, List.of(new Conversations.Seen(VISIT, 4),
+                new Conversations.Seen("enc-nowhere", 1))));
+        assertEquals("sequence", assertThrows(InvalidException.class, () -> chat.markSeen(HOUSE, List.of(
+                new Conversations.Seen(VISIT, 9)))).field());
+        assertEquals("sequence", assertThrows(InvalidException.class, () -> chat.markSeen(HOUSE, List.of(
+                new Conversations.Seen(VISIT, 0)))).field());
+        assertEquals("seen", assertThrows(InvalidException.class, () -> chat.markSeen(HOUSE, List.of())).field());
+        assertEquals("limit", assertThrows(InvalidException.class, () -> chat.notices(HOUSE, 51)).field());
+        assertEquals(marks, count("SELECT count(*) FROM chat_notice"));
     }
 }

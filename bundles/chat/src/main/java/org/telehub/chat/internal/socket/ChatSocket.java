@@ -20,11 +20,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Chat over {@code /ws} (docs/websocket-protocol.md): {@code chat.subscribe} follows a visit's conversation from a
  * sequence number (the messages after it are pushed first: a reconnecting client resumes with no gap),
  * {@code chat.send} stores a message and acknowledges it only then, {@code chat.unsubscribe} stops following,
- * {@code chat.read} moves the caller's read marker, {@code chat.typing} says the caller is typing.
+ * {@code chat.read} moves the caller's read marker, {@code chat.typing} says the caller is typing;
+ * {@code notice.subscribe} follows the caller's own notices ({@code notice.changed}: ids only, the client then asks
+ * {@code GET /notifications}).
  * Thin over {@link Conversations}, which decides who takes part and audits.
  */
 @Component(property = { SocketHandler.TYPES + "=chat.subscribe", SocketHandler.TYPES + "=chat.unsubscribe",
-        SocketHandler.TYPES + "=chat.send", SocketHandler.TYPES + "=chat.read", SocketHandler.TYPES + "=chat.typing" })
+        SocketHandler.TYPES + "=chat.send", SocketHandler.TYPES + "=chat.read", SocketHandler.TYPES + "=chat.typing",
+        SocketHandler.TYPES + "=notice.subscribe" })
 public class ChatSocket implements SocketHandler {
     private final Conversations conversations;
 
@@ -36,6 +39,12 @@ public class ChatSocket implements SocketHandler {
     @Override
     public Object handle(SocketCall call) {
         JsonNode d = call.data();
+        if ("notice.subscribe".equals(call.type())) {
+            // one's own notices only: the topic is the caller's, whatever the frame says
+            String topic = ConversationsImpl.userTopic(call.caller().username());
+            call.subscribe(topic, (type, data, out) -> out.push(type, data));
+            return Map.of("topic", topic);
+        }
         String encounterId = text(d, "encounterId", true);
         return switch (call.type()) {
             case "chat.subscribe" -> subscribe(call, encounterId, d);
