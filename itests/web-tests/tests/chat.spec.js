@@ -234,6 +234,60 @@ test.describe.serial('a visit\'s conversation', () => {
     await pc.close();
   });
 
+  test('the bell tells the patient of a new message live; "Mark all as seen" clears it, the message stays unread', async ({ browser }) => {
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto('/visits');
+    const bell = pat.locator('.bell-button');
+    await expect(bell).toHaveAccessibleName('Notifications: nothing new');
+    // (had the doctor written before the bell's socket subscription, its ack makes it look again: shown all the same)
+
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const doc = await dc.newPage();
+    await doc.goto(`/encounters/${seed.visit}`);
+    const docChat = doc.locator('section.chat');
+    await expect(docChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    await docChat.getByLabel('Your message').fill('The lab results are in: see me on Friday.');
+    await docChat.getByLabel('Your message').press('Enter');
+    await expect(docChat.locator('[data-outgoing]')).toHaveCount(0);
+    await dc.close();
+
+    // live: no reload on the patient's side
+    await expect(bell.locator('.badge.unread')).toHaveText('1', { timeout: 15_000 });
+    await expect(bell).toHaveAccessibleName('Notifications: 1 new messages');
+    await bell.click();
+    const panel = pat.getByRole('region', { name: 'New messages' });
+    await expect(panel).toBeVisible();
+    const item = panel.getByRole('link');
+    await expect(item).toHaveCount(1);
+    await expect(item.locator('.who')).toHaveText('Dr Chandra Chat · new messages: 1');
+    await expect(item.locator('.visit-time')).toContainText('Visit with Dr Chandra Chat');
+    await expect(panel).not.toContainText('lab results'); // who and when, never what
+    await screenshot(pat, 'en-desktop-chat-bell');
+    await accessible(pat, 'bell');
+
+    // Persian on a phone: the same panel, right to left
+    await pat.setViewportSize({ width: 390, height: 844 });
+    await pat.locator('select[name="language"]').selectOption('fa');
+    await expect(pat.locator('html')).toHaveAttribute('dir', 'rtl');
+    if (!(await pat.locator('#notices').isVisible())) await bell.click();
+    const faPanel = pat.getByRole('region', { name: 'پیام‌های تازه' });
+    await expect(faPanel.getByRole('link').locator('.who')).toHaveText('Dr Chandra Chat · پیام‌های تازه: ۱');
+    await screenshot(pat, 'fa-phone-chat-bell');
+    await pat.locator('select[name="language"]').selectOption('en');
+    await pat.setViewportSize({ width: 1280, height: 800 });
+    if (!(await pat.locator('#notices').isVisible())) await bell.click();
+
+    await panel.getByRole('button', { name: 'Mark all as seen' }).click();
+    await expect(bell.locator('.badge.unread')).toHaveCount(0);
+    await expect(bell).toHaveAccessibleName('Notifications: nothing new');
+    // seen is not read: the visit still counts the message as new until it is opened
+    await pat.goto('/visits');
+    await expect(pat.locator('li.visit .badge.unread')).toHaveText('New messages: 1');
+    await expect(pat.locator('.bell-button .badge.unread')).toHaveCount(0);
+    await pc.close();
+  });
+
   test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -244,6 +298,7 @@ test.describe.serial('a visit\'s conversation', () => {
     await expect(page.locator('section.chat .message')).toHaveCount(0);
     // and has no messages page: no link, and the list is empty
     await expect(page.getByRole('navigation').getByRole('link', { name: 'Messages' })).toHaveCount(0);
+    await expect(page.locator('.bell')).toHaveCount(0); // and no bell
     await page.goto('/messages');
     await expect(page.getByText('No messages yet. The conversations of your visits will be listed here.')).toBeVisible();
     await context.close();
@@ -254,7 +309,7 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
   heading: { en: patient.name, fa: patient.name },
   ready: async (page) => {
-    await expect(page.locator('section.chat .message')).toHaveCount(5);
+    await expect(page.locator('section.chat .message')).toHaveCount(6);
     await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
   },
   dates: 'section.chat .message .when',

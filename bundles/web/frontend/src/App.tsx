@@ -17,6 +17,7 @@ import Visit from './pages/Visit';
 import Visits from './pages/Visits';
 import Panel from './pages/panel/Panel';
 import Messages from './pages/chat/Messages';
+import { Bell } from './pages/chat/Bell';
 import { DeskOnly, DESK_ROLES } from './pages/desk/roles';
 import { administers } from './pages/admin/logic';
 import { Button, Failsafe } from './ui';
@@ -149,6 +150,7 @@ function Shell({ children }: { children: React.ReactNode }) {
             {administers(roles) && <Link to="/admin">{t('nav.admin')}</Link>}
           </nav>
         )}
+        {session && roles.some((r) => CHAT_ROLES.includes(r)) && <Bell />}
         <div className="prefs">
           <label>{t('language')}
             <select name="language" value={lang} onChange={(e) => { const l = e.target.value as Lang; applyLang(l); setPrefsLang(l); }}>

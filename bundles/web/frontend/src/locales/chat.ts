@@ -9,6 +9,10 @@ const en = {
   seen: 'Seen', typing: '{{name}} is typing…', unread: 'New messages: {{count}}', open: 'Open the visit and its messages',
   list: { empty: 'No messages yet. The conversations of your visits will be listed here.', file: 'File: {{name}}',
     visit: 'Visit {{when}}', older: 'Show older conversations' },
+  bell: { title: 'New messages', none: 'Notifications: nothing new', some: 'Notifications: {{n}} new messages',
+    empty: 'Nothing new. Messages you have not seen yet will show here.',
+    wrote: 'new messages: {{n}}',
+    visit: 'Visit with {{with}}, {{when}}', at: 'Written {{when}}', seenAll: 'Mark all as seen' },
   file: {
     attach: 'Attach a file', uploading: 'Uploading {{name}}: {{percent}}%', open: 'Open',
     pending: 'Waiting for the virus scan', infected: 'Removed: a virus was found in it',
@@ -26,6 +30,10 @@ const fa: typeof en = {
   open: 'باز کردن ویزیت و پیام‌هایش',
   list: { empty: 'هنوز پیامی نیست. گفتگوهای ویزیت‌های شما اینجا فهرست می‌شوند.', file: 'فایل: {{name}}',
     visit: 'ویزیت {{when}}', older: 'نمایش گفتگوهای قدیمی‌تر' },
+  bell: { title: 'پیام‌های تازه', none: 'اعلان‌ها: چیز تازه‌ای نیست', some: 'اعلان‌ها: {{n}} پیام تازه',
+    empty: 'چیز تازه‌ای نیست. پیام‌هایی که هنوز ندیده‌اید اینجا نشان داده می‌شوند.',
+    wrote: 'پیام‌های تازه: {{n}}',
+    visit: 'ویزیت با {{with}}، {{when}}', at: 'نوشته‌شده {{when}}', seenAll: 'علامت‌گذاری همه به‌عنوان دیده‌شده' },
   file: {
     attach: 'پیوست فایل', uploading: 'در حال بارگذاری {{name}}: {{percent}}٪', open: 'باز کردن',
     pending: 'در انتظار بررسی ویروس', infected: 'حذف شد: در آن ویروس پیدا شد',
@@ -43,6 +51,10 @@ const ru: typeof en = {
   open: 'Открыть приём и его сообщения',
   list: { empty: 'Сообщений пока нет. Здесь появятся переписки ваших приёмов.', file: 'Файл: {{name}}',
     visit: 'Приём {{when}}', older: 'Показать более ранние' },
+  bell: { title: 'Новые сообщения', none: 'Уведомления: ничего нового', some: 'Уведомления: новые сообщения: {{n}}',
+    empty: 'Ничего нового. Здесь появятся сообщения, которые вы ещё не видели.',
+    wrote: 'новые сообщения: {{n}}',
+    visit: 'Приём: {{with}}, {{when}}', at: 'Написано {{when}}', seenAll: 'Отметить все как просмотренные' },
   file: {
     attach: 'Прикрепить файл', uploading: 'Загрузка {{name}}: {{percent}}%', open: 'Открыть',
     pending: 'Ожидает проверки на вирусы', infected: 'Удалён: в нём найден вирус',
