@@ -284,7 +284,8 @@ class IntegrationIT {
                     cells++;
                     String wrong = AccessMatrix.check(expect, a, Matrix.MARKERS, List.of(m.patientA().get("encounter"),
                             m.patientB().get("encounter"), m.patientA().get("attachment"),
-                            m.patientB().get("attachment")));
+                            m.patientB().get("attachment"), m.patientA().get("message"),
+                            m.patientB().get("message")));
                     if (wrong != null) {
                         leaks += wrong.startsWith("LEAK") ? 1 : 0;
                         failures.add(cell + ": " + wrong);
@@ -390,6 +391,11 @@ class IntegrationIT {
                     doctorA, "application/octet-stream", "Matrix attachment of A")));
             String fileB = id(created(karaf.post("/api/v1/conversations/encounters/" + encB + "/files?name=b.txt",
                     doctorB, "application/octet-stream", "Matrix attachment of B")));
+            // a message of each visit's doctor, for the rules that change one's own message
+            String msgA = id(created(karaf.post("/api/v1/conversations/encounters/" + encA + "/messages", doctorA,
+                    "application/json", "{\"clientId\":\"mx-own-a\",\"text\":\"Matrix message of A's doctor\"}")));
+            String msgB = id(created(karaf.post("/api/v1/conversations/encounters/" + encB + "/messages", doctorB,
+                    "application/json", "{\"clientId\":\"mx-own-b\",\"text\":\"Matrix message of B's doctor\"}")));
             String encG = id(created(karaf.post("/api/v1/encounters", admin, "application/json", "{\"type\":"
                     + "\"video\",\"doctorId\":\"" + docA + "\",\"patientId\":\"" + a + "\",\"scheduledStart\":\""
                     + day + "T15:00:00Z\"}")));
@@ -405,9 +411,9 @@ class IntegrationIT {
                     "{\"url\":\"http://127.0.0.1:9/matrix\",\"secret\":\"matrix-portal-secret-0123\"}")));
             return new Matrix(tokens,
                     Map.of("patient", a, "mrn", "MX-A", "encounter", encA, "delivery", dA, "doctor", docA,
-                            "attachment", fileA),
+                            "attachment", fileA, "message", msgA),
                     Map.of("patient", b, "mrn", "MX-B", "encounter", encB, "delivery", dB, "doctor", docB,
-                            "attachment", fileB),
+                            "attachment", fileB, "message", msgB),
                     Map.of("adapter", "ehr-main", "member", "mx.member", "webhook", webhook, "day", day,
                             "start", day + "T09:00:00Z", "start2", day + "T10:00:00Z", "start3", day + "T11:00:00Z",
                             "later", day + "T12:00:00Z", "availability", availability));

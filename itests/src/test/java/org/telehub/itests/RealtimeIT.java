@@ -194,6 +194,14 @@ class RealtimeIT {
             assertEquals("ack", pia.answer("t1", 10).path("type").asText());
             JsonNode typing = rita.next("chat.typing", 10);
             assertEquals("rt.patient", typing.path("data").path("sender").asText(), typing.toString());
+            // first a delivery receipt (the patient's device has them all): the doctor sees it before any read
+            pia.send("chat.delivered", "d1", WsClient.data().put("encounterId", encounter).put("sequence", 7));
+            JsonNode receipt = pia.answer("d1", 10).path("data").path("read");
+            assertEquals(7, receipt.path("delivered").asLong(), receipt.toString());
+            assertTrue(receipt.path("sequence").asLong() < 7, "received, not read: " + receipt);
+            JsonNode delivered = rita.next("chat.read", 10).path("data");
+            assertEquals(List.of("rt.patient", 7L), List.of(delivered.path("reader").asText(), delivered
+                    .path("delivered").asLong()));
             pia.send("chat.read", "r1", WsClient.data().put("encounterId", encounter).put("sequence", 7));
             assertEquals(7, pia.answer("r1", 10).path("data").path("read").path("sequence").asLong());
             JsonNode read = rita.next("chat.read", 10);
@@ -512,5 +520,93 @@ class RealtimeIT {
             assertEquals(400, bad.statusCode(), bad.body());
             assertTrue(bad.body().contains("sequence"), bad.body());
         }
+    }
+
+    @Test
+    @Order(11)
+    void anEditAndARetractionReachTheOtherMemberLiveAndAfterAReconnectAndARetractedFileIsGone() throws Exception {
+        long last;
+        long revision;
+        String typo;
+        String photo;
+        String fileUrl;
+        String fileId;
+        try (WsClient pia = WsClient.open(karaf, patient, null, null);
+                WsClient rita = WsClient.open(karaf, doctor, null, null)) {
+            // from the conversation's end (earlier tests left hundreds of long messages; the queue holds 32)
+            long end = KarafInstance.json(karaf.get("/api/v1/conversations/encounters/" + encounter, patient))
+                    .path("lastSequence").asLong();
+            JsonNode ack = subscribe(pia, "s1", end);
+            last = ack.path("data").path("delivered").asLong();
+            revision = ack.path("data").path("revision").asLong();
+            subscribe(rita, "s2", last);
+            typo = send(rita, "e1", "edit-1", "Take two tablest a day").path("data").path("message").path("id")
+                    .asText();
+            last = pia.next("chat.message", 10).path("data").path("sequence").asLong();
+            rita.send("chat.edit", "e2", WsClient.data().put("encounterId", encounter).put("messageId", typo)
+                    .put("text", "Take two tablets a day"));
+            assertEquals("Take two tablets a day", rita.answer("e2", 10).path("data").path("message").path("text")
+                    .asText());
+            JsonNode changed = pia.next("chat.changed", 10).path("data");
+            assertEquals(typo, changed.path("message").path("id").asText());
+            assertEquals("Take two tablets a day", changed.path("message").path("text").asText());
+            assertFalse(changed.path("message").path("editedAt").isNull());
+            revision = changed.path("revision").asLong();
+            // the patient may not change the doctor's message
+            pia.send("chat.edit", "e3", WsClient.data().put("encounterId", encounter).put("messageId", typo)
+                    .put("text", "Take none"));
+            assertEquals(403, pia.next("error", 10).path("error").path("status").asInt());
+            // a PDF posted by the doctor, which the patient will have missed being retracted
+            HttpResponse<String> up = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
+                    "/api/v1/conversations/encounters/" + encounter + "/files?name=wrong-patient.pdf")))
+                    .header("Authorization", "Bearer " + doctor).header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString("%PDF-1.4\n% retracted later\n%%EOF\n")), null);
+            assertTrue(up.statusCode() == 201 || up.statusCode() == 200, up.body());
+            String attachment = KarafInstance.json(up).get("id").asText();
+            rita.send("chat.send", "e4", WsClient.data().put("encounterId", encounter).put("clientId", "edit-2")
+                    .put("text", "").put("attachmentId", attachment));
+            photo = rita.answer("e4", 10).path("data").path("message").path("id").asText();
+            last = pia.next("chat.message", 10).path("data").path("sequence").asLong();
+            HttpResponse<String> link = karaf.post("/api/v1/conversations/files/" + attachment + "/link", patient,
+                    "application/json", "");
+            assertEquals(200, link.statusCode(), link.body());
+            fileUrl = KarafInstance.json(link).get("url").asText();
+            fileId = attachment;
+        }
+        // while the patient is away: the file message is retracted, the first one edited again
+        HttpResponse<String> gone = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
+                "/api/v1/conversations/encounters/" + encounter + "/messages/" + photo)))
+                .header("Authorization", "Bearer " + doctor).DELETE(), null);
+        assertEquals(200, gone.statusCode(), gone.body());
+        assertFalse(KarafInstance.json(gone).path("retractedAt").isNull());
+        assertTrue(KarafInstance.json(gone).path("attachment").isMissingNode()
+                || KarafInstance.json(gone).path("attachment").isNull(), gone.body());
+        // its file: no new link for anyone, and the link given before no longer opens it
+        assertEquals(404, karaf.post("/api/v1/conversations/files/" + fileId + "/link", patient, "application/json",
+                "").statusCode());
+        assertEquals(410, karaf.get(fileUrl, null).statusCode());
+        assertEquals(200, karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/conversations/encounters/"
+                + encounter + "/messages/" + typo))).header("Authorization", "Bearer " + doctor)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"text\":\"Take two tablets a day, after meals\"}")),
+                null).statusCode());
+        try (WsClient pia = WsClient.open(karaf, patient, null, null)) {
+            pia.send("chat.subscribe", "r1", WsClient.data().put("encounterId", encounter).put("after", last)
+                    .put("revision", revision));
+            JsonNode ack = pia.answer("r1", 10); // the changes come before it (put back while it is looked for)
+            List<JsonNode> missed = pia.drain("chat.changed", 1500);
+            assertEquals(revision + 2, ack.path("data").path("revision").asLong());
+            assertEquals(List.of(photo, typo), missed.stream().map(f -> f.path("data").path("message").path("id")
+                    .asText()).toList(), "exactly the two changes missed, in order");
+            assertEquals("", missed.get(0).path("data").path("message").path("text").asText());
+            assertEquals("Take two tablets a day, after meals", missed.get(1).path("data").path("message")
+                    .path("text").asText());
+        }
+        JsonNode history = KarafInstance.json(karaf.get("/api/v1/conversations/encounters/" + encounter + "/messages/"
+                + typo + "/history", patient));
+        assertEquals(2, history.path("items").size(), history.toString());
+        assertEquals("Take two tablest a day", history.path("items").path(0).path("text").asText());
+        assertEquals(0, KarafInstance.json(karaf.get("/api/v1/conversations/encounters/" + encounter + "/messages/"
+                + photo + "/history", patient)).path("items").size(), "a retracted message's texts are not shown");
     }
 }

@@ -46,6 +46,14 @@ public interface Conversations {
     Read markRead(AuthenticatedUser caller, String encounterId, long sequence);
 
     /**
+     * The caller's device has received the conversation up to {@code sequence} (1 to its last): a delivery receipt. A
+     * mark never moves back (nor below the caller's read marker); when it moves it is pushed to the conversation's
+     * followers as {@code chat.read} (the {@link Read} carries both marks). {@code InvalidException} names
+     * {@code sequence}. Not audited: it reads nothing.
+     */
+    Read markDelivered(AuthenticatedUser caller, String encounterId, long sequence);
+
+    /**
      * How many messages of others each conversation holds after the caller's marker, for the visits among
      * {@code encounterIds} (at most 200) whose conversation the caller takes part in; the others are left out (not
      * audited: counts say nothing of a visit the caller does not see). {@code InvalidException} names
@@ -121,10 +129,11 @@ public interface Conversations {
      *
      * @param lastText the last message's text, cut to 140 characters (empty for a file alone)
      * @param lastFile the name of the file the last message carries, or null
+     * @param lastRetracted whether the last message was retracted (its text is then empty, its file null)
      */
     record Summary(String conversationId, String encounterId, String status, Instant scheduledStart,
             String doctorName, String patientName, long lastSequence, Instant lastAt, String lastSender,
-            String lastSenderName, String lastText, String lastFile, long unread) {
+            String lastSenderName, String lastText, String lastFile, boolean lastRetracted, long unread) {
     }
 
     /**
@@ -136,18 +145,83 @@ public interface Conversations {
     /**
      * @param reads how far each member has read (their own messages count as read)
      * @param unread the messages of others after the caller's marker
+     * @param revision the conversation's change counter: how many edits and retractions it has had
+     * @param editMinutes how long after sending its sender may edit or retract a message
      */
     record Conversation(String id, String encounterId, long lastSequence, boolean readOnly, Instant createdAt,
-            List<Read> reads, long unread) {
+            List<Read> reads, long unread, long revision, int editMinutes) {
     }
 
-    /** How far {@code reader} has read a conversation. */
-    record Read(String conversationId, String reader, String readerName, long sequence, Instant readAt) {
+    /**
+     * How far {@code reader} has read a conversation ({@code sequence}) and how far their devices have received it
+     * ({@code delivered}, never below {@code sequence}).
+     */
+    record Read(String conversationId, String reader, String readerName, long sequence, Instant readAt,
+            long delivered) {
     }
 
-    /** @param attachment the file the message carries, or null */
+    /**
+     * @param text as it reads now; empty once retracted
+     * @param attachment the file the message carries, or null (null once retracted)
+     * @param editedAt when its sender last changed its text, or null
+     * @param retractedAt when its sender retracted it, or null
+     */
     record Message(String id, String conversationId, long sequence, String sender, String senderName, String clientId,
-            String text, Instant sentAt, ChatFiles.Attachment attachment) {
+            String text, Instant sentAt, ChatFiles.Attachment attachment, Instant editedAt, Instant retractedAt) {
+
+        /** A message as sent, never changed. */
+        public Message(String id, String conversationId, long sequence, String sender, String senderName,
+                String clientId, String text, Instant sentAt, ChatFiles.Attachment attachment) {
+            this(id, conversationId, sequence, sender, senderName, clientId, text, sentAt, attachment, null, null);
+        }
+    }
+
+    /**
+     * Changes the text of one of the caller's own messages; what it said before is kept ({@link #history}). Answers
+     * the message as it is now, and pushes it to the conversation's followers as {@link #CHANGED_EVENT}. The same text
+     * again changes nothing (a retry). {@code ForbiddenException} when the caller did not send it;
+     * {@code ConflictException} when it was retracted, was sent longer ago than the configured minutes, or the
+     * conversation is closed; {@code InvalidException} naming {@code text}; {@code NotFoundException} ("No message")
+     * when the conversation has no such message. Audited ({@code chat.edit}).
+     */
+    Message edit(AuthenticatedUser caller, String encounterId, String messageId, String text);
+
+    /**
+     * Retracts one of the caller's own messages: it keeps its place, its text and file are no longer shown to anyone
+     * (they stay in the patient's record), pushed as {@link #CHANGED_EVENT}. Retracting again changes nothing. The
+     * same refusals as {@link #edit}. Audited ({@code chat.retract}).
+     */
+    Message retract(AuthenticatedUser caller, String encounterId, String messageId);
+
+    /**
+     * What an edited message said before, oldest first (version 1 as first sent), for the conversation's members;
+     * empty for a message never changed. A retracted message's earlier texts are not shown (its history says only
+     * that it was retracted: {@link Message#retractedAt}). Audited as a read.
+     */
+    List<Version> history(AuthenticatedUser caller, String encounterId, String messageId);
+
+    /**
+     * The messages changed after the conversation's change counter {@code afterRevision} (0: all changed ones), up
+     * to message {@code upToSequence}, in change order, at most {@code limit} (1–200): what a client that resumes
+     * missed besides new messages. Each as {@link Change}. Audited as a read.
+     */
+    List<Change> changes(AuthenticatedUser caller, String encounterId, long afterRevision, long upToSequence,
+            int limit);
+
+    /** The event of a message changed (edited or retracted): a {@link Change}. */
+    String CHANGED_EVENT = "chat.changed";
+
+    /** A message as it is now, with the conversation's change counter when it last changed. */
+    record Change(Message message, long revision) {
+    }
+
+    /**
+     * One earlier text of a message.
+     *
+     * @param version 1 as first sent, then one per change
+     * @param replacedAt when a change replaced it
+     */
+    record Version(int version, String text, ChatFiles.Attachment attachment, Instant replacedAt) {
     }
 
     record Sent(Message message, boolean replayed) {

@@ -5,9 +5,11 @@
  * content, scanned, encrypted, downloaded through short-lived signed links); {@code Message} gained its component;
  * read receipts ({@code markRead}, a {@code Conversation}'s reads and unread count) and typing. 2.1.0: the caller's
  * conversations newest first ({@code recent}). 2.2.0:
- * unseen notices per user ({@code notices}, {@code markSeen}, the {@code notice.changed} event).
+ * unseen notices per user ({@code notices}, {@code markSeen}, the {@code notice.changed} event). 3.0.0: editing and
+ * retraction with history ({@code edit}, {@code retract}, {@code history}, {@code changes}); {@code Message} gained
+ * {@code editedAt} and {@code retractedAt}, {@code Conversation} its {@code revision}.
  */
-@Version("2.2.0")
+@Version("3.0.0")
 package org.telehub.chat;
 
 import org.osgi.annotation.versioning.Version;

@@ -37,4 +37,9 @@ public @interface ChatConfig {
 
     @AttributeDefinition(name = "Language of notices", description = "en, fa or ru")
     String noticeLanguage() default "en";
+
+    @AttributeDefinition(name = "Changeable for (minutes)", description = "How long after sending its sender may "
+            + "edit or retract a message (what it said before is kept for the record); 0: never", min = "0",
+            max = "525600")
+    int editMinutes() default 1440;
 }

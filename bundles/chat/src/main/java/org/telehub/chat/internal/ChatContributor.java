@@ -50,18 +50,28 @@ public class ChatContributor implements PatientDataContributor {
     @Override
     public Set<String> tables() {
         return Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
-                "chat_notice_due");
+                "chat_notice_due", "chat_message_version");
     }
 
     @Override
     public void contribute(String patientId, Disclosure d, PatientDataSink sink) throws IOException {
         String pid = d.id("patient", patientId);
+        // a changed message: its earlier texts are part of the record (notes, oldest first); a retracted one is
+        // exported as entered in error with what it said when it was retracted, and the file it carried then
         jdbi.useHandle(h -> h.createQuery("SELECT c.encounter_id, m.id, m.sequence, m.sender_name, m.body, m.sent_at,"
-                + " a.id AS file, a.name, a.content_type, a.size, a.scan FROM chat_conversation c"
-                + " JOIN chat_message m ON m.conversation_id = c.id LEFT JOIN chat_attachment a ON a.id = m.attachment_id"
+                + " m.retracted_at, ARRAY(SELECT v.body FROM chat_message_version v WHERE v.message_id = m.id"
+                + " ORDER BY v.version) AS earlier, a.id AS file, a.name, a.content_type, a.size, a.scan"
+                + " FROM chat_conversation c JOIN chat_message m ON m.conversation_id = c.id"
+                + " LEFT JOIN chat_attachment a ON a.id = COALESCE(m.attachment_id, (SELECT v.attachment_id"
+                + " FROM chat_message_version v WHERE v.message_id = m.id AND m.retracted_at IS NOT NULL"
+                + " ORDER BY v.version DESC LIMIT 1))"
                 + " WHERE c.patient_id = :p ORDER BY c.created_at, c.id, m.sequence").bind("p", patientId).map((rs, c) -> {
                     Timestamp at = rs.getTimestamp("sent_at");
-                    String body = rs.getString("body");
+                    boolean retracted = rs.getTimestamp("retracted_at") != null;
+                    List<String> earlier = new ArrayList<>(List.of((String[]) rs.getArray("earlier").getArray()));
+                    // retracted: its text is the last version's; the versions before that are its earlier texts
+                    String body = retracted && !earlier.isEmpty() ? earlier.remove(earlier.size() - 1)
+                            : rs.getString("body");
                     String text = body.isEmpty() ? null : d.freeText(body);
                     List<Object> payload = new ArrayList<>();
                     if (text != null) {
@@ -75,8 +85,21 @@ public class ChatContributor implements PatientDataContributor {
                                         ? "files/chat/" + rs.getString("file") : null)));
                     }
                     String sender = d.identifying(rs.getString("sender_name"));
+                    List<Object> notes = new ArrayList<>();
+                    if (retracted) {
+                        notes.add(obj("text", "retracted by its sender at " + d.instant(rs.getTimestamp("retracted_at")
+                                .toInstant())));
+                    }
+                    for (String e : earlier) {
+                        String t = d.freeText(e);
+                        if (t != null) {
+                            notes.add(obj("text", "earlier text: " + t));
+                        }
+                    }
                     return obj("resourceType", "Communication", "id", d.id("chat-message", rs.getString("id")),
-                            "status", "completed", "category", List.of(obj("text", "visit conversation")),
+                            "status", retracted ? "entered-in-error" : "completed",
+                            "category", List.of(obj("text", "visit conversation")),
+                            "note", notes.isEmpty() ? null : notes,
                             "subject", obj("reference", "Patient/" + pid),
                             "encounter", obj("reference", "Encounter/" + d.id("encounter", rs.getString("encounter_id"))),
                             "sent", at == null ? null : String.valueOf(d.instant(at.toInstant())),

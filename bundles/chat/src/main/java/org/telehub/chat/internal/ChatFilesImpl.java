@@ -229,6 +229,10 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         } catch (NotFoundException notMember) {
             throw new NotFoundException("No attachment " + attachmentId);
         }
+        if (db.jdbi().withHandle(h -> ConversationStore.retractedOnly(h, attachmentId))) {
+            // its messages were retracted: no longer shown to anyone (it stays in the patient's record)
+            throw new NotFoundException("No attachment " + attachmentId);
+        }
         Instant expires = clock.instant().plusSeconds(config.linkSeconds()).truncatedTo(ChronoUnit.SECONDS);
         boolean preview = db.jdbi().withHandle(h -> ConversationStore.fileId(h, attachmentId, true)).isPresent();
         audit.record(caller, "chat.file.read", conversation[1], List.of(), "ok: link");
@@ -244,6 +248,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
                         + "open the file from the conversation again for a new one", "grant", null));
         Attachment a = db.jdbi().withHandle(h -> ConversationStore.attachment(h, attachmentId))
                 .orElseThrow(() -> new GoneException("file", "This file is no longer kept"));
+        if (db.jdbi().withHandle(h -> ConversationStore.retractedOnly(h, attachmentId))) {
+            throw new GoneException("file", "Its sender retracted the message that carried this file");
+        }
         if (a.scan().equals(PENDING)) {
             throw new ConflictException("This file waits for its virus scan; it can be opened once the scan is done");
         }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.telehub.chat.ChatFiles;
 import org.telehub.chat.ChatFiles.Attachment;
+import org.telehub.chat.Conversations;
 import org.telehub.chat.Conversations.Message;
 import org.telehub.chat.Conversations.Read;
 
@@ -26,16 +27,18 @@ final class ConversationStore {
      * {@code :readAt}): a read, and a send for its sender.
      */
     private static final String READ_UPSERT = "INSERT INTO chat_read (conversation_id, reader, reader_name, sequence,"
-            + " read_at) VALUES (:c, :reader, :readerName, :readSeq, :readAt) ON CONFLICT (conversation_id, reader)"
-            + " DO UPDATE SET sequence = EXCLUDED.sequence, reader_name = EXCLUDED.reader_name,"
-            + " read_at = EXCLUDED.read_at WHERE chat_read.sequence < EXCLUDED.sequence";
+            + " read_at, delivered) VALUES (:c, :reader, :readerName, :readSeq, :readAt, :readSeq)"
+            + " ON CONFLICT (conversation_id, reader) DO UPDATE SET sequence = EXCLUDED.sequence,"
+            + " reader_name = EXCLUDED.reader_name, read_at = EXCLUDED.read_at,"
+            + " delivered = GREATEST(chat_read.delivered, EXCLUDED.sequence) WHERE chat_read.sequence < EXCLUDED.sequence";
     /** A message and its attachment's columns (a_*), for the queries that answer messages. */
     private static final String MESSAGE_JOINED = "m.id, m.conversation_id, m.sequence, m.sender, m.sender_name,"
             + " m.client_id, m.body, m.sent_at, a.id, a.conversation_id, a.name, a.content_type, a.size, a.sha256,"
-            + " a.scan, a.uploaded_by, a.created_at FROM chat_message m LEFT JOIN chat_attachment a"
-            + " ON a.id = m.attachment_id";
+            + " a.scan, a.uploaded_by, a.created_at, m.edited_at, m.retracted_at, m.revision FROM chat_message m"
+            + " LEFT JOIN chat_attachment a ON a.id = m.attachment_id";
 
-    record Row(String id, String encounterId, long lastSequence, Instant createdAt) {
+    /** @param revision the conversation's change counter (edits and retractions so far) */
+    record Row(String id, String encounterId, long lastSequence, Instant createdAt, long revision) {
     }
 
     private ConversationStore() {
@@ -53,9 +56,10 @@ final class ConversationStore {
                 + " VALUES (:id, 'encounter', :e, :p, 0, :now) ON CONFLICT DO NOTHING")
                 .bind("id", idOf(encounterId)).bind("e", encounterId).bind("p", patientId).bind("now", ts(now))
                 .execute();
-        return h.createQuery("SELECT id, encounter_id, last_sequence, created_at FROM chat_conversation WHERE id = :id")
-                .bind("id", idOf(encounterId))
-                .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3), instant(rs, 4))).one();
+        return h.createQuery("SELECT id, encounter_id, last_sequence, created_at, last_revision FROM chat_conversation"
+                + " WHERE id = :id").bind("id", idOf(encounterId))
+                .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3), instant(rs, 4),
+                        rs.getLong(5))).one();
     }
 
     /** Locks the conversation's row until the transaction ends and answers its last sequence number. */
@@ -100,7 +104,63 @@ final class ConversationStore {
 
     private static Message message(ResultSet rs) throws SQLException {
         return new Message(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), instant(rs, 8), rs.getString(9) == null ? null : attachment(rs, 9));
+                rs.getString(6), rs.getString(7), instant(rs, 8), rs.getString(9) == null ? null : attachment(rs, 9),
+                instant(rs, 18), instant(rs, 19));
+    }
+
+    /** A message of the conversation by its id. */
+    static Optional<Message> message(Handle h, String conversationId, String messageId) {
+        return h.createQuery("SELECT " + MESSAGE_JOINED + " WHERE m.conversation_id = :c AND m.id = :id")
+                .bind("c", conversationId).bind("id", messageId).map((rs, ctx) -> message(rs)).findOne();
+    }
+
+    /**
+     * Changes a message (the caller holds the conversation's lock): keeps what it says now as its next version, takes
+     * the conversation's next change number, and gives it {@code body} — or retracts it (empty text, no file).
+     * Answers the change number.
+     */
+    static long change(Handle h, String conversationId, String messageId, String body, boolean retract, Instant at) {
+        h.createUpdate("INSERT INTO chat_message_version (message_id, version, body, attachment_id, replaced_at)"
+                + " SELECT m.id, 1 + (SELECT count(*) FROM chat_message_version v WHERE v.message_id = m.id), m.body,"
+                + " m.attachment_id, :at FROM chat_message m WHERE m.id = :m").bind("m", messageId).bind("at", ts(at))
+                .execute();
+        long revision = h.createQuery("UPDATE chat_conversation SET last_revision = last_revision + 1 WHERE id = :c"
+                + " RETURNING last_revision").bind("c", conversationId).mapTo(Long.class).one();
+        h.createUpdate("UPDATE chat_message SET body = :b, revision = :r,"
+                + " attachment_id = CASE WHEN :retract THEN NULL ELSE attachment_id END,"
+                + " edited_at = CASE WHEN :retract THEN edited_at ELSE CAST(:at AS TIMESTAMPTZ) END,"
+                + " retracted_at = CASE WHEN :retract THEN CAST(:at AS TIMESTAMPTZ) END WHERE id = :m")
+                .bind("b", retract ? "" : body).bind("r", revision).bind("retract", retract).bind("at", ts(at))
+                .bind("m", messageId).execute();
+        return revision;
+    }
+
+    /** What a message said before, oldest first. */
+    static List<Conversations.Version> versions(Handle h, String messageId) {
+        return h.createQuery("SELECT v.version, v.body, v.replaced_at, a.id, a.conversation_id, a.name, a.content_type,"
+                + " a.size, a.sha256, a.scan, a.uploaded_by, a.created_at FROM chat_message_version v"
+                + " LEFT JOIN chat_attachment a ON a.id = v.attachment_id WHERE v.message_id = :m ORDER BY v.version")
+                .bind("m", messageId).map((rs, ctx) -> new Conversations.Version(rs.getInt(1), rs.getString(2),
+                        rs.getString(4) == null ? null : attachment(rs, 4), instant(rs, 3))).list();
+    }
+
+    /** The messages up to {@code upTo} changed after change number {@code after}, in change order. */
+    static List<Conversations.Change> changedAfter(Handle h, String conversationId, long after, long upTo, int limit) {
+        return h.createQuery("SELECT " + MESSAGE_JOINED + " WHERE m.conversation_id = :c AND m.revision > :r"
+                + " AND m.sequence <= :s ORDER BY m.revision LIMIT :l").bind("c", conversationId).bind("r", after)
+                .bind("s", upTo).bind("l", limit)
+                .map((rs, ctx) -> new Conversations.Change(message(rs), rs.getLong(20))).list();
+    }
+
+    /**
+     * Whether an attachment was posted only in messages since retracted: it was in a message's earlier version, and
+     * no message carries it now. Its links are then refused like those of an attachment that does not exist.
+     */
+    static boolean retractedOnly(Handle h, String attachmentId) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM chat_message_version v JOIN chat_message m"
+                + " ON m.id = v.message_id WHERE v.attachment_id = :a AND m.retracted_at IS NOT NULL)"
+                + " AND NOT EXISTS (SELECT 1 FROM chat_message WHERE attachment_id = :a)").bind("a", attachmentId)
+                .mapTo(Boolean.class).one();
     }
 
     /** The attachment whose {@link #ATTACHMENT} columns start at {@code from}. */
@@ -154,10 +214,28 @@ final class ConversationStore {
     }
 
     static List<Read> reads(Handle h, String conversationId) {
-        return h.createQuery("SELECT conversation_id, reader, reader_name, sequence, read_at FROM chat_read"
+        return h.createQuery("SELECT conversation_id, reader, reader_name, sequence, read_at, delivered FROM chat_read"
                 + " WHERE conversation_id = :c ORDER BY reader").bind("c", conversationId)
-                .map((rs, ctx) -> new Read(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        instant(rs, 5))).list();
+                .map((rs, ctx) -> read(rs)).list();
+    }
+
+    private static Read read(ResultSet rs) throws SQLException {
+        return new Read(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), instant(rs, 5),
+                Math.max(rs.getLong(4), rs.getLong(6)));
+    }
+
+    /**
+     * Moves {@code reader}'s delivered mark forward to {@code sequence} (a member who has not read anything yet gets
+     * a row with read marker 0); the row when it moved, else empty.
+     */
+    static Optional<Read> delivered(Handle h, String conversationId, String reader, String readerName, long sequence,
+            Instant at) {
+        return h.createQuery("INSERT INTO chat_read (conversation_id, reader, reader_name, sequence, read_at,"
+                + " delivered) VALUES (:c, :r, :n, 0, :at, :d) ON CONFLICT (conversation_id, reader) DO UPDATE"
+                + " SET delivered = EXCLUDED.delivered WHERE GREATEST(chat_read.delivered, chat_read.sequence)"
+                + " < EXCLUDED.delivered RETURNING conversation_id, reader, reader_name, sequence, read_at, delivered")
+                .bind("c", conversationId).bind("r", reader).bind("n", readerName).bind("at", ts(at))
+                .bind("d", sequence).map((rs, ctx) -> read(rs)).findOne();
     }
 
     /** The patient of each of these encounters whose conversation exists (encounter id → patient id). */
@@ -260,7 +338,7 @@ final class ConversationStore {
 
     /** A conversation with messages, as {@link #latest} lists it. */
     record Latest(String id, String encounterId, String patientId, long lastSequence, java.time.Instant lastAt,
-            String sender, String senderName, String text, String file) {
+            String sender, String senderName, String text, String file, boolean retracted) {
     }
 
     /**
@@ -269,7 +347,8 @@ final class ConversationStore {
      */
     static List<Latest> latest(Handle h, java.time.Instant beforeAt, String beforeId, int limit) {
         return h.createQuery("SELECT c.id, c.encounter_id, c.patient_id, c.last_sequence, c.last_at, m.sender,"
-                + " m.sender_name, left(m.body, 140) AS body, a.name AS file FROM chat_conversation c"
+                + " m.sender_name, left(m.body, 140) AS body, a.name AS file, m.retracted_at IS NOT NULL AS retracted"
+                + " FROM chat_conversation c"
                 + " JOIN chat_message m ON m.conversation_id = c.id AND m.sequence = c.last_sequence"
                 + " LEFT JOIN chat_attachment a ON a.id = m.attachment_id WHERE c.last_at IS NOT NULL"
                 + (beforeAt == null ? "" : " AND (c.last_at, c.id) < (:at, :id)")
@@ -278,6 +357,6 @@ final class ConversationStore {
                 .map((rs, ctx) -> new Latest(rs.getString("id"), rs.getString("encounter_id"),
                         rs.getString("patient_id"), rs.getLong("last_sequence"),
                         rs.getTimestamp("last_at").toInstant(), rs.getString("sender"), rs.getString("sender_name"),
-                        rs.getString("body"), rs.getString("file"))).list();
+                        rs.getString("body"), rs.getString("file"), rs.getBoolean("retracted"))).list();
     }
 }

@@ -103,7 +103,7 @@ public class ConversationsImpl implements Conversations {
             return new Conversation(row.id(), row.encounterId(), row.lastSequence(),
                     members.readOnly(e, config.readOnlyAfterHours()), row.createdAt(),
                     ConversationStore.reads(h, row.id()), ConversationStore.unread(h, List.of(e.id()),
-                            caller.username()).getOrDefault(e.id(), 0L));
+                            caller.username()).getOrDefault(e.id(), 0L), row.revision(), config.editMinutes());
         });
         audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
         return c;
@@ -182,6 +182,110 @@ public class ConversationsImpl implements Conversations {
             }
         }
         return sent;
+    }
+
+    @Override
+    public Message edit(AuthenticatedUser caller, String encounterId, String messageId, String text) {
+        int max = config.maxTextLength();
+        if (text == null || text.isBlank() || text.length() > max) {
+            throw new InvalidException("text", "Required, at most " + max + " characters (to take a message back, "
+                    + "retract it)");
+        }
+        return change(caller, encounterId, messageId, text, false);
+    }
+
+    @Override
+    public Message retract(AuthenticatedUser caller, String encounterId, String messageId) {
+        return change(caller, encounterId, messageId, null, true);
+    }
+
+    /**
+     * An edit or a retraction: the sender's own message, still changeable, in a conversation still open; under the
+     * conversation's lock, so changes are numbered in commit order like messages. A repeat (the same text, a second
+     * retraction) changes nothing and answers the message as it is.
+     */
+    private Message change(AuthenticatedUser caller, String encounterId, String messageId, String text,
+            boolean retract) {
+        String action = retract ? "chat.retract" : "chat.edit";
+        if (messageId == null || messageId.isBlank()) {
+            throw new InvalidException("messageId", "Required");
+        }
+        String patient = patientOf(caller, encounterId);
+        EncounterService.VisitState st = members.member(caller, encounterId, patient, action);
+        boolean closed = members.readOnly(st, config.readOnlyAfterHours());
+        String c = ConversationStore.idOf(encounterId);
+        java.time.Instant now = clock.instant();
+        // who sent it never changes: checked (and a refusal audited) before the transaction
+        String sender = db.jdbi().withHandle(h -> ConversationStore.message(h, c, messageId)).map(Message::sender)
+                .orElseThrow(() -> new org.telehub.domain.NotFoundException("No message " + messageId
+                        + " in this conversation"));
+        if (!sender.equals(caller.username())) {
+            audit.record(caller, action, patient, List.of(), "denied: not the sender");
+            throw new org.telehub.domain.ForbiddenException("Not yours",
+                    "Only the sender of a message may change or retract it", "messageId", null);
+        }
+        Change[] changed = {null};
+        Message result = db.jdbi().inTransaction(h -> {
+            ConversationStore.lock(h, c);
+            Message m = ConversationStore.message(h, c, messageId).orElseThrow();
+            if (m.retractedAt() != null) {
+                if (retract) {
+                    return m; // retracted already: a retry
+                }
+                throw new ConflictException("This message was retracted; it cannot be edited");
+            }
+            if (!retract && m.text().equals(text)) {
+                return m; // the same text: a retry, or nothing to change
+            }
+            if (closed) {
+                throw new ConflictException("This visit's conversation is closed: it ended more than "
+                        + config.readOnlyAfterHours() + " hours ago; its messages can no longer be changed");
+            }
+            int minutes = config.editMinutes();
+            if (m.sentAt().plus(java.time.Duration.ofMinutes(minutes)).isBefore(now)) {
+                throw new ConflictException("This message was sent more than " + minutes + " minutes ago: it can "
+                        + "no longer be " + (retract ? "retracted" : "edited") + "; write a new one instead");
+            }
+            long revision = ConversationStore.change(h, c, messageId, text, retract, now);
+            Message after = ConversationStore.message(h, c, messageId).orElseThrow();
+            audit.record(h, caller, action, patient, List.of(), "ok");
+            changed[0] = new Change(after, revision);
+            return after;
+        });
+        if (changed[0] != null) {
+            fanout.publish(topic(c), CHANGED_EVENT, changed[0]);
+        }
+        return result;
+    }
+
+    @Override
+    public List<Version> history(AuthenticatedUser caller, String encounterId, String messageId) {
+        EncounterDetails e = members.member(caller, encounterId, "chat.read");
+        String c = ConversationStore.idOf(encounterId);
+        List<Version> versions = db.jdbi().withHandle(h -> {
+            Message m = ConversationStore.message(h, c, messageId)
+                    .orElseThrow(() -> new org.telehub.domain.NotFoundException("No message " + messageId
+                            + " in this conversation"));
+            return m.retractedAt() != null ? List.<Version>of() : ConversationStore.versions(h, messageId);
+        });
+        audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
+        return versions;
+    }
+
+    @Override
+    public List<Change> changes(AuthenticatedUser caller, String encounterId, long afterRevision, long upToSequence,
+            int limit) {
+        if (afterRevision < 0) {
+            throw new InvalidException("revision", "The last change number the client has, 0 or more");
+        }
+        if (limit < 1 || limit > 200) {
+            throw new InvalidException("limit", "From 1 to 200");
+        }
+        EncounterDetails e = members.member(caller, encounterId, "chat.read");
+        List<Change> out = db.jdbi().withHandle(h -> ConversationStore.changedAfter(h,
+                ConversationStore.idOf(encounterId), afterRevision, upToSequence, limit));
+        audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
+        return out;
     }
 
     /** How long who is the patient and the doctor of a visit is taken as known, for pushing notices. */
@@ -332,7 +436,8 @@ public class ConversationsImpl implements Conversations {
                         + c.lastSequence());
             }
             if (ConversationStore.read(h, c.id(), reader, name(caller), sequence, clock.instant())) {
-                moved[0] = new Read(c.id(), reader, name(caller), sequence, clock.instant());
+                moved[0] = ConversationStore.reads(h, c.id()).stream().filter(r -> r.reader().equals(reader))
+                        .findFirst().orElseThrow();
                 return moved[0];
             }
             return ConversationStore.reads(h, c.id()).stream().filter(r -> r.reader().equals(reader)).findFirst()
@@ -342,6 +447,32 @@ public class ConversationsImpl implements Conversations {
             fanout.publish(topic(now.conversationId()), READ_EVENT, now);
             fanout.publish(userTopic(reader), NOTICE_EVENT, Map.of("encounterId", encounterId, "conversationId",
                     now.conversationId(), "sequence", now.sequence()));
+        }
+        return now;
+    }
+
+    @Override
+    public Read markDelivered(AuthenticatedUser caller, String encounterId, long sequence) {
+        if (sequence < 1) {
+            throw new InvalidException("sequence", "The sequence number of a message of this conversation");
+        }
+        String patient = patientOf(caller, encounterId);
+        members.member(caller, encounterId, patient, "chat.read");
+        String reader = caller.username();
+        Read[] moved = new Read[1];
+        Read now = db.jdbi().inTransaction(h -> {
+            ConversationStore.Row c = ConversationStore.ensure(h, encounterId, patient, clock.instant());
+            if (sequence > c.lastSequence()) {
+                throw new InvalidException("sequence", "This conversation's last message is number "
+                        + c.lastSequence());
+            }
+            moved[0] = ConversationStore.delivered(h, c.id(), reader, name(caller), sequence, clock.instant())
+                    .orElse(null);
+            return moved[0] != null ? moved[0] : ConversationStore.reads(h, c.id()).stream()
+                    .filter(r -> r.reader().equals(reader)).findFirst().orElseThrow();
+        });
+        if (moved[0] != null) {
+            fanout.publish(topic(now.conversationId()), READ_EVENT, now);
         }
         return now;
     }
@@ -419,7 +550,7 @@ public class ConversationsImpl implements Conversations {
             }
             items.add(new Summary(r.id(), r.encounterId(), e.status(), e.scheduledStart(), e.doctorName(),
                     e.patientName(), r.lastSequence(), r.lastAt(), r.sender(), r.senderName(), r.text(), r.file(),
-                    unread.getOrDefault(r.encounterId(), 0L)));
+                    r.retracted(), unread.getOrDefault(r.encounterId(), 0L)));
             shownPatients.add(r.patientId());
         }
         shownPatients.forEach(p -> audit.record(caller, "chat.read", p, List.of(), "ok"));

@@ -52,7 +52,7 @@ class ChatContributorTest {
             return t;
         });
         assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
-                "chat_notice_due"), patientTables);
+                "chat_notice_due", "chat_message_version"), patientTables);
         assertEquals(patientTables, chat.tables());
 
         Instant at = Instant.parse("2026-12-03T09:10:00Z");
@@ -70,6 +70,9 @@ class ChatContributorTest {
             ConversationStore.store(h, new Message("m3", c, 3, "amy", "Amy Pond", "a-2", "", at.plusSeconds(90), a),
                     null);
             ConversationStore.ensure(h, "enc-9", "pat-other", at);
+            // Amy corrects her first message and retracts her photo: both are the record still
+            ConversationStore.change(h, c, "m1", "The rash itches at night", false, at.plusSeconds(120));
+            ConversationStore.change(h, c, "m3", null, true, at.plusSeconds(180));
         });
         List<Map<String, Object>> full = export(chat, false);
         assertEquals(3, full.size());
@@ -77,7 +80,12 @@ class ChatContributorTest {
                 "rash.jpg", "url", "files/chat/file-1"))), full.get(2).get("payload"));
         assertEquals(List.of("chat/file-1 image/jpeg 4"), files);
         assertEquals("Communication", full.get(0).get("resourceType"));
-        assertEquals(List.of(Map.of("contentString", "The rash itches")), full.get(0).get("payload"));
+        assertEquals(List.of(Map.of("contentString", "The rash itches at night")), full.get(0).get("payload"));
+        assertEquals(List.of(Map.of("text", "earlier text: The rash itches")), full.get(0).get("note"));
+        assertEquals("completed", full.get(0).get("status"));
+        assertEquals("entered-in-error", full.get(2).get("status"), "the retracted photo: in the record, marked");
+        assertEquals(List.of(Map.of("text", "retracted by its sender at 2026-12-03T09:13:00Z")),
+                full.get(2).get("note"));
         assertEquals(Map.of("display", "Dr House"), full.get(1).get("sender"));
         assertEquals(Map.of("reference", "Encounter/enc-1"), full.get(1).get("encounter"));
         List<Map<String, Object>> research = export(chat, true);

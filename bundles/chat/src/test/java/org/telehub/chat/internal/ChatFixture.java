@@ -68,7 +68,8 @@ final class ChatFixture {
 
     ChatFixture() throws Exception {
         jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String m : new String[] {"V1__conversations.sql", "V2__attachments.sql", "V3__reads.sql", "V4__notices.sql"}) {
+        for (String m : new String[] {"V1__conversations.sql", "V2__attachments.sql", "V3__reads.sql", "V4__notices.sql",
+            "V5__changes.sql"}) {
             try (InputStream in = getClass().getResourceAsStream("/db/migration/chat/" + m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -212,6 +213,11 @@ final class ChatFixture {
             @Override
             public String noticeLanguage() {
                 return "en";
+            }
+
+            @Override
+            public int editMinutes() {
+                return 1440;
             }
         };
     }

@@ -56,7 +56,8 @@ class ConversationsImplTest {
         audits = f.audits;
         chat = new ConversationsImpl(new ChatSchema(f.jdbi), f.encounters, f.access, f.audit,
                 (topic, type, data) -> published.add(topic + " " + type + " " + (data instanceof Message m
-                        ? String.valueOf(m.sequence()) : data instanceof Read r ? r.reader() + "@" + r.sequence()
+                        ? String.valueOf(m.sequence()) : data instanceof Conversations.Change ch
+                        ? String.valueOf(ch.message().sequence()) : data instanceof Read r ? r.reader() + "@" + r.sequence()
                         : ((Map<?, ?>) data).containsKey("sender") ? ((Map<?, ?>) data).get("sender") + " "
                         + ((Map<?, ?>) data).get("senderName") : ((Map<?, ?>) data).get("encounterId") + "@"
                         + ((Map<?, ?>) data).get("sequence"))),
@@ -375,5 +376,91 @@ class ConversationsImplTest {
         assertEquals("seen", assertThrows(InvalidException.class, () -> chat.markSeen(HOUSE, List.of())).field());
         assertEquals("limit", assertThrows(InvalidException.class, () -> chat.notices(HOUSE, 51)).field());
         assertEquals(marks, count("SELECT count(*) FROM chat_notice"));
+    }
+
+    @Test
+    void aSenderEditsAndRetractsTheirOwnMessageEarlierTextsAreKeptAndChangesArePushedInOrder() {
+        Message first = chat.send(AMY, VISIT, "a1", "I hav a rash", null).message();
+        Message other = chat.send(HOUSE, VISIT, "h1", "Since when?", null).message();
+        String topic = "conversation:" + first.conversationId();
+        published.clear();
+        audits.clear();
+
+        Message edited = chat.edit(AMY, VISIT, first.id(), "I have a rash");
+        assertEquals("I have a rash", edited.text());
+        assertEquals(1, edited.sequence(), "a change keeps the message's place");
+        assertEquals(f.now, edited.editedAt());
+        assertEquals(edited, chat.edit(AMY, VISIT, first.id(), "I have a rash"), "the same text: nothing changes");
+        f.now = f.now.plusSeconds(30);
+        Message again = chat.edit(AMY, VISIT, first.id(), "I have a rash on my arm");
+        assertEquals(List.of("I hav a rash", "I have a rash"), chat.history(HOUSE, VISIT, first.id()).stream()
+                .map(Conversations.Version::text).toList(), "what it said before, oldest first, for every member");
+        assertEquals(List.of(1, 2), chat.history(AMY, VISIT, first.id()).stream()
+                .map(Conversations.Version::version).toList());
+        assertEquals("I have a rash on my arm", chat.messages(HOUSE, VISIT, 0, 50).get(0).text());
+        assertEquals(2, chat.ofEncounter(HOUSE, VISIT).revision());
+        assertEquals(List.of(topic + " chat.changed 1", topic + " chat.changed 1"), published,
+                "each change pushed once, the repeat not");
+        assertTrue(audits.contains("amy chat.edit " + PATIENT + " ok"), audits.toString());
+
+        // only its sender; a member who did not send it is refused (audited), an outsider told it does not exist
+        assertEquals(403, assertThrows(org.telehub.domain.ForbiddenException.class,
+                () -> chat.edit(HOUSE, VISIT, first.id(), "Changed by the doctor")).status());
+        assertTrue(audits.contains("dr.house chat.edit " + PATIENT + " denied: not the sender"), audits.toString());
+        assertThrows(NotFoundException.class, () -> chat.retract(DESK, VISIT, first.id()));
+        assertThrows(NotFoundException.class, () -> chat.edit(AMY, VISIT, "no-such-message", "x"));
+        assertEquals("text", assertThrows(InvalidException.class, () -> chat.edit(AMY, VISIT, first.id(), " "))
+                .field());
+
+        // retracted: empty, no file, its history hidden, a second retraction a repeat, no edit after it
+        Message gone = chat.retract(HOUSE, VISIT, other.id());
+        assertEquals("", gone.text());
+        assertEquals(f.now, gone.retractedAt());
+        assertEquals(gone, chat.retract(HOUSE, VISIT, other.id()));
+        assertEquals(List.of(), chat.history(AMY, VISIT, other.id()));
+        assertThrows(ConflictException.class, () -> chat.edit(HOUSE, VISIT, other.id(), "Since when, exactly?"));
+        assertEquals("", chat.messages(AMY, VISIT, 0, 50).get(1).text());
+        assertEquals("Since when?", f.jdbi.withHandle(h -> h.createQuery("SELECT body FROM chat_message_version"
+                + " WHERE message_id = :m").bind("m", other.id()).mapTo(String.class).one()),
+                "kept for the record, shown to no one");
+
+        // what a client that comes back missed: the changes after its change number, up to what it has
+        assertEquals(List.of(2L, 3L), chat.changes(AMY, VISIT, 1, 2, 50).stream()
+                .map(Conversations.Change::revision).toList());
+        assertEquals(List.of(first.id()), chat.changes(AMY, VISIT, 0, 1, 50).stream()
+                .map(c -> c.message().id()).distinct().toList(), "up to the messages it has");
+        assertEquals(List.of(), chat.changes(AMY, VISIT, 3, 2, 50));
+
+        // too late, and in a closed conversation
+        f.now = f.now.plusSeconds(1441 * 60);
+        assertTrue(assertThrows(ConflictException.class, () -> chat.edit(AMY, VISIT, first.id(), "Late"))
+                .detail().contains("1440 minutes"));
+        assertEquals(3, chat.ofEncounter(AMY, VISIT).revision(), "nothing changed by the refusals");
+    }
+
+    @Test
+    void deliveryReceiptsMoveForwardOnlyNeverBelowTheReadMarkerAndArePushed() {
+        chat.send(HOUSE, VISIT, "h1", "one", null);
+        chat.send(HOUSE, VISIT, "h2", "two", null);
+        chat.send(HOUSE, VISIT, "h3", "three", null);
+        String topic = "conversation:" + ConversationStore.idOf(VISIT);
+        published.clear();
+        int audited = audits.size();
+        Read d = chat.markDelivered(AMY, VISIT, 2);
+        assertEquals(List.of(0L, 2L), List.of(d.sequence(), d.delivered()), "received, not read");
+        assertEquals(2, chat.markDelivered(AMY, VISIT, 1).delivered(), "never back");
+        assertEquals(audited, audits.size(), "nothing read, nothing audited");
+        assertEquals(3, chat.ofEncounter(AMY, VISIT).unread(), "a receipt is not reading");
+        Read read = chat.markRead(AMY, VISIT, 3);
+        assertEquals(3, read.delivered(), "reading is receiving");
+        assertEquals(3, chat.markDelivered(AMY, VISIT, 2).delivered());
+        assertEquals(List.of(topic + " chat.read amy@0", topic + " chat.read amy@3", "user:amy notice.changed enc-1@3"),
+                published, "pushed when it moved");
+        assertEquals("sequence", assertThrows(InvalidException.class, () -> chat.markDelivered(AMY, VISIT, 4)).field());
+        assertEquals("sequence", assertThrows(InvalidException.class, () -> chat.markDelivered(AMY, VISIT, 0)).field());
+        assertThrows(NotFoundException.class, () -> chat.markDelivered(DESK, VISIT, 1));
+        // the doctor sees Amy's marks: delivered 3, read 3
+        assertEquals(List.of("amy 3/3", "dr.house 3/3"), chat.ofEncounter(HOUSE, VISIT).reads().stream()
+                .map(r -> r.reader() + " " + r.sequence() + "/" + r.delivered()).toList());
     }
 }

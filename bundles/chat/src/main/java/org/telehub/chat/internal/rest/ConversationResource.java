@@ -69,6 +69,64 @@ public class ConversationResource {
     public record MessagePage(List<Message> items, long after) {
     }
 
+    /** A message's new text. */
+    public record EditRequest(String text) {
+    }
+
+    public record Versions(List<Conversations.Version> items) {
+    }
+
+    public record Changes(List<Conversations.Change> items) {
+    }
+
+    /**
+     * Changes the text of one of the caller's own messages (within the configured minutes of sending it); what it
+     * said before is kept. 200 with the message as it is now; the same text again changes nothing.
+     */
+    @javax.ws.rs.PUT
+    @Path("encounters/{encounterId}/messages/{messageId}")
+    @VisitScoped
+    public Message edit(@PathParam("encounterId") String encounterId, @PathParam("messageId") String messageId,
+            EditRequest body, @Context SecurityContext s) {
+        if (body == null) {
+            throw new InvalidException("text", "A JSON object with the new text");
+        }
+        return conversations.edit(user(s), encounterId, messageId, body.text());
+    }
+
+    /** Retracts one of the caller's own messages: it keeps its place, its text and file are no longer shown. */
+    @javax.ws.rs.DELETE
+    @Path("encounters/{encounterId}/messages/{messageId}")
+    @VisitScoped
+    public Message retract(@PathParam("encounterId") String encounterId, @PathParam("messageId") String messageId,
+            @Context SecurityContext s) {
+        return conversations.retract(user(s), encounterId, messageId);
+    }
+
+    /** What an edited message said before, oldest first (empty: never edited, or retracted). */
+    @GET
+    @Path("encounters/{encounterId}/messages/{messageId}/history")
+    @VisitScoped
+    public Versions history(@PathParam("encounterId") String encounterId, @PathParam("messageId") String messageId,
+            @Context SecurityContext s) {
+        return new Versions(conversations.history(user(s), encounterId, messageId));
+    }
+
+    /**
+     * The messages changed (edited, retracted) after change number {@code after} (a conversation's {@code revision}
+     * when the client last looked), up to message {@code upTo}, in change order: with {@code messages?after=}, what a
+     * client that comes back has missed.
+     */
+    @GET
+    @Path("encounters/{encounterId}/changes")
+    @VisitScoped
+    public Changes changes(@PathParam("encounterId") String encounterId,
+            @QueryParam("after") @DefaultValue("0") long after, @QueryParam("upTo") Long upTo,
+            @QueryParam("limit") @DefaultValue("50") int limit, @Context SecurityContext s) {
+        return new Changes(conversations.changes(user(s), encounterId, after, upTo == null ? Long.MAX_VALUE : upTo,
+                limit));
+    }
+
     /** How far the caller has read: the sequence number of the last message they have seen. */
     public record ReadRequest(Long sequence) {
     }
@@ -137,6 +195,21 @@ public class ConversationResource {
             throw new InvalidException("sequence", "Required: the sequence number of the last message read");
         }
         return conversations.markRead(user(s), encounterId, body.sequence());
+    }
+
+    /**
+     * The caller's device has received the conversation up to {@code sequence} (a delivery receipt); the mark never
+     * moves back. Answers the caller's marks.
+     */
+    @POST
+    @Path("encounters/{encounterId}/delivered")
+    @VisitScoped
+    public Conversations.Read delivered(@PathParam("encounterId") String encounterId, ReadRequest body,
+            @Context SecurityContext s) {
+        if (body == null || body.sequence() == null) {
+            throw new InvalidException("sequence", "Required: the sequence number of the last message received");
+        }
+        return conversations.markDelivered(user(s), encounterId, body.sequence());
     }
 
     /**

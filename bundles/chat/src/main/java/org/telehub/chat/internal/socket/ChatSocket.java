@@ -20,13 +20,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Chat over {@code /ws} (docs/websocket-protocol.md): {@code chat.subscribe} follows a visit's conversation from a
  * sequence number (the messages after it are pushed first: a reconnecting client resumes with no gap),
  * {@code chat.send} stores a message and acknowledges it only then, {@code chat.unsubscribe} stops following,
- * {@code chat.read} moves the caller's read marker, {@code chat.typing} says the caller is typing;
+ * {@code chat.read} moves the caller's read marker, {@code chat.delivered} their delivered mark (a receipt), {@code chat.typing} says the caller is typing, {@code chat.edit}
+ * and {@code chat.retract} change one's own message (pushed as {@code chat.changed}; a resubscribe with
+ * {@code revision} gets the changes it missed);
  * {@code notice.subscribe} follows the caller's own notices ({@code notice.changed}: ids only, the client then asks
  * {@code GET /notifications}).
  * Thin over {@link Conversations}, which decides who takes part and audits.
  */
 @Component(property = { SocketHandler.TYPES + "=chat.subscribe", SocketHandler.TYPES + "=chat.unsubscribe",
         SocketHandler.TYPES + "=chat.send", SocketHandler.TYPES + "=chat.read", SocketHandler.TYPES + "=chat.typing",
+        SocketHandler.TYPES + "=chat.edit", SocketHandler.TYPES + "=chat.retract",
+        SocketHandler.TYPES + "=chat.delivered",
         SocketHandler.TYPES + "=notice.subscribe" })
 public class ChatSocket implements SocketHandler {
     private final Conversations conversations;
@@ -55,6 +59,12 @@ public class ChatSocket implements SocketHandler {
                 yield Map.of("message", sent.message(), "replayed", sent.replayed());
             }
             case "chat.read" -> Map.of("read", conversations.markRead(call.caller(), encounterId, sequence(d)));
+            case "chat.delivered" -> Map.of("read", conversations.markDelivered(call.caller(), encounterId,
+                    sequence(d)));
+            case "chat.edit" -> Map.of("message", conversations.edit(call.caller(), encounterId,
+                    text(d, "messageId", true), text(d, "text", false)));
+            case "chat.retract" -> Map.of("message", conversations.retract(call.caller(), encounterId,
+                    text(d, "messageId", true)));
             case "chat.typing" -> {
                 conversations.typing(call.caller(), encounterId);
                 yield Map.of();
@@ -69,11 +79,23 @@ public class ChatSocket implements SocketHandler {
             throw new InvalidException("after", "The last sequence number the client has, 0 or more");
         }
         long after = a == null || a.isNull() ? 0 : a.asLong();
+        JsonNode rv = d.get("revision");
+        if (rv != null && !rv.isNull() && (!rv.isIntegralNumber() || rv.asLong() < 0)) {
+            throw new InvalidException("revision", "The last change number the client has, 0 or more");
+        }
         Conversation c = conversations.ofEncounter(call.caller(), encounterId); // a member, or "No encounter"
         String topic = ConversationsImpl.topic(c.id());
         ConversationFeed feed = new ConversationFeed(conversations, call.caller(), encounterId, after);
         call.subscribe(topic, feed); // first: what commits meanwhile is caught by the feed, in order, once
         long delivered = feed.catchUp(call);
+        // a client that comes back with its change number gets the changes it missed to what it has (newer messages
+        // came in their current state just now); a client without one has every message as it is now
+        if (rv != null && !rv.isNull() && rv.asLong() < c.revision()) {
+            for (Conversations.Change ch : conversations.changes(call.caller(), encounterId, rv.asLong(), delivered,
+                    200)) {
+                call.push(Conversations.CHANGED_EVENT, ch);
+            }
+        }
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("conversationId", c.id());
         ack.put("topic", topic);
@@ -82,6 +104,8 @@ public class ChatSocket implements SocketHandler {
         ack.put("more", delivered < c.lastSequence() && delivered - after >= ConversationFeed.PAGE);
         ack.put("reads", c.reads());
         ack.put("unread", c.unread());
+        ack.put("revision", c.revision());
+        ack.put("editMinutes", c.editMinutes());
         return ack;
     }
 
