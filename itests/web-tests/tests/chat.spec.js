@@ -288,6 +288,86 @@ test.describe.serial('a visit\'s conversation', () => {
     await pc.close();
   });
 
+  test('the patient corrects and retracts her own messages; the doctor sees both live and the earlier text', async ({ browser }) => {
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto(`/encounters/${seed.visit}`);
+    const patChat = pat.locator('section.chat');
+    await expect(patChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const doc = await dc.newPage();
+    await doc.goto(`/encounters/${seed.visit}`);
+    const docChat = doc.locator('section.chat');
+    await expect(docChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+
+    await patChat.getByLabel('Your message').fill('I take the cream tree times a day.');
+    await patChat.getByLabel('Your message').press('Enter');
+    await patChat.getByLabel('Your message').fill('My neighbour’s photo, sorry.');
+    await patChat.getByLabel('Your message').press('Enter');
+    await expect(patChat.locator('[data-outgoing]')).toHaveCount(0);
+    // by its place: while it is being edited its text is in the editor, not the page
+    const typoSeq = await patChat.locator('.message.mine', { hasText: 'tree times' }).getAttribute('data-sequence');
+    const typo = patChat.locator(`.message[data-sequence="${typoSeq}"]`);
+    // only one's own messages offer changes
+    await expect(patChat.locator('.message:not(.mine)').getByRole('button', { name: 'Edit', exact: true })).toHaveCount(0);
+    await typo.getByRole('button', { name: 'Edit', exact: true }).click();
+    const editor = typo.getByLabel('The message, corrected');
+    await editor.fill('I take the cream three times a day.');
+    await editor.press('Enter');
+    await expect(typo).toContainText('I take the cream three times a day.');
+    await expect(typo.getByRole('button', { name: 'edited' })).toBeVisible();
+    const wrongSeq = await patChat.locator('.message.mine', { hasText: 'neighbour' }).getAttribute('data-sequence');
+    const wrong = patChat.locator(`.message[data-sequence="${wrongSeq}"]`);
+    await wrong.getByRole('button', { name: 'Retract', exact: true }).click();
+    await expect(wrong.getByRole('group')).toContainText('No one will see it any more');
+    await screenshot(pat, 'en-desktop-chat-retract-confirm');
+    await wrong.getByRole('group').getByRole('button', { name: 'Retract', exact: true }).click();
+    await expect(patChat.locator('.message.mine .retracted')).toHaveText('This message was retracted by its sender.');
+
+    // the doctor's page, without a reload: the corrected text, "edited" with the earlier one, the retraction
+    const fixed = docChat.locator('.message', { hasText: 'three times a day' });
+    await expect(fixed).toBeVisible();
+    await expect(docChat.locator('.message', { hasText: 'neighbour' })).toHaveCount(0);
+    await expect(docChat.locator('.message .retracted')).toHaveText('This message was retracted by its sender.');
+    await fixed.getByRole('button', { name: 'edited' }).click();
+    await expect(fixed.getByRole('list', { name: 'Earlier versions' })).toContainText('I take the cream tree times a day.');
+    await expect(fixed.getByRole('button', { name: 'Edit', exact: true })).toHaveCount(0); // not the doctor's to change
+    await screenshot(doc, 'en-desktop-chat-edited');
+    await accessible(doc, 'chat-edited');
+    // after a reload the same: changes are stored, not only pushed
+    await doc.reload();
+    await expect(docChat.locator('.message', { hasText: 'three times a day' }).getByRole('button', { name: 'edited' })).toBeVisible();
+    await expect(docChat.locator('.message .retracted')).toHaveCount(1);
+    await pc.close();
+    await dc.close();
+  });
+
+  test('a message says "Delivered" once it reached the doctor\'s device, and "Seen" once he looks', async ({ browser }) => {
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const doc = await dc.newPage();
+    // the doctor's tab is open but in the background: what arrives is received, not read
+    await doc.addInitScript(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => window.__visibility ?? 'hidden' });
+    });
+    await doc.goto(`/encounters/${seed.visit}`);
+    await expect(doc.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto(`/encounters/${seed.visit}`);
+    const patChat = pat.locator('section.chat');
+    await expect(patChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    await patChat.getByLabel('Your message').fill('Is Friday at nine fine?');
+    await patChat.getByLabel('Your message').press('Enter');
+    const mine = patChat.locator('.message.mine', { hasText: 'Friday at nine' });
+    await expect(mine.locator('.receipt')).toHaveText('Delivered');
+    await screenshot(pat, 'en-desktop-chat-delivered');
+    // the doctor brings the tab to the front: now it is read
+    await doc.evaluate(() => { window.__visibility = 'visible'; document.dispatchEvent(new Event('visibilitychange')); });
+    await expect(mine.locator('.receipt')).toHaveText('Seen');
+    await pc.close();
+    await dc.close();
+  });
+
   test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -309,7 +389,7 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
   heading: { en: patient.name, fa: patient.name },
   ready: async (page) => {
-    await expect(page.locator('section.chat .message')).toHaveCount(6);
+    await expect(page.locator('section.chat .message')).toHaveCount(9);
     await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
   },
   dates: 'section.chat .message .when',

@@ -8,9 +8,10 @@ import { call, follow, type Status, watchStatus } from '../../realtime';
 import { Button, ErrorNote } from '../../ui';
 import FileChip from './FileChip';
 import {
-  type Attachment, type ChatMessage, lastContiguous, lastSeenOwn, merge, mergeReads, newClientId, type Outgoing, type Read,
-  seenUpTo, stillOutgoing,
+  applyChange, type Attachment, changeable, type ChatMessage, deliveredUpTo, lastContiguous, lastSeenOwn, merge, mergeReads, newClientId,
+  type Outgoing, type Read, seenUpTo, stillOutgoing,
 } from './logic';
+import { api, must } from '../../api/client';
 import { uploadFile } from './upload';
 
 /**
@@ -38,8 +39,18 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   const typingTimers = useRef<Record<string, ReturnType<typeof setTimeout>>>({});
   const lastTyping = useRef(0);
   const myRead = useRef(0);
+  const myDelivered = useRef(0);
+  const deliveryTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const last = useRef(0);
   const list = useRef<HTMLOListElement>(null);
+  /** The conversation's change number the page has caught up to (sent on resubscribe), and each message's own. */
+  const revision = useRef<number | null>(null);
+  const revisions = useRef(new Map<string, number>());
+  const [editMinutes, setEditMinutes] = useState(0);
+  const [editing, setEditing] = useState<{ id: string; text: string } | null>(null);
+  const [retracting, setRetracting] = useState<string | null>(null);
+  const [history, setHistory] = useState<{ id: string; items: { version: number; text: string; replacedAt: string }[] } | null>(null);
+  const [changeError, setChangeError] = useState<string | null>(null);
 
   const arrived = useCallback((ms: ChatMessage[]) => {
     setShown((s) => {
@@ -50,6 +61,19 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   }, []);
 
   useEffect(() => watchStatus(setStatus), []);
+
+  // what reached this device is a delivery receipt (the others see "Delivered"), sent once a burst has settled
+  useEffect(() => {
+    if (last.current <= myDelivered.current || !shown.some((m) => m.sender !== me && m.sequence > myDelivered.current)) return;
+    if (deliveryTimer.current) clearTimeout(deliveryTimer.current);
+    deliveryTimer.current = setTimeout(() => {
+      const upTo = last.current;
+      if (upTo <= myDelivered.current) return;
+      myDelivered.current = upTo;
+      call('chat.delivered', { encounterId, sequence: upTo }).catch(() => { myDelivered.current = 0; });
+    }, 300);
+  }, [shown, encounterId, me]);
+  useEffect(() => () => { if (deliveryTimer.current) clearTimeout(deliveryTimer.current); }, []);
   useEffect(() => () => Object.values(typingTimers.current).forEach(clearTimeout), []);
 
   /** Someone else is typing: shown for a few seconds after each sign, gone when their message comes. */
@@ -65,20 +89,31 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   useEffect(() => {
     last.current = 0;
     myRead.current = 0;
+    myDelivered.current = 0;
+    revision.current = null;
+    revisions.current = new Map();
     setShown([]);
     setReads([]);
     setTypers({});
     const again = (after: number) => call('chat.subscribe', { encounterId, after }).then(acked, () => {});
     const acked = (d: Record<string, unknown>) => {
       setReadOnly(d.readOnly === true);
+      if (typeof d.editMinutes === 'number') setEditMinutes(d.editMinutes);
+      if (typeof d.revision === 'number') revision.current = Math.max(revision.current ?? 0, d.revision);
       if (Array.isArray(d.reads)) setReads((rs) => mergeReads(rs, d.reads as Read[]));
       if (d.more === true) void again(Number(d.delivered));
     };
     return follow({
-      types: ['chat.message', 'chat.attachment', 'chat.read', 'chat.typing'],
-      frame: () => ({ type: 'chat.subscribe', data: { encounterId, after: last.current } }),
+      types: ['chat.message', 'chat.attachment', 'chat.read', 'chat.typing', 'chat.changed'],
+      // back after a drop: the messages after the last one shown, and the changes after the last change seen
+      frame: () => ({ type: 'chat.subscribe', data: { encounterId, after: last.current,
+        ...(revision.current !== null ? { revision: revision.current } : {}) } }),
       onEvent: (type, data) => {
-        if (type === 'chat.read') {
+        if (type === 'chat.changed') {
+          const r = Number(data.revision);
+          revision.current = Math.max(revision.current ?? 0, r);
+          setShown((s) => applyChange(s, revisions.current, data.message as unknown as ChatMessage, r));
+        } else if (type === 'chat.read') {
           setReads((rs) => mergeReads(rs, [data as unknown as Read]));
         } else if (type === 'chat.typing') {
           if (data.sender !== me) someoneTyping(String(data.sender), String(data.senderName), true);
@@ -173,6 +208,38 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
     }
   }
 
+  async function saveEdit() {
+    if (!editing) return;
+    const body = editing.text.trim();
+    if (!body) return;
+    setChangeError(null);
+    try {
+      const d = await call('chat.edit', { encounterId, messageId: editing.id, text: body });
+      const m = d.message as unknown as ChatMessage;
+      setShown((s) => s.map((x) => (x.id === m.id ? m : x)));
+      setEditing(null);
+    } catch (e) { setChangeError((e as Error).message); }
+  }
+
+  async function retract(id: string) {
+    setChangeError(null);
+    try {
+      const d = await call('chat.retract', { encounterId, messageId: id });
+      const m = d.message as unknown as ChatMessage;
+      setShown((s) => s.map((x) => (x.id === m.id ? m : x)));
+      setRetracting(null);
+    } catch (e) { setChangeError((e as Error).message); }
+  }
+
+  async function showHistory(id: string) {
+    if (history?.id === id) { setHistory(null); return; }
+    try {
+      const r = must(await api.GET('/conversations/encounters/{encounterId}/messages/{messageId}/history', {
+        params: { path: { encounterId, messageId: id } } }));
+      setHistory({ id, items: (r.items ?? []) as { version: number; text: string; replacedAt: string }[] });
+    } catch (e) { setChangeError((e as Error).message); }
+  }
+
   if (refused) {
     return (
       <section className="card chat" aria-labelledby="chat-title">
@@ -183,6 +250,7 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
   }
   const waiting = stillOutgoing(out, shown, me);
   const seen = lastSeenOwn(shown, me, seenUpTo(reads, me));
+  const delivered = lastSeenOwn(shown, me, deliveredUpTo(reads, me));
   const typing = Object.values(typers);
   return (
     <section className="card chat" aria-labelledby="chat-title">
@@ -195,9 +263,51 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
           <li key={m.sequence} className={m.sender === me ? 'message mine' : 'message'} data-sequence={m.sequence}>
             <span className="who">{m.sender === me ? t('chat.you') : m.senderName}</span>
             <span className="when">{formatDateTime(m.sentAt, lang, calendar, browserTimeZone())}</span>
-            {m.text && <p dir="auto">{m.text}</p>}
-            {m.attachment && <FileChip file={m.attachment} />}
+            {m.retractedAt ? <p className="retracted">{t('chat.change.retracted')}</p>
+              : editing?.id === m.id ? (
+                <form className="edit" onSubmit={(e) => { e.preventDefault(); void saveEdit(); }}>
+                  <label htmlFor={`edit-${m.id}`} className="visually-hidden">{t('chat.change.editLabel')}</label>
+                  <textarea id={`edit-${m.id}`} rows={2} dir="auto" value={editing.text} maxLength={4000} autoFocus
+                    onChange={(e) => setEditing({ id: m.id, text: e.target.value })}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Escape') setEditing(null);
+                      if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); void saveEdit(); }
+                    }} />
+                  <Button type="submit" isDisabled={!editing.text.trim()}>{t('chat.change.save')}</Button>
+                  <Button variant="secondary" onPress={() => setEditing(null)}>{t('chat.change.cancel')}</Button>
+                </form>
+              ) : m.text && <p dir="auto">{m.text}</p>}
+            {!m.retractedAt && m.attachment && <FileChip file={m.attachment} />}
+            <div className="message-tools">
+              {m.editedAt && !m.retractedAt && (
+                <button type="button" className="link edited" aria-expanded={history?.id === m.id}
+                  onClick={() => void showHistory(m.id)}>{t('chat.change.edited')}</button>
+              )}
+              {!readOnly && editing?.id !== m.id && changeable(m, me, editMinutes) && (
+                retracting === m.id ? (
+                  <span className="confirm" role="group" aria-label={t('chat.change.confirm')}>
+                    <span>{t('chat.change.confirm')}</span>
+                    <Button variant="danger" onPress={() => void retract(m.id)}>{t('chat.change.retract')}</Button>
+                    <Button variant="secondary" onPress={() => setRetracting(null)}>{t('chat.change.keep')}</Button>
+                  </span>
+                ) : (
+                  <span className="actions">
+                    {m.text && <button type="button" className="link" onClick={() => { setRetracting(null); setEditing({ id: m.id, text: m.text }); }}>{t('chat.change.edit')}</button>}
+                    <button type="button" className="link" onClick={() => { setEditing(null); setRetracting(m.id); }}>{t('chat.change.retract')}</button>
+                  </span>
+                )
+              )}
+            </div>
+            {history?.id === m.id && (
+              <ol className="history" aria-label={t('chat.change.earlier')}>
+                {history.items.map((v) => (
+                  <li key={v.version}><span dir="auto">{v.text || t('chat.change.fileOnly')}</span>{' '}
+                    <span className="when">{t('chat.change.until', { when: formatDateTime(v.replacedAt, lang, calendar, browserTimeZone()) })}</span></li>
+                ))}
+              </ol>
+            )}
             {m.sequence === seen && <span className="receipt">{t('chat.seen')}</span>}
+            {m.sequence === delivered && delivered > seen && <span className="receipt delivered">{t('chat.delivered')}</span>}
           </li>
         ))}
         {waiting.map((o) => (
@@ -237,6 +347,7 @@ export default function Conversation({ encounterId }: { encounterId: string }) {
         </p>
       )}
       {fileRefused && <p className="error" role="alert">{fileRefused}</p>}
+      {changeError && <p className="error" role="alert">{changeError}</p>}
       <ErrorNote error={error} />
     </section>
   );

@@ -8,6 +8,8 @@ export interface Attachment {
 export interface ChatMessage {
   id: string; conversationId: string; sequence: number; sender: string; senderName: string; clientId: string;
   text: string; sentAt: string; attachment?: Attachment | null;
+  /** When its sender last changed its text; when they retracted it (its text is then empty, its file gone). */
+  editedAt?: string | null; retractedAt?: string | null;
 }
 
 /**
@@ -16,8 +18,8 @@ export interface ChatMessage {
  */
 export interface Outgoing { clientId: string; text: string; attachment?: Attachment; failed?: string }
 
-/** How far a member has read: the sequence of the last message they have seen. */
-export interface Read { reader: string; readerName: string; sequence: number }
+/** How far a member has read (the last message they have seen) and received (delivered: never below it). */
+export interface Read { reader: string; readerName: string; sequence: number; delivered?: number }
 
 /** How far the others (not me) have read: the highest marker among them, 0 if none. */
 export function seenUpTo(reads: Read[], me: string): number {
@@ -31,14 +33,21 @@ export function lastSeenOwn(shown: ChatMessage[], me: string, seen: number): num
   return last;
 }
 
-/** Keeps the newest marker per reader. */
+/** Keeps the newest read and delivered marks per reader (each moves forward only, and may arrive out of order). */
 export function mergeReads(reads: Read[], arrived: Read[]): Read[] {
   const by = new Map(reads.map((r) => [r.reader, r]));
   for (const r of arrived) {
     const had = by.get(r.reader);
-    if (!had || had.sequence < r.sequence) by.set(r.reader, r);
+    const sequence = Math.max(had?.sequence ?? 0, r.sequence);
+    const delivered = Math.max(had?.delivered ?? 0, r.delivered ?? 0, sequence);
+    by.set(r.reader, { ...(had ?? r), ...r, sequence, delivered });
   }
   return [...by.values()];
+}
+
+/** How far the others' devices have received: the highest delivered (or read) mark among them, 0 if none. */
+export function deliveredUpTo(reads: Read[], me: string): number {
+  return reads.filter((r) => r.reader !== me).reduce((max, r) => Math.max(max, r.delivered ?? 0, r.sequence), 0);
 }
 
 /** A size for people: 532 B, 48 KB, 3.4 MB. */
@@ -74,4 +83,25 @@ export function stillOutgoing(out: Outgoing[], shown: ChatMessage[], me: string)
 /** A fresh client id for a message (letters, digits and '-': what the hub accepts). */
 export function newClientId(): string {
   return `m-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * A message's change (edit, retraction) applied to what is shown: it replaces the shown message when its revision is
+ * newer than the last one applied to that message (`revisions`, updated); a change of a message not shown yet is left
+ * (the message comes in its current state), and an older change that arrives late is dropped.
+ */
+export function applyChange(shown: ChatMessage[], revisions: Map<string, number>, m: ChatMessage,
+  revision: number): ChatMessage[] {
+  if ((revisions.get(m.id) ?? 0) >= revision) return shown;
+  const i = shown.findIndex((x) => x.id === m.id);
+  if (i < 0) return shown;
+  revisions.set(m.id, revision);
+  const next = shown.slice();
+  next[i] = m;
+  return next;
+}
+
+/** Whether I may still change my message: mine, not retracted, sent less than `minutes` ago. */
+export function changeable(m: ChatMessage, me: string, minutes: number, now = Date.now()): boolean {
+  return m.sender === me && !m.retractedAt && minutes > 0 && now - Date.parse(m.sentAt) < minutes * 60_000;
 }
