@@ -422,56 +422,47 @@ public class ConversationsImpl implements Conversations {
 
     @Override
     public Read markRead(AuthenticatedUser caller, String encounterId, long sequence) {
-        if (sequence < 1) {
-            throw new InvalidException("sequence", "The sequence number of a message of this conversation");
-        }
-        String patient = patientOf(caller, encounterId);
-        members.member(caller, encounterId, patient, "chat.read");
-        String reader = caller.username();
-        Read[] moved = new Read[1];
-        Read now = db.jdbi().inTransaction(h -> {
-            ConversationStore.Row c = ConversationStore.ensure(h, encounterId, patient, clock.instant());
-            if (sequence > c.lastSequence()) {
-                throw new InvalidException("sequence", "This conversation's last message is number "
-                        + c.lastSequence());
-            }
-            if (ConversationStore.read(h, c.id(), reader, name(caller), sequence, clock.instant())) {
-                moved[0] = ConversationStore.reads(h, c.id()).stream().filter(r -> r.reader().equals(reader))
-                        .findFirst().orElseThrow();
-                return moved[0];
-            }
-            return ConversationStore.reads(h, c.id()).stream().filter(r -> r.reader().equals(reader)).findFirst()
-                    .orElseThrow();
-        });
+        Read[] moved = {null};
+        Read now = moveMark(caller, encounterId, sequence, (h, c) -> ConversationStore.read(h, c, caller.username(),
+                name(caller), sequence, clock.instant()), moved);
         if (moved[0] != null) {
-            fanout.publish(topic(now.conversationId()), READ_EVENT, now);
-            fanout.publish(userTopic(reader), NOTICE_EVENT, Map.of("encounterId", encounterId, "conversationId",
-                    now.conversationId(), "sequence", now.sequence()));
+            fanout.publish(userTopic(caller.username()), NOTICE_EVENT, Map.of("encounterId", encounterId,
+                    "conversationId", now.conversationId(), "sequence", now.sequence()));
         }
         return now;
     }
 
     @Override
     public Read markDelivered(AuthenticatedUser caller, String encounterId, long sequence) {
+        return moveMark(caller, encounterId, sequence, (h, c) -> ConversationStore.delivered(h, c,
+                caller.username(), name(caller), sequence, clock.instant()).isPresent(), new Read[1]);
+    }
+
+    /**
+     * A read or delivered mark: a member's, for a message the conversation has; {@code move} moves it (true if it
+     * moved). Answers the caller's marks now, pushed as {@code chat.read} when they moved ({@code moved[0]} set).
+     */
+    private Read moveMark(AuthenticatedUser caller, String encounterId, long sequence,
+            java.util.function.BiPredicate<org.jdbi.v3.core.Handle, String> move, Read[] moved) {
         if (sequence < 1) {
             throw new InvalidException("sequence", "The sequence number of a message of this conversation");
         }
         String patient = patientOf(caller, encounterId);
         members.member(caller, encounterId, patient, "chat.read");
         String reader = caller.username();
-        Read[] moved = new Read[1];
+        boolean[] changed = {false};
         Read now = db.jdbi().inTransaction(h -> {
             ConversationStore.Row c = ConversationStore.ensure(h, encounterId, patient, clock.instant());
             if (sequence > c.lastSequence()) {
                 throw new InvalidException("sequence", "This conversation's last message is number "
                         + c.lastSequence());
             }
-            moved[0] = ConversationStore.delivered(h, c.id(), reader, name(caller), sequence, clock.instant())
-                    .orElse(null);
-            return moved[0] != null ? moved[0] : ConversationStore.reads(h, c.id()).stream()
-                    .filter(r -> r.reader().equals(reader)).findFirst().orElseThrow();
+            changed[0] = move.test(h, c.id());
+            return ConversationStore.reads(h, c.id()).stream().filter(r -> r.reader().equals(reader)).findFirst()
+                    .orElseThrow();
         });
-        if (moved[0] != null) {
+        if (changed[0]) {
+            moved[0] = now;
             fanout.publish(topic(now.conversationId()), READ_EVENT, now);
         }
         return now;
