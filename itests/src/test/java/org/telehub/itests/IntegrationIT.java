@@ -443,7 +443,7 @@ class IntegrationIT {
                     ? karaf.login(account, account.equals("admin") ? ADMIN_PASSWORD : PASSWORD) : tokens.get(account);
             java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
                     .header("Content-Type", op.request().getOrDefault("type", "application/json"))
-                    .method(mp[0], mp[0].equals("GET") || mp[0].equals("DELETE")
+                    .method(mp[0], mp[0].equals("GET") || mp[0].equals("DELETE") || mp[0].equals("HEAD")
                             ? java.net.http.HttpRequest.BodyPublishers.noBody()
                             : java.net.http.HttpRequest.BodyPublishers.ofString(body));
             HttpResponse<String> r = karaf.send(b, token);

@@ -348,6 +348,11 @@ class RealtimeIT {
                 new String(got.body(), java.nio.charset.StandardCharsets.US_ASCII));
         assertTrue(got.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
         assertEquals("private, no-store", got.headers().firstValue("Cache-Control").orElse(""));
+        // HEAD: the headers without the content (and no audit row: ChatFilesImplTest)
+        HttpResponse<String> head = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(url)))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()), null);
+        assertEquals(200, head.statusCode());
+        assertEquals(String.valueOf(pdf.length), head.headers().firstValue("Content-Length").orElse(""));
         assertEquals("", KarafInstance.json(link).path("previewUrl").asText(""), "a PDF has no preview");
         HttpResponse<byte[]> forged = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(
                 url.substring(0, url.length() - 4) + "AAAA"))), null);

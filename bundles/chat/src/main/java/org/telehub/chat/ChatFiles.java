@@ -43,6 +43,12 @@ public interface ChatFiles {
     Download download(String attachmentId, String grant, boolean preview);
 
     /**
+     * What {@link #download} would answer, without the content and without an audit row: for {@code HEAD}, which
+     * reads nothing. The same refusals.
+     */
+    Attachment describe(String attachmentId, String grant, boolean preview);
+
+    /**
      * @param scan {@link #CLEAN}, {@link #PENDING} or {@link #INFECTED}
      * @param sha256 hex SHA-256 of the content
      */

@@ -243,6 +243,24 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
 
     @Override
     public Download download(String attachmentId, String grant, boolean preview) {
+        Checked c = check(attachmentId, grant, preview);
+        String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, c.shown().conversationId()))
+                .orElseThrow()[1];
+        audit.record(new AuthenticatedUser(0, c.grant().holder(), c.grant().holder(), Set.of()), "chat.file.download",
+                patient, List.of(), preview ? "ok: preview" : "ok");
+        return new Download(c.shown(), () -> files.open(c.fileId()));
+    }
+
+    @Override
+    public Attachment describe(String attachmentId, String grant, boolean preview) {
+        return check(attachmentId, grant, preview).shown();
+    }
+
+    /** A download that may go ahead: its link's grant, the attachment as it is answered, and the stored file. */
+    private record Checked(LinkSigner.Grant grant, Attachment shown, String fileId) {
+    }
+
+    private Checked check(String attachmentId, String grant, boolean preview) {
         LinkSigner.Grant g = signer.verify(attachmentId, grant, clock.instant())
                 .orElseThrow(() -> new ForbiddenException("Invalid link", "This download link is not valid or has expired; "
                         + "open the file from the conversation again for a new one", "grant", null));
@@ -262,12 +280,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             throw preview ? new NotFoundException("No preview of " + a.name() + ": open the file itself")
                     : new GoneException("file", "This file is no longer kept");
         }
-        String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.conversationId())).orElseThrow()[1];
         long size = preview ? files.find(fileId).map(StoredFile::size).orElse(0L) : a.size();
-        audit.record(new AuthenticatedUser(0, g.holder(), g.holder(), Set.of()), "chat.file.download", patient,
-                List.of(), preview ? "ok: preview" : "ok");
-        return new Download(preview ? new Attachment(a.id(), a.conversationId(), a.name(), "image/jpeg", size,
-                a.sha256(), a.scan(), a.uploadedBy(), a.createdAt()) : a, () -> files.open(fileId));
+        return new Checked(g, preview ? new Attachment(a.id(), a.conversationId(), a.name(), "image/jpeg", size,
+                a.sha256(), a.scan(), a.uploadedBy(), a.createdAt()) : a, fileId);
     }
 
     /** A quarantined attachment's scan, run by the work service until the scanner answers. */

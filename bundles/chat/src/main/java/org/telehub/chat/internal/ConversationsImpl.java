@@ -551,7 +551,10 @@ public class ConversationsImpl implements Conversations {
     @Override
     public void typing(AuthenticatedUser caller, String encounterId) {
         String patient = patientOf(caller, encounterId);
-        members.member(caller, encounterId, patient, "chat.read");
+        EncounterService.VisitState st = members.member(caller, encounterId, patient, "chat.read");
+        if (members.readOnly(st, config.readOnlyAfterHours())) {
+            throw new ConflictException("This visit's conversation is closed: it takes no new messages");
+        }
         String conversation = ConversationStore.idOf(encounterId);
         fanout.publish(topic(conversation), TYPING_EVENT, Map.of("conversationId", conversation, "sender",
                 caller.username(), "senderName", name(caller)));

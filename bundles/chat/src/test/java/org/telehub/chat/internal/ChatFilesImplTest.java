@@ -133,6 +133,12 @@ class ChatFilesImplTest {
         ChatFiles.Link link = files.link(HOUSE, a.id());
         assertTrue(link.url().startsWith("/api/v1/conversations/files/" + a.id() + "?grant="), link.url());
         assertEquals(f.now.plusSeconds(300), link.expiresAt());
+        // HEAD: the same answer without the content, and not audited (it reads nothing)
+        int audited = f.audits.size();
+        assertEquals(a, files.describe(a.id(), grant(link), false));
+        assertEquals(audited, f.audits.size());
+        assertEquals("grant", assertThrows(ForbiddenException.class, () -> files.describe(a.id(), "1.x.y", false))
+                .field());
         ChatFiles.Download d = files.download(a.id(), grant(link), false);
         try (InputStream content = d.content().open()) {
             assertArrayEquals(jpeg, content.readAllBytes());

@@ -172,6 +172,9 @@ class ConversationsImplTest {
         assertTrue(chat.ofEncounter(AMY, VISIT).readOnly());
         ConflictException closed = assertThrows(ConflictException.class, () -> chat.send(AMY, VISIT, "amy-2", "One more"));
         assertTrue(closed.detail().contains("168 hours"), closed.detail());
+        int pushed = published.size();
+        assertThrows(ConflictException.class, () -> chat.typing(AMY, VISIT), "no one types into a closed one");
+        assertEquals(pushed, published.size());
         // an answer lost before the visit closed is still given on a retry
         assertTrue(chat.send(AMY, VISIT, "amy-1", "Thank you, doctor").replayed());
         assertEquals(2, chat.messages(AMY, VISIT, 0, 50).size());

@@ -249,6 +249,18 @@ public class ConversationResource {
         return file(files.download(attachmentId, grant, false));
     }
 
+    /**
+     * {@code HEAD} of a download link: the same headers and refusals, no content and no audit row (nothing is read;
+     * without it JAX-RS would run the download and audit a HEAD as one).
+     */
+    @javax.ws.rs.HEAD
+    @Path("files/{attachmentId}")
+    @PermitAll
+    @Produces(MediaType.WILDCARD)
+    public Response head(@PathParam("attachmentId") String attachmentId, @QueryParam("grant") String grant) {
+        return headers(Response.ok(), files.describe(attachmentId, grant, false)).build();
+    }
+
     /** An image's preview made by the hub (JPEG, upright, no EXIF), by the same signed link. */
     @GET
     @Path("files/{attachmentId}/preview")
@@ -259,18 +271,22 @@ public class ConversationResource {
     }
 
     private static Response file(ChatFiles.Download d) {
-        ChatFiles.Attachment a = d.attachment();
         StreamingOutput body = out -> {
             try (InputStream in = d.content().open()) {
                 in.transferTo(out);
             }
         };
+        return headers(Response.ok(body), d.attachment()).build();
+    }
+
+    /** What every answer of a file says about it: its type, length and name, never cached, never sniffed. */
+    private static Response.ResponseBuilder headers(Response.ResponseBuilder r, ChatFiles.Attachment a) {
         String disposition = (a.contentType().startsWith("image/") ? "inline" : "attachment") + "; filename*=UTF-8''"
                 + URLEncoder.encode(a.name(), StandardCharsets.UTF_8).replace("+", "%20");
-        return Response.ok(body, a.contentType()).header(HttpHeaders.CONTENT_LENGTH, a.size())
+        return r.type(a.contentType()).header(HttpHeaders.CONTENT_LENGTH, a.size())
                 .header("Content-Disposition", disposition).header(HttpHeaders.CACHE_CONTROL, "private, no-store")
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "default-src 'none'; sandbox").build();
+                .header("Content-Security-Policy", "default-src 'none'; sandbox");
     }
 
     private static AuthenticatedUser user(SecurityContext s) {
