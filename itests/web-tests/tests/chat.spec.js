@@ -368,6 +368,52 @@ test.describe.serial('a visit\'s conversation', () => {
     await dc.close();
   });
 
+  test('a guest who joins with the visit\'s access code writes in its conversation; the patient sees it live', async ({ browser, playwright }) => {
+    const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+    await ok(await admin.post(`/api/v1/encounters/${seed.visit}/invitations`, {
+      data: { kind: 'guest', displayName: 'Gita Guest', email: 'gita.guest@example.org' },
+    }));
+    const { accessCode } = await ok(await admin.get(`/api/v1/encounters/${seed.visit}/invitations`));
+    await admin.dispose();
+    expect(accessCode).toBeTruthy();
+
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto(`/encounters/${seed.visit}`);
+    await expect(pat.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
+
+    // the guest has no account: a fresh browser, the code and a name
+    const gc = await browser.newContext();
+    const guest = await gc.newPage();
+    await guest.goto('/join');
+    await guest.getByLabel('Access code').fill('not-the-code');
+    await guest.getByLabel('Your name').fill('Gita Guest');
+    await guest.getByRole('button', { name: 'Join' }).click();
+    await expect(guest.getByRole('alert')).toBeVisible(); // a wrong code says so, and lets her try again
+    await guest.getByLabel('Access code').fill(accessCode);
+    await guest.getByRole('button', { name: 'Join' }).click();
+    await expect(guest.getByTestId('join-who')).toHaveText('Gita Guest');
+    const chat = guest.locator('section.chat');
+    await expect(chat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    await expect(chat.locator('.message', { hasText: 'three times a day' })).toBeVisible(); // the visit's conversation
+    await chat.getByLabel('Your message').fill('Hello, I am Parisa’s sister; I will translate on Friday.');
+    await chat.getByLabel('Your message').press('Enter');
+    await expect(chat.locator('[data-outgoing]')).toHaveCount(0);
+    await expect(chat.locator('.message.mine', { hasText: 'sister' }).locator('.who')).toHaveText('You');
+    await screenshot(guest, 'en-desktop-join-chat');
+    await accessible(guest, 'join-chat');
+    // the patient's page, live: the guest's name and words
+    const fromGuest = pat.locator('section.chat .message', { hasText: 'sister' });
+    await expect(fromGuest.locator('.who')).toHaveText('Gita Guest');
+    // a reload keeps her in (the tab keeps her visit identity; the code form is not shown again)
+    await guest.reload();
+    await expect(guest.getByTestId('join-who')).toHaveText('Gita Guest');
+    await expect(guest.locator('section.chat .message.mine', { hasText: 'sister' })).toBeVisible();
+    await expect(guest.getByLabel('Access code')).toHaveCount(0);
+    await gc.close();
+    await pc.close();
+  });
+
   test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -389,7 +435,7 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
   heading: { en: patient.name, fa: patient.name },
   ready: async (page) => {
-    await expect(page.locator('section.chat .message')).toHaveCount(9);
+    await expect(page.locator('section.chat .message')).toHaveCount(10);
     await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
   },
   dates: 'section.chat .message .when',

@@ -99,6 +99,7 @@ function AppRoutes() {
     <Routes>
       <Route path="/" element={<Navigate to={homeFor(session)} replace />} />
       <Route path="/login" element={<Login />} />
+      <Route path="/join" element={<Join />} />
       <Route path="/join/:room" element={<Join />} />
       <Route path="/find" element={<Protected role="patient"><FindDoctor /></Protected>} />
       <Route path="/visits" element={<Protected><Visits /></Protected>} />

@@ -47,6 +47,8 @@ const en = {
     startCheck: 'Check camera and microphone', stopCheck: 'Stop the check', tone: 'Play a test tone', level: 'Microphone level',
     cameraOk: 'Camera works: you should see yourself.', denied: 'The browser was not allowed to use the camera or microphone: {{reason}}',
     roomLater: 'The video room itself is not here yet: it comes with the next version of Telehub. Your visit is booked; the clinic will contact you.',
+    code: { intro: 'Enter the access code the clinic gave you, and your name as the others should see it.', code: 'Access code',
+      name: 'Your name', join: 'Join' },
   },
   error: { title: 'Something went wrong', notFound: 'This page does not exist.', home: 'Go to the start page' },
 };
@@ -97,6 +99,8 @@ const fa: Dict = {
     startCheck: 'بررسی دوربین و میکروفون', stopCheck: 'توقف بررسی', tone: 'پخش صدای آزمایشی', level: 'سطح صدای میکروفون',
     cameraOk: 'دوربین کار می‌کند: باید تصویر خود را ببینید.', denied: 'مرورگر اجازهٔ استفاده از دوربین یا میکروفون نیافت: {{reason}}',
     roomLater: 'اتاق ویدیو هنوز اینجا نیست و با نسخهٔ بعدی تله‌هاب می‌آید. ویزیت شما رزرو شده است؛ درمانگاه با شما تماس می‌گیرد.',
+    code: { intro: 'کد دسترسی‌ای را که درمانگاه به شما داده است و نام خود را، آن‌گونه که دیگران باید ببینند، وارد کنید.',
+      code: 'کد دسترسی', name: 'نام شما', join: 'پیوستن' },
   },
   error: { title: 'خطایی رخ داد', notFound: 'این صفحه وجود ندارد.', home: 'رفتن به صفحهٔ نخست' },
 };
@@ -145,6 +149,8 @@ const ru: Dict = {
     startCheck: 'Проверить камеру и микрофон', stopCheck: 'Остановить проверку', tone: 'Воспроизвести тестовый сигнал', level: 'Уровень микрофона',
     cameraOk: 'Камера работает: вы должны видеть себя.', denied: 'Браузеру не разрешено использовать камеру или микрофон: {{reason}}',
     roomLater: 'Видеокомнаты здесь пока нет: она появится в следующей версии Telehub. Ваш приём записан; клиника свяжется с вами.',
+    code: { intro: 'Введите код доступа, который дала клиника, и имя, под которым вас увидят другие.', code: 'Код доступа',
+      name: 'Ваше имя', join: 'Подключиться' },
   },
   error: { title: 'Что-то пошло не так', notFound: 'Такой страницы нет.', home: 'На главную' },
 };

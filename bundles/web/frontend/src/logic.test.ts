@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dirOf, formatDate, formatDateTime, formatNumber } from './format';
 import { ApiError, problemOf, toShown } from './api/problem';
-import { authMiddleware, isAuthProbe, setCsrfToken, setUnauthorizedHandler } from './api/client';
+import { authMiddleware, isAuthProbe, setBearerToken, setCsrfToken, setUnauthorizedHandler } from './api/client';
 import { loginUrl, registerDraft, safeReturnTo, saveOpenDrafts, takeDraft } from './drafts';
 
 const NOWRUZ = '2025-03-21T08:00:00Z'; // 1 Farvardin 1404
@@ -56,6 +56,17 @@ describe('session expiry', () => {
     const call = (request: Request) => (authMiddleware.onRequest as any)({ request });
     expect((await call(post)).headers.get('X-CSRF-Token')).toBe('csrf-1');
     expect((await call(get)).headers.get('X-CSRF-Token')).toBeNull();
+  });
+  it('a guest\'s visit token goes as a bearer token on every request, instead of the CSRF token, while set', async () => {
+    setCsrfToken('csrf-1');
+    setBearerToken('visit-token-1');
+    const call = (request: Request) => (authMiddleware.onRequest as any)({ request });
+    const post = await call(new Request('http://h/api/v1/conversations/encounters/e/messages', { method: 'POST' }));
+    expect(post.headers.get('Authorization')).toBe('Bearer visit-token-1');
+    expect(post.headers.get('X-CSRF-Token')).toBeNull();
+    expect((await call(new Request('http://h/api/v1/x'))).headers.get('Authorization')).toBe('Bearer visit-token-1');
+    setBearerToken(null);
+    expect((await call(new Request('http://h/api/v1/x'))).headers.get('Authorization')).toBeNull();
   });
   it('a 401 of an ordinary call saves the open drafts and asks for the login; the login’s own 401 does not', async () => {
     const handler = vi.fn(() => saveOpenDrafts());

@@ -26,6 +26,18 @@ let status: Status = 'offline';
 let attempt = 0;
 let counter = 0;
 let onSignedOut: () => void = () => {};
+let bearer: string | null = null;
+
+/**
+ * A guest's visit token: a browser cannot set Authorization on a WebSocket, so the socket offers it as the
+ * sub-protocol `bearer.<token>` beside `telehub.v1` (the hub answers with `telehub.v1` only). An open socket of
+ * another identity is closed and opened again with it.
+ */
+export function setSocketBearer(token: string | null): void {
+  if (token === bearer) return;
+  bearer = token;
+  if (socket) socket.close(1000, 'identity changed');
+}
 
 export function setSignedOutHandler(h: () => void): void {
   onSignedOut = h;
@@ -49,7 +61,7 @@ function url(): string {
 function open() {
   if (socket || subs.size === 0) return;
   setStatus('connecting');
-  const ws = new WebSocket(url(), ['telehub.v1']);
+  const ws = new WebSocket(url(), bearer ? ['telehub.v1', `bearer.${bearer}`] : ['telehub.v1']);
   socket = ws;
   ws.onmessage = (m) => {
     let f: Frame;

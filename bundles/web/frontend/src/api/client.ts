@@ -8,7 +8,21 @@ export type Schemas = components['schemas'];
 // request carries the session's CSRF token in X-CSRF-Token. The token comes from POST/GET /auth/session.
 
 let csrfToken: string | null = null;
+let bearerToken: string | null = null;
 let onUnauthorized: () => void = () => {};
+
+/**
+ * A guest's or interpreter's visit token (issue 15): they have no account and no session cookie, so while set every
+ * request carries it as a bearer token (the hub lets it reach its own visit's routes only).
+ */
+export function setBearerToken(token: string | null): void {
+  bearerToken = token;
+}
+
+/** The visit token in use, for the few requests not made through {@link api} (uploads with progress). */
+export function currentBearerToken(): string | null {
+  return bearerToken;
+}
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
@@ -38,7 +52,9 @@ export function isAuthProbe(method: string, url: string): boolean {
 
 export const authMiddleware: Middleware = {
   onRequest({ request }) {
-    if (!SAFE.has(request.method) && csrfToken) {
+    if (bearerToken) {
+      request.headers.set('Authorization', `Bearer ${bearerToken}`);
+    } else if (!SAFE.has(request.method) && csrfToken) {
       request.headers.set('X-CSRF-Token', csrfToken);
     }
     request.headers.set('Accept', 'application/json, application/problem+json');

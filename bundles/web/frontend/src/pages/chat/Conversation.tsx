@@ -19,11 +19,12 @@ import { uploadFile } from './upload';
  * shown as "sending" until the hub has stored it, and sent again with the same id after a dropped connection (the
  * hub keeps one). Text is shown as text.
  */
-export default function Conversation({ encounterId }: { encounterId: string }) {
+export default function Conversation({ encounterId, me: who }: { encounterId: string; me?: string }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const calendar = useCalendar();
-  const me = useAuth().session?.user.username ?? '';
+  const session = useAuth().session?.user.username;
+  const me = who ?? session ?? ''; // a guest has no session: their sender id is their visit identity
   const [shown, setShown] = useState<ChatMessage[]>([]);
   const [out, setOut] = useState<Outgoing[]>([]);
   const [text, setText] = useState('');

@@ -1,4 +1,4 @@
-import { currentCsrfToken } from '../../api/client';
+import { currentBearerToken, currentCsrfToken } from '../../api/client';
 import { ApiError, toShown } from '../../api/problem';
 import type { Attachment } from './logic';
 
@@ -16,8 +16,10 @@ export function uploadFile(encounterId: string, file: File, onProgress: (fractio
     xhr.withCredentials = true;
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    const bearer = currentBearerToken();
     const csrf = currentCsrfToken();
-    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    if (bearer) xhr.setRequestHeader('Authorization', `Bearer ${bearer}`);
+    else if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       let body: unknown;
