@@ -7,9 +7,10 @@
  * org.telehub.security.SecondFactorCheck}, re-confirmation before a sensitive action; 1.4: {@link
  * org.telehub.security.VisitIdentities} (guests' and interpreters' visit-scoped tokens) and {@link
  * org.telehub.security.VisitScoped}, the routes they may call, and {@link org.telehub.security.AccountContacts},
- * the e-mail address on an account (a doctor's reminders).
+ * the e-mail address on an account (a doctor's reminders); 1.5: {@link org.telehub.security.Colleagues}, the clinicians
+ * found by name (whom a clinician may write to directly).
  */
-@Version("1.4.0")
+@Version("1.5.0")
 package org.telehub.security;
 
 import org.osgi.annotation.versioning.Version;

@@ -771,6 +771,11 @@ public class Accounts {
         return store.byId(who.id()).orElseThrow(() -> new NotFoundException("Your account no longer exists"));
     }
 
+    /** Enabled accounts with one of {@code roles} whose username or name starts with {@code prefix}. */
+    List<UserAccount> search(String prefix, java.util.Set<String> roles, int limit) {
+        return store.search(prefix, roles, limit);
+    }
+
     List<UserAccount> list(int offset, int limit) {
         return store.list(offset, limit);
     }

@@ -76,6 +76,23 @@ final class UserStore {
                 .bind("u", username).map((rs, ctx) -> account(rs)).findOne());
     }
 
+    /**
+     * Enabled accounts holding one of {@code roles}, whose username or display name starts with {@code prefix} (or
+     * has a word starting with it), case-insensitively, by display name; at most {@code limit}.
+     */
+    List<UserAccount> search(String prefix, Set<String> roles, int limit) {
+        String p = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_");
+        // roles are kept as "a,b:clinic,c": one of the wanted ones, with or without its clinic
+        String anyRole = ",(" + String.join("|", new TreeSet<>(roles)) + ")(:[^,]*)?,";
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM telehub_user WHERE enabled"
+                + " AND (',' || roles || ',') ~ :roles"
+                + " AND (lower(username) LIKE :p OR lower(display_name) LIKE :p OR lower(display_name) LIKE :w)"
+                + " ORDER BY lower(COALESCE(display_name, username)), id LIMIT :n")
+                .bind("roles", anyRole).bind("p", p + "%").bind("w", "% " + p + "%").bind("n", limit)
+                .map((rs, ctx) -> account(rs)).list());
+    }
+
     Optional<UserAccount> byId(long id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM telehub_user WHERE id = :id")
                 .bind("id", id).map((rs, ctx) -> account(rs)).findOne());

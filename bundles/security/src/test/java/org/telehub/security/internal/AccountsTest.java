@@ -29,6 +29,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.telehub.persistence.AppliedMigration;
+import org.telehub.security.Colleagues;
 import org.telehub.persistence.Database;
 import org.telehub.persistence.TestDatabases;
 import org.telehub.domain.ConflictException;
@@ -166,6 +167,40 @@ class AccountsTest {
         assertThrows(ConflictException.class,
                 () -> accounts.create("Admin", null, Set.of("nurse"), "long-enough-pw".toCharArray()));
         assertEquals(1, accounts.list(0, 10).size());
+    }
+
+    @Test
+    void colleaguesAreEnabledCliniciansFoundByTheStartOfTheirNameOrUsername() {
+        Accounts accounts = new Accounts(database(), config("configured-secret-1"), false);
+        Contacts contacts = new Contacts(accounts);
+        UserAccount house = accounts.create("dr.house", "Gregory House", Set.of("doctor"), "long-enough-pw".toCharArray());
+        accounts.create("n.hall", "Nora Hall", Set.of("nurse", "clinic-admin:north"), "long-enough-pw".toCharArray());
+        accounts.create("p.harris", "Hannah Harris", Set.of("patient"), "long-enough-pw".toCharArray());
+        accounts.create("desk.h", "Hugo Desk", Set.of("front-desk"), "long-enough-pw".toCharArray());
+        accounts.create("dr.h_x", "Gone Doctor", Set.of("doctor"), "long-enough-pw".toCharArray());
+
+        // a word of the name, any case; patients and the front desk are not colleagues; roles shown are clinical only
+        assertEquals(List.of(new Colleagues.Colleague("dr.house", "Gregory House", Set.of("doctor"))),
+                contacts.colleagues("HO", 10));
+        assertEquals(List.of(new Colleagues.Colleague("n.hall", "Nora Hall", Set.of("nurse"))),
+                contacts.colleagues("ha", 10));
+        assertEquals(List.of("n.hall"), contacts.colleagues("hal", 10).stream()
+                .map(Colleagues.Colleague::username).toList());
+        assertEquals(List.of("dr.house"), contacts.colleagues("dr.ho", 10).stream()
+                .map(Colleagues.Colleague::username).toList());
+        // LIKE's wildcards are the user's text, not patterns
+        assertEquals(List.of("dr.h_x"), contacts.colleagues("dr.h_", 10).stream()
+                .map(Colleagues.Colleague::username).toList());
+        assertEquals(List.of(), contacts.colleagues("h", 10), "one letter finds nobody");
+        assertTrue(contacts.colleague("dr.house").isPresent());
+        assertTrue(contacts.colleague("DR.HOUSE").isPresent(), "usernames are case-insensitive");
+        assertTrue(contacts.colleague("p.harris").isEmpty());
+        assertTrue(contacts.colleague("desk.h").isEmpty());
+        assertTrue(contacts.colleague("nobody").isEmpty());
+        accounts.setEnabled(new org.telehub.security.AuthenticatedUser(1, "admin", "Administrator", Set.of("admin")),
+                house.id(), false);
+        assertTrue(contacts.colleague("dr.house").isEmpty(), "a disabled account is nobody's colleague");
+        assertEquals(List.of(), contacts.colleagues("ho", 10));
     }
 
     @Test
