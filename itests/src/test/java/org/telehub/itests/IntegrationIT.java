@@ -285,7 +285,7 @@ class IntegrationIT {
                     String wrong = AccessMatrix.check(expect, a, Matrix.MARKERS, List.of(m.patientA().get("encounter"),
                             m.patientB().get("encounter"), m.patientA().get("attachment"),
                             m.patientB().get("attachment"), m.patientA().get("message"),
-                            m.patientB().get("message")));
+                            m.patientB().get("message"), m.patientA().get("direct"), m.patientB().get("direct")));
                     if (wrong != null) {
                         leaks += wrong.startsWith("LEAK") ? 1 : 0;
                         failures.add(cell + ": " + wrong);
@@ -396,6 +396,22 @@ class IntegrationIT {
                     "application/json", "{\"clientId\":\"mx-own-a\",\"text\":\"Matrix message of A's doctor\"}")));
             String msgB = id(created(karaf.post("/api/v1/conversations/encounters/" + encB + "/messages", doctorB,
                     "application/json", "{\"clientId\":\"mx-own-b\",\"text\":\"Matrix message of B's doctor\"}")));
+            // a direct conversation of each visit's doctor with a colleague who plays no role in the matrix, with a
+            // message of the doctor's: only the two take part
+            created(karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"mx.colleague\","
+                    + "\"displayName\":\"Matrix Colleague\",\"roles\":[\"doctor\"],\"password\":\"" + PASSWORD
+                    + "\"}"));
+            String[] direct = new String[2];
+            String[] directMsg = new String[2];
+            for (int i = 0; i < 2; i++) {
+                String token = i == 0 ? doctorA : doctorB;
+                HttpResponse<String> opened = karaf.post("/api/v1/conversations/direct", token, "application/json",
+                        "{\"username\":\"mx.colleague\"}");
+                assertEquals(200, opened.statusCode(), opened.body());
+                direct[i] = id(opened);
+                directMsg[i] = id(created(karaf.post("/api/v1/conversations/direct/" + direct[i] + "/messages",
+                        token, "application/json", "{\"clientId\":\"mx-direct\",\"text\":\"Matrix colleague talk\"}")));
+            }
             String encG = id(created(karaf.post("/api/v1/encounters", admin, "application/json", "{\"type\":"
                     + "\"video\",\"doctorId\":\"" + docA + "\",\"patientId\":\"" + a + "\",\"scheduledStart\":\""
                     + day + "T15:00:00Z\"}")));
@@ -411,9 +427,9 @@ class IntegrationIT {
                     "{\"url\":\"http://127.0.0.1:9/matrix\",\"secret\":\"matrix-portal-secret-0123\"}")));
             return new Matrix(tokens,
                     Map.of("patient", a, "mrn", "MX-A", "encounter", encA, "delivery", dA, "doctor", docA,
-                            "attachment", fileA, "message", msgA),
+                            "attachment", fileA, "message", msgA, "direct", direct[0], "directMessage", directMsg[0]),
                     Map.of("patient", b, "mrn", "MX-B", "encounter", encB, "delivery", dB, "doctor", docB,
-                            "attachment", fileB, "message", msgB),
+                            "attachment", fileB, "message", msgB, "direct", direct[1], "directMessage", directMsg[1]),
                     Map.of("adapter", "ehr-main", "member", "mx.member", "webhook", webhook, "day", day,
                             "start", day + "T09:00:00Z", "start2", day + "T10:00:00Z", "start3", day + "T11:00:00Z",
                             "later", day + "T12:00:00Z", "availability", availability));

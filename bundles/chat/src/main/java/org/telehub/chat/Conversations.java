@@ -12,9 +12,42 @@ import org.telehub.security.AuthenticatedUser;
  * care team), and the visit's guests and interpreters by their visit identity. Anyone else — an administrator, the
  * front desk, another patient — gets {@code NotFoundException} ("No encounter …"), the same answer as for an
  * encounter that does not exist. Every read and send is audited against the patient.
+ *
+ * <p>A <em>direct</em> conversation is between two clinicians ({@link #openDirect}): no visit, no patient (it is in no
+ * patient's record), never closed. Every method that takes an {@code encounterId} takes a direct conversation's key
+ * ({@link #direct}) in its place; for anyone but its two members, while they hold a clinician role, it does not exist
+ * ("No conversation …"). Its reads and sends are audited with no patient.
  */
 @ProviderType
 public interface Conversations {
+
+    /** What a direct conversation's key starts with ({@link #direct}). */
+    String DIRECT_PREFIX = "direct:";
+
+    /** The key of the direct conversation {@code conversationId}, for the methods that take an encounter id. */
+    static String direct(String conversationId) {
+        return DIRECT_PREFIX + conversationId;
+    }
+
+    /**
+     * The direct conversation of the caller and the colleague {@code username} (a clinician's enabled account), made
+     * on first use; the same one whichever of the two opens it. Only clinicians signed in with their own account open
+     * one ({@code ForbiddenException} otherwise). {@code InvalidException} names {@code username} for no such
+     * colleague, or the caller themself. Audited ({@code chat.direct.open}).
+     */
+    Conversation openDirect(AuthenticatedUser caller, String username);
+
+    /**
+     * Colleagues the caller may open a direct conversation with: clinicians whose username or name starts with
+     * {@code prefix} (at least 2 characters; a word of the name counts), by name, at most 20, the caller left out.
+     * Clinicians only ({@code ForbiddenException} otherwise). {@code InvalidException} names {@code q} for a prefix
+     * shorter than 2 characters.
+     */
+    List<Colleague> colleagues(AuthenticatedUser caller, String prefix);
+
+    /** A clinician one may write to directly. */
+    record Colleague(String username, String displayName) {
+    }
 
     /** The encounter's conversation (made on first use when the encounter's booking event has not done it yet). */
     Conversation ofEncounter(AuthenticatedUser caller, String encounterId);
@@ -109,12 +142,17 @@ public interface Conversations {
      * @param count messages of others after the caller's read marker and seen mark
      * @param newest the newest one's sequence number (what {@link #markSeen} takes)
      * @param fromName who wrote the newest one
+     * @param colleagueName for a direct conversation (no visit), the other member's name; null for a visit's
      */
     record Notice(String conversationId, String encounterId, String status, Instant scheduledStart,
-            String doctorName, String patientName, long count, long newest, Instant newestAt, String fromName) {
+            String doctorName, String patientName, long count, long newest, Instant newestAt, String fromName,
+            String colleagueName) {
     }
 
-    /** A seen mark: the caller has seen the notices of the visit's conversation up to {@code sequence}. */
+    /**
+     * A seen mark: the caller has seen the notices of the visit's conversation up to {@code sequence}
+     * ({@code encounterId}: or a direct conversation's key, {@link #direct}).
+     */
     record Seen(String encounterId, long sequence) {
     }
 
@@ -130,10 +168,13 @@ public interface Conversations {
      * @param lastText the last message's text, cut to 140 characters (empty for a file alone)
      * @param lastFile the name of the file the last message carries, or null
      * @param lastRetracted whether the last message was retracted (its text is then empty, its file null)
+     * @param colleagueName for a direct conversation (no visit: {@code encounterId}, {@code status} and the names
+     *     of the visit null), the other member's name; null for a visit's
      */
     record Summary(String conversationId, String encounterId, String status, Instant scheduledStart,
             String doctorName, String patientName, long lastSequence, Instant lastAt, String lastSender,
-            String lastSenderName, String lastText, String lastFile, boolean lastRetracted, long unread) {
+            String lastSenderName, String lastText, String lastFile, boolean lastRetracted, long unread,
+            String colleagueName) {
     }
 
     /**
@@ -147,9 +188,10 @@ public interface Conversations {
      * @param unread the messages of others after the caller's marker
      * @param revision the conversation's change counter: how many edits and retractions it has had
      * @param editMinutes how long after sending its sender may edit or retract a message
+     * @param colleagueName for a direct conversation ({@code encounterId} null), the other member's name
      */
     record Conversation(String id, String encounterId, long lastSequence, boolean readOnly, Instant createdAt,
-            List<Read> reads, long unread, long revision, int editMinutes) {
+            List<Read> reads, long unread, long revision, int editMinutes, String colleagueName) {
     }
 
     /**

@@ -7,9 +7,11 @@
  * conversations newest first ({@code recent}). 2.2.0:
  * unseen notices per user ({@code notices}, {@code markSeen}, the {@code notice.changed} event). 3.0.0: editing and
  * retraction with history ({@code edit}, {@code retract}, {@code history}, {@code changes}); {@code Message} gained
- * {@code editedAt} and {@code retractedAt}, {@code Conversation} its {@code revision}.
+ * {@code editedAt} and {@code retractedAt}, {@code Conversation} its {@code revision}. 4.0.0: direct conversations
+ * between clinicians ({@code openDirect}, {@code colleagues}, the {@code direct(id)} key taken where an encounter id
+ * is); {@code Conversation}, {@code Summary} and {@code Notice} gained {@code colleagueName}.
  */
-@Version("3.0.0")
+@Version("4.0.0")
 package org.telehub.chat;
 
 import org.osgi.annotation.versioning.Version;

@@ -49,8 +49,10 @@ public class ChatContributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
+        // chat_member: the members of direct conversations between clinicians, which have no patient (named because
+        // it refers to chat_conversation, whose rows mostly do)
         return Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
-                "chat_notice_due", "chat_message_version");
+                "chat_notice_due", "chat_message_version", "chat_member");
     }
 
     @Override

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.chat.ChatFiles;
 import org.telehub.core.encounter.EncounterService;
-import org.telehub.core.encounter.EncounterService.EncounterDetails;
 import org.telehub.domain.ConflictException;
 import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.GoneException;
@@ -86,7 +85,7 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             @Reference PatientAccess access, @Reference AuditLog audit, @Reference FileStore files,
             @Reference FileTypes types, @Reference VirusScanner scanner, @Reference WorkService work,
             @Reference SecretBox box, @Reference Fanout fanout, ChatConfig config) {
-        this(db, new Membership(encounters, access, audit, Clock.systemUTC()), audit, files, types, scanner, work,
+        this(db, new Membership(db, encounters, access, audit, Clock.systemUTC()), audit, files, types, scanner, work,
                 fanout, LinkSigner.load(db.jdbi(), box), config, Clock.systemUTC());
     }
 
@@ -113,9 +112,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
     @Override
     public Uploaded upload(AuthenticatedUser caller, String encounterId, String name, InputStream content) {
         String fileName = fileName(name);
-        EncounterDetails e = members.member(caller, encounterId, "chat.file.upload");
         ChatConfig c = config;
-        if (members.readOnly(e, c.readOnlyAfterHours())) {
+        Membership.Room e = members.room(caller, encounterId, "chat.file.upload", c.readOnlyAfterHours());
+        if (e.closed()) {
             throw new ConflictException("This visit's conversation is closed: it ended more than "
                     + c.readOnlyAfterHours() + " hours ago; its files can still be read");
         }
@@ -154,10 +153,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
      * After the content is stored: dedup, scan, record (or refuse). The caller deletes the stored file when this
      * throws; a stored file that is not recorded here is deleted here.
      */
-    private Uploaded record(AuthenticatedUser caller, EncounterDetails e, String fileName, StoredFile stored)
+    private Uploaded record(AuthenticatedUser caller, Membership.Room e, String fileName, StoredFile stored)
             throws IOException {
-        String conversation = db.jdbi().inTransaction(h -> ConversationStore.ensure(h, e.id(), e.patientId(),
-                clock.instant()).id());
+        String conversation = e.id();
         Optional<Attachment> earlier = db.jdbi().withHandle(h -> ConversationStore.attachmentByContent(h,
                 conversation, stored.sha256()));
         if (earlier.isPresent() && earlier.get().scan().equals(INFECTED)) {
@@ -222,10 +220,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
     public Link link(AuthenticatedUser caller, String attachmentId) {
         Attachment a = db.jdbi().withHandle(h -> ConversationStore.attachment(h, attachmentId))
                 .orElseThrow(() -> new NotFoundException("No attachment " + attachmentId));
-        String[] conversation = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, a.conversationId()))
-                .orElseThrow();
+        Membership.Room room;
         try {
-            members.member(caller, conversation[0], "chat.file.read");
+            room = members.roomOf(caller, a.conversationId(), "chat.file.read", config.readOnlyAfterHours());
         } catch (NotFoundException notMember) {
             throw new NotFoundException("No attachment " + attachmentId);
         }
@@ -235,7 +232,7 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         }
         Instant expires = clock.instant().plusSeconds(config.linkSeconds()).truncatedTo(ChronoUnit.SECONDS);
         boolean preview = db.jdbi().withHandle(h -> ConversationStore.fileId(h, attachmentId, true)).isPresent();
-        audit.record(caller, "chat.file.read", conversation[1], List.of(), "ok: link");
+        audit.record(caller, "chat.file.read", room.patientId(), List.of(), "ok: link");
         String base = RestApi.BASE + "/conversations/files/" + attachmentId;
         String grant = "?grant=" + signer.sign(attachmentId, caller.username(), expires);
         return new Link(base + grant, preview ? base + "/preview" + grant : null, expires);

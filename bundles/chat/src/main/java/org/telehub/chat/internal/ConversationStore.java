@@ -62,6 +62,57 @@ final class ConversationStore {
                         rs.getLong(5))).one();
     }
 
+    /** A conversation's row by its id. */
+    static Optional<Row> row(Handle h, String conversationId) {
+        return h.createQuery("SELECT id, encounter_id, last_sequence, created_at, last_revision FROM chat_conversation"
+                + " WHERE id = :id").bind("id", conversationId)
+                .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3), instant(rs, 4),
+                        rs.getLong(5))).findOne();
+    }
+
+    /**
+     * The direct conversation of two people, made if it is not there yet: one per pair, whoever opens it (concurrent
+     * openers agree on the one row through {@code member_key}). Each member's name is kept as last given.
+     */
+    static Row openDirect(Handle h, String me, String myName, String other, String otherName, Instant now) {
+        String key = me.compareTo(other) < 0 ? me + " " + other : other + " " + me;
+        h.createUpdate("INSERT INTO chat_conversation (id, kind, member_key, last_sequence, created_at)"
+                + " VALUES (:id, 'direct', :k, 0, :now) ON CONFLICT (member_key) DO NOTHING")
+                .bind("id", UUID.randomUUID().toString()).bind("k", key).bind("now", ts(now)).execute();
+        String id = h.createQuery("SELECT id FROM chat_conversation WHERE member_key = :k").bind("k", key)
+                .mapTo(String.class).one();
+        for (String[] m : List.of(new String[] {me, myName}, new String[] {other, otherName})) {
+            h.createUpdate("INSERT INTO chat_member (conversation_id, username, display_name, joined_at)"
+                    + " VALUES (:c, :u, :n, :now) ON CONFLICT (conversation_id, username)"
+                    + " DO UPDATE SET display_name = EXCLUDED.display_name").bind("c", id).bind("u", m[0])
+                    .bind("n", m[1]).bind("now", ts(now)).execute();
+        }
+        return row(h, id).orElseThrow();
+    }
+
+    /** Whether {@code username} is a member of the direct conversation {@code conversationId}. */
+    static boolean isMember(Handle h, String conversationId, String username) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM chat_member WHERE conversation_id = :c AND username = :u)")
+                .bind("c", conversationId).bind("u", username).mapTo(Boolean.class).one();
+    }
+
+    /** The members of a direct conversation (username → display name), by username. */
+    static java.util.Map<String, String> members(Handle h, String conversationId) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        h.createQuery("SELECT username, display_name FROM chat_member WHERE conversation_id = :c ORDER BY username")
+                .bind("c", conversationId).map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                .forEach(r -> out.put(r[0], r[1]));
+        return out;
+    }
+
+    /** The messages of others in one conversation after {@code reader}'s marker. */
+    static long unreadIn(Handle h, String conversationId, String reader) {
+        return h.createQuery("SELECT count(*) FROM chat_message m LEFT JOIN chat_read r ON r.conversation_id ="
+                + " m.conversation_id AND r.reader = :r WHERE m.conversation_id = :c AND m.sender <> :r"
+                + " AND m.sequence > COALESCE(r.sequence, 0)").bind("c", conversationId).bind("r", reader)
+                .mapTo(Long.class).one();
+    }
+
     /** Locks the conversation's row until the transaction ends and answers its last sequence number. */
     static long lock(Handle h, String conversationId) {
         return h.createQuery("SELECT last_sequence FROM chat_conversation WHERE id = :id FOR UPDATE")
@@ -287,6 +338,16 @@ final class ConversationStore {
         return t == null ? null : t.toInstant();
     }
 
+    /**
+     * The conversations a list may hold for reader {@code :r}: every encounter's (whether the reader is in it is the
+     * caller's to check) and the direct ones the reader is a member of.
+     */
+    private static final String MINE = "(c.encounter_id IS NOT NULL OR EXISTS (SELECT 1 FROM chat_member cm"
+            + " WHERE cm.conversation_id = c.id AND cm.username = :r))";
+    /** For a direct conversation, the names of its members other than reader {@code :r}; null for an encounter's. */
+    private static final String COLLEAGUES = "(SELECT string_agg(cm.display_name, ', ' ORDER BY cm.display_name)"
+            + " FROM chat_member cm WHERE cm.conversation_id = c.id AND cm.username <> :r) AS colleagues";
+
     /** The {@code chat_notice} channel of the seen marks of in-app notices (not a NotificationChannel's name). */
     static final String SEEN = "app.seen";
 
@@ -295,7 +356,7 @@ final class ConversationStore {
      * how many, and the newest one.
      */
     record Unseen(String id, String encounterId, String patientId, Instant lastAt, long count, long newest,
-            Instant newestAt, String fromName) {
+            Instant newestAt, String fromName, String colleagues) {
     }
 
     /**
@@ -304,19 +365,19 @@ final class ConversationStore {
      */
     static List<Unseen> unseen(Handle h, String reader, Instant beforeAt, String beforeId, int limit) {
         return h.createQuery("SELECT c.id, c.encounter_id, c.patient_id, c.last_at, u.n, u.newest, nm.sent_at,"
-                + " nm.sender_name FROM chat_conversation c"
+                + " nm.sender_name, " + COLLEAGUES + " FROM chat_conversation c"
                 + " LEFT JOIN chat_read r ON r.conversation_id = c.id AND r.reader = :r"
                 + " LEFT JOIN chat_notice s ON s.conversation_id = c.id AND s.recipient = :r AND s.channel = :seen"
                 + " CROSS JOIN LATERAL (SELECT count(*) AS n, max(m.sequence) AS newest FROM chat_message m"
                 + " WHERE m.conversation_id = c.id AND m.sender <> :r"
                 + " AND m.sequence > GREATEST(COALESCE(r.sequence, 0), COALESCE(s.sequence, 0))) u"
                 + " JOIN chat_message nm ON nm.conversation_id = c.id AND nm.sequence = u.newest"
-                + " WHERE c.last_at IS NOT NULL AND u.n > 0"
+                + " WHERE c.last_at IS NOT NULL AND u.n > 0 AND " + MINE
                 + (beforeAt == null ? "" : " AND (c.last_at, c.id) < (:at, :id)")
                 + " ORDER BY c.last_at DESC, c.id DESC LIMIT :n").bind("r", reader).bind("seen", SEEN)
                 .bind("at", beforeAt == null ? null : ts(beforeAt)).bind("id", beforeId).bind("n", limit)
                 .map((rs, ctx) -> new Unseen(rs.getString(1), rs.getString(2), rs.getString(3), instant(rs, 4),
-                        rs.getLong(5), rs.getLong(6), instant(rs, 7), rs.getString(8))).list();
+                        rs.getLong(5), rs.getLong(6), instant(rs, 7), rs.getString(8), rs.getString(9))).list();
     }
 
     /**
@@ -338,25 +399,27 @@ final class ConversationStore {
 
     /** A conversation with messages, as {@link #latest} lists it. */
     record Latest(String id, String encounterId, String patientId, long lastSequence, java.time.Instant lastAt,
-            String sender, String senderName, String text, String file, boolean retracted) {
+            String sender, String senderName, String text, String file, boolean retracted, String colleagues) {
     }
 
     /**
      * Conversations with messages, newest last message first, strictly before ({@code beforeAt}, {@code beforeId})
      * when given; each with its last message.
      */
-    static List<Latest> latest(Handle h, java.time.Instant beforeAt, String beforeId, int limit) {
+    static List<Latest> latest(Handle h, String reader, java.time.Instant beforeAt, String beforeId, int limit) {
         return h.createQuery("SELECT c.id, c.encounter_id, c.patient_id, c.last_sequence, c.last_at, m.sender,"
-                + " m.sender_name, left(m.body, 140) AS body, a.name AS file, m.retracted_at IS NOT NULL AS retracted"
-                + " FROM chat_conversation c"
+                + " m.sender_name, left(m.body, 140) AS body, a.name AS file, m.retracted_at IS NOT NULL AS retracted,"
+                + " " + COLLEAGUES + " FROM chat_conversation c"
                 + " JOIN chat_message m ON m.conversation_id = c.id AND m.sequence = c.last_sequence"
-                + " LEFT JOIN chat_attachment a ON a.id = m.attachment_id WHERE c.last_at IS NOT NULL"
+                + " LEFT JOIN chat_attachment a ON a.id = m.attachment_id WHERE c.last_at IS NOT NULL AND " + MINE
                 + (beforeAt == null ? "" : " AND (c.last_at, c.id) < (:at, :id)")
-                + " ORDER BY c.last_at DESC, c.id DESC LIMIT :n").bind("at", beforeAt == null ? null : ts(beforeAt))
+                + " ORDER BY c.last_at DESC, c.id DESC LIMIT :n").bind("r", reader)
+                .bind("at", beforeAt == null ? null : ts(beforeAt))
                 .bind("id", beforeId).bind("n", limit)
                 .map((rs, ctx) -> new Latest(rs.getString("id"), rs.getString("encounter_id"),
                         rs.getString("patient_id"), rs.getLong("last_sequence"),
                         rs.getTimestamp("last_at").toInstant(), rs.getString("sender"), rs.getString("sender_name"),
-                        rs.getString("body"), rs.getString("file"), rs.getBoolean("retracted"))).list();
+                        rs.getString("body"), rs.getString("file"), rs.getBoolean("retracted"),
+                        rs.getString("colleagues"))).list();
     }
 }

@@ -22,6 +22,7 @@ import org.telehub.core.encounter.EncounterService.EncounterDetails;
 import org.telehub.core.encounter.VisitContacts;
 import org.telehub.domain.ConflictException;
 import org.telehub.domain.InvalidException;
+import org.telehub.security.Colleagues;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.PatientAccess;
@@ -54,6 +55,10 @@ public class ConversationsImpl implements Conversations {
     private final WorkService work;
     private volatile ChatConfig config;
     private volatile java.time.Duration noticeAfter;
+    /** Colleagues for direct conversations (absent: opening one answers 503; those open go on working). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile Colleagues accounts;
     /** Who a visit's notices are pushed to: its patient's and doctor's accounts (absent: no push, lists still work). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -82,7 +87,7 @@ public class ConversationsImpl implements Conversations {
         this.db = db;
         this.fanout = fanout;
         this.work = work;
-        this.members = new Membership(encounters, access, audit, clock);
+        this.members = new Membership(db, encounters, access, audit, clock);
         this.audit = audit;
         this.config = config;
         this.noticeAfter = UnreadNotices.after(config.unreadNoticeAfter());
@@ -97,16 +102,70 @@ public class ConversationsImpl implements Conversations {
 
     @Override
     public Conversation ofEncounter(AuthenticatedUser caller, String encounterId) {
-        EncounterDetails e = members.member(caller, encounterId, "chat.read");
-        Conversation c = db.jdbi().inTransaction(h -> {
-            ConversationStore.Row row = ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant());
-            return new Conversation(row.id(), row.encounterId(), row.lastSequence(),
-                    members.readOnly(e, config.readOnlyAfterHours()), row.createdAt(),
-                    ConversationStore.reads(h, row.id()), ConversationStore.unread(h, List.of(e.id()),
-                            caller.username()).getOrDefault(e.id(), 0L), row.revision(), config.editMinutes());
+        Membership.Room r = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
+        String me = caller.username();
+        Conversation c = db.jdbi().withHandle(h -> {
+            ConversationStore.Row row = ConversationStore.row(h, r.id()).orElseThrow();
+            return new Conversation(row.id(), row.encounterId(), row.lastSequence(), r.closed(), row.createdAt(),
+                    ConversationStore.reads(h, row.id()), ConversationStore.unreadIn(h, row.id(), me), row.revision(),
+                    config.editMinutes(), r.direct() ? colleagueOf(h, row.id(), me) : null);
         });
-        audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
+        audit.record(caller, "chat.read", r.patientId(), List.of(), "ok");
         return c;
+    }
+
+    /** The names of a direct conversation's members other than {@code me}. */
+    private static String colleagueOf(org.jdbi.v3.core.Handle h, String conversationId, String me) {
+        return String.join(", ", ConversationStore.members(h, conversationId).entrySet().stream()
+                .filter(m -> !m.getKey().equals(me)).map(Map.Entry::getValue).toList());
+    }
+
+    @Override
+    public Conversation openDirect(AuthenticatedUser caller, String username) {
+        requireDirect(caller, "chat.direct.open");
+        if (username == null || username.isBlank()) {
+            throw new InvalidException("username", "Required: the colleague's username");
+        }
+        Colleagues a = accounts;
+        if (a == null) {
+            throw new org.telehub.domain.UnavailableException("Accounts are not available right now; try again");
+        }
+        Colleagues.Colleague other = a.colleague(username.strip())
+                .orElseThrow(() -> new InvalidException("username", "No colleague '" + username.strip()
+                        + "': a direct conversation is with a clinician's enabled account"));
+        if (other.username().equalsIgnoreCase(caller.username())) {
+            throw new InvalidException("username", "A direct conversation is with a colleague, not oneself");
+        }
+        String id = db.jdbi().inTransaction(h -> {
+            String made = ConversationStore.openDirect(h, caller.username(), name(caller), other.username(),
+                    other.displayName(), clock.instant()).id();
+            audit.record(h, caller, "chat.direct.open", null, List.of(), "ok");
+            return made;
+        });
+        return ofEncounter(caller, Conversations.direct(id));
+    }
+
+    @Override
+    public List<Colleague> colleagues(AuthenticatedUser caller, String prefix) {
+        requireDirect(caller, "chat.direct.colleagues");
+        if (prefix == null || prefix.strip().length() < 2) {
+            throw new InvalidException("q", "At least 2 letters of the colleague's name or username");
+        }
+        Colleagues a = accounts;
+        if (a == null) {
+            throw new org.telehub.domain.UnavailableException("Accounts are not available right now; try again");
+        }
+        return a.colleagues(prefix, 21).stream().filter(c -> !c.username().equals(caller.username())).limit(20)
+                .map(c -> new Colleague(c.username(), c.displayName())).toList();
+    }
+
+    /** Direct conversations are clinicians' only: anyone else is refused (and audited). */
+    private void requireDirect(AuthenticatedUser caller, String action) {
+        if (!Membership.directAllowed(caller)) {
+            audit.record(caller, action, null, List.of(), "denied");
+            throw new org.telehub.domain.ForbiddenException("Clinicians only", "Direct conversations are between"
+                    + " clinicians signed in with their own account", null, null);
+        }
     }
 
     @Override
@@ -127,22 +186,12 @@ public class ConversationsImpl implements Conversations {
         String body = text;
         // a conversation that exists: membership and the visit's state without reading (and auditing) the whole
         // encounter for every message; the send is audited in its own transaction
-        String known = knownPatient(encounterId);
-        String patient;
-        boolean closed;
-        if (known != null) {
-            EncounterService.VisitState st = members.member(caller, encounterId, known, "chat.send");
-            patient = known;
-            closed = members.readOnly(st, config.readOnlyAfterHours());
-        } else {
-            EncounterDetails e = members.member(caller, encounterId, "chat.send");
-            patient = e.patientId();
-            closed = members.readOnly(e, config.readOnlyAfterHours());
-        }
+        Membership.Room room = members.room(caller, encounterId, "chat.send", config.readOnlyAfterHours());
+        String patient = room.patientId();
+        boolean closed = room.closed();
         String sender = caller.username();
         Sent sent = db.jdbi().inTransaction(h -> {
-            String c = known != null ? ConversationStore.idOf(encounterId)
-                    : ConversationStore.ensure(h, encounterId, patient, clock.instant()).id();
+            String c = room.id();
             // two statements, not one joined: a statement that waited for the lock sees the locked row as it is
             // now but other tables as they were when it began, so it would miss the message of a concurrent retry
             long last = ConversationStore.lock(h, c);
@@ -163,8 +212,10 @@ public class ConversationsImpl implements Conversations {
             Message m = new Message(UUID.randomUUID().toString(), c, last + 1, sender, name(caller), clientId,
                     body, clock.instant(), file);
             // the message, the counter, the sender's own marker (one's own is read) and the unread check: one trip
+            // email/SMS of unread messages: a visit's patient and doctor (a direct conversation's members are not
+            // written to: see UnreadNotices)
             java.time.Duration notice = noticeAfter;
-            java.time.Instant due = notice.isZero() ? null : m.sentAt().plus(notice);
+            java.time.Instant due = notice.isZero() || room.direct() ? null : m.sentAt().plus(notice);
             if (ConversationStore.store(h, m, due)) {
                 UnreadNotices.submit(h, work, c, due);
             }
@@ -176,7 +227,7 @@ public class ConversationsImpl implements Conversations {
         fanout.publish(topic(sent.message().conversationId()), MESSAGE_EVENT, sent.message());
         Map<String, Object> poke = Map.of("encounterId", encounterId, "conversationId",
                 sent.message().conversationId(), "sequence", sent.message().sequence());
-        for (String r : recipientsOf(encounterId)) {
+        for (String r : room.direct() ? directMembers(room.id()) : recipientsOf(encounterId)) {
             if (!r.equals(sender)) {
                 fanout.publish(userTopic(r), NOTICE_EVENT, poke);
             }
@@ -210,10 +261,10 @@ public class ConversationsImpl implements Conversations {
         if (messageId == null || messageId.isBlank()) {
             throw new InvalidException("messageId", "Required");
         }
-        String patient = patientOf(caller, encounterId);
-        EncounterService.VisitState st = members.member(caller, encounterId, patient, action);
-        boolean closed = members.readOnly(st, config.readOnlyAfterHours());
-        String c = ConversationStore.idOf(encounterId);
+        Membership.Room room = members.room(caller, encounterId, action, config.readOnlyAfterHours());
+        String patient = room.patientId();
+        boolean closed = room.closed();
+        String c = room.id();
         java.time.Instant now = clock.instant();
         // who sent it never changes: checked (and a refusal audited) before the transaction
         String sender = db.jdbi().withHandle(h -> ConversationStore.message(h, c, messageId)).map(Message::sender)
@@ -260,15 +311,15 @@ public class ConversationsImpl implements Conversations {
 
     @Override
     public List<Version> history(AuthenticatedUser caller, String encounterId, String messageId) {
-        EncounterDetails e = members.member(caller, encounterId, "chat.read");
-        String c = ConversationStore.idOf(encounterId);
+        Membership.Room room = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
+        String c = room.id();
         List<Version> versions = db.jdbi().withHandle(h -> {
             Message m = ConversationStore.message(h, c, messageId)
                     .orElseThrow(() -> new org.telehub.domain.NotFoundException("No message " + messageId
                             + " in this conversation"));
             return m.retractedAt() != null ? List.<Version>of() : ConversationStore.versions(h, messageId);
         });
-        audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
+        audit.record(caller, "chat.read", room.patientId(), List.of(), "ok");
         return versions;
     }
 
@@ -281,10 +332,10 @@ public class ConversationsImpl implements Conversations {
         if (limit < 1 || limit > 200) {
             throw new InvalidException("limit", "From 1 to 200");
         }
-        EncounterDetails e = members.member(caller, encounterId, "chat.read");
-        List<Change> out = db.jdbi().withHandle(h -> ConversationStore.changedAfter(h,
-                ConversationStore.idOf(encounterId), afterRevision, upToSequence, limit));
-        audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
+        Membership.Room room = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
+        List<Change> out = db.jdbi().withHandle(h -> ConversationStore.changedAfter(h, room.id(), afterRevision,
+                upToSequence, limit));
+        audit.record(caller, "chat.read", room.patientId(), List.of(), "ok");
         return out;
     }
 
@@ -324,6 +375,11 @@ public class ConversationsImpl implements Conversations {
         return names;
     }
 
+    /** The members of a direct conversation, told of its new messages on their own topics. */
+    private List<String> directMembers(String conversationId) {
+        return List.copyOf(db.jdbi().withHandle(h -> ConversationStore.members(h, conversationId)).keySet());
+    }
+
     /** The realtime topic of one user's own events (their notices), followed by their {@code notice.subscribe}. */
     public static String userTopic(String username) {
         return "user:" + username;
@@ -335,6 +391,7 @@ public class ConversationsImpl implements Conversations {
             throw new InvalidException("limit", "From 1 to 50");
         }
         String me = caller.username();
+        boolean direct = Membership.directAllowed(caller);
         List<ConversationStore.Unseen> mine = new java.util.ArrayList<>();
         java.time.Instant[] at = {null};
         String[] id = {null};
@@ -344,10 +401,13 @@ public class ConversationsImpl implements Conversations {
             List<ConversationStore.Unseen> rows = db.jdbi().withHandle(h -> ConversationStore.unseen(h, me, at[0],
                     id[0], 200));
             Map<String, String> patients = new java.util.LinkedHashMap<>();
-            rows.forEach(r -> patients.put(r.encounterId(), r.patientId()));
-            java.util.Set<String> member = rows.isEmpty() ? java.util.Set.of() : members.memberOf(caller, patients);
+            rows.stream().filter(r -> r.encounterId() != null).forEach(r -> patients.put(r.encounterId(),
+                    r.patientId()));
+            java.util.Set<String> member = patients.isEmpty() ? java.util.Set.of()
+                    : members.memberOf(caller, patients);
             for (ConversationStore.Unseen r : rows) {
-                if (member.contains(r.encounterId())) {
+                // a direct one is listed only for its members (the query's), while they are clinicians
+                if (r.encounterId() == null ? direct : member.contains(r.encounterId())) {
                     if (mine.size() == limit) {
                         break scan; // one more than fits: there is more
                     }
@@ -365,6 +425,13 @@ public class ConversationsImpl implements Conversations {
         java.util.Set<String> shownPatients = new java.util.LinkedHashSet<>();
         long unseen = 0;
         for (ConversationStore.Unseen r : mine) {
+            if (r.encounterId() == null) {
+                // a colleague's names and a count: nothing of a patient to read or audit
+                items.add(new Notice(r.id(), null, null, null, null, null, r.count(), r.newest(), r.newestAt(),
+                        r.fromName(), r.colleagues()));
+                unseen += r.count();
+                continue;
+            }
             EncounterDetails e;
             try {
                 e = members.member(caller, r.encounterId(), "chat.read"); // the visit's read, audited
@@ -372,7 +439,7 @@ public class ConversationsImpl implements Conversations {
                 continue;
             }
             items.add(new Notice(r.id(), r.encounterId(), e.status(), e.scheduledStart(), e.doctorName(),
-                    e.patientName(), r.count(), r.newest(), r.newestAt(), r.fromName()));
+                    e.patientName(), r.count(), r.newest(), r.newestAt(), r.fromName(), null));
             unseen += r.count();
             shownPatients.add(r.patientId());
         }
@@ -385,7 +452,7 @@ public class ConversationsImpl implements Conversations {
         if (seen == null || seen.isEmpty() || seen.size() > 50) {
             throw new InvalidException("seen", "From 1 to 50 marks of {encounterId, sequence}");
         }
-        Map<String, String> patients = new java.util.LinkedHashMap<>();
+        Map<String, Membership.Room> rooms = new java.util.LinkedHashMap<>();
         for (Seen s : seen) {
             if (s == null || s.encounterId() == null || s.encounterId().isBlank()) {
                 throw new InvalidException("encounterId", "Required in every mark");
@@ -394,19 +461,17 @@ public class ConversationsImpl implements Conversations {
                 throw new InvalidException("sequence", "The sequence number of a message of the conversation");
             }
             // all checked first: nothing is written for a list that names a visit the caller is not in
-            String patient = patientOf(caller, s.encounterId());
-            members.member(caller, s.encounterId(), patient, "chat.read");
-            patients.put(s.encounterId(), patient);
+            rooms.put(s.encounterId(), members.room(caller, s.encounterId(), "chat.read",
+                    config.readOnlyAfterHours()));
         }
         String me = caller.username();
         List<Seen> now = db.jdbi().inTransaction(h -> {
             List<Seen> out = new java.util.ArrayList<>();
             for (Seen s : seen) {
-                ConversationStore.Row c = ConversationStore.ensure(h, s.encounterId(), patients.get(s.encounterId()),
-                        clock.instant());
+                ConversationStore.Row c = ConversationStore.row(h, rooms.get(s.encounterId()).id()).orElseThrow();
                 long mark = ConversationStore.seen(h, c.id(), me, s.sequence());
                 if (mark < 0) {
-                    throw new InvalidException("sequence", "The conversation of visit " + s.encounterId()
+                    throw new InvalidException("sequence", "The conversation of " + s.encounterId()
                             + " has " + c.lastSequence() + " messages");
                 }
                 out.add(new Seen(s.encounterId(), mark));
@@ -415,7 +480,7 @@ public class ConversationsImpl implements Conversations {
         });
         for (Seen s : now) {
             fanout.publish(userTopic(me), NOTICE_EVENT, Map.of("encounterId", s.encounterId(), "conversationId",
-                    ConversationStore.idOf(s.encounterId()), "sequence", s.sequence()));
+                    rooms.get(s.encounterId()).id(), "sequence", s.sequence()));
         }
         return now;
     }
@@ -447,12 +512,11 @@ public class ConversationsImpl implements Conversations {
         if (sequence < 1) {
             throw new InvalidException("sequence", "The sequence number of a message of this conversation");
         }
-        String patient = patientOf(caller, encounterId);
-        members.member(caller, encounterId, patient, "chat.read");
+        Membership.Room room = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
         String reader = caller.username();
         boolean[] changed = {false};
         Read now = db.jdbi().inTransaction(h -> {
-            ConversationStore.Row c = ConversationStore.ensure(h, encounterId, patient, clock.instant());
+            ConversationStore.Row c = ConversationStore.row(h, room.id()).orElseThrow();
             if (sequence > c.lastSequence()) {
                 throw new InvalidException("sequence", "This conversation's last message is number "
                         + c.lastSequence());
@@ -503,20 +567,24 @@ public class ConversationsImpl implements Conversations {
             }
         }
         // newest first, 200 at a time, keeping the caller's, until the page is full or SCAN rows were looked at (the
-        // next page goes on from there)
+        // next page goes on from there); direct conversations are the query's own (the caller's), while a clinician
+        String me = caller.username();
+        boolean direct = Membership.directAllowed(caller);
         List<ConversationStore.Latest> mine = new java.util.ArrayList<>();
         boolean exhausted = false;
         scan:
         for (int looked = 0; looked < SCAN; looked += 200) {
-            List<ConversationStore.Latest> rows = db.jdbi().withHandle(h -> ConversationStore.latest(h, at[0], id[0],
-                    200));
+            List<ConversationStore.Latest> rows = db.jdbi().withHandle(h -> ConversationStore.latest(h, me, at[0],
+                    id[0], 200));
             Map<String, String> patients = new java.util.LinkedHashMap<>();
-            rows.forEach(r -> patients.put(r.encounterId(), r.patientId()));
-            java.util.Set<String> member = rows.isEmpty() ? java.util.Set.of() : members.memberOf(caller, patients);
+            rows.stream().filter(r -> r.encounterId() != null).forEach(r -> patients.put(r.encounterId(),
+                    r.patientId()));
+            java.util.Set<String> member = patients.isEmpty() ? java.util.Set.of()
+                    : members.memberOf(caller, patients);
             for (ConversationStore.Latest r : rows) {
                 at[0] = r.lastAt();
                 id[0] = r.id();
-                if (member.contains(r.encounterId())) {
+                if (r.encounterId() == null ? direct : member.contains(r.encounterId())) {
                     mine.add(r);
                     if (mine.size() == limit) {
                         break scan;
@@ -529,10 +597,19 @@ public class ConversationsImpl implements Conversations {
             }
         }
         Map<String, Long> unread = mine.isEmpty() ? Map.of() : db.jdbi().withHandle(h -> ConversationStore.unread(h,
-                mine.stream().map(ConversationStore.Latest::encounterId).toList(), caller.username()));
+                mine.stream().map(ConversationStore.Latest::encounterId).filter(java.util.Objects::nonNull).toList(),
+                me));
         List<Summary> items = new java.util.ArrayList<>();
         java.util.Set<String> shownPatients = new java.util.LinkedHashSet<>();
+        boolean shownDirect = false;
         for (ConversationStore.Latest r : mine) {
+            if (r.encounterId() == null) {
+                long n = db.jdbi().withHandle(h -> ConversationStore.unreadIn(h, r.id(), me));
+                items.add(new Summary(r.id(), null, null, null, null, null, r.lastSequence(), r.lastAt(), r.sender(),
+                        r.senderName(), r.text(), r.file(), r.retracted(), n, r.colleagues()));
+                shownDirect = true;
+                continue;
+            }
             EncounterDetails e;
             try {
                 e = members.member(caller, r.encounterId(), "chat.read"); // the visit's read, audited
@@ -541,38 +618,25 @@ public class ConversationsImpl implements Conversations {
             }
             items.add(new Summary(r.id(), r.encounterId(), e.status(), e.scheduledStart(), e.doctorName(),
                     e.patientName(), r.lastSequence(), r.lastAt(), r.sender(), r.senderName(), r.text(), r.file(),
-                    r.retracted(), unread.getOrDefault(r.encounterId(), 0L)));
+                    r.retracted(), unread.getOrDefault(r.encounterId(), 0L), null));
             shownPatients.add(r.patientId());
         }
         shownPatients.forEach(p -> audit.record(caller, "chat.read", p, List.of(), "ok"));
+        if (shownDirect) {
+            audit.record(caller, "chat.read", null, List.of(), "ok: direct"); // their last messages were shown
+        }
         return new Recent(items, exhausted ? null : at[0] + "~" + id[0]);
     }
 
     @Override
     public void typing(AuthenticatedUser caller, String encounterId) {
-        String patient = patientOf(caller, encounterId);
-        EncounterService.VisitState st = members.member(caller, encounterId, patient, "chat.read");
-        if (members.readOnly(st, config.readOnlyAfterHours())) {
+        Membership.Room room = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
+        if (room.closed()) {
             throw new ConflictException("This visit's conversation is closed: it takes no new messages");
         }
-        String conversation = ConversationStore.idOf(encounterId);
+        String conversation = room.id();
         fanout.publish(topic(conversation), TYPING_EVENT, Map.of("conversationId", conversation, "sender",
                 caller.username(), "senderName", name(caller)));
-    }
-
-    /**
-     * The patient of an encounter's conversation, from the conversation itself when it exists (so that typing and
-     * read markers do not read, and audit, the encounter every few seconds); otherwise from the encounter, checked and
-     * audited as every other call.
-     */
-    private String patientOf(AuthenticatedUser caller, String encounterId) {
-        String known = knownPatient(encounterId);
-        return known != null ? known : members.member(caller, encounterId, "chat.read").patientId();
-    }
-
-    /** The patient of an encounter's conversation when the conversation exists, else null. */
-    private String knownPatient(String encounterId) {
-        return db.jdbi().withHandle(h -> ConversationStore.patients(h, List.of(encounterId))).get(encounterId);
     }
 
     /** The realtime topic of a conversation's events. */
@@ -588,10 +652,9 @@ public class ConversationsImpl implements Conversations {
         if (limit < 1 || limit > 200) {
             throw new InvalidException("limit", "From 1 to 200");
         }
-        EncounterDetails e = members.member(caller, encounterId, "chat.read");
-        List<Message> page = db.jdbi().inTransaction(h -> ConversationStore.after(h,
-                ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant()).id(), afterSequence, limit));
-        audit.record(caller, "chat.read", e.patientId(), List.of(), "ok");
+        Membership.Room room = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
+        List<Message> page = db.jdbi().withHandle(h -> ConversationStore.after(h, room.id(), afterSequence, limit));
+        audit.record(caller, "chat.read", room.patientId(), List.of(), "ok");
         return page;
     }
 

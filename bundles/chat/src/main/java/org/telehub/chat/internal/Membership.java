@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.telehub.chat.Conversations;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.core.encounter.EncounterService.EncounterDetails;
 import org.telehub.domain.NotFoundException;
@@ -17,19 +18,24 @@ import org.telehub.security.Roles;
 import org.telehub.security.VisitIdentities;
 
 /**
- * Who takes part in an encounter's conversation, decided on every call: its patient, a clinician who reaches the
- * patient through a care relationship, or a guest or interpreter of this visit. Shared by messages and files.
+ * Who takes part in a conversation, decided on every call. An encounter's: its patient, a clinician who reaches the
+ * patient through a care relationship, or a guest or interpreter of this visit. A direct one: the clinicians it was
+ * opened between ({@code chat_member}), while they are clinicians. Shared by messages and files.
  */
 final class Membership {
+    /** The key of a direct conversation: this prefix and its id ({@link Conversations#direct}). */
+    static final String DIRECT = Conversations.DIRECT_PREFIX;
     private static final Set<String> ENDED = Set.of(EncounterService.COMPLETED, EncounterService.CANCELLED,
             EncounterService.NO_SHOW);
 
+    private final ChatSchema db;
     private final EncounterService encounters;
     private final PatientAccess access;
     private final AuditLog audit;
     private final Clock clock;
 
-    Membership(EncounterService encounters, PatientAccess access, AuditLog audit, Clock clock) {
+    Membership(ChatSchema db, EncounterService encounters, PatientAccess access, AuditLog audit, Clock clock) {
+        this.db = db;
         this.encounters = encounters;
         this.access = access;
         this.audit = audit;
@@ -47,6 +53,60 @@ final class Membership {
             throw new NotFoundException("No encounter " + encounterId);
         }
         return e;
+    }
+
+    /**
+     * A conversation as one call needs it: its id, its encounter and patient (both null for a direct one), and
+     * whether it is closed to new messages and changes.
+     */
+    record Room(String id, String encounterId, String patientId, boolean closed) {
+        boolean direct() {
+            return encounterId == null;
+        }
+    }
+
+    /**
+     * The conversation of {@code key} (an encounter id, or {@link #DIRECT} and a direct conversation's id) when the
+     * caller takes part in it; an encounter's is made on first use. Otherwise "No encounter" or "No conversation"
+     * (the refusal audited), the answer for one that does not exist. An encounter's conversation that exists is
+     * checked without reading the encounter ({@link #member(AuthenticatedUser, String, String, String)}).
+     */
+    Room room(AuthenticatedUser caller, String key, String action, int readOnlyHours) {
+        if (key != null && key.startsWith(DIRECT)) {
+            return direct(caller, key.substring(DIRECT.length()), action);
+        }
+        String known = key == null ? null
+                : db.jdbi().withHandle(h -> ConversationStore.patients(h, List.of(key))).get(key);
+        if (known != null) {
+            EncounterService.VisitState st = member(caller, key, known, action);
+            return new Room(ConversationStore.idOf(key), key, known, readOnly(st, readOnlyHours));
+        }
+        EncounterDetails e = member(caller, key, action);
+        String id = db.jdbi().inTransaction(h -> ConversationStore.ensure(h, e.id(), e.patientId(), clock.instant())
+                .id());
+        return new Room(id, e.id(), e.patientId(), readOnly(e, readOnlyHours));
+    }
+
+    /** The conversation {@code conversationId} (of a file) when the caller takes part in it; else as {@link #room}. */
+    Room roomOf(AuthenticatedUser caller, String conversationId, String action, int readOnlyHours) {
+        String[] c = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, conversationId)).orElseThrow(
+                () -> new NotFoundException("No conversation " + conversationId));
+        return room(caller, c[0] == null ? DIRECT + conversationId : c[0], action, readOnlyHours);
+    }
+
+    private Room direct(AuthenticatedUser caller, String id, String action) {
+        boolean in = directAllowed(caller) && id.length() <= 36
+                && db.jdbi().withHandle(h -> ConversationStore.isMember(h, id, caller.username()));
+        if (!in) {
+            audit.record(caller, action, null, List.of(), "denied");
+            throw new NotFoundException("No conversation " + id);
+        }
+        return new Room(id, null, null, false);
+    }
+
+    /** Whether the caller may take part in direct conversations: a clinician signed in with their own account. */
+    static boolean directAllowed(AuthenticatedUser caller) {
+        return VisitIdentities.visitOf(caller).isEmpty() && caller.clinician();
     }
 
     boolean takesPart(AuthenticatedUser caller, EncounterDetails e) {
@@ -79,6 +139,9 @@ final class Membership {
 
     /** Of these conversations ({@code encounterId → patientId}), the encounters whose conversation the caller is in. */
     java.util.Set<String> memberOf(AuthenticatedUser caller, java.util.Map<String, String> patientOfEncounter) {
+        if (patientOfEncounter.containsKey(null)) {
+            throw new IllegalArgumentException("Encounters only: a direct conversation's members are its rows");
+        }
         Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
         if (visit.isPresent()) {
             String own = visit.get().encounterId();

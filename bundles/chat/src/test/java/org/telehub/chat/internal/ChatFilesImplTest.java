@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.telehub.chat.internal.ChatFixture.AMY;
 import static org.telehub.chat.internal.ChatFixture.DESK;
+import static org.telehub.chat.internal.ChatFixture.GUEST;
 import static org.telehub.chat.internal.ChatFixture.HOUSE;
 import static org.telehub.chat.internal.ChatFixture.VISIT;
 import static org.telehub.chat.internal.ChatFixture.config;
@@ -113,6 +114,31 @@ class ChatFilesImplTest {
     private static String grant(ChatFiles.Link link) {
         String q = link.url().substring(link.url().indexOf("grant=") + 6);
         return URLDecoder.decode(q, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aFileInADirectConversationIsForItsTwoCliniciansOnly() throws Exception {
+        org.telehub.security.AuthenticatedUser wilson = new org.telehub.security.AuthenticatedUser(8, "dr.wilson",
+                "Dr Wilson", java.util.Set.of("doctor"));
+        org.telehub.security.AuthenticatedUser cuddy = new org.telehub.security.AuthenticatedUser(9, "dr.cuddy",
+                "Dr Cuddy", java.util.Set.of("doctor"));
+        String id = f.jdbi.inTransaction(h -> ConversationStore.openDirect(h, "dr.house", "Dr House", "dr.wilson",
+                "Dr Wilson", f.clock.instant()).id());
+        String key = org.telehub.chat.Conversations.direct(id);
+        ChatFilesImpl files = files(clamd);
+        Uploaded up = files.upload(HOUSE, key, "rash.jpg", in(photo(7)));
+        assertEquals(ChatFiles.CLEAN, up.attachment().scan());
+        assertEquals(id, up.attachment().conversationId());
+        chat.send(HOUSE, key, "h-1", "", up.attachment().id());
+        ChatFiles.Link link = files.link(wilson, up.attachment().id());
+        assertTrue(link.url().contains(up.attachment().id()));
+        // another clinician, the patient of the visit, a guest: no such file, no such conversation
+        for (org.telehub.security.AuthenticatedUser other : List.of(cuddy, AMY, GUEST)) {
+            assertThrows(NotFoundException.class, () -> files.link(other, up.attachment().id()), other.username());
+            assertThrows(NotFoundException.class, () -> files.upload(other, key, "x.jpg", in(photo(8))),
+                    other.username());
+        }
+        assertTrue(f.audits.contains("dr.house chat.file.upload null ok"), f.audits.toString());
     }
 
     @Test

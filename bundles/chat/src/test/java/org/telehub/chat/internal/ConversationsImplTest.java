@@ -37,6 +37,7 @@ import org.telehub.domain.ConflictException;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Colleagues;
 
 /**
  * The conversation service on a real PostgreSQL (skipped without {@code -Dtelehub.test.pg.url}): members, order,
@@ -266,6 +267,100 @@ class ConversationsImplTest {
         assertEquals(Map.of(VISIT, 0L), chat.unread(AMY, List.of(VISIT)));
         assertEquals("encounterId", assertThrows(InvalidException.class,
                 () -> chat.unread(AMY, Collections.nCopies(201, "enc-x"))).field());
+    }
+
+    /** The clinic's clinicians as the security bundle would find them: House, Wilson and Cuddy. */
+    private static Colleagues colleagues() {
+        Map<String, Colleagues.Colleague> all = Map.of(
+                "dr.house", new Colleagues.Colleague("dr.house", "Dr House", java.util.Set.of("doctor")),
+                "dr.wilson", new Colleagues.Colleague("dr.wilson", "Dr Wilson", java.util.Set.of("doctor")),
+                "dr.cuddy", new Colleagues.Colleague("dr.cuddy", "Dr Cuddy", java.util.Set.of("doctor")));
+        return new Colleagues() {
+            @Override
+            public java.util.Optional<Colleague> colleague(String username) {
+                return java.util.Optional.ofNullable(all.get(username));
+            }
+
+            @Override
+            public List<Colleague> colleagues(String prefix, int limit) {
+                return all.values().stream().filter(c -> c.displayName().toLowerCase().contains(prefix.toLowerCase()))
+                        .sorted(java.util.Comparator.comparing(Colleague::displayName)).limit(limit).toList();
+            }
+        };
+    }
+
+    @Test
+    void twoCliniciansTalkDirectlyAndNobodyElseSeesTheirConversation() {
+        AuthenticatedUser wilson = new AuthenticatedUser(8, "dr.wilson", "Dr Wilson", java.util.Set.of("doctor"));
+        AuthenticatedUser cuddy = new AuthenticatedUser(9, "dr.cuddy", "Dr Cuddy", java.util.Set.of("doctor"));
+        chat.accounts = colleagues();
+        assertEquals(List.of(new Conversations.Colleague("dr.cuddy", "Dr Cuddy"),
+                new Conversations.Colleague("dr.wilson", "Dr Wilson")), chat.colleagues(HOUSE, "dr"),
+                "the caller is not their own colleague");
+        Conversations.Conversation c = chat.openDirect(HOUSE, "dr.wilson");
+        assertEquals(c.id(), chat.openDirect(wilson, "dr.house").id(), "one conversation per pair, whoever opens it");
+        assertEquals(null, c.encounterId());
+        assertEquals("Dr Wilson", c.colleagueName());
+        String key = Conversations.direct(c.id());
+        assertEquals("Dr House", chat.ofEncounter(wilson, key).colleagueName());
+        assertEquals(1L, count("SELECT count(*) FROM chat_conversation WHERE kind = 'direct'"));
+
+        published.clear();
+        Sent ask = chat.send(HOUSE, key, "h-1", "Could you look at a rash with me?");
+        Sent reply = chat.send(wilson, key, "w-1", "Send me the photo");
+        assertEquals(List.of(1L, 2L), List.of(ask.message().sequence(), reply.message().sequence()));
+        assertTrue(chat.send(wilson, key, "w-1", "Send me the photo").replayed());
+        // the other member's bell is poked; no email/SMS check is planned (a colleague's address is not used)
+        assertTrue(published.contains("user:dr.wilson notice.changed " + key + "@1"), published.toString());
+        assertTrue(published.contains("user:dr.house notice.changed " + key + "@2"), published.toString());
+        assertEquals(0L, count("SELECT count(*) FROM chat_notice_due"));
+        assertTrue(audits.contains("dr.house chat.send null ok"), audits.toString());
+        assertTrue(audits.contains("dr.house chat.direct.open null ok"), audits.toString());
+
+        // the bell and the messages list show it to its members only, by the colleague's name
+        Conversations.Notices n = chat.notices(HOUSE, 10);
+        assertEquals(1, n.items().size(), n.toString());
+        assertEquals("Dr Wilson", n.items().get(0).colleagueName());
+        assertEquals(null, n.items().get(0).encounterId());
+        assertEquals(0, chat.notices(wilson, 10).items().size(), "one's own messages are read");
+        chat.markSeen(HOUSE, List.of(new Conversations.Seen(key, 2)));
+        assertEquals(0, chat.notices(HOUSE, 10).items().size());
+
+        // the same calls as a visit's: reading, receipts, editing, typing
+        assertEquals(1L, chat.ofEncounter(HOUSE, key).unread(), "seen is not read");
+        chat.markRead(HOUSE, key, 2);
+        assertEquals(0L, chat.ofEncounter(HOUSE, key).unread());
+        assertEquals("Could you look at a rash with me, please?", chat.edit(HOUSE, key, ask.message().id(),
+                "Could you look at a rash with me, please?").text());
+        assertEquals(1, chat.history(wilson, key, ask.message().id()).size());
+        chat.typing(wilson, key);
+
+        Conversations.Summary mine = chat.recent(wilson, null, 10).items().get(0);
+        assertEquals("Dr House", mine.colleagueName());
+        assertEquals("Send me the photo", mine.lastText());
+        assertEquals(0, chat.recent(cuddy, null, 10).items().size());
+        assertEquals(0, chat.recent(AMY, null, 10).items().size());
+
+        // anyone else: the conversation does not exist
+        for (AuthenticatedUser other : List.of(cuddy, AMY, ADMIN, DESK, GUEST,
+                new AuthenticatedUser(2, "dr.house", "Dr House", java.util.Set.of("patient")))) {
+            assertEquals("No conversation " + c.id(), assertThrows(NotFoundException.class,
+                    () -> chat.messages(other, key, 0, 50)).getMessage(), other.username());
+            assertThrows(NotFoundException.class, () -> chat.send(other, key, "x-1", "hello"));
+        }
+        assertThrows(NotFoundException.class, () -> chat.messages(HOUSE, Conversations.direct("nope"), 0, 50));
+        assertTrue(audits.contains("dr.cuddy chat.read null denied"), audits.toString());
+        // only clinicians open one, with a colleague who is one
+        assertThrows(org.telehub.domain.ForbiddenException.class, () -> chat.openDirect(AMY, "dr.house"));
+        assertThrows(org.telehub.domain.ForbiddenException.class, () -> chat.openDirect(GUEST, "dr.house"));
+        assertThrows(org.telehub.domain.ForbiddenException.class, () -> chat.colleagues(AMY, "dr"));
+        assertEquals("username", assertThrows(InvalidException.class, () -> chat.openDirect(HOUSE, "amy")).field());
+        assertEquals("username", assertThrows(InvalidException.class,
+                () -> chat.openDirect(HOUSE, "dr.house")).field());
+        assertEquals("q", assertThrows(InvalidException.class, () -> chat.colleagues(HOUSE, "d")).field());
+        assertEquals(1L, count("SELECT count(*) FROM chat_conversation WHERE kind = 'direct'"));
+        // it is in no patient's record
+        assertEquals(0L, count("SELECT count(*) FROM chat_conversation WHERE kind = 'direct' AND patient_id IS NOT NULL"));
     }
 
     private long count(String sql) {

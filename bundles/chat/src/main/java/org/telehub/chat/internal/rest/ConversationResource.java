@@ -40,8 +40,10 @@ import org.telehub.security.VisitScoped;
 /**
  * {@code /conversations/encounters/{encounterId}}: a visit's conversation, its messages after a sequence number,
  * sending one, and uploading files to it; {@code /conversations/files/{id}}: an attachment's download link and the
- * download by that link. Thin over {@link Conversations}, which decides who takes part; guests and interpreters reach their own
- * visit's conversation with their visit identity ({@link VisitScoped}).
+ * download by that link; {@code /conversations/direct/{id}}: the same for a direct conversation between two clinicians,
+ * {@code /conversations/direct} opens one, {@code /conversations/colleagues} finds whom. Thin over
+ * {@link Conversations}, which decides who takes part; guests and interpreters reach their own visit's conversation
+ * with their visit identity ({@link VisitScoped}).
  */
 @Component(service = ConversationResource.class)
 @JaxrsResource
@@ -227,6 +229,105 @@ public class ConversationResource {
         ChatFiles.Uploaded up = files.upload(user(s), encounterId, name, body);
         return Response.status(up.existing() ? Response.Status.OK : Response.Status.CREATED).entity(up.attachment())
                 .build();
+    }
+
+    // Direct conversations between two clinicians: the same calls as a visit's, by the conversation's own id. Not
+    // for visit identities (a guest has no colleagues); the service refuses anyone but the two clinicians.
+
+    /** Whom to open a direct conversation with: a colleague's username. */
+    public record DirectRequest(String username) {
+    }
+
+    public record Colleagues(List<Conversations.Colleague> items) {
+    }
+
+    /** Clinicians whose name or username starts with {@code q} (at least 2 letters), to write to directly. */
+    @GET
+    @Path("colleagues")
+    public Colleagues colleagues(@QueryParam("q") String q, @Context SecurityContext s) {
+        return new Colleagues(conversations.colleagues(user(s), q));
+    }
+
+    /** The caller's direct conversation with a colleague, made on first use (the same one for either of the two). */
+    @POST
+    @Path("direct")
+    public Conversation openDirect(DirectRequest body, @Context SecurityContext s) {
+        if (body == null) {
+            throw new InvalidException("username", "A JSON object with the colleague's username");
+        }
+        return conversations.openDirect(user(s), body.username());
+    }
+
+    @GET
+    @Path("direct/{conversationId}")
+    public Conversation direct(@PathParam("conversationId") String id, @Context SecurityContext s) {
+        return conversation(Conversations.direct(id), s);
+    }
+
+    @GET
+    @Path("direct/{conversationId}/messages")
+    public MessagePage directMessages(@PathParam("conversationId") String id,
+            @QueryParam("after") @DefaultValue("0") long after, @QueryParam("limit") @DefaultValue("50") int limit,
+            @Context SecurityContext s) {
+        return messages(Conversations.direct(id), after, limit, s);
+    }
+
+    @POST
+    @Path("direct/{conversationId}/messages")
+    public Response directSend(@PathParam("conversationId") String id, SendRequest body, @Context SecurityContext s) {
+        return send(Conversations.direct(id), body, s);
+    }
+
+    @javax.ws.rs.PUT
+    @Path("direct/{conversationId}/messages/{messageId}")
+    public Message directEdit(@PathParam("conversationId") String id, @PathParam("messageId") String messageId,
+            EditRequest body, @Context SecurityContext s) {
+        return edit(Conversations.direct(id), messageId, body, s);
+    }
+
+    @javax.ws.rs.DELETE
+    @Path("direct/{conversationId}/messages/{messageId}")
+    public Message directRetract(@PathParam("conversationId") String id, @PathParam("messageId") String messageId,
+            @Context SecurityContext s) {
+        return retract(Conversations.direct(id), messageId, s);
+    }
+
+    @GET
+    @Path("direct/{conversationId}/messages/{messageId}/history")
+    public Versions directHistory(@PathParam("conversationId") String id, @PathParam("messageId") String messageId,
+            @Context SecurityContext s) {
+        return history(Conversations.direct(id), messageId, s);
+    }
+
+    @GET
+    @Path("direct/{conversationId}/changes")
+    public Changes directChanges(@PathParam("conversationId") String id,
+            @QueryParam("after") @DefaultValue("0") long after, @QueryParam("upTo") Long upTo,
+            @QueryParam("limit") @DefaultValue("50") int limit, @Context SecurityContext s) {
+        return changes(Conversations.direct(id), after, upTo, limit, s);
+    }
+
+    @POST
+    @Path("direct/{conversationId}/read")
+    public Conversations.Read directRead(@PathParam("conversationId") String id, ReadRequest body,
+            @Context SecurityContext s) {
+        return read(Conversations.direct(id), body, s);
+    }
+
+    @POST
+    @Path("direct/{conversationId}/delivered")
+    public Conversations.Read directDelivered(@PathParam("conversationId") String id, ReadRequest body,
+            @Context SecurityContext s) {
+        return delivered(Conversations.direct(id), body, s);
+    }
+
+    /** A file for the direct conversation, as {@code encounters/{encounterId}/files}. */
+    @POST
+    @Path("direct/{conversationId}/files")
+    @Consumes(MediaType.WILDCARD)
+    public Response directUpload(@PathParam("conversationId") String id, @QueryParam("name") String name,
+            InputStream body, @Context SecurityContext s) {
+        return upload(Conversations.direct(id), name, body, s);
     }
 
     /** A download link for a few minutes, for members of the attachment's conversation. */

@@ -49,7 +49,9 @@ public class ChatSocket implements SocketHandler {
             call.subscribe(topic, (type, data, out) -> out.push(type, data));
             return Map.of("topic", topic);
         }
-        String encounterId = text(d, "encounterId", true);
+        // a visit's conversation by its encounter, a direct one (between two clinicians) by its own id
+        String direct = d.has("encounterId") ? null : text(d, "conversationId", false);
+        String encounterId = direct != null ? Conversations.direct(direct) : text(d, "encounterId", true);
         return switch (call.type()) {
             case "chat.subscribe" -> subscribe(call, encounterId, d);
             case "chat.unsubscribe" -> Map.of("unsubscribed", call.unsubscribe(topicOf(call, encounterId)));
