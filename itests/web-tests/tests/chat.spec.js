@@ -12,6 +12,7 @@ import { accessible, apiAs, env, localisedPages, ok, screenshot, signIn } from '
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'chat.doctor', name: 'Dr Chandra Chat' };
 const patient = { user: 'chat.patient', name: 'Parisa Payami' };
+const nurse = { user: 'chat.nurse', name: 'Nasrin Navabi' };
 const dir = process.env.TELEHUB_WEB_RESULTS || 'test-results';
 const kept = (name) => path.join(dir, `chat-${name}.json`);
 const keep = (name, value) => { mkdirSync(dir, { recursive: true }); writeFileSync(kept(name), JSON.stringify(value)); };
@@ -40,7 +41,7 @@ test.beforeAll(async ({ playwright }) => {
   if (seed) return; // a worker restarted after a failure finds what was seeded here
   const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
   for (const [username, role, displayName] of [[doctor.user, 'doctor', doctor.name], [patient.user, 'patient', patient.name],
-  ]) {
+    [nurse.user, 'nurse', nurse.name]]) {
     await ok(await admin.post('/api/v1/users', { data: { username, displayName, password: PW, roles: [role] } }));
   }
   const d = await ok(await admin.post('/api/v1/doctors', {
@@ -391,6 +392,62 @@ test.describe.serial('a visit\'s conversation', () => {
     await pc.close();
   });
 
+  test('the doctor finds a colleague by name and writes to her directly; she answers live; the patient sees none of it', async ({ browser }) => {
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const doc = await dc.newPage();
+    await doc.goto('/messages');
+    const finder = doc.locator('section.colleagues');
+    await finder.getByLabel('Colleague’s name').fill('nav'); // a word of her name, any case
+    await finder.getByRole('button', { name: /Nasrin Navabi/ }).click();
+    await expect(doc).toHaveURL(/\/messages\/direct\/[0-9a-f-]{36}$/);
+    const id = doc.url().split('/').pop();
+    keep('direct', id);
+    await expect(doc.getByRole('heading', { level: 1 })).toHaveText(`Conversation with ${nurse.name}`);
+    await expect(doc.getByText('It is not part of any patient’s record.')).toBeVisible();
+    const docChat = doc.locator('section.chat');
+    await expect(docChat.locator('.chat-status')).toHaveAttribute('data-status', 'live');
+    await docChat.getByLabel('Your message').fill('Could you call Parisa about her photo today?');
+    await docChat.getByLabel('Your message').press('Enter');
+    await expect(docChat.locator('.message.mine')).toContainText('Could you call Parisa');
+    await expect(docChat.locator('[data-outgoing]')).toHaveCount(0);
+
+    // the nurse: the bell tells her, her messages page lists the doctor as a colleague with the new message
+    const nc = await browser.newContext();
+    const nur = await nc.newPage();
+    await signIn(nur, nurse.user, PW);
+    await expect(nur).not.toHaveURL(/\/login/);
+    keep('nurse', await nc.storageState());
+    await expect(nur.locator('.bell .badge')).toHaveText('1');
+    await nur.goto('/messages');
+    const row = nur.locator('li.conversation');
+    await expect(row).toHaveCount(1);
+    await expect(row.locator('.who')).toHaveText(doctor.name);
+    await expect(row.locator('.visit-time')).toHaveText('Colleague');
+    await expect(row.locator('.badge.unread')).toBeVisible();
+    await row.getByRole('link').click();
+    await expect(nur).toHaveURL(new RegExp(`/messages/direct/${id}$`));
+    const nurChat = nur.locator('section.chat');
+    await expect(nurChat.getByRole('log')).toContainText('Could you call Parisa about her photo today?');
+    await nurChat.getByLabel('Your message').fill('سلام دکتر، امروز با او تماس می‌گیرم.');
+    await nurChat.getByRole('button', { name: 'Send' }).click();
+    // the doctor sees the answer without reloading, and his message as seen
+    await expect(docChat.getByRole('log')).toContainText('سلام دکتر، امروز با او تماس می‌گیرم.');
+    await expect(docChat.locator('.message.mine .receipt')).toHaveText('Seen');
+    await screenshot(doc, 'en-desktop-chat-direct-doctor');
+    await expect(nur.locator('.bell .badge')).toHaveCount(0);
+
+    // the patient's list has her visit's conversation only; the direct one does not exist for her
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const pat = await pc.newPage();
+    await pat.goto('/messages');
+    await expect(pat.locator('li.conversation')).toHaveCount(1);
+    await expect(pat.locator('section.colleagues')).toHaveCount(0);
+    await pat.goto(`/messages/direct/${id}`);
+    await expect(pat.getByText(`No conversation ${id}`)).toBeVisible();
+    await expect(pat.locator('section.chat')).toHaveCount(0);
+    for (const c of [dc, nc, pc]) await c.close();
+  });
+
   test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -420,5 +477,22 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'messages', who: 'patient', path: () => '/messages',
   heading: { en: 'Messages', fa: 'پیام‌ها' },
   ready: async (page) => { await expect(page.locator('li.conversation')).toHaveCount(1); },
+  dates: 'li.conversation time',
+}, {
+  name: 'direct', who: 'nurse', path: () => `/messages/direct/${read('direct')}`,
+  heading: { en: `Conversation with ${doctor.name}`, fa: `گفتگو با ${doctor.name}` },
+  ready: async (page) => {
+    await expect(page.locator('section.chat .message')).toHaveCount(2);
+    await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
+  },
+  dates: 'section.chat .message .when',
+}, {
+  name: 'colleagues', who: 'nurse', path: () => '/messages',
+  heading: { en: 'Messages', fa: 'پیام‌ها' },
+  ready: async (page) => {
+    await expect(page.locator('li.conversation')).toHaveCount(1);
+    await page.locator('section.colleagues input').fill('chandra');
+    await expect(page.locator('section.colleagues li')).toHaveCount(1);
+  },
   dates: 'li.conversation time',
 }], { prefix: 'chat-', state: (p) => read(p.who) });

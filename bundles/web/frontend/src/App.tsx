@@ -17,6 +17,7 @@ import Visit from './pages/Visit';
 import Visits from './pages/Visits';
 import Panel from './pages/panel/Panel';
 import Messages from './pages/chat/Messages';
+import Direct from './pages/chat/Direct';
 import { Bell } from './pages/chat/Bell';
 import { DeskOnly, DESK_ROLES } from './pages/desk/roles';
 import { administers } from './pages/admin/logic';
@@ -104,6 +105,7 @@ function AppRoutes() {
       <Route path="/find" element={<Protected role="patient"><FindDoctor /></Protected>} />
       <Route path="/visits" element={<Protected><Visits /></Protected>} />
       <Route path="/messages" element={<Protected><Messages /></Protected>} />
+      <Route path="/messages/direct/:id" element={<Protected><Direct /></Protected>} />
       <Route path="/agenda" element={<Protected role="doctor"><Agenda /></Protected>} />
       <Route path="/encounters/:id" element={<Protected><Visit /></Protected>} />
       <Route path="/patients/:id" element={<Protected><Panel /></Protected>} />

@@ -71,7 +71,8 @@ export function Bell() {
     if (items.length === 0) return;
     try {
       must(await api.POST('/notifications/seen', {
-        body: { seen: items.map((n) => ({ encounterId: n.encounterId!, sequence: n.newest! })) },
+        // a direct conversation is named by its key where a visit is by its encounter
+        body: { seen: items.map((n) => ({ encounterId: n.encounterId ?? `direct:${n.conversationId}`, sequence: n.newest! })) },
       }));
       setOpen(false);
       await load();
@@ -98,12 +99,13 @@ export function Bell() {
           <ul>
             {(notices?.items ?? []).map((n) => (
               <li key={n.conversationId}>
-                <Link to={`/encounters/${n.encounterId}`} onClick={() => setOpen(false)}>
+                <Link to={n.encounterId ? `/encounters/${n.encounterId}` : `/messages/direct/${n.conversationId}`}
+                  onClick={() => setOpen(false)}>
                   <span className="who"><bdi>{n.fromName}</bdi> · {t('chat.bell.wrote', { n: formatNumber(n.count ?? 0, lang) })}</span>
-                  <span className="visit-time">{t('chat.bell.visit', {
+                  {n.encounterId ? <span className="visit-time">{t('chat.bell.visit', {
                     with: patient ? n.doctorName : n.patientName,
                     when: formatDateTime(n.scheduledStart!, lang, calendar, zone),
-                  })}</span>
+                  })}</span> : <span className="visit-time">{t('chat.direct.label')}</span>}
                   <span className="written">{t('chat.bell.at', { when: formatDateTime(n.newestAt!, lang, calendar, zone) })}</span>
                 </Link>
               </li>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/problem';
 import { useAuth } from '../../auth';
@@ -15,11 +15,15 @@ import { api, must } from '../../api/client';
 import { uploadFile } from './upload';
 
 /**
- * A visit's conversation, live over /ws: the stored messages, then each new one as it is sent on any node; ours
- * shown as "sending" until the hub has stored it, and sent again with the same id after a dropped connection (the
- * hub keeps one). Text is shown as text.
+ * A visit's conversation (by its encounter) or a direct one between two clinicians (by its id), live over /ws: the
+ * stored messages, then each new one as it is sent on any node; ours shown as "sending" until the hub has stored it,
+ * and sent again with the same id after a dropped connection (the hub keeps one). Text is shown as text.
  */
-export default function Conversation({ encounterId, me: who }: { encounterId: string; me?: string }) {
+export default function Conversation({ encounterId, conversationId, me: who }:
+  { encounterId?: string; conversationId?: string; me?: string }) {
+  /** What every socket call names: the visit, or the direct conversation. */
+  const target = useMemo(() => (conversationId ? { conversationId } : { encounterId: encounterId ?? '' }),
+    [conversationId, encounterId]);
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const calendar = useCalendar();
@@ -71,9 +75,9 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
       const upTo = last.current;
       if (upTo <= myDelivered.current) return;
       myDelivered.current = upTo;
-      call('chat.delivered', { encounterId, sequence: upTo }).catch(() => { myDelivered.current = 0; });
+      call('chat.delivered', { ...target, sequence: upTo }).catch(() => { myDelivered.current = 0; });
     }, 300);
-  }, [shown, encounterId, me]);
+  }, [shown, target, me]);
   useEffect(() => () => { if (deliveryTimer.current) clearTimeout(deliveryTimer.current); }, []);
   useEffect(() => () => Object.values(typingTimers.current).forEach(clearTimeout), []);
 
@@ -96,7 +100,7 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
     setShown([]);
     setReads([]);
     setTypers({});
-    const again = (after: number) => call('chat.subscribe', { encounterId, after }).then(acked, () => {});
+    const again = (after: number) => call('chat.subscribe', { ...target, after }).then(acked, () => {});
     const acked = (d: Record<string, unknown>) => {
       setReadOnly(d.readOnly === true);
       if (typeof d.editMinutes === 'number') setEditMinutes(d.editMinutes);
@@ -107,7 +111,7 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
     return follow({
       types: ['chat.message', 'chat.attachment', 'chat.read', 'chat.typing', 'chat.changed'],
       // back after a drop: the messages after the last one shown, and the changes after the last change seen
-      frame: () => ({ type: 'chat.subscribe', data: { encounterId, after: last.current,
+      frame: () => ({ type: 'chat.subscribe', data: { ...target, after: last.current,
         ...(revision.current !== null ? { revision: revision.current } : {}) } }),
       onEvent: (type, data) => {
         if (type === 'chat.changed') {
@@ -131,7 +135,7 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
       onAck: acked,
       onError: setRefused,
     });
-  }, [encounterId, arrived, me, someoneTyping]);
+  }, [target, arrived, me, someoneTyping]);
 
   // what is shown while the page is in view is read: the marker moves (the others see "Seen")
   useEffect(() => {
@@ -139,13 +143,13 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
       const upTo = last.current;
       if (upTo > myRead.current && document.visibilityState === 'visible') {
         myRead.current = upTo;
-        call('chat.read', { encounterId, sequence: upTo }).catch(() => { myRead.current = 0; });
+        call('chat.read', { ...target, sequence: upTo }).catch(() => { myRead.current = 0; });
       }
     };
     mark();
     document.addEventListener('visibilitychange', mark);
     return () => document.removeEventListener('visibilitychange', mark);
-  }, [encounterId, shown]);
+  }, [target, shown]);
 
   /** Tells the others we are typing, at most every 3 seconds. */
   function typed(value: string) {
@@ -153,13 +157,13 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
     const now = Date.now();
     if (value.trim() && now - lastTyping.current > 3000) {
       lastTyping.current = now;
-      call('chat.typing', { encounterId }).catch(() => {});
+      call('chat.typing', target).catch(() => {});
     }
   }
 
   // ours not stored yet go again (same client id) whenever the socket is back
   const resend = useCallback((o: Outgoing) => {
-    call('chat.send', { encounterId, clientId: o.clientId, text: o.text,
+    call('chat.send', { ...target, clientId: o.clientId, text: o.text,
       ...(o.attachment ? { attachmentId: o.attachment.id } : {}) }).then(
       (d) => {
         arrived([d.message as ChatMessage]);
@@ -171,7 +175,7 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
         }
       },
     );
-  }, [encounterId, arrived]);
+  }, [target, arrived]);
   useEffect(() => {
     if (status === 'live') out.filter((o) => !o.failed).forEach(resend);
     // only on reconnect: a new message is sent by send() itself
@@ -197,7 +201,7 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
     setFileRefused(null);
     setUploading({ name: file.name, percent: 0 });
     try {
-      const a = await uploadFile(encounterId, file, (f) => setUploading({ name: file.name, percent: Math.round(f * 100) }));
+      const a = await uploadFile(target, file, (f) => setUploading({ name: file.name, percent: Math.round(f * 100) }));
       const o = { clientId: newClientId(), text: '', attachment: a };
       setOut((list) => [...list, o]);
       resend(o);
@@ -215,7 +219,7 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
     if (!body) return;
     setChangeError(null);
     try {
-      const d = await call('chat.edit', { encounterId, messageId: editing.id, text: body });
+      const d = await call('chat.edit', { ...target, messageId: editing.id, text: body });
       const m = d.message as unknown as ChatMessage;
       setShown((s) => s.map((x) => (x.id === m.id ? m : x)));
       setEditing(null);
@@ -225,7 +229,7 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
   async function retract(id: string) {
     setChangeError(null);
     try {
-      const d = await call('chat.retract', { encounterId, messageId: id });
+      const d = await call('chat.retract', { ...target, messageId: id });
       const m = d.message as unknown as ChatMessage;
       setShown((s) => s.map((x) => (x.id === m.id ? m : x)));
       setRetracting(null);
@@ -235,8 +239,11 @@ export default function Conversation({ encounterId, me: who }: { encounterId: st
   async function showHistory(id: string) {
     if (history?.id === id) { setHistory(null); return; }
     try {
-      const r = must(await api.GET('/conversations/encounters/{encounterId}/messages/{messageId}/history', {
-        params: { path: { encounterId, messageId: id } } }));
+      const r = must(conversationId
+        ? await api.GET('/conversations/direct/{conversationId}/messages/{messageId}/history', {
+          params: { path: { conversationId, messageId: id } } })
+        : await api.GET('/conversations/encounters/{encounterId}/messages/{messageId}/history', {
+          params: { path: { encounterId: encounterId ?? '', messageId: id } } }));
       setHistory({ id, items: (r.items ?? []) as { version: number; text: string; replacedAt: string }[] });
     } catch (e) { setChangeError((e as Error).message); }
   }

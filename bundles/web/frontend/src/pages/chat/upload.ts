@@ -3,16 +3,17 @@ import { ApiError, toShown } from '../../api/problem';
 import type { Attachment } from './logic';
 
 /**
- * Uploads a file to a visit's conversation with progress (XMLHttpRequest: fetch reports no upload progress). The
+ * Uploads a file to a visit's (or a direct) conversation with progress (XMLHttpRequest: fetch reports no upload progress). The
  * body is the file itself; the hub types it from its content, scans it, and answers the attachment (201, or 200 for
  * content posted before) or a problem: 413 too large, 415 a type not allowed, 422 a virus found.
  */
-export function uploadFile(encounterId: string, file: File, onProgress: (fraction: number) => void,
-  signal?: AbortSignal): Promise<Attachment> {
+export function uploadFile(to: { encounterId: string } | { conversationId: string }, file: File,
+  onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Attachment> {
+  const where = 'conversationId' in to ? `direct/${encodeURIComponent(to.conversationId)}`
+    : `encounters/${encodeURIComponent(to.encounterId)}`;
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/v1/conversations/encounters/${encodeURIComponent(encounterId)}/files?name=`
-      + encodeURIComponent(file.name));
+    xhr.open('POST', `/api/v1/conversations/${where}/files?name=` + encodeURIComponent(file.name));
     xhr.withCredentials = true;
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
