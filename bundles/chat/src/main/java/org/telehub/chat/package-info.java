@@ -9,7 +9,8 @@
  * retraction with history ({@code edit}, {@code retract}, {@code history}, {@code changes}); {@code Message} gained
  * {@code editedAt} and {@code retractedAt}, {@code Conversation} its {@code revision}. 4.0.0: direct conversations
  * between clinicians ({@code openDirect}, {@code colleagues}, the {@code direct(id)} key taken where an encounter id
- * is); {@code Conversation}, {@code Summary} and {@code Notice} gained {@code colleagueName}.
+ * is); {@code Conversation}, {@code Summary} and {@code Notice} gained {@code colleagueName}; resumable uploads in pieces
+ * ({@code ChatFiles.startUpload}, {@code appendUpload}, {@code uploadStatus}, {@code cancelUpload}).
  */
 @Version("4.0.0")
 package org.telehub.chat;

@@ -50,9 +50,10 @@ public class ChatContributor implements PatientDataContributor {
     @Override
     public Set<String> tables() {
         // chat_member: the members of direct conversations between clinicians, which have no patient (named because
-        // it refers to chat_conversation, whose rows mostly do)
+        // it refers to chat_conversation, whose rows mostly do); chat_upload(_part): uploads in pieces not finished
+        // yet, kept a day at most, not exported (what they make is an attachment, which is)
         return Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
-                "chat_notice_due", "chat_message_version", "chat_member");
+                "chat_notice_due", "chat_message_version", "chat_member", "chat_upload", "chat_upload_part");
     }
 
     @Override

@@ -109,15 +109,21 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         this.config = c;
     }
 
+    /** The conversation a file goes to: the caller's, and still open (409 once its visit closed it). */
+    private Membership.Room openRoom(AuthenticatedUser caller, String key, ChatConfig c) {
+        Membership.Room room = members.room(caller, key, "chat.file.upload", c.readOnlyAfterHours());
+        if (room.closed()) {
+            throw new ConflictException("This visit's conversation is closed: it ended more than "
+                    + c.readOnlyAfterHours() + " hours ago; its files can still be read");
+        }
+        return room;
+    }
+
     @Override
     public Uploaded upload(AuthenticatedUser caller, String encounterId, String name, InputStream content) {
         String fileName = fileName(name);
         ChatConfig c = config;
-        Membership.Room e = members.room(caller, encounterId, "chat.file.upload", c.readOnlyAfterHours());
-        if (e.closed()) {
-            throw new ConflictException("This visit's conversation is closed: it ended more than "
-                    + c.readOnlyAfterHours() + " hours ago; its files can still be read");
-        }
+        Membership.Room e = openRoom(caller, encounterId, c);
         try {
             BufferedInputStream in = new BufferedInputStream(content, 8192);
             in.mark(FileTypes.HEAD_BYTES + 1);
@@ -214,6 +220,173 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
                     stored.sha256())).orElseThrow(), true);
         }
         return new Uploaded(a, false);
+    }
+
+    /** The work topic that deletes an unfinished upload once it expires. */
+    public static final String UPLOAD_EXPIRY_TOPIC = "chat.upload.expire";
+
+    @Override
+    public Upload startUpload(AuthenticatedUser caller, String encounterId, String name, long size) {
+        String fileName = fileName(name);
+        ChatConfig c = config;
+        Membership.Room room = openRoom(caller, encounterId, c);
+        if (size < 1) {
+            throw new InvalidException("size", "The file's size in bytes, 1 or more");
+        }
+        if (size > c.maxFileMegabytes() * MIB) {
+            audit.record(caller, "chat.file.upload", room.patientId(), List.of(), "refused: too large");
+            throw new TooLargeException("size", "The file is larger than " + c.maxFileMegabytes()
+                    + " MiB, the largest a conversation takes");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        UploadStore.Row row = new UploadStore.Row(UUID.randomUUID().toString(), room.id(), caller.username(),
+                fileName, size, 0, null, now, now.plus(java.time.Duration.ofHours(UPLOAD_HOURS)));
+        db.jdbi().useTransaction(h -> {
+            UploadStore.insert(h, row);
+            work.submit(h, WorkRequest.of(UPLOAD_EXPIRY_TOPIC, row.id()).notBefore(row.expiresAt()));
+        });
+        return upload(row, null, false);
+    }
+
+    private static Upload upload(UploadStore.Row r, Attachment a, boolean existing) {
+        return new Upload(r.id(), r.conversationId(), r.name(), r.size(), r.received(), r.expiresAt(), a, existing);
+    }
+
+    /** The caller's own upload, while they take part in its conversation; "No upload" otherwise. */
+    private UploadStore.Row own(AuthenticatedUser caller, String uploadId) {
+        Optional<UploadStore.Row> r = uploadId == null || uploadId.length() > 36 ? Optional.empty()
+                : db.jdbi().withHandle(h -> UploadStore.find(h, uploadId));
+        if (r.isEmpty() || !r.get().uploader().equals(caller.username())) {
+            throw new NotFoundException("No upload " + uploadId);
+        }
+        try {
+            members.roomOf(caller, r.get().conversationId(), "chat.file.upload", config.readOnlyAfterHours());
+        } catch (NotFoundException notMember) {
+            throw new NotFoundException("No upload " + uploadId);
+        }
+        return r.get();
+    }
+
+    @Override
+    public Upload uploadStatus(AuthenticatedUser caller, String uploadId) {
+        UploadStore.Row r = own(caller, uploadId);
+        Attachment a = r.attachmentId() == null ? null
+                : db.jdbi().withHandle(h -> ConversationStore.attachment(h, r.attachmentId())).orElse(null);
+        return upload(r, a, false);
+    }
+
+    @Override
+    public Upload appendUpload(AuthenticatedUser caller, String uploadId, long offset, long length,
+            InputStream content) {
+        UploadStore.Row r = own(caller, uploadId);
+        if (offset < 0 || length < 1 || length > MAX_PIECE_BYTES || offset + length > r.size()) {
+            throw new InvalidException("Content-Range", "A piece of 1 to " + MAX_PIECE_BYTES + " bytes within the"
+                    + " file's " + r.size());
+        }
+        if (r.attachmentId() != null || offset + length <= r.received()) {
+            return finished(caller, r); // received before: a retry after a lost answer
+        }
+        if (offset != r.received()) {
+            throw new ConflictException("Out of order", "This upload has its first " + r.received() + " bytes; send"
+                    + " the piece that starts there", "offset", Map.of("received", r.received()));
+        }
+        StoredFile piece;
+        try {
+            piece = files.put(new ExactInputStream(content, length), "application/octet-stream", "chat-upload");
+        } catch (ExactInputStream.WrongLength wrong) {
+            throw new InvalidException("Content-Range", wrong.getMessage() + "; nothing of this piece was kept");
+        } catch (IOException x) {
+            throw new UncheckedIOException("The piece could not be stored: " + x.getMessage(), x);
+        }
+        boolean appended;
+        try {
+            appended = db.jdbi().inTransaction(h -> UploadStore.append(h, r.id(), offset, length, piece.id()));
+        } catch (RuntimeException failed) {
+            deleteQuietly(piece.id());
+            throw failed;
+        }
+        if (!appended) { // the same piece from a concurrent retry got in first
+            deleteQuietly(piece.id());
+        }
+        return finished(caller, db.jdbi().withHandle(h -> UploadStore.find(h, r.id())).orElseThrow(
+                () -> new NotFoundException("No upload " + uploadId)));
+    }
+
+    /**
+     * The upload as it stands; with its last byte in and no attachment yet, its pieces read back in order through
+     * {@link #upload(AuthenticatedUser, String, String, InputStream)}, the attachment noted and the pieces deleted.
+     * A refusal there (type, virus) deletes the upload.
+     */
+    private Upload finished(AuthenticatedUser caller, UploadStore.Row r) {
+        if (r.attachmentId() != null) {
+            return uploadStatus(caller, r.id());
+        }
+        if (r.received() < r.size()) {
+            return upload(r, null, false);
+        }
+        String[] key = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, r.conversationId())).orElseThrow();
+        String conversation = key[0] != null ? key[0] : org.telehub.chat.Conversations.direct(r.conversationId());
+        List<String> pieces = db.jdbi().withHandle(h -> UploadStore.parts(h, r.id()));
+        Uploaded made;
+        try (InputStream whole = new java.io.SequenceInputStream(java.util.Collections.enumeration(
+                pieces.stream().map(this::lazily).toList()))) {
+            made = upload(caller, conversation, r.name(), whole);
+        } catch (org.telehub.domain.DomainException refused) {
+            List<String> gone = db.jdbi().inTransaction(h -> UploadStore.delete(h, r.id()));
+            gone.forEach(this::deleteQuietly);
+            throw refused;
+        } catch (IOException | UncheckedIOException x) {
+            // a concurrent retry of the last piece finished it (and deleted the pieces) first
+            Optional<UploadStore.Row> now = db.jdbi().withHandle(h -> UploadStore.find(h, r.id()));
+            if (now.isPresent() && now.get().attachmentId() != null) {
+                return uploadStatus(caller, r.id());
+            }
+            throw x instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) x);
+        }
+        List<String> done = db.jdbi().inTransaction(h -> UploadStore.finish(h, r.id(), made.attachment().id()));
+        done.forEach(this::deleteQuietly);
+        return upload(new UploadStore.Row(r.id(), r.conversationId(), r.uploader(), r.name(), r.size(), r.received(),
+                made.attachment().id(), r.createdAt(), r.expiresAt()), made.attachment(), made.existing());
+    }
+
+    /** A stored piece, opened only when the sequence reaches it. */
+    private InputStream lazily(String fileId) {
+        return new InputStream() {
+            private InputStream in;
+
+            private InputStream in() throws IOException {
+                if (in == null) {
+                    in = files.open(fileId);
+                }
+                return in;
+            }
+
+            @Override
+            public int read() throws IOException {
+                return in().read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return in().read(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (in != null) {
+                    in.close();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void cancelUpload(AuthenticatedUser caller, String uploadId) {
+        UploadStore.Row r = own(caller, uploadId);
+        if (r.attachmentId() != null) {
+            return;
+        }
+        db.jdbi().inTransaction(h -> UploadStore.delete(h, r.id())).forEach(this::deleteQuietly);
     }
 
     @Override

@@ -52,7 +52,7 @@ class ChatContributorTest {
             return t;
         });
         assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
-                "chat_notice_due", "chat_message_version", "chat_member"), patientTables);
+                "chat_notice_due", "chat_message_version", "chat_member", "chat_upload", "chat_upload_part"), patientTables);
         assertEquals(patientTables, chat.tables());
 
         Instant at = Instant.parse("2026-12-03T09:10:00Z");

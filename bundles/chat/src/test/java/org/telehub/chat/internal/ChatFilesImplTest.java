@@ -116,6 +116,112 @@ class ChatFilesImplTest {
         return URLDecoder.decode(q, StandardCharsets.UTF_8);
     }
 
+    /** {@code n} bytes of `{@code s}`, then a short piece ({@code from} to {@code to}) of it as a stream. */
+    private static InputStream part(byte[] all, int from, int to) {
+        return new ByteArrayInputStream(java.util.Arrays.copyOfRange(all, from, to));
+    }
+
+    private long count(String sql) {
+        return f.count(sql);
+    }
+
+    @Test
+    void aLargeFileComesInPiecesKeptAsTheyArriveAndEndsAsOneScannedAttachment() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 250_000; i++) {
+            text.append("Blood pressure reading ").append(i).append(": 120/80, pulse 72.\n");
+        }
+        byte[] all = text.toString().getBytes(StandardCharsets.UTF_8);
+        int size = all.length;
+        ChatFiles.Upload u = files.startUpload(AMY, VISIT, "readings.txt", size);
+        assertEquals(List.of(0L, (long) size, "readings.txt"), List.of(u.received(), u.size(), u.name()));
+        assertEquals(1, submitted.stream().filter(w -> w.topic().equals(ChatFilesImpl.UPLOAD_EXPIRY_TOPIC)).count(),
+                "its expiry is planned when it starts");
+
+        assertEquals(100_000, files.appendUpload(AMY, u.id(), 0, 100_000, part(all, 0, 100_000)).received());
+        // a connection dropped mid-piece: half of the piece came, nothing of it is kept, the upload stands at 100,000
+        assertEquals("Content-Range", assertThrows(InvalidException.class,
+                () -> files.appendUpload(AMY, u.id(), 100_000, 100_000, part(all, 100_000, 150_000))).field());
+        // one that holds more than it says is refused too
+        assertEquals("Content-Range", assertThrows(InvalidException.class,
+                () -> files.appendUpload(AMY, u.id(), 100_000, 10, part(all, 100_000, 100_011))).field());
+        assertEquals(100_000, files.uploadStatus(AMY, u.id()).received());
+        assertEquals(1L, count("SELECT count(*) FROM chat_upload_part"));
+        // a piece that skips ahead: 409 saying where the upload stands
+        ConflictException ahead = assertThrows(ConflictException.class,
+                () -> files.appendUpload(AMY, u.id(), 200_000, 10, part(all, 200_000, 200_010)));
+        assertEquals("offset", ahead.field());
+        // the first piece again (its answer was lost): nothing changes
+        assertEquals(100_000, files.appendUpload(AMY, u.id(), 0, 100_000, part(all, 0, 100_000)).received());
+        assertEquals(1L, count("SELECT count(*) FROM chat_upload_part"));
+        // only its uploader sees it
+        for (var other : List.of(HOUSE, DESK, GUEST)) {
+            assertEquals("No upload " + u.id(), assertThrows(NotFoundException.class,
+                    () -> files.uploadStatus(other, u.id())).getMessage());
+            assertThrows(NotFoundException.class,
+                    () -> files.appendUpload(other, u.id(), 100_000, 10, part(all, 100_000, 100_010)));
+        }
+
+        assertEquals(200_000, files.appendUpload(AMY, u.id(), 100_000, 100_000, part(all, 100_000, 200_000))
+                .received());
+        ChatFiles.Upload done = files.appendUpload(AMY, u.id(), 200_000, size - 200_000, part(all, 200_000, size));
+        Attachment a = done.attachment();
+        assertEquals(List.of("readings.txt", "text/plain", ChatFiles.CLEAN, (long) size, "amy"),
+                List.of(a.name(), a.contentType(), a.scan(), a.size(), a.uploadedBy()));
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(all)), a.sha256());
+        assertEquals(0L, count("SELECT count(*) FROM chat_upload_part"), "the pieces are deleted once whole");
+        // the last piece again: the same attachment
+        assertEquals(a, files.appendUpload(AMY, u.id(), 200_000, size - 200_000, part(all, 200_000, size))
+                .attachment());
+        assertEquals(a, files.uploadStatus(AMY, u.id()).attachment());
+        chat.send(AMY, VISIT, "amy-big", "", a.id());
+        try (InputStream in = files.download(a.id(), grant(files.link(HOUSE, a.id())), false).content().open()) {
+            assertArrayEquals(all, in.readAllBytes());
+        }
+    }
+
+    @Test
+    void aFileInPiecesIsRefusedLikeAnyOtherAndAnUnfinishedOneExpires() throws Exception {
+        ChatFilesImpl files = files(clamd);
+        byte[] eicar = Clamd.EICAR;
+        ChatFiles.Upload virus = files.startUpload(AMY, VISIT, "invoice.txt", eicar.length);
+        files.appendUpload(AMY, virus.id(), 0, 30, part(eicar, 0, 30));
+        UnprocessableException found = assertThrows(UnprocessableException.class,
+                () -> files.appendUpload(AMY, virus.id(), 30, eicar.length - 30, part(eicar, 30, eicar.length)));
+        assertTrue(found.getMessage().contains("eicar"), found.getMessage());
+        assertThrows(NotFoundException.class, () -> files.uploadStatus(AMY, virus.id()), "refused: gone");
+        assertEquals(0L, count("SELECT count(*) FROM chat_upload"));
+        assertEquals(0L, count("SELECT count(*) FROM chat_attachment"));
+
+        // over the size limit (1 MiB here), a size of 0, a bad name: refused before any byte
+        assertEquals("size", assertThrows(org.telehub.domain.TooLargeException.class,
+                () -> files.startUpload(AMY, VISIT, "big.txt", 1024 * 1024 + 1)).field());
+        assertEquals("size", assertThrows(InvalidException.class,
+                () -> files.startUpload(AMY, VISIT, "empty.txt", 0)).field());
+        assertEquals("name", assertThrows(InvalidException.class,
+                () -> files.startUpload(AMY, VISIT, "..", 10)).field());
+        assertThrows(NotFoundException.class, () -> files.startUpload(DESK, VISIT, "x.txt", 10));
+
+        // left unfinished: its expiry deletes it and its stored piece; a cancel does the same at once
+        byte[] some = "half of a file that never finished".getBytes(StandardCharsets.UTF_8);
+        ChatFiles.Upload left = files.startUpload(AMY, VISIT, "left.txt", 1000);
+        files.appendUpload(AMY, left.id(), 0, some.length, in(some));
+        String piece = f.jdbi.withHandle(h -> UploadStore.parts(h, left.id())).get(0);
+        assertTrue(store.find(piece).isPresent());
+        new UploadExpiry(new ChatSchema(f.jdbi), store).handle(new org.telehub.work.WorkItem("w-1",
+                ChatFilesImpl.UPLOAD_EXPIRY_TOPIC, null, left.id(), org.telehub.work.WorkState.RUNNING, 1,
+                f.clock.instant(), null, null, f.clock.instant(), f.clock.instant(), null));
+        assertTrue(store.find(piece).isEmpty());
+        assertThrows(NotFoundException.class, () -> files.uploadStatus(AMY, left.id()));
+        ChatFiles.Upload cancelled = files.startUpload(AMY, VISIT, "cancelled.txt", 1000);
+        files.appendUpload(AMY, cancelled.id(), 0, some.length, in(some));
+        files.cancelUpload(AMY, cancelled.id());
+        assertEquals(0L, count("SELECT count(*) FROM chat_upload"));
+        assertEquals(0L, count("SELECT count(*) FROM chat_upload_part"));
+    }
+
     @Test
     void aFileInADirectConversationIsForItsTwoCliniciansOnly() throws Exception {
         org.telehub.security.AuthenticatedUser wilson = new org.telehub.security.AuthenticatedUser(8, "dr.wilson",

@@ -69,7 +69,7 @@ final class ChatFixture {
     ChatFixture() throws Exception {
         jdbi = Jdbi.create(TestDatabases.postgres());
         for (String m : new String[] {"V1__conversations.sql", "V2__attachments.sql", "V3__reads.sql", "V4__notices.sql",
-            "V5__changes.sql", "V6__direct.sql"}) {
+            "V5__changes.sql", "V6__direct.sql", "V7__uploads.sql"}) {
             try (InputStream in = getClass().getResourceAsStream("/db/migration/chat/" + m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());

@@ -10,6 +10,7 @@ import javax.annotation.security.PermitAll;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
@@ -328,6 +329,91 @@ public class ConversationResource {
     public Response directUpload(@PathParam("conversationId") String id, @QueryParam("name") String name,
             InputStream body, @Context SecurityContext s) {
         return upload(Conversations.direct(id), name, body, s);
+    }
+
+    // Resumable uploads: started for a conversation with the file's name and size, then its pieces by Content-Range
+    // (PUT, in order; a dropped piece is sent again from the status's received), each kept once answered.
+
+    /** A file to upload in pieces: its name and its size in bytes. */
+    public record StartUpload(String name, Long size) {
+    }
+
+    private Response started(String key, StartUpload body, SecurityContext s) {
+        if (body == null || body.size() == null) {
+            throw new InvalidException("size", "A JSON object with the file's name and size in bytes");
+        }
+        ChatFiles.Upload up = files.startUpload(user(s), key, body.name(), body.size());
+        return Response.created(java.net.URI.create(RestApi.BASE + "/conversations/uploads/" + up.id())).entity(up)
+                .build();
+    }
+
+    /** Starts a resumable upload to the visit's conversation: 201 with its id, where to send its pieces. */
+    @POST
+    @Path("encounters/{encounterId}/uploads")
+    @VisitScoped
+    public Response startUpload(@PathParam("encounterId") String encounterId, StartUpload body,
+            @Context SecurityContext s) {
+        return started(encounterId, body, s);
+    }
+
+    /** Starts a resumable upload to the direct conversation. */
+    @POST
+    @Path("direct/{conversationId}/uploads")
+    public Response startDirectUpload(@PathParam("conversationId") String id, StartUpload body,
+            @Context SecurityContext s) {
+        return started(Conversations.direct(id), body, s);
+    }
+
+    /** Where an upload stands: the next piece starts at {@code received}; {@code attachment} once it is whole. */
+    @GET
+    @Path("uploads/{uploadId}")
+    @VisitScoped
+    public ChatFiles.Upload uploadStatus(@PathParam("uploadId") String uploadId, @Context SecurityContext s) {
+        return files.uploadStatus(user(s), uploadId);
+    }
+
+    private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile(
+            "bytes (\\d{1,18})-(\\d{1,18})/(\\d{1,18})");
+
+    /**
+     * A piece: the body is the bytes {@code Content-Range: bytes <first>-<last>/<size>} names. 200 with the upload as
+     * it stands (a piece received before changes nothing); 201 with the attachment once the last piece is in (200
+     * with {@code existing} for content posted before); 409 naming {@code offset} for a piece that does not start
+     * where the upload stands.
+     */
+    @javax.ws.rs.PUT
+    @Path("uploads/{uploadId}")
+    @Consumes(MediaType.WILDCARD)
+    @VisitScoped
+    public Response piece(@PathParam("uploadId") String uploadId, @HeaderParam("Content-Range") String range,
+            InputStream body, @Context SecurityContext s) {
+        AuthenticatedUser caller = user(s);
+        java.util.regex.Matcher m = range == null ? null : RANGE.matcher(range.strip());
+        if (m == null || !m.matches()) {
+            ChatFiles.Upload up = files.uploadStatus(caller, uploadId); // a stranger is told there is no upload
+            throw new InvalidException("Content-Range", "Required: bytes <first>-<last>/" + up.size()
+                    + ", the piece's first and last byte");
+        }
+        long first = Long.parseLong(m.group(1));
+        long last = Long.parseLong(m.group(2));
+        long total = Long.parseLong(m.group(3));
+        ChatFiles.Upload before = files.uploadStatus(caller, uploadId);
+        if (total != before.size() || last < first) {
+            throw new InvalidException("Content-Range", "bytes <first>-<last>/" + before.size() + ": this upload's size"
+                    + " is " + before.size() + " bytes");
+        }
+        ChatFiles.Upload now = files.appendUpload(caller, uploadId, first, last - first + 1, body);
+        boolean made = before.attachment() == null && now.attachment() != null && !now.existing();
+        return Response.status(made ? Response.Status.CREATED : Response.Status.OK).entity(now).build();
+    }
+
+    /** Cancels an unfinished upload: its pieces are deleted. 204. */
+    @javax.ws.rs.DELETE
+    @Path("uploads/{uploadId}")
+    @VisitScoped
+    public Response cancelUpload(@PathParam("uploadId") String uploadId, @Context SecurityContext s) {
+        files.cancelUpload(user(s), uploadId);
+        return Response.noContent().build();
     }
 
     /** A download link for a few minutes, for members of the attachment's conversation. */
