@@ -448,6 +448,37 @@ test.describe.serial('a visit\'s conversation', () => {
     for (const c of [dc, nc, pc]) await c.close();
   });
 
+  test('a large file goes in pieces with its progress shown, resumes after a piece is lost, and arrives whole', async ({ browser }) => {
+    const { context: pc, page: pat, chat: patChat } = await openChat(browser, 'patient');
+    const { context: dc, chat: docChat } = await openChat(browser, 'doctor');
+    // a 5 MB home blood-pressure log: over the 4 MiB from which files go in 1 MiB pieces
+    const line = 'Home blood pressure, morning: 128/82, pulse 70.\n';
+    const big = Buffer.from(line.repeat(Math.ceil(5_200_000 / line.length)), 'ascii');
+    const pieces = [];
+    await pat.route('**/api/v1/conversations/uploads/*', async (route) => {
+      const request = route.request();
+      if (request.method() === 'PUT') {
+        pieces.push(request.headers()['content-range']);
+        // the second piece is lost on the way, once (a phone losing signal)
+        if (pieces.length === 2) return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await patChat.getByLabel('Attach a file').setInputFiles({ name: 'blood pressure log.txt', mimeType: 'text/plain', buffer: big });
+    await expect(patChat.locator('progress')).toBeVisible();
+    const arrived = docChat.locator('.message', { hasText: 'blood pressure log.txt' });
+    await expect(arrived.locator('.file')).toHaveAttribute('data-scan', 'clean', { timeout: 60_000 });
+    await expect(patChat.locator('progress')).toHaveCount(0);
+    const mib = 1024 * 1024;
+    const expected = [];
+    for (let from = 0; from < big.length; from += mib) expected.push(`bytes ${from}-${Math.min(from + mib, big.length) - 1}/${big.length}`);
+    // every piece once, the lost one sent again after the hub said where the upload stood
+    expect(pieces).toEqual([expected[0], expected[1], ...expected.slice(1)]);
+    await expect(patChat.locator('.message.mine', { hasText: 'blood pressure log.txt' })).toBeVisible();
+    await pc.close();
+    await dc.close();
+  });
+
   test('an administrator, who sees the visit but is not in its conversation, is told so', async ({ browser }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -469,7 +500,7 @@ localisedPages('the conversation in Persian and on a phone', [{
   name: 'chat', who: 'patient', path: () => `/encounters/${read('seed').visit}`,
   heading: { en: patient.name, fa: patient.name },
   ready: async (page) => {
-    await expect(page.locator('section.chat .message')).toHaveCount(10);
+    await expect(page.locator('section.chat .message')).toHaveCount(11);
     await expect(page.locator('section.chat .chat-status')).toHaveAttribute('data-status', 'live');
   },
   dates: 'section.chat .message .when',

@@ -98,6 +98,13 @@ class CrashIT {
     /** Chat messages acknowledged (id → clientId) and files acknowledged (id → content), over all cycles. */
     private static final Map<String, String> chatAcked = new ConcurrentHashMap<>();
     private static final Map<String, String> filesAcked = new ConcurrentHashMap<>();
+    /** Uploads in pieces not finished yet: id → their content, and how many bytes the hub has acknowledged. */
+    private static final Map<String, byte[]> resumable = new ConcurrentHashMap<>();
+    private static final Map<String, Long> resumableAcked = new ConcurrentHashMap<>();
+    private static final int PIECE = 64 * 1024;
+    /** Uploads in pieces finished during the load, and those a kill cut that were finished after the restart. */
+    private static final java.util.concurrent.atomic.AtomicInteger piecedWhole = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger piecedCut = new java.util.concurrent.atomic.AtomicInteger();
     /** Client ids of sends that were in flight at a kill: sent again after the restart, each must be there once. */
     private static final Set<String> chatInFlight = ConcurrentHashMap.newKeySet();
 
@@ -316,7 +323,7 @@ class CrashIT {
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean dead = new AtomicBoolean();
         long hardStop = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 2);
+        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 3);
         List<Future<?>> clients = new ArrayList<>();
         // the visit's doctor writes in its conversation and posts a file every fifth message (clamd scans each)
         clients.add(pool.submit(() -> {
@@ -352,6 +359,40 @@ class CrashIT {
                     }
                 } catch (IOException e) {
                     return; // in flight at the kill: chatInFlight keeps its client id
+                }
+            }
+        }));
+        // and uploads a ~200 KB file in 64 KiB pieces, one after the other
+        clients.add(pool.submit(() -> {
+            for (int k = 0; k < 1000 && System.nanoTime() < hardStop; k++) {
+                StringBuilder text = new StringBuilder();
+                String line = "resumable " + cycle + "-" + k + " " + UUID.randomUUID() + "\n";
+                while (text.length() < 200_000) {
+                    text.append(line);
+                }
+                byte[] content = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                try {
+                    HttpResponse<String> started = karaf.post("/api/v1/conversations/encounters/" + chatVisit
+                            + "/uploads", chatDoctor, "application/json", "{\"name\":\"r" + cycle + "-" + k
+                                    + ".txt\",\"size\":" + content.length + "}");
+                    if (started.statusCode() != 201) {
+                        if (!dead.get()) {
+                            unexpected.add("upload start: " + started.statusCode() + " " + started.body());
+                        }
+                        continue;
+                    }
+                    String id = KarafInstance.json(started).get("id").asText();
+                    resumable.put(id, content);
+                    resumableAcked.put(id, 0L);
+                    String made = sendPieces(id, content, 0, unexpected, dead);
+                    if (made != null) {
+                        piecedWhole.incrementAndGet();
+                        filesAcked.put(made, text.toString());
+                        resumable.remove(id);
+                        resumableAcked.remove(id);
+                    }
+                } catch (IOException e) {
+                    return; // killed: what the hub acknowledged is checked after the restart
                 }
             }
         }));
@@ -485,6 +526,27 @@ class CrashIT {
             assertEquals(acked.getValue(), byId.get(acked.getKey()), "cycle " + cycle + ": acknowledged message "
                     + acked.getValue() + " is gone");
         }
+        // uploads in pieces cut by the kill: every piece acknowledged is still there; finished from where they stand
+        for (String id : List.copyOf(resumable.keySet())) {
+            byte[] content = resumable.get(id);
+            JsonNode status = KarafInstance.json(ok(karaf.get("/api/v1/conversations/uploads/" + id, chatDoctor), 200));
+            long received = status.get("received").asLong();
+            assertTrue(received >= resumableAcked.get(id), "cycle " + cycle + ": upload " + id + " has " + received
+                    + " bytes, " + resumableAcked.get(id) + " were acknowledged");
+            String made = status.path("attachment").path("id").asText(null);
+            if (made == null) {
+                // whole but not yet made into a file at the kill: its last byte again finishes it
+                ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
+                made = sendPieces(id, content, received == content.length ? content.length - 1 : received, refused,
+                        new AtomicBoolean());
+                assertTrue(refused.isEmpty(), "cycle " + cycle + ": " + refused);
+            }
+            assertTrue(made != null, "cycle " + cycle + ": upload " + id + " could not be finished");
+            filesAcked.put(made, new String(content, java.nio.charset.StandardCharsets.US_ASCII));
+            piecedCut.incrementAndGet();
+            resumable.remove(id);
+            resumableAcked.remove(id);
+        }
         for (Map.Entry<String, String> file : filesAcked.entrySet()) {
             JsonNode link = KarafInstance.json(ok(karaf.post("/api/v1/conversations/files/" + file.getKey() + "/link",
                     chatDoctor, "application/json", ""), 200));
@@ -492,7 +554,38 @@ class CrashIT {
             assertEquals(200, got.statusCode(), "cycle " + cycle + ": acknowledged file " + file.getKey() + " is gone");
             assertEquals(file.getValue(), got.body(), "cycle " + cycle + ": file " + file.getKey() + " changed");
         }
-        return byId.size() + " messages (" + chatAcked.size() + " acknowledged) / " + filesAcked.size() + " files";
+        return byId.size() + " messages (" + chatAcked.size() + " acknowledged) / " + filesAcked.size() + " files ("
+                + piecedWhole.get() + " in 64 KiB pieces, " + piecedCut.get() + " more cut by a kill and finished"
+                + " after it)";
+    }
+
+    /**
+     * Sends an upload's pieces from {@code from} on, noting each acknowledged; answers the attachment made by the
+     * last one, or null when the hub refused a piece (noted as unexpected unless the hub is being killed).
+     */
+    private static String sendPieces(String id, byte[] content, long from, java.util.Queue<String> unexpected,
+            AtomicBoolean dead) throws IOException {
+        for (long at = from; at < content.length;) {
+            long end = Math.min(at - at % PIECE + PIECE, content.length);
+            HttpResponse<String> r = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
+                    "/api/v1/conversations/uploads/" + id))).header("Content-Type", "application/octet-stream")
+                    .header("Content-Range", "bytes " + at + "-" + (end - 1) + "/" + content.length)
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOfRange(content, (int) at,
+                            (int) end))), chatDoctor);
+            if (r.statusCode() != 200 && r.statusCode() != 201) {
+                if (!dead.get()) {
+                    unexpected.add("upload piece: " + r.statusCode() + " " + r.body());
+                }
+                return null;
+            }
+            JsonNode up = KarafInstance.json(r);
+            resumableAcked.merge(id, up.get("received").asLong(), Math::max);
+            if (up.hasNonNull("attachment")) {
+                return up.get("attachment").get("id").asText();
+            }
+            at = up.get("received").asLong();
+        }
+        return null;
     }
 
     private static void awaitDeliveries(List<String> ids, int seconds) throws Exception {

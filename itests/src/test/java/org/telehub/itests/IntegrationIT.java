@@ -285,7 +285,8 @@ class IntegrationIT {
                     String wrong = AccessMatrix.check(expect, a, Matrix.MARKERS, List.of(m.patientA().get("encounter"),
                             m.patientB().get("encounter"), m.patientA().get("attachment"),
                             m.patientB().get("attachment"), m.patientA().get("message"),
-                            m.patientB().get("message"), m.patientA().get("direct"), m.patientB().get("direct")));
+                            m.patientB().get("message"), m.patientA().get("direct"), m.patientB().get("direct"),
+                            m.patientA().get("upload"), m.patientB().get("upload")));
                     if (wrong != null) {
                         leaks += wrong.startsWith("LEAK") ? 1 : 0;
                         failures.add(cell + ": " + wrong);
@@ -412,6 +413,11 @@ class IntegrationIT {
                 directMsg[i] = id(created(karaf.post("/api/v1/conversations/direct/" + direct[i] + "/messages",
                         token, "application/json", "{\"clientId\":\"mx-direct\",\"text\":\"Matrix colleague talk\"}")));
             }
+            // an upload in pieces started by each visit's doctor (its uploader's only)
+            String upA = id(created(karaf.post("/api/v1/conversations/encounters/" + encA + "/uploads", doctorA,
+                    "application/json", "{\"name\":\"a-big.txt\",\"size\":100}")));
+            String upB = id(created(karaf.post("/api/v1/conversations/encounters/" + encB + "/uploads", doctorB,
+                    "application/json", "{\"name\":\"b-big.txt\",\"size\":100}")));
             String encG = id(created(karaf.post("/api/v1/encounters", admin, "application/json", "{\"type\":"
                     + "\"video\",\"doctorId\":\"" + docA + "\",\"patientId\":\"" + a + "\",\"scheduledStart\":\""
                     + day + "T15:00:00Z\"}")));
@@ -427,9 +433,9 @@ class IntegrationIT {
                     "{\"url\":\"http://127.0.0.1:9/matrix\",\"secret\":\"matrix-portal-secret-0123\"}")));
             return new Matrix(tokens,
                     Map.of("patient", a, "mrn", "MX-A", "encounter", encA, "delivery", dA, "doctor", docA,
-                            "attachment", fileA, "message", msgA, "direct", direct[0], "directMessage", directMsg[0]),
+                            "attachment", fileA, "message", msgA, "direct", direct[0], "directMessage", directMsg[0], "upload", upA),
                     Map.of("patient", b, "mrn", "MX-B", "encounter", encB, "delivery", dB, "doctor", docB,
-                            "attachment", fileB, "message", msgB, "direct", direct[1], "directMessage", directMsg[1]),
+                            "attachment", fileB, "message", msgB, "direct", direct[1], "directMessage", directMsg[1], "upload", upB),
                     Map.of("adapter", "ehr-main", "member", "mx.member", "webhook", webhook, "day", day,
                             "start", day + "T09:00:00Z", "start2", day + "T10:00:00Z", "start3", day + "T11:00:00Z",
                             "later", day + "T12:00:00Z", "availability", availability));

@@ -359,6 +359,74 @@ class RealtimeIT {
         assertEquals(403, forged.statusCode());
     }
 
+    @Test
+    @Order(6)
+    void aLargeFileInPiecesResumesAfterAConnectionCutMidPieceAndArrivesWhole() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 2_600_000; i++) {
+            text.append("Home blood glucose log, reading ").append(i).append(": 5.8 mmol/L before breakfast.\n");
+        }
+        byte[] all = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int piece = 1024 * 1024;
+        HttpResponse<String> started = karaf.post("/api/v1/conversations/encounters/" + encounter + "/uploads",
+                patient, "application/json", "{\"name\":\"glucose log.txt\",\"size\":" + all.length + "}");
+        assertEquals(201, started.statusCode(), started.body());
+        String id = KarafInstance.json(started).path("id").asText();
+        String at = started.headers().firstValue("Location").orElse("");
+        assertTrue(at.endsWith("/api/v1/conversations/uploads/" + id), at);
+        assertEquals(200, piece(id, all, 0, piece).statusCode());
+
+        // the second piece: its headers and a third of it, then the connection is cut (a phone losing signal)
+        try (java.net.Socket cut = new java.net.Socket("127.0.0.1", karaf.httpPort)) {
+            var out = cut.getOutputStream();
+            out.write(("PUT /api/v1/conversations/uploads/" + id + " HTTP/1.1\r\nHost: 127.0.0.1:" + karaf.httpPort
+                    + "\r\nAuthorization: Bearer " + patient + "\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Range: bytes " + piece + "-" + (2 * piece - 1) + "/" + all.length + "\r\n"
+                    + "Content-Length: " + piece + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(all, piece, piece / 3);
+            out.flush();
+            Thread.sleep(300);
+        }
+        // the hub kept the first piece only; the client asks where it stands and goes on from there
+        JsonNode status = null;
+        for (int i = 0; i < 50; i++) { // the cut piece's request may still be ending on the hub
+            status = KarafInstance.json(karaf.get("/api/v1/conversations/uploads/" + id, patient));
+            if (status.path("received").asLong() == piece) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals(piece, status.path("received").asLong(), status.toString());
+        HttpResponse<String> skipped = piece(id, all, 2 * piece, all.length);
+        assertEquals(409, skipped.statusCode(), "a piece that skips ahead: " + skipped.body());
+        assertEquals("offset", KarafInstance.json(skipped).path("field").asText());
+        assertEquals(200, piece(id, all, piece, 2 * piece).statusCode());
+        HttpResponse<String> last = piece(id, all, 2 * piece, all.length);
+        assertEquals(201, last.statusCode(), last.body());
+        JsonNode file = KarafInstance.json(last).path("attachment");
+        assertEquals(List.of("glucose log.txt", "text/plain", "clean", String.valueOf(all.length)), List.of(
+                file.path("name").asText(), file.path("contentType").asText(), file.path("scan").asText(),
+                file.path("size").asText()));
+        assertEquals(200, piece(id, all, 2 * piece, all.length).statusCode(), "the last piece again: the same file");
+        HttpResponse<String> stranger = karaf.get("/api/v1/conversations/uploads/" + id, doctor);
+        assertEquals(404, stranger.statusCode(), "another member's upload: " + stranger.body());
+        HttpResponse<String> link = karaf.post("/api/v1/conversations/files/" + file.path("id").asText() + "/link",
+                doctor, "application/json", "");
+        assertEquals(200, link.statusCode(), link.body());
+        HttpResponse<byte[]> got = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url(
+                KarafInstance.json(link).path("url").asText()))), null);
+        assertEquals(200, got.statusCode());
+        assertTrue(java.util.Arrays.equals(all, got.body()), "the file arrives byte for byte");
+    }
+
+    /** A piece of an upload: bytes {@code from} to {@code to} (exclusive) of {@code all}. */
+    private static HttpResponse<String> piece(String id, byte[] all, int from, int to) throws IOException {
+        return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/conversations/uploads/" + id)))
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + all.length)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOfRange(all, from, to))), patient);
+    }
+
     private static HttpResponse<String> upload(String token, String name, byte[] content) throws IOException {
         return karaf.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/conversations/encounters/" + encounter
                 + "/files?name=" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
