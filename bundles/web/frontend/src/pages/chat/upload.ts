@@ -37,13 +37,15 @@ export async function uploadFile(to: Target, file: File, onProgress: (fraction: 
   const path = { params: { path: { uploadId: id } } };
   let received = started.received ?? 0;
   let failures = 0;
+  const cancel = async () => {
+    await api.DELETE('/conversations/uploads/{uploadId}', path).catch(() => {});
+    return new ApiError({ status: 0, detail: 'Cancelled' });
+  };
   for (;;) {
-    if (signal?.aborted) {
-      await api.DELETE('/conversations/uploads/{uploadId}', path).catch(() => {});
-      throw new ApiError({ status: 0, detail: 'Cancelled' });
-    }
-    const end = Math.min(received + PIECE, file.size);
-    const from = received;
+    if (signal?.aborted) throw await cancel();
+    // all of it is in but no file was made of it yet (that step failed): a piece sent again finishes it
+    const from = received >= file.size ? Math.max(0, file.size - PIECE) : received;
+    const end = Math.min(from + PIECE, file.size);
     try {
       const now = await send<{ received?: number; attachment?: Attachment }>('PUT',
         `/api/v1/conversations/uploads/${encodeURIComponent(id)}`, file.slice(from, end),
@@ -53,9 +55,12 @@ export async function uploadFile(to: Target, file: File, onProgress: (fraction: 
       received = now.received ?? end;
       failures = 0;
     } catch (e) {
-      // refused (a virus, a type not allowed): final; dropped, or out of step (409): ask where it stands
+      if (signal?.aborted) throw await cancel();
+      // refused (a virus, a type not allowed, the conversation closed): final; dropped, a server error, or out of
+      // step (409 naming offset): ask where it stands
       const status = e instanceof ApiError ? e.status : 0;
-      if ((status !== 0 && status !== 409 && status < 500) || signal?.aborted) throw e;
+      const outOfStep = status === 409 && e instanceof ApiError && e.field === 'offset';
+      if (status !== 0 && status < 500 && !outOfStep) throw e;
       if (++failures > TRIES) throw e;
       await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** failures)));
       try {

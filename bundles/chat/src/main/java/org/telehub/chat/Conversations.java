@@ -15,8 +15,9 @@ import org.telehub.security.AuthenticatedUser;
  *
  * <p>A <em>direct</em> conversation is between two clinicians ({@link #openDirect}): no visit, no patient (it is in no
  * patient's record), never closed. Every method that takes an {@code encounterId} takes a direct conversation's key
- * ({@link #direct}) in its place; for anyone but its two members, while they hold a clinician role, it does not exist
- * ("No conversation …"). Its reads and sends are audited with no patient.
+ * ({@link #direct}) in its place, except {@link #unread}, which counts visits' conversations only (a direct one's count
+ * is in {@link #recent}); for anyone but its two members, while they hold a clinician role, it does not exist
+ * ("No conversation …"). Its reads and sends are audited with no patient and the conversation's id in the outcome.
  */
 @ProviderType
 public interface Conversations {

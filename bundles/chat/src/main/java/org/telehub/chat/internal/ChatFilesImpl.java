@@ -130,7 +130,7 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             String type = types.detect(in, fileName);
             in.reset();
             if (!allowed(type, c.allowedTypes())) {
-                audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "refused: type " + type);
+                audit.record(caller, "chat.file.upload", e.patientId(), List.of(), e.said("refused: type " + type));
                 throw new UnsupportedTypeException("file", "Files of type " + type + " cannot be sent in a "
                         + "conversation; allowed are " + String.join(", ", c.allowedTypes()));
             }
@@ -139,7 +139,7 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             try {
                 stored = files.put(new LimitedInputStream(in, limit), type, "chat");
             } catch (LimitedInputStream.LimitExceeded x) {
-                audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "refused: too large");
+                audit.record(caller, "chat.file.upload", e.patientId(), List.of(), e.said("refused: too large"));
                 throw new TooLargeException("file", "The file is larger than " + c.maxFileMegabytes()
                         + " MiB, the largest a conversation takes; nothing was stored");
             }
@@ -165,13 +165,13 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         Optional<Attachment> earlier = db.jdbi().withHandle(h -> ConversationStore.attachmentByContent(h,
                 conversation, stored.sha256()));
         if (earlier.isPresent() && earlier.get().scan().equals(INFECTED)) {
-            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "refused: infected (known)");
+            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), e.said("refused: infected (known)"));
             throw new UnprocessableException("Virus found", "The virus scanner found malware in this file before. "
                     + fileName + " was refused and not stored.", "file", null);
         }
         if (earlier.isPresent()) {
             files.delete(stored.id());
-            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), "ok: existing");
+            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), e.said("ok: existing"));
             return new Uploaded(earlier.get(), true);
         }
         String scan;
@@ -186,7 +186,7 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             detail = clip(u.getMessage());
         }
         if (scan.equals(INFECTED)) {
-            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), clip("refused: infected " + detail));
+            audit.record(caller, "chat.file.upload", e.patientId(), List.of(), e.said(clip("refused: infected " + detail)));
             throw new UnprocessableException("Virus found", "The virus scanner found " + detail + " in "
                     + fileName + ". The file was refused and not stored.", "file", Map.of("signature", detail));
         }
@@ -205,8 +205,8 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             if (verdict.equals(PENDING)) {
                 work.submit(h, WorkRequest.of(TOPIC, a.id()));
             }
-            audit.record(h, caller, "chat.file.upload", e.patientId(), List.of(), verdict.equals(PENDING)
-                    ? "ok: quarantined until scanned" : "ok");
+            audit.record(h, caller, "chat.file.upload", e.patientId(), List.of(), e.said(verdict.equals(PENDING)
+                    ? "ok: quarantined until scanned" : "ok"));
             return true;
             });
         } catch (RuntimeException failed) {
@@ -222,6 +222,8 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         return new Uploaded(a, false);
     }
 
+    /** How many unfinished uploads one person may have at a time (each may hold a whole file for a day). */
+    static final int MAX_UNFINISHED_UPLOADS = 5;
     /** The work topic that deletes an unfinished upload once it expires. */
     public static final String UPLOAD_EXPIRY_TOPIC = "chat.upload.expire";
 
@@ -234,11 +236,17 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             throw new InvalidException("size", "The file's size in bytes, 1 or more");
         }
         if (size > c.maxFileMegabytes() * MIB) {
-            audit.record(caller, "chat.file.upload", room.patientId(), List.of(), "refused: too large");
+            audit.record(caller, "chat.file.upload", room.patientId(), List.of(), room.said("refused: too large"));
             throw new TooLargeException("size", "The file is larger than " + c.maxFileMegabytes()
                     + " MiB, the largest a conversation takes");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        long open = db.jdbi().withHandle(h -> UploadStore.unfinished(h, caller.username(), now));
+        if (open >= MAX_UNFINISHED_UPLOADS) {
+            throw new ConflictException("Too many uploads", "You have " + open + " uploads that are not finished;"
+                    + " finish or cancel one first (an unfinished one is deleted " + UPLOAD_HOURS + " h after it"
+                    + " started)", "uploads", Map.of("unfinished", open));
+        }
         UploadStore.Row row = new UploadStore.Row(UUID.randomUUID().toString(), room.id(), caller.username(),
                 fileName, size, 0, null, now, now.plus(java.time.Duration.ofHours(UPLOAD_HOURS)));
         db.jdbi().useTransaction(h -> {
@@ -331,7 +339,10 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         try (InputStream whole = new java.io.SequenceInputStream(java.util.Collections.enumeration(
                 pieces.stream().map(this::lazily).toList()))) {
             made = upload(caller, conversation, r.name(), whole);
-        } catch (org.telehub.domain.DomainException refused) {
+        } catch (UnsupportedTypeException | TooLargeException | UnprocessableException | ConflictException refused) {
+            // the file itself is refused (its type, its size, a virus; or its conversation closed): it can never
+            // finish, so nothing of it is kept; anything else (the scanner's store, a moment without membership)
+            // leaves the pieces for the retry
             List<String> gone = db.jdbi().inTransaction(h -> UploadStore.delete(h, r.id()));
             gone.forEach(this::deleteQuietly);
             throw refused;
@@ -405,7 +416,7 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         }
         Instant expires = clock.instant().plusSeconds(config.linkSeconds()).truncatedTo(ChronoUnit.SECONDS);
         boolean preview = db.jdbi().withHandle(h -> ConversationStore.fileId(h, attachmentId, true)).isPresent();
-        audit.record(caller, "chat.file.read", room.patientId(), List.of(), "ok: link");
+        audit.record(caller, "chat.file.read", room.patientId(), List.of(), room.said("ok: link"));
         String base = RestApi.BASE + "/conversations/files/" + attachmentId;
         String grant = "?grant=" + signer.sign(attachmentId, caller.username(), expires);
         return new Link(base + grant, preview ? base + "/preview" + grant : null, expires);
@@ -416,8 +427,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
         Checked c = check(attachmentId, grant, preview);
         String patient = db.jdbi().withHandle(h -> ConversationStore.encounterOf(h, c.shown().conversationId()))
                 .orElseThrow()[1];
+        String outcome = preview ? "ok: preview" : "ok";
         audit.record(new AuthenticatedUser(0, c.grant().holder(), c.grant().holder(), Set.of()), "chat.file.download",
-                patient, List.of(), preview ? "ok: preview" : "ok");
+                patient, List.of(), patient == null ? outcome + " · direct " + c.shown().conversationId() : outcome);
         return new Download(c.shown(), () -> files.open(c.fileId()));
     }
 
@@ -480,8 +492,9 @@ public class ChatFilesImpl implements ChatFiles, WorkHandler {
             changed = db.jdbi().inTransaction(h -> {
             boolean c = ConversationStore.scanned(h, id, scan, detail, preview, clock.instant());
             if (c) {
-                audit.record(h, SCANNER, "chat.file.scan", patient, List.of(), clip(r.clean() ? "clean"
-                        : "infected " + detail + ": removed"));
+                audit.record(h, SCANNER, "chat.file.scan", patient, List.of(), clip((r.clean() ? "clean"
+                        : "infected " + detail + ": removed") + (patient == null ? " · direct "
+                                + a.get().conversationId() : "")));
             }
             return c;
             });

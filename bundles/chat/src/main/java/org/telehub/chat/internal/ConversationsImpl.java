@@ -110,7 +110,7 @@ public class ConversationsImpl implements Conversations {
                     ConversationStore.reads(h, row.id()), ConversationStore.unreadIn(h, row.id(), me), row.revision(),
                     config.editMinutes(), r.direct() ? colleagueOf(h, row.id(), me) : null);
         });
-        audit.record(caller, "chat.read", r.patientId(), List.of(), "ok");
+        audit.record(caller, "chat.read", r.patientId(), List.of(), r.said("ok"));
         return c;
     }
 
@@ -139,7 +139,8 @@ public class ConversationsImpl implements Conversations {
         String id = db.jdbi().inTransaction(h -> {
             String made = ConversationStore.openDirect(h, caller.username(), name(caller), other.username(),
                     other.displayName(), clock.instant()).id();
-            audit.record(h, caller, "chat.direct.open", null, List.of(), "ok");
+            audit.record(h, caller, "chat.direct.open", null, List.of(), "ok · direct " + made + " with "
+                    + other.username());
             return made;
         });
         return ofEncounter(caller, Conversations.direct(id));
@@ -219,7 +220,7 @@ public class ConversationsImpl implements Conversations {
             if (ConversationStore.store(h, m, due)) {
                 UnreadNotices.submit(h, work, c, due);
             }
-            audit.record(h, caller, "chat.send", patient, List.of(), "ok");
+            audit.record(h, caller, "chat.send", patient, List.of(), room.said("ok"));
             return new Sent(m, false);
         });
         // after the commit: the followers of the conversation on every node (a retry's too: a listener drops what
@@ -271,7 +272,7 @@ public class ConversationsImpl implements Conversations {
                 .orElseThrow(() -> new org.telehub.domain.NotFoundException("No message " + messageId
                         + " in this conversation"));
         if (!sender.equals(caller.username())) {
-            audit.record(caller, action, patient, List.of(), "denied: not the sender");
+            audit.record(caller, action, patient, List.of(), room.said("denied: not the sender"));
             throw new org.telehub.domain.ForbiddenException("Not yours",
                     "Only the sender of a message may change or retract it", "messageId", null);
         }
@@ -299,7 +300,7 @@ public class ConversationsImpl implements Conversations {
             }
             long revision = ConversationStore.change(h, c, messageId, text, retract, now);
             Message after = ConversationStore.message(h, c, messageId).orElseThrow();
-            audit.record(h, caller, action, patient, List.of(), "ok");
+            audit.record(h, caller, action, patient, List.of(), room.said("ok"));
             changed[0] = new Change(after, revision);
             return after;
         });
@@ -319,7 +320,7 @@ public class ConversationsImpl implements Conversations {
                             + " in this conversation"));
             return m.retractedAt() != null ? List.<Version>of() : ConversationStore.versions(h, messageId);
         });
-        audit.record(caller, "chat.read", room.patientId(), List.of(), "ok");
+        audit.record(caller, "chat.read", room.patientId(), List.of(), room.said("ok"));
         return versions;
     }
 
@@ -335,7 +336,7 @@ public class ConversationsImpl implements Conversations {
         Membership.Room room = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
         List<Change> out = db.jdbi().withHandle(h -> ConversationStore.changedAfter(h, room.id(), afterRevision,
                 upToSequence, limit));
-        audit.record(caller, "chat.read", room.patientId(), List.of(), "ok");
+        audit.record(caller, "chat.read", room.patientId(), List.of(), room.said("ok"));
         return out;
     }
 
@@ -654,7 +655,7 @@ public class ConversationsImpl implements Conversations {
         }
         Membership.Room room = members.room(caller, encounterId, "chat.read", config.readOnlyAfterHours());
         List<Message> page = db.jdbi().withHandle(h -> ConversationStore.after(h, room.id(), afterSequence, limit));
-        audit.record(caller, "chat.read", room.patientId(), List.of(), "ok");
+        audit.record(caller, "chat.read", room.patientId(), List.of(), room.said("ok"));
         return page;
     }
 

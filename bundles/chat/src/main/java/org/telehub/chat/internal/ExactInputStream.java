@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Exactly {@code length} bytes of a stream, or {@link WrongLength}: when it ends before them, or has more after them
- * (a piece of an upload must be what its Content-Range says).
+ * Exactly {@code length} bytes of a stream, or {@link WrongLength}: when it ends before them, has more after them (a
+ * piece of an upload must be what its Content-Range says), or cannot be read (the client's connection was cut: the
+ * container's end-of-stream error), so that what the client did is told from what the store did.
  */
 final class ExactInputStream extends FilterInputStream {
     private final long length;
@@ -35,12 +36,24 @@ final class ExactInputStream extends FilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (read == length) {
-            if (in.read() >= 0) {
+            int more;
+            try {
+                more = in.read();
+            } catch (IOException cut) {
+                more = -1; // all of it came; what follows does not matter
+            }
+            if (more >= 0) {
                 throw new WrongLength("The piece holds more than the " + length + " bytes its Content-Range names");
             }
             return -1;
         }
-        int n = in.read(b, off, (int) Math.min(len, length - read));
+        int n;
+        try {
+            n = in.read(b, off, (int) Math.min(len, length - read));
+        } catch (IOException cut) {
+            throw new WrongLength("The piece's connection ended after " + read + " of the " + length + " bytes its"
+                    + " Content-Range names (" + cut.getMessage() + ")");
+        }
         if (n < 0) {
             throw new WrongLength("The piece ended after " + read + " of the " + length + " bytes its Content-Range"
                     + " names");

@@ -63,6 +63,14 @@ final class Membership {
         boolean direct() {
             return encounterId == null;
         }
+
+        /**
+         * An audit row's outcome: as given for a visit's (the row names its patient); for a direct conversation, which
+         * has no patient, with the conversation's id, so the trail shows what was shared where.
+         */
+        String said(String outcome) {
+            return direct() ? outcome + " · direct " + id : outcome;
+        }
     }
 
     /**
@@ -98,7 +106,7 @@ final class Membership {
         boolean in = directAllowed(caller) && id.length() <= 36
                 && db.jdbi().withHandle(h -> ConversationStore.isMember(h, id, caller.username()));
         if (!in) {
-            audit.record(caller, action, null, List.of(), "denied");
+            audit.record(caller, action, null, List.of(), "denied · direct " + id);
             throw new NotFoundException("No conversation " + id);
         }
         return new Room(id, null, null, false);

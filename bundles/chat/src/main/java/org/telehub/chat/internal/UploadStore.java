@@ -55,8 +55,25 @@ final class UploadStore {
                 .bind("id", id).mapTo(String.class).list();
     }
 
+    /**
+     * Locks an upload's row until the transaction ends: a piece being appended meanwhile either committed before (its
+     * row is then read with the others) or waits and then finds the upload gone or finished.
+     */
+    private static void lock(Handle h, String id) {
+        h.createQuery("SELECT id FROM chat_upload WHERE id = :id FOR UPDATE").bind("id", id).mapTo(String.class)
+                .findOne();
+    }
+
+    /** How many uploads of {@code uploader} are unfinished and not expired at {@code now}. */
+    static long unfinished(Handle h, String uploader, Instant now) {
+        return h.createQuery("SELECT count(*) FROM chat_upload WHERE uploader = :u AND attachment_id IS NULL"
+                + " AND expires_at > :now").bind("u", uploader).bind("now", Timestamp.from(now)).mapTo(Long.class)
+                .one();
+    }
+
     /** The upload made {@code attachmentId}: noted, its pieces' rows deleted; answers their stored files. */
     static List<String> finish(Handle h, String id, String attachmentId) {
+        lock(h, id);
         List<String> files = parts(h, id);
         h.createUpdate("UPDATE chat_upload SET attachment_id = :a WHERE id = :id").bind("a", attachmentId)
                 .bind("id", id).execute();
@@ -66,6 +83,7 @@ final class UploadStore {
 
     /** Deletes an upload and its pieces' rows; answers their stored files (to delete after the commit). */
     static List<String> delete(Handle h, String id) {
+        lock(h, id);
         List<String> files = parts(h, id);
         h.createUpdate("DELETE FROM chat_upload WHERE id = :id").bind("id", id).execute();
         return files;

@@ -220,6 +220,13 @@ class ChatFilesImplTest {
         files.cancelUpload(AMY, cancelled.id());
         assertEquals(0L, count("SELECT count(*) FROM chat_upload"));
         assertEquals(0L, count("SELECT count(*) FROM chat_upload_part"));
+        // one person holds at most 5 unfinished uploads (each may hold a whole file for a day)
+        for (int i = 0; i < 5; i++) {
+            files.startUpload(AMY, VISIT, "part" + i + ".txt", 1000);
+        }
+        assertEquals("uploads", assertThrows(ConflictException.class,
+                () -> files.startUpload(AMY, VISIT, "sixth.txt", 1000)).field());
+        files.startUpload(HOUSE, VISIT, "his.txt", 1000); // another person's are their own
     }
 
     @Test
@@ -244,7 +251,7 @@ class ChatFilesImplTest {
             assertThrows(NotFoundException.class, () -> files.upload(other, key, "x.jpg", in(photo(8))),
                     other.username());
         }
-        assertTrue(f.audits.contains("dr.house chat.file.upload null ok"), f.audits.toString());
+        assertTrue(f.audits.contains("dr.house chat.file.upload null ok · direct " + id), f.audits.toString());
     }
 
     @Test

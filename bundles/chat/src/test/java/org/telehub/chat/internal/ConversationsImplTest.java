@@ -314,8 +314,10 @@ class ConversationsImplTest {
         assertTrue(published.contains("user:dr.wilson notice.changed " + key + "@1"), published.toString());
         assertTrue(published.contains("user:dr.house notice.changed " + key + "@2"), published.toString());
         assertEquals(0L, count("SELECT count(*) FROM chat_notice_due"));
-        assertTrue(audits.contains("dr.house chat.send null ok"), audits.toString());
-        assertTrue(audits.contains("dr.house chat.direct.open null ok"), audits.toString());
+        // with no patient to name, the rows name the conversation (and on opening, the colleague)
+        assertTrue(audits.contains("dr.house chat.send null ok · direct " + c.id()), audits.toString());
+        assertTrue(audits.contains("dr.house chat.direct.open null ok · direct " + c.id() + " with dr.wilson"),
+                audits.toString());
 
         // the bell and the messages list show it to its members only, by the colleague's name
         Conversations.Notices n = chat.notices(HOUSE, 10);
@@ -349,7 +351,7 @@ class ConversationsImplTest {
             assertThrows(NotFoundException.class, () -> chat.send(other, key, "x-1", "hello"));
         }
         assertThrows(NotFoundException.class, () -> chat.messages(HOUSE, Conversations.direct("nope"), 0, 50));
-        assertTrue(audits.contains("dr.cuddy chat.read null denied"), audits.toString());
+        assertTrue(audits.contains("dr.cuddy chat.read null denied · direct " + c.id()), audits.toString());
         // only clinicians open one, with a colleague who is one
         assertThrows(org.telehub.domain.ForbiddenException.class, () -> chat.openDirect(AMY, "dr.house"));
         assertThrows(org.telehub.domain.ForbiddenException.class, () -> chat.openDirect(GUEST, "dr.house"));
