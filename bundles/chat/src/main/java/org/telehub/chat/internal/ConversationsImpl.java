@@ -126,10 +126,7 @@ public class ConversationsImpl implements Conversations {
         if (username == null || username.isBlank()) {
             throw new InvalidException("username", "Required: the colleague's username");
         }
-        Colleagues a = accounts;
-        if (a == null) {
-            throw new org.telehub.domain.UnavailableException("Accounts are not available right now; try again");
-        }
+        Colleagues a = colleagues();
         Colleagues.Colleague other = a.colleague(username.strip())
                 .orElseThrow(() -> new InvalidException("username", "No colleague '" + username.strip()
                         + "': a direct conversation is with a clinician's enabled account"));
@@ -152,12 +149,18 @@ public class ConversationsImpl implements Conversations {
         if (prefix == null || prefix.strip().length() < 2) {
             throw new InvalidException("q", "At least 2 letters of the colleague's name or username");
         }
+        Colleagues a = colleagues();
+        return a.colleagues(prefix, 21).stream().filter(c -> !c.username().equals(caller.username())).limit(20)
+                .map(c -> new Colleague(c.username(), c.displayName())).toList();
+    }
+
+    /** The clinic's clinicians, or 503 while the security bundle's service is away. */
+    private Colleagues colleagues() {
         Colleagues a = accounts;
         if (a == null) {
             throw new org.telehub.domain.UnavailableException("Accounts are not available right now; try again");
         }
-        return a.colleagues(prefix, 21).stream().filter(c -> !c.username().equals(caller.username())).limit(20)
-                .map(c -> new Colleague(c.username(), c.displayName())).toList();
+        return a;
     }
 
     /** Direct conversations are clinicians' only: anyone else is refused (and audited). */
@@ -402,10 +405,8 @@ public class ConversationsImpl implements Conversations {
             List<ConversationStore.Unseen> rows = db.jdbi().withHandle(h -> ConversationStore.unseen(h, me, at[0],
                     id[0], 200));
             Map<String, String> patients = new java.util.LinkedHashMap<>();
-            rows.stream().filter(r -> r.encounterId() != null).forEach(r -> patients.put(r.encounterId(),
-                    r.patientId()));
-            java.util.Set<String> member = patients.isEmpty() ? java.util.Set.of()
-                    : members.memberOf(caller, patients);
+            rows.forEach(r -> patients.put(r.encounterId(), r.patientId()));
+            java.util.Set<String> member = members.memberOf(caller, patients);
             for (ConversationStore.Unseen r : rows) {
                 // a direct one is listed only for its members (the query's), while they are clinicians
                 if (r.encounterId() == null ? direct : member.contains(r.encounterId())) {
@@ -578,10 +579,8 @@ public class ConversationsImpl implements Conversations {
             List<ConversationStore.Latest> rows = db.jdbi().withHandle(h -> ConversationStore.latest(h, me, at[0],
                     id[0], 200));
             Map<String, String> patients = new java.util.LinkedHashMap<>();
-            rows.stream().filter(r -> r.encounterId() != null).forEach(r -> patients.put(r.encounterId(),
-                    r.patientId()));
-            java.util.Set<String> member = patients.isEmpty() ? java.util.Set.of()
-                    : members.memberOf(caller, patients);
+            rows.forEach(r -> patients.put(r.encounterId(), r.patientId()));
+            java.util.Set<String> member = members.memberOf(caller, patients);
             for (ConversationStore.Latest r : rows) {
                 at[0] = r.lastAt();
                 id[0] = r.id();

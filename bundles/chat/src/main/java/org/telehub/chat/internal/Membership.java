@@ -145,10 +145,16 @@ final class Membership {
         return s;
     }
 
-    /** Of these conversations ({@code encounterId → patientId}), the encounters whose conversation the caller is in. */
-    java.util.Set<String> memberOf(AuthenticatedUser caller, java.util.Map<String, String> patientOfEncounter) {
-        if (patientOfEncounter.containsKey(null)) {
-            throw new IllegalArgumentException("Encounters only: a direct conversation's members are its rows");
+    /**
+     * Of these conversations ({@code encounterId → patientId}), the encounters whose conversation the caller is in. A
+     * direct conversation's row (null encounter) is left out: its members are its {@code chat_member} rows, which the
+     * lists' queries already match.
+     */
+    java.util.Set<String> memberOf(AuthenticatedUser caller, java.util.Map<String, String> conversations) {
+        java.util.Map<String, String> patientOfEncounter = new java.util.LinkedHashMap<>(conversations);
+        patientOfEncounter.remove(null);
+        if (patientOfEncounter.isEmpty()) {
+            return java.util.Set.of();
         }
         Optional<VisitIdentities.Visit> visit = VisitIdentities.visitOf(caller);
         if (visit.isPresent()) {
