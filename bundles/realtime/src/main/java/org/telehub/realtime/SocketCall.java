@@ -26,4 +26,17 @@ public interface SocketCall extends Push {
 
     /** Stops following {@code topic}; false if it was not followed. */
     boolean unsubscribe(String topic);
+
+    /**
+     * Runs {@code action} once when this connection ends, however it ends (the client closed it, the network dropped,
+     * a heartbeat was missed, the hub stops): what a handler holds for the connection (a peer in a video room) is let
+     * go there. A second registration under the same {@code key} replaces the first; {@code null} removes it. Runs on
+     * the thread that noticed the end; exceptions are logged.
+     *
+     * @since 1.1
+     */
+    void onClose(String key, Runnable action);
+
+    /** The connection's id (as its {@code welcome} frame said): what a handler keys per-connection state by. */
+    String connectionId();
 }

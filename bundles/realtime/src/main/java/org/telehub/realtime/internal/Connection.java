@@ -38,6 +38,8 @@ final class Connection implements WebSocketListener, WebSocketPingPongListener {
     private final Bucket bucket;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     final Map<String, TopicListener> topics = new ConcurrentHashMap<>();
+    /** What handlers asked to run when the connection ends ({@link SocketCall#onClose}). */
+    final Map<String, Runnable> onClose = new ConcurrentHashMap<>();
     private volatile AuthenticatedUser user;
     private volatile Session session;
     private volatile long lastHeard = System.nanoTime();
@@ -396,6 +398,20 @@ final class Connection implements WebSocketListener, WebSocketPingPongListener {
         @Override
         public void push(String t, Object d) {
             enqueue(Frames.event(t, null, null, d));
+        }
+
+        @Override
+        public String connectionId() {
+            return id;
+        }
+
+        @Override
+        public void onClose(String key, Runnable action) {
+            if (action == null) {
+                Connection.this.onClose.remove(key);
+            } else {
+                Connection.this.onClose.put(key, action);
+            }
         }
     }
 

@@ -166,6 +166,17 @@ public class SocketHub implements Fanout {
                 unfollow(c, topic);
             }
             c.topics.clear();
+            for (String key : java.util.List.copyOf(c.onClose.keySet())) {
+                Runnable r = c.onClose.remove(key);
+                if (r == null) {
+                    continue;
+                }
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("Connection {}: what {} does at its end failed: {}", c.id, key, e.toString());
+                }
+            }
         }
     }
 
