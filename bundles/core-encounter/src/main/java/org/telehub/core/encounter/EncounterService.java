@@ -60,6 +60,27 @@ public interface EncounterService {
     record VisitState(String id, String patientId, String status, Instant actualEnd, Instant updatedAt) {
     }
 
+    /**
+     * The caller's place in the video room of a visit: its doctor is the {@code moderator}, then its {@code patient},
+     * then what an invitation naming the caller makes them ({@code colleague}, {@code guest}, {@code interpreter}).
+     * Nobody else has one: an administrator who sees the visit gets {@code ForbiddenException}, a caller who does not
+     * see it "No encounter". Says nothing about whether the room is open now: {@code joinableFrom} (the start rule's
+     * {@code startEarlyMinutes} before the visit, so admitting someone then never meets a "too early" start) and
+     * {@code status} tell. Not audited: the room audits what it lets the caller do.
+     *
+     * @since 2.3
+     */
+    Seat seat(AuthenticatedUser caller, String id);
+
+    /**
+     * @param member who the caller is in the room: the account's username, or {@code visit:<participantId>}
+     * @param roomId null for a visit without a room (in person, chat only)
+     */
+    record Seat(String encounterId, String roomId, String type, String status, String patientId, String doctorName,
+            String role, String member, String displayName, Instant scheduledStart, Instant scheduledEnd,
+            Instant joinableFrom) {
+    }
+
     /** The caller's visits (staff: those they take part in; administrators: all), in time order. */
     Page<EncounterDetails> list(AuthenticatedUser caller, Query query);
 

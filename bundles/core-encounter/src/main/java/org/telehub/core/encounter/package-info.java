@@ -14,9 +14,10 @@
  * 2.0: the notification channels moved to {@code org.telehub.domain.notify}, where the security bundle reaches them.
  * 2.1: {@code EncounterService.visible}. 2.2: {@code EncounterService.states} and {@link
  * org.telehub.core.encounter.VisitContacts}, how the hub's own
- * senders (chat's unread notices) reach a visit's patient and doctor.
+ * senders (chat's unread notices) reach a visit's patient and doctor. 2.3: {@code EncounterService.seat}, the caller's
+ * place in a visit's video room.
  */
-@Version("2.2.0")
+@Version("2.3.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

@@ -363,6 +363,35 @@ public class EncounterServiceImpl implements EncounterService {
     }
 
     @Override
+    public Seat seat(AuthenticatedUser user, String id) {
+        Caller c = Caller.of(db, user);
+        Encounter e = visible(c, id);
+        return db.jdbi().withHandle(h -> {
+            Doctor d = PeopleStore.doctor(h, e.doctorId()).orElseThrow();
+            String role;
+            String name;
+            String member = user.username();
+            List<Participant> invited = Access.invitations(c, e);
+            if (e.doctorId().equals(c.doctorId())) {
+                role = "moderator";
+                name = d.displayName();
+            } else if (Access.patientOf(c, e)) {
+                role = "patient";
+                name = PeopleStore.patient(h, e.patientId()).orElseThrow().displayName();
+            } else if (!invited.isEmpty()) {
+                role = invited.get(0).kind();
+                name = invited.get(0).displayName();
+            } else {
+                throw new ForbiddenException("Only the visit's doctor, its patient and the people invited to it join"
+                        + " its room");
+            }
+            return new Seat(e.id(), e.roomId(), e.type(), e.status(), e.patientId(), d.displayName(), role, member,
+                    name, e.scheduledStart(), e.scheduledEnd(),
+                    e.scheduledStart().minus(Duration.ofMinutes(config.startEarlyMinutes())));
+        });
+    }
+
+    @Override
     public java.util.Set<String> visible(AuthenticatedUser user, java.util.Collection<String> ids) {
         Caller c = Caller.of(db, user);
         java.util.Set<String> seen = new java.util.LinkedHashSet<>();
