@@ -682,4 +682,123 @@ class RealtimeIT {
         assertEquals(0, KarafInstance.json(karaf.get("/api/v1/conversations/encounters/" + encounter + "/messages/"
                 + photo + "/history", patient)).path("items").size(), "a retracted message's texts are not shown");
     }
+
+    private static JsonNode video(WsClient c, String type, String id, String room, String... pairs) {
+        com.fasterxml.jackson.databind.node.ObjectNode d = WsClient.data().put("encounterId", room);
+        for (int i = 0; i < pairs.length; i += 2) {
+            d.put(pairs[i], pairs[i + 1]);
+        }
+        c.send(type, id, d);
+        return c.answer(id, 10);
+    }
+
+    private static String videoStatus(String room) throws IOException {
+        return KarafInstance.json(karaf.get("/api/v1/encounters/" + room, admin)).path("status").asText();
+    }
+
+    @Test
+    @Order(20)
+    void theWaitingRoomIsTheHubsNothingIsRelayedBeforeAdmissionAndTheVisitStartsAndEndsWithTheRoom()
+            throws Exception {
+        JsonNode chatVisit = KarafInstance.json(karaf.get("/api/v1/encounters/" + encounter, admin));
+        String doctorId = chatVisit.path("doctorId").asText();
+        String patientId = chatVisit.path("patientId").asText();
+        java.time.Instant soon = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                .plusSeconds(120);
+        HttpResponse<String> booked = karaf.post("/api/v1/encounters", admin, "application/json",
+                Scheduling.visit(doctorId, patientId, soon, 30));
+        assertEquals(201, booked.statusCode(), booked.body());
+        String room = KarafInstance.json(booked).get("id").asText();
+        String other = karaf.login("rt.other", PW);
+        try (WsClient pia = WsClient.open(karaf, patient, null, null);
+                WsClient rita = WsClient.open(karaf, doctor, null, null);
+                WsClient outsider = WsClient.open(karaf, other, null, null)) {
+            // someone who is not the visit's: the visit does not exist for them
+            assertEquals(404, video(outsider, "video.join", "o1", room).path("error").path("status").asInt());
+            // the chat visit two days ahead has a room too, but it is not open yet
+            JsonNode early = video(pia, "video.join", "e1", encounter);
+            assertEquals(List.of(409, "Too early"), List.of(early.path("error").path("status").asInt(),
+                    early.path("error").path("title").asText()), early.toString());
+            // a modified client that signals without joining, or before the doctor let it in, gets nothing through
+            JsonNode skip = video(pia, "video.signal", "x1", room, "to", "AAAAAAAAAAAAAAAAAAAAAA");
+            assertEquals(400, skip.path("error").path("status").asInt(), "neither description nor candidate");
+            JsonNode waiting = video(pia, "video.join", "j1", room).path("data");
+            assertEquals(List.of("waiting", "patient"), List.of(waiting.path("state").asText(),
+                    waiting.path("role").asText()), waiting.toString());
+            assertTrue(waiting.path("room").isNull(), "nothing of the room while waiting: " + waiting);
+            JsonNode in = video(rita, "video.join", "j2", room).path("data");
+            assertEquals(List.of("admitted", "moderator"), List.of(in.path("state").asText(),
+                    in.path("role").asText()), in.toString());
+            assertEquals("rt.patient", in.path("room").path("waiting").path(0).path("member").asText(),
+                    "the doctor sees who waits: " + in);
+            String ritaPeer = in.path("peerId").asText();
+            String piaPeer = waiting.path("peerId").asText();
+            c(pia, "video.signal", "x2", room, ritaPeer, 409);
+            c(rita, "video.signal", "x3", room, piaPeer, 404);
+            assertEquals(List.of(), pia.drain("video.room", 500), "a waiting peer sees nobody");
+            assertTrue(pia.frames.stream().noneMatch(f -> f.path("type").asText().startsWith("video.signal")));
+            assertEquals("scheduled", videoStatus(room));
+            // only the moderator lets people in
+            assertEquals(403, video(pia, "video.admit", "a0", room, "member", "rt.patient").path("error")
+                    .path("status").asInt());
+            JsonNode admitted = video(rita, "video.admit", "a1", room, "member", "rt.patient");
+            assertEquals("ack", admitted.path("type").asText(), admitted.toString());
+            pia.next("video.admitted", 10);
+            assertEquals("in_progress", videoStatus(room), "the first admission starts the visit");
+            JsonNode entered = video(pia, "video.join", "j3", room).path("data");
+            assertEquals("admitted", entered.path("state").asText());
+            assertEquals(piaPeer, entered.path("peerId").asText(), "the same tab is the same peer");
+            assertEquals(0, entered.path("room").path("waiting").size(), "who waits is for the moderator");
+            assertEquals(2, entered.path("room").path("peers").size(), entered.toString());
+            // now the signalling goes through, to the peer it names only
+            pia.send("video.signal", "s1", WsClient.data().put("encounterId", room).put("to", ritaPeer)
+                    .set("description", WsClient.data().put("type", "offer").put("sdp", "v=0 fake offer")));
+            assertEquals("ack", pia.answer("s1", 10).path("type").asText());
+            JsonNode offer = rita.next("video.signal", 10).path("data");
+            assertEquals(List.of(piaPeer, "rt.patient", "offer"), List.of(offer.path("from").asText(),
+                    offer.path("member").asText(), offer.path("description").path("type").asText()));
+            // a dropped connection is not an end: the patient comes back on a new socket and enters at once
+            pia.close();
+            JsonNode left = rita.next(f -> "video.room".equals(f.path("type").asText())
+                    && f.path("data").path("peers").size() == 1, 10, "the roster without the patient");
+            assertEquals("rt.doctor", left.path("data").path("peers").path(0).path("member").asText());
+            try (WsClient back = WsClient.open(karaf, patient, null, null)) {
+                JsonNode again = video(back, "video.join", "j4", room).path("data");
+                assertEquals("admitted", again.path("state").asText(), "admitted once, admitted for the visit");
+                String backPeer = again.path("peerId").asText();
+                c(rita, "video.signal", "s2", room, backPeer, 200);
+                assertEquals(ritaPeer, back.next("video.signal", 10).path("data").path("from").asText());
+                video(rita, "video.mute", "m1", room, "member", "rt.patient");
+                assertEquals("Dr Rita Realtime", back.next("video.muted", 10).path("data").path("by").asText());
+                // removed: told, and nothing more of the room reaches it, whatever its client does
+                back.drain("video.room", 300); // the rosters of the changes so far
+                video(rita, "video.remove", "r1", room, "member", "rt.patient");
+                back.next("video.removed", 10);
+                c(back, "video.signal", "s3", room, ritaPeer, 409);
+                rita.send("video.media", "v1", WsClient.data().put("encounterId", room).put("audio", false)
+                        .put("video", true).put("screen", false));
+                assertEquals("ack", rita.answer("v1", 10).path("type").asText());
+                assertEquals(List.of(), back.drain("video.room", 500), "no roster after removal");
+                // joining again, it waits, and the doctor is told it was removed before
+                assertEquals("waiting", video(back, "video.join", "j5", room).path("data").path("state").asText());
+                JsonNode note = rita.next(f -> "video.room".equals(f.path("type").asText())
+                        && f.path("data").path("waiting").size() == 1, 10, "the patient waiting again");
+                assertEquals("removed", note.path("data").path("waiting").path(0).path("note").asText());
+                // the doctor ends the visit: everyone is told, the visit is completed
+                assertEquals("ack", video(rita, "video.end", "e2", room).path("type").asText());
+                assertEquals("completed", back.next("video.ended", 10).path("data").path("status").asText());
+                assertEquals("completed", videoStatus(room));
+                assertEquals(409, video(back, "video.join", "j6", room).path("error").path("status").asInt());
+            }
+        }
+    }
+
+    /** Sends a fake signal from {@code c} to {@code to} and checks the answer's status (200: an ack). */
+    private static void c(WsClient c, String type, String id, String room, String to, int status) {
+        c.send(type, id, WsClient.data().put("encounterId", room).put("to", to)
+                .set("candidate", WsClient.data().put("candidate", "candidate:1 1 udp 1 127.0.0.1 9 typ host")));
+        JsonNode a = c.answer(id, 10);
+        assertEquals(status, status == 200 ? (a.path("type").asText().equals("ack") ? 200 : -1)
+                : a.path("error").path("status").asInt(), a.toString());
+    }
 }

@@ -1,0 +1,116 @@
+package org.telehub.video;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.telehub.security.AuthenticatedUser;
+
+/**
+ * The video room of a visit (docs/websocket-protocol.md, "Video rooms"). Its people are the visit's doctor (the
+ * moderator), its patient and its invited participants ({@code EncounterService.seat}); the patient, guests and
+ * interpreters wait until the moderator admits them, and until then nothing of the room reaches them and nothing of
+ * theirs reaches anyone. Signalling between admitted peers is relayed through the realtime channel's topics:
+ * {@link #roomTopic} (the roster, to every admitted peer) and {@link #peerTopic} (what is for one peer).
+ *
+ * <p>Every call names its visit and acts for the caller's own peer in it (a member has at most one). Failures are
+ * the exceptions of {@code org.telehub.domain}: "No encounter" (404) for one who is not the visit's, 403 for a
+ * moderator's step by someone else, 409 for a room that is not open (too early, ended, no room) or a caller who is not
+ * in it (waiting, left, replaced, removed).
+ */
+@ProviderType
+public interface Rooms {
+    /** Members wait until admitted. */
+    String WAITING = "waiting";
+    String ADMITTED = "admitted";
+    String MODERATOR = "moderator";
+
+    /** Events: the roster (room topic); what is for one peer (peer topic). */
+    String ROOM_EVENT = "video.room";
+    String SIGNAL_EVENT = "video.signal";
+    String ADMITTED_EVENT = "video.admitted";
+    String REJECTED_EVENT = "video.rejected";
+    String REMOVED_EVENT = "video.removed";
+    String REPLACED_EVENT = "video.replaced";
+    String MUTED_EVENT = "video.muted";
+    String ENDED_EVENT = "video.ended";
+
+    /** The topic every admitted peer of a visit's room follows. */
+    static String roomTopic(String encounterId) {
+        return "video:" + encounterId;
+    }
+
+    /** The topic of one peer. */
+    static String peerTopic(String peerId) {
+        return "video.peer:" + peerId;
+    }
+
+    /**
+     * Enters the room as {@code peerId} (the caller's tab; the same id again re-enters, e.g. after being admitted): in
+     * at once for the moderator, colleagues and anyone admitted before; else waiting. Another peer of the same member
+     * is replaced (told {@link #REPLACED_EVENT}).
+     */
+    Joined join(AuthenticatedUser caller, String encounterId, String peerId);
+
+    /** The caller's peer is still there (its heartbeat). */
+    void ping(AuthenticatedUser caller, String encounterId, String peerId);
+
+    /** The caller's peer leaves (a member who was admitted may come back at once). */
+    void leave(AuthenticatedUser caller, String encounterId, String peerId);
+
+    /** The peer's connection ended without leaving: as {@link #leave}, when it is still the member's peer. */
+    void gone(String encounterId, String peerId);
+
+    /**
+     * Relays a description ({@code {type, sdp}}) or an ICE candidate from the caller's admitted peer to peer
+     * {@code to}, admitted in the same room.
+     */
+    void signal(AuthenticatedUser caller, String encounterId, String to, Map<String, Object> description,
+            Map<String, Object> candidate);
+
+    /** What the caller's peer sends now (shown to the others). */
+    Roster media(AuthenticatedUser caller, String encounterId, boolean audio, boolean video, boolean screen);
+
+    /** The moderator lets a waiting member in; the first admission starts the visit. */
+    Roster admit(AuthenticatedUser caller, String encounterId, String member);
+
+    /** The moderator turns a waiting member away, optionally saying why. */
+    Roster reject(AuthenticatedUser caller, String encounterId, String member, String reason);
+
+    /** The moderator sends an admitted member out of the room (joining again, they wait). */
+    Roster remove(AuthenticatedUser caller, String encounterId, String member);
+
+    /** The moderator asks a member's peer to turn its microphone off. */
+    Roster mute(AuthenticatedUser caller, String encounterId, String member);
+
+    /** The moderator ends the visit for everyone (the encounter is completed). */
+    Roster end(AuthenticatedUser caller, String encounterId);
+
+    /**
+     * What a join answers. {@code room} is null while waiting.
+     *
+     * @param iceServers as {@code RTCConfiguration.iceServers}: {@code urls}, and for TURN {@code username} and
+     *            {@code credential}
+     * @param iceTransportPolicy {@code all}, or {@code relay} when the clinic allows relayed media only
+     */
+    record Joined(String encounterId, String peerId, String member, String state, String role, boolean audioOnly,
+            List<Map<String, Object>> iceServers, String iceTransportPolicy, int heartbeatSeconds, Roster room) {
+    }
+
+    /** Who is in the room now and, for the moderator, who waits. */
+    record Roster(String encounterId, String status, String moderator, List<Peer> peers, List<Waiting> waiting) {
+        /** The same roster without the waiting list (what everyone but the moderator sees). */
+        public Roster withoutWaiting() {
+            return new Roster(encounterId, status, moderator, peers, List.of());
+        }
+    }
+
+    record Peer(String peerId, String member, String name, String role, boolean audio, boolean video,
+            boolean screen) {
+    }
+
+    /** @param note {@code rejected} or {@code removed} when the member was turned away or sent out before */
+    record Waiting(String member, String name, String role, Instant since, String note) {
+    }
+}

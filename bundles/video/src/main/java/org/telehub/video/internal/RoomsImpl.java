@@ -1,0 +1,390 @@
+package org.telehub.video.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.ForbiddenException;
+import org.telehub.domain.InvalidException;
+import org.telehub.domain.NotFoundException;
+import org.telehub.domain.UnavailableException;
+import org.telehub.realtime.Fanout;
+import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.video.Rooms;
+import org.telehub.video.internal.MemberStore.Member;
+
+/**
+ * The rooms, kept in {@code video_member} so that every hub node sees the same room: who waits, who was admitted, each
+ * member's current peer. What a peer must hear goes through the realtime channel's topics ({@link Fanout}), published
+ * after the change commits; a peer that missed an event gets the roster again with the next change or its next join.
+ */
+@Component(service = { Rooms.class, RoomsImpl.class }, configurationPid = "org.telehub.video")
+@Designate(ocd = VideoConfig.class)
+public class RoomsImpl implements Rooms {
+    static final Set<String> ENDED = Set.of(EncounterService.COMPLETED, EncounterService.CANCELLED,
+            EncounterService.NO_SHOW);
+    private static final Set<String> ROOM_TYPES = Set.of("video", "audio");
+    /** Who enters without waiting: the doctor, and clinicians invited as colleagues. */
+    private static final Set<String> ENTER_AT_ONCE = Set.of(MODERATOR, "colleague");
+
+    private final VideoSchema db;
+    private final EncounterService encounters;
+    private final AuditLog audit;
+    private final Fanout fanout;
+    private final Clock clock;
+    private volatile VideoConfig config;
+
+    @Activate
+    public RoomsImpl(@Reference VideoSchema db, @Reference EncounterService encounters, @Reference AuditLog audit,
+            @Reference Fanout fanout, VideoConfig config) {
+        this(db, encounters, audit, fanout, config, Clock.systemUTC());
+    }
+
+    RoomsImpl(VideoSchema db, EncounterService encounters, AuditLog audit, Fanout fanout, VideoConfig config,
+            Clock clock) {
+        this.db = db;
+        this.encounters = encounters;
+        this.audit = audit;
+        this.fanout = fanout;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    @Modified
+    void modified(VideoConfig c) {
+        this.config = c;
+    }
+
+    @Override
+    public Joined join(AuthenticatedUser caller, String encounterId, String peerId) {
+        if (peerId == null || !peerId.matches("[A-Za-z0-9_-]{8,40}")) {
+            throw new InvalidException("peerId", "8 to 40 of A-Z, a-z, 0-9, _ and -");
+        }
+        EncounterService.Seat seat = open(caller, encounterId);
+        VideoConfig c = config;
+        if (c.relayOnly() && !IceServers.turn(c)) {
+            throw new UnavailableException("No TURN server", "Relayed media only is set, but no TURN server is"
+                    + " configured (turnUrls, turnSecret in org.telehub.video)", null, Map.of());
+        }
+        Instant now = clock.instant();
+        boolean audioOnly = "audio".equals(seat.type());
+        String[] replaced = new String[1];
+        Member m = db.jdbi().inTransaction(h -> {
+            Optional<Member> before = MemberStore.lock(h, encounterId, seat.member());
+            String state;
+            String note = null;
+            Instant since = now;
+            boolean audio = true;
+            boolean video = !audioOnly;
+            if (ENTER_AT_ONCE.contains(seat.role())
+                    || before.map(b -> ADMITTED.equals(b.state())).orElse(false)) {
+                state = ADMITTED;
+                since = null;
+            } else {
+                state = WAITING;
+                if (before.isPresent() && WAITING.equals(before.get().state())) {
+                    note = before.get().note(); // still waiting since then
+                    since = before.get().waitingSince() != null ? before.get().waitingSince() : now;
+                } else if (before.isPresent()) {
+                    note = before.get().state(); // rejected or removed before: the moderator is told
+                }
+            }
+            if (before.isPresent() && peerId.equals(before.get().peerId())) { // the same tab again: keeps its state
+                audio = before.get().audio();
+                video = before.get().video();
+            } else if (before.isPresent() && before.get().peerId() != null) {
+                replaced[0] = before.get().peerId();
+            }
+            Member next = new Member(encounterId, seat.member(), seat.role(), seat.displayName(), state, note, null,
+                    peerId, now, audio, video, false, since);
+            MemberStore.upsert(h, next, now, seat.member());
+            audit.record(h, caller, "video.join", seat.patientId(), List.of(), "ok · " + state);
+            return next;
+        });
+        if (replaced[0] != null) {
+            fanout.publish(Rooms.peerTopic(replaced[0]), REPLACED_EVENT, Map.of("encounterId", encounterId));
+        }
+        Roster roster = publish(encounterId, seat.status());
+        boolean in = ADMITTED.equals(m.state());
+        return new Joined(encounterId, peerId, seat.member(), m.state(), seat.role(), audioOnly,
+                IceServers.of(c, peerId, now), c.relayOnly() ? "relay" : "all", c.heartbeatSeconds(),
+                in ? (MODERATOR.equals(seat.role()) ? roster : roster.withoutWaiting()) : null);
+    }
+
+    @Override
+    public void ping(AuthenticatedUser caller, String encounterId, String peerId) {
+        if (peerId == null || !db.jdbi().withHandle(h -> MemberStore.seen(h, encounterId, caller.username(), peerId,
+                clock.instant()))) {
+            throw notInRoom(caller, encounterId);
+        }
+    }
+
+    @Override
+    public void leave(AuthenticatedUser caller, String encounterId, String peerId) {
+        Optional<Member> m = db.jdbi().withHandle(h -> MemberStore.of(h, encounterId, caller.username()));
+        if (m.isPresent() && peerId != null && peerId.equals(m.get().peerId())) {
+            gone(encounterId, peerId);
+        } else if (m.isEmpty()) {
+            encounters.seat(caller, encounterId); // not the visit's: "No encounter", as for every other call
+        }
+    }
+
+    @Override
+    public void gone(String encounterId, String peerId) {
+        if (db.jdbi().withHandle(h -> MemberStore.out(h, encounterId, peerId, clock.instant()))) {
+            publish(encounterId, null);
+        }
+    }
+
+    @Override
+    public void signal(AuthenticatedUser caller, String encounterId, String to, Map<String, Object> description,
+            Map<String, Object> candidate) {
+        if ((description == null) == (candidate == null)) {
+            throw new InvalidException("description", "Either a description or a candidate");
+        }
+        Instant fresh = freshAfter();
+        Member[] both = db.jdbi().withHandle(h -> new Member[] {
+            MemberStore.of(h, encounterId, caller.username()).orElse(null),
+            to == null ? null : MemberStore.byPeer(h, encounterId, to).orElse(null) });
+        Member from = inRoom(caller, encounterId, both[0], fresh);
+        Member target = both[1];
+        if (target == null || !ADMITTED.equals(target.state()) || !target.present(fresh)
+                || target.member().equals(from.member())) {
+            throw new NotFoundException("No peer", "No peer " + to + " in this room", "to", Map.of());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("encounterId", encounterId);
+        out.put("from", from.peerId());
+        out.put("member", from.member());
+        if (description != null) {
+            out.put("description", description);
+        } else {
+            out.put("candidate", candidate);
+        }
+        fanout.publish(Rooms.peerTopic(target.peerId()), SIGNAL_EVENT, out);
+    }
+
+    @Override
+    public Roster media(AuthenticatedUser caller, String encounterId, boolean audio, boolean video, boolean screen) {
+        Instant now = clock.instant();
+        db.jdbi().useTransaction(h -> {
+            inRoom(caller, encounterId, MemberStore.lock(h, encounterId, caller.username()).orElse(null),
+                    freshAfter());
+            MemberStore.media(h, encounterId, caller.username(), audio, video, screen, now);
+        });
+        return publish(encounterId, null).withoutWaiting();
+    }
+
+    @Override
+    public Roster admit(AuthenticatedUser caller, String encounterId, String member) {
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        Member m = db.jdbi().inTransaction(h -> {
+            Member w = MemberStore.lock(h, encounterId, required(member)).filter(x -> WAITING.equals(x.state()))
+                    .orElseThrow(() -> new NotFoundException("Not waiting", member + " is not waiting to enter",
+                            "member", Map.of()));
+            MemberStore.state(h, encounterId, member, ADMITTED, null, true, caller.username(), clock.instant());
+            audit.record(h, caller, "video.admit", seat.patientId(), List.of(), "ok · " + member);
+            return w;
+        });
+        String status = seat.status();
+        if (EncounterService.SCHEDULED.equals(status) || EncounterService.CONFIRMED.equals(status)) {
+            status = start(caller, encounterId);
+        }
+        if (m.peerId() != null) {
+            fanout.publish(Rooms.peerTopic(m.peerId()), ADMITTED_EVENT, Map.of("encounterId", encounterId));
+        }
+        return publish(encounterId, status);
+    }
+
+    /** The first admission starts the visit; one started meanwhile (another node, the app) is fine. */
+    private String start(AuthenticatedUser caller, String encounterId) {
+        try {
+            return encounters.transition(caller, encounterId, EncounterService.Action.START, null).status();
+        } catch (ConflictException e) {
+            return encounters.seat(caller, encounterId).status();
+        }
+    }
+
+    @Override
+    public Roster reject(AuthenticatedUser caller, String encounterId, String member, String reason) {
+        if (reason != null && reason.length() > 500) {
+            throw new InvalidException("reason", "At most 500 characters");
+        }
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        Member m = db.jdbi().inTransaction(h -> {
+            Member w = MemberStore.lock(h, encounterId, required(member)).filter(x -> WAITING.equals(x.state()))
+                    .orElseThrow(() -> new NotFoundException("Not waiting", member + " is not waiting to enter",
+                            "member", Map.of()));
+            MemberStore.state(h, encounterId, member, "rejected", blankToNull(reason), false, caller.username(),
+                    clock.instant());
+            audit.record(h, caller, "video.reject", seat.patientId(), List.of(), "ok · " + member);
+            return w;
+        });
+        if (m.peerId() != null) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("encounterId", encounterId);
+            d.put("reason", blankToNull(reason));
+            fanout.publish(Rooms.peerTopic(m.peerId()), REJECTED_EVENT, d);
+        }
+        return publish(encounterId, seat.status());
+    }
+
+    @Override
+    public Roster remove(AuthenticatedUser caller, String encounterId, String member) {
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        if (seat.member().equals(member)) {
+            throw new InvalidException("member", "The moderator leaves or ends the visit instead");
+        }
+        Member m = db.jdbi().inTransaction(h -> {
+            Member a = MemberStore.lock(h, encounterId, required(member)).filter(x -> ADMITTED.equals(x.state()))
+                    .orElseThrow(() -> new NotFoundException("Not in the room", member + " is not in the room",
+                            "member", Map.of()));
+            MemberStore.state(h, encounterId, member, "removed", null, false, caller.username(), clock.instant());
+            audit.record(h, caller, "video.remove", seat.patientId(), List.of(), "ok · " + member);
+            return a;
+        });
+        if (m.peerId() != null) {
+            fanout.publish(Rooms.peerTopic(m.peerId()), REMOVED_EVENT, Map.of("encounterId", encounterId));
+        }
+        return publish(encounterId, seat.status());
+    }
+
+    @Override
+    public Roster mute(AuthenticatedUser caller, String encounterId, String member) {
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        Member m = db.jdbi().inTransaction(h -> {
+            Member a = MemberStore.lock(h, encounterId, required(member))
+                    .filter(x -> ADMITTED.equals(x.state()) && x.present(freshAfter()))
+                    .orElseThrow(() -> new NotFoundException("Not in the room", member + " is not in the room",
+                            "member", Map.of()));
+            MemberStore.audio(h, encounterId, member, false, clock.instant());
+            return a;
+        });
+        fanout.publish(Rooms.peerTopic(m.peerId()), MUTED_EVENT, Map.of("encounterId", encounterId, "by",
+                seat.displayName()));
+        return publish(encounterId, seat.status());
+    }
+
+    @Override
+    public Roster end(AuthenticatedUser caller, String encounterId) {
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        String status = seat.status();
+        if (!ENDED.contains(status)) {
+            status = encounters.transition(caller, encounterId, EncounterService.Action.END, null).status();
+        }
+        close(encounterId, status);
+        String now = status;
+        return db.jdbi().withHandle(h -> MemberStore.roster(h, encounterId, now, freshAfter()));
+    }
+
+    /**
+     * The visit ended (here, in the app, or by the lifecycle): every peer, waiting or in, is told and leaves. Safe to
+     * call again.
+     */
+    void close(String encounterId, String status) {
+        List<String> peers = new ArrayList<>();
+        db.jdbi().useTransaction(h -> {
+            for (Member m : MemberStore.lockAll(h, encounterId)) {
+                if (m.peerId() != null) {
+                    peers.add(m.peerId());
+                }
+            }
+            MemberStore.empty(h, encounterId, clock.instant());
+        });
+        Map<String, Object> ended = Map.of("encounterId", encounterId, "status", status);
+        for (String p : peers) {
+            fanout.publish(Rooms.peerTopic(p), ENDED_EVENT, ended);
+        }
+        fanout.publish(Rooms.roomTopic(encounterId), ENDED_EVENT, ended);
+    }
+
+    /** The caller's seat in a room that is open now: 404/403 from the encounter, 409 for a room not open. */
+    private EncounterService.Seat open(AuthenticatedUser caller, String encounterId) {
+        EncounterService.Seat seat = encounters.seat(caller, encounterId);
+        if (seat.roomId() == null || !ROOM_TYPES.contains(seat.type())) {
+            throw new ConflictException("No video room", "This visit has no video room: it is " + seat.type()
+                    .replace('_', ' '), null, Map.of("type", seat.type()));
+        }
+        if (ENDED.contains(seat.status())) {
+            throw new ConflictException("Visit ended", "This visit is " + seat.status().replace('_', ' ')
+                    + ": its room is closed", null, Map.of("status", seat.status()));
+        }
+        if (clock.instant().isBefore(seat.joinableFrom())) {
+            throw new ConflictException("Too early", "The room opens at " + seat.joinableFrom(), null,
+                    Map.of("joinableFrom", seat.joinableFrom().toString()));
+        }
+        return seat;
+    }
+
+    private EncounterService.Seat moderator(AuthenticatedUser caller, String encounterId) {
+        EncounterService.Seat seat = encounters.seat(caller, encounterId);
+        if (!MODERATOR.equals(seat.role())) {
+            audit.record(caller, "video.moderate", seat.patientId(), List.of(), "denied");
+            throw new ForbiddenException("Only the visit's doctor admits, turns away, mutes and removes people and"
+                    + " ends the visit");
+        }
+        if (ENDED.contains(seat.status())) {
+            throw new ConflictException("Visit ended", "This visit is " + seat.status().replace('_', ' ')
+                    + ": its room is closed", null, Map.of("status", seat.status()));
+        }
+        return seat;
+    }
+
+    /** The member's own peer, admitted and present; else 409 saying which (404 for one who is not the visit's). */
+    private Member inRoom(AuthenticatedUser caller, String encounterId, Member m, Instant fresh) {
+        if (m != null && WAITING.equals(m.state()) && m.present(fresh)) {
+            throw new ConflictException("Not admitted", "Waiting for the doctor to let you in", null, Map.of());
+        }
+        if (m == null || !ADMITTED.equals(m.state()) || !m.present(fresh)) {
+            throw notInRoom(caller, encounterId);
+        }
+        return m;
+    }
+
+    /**
+     * 409 for one of the visit's people who is not in its room; for anyone else the visit's own answer ("No encounter",
+     * or 403 for an administrator), so that a room tells outsiders nothing, not even that it is empty.
+     */
+    private ConflictException notInRoom(AuthenticatedUser caller, String encounterId) {
+        encounters.seat(caller, encounterId);
+        return new ConflictException("Not in the room", "Not in this visit's room: join it first", null, Map.of());
+    }
+
+    /**
+     * Publishes the room as it is now to its admitted peers (the moderator's listener keeps the waiting list), with the
+     * visit's status when this change knows it (null otherwise).
+     */
+    private Roster publish(String encounterId, String status) {
+        Roster r = db.jdbi().withHandle(h -> MemberStore.roster(h, encounterId, status, freshAfter()));
+        fanout.publish(Rooms.roomTopic(encounterId), ROOM_EVENT, r);
+        return r;
+    }
+
+    private Instant freshAfter() {
+        return clock.instant().minusSeconds(3L * config.heartbeatSeconds());
+    }
+
+    private static String required(String member) {
+        if (member == null || member.isBlank()) {
+            throw new InvalidException("member", "Required: who (as the roster names them)");
+        }
+        return member;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

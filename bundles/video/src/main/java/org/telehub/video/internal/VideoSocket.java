@@ -1,0 +1,165 @@
+package org.telehub.video.internal;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.InvalidException;
+import org.telehub.realtime.SocketCall;
+import org.telehub.realtime.SocketHandler;
+import org.telehub.video.Rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Video rooms over {@code /ws} (docs/websocket-protocol.md, "Video rooms"), thin over {@link Rooms}, which decides who
+ * may do what. A connection has one peer per visit (its id kept here while the connection lives, so joining again
+ * after being admitted is the same peer); the peer's own topic is followed from the join, the room's only once
+ * admitted, and a peer told it is out (removed, replaced, turned away, the visit ended) gets nothing more of the room
+ * even if its client ignores that.
+ */
+@Component(property = { SocketHandler.TYPES + "=video.join", SocketHandler.TYPES + "=video.ping",
+        SocketHandler.TYPES + "=video.leave", SocketHandler.TYPES + "=video.signal",
+        SocketHandler.TYPES + "=video.media", SocketHandler.TYPES + "=video.admit",
+        SocketHandler.TYPES + "=video.reject", SocketHandler.TYPES + "=video.remove",
+        SocketHandler.TYPES + "=video.mute", SocketHandler.TYPES + "=video.end" })
+public class VideoSocket implements SocketHandler {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Rooms rooms;
+    /** connection id + visit → the connection's peer in that visit's room. */
+    private final ConcurrentMap<String, String> peers = new ConcurrentHashMap<>();
+
+    @Activate
+    public VideoSocket(@Reference Rooms rooms) {
+        this.rooms = rooms;
+    }
+
+    @Override
+    public Object handle(SocketCall call) {
+        JsonNode d = call.data();
+        String encounterId = text(d, "encounterId", true);
+        String key = call.connectionId() + " " + encounterId;
+        return switch (call.type()) {
+            case "video.join" -> join(call, encounterId, key);
+            case "video.ping" -> {
+                rooms.ping(call.caller(), encounterId, peers.get(key));
+                yield Map.of();
+            }
+            case "video.leave" -> {
+                String p = peers.remove(key);
+                if (p != null) {
+                    call.unsubscribe(Rooms.roomTopic(encounterId));
+                    call.unsubscribe(Rooms.peerTopic(p));
+                    call.onClose("video:" + encounterId, null);
+                }
+                rooms.leave(call.caller(), encounterId, p);
+                yield Map.of();
+            }
+            case "video.signal" -> {
+                rooms.signal(call.caller(), encounterId, text(d, "to", true), object(d, "description"),
+                        object(d, "candidate"));
+                yield Map.of();
+            }
+            case "video.media" -> Map.of("room", rooms.media(call.caller(), encounterId, bool(d, "audio"),
+                    bool(d, "video"), bool(d, "screen")));
+            case "video.admit" -> Map.of("room", rooms.admit(call.caller(), encounterId, text(d, "member", true)));
+            case "video.reject" -> Map.of("room", rooms.reject(call.caller(), encounterId, text(d, "member", true),
+                    text(d, "reason", false)));
+            case "video.remove" -> Map.of("room", rooms.remove(call.caller(), encounterId, text(d, "member", true)));
+            case "video.mute" -> Map.of("room", rooms.mute(call.caller(), encounterId, text(d, "member", true)));
+            case "video.end" -> Map.of("room", rooms.end(call.caller(), encounterId));
+            default -> throw new InvalidException("type", "Not a video message type: " + call.type());
+        };
+    }
+
+    private Object join(SocketCall call, String encounterId, String key) {
+        String peerId = peers.computeIfAbsent(key, k -> newPeerId());
+        Rooms.Joined j;
+        try {
+            j = rooms.join(call.caller(), encounterId, peerId);
+        } catch (RuntimeException e) {
+            peers.remove(key, peerId);
+            throw e;
+        }
+        boolean moderator = Rooms.MODERATOR.equals(j.role());
+        // what tells this peer it is out also stops the room's events to it, whatever its client does
+        boolean[] out = new boolean[1];
+        call.subscribe(Rooms.peerTopic(peerId), (type, data, push) -> {
+            if (Rooms.REMOVED_EVENT.equals(type) || Rooms.REPLACED_EVENT.equals(type)
+                    || Rooms.REJECTED_EVENT.equals(type) || Rooms.ENDED_EVENT.equals(type)) {
+                out[0] = true;
+                peers.remove(key, peerId);
+            }
+            push.push(type, data);
+        });
+        if (Rooms.ADMITTED.equals(j.state())) {
+            call.subscribe(Rooms.roomTopic(encounterId), (type, data, push) -> {
+                if (out[0]) {
+                    throw new ConflictException("Not in the room", "This peer left the room", null, Map.of());
+                }
+                if (!moderator && data.has("waiting")) { // who waits is for the moderator
+                    ObjectNode copy = data.deepCopy();
+                    copy.set("waiting", JSON.createArrayNode());
+                    push.push(type, copy);
+                } else {
+                    push.push(type, data);
+                }
+            });
+        }
+        call.onClose("video:" + encounterId, () -> {
+            peers.remove(key, peerId);
+            rooms.gone(encounterId, peerId);
+        });
+        return j;
+    }
+
+    private static String newPeerId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(JsonNode d, String field) {
+        JsonNode n = d.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new InvalidException(field, "An object");
+        }
+        return JSON.convertValue(n, Map.class);
+    }
+
+    private static boolean bool(JsonNode d, String field) {
+        JsonNode n = d.get(field);
+        if (n == null || !n.isBoolean()) {
+            throw new InvalidException(field, "Required: true or false");
+        }
+        return n.asBoolean();
+    }
+
+    private static String text(JsonNode d, String field, boolean required) {
+        JsonNode n = d.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new InvalidException(field, "Required");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new InvalidException(field, "A string");
+        }
+        return n.asText();
+    }
+}

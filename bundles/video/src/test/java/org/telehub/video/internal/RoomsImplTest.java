@@ -1,0 +1,276 @@
+package org.telehub.video.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.telehub.core.encounter.EncounterService;
+import org.telehub.core.encounter.EncounterService.Seat;
+import org.telehub.domain.ConflictException;
+import org.telehub.domain.DomainException;
+import org.telehub.domain.ForbiddenException;
+import org.telehub.domain.NotFoundException;
+import org.telehub.domain.UnavailableException;
+import org.telehub.persistence.TestDatabases;
+import org.telehub.realtime.Fanout;
+import org.telehub.security.AuditLog;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.video.Rooms;
+import org.telehub.video.Rooms.Joined;
+
+/**
+ * The rooms on a real PostgreSQL database, with fakes of what other bundles decide: each caller's seat in the one
+ * visit (as {@code EncounterService.seat} answers), the visit's lifecycle, the audit log and the realtime fan-out (as
+ * lines), the clock.
+ */
+class RoomsImplTest {
+    static final String VISIT = "enc-1";
+    static final AuthenticatedUser HOUSE = user("dr.house", "doctor");
+    static final AuthenticatedUser AMY = user("amy", "patient");
+    static final AuthenticatedUser WILSON = user("dr.wilson", "doctor");
+    static final AuthenticatedUser RORY = user("rory", "patient");
+    static final AuthenticatedUser ADMIN = user("admin", "admin");
+    static final AuthenticatedUser GUEST = new AuthenticatedUser(9, "visit:p-1", "Guest", Set.of("guest:" + VISIT));
+
+    final List<String> published = Collections.synchronizedList(new ArrayList<>());
+    final List<String> transitions = new ArrayList<>();
+    final Map<String, Object> settings = new HashMap<>();
+    Instant now = Instant.parse("2026-12-03T10:00:00Z");
+    String status = EncounterService.CONFIRMED;
+    String type = "video";
+    Instant start = now.plusSeconds(300);
+    RoomsImpl rooms;
+
+    private static AuthenticatedUser user(String name, String role) {
+        return new AuthenticatedUser(name.hashCode(), name, name, Set.of(role));
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
+        try (InputStream in = getClass().getResourceAsStream("/db/migration/video/V1__rooms.sql")) {
+            String sql = new String(in.readAllBytes(), UTF_8);
+            jdbi.useHandle(h -> h.createScript(sql).execute());
+        }
+        EncounterService encounters = (EncounterService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {EncounterService.class}, (p, m, args) -> switch (m.getName()) {
+                    case "seat" -> seat((AuthenticatedUser) args[0], (String) args[1]);
+                    case "transition" -> {
+                        EncounterService.Action a = (EncounterService.Action) args[2];
+                        transitions.add(a.wireName() + " by " + ((AuthenticatedUser) args[0]).username());
+                        if (a == EncounterService.Action.START && !status.equals(EncounterService.IN_PROGRESS)) {
+                            status = EncounterService.IN_PROGRESS;
+                        } else if (a == EncounterService.Action.END && status.equals(EncounterService.IN_PROGRESS)) {
+                            status = EncounterService.COMPLETED;
+                        } else {
+                            throw new ConflictException("Illegal transition");
+                        }
+                        yield details();
+                    }
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        AuditLog audit = (AuditLog) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AuditLog.class}, (p, m, args) -> null);
+        Fanout fanout = (topic, t, data) -> published.add(topic + " " + t);
+        VideoConfig config = (VideoConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {VideoConfig.class}, (p, m, args) -> settings.getOrDefault(m.getName(),
+                        m.getDefaultValue()));
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now;
+            }
+        };
+        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, config, clock);
+    }
+
+    /** House runs the visit, Amy is its patient, Wilson an invited colleague, a guest; Rory is nobody's. */
+    private Seat seat(AuthenticatedUser caller, String id) {
+        if (!id.equals(VISIT) || caller == RORY) {
+            throw new NotFoundException("No encounter " + id);
+        }
+        String role = switch (caller.username()) {
+            case "dr.house" -> "moderator";
+            case "amy" -> "patient";
+            case "dr.wilson" -> "colleague";
+            case "visit:p-1" -> "guest";
+            default -> throw new ForbiddenException("Only the visit's doctor, its patient and the people invited");
+        };
+        return new Seat(VISIT, "room-1", type, status, "pat-1", "Dr House", role, caller.username(),
+                caller.displayName(), start, start.plusSeconds(1800), start.minusSeconds(600));
+    }
+
+    private EncounterService.EncounterDetails details() {
+        return new EncounterService.EncounterDetails(VISIT, type, status, List.of(), "doc-1", "Dr House", "pat-1",
+                "Amy", start, start.plusSeconds(1800), 30, "UTC", null, null, null, null, null, List.of(), false, null,
+                null, null, false, null, "room-1", Map.of(), null, 1, "admin", now, now);
+    }
+
+    private static int status(Runnable r) {
+        try {
+            r.run();
+            return 200;
+        } catch (DomainException e) {
+            return e.status();
+        }
+    }
+
+    @Test
+    void thePatientWaitsAndNothingOfHersIsRelayedUntilTheDoctorLetsHerInWhichStartsTheVisit() {
+        Joined amy = rooms.join(AMY, VISIT, "amy-tab-0001");
+        assertEquals(List.of(Rooms.WAITING, "patient"), List.of(amy.state(), amy.role()));
+        assertNull(amy.room(), "a waiting peer sees nobody");
+        Joined house = rooms.join(HOUSE, VISIT, "house-tab-001");
+        assertEquals(Rooms.ADMITTED, house.state());
+        assertEquals(List.of("amy"), house.room().waiting().stream().map(Rooms.Waiting::member).toList());
+        published.clear();
+        assertEquals(409, status(() -> rooms.signal(AMY, VISIT, "house-tab-001", Map.of("type", "offer"), null)));
+        assertEquals(404, status(() -> rooms.signal(HOUSE, VISIT, "amy-tab-0001", Map.of("type", "offer"), null)),
+                "nobody signals a waiting peer");
+        assertEquals(409, status(() -> rooms.media(AMY, VISIT, true, true, false)));
+        assertEquals(List.of(), published, "nothing was relayed");
+        assertEquals(403, status(() -> rooms.admit(AMY, VISIT, "amy")), "only the moderator admits");
+
+        rooms.admit(HOUSE, VISIT, "amy");
+        assertEquals(List.of("start by dr.house"), transitions, "the first admission starts the visit");
+        assertTrue(published.contains(Rooms.peerTopic("amy-tab-0001") + " video.admitted"), published.toString());
+        Joined in = rooms.join(AMY, VISIT, "amy-tab-0001");
+        assertEquals(Rooms.ADMITTED, in.state());
+        assertEquals(List.of(), in.room().waiting(), "who waits is for the moderator");
+        rooms.signal(AMY, VISIT, "house-tab-001", Map.of("type", "offer", "sdp", "v=0"), null);
+        assertTrue(published.contains(Rooms.peerTopic("house-tab-001") + " video.signal"));
+
+        // a dropped network is not an end: she comes back (another tab) and is in at once; a second admission of
+        // someone else does not start the visit again
+        rooms.gone(VISIT, "amy-tab-0001");
+        assertEquals(Rooms.ADMITTED, rooms.join(AMY, VISIT, "amy-tab-0002").state());
+        rooms.join(GUEST, VISIT, "guest-tab-001");
+        rooms.admit(HOUSE, VISIT, "visit:p-1");
+        assertEquals(1, transitions.size(), transitions.toString());
+    }
+
+    @Test
+    void aSecondTabReplacesTheFirstWhoseLateGoneChangesNothing() {
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(WILSON, VISIT, "wilson-tab-01");
+        published.clear();
+        Joined again = rooms.join(WILSON, VISIT, "wilson-tab-02");
+        assertEquals(Rooms.ADMITTED, again.state(), "a colleague enters at once");
+        assertTrue(published.contains(Rooms.peerTopic("wilson-tab-01") + " video.replaced"), published.toString());
+        rooms.gone(VISIT, "wilson-tab-01");
+        assertEquals(List.of("house-tab-001", "wilson-tab-02"), rooms.join(HOUSE, VISIT, "house-tab-001").room()
+                .peers().stream().map(Rooms.Peer::peerId).toList());
+    }
+
+    @Test
+    void turnedAwayOrSentOutTheyWaitAgainAndTheDoctorIsToldWhy() {
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(AMY, VISIT, "amy-tab-0001");
+        rooms.reject(HOUSE, VISIT, "amy", "Please call the front desk");
+        assertEquals(409, status(() -> rooms.ping(AMY, VISIT, "amy-tab-0001")), "out of the room");
+        Joined back = rooms.join(AMY, VISIT, "amy-tab-0002");
+        assertEquals(Rooms.WAITING, back.state());
+        Rooms.Waiting w = rooms.join(HOUSE, VISIT, "house-tab-001").room().waiting().get(0);
+        assertEquals("rejected", w.note());
+        rooms.admit(HOUSE, VISIT, "amy");
+        rooms.join(AMY, VISIT, "amy-tab-0002");
+        rooms.remove(HOUSE, VISIT, "amy");
+        assertEquals(409, status(() -> rooms.signal(AMY, VISIT, "house-tab-001", null, Map.of("candidate", ""))));
+        assertEquals(Rooms.WAITING, rooms.join(AMY, VISIT, "amy-tab-0003").state(), "removed: waits again");
+        assertEquals(400, status(() -> rooms.remove(HOUSE, VISIT, "dr.house")), "the moderator ends, not removes");
+    }
+
+    @Test
+    void onlyTheVisitsPeopleAndOnlyWhileTheRoomIsOpen() {
+        assertEquals(404, status(() -> rooms.join(RORY, VISIT, "rory-tab-0001")));
+        assertEquals(403, status(() -> rooms.join(ADMIN, VISIT, "admin-tab-001")));
+        assertEquals(404, status(() -> rooms.signal(RORY, VISIT, "x-tab-000001", null, Map.of("candidate", ""))),
+                "a room tells outsiders nothing, not even that they are not in it");
+        start = now.plusSeconds(3600);
+        ConflictException early = assertThrows(ConflictException.class, () -> rooms.join(AMY, VISIT,
+                "amy-tab-0001"));
+        assertEquals("Too early", early.title());
+        start = now.plusSeconds(300);
+        type = "in_person";
+        assertEquals("No video room", assertThrows(ConflictException.class, () -> rooms.join(AMY, VISIT,
+                "amy-tab-0001")).title());
+        type = "audio";
+        assertTrue(rooms.join(AMY, VISIT, "amy-tab-0001").audioOnly());
+        status = EncounterService.COMPLETED;
+        assertEquals("Visit ended", assertThrows(ConflictException.class, () -> rooms.join(AMY, VISIT,
+                "amy-tab-0001")).title());
+    }
+
+    @Test
+    void aPeerNotHeardFromForThreeHeartbeatsIsGone() {
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(WILSON, VISIT, "wilson-tab-01");
+        now = now.plusSeconds(45);
+        rooms.ping(HOUSE, VISIT, "house-tab-001");
+        now = now.plusSeconds(20); // Wilson last heard 65 s ago, three heartbeats are 60 s
+        assertEquals(List.of("dr.house"), rooms.join(HOUSE, VISIT, "house-tab-001").room().peers().stream()
+                .map(Rooms.Peer::member).toList());
+        assertEquals(404, status(() -> rooms.signal(HOUSE, VISIT, "wilson-tab-01", null, Map.of("candidate", ""))));
+    }
+
+    @Test
+    void theDoctorEndsTheVisitForEveryoneWaitingOrIn() {
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(AMY, VISIT, "amy-tab-0001");
+        rooms.admit(HOUSE, VISIT, "amy");
+        rooms.join(AMY, VISIT, "amy-tab-0001");
+        rooms.join(GUEST, VISIT, "guest-tab-001");
+        published.clear();
+        assertEquals(403, status(() -> rooms.end(AMY, VISIT)));
+        rooms.end(HOUSE, VISIT);
+        assertEquals(List.of("start by dr.house", "end by dr.house"), transitions);
+        for (String p : List.of("house-tab-001", "amy-tab-0001", "guest-tab-001")) {
+            assertTrue(published.contains(Rooms.peerTopic(p) + " video.ended"), p + ": " + published);
+        }
+        assertEquals(409, status(() -> rooms.ping(AMY, VISIT, "amy-tab-0001")));
+    }
+
+    @Test
+    void turnCredentialsAreCoturnsRestSchemeForThePeerAndRelayOnlyNeedsTurn() {
+        assertEquals("HpKpttwpok0UAohEbHcnLDkuXNs=", IceServers.credential("s3cret", "1700000000:peer1"),
+                "as openssl dgst -sha1 -hmac s3cret computes it");
+        settings.put("relayOnly", true);
+        assertThrows(UnavailableException.class, () -> rooms.join(HOUSE, VISIT, "house-tab-001"));
+        settings.put("turnUrls", new String[] {"turn:127.0.0.1:3478?transport=udp"});
+        settings.put("turnSecret", "s3cret");
+        Joined j = rooms.join(HOUSE, VISIT, "house-tab-001");
+        assertEquals("relay", j.iceTransportPolicy());
+        Map<String, Object> turn = j.iceServers().get(0);
+        String username = (String) turn.get("username");
+        assertEquals(now.plusSeconds(240 * 60).getEpochSecond() + ":house-tab-001", username,
+                "the peer, not the person, and the configured lifetime");
+        assertEquals(IceServers.credential("s3cret", username), turn.get("credential"));
+    }
+}
