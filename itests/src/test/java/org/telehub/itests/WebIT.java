@@ -51,6 +51,7 @@ class WebIT {
     private static KarafInstance karaf;
     private static String admin;
     private static Keycloak keycloak;
+    private static Coturn turn;
     /** The patient panel's peers (issue 16): HAPI FHIR, an Orthanc, and an EHR that accepts and never answers. */
     private static java.util.concurrent.CompletableFuture<FhirServerProcess> fhir;
     private static Orthanc orthanc;
@@ -124,6 +125,11 @@ class WebIT {
                 "publicBaseUrl=" + karaf.httpsUrl(""));
         // chat uploads are scanned by a real clamd (the EICAR test file refused in the browser)
         karaf.scanWith(org.telehub.files.testing.Clamd.shared().port());
+        // video visits: ICE through a real coturn on 127.0.0.1 with the hub's time-limited credentials (the spec
+        // switches to relayed media only by editing this file, as a clinic's IT would)
+        turn = Coturn.start();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.video.cfg"), "turnUrls=" + turn.url() + "\n"
+                + "turnSecret=" + turn.secret + "\nrelayOnly=false\n");
         karaf.start();
         long t1 = System.nanoTime();
         FhirServerProcess hapi = fhir.get(3, TimeUnit.MINUTES);
@@ -155,6 +161,9 @@ class WebIT {
         }
         if (keycloak != null) {
             keycloak.close();
+        }
+        if (turn != null) {
+            turn.close();
         }
         if (orthanc != null) {
             orthanc.close();
@@ -416,6 +425,9 @@ class WebIT {
         env.put("TELEHUB_SCREENSHOTS", screenshots.toString());
         env.put("TELEHUB_WEB_RESULTS", ITESTS.resolve("target/web-test-results").toString());
         env.put("CI", "true");
+        env.put("TELEHUB_KARAF_ETC", karaf.home.resolve("etc").toString());
+        env.put("TELEHUB_TURN_URL", turn.url());
+        env.put("TELEHUB_TURN_SECRET", turn.secret);
         long t0 = System.nanoTime();
         Process proc = pb.start();
         boolean done = proc.waitFor(15, TimeUnit.MINUTES);
