@@ -55,7 +55,7 @@ final class Frames {
             e.put("field", field);
         }
         if (more != null) {
-            e.putAll(more);
+            more.forEach(e::putIfAbsent); // as REST's: extensions never replace the standard members
         }
         ObjectNode f = JSON.createObjectNode();
         f.put("v", VERSION);

@@ -174,7 +174,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (field != null) {
             body.put("field", field);
         }
-        body.putAll(ext);
+        // extensions add to the standard members, never replace them (a detail named "status" would turn the HTTP
+        // status into a word, and clients read the status from the body)
+        ext.forEach(body::putIfAbsent);
         Response.ResponseBuilder rb = Response.status(status).type(RestApi.PROBLEM_JSON).entity(body);
         if (status == 401) {
             // RFC 6750: name the scheme, and say when a presented token was the problem

@@ -185,7 +185,7 @@ public class EncounterServiceImpl implements EncounterService {
             if (now.isBefore(earliest)) {
                 throw new ConflictException("Too early", "The visit can be started from " + earliest + " ("
                         + config.startEarlyMinutes() + " minutes before its start)", null,
-                        Map.of("status", e.status(), "startableFrom", earliest.toString()));
+                        Map.of("encounterStatus", e.status(), "startableFrom", earliest.toString()));
             }
         }
         if (to.equals(NO_SHOW)) {
@@ -193,7 +193,7 @@ public class EncounterServiceImpl implements EncounterService {
             if (now.isBefore(earliest)) {
                 throw new ConflictException("Too early", "A visit can be marked as a no-show from " + earliest
                         + " (" + config.noShowAfterMinutes() + " minutes after its scheduled end)", null,
-                        Map.of("status", e.status(), "noShowFrom", earliest.toString()));
+                        Map.of("encounterStatus", e.status(), "noShowFrom", earliest.toString()));
             }
         }
         Changed b = change(x -> {

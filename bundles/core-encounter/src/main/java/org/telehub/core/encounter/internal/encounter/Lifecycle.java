@@ -82,7 +82,7 @@ public final class Lifecycle {
             throw new ConflictException("Illegal transition", "A visit that is " + e.status().replace('_', ' ')
                     + " cannot be " + (to.equals(IN_PROGRESS) ? "started" : to.replace('_', ' '))
                     + (allowed.isEmpty() ? "; it is final" : "; allowed: " + actions(e.status())), null,
-                    Map.of("status", e.status(), "allowedTransitions", actions(e.status())));
+                    Map.of("encounterStatus", e.status(), "allowedTransitions", actions(e.status())));
         }
     }
 
@@ -90,7 +90,7 @@ public final class Lifecycle {
     static void requireReschedulable(Encounter e) {
         if (!upcoming(e.status())) {
             throw new ConflictException("Illegal transition", "A visit that is " + e.status().replace('_', ' ')
-                    + " cannot be rescheduled", null, Map.of("status", e.status(), "allowedTransitions",
+                    + " cannot be rescheduled", null, Map.of("encounterStatus", e.status(), "allowedTransitions",
                             actions(e.status())));
         }
     }

@@ -257,7 +257,7 @@ public class Invitations implements WorkHandler {
         Instant expires = e.scheduledEnd().plus(links.grace());
         if (!Access.live(e) || !now.isBefore(expires)) {
             throw new ConflictException("Visit over", "The visit is " + (Access.live(e) ? "over" : e.status()
-                    .replace('_', ' ')) + ": nobody can be invited to it", null, Map.of("status", e.status()));
+                    .replace('_', ' ')) + ": nobody can be invited to it", null, Map.of("encounterStatus", e.status()));
         }
         Patient p = db.jdbi().withHandle(h -> PeopleStore.patient(h, e.patientId()).orElseThrow());
         Doctor d = db.jdbi().withHandle(h -> PeopleStore.doctor(h, e.doctorId()).orElseThrow());
@@ -289,7 +289,7 @@ public class Invitations implements WorkHandler {
             Encounter locked = lock(h, encounterId);
             if (!Access.live(locked)) {
                 throw new ConflictException("Visit over", "The visit is " + locked.status().replace('_', ' '),
-                        null, Map.of("status", locked.status()));
+                        null, Map.of("encounterStatus", locked.status()));
             }
             links.accessCode(h, encounterId, now);
             if (participant != null) {
