@@ -788,7 +788,8 @@ class RealtimeIT {
                 assertEquals("ack", video(rita, "video.end", "e2", room).path("type").asText());
                 assertEquals("completed", back.next("video.ended", 10).path("data").path("status").asText());
                 assertEquals("completed", videoStatus(room));
-                assertEquals(409, video(back, "video.join", "j6", room).path("error").path("status").asInt());
+                JsonNode closed = video(back, "video.join", "j6", room);
+                assertEquals(409, closed.path("error").path("status").asInt(), closed.toString());
             }
         }
     }

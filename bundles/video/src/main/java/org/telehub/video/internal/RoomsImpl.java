@@ -316,11 +316,11 @@ public class RoomsImpl implements Rooms {
         EncounterService.Seat seat = encounters.seat(caller, encounterId);
         if (seat.roomId() == null || !ROOM_TYPES.contains(seat.type())) {
             throw new ConflictException("No video room", "This visit has no video room: it is " + seat.type()
-                    .replace('_', ' '), null, Map.of("type", seat.type()));
+                    .replace('_', ' '), null, Map.of("encounterType", seat.type()));
         }
         if (ENDED.contains(seat.status())) {
             throw new ConflictException("Visit ended", "This visit is " + seat.status().replace('_', ' ')
-                    + ": its room is closed", null, Map.of("status", seat.status()));
+                    + ": its room is closed", null, Map.of("encounterStatus", seat.status()));
         }
         if (clock.instant().isBefore(seat.joinableFrom())) {
             throw new ConflictException("Too early", "The room opens at " + seat.joinableFrom(), null,
@@ -338,7 +338,7 @@ public class RoomsImpl implements Rooms {
         }
         if (ENDED.contains(seat.status())) {
             throw new ConflictException("Visit ended", "This visit is " + seat.status().replace('_', ' ')
-                    + ": its room is closed", null, Map.of("status", seat.status()));
+                    + ": its room is closed", null, Map.of("encounterStatus", seat.status()));
         }
         return seat;
     }
