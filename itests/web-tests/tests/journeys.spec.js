@@ -78,7 +78,8 @@ test.describe.serial('journeys', () => {
   test('a join link opens the landing page; the device check shows the (fake) camera and the microphone level', async ({ page }) => {
     await page.goto(joinPath);
     await expect(page.getByRole('heading', { level: 1, name: 'Join your visit' })).toBeVisible();
-    await expect(page.getByText(/The video room itself is not here yet/)).toBeVisible();
+    await expect(page.getByText(/You enter the visit’s room from your account/)).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Sign in to enter the room' })).toHaveAttribute('href', /^\/login\?returnTo=%2Fencounters%2F/);
     await page.getByRole('button', { name: 'Check camera and microphone' }).click();
     await expect(page.getByTestId('camera-ok')).toBeVisible();
     const size = await page.getByTestId('camera-preview').evaluate((v) => [v.videoWidth, v.videoHeight]);

@@ -1,13 +1,15 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { api, must, type Schemas, setBearerToken } from '../api/client';
 import { browserTimeZone, formatDateTime, type Lang } from '../format';
 import { useCalendar } from '../prefs';
 import { setSocketBearer } from '../realtime';
-import { Button, ErrorNote, Field, fieldError } from '../ui';
+import { Button, ErrorNote, Failsafe, Field, fieldError } from '../ui';
+import DeviceCheck from './room/DeviceCheck';
 
 const Conversation = lazy(() => import('./chat/Conversation'));
+const Room = lazy(() => import('./room/Room'));
 const KEPT = 'telehub.visitIdentity';
 
 /** The visit identity this tab redeemed before, unless it has expired. */
@@ -23,7 +25,8 @@ function keptGrant(): Schemas['Redeemed'] | null {
 /**
  * The landing page of a join link, or of the visit's access code (/join): which visit, the visit's conversation for a
  * guest or interpreter who came in with an invitation or the code (their visit token, not a session: it reaches their
- * own visit only), then a device check. The room itself comes with the video issue.
+ * own visit only): the visit's room (with its device check) beside its conversation. A join link without a visit
+ * token gets the device check alone.
  */
 export default function Join() {
   const { room } = useParams();
@@ -71,6 +74,8 @@ export default function Join() {
 
   const expires = grant && 'expiresAt' in grant ? (grant.expiresAt as string | undefined) : undefined;
   const redeemed = grant as Schemas['Redeemed'] | null;
+  // a guest or interpreter with their visit token: the room of that visit (which has the device check)
+  const inRoom = !!visitToken && !!redeemed?.encounterId;
   return (
     <section aria-labelledby="join-title">
       <h1 id="join-title">{t('join.title')}</h1>
@@ -91,92 +96,24 @@ export default function Join() {
         <div className="card">
           <p data-testid="join-who">{'displayName' in grant ? grant.displayName as string : ''}</p>
           {expires && <p>{t('join.visit', { time: formatDateTime(expires, lang, calendar, browserTimeZone()) })}</p>}
-          <p className="notice">{t('join.roomLater')}</p>
+          {!inRoom && <p className="notice">{t('join.roomLater')}</p>}
+          {!inRoom && 'encounterId' in grant && grant.encounterId && (
+            <p><Link to={`/login?returnTo=${encodeURIComponent(`/encounters/${grant.encounterId as string}`)}`}>{t('join.signIn')}</Link></p>
+          )}
         </div>
       )}
-      {visitToken && redeemed?.encounterId && redeemed.participantId && (
-        <Suspense fallback={<p>{t('loading')}</p>}>
-          <Conversation encounterId={redeemed.encounterId} me={`visit:${redeemed.participantId}`} />
-        </Suspense>
-      )}
-      <DeviceCheck />
+      {inRoom ? (
+        <div className="visit-live">
+          <Failsafe message={t('partFailed')}>
+            <Suspense fallback={<p>{t('loading')}</p>}><Room encounterId={redeemed!.encounterId!} /></Suspense>
+          </Failsafe>
+          {redeemed?.participantId && (
+            <Suspense fallback={<p>{t('loading')}</p>}>
+              <Conversation encounterId={redeemed.encounterId!} me={`visit:${redeemed.participantId}`} />
+            </Suspense>
+          )}
+        </div>
+      ) : <DeviceCheck />}
     </section>
-  );
-}
-
-function DeviceCheck() {
-  const { t } = useTranslation();
-  const video = useRef<HTMLVideoElement>(null);
-  const [stream, setStream] = useState<MediaStream | null>(null);
-  const [level, setLevel] = useState(0);
-  const [error, setError] = useState<unknown>(null);
-  const [cameraOk, setCameraOk] = useState(false);
-
-  useEffect(() => {
-    if (!stream) return;
-    const ctx = new AudioContext();
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 256;
-    ctx.createMediaStreamSource(stream).connect(analyser);
-    const data = new Uint8Array(analyser.frequencyBinCount);
-    let raf = 0;
-    const tick = () => {
-      analyser.getByteTimeDomainData(data);
-      let peak = 0;
-      for (const v of data) peak = Math.max(peak, Math.abs(v - 128));
-      setLevel(Math.min(100, Math.round((peak / 128) * 100)));
-      raf = requestAnimationFrame(tick);
-    };
-    tick();
-    return () => { cancelAnimationFrame(raf); void ctx.close(); };
-  }, [stream]);
-
-  async function start() {
-    setError(null);
-    try {
-      const s = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-      setStream(s);
-      if (video.current) {
-        video.current.srcObject = s;
-        video.current.onloadeddata = () => setCameraOk(s.getVideoTracks().length > 0);
-      }
-    } catch (e) {
-      setError(new Error(t('join.denied', { reason: e instanceof Error ? e.message : String(e) })));
-    }
-  }
-  function stop() {
-    stream?.getTracks().forEach((tr) => tr.stop());
-    setStream(null);
-    setCameraOk(false);
-    setLevel(0);
-  }
-  function tone() {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    gain.gain.value = 0.1;
-    osc.frequency.value = 440;
-    osc.connect(gain).connect(ctx.destination);
-    osc.start();
-    osc.stop(ctx.currentTime + 1);
-    osc.onended = () => void ctx.close();
-  }
-  useEffect(() => () => stream?.getTracks().forEach((tr) => tr.stop()), [stream]);
-
-  return (
-    <div className="card" aria-labelledby="devices-title">
-      <h2 id="devices-title">{t('join.devices')}</h2>
-      <div className="actions">
-        {stream ? <Button variant="secondary" onPress={stop}>{t('join.stopCheck')}</Button>
-          : <Button onPress={start}>{t('join.startCheck')}</Button>}
-        <Button variant="secondary" onPress={tone}>{t('join.tone')}</Button>
-      </div>
-      <h3>{t('join.camera')}</h3>
-      <video ref={video} autoPlay playsInline muted className="preview" aria-label={t('join.camera')} data-testid="camera-preview" />
-      {cameraOk && <p role="status" data-testid="camera-ok">{t('join.cameraOk')}</p>}
-      <h3>{t('join.microphone')}</h3>
-      <meter min={0} max={100} value={level} aria-label={t('join.level')} />
-      <ErrorNote error={error} />
-    </div>
   );
 }

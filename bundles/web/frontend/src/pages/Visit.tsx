@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, must } from '../api/client';
@@ -9,6 +9,10 @@ import { useAuth } from '../auth';
 import { useCalendar } from '../prefs';
 import { Button, ErrorNote, Failsafe, Field, Notice, fieldError } from '../ui';
 import Conversation from './chat/Conversation';
+import { closedStatus } from './room/logic';
+
+// the video room (WebRTC, its own styles) is loaded only for a visit that has one
+const Room = lazy(() => import('./room/Room'));
 
 /** The steps the API offers, in the order the buttons show; each is POST /encounters/{id}/<step>. */
 const STEPS = ['confirm', 'start', 'end', 'no-show', 'cancel'] as const;
@@ -33,6 +37,10 @@ export default function Visit() {
     } catch (err) { setError(err); }
   }, [id]);
   useEffect(() => { void load(); }, [load]);
+  // the room says when the visit's status changed (the first admission starts it, "End the visit for everyone" ends
+  // it): the page shows the visit as it is now, with the steps that follow from it
+  const status = e?.status;
+  const roomStatus = useCallback((s: string) => { if (s !== status) void load(); }, [status, load]);
   useEffect(() => registerDraft(`visit-${id}`, () => ({ doctorNotes: notes ?? '' })), [id, notes]);
 
   async function step(s: (typeof STEPS)[number]) {
@@ -64,6 +72,8 @@ export default function Visit() {
   // care team's (the API refuses a patient's start, end and no-show with 403), as are the doctor's notes
   const staff = clinician || roles.includes('admin');
   const mine = (s: (typeof STEPS)[number]) => staff || s === 'confirm' || s === 'cancel';
+  // a video or audio visit has a room: its patient, doctor and invited participants meet there (the hub refuses others)
+  const room = (e.type === 'video' || e.type === 'audio') && !!e.roomId;
   return (
     <section aria-labelledby="visit-title">
       <h1 id="visit-title">{t('visit.title')}: {e.patientName}</h1>
@@ -82,6 +92,17 @@ export default function Visit() {
           </Button>
         ))}
       </div>
+      {/* the call and its conversation first: what a doctor and a patient look at during the visit */}
+      <div className={room ? 'visit-live' : undefined}>
+        {room && (
+          <Failsafe message={t('partFailed')}>
+            <Suspense fallback={<p>{t('loading')}</p>}>
+              <Room encounterId={e.id!} audioOnly={e.type === 'audio'} closed={closedStatus(e.status)} onStatus={roomStatus} />
+            </Suspense>
+          </Failsafe>
+        )}
+        <Failsafe message={t('chat.title')}><Conversation encounterId={e.id!} /></Failsafe>
+      </div>
       {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
       {staff && <>
         <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline
@@ -90,7 +111,6 @@ export default function Visit() {
       </>}
       {notice && <Notice>{notice}</Notice>}
       <ErrorNote error={error} />
-      <Failsafe message={t('chat.title')}><Conversation encounterId={e.id!} /></Failsafe>
     </section>
   );
 }

@@ -1,0 +1,177 @@
+import { area } from './area';
+
+const en = {
+  title: 'Video visit', titleAudio: 'Audio visit',
+  intro: 'Check your camera and microphone, then join. Only the people of this visit can enter its room.',
+  join: 'Join the visit', again: 'Join again', closed: 'This visit is over: its room is closed.',
+  tooEarly: 'It is too early to join: the room opens at {{time}}.',
+  status: {
+    idle: 'Not in the room', joining: 'Joining…', waiting: 'In the waiting room: the doctor will let you in',
+    alone: 'In the room. Nobody else is here yet.', connecting: 'Connecting to {{names}}…', inRoom: 'In the room with {{names}}',
+    left: 'Not in the room',
+  },
+  waiting: {
+    title: 'Please wait: the doctor will admit you',
+    why: 'The doctor lets each person into the room when they are ready, so that nobody joins the visit unseen and the person before you can finish in private. Keep this page open: you enter as soon as the doctor admits you.',
+  },
+  left: {
+    left: 'You left the visit.', ended: 'The visit has ended.', rejected: 'The doctor did not admit you to the room.',
+    rejectedWhy: 'The doctor did not admit you to the room: {{reason}}', removed: 'The doctor removed you from the room.',
+    replaced: 'You joined this visit in another tab or on another device, so this page left the room.',
+    lost: 'This page is no longer in the room. Join again to go on.',
+  },
+  controls: {
+    label: 'Call controls', micOff: 'Turn microphone off', micOn: 'Turn microphone on', camOff: 'Turn camera off',
+    camOn: 'Turn camera on', share: 'Share screen', stopShare: 'Stop sharing', leave: 'Leave',
+    end: 'End the visit for everyone',
+    endConfirm: 'End the visit for everyone? Everyone leaves the room, and the visit is completed.',
+    endYes: 'Yes, end the visit', endNo: 'Cancel',
+  },
+  muted: 'The doctor muted your microphone. Turn it on again when you want to speak.',
+  tile: {
+    you: '{{name}} (you)', self: 'You', video: 'Video of {{name}}', micOff: 'Microphone off', camOff: 'Camera off',
+    screen: 'Sharing the screen', sound: 'Turn on the sound', connecting: 'Connecting…', lost: 'Connection lost: reconnecting…',
+  },
+  quality: {
+    measuring: 'Connection: measuring…',
+    line: 'Connection: {{level}} · {{rtt}} ms · {{loss}} % lost · {{rate}} kbit/s · {{path}}',
+    good: 'good', poor: 'poor', relay: 'relayed', direct: 'direct', unknown: '?',
+  },
+  people: {
+    title: 'Participants', waiting: 'Waiting to be admitted', noneWaiting: 'Nobody is waiting.', inRoom: 'In the room',
+    since: 'waiting since {{time}}', rejected: 'not admitted before', removed: 'removed before',
+    admit: 'Admit', admitName: 'Admit {{name}}', reject: 'Reject', rejectName: 'Reject {{name}}',
+    reason: 'Reason (optional), shown to {{name}}', rejectYes: 'Reject', keep: 'Keep waiting',
+    mute: 'Mute', muteName: 'Mute {{name}}', remove: 'Remove', removeName: 'Remove {{name}}',
+    micOn: 'microphone on', micOff: 'microphone off', camOn: 'camera on', camOff: 'camera off', screen: 'sharing the screen',
+    you: 'you',
+  },
+  role: { moderator: 'Doctor', patient: 'Patient', colleague: 'Colleague', guest: 'Guest', interpreter: 'Interpreter' },
+  devices: {
+    camera: 'Camera', microphone: 'Microphone', default: 'Default', unnamed: 'Device {{n}}',
+    audioOnly: 'This is an audio visit: your camera stays off unless you turn it on.',
+  },
+  problem: {
+    camera: 'The camera could not be used: {{reason}}', microphone: 'The microphone could not be used: {{reason}}',
+    none: 'Neither the camera nor the microphone could be used ({{reason}}). You can still join, see and hear the others.',
+    share: 'Screen sharing did not start: {{reason}}',
+  },
+};
+
+const fa: typeof en = {
+  title: 'ویزیت تصویری', titleAudio: 'ویزیت صوتی',
+  intro: 'دوربین و میکروفون خود را بررسی کنید، سپس وارد شوید. فقط افراد این ویزیت می‌توانند وارد اتاق آن شوند.',
+  join: 'ورود به ویزیت', again: 'ورود دوباره', closed: 'این ویزیت تمام شده است: اتاق آن بسته است.',
+  tooEarly: 'هنوز زود است: اتاق از {{time}} باز می‌شود.',
+  status: {
+    idle: 'در اتاق نیستید', joining: 'در حال ورود…', waiting: 'در اتاق انتظار: پزشک شما را راه می‌دهد',
+    alone: 'در اتاق هستید. هنوز کس دیگری اینجا نیست.', connecting: 'در حال اتصال به {{names}}…', inRoom: 'در اتاق با {{names}}',
+    left: 'در اتاق نیستید',
+  },
+  waiting: {
+    title: 'لطفاً منتظر بمانید: پزشک شما را راه می‌دهد',
+    why: 'پزشک هر کس را وقتی آماده است به اتاق راه می‌دهد تا کسی بی‌خبر وارد ویزیت نشود و بیمار پیش از شما بتواند در خلوت کارش را تمام کند. این صفحه را باز نگه دارید: به محض اینکه پزشک شما را بپذیرد وارد می‌شوید.',
+  },
+  left: {
+    left: 'از ویزیت خارج شدید.', ended: 'ویزیت به پایان رسید.', rejected: 'پزشک شما را به اتاق راه نداد.',
+    rejectedWhy: 'پزشک شما را به اتاق راه نداد: {{reason}}', removed: 'پزشک شما را از اتاق خارج کرد.',
+    replaced: 'شما در زبانه یا دستگاه دیگری وارد این ویزیت شدید، پس این صفحه از اتاق خارج شد.',
+    lost: 'این صفحه دیگر در اتاق نیست. برای ادامه دوباره وارد شوید.',
+  },
+  controls: {
+    label: 'کنترل‌های تماس', micOff: 'خاموش کردن میکروفون', micOn: 'روشن کردن میکروفون', camOff: 'خاموش کردن دوربین',
+    camOn: 'روشن کردن دوربین', share: 'اشتراک صفحه', stopShare: 'توقف اشتراک', leave: 'خروج',
+    end: 'پایان ویزیت برای همه',
+    endConfirm: 'ویزیت برای همه پایان یابد؟ همه از اتاق خارج می‌شوند و ویزیت انجام‌شده ثبت می‌شود.',
+    endYes: 'بله، ویزیت پایان یابد', endNo: 'انصراف',
+  },
+  muted: 'پزشک میکروفون شما را خاموش کرد. هر وقت خواستید صحبت کنید دوباره روشنش کنید.',
+  tile: {
+    you: '{{name}} (شما)', self: 'شما', video: 'تصویر {{name}}', micOff: 'میکروفون خاموش', camOff: 'دوربین خاموش',
+    screen: 'در حال اشتراک صفحه', sound: 'روشن کردن صدا', connecting: 'در حال اتصال…', lost: 'اتصال قطع شد: در حال اتصال دوباره…',
+  },
+  quality: {
+    measuring: 'اتصال: در حال سنجش…',
+    line: 'اتصال: {{level}} · {{rtt}} میلی‌ثانیه · {{loss}}٪ از دست رفته · {{rate}} کیلوبیت بر ثانیه · {{path}}',
+    good: 'خوب', poor: 'ضعیف', relay: 'از راه رله', direct: 'مستقیم', unknown: '؟',
+  },
+  people: {
+    title: 'شرکت‌کنندگان', waiting: 'در انتظار پذیرش', noneWaiting: 'کسی منتظر نیست.', inRoom: 'در اتاق',
+    since: 'در انتظار از {{time}}', rejected: 'پیش‌تر پذیرفته نشد', removed: 'پیش‌تر خارج شد',
+    admit: 'پذیرفتن', admitName: 'پذیرفتن {{name}}', reject: 'رد کردن', rejectName: 'رد کردن {{name}}',
+    reason: 'دلیل (اختیاری)، که به {{name}} نشان داده می‌شود', rejectYes: 'رد کردن', keep: 'منتظر بماند',
+    mute: 'بی‌صدا کردن', muteName: 'بی‌صدا کردن {{name}}', remove: 'خارج کردن', removeName: 'خارج کردن {{name}}',
+    micOn: 'میکروفون روشن', micOff: 'میکروفون خاموش', camOn: 'دوربین روشن', camOff: 'دوربین خاموش', screen: 'در حال اشتراک صفحه',
+    you: 'شما',
+  },
+  role: { moderator: 'پزشک', patient: 'بیمار', colleague: 'همکار', guest: 'مهمان', interpreter: 'مترجم' },
+  devices: {
+    camera: 'دوربین', microphone: 'میکروفون', default: 'پیش‌فرض', unnamed: 'دستگاه {{n}}',
+    audioOnly: 'این یک ویزیت صوتی است: دوربین شما خاموش می‌ماند مگر اینکه خودتان روشنش کنید.',
+  },
+  problem: {
+    camera: 'از دوربین نمی‌شد استفاده کرد: {{reason}}', microphone: 'از میکروفون نمی‌شد استفاده کرد: {{reason}}',
+    none: 'نه از دوربین و نه از میکروفون نمی‌شد استفاده کرد ({{reason}}). باز هم می‌توانید وارد شوید و دیگران را ببینید و بشنوید.',
+    share: 'اشتراک صفحه شروع نشد: {{reason}}',
+  },
+};
+
+const ru: typeof en = {
+  title: 'Видеоприём', titleAudio: 'Аудиоприём',
+  intro: 'Проверьте камеру и микрофон, затем войдите. В комнату приёма могут войти только его участники.',
+  join: 'Войти на приём', again: 'Войти снова', closed: 'Этот приём окончен: его комната закрыта.',
+  tooEarly: 'Ещё рано: комната откроется в {{time}}.',
+  status: {
+    idle: 'Вы не в комнате', joining: 'Вход…', waiting: 'В зале ожидания: врач впустит вас',
+    alone: 'Вы в комнате. Больше здесь пока никого нет.', connecting: 'Подключение: {{names}}…', inRoom: 'В комнате: {{names}}',
+    left: 'Вы не в комнате',
+  },
+  waiting: {
+    title: 'Подождите, пожалуйста: врач впустит вас',
+    why: 'Врач впускает каждого, когда готов: так никто не войдёт на приём незамеченным, а пациент перед вами сможет закончить без посторонних. Не закрывайте эту страницу: вы войдёте, как только врач вас впустит.',
+  },
+  left: {
+    left: 'Вы вышли с приёма.', ended: 'Приём завершён.', rejected: 'Врач не впустил вас в комнату.',
+    rejectedWhy: 'Врач не впустил вас в комнату: {{reason}}', removed: 'Врач удалил вас из комнаты.',
+    replaced: 'Вы вошли на этот приём в другой вкладке или на другом устройстве, поэтому эта страница вышла из комнаты.',
+    lost: 'Эта страница больше не в комнате. Войдите снова, чтобы продолжить.',
+  },
+  controls: {
+    label: 'Управление звонком', micOff: 'Выключить микрофон', micOn: 'Включить микрофон', camOff: 'Выключить камеру',
+    camOn: 'Включить камеру', share: 'Показать экран', stopShare: 'Остановить показ', leave: 'Выйти',
+    end: 'Завершить приём для всех',
+    endConfirm: 'Завершить приём для всех? Все выйдут из комнаты, приём будет отмечен как завершённый.',
+    endYes: 'Да, завершить приём', endNo: 'Отмена',
+  },
+  muted: 'Врач выключил ваш микрофон. Включите его снова, когда захотите говорить.',
+  tile: {
+    you: '{{name}} (вы)', self: 'Вы', video: 'Видео: {{name}}', micOff: 'Микрофон выключен', camOff: 'Камера выключена',
+    screen: 'Показывает экран', sound: 'Включить звук', connecting: 'Подключение…', lost: 'Связь потеряна: переподключение…',
+  },
+  quality: {
+    measuring: 'Связь: измеряется…',
+    line: 'Связь: {{level}} · {{rtt}} мс · потери {{loss}} % · {{rate}} кбит/с · {{path}}',
+    good: 'хорошая', poor: 'плохая', relay: 'через ретранслятор', direct: 'напрямую', unknown: '?',
+  },
+  people: {
+    title: 'Участники', waiting: 'Ждут допуска', noneWaiting: 'Никто не ждёт.', inRoom: 'В комнате',
+    since: 'ждёт с {{time}}', rejected: 'ранее не допущен', removed: 'ранее удалён',
+    admit: 'Впустить', admitName: 'Впустить: {{name}}', reject: 'Отклонить', rejectName: 'Отклонить: {{name}}',
+    reason: 'Причина (необязательно), её увидит {{name}}', rejectYes: 'Отклонить', keep: 'Пусть ждёт',
+    mute: 'Выключить звук', muteName: 'Выключить звук: {{name}}', remove: 'Удалить', removeName: 'Удалить: {{name}}',
+    micOn: 'микрофон включён', micOff: 'микрофон выключен', camOn: 'камера включена', camOff: 'камера выключена',
+    screen: 'показывает экран', you: 'вы',
+  },
+  role: { moderator: 'Врач', patient: 'Пациент', colleague: 'Коллега', guest: 'Гость', interpreter: 'Переводчик' },
+  devices: {
+    camera: 'Камера', microphone: 'Микрофон', default: 'По умолчанию', unnamed: 'Устройство {{n}}',
+    audioOnly: 'Это аудиоприём: камера остаётся выключенной, пока вы её не включите.',
+  },
+  problem: {
+    camera: 'Не удалось использовать камеру: {{reason}}', microphone: 'Не удалось использовать микрофон: {{reason}}',
+    none: 'Не удалось использовать ни камеру, ни микрофон ({{reason}}). Вы всё равно можете войти, видеть и слышать остальных.',
+    share: 'Показ экрана не начался: {{reason}}',
+  },
+};
+
+export default area(en, fa, ru);

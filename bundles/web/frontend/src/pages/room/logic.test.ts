@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  closedStatus, columns, goneFrom, heartbeatMillis, isPolite, leftBy, levelOf, measure, parseJoinAck, parseRoster,
+  peersToCall, type Stat,
+} from './logic';
+
+const roster = {
+  encounterId: 'e1', moderator: 'dr.who', status: 'in_progress',
+  peers: [
+    { peerId: 'p-b', member: 'dr.who', name: 'Dr Who', role: 'moderator', audio: true, video: true, screen: false },
+    { peerId: 'p-a', member: 'amy', name: 'Amy Pond', role: 'patient', audio: false, video: true, screen: false },
+  ],
+  waiting: [{ member: 'visit:42', name: 'Gita Guest', role: 'guest', since: '2026-12-03T10:00:00Z', note: 'removed' }],
+};
+
+describe('the hub\'s answers', () => {
+  it('reads the join answer of an admitted peer with its ICE servers and roster', () => {
+    const ack = parseJoinAck({
+      peerId: 'p-a', member: 'amy', state: 'admitted', role: 'patient', audioOnly: false, heartbeatSeconds: 10,
+      iceTransportPolicy: 'relay',
+      iceServers: [{ urls: ['stun:h:3478', 'turn:h:3478?transport=udp'], username: '1700000000:amy', credential: 'c2VjcmV0' },
+        { urls: 42 }, 'nonsense'],
+      room: roster,
+    });
+    expect(ack.state).toBe('admitted');
+    expect(ack.iceTransportPolicy).toBe('relay');
+    expect(ack.iceServers).toEqual([{ urls: ['stun:h:3478', 'turn:h:3478?transport=udp'], username: '1700000000:amy', credential: 'c2VjcmV0' }]);
+    expect(ack.heartbeatSeconds).toBe(10);
+    expect(ack.room?.peers.map((p) => p.peerId)).toEqual(['p-b', 'p-a']);
+    expect(ack.room?.waiting[0]).toEqual({ member: 'visit:42', name: 'Gita Guest', role: 'guest', since: '2026-12-03T10:00:00Z', note: 'removed' });
+  });
+  it('takes a waiting answer without a roster, and defaults what is missing', () => {
+    const ack = parseJoinAck({ peerId: 'p-c', member: 'amy', state: 'waiting', role: 'patient' });
+    expect(ack).toMatchObject({ state: 'waiting', room: null, iceServers: [], iceTransportPolicy: 'all', heartbeatSeconds: 25, audioOnly: false });
+  });
+  it('reads a roster event; a name falls back to the member; anything else is not a roster', () => {
+    const r = parseRoster({ ...roster, peers: [{ peerId: 'x', member: 'visit:7' }], waiting: undefined });
+    expect(r?.peers[0]).toEqual({ peerId: 'x', member: 'visit:7', name: 'visit:7', role: '', audio: false, video: false, screen: false });
+    expect(r?.waiting).toEqual([]);
+    expect(parseRoster(null)).toBeNull();
+    expect(parseRoster({ encounterId: 'e1' })).toBeNull();
+  });
+});
+
+describe('who offers, who gives way', () => {
+  it('makes the peer whose id sorts first the polite one, on both sides alike', () => {
+    expect(isPolite('p-a', 'p-b')).toBe(true);
+    expect(isPolite('p-b', 'p-a')).toBe(false);
+    expect(isPolite('P-z', 'p-a')).toBe(true); // code-unit order, the same in every browser
+  });
+  it('has the entering peer offer to everyone else in the room, once each', () => {
+    const r = parseRoster({ ...roster, peers: [...roster.peers, roster.peers[0]] })!;
+    expect(peersToCall(r, 'p-a').map((p) => p.peerId)).toEqual(['p-b']);
+    expect(peersToCall(null, 'p-a')).toEqual([]);
+  });
+  it('closes the connections to peers the roster no longer lists', () => {
+    expect(goneFrom(['p-b', 'p-old'], parseRoster(roster)!)).toEqual(['p-old']);
+  });
+  it('beats as often as the hub asks, within reason', () => {
+    expect(heartbeatMillis(10)).toBe(10_000);
+    expect(heartbeatMillis(0)).toBe(25_000);
+    expect(heartbeatMillis(3600)).toBe(60_000);
+  });
+  it('knows the events that put a page out of the room', () => {
+    expect(['video.rejected', 'video.removed', 'video.replaced', 'video.ended', 'video.room'].map(leftBy))
+      .toEqual(['rejected', 'removed', 'replaced', 'ended', null]);
+    expect(closedStatus('completed')).toBe(true);
+    expect(closedStatus('in_progress')).toBe(false);
+  });
+  it('lays 1 to 4 people out in one or two columns, stacked on a phone when two', () => {
+    expect([1, 2, 3, 4].map((n) => columns(n, false))).toEqual([1, 2, 2, 2]);
+    expect([1, 2, 3, 4].map((n) => columns(n, true))).toEqual([1, 1, 2, 2]);
+  });
+});
+
+/** getStats() of a connection through a TURN relay: the transport's pair, its candidates, what came in. */
+function report(bytes: number, packets: number, lost: number, rtt = 0.045, local = 'relay'): Stat[] {
+  return [
+    { id: 'T1', type: 'transport', selectedCandidatePairId: 'CP1' },
+    { id: 'CP1', type: 'candidate-pair', localCandidateId: 'L1', remoteCandidateId: 'R1', currentRoundTripTime: rtt, state: 'succeeded', nominated: true },
+    { id: 'CP2', type: 'candidate-pair', localCandidateId: 'L2', remoteCandidateId: 'R1', state: 'failed' },
+    { id: 'L1', type: 'local-candidate', candidateType: local },
+    { id: 'L2', type: 'local-candidate', candidateType: 'host' },
+    { id: 'R1', type: 'remote-candidate', candidateType: 'srflx' },
+    { id: 'IA', type: 'inbound-rtp', kind: 'audio', bytesReceived: bytes / 4, packetsReceived: packets / 2, packetsLost: lost },
+    { id: 'IV', type: 'inbound-rtp', kind: 'video', bytesReceived: (bytes * 3) / 4, packetsReceived: packets / 2, packetsLost: 0 },
+  ];
+}
+
+describe('call quality', () => {
+  it('measures the round trip, the loss and the rate between two polls, and sees the relay', () => {
+    const first = measure(report(100_000, 1000, 0), undefined, 10_000);
+    expect(first).toMatchObject({ rttMs: 45, lossPct: 0, kbps: null, path: 'relay', level: 'good' });
+    const second = measure(report(350_000, 2000, 20), first.counters, 12_000);
+    expect(second.kbps).toBe(1000); // 250 000 bytes in 2 s
+    expect(second.lossPct).toBe(2); // 20 of 1020 expected since the first poll
+    expect(second.level).toBe('good');
+  });
+  it('says direct when neither candidate is a relay, and poor for a long round trip or heavy loss', () => {
+    expect(measure(report(1, 2, 0, 0.02, 'host'), undefined, 1).path).toBe('direct');
+    expect(measure(report(1, 2, 0, 0.5), undefined, 1).level).toBe('poor');
+    expect(levelOf(80, 12)).toBe('poor');
+    expect(levelOf(null, null)).toBeNull();
+  });
+  it('finds the pair without a transport entry (nominated and succeeded), and knows nothing before one is chosen', () => {
+    const withoutTransport = report(1, 2, 0).filter((s) => s.type !== 'transport');
+    expect(measure(withoutTransport, undefined, 1).path).toBe('relay');
+    const none = measure([{ id: 'X', type: 'codec' }], undefined, 1);
+    expect(none).toMatchObject({ rttMs: null, lossPct: null, kbps: null, path: null, level: null });
+  });
+  it('starts over when the counters do (a new connection after a rejoin)', () => {
+    const before = measure(report(900_000, 9000, 0), undefined, 1000);
+    const after = measure(report(10_000, 100, 0), before.counters, 3000);
+    expect(after.kbps).toBeNull();
+  });
+});
