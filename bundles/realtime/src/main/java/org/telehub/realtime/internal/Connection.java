@@ -409,8 +409,11 @@ final class Connection implements WebSocketListener, WebSocketPingPongListener {
         public void onClose(String key, Runnable action) {
             if (action == null) {
                 Connection.this.onClose.remove(key);
-            } else {
-                Connection.this.onClose.put(key, action);
+                return;
+            }
+            Connection.this.onClose.put(key, action);
+            if (!hub.isOpen(Connection.this) && Connection.this.onClose.remove(key, action)) {
+                action.run(); // it ended meanwhile: what closing runs ran already
             }
         }
     }

@@ -160,6 +160,11 @@ public class SocketHub implements Fanout {
                 "types", types())));
     }
 
+    /** Whether the connection is still one of the hub's (not yet closed). */
+    boolean isOpen(Connection c) {
+        return connections.get(c.id) == c;
+    }
+
     void closed(Connection c) {
         if (connections.remove(c.id) != null) {
             for (String topic : c.topics.keySet()) {

@@ -1,5 +1,7 @@
 package org.telehub.chat.internal.socket;
 
+import static org.telehub.realtime.SocketFields.text;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -121,19 +123,5 @@ public class ChatSocket implements SocketHandler {
 
     private String topicOf(SocketCall call, String encounterId) {
         return ConversationsImpl.topic(conversations.ofEncounter(call.caller(), encounterId).id());
-    }
-
-    private static String text(JsonNode d, String field, boolean required) {
-        JsonNode n = d.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw new InvalidException(field, "Required");
-            }
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new InvalidException(field, "A string");
-        }
-        return n.asText();
     }
 }
