@@ -757,6 +757,17 @@ class RealtimeIT {
             JsonNode offer = rita.next("video.signal", 10).path("data");
             assertEquals(List.of(piaPeer, "rt.patient", "offer"), List.of(offer.path("from").asText(),
                     offer.path("member").asText(), offer.path("description").path("type").asText()));
+            // each browser's quality reports add up to the visit's summary, for its doctor only
+            for (WsClient c : List.of(pia, rita)) {
+                c.send("video.quality", "q1", WsClient.data().put("encounterId", room).put("rttMs", 12)
+                        .put("lossPercent", 0.5).put("kbpsIn", 900).put("relayed", false));
+                assertEquals("ack", c.answer("q1", 10).path("type").asText());
+            }
+            assertEquals("admitted", video(pia, "video.ping", "p1", room).path("data").path("state").asText());
+            HttpResponse<String> quality = karaf.get("/api/v1/video/" + room + "/quality", doctor);
+            assertEquals(200, quality.statusCode(), quality.body());
+            assertEquals(2, KarafInstance.json(quality).path("items").size(), quality.body());
+            assertEquals(403, karaf.get("/api/v1/video/" + room + "/quality", patient).statusCode());
             // a dropped connection is not an end: the patient comes back on a new socket and enters at once
             pia.close();
             JsonNode left = rita.next(f -> "video.room".equals(f.path("type").asText())

@@ -21,6 +21,8 @@ import org.telehub.security.AuthenticatedUser;
  */
 @ProviderType
 public interface Rooms {
+    /** The most people in a room at once: media go peer to peer, each sending to every other. */
+    int MAX_PEERS = 4;
     /** Members wait until admitted. */
     String WAITING = "waiting";
     String ADMITTED = "admitted";
@@ -53,8 +55,11 @@ public interface Rooms {
      */
     Joined join(AuthenticatedUser caller, String encounterId, String peerId);
 
-    /** The caller's peer is still there (its heartbeat). */
-    void ping(AuthenticatedUser caller, String encounterId, String peerId);
+    /**
+     * The caller's peer is still there (its heartbeat); answers its state, so a waiting peer that missed its
+     * admission learns it.
+     */
+    String ping(AuthenticatedUser caller, String encounterId, String peerId);
 
     /** The caller's peer leaves (a member who was admitted may come back at once). */
     void leave(AuthenticatedUser caller, String encounterId, String peerId);
@@ -63,14 +68,15 @@ public interface Rooms {
     void gone(String encounterId, String peerId);
 
     /**
-     * Relays a description ({@code {type, sdp}}) or an ICE candidate from the caller's admitted peer to peer
-     * {@code to}, admitted in the same room.
+     * Relays a description ({@code {type, sdp}}) or an ICE candidate from the caller's admitted peer {@code peerId}
+     * (it must be the member's current peer: a replaced tab gets 409) to peer {@code to}, admitted in the same room.
      */
-    void signal(AuthenticatedUser caller, String encounterId, String to, Map<String, Object> description,
-            Map<String, Object> candidate);
+    void signal(AuthenticatedUser caller, String encounterId, String peerId, String to,
+            Map<String, Object> description, Map<String, Object> candidate);
 
     /** What the caller's peer sends now (shown to the others). */
-    Roster media(AuthenticatedUser caller, String encounterId, boolean audio, boolean video, boolean screen);
+    Roster media(AuthenticatedUser caller, String encounterId, String peerId, boolean audio, boolean video,
+            boolean screen);
 
     /** The moderator lets a waiting member in; the first admission starts the visit. */
     Roster admit(AuthenticatedUser caller, String encounterId, String member);
@@ -86,6 +92,28 @@ public interface Rooms {
 
     /** The moderator ends the visit for everyone (the encounter is completed). */
     Roster end(AuthenticatedUser caller, String encounterId);
+
+    /**
+     * What the caller's peer measured of its connections just now (the worst round trip and loss of them, what arrived
+     * in all, whether any went through a relay); kept summed per member as the visit's call-quality summary. Browsers
+     * report every few seconds while in the room.
+     */
+    void quality(AuthenticatedUser caller, String encounterId, String peerId, Sample sample);
+
+    /**
+     * The visit's call quality per member, kept after the call: for its doctor, and for administrators (who
+     * investigate a complaint); the read is audited.
+     */
+    List<Quality> quality(AuthenticatedUser caller, String encounterId);
+
+    /** One report: round trip (ms), packets lost (%), what arrived (kbit/s), through a TURN relay. */
+    record Sample(int rttMs, double lossPercent, int kbpsIn, boolean relayed) {
+    }
+
+    /** A member's summary: averages over {@code samples} reports and the worst seen, between two times. */
+    record Quality(String member, String name, int samples, int rttMsAvg, int rttMsMax, double lossPercentAvg,
+            double lossPercentMax, int kbpsInAvg, boolean relayed, Instant firstAt, Instant lastAt) {
+    }
 
     /**
      * What a join answers. {@code room} is null while waiting.

@@ -69,11 +69,23 @@ final class MemberStore {
                 .bind("by", Rooms.ADMITTED.equals(m.state()) ? admittedBy : null).bind("now", ts(now)).execute();
     }
 
-    /** The member's peer {@code peerId} is heard from; false when it is not the member's peer (any more). */
-    static boolean seen(Handle h, String encounterId, String member, String peerId, Instant now) {
-        return h.createUpdate("UPDATE video_member SET seen_at = :now WHERE encounter_id = :e AND member = :m"
-                + " AND peer_id = :p").bind("e", encounterId).bind("m", member).bind("p", peerId)
-                .bind("now", ts(now)).execute() == 1;
+    /** The member's peer {@code peerId} is heard from: its state; empty when it is not the member's peer (any more). */
+    static Optional<String> seen(Handle h, String encounterId, String member, String peerId, Instant now) {
+        return h.createQuery("UPDATE video_member SET seen_at = :now WHERE encounter_id = :e AND member = :m"
+                + " AND peer_id = :p RETURNING state").bind("e", encounterId).bind("m", member).bind("p", peerId)
+                .bind("now", ts(now)).mapTo(String.class).findOne();
+    }
+
+    /** Takes a transaction lock on the member of a room, so its joins are decided one after the other. */
+    static void serialise(Handle h, String encounterId, String member) {
+        h.execute("SELECT pg_advisory_xact_lock(hashtext(?))", "video:" + encounterId + ":" + member);
+    }
+
+    /** How many admitted peers other than {@code member}'s are in the room now. */
+    static int present(Handle h, String encounterId, String member, Instant freshAfter) {
+        return h.createQuery("SELECT count(*) FROM video_member WHERE encounter_id = :e AND member <> :m"
+                + " AND state = 'admitted' AND peer_id IS NOT NULL AND seen_at > :fresh").bind("e", encounterId)
+                .bind("m", member).bind("fresh", ts(freshAfter)).mapTo(Integer.class).one();
     }
 
     /** Peer {@code peerId} is no longer in the room (of whichever member it is); false when it was not. */
@@ -135,6 +147,33 @@ final class MemberStore {
             }
         }
         return new Rooms.Roster(encounterId, status, moderator, List.copyOf(peers), List.copyOf(waiting));
+    }
+
+    /** Adds a report to the member's summary. */
+    static void quality(Handle h, String encounterId, String member, Rooms.Sample q, Instant now) {
+        h.createUpdate("INSERT INTO video_quality (encounter_id, member, samples, rtt_ms_sum, rtt_ms_max, loss_sum,"
+                + " loss_max, kbps_sum, relayed, first_at, last_at) VALUES (:e, :m, 1, :rtt, :rtt, :loss, :loss, :kbps,"
+                + " :relayed, :now, :now) ON CONFLICT (encounter_id, member) DO UPDATE SET"
+                + " samples = video_quality.samples + 1, rtt_ms_sum = video_quality.rtt_ms_sum + :rtt,"
+                + " rtt_ms_max = GREATEST(video_quality.rtt_ms_max, :rtt), loss_sum = video_quality.loss_sum + :loss,"
+                + " loss_max = GREATEST(video_quality.loss_max, :loss), kbps_sum = video_quality.kbps_sum + :kbps,"
+                + " relayed = video_quality.relayed OR :relayed, last_at = :now").bind("e", encounterId)
+                .bind("m", member).bind("rtt", q.rttMs()).bind("loss", q.lossPercent()).bind("kbps", q.kbpsIn())
+                .bind("relayed", q.relayed()).bind("now", ts(now)).execute();
+    }
+
+    /** The visit's summary per member, by the member's name in the room. */
+    static List<Rooms.Quality> quality(Handle h, String encounterId) {
+        return h.createQuery("SELECT q.*, COALESCE(m.name, q.member) AS name FROM video_quality q LEFT JOIN video_member m"
+                + " ON m.encounter_id = q.encounter_id AND m.member = q.member WHERE q.encounter_id = :e"
+                + " ORDER BY q.first_at, q.member").bind("e", encounterId).map((rs, ctx) -> {
+                    int n = rs.getInt("samples");
+                    return new Rooms.Quality(rs.getString("member"), rs.getString("name"), n,
+                            (int) Math.round(rs.getLong("rtt_ms_sum") / (double) n), rs.getInt("rtt_ms_max"),
+                            Math.round(rs.getDouble("loss_sum") / n * 10) / 10.0, rs.getDouble("loss_max"),
+                            (int) Math.round(rs.getLong("kbps_sum") / (double) n), rs.getBoolean("relayed"),
+                            instant(rs.getTimestamp("first_at")), instant(rs.getTimestamp("last_at")));
+                }).list();
     }
 
     private static Member read(ResultSet rs) throws SQLException {

@@ -83,16 +83,21 @@ public class RoomsImpl implements Rooms {
         boolean audioOnly = "audio".equals(seat.type());
         String[] replaced = new String[1];
         Member m = db.jdbi().inTransaction(h -> {
+            // one member's joins one after the other, the first too (FOR UPDATE locks no row that does not exist yet)
+            MemberStore.serialise(h, encounterId, seat.member());
             Optional<Member> before = MemberStore.lock(h, encounterId, seat.member());
             String state;
             String note = null;
             Instant since = now;
             boolean audio = true;
             boolean video = !audioOnly;
-            if (ENTER_AT_ONCE.contains(seat.role())
+            boolean turnedAway = before.map(b -> "rejected".equals(b.state()) || "removed".equals(b.state()))
+                    .orElse(false);
+            if ((ENTER_AT_ONCE.contains(seat.role()) && !turnedAway)
                     || before.map(b -> ADMITTED.equals(b.state())).orElse(false)) {
                 state = ADMITTED;
                 since = null;
+                full(h, encounterId, seat.member());
             } else {
                 state = WAITING;
                 if (before.isPresent() && WAITING.equals(before.get().state())) {
@@ -115,21 +120,22 @@ public class RoomsImpl implements Rooms {
             return next;
         });
         if (replaced[0] != null) {
-            fanout.publish(Rooms.peerTopic(replaced[0]), REPLACED_EVENT, Map.of("encounterId", encounterId));
+            fanout.publish(Rooms.peerTopic(replaced[0]), REPLACED_EVENT, Map.of("encounterId", encounterId,
+                    "peerId", replaced[0]));
         }
         Roster roster = publish(encounterId, seat.status());
         boolean in = ADMITTED.equals(m.state());
+        // relay credentials only for who is in: a waiting, turned-away or removed person gets no TURN bandwidth
         return new Joined(encounterId, peerId, seat.member(), m.state(), seat.role(), audioOnly,
-                IceServers.of(c, peerId, now), c.relayOnly() ? "relay" : "all", c.heartbeatSeconds(),
+                in ? IceServers.of(c, peerId, now) : List.of(), c.relayOnly() ? "relay" : "all", c.heartbeatSeconds(),
                 in ? (MODERATOR.equals(seat.role()) ? roster : roster.withoutWaiting()) : null);
     }
 
     @Override
-    public void ping(AuthenticatedUser caller, String encounterId, String peerId) {
-        if (peerId == null || !db.jdbi().withHandle(h -> MemberStore.seen(h, encounterId, caller.username(), peerId,
-                clock.instant()))) {
-            throw notInRoom(caller, encounterId);
-        }
+    public String ping(AuthenticatedUser caller, String encounterId, String peerId) {
+        Optional<String> state = peerId == null ? Optional.empty() : db.jdbi().withHandle(h -> MemberStore.seen(h,
+                encounterId, caller.username(), peerId, clock.instant()));
+        return state.orElseThrow(() -> notInRoom(caller, encounterId));
     }
 
     @Override
@@ -137,6 +143,7 @@ public class RoomsImpl implements Rooms {
         Optional<Member> m = db.jdbi().withHandle(h -> MemberStore.of(h, encounterId, caller.username()));
         if (m.isPresent() && peerId != null && peerId.equals(m.get().peerId())) {
             gone(encounterId, peerId);
+            audit.record(caller, "video.leave", encounters.seat(caller, encounterId).patientId(), List.of(), "ok");
         } else if (m.isEmpty()) {
             encounters.seat(caller, encounterId); // not the visit's: "No encounter", as for every other call
         }
@@ -150,8 +157,8 @@ public class RoomsImpl implements Rooms {
     }
 
     @Override
-    public void signal(AuthenticatedUser caller, String encounterId, String to, Map<String, Object> description,
-            Map<String, Object> candidate) {
+    public void signal(AuthenticatedUser caller, String encounterId, String peerId, String to,
+            Map<String, Object> description, Map<String, Object> candidate) {
         if ((description == null) == (candidate == null)) {
             throw new InvalidException("description", "Either a description or a candidate");
         }
@@ -159,7 +166,7 @@ public class RoomsImpl implements Rooms {
         Member[] both = db.jdbi().withHandle(h -> new Member[] {
             MemberStore.of(h, encounterId, caller.username()).orElse(null),
             to == null ? null : MemberStore.byPeer(h, encounterId, to).orElse(null) });
-        Member from = inRoom(caller, encounterId, both[0], fresh);
+        Member from = own(inRoom(caller, encounterId, both[0], fresh), peerId);
         Member target = both[1];
         if (target == null || !ADMITTED.equals(target.state()) || !target.present(fresh)
                 || target.member().equals(from.member())) {
@@ -178,14 +185,55 @@ public class RoomsImpl implements Rooms {
     }
 
     @Override
-    public Roster media(AuthenticatedUser caller, String encounterId, boolean audio, boolean video, boolean screen) {
+    public Roster media(AuthenticatedUser caller, String encounterId, String peerId, boolean audio, boolean video,
+            boolean screen) {
         Instant now = clock.instant();
         db.jdbi().useTransaction(h -> {
-            inRoom(caller, encounterId, MemberStore.lock(h, encounterId, caller.username()).orElse(null),
-                    freshAfter());
+            own(inRoom(caller, encounterId, MemberStore.lock(h, encounterId, caller.username()).orElse(null),
+                    freshAfter()), peerId);
             MemberStore.media(h, encounterId, caller.username(), audio, video, screen, now);
         });
         return publish(encounterId, null).withoutWaiting();
+    }
+
+    @Override
+    public void quality(AuthenticatedUser caller, String encounterId, String peerId, Sample q) {
+        if (q == null) {
+            throw new InvalidException("rttMs", "Required: rttMs, lossPercent, kbpsIn, relayed");
+        }
+        if (q.rttMs() < 0 || q.rttMs() > 60_000) {
+            throw new InvalidException("rttMs", "0 to 60000 milliseconds");
+        }
+        if (!(q.lossPercent() >= 0 && q.lossPercent() <= 100)) {
+            throw new InvalidException("lossPercent", "0 to 100");
+        }
+        if (q.kbpsIn() < 0 || q.kbpsIn() > 1_000_000) {
+            throw new InvalidException("kbpsIn", "0 to 1000000 kbit/s");
+        }
+        Instant now = clock.instant();
+        db.jdbi().useTransaction(h -> {
+            own(inRoom(caller, encounterId, MemberStore.of(h, encounterId, caller.username()).orElse(null),
+                    freshAfter()), peerId);
+            MemberStore.quality(h, encounterId, caller.username(), q, now);
+        });
+    }
+
+    @Override
+    public List<Quality> quality(AuthenticatedUser caller, String encounterId) {
+        String patient;
+        if (caller.hasRole(org.telehub.security.Roles.ADMIN)) {
+            patient = encounters.get(caller, encounterId).patientId(); // sees it, or "No encounter"
+        } else {
+            EncounterService.Seat seat = encounters.seat(caller, encounterId);
+            if (!MODERATOR.equals(seat.role())) {
+                audit.record(caller, "video.quality.read", seat.patientId(), List.of(), "denied");
+                throw new ForbiddenException("Only the visit's doctor and administrators read its call quality");
+            }
+            patient = seat.patientId();
+        }
+        List<Quality> out = db.jdbi().withHandle(h -> MemberStore.quality(h, encounterId));
+        audit.record(caller, "video.quality.read", patient, List.of(), "ok");
+        return out;
     }
 
     @Override
@@ -195,6 +243,9 @@ public class RoomsImpl implements Rooms {
             Member w = MemberStore.lock(h, encounterId, required(member)).filter(x -> WAITING.equals(x.state()))
                     .orElseThrow(() -> new NotFoundException("Not waiting", member + " is not waiting to enter",
                             "member", Map.of()));
+            if (w.present(freshAfter())) {
+                full(h, encounterId, member);
+            }
             MemberStore.state(h, encounterId, member, ADMITTED, null, true, caller.username(), clock.instant());
             audit.record(h, caller, "video.admit", seat.patientId(), List.of(), "ok · " + member);
             return w;
@@ -271,6 +322,7 @@ public class RoomsImpl implements Rooms {
                     .orElseThrow(() -> new NotFoundException("Not in the room", member + " is not in the room",
                             "member", Map.of()));
             MemberStore.audio(h, encounterId, member, false, clock.instant());
+            audit.record(h, caller, "video.mute", seat.patientId(), List.of(), "ok · " + member);
             return a;
         });
         fanout.publish(Rooms.peerTopic(m.peerId()), MUTED_EVENT, Map.of("encounterId", encounterId, "by",
@@ -352,6 +404,24 @@ public class RoomsImpl implements Rooms {
             throw notInRoom(caller, encounterId);
         }
         return m;
+    }
+
+    /** The member's row when {@code peerId} is its current peer; a replaced tab, or a connection that never joined, 409. */
+    private static Member own(Member m, String peerId) {
+        if (peerId == null || !peerId.equals(m.peerId())) {
+            throw new ConflictException("Not in the room", "This page is not your peer in the room (you joined"
+                    + " elsewhere since): join again", null, Map.of());
+        }
+        return m;
+    }
+
+    /** 409 when the room already holds {@link #MAX_PEERS} people other than {@code member}. */
+    private void full(org.jdbi.v3.core.Handle h, String encounterId, String member) {
+        int others = MemberStore.present(h, encounterId, member, freshAfter());
+        if (others >= MAX_PEERS) {
+            throw new ConflictException("Room full", "A video room holds at most " + MAX_PEERS + " people; "
+                    + others + " are in it", null, Map.of("maxPeers", MAX_PEERS));
+        }
     }
 
     /**

@@ -1,10 +1,13 @@
 package org.telehub.video.internal;
 
+import static org.telehub.realtime.SocketFields.text;
+
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,7 +33,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
         SocketHandler.TYPES + "=video.leave", SocketHandler.TYPES + "=video.signal",
         SocketHandler.TYPES + "=video.media", SocketHandler.TYPES + "=video.admit",
         SocketHandler.TYPES + "=video.reject", SocketHandler.TYPES + "=video.remove",
-        SocketHandler.TYPES + "=video.mute", SocketHandler.TYPES + "=video.end" })
+        SocketHandler.TYPES + "=video.mute", SocketHandler.TYPES + "=video.end",
+        SocketHandler.TYPES + "=video.quality" })
 public class VideoSocket implements SocketHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -51,10 +55,7 @@ public class VideoSocket implements SocketHandler {
         String key = call.connectionId() + " " + encounterId;
         return switch (call.type()) {
             case "video.join" -> join(call, encounterId, key);
-            case "video.ping" -> {
-                rooms.ping(call.caller(), encounterId, peers.get(key));
-                yield Map.of();
-            }
+            case "video.ping" -> Map.of("state", rooms.ping(call.caller(), encounterId, peers.get(key)));
             case "video.leave" -> {
                 String p = peers.remove(key);
                 if (p != null) {
@@ -66,59 +67,69 @@ public class VideoSocket implements SocketHandler {
                 yield Map.of();
             }
             case "video.signal" -> {
-                rooms.signal(call.caller(), encounterId, text(d, "to", true), object(d, "description"),
-                        object(d, "candidate"));
+                rooms.signal(call.caller(), encounterId, peers.get(key), text(d, "to", true),
+                        object(d, "description"), object(d, "candidate"));
                 yield Map.of();
             }
-            case "video.media" -> Map.of("room", rooms.media(call.caller(), encounterId, bool(d, "audio"),
-                    bool(d, "video"), bool(d, "screen")));
+            case "video.media" -> Map.of("room", rooms.media(call.caller(), encounterId, peers.get(key),
+                    bool(d, "audio"), bool(d, "video"), bool(d, "screen")));
             case "video.admit" -> Map.of("room", rooms.admit(call.caller(), encounterId, text(d, "member", true)));
             case "video.reject" -> Map.of("room", rooms.reject(call.caller(), encounterId, text(d, "member", true),
                     text(d, "reason", false)));
             case "video.remove" -> Map.of("room", rooms.remove(call.caller(), encounterId, text(d, "member", true)));
             case "video.mute" -> Map.of("room", rooms.mute(call.caller(), encounterId, text(d, "member", true)));
             case "video.end" -> Map.of("room", rooms.end(call.caller(), encounterId));
+            case "video.quality" -> {
+                rooms.quality(call.caller(), encounterId, peers.get(key), new Rooms.Sample(integer(d, "rttMs"),
+                        number(d, "lossPercent"), integer(d, "kbpsIn"), bool(d, "relayed")));
+                yield Map.of();
+            }
             default -> throw new InvalidException("type", "Not a video message type: " + call.type());
         };
     }
 
     private Object join(SocketCall call, String encounterId, String key) {
         String peerId = peers.computeIfAbsent(key, k -> newPeerId());
+        // the peer's own topic and the end of the connection are taken before the join commits: an admission or a
+        // replacement published right after it is not missed, and a connection that ends meanwhile still leaves
+        AtomicBoolean out = new AtomicBoolean();
+        call.subscribe(Rooms.peerTopic(peerId), (type, data, push) -> {
+            if (Rooms.REMOVED_EVENT.equals(type) || Rooms.REPLACED_EVENT.equals(type)
+                    || Rooms.REJECTED_EVENT.equals(type) || Rooms.ENDED_EVENT.equals(type)) {
+                out.set(true); // what tells this peer it is out also stops the room's events to it
+                peers.remove(key, peerId);
+            }
+            push.push(type, data);
+        });
+        call.onClose("video:" + encounterId, () -> {
+            peers.remove(key, peerId);
+            rooms.gone(encounterId, peerId);
+        });
         Rooms.Joined j;
         try {
             j = rooms.join(call.caller(), encounterId, peerId);
         } catch (RuntimeException e) {
             peers.remove(key, peerId);
+            call.unsubscribe(Rooms.peerTopic(peerId));
+            call.onClose("video:" + encounterId, null);
             throw e;
         }
-        boolean moderator = Rooms.MODERATOR.equals(j.role());
-        // what tells this peer it is out also stops the room's events to it, whatever its client does
-        boolean[] out = new boolean[1];
-        call.subscribe(Rooms.peerTopic(peerId), (type, data, push) -> {
-            if (Rooms.REMOVED_EVENT.equals(type) || Rooms.REPLACED_EVENT.equals(type)
-                    || Rooms.REJECTED_EVENT.equals(type) || Rooms.ENDED_EVENT.equals(type)) {
-                out[0] = true;
-                peers.remove(key, peerId);
-            }
-            push.push(type, data);
-        });
-        if (Rooms.ADMITTED.equals(j.state())) {
-            call.subscribe(Rooms.roomTopic(encounterId), (type, data, push) -> {
-                if (out[0]) {
-                    throw new ConflictException("Not in the room", "This peer left the room", null, Map.of());
-                }
-                if (!moderator && data.has("waiting")) { // who waits is for the moderator
-                    ObjectNode copy = data.deepCopy();
-                    copy.set("waiting", JSON.createArrayNode());
-                    push.push(type, copy);
-                } else {
-                    push.push(type, data);
-                }
-            });
+        if (!Rooms.ADMITTED.equals(j.state())) {
+            call.unsubscribe(Rooms.roomTopic(encounterId)); // sent out and waiting again: nothing of the room
+            return j;
         }
-        call.onClose("video:" + encounterId, () -> {
-            peers.remove(key, peerId);
-            rooms.gone(encounterId, peerId);
+        boolean moderator = Rooms.MODERATOR.equals(j.role());
+        call.subscribe(Rooms.roomTopic(encounterId), (type, data, push) -> {
+            if (out.get() || !peerId.equals(peers.get(key))) {
+                throw new ConflictException("Not in the room", "This peer left the room", null, Map.of());
+            }
+            if (!moderator && data.has("waiting")) { // who waits is for the moderator
+                ObjectNode copy = data.deepCopy();
+                copy.set("waiting", JSON.createArrayNode());
+                push.push(type, copy);
+            } else {
+                push.push(type, data);
+            }
         });
         return j;
     }
@@ -141,25 +152,27 @@ public class VideoSocket implements SocketHandler {
         return JSON.convertValue(n, Map.class);
     }
 
+    private static int integer(JsonNode d, String field) {
+        JsonNode n = d.get(field);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new InvalidException(field, "Required: a whole number");
+        }
+        return n.asInt();
+    }
+
+    private static double number(JsonNode d, String field) {
+        JsonNode n = d.get(field);
+        if (n == null || !n.isNumber()) {
+            throw new InvalidException(field, "Required: a number");
+        }
+        return n.asDouble();
+    }
+
     private static boolean bool(JsonNode d, String field) {
         JsonNode n = d.get(field);
         if (n == null || !n.isBoolean()) {
             throw new InvalidException(field, "Required: true or false");
         }
         return n.asBoolean();
-    }
-
-    private static String text(JsonNode d, String field, boolean required) {
-        JsonNode n = d.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw new InvalidException(field, "Required");
-            }
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new InvalidException(field, "A string");
-        }
-        return n.asText();
     }
 }

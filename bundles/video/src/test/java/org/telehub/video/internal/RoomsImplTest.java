@@ -65,13 +65,19 @@ class RoomsImplTest {
     @BeforeEach
     void setUp() throws Exception {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        try (InputStream in = getClass().getResourceAsStream("/db/migration/video/V1__rooms.sql")) {
-            String sql = new String(in.readAllBytes(), UTF_8);
-            jdbi.useHandle(h -> h.createScript(sql).execute());
+        for (String m : new String[] {"V1__rooms.sql", "V2__quality.sql"}) {
+            try (InputStream in = getClass().getResourceAsStream("/db/migration/video/" + m)) {
+                String sql = new String(in.readAllBytes(), UTF_8);
+                jdbi.useHandle(h -> h.createScript(sql).execute());
+            }
         }
         EncounterService encounters = (EncounterService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {EncounterService.class}, (p, m, args) -> switch (m.getName()) {
                     case "seat" -> seat((AuthenticatedUser) args[0], (String) args[1]);
+                    case "get" -> {
+                        seat(ADMIN.equals(args[0]) ? HOUSE : (AuthenticatedUser) args[0], (String) args[1]);
+                        yield details();
+                    }
                     case "transition" -> {
                         EncounterService.Action a = (EncounterService.Action) args[2];
                         transitions.add(a.wireName() + " by " + ((AuthenticatedUser) args[0]).username());
@@ -121,6 +127,7 @@ class RoomsImplTest {
             case "amy" -> "patient";
             case "dr.wilson" -> "colleague";
             case "visit:p-1" -> "guest";
+            case "visit:p-2" -> "interpreter";
             default -> throw new ForbiddenException("Only the visit's doctor, its patient and the people invited");
         };
         return new Seat(VISIT, "room-1", type, status, "pat-1", "Dr House", role, caller.username(),
@@ -151,10 +158,10 @@ class RoomsImplTest {
         assertEquals(Rooms.ADMITTED, house.state());
         assertEquals(List.of("amy"), house.room().waiting().stream().map(Rooms.Waiting::member).toList());
         published.clear();
-        assertEquals(409, status(() -> rooms.signal(AMY, VISIT, "house-tab-001", Map.of("type", "offer"), null)));
-        assertEquals(404, status(() -> rooms.signal(HOUSE, VISIT, "amy-tab-0001", Map.of("type", "offer"), null)),
+        assertEquals(409, status(() -> rooms.signal(AMY, VISIT, "amy-tab-0001", "house-tab-001", Map.of("type", "offer"), null)));
+        assertEquals(404, status(() -> rooms.signal(HOUSE, VISIT, "house-tab-001", "amy-tab-0001", Map.of("type", "offer"), null)),
                 "nobody signals a waiting peer");
-        assertEquals(409, status(() -> rooms.media(AMY, VISIT, true, true, false)));
+        assertEquals(409, status(() -> rooms.media(AMY, VISIT, "amy-tab-0001", true, true, false)));
         assertEquals(List.of(), published, "nothing was relayed");
         assertEquals(403, status(() -> rooms.admit(AMY, VISIT, "amy")), "only the moderator admits");
 
@@ -164,7 +171,7 @@ class RoomsImplTest {
         Joined in = rooms.join(AMY, VISIT, "amy-tab-0001");
         assertEquals(Rooms.ADMITTED, in.state());
         assertEquals(List.of(), in.room().waiting(), "who waits is for the moderator");
-        rooms.signal(AMY, VISIT, "house-tab-001", Map.of("type", "offer", "sdp", "v=0"), null);
+        rooms.signal(AMY, VISIT, "amy-tab-0001", "house-tab-001", Map.of("type", "offer", "sdp", "v=0"), null);
         assertTrue(published.contains(Rooms.peerTopic("house-tab-001") + " video.signal"));
 
         // a dropped network is not an end: she comes back (another tab) and is in at once; a second admission of
@@ -202,16 +209,54 @@ class RoomsImplTest {
         rooms.admit(HOUSE, VISIT, "amy");
         rooms.join(AMY, VISIT, "amy-tab-0002");
         rooms.remove(HOUSE, VISIT, "amy");
-        assertEquals(409, status(() -> rooms.signal(AMY, VISIT, "house-tab-001", null, Map.of("candidate", ""))));
+        assertEquals(409, status(() -> rooms.signal(AMY, VISIT, "amy-tab-0002", "house-tab-001", null, Map.of("candidate", ""))));
         assertEquals(Rooms.WAITING, rooms.join(AMY, VISIT, "amy-tab-0003").state(), "removed: waits again");
         assertEquals(400, status(() -> rooms.remove(HOUSE, VISIT, "dr.house")), "the moderator ends, not removes");
+    }
+
+    @Test
+    void aRemovedColleagueWaitsLikeEveryoneElseAndAReplacedTabCannotSpeakForTheMember() {
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(WILSON, VISIT, "wilson-tab-01");
+        rooms.join(WILSON, VISIT, "wilson-tab-02"); // replaces the first
+        assertEquals(409, status(() -> rooms.signal(WILSON, VISIT, "wilson-tab-01", "house-tab-001", null,
+                Map.of("candidate", ""))), "the replaced tab is not the member's peer");
+        assertEquals(409, status(() -> rooms.media(WILSON, VISIT, "wilson-tab-01", false, false, false)));
+        rooms.signal(WILSON, VISIT, "wilson-tab-02", "house-tab-001", null, Map.of("candidate", ""));
+        rooms.remove(HOUSE, VISIT, "dr.wilson");
+        Joined back = rooms.join(WILSON, VISIT, "wilson-tab-03");
+        assertEquals(Rooms.WAITING, back.state(), "sent out: a colleague too waits to be let in again");
+        assertEquals(List.of(), back.iceServers(), "no relay credentials while waiting");
+        assertEquals("removed", rooms.join(HOUSE, VISIT, "house-tab-001").room().waiting().get(0).note());
+    }
+
+    @Test
+    void aRoomHoldsFourPeople() {
+        settings.put("turnUrls", new String[] {"turn:127.0.0.1:3478?transport=udp"});
+        settings.put("turnSecret", "s3cret");
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(WILSON, VISIT, "wilson-tab-01");
+        rooms.join(AMY, VISIT, "amy-tab-0001");
+        rooms.admit(HOUSE, VISIT, "amy");
+        Joined amy = rooms.join(AMY, VISIT, "amy-tab-0001");
+        assertEquals(1, amy.iceServers().size(), "admitted: TURN credentials");
+        rooms.join(GUEST, VISIT, "guest-tab-001");
+        rooms.admit(HOUSE, VISIT, "visit:p-1");
+        rooms.join(GUEST, VISIT, "guest-tab-001");
+        AuthenticatedUser cuddy = new AuthenticatedUser(77, "visit:p-2", "Interpreter", Set.of("interpreter:" + VISIT));
+        assertEquals(4, rooms.join(HOUSE, VISIT, "house-tab-001").room().peers().size());
+        rooms.join(cuddy, VISIT, "cuddy-tab-001");
+        ConflictException full = assertThrows(ConflictException.class, () -> rooms.admit(HOUSE, VISIT, "visit:p-2"));
+        assertEquals("Room full", full.title());
+        rooms.leave(GUEST, VISIT, "guest-tab-001");
+        rooms.admit(HOUSE, VISIT, "visit:p-2"); // a place is free again
     }
 
     @Test
     void onlyTheVisitsPeopleAndOnlyWhileTheRoomIsOpen() {
         assertEquals(404, status(() -> rooms.join(RORY, VISIT, "rory-tab-0001")));
         assertEquals(403, status(() -> rooms.join(ADMIN, VISIT, "admin-tab-001")));
-        assertEquals(404, status(() -> rooms.signal(RORY, VISIT, "x-tab-000001", null, Map.of("candidate", ""))),
+        assertEquals(404, status(() -> rooms.signal(RORY, VISIT, null, "x-tab-000001", null, Map.of("candidate", ""))),
                 "a room tells outsiders nothing, not even that they are not in it");
         start = now.plusSeconds(3600);
         ConflictException early = assertThrows(ConflictException.class, () -> rooms.join(AMY, VISIT,
@@ -237,7 +282,7 @@ class RoomsImplTest {
         now = now.plusSeconds(20); // Wilson last heard 65 s ago, three heartbeats are 60 s
         assertEquals(List.of("dr.house"), rooms.join(HOUSE, VISIT, "house-tab-001").room().peers().stream()
                 .map(Rooms.Peer::member).toList());
-        assertEquals(404, status(() -> rooms.signal(HOUSE, VISIT, "wilson-tab-01", null, Map.of("candidate", ""))));
+        assertEquals(404, status(() -> rooms.signal(HOUSE, VISIT, "house-tab-001", "wilson-tab-01", null, Map.of("candidate", ""))));
     }
 
     @Test
@@ -255,6 +300,35 @@ class RoomsImplTest {
             assertTrue(published.contains(Rooms.peerTopic(p) + " video.ended"), p + ": " + published);
         }
         assertEquals(409, status(() -> rooms.ping(AMY, VISIT, "amy-tab-0001")));
+    }
+
+    @Test
+    void eachBrowsersReportsAddUpToTheVisitsCallQualityForItsDoctorAndAdministrators() {
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(WILSON, VISIT, "wilson-tab-01");
+        assertEquals(409, status(() -> rooms.quality(AMY, VISIT, "amy-tab-0001", new Rooms.Sample(40, 0, 500, false))),
+                "not in the room: nothing kept");
+        rooms.quality(HOUSE, VISIT, "house-tab-001", new Rooms.Sample(20, 0.0, 900, false));
+        now = now.plusSeconds(10);
+        rooms.quality(HOUSE, VISIT, "house-tab-001", new Rooms.Sample(60, 3.0, 700, true));
+        rooms.quality(WILSON, VISIT, "wilson-tab-01", new Rooms.Sample(30, 1.0, 400, false));
+        assertEquals(400, status(() -> rooms.quality(HOUSE, VISIT, "house-tab-001", new Rooms.Sample(-1, 0, 0, false))));
+        assertEquals(400, status(() -> rooms.quality(HOUSE, VISIT, "house-tab-001", new Rooms.Sample(1, 101, 0, false))));
+        List<Rooms.Quality> q = rooms.quality(HOUSE, VISIT);
+        assertEquals(List.of("dr.house", "dr.wilson"), q.stream().map(Rooms.Quality::member).toList());
+        Rooms.Quality house = q.get(0);
+        assertEquals(List.of(2, 40, 60, 800), List.of(house.samples(), house.rttMsAvg(), house.rttMsMax(),
+                house.kbpsInAvg()));
+        assertEquals(List.of(1.5, 3.0), List.of(house.lossPercentAvg(), house.lossPercentMax()));
+        assertTrue(house.relayed(), "relayed once: relayed");
+        assertEquals(now.minusSeconds(10), house.firstAt());
+        assertEquals(2, rooms.quality(ADMIN, VISIT).size(), "an administrator investigates a complaint");
+        assertEquals(403, status(() -> rooms.quality(WILSON, VISIT)));
+        assertEquals(403, status(() -> rooms.quality(AMY, VISIT)));
+        assertEquals(404, status(() -> rooms.quality(RORY, VISIT)));
+        status = EncounterService.IN_PROGRESS;
+        rooms.end(HOUSE, VISIT); // the summary outlives the call
+        assertEquals(2, rooms.quality(HOUSE, VISIT).size());
     }
 
     @Test
