@@ -1,6 +1,11 @@
 import { area } from './area';
 
 const en = {
+  summary: {
+    title: 'Call quality', empty: 'No call measured yet.', who: 'Person', samples: 'Reports', rtt: 'Round trip (average / worst)',
+    loss: 'Packets lost (average / worst)', rate: 'Received', path: 'Path', relayed: 'relayed', direct: 'direct',
+    ms: '{{avg}} / {{max}} ms', pct: '{{avg}} / {{max}} %', kbps: '{{n}} kbit/s', when: '{{from}} – {{to}}',
+  },
   title: 'Video visit', titleAudio: 'Audio visit',
   intro: 'Check your camera and microphone, then join. Only the people of this visit can enter its room.',
   join: 'Join the visit', again: 'Join again', closed: 'This visit is over: its room is closed.',
@@ -59,6 +64,11 @@ const en = {
 };
 
 const fa: typeof en = {
+  summary: {
+    title: 'کیفیت تماس', empty: 'هنوز تماسی سنجیده نشده است.', who: 'شخص', samples: 'گزارش‌ها', rtt: 'زمان رفت‌وبرگشت (میانگین / بدترین)',
+    loss: 'بسته‌های ازدست‌رفته (میانگین / بدترین)', rate: 'دریافتی', path: 'مسیر', relayed: 'از طریق رله', direct: 'مستقیم',
+    ms: '{{avg}} / {{max}} میلی‌ثانیه', pct: '{{avg}} / {{max}} ٪', kbps: '{{n}} کیلوبیت بر ثانیه', when: '{{from}} – {{to}}',
+  },
   title: 'ویزیت تصویری', titleAudio: 'ویزیت صوتی',
   intro: 'دوربین و میکروفون خود را بررسی کنید، سپس وارد شوید. فقط افراد این ویزیت می‌توانند وارد اتاق آن شوند.',
   join: 'ورود به ویزیت', again: 'ورود دوباره', closed: 'این ویزیت تمام شده است: اتاق آن بسته است.',
@@ -117,6 +127,11 @@ const fa: typeof en = {
 };
 
 const ru: typeof en = {
+  summary: {
+    title: 'Качество связи', empty: 'Звонок ещё не измерялся.', who: 'Участник', samples: 'Отчёты', rtt: 'Задержка (средняя / худшая)',
+    loss: 'Потери пакетов (средние / худшие)', rate: 'Принято', path: 'Путь', relayed: 'через ретранслятор', direct: 'напрямую',
+    ms: '{{avg}} / {{max}} мс', pct: '{{avg}} / {{max}} %', kbps: '{{n}} кбит/с', when: '{{from}} – {{to}}',
+  },
   title: 'Видеоприём', titleAudio: 'Аудиоприём',
   intro: 'Проверьте камеру и микрофон, затем войдите. В комнату приёма могут войти только его участники.',
   join: 'Войти на приём', again: 'Войти снова', closed: 'Этот приём окончен: его комната закрыта.',

@@ -13,6 +13,7 @@ import { closedStatus } from './room/logic';
 
 // the video room (WebRTC, its own styles) is loaded only for a visit that has one
 const Room = lazy(() => import('./room/Room'));
+const CallQuality = lazy(() => import('./room/CallQuality'));
 
 /** The steps the API offers, in the order the buttons show; each is POST /encounters/{id}/<step>. */
 const STEPS = ['confirm', 'start', 'end', 'no-show', 'cancel'] as const;
@@ -103,6 +104,10 @@ export default function Visit() {
         )}
         <Failsafe message={t('chat.title')}><Conversation encounterId={e.id!} /></Failsafe>
       </div>
+      {/* who runs the visit (its doctor, an administrator) sees what the browsers measured of the call */}
+      {room && e.joinLinks?.doctor && e.status !== 'scheduled' && e.status !== 'confirmed' && (
+        <Failsafe message={t('partFailed')}><Suspense fallback={null}><CallQuality encounterId={e.id!} refresh={e.status ?? ''} /></Suspense></Failsafe>
+      )}
       {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
       {staff && <>
         <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline

@@ -53,6 +53,9 @@ export default function DeviceCheck({ camera = true, heading = 2, onChange }:
     return () => { cancelAnimationFrame(raf); void ctx.close(); };
   }, [stream]);
 
+  const mounted = useRef(true);
+  useEffect(() => { mounted.current = true; return () => { mounted.current = false; }; }, []);
+
   async function start(cam = cameraId, mic = microphoneId) {
     setError(null);
     try {
@@ -60,6 +63,7 @@ export default function DeviceCheck({ camera = true, heading = 2, onChange }:
         audio: mic ? { deviceId: { exact: mic } } : true,
         video: camera ? (cam ? { deviceId: { exact: cam } } : true) : false,
       });
+      if (!mounted.current) { s.getTracks().forEach((tr) => tr.stop()); return; } // gone while the browser asked
       setStream(s);
       setCameraOk(false);
       if (video.current) {

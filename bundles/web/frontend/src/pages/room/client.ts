@@ -5,7 +5,7 @@ import { ApiError } from '../../api/problem';
 import { call, follow } from '../../realtime';
 import {
   type Counters, goneFrom, heartbeatMillis, type JoinAck, type LeftReason, leftBy, measure, parseJoinAck, parseRoster,
-  peersToCall, type Quality, type Roster, ROOM_EVENTS, type Stat,
+  peersToCall, type Quality, type Roster, ROOM_EVENTS, type Stat, summarise,
 } from './logic';
 import { Mesh, type Outgoing, type Signal } from './mesh';
 
@@ -246,7 +246,10 @@ export class RoomClient {
   private heartbeat(seconds: number): void {
     if (this.beat) clearInterval(this.beat);
     this.beat = setInterval(() => {
-      call('video.ping', { encounterId: this.encounterId }).catch((e) => {
+      call('video.ping', { encounterId: this.encounterId }).then((d) => {
+        // a waiting page whose admission did not reach it (the hub's events are not stored) learns it here
+        if (d.state === 'admitted' && this.snap.phase === 'waiting') this.rejoin();
+      }, (e) => {
         if (!(e instanceof ApiError) || e.status === 0) return; // offline: the reconnect joins again
         if (e.problem?.title === 'Visit ended') this.finish('ended');
         // the hub no longer has this page's peer although its connection lived (an event that did not reach us):
@@ -350,6 +353,7 @@ export class RoomClient {
       try {
         const s = await navigator.mediaDevices.getUserMedia({
           audio: this.devices.microphoneId ? { deviceId: { exact: this.devices.microphoneId } } : true });
+        if (this.gone(s)) return; // left or closed while the browser asked: nothing stays on
         this.mic = s.getAudioTracks()[0] ?? null;
         await this.mesh?.replace('audio', this.mic);
       } catch (e) {
@@ -371,6 +375,7 @@ export class RoomClient {
       try {
         const s = await navigator.mediaDevices.getUserMedia({
           video: this.devices.cameraId ? { deviceId: { exact: this.devices.cameraId } } : true });
+        if (this.gone(s)) return;
         this.cam = s.getVideoTracks()[0] ?? null;
         if (!this.shared) await this.mesh?.replace('video', this.cam);
       } catch (e) {
@@ -381,6 +386,13 @@ export class RoomClient {
     this.sendMedia();
   }
 
+  /** True (and the new stream stopped) when the page left the room while a device prompt was open. */
+  private gone(s: MediaStream): boolean {
+    if (!this.destroyed && this.snap.phase !== 'left' && this.snap.phase !== 'idle') return false;
+    s.getTracks().forEach((tr) => tr.stop());
+    return true;
+  }
+
   /** Shares the screen instead of the camera, or stops (the camera again). Called in the button's press. */
   async toggleShare(): Promise<void> {
     this.set({ problem: null });
@@ -388,6 +400,7 @@ export class RoomClient {
     try {
       // straight from the press: the browser asks only within the user's gesture
       const s = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      if (this.gone(s)) return;
       const track = s.getVideoTracks()[0];
       if (!track) throw new Error('no video');
       track.contentHint = 'detail';
@@ -444,9 +457,16 @@ export class RoomClient {
   /** Every 2 s: each connection's round trip, loss, incoming rate and whether it goes through a relay. */
   private startPolling(): void {
     if (this.poll) return;
+    let ticks = 0;
     this.poll = setInterval(() => {
       const mesh = this.mesh;
       if (!mesh) return;
+      // every 10 s, what this page measured goes to the hub, for the visit's call-quality summary
+      ticks += 1;
+      if (ticks % 5 === 0 && this.snap.phase === 'in-room') {
+        const sample = summarise(Object.values(this.snap.remotes).map((r) => r.quality));
+        if (sample) void call('video.quality', { encounterId: this.encounterId, ...sample }).catch(() => {});
+      }
       for (const id of mesh.ids()) {
         mesh.stats(id)?.then((report) => {
           if (this.mesh !== mesh || !(id in this.snap.remotes)) return;

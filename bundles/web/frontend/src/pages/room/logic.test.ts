@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   closedStatus, columns, goneFrom, heartbeatMillis, isPolite, leftBy, levelOf, measure, parseJoinAck, parseRoster,
-  peersToCall, type Stat,
+  peersToCall, type Stat, summarise,
 } from './logic';
 
 const roster = {
@@ -112,5 +112,17 @@ describe('call quality', () => {
     const before = measure(report(900_000, 9000, 0), undefined, 1000);
     const after = measure(report(10_000, 100, 0), before.counters, 3000);
     expect(after.kbps).toBeNull();
+  });
+});
+
+describe('summarise', () => {
+  const q = (rttMs: number | null, lossPct: number | null, kbps: number | null, path: 'relay' | 'direct' | null) =>
+    ({ rttMs, lossPct, kbps, path, level: null, counters: { at: 0, bytes: 0, packets: 0, lost: 0 } });
+  it('reports the worst round trip and loss, the sum of what arrived, and any relay', () => {
+    expect(summarise([q(20, 0, 500, 'direct'), q(80, 2.5, 300, 'relay'), null]))
+      .toEqual({ rttMs: 80, lossPercent: 2.5, kbpsIn: 800, relayed: true });
+  });
+  it('has nothing to report before a connection was measured', () => {
+    expect(summarise([null, q(null, null, null, null)])).toBeNull();
   });
 });

@@ -238,3 +238,18 @@ export function columns(n: number, narrow: boolean): number {
   if (narrow) return n <= 2 ? 1 : 2;
   return 2;
 }
+
+/**
+ * One report for the hub's call-quality summary from this page's connections: the worst round trip and loss, what
+ * arrived in all, whether any is relayed; null until a connection has been measured.
+ */
+export function summarise(qs: (Quality | null)[]): { rttMs: number; lossPercent: number; kbpsIn: number; relayed: boolean } | null {
+  const measured = qs.filter((q): q is Quality => !!q && (q.rttMs !== null || q.kbps !== null));
+  if (!measured.length) return null;
+  return {
+    rttMs: Math.max(0, ...measured.map((q) => q.rttMs ?? 0)),
+    lossPercent: Math.min(100, Math.max(0, ...measured.map((q) => q.lossPct ?? 0))),
+    kbpsIn: measured.reduce((sum, q) => sum + (q.kbps ?? 0), 0),
+    relayed: measured.some((q) => q.path === 'relay'),
+  };
+}
