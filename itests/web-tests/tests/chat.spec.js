@@ -3,11 +3,10 @@
 // photo through the hub's real clamd to the doctor, the EICAR test file refused; an administrator sees that they do
 // not take part. Seeded through the REST API as the administrator; own
 // usernames (chat.*), so no other spec is disturbed.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, apiAs, env, localisedPages, ok, screenshot, signIn } from './helpers.js';
+import { accessible, apiAs, enrolTotp, env, localisedPages, ok, screenshot, signIn } from './helpers.js';
 
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'chat.doctor', name: 'Dr Chandra Chat' };
@@ -58,13 +57,7 @@ test.beforeAll(async ({ playwright }) => {
     data: { type: 'video', doctorId: d.id, patientId: p.id, scheduledStart: start, durationMinutes: 30 },
   }));
   await admin.dispose();
-  // the doctor enrols TOTP (WebIT's config requires it of doctors), confirmed with the previous step's code
-  const doc = await apiAs(playwright, doctor.user, PW);
-  const totp = (await ok(await doc.post('/api/v1/auth/totp/enrolment', { data: {} }))).secret;
-  const before = new Date(Date.now() - 30_000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
-  const code = execFileSync('oathtool', ['--totp', '-b', '-N', before, totp], { encoding: 'utf8' }).trim();
-  await ok(await doc.post('/api/v1/auth/totp/confirmation', { data: { code } }));
-  await doc.dispose();
+  const totp = await enrolTotp(playwright, doctor.user, PW); // WebIT's config requires it of doctors
   seed = { totp, visit: visit.id };
   keep('seed', seed);
 });

@@ -4,15 +4,31 @@
 // refused by it, the room is laid out right to left in Persian on a phone, and the doctor ends the visit for everyone.
 // Seeded through the REST API as the administrator; own usernames (video.*), so no other spec is disturbed. The
 // visit starts two minutes after the next whole minute: its room opens 10 minutes before the start.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, apiAs, env, laidOut, ok, screenshot, signIn } from './helpers.js';
+import { accessible, apiAs, enrolTotp, env, laidOut, ok, screenshot, signIn } from './helpers.js';
 
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'video.doctor', name: 'Dr Darius Video' };
 const patient = { user: 'video.patient', name: 'Parisa Payami' };
+const colleague = { user: 'video.nurse', name: 'Nasim Nikpour' };
+
+/**
+ * A Y4M clip (4:2:0) of `frames` frames: a bright bar moving across a mid-grey picture, so a decoder has changing
+ * pixels to decode. Chromium loops it as its fake camera.
+ */
+function y4m(width, height, frames) {
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F15:1 Ip A1:1 C420jpeg\n`);
+  const parts = [header];
+  for (let f = 0; f < frames; f += 1) {
+    const y = Buffer.alloc(width * height, 110);
+    const x0 = Math.floor((f / frames) * width);
+    for (let row = 0; row < height; row += 1) y.fill(235, row * width + x0, row * width + Math.min(width, x0 + 16));
+    parts.push(Buffer.from('FRAME\n'), y, Buffer.alloc((width / 2) * (height / 2) * 2, 128));
+  }
+  return Buffer.concat(parts);
+}
 const dir = process.env.TELEHUB_WEB_RESULTS || 'test-results';
 const kept = (name) => path.join(dir, `video-${name}.json`);
 const keep = (name, value) => { mkdirSync(dir, { recursive: true }); writeFileSync(kept(name), JSON.stringify(value)); };
@@ -46,13 +62,7 @@ test.beforeAll(async ({ playwright }) => {
   }));
   expect(visit.roomId, 'a video visit has a room').toBeTruthy();
   await admin.dispose();
-  // the doctor enrols TOTP (WebIT's config requires it of doctors), confirmed with the previous step's code
-  const doc = await apiAs(playwright, doctor.user, PW);
-  const totp = (await ok(await doc.post('/api/v1/auth/totp/enrolment', { data: {} }))).secret;
-  const before = new Date(Date.now() - 30_000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
-  const code = execFileSync('oathtool', ['--totp', '-b', '-N', before, totp], { encoding: 'utf8' }).trim();
-  await ok(await doc.post('/api/v1/auth/totp/confirmation', { data: { code } }));
-  await doc.dispose();
+  const totp = await enrolTotp(playwright, doctor.user, PW); // WebIT's config requires it of doctors
   seed = { totp, visit: visit.id };
   keep('seed', seed);
 });
@@ -318,6 +328,92 @@ test.describe.serial('a video visit', () => {
     await d.context.close();
   });
 
+  test('four people: a colleague enters at once, a guest with the access code waits to be admitted; the patient leaves and comes back at once', async ({ playwright }) => {
+    // four browsers' worth of cameras on 2 cores: each context sends a small looping test clip (160×120, 15 fps,
+    // written here as Y4M) instead of Chromium's 640×480 fake camera, so every picture keeps flowing in the mesh
+    const clip = path.join(dir, 'video-small.y4m');
+    writeFileSync(clip, y4m(160, 120, 30));
+    const browser = await playwright.chromium.launch({
+      executablePath: process.env.TELEHUB_CHROMIUM || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${clip}`,
+        ...(process.env.TELEHUB_SPKI ? [`--ignore-certificate-errors-spki-list=${process.env.TELEHUB_SPKI}`] : [])],
+    });
+    try {
+      const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+      await ok(await admin.post('/api/v1/users', { data: { username: colleague.user, displayName: colleague.name, password: PW, roles: ['nurse'] } }));
+      await ok(await admin.post(`/api/v1/encounters/${seed.visit}/invitations`, {
+        data: { kind: 'colleague', displayName: colleague.name, username: colleague.user, email: 'nasim.nikpour@example.org' },
+      }));
+      await ok(await admin.post(`/api/v1/encounters/${seed.visit}/invitations`, {
+        data: { kind: 'guest', displayName: 'Gita Guest', email: 'gita.guest@example.org' },
+      }));
+      const { accessCode } = await ok(await admin.get(`/api/v1/encounters/${seed.visit}/invitations`));
+      await admin.dispose();
+
+      const d = await openVisit(browser, 'doctor');
+      const p = await openVisit(browser, 'patient');
+      for (const { room } of [d, p]) await room.getByRole('button', { name: 'Join the visit', exact: true }).click();
+      await expect(roomState(d.room)).toHaveAttribute('data-state', 'in-room');
+      // the patient was admitted earlier in this visit: she enters at once
+      await expect(roomState(p.room)).toHaveAttribute('data-state', 'in-room');
+
+      // the colleague signs in with her own account and enters without waiting
+      const cc = await browser.newContext();
+      const col = await cc.newPage();
+      await signIn(col, colleague.user, PW);
+      await col.waitForURL((u) => !u.pathname.startsWith('/login')); // signed in before going on
+      await col.goto(`/encounters/${seed.visit}`);
+      const colRoom = col.locator('section.room');
+      await colRoom.getByRole('button', { name: 'Join the visit', exact: true }).click();
+      await expect(roomState(colRoom)).toHaveAttribute('data-state', 'in-room');
+
+      // the guest has no account: the access code and a name, then the hub's waiting room
+      const gc = await browser.newContext();
+      const guest = await gc.newPage();
+      await guest.goto('/join');
+      await guest.getByLabel('Access code').fill(accessCode);
+      await guest.getByLabel('Your name').fill('Gita Guest');
+      await guest.getByRole('button', { name: 'Join', exact: true }).click();
+      const guestRoom = guest.locator('section.room');
+      await guestRoom.getByRole('button', { name: 'Join the visit', exact: true }).click();
+      await expect(roomState(guestRoom)).toHaveAttribute('data-state', 'waiting');
+      await expect(guestRoom.locator('video[data-peer]:not([data-self])')).toHaveCount(0);
+      await d.room.getByRole('button', { name: 'Admit Gita Guest', exact: true }).click();
+      await expect(roomState(guestRoom)).toHaveAttribute('data-state', 'in-room');
+
+      // everyone sees the three others' pictures
+      const people = [[d, doctor.user], [p, patient.user], [{ room: colRoom }, colleague.user], [{ room: guestRoom }, null]];
+      const guestMember = await guestRoom.locator('video[data-self]').getAttribute('data-member');
+      const members = [doctor.user, patient.user, colleague.user, guestMember];
+      for (const [who, me] of people) {
+        const mine = me ?? guestMember;
+        await expect(who.room.locator('video[data-peer]:not([data-self])')).toHaveCount(3, { timeout: 30_000 });
+        for (const other of members.filter((m) => m !== mine)) await decoding(tileVideo(who.room, other), `${mine} sees ${other}`);
+      }
+      await screenshot(d.page, 'video-four-doctor');
+      await screenshot(guest, 'video-four-guest');
+
+      // the patient closes her tab and opens the visit again: back in at once, and the others see her again
+      await p.context.close();
+      await expect(d.room.locator('video[data-peer]:not([data-self])')).toHaveCount(2, { timeout: 30_000 });
+      const back = await openVisit(browser, 'patient');
+      await back.room.getByRole('button', { name: 'Join the visit', exact: true }).click();
+      await expect(roomState(back.room)).toHaveAttribute('data-state', 'in-room');
+      await decoding(tileVideo(d.room, patient.user), 'the doctor sees the patient again');
+      await decoding(tileVideo(back.room, colleague.user), 'the patient sees the colleague again');
+
+      // the doctor sends the guest out: her page says so and the others no longer show her
+      await d.room.getByRole('button', { name: 'Remove Gita Guest', exact: true }).click();
+      await expect(guestRoom.getByTestId('room-left')).toHaveAttribute('data-reason', 'removed');
+      await expect(back.room.locator('video[data-peer]:not([data-self])')).toHaveCount(2, { timeout: 30_000 });
+      for (const c of [d.context, back.context, cc, gc]) await c.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('the doctor ends the visit for everyone: the patient is told, and the visit is completed', async ({ browser }) => {
     const p = await openVisit(browser, 'patient');
     const d = await openVisit(browser, 'doctor');
@@ -338,6 +434,13 @@ test.describe.serial('a video visit', () => {
       await expect(page.getByTestId('visit-status')).toHaveText('Completed');
     }
     await screenshot(p.page, 'video-ended');
+    // what the browsers measured during the visit is kept: the doctor reads it per person on the visit page
+    const quality = d.page.getByRole('region', { name: 'Call quality' });
+    await expect(quality.locator(`tr[data-member="${patient.user}"]`)).toContainText(patient.name);
+    await expect(quality.locator(`tr[data-member="${doctor.user}"]`)).toContainText(/\d+ \/ \d+ ms/);
+    await screenshot(d.page, 'video-call-quality');
+    await accessible(d.page, 'video call quality');
+    await expect(p.page.getByRole('region', { name: 'Call quality' })).toHaveCount(0); // the doctor's, not hers
     // the room stays closed: after a reload it says so and offers no way in
     await p.page.reload();
     await expect(p.room.getByText('This visit is over: its room is closed.')).toBeVisible();
