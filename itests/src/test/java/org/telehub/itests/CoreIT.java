@@ -103,7 +103,7 @@ class CoreIT {
                 "org.telehub.integration.manager",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
                 "org.telehub.persistence", "org.telehub.realtime", "org.telehub.rest",
-                "org.telehub.security", "org.telehub.tls", "org.telehub.web", "org.telehub.work"),
+                "org.telehub.security", "org.telehub.tls", "org.telehub.video", "org.telehub.web", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
         assertFalse(r.body().contains("password"), "health must not leak configuration");
@@ -449,11 +449,12 @@ class CoreIT {
         poller.start();
         long pid = karaf.pid();
         // one SSH session: the shell login itself goes through the security bundle that is being reinstalled
-        // telehub-integration, telehub-notify and telehub-chat stand on telehub-core: all go, all come back
+        // telehub-integration, telehub-notify, telehub-chat and telehub-video stand on telehub-core: all go, all come back
         String out = karaf.shell("admin", adminPassword,
-                "feature:uninstall telehub-integration telehub-notify telehub-chat telehub-core",
+                "feature:uninstall telehub-integration telehub-notify telehub-chat telehub-video telehub-core",
                 "shell:sleep 3", "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub",
-                "feature:install telehub-core telehub-notify telehub-chat telehub-integration", "echo AFTER-INSTALL");
+                "feature:install telehub-core telehub-notify telehub-chat telehub-video telehub-integration",
+                "echo AFTER-INSTALL");
         installed.set(true);
         karaf.awaitHealth(200, java.time.Duration.ofSeconds(180));
         KarafInstance.sleep(3000); // keep checking a while after health is back
