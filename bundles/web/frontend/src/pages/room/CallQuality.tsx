@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, must, type Schemas } from '../../api/client';
-import { formatDateTime, browserTimeZone, type Lang } from '../../format';
+import { browserTimeZone, formatDateTime, formatNumber, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import './room.css';
 
@@ -22,7 +22,7 @@ export default function CallQuality({ encounterId, refresh }: { encounterId: str
     return () => { live = false; };
   }, [encounterId, refresh]);
   if (!items) return null;
-  const n = (x: number | undefined) => (x ?? 0).toLocaleString(lang);
+  const n = (x: number | undefined) => formatNumber(x ?? 0, lang);
   const when = (x: string | undefined) => (x ? formatDateTime(x, lang, calendar, browserTimeZone()) : '');
   return (
     <section className="card call-quality" aria-labelledby="call-quality-title">

@@ -370,15 +370,20 @@ public class RoomsImpl implements Rooms {
             throw new ConflictException("No video room", "This visit has no video room: it is " + seat.type()
                     .replace('_', ' '), null, Map.of("encounterType", seat.type()));
         }
-        if (ENDED.contains(seat.status())) {
-            throw new ConflictException("Visit ended", "This visit is " + seat.status().replace('_', ' ')
-                    + ": its room is closed", null, Map.of("encounterStatus", seat.status()));
-        }
+        requireNotEnded(seat);
         if (clock.instant().isBefore(seat.joinableFrom())) {
             throw new ConflictException("Too early", "The room opens at " + seat.joinableFrom(), null,
                     Map.of("joinableFrom", seat.joinableFrom().toString()));
         }
         return seat;
+    }
+
+    /** 409 "Visit ended" for a visit that is completed, cancelled or missed: its room is closed. */
+    private static void requireNotEnded(EncounterService.Seat seat) {
+        if (ENDED.contains(seat.status())) {
+            throw new ConflictException("Visit ended", "This visit is " + seat.status().replace('_', ' ')
+                    + ": its room is closed", null, Map.of("encounterStatus", seat.status()));
+        }
     }
 
     private EncounterService.Seat moderator(AuthenticatedUser caller, String encounterId) {
@@ -388,10 +393,7 @@ public class RoomsImpl implements Rooms {
             throw new ForbiddenException("Only the visit's doctor admits, turns away, mutes and removes people and"
                     + " ends the visit");
         }
-        if (ENDED.contains(seat.status())) {
-            throw new ConflictException("Visit ended", "This visit is " + seat.status().replace('_', ' ')
-                    + ": its room is closed", null, Map.of("encounterStatus", seat.status()));
-        }
+        requireNotEnded(seat);
         return seat;
     }
 
