@@ -30,6 +30,21 @@ public interface FileStore {
      */
     InputStream open(String id) throws IOException;
 
+    /**
+     * Starts a file that grows while it is written (a recording): it exists, listed by nothing, from now on; what each
+     * {@link Appending#sync} returned for survives a crash. Since 1.3.
+     */
+    Appending append(String contentType, String category) throws IOException;
+
+    /**
+     * Closes a file whose writer stopped without finishing it (it crashed, or the hub did): it keeps every part that
+     * was synced whole, a part cut by the crash is dropped, and it is a stored file from then on. A file already
+     * whole is answered as it is.
+     *
+     * @throws java.nio.file.NoSuchFileException if no file of that id was appended
+     */
+    StoredFile recover(String id) throws IOException;
+
     /** Removes the file and its record; false if there was none. */
     boolean delete(String id) throws IOException;
 }

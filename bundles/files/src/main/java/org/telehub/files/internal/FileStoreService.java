@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.telehub.files.Appending;
 import org.telehub.files.FileStore;
 import org.telehub.files.StoredFile;
 import org.telehub.persistence.Database;
@@ -101,6 +102,198 @@ public class FileStoreService implements FileStore {
     }
 
     @Override
+    public Appending append(String contentType, String category) throws IOException {
+        String id = UUID.randomUUID().toString();
+        Path target = path(id);
+        Files.createDirectories(target.getParent());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // listed first, so that whatever reaches the directory is found and recovered
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO file_appending (id, content_type, category, created_at) "
+                + "VALUES (:id, :contentType, :category, :createdAt)").bind("id", id).bind("contentType", contentType)
+                .bind("category", category).bind("createdAt", now).execute());
+        try {
+            return new AppendingFile(id, contentType, category, now, target);
+        } catch (IOException | RuntimeException e) {
+            jdbi.useHandle(h -> h.execute("DELETE FROM file_appending WHERE id = ?", id));
+            Files.deleteIfExists(target);
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized StoredFile recover(String id) throws IOException {
+        Optional<StoredFile> whole = find(id);
+        if (whole.isPresent()) {
+            return whole.get();
+        }
+        Optional<String[]> open = !ID.matcher(id).matches() ? Optional.empty() : jdbi.withHandle(h -> h
+                .createQuery("SELECT content_type, category FROM file_appending WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne());
+        if (open.isEmpty()) {
+            throw new NoSuchFileException("no file " + id + " being appended");
+        }
+        Path target = path(id);
+        Files.createDirectories(target.getParent());
+        AppendCipher records = new AppendCipher(cipher);
+        MessageDigest sha = sha256();
+        long size = 0;
+        long kept;
+        long index = 0;
+        byte[] header;
+        try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                    java.nio.channels.Channels.newInputStream(channel.position(0)), SegmentedCipher.SEGMENT));
+            header = in.readNBytes(SegmentedCipher.HEADER);
+            if (header.length < SegmentedCipher.HEADER || !AppendCipher.isAppended(header)) {
+                header = AppendCipher.header(); // nothing (or part of the header) was written: an empty file
+                kept = 0;
+            } else {
+                kept = header.length;
+                javax.crypto.spec.SecretKeySpec key = records.key(header);
+                byte[] aad = SegmentedCipher.associated(header, id);
+                while (true) {
+                    AppendCipher.Record r;
+                    try {
+                        r = AppendCipher.next(in, key, aad, index);
+                    } catch (IOException cut) {
+                        r = null; // a record the crash cut inside its bytes: dropped with everything after it
+                    }
+                    if (r == null || r.last()) {
+                        break;
+                    }
+                    sha.update(r.plain());
+                    size += r.plain().length;
+                    kept += r.stored();
+                    index++;
+                }
+            }
+            channel.truncate(kept);
+            channel.position(kept);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.wrap(kept == 0 ? concat(header, records.record(header, id,
+                    0, true, new byte[0], 0)) : records.record(header, id, index, true, new byte[0], 0));
+            while (tail.hasRemaining()) {
+                channel.write(tail);
+            }
+            channel.force(true);
+        }
+        String[] kind = open.get();
+        return listed(new StoredFile(id, kind[0], kind[1], size, SegmentedCipher.hex(sha),
+                Instant.now().truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    /** Moves an appended file from {@code file_appending} to {@code file_object}, at once. */
+    private StoredFile listed(StoredFile stored) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO file_object (id, content_type, category, size_bytes, sha256, created_at) "
+                    + "VALUES (:id, :contentType, :category, :size, :sha256, :createdAt)").bindMethods(stored)
+                    .execute();
+            h.execute("DELETE FROM file_appending WHERE id = ?", stored.id());
+        });
+        return stored;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** One appended file's writer: a record per sync, each synced to the disk before sync returns. */
+    private final class AppendingFile implements Appending {
+        private final String id;
+        private final String contentType;
+        private final String category;
+        private final FileChannel channel;
+        private final byte[] header = AppendCipher.header();
+        private final AppendCipher records = new AppendCipher(cipher);
+        private final MessageDigest sha = sha256();
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        private long index;
+        private long size;
+        private boolean closed;
+
+        AppendingFile(String id, String contentType, String category, Instant createdAt, Path target)
+                throws IOException {
+            this.id = id;
+            this.contentType = contentType;
+            this.category = category;
+            this.channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                writeFully(java.nio.ByteBuffer.wrap(header));
+                channel.force(true);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            open();
+            pending.write(b, off, len);
+        }
+
+        @Override
+        public long sync() throws IOException {
+            open();
+            byte[] data = pending.toByteArray();
+            pending.reset();
+            for (int off = 0; off < data.length; off += AppendCipher.MAX_RECORD) {
+                int n = Math.min(AppendCipher.MAX_RECORD, data.length - off);
+                byte[] part = java.util.Arrays.copyOfRange(data, off, off + n);
+                writeFully(java.nio.ByteBuffer.wrap(records.record(header, id, index, false, part, n)));
+                index++;
+                sha.update(part);
+                size += n;
+            }
+            if (data.length > 0) {
+                channel.force(false);
+            }
+            return size;
+        }
+
+        @Override
+        public StoredFile finish() throws IOException {
+            sync();
+            writeFully(java.nio.ByteBuffer.wrap(records.record(header, id, index++, true, new byte[0], 0)));
+            channel.force(true);
+            close();
+            return listed(new StoredFile(id, contentType, category, size, SegmentedCipher.hex(sha),
+                    Instant.now().truncatedTo(ChronoUnit.MICROS)));
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // what was synced is on the disk; the channel has nothing more to give back
+                }
+            }
+        }
+
+        private void open() throws IOException {
+            if (closed) {
+                throw new IOException("appended file " + id + " is closed");
+            }
+        }
+
+        private void writeFully(java.nio.ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        }
+    }
+
+    @Override
     public Optional<StoredFile> find(String id) {
         if (!ID.matcher(id).matches()) {
             return Optional.empty();
@@ -127,7 +320,7 @@ public class FileStoreService implements FileStore {
             return false;
         }
         int rows = jdbi.withHandle(h -> h.createUpdate("DELETE FROM file_object WHERE id = :id").bind("id", id)
-                .execute());
+                .execute() + h.createUpdate("DELETE FROM file_appending WHERE id = :id").bind("id", id).execute());
         Files.deleteIfExists(path(id));
         return rows > 0;
     }

@@ -33,10 +33,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class SegmentedCipher {
     static final int SEGMENT = 64 * 1024;
-    private static final int TAG = 16;
+    static final int TAG = 16;
     private static final byte[] MAGIC = {'T', 'H', 'F', '2'};
     private static final byte[] UNBOUND = {'T', 'H', 'F', '1'};
-    private static final int HEADER = MAGIC.length + 16;
+    static final int HEADER = MAGIC.length + 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] masterKey;
@@ -68,6 +68,9 @@ final class SegmentedCipher {
      */
     InputStream decrypt(InputStream in, String fileId) throws IOException {
         byte[] header = in.readNBytes(HEADER);
+        if (header.length == HEADER && AppendCipher.isAppended(header)) {
+            return new AppendCipher(this).decrypt(in, header, fileId);
+        }
         if (header.length == HEADER && Arrays.equals(Arrays.copyOf(header, MAGIC.length), UNBOUND)) {
             throw new IOException("stored file " + fileId + " is in the pre-release format THF1, which this "
                     + "version does not read");
@@ -80,14 +83,14 @@ final class SegmentedCipher {
     }
 
     /** What every segment authenticates besides its own bytes: the header, then the file id. */
-    private static byte[] associated(byte[] header, String fileId) {
+    static byte[] associated(byte[] header, String fileId) {
         byte[] id = fileId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] aad = Arrays.copyOf(header, header.length + id.length);
         System.arraycopy(id, 0, aad, header.length, id.length);
         return aad;
     }
 
-    private SecretKeySpec fileKey(byte[] salt) throws IOException {
+    SecretKeySpec fileKey(byte[] salt) throws IOException {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(masterKey, "HmacSHA256"));
@@ -97,7 +100,7 @@ final class SegmentedCipher {
         }
     }
 
-    private static byte[] crypt(int mode, SecretKeySpec key, byte[] aad, long index, boolean last, byte[] data,
+    static byte[] crypt(int mode, SecretKeySpec key, byte[] aad, long index, boolean last, byte[] data,
             int length) throws IOException {
         ByteBuffer nonce = ByteBuffer.allocate(12).putLong(index).putInt(last ? 1 : 0);
         try {

@@ -193,6 +193,95 @@ class FileStoreServiceTest {
         assertTrue(e.getMessage().contains(reason) || e.getMessage().contains("truncated"), e.getMessage());
     }
 
+    /**
+     * A growing file: what each sync returned for is kept whole through a "crash" (the writer let go, the bytes it
+     * was writing cut at every possible place), recovered once and read back; an unfinished file is not listed and
+     * not readable until then, and never stored in the clear.
+     */
+    @Test
+    void appendedFileKeepsEverySyncThroughACrashCutAnywhere() throws Exception {
+        FileStoreService store = store();
+        byte[] first = new byte[70_000]; // more than one record in one sync
+        new Random(1).nextBytes(first);
+        byte[] second = "the second second of the recording".getBytes(StandardCharsets.UTF_8);
+        Path raw;
+        long synced;
+        try (org.telehub.files.Appending a = store.append("audio/webm", "recording")) {
+            a.write(first, 0, first.length);
+            assertEquals(70_000, a.sync());
+            a.write(second, 0, second.length);
+            synced = a.sync();
+            raw = stored(a.id());
+            assertTrue(store.find(a.id()).isEmpty(), "not listed while it grows");
+            assertThrows(NoSuchFileException.class, () -> store.open(a.id()));
+        }
+        assertEquals(70_000 + second.length, synced);
+        byte[] whole = Files.readAllBytes(raw);
+        assertTrue(indexOf(whole, java.util.Arrays.copyOf(first, 64)) < 0, "not in the clear");
+        String id = raw.getFileName().toString();
+        // a record of the next sync cut by the crash at every length: recovery keeps the two synced records only
+        byte[] extra = new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        for (int cut = 0; cut <= extra.length; cut++) {
+            Path copy = dir.resolve("copy-" + cut);
+            Files.write(copy, whole);
+            Files.write(copy, java.util.Arrays.copyOf(extra, cut), java.nio.file.StandardOpenOption.APPEND);
+            Files.copy(copy, raw, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (cut < extra.length) {
+                continue; // recovery is once; the longest cut is checked below, the others only have to be kept
+            }
+            StoredFile f = store.recover(id);
+            assertEquals(synced, f.size());
+            byte[] expected = java.util.Arrays.copyOf(first, first.length + second.length);
+            System.arraycopy(second, 0, expected, first.length, second.length);
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected)),
+                    f.sha256());
+            try (InputStream in = store.open(id)) {
+                assertArrayEquals(expected, in.readAllBytes());
+            }
+            assertEquals(f, store.recover(id), "recovering again answers the same file");
+        }
+        assertThrows(NoSuchFileException.class, () -> store.recover(java.util.UUID.randomUUID().toString()));
+    }
+
+    @Test
+    void finishedAppendedFileReadsWholeAndRefusesCutsAndChanges() throws Exception {
+        FileStoreService store = store();
+        String id;
+        StoredFile f;
+        try (org.telehub.files.Appending a = store.append("audio/webm", "recording")) {
+            id = a.id();
+            for (int i = 0; i < 50; i++) {
+                byte[] b = ("chunk " + i + ";").getBytes(StandardCharsets.UTF_8);
+                a.write(b, 0, b.length);
+                if (i % 7 == 0) {
+                    a.sync();
+                }
+            }
+            f = a.finish();
+            assertThrows(IOException.class, () -> a.write(new byte[1], 0, 1));
+        }
+        assertEquals(f, store.find(id).orElseThrow());
+        String text = new String(store.open(id).readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("chunk 0;chunk 1;") && text.endsWith("chunk 49;"), text);
+        Path raw = stored(id);
+        byte[] whole = Files.readAllBytes(raw);
+        // its last record cut off: the cut is seen, not a shorter file read as whole
+        Files.write(raw, java.util.Arrays.copyOf(whole, whole.length - 20));
+        assertThrows(IOException.class, () -> store.open(id).readAllBytes());
+        byte[] flipped = whole.clone();
+        flipped[30] ^= 1;
+        Files.write(raw, flipped);
+        assertThrows(IOException.class, () -> store.open(id).readAllBytes());
+        // a crash right after the file began: recovered as an empty file
+        String empty;
+        try (org.telehub.files.Appending a = store.append("audio/webm", "recording")) {
+            empty = a.id();
+        }
+        assertEquals(0, store.recover(empty).size());
+        assertEquals(0, store.open(empty).readAllBytes().length);
+        assertTrue(store.delete(empty));
+    }
+
     private Path stored(String id) {
         return dir.resolve("files").resolve(id.substring(0, 2)).resolve(id);
     }
@@ -217,7 +306,8 @@ class FileStoreServiceTest {
     /** A new PostgreSQL database with the bundle's migrations applied, in order. */
     static Jdbi migratedDatabase() throws IOException {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String script : java.util.List.of("V1__file_object.sql", "V2__key_check.sql")) {
+        for (String script : java.util.List.of("V1__file_object.sql", "V2__key_check.sql",
+                "V3__file_appending.sql")) {
             try (InputStream in = FileStoreServiceTest.class.getResourceAsStream("/db/migration/files/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());

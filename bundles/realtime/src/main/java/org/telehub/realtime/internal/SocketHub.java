@@ -57,6 +57,7 @@ public class SocketHub implements Fanout {
     private final Map<String, SocketHandler> handlers = new ConcurrentHashMap<>();
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> followers = new ConcurrentHashMap<>();
+    private final Map<String, Set<Fanout.Listener>> serverFollowers = new ConcurrentHashMap<>();
     private final Map<String, Bucket> users = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final String node = UUID.randomUUID().toString();
@@ -274,8 +275,27 @@ public class SocketHub implements Fanout {
         deliver(topic, type, json);
     }
 
-    /** Gives an event to this node's connections that follow its topic. */
+    @Override
+    public AutoCloseable follow(String topic, Fanout.Listener listener) {
+        serverFollowers.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(listener);
+        return () -> serverFollowers.computeIfPresent(topic, (t, set) -> {
+            set.remove(listener);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Gives an event to this node's connections, and the hub's own listeners, that follow its topic. */
     void deliver(String topic, String type, JsonNode data) {
+        Set<Fanout.Listener> own = serverFollowers.get(topic);
+        if (own != null) {
+            for (Fanout.Listener l : own) {
+                try {
+                    l.onEvent(type, data);
+                } catch (RuntimeException e) {
+                    LOG.warn("A listener of topic {} failed on {}: {}", topic, type, e.toString());
+                }
+            }
+        }
         Set<Connection> set = followers.get(topic);
         if (set == null) {
             return;

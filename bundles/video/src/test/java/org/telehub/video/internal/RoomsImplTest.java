@@ -94,7 +94,17 @@ class RoomsImplTest {
                 });
         AuditLog audit = (AuditLog) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {AuditLog.class}, (p, m, args) -> null);
-        Fanout fanout = (topic, t, data) -> published.add(topic + " " + t);
+        Fanout fanout = new Fanout() {
+            @Override
+            public void publish(String topic, String t, Object data) {
+                published.add(topic + " " + t);
+            }
+
+            @Override
+            public AutoCloseable follow(String topic, Fanout.Listener listener) {
+                throw new UnsupportedOperationException("no follower in these tests");
+            }
+        };
         VideoConfig config = (VideoConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {VideoConfig.class}, (p, m, args) -> settings.getOrDefault(m.getName(),
                         m.getDefaultValue()));
