@@ -1,0 +1,117 @@
+package org.telehub.media.internal.engine;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.telehub.media.internal.wire.Wire;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+
+/**
+ * The media engine: a child process of the hub that holds the native WebRTC stack. It reads the hub's messages on
+ * stdin and answers on stdout (both {@link Wire} frames; its own log goes to stderr, which the hub logs), and ends
+ * when stdin ends, so it never outlives a hub that died. One {@link Recorder} per recording session.
+ *
+ * <p>Usage: {@code java -cp ... org.telehub.media.internal.engine.Main <ffmpeg>}
+ */
+public final class Main {
+    private final Wire wire;
+    private final String ffmpeg;
+    private final PeerConnectionFactory factory;
+    private final Map<String, Recorder> sessions = new ConcurrentHashMap<>();
+    /** The hub's messages are applied one after the other, off the reading thread. */
+    private final ExecutorService signalling = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "media-signalling");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Main(Wire wire, String ffmpeg, PeerConnectionFactory factory) {
+        this.wire = wire;
+        this.ffmpeg = ffmpeg;
+        this.factory = factory;
+    }
+
+    public static void main(String[] args) throws Exception {
+        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true)); // stdout carries frames only
+        String ffmpeg = args.length > 0 ? args[0] : "ffmpeg";
+        Wire wire = new Wire(new FileInputStream(FileDescriptor.in), stdout);
+        // never the default audio module: with no sound card it aborts the whole process ("Failed to initialize ADM")
+        PeerConnectionFactory factory = new PeerConnectionFactory(new HeadlessAudioDeviceModule());
+        Main main = new Main(wire, ffmpeg, factory);
+        wire.send("ready", Map.of("pid", Long.toString(ProcessHandle.current().pid())));
+        main.run();
+    }
+
+    void run() throws IOException {
+        try {
+            for (Wire.Frame f = wire.read(); f != null; f = wire.read()) {
+                Wire.Frame frame = f;
+                if (frame.message() != null) {
+                    signalling.execute(() -> handle(frame.message()));
+                }
+            }
+        } finally {
+            // the hub is gone (or closed our stdin): stop everything, the encoders too, and leave
+            for (Recorder r : sessions.values()) {
+                r.abort();
+            }
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    private void handle(Map<String, String> m) {
+        String session = m.get("session");
+        try {
+            switch (m.get("op")) {
+                case "start" -> {
+                    Recorder r = new Recorder(session, wire, factory, ffmpeg, Recorder.Options.of(m));
+                    if (sessions.putIfAbsent(session, r) != null) {
+                        wire.send("failed", Map.of("session", session, "reason", "already started"));
+                        return;
+                    }
+                    r.start();
+                    wire.send("started", Map.of("session", session));
+                }
+                case "offer" -> recorder(session).offer(m.get("peer"), m.get("sdp"));
+                case "candidate" -> recorder(session).candidate(m.get("peer"), m.get("mid"),
+                        Integer.parseInt(m.getOrDefault("index", "0")), m.get("candidate"));
+                case "hangup" -> recorder(session).hangup(m.get("peer"));
+                case "stop" -> {
+                    Recorder r = sessions.remove(session);
+                    if (r != null) {
+                        r.stop();
+                    }
+                    wire.send("stopped", Map.of("session", session));
+                }
+                case "exit" -> Runtime.getRuntime().halt(0);
+                default -> System.err.println("media engine: unknown message " + m.get("op"));
+            }
+        } catch (Exception e) {
+            System.err.println("media engine: " + m.get("op") + " of session " + session + " failed: " + e);
+            try {
+                wire.send("failed", Map.of("session", String.valueOf(session), "reason", String.valueOf(e
+                        .getMessage())));
+            } catch (IOException gone) {
+                Runtime.getRuntime().halt(1);
+            }
+        }
+    }
+
+    private Recorder recorder(String session) {
+        Recorder r = sessions.get(session);
+        if (r == null) {
+            throw new IllegalStateException("no session " + session);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,247 @@
+package org.telehub.media.internal.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.telehub.media.internal.wire.Wire;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.PortAllocatorConfig;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+
+/**
+ * One recording: a peer connection per browser in the room, each only receiving (the recorder sends nothing), their
+ * audio mixed by {@link Mixer} into one 48 kHz mono stream that Debian's {@code ffmpeg} encodes as Opus in WebM; the
+ * encoded bytes go to the hub as they come (the hub encrypts and stores them), never to a file here. Video is not
+ * taken: the recorder answers the browsers' video as inactive, so they do not send it.
+ */
+final class Recorder {
+    /** What the hub sends with {@code start}. */
+    record Options(List<RTCIceServer> iceServers, boolean relayOnly, boolean loopback, int bitrateKbps) {
+        static Options of(Map<String, String> m) {
+            List<RTCIceServer> servers = new ArrayList<>();
+            for (String line : m.getOrDefault("iceServers", "").split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] p = line.split("\t", -1);
+                RTCIceServer s = new RTCIceServer();
+                s.urls = List.of(p[0].split(" "));
+                if (p.length > 2 && !p[1].isEmpty()) {
+                    s.username = p[1];
+                    s.password = p[2];
+                }
+                servers.add(s);
+            }
+            return new Options(servers, "relay".equals(m.get("policy")), Boolean.parseBoolean(m.get("loopback")),
+                    Integer.parseInt(m.getOrDefault("bitrateKbps", "32")));
+        }
+    }
+
+    private final String session;
+    private final Wire wire;
+    private final PeerConnectionFactory factory;
+    private final String ffmpeg;
+    private final Options options;
+    private final Mixer mixer = new Mixer();
+    private final Map<String, RTCPeerConnection> peers = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "media-mixer");
+        t.setDaemon(true);
+        return t;
+    });
+    private Process encoder;
+    private Thread pump;
+
+    Recorder(String session, Wire wire, PeerConnectionFactory factory, String ffmpeg, Options options) {
+        this.session = session;
+        this.wire = wire;
+        this.factory = factory;
+        this.ffmpeg = ffmpeg;
+        this.options = options;
+    }
+
+    void start() throws IOException {
+        encoder = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar",
+                Integer.toString(Mixer.RATE), "-ac", "1", "-i", "pipe:0", "-c:a", "libopus", "-b:a",
+                options.bitrateKbps() + "k", "-application", "voip", "-f", "webm", "-cluster_time_limit", "1000",
+                "-flush_packets", "1", "pipe:1").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        OutputStream pcm = encoder.getOutputStream();
+        InputStream encoded = encoder.getInputStream();
+        pump = new Thread(() -> {
+            byte[] buf = new byte[16 * 1024];
+            try {
+                for (int n = encoded.read(buf); n >= 0; n = encoded.read(buf)) {
+                    if (n > 0) {
+                        wire.data(session, buf, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                System.err.println("media engine: session " + session + " output: " + e);
+            }
+        }, "media-out-" + session);
+        pump.setDaemon(true);
+        pump.start();
+        long started = System.nanoTime();
+        clock.scheduleAtFixedRate(() -> {
+            try {
+                mixer.writeUntil(pcm, System.nanoTime() - started);
+            } catch (IOException e) {
+                System.err.println("media engine: session " + session + " encoder: " + e);
+                clock.shutdown();
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    void offer(String peer, String sdp) {
+        RTCPeerConnection pc = peers.computeIfAbsent(peer, this::connection);
+        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                for (RTCRtpTransceiver t : pc.getTransceivers()) {
+                    boolean audio = MediaStreamTrack.AUDIO_TRACK_KIND.equals(t.getReceiver().getTrack().getKind());
+                    t.setDirection(audio ? RTCRtpTransceiverDirection.RECV_ONLY
+                            : RTCRtpTransceiverDirection.INACTIVE);
+                }
+                pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
+                    @Override
+                    public void onSuccess(RTCSessionDescription answer) {
+                        pc.setLocalDescription(answer, new SetSessionDescriptionObserver() {
+                            @Override
+                            public void onSuccess() {
+                                send("answer", Map.of("peer", peer, "sdp", answer.sdp));
+                            }
+
+                            @Override
+                            public void onFailure(String error) {
+                                problem(peer, "answer: " + error);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onFailure(String error) {
+                        problem(peer, "answer: " + error);
+                    }
+                });
+            }
+
+            @Override
+            public void onFailure(String error) {
+                problem(peer, "offer: " + error);
+            }
+        });
+    }
+
+    void candidate(String peer, String mid, int index, String candidate) {
+        RTCPeerConnection pc = peers.get(peer);
+        if (pc != null && candidate != null && !candidate.isEmpty()) {
+            pc.addIceCandidate(new RTCIceCandidate(mid, index, candidate));
+        }
+    }
+
+    void hangup(String peer) {
+        RTCPeerConnection pc = peers.remove(peer);
+        mixer.remove(peer);
+        if (pc != null) {
+            pc.close();
+        }
+    }
+
+    /** Closes every connection, lets the encoder finish the file and waits for its last bytes to reach the hub. */
+    void stop() throws InterruptedException {
+        for (String peer : List.copyOf(peers.keySet())) {
+            hangup(peer);
+        }
+        clock.shutdown();
+        clock.awaitTermination(2, TimeUnit.SECONDS);
+        try {
+            encoder.getOutputStream().close();
+        } catch (IOException e) {
+            System.err.println("media engine: closing the encoder of " + session + ": " + e);
+        }
+        if (!encoder.waitFor(10, TimeUnit.SECONDS)) {
+            encoder.destroyForcibly();
+        }
+        pump.join(5000);
+    }
+
+    /** The hub is gone: nothing more can be delivered. */
+    void abort() {
+        clock.shutdownNow();
+        if (encoder != null) {
+            encoder.destroyForcibly();
+        }
+    }
+
+    private RTCPeerConnection connection(String peer) {
+        RTCConfiguration c = new RTCConfiguration();
+        c.iceServers = new ArrayList<>(options.iceServers());
+        c.iceTransportPolicy = options.relayOnly() ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
+        if (options.loopback()) {
+            // libwebrtc leaves the loopback interface out; on a machine with only 127.0.0.1 this lets it in
+            c.portAllocatorConfig = new PortAllocatorConfig(0, 0,
+                    PortAllocatorConfig.PORTALLOCATOR_DISABLE_ADAPTER_ENUMERATION
+                            | PortAllocatorConfig.PORTALLOCATOR_ENABLE_SHARED_SOCKET);
+        }
+        return factory.createPeerConnection(c, new PeerConnectionObserver() {
+            @Override
+            public void onIceCandidate(RTCIceCandidate candidate) {
+                send("candidate", Map.of("peer", peer, "mid", String.valueOf(candidate.sdpMid), "index",
+                        Integer.toString(candidate.sdpMLineIndex), "candidate", candidate.sdp));
+            }
+
+            @Override
+            public void onConnectionChange(RTCPeerConnectionState state) {
+                send("peer", Map.of("peer", peer, "state", state.name().toLowerCase(java.util.Locale.ROOT)));
+            }
+
+            @Override
+            public void onTrack(RTCRtpTransceiver transceiver) {
+                MediaStreamTrack track = transceiver.getReceiver().getTrack();
+                if (track instanceof AudioTrack audio) {
+                    audio.addSink((data, bits, rate, channels, frames) -> mixer.add(peer, data, bits, rate,
+                            channels, frames));
+                }
+            }
+        });
+    }
+
+    private void problem(String peer, String what) {
+        System.err.println("media engine: session " + session + " peer " + peer + ": " + what);
+        send("peer", Map.of("peer", peer, "state", "failed", "reason", what));
+    }
+
+    private void send(String op, Map<String, String> fields) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(fields);
+        m.put("session", session);
+        try {
+            wire.send(op, m);
+        } catch (IOException e) {
+            Runtime.getRuntime().halt(1); // the hub is gone
+        }
+    }
+}
