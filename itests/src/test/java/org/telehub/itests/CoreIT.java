@@ -100,7 +100,7 @@ class CoreIT {
         assertEquals(List.of("org.telehub.chat", "org.telehub.core.encounter", "org.telehub.dbserver", "org.telehub.domain",
                 "org.telehub.files", "org.telehub.health",
                 "org.telehub.integration.api",
-                "org.telehub.integration.manager",
+                "org.telehub.integration.manager", "org.telehub.media",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
                 "org.telehub.persistence", "org.telehub.realtime", "org.telehub.rest",
                 "org.telehub.security", "org.telehub.tls", "org.telehub.video", "org.telehub.web", "org.telehub.work"),

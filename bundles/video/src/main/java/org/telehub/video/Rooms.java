@@ -27,6 +27,8 @@ public interface Rooms {
     String WAITING = "waiting";
     String ADMITTED = "admitted";
     String MODERATOR = "moderator";
+    /** The hub's recording peer, in the roster when recording. */
+    String RECORDER = "recorder";
 
     /** Events: the roster (room topic); what is for one peer (peer topic). */
     String ROOM_EVENT = "video.room";
@@ -94,6 +96,37 @@ public interface Rooms {
     Roster end(AuthenticatedUser caller, String encounterId);
 
     /**
+     * The caller's consent to the recording of this visit, given or withdrawn in the room (waiting or in). The
+     * patient's consent is also the encounter's ({@code EncounterService.consentToRecording}). Withdrawing stops a
+     * recording at once.
+     */
+    Roster consent(AuthenticatedUser caller, String encounterId, boolean consent);
+
+    /**
+     * The moderator starts or stops recording. Starting needs a visit that is to be recorded, the media engine, and the
+     * consent of everyone in the room (409 "Consent missing", naming who has not); it stops by itself when one of
+     * them withdraws, someone enters who has not consented, or the visit ends.
+     */
+    Roster record(AuthenticatedUser caller, String encounterId, boolean on);
+
+    /** The visit's recordings (its doctor, and administrators); the read is audited. */
+    List<Recording> recordings(AuthenticatedUser caller, String encounterId);
+
+    /**
+     * One recording's audio ({@code audio/webm}, decrypted), for the visit's doctor and administrators; audited.
+     */
+    java.io.InputStream openRecording(AuthenticatedUser caller, String encounterId, String recordingId);
+
+    /**
+     * A recorded part of a visit.
+     *
+     * @param state {@code recording}, {@code stopped}, {@code interrupted} (its engine or the hub stopped)
+     */
+    record Recording(String id, int part, String state, String startedBy, Instant startedAt, Instant endedAt,
+            long sizeBytes, String endReason) {
+    }
+
+    /**
      * What the caller's peer measured of its connections just now (the worst round trip and loss of them, what arrived
      * in all, whether any went through a relay); kept summed per member as the visit's call-quality summary. Browsers
      * report every few seconds while in the room.
@@ -123,19 +156,33 @@ public interface Rooms {
      * @param iceTransportPolicy {@code all}, or {@code relay} when the clinic allows relayed media only
      */
     record Joined(String encounterId, String peerId, String member, String state, String role, boolean audioOnly,
-            List<Map<String, Object>> iceServers, String iceTransportPolicy, int heartbeatSeconds, Roster room) {
+            List<Map<String, Object>> iceServers, String iceTransportPolicy, int heartbeatSeconds, Roster room,
+            boolean recordingEnabled, boolean consent) {
     }
 
-    /** Who is in the room now and, for the moderator, who waits. */
-    record Roster(String encounterId, String status, String moderator, List<Peer> peers, List<Waiting> waiting) {
+    /**
+     * Who is in the room now and, for the moderator, who waits.
+     *
+     * @param recorder the hub's recording peer while it records (every client sends it its audio and shows that the
+     *            visit is recorded), else null
+     * @param recordingNote why recording last stopped by itself (someone withdrew consent, entered without it, the
+     *            engine restarted), else null
+     */
+    record Roster(String encounterId, String status, String moderator, List<Peer> peers, List<Waiting> waiting,
+            Recorder recorder, String recordingNote) {
         /** The same roster without the waiting list (what everyone but the moderator sees). */
         public Roster withoutWaiting() {
-            return new Roster(encounterId, status, moderator, peers, List.of());
+            return new Roster(encounterId, status, moderator, peers, List.of(), recorder, recordingNote);
         }
     }
 
+    /** @param consent whether this member consented to the visit's recording */
     record Peer(String peerId, String member, String name, String role, boolean audio, boolean video,
-            boolean screen) {
+            boolean screen, boolean consent) {
+    }
+
+    /** The recording peer: offered to like any peer, it only receives. */
+    record Recorder(String peerId, Instant since, int part) {
     }
 
     /** @param note {@code rejected} or {@code removed} when the member was turned away or sent out before */

@@ -75,10 +75,11 @@ public interface EncounterService {
     /**
      * @param member who the caller is in the room: the account's username, or {@code visit:<participantId>}
      * @param roomId null for a visit without a room (in person, chat only)
+     * @param recordingEnabled the visit is to be recorded (with everyone's consent); since 2.4
      */
     record Seat(String encounterId, String roomId, String type, String status, String patientId, String doctorName,
             String role, String member, String displayName, Instant scheduledStart, Instant scheduledEnd,
-            Instant joinableFrom) {
+            Instant joinableFrom, boolean recordingEnabled) {
     }
 
     /** The caller's visits (staff: those they take part in; administrators: all), in time order. */

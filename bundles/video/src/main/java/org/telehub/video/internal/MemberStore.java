@@ -14,7 +14,7 @@ import org.telehub.video.Rooms;
 /** The rows of {@code video_member}: one per member and visit. */
 final class MemberStore {
     private static final String COLUMNS = "encounter_id, member, role, name, state, note, reason, peer_id, seen_at,"
-            + " audio, video, screen, waiting_since";
+            + " audio, video, screen, waiting_since, consent";
 
     private MemberStore() {
     }
@@ -22,7 +22,7 @@ final class MemberStore {
     /** One member of a room as stored; {@code peerId} null when not in the room now. */
     record Member(String encounterId, String member, String role, String name, String state, String note,
             String reason, String peerId, Instant seenAt, boolean audio, boolean video, boolean screen,
-            Instant waitingSince) {
+            Instant waitingSince, boolean consent) {
         /** In the room now: a peer heard from since {@code freshAfter}. */
         boolean present(Instant freshAfter) {
             return peerId != null && seenAt != null && seenAt.isAfter(freshAfter);
@@ -141,12 +141,34 @@ final class MemberStore {
             }
             if (Rooms.ADMITTED.equals(m.state())) {
                 peers.add(new Rooms.Peer(m.peerId(), m.member(), m.name(), m.role(), m.audio(), m.video(),
-                        m.screen()));
+                        m.screen(), m.consent()));
             } else if (Rooms.WAITING.equals(m.state())) {
                 waiting.add(new Rooms.Waiting(m.member(), m.name(), m.role(), m.waitingSince(), m.note()));
             }
         }
-        return new Rooms.Roster(encounterId, status, moderator, List.copyOf(peers), List.copyOf(waiting));
+        Rooms.Recorder recorder = h.createQuery("SELECT peer_id, started_at, part FROM video_recording"
+                + " WHERE encounter_id = :e AND state = 'recording'").bind("e", encounterId)
+                .map((rs, ctx) -> new Rooms.Recorder(rs.getString(1), instant(rs.getTimestamp(2)), rs.getInt(3)))
+                .findOne().orElse(null);
+        String note = recorder != null ? null : h.createQuery("SELECT end_reason FROM video_recording"
+                + " WHERE encounter_id = :e ORDER BY part DESC LIMIT 1").bind("e", encounterId).mapTo(String.class)
+                .findOne().orElse(null);
+        return new Rooms.Roster(encounterId, status, moderator, List.copyOf(peers), List.copyOf(waiting), recorder,
+                note);
+    }
+
+    /** Records the member's consent to recording (true) or its withdrawal; false when the member has no row. */
+    static boolean consent(Handle h, String encounterId, String member, boolean consent, Instant now) {
+        return h.createUpdate("UPDATE video_member SET consent = :c, consent_at = :now, updated_at = :now"
+                + " WHERE encounter_id = :e AND member = :m").bind("c", consent).bind("now", ts(now))
+                .bind("e", encounterId).bind("m", member).execute() > 0;
+    }
+
+    /** Names of the members in the room now who have not consented to recording. */
+    static List<String> withoutConsent(Handle h, String encounterId, Instant freshAfter) {
+        return h.createQuery("SELECT name FROM video_member WHERE encounter_id = :e AND state = 'admitted'"
+                + " AND peer_id IS NOT NULL AND seen_at > :fresh AND NOT consent ORDER BY name")
+                .bind("e", encounterId).bind("fresh", ts(freshAfter)).mapTo(String.class).list();
     }
 
     /** Adds a report to the member's summary. */
@@ -180,7 +202,8 @@ final class MemberStore {
         return new Member(rs.getString("encounter_id"), rs.getString("member"), rs.getString("role"),
                 rs.getString("name"), rs.getString("state"), rs.getString("note"), rs.getString("reason"),
                 rs.getString("peer_id"), instant(rs.getTimestamp("seen_at")), rs.getBoolean("audio"),
-                rs.getBoolean("video"), rs.getBoolean("screen"), instant(rs.getTimestamp("waiting_since")));
+                rs.getBoolean("video"), rs.getBoolean("screen"), instant(rs.getTimestamp("waiting_since")),
+                rs.getBoolean("consent"));
     }
 
     private static Instant instant(Timestamp t) {

@@ -11,8 +11,11 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.domain.ConflictException;
@@ -20,6 +23,8 @@ import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnavailableException;
+import org.telehub.files.FileStore;
+import org.telehub.media.MediaEngine;
 import org.telehub.realtime.Fanout;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
@@ -45,27 +50,65 @@ public class RoomsImpl implements Rooms {
     private final AuditLog audit;
     private final Fanout fanout;
     private final Clock clock;
+    private final FileStore files;
+    private final Recordings recorder;
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
     private volatile VideoConfig config;
+    /** The server's media peer: optional, and may come and go (recording answers 503 without it). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile MediaEngine engine;
 
     @Activate
     public RoomsImpl(@Reference VideoSchema db, @Reference EncounterService encounters, @Reference AuditLog audit,
-            @Reference Fanout fanout, VideoConfig config) {
-        this(db, encounters, audit, fanout, config, Clock.systemUTC());
+            @Reference Fanout fanout, @Reference FileStore files, VideoConfig config) {
+        this(db, encounters, audit, fanout, files, config, Clock.systemUTC());
+        sweeper.scheduleWithFixedDelay(this::sweep, 0, 20, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    RoomsImpl(VideoSchema db, EncounterService encounters, AuditLog audit, Fanout fanout, VideoConfig config,
-            Clock clock) {
+    RoomsImpl(VideoSchema db, EncounterService encounters, AuditLog audit, Fanout fanout, FileStore files,
+            VideoConfig config, Clock clock) {
         this.db = db;
         this.encounters = encounters;
         this.audit = audit;
         this.fanout = fanout;
         this.clock = clock;
         this.config = config;
+        this.files = files;
+        this.recorder = new Recordings(db, files, fanout, () -> engine, () -> this.config, clock, new Recordings.Room() {
+            @Override
+            public String whyNot(String encounterId) {
+                return recordingRefused(encounterId);
+            }
+
+            @Override
+            public void changed(String encounterId) {
+                publish(encounterId, null);
+            }
+        });
+        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "video-recording-sweep");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Modified
     void modified(VideoConfig c) {
         this.config = c;
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.shutdownNow();
+        recorder.close();
+    }
+
+    private void sweep() {
+        try {
+            recorder.sweep();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RoomsImpl.class).warn("Recording sweep failed: {}", e.toString());
+        }
     }
 
     @Override
@@ -114,7 +157,7 @@ public class RoomsImpl implements Rooms {
                 replaced[0] = before.get().peerId();
             }
             Member next = new Member(encounterId, seat.member(), seat.role(), seat.displayName(), state, note, null,
-                    peerId, now, audio, video, false, since);
+                    peerId, now, audio, video, false, since, before.map(Member::consent).orElse(false));
             MemberStore.upsert(h, next, now, seat.member());
             audit.record(h, caller, "video.join", seat.patientId(), List.of(), "ok · " + state);
             return next;
@@ -123,12 +166,16 @@ public class RoomsImpl implements Rooms {
             fanout.publish(Rooms.peerTopic(replaced[0]), REPLACED_EVENT, Map.of("encounterId", encounterId,
                     "peerId", replaced[0]));
         }
-        Roster roster = publish(encounterId, seat.status());
         boolean in = ADMITTED.equals(m.state());
+        if (in && !m.consent()) {
+            recorder.stop(encounterId, m.name() + " entered without consenting to recording");
+        }
+        Roster roster = publish(encounterId, seat.status());
         // relay credentials only for who is in: a waiting, turned-away or removed person gets no TURN bandwidth
         return new Joined(encounterId, peerId, seat.member(), m.state(), seat.role(), audioOnly,
                 in ? IceServers.of(c, peerId, now) : List.of(), c.relayOnly() ? "relay" : "all", c.heartbeatSeconds(),
-                in ? (MODERATOR.equals(seat.role()) ? roster : roster.withoutWaiting()) : null);
+                in ? (MODERATOR.equals(seat.role()) ? roster : roster.withoutWaiting()) : null,
+                seat.recordingEnabled(), m.consent());
     }
 
     @Override
@@ -168,6 +215,15 @@ public class RoomsImpl implements Rooms {
             to == null ? null : MemberStore.byPeer(h, encounterId, to).orElse(null) });
         Member from = own(inRoom(caller, encounterId, both[0], fresh), peerId);
         Member target = both[1];
+        if (target == null && recorder.isRecorder(encounterId, to)) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("encounterId", encounterId);
+            out.put("from", from.peerId());
+            out.put("member", from.member());
+            out.put(description != null ? "description" : "candidate", description != null ? description : candidate);
+            fanout.publish(Rooms.peerTopic(to), SIGNAL_EVENT, out); // the recording node follows its peer's topic
+            return;
+        }
         if (target == null || !ADMITTED.equals(target.state()) || !target.present(fresh)
                 || target.member().equals(from.member())) {
             throw new NotFoundException("No peer", "No peer " + to + " in this room", "to", Map.of());
@@ -256,6 +312,9 @@ public class RoomsImpl implements Rooms {
         }
         if (m.peerId() != null) {
             fanout.publish(Rooms.peerTopic(m.peerId()), ADMITTED_EVENT, Map.of("encounterId", encounterId));
+        }
+        if (!m.consent()) {
+            recorder.stop(encounterId, m.name() + " entered without consenting to recording");
         }
         return publish(encounterId, status);
     }
@@ -347,6 +406,7 @@ public class RoomsImpl implements Rooms {
      * call again.
      */
     void close(String encounterId, String status) {
+        recorder.stop(encounterId, "The visit ended");
         List<String> peers = new ArrayList<>();
         db.jdbi().useTransaction(h -> {
             for (Member m : MemberStore.lockAll(h, encounterId)) {
@@ -361,6 +421,127 @@ public class RoomsImpl implements Rooms {
             fanout.publish(Rooms.peerTopic(p), ENDED_EVENT, ended);
         }
         fanout.publish(Rooms.roomTopic(encounterId), ENDED_EVENT, ended);
+    }
+
+    @Override
+    public Roster consent(AuthenticatedUser caller, String encounterId, boolean consent) {
+        EncounterService.Seat seat = encounters.seat(caller, encounterId);
+        requireNotEnded(seat);
+        if (!seat.recordingEnabled()) {
+            throw new ConflictException("Not recorded", "This visit is not to be recorded", null, Map.of());
+        }
+        Instant now = clock.instant();
+        boolean member = db.jdbi().inTransaction(h -> {
+            boolean ok = MemberStore.consent(h, encounterId, seat.member(), consent, now);
+            if (ok) {
+                audit.record(h, caller, "video.recording-consent", seat.patientId(), List.of(), consent ? "given"
+                        : "withdrawn");
+            }
+            return ok;
+        });
+        if (!member) {
+            throw new ConflictException("Not in the room", "Join the room first", null, Map.of());
+        }
+        if (consent && "patient".equals(seat.role())) {
+            try { // the patient's consent is also the encounter's, for the record and the report
+                encounters.consentToRecording(caller, encounterId);
+            } catch (ConflictException | ForbiddenException alreadyOrNot) {
+                // consented before (the encounter keeps the first), or the visit changed meanwhile: the room's stands
+            }
+        }
+        if (!consent) {
+            recorder.stop(encounterId, seat.displayName() + " withdrew consent to recording");
+        }
+        Roster r = publish(encounterId, seat.status());
+        return MODERATOR.equals(seat.role()) ? r : r.withoutWaiting();
+    }
+
+    @Override
+    public Roster record(AuthenticatedUser caller, String encounterId, boolean on) {
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        if (!on) {
+            if (recorder.recording(encounterId)) {
+                audit.record(caller, "video.recording.stop", seat.patientId(), List.of(), "ok");
+                recorder.stop(encounterId, null);
+            }
+            return publish(encounterId, seat.status());
+        }
+        if (!seat.recordingEnabled()) {
+            throw new ConflictException("Not recorded", "This visit is not to be recorded (set when it was booked)",
+                    null, Map.of());
+        }
+        List<String> missing = db.jdbi().withHandle(h -> MemberStore.withoutConsent(h, encounterId, freshAfter()));
+        if (!missing.isEmpty()) {
+            audit.record(caller, "video.recording.start", seat.patientId(), List.of(), "refused · consent missing");
+            throw new ConflictException("Consent missing", "Recording needs everyone's consent; not yet: "
+                    + String.join(", ", missing), null, Map.of("missing", missing));
+        }
+        if (recorder.start(encounterId, caller.username())) {
+            audit.record(caller, "video.recording.start", seat.patientId(), List.of(), "ok");
+        }
+        return publish(encounterId, seat.status());
+    }
+
+    /** Why the room may not be recorded now (null: it may): nobody in it, or someone who has not consented. */
+    private String recordingRefused(String encounterId) {
+        return db.jdbi().withHandle(h -> {
+            Roster r = MemberStore.roster(h, encounterId, null, freshAfter());
+            if (r.peers().isEmpty()) {
+                return "nobody is in the room";
+            }
+            List<String> missing = MemberStore.withoutConsent(h, encounterId, freshAfter());
+            return missing.isEmpty() ? null : "no consent from " + String.join(", ", missing);
+        });
+    }
+
+    @Override
+    public List<Recording> recordings(AuthenticatedUser caller, String encounterId) {
+        String patient = recordingReader(caller, encounterId, "video.recordings.read");
+        List<Recording> out = db.jdbi().withHandle(h -> h.createQuery("SELECT id, part, state, started_by,"
+                + " started_at, ended_at, size_bytes, end_reason FROM video_recording WHERE encounter_id = :e"
+                + " ORDER BY part").bind("e", encounterId).map((rs, ctx) -> new Recording(rs.getString(1),
+                        rs.getInt(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
+                        rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getLong(7),
+                        rs.getString(8))).list());
+        audit.record(caller, "video.recordings.read", patient, List.of(), "ok");
+        return out;
+    }
+
+    @Override
+    public java.io.InputStream openRecording(AuthenticatedUser caller, String encounterId, String recordingId) {
+        String patient = recordingReader(caller, encounterId, "video.recording.read");
+        Optional<String[]> row = db.jdbi().withHandle(h -> h.createQuery("SELECT file_id, state FROM video_recording"
+                + " WHERE encounter_id = :e AND id = :id").bind("e", encounterId).bind("id", recordingId)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne());
+        if (row.isEmpty()) {
+            throw new NotFoundException("No recording", "No recording " + recordingId + " of this visit", null,
+                    Map.of());
+        }
+        if ("recording".equals(row.get()[1])) {
+            throw new ConflictException("Still recording", "This part is being recorded: stop recording first", null,
+                    Map.of());
+        }
+        try {
+            java.io.InputStream in = files.open(row.get()[0]);
+            audit.record(caller, "video.recording.read", patient, List.of(), "ok · " + recordingId);
+            return in;
+        } catch (java.io.IOException e) {
+            throw new UnavailableException("Recording unreadable", "The stored recording could not be read", null,
+                    Map.of());
+        }
+    }
+
+    /** The visit's doctor, or an administrator: the visit's patient id; anyone else 403/404 (audited). */
+    private String recordingReader(AuthenticatedUser caller, String encounterId, String action) {
+        if (caller.hasRole(org.telehub.security.Roles.ADMIN)) {
+            return encounters.get(caller, encounterId).patientId();
+        }
+        EncounterService.Seat seat = encounters.seat(caller, encounterId);
+        if (!MODERATOR.equals(seat.role())) {
+            audit.record(caller, action, seat.patientId(), List.of(), "denied");
+            throw new ForbiddenException("Only the visit's doctor and administrators hear its recordings");
+        }
+        return seat.patientId();
     }
 
     /** The caller's seat in a room that is open now: 404/403 from the encounter, 409 for a room not open. */

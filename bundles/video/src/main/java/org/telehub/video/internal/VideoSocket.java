@@ -34,7 +34,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
         SocketHandler.TYPES + "=video.media", SocketHandler.TYPES + "=video.admit",
         SocketHandler.TYPES + "=video.reject", SocketHandler.TYPES + "=video.remove",
         SocketHandler.TYPES + "=video.mute", SocketHandler.TYPES + "=video.end",
-        SocketHandler.TYPES + "=video.quality" })
+        SocketHandler.TYPES + "=video.quality", SocketHandler.TYPES + "=video.consent",
+        SocketHandler.TYPES + "=video.record" })
 public class VideoSocket implements SocketHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,6 +80,8 @@ public class VideoSocket implements SocketHandler {
             case "video.remove" -> Map.of("room", rooms.remove(call.caller(), encounterId, text(d, "member", true)));
             case "video.mute" -> Map.of("room", rooms.mute(call.caller(), encounterId, text(d, "member", true)));
             case "video.end" -> Map.of("room", rooms.end(call.caller(), encounterId));
+            case "video.consent" -> Map.of("room", rooms.consent(call.caller(), encounterId, bool(d, "consent")));
+            case "video.record" -> Map.of("room", rooms.record(call.caller(), encounterId, bool(d, "on")));
             case "video.quality" -> {
                 rooms.quality(call.caller(), encounterId, peers.get(key), new Rooms.Sample(integer(d, "rttMs"),
                         number(d, "lossPercent"), integer(d, "kbpsIn"), bool(d, "relayed")));

@@ -65,7 +65,7 @@ class RoomsImplTest {
     @BeforeEach
     void setUp() throws Exception {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String m : new String[] {"V1__rooms.sql", "V2__quality.sql"}) {
+        for (String m : new String[] {"V1__rooms.sql", "V2__quality.sql", "V3__recording.sql"}) {
             try (InputStream in = getClass().getResourceAsStream("/db/migration/video/" + m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -124,7 +124,7 @@ class RoomsImplTest {
                 return now;
             }
         };
-        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, config, clock);
+        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, null, config, clock); // no recording here
     }
 
     /** House runs the visit, Amy is its patient, Wilson an invited colleague, a guest; Rory is nobody's. */
@@ -141,7 +141,7 @@ class RoomsImplTest {
             default -> throw new ForbiddenException("Only the visit's doctor, its patient and the people invited");
         };
         return new Seat(VISIT, "room-1", type, status, "pat-1", "Dr House", role, caller.username(),
-                caller.displayName(), start, start.plusSeconds(1800), start.minusSeconds(600));
+                caller.displayName(), start, start.plusSeconds(1800), start.minusSeconds(600), false);
     }
 
     private EncounterService.EncounterDetails details() {

@@ -1,5 +1,6 @@
 package org.telehub.video.internal.rest;
 
+import java.io.InputStream;
 import java.util.List;
 
 import javax.ws.rs.GET;
@@ -8,6 +9,8 @@ import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.StreamingOutput;
 import javax.ws.rs.core.SecurityContext;
 
 import org.osgi.service.component.annotations.Activate;
@@ -20,8 +23,10 @@ import org.telehub.security.AuthenticatedUser;
 import org.telehub.video.Rooms;
 
 /**
- * {@code GET /video/{encounterId}/quality}: a visit's call-quality summary per member (what their browsers measured),
- * for its doctor and administrators. Thin over {@link Rooms}, which decides who may read it and audits.
+ * What a visit's room keeps after the call, for its doctor and administrators: {@code GET /video/{encounterId}/quality}
+ * (the call-quality summary per member, as their browsers measured it) and {@code GET
+ * /video/{encounterId}/recordings[/{id}]} (its recorded parts, and one part's audio). Thin over {@link Rooms}, which
+ * decides who may read them and audits.
  */
 @Component(service = CallQualityResource.class)
 @JaxrsResource
@@ -38,6 +43,33 @@ public class CallQualityResource {
 
     /** The summary: one item per member who reported. */
     public record CallQuality(String encounterId, List<Rooms.Quality> items) {
+    }
+
+    /** The visit's recorded parts, oldest first. */
+    public record Recordings(String encounterId, List<Rooms.Recording> items) {
+    }
+
+    @GET
+    @Path("{encounterId}/recordings")
+    public Recordings recordings(@PathParam("encounterId") String encounterId, @Context SecurityContext s) {
+        return new Recordings(encounterId, rooms.recordings((AuthenticatedUser) s.getUserPrincipal(), encounterId));
+    }
+
+    /** One part's audio, Opus in WebM. */
+    @GET
+    @Path("{encounterId}/recordings/{recordingId}")
+    @Produces("audio/webm")
+    public Response recording(@PathParam("encounterId") String encounterId,
+            @PathParam("recordingId") String recordingId, @Context SecurityContext s) {
+        InputStream in = rooms.openRecording((AuthenticatedUser) s.getUserPrincipal(), encounterId, recordingId);
+        StreamingOutput body = out -> {
+            try (in) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, "audio/webm").header("Cache-Control", "no-store")
+                .header("Content-Disposition", "attachment; filename=\"visit-" + encounterId + "-" + recordingId
+                        + ".webm\"").build();
     }
 
     @GET

@@ -387,7 +387,7 @@ public class EncounterServiceImpl implements EncounterService {
             }
             return new Seat(e.id(), e.roomId(), e.type(), e.status(), e.patientId(), d.displayName(), role, member,
                     name, e.scheduledStart(), e.scheduledEnd(),
-                    e.scheduledStart().minus(Duration.ofMinutes(config.startEarlyMinutes())));
+                    e.scheduledStart().minus(Duration.ofMinutes(config.startEarlyMinutes())), e.recordingEnabled());
         });
     }
 
