@@ -1,6 +1,10 @@
 import { area } from './area';
 
 const en = {
+  recordings: {
+    title: 'Recordings', part: 'Part {{n}}', play: 'Play part {{n}}', when: '{{from}} – {{to}}', size: '{{kb}} KB',
+    state: { recording: 'being recorded', stopped: 'complete', interrupted: 'interrupted (kept up to the interruption)' },
+  },
   summary: {
     title: 'Call quality', empty: 'No call measured yet.', who: 'Person', samples: 'Reports', rtt: 'Round trip (average / worst)',
     loss: 'Packets lost (average / worst)', rate: 'Received', path: 'Path', relayed: 'relayed', direct: 'direct',
@@ -24,6 +28,19 @@ const en = {
     rejectedWhy: 'The doctor did not admit you to the room: {{reason}}', removed: 'The doctor removed you from the room.',
     replaced: 'You joined this visit in another tab or on another device, so this page left the room.',
     lost: 'This page is no longer in the room. Join again to go on.',
+  },
+  recording: {
+    on: 'Recording: this visit is being recorded, with everyone’s consent.',
+    ask: 'The doctor would like to record this visit (sound only). It is recorded only if everyone here agrees, and you can withdraw at any time.',
+    agree: 'I agree to be recorded', consented: 'You agreed to this visit being recorded.', withdraw: 'Withdraw my consent',
+    start: 'Start recording', stop: 'Stop recording', missing: 'Not yet agreed to recording: {{names}}', separator: ', ',
+    why: {
+      withdrawn: 'Recording stopped: {{name}} withdrew their consent.',
+      unconsented: 'Recording stopped: {{name}} joined without agreeing to be recorded.',
+      ended: 'Recording stopped: the visit ended.', engine: 'Recording was interrupted: the recording service restarted.',
+      hub: 'Recording was interrupted: the server restarted.', storage: 'Recording stopped: it could not be stored.',
+      service: 'Recording stopped: the video service stopped.', other: 'Recording stopped.',
+    },
   },
   controls: {
     label: 'Call controls', micOff: 'Turn microphone off', micOn: 'Turn microphone on', camOff: 'Turn camera off',
@@ -49,6 +66,7 @@ const en = {
     reason: 'Reason (optional), shown to {{name}}', rejectYes: 'Reject', keep: 'Keep waiting',
     mute: 'Mute', muteName: 'Mute {{name}}', remove: 'Remove', removeName: 'Remove {{name}}',
     micOn: 'microphone on', micOff: 'microphone off', camOn: 'camera on', camOff: 'camera off', screen: 'sharing the screen',
+    consented: 'agreed to recording', notConsented: 'not agreed to recording',
     you: 'you',
   },
   role: { moderator: 'Doctor', patient: 'Patient', colleague: 'Colleague', guest: 'Guest', interpreter: 'Interpreter' },
@@ -64,6 +82,10 @@ const en = {
 };
 
 const fa: typeof en = {
+  recordings: {
+    title: 'ضبط‌ها', part: 'بخش {{n}}', play: 'پخش بخش {{n}}', when: '{{from}} – {{to}}', size: '{{kb}} کیلوبایت',
+    state: { recording: 'در حال ضبط', stopped: 'کامل', interrupted: 'قطع‌شده (تا لحظهٔ قطع نگه داشته شده)' },
+  },
   summary: {
     title: 'کیفیت تماس', empty: 'هنوز تماسی سنجیده نشده است.', who: 'شخص', samples: 'گزارش‌ها', rtt: 'زمان رفت‌وبرگشت (میانگین / بدترین)',
     loss: 'بسته‌های ازدست‌رفته (میانگین / بدترین)', rate: 'دریافتی', path: 'مسیر', relayed: 'از طریق رله', direct: 'مستقیم',
@@ -87,6 +109,19 @@ const fa: typeof en = {
     rejectedWhy: 'پزشک شما را به اتاق راه نداد: {{reason}}', removed: 'پزشک شما را از اتاق خارج کرد.',
     replaced: 'شما در زبانه یا دستگاه دیگری وارد این ویزیت شدید، پس این صفحه از اتاق خارج شد.',
     lost: 'این صفحه دیگر در اتاق نیست. برای ادامه دوباره وارد شوید.',
+  },
+  recording: {
+    on: 'در حال ضبط: این ویزیت با رضایت همه ضبط می‌شود.',
+    ask: 'پزشک می‌خواهد این ویزیت را ضبط کند (فقط صدا). ضبط تنها با موافقت همهٔ حاضران انجام می‌شود و هر زمان می‌توانید رضایت خود را پس بگیرید.',
+    agree: 'با ضبط موافقم', consented: 'شما با ضبط این ویزیت موافقت کرده‌اید.', withdraw: 'پس گرفتن رضایت',
+    start: 'شروع ضبط', stop: 'توقف ضبط', missing: 'هنوز با ضبط موافقت نکرده‌اند: {{names}}', separator: '، ',
+    why: {
+      withdrawn: 'ضبط متوقف شد: {{name}} رضایت خود را پس گرفت.',
+      unconsented: 'ضبط متوقف شد: {{name}} بدون موافقت با ضبط وارد شد.',
+      ended: 'ضبط متوقف شد: ویزیت پایان یافت.', engine: 'ضبط قطع شد: سرویس ضبط دوباره راه‌اندازی شد.',
+      hub: 'ضبط قطع شد: سرور دوباره راه‌اندازی شد.', storage: 'ضبط متوقف شد: ذخیره‌سازی آن ممکن نبود.',
+      service: 'ضبط متوقف شد: سرویس ویدیو متوقف شد.', other: 'ضبط متوقف شد.',
+    },
   },
   controls: {
     label: 'کنترل‌های تماس', micOff: 'خاموش کردن میکروفون', micOn: 'روشن کردن میکروفون', camOff: 'خاموش کردن دوربین',
@@ -112,6 +147,7 @@ const fa: typeof en = {
     reason: 'دلیل (اختیاری)، که به {{name}} نشان داده می‌شود', rejectYes: 'رد کردن', keep: 'منتظر بماند',
     mute: 'بی‌صدا کردن', muteName: 'بی‌صدا کردن {{name}}', remove: 'خارج کردن', removeName: 'خارج کردن {{name}}',
     micOn: 'میکروفون روشن', micOff: 'میکروفون خاموش', camOn: 'دوربین روشن', camOff: 'دوربین خاموش', screen: 'در حال اشتراک صفحه',
+    consented: 'با ضبط موافق است', notConsented: 'با ضبط موافقت نکرده است',
     you: 'شما',
   },
   role: { moderator: 'پزشک', patient: 'بیمار', colleague: 'همکار', guest: 'مهمان', interpreter: 'مترجم' },
@@ -127,6 +163,10 @@ const fa: typeof en = {
 };
 
 const ru: typeof en = {
+  recordings: {
+    title: 'Записи', part: 'Часть {{n}}', play: 'Воспроизвести часть {{n}}', when: '{{from}} – {{to}}', size: '{{kb}} КБ',
+    state: { recording: 'идёт запись', stopped: 'полная', interrupted: 'прервана (сохранена до перерыва)' },
+  },
   summary: {
     title: 'Качество связи', empty: 'Звонок ещё не измерялся.', who: 'Участник', samples: 'Отчёты', rtt: 'Задержка (средняя / худшая)',
     loss: 'Потери пакетов (средние / худшие)', rate: 'Принято', path: 'Путь', relayed: 'через ретранслятор', direct: 'напрямую',
@@ -150,6 +190,19 @@ const ru: typeof en = {
     rejectedWhy: 'Врач не впустил вас в комнату: {{reason}}', removed: 'Врач удалил вас из комнаты.',
     replaced: 'Вы вошли на этот приём в другой вкладке или на другом устройстве, поэтому эта страница вышла из комнаты.',
     lost: 'Эта страница больше не в комнате. Войдите снова, чтобы продолжить.',
+  },
+  recording: {
+    on: 'Идёт запись: приём записывается с согласия всех участников.',
+    ask: 'Врач хотел бы записать этот приём (только звук). Запись ведётся, только если согласны все присутствующие; согласие можно отозвать в любой момент.',
+    agree: 'Я согласен(на) на запись', consented: 'Вы согласились на запись этого приёма.', withdraw: 'Отозвать согласие',
+    start: 'Начать запись', stop: 'Остановить запись', missing: 'Ещё не согласились на запись: {{names}}', separator: ', ',
+    why: {
+      withdrawn: 'Запись остановлена: {{name}} отозвал(а) согласие.',
+      unconsented: 'Запись остановлена: {{name}} вошёл(ла) без согласия на запись.',
+      ended: 'Запись остановлена: приём завершён.', engine: 'Запись прервалась: служба записи перезапустилась.',
+      hub: 'Запись прервалась: сервер перезапустился.', storage: 'Запись остановлена: её не удалось сохранить.',
+      service: 'Запись остановлена: видеосервис остановлен.', other: 'Запись остановлена.',
+    },
   },
   controls: {
     label: 'Управление звонком', micOff: 'Выключить микрофон', micOn: 'Включить микрофон', camOff: 'Выключить камеру',
@@ -176,6 +229,7 @@ const ru: typeof en = {
     mute: 'Выключить звук', muteName: 'Выключить звук: {{name}}', remove: 'Удалить', removeName: 'Удалить: {{name}}',
     micOn: 'микрофон включён', micOff: 'микрофон выключен', camOn: 'камера включена', camOff: 'камера выключена',
     screen: 'показывает экран', you: 'вы',
+    consented: 'согласен(на) на запись', notConsented: 'не дал(а) согласия на запись',
   },
   role: { moderator: 'Врач', patient: 'Пациент', colleague: 'Коллега', guest: 'Гость', interpreter: 'Переводчик' },
   devices: {

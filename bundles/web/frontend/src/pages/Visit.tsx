@@ -14,6 +14,7 @@ import { closedStatus } from './room/logic';
 // the video room (WebRTC, its own styles) is loaded only for a visit that has one
 const Room = lazy(() => import('./room/Room'));
 const CallQuality = lazy(() => import('./room/CallQuality'));
+const Recordings = lazy(() => import('./room/Recordings'));
 
 /** The steps the API offers, in the order the buttons show; each is POST /encounters/{id}/<step>. */
 const STEPS = ['confirm', 'start', 'end', 'no-show', 'cancel'] as const;
@@ -107,6 +108,9 @@ export default function Visit() {
       {/* who runs the visit (its doctor, an administrator) sees what the browsers measured of the call */}
       {room && e.joinLinks?.doctor && e.status !== 'scheduled' && e.status !== 'confirmed' && (
         <Failsafe message={t('partFailed')}><Suspense fallback={null}><CallQuality encounterId={e.id!} refresh={e.status ?? ''} /></Suspense></Failsafe>
+      )}
+      {room && e.joinLinks?.doctor && e.recordingEnabled && (
+        <Failsafe message={t('partFailed')}><Suspense fallback={null}><Recordings encounterId={e.id!} refresh={e.status ?? ''} /></Suspense></Failsafe>
       )}
       {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
       {staff && <>

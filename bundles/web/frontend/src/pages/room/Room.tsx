@@ -11,7 +11,7 @@ import './room.css';
 
 const IDLE: Snapshot = {
   phase: 'idle', reason: null, detail: null, error: null, problem: null, ack: null, roster: null, remotes: {},
-  self: null, audio: false, video: false, screen: false, mutedBy: null,
+  self: null, audio: false, video: false, screen: false, mutedBy: null, consent: false,
 };
 const nothing = () => () => {};
 const idle = () => IDLE;
@@ -100,6 +100,7 @@ function Waiting({ s, client }: { s: Snapshot; client: RoomClient }) {
     <div className="waiting-room">
       <h3>{t('room.waiting.title')}</h3>
       <p>{t('room.waiting.why')}</p>
+      <Recording s={s} client={client} moderator={false} />
       <div className="video-grid" data-count={1} style={{ '--cols': 1, '--cols-narrow': 1 } as CSSProperties}>
         <SelfTile s={s} />
       </div>
@@ -122,12 +123,13 @@ function InRoom({ s, client }: { s: Snapshot; client: RoomClient }) {
   return (
     <div className="in-room">
       {moderator && <WaitingList s={s} client={client} />}
+      <Recording s={s} client={client} moderator={moderator} />
       <div className="video-grid" data-count={n}
         style={{ '--cols': columns(n, false), '--cols-narrow': columns(n, true) } as CSSProperties}>
         {peers.map((p) => <RemoteTile key={p.peerId} peer={p} remote={s.remotes[p.peerId]} />)}
         {unlisted.map((r) => (
           <RemoteTile key={r.peerId} remote={r}
-            peer={{ peerId: r.peerId, member: r.member, name: r.member, role: '', audio: true, video: true, screen: false }} />
+            peer={{ peerId: r.peerId, member: r.member, name: r.member, role: '', audio: true, video: true, screen: false, consent: false }} />
         ))}
         <SelfTile s={s} />
       </div>
@@ -136,6 +138,51 @@ function InRoom({ s, client }: { s: Snapshot; client: RoomClient }) {
       <People s={s} client={client} moderator={moderator} />
     </div>
   );
+}
+
+/**
+ * Recording: everyone sees when the hub records (its peer is in the roster); each person gives or withdraws their
+ * consent here; the doctor starts and stops it, and sees who has not consented yet (the hub refuses without them).
+ */
+function Recording({ s, client, moderator }: { s: Snapshot; client: RoomClient; moderator: boolean }) {
+  const { t } = useTranslation();
+  if (!s.ack?.recordingEnabled) return null;
+  const on = !!s.roster?.recorder;
+  const missing = (s.roster?.peers ?? []).filter((p) => !p.consent).map((p) => p.name);
+  return (
+    <div className="recording-panel" data-recording={on ? 'on' : 'off'}>
+      {on && <p className="recording-on" role="status" data-testid="recording">
+        <span className="dot" aria-hidden="true" />{t('room.recording.on')}</p>}
+      {!on && s.roster?.recordingNote && (
+        <p className="notice" role="status" data-testid="recording-note" data-reason={s.roster.recordingNote.split(':')[0]}>
+          {whyStopped(s.roster.recordingNote, t)}</p>
+      )}
+      {s.consent ? (
+        <p className="consent" data-testid="consent" data-consent="yes">{t('room.recording.consented')}{' '}
+          <Button variant="secondary" onPress={() => void client.consent(false)}>{t('room.recording.withdraw')}</Button></p>
+      ) : (
+        <p className="consent" data-testid="consent" data-consent="no">{t('room.recording.ask')}{' '}
+          <Button onPress={() => void client.consent(true)}>{t('room.recording.agree')}</Button></p>
+      )}
+      {moderator && (
+        <div className="actions">
+          {!on && missing.length > 0 && <p className="muted" data-testid="consent-missing">
+            {t('room.recording.missing', { names: missing.join(t('room.recording.separator')) })}</p>}
+          <Button variant={on ? 'danger' : 'primary'} onPress={() => void client.record(!on)}>
+            {on ? t('room.recording.stop') : t('room.recording.start')}</Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The hub's code for why recording stopped by itself (`withdrawn:<name>`, `engine`, …), in words. */
+function whyStopped(note: string, t: T): string {
+  const at = note.indexOf(':');
+  const code = at < 0 ? note : note.slice(0, at);
+  const name = at < 0 ? '' : note.slice(at + 1);
+  const known = ['withdrawn', 'unconsented', 'ended', 'engine', 'hub', 'storage', 'service'];
+  return t(`room.recording.why.${known.includes(code) ? code : 'other'}`, { name });
 }
 
 function Controls({ s, client, moderator }: { s: Snapshot; client: RoomClient; moderator: boolean }) {
@@ -266,7 +313,9 @@ function People({ s, client, moderator }: { s: Snapshot; client: RoomClient; mod
               {[p.peerId === me ? t('room.people.you') : null, t(`room.role.${p.role}`, { defaultValue: p.role }),
                 p.audio ? t('room.people.micOn') : t('room.people.micOff'),
                 p.video ? t('room.people.camOn') : t('room.people.camOff'),
-                p.screen ? t('room.people.screen') : null].filter(Boolean).join(' · ')}
+                p.screen ? t('room.people.screen') : null,
+                s.ack?.recordingEnabled ? (p.consent ? t('room.people.consented') : t('room.people.notConsented')) : null,
+              ].filter(Boolean).join(' · ')}
             </span>
             {moderator && p.peerId !== me && (
               <span className="row-actions">

@@ -45,6 +45,8 @@ export interface Snapshot {
   screen: boolean;
   /** The moderator turned our microphone off (their member). */
   mutedBy: string | null;
+  /** We consented to the visit's recording. */
+  consent: boolean;
 }
 
 /** What the device check prepared: its stream (used as a copy) and the chosen devices. */
@@ -56,8 +58,11 @@ export interface Prepared {
 
 const EMPTY: Snapshot = {
   phase: 'idle', reason: null, detail: null, error: null, problem: null, ack: null, roster: null, remotes: {},
-  self: null, audio: false, video: false, screen: false, mutedBy: null,
+  self: null, audio: false, video: false, screen: false, mutedBy: null, consent: false,
 };
+
+/** The roster's member name of the hub's recording peer. */
+export const RECORDER = 'recorder';
 
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const live = (t: MediaStreamTrack | undefined | null) => (t && t.readyState === 'live' ? t : null);
@@ -158,6 +163,7 @@ export class RoomClient {
       this.mesh = null;
     }
     this.heartbeat(ack.heartbeatSeconds);
+    this.set({ consent: ack.consent });
     if (ack.state === 'waiting') {
       this.set({ phase: 'waiting', ack, roster: null, remotes: {}, error: null });
       return;
@@ -173,6 +179,7 @@ export class RoomClient {
           signal: (to, s) => this.send(to, s),
           remote: (peerId, member, stream) => this.remote(peerId, { member, stream }),
           state: (peerId, member, connection) => {
+            if (member === RECORDER) return; // the recording peer has no picture: the page shows that it records
             if (connection === 'closed') this.forget(peerId);
             else this.remote(peerId, { member, connection });
           },
@@ -233,6 +240,8 @@ export class RoomClient {
 
   private roster(r: Roster): void {
     if (this.mesh) for (const gone of goneFrom(this.mesh.ids(), r)) this.mesh.drop(gone);
+    // the recorder never offers: every page offers it its audio, whenever it appears
+    if (this.mesh && r.recorder && !this.mesh.ids().includes(r.recorder.peerId)) this.mesh.call(r.recorder.peerId, RECORDER);
     this.set({ roster: r });
     if (r.status) this.status(r.status);
   }
@@ -305,6 +314,22 @@ export class RoomClient {
   reject(member: string, reason?: string) { return this.step('video.reject', { member, ...(reason ? { reason } : {}) }); }
   remove(member: string) { return this.step('video.remove', { member }); }
   mute(member: string) { return this.step('video.mute', { member }); }
+
+  /** Start or stop recording (the moderator; the hub needs everyone's consent). */
+  record(on: boolean) { return this.step('video.record', { on }); }
+
+  /** Our consent to the visit's recording, given or withdrawn (withdrawing stops a recording). */
+  async consent(on: boolean): Promise<void> {
+    this.set({ error: null });
+    try {
+      const d = await call('video.consent', { encounterId: this.encounterId, consent: on });
+      this.set({ consent: on });
+      const r = parseRoster(d.room);
+      if (r && this.snap.phase === 'in-room') this.roster(r);
+    } catch (e) {
+      this.set({ error: e });
+    }
+  }
 
   /** "End the visit for everyone". */
   async end(): Promise<void> {

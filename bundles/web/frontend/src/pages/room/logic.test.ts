@@ -35,8 +35,19 @@ describe('the hub\'s answers', () => {
   });
   it('reads a roster event; a name falls back to the member; anything else is not a roster', () => {
     const r = parseRoster({ ...roster, peers: [{ peerId: 'x', member: 'visit:7' }], waiting: undefined });
-    expect(r?.peers[0]).toEqual({ peerId: 'x', member: 'visit:7', name: 'visit:7', role: '', audio: false, video: false, screen: false });
+    expect(r?.peers[0]).toEqual({ peerId: 'x', member: 'visit:7', name: 'visit:7', role: '', audio: false, video: false, screen: false, consent: false });
     expect(r?.waiting).toEqual([]);
+    expect(r?.recorder).toBeNull();
+  });
+  it('reads the recorder and why recording stopped; the recorder stays connected while it records', () => {
+    const on = parseRoster({ ...roster, recorder: { peerId: 'rec-1', since: '2026-12-04T10:00:00Z', part: 2 } })!;
+    expect(on.recorder).toEqual({ peerId: 'rec-1', since: '2026-12-04T10:00:00Z', part: 2 });
+    expect(goneFrom(['p-b', 'rec-1', 'p-old'], on)).toEqual(['p-old']);
+    const off = parseRoster({ ...roster, recorder: { peerId: '' }, recordingNote: 'withdrawn:Pegah' })!;
+    expect(off.recorder).toBeNull();
+    expect(off.recordingNote).toBe('withdrawn:Pegah');
+    expect(goneFrom(['p-b', 'rec-1'], off)).toEqual(['rec-1']);
+    expect(parseJoinAck({ peerId: 'p', recordingEnabled: true, consent: true })).toMatchObject({ recordingEnabled: true, consent: true });
     expect(parseRoster(null)).toBeNull();
     expect(parseRoster({ encounterId: 'e1' })).toBeNull();
   });

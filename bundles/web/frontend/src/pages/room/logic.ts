@@ -14,6 +14,15 @@ export interface RosterPeer {
   audio: boolean;
   video: boolean;
   screen: boolean;
+  /** They consented to the visit's recording. */
+  consent: boolean;
+}
+
+/** The hub's recording peer: every browser sends it its audio; everyone sees that the visit is recorded. */
+export interface RosterRecorder {
+  peerId: string;
+  since: string | null;
+  part: number;
 }
 
 /** A member in the waiting room (the moderator's roster only). */
@@ -33,6 +42,10 @@ export interface Roster {
   waiting: WaitingMember[];
   /** The encounter's status (in_progress once someone was admitted). */
   status: string | null;
+  /** Recording now, by this peer; null when not. */
+  recorder: RosterRecorder | null;
+  /** Why recording last stopped by itself (a withdrawn consent, someone who had not consented, an engine restart). */
+  recordingNote: string | null;
 }
 
 /** The `video.join` answer. */
@@ -46,6 +59,10 @@ export interface JoinAck {
   iceTransportPolicy: RTCIceTransportPolicy;
   heartbeatSeconds: number;
   room: Roster | null;
+  /** The visit is to be recorded (with everyone's consent). */
+  recordingEnabled: boolean;
+  /** This member has consented to recording. */
+  consent: boolean;
 }
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
@@ -61,7 +78,7 @@ export function parseRoster(d: unknown): Roster | null {
     moderator: str(r.moderator),
     peers: list(r.peers).filter((p) => typeof p.peerId === 'string').map((p) => ({
       peerId: str(p.peerId), member: str(p.member), name: str(p.name) || str(p.member), role: str(p.role),
-      audio: bool(p.audio), video: bool(p.video), screen: bool(p.screen),
+      audio: bool(p.audio), video: bool(p.video), screen: bool(p.screen), consent: bool(p.consent),
     })),
     waiting: list(r.waiting).filter((w) => typeof w.member === 'string').map((w) => ({
       member: str(w.member), name: str(w.name) || str(w.member), role: str(w.role),
@@ -69,7 +86,16 @@ export function parseRoster(d: unknown): Roster | null {
       note: w.note === 'rejected' || w.note === 'removed' ? w.note : null,
     })),
     status: typeof r.status === 'string' ? r.status : null,
+    recorder: parseRecorder(r.recorder),
+    recordingNote: typeof r.recordingNote === 'string' ? r.recordingNote : null,
   };
+}
+
+function parseRecorder(v: unknown): RosterRecorder | null {
+  if (!v || typeof v !== 'object') return null;
+  const r = v as Json;
+  if (typeof r.peerId !== 'string' || !r.peerId) return null;
+  return { peerId: r.peerId, since: typeof r.since === 'string' ? r.since : null, part: Number(r.part) || 1 };
 }
 
 /** Only what RTCConfiguration takes of each ICE server (urls, username, credential). */
@@ -96,6 +122,8 @@ export function parseJoinAck(d: Json): JoinAck {
     iceTransportPolicy: d.iceTransportPolicy === 'relay' ? 'relay' : 'all',
     heartbeatSeconds: Number.isFinite(beat) && beat > 0 ? beat : 25,
     room: parseRoster(d.room),
+    recordingEnabled: bool(d.recordingEnabled),
+    consent: bool(d.consent),
   };
 }
 
@@ -110,9 +138,10 @@ export function peersToCall(roster: Roster | null, me: string): RosterPeer[] {
   return (roster?.peers ?? []).filter((p) => !seen.has(p.peerId) && seen.add(p.peerId));
 }
 
-/** The connections to close: peers we have that the roster no longer lists. */
+/** The connections to close: peers we have that the roster no longer lists (the recorder counts while it records). */
 export function goneFrom(connected: Iterable<string>, roster: Roster): string[] {
   const present = new Set(roster.peers.map((p) => p.peerId));
+  if (roster.recorder) present.add(roster.recorder.peerId);
   return [...connected].filter((id) => !present.has(id));
 }
 

@@ -130,6 +130,8 @@ class WebIT {
         turn = Coturn.start();
         Files.writeString(karaf.home.resolve("etc/org.telehub.video.cfg"), "turnUrls=" + turn.url() + "\n"
                 + "turnSecret=" + turn.secret + "\nrelayOnly=false\n");
+        // the media engine (recording) reaches the browsers on 127.0.0.1, which WebRTC leaves out unless told
+        Files.writeString(karaf.home.resolve("etc/org.telehub.media.cfg"), "loopbackOnly=true\n");
         karaf.start();
         long t1 = System.nanoTime();
         FhirServerProcess hapi = fhir.get(3, TimeUnit.MINUTES);

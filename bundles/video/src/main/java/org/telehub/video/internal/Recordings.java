@@ -34,6 +34,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * reaches the node that records through the realtime fan-out. When the engine dies the part ends "interrupted" and,
  * if the room still consents, a new part begins once the engine is back. Parts left "recording" by a node that died
  * are closed by whichever node's sweep finds them first ({@link FileStore#recover}).
+ *
+ * <p>Why a part ended ({@code end_reason}, the roster's {@code recordingNote}) is a code the web app words:
+ * {@code withdrawn:<name>}, {@code unconsented:<name>} (entered without consent), {@code ended} (the visit),
+ * {@code engine} (the media engine stopped), {@code hub} (the hub recording it stopped), {@code storage},
+ * {@code service} (the video service stopped); null when the moderator stopped it.
  */
 final class Recordings {
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
@@ -138,7 +143,7 @@ final class Recordings {
         try {
             l.begin(e);
         } catch (RuntimeException ex) {
-            l.ended(true, "The media engine refused the recording: " + ex.getMessage());
+            l.ended(true, "engine");
             throw ex;
         }
         return true;
@@ -152,7 +157,7 @@ final class Recordings {
         Live l = live.get(encounterId);
         if (l != null) {
             l.stop(reason);
-        } else {
+        } else if (recording(encounterId)) {
             fanout.publish(controlTopic(encounterId), CONTROL_STOP, d);
         }
     }
@@ -183,7 +188,7 @@ final class Recordings {
             long bytes = size;
             int n = db.jdbi().withHandle(h -> h.createUpdate("UPDATE video_recording SET state = 'interrupted',"
                     + " ended_at = :now, size_bytes = :size, end_reason = :why WHERE id = :id AND state = 'recording'")
-                    .bind("now", Timestamp.from(now)).bind("size", bytes).bind("why", "The hub recording it stopped")
+                    .bind("now", Timestamp.from(now)).bind("size", bytes).bind("why", "hub")
                     .bind("id", s[0]).execute());
             if (n > 0) {
                 LOG.info("Recording {} of visit {} was left by a hub that stopped: closed with {} bytes", s[0], s[2],
@@ -196,7 +201,7 @@ final class Recordings {
     /** The bundle stops: every recording of this node stops as if asked. */
     void close() {
         for (Live l : List.copyOf(live.values())) {
-            l.stop("The hub's video service stopped");
+            l.stop("service");
         }
     }
 
@@ -322,7 +327,7 @@ final class Recordings {
                 size = file.sync(); // a second of audio at a time: durable before the next arrives
             } catch (IOException e) {
                 LOG.warn("Recording {}: storing failed ({}); stopping it", id, e.toString());
-                stop("The recording could not be stored");
+                stop("storage");
             }
             long now = System.nanoTime();
             if (now - lastTouch > 5_000_000_000L) {
@@ -333,8 +338,7 @@ final class Recordings {
 
         @Override
         public void ended(boolean crashed) {
-            ended(crashed, crashed && !stopAsked ? "The media engine stopped; recording goes on in a new part when it"
-                    + " is back" : stopReason);
+            ended(crashed, crashed && !stopAsked ? "engine" : stopReason);
         }
 
         void ended(boolean crashed, String reason) {

@@ -97,13 +97,18 @@ public class RoomsImpl implements Rooms {
         this.config = c;
     }
 
+    VideoSchema db() {
+        return db;
+    }
+
     @Deactivate
     void deactivate() {
         sweeper.shutdownNow();
         recorder.close();
     }
 
-    private void sweep() {
+    /** Keeps this node's recordings fresh and closes those a dead node left (every 20 s; tests call it). */
+    void sweep() {
         try {
             recorder.sweep();
         } catch (RuntimeException e) {
@@ -168,7 +173,7 @@ public class RoomsImpl implements Rooms {
         }
         boolean in = ADMITTED.equals(m.state());
         if (in && !m.consent()) {
-            recorder.stop(encounterId, m.name() + " entered without consenting to recording");
+            recorder.stop(encounterId, "unconsented:" + m.name());
         }
         Roster roster = publish(encounterId, seat.status());
         // relay credentials only for who is in: a waiting, turned-away or removed person gets no TURN bandwidth
@@ -314,7 +319,7 @@ public class RoomsImpl implements Rooms {
             fanout.publish(Rooms.peerTopic(m.peerId()), ADMITTED_EVENT, Map.of("encounterId", encounterId));
         }
         if (!m.consent()) {
-            recorder.stop(encounterId, m.name() + " entered without consenting to recording");
+            recorder.stop(encounterId, "unconsented:" + m.name());
         }
         return publish(encounterId, status);
     }
@@ -406,7 +411,7 @@ public class RoomsImpl implements Rooms {
      * call again.
      */
     void close(String encounterId, String status) {
-        recorder.stop(encounterId, "The visit ended");
+        recorder.stop(encounterId, "ended");
         List<String> peers = new ArrayList<>();
         db.jdbi().useTransaction(h -> {
             for (Member m : MemberStore.lockAll(h, encounterId)) {
@@ -450,7 +455,7 @@ public class RoomsImpl implements Rooms {
             }
         }
         if (!consent) {
-            recorder.stop(encounterId, seat.displayName() + " withdrew consent to recording");
+            recorder.stop(encounterId, "withdrawn:" + seat.displayName());
         }
         Roster r = publish(encounterId, seat.status());
         return MODERATOR.equals(seat.role()) ? r : r.withoutWaiting();

@@ -41,6 +41,7 @@ import org.telehub.video.Rooms.Joined;
  * lines), the clock.
  */
 class RoomsImplTest {
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static final String VISIT = "enc-1";
     static final AuthenticatedUser HOUSE = user("dr.house", "doctor");
     static final AuthenticatedUser AMY = user("amy", "patient");
@@ -56,7 +57,14 @@ class RoomsImplTest {
     String status = EncounterService.CONFIRMED;
     String type = "video";
     Instant start = now.plusSeconds(300);
+    boolean recorded;
+    final List<String> consents = new ArrayList<>();
+    final Map<String, List<Fanout.Listener>> followers = new java.util.concurrent.ConcurrentHashMap<>();
+    final MemoryFiles files = new MemoryFiles();
+    final FakeEngine engine = new FakeEngine();
     RoomsImpl rooms;
+    Fanout fanout;
+    VideoConfig config;
 
     private static AuthenticatedUser user(String name, String role) {
         return new AuthenticatedUser(name.hashCode(), name, name, Set.of(role));
@@ -90,22 +98,30 @@ class RoomsImplTest {
                         }
                         yield details();
                     }
+                    case "consentToRecording" -> {
+                        consents.add(((AuthenticatedUser) args[0]).username());
+                        yield details();
+                    }
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
         AuditLog audit = (AuditLog) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {AuditLog.class}, (p, m, args) -> null);
-        Fanout fanout = new Fanout() {
+        fanout = new Fanout() {
             @Override
             public void publish(String topic, String t, Object data) {
                 published.add(topic + " " + t);
+                for (Fanout.Listener l : List.copyOf(followers.getOrDefault(topic, List.of()))) { // signals only
+                    l.onEvent(t, JSON.valueToTree(data));
+                }
             }
 
             @Override
             public AutoCloseable follow(String topic, Fanout.Listener listener) {
-                throw new UnsupportedOperationException("no follower in these tests");
+                followers.computeIfAbsent(topic, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+                return () -> followers.get(topic).remove(listener);
             }
         };
-        VideoConfig config = (VideoConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+        config = (VideoConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {VideoConfig.class}, (p, m, args) -> settings.getOrDefault(m.getName(),
                         m.getDefaultValue()));
         Clock clock = new Clock() {
@@ -124,7 +140,8 @@ class RoomsImplTest {
                 return now;
             }
         };
-        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, null, config, clock); // no recording here
+        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, files, config, clock);
+        rooms.engine = engine;
     }
 
     /** House runs the visit, Amy is its patient, Wilson an invited colleague, a guest; Rory is nobody's. */
@@ -141,7 +158,7 @@ class RoomsImplTest {
             default -> throw new ForbiddenException("Only the visit's doctor, its patient and the people invited");
         };
         return new Seat(VISIT, "room-1", type, status, "pat-1", "Dr House", role, caller.username(),
-                caller.displayName(), start, start.plusSeconds(1800), start.minusSeconds(600), false);
+                caller.displayName(), start, start.plusSeconds(1800), start.minusSeconds(600), recorded);
     }
 
     private EncounterService.EncounterDetails details() {
@@ -356,5 +373,248 @@ class RoomsImplTest {
         assertEquals(now.plusSeconds(240 * 60).getEpochSecond() + ":house-tab-001", username,
                 "the peer, not the person, and the configured lifetime");
         assertEquals(IceServers.credential("s3cret", username), turn.get("credential"));
+    }
+
+    // ---- recording
+
+    /** Both in the room, the visit to be recorded, started. */
+    private void inTheRoom() {
+        recorded = true;
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(AMY, VISIT, "amy-tab-0001");
+        rooms.admit(HOUSE, VISIT, "amy");
+        rooms.join(AMY, VISIT, "amy-tab-0001");
+    }
+
+    @Test
+    void recordingNeedsEveryonesConsentTheRecorderGetsTheBrowsersSignalsAndAWithdrawnConsentStopsIt()
+            throws Exception {
+        inTheRoom();
+        ConflictException missing = assertThrows(ConflictException.class, () -> rooms.record(HOUSE, VISIT, true));
+        assertEquals("Consent missing", missing.title());
+        assertEquals(List.of("amy", "dr.house"), missing.details().get("missing"));
+        assertEquals(403, status(() -> rooms.record(AMY, VISIT, true)), "starting is the doctor's");
+        assertEquals(404, status(() -> rooms.consent(RORY, VISIT, true)));
+        rooms.consent(HOUSE, VISIT, true);
+        assertEquals(List.of("amy"), assertThrows(ConflictException.class, () -> rooms.record(HOUSE, VISIT, true))
+                .details().get("missing"), "only who has not consented is named");
+        Rooms.Roster consented = rooms.consent(AMY, VISIT, true);
+        assertEquals(List.of("amy"), consents, "the patient's consent is the encounter's too");
+        assertTrue(consented.peers().stream().allMatch(Rooms.Peer::consent));
+        assertEquals(0, engine.sessions.size(), "nothing records before the doctor starts it");
+
+        engine.running = false;
+        assertEquals(503, status(() -> rooms.record(HOUSE, VISIT, true)), "no engine: 503, nothing half-started");
+        assertEquals(List.of(), rooms.recordings(HOUSE, VISIT));
+        engine.running = true;
+        Rooms.Roster on = rooms.record(HOUSE, VISIT, true);
+        assertEquals(1, on.recorder().part());
+        String recorder = on.recorder().peerId();
+        assertEquals(1, engine.sessions.size());
+        assertEquals(on.recorder().peerId(), rooms.record(HOUSE, VISIT, true).recorder().peerId(), "once");
+        assertEquals(1, engine.sessions.size());
+
+        // her offer to the recorder reaches the engine; its answer reaches her peer
+        rooms.signal(AMY, VISIT, "amy-tab-0001", recorder, Map.of("type", "offer", "sdp", "v=0 amy"), null);
+        rooms.signal(AMY, VISIT, "amy-tab-0001", recorder, null, Map.of("candidate", "candidate:1 1 udp 1 127.0.0.1 9 typ host",
+                "sdpMid", "0", "sdpMLineIndex", 0));
+        FakeEngine.Run run = engine.sessions.get(0);
+        assertEquals(List.of("offer amy-tab-0001 v=0 amy", "candidate amy-tab-0001 0"), run.calls);
+        published.clear();
+        run.listener.answer("amy-tab-0001", "v=0 answer");
+        assertEquals(List.of(Rooms.peerTopic("amy-tab-0001") + " video.signal"), published);
+        assertEquals(404, status(() -> rooms.signal(RORY, VISIT, "x", recorder, Map.of("type", "offer"), null)),
+                "an outsider reaches no recorder");
+        byte[] a = "webm-1".getBytes(UTF_8);
+        byte[] b = "webm-2".getBytes(UTF_8);
+        run.listener.data(a);
+        run.listener.data(b);
+
+        // she withdraws: it stops for everyone, the part is whole, and the roster says why
+        Rooms.Roster off = rooms.consent(AMY, VISIT, false);
+        assertEquals("stop", run.calls.get(run.calls.size() - 1));
+        assertNull(off.recorder());
+        assertEquals("withdrawn:amy", off.recordingNote());
+        List<Rooms.Recording> parts = rooms.recordings(HOUSE, VISIT);
+        assertEquals(1, parts.size());
+        assertEquals(List.of("stopped", "withdrawn:amy", 12L), List.of(parts.get(0).state(), parts.get(0).endReason(),
+                parts.get(0).sizeBytes()));
+        try (InputStream in = rooms.openRecording(HOUSE, VISIT, parts.get(0).id())) {
+            assertEquals("webm-1webm-2", new String(in.readAllBytes(), UTF_8));
+        }
+        assertEquals(1, rooms.recordings(ADMIN, VISIT).size(), "an administrator reads them too");
+        assertEquals(403, status(() -> rooms.recordings(AMY, VISIT)), "the patient does not");
+        assertEquals(403, status(() -> rooms.openRecording(AMY, VISIT, parts.get(0).id())));
+        assertEquals(404, status(() -> rooms.recordings(RORY, VISIT)));
+        assertEquals(404, status(() -> rooms.openRecording(HOUSE, VISIT, "no-such-part")));
+        assertEquals(409, status(() -> rooms.record(HOUSE, VISIT, true)), "not without her consent again");
+    }
+
+    @Test
+    void anEngineCrashEndsThePartAndANewOneBeginsWhenItIsBackAndSomeoneEnteringWithoutConsentStopsIt()
+            throws Exception {
+        inTheRoom();
+        rooms.consent(HOUSE, VISIT, true);
+        rooms.consent(AMY, VISIT, true);
+        rooms.record(HOUSE, VISIT, true);
+        engine.sessions.get(0).listener.data("part-one".getBytes(UTF_8));
+        engine.running = false;
+        engine.sessions.get(0).listener.ended(true); // the engine process died
+        Rooms.Recording first = rooms.recordings(HOUSE, VISIT).get(0);
+        assertEquals(List.of("interrupted", "engine", 8L), List.of(first.state(), first.endReason(), first.sizeBytes()));
+        engine.running = true; // it is back: a new part, the same consent
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (engine.sessions.size() < 2 && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertEquals(2, engine.sessions.size(), "recording resumed in a new part");
+        Rooms.Roster two = rooms.consent(HOUSE, VISIT, true);
+        assertEquals(2, two.recorder().part());
+
+        // a colleague enters without having consented: it stops, and says who
+        Rooms.Roster after = rooms.join(WILSON, VISIT, "wilson-tab-01").room();
+        assertNull(after.recorder());
+        assertEquals("unconsented:dr.wilson", after.recordingNote());
+        assertEquals(List.of("interrupted", "stopped"), rooms.recordings(HOUSE, VISIT).stream()
+                .map(Rooms.Recording::state).toList());
+    }
+
+    @Test
+    void aPartLeftRecordingByAHubThatDiedIsRecoveredWithWhatWasSynced() throws Exception {
+        inTheRoom();
+        rooms.consent(HOUSE, VISIT, true);
+        rooms.consent(AMY, VISIT, true);
+        rooms.record(HOUSE, VISIT, true);
+        engine.sessions.get(0).listener.data("synced".getBytes(UTF_8));
+        // this node "dies": its part stays `recording` and is no longer synced; another node's sweep finds it
+        RoomsImpl other = new RoomsImpl(rooms.db(), null, null, fanout, files, config, java.time.Clock.fixed(
+                now.plusSeconds(Recordings.STALE_SECONDS + 1), ZoneOffset.UTC));
+        other.sweep();
+        Rooms.Recording part = rooms.recordings(HOUSE, VISIT).get(0);
+        assertEquals(List.of("interrupted", "hub", 6L), List.of(part.state(), part.endReason(), part.sizeBytes()));
+        try (InputStream in = rooms.openRecording(HOUSE, VISIT, part.id())) {
+            assertEquals("synced", new String(in.readAllBytes(), UTF_8));
+        }
+    }
+
+    /** The file store, in memory: appended files are readable once finished or recovered. */
+    static final class MemoryFiles implements org.telehub.files.FileStore {
+        final Map<String, java.io.ByteArrayOutputStream> open = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<String, byte[]> whole = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public org.telehub.files.StoredFile put(InputStream content, String contentType, String category) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Optional<org.telehub.files.StoredFile> find(String id) {
+            return java.util.Optional.ofNullable(whole.get(id)).map(b -> stored(id, b));
+        }
+
+        @Override
+        public InputStream open(String id) throws java.io.IOException {
+            byte[] b = whole.get(id);
+            if (b == null) {
+                throw new java.nio.file.NoSuchFileException(id);
+            }
+            return new java.io.ByteArrayInputStream(b);
+        }
+
+        @Override
+        public org.telehub.files.Appending append(String contentType, String category) {
+            String id = java.util.UUID.randomUUID().toString();
+            java.io.ByteArrayOutputStream synced = new java.io.ByteArrayOutputStream();
+            open.put(id, synced);
+            return new org.telehub.files.Appending() {
+                final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+                @Override
+                public String id() {
+                    return id;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    pending.write(b, off, len);
+                }
+
+                @Override
+                public long sync() {
+                    synced.writeBytes(pending.toByteArray());
+                    pending.reset();
+                    return synced.size();
+                }
+
+                @Override
+                public org.telehub.files.StoredFile finish() {
+                    sync();
+                    return recover(id);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public org.telehub.files.StoredFile recover(String id) {
+            java.io.ByteArrayOutputStream b = open.remove(id);
+            if (b != null) {
+                whole.put(id, b.toByteArray());
+            }
+            return stored(id, whole.get(id));
+        }
+
+        @Override
+        public boolean delete(String id) {
+            return whole.remove(id) != null | open.remove(id) != null;
+        }
+
+        private static org.telehub.files.StoredFile stored(String id, byte[] b) {
+            return new org.telehub.files.StoredFile(id, "audio/webm", "recording", b.length, "-", Instant.EPOCH);
+        }
+    }
+
+    /** The media engine as the rooms see it: sessions whose calls are kept, driven by the test. */
+    static final class FakeEngine implements org.telehub.media.MediaEngine {
+        volatile boolean running = true;
+        final List<Run> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        record Run(String id, Options options, Listener listener, List<String> calls) implements Session {
+            @Override
+            public void offer(String peer, String sdp) {
+                calls.add("offer " + peer + " " + sdp);
+            }
+
+            @Override
+            public void candidate(String peer, String sdpMid, int sdpMLineIndex, String candidate) {
+                calls.add("candidate " + peer + " " + sdpMid);
+            }
+
+            @Override
+            public void hangup(String peer) {
+                calls.add("hangup " + peer);
+            }
+
+            @Override
+            public void stop() {
+                calls.add("stop");
+                listener.ended(false); // the engine flushed its last bytes
+            }
+        }
+
+        @Override
+        public boolean running() {
+            return running;
+        }
+
+        @Override
+        public Session record(String sessionId, Options options, Listener listener) {
+            Run r = new Run(sessionId, options, listener, new java.util.concurrent.CopyOnWriteArrayList<>());
+            sessions.add(r);
+            return r;
+        }
     }
 }
