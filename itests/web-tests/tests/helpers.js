@@ -82,6 +82,36 @@ export async function enrolTotp(playwright, username, password) {
   return secret;
 }
 
+/**
+ * A doctor and a patient (accounts with the password `password`, their records) and a video visit of theirs that is
+ * joinable now (it starts two minutes after the next whole minute; rooms open 10 minutes before), seeded through the
+ * API as the administrator; the doctor works around the clock in a zone whose midnight is hours away, so the visit never
+ * straddles two days. `visit`: more fields of the booking (e.g. `recordingEnabled`). Returns the booked visit.
+ */
+export async function seedVideoVisit(playwright, { doctor, patient, clinic, birthDate, password, visit = {} }) {
+  const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+  for (const [username, role, displayName] of [[doctor.user, 'doctor', doctor.name], [patient.user, 'patient', patient.name]]) {
+    await ok(await admin.post('/api/v1/users', { data: { username, displayName, password, roles: [role] } }));
+  }
+  const hour = new Date().getUTCHours();
+  const timeZone = hour >= 21 || hour < 2 ? 'Asia/Tehran' : 'UTC';
+  const d = await ok(await admin.post('/api/v1/doctors', {
+    data: { username: doctor.user, displayName: doctor.name, speciality: 'General practice', clinic, timeZone, slotMinutes: 30 },
+  }));
+  const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
+    .map((w) => [w, [{ start: '00:00', end: '24:00' }]]));
+  await ok(await admin.put(`/api/v1/doctors/${d.id}/availability`, { data: { timeZone, slotMinutes: 30, weekly, exceptions: [] } }));
+  const p = await ok(await admin.post('/api/v1/patients', {
+    data: { username: patient.user, displayName: patient.name, birthDate, timeZone: 'Asia/Tehran' },
+  }));
+  const start = new Date((Math.floor(Date.now() / 60_000) + 1 + 2) * 60_000).toISOString();
+  const booked = await ok(await admin.post('/api/v1/encounters', {
+    data: { type: 'video', doctorId: d.id, patientId: p.id, scheduledStart: start, durationMinutes: 30, ...visit },
+  }));
+  await admin.dispose();
+  return booked;
+}
+
 /** A POST/PUT/… answer that must be 2xx: its JSON, or an error with the problem's words. */
 export async function ok(response) {
   if (!response.ok()) throw new Error(`${response.url()}: ${response.status()} ${await response.text()}`);

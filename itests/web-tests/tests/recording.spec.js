@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, apiAs, enrolTotp, env, laidOut, ok, screenshot, signIn } from './helpers.js';
+import { accessible, enrolTotp, env, laidOut, screenshot, seedVideoVisit, signIn } from './helpers.js';
 
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'rec.doctor', name: 'Dr Roya Recorder' };
@@ -24,26 +24,9 @@ let seed;
 test.beforeAll(async ({ playwright }) => {
   seed = read('seed');
   if (seed) return;
-  const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
-  for (const [username, role, displayName] of [[doctor.user, 'doctor', doctor.name], [patient.user, 'patient', patient.name]]) {
-    await ok(await admin.post('/api/v1/users', { data: { username, displayName, password: PW, roles: [role] } }));
-  }
-  const hour = new Date().getUTCHours();
-  const timeZone = hour >= 21 || hour < 2 ? 'Asia/Tehran' : 'UTC';
-  const d = await ok(await admin.post('/api/v1/doctors', {
-    data: { username: doctor.user, displayName: doctor.name, speciality: 'General practice', clinic: 'Recording Clinic', timeZone, slotMinutes: 30 },
-  }));
-  const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
-    .map((w) => [w, [{ start: '00:00', end: '24:00' }]]));
-  await ok(await admin.put(`/api/v1/doctors/${d.id}/availability`, { data: { timeZone, slotMinutes: 30, weekly, exceptions: [] } }));
-  const p = await ok(await admin.post('/api/v1/patients', {
-    data: { username: patient.user, displayName: patient.name, birthDate: '1988-03-01', timeZone: 'Asia/Tehran' },
-  }));
-  const start = new Date((Math.floor(Date.now() / 60_000) + 1 + 2) * 60_000).toISOString();
-  const visit = await ok(await admin.post('/api/v1/encounters', {
-    data: { type: 'video', doctorId: d.id, patientId: p.id, scheduledStart: start, durationMinutes: 30, recordingEnabled: true },
-  }));
-  await admin.dispose();
+  const visit = await seedVideoVisit(playwright, {
+    doctor, patient, clinic: 'Recording Clinic', birthDate: '1988-03-01', password: PW, visit: { recordingEnabled: true },
+  });
   seed = { totp: await enrolTotp(playwright, doctor.user, PW), visit: visit.id };
   keep('seed', seed);
 });

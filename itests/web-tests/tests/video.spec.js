@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, apiAs, enrolTotp, env, laidOut, ok, screenshot, signIn } from './helpers.js';
+import { accessible, apiAs, enrolTotp, env, laidOut, ok, screenshot, seedVideoVisit, signIn } from './helpers.js';
 
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'video.doctor', name: 'Dr Darius Video' };
@@ -39,29 +39,8 @@ let seed;
 test.beforeAll(async ({ playwright }) => {
   seed = read('seed');
   if (seed) return; // a worker restarted after a failure finds what was seeded here
-  const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
-  for (const [username, role, displayName] of [[doctor.user, 'doctor', doctor.name], [patient.user, 'patient', patient.name]]) {
-    await ok(await admin.post('/api/v1/users', { data: { username, displayName, password: PW, roles: [role] } }));
-  }
-  // the doctor works all day in a zone whose midnight is hours away now: the visit never straddles two days
-  const hour = new Date().getUTCHours();
-  const timeZone = hour >= 21 || hour < 2 ? 'Asia/Tehran' : 'UTC';
-  const d = await ok(await admin.post('/api/v1/doctors', {
-    data: { username: doctor.user, displayName: doctor.name, speciality: 'General practice', clinic: 'Video Clinic', timeZone, slotMinutes: 30 },
-  }));
-  const weekly = Object.fromEntries(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
-    .map((w) => [w, [{ start: '00:00', end: '24:00' }]]));
-  await ok(await admin.put(`/api/v1/doctors/${d.id}/availability`, { data: { timeZone, slotMinutes: 30, weekly, exceptions: [] } }));
-  const p = await ok(await admin.post('/api/v1/patients', {
-    data: { username: patient.user, displayName: patient.name, birthDate: '1990-06-01', timeZone: 'Asia/Tehran' },
-  }));
-  // joinable now: the room opens 10 minutes (startEarlyMinutes) before the start
-  const start = new Date((Math.floor(Date.now() / 60_000) + 1 + 2) * 60_000).toISOString();
-  const visit = await ok(await admin.post('/api/v1/encounters', {
-    data: { type: 'video', doctorId: d.id, patientId: p.id, scheduledStart: start, durationMinutes: 30 },
-  }));
+  const visit = await seedVideoVisit(playwright, { doctor, patient, clinic: 'Video Clinic', birthDate: '1990-06-01', password: PW });
   expect(visit.roomId, 'a video visit has a room').toBeTruthy();
-  await admin.dispose();
   const totp = await enrolTotp(playwright, doctor.user, PW); // WebIT's config requires it of doctors
   seed = { totp, visit: visit.id };
   keep('seed', seed);

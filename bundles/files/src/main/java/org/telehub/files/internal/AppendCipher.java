@@ -64,13 +64,12 @@ final class AppendCipher {
         SecretKeySpec key = key(header);
         byte[] aad = SegmentedCipher.associated(header, fileId);
         DataInputStream data = new DataInputStream(in);
-        return new InputStream() {
-            private byte[] plain = new byte[0];
-            private int pos;
+        return new PlainSegments() {
             private long index;
             private boolean last;
 
-            private boolean fill() throws IOException {
+            @Override
+            protected boolean fill() throws IOException {
                 while (pos == plain.length) {
                     if (last) {
                         return false;
@@ -85,25 +84,6 @@ final class AppendCipher {
                     last = r.last();
                 }
                 return true;
-            }
-
-            @Override
-            public int read() throws IOException {
-                return fill() ? plain[pos++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                if (!fill()) {
-                    return -1;
-                }
-                int n = Math.min(len, plain.length - pos);
-                System.arraycopy(plain, pos, b, off, n);
-                pos += n;
-                return n;
             }
 
             @Override

@@ -171,13 +171,11 @@ final class SegmentedCipher {
         }
     }
 
-    private static final class Decrypting extends InputStream {
+    private static final class Decrypting extends PlainSegments {
         private final java.io.PushbackInputStream in;
         private final SecretKeySpec key;
         private final byte[] aad;
         private final byte[] cipherBuffer = new byte[SEGMENT + TAG];
-        private byte[] plain = new byte[0];
-        private int pos;
         private long index;
         private boolean last;
 
@@ -187,7 +185,8 @@ final class SegmentedCipher {
             this.aad = aad;
         }
 
-        private boolean fill() throws IOException {
+        @Override
+        protected boolean fill() throws IOException {
             while (pos == plain.length) {
                 if (last) {
                     return false;
@@ -210,28 +209,6 @@ final class SegmentedCipher {
                 last = isLast;
             }
             return true;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (!fill()) {
-                return -1;
-            }
-            return plain[pos++] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (!fill()) {
-                return -1;
-            }
-            int n = Math.min(len, plain.length - pos);
-            System.arraycopy(plain, pos, b, off, n);
-            pos += n;
-            return n;
         }
 
         @Override

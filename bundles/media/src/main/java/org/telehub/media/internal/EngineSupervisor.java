@@ -5,7 +5,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
 import java.net.URL;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +40,9 @@ import org.telehub.media.internal.wire.Wire;
 /**
  * Runs the media engine ({@code media-engine}, carried in this bundle under {@code engine/}) as a child JVM and
  * keeps it running: when it exits or crashes, its sessions end as crashed and a new one is started, after 1 s and
- * then up to 30 s apart while it keeps dying at once. The child ends when the hub does (its stdin closes), so a hub
- * killed outright leaves no engine behind.
+ * then up to 30 s apart while it keeps dying at once. The engine connects to a Unix domain socket in the data
+ * directory (its stdout and stderr are only logged); it ends when that connection does, so a hub killed outright
+ * leaves no engine behind.
  */
 @Component(service = MediaEngine.class, configurationPid = "org.telehub.media")
 @Designate(ocd = MediaConfig.class)
@@ -76,9 +81,12 @@ public class EngineSupervisor implements MediaEngine {
         active = false;
         timer.shutdownNow();
         Process p = process;
+        Wire w = wire;
         if (p != null) {
             try {
-                p.getOutputStream().close(); // the engine leaves when its stdin ends
+                if (w != null) {
+                    w.close(); // the engine leaves when the socket ends
+                }
                 if (!p.waitFor(5, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
@@ -135,23 +143,49 @@ public class EngineSupervisor implements MediaEngine {
                 cp.add(dir.resolve(jar).toString());
             }
             Path tmp = Files.createDirectories(dir.resolve("tmp")); // webrtc-java unpacks its native library here
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + config.heapMegabytes() + "m", "-XX:+UseSerialGC",
-                    "-Djava.io.tmpdir=" + tmp, "-cp", String.join(File.pathSeparator, cp),
-                    "org.telehub.media.internal.engine.Main", config.ffmpeg());
-            Process p = pb.start();
-            synchronized (lock) {
-                process = p;
-                wire = new Wire(p.getInputStream(), p.getOutputStream());
+            // the frames go over a Unix socket, not the child's stdout: webrtc-java's native code and the JVM print
+            // there (e.g. "VM attach current thread failed" when a native thread ends), which would break a frame
+            Path socket = dir.resolve("engine.sock");
+            Files.deleteIfExists(socket);
+            Process p;
+            SocketChannel channel;
+            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                server.bind(UnixDomainSocketAddress.of(socket));
+                ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + config.heapMegabytes() + "m",
+                        "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp, "-cp", String.join(File.pathSeparator, cp),
+                        "org.telehub.media.internal.engine.Main", config.ffmpeg(), socket.toString())
+                        .redirectErrorStream(true);
+                p = pb.start();
+                Thread log = new Thread(() -> logErrors(p.getInputStream()), "media-engine-log");
+                log.setDaemon(true);
+                log.start();
+                // an engine that dies before it connects must not hold this thread: closing the server ends accept
+                timer.schedule(() -> closeQuietly(server), 30, TimeUnit.SECONDS); // a no-op once accepted
+                p.onExit().thenRun(() -> closeQuietly(server));
+                channel = server.accept();
+            } finally {
+                Files.deleteIfExists(socket);
             }
-            Thread err = new Thread(() -> logErrors(p.getErrorStream()), "media-engine-log");
-            err.setDaemon(true);
-            err.start();
-            Thread reader = new Thread(() -> read(p, wire), "media-engine-reader");
+            Process proc = p;
+            Wire w = Wire.over(channel);
+            synchronized (lock) {
+                process = proc;
+                wire = w;
+            }
+            Thread reader = new Thread(() -> read(proc, w), "media-engine-reader");
             reader.setDaemon(true);
             reader.start();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Media engine could not start ({}); trying again in {} ms", e.toString(), backoffMillis);
             again();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing: {}", e.toString());
         }
     }
 

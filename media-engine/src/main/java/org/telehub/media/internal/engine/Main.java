@@ -1,10 +1,8 @@
 package org.telehub.media.internal.engine;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -16,11 +14,12 @@ import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 
 /**
- * The media engine: a child process of the hub that holds the native WebRTC stack. It reads the hub's messages on
- * stdin and answers on stdout (both {@link Wire} frames; its own log goes to stderr, which the hub logs), and ends
- * when stdin ends, so it never outlives a hub that died. One {@link Recorder} per recording session.
+ * The media engine: a child process of the hub that holds the native WebRTC stack. It connects to the Unix domain
+ * socket the hub listens on and speaks {@link Wire} frames there (its stdout and stderr are only logged by the hub:
+ * webrtc-java's native code and the JVM print to stdout, which therefore cannot carry the frames), and ends when the
+ * socket does, so it never outlives a hub that died. One {@link Recorder} per recording session.
  *
- * <p>Usage: {@code java -cp ... org.telehub.media.internal.engine.Main <ffmpeg>}
+ * <p>Usage: {@code java -cp ... org.telehub.media.internal.engine.Main <ffmpeg> <socket>}
  */
 public final class Main {
     private final Wire wire;
@@ -41,10 +40,12 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true)); // stdout carries frames only
-        String ffmpeg = args.length > 0 ? args[0] : "ffmpeg";
-        Wire wire = new Wire(new FileInputStream(FileDescriptor.in), stdout);
+        if (args.length < 2) {
+            System.err.println("usage: Main <ffmpeg> <hub's socket>");
+            System.exit(2);
+        }
+        String ffmpeg = args[0];
+        Wire wire = Wire.over(SocketChannel.open(UnixDomainSocketAddress.of(args[1])));
         // never the default audio module: with no sound card it aborts the whole process ("Failed to initialize ADM")
         PeerConnectionFactory factory = new PeerConnectionFactory(new HeadlessAudioDeviceModule());
         Main main = new Main(wire, ffmpeg, factory);
@@ -61,7 +62,7 @@ public final class Main {
                 }
             }
         } finally {
-            // the hub is gone (or closed our stdin): stop everything, the encoders too, and leave
+            // the hub is gone (or closed the socket): stop everything, the encoders too, and leave
             for (Recorder r : sessions.values()) {
                 r.abort();
             }

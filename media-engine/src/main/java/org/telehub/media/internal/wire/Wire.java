@@ -11,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Frames between the hub and its media engine over the child's stdin and stdout: a 4-byte length, then a kind byte,
+ * Frames between the hub and its media engine over a Unix domain socket the hub listens on (not the child's stdout:
+ * the native library and the JVM print there): a 4-byte length, then a kind byte,
  * then either a message (a count and that many key/value strings) or a session's media bytes (its id, then the
  * bytes). Length-prefixed both ways so that a recording's binary never needs escaping and a cut frame is seen.
  */
@@ -27,6 +28,63 @@ public final class Wire {
     public Wire(InputStream in, OutputStream out) {
         this.in = in == null ? null : new DataInputStream(new java.io.BufferedInputStream(in, 65536));
         this.out = out == null ? null : new DataOutputStream(new java.io.BufferedOutputStream(out, 65536));
+    }
+
+    /**
+     * A wire over a connected socket channel. Not {@code Channels.newInputStream}/{@code newOutputStream}: on a
+     * selectable channel both hold its blocking lock, so a read waiting for the next frame would block every write.
+     */
+    public static Wire over(java.nio.channels.SocketChannel channel) {
+        InputStream in = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return len == 0 ? 0 : channel.read(java.nio.ByteBuffer.wrap(b, off, len));
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+        OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, off, len);
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+        };
+        return new Wire(in, out);
+    }
+
+    /** Closes both directions (the engine then leaves; the hub's reader sees the end). */
+    public void close() throws IOException {
+        try {
+            if (in != null) {
+                in.close();
+            }
+        } finally {
+            if (out != null) {
+                out.close();
+            }
+        }
     }
 
     /** What was read: a message, or a session's data. */

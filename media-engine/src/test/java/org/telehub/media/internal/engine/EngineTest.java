@@ -19,7 +19,7 @@ import org.telehub.media.internal.wire.Wire;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 
 /**
- * The engine as the hub runs it: a child JVM spoken to over its stdin and stdout. A webrtc-java caller in this
+ * The engine as the hub runs it: a child JVM spoken to over a Unix domain socket. A webrtc-java caller in this
  * process is connected for four seconds; what comes back is Opus in WebM that Debian's ffprobe reads as about four
  * seconds of audio. (The caller sends silence, see {@link Sender}; that a voice is heard is WebIT's browser test.)
  */
@@ -29,10 +29,9 @@ class EngineTest {
 
     @Test
     void recordsACallersAudioAsOpusInWebm() throws Exception {
-        Process engine = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "ffmpeg")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Wire wire = new Wire(engine.getInputStream(), engine.getOutputStream());
+        Engines.Running run = Engines.start(dir);
+        Process engine = run.process();
+        Wire wire = run.wire();
         BlockingQueue<Map<String, String>> messages = new LinkedBlockingQueue<>();
         ByteArrayOutputStream recorded = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> {
@@ -93,8 +92,8 @@ class EngineTest {
             assertTrue(seconds > 3.5 && seconds < 6, "about the call's length: " + seconds + " s");
             assertTrue(Files.readString(webm, StandardCharsets.ISO_8859_1).contains("OpusHead"), "Opus inside");
         } finally {
-            engine.getOutputStream().close(); // the engine leaves when its stdin ends
-            assertTrue(engine.waitFor(10, TimeUnit.SECONDS), "the engine left with its stdin");
+            wire.close(); // the engine leaves when the hub's socket ends
+            assertTrue(engine.waitFor(10, TimeUnit.SECONDS), "the engine left with the hub's socket");
             factory.dispose();
         }
     }

@@ -37,12 +37,12 @@ class RecordingBenchmark {
         assumeTrue(Boolean.getBoolean("bench.recording"), "run by bench/recording.sh");
         int seconds = Integer.getInteger("bench.seconds", 60);
         List<Integer> counts = new ArrayList<>();
-        for (String n : System.getProperty("bench.sessions", "1,10,20,30").split(",")) {
+        for (String n : System.getProperty("bench.sessions", "1,10,20,30,40").split(",")) {
             counts.add(Integer.parseInt(n.strip()));
         }
         Path out = Path.of("target", "recording-benchmark.md");
         StringBuilder md = new StringBuilder("| recordings at once | engine CPU (% of one core) | CPU-s per recorded "
-                + "minute | engine + ffmpeg RSS (MB) | shortest recording / run | kept up |\n|---|---|---|---|---|---|\n");
+                + "minute | engine + ffmpeg memory (PSS, MB) | shortest recording / run | kept up |\n|---|---|---|---|---|---|\n");
         double reference = referenceCpuSecondsPerMinute();
         PeerConnectionFactory factory = Sender.factory();
         for (int n : counts) {
@@ -57,14 +57,16 @@ class RecordingBenchmark {
 
     /** One round: {@code n} recordings of two callers each, for {@code seconds}. */
     private String round(int n, int seconds, PeerConnectionFactory factory) throws Exception {
-        Process engine = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "ffmpeg").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Wire wire = new Wire(engine.getInputStream(), engine.getOutputStream());
+        Engines.Running running = Engines.start(Path.of(System.getProperty("java.io.tmpdir")), "-Xmx192m",
+                "-XX:+UseSerialGC");
+        Process engine = running.process();
+        Wire wire = running.wire();
         Map<String, ByteArrayOutputStream> recorded = new ConcurrentHashMap<>();
         Map<String, Sender> senders = new ConcurrentHashMap<>();
         Map<String, CountDownLatch> answered = new ConcurrentHashMap<>();
         Map<String, String> answers = new ConcurrentHashMap<>();
+        Map<String, List<Map<String, String>>> early = new java.util.HashMap<>();
+        java.util.Set<String> applied = ConcurrentHashMap.newKeySet();
         CountDownLatch ready = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(n);
         Thread reader = new Thread(() -> {
@@ -82,8 +84,17 @@ class RecordingBenchmark {
                             answers.put(key, m.get("sdp"));
                             answered.get(key).countDown();
                         }
-                        case "candidate" -> senders.get(key).candidate(m.get("mid"), Integer.parseInt(m.get("index")),
-                                m.get("candidate"));
+                        case "candidate" -> {
+                            // held until the caller has the answer: a candidate added before it is lost
+                            synchronized (early) {
+                                if (applied.contains(key)) {
+                                    senders.get(key).candidate(m.get("mid"), Integer.parseInt(m.get("index")),
+                                            m.get("candidate"));
+                                } else {
+                                    early.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+                                }
+                            }
+                        }
                         case "stopped" -> stopped.countDown();
                         default -> { }
                     }
@@ -114,6 +125,12 @@ class RecordingBenchmark {
                 wire.send("offer", Map.of("session", session, "peer", who, "sdp", s.offer()));
                 answered.get(key).await(20, TimeUnit.SECONDS);
                 s.answer(answers.get(key));
+                synchronized (early) {
+                    applied.add(key);
+                    for (Map<String, String> c : early.getOrDefault(key, List.of())) {
+                        s.candidate(c.get("mid"), Integer.parseInt(c.get("index")), c.get("candidate"));
+                    }
+                }
             }
         }
         for (Sender s : senders.values()) {
@@ -134,7 +151,7 @@ class RecordingBenchmark {
         for (Sender s : senders.values()) {
             s.close();
         }
-        engine.getOutputStream().close();
+        wire.close();
         engine.waitFor(10, TimeUnit.SECONDS);
         double shortest = Double.MAX_VALUE;
         double recordedSeconds = 0;
@@ -160,34 +177,38 @@ class RecordingBenchmark {
 
     /** CPU time (ticks) of the engine and of its live children (its ffmpegs). */
     private static long cpuTicks(Process engine) throws Exception {
-        long sum = ticks(engine.pid());
-        for (ProcessHandle h : engine.descendants().toList()) {
-            sum += ticks(h.pid());
-        }
-        return sum;
+        return overTree(engine, pid -> {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        });
     }
 
-    private static long ticks(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-    }
-
+    /**
+     * Memory (kB) of the engine and its ffmpegs: proportional set size, shared library pages split between the
+     * processes that map them (RSS would count them in each).
+     */
     private static long rssKb(Process engine) throws Exception {
-        long sum = rss(engine.pid());
-        for (ProcessHandle h : engine.descendants().toList()) {
-            sum += rss(h.pid());
-        }
-        return sum;
+        return overTree(engine, pid -> {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return 0L;
+        });
     }
 
-    private static long rss(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
+    interface PerProcess {
+        long of(long pid) throws Exception;
+    }
+
+    private static long overTree(Process engine, PerProcess f) throws Exception {
+        long sum = f.of(engine.pid());
+        for (ProcessHandle h : engine.descendants().toList()) {
+            sum += f.of(h.pid());
         }
-        return 0;
+        return sum;
     }
 
     /** ffmpeg alone: a minute of a tone, encoded as the engine's ffmpeg does, as fast as it goes (its -benchmark). */
