@@ -143,6 +143,7 @@ final class Recordings {
         try {
             l.begin(e);
         } catch (RuntimeException ex) {
+            l.stopAsked = true; // it never began: stopped, not resumed behind the moderator's back
             l.ended(true, "engine");
             throw ex;
         }
