@@ -307,7 +307,7 @@ test.describe.serial('a video visit', () => {
     await d.context.close();
   });
 
-  test('four people: a colleague enters at once, a guest with the access code waits to be admitted; the patient leaves and comes back at once', async ({ playwright }) => {
+  test('four people: a colleague enters at once, a guest with the access code waits to be admitted, the lead is handed to the colleague and back; the patient leaves and comes back at once', async ({ playwright }) => {
     // four browsers' worth of cameras on 2 cores: each context sends a small looping test clip (160×120, 15 fps,
     // written here as Y4M) instead of Chromium's 640×480 fake camera, so every picture keeps flowing in the mesh
     const clip = path.join(dir, 'video-small.y4m');
@@ -373,6 +373,19 @@ test.describe.serial('a video visit', () => {
       }
       await screenshot(d.page, 'video-four-doctor');
       await screenshot(guest, 'video-four-guest');
+
+      // the doctor hands the lead to the colleague: the visit's controls are hers now, not his; he takes it back
+      const end = (room) => room.getByRole('button', { name: 'End the visit for everyone', exact: true });
+      await d.room.getByRole('button', { name: `Hand over the lead to ${colleague.name}`, exact: true }).click();
+      await expect(end(colRoom)).toBeVisible();
+      await expect(end(d.room)).toHaveCount(0);
+      await expect(colRoom.getByTestId('in-room-list').locator(`li[data-member="${colleague.user}"]`)).toContainText('leads the visit');
+      await expect(d.room.getByRole('button', { name: `Remove ${patient.name}`, exact: true })).toHaveCount(0);
+      await screenshot(col, 'video-handover-colleague');
+      await accessible(col, 'video handover colleague');
+      await d.room.getByRole('button', { name: 'Take the lead back', exact: true }).click();
+      await expect(end(d.room)).toBeVisible();
+      await expect(end(colRoom)).toHaveCount(0);
 
       // the patient closes her tab and opens the visit again: back in at once, and the others see her again
       await p.context.close();

@@ -119,7 +119,8 @@ function InRoom({ s, client }: { s: Snapshot; client: RoomClient }) {
   const listed = new Set(peers.map((p) => p.peerId));
   const unlisted = Object.values(s.remotes).filter((r) => !listed.has(r.peerId));
   const n = peers.length + unlisted.length + 1;
-  const moderator = s.ack?.role === 'moderator';
+  // who leads: the visit's doctor, or the colleague the lead was handed to (the roster says)
+  const moderator = !!s.ack && s.roster?.moderator === s.ack.member;
   return (
     <div className="in-room">
       {moderator && <WaitingList s={s} client={client} />}
@@ -304,6 +305,9 @@ function People({ s, client, moderator }: { s: Snapshot; client: RoomClient; mod
     <section className="people" aria-labelledby={`${id}-people`}>
       <h3 id={`${id}-people`}>{t('room.people.title')}</h3>
       {moderator && waiting.length === 0 && <p className="muted">{t('room.people.noneWaiting')}</p>}
+      {!moderator && s.ack?.role === 'moderator' && (
+        <p><Button variant="secondary" onPress={() => void client.handOver(s.ack!.member)}>{t('room.people.takeBack')}</Button></p>
+      )}
       <h4 id={`${id}-in`}>{t('room.people.inRoom')}</h4>
       <ul className="people-list" aria-labelledby={`${id}-in`} data-testid="in-room-list">
         {peers.map((p) => (
@@ -314,11 +318,16 @@ function People({ s, client, moderator }: { s: Snapshot; client: RoomClient; mod
                 p.audio ? t('room.people.micOn') : t('room.people.micOff'),
                 p.video ? t('room.people.camOn') : t('room.people.camOff'),
                 p.screen ? t('room.people.screen') : null,
+                p.member === s.roster?.moderator ? t('room.people.leads') : null,
                 s.ack?.recordingEnabled ? (p.consent ? t('room.people.consented') : t('room.people.notConsented')) : null,
               ].filter(Boolean).join(' · ')}
             </span>
             {moderator && p.peerId !== me && (
               <span className="row-actions">
+                {(p.role === 'colleague' || p.role === 'moderator') && (
+                  <Button variant="secondary" aria-label={t('room.people.handOverName', { name: p.name })}
+                    onPress={() => void client.handOver(p.member)}>{t('room.people.handOver')}</Button>
+                )}
                 <Button variant="secondary" aria-label={t('room.people.muteName', { name: p.name })} isDisabled={!p.audio}
                   onPress={() => void client.mute(p.member)}>{t('room.people.mute')}</Button>
                 <Button variant="danger" aria-label={t('room.people.removeName', { name: p.name })}

@@ -314,6 +314,8 @@ export class RoomClient {
   reject(member: string, reason?: string) { return this.step('video.reject', { member, ...(reason ? { reason } : {}) }); }
   remove(member: string) { return this.step('video.remove', { member }); }
   mute(member: string) { return this.step('video.mute', { member }); }
+  /** Hand the lead of the room to a colleague in it (or take it back, as the visit's doctor). */
+  handOver(member: string) { return this.step('video.handover', { member }); }
 
   /** Start or stop recording (the moderator; the hub needs everyone's consent). */
   record(on: boolean) { return this.step('video.record', { on }); }

@@ -92,6 +92,13 @@ public interface Rooms {
     /** The moderator asks a member's peer to turn its microphone off. */
     Roster mute(AuthenticatedUser caller, String encounterId, String member);
 
+    /**
+     * Who leads the room hands the lead to another clinician in it (an invited colleague, or back to the visit's
+     * doctor, who can always take it back): they admit, turn away, mute, remove, record and end from then on; the
+     * roster's {@code moderator} names them. Since 2.1.
+     */
+    Roster handOver(AuthenticatedUser caller, String encounterId, String member);
+
     /** The moderator ends the visit for everyone (the encounter is completed). */
     Roster end(AuthenticatedUser caller, String encounterId);
 

@@ -129,11 +129,11 @@ final class MemberStore {
     static Rooms.Roster roster(Handle h, String encounterId, String status, Instant freshAfter) {
         List<Rooms.Peer> peers = new ArrayList<>();
         List<Rooms.Waiting> waiting = new ArrayList<>();
-        String moderator = null;
+        String moderator = handedTo(h, encounterId).orElse(null);
         for (Member m : h.createQuery("SELECT " + COLUMNS + " FROM video_member WHERE encounter_id = :e"
                 + " ORDER BY admitted_at NULLS LAST, waiting_since, member")
                 .bind("e", encounterId).map((rs, ctx) -> read(rs)).list()) {
-            if (Rooms.MODERATOR.equals(m.role())) {
+            if (Rooms.MODERATOR.equals(m.role()) && moderator == null) {
                 moderator = m.member();
             }
             if (!m.present(freshAfter)) {
@@ -155,6 +155,23 @@ final class MemberStore {
                 .findOne().orElse(null);
         return new Rooms.Roster(encounterId, status, moderator, List.copyOf(peers), List.copyOf(waiting), recorder,
                 note);
+    }
+
+    /** The member who leads the room when the visit's doctor handed it over; empty: the doctor leads. */
+    static Optional<String> handedTo(Handle h, String encounterId) {
+        return h.createQuery("SELECT moderator FROM video_room WHERE encounter_id = :e").bind("e", encounterId)
+                .mapTo(String.class).findOne();
+    }
+
+    /** {@code member} leads the room from now on; null: back to the visit's doctor. */
+    static void handOver(Handle h, String encounterId, String member, String by, Instant now) {
+        if (member == null) {
+            h.execute("DELETE FROM video_room WHERE encounter_id = ?", encounterId);
+            return;
+        }
+        h.createUpdate("INSERT INTO video_room (encounter_id, moderator, handed_by, handed_at) VALUES (:e, :m, :by,"
+                + " :now) ON CONFLICT (encounter_id) DO UPDATE SET moderator = :m, handed_by = :by, handed_at = :now")
+                .bind("e", encounterId).bind("m", member).bind("by", by).bind("now", ts(now)).execute();
     }
 
     /** Records the member's consent to recording (true) or its withdrawal; false when the member has no row. */

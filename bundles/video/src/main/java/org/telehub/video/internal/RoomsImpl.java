@@ -179,7 +179,7 @@ public class RoomsImpl implements Rooms {
         // relay credentials only for who is in: a waiting, turned-away or removed person gets no TURN bandwidth
         return new Joined(encounterId, peerId, seat.member(), m.state(), seat.role(), audioOnly,
                 in ? IceServers.of(c, peerId, now) : List.of(), c.relayOnly() ? "relay" : "all", c.heartbeatSeconds(),
-                in ? (MODERATOR.equals(seat.role()) ? roster : roster.withoutWaiting()) : null,
+                in ? (seat.member().equals(roster.moderator()) ? roster : roster.withoutWaiting()) : null,
                 seat.recordingEnabled(), m.consent());
     }
 
@@ -367,6 +367,9 @@ public class RoomsImpl implements Rooms {
             Member a = MemberStore.lock(h, encounterId, required(member)).filter(x -> ADMITTED.equals(x.state()))
                     .orElseThrow(() -> new NotFoundException("Not in the room", member + " is not in the room",
                             "member", Map.of()));
+            if (MODERATOR.equals(a.role())) { // a colleague who leads does not send the visit's doctor out
+                throw new InvalidException("member", "The visit's doctor is not removed from the visit's room");
+            }
             MemberStore.state(h, encounterId, member, "removed", null, false, caller.username(), clock.instant());
             audit.record(h, caller, "video.remove", seat.patientId(), List.of(), "ok · " + member);
             return a;
@@ -458,7 +461,7 @@ public class RoomsImpl implements Rooms {
             recorder.stop(encounterId, "withdrawn:" + seat.displayName());
         }
         Roster r = publish(encounterId, seat.status());
-        return MODERATOR.equals(seat.role()) ? r : r.withoutWaiting();
+        return seat.member().equals(r.moderator()) ? r : r.withoutWaiting();
     }
 
     @Override
@@ -574,13 +577,44 @@ public class RoomsImpl implements Rooms {
 
     private EncounterService.Seat moderator(AuthenticatedUser caller, String encounterId) {
         EncounterService.Seat seat = encounters.seat(caller, encounterId);
-        if (!MODERATOR.equals(seat.role())) {
+        if (!leads(seat)) {
             audit.record(caller, "video.moderate", seat.patientId(), List.of(), "denied");
             throw new ForbiddenException("Only the visit's doctor admits, turns away, mutes and removes people and"
                     + " ends the visit");
         }
         requireNotEnded(seat);
         return seat;
+    }
+
+    /** Whether the seat's member leads the room now: the visit's doctor, or whom the lead was handed to. */
+    private boolean leads(EncounterService.Seat seat) {
+        Optional<String> handed = db.jdbi().withHandle(h -> MemberStore.handedTo(h, seat.encounterId()));
+        return handed.map(seat.member()::equals).orElse(MODERATOR.equals(seat.role()));
+    }
+
+    @Override
+    public Roster handOver(AuthenticatedUser caller, String encounterId, String member) {
+        EncounterService.Seat seat = encounters.seat(caller, encounterId);
+        requireNotEnded(seat);
+        // who leads hands it on; the visit's doctor can always take it back
+        if (!leads(seat) && !MODERATOR.equals(seat.role())) {
+            audit.record(caller, "video.handover", seat.patientId(), List.of(), "denied");
+            throw new ForbiddenException("Only who leads the visit hands the lead over");
+        }
+        Instant now = clock.instant();
+        db.jdbi().useTransaction(h -> {
+            Member m = MemberStore.lock(h, encounterId, required(member))
+                    .filter(x -> ADMITTED.equals(x.state()) && x.present(freshAfter()))
+                    .orElseThrow(() -> new NotFoundException("Not in the room", member + " is not in the room",
+                            "member", Map.of()));
+            if (!MODERATOR.equals(m.role()) && !"colleague".equals(m.role())) {
+                throw new InvalidException("member", "Only the visit's doctor or an invited colleague leads a visit");
+            }
+            MemberStore.handOver(h, encounterId, MODERATOR.equals(m.role()) ? null : m.member(), caller.username(),
+                    now);
+            audit.record(h, caller, "video.handover", seat.patientId(), List.of(), "ok · " + member);
+        });
+        return publish(encounterId, seat.status());
     }
 
     /** The member's own peer, admitted and present; else 409 saying which (404 for one who is not the visit's). */

@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
         SocketHandler.TYPES + "=video.reject", SocketHandler.TYPES + "=video.remove",
         SocketHandler.TYPES + "=video.mute", SocketHandler.TYPES + "=video.end",
         SocketHandler.TYPES + "=video.quality", SocketHandler.TYPES + "=video.consent",
-        SocketHandler.TYPES + "=video.record" })
+        SocketHandler.TYPES + "=video.record", SocketHandler.TYPES + "=video.handover" })
 public class VideoSocket implements SocketHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -82,6 +82,8 @@ public class VideoSocket implements SocketHandler {
             case "video.end" -> Map.of("room", rooms.end(call.caller(), encounterId));
             case "video.consent" -> Map.of("room", rooms.consent(call.caller(), encounterId, bool(d, "consent")));
             case "video.record" -> Map.of("room", rooms.record(call.caller(), encounterId, bool(d, "on")));
+            case "video.handover" -> Map.of("room", rooms.handOver(call.caller(), encounterId,
+                    text(d, "member", true)));
             case "video.quality" -> {
                 rooms.quality(call.caller(), encounterId, peers.get(key), new Rooms.Sample(integer(d, "rttMs"),
                         number(d, "lossPercent"), integer(d, "kbpsIn"), bool(d, "relayed")));
@@ -121,12 +123,13 @@ public class VideoSocket implements SocketHandler {
             call.unsubscribe(Rooms.roomTopic(encounterId)); // sent out and waiting again: nothing of the room
             return j;
         }
-        boolean moderator = Rooms.MODERATOR.equals(j.role());
+        String member = j.member();
         call.subscribe(Rooms.roomTopic(encounterId), (type, data, push) -> {
             if (out.get() || !peerId.equals(peers.get(key))) {
                 throw new ConflictException("Not in the room", "This peer left the room", null, Map.of());
             }
-            if (!moderator && data.has("waiting")) { // who waits is for the moderator
+            // who waits is for who leads the room (the roster names them: the lead can be handed over)
+            if (data.has("waiting") && !member.equals(data.path("moderator").asText(null))) {
                 ObjectNode copy = data.deepCopy();
                 copy.set("waiting", JSON.createArrayNode());
                 push.push(type, copy);

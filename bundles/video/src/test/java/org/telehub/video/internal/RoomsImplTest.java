@@ -73,7 +73,8 @@ class RoomsImplTest {
     @BeforeEach
     void setUp() throws Exception {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
-        for (String m : new String[] {"V1__rooms.sql", "V2__quality.sql", "V3__recording.sql"}) {
+        for (String m : new String[] {"V1__rooms.sql", "V2__quality.sql", "V3__recording.sql",
+                "V4__handover.sql"}) {
             try (InputStream in = getClass().getResourceAsStream("/db/migration/video/" + m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -373,6 +374,33 @@ class RoomsImplTest {
         assertEquals(now.plusSeconds(240 * 60).getEpochSecond() + ":house-tab-001", username,
                 "the peer, not the person, and the configured lifetime");
         assertEquals(IceServers.credential("s3cret", username), turn.get("credential"));
+    }
+
+    @Test
+    void theDoctorHandsTheLeadToAColleagueWhoThenAdmitsAndTheDoctorTakesItBack() {
+        rooms.join(HOUSE, VISIT, "house-tab-001");
+        rooms.join(WILSON, VISIT, "wilson-tab-01");
+        rooms.join(AMY, VISIT, "amy-tab-0001");
+        assertEquals(403, status(() -> rooms.handOver(WILSON, VISIT, "dr.wilson")), "a colleague does not take it");
+        assertEquals(404, status(() -> rooms.handOver(HOUSE, VISIT, "amy")), "the patient waits: not in the room");
+        Rooms.Roster handed = rooms.handOver(HOUSE, VISIT, "dr.wilson");
+        assertEquals("dr.wilson", handed.moderator());
+        assertEquals(List.of("amy"), handed.waiting().stream().map(Rooms.Waiting::member).toList());
+        assertEquals(403, status(() -> rooms.admit(HOUSE, VISIT, "amy")), "the doctor handed the lead over");
+        rooms.admit(WILSON, VISIT, "amy");
+        assertEquals(List.of("start by dr.wilson"), transitions, "whoever leads starts the visit");
+        assertEquals(List.of(), rooms.join(HOUSE, VISIT, "house-tab-001").room().waiting().stream()
+                .map(Rooms.Waiting::member).toList(), "nobody waits");
+        assertEquals("dr.wilson", rooms.join(WILSON, VISIT, "wilson-tab-01").room().moderator());
+        assertEquals(400, status(() -> rooms.remove(WILSON, VISIT, "dr.house")), "the visit's doctor stays");
+        assertEquals(400, status(() -> rooms.handOver(WILSON, VISIT, "amy")), "only clinicians lead");
+        // the visit's doctor takes it back at any time
+        assertEquals("dr.house", rooms.handOver(HOUSE, VISIT, "dr.house").moderator());
+        assertEquals(403, status(() -> rooms.mute(WILSON, VISIT, "amy")));
+        rooms.mute(HOUSE, VISIT, "amy");
+        assertEquals(404, status(() -> rooms.handOver(RORY, VISIT, "dr.house")));
+        rooms.gone(VISIT, "wilson-tab-01");
+        assertEquals(404, status(() -> rooms.handOver(HOUSE, VISIT, "dr.wilson")), "not to someone who left");
     }
 
     // ---- recording
