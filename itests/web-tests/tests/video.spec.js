@@ -1,10 +1,14 @@
 // A video visit in real browsers (issue 18): the patient waits in the hub's waiting room until the doctor admits her,
 // then both see and hear each other peer to peer (Chromium's fake camera and microphone), the microphone and screen
 // sharing reach the other side, relayed-only media go through WebIT's real coturn, an expired TURN credential is
-// refused by it, the room is laid out right to left in Persian on a phone, and the doctor ends the visit for everyone.
+// refused by it, the room is laid out right to left in Persian on a phone, and the doctor ends the visit for everyone;
+// a clinic portal subscribed by webhook (a server of this spec on 127.0.0.1) hears the session become Current, then
+// Completed, signed.
 // Seeded through the REST API as the administrator; own usernames (video.*), so no other spec is disturbed. The
 // visit starts two minutes after the next whole minute: its room opens 10 minutes before the start.
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { accessible, apiAs, enrolTotp, env, laidOut, ok, screenshot, seedVideoVisit, signIn } from './helpers.js';
@@ -36,7 +40,29 @@ const read = (name) => (existsSync(kept(name)) ? JSON.parse(readFileSync(kept(na
 
 let seed;
 
+/**
+ * A clinic portal: a webhook subscription of the hub to a server on 127.0.0.1 that keeps what it is sent and checks
+ * each signature (`X-Telehub-Signature: t=…,v1=<HMAC-SHA256 of "t.body">` with the subscription's secret).
+ */
+const portal = { events: [], server: null, hook: null, secret: 'video-portal-secret-0123456789abcdef' };
+
 test.beforeAll(async ({ playwright }) => {
+  portal.server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      const sig = /t=(\d+),v1=([0-9a-f]+)/.exec(String(req.headers['x-telehub-signature'] ?? ''));
+      const signed = !!sig && createHmac('sha256', portal.secret).update(`${sig[1]}.${body}`).digest('hex') === sig[2];
+      try { portal.events.push({ ...JSON.parse(body), signed }); } catch { /* not an event */ }
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((r) => portal.server.listen(0, '127.0.0.1', r));
+  const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+  portal.hook = (await ok(await admin.post('/api/v1/webhooks', {
+    data: { url: `http://127.0.0.1:${portal.server.address().port}/telehub`, secret: portal.secret, description: 'video.spec portal' },
+  }))).id;
+  await admin.dispose();
   seed = read('seed');
   if (seed) return; // a worker restarted after a failure finds what was seeded here
   const visit = await seedVideoVisit(playwright, { doctor, patient, clinic: 'Video Clinic', birthDate: '1990-06-01', password: PW });
@@ -45,6 +71,18 @@ test.beforeAll(async ({ playwright }) => {
   seed = { totp, visit: visit.id };
   keep('seed', seed);
 });
+
+test.afterAll(async ({ playwright }) => {
+  if (portal.hook) {
+    const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+    await ok(await admin.delete(`/api/v1/webhooks/${portal.hook}`));
+    await admin.dispose();
+  }
+  portal.server?.close();
+});
+
+/** The portal statuses (`sessionStatus`) the portal was told for the visit, in order, each signed. */
+const portalSaw = () => portal.events.filter((e) => e.encounterId === seed.visit).map((e) => `${e.sessionStatus}${e.signed ? '' : ' (unsigned)'}`);
 
 /**
  * The `video.join` answers this page received over /ws (what the hub gave it: the ICE transport policy among them),
@@ -179,6 +217,8 @@ test.describe.serial('a video visit', () => {
     // the first admission started the visit: both pages show it
     await expect(pat.getByTestId('visit-status')).toHaveText('In progress');
     await expect(doc.getByTestId('visit-status')).toHaveText('In progress');
+    // and the clinic's portal is told, signed: the session is Current
+    await expect.poll(portalSaw, { message: 'the portal heard Current', timeout: 20_000 }).toContain('Current');
     // the call's quality per connection, and its path (directly here, both on 127.0.0.1)
     await expect(docRoom.locator('[data-testid^="quality-"]')).toHaveAttribute('data-path', /^(direct|relay)$/, { timeout: 15_000 });
     await expect(docRoom.locator('[data-testid^="quality-"]')).toContainText('Connection: good');
@@ -426,6 +466,12 @@ test.describe.serial('a video visit', () => {
       await expect(page.getByTestId('visit-status')).toHaveText('Completed');
     }
     await screenshot(p.page, 'video-ended');
+    // the portal heard the session become Current and then Completed, each signed (a worker restarted after a
+    // failure subscribed again after the start, and hears the end only)
+    await expect.poll(portalSaw, { message: 'the portal heard Completed', timeout: 20_000 }).toContain('Completed');
+    const heard = portalSaw();
+    expect(heard.filter((x) => x.includes('unsigned')), 'every portal event signed').toEqual([]);
+    if (heard.includes('Current')) expect(heard.indexOf('Current')).toBeLessThan(heard.indexOf('Completed'));
     // what the browsers measured during the visit is kept: the doctor reads it per person on the visit page
     const quality = d.page.getByRole('region', { name: 'Call quality' });
     await expect(quality.locator(`tr[data-member="${patient.user}"]`)).toContainText(patient.name);
