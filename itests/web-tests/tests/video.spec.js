@@ -100,6 +100,24 @@ function joinAnswers(page) {
 }
 
 /**
+ * The offers this page was relayed over /ws (`video.signal` events with an offer): who sent it and its ICE username
+ * fragment, which an ICE restart changes.
+ */
+function offersTo(page) {
+  const offers = [];
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+    try {
+      const f = JSON.parse(String(payload));
+      const d = f.data?.description;
+      if (f.type === 'video.signal' && d?.type === 'offer') {
+        offers.push({ member: f.data.member, ufrag: /a=ice-ufrag:(\S+)/.exec(d.sdp ?? '')?.[1] });
+      }
+    } catch { /* not JSON: not ours */ }
+  }));
+  return offers;
+}
+
+/**
  * A new browser context with a stored login ('patient' or 'doctor') on the visit's page, its room shown but not
  * joined yet; `lang` and `viewport` for the localised test.
  */
@@ -192,6 +210,7 @@ test.describe.serial('a video visit', () => {
 
     const dc = await browser.newContext();
     const doc = await dc.newPage();
+    const offers = offersTo(doc);
     await signIn(doc, doctor.user, PW, seed.totp);
     await expect(doc).toHaveURL(/\/agenda$/);
     keep('doctor', await dc.storageState());
@@ -222,6 +241,16 @@ test.describe.serial('a video visit', () => {
     // the call's quality per connection, and its path (directly here, both on 127.0.0.1)
     await expect(docRoom.locator('[data-testid^="quality-"]')).toHaveAttribute('data-path', /^(direct|relay)$/, { timeout: 15_000 });
     await expect(docRoom.locator('[data-testid^="quality-"]')).toContainText('Connection: good');
+
+    // her network changes (the browser's "online" signal, as after Wi-Fi → mobile data): her page restarts ICE with
+    // every peer, the doctor is relayed a new offer with new ICE credentials, and her picture keeps coming
+    const ufrags = () => [...new Set(offers.filter((o) => o.member === patient.user && o.ufrag).map((o) => o.ufrag))];
+    const known = ufrags().length;
+    expect(known, 'her first offer reached the doctor').toBeGreaterThan(0);
+    await pat.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect.poll(() => ufrags().length, { message: 'an ICE restart offer', timeout: 15_000 }).toBeGreaterThan(known);
+    await decoding(docSeesPat, 'the doctor sees the patient after the ICE restart');
+    await decoding(patSeesDoc, 'the patient sees the doctor after the ICE restart');
 
     // the patient turns her microphone off: the doctor's tile of her says so
     await patRoom.getByRole('button', { name: 'Turn microphone off', exact: true }).click();

@@ -122,6 +122,7 @@ export class RoomClient {
     if (!this.mic && !this.cam) await this.open(!this.opts.audioOnly);
     if (this.destroyed || this.get().phase !== 'joining') { this.stopLocal(); return; } // left meanwhile
     this.showSelf();
+    this.watchNetwork(true);
     this.unfollow = follow({
       types: ROOM_EVENTS,
       frame: () => ({ type: 'video.join', data: { encounterId: this.encounterId } }),
@@ -288,7 +289,18 @@ export class RoomClient {
     this.set({ ...EMPTY, phase: 'left', reason, detail, error: null });
   }
 
+  /** The browser's network-change signals: back online, or another connection type (Network Information API). */
+  private readonly networkChanged = () => this.mesh?.restartAll();
+
+  private watchNetwork(on: boolean): void {
+    const conn = (navigator as Navigator & { connection?: EventTarget }).connection;
+    const how = on ? 'addEventListener' : 'removeEventListener';
+    window[how]('online', this.networkChanged);
+    conn?.[how]('change', this.networkChanged);
+  }
+
   private teardown(): void {
+    this.watchNetwork(false);
     this.unfollow?.();
     this.unfollow = null;
     if (this.beat) clearInterval(this.beat);

@@ -92,6 +92,14 @@ export class Mesh {
     this.on.state(peerId, p.member, 'closed');
   }
 
+  /**
+   * The network changed (Wi-Fi to mobile data, a cable pulled and back): every connection gathers anew and
+   * renegotiates its ICE (perfect negotiation carries the new offer), instead of waiting for it to fail.
+   */
+  restartAll(): void {
+    for (const p of this.peers.values()) if (!p.closed) p.pc.restartIce();
+  }
+
   closeAll(): void {
     for (const id of this.ids()) this.drop(id);
   }
