@@ -146,6 +146,9 @@ public class EngineSupervisor implements MediaEngine {
             // the frames go over a Unix socket, not the child's stdout: webrtc-java's native code and the JVM print
             // there (e.g. "VM attach current thread failed" when a native thread ends), which would break a frame
             Path socket = dir.resolve("engine.sock");
+            if (socket.toString().length() > 100) { // a Unix socket's path holds at most 107 bytes
+                socket = Files.createTempDirectory("telehub-media").resolve("engine.sock");
+            }
             Files.deleteIfExists(socket);
             Process p;
             SocketChannel channel;
