@@ -5,8 +5,8 @@
  * {@link org.telehub.realtime.Fanout}, and a connection follows a topic by {@link
  * org.telehub.realtime.SocketCall#subscribe}. The wire protocol (version 1) is in {@code docs/websocket-protocol.md}.
  * 1.0.0: handlers, calls, topic listeners, fan-out. 1.1.0: {@code SocketCall.onClose} (what a handler holds for a
- * connection is let go when it ends) and {@code SocketCall.connectionId}. 1.2.0: {@code Fanout.follow}, topics the
- * hub itself follows (the recording media peer).
+ * connection is let go when it ends) and {@code SocketCall.connectionId}. 1.2.0: {@link org.telehub.realtime.TopicFollower},
+ * topics the hub itself follows (the recording media peer).
  */
 @Version("1.2.0")
 package org.telehub.realtime;

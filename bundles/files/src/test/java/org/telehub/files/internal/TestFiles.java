@@ -21,7 +21,7 @@ public final class TestFiles {
 
     /** Applies the files bundle's migrations to {@code jdbi} (a fresh test database). */
     public static void migrate(Jdbi jdbi) throws IOException {
-        for (String m : new String[] {"V1__file_object.sql", "V2__key_check.sql"}) {
+        for (String m : new String[] {"V1__file_object.sql", "V2__key_check.sql", "V3__file_appending.sql"}) {
             try (InputStream in = TestFiles.class.getResourceAsStream("/db/migration/files/" + m)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());

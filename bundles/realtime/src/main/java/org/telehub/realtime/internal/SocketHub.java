@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.messaging.Messaging;
 import org.telehub.realtime.Fanout;
+import org.telehub.realtime.TopicFollower;
 import org.telehub.realtime.SocketHandler;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.BrowserGate;
@@ -45,9 +46,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * consumes, so an event reaches the connections of every node, this one's included, by the same path. When the
  * broker cannot be reached, events still reach this node's connections directly while it reconnects.
  */
-@Component(service = { SocketHub.class, Fanout.class }, configurationPid = "org.telehub.realtime")
+@Component(service = { SocketHub.class, Fanout.class, TopicFollower.class }, configurationPid = "org.telehub.realtime")
 @Designate(ocd = RealtimeConfig.class)
-public class SocketHub implements Fanout {
+public class SocketHub implements Fanout, TopicFollower {
     static final String JMS_TOPIC = "telehub.realtime";
     private static final Logger LOG = LoggerFactory.getLogger(SocketHub.class);
 
@@ -57,7 +58,7 @@ public class SocketHub implements Fanout {
     private final Map<String, SocketHandler> handlers = new ConcurrentHashMap<>();
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> followers = new ConcurrentHashMap<>();
-    private final Map<String, Set<Fanout.Listener>> serverFollowers = new ConcurrentHashMap<>();
+    private final Map<String, Set<TopicFollower.Listener>> serverFollowers = new ConcurrentHashMap<>();
     private final Map<String, Bucket> users = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final String node = UUID.randomUUID().toString();
@@ -276,7 +277,7 @@ public class SocketHub implements Fanout {
     }
 
     @Override
-    public AutoCloseable follow(String topic, Fanout.Listener listener) {
+    public AutoCloseable follow(String topic, TopicFollower.Listener listener) {
         serverFollowers.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(listener);
         return () -> serverFollowers.computeIfPresent(topic, (t, set) -> {
             set.remove(listener);
@@ -286,9 +287,9 @@ public class SocketHub implements Fanout {
 
     /** Gives an event to this node's connections, and the hub's own listeners, that follow its topic. */
     void deliver(String topic, String type, JsonNode data) {
-        Set<Fanout.Listener> own = serverFollowers.get(topic);
+        Set<TopicFollower.Listener> own = serverFollowers.get(topic);
         if (own != null) {
-            for (Fanout.Listener l : own) {
+            for (TopicFollower.Listener l : own) {
                 try {
                     l.onEvent(type, data);
                 } catch (RuntimeException e) {

@@ -23,6 +23,7 @@ import org.telehub.files.Appending;
 import org.telehub.files.FileStore;
 import org.telehub.media.MediaEngine;
 import org.telehub.realtime.Fanout;
+import org.telehub.realtime.TopicFollower;
 import org.telehub.video.Rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,17 +58,19 @@ final class Recordings {
     private final VideoSchema db;
     private final FileStore files;
     private final Fanout fanout;
+    private final TopicFollower topics;
     private final Supplier<MediaEngine> engine;
     private final Supplier<VideoConfig> config;
     private final Clock clock;
     private final Room room;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
-    Recordings(VideoSchema db, FileStore files, Fanout fanout, Supplier<MediaEngine> engine,
+    Recordings(VideoSchema db, FileStore files, Fanout fanout, TopicFollower topics, Supplier<MediaEngine> engine,
             Supplier<VideoConfig> config, Clock clock, Room room) {
         this.db = db;
         this.files = files;
         this.fanout = fanout;
+        this.topics = topics;
         this.engine = engine;
         this.config = config;
         this.clock = clock;
@@ -239,8 +242,8 @@ final class Recordings {
             VideoConfig c = config.get();
             session = e.record(id, new MediaEngine.Options(IceServers.of(c, peerId, clock.instant()), c.relayOnly()),
                     this);
-            follows.add(fanout.follow(Rooms.peerTopic(peerId), this::fromBrowser));
-            follows.add(fanout.follow(controlTopic(encounterId), (type, data) -> {
+            follows.add(topics.follow(Rooms.peerTopic(peerId), this::fromBrowser));
+            follows.add(topics.follow(controlTopic(encounterId), (type, data) -> {
                 if (CONTROL_STOP.equals(type)) {
                     JsonNode r = data.get("reason");
                     stop(r == null || r.isNull() ? null : r.asText());

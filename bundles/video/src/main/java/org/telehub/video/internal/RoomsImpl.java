@@ -26,6 +26,7 @@ import org.telehub.domain.UnavailableException;
 import org.telehub.files.FileStore;
 import org.telehub.media.MediaEngine;
 import org.telehub.realtime.Fanout;
+import org.telehub.realtime.TopicFollower;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.video.Rooms;
@@ -60,13 +61,13 @@ public class RoomsImpl implements Rooms {
 
     @Activate
     public RoomsImpl(@Reference VideoSchema db, @Reference EncounterService encounters, @Reference AuditLog audit,
-            @Reference Fanout fanout, @Reference FileStore files, VideoConfig config) {
-        this(db, encounters, audit, fanout, files, config, Clock.systemUTC());
+            @Reference Fanout fanout, @Reference TopicFollower topics, @Reference FileStore files, VideoConfig config) {
+        this(db, encounters, audit, fanout, topics, files, config, Clock.systemUTC());
         sweeper.scheduleWithFixedDelay(this::sweep, 0, 20, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    RoomsImpl(VideoSchema db, EncounterService encounters, AuditLog audit, Fanout fanout, FileStore files,
-            VideoConfig config, Clock clock) {
+    RoomsImpl(VideoSchema db, EncounterService encounters, AuditLog audit, Fanout fanout, TopicFollower topics,
+            FileStore files, VideoConfig config, Clock clock) {
         this.db = db;
         this.encounters = encounters;
         this.audit = audit;
@@ -74,7 +75,7 @@ public class RoomsImpl implements Rooms {
         this.clock = clock;
         this.config = config;
         this.files = files;
-        this.recorder = new Recordings(db, files, fanout, () -> engine, () -> this.config, clock, new Recordings.Room() {
+        this.recorder = new Recordings(db, files, fanout, topics, () -> engine, () -> this.config, clock, new Recordings.Room() {
             @Override
             public String whyNot(String encounterId) {
                 return recordingRefused(encounterId);

@@ -30,6 +30,7 @@ import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnavailableException;
 import org.telehub.persistence.TestDatabases;
 import org.telehub.realtime.Fanout;
+import org.telehub.realtime.TopicFollower;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.video.Rooms;
@@ -59,11 +60,12 @@ class RoomsImplTest {
     Instant start = now.plusSeconds(300);
     boolean recorded;
     final List<String> consents = new ArrayList<>();
-    final Map<String, List<Fanout.Listener>> followers = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, List<TopicFollower.Listener>> followers = new java.util.concurrent.ConcurrentHashMap<>();
     final MemoryFiles files = new MemoryFiles();
     final FakeEngine engine = new FakeEngine();
     RoomsImpl rooms;
     Fanout fanout;
+    TopicFollower topics;
     VideoConfig config;
 
     private static AuthenticatedUser user(String name, String role) {
@@ -107,20 +109,15 @@ class RoomsImplTest {
                 });
         AuditLog audit = (AuditLog) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {AuditLog.class}, (p, m, args) -> null);
-        fanout = new Fanout() {
-            @Override
-            public void publish(String topic, String t, Object data) {
-                published.add(topic + " " + t);
-                for (Fanout.Listener l : List.copyOf(followers.getOrDefault(topic, List.of()))) { // signals only
-                    l.onEvent(t, JSON.valueToTree(data));
-                }
+        fanout = (topic, t, data) -> {
+            published.add(topic + " " + t);
+            for (TopicFollower.Listener l : List.copyOf(followers.getOrDefault(topic, List.of()))) { // signals only
+                l.onEvent(t, JSON.valueToTree(data));
             }
-
-            @Override
-            public AutoCloseable follow(String topic, Fanout.Listener listener) {
-                followers.computeIfAbsent(topic, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
-                return () -> followers.get(topic).remove(listener);
-            }
+        };
+        topics = (topic, listener) -> {
+            followers.computeIfAbsent(topic, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(listener);
+            return () -> followers.get(topic).remove(listener);
         };
         config = (VideoConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {VideoConfig.class}, (p, m, args) -> settings.getOrDefault(m.getName(),
@@ -141,7 +138,7 @@ class RoomsImplTest {
                 return now;
             }
         };
-        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, files, config, clock);
+        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, topics, files, config, clock);
         rooms.engine = engine;
     }
 
@@ -515,7 +512,7 @@ class RoomsImplTest {
         rooms.record(HOUSE, VISIT, true);
         engine.sessions.get(0).listener.data("synced".getBytes(UTF_8));
         // this node "dies": its part stays `recording` and is no longer synced; another node's sweep finds it
-        RoomsImpl other = new RoomsImpl(rooms.db(), null, null, fanout, files, config, java.time.Clock.fixed(
+        RoomsImpl other = new RoomsImpl(rooms.db(), null, null, fanout, topics, files, config, java.time.Clock.fixed(
                 now.plusSeconds(Recordings.STALE_SECONDS + 1), ZoneOffset.UTC));
         other.sweep();
         Rooms.Recording part = rooms.recordings(HOUSE, VISIT).get(0);

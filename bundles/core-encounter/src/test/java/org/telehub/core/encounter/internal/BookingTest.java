@@ -100,7 +100,7 @@ class BookingTest {
             String sql = java.nio.file.Files.readString(script, StandardCharsets.UTF_8);
             jdbi.useHandle(h -> h.createScript(sql).execute());
         }
-        for (String script : List.of("files/V1__file_object.sql", "files/V2__key_check.sql",
+        for (String script : List.of("files/V1__file_object.sql", "files/V2__key_check.sql", "files/V3__file_appending.sql",
                 "security/V7__visit_identities.sql")) {
             try (InputStream in = BookingTest.class.getResourceAsStream("/db/migration/" + script)) {
                 String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
