@@ -450,6 +450,8 @@ test.describe.serial('a video visit', () => {
       await expect(end(d.room)).toHaveCount(0);
       await expect(colRoom.getByTestId('in-room-list').locator(`li[data-member="${colleague.user}"]`)).toContainText('leads the visit');
       await expect(d.room.getByRole('button', { name: `Remove ${patient.name}`, exact: true })).toHaveCount(0);
+      await expect(colRoom.getByRole('button', { name: `Remove ${patient.name}`, exact: true })).toBeVisible();
+      await expect(colRoom.getByRole('button', { name: `Remove ${doctor.name}`, exact: true })).toHaveCount(0); // never the doctor
       await screenshot(col, 'video-handover-colleague');
       await accessible(col, 'video handover colleague');
       await d.room.getByRole('button', { name: 'Take the lead back', exact: true }).click();

@@ -330,8 +330,10 @@ function People({ s, client, moderator }: { s: Snapshot; client: RoomClient; mod
                 )}
                 <Button variant="secondary" aria-label={t('room.people.muteName', { name: p.name })} isDisabled={!p.audio}
                   onPress={() => void client.mute(p.member)}>{t('room.people.mute')}</Button>
-                <Button variant="danger" aria-label={t('room.people.removeName', { name: p.name })}
-                  onPress={() => void client.remove(p.member)}>{t('room.people.remove')}</Button>
+                {p.role !== 'moderator' && ( // the visit's doctor is never sent out, even by a colleague who leads
+                  <Button variant="danger" aria-label={t('room.people.removeName', { name: p.name })}
+                    onPress={() => void client.remove(p.member)}>{t('room.people.remove')}</Button>
+                )}
               </span>
             )}
           </li>
