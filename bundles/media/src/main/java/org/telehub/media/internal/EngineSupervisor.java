@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -145,7 +146,11 @@ public class EngineSupervisor implements MediaEngine {
             Path tmp = Files.createDirectories(dir.resolve("tmp")); // webrtc-java unpacks its native library here
             // the frames go over a Unix socket, not the child's stdout: webrtc-java's native code and the JVM print
             // there (e.g. "VM attach current thread failed" when a native thread ends), which would break a frame
-            Path socket = dir.resolve("engine.sock");
+            // in a directory only the hub's user may enter: no other local user can connect first and pose as the
+            // engine (a temporary directory is created 0700 too)
+            Path run = Files.createDirectories(dir.resolve("run"));
+            Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
+            Path socket = run.resolve("engine.sock");
             if (socket.toString().length() > 100) { // a Unix socket's path holds at most 107 bytes
                 socket = Files.createTempDirectory("telehub-media").resolve("engine.sock");
             }
