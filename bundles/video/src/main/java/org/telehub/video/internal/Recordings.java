@@ -114,8 +114,9 @@ final class Recordings {
         try {
             file = files.append(MediaEngine.RECORDING_TYPE, "recording");
         } catch (IOException ex) {
-            throw new UnavailableException("Recording not stored", "The file store refused the recording: "
-                    + ex.getMessage(), null, Map.of());
+            LOG.warn("Recording of visit {} not started: the file store refused it: {}", encounterId, ex.toString());
+            throw new UnavailableException("Recording not stored", "The file store refused the recording (the hub's"
+                    + " log says why)", null, Map.of()); // its paths are the operators', not the caller's
         }
         boolean inserted = db.jdbi().inTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(hashtext(?))", "video.recording:" + encounterId);
