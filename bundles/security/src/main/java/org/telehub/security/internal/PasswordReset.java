@@ -61,9 +61,7 @@ import org.telehub.work.WorkService;
  * one wins), the password set, every session and token of the account ended, its other links voided, audited
  * ({@code auth.password.reset}); the login lockout of the account is lifted.
  */
-@Component(service = {PasswordReset.class, WorkHandler.class},
-        property = {WorkHandler.TOPIC + "=" + PasswordReset.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=6",
-            WorkHandler.BACKOFF_INITIAL_MILLIS + ":Long=30000", WorkHandler.BACKOFF_MAX_MILLIS + ":Long=300000"})
+@Component(service = PasswordReset.class)
 public class PasswordReset implements WorkHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PasswordReset.class);
     static final String TOPIC = "security.password-reset";
@@ -92,10 +90,30 @@ public class PasswordReset implements WorkHandler {
             policyOption = ReferencePolicyOption.GREEDY, target = "(&(channel=email)(!(enabled=false)))")
     volatile NotificationChannel email;
 
+    /** Its work handler, registered by hand once it exists (see the constructor). */
+    private org.osgi.framework.ServiceRegistration<WorkHandler> handler;
+
     @Activate
     public PasswordReset(@Reference Database database, @Reference Accounts accounts, @Reference WorkService work,
-            @Reference SecretBox box) {
+            @Reference SecretBox box, org.osgi.framework.BundleContext context) {
         this(database, accounts, work, box, accounts.config(), Clock.systemUTC());
+        // registered by hand, not as this component's service: the work service binds every handler while it is
+        // itself being created, and a handler component that needs the work service then makes a cycle that Felix
+        // refuses ("ServiceFactory.getService() resulted in a cycle"), leaving the reset routes down (seen in ClusterIT)
+        this.handler = context.registerService(WorkHandler.class, this, new java.util.Hashtable<>(Map.of(
+                WorkHandler.TOPIC, TOPIC, WorkHandler.MAX_ATTEMPTS, 6, WorkHandler.BACKOFF_INITIAL_MILLIS, 30_000L,
+                WorkHandler.BACKOFF_MAX_MILLIS, 300_000L)));
+    }
+
+    @org.osgi.service.component.annotations.Deactivate
+    void close() {
+        if (handler != null) {
+            try {
+                handler.unregister();
+            } catch (IllegalStateException gone) {
+                // the bundle is stopping
+            }
+        }
     }
 
     PasswordReset(Database database, Accounts accounts, WorkService work, SecretBox box, SecurityConfig config,
