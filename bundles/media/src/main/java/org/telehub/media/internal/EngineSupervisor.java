@@ -95,7 +95,7 @@ public class EngineSupervisor implements MediaEngine {
                 p.destroyForcibly();
             }
         }
-        endAll(true);
+        endAll();
     }
 
     @Override
@@ -125,12 +125,6 @@ public class EngineSupervisor implements MediaEngine {
         return r;
     }
 
-    /** The engine's pid, for operators (and the crash test); -1 when it is not running. */
-    long pid() {
-        Process p = process;
-        return p != null && p.isAlive() ? p.pid() : -1;
-    }
-
     private void launch() {
         if (!active) {
             return;
@@ -145,9 +139,9 @@ public class EngineSupervisor implements MediaEngine {
             }
             Path tmp = Files.createDirectories(dir.resolve("tmp")); // webrtc-java unpacks its native library here
             // the frames go over a Unix socket, not the child's stdout: webrtc-java's native code and the JVM print
-            // there (e.g. "VM attach current thread failed" when a native thread ends), which would break a frame
-            // in a directory only the hub's user may enter: no other local user can connect first and pose as the
-            // engine (a temporary directory is created 0700 too)
+            // there (e.g. "VM attach current thread failed" when a native thread ends), which would break a frame.
+            // The socket is in a directory only the hub's user may enter, so no other local user can connect first
+            // and pose as the engine (a temporary directory is created 0700 too).
             Path run = Files.createDirectories(dir.resolve("run"));
             Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
             Path socket = run.resolve("engine.sock");
@@ -253,7 +247,7 @@ public class EngineSupervisor implements MediaEngine {
                 process = null;
             }
         }
-        endAll(true);
+        endAll();
         if (active) {
             LOG.warn("Media engine exited ({}) after {} s; starting it again in {} ms", code,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), backoffMillis);
@@ -276,12 +270,13 @@ public class EngineSupervisor implements MediaEngine {
         }
     }
 
-    private void endAll(boolean crashed) {
+    /** The engine is gone (it died, or the hub stops it): every session of it ends as crashed. */
+    private void endAll() {
         for (String id : List.copyOf(sessions.keySet())) {
             Running r = sessions.remove(id);
             if (r != null) {
                 try {
-                    r.listener.ended(crashed);
+                    r.listener.ended(true);
                 } catch (RuntimeException e) {
                     LOG.warn("Media session {}: its end failed: {}", id, e.toString());
                 }

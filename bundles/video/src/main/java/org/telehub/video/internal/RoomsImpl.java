@@ -45,6 +45,7 @@ public class RoomsImpl implements Rooms {
     private static final Set<String> ROOM_TYPES = Set.of("video", "audio");
     /** Who enters without waiting: the doctor, and clinicians invited as colleagues. */
     private static final Set<String> ENTER_AT_ONCE = Set.of(MODERATOR, "colleague");
+    private static final String RECORDINGS_READERS = "Only the visit's doctor and administrators hear its recordings";
 
     private final VideoSchema db;
     private final EncounterService encounters;
@@ -221,18 +222,14 @@ public class RoomsImpl implements Rooms {
             to == null ? null : MemberStore.byPeer(h, encounterId, to).orElse(null) });
         Member from = own(inRoom(caller, encounterId, both[0], fresh), peerId);
         Member target = both[1];
+        String dest;
         if (target == null && recorder.isRecorder(encounterId, to)) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("encounterId", encounterId);
-            out.put("from", from.peerId());
-            out.put("member", from.member());
-            out.put(description != null ? "description" : "candidate", description != null ? description : candidate);
-            fanout.publish(Rooms.peerTopic(to), SIGNAL_EVENT, out); // the recording node follows its peer's topic
-            return;
-        }
-        if (target == null || !ADMITTED.equals(target.state()) || !target.present(fresh)
+            dest = to; // the hub's recording peer: the node that records follows its topic
+        } else if (target == null || !ADMITTED.equals(target.state()) || !target.present(fresh)
                 || target.member().equals(from.member())) {
             throw new NotFoundException("No peer", "No peer " + to + " in this room", "to", Map.of());
+        } else {
+            dest = target.peerId();
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("encounterId", encounterId);
@@ -243,7 +240,7 @@ public class RoomsImpl implements Rooms {
         } else {
             out.put("candidate", candidate);
         }
-        fanout.publish(Rooms.peerTopic(target.peerId()), SIGNAL_EVENT, out);
+        fanout.publish(Rooms.peerTopic(dest), SIGNAL_EVENT, out);
     }
 
     @Override
@@ -282,17 +279,8 @@ public class RoomsImpl implements Rooms {
 
     @Override
     public List<Quality> quality(AuthenticatedUser caller, String encounterId) {
-        String patient;
-        if (caller.hasRole(org.telehub.security.Roles.ADMIN)) {
-            patient = encounters.get(caller, encounterId).patientId(); // sees it, or "No encounter"
-        } else {
-            EncounterService.Seat seat = encounters.seat(caller, encounterId);
-            if (!MODERATOR.equals(seat.role())) {
-                audit.record(caller, "video.quality.read", seat.patientId(), List.of(), "denied");
-                throw new ForbiddenException("Only the visit's doctor and administrators read its call quality");
-            }
-            patient = seat.patientId();
-        }
+        String patient = doctorOrAdministrator(caller, encounterId, "video.quality.read",
+                "Only the visit's doctor and administrators read its call quality");
         List<Quality> out = db.jdbi().withHandle(h -> MemberStore.quality(h, encounterId));
         audit.record(caller, "video.quality.read", patient, List.of(), "ok");
         return out;
@@ -505,7 +493,7 @@ public class RoomsImpl implements Rooms {
 
     @Override
     public List<Recording> recordings(AuthenticatedUser caller, String encounterId) {
-        String patient = recordingReader(caller, encounterId, "video.recordings.read");
+        String patient = doctorOrAdministrator(caller, encounterId, "video.recordings.read", RECORDINGS_READERS);
         List<Recording> out = db.jdbi().withHandle(h -> h.createQuery("SELECT id, part, state, started_by,"
                 + " started_at, ended_at, size_bytes, end_reason FROM video_recording WHERE encounter_id = :e"
                 + " ORDER BY part").bind("e", encounterId).map((rs, ctx) -> new Recording(rs.getString(1),
@@ -518,7 +506,7 @@ public class RoomsImpl implements Rooms {
 
     @Override
     public java.io.InputStream openRecording(AuthenticatedUser caller, String encounterId, String recordingId) {
-        String patient = recordingReader(caller, encounterId, "video.recording.read");
+        String patient = doctorOrAdministrator(caller, encounterId, "video.recording.read", RECORDINGS_READERS);
         Optional<String[]> row = db.jdbi().withHandle(h -> h.createQuery("SELECT file_id, state FROM video_recording"
                 + " WHERE encounter_id = :e AND id = :id").bind("e", encounterId).bind("id", recordingId)
                 .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne());
@@ -540,15 +528,18 @@ public class RoomsImpl implements Rooms {
         }
     }
 
-    /** The visit's doctor, or an administrator: the visit's patient id; anyone else 403/404 (audited). */
-    private String recordingReader(AuthenticatedUser caller, String encounterId, String action) {
+    /**
+     * What a visit keeps after the call is for its doctor and administrators (who look into a complaint): the visit's
+     * patient id for them; anyone else 403 ({@code refused}, audited as {@code action}) or "No encounter".
+     */
+    private String doctorOrAdministrator(AuthenticatedUser caller, String encounterId, String action, String refused) {
         if (caller.hasRole(org.telehub.security.Roles.ADMIN)) {
-            return encounters.get(caller, encounterId).patientId();
+            return encounters.get(caller, encounterId).patientId(); // sees it, or "No encounter"
         }
         EncounterService.Seat seat = encounters.seat(caller, encounterId);
         if (!MODERATOR.equals(seat.role())) {
             audit.record(caller, action, seat.patientId(), List.of(), "denied");
-            throw new ForbiddenException("Only the visit's doctor and administrators hear its recordings");
+            throw new ForbiddenException(refused);
         }
         return seat.patientId();
     }
