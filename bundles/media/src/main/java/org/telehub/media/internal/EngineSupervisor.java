@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -31,12 +30,14 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.domain.UnavailableException;
 import org.telehub.media.MediaEngine;
 import org.telehub.media.internal.wire.Wire;
+import org.telehub.work.TelehubExecutors;
 
 /**
  * Runs the media engine ({@code media-engine}, carried in this bundle under {@code engine/}) as a child JVM and
@@ -54,11 +55,10 @@ public class EngineSupervisor implements MediaEngine {
 
     private final MediaConfig config;
     private final Map<String, Running> sessions = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "media-supervisor");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Launches and restarts (this bundle's pools: they end when the bundle stops). */
+    private final ScheduledExecutorService timer;
+    /** The engine's blocking readers: its frames, and its output for the log (its ffmpegs may hold the latter). */
+    private final ScheduledExecutorService io;
     private final Object lock = new Object();
     private volatile Process process;
     private volatile Wire wire;
@@ -68,8 +68,10 @@ public class EngineSupervisor implements MediaEngine {
     private Path home;
 
     @Activate
-    public EngineSupervisor(MediaConfig config) {
+    public EngineSupervisor(@Reference TelehubExecutors executors, MediaConfig config) {
         this.config = config;
+        this.timer = executors.pool("media-supervisor", 1);
+        this.io = executors.pool("media-engine-io", 4);
         if (!config.enabled()) {
             LOG.info("Media engine disabled (org.telehub.media enabled=false): recording answers 503");
             return;
@@ -80,7 +82,6 @@ public class EngineSupervisor implements MediaEngine {
     @Deactivate
     void deactivate() {
         active = false;
-        timer.shutdownNow();
         Process p = process;
         Wire w = wire;
         if (p != null) {
@@ -158,9 +159,7 @@ public class EngineSupervisor implements MediaEngine {
                         "org.telehub.media.internal.engine.Main", config.ffmpeg(), socket.toString())
                         .redirectErrorStream(true);
                 p = pb.start();
-                Thread log = new Thread(() -> logErrors(p.getInputStream()), "media-engine-log");
-                log.setDaemon(true);
-                log.start();
+                io.execute(() -> logErrors(p.getInputStream()));
                 // an engine that dies before it connects must not hold this thread: closing the server ends accept
                 timer.schedule(() -> closeQuietly(server), 30, TimeUnit.SECONDS); // a no-op once accepted
                 p.onExit().thenRun(() -> closeQuietly(server));
@@ -174,9 +173,7 @@ public class EngineSupervisor implements MediaEngine {
                 process = proc;
                 wire = w;
             }
-            Thread reader = new Thread(() -> read(proc, w), "media-engine-reader");
-            reader.setDaemon(true);
-            reader.start();
+            io.execute(() -> read(proc, w));
         } catch (IOException | RuntimeException e) {
             LOG.warn("Media engine could not start ({}); trying again in {} ms", e.toString(), backoffMillis);
             again();

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -61,18 +63,20 @@ final class Recordings {
     private final TopicFollower topics;
     private final Supplier<MediaEngine> engine;
     private final Supplier<VideoConfig> config;
+    private final ScheduledExecutorService pool;
     private final Clock clock;
     private final Room room;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
     Recordings(VideoSchema db, FileStore files, Fanout fanout, TopicFollower topics, Supplier<MediaEngine> engine,
-            Supplier<VideoConfig> config, Clock clock, Room room) {
+            Supplier<VideoConfig> config, ScheduledExecutorService pool, Clock clock, Room room) {
         this.db = db;
         this.files = files;
         this.fanout = fanout;
         this.topics = topics;
         this.engine = engine;
         this.config = config;
+        this.pool = pool;
         this.clock = clock;
         this.room = room;
     }
@@ -386,35 +390,30 @@ final class Recordings {
             }
         }
 
-        /** After the engine died: a new part once it is back, if the room still allows it. */
+        /** After the engine died: a new part once it is back (looked for every 500 ms, 90 s at most), if the room still allows it. */
         private void resume() {
-            Thread t = new Thread(() -> {
-                long end = System.nanoTime() + 90_000_000_000L;
-                while (System.nanoTime() < end) {
-                    try {
-                        Thread.sleep(500);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    MediaEngine e = engine.get();
-                    if (e == null || !e.running()) {
-                        continue;
-                    }
-                    String why = room.whyNot(encounterId);
-                    if (why != null) {
-                        LOG.info("Recording of visit {} not resumed: {}", encounterId, why);
-                        return;
-                    }
-                    try {
-                        start(encounterId, by);
-                    } catch (RuntimeException ex) {
-                        LOG.warn("Recording of visit {} not resumed: {}", encounterId, ex.toString());
-                    }
-                    return;
-                }
-            }, "video-recording-resume");
-            t.setDaemon(true);
-            t.start();
+            resumeCheck(System.nanoTime() + 90_000_000_000L);
+        }
+
+        private void resumeCheck(long end) {
+            if (System.nanoTime() >= end) {
+                return;
+            }
+            MediaEngine e = engine.get();
+            if (e == null || !e.running()) {
+                pool.schedule(() -> resumeCheck(end), 500, TimeUnit.MILLISECONDS);
+                return;
+            }
+            String why = room.whyNot(encounterId);
+            if (why != null) {
+                LOG.info("Recording of visit {} not resumed: {}", encounterId, why);
+                return;
+            }
+            try {
+                start(encounterId, by);
+            } catch (RuntimeException ex) {
+                LOG.warn("Recording of visit {} not resumed: {}", encounterId, ex.toString());
+            }
         }
     }
 }

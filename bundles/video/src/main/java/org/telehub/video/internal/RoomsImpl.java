@@ -27,6 +27,7 @@ import org.telehub.files.FileStore;
 import org.telehub.media.MediaEngine;
 import org.telehub.realtime.Fanout;
 import org.telehub.realtime.TopicFollower;
+import org.telehub.work.TelehubExecutors;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.video.Rooms;
@@ -54,7 +55,9 @@ public class RoomsImpl implements Rooms {
     private final Clock clock;
     private final FileStore files;
     private final Recordings recorder;
-    private final java.util.concurrent.ScheduledExecutorService sweeper;
+    /** The recordings' sweep and resumptions (this bundle's pool: it ends when the bundle stops). */
+    private final java.util.concurrent.ScheduledExecutorService pool;
+    private java.util.concurrent.ScheduledFuture<?> sweeping;
     private volatile VideoConfig config;
     /** The server's media peer: optional, and may come and go (recording answers 503 without it). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -62,13 +65,15 @@ public class RoomsImpl implements Rooms {
 
     @Activate
     public RoomsImpl(@Reference VideoSchema db, @Reference EncounterService encounters, @Reference AuditLog audit,
-            @Reference Fanout fanout, @Reference TopicFollower topics, @Reference FileStore files, VideoConfig config) {
-        this(db, encounters, audit, fanout, topics, files, config, Clock.systemUTC());
-        sweeper.scheduleWithFixedDelay(this::sweep, 0, 20, java.util.concurrent.TimeUnit.SECONDS);
+            @Reference Fanout fanout, @Reference TopicFollower topics, @Reference FileStore files,
+            @Reference TelehubExecutors executors, VideoConfig config) {
+        this(db, encounters, audit, fanout, topics, files, config, executors.pool("video-recordings", 1),
+                Clock.systemUTC());
+        sweeping = pool.scheduleWithFixedDelay(this::sweep, 0, 20, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     RoomsImpl(VideoSchema db, EncounterService encounters, AuditLog audit, Fanout fanout, TopicFollower topics,
-            FileStore files, VideoConfig config, Clock clock) {
+            FileStore files, VideoConfig config, java.util.concurrent.ScheduledExecutorService pool, Clock clock) {
         this.db = db;
         this.encounters = encounters;
         this.audit = audit;
@@ -76,7 +81,9 @@ public class RoomsImpl implements Rooms {
         this.clock = clock;
         this.config = config;
         this.files = files;
-        this.recorder = new Recordings(db, files, fanout, topics, () -> engine, () -> this.config, clock, new Recordings.Room() {
+        this.pool = pool;
+        this.recorder = new Recordings(db, files, fanout, topics, () -> engine, () -> this.config, pool, clock,
+                new Recordings.Room() {
             @Override
             public String whyNot(String encounterId) {
                 return recordingRefused(encounterId);
@@ -86,11 +93,6 @@ public class RoomsImpl implements Rooms {
             public void changed(String encounterId) {
                 publish(encounterId, null);
             }
-        });
-        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "video-recording-sweep");
-            t.setDaemon(true);
-            return t;
         });
     }
 
@@ -105,7 +107,9 @@ public class RoomsImpl implements Rooms {
 
     @Deactivate
     void deactivate() {
-        sweeper.shutdownNow();
+        if (sweeping != null) {
+            sweeping.cancel(false);
+        }
         recorder.close();
     }
 

@@ -66,6 +66,8 @@ class RoomsImplTest {
     RoomsImpl rooms;
     Fanout fanout;
     TopicFollower topics;
+    final java.util.concurrent.ScheduledExecutorService pool = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor();
     VideoConfig config;
 
     private static AuthenticatedUser user(String name, String role) {
@@ -138,7 +140,7 @@ class RoomsImplTest {
                 return now;
             }
         };
-        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, topics, files, config, clock);
+        rooms = new RoomsImpl(new VideoSchema(jdbi), encounters, audit, fanout, topics, files, config, pool, clock);
         rooms.engine = engine;
     }
 
@@ -512,7 +514,7 @@ class RoomsImplTest {
         rooms.record(HOUSE, VISIT, true);
         engine.sessions.get(0).listener.data("synced".getBytes(UTF_8));
         // this node "dies": its part stays `recording` and is no longer synced; another node's sweep finds it
-        RoomsImpl other = new RoomsImpl(rooms.db(), null, null, fanout, topics, files, config, java.time.Clock.fixed(
+        RoomsImpl other = new RoomsImpl(rooms.db(), null, null, fanout, topics, files, config, pool, java.time.Clock.fixed(
                 now.plusSeconds(Recordings.STALE_SECONDS + 1), ZoneOffset.UTC));
         other.sweep();
         Rooms.Recording part = rooms.recordings(HOUSE, VISIT).get(0);
