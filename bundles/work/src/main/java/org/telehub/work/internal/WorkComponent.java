@@ -3,6 +3,7 @@ package org.telehub.work.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +11,8 @@ import javax.jms.ConnectionFactory;
 
 import org.jdbi.v3.core.Handle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -20,6 +23,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.messaging.Messaging;
 import org.telehub.persistence.Database;
 import org.telehub.work.TelehubExecutors;
+import org.telehub.work.Verdict;
 import org.telehub.work.WorkHandler;
 import org.telehub.work.WorkItem;
 import org.telehub.work.WorkRequest;
@@ -36,6 +40,7 @@ import org.telehub.work.WorkState;
 public class WorkComponent implements WorkService {
     private final WorkEngine engine;
     private final ArtemisTransport transport;
+    private final Map<Object, Deferred> bound = new ConcurrentHashMap<>();
 
     @Activate
     public WorkComponent(BundleContext context, @Reference Database database,
@@ -55,13 +60,70 @@ public class WorkComponent implements WorkService {
         // the pools (sender, sweeper, topics) end with this bundle's use of TelehubExecutors
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addHandler(WorkHandler h, Map<String, Object> properties) {
-        engine.addHandler(h, properties);
+    /**
+     * Handlers are bound as {@link ComponentServiceObjects}, so binding one does not create it: a DS handler that
+     * needs this service (a reminder, an invitation) would otherwise be created while this component is, and Felix
+     * refuses that cycle ("ServiceFactory.getService() resulted in a cycle"), leaving the handler, and whatever
+     * else it provides, unbound. The handler object is taken on its topic's first item, on a pool thread.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, service = WorkHandler.class)
+    void addHandler(ComponentServiceObjects<WorkHandler> objects, Map<String, Object> properties) {
+        Deferred d = new Deferred(objects);
+        Deferred old = bound.put(properties.get(Constants.SERVICE_ID), d);
+        if (old != null) {
+            engine.removeHandler(old, properties);
+            old.release();
+        }
+        engine.addHandler(d, properties);
     }
 
-    void removeHandler(WorkHandler h, Map<String, Object> properties) {
-        engine.removeHandler(h, properties);
+    void removeHandler(ComponentServiceObjects<WorkHandler> objects, Map<String, Object> properties) {
+        Deferred d = bound.remove(properties.get(Constants.SERVICE_ID));
+        if (d != null) {
+            engine.removeHandler(d, properties);
+            d.release();
+        }
+    }
+
+    /** A handler service, got on first use and released when it leaves. */
+    static final class Deferred implements WorkHandler {
+        private final ComponentServiceObjects<WorkHandler> objects;
+        private WorkHandler handler;
+        private boolean released;
+
+        Deferred(ComponentServiceObjects<WorkHandler> objects) {
+            this.objects = objects;
+        }
+
+        private synchronized WorkHandler handler() {
+            if (released) {
+                throw new IllegalStateException("the work handler has left");
+            }
+            if (handler == null) {
+                handler = objects.getService();
+                if (handler == null) {
+                    throw new IllegalStateException("the work handler service could not be got");
+                }
+            }
+            return handler;
+        }
+
+        @Override
+        public Verdict handle(WorkItem item) throws Exception {
+            return handler().handle(item);
+        }
+
+        synchronized void release() {
+            released = true;
+            if (handler != null) {
+                try {
+                    objects.ungetService(handler);
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    // the handler's bundle is already gone
+                }
+                handler = null;
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
