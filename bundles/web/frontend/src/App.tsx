@@ -37,6 +37,8 @@ const AdminUsers = lazy(() => import('./pages/admin/Users'));
 const AdminPeople = lazy(() => import('./pages/admin/People'));
 const AdminWebhooks = lazy(() => import('./pages/admin/Webhooks'));
 const AdminIntegration = lazy(() => import('./pages/admin/Integration'));
+const AdminFormulary = lazy(() => import('./pages/admin/Formulary'));
+const DoctorProfile = lazy(() => import('./pages/directory/DoctorProfile'));
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
 
@@ -116,6 +118,8 @@ function AppRoutes() {
       <Route path="/admin/users" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminUsers /></Suspense></Protected>} />
       <Route path="/admin/people" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminPeople /></Suspense></Protected>} />
       <Route path="/admin/webhooks" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminWebhooks /></Suspense></Protected>} />
+      <Route path="/admin/formulary" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminFormulary /></Suspense></Protected>} />
+      <Route path="/doctors/:id" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><DoctorProfile /></Suspense></Protected>} />
       <Route path="/admin/integration" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminIntegration /></Suspense></Protected>} />
       <Route path="*" element={<section><h1>{t('error.notFound')}</h1><Link to="/">{t('error.home')}</Link></section>} />
     </Routes>
@@ -148,6 +152,7 @@ function Shell({ children }: { children: React.ReactNode }) {
             {roles.includes('patient') && <Link to="/find">{t('nav.find')}</Link>}
             {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
             {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
+            {roles.includes('doctor') && <Link to="/doctors/me">{t('directory.profilePage.mine')}</Link>}
             {roles.some((r) => CHAT_ROLES.includes(r)) && <Link to="/messages">{t('nav.messages')}</Link>}
             {roles.some((r) => DESK_ROLES.includes(r)) && <Link to="/desk">{t('nav.desk')}</Link>}
             {administers(roles) && <Link to="/admin">{t('nav.admin')}</Link>}

@@ -3,7 +3,8 @@ import SlotChooser from './desk/SlotChooser';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must } from '../api/client';
-import type { Doctor } from '../auth';
+import { Link, useSearchParams } from 'react-router';
+import { type Profile, SpecialityNames, useSpecialities, Rating, Fees } from './directory/common';
 import { registerDraft, takeDraft } from '../drafts';
 import { browserTimeZone, formatDate, formatTime, type Lang } from '../format';
 import { useCalendar } from '../prefs';
@@ -19,10 +20,14 @@ export default function FindDoctor() {
   const lang = i18n.language as Lang;
   const calendar = useCalendar();
   const zone = browserTimeZone();
-  const [doctors, setDoctors] = useState<Doctor[] | null>(null);
+  const [doctors, setDoctors] = useState<Profile[] | null>(null);
+  const [more, setMore] = useState(false);
+  const [q, setQ] = useState('');
   const [speciality, setSpeciality] = useState('');
-  const [clinic, setClinic] = useState('');
-  const [doctor, setDoctor] = useState<Doctor | null>(null);
+  const [language, setLanguage] = useState('');
+  const [minRating, setMinRating] = useState('');
+  const specialities = useSpecialities();
+  const [doctor, setDoctor] = useState<{ id: string; displayName: string } | null>(null);
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [slot, setSlot] = useState<string>('');
   const [day, setDay] = useState<string | null>(null); // null: the soonest free times
@@ -32,16 +37,31 @@ export default function FindDoctor() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
 
-  useEffect(() => registerDraft('booking', () => ({ complaint, notes })), [complaint, notes]);
+  // "Book a visit" on a doctor's profile comes here with ?doctor=<id>: that doctor's free times at once
+  const [params] = useSearchParams();
+  const preselected = params.get('doctor');
   useEffect(() => {
-    api.GET('/doctors').then((r) => setDoctors(must(r))).catch(setError);
-  }, []);
+    if (!preselected) return;
+    api.GET('/directory/doctors/{id}', { params: { path: { id: preselected } } })
+      .then((r) => { const p = must(r); return pick({ id: p.doctorId!, displayName: p.displayName! }); })
+      .catch(setError);
+  }, [preselected]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const specialities = [...new Set((doctors ?? []).map((d) => d.speciality).filter(Boolean))] as string[];
-  const clinics = [...new Set((doctors ?? []).map((d) => d.clinic).filter(Boolean))] as string[];
-  const shown = (doctors ?? []).filter((d) => (!speciality || d.speciality === speciality) && (!clinic || d.clinic === clinic));
+  useEffect(() => registerDraft('booking', () => ({ complaint, notes })), [complaint, notes]);
+  // the directory's search (indexed on the server, Persian spellings normalised there), a moment after typing stops
+  async function search(offset: number) {
+    const r = must(await api.GET('/directory/doctors', { params: { query: {
+      q: q || undefined, speciality: speciality || undefined, language: language || undefined,
+      minRating: minRating ? Number(minRating) : undefined, offset, limit: 20 } } }));
+    setDoctors((old) => (offset === 0 ? r.items ?? [] : [...(old ?? []), ...(r.items ?? [])]));
+    setMore(!!r.more);
+  }
+  useEffect(() => {
+    const timer = setTimeout(() => { search(0).catch(setError); }, q ? 250 : 0);
+    return () => clearTimeout(timer);
+  }, [q, speciality, language, minRating]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  async function pick(d: Doctor, chosenDay: string | null = null) {
+  async function pick(d: { id: string; displayName: string }, chosenDay: string | null = null) {
     setDoctor(d);
     setDay(chosenDay);
     setSlots(null);
@@ -77,30 +97,45 @@ export default function FindDoctor() {
     <section aria-labelledby="find-title">
       <h1 id="find-title">{t('find.title')}</h1>
       <div className="filters">
+        <label>{t('directory.search')}
+          <input type="search" name="q" value={q} placeholder={t('directory.searchHint')} onChange={(e) => setQ(e.target.value)} />
+        </label>
         <label>{t('find.speciality')}
           <select name="speciality" value={speciality} onChange={(e) => setSpeciality(e.target.value)}>
             <option value="">{t('find.any')}</option>
-            {specialities.map((s) => <option key={s} value={s}>{s}</option>)}
+            {(specialities ?? []).map((s) => <option key={s.code} value={s.code}>{SpecialityNames.name(s, lang)}</option>)}
           </select>
         </label>
-        <label>{t('find.clinic')}
-          <select name="clinic" value={clinic} onChange={(e) => setClinic(e.target.value)}>
+        <label>{t('directory.language')}
+          <select name="language" value={language} onChange={(e) => setLanguage(e.target.value)}>
             <option value="">{t('find.any')}</option>
-            {clinics.map((c) => <option key={c} value={c}>{c}</option>)}
+            {['en', 'fa', 'ru', 'ar', 'de', 'fr', 'tr'].map((l) => <option key={l} value={l}>{t(`directory.languages.${l}`)}</option>)}
+          </select>
+        </label>
+        <label>{t('directory.minRating')}
+          <select name="minRating" value={minRating} onChange={(e) => setMinRating(e.target.value)}>
+            <option value="">{t('directory.anyRating')}</option>
+            {[4, 3, 2].map((n) => <option key={n} value={n}>{t('directory.stars', { n })}</option>)}
           </select>
         </label>
       </div>
       {doctors === null && !error && <p>{t('loading')}</p>}
-      {doctors && shown.length === 0 && <p>{t('find.noDoctors')}</p>}
+      {doctors && doctors.length === 0 && <p>{t('find.noDoctors')}</p>}
       <ul className="doctors">
-        {shown.map((d) => (
-          <li key={d.id} className="card">
+        {(doctors ?? []).map((d) => (
+          <li key={d.doctorId} className="card">
             <h2>{d.displayName}</h2>
-            <p>{[d.speciality, d.clinic].filter(Boolean).join(' · ')}</p>
-            <Button variant="secondary" onPress={() => pick(d)} aria-label={`${t('find.choose')}: ${d.displayName}`}>{t('find.choose')}</Button>
+            <p>{[SpecialityNames.of(d, specialities, lang), (d.clinics ?? []).map((c) => c.name).join(', ')].filter(Boolean).join(' · ')}</p>
+            <p><Rating profile={d} /></p>
+            <Fees profile={d} />
+            <div className="actions">
+              <Button variant="secondary" onPress={() => pick({ id: d.doctorId!, displayName: d.displayName! })} aria-label={`${t('find.choose')}: ${d.displayName}`}>{t('find.choose')}</Button>
+              <Link to={`/doctors/${d.doctorId}`} aria-label={`${t('directory.profile')}: ${d.displayName}`}>{t('directory.profile')}</Link>
+            </div>
           </li>
         ))}
       </ul>
+      {more && <Button variant="secondary" onPress={() => { search((doctors ?? []).length).catch(setError); }}>{t('directory.more')}</Button>}
       {doctor && (
         <div className="card">
           <h2>{t('find.slotsFor', { name: doctor.displayName })}</h2>

@@ -15,6 +15,7 @@ import { closedStatus } from './room/logic';
 const Room = lazy(() => import('./room/Room'));
 const CallQuality = lazy(() => import('./room/CallQuality'));
 const Recordings = lazy(() => import('./room/Recordings'));
+const ReviewForm = lazy(() => import('./directory/DoctorProfile').then((m) => ({ default: m.ReviewForm })));
 
 /** The steps the API offers, in the order the buttons show; each is POST /encounters/{id}/<step>. */
 const STEPS = ['confirm', 'start', 'end', 'no-show', 'cancel'] as const;
@@ -113,6 +114,9 @@ export default function Visit() {
         <Failsafe message={t('partFailed')}><Suspense fallback={null}><Recordings encounterId={e.id!} refresh={e.status ?? ''} /></Suspense></Failsafe>
       )}
       {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
+      {roles.includes('patient') && e.status === 'completed' && e.doctorId && (
+        <Suspense fallback={null}><ReviewForm encounterId={e.id!} doctorId={e.doctorId} doctorName={e.doctorName ?? ''} /></Suspense>
+      )}
       {staff && <>
         <Field label={t('visit.doctorNotes')} name="doctorNotes" value={notes ?? ''} onChange={setNotes} multiline
           error={fieldError(error, 'doctorNotes')} />

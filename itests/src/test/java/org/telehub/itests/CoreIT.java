@@ -97,7 +97,7 @@ class CoreIT {
             assertEquals("ACTIVE", b.get("state").asText(), b.toString());
             bundles.add(b.get("symbolicName").asText());
         }
-        assertEquals(List.of("org.telehub.chat", "org.telehub.core.encounter", "org.telehub.dbserver", "org.telehub.domain",
+        assertEquals(List.of("org.telehub.chat", "org.telehub.core.encounter", "org.telehub.dbserver", "org.telehub.directory", "org.telehub.domain",
                 "org.telehub.files", "org.telehub.health",
                 "org.telehub.integration.api",
                 "org.telehub.integration.manager", "org.telehub.media",
@@ -449,11 +449,11 @@ class CoreIT {
         poller.start();
         long pid = karaf.pid();
         // one SSH session: the shell login itself goes through the security bundle that is being reinstalled
-        // telehub-integration, telehub-notify, telehub-chat and telehub-video stand on telehub-core: all go, all come back
+        // telehub-integration, telehub-notify, telehub-chat, telehub-video and telehub-directory stand on telehub-core: all go, all come back
         String out = karaf.shell("admin", adminPassword,
-                "feature:uninstall telehub-integration telehub-notify telehub-chat telehub-video telehub-core",
+                "feature:uninstall telehub-integration telehub-notify telehub-chat telehub-video telehub-directory telehub-core",
                 "shell:sleep 3", "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub",
-                "feature:install telehub-core telehub-notify telehub-chat telehub-video telehub-integration",
+                "feature:install telehub-core telehub-notify telehub-chat telehub-video telehub-directory telehub-integration",
                 "echo AFTER-INSTALL");
         installed.set(true);
         karaf.awaitHealth(200, java.time.Duration.ofSeconds(180));

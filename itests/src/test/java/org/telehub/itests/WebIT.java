@@ -418,7 +418,6 @@ class WebIT {
         env.put("TELEHUB_DOCTOR_PASSWORD", PW);
         env.put("TELEHUB_DOCTOR_TOTP_SECRET", secret);
         env.put("TELEHUB_DOCTOR_NAME", "Dr Gregory House");
-        env.put("TELEHUB_SPECIALITY", "Cardiology");
         env.put("TELEHUB_CLINIC", "North Clinic");
         env.put("TELEHUB_JOIN_PATH", joinPath);
         env.put("TELEHUB_SEEDED_PATIENT_NAME", "Amy Pond");

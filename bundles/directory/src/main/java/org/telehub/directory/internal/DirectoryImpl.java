@@ -473,7 +473,8 @@ public class DirectoryImpl implements Directory {
             if (caller == null && !h.createQuery("SELECT EXISTS (SELECT 1 FROM directory_clinic_doctor m JOIN"
                     + " directory_clinic c ON c.id = m.clinic_id WHERE m.doctor_id = :id AND c.public_profiles)")
                     .bind("id", doctorId).mapTo(Boolean.class).one()) {
-                throw new NotAuthenticatedException("Sign in to see this doctor's profile");
+                // unpublished and absent look alike to the public: 404 either way
+                throw new NotFoundException("No public profile of doctor " + doctorId + ": sign in to see it");
             }
             return loadProfile(h, caller, doctorId);
         });

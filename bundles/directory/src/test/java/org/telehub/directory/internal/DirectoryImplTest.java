@@ -170,7 +170,7 @@ class DirectoryImplTest {
     @Test
     void thePublicSeesProfilesOnlyOfClinicsThatPublishThem() {
         dir.search(ADMIN, q(null)); // the sync
-        assertThrows(NotAuthenticatedException.class, () -> dir.profile(null, "d-house"));
+        assertThrows(NotFoundException.class, () -> dir.profile(null, "d-house"));
         Directory.Clinic north = dir.clinics(ADMIN).stream().filter(c -> c.name().equals("North Clinic")).findFirst()
                 .orElseThrow();
         assertEquals(2, north.doctors());
@@ -183,7 +183,7 @@ class DirectoryImplTest {
         dir.updateClinic(NORTH_ADMIN, north.id(), pub);
         assertEquals("Gregory House", dir.profile(null, "d-house").displayName());
         assertFalse(dir.profile(null, "d-house").editable());
-        assertThrows(NotAuthenticatedException.class, () -> dir.profile(null, "d-ali"));
+        assertThrows(NotFoundException.class, () -> dir.profile(null, "d-ali"));
         InvalidException tz = assertThrows(InvalidException.class, () -> dir.createClinic(ADMIN,
                 new Directory.ClinicInput("East", null, "Mars/Olympus", null, null, false)));
         assertEquals("timeZone", tz.field());
