@@ -317,7 +317,7 @@ public class DirectoryImpl implements Directory {
     }
 
     /** Recomputes {@code search_text} of these doctors: name, free-text speciality, specialities, clinics. */
-    private static void reindex(Handle h, List<String> doctorIds) {
+    static void reindex(Handle h, List<String> doctorIds) {
         if (doctorIds.isEmpty()) {
             return;
         }
