@@ -29,11 +29,8 @@ export default function DoctorProfile() {
   useEffect(() => {
     if (param !== 'me') { setId(param ?? null); return; }
     // a doctor's own profile: the doctor record their account acts as
-    api.GET('/doctors', { params: { query: { limit: 1000 } } }).then((r) => {
-      const mine = must(r).find((d) => d.username === session?.user.username);
-      if (mine) setId(mine.id!); else setError(new Error(t('error.notFound')));
-    }).catch(setError);
-  }, [param, session, t]);
+    api.GET('/directory/doctors/me').then((r) => setId(must(r).doctorId!)).catch(setError);
+  }, [param]);
   useEffect(() => {
     if (!id) return;
     api.GET('/directory/doctors/{id}', { params: { path: { id } } }).then((r) => setP(must(r))).catch(setError);

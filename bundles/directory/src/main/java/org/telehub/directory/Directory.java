@@ -39,6 +39,9 @@ public interface Directory {
 
     Profile profile(AuthenticatedUser caller, String doctorId);
 
+    /** A doctor's own profile: the doctor record their account acts as (404 if none). */
+    Profile ownProfile(AuthenticatedUser caller);
+
     Profile updateProfile(AuthenticatedUser caller, String doctorId, ProfileInput input);
 
     /** The patient of a completed visit reviews its doctor, once per visit. */

@@ -34,11 +34,13 @@ CREATE TABLE directory_profile (
     visit_types     JSONB        NOT NULL DEFAULT '[]',
     -- normalised words: name, specialities in every language, clinics (Normaliser)
     search_text     TEXT         NOT NULL,
+    -- stored, so a prefix match's recheck reads it instead of parsing search_text again per candidate row
+    search_vector   TSVECTOR     GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
     rating_count    INTEGER      NOT NULL DEFAULT 0,
     rating_sum      INTEGER      NOT NULL DEFAULT 0,
     updated_at      TIMESTAMP WITH TIME ZONE NOT NULL
 );
-CREATE INDEX directory_profile_search ON directory_profile USING gin (to_tsvector('simple', search_text));
+CREATE INDEX directory_profile_search ON directory_profile USING gin (search_vector);
 CREATE INDEX directory_profile_languages ON directory_profile USING gin (languages);
 
 CREATE TABLE directory_doctor_speciality (
@@ -82,10 +84,11 @@ CREATE TABLE directory_medicine (
     route        VARCHAR(100) NOT NULL DEFAULT '',
     atc          VARCHAR(7),
     search_text  TEXT         NOT NULL,
+    search_vector TSVECTOR    GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT directory_medicine_unique UNIQUE (name, strength, form, route)
 );
-CREATE INDEX directory_medicine_search ON directory_medicine USING gin (to_tsvector('simple', search_text));
+CREATE INDEX directory_medicine_search ON directory_medicine USING gin (search_vector);
 CREATE INDEX directory_medicine_atc ON directory_medicine (atc);
 
 INSERT INTO directory_speciality (code, name_en, name_fa, name_ru) VALUES

@@ -113,20 +113,25 @@ public class DirectoryImpl implements Directory {
 
     /** An administrator, the doctor themselves, or an administrator of one of the doctor's clinics. */
     private boolean mayEdit(Handle h, AuthenticatedUser caller, String doctorId) {
-        if (caller == null) {
-            return false;
-        }
-        if (caller.hasRole(Roles.ADMIN)) {
-            return true;
-        }
-        if (caller.hasRole(Roles.DOCTOR) && caller.username().equals(h.createQuery(
-                "SELECT username FROM encounter_doctor WHERE id = :id").bind("id", doctorId).mapTo(String.class)
-                .findOne().orElse(null))) {
+        return caller != null && mayEdit(caller, doctorId, ownDoctorId(h, caller), clinicRefs(h, List.of(doctorId))
+                .getOrDefault(doctorId, List.of()));
+    }
+
+    private static boolean mayEdit(AuthenticatedUser caller, String doctorId, String own, List<ClinicRef> clinics) {
+        if (caller.hasRole(Roles.ADMIN) || doctorId.equals(own)) {
             return true;
         }
         Set<String> scopes = caller.scopes(Roles.CLINIC_ADMIN);
-        return !scopes.isEmpty() && clinicRefs(h, List.of(doctorId)).getOrDefault(doctorId, List.of()).stream()
-                .anyMatch(c -> scopes.contains(c.name()));
+        return !scopes.isEmpty() && clinics.stream().anyMatch(c -> scopes.contains(c.name()));
+    }
+
+    /** The doctor record a doctor's account acts as, if any. */
+    private static String ownDoctorId(Handle h, AuthenticatedUser caller) {
+        if (!caller.hasRole(Roles.DOCTOR)) {
+            return null;
+        }
+        return h.createQuery("SELECT id FROM encounter_doctor WHERE username = :u").bind("u", caller.username())
+                .mapTo(String.class).findOne().orElse(null);
     }
 
     // ---- specialities
@@ -365,7 +370,7 @@ public class DirectoryImpl implements Directory {
                 throw new InvalidException("q", "At most 200 characters");
             }
             if (q != null) {
-                sql.append(" AND to_tsvector('simple', p.search_text) @@ to_tsquery('simple', :q)");
+                sql.append(" AND p.search_vector @@ to_tsquery('simple', :q)");
                 binds.put("q", q);
             }
             if (blank(s.speciality()) != null) {
@@ -421,6 +426,7 @@ public class DirectoryImpl implements Directory {
                 + " code").bindList("ids", ids).mapToMap().forEach(m -> specs.computeIfAbsent(
                         (String) m.get("doctor_id"), k -> new ArrayList<>()).add((String) m.get("code")));
         Map<String, List<ClinicRef>> clinics = clinicRefs(h, ids);
+        String own = caller == null ? null : ownDoctorId(h, caller);
         List<Profile> out = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             String id = (String) r.get("id");
@@ -448,7 +454,8 @@ public class DirectoryImpl implements Directory {
                     specs.getOrDefault(id, List.of()), (String) r.get("speciality"), clinics.getOrDefault(id,
                             List.of()), languages, (String) r.get("bio"), (String) r.get("qualifications"),
                     (String) r.get("licence"), visitTypes, count == 0 ? null : Math.round(sum * 10.0 / count) / 10.0,
-                    count, caller != null && mayEdit(h, caller, id), ((java.sql.Timestamp) r.get("updated_at"))
+                    count, caller != null && mayEdit(caller, id, own, clinics.getOrDefault(id, List.of())),
+                    ((java.sql.Timestamp) r.get("updated_at"))
                             .toInstant()));
         }
         return out;
@@ -477,6 +484,22 @@ public class DirectoryImpl implements Directory {
                 throw new NotFoundException("No public profile of doctor " + doctorId + ": sign in to see it");
             }
             return loadProfile(h, caller, doctorId);
+        });
+    }
+
+    @Override
+    public Profile ownProfile(AuthenticatedUser caller) {
+        reader(caller);
+        if (!caller.hasRole(Roles.DOCTOR)) {
+            throw new ForbiddenException("Only a doctor has a profile of their own");
+        }
+        sync();
+        return jdbi.withHandle(h -> {
+            String own = ownDoctorId(h, caller);
+            if (own == null) {
+                throw new NotFoundException("No doctor record is linked to your account: ask an administrator");
+            }
+            return loadProfile(h, caller, own);
         });
     }
 
@@ -731,8 +754,8 @@ public class DirectoryImpl implements Directory {
         }
         String q = query == null ? null : Normaliser.prefixQuery(query);
         return jdbi.withHandle(h -> h.createQuery("SELECT id, name, strength, form, route, atc FROM"
-                + " directory_medicine" + (q == null ? "" : " WHERE to_tsvector('simple', search_text) @@"
-                        + " to_tsquery('simple', :q)") + " ORDER BY name, strength, form, route LIMIT :limit OFFSET"
+                + " directory_medicine" + (q == null ? "" : " WHERE search_vector @@ to_tsquery('simple', :q)")
+                + " ORDER BY name, strength, form, route LIMIT :limit OFFSET"
                 + " :offset").bind("q", q).bind("limit", limit).bind("offset", offset)
                 .map((rs, c) -> new Medicine(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6))).list());

@@ -29,7 +29,7 @@ import org.telehub.security.AuthenticatedUser;
  * formulary's prefix search over 20,000 medicines, through {@link DirectoryImpl} on PostgreSQL (JDBC and the
  * database; the REST layer is not in it). Beside each, in the same run, the reference: the same filters with the words
  * matched by an unindexed {@code ILIKE '%word%'} scan of the same normalised text, so the ratio is what the full-text
- * index buys. Writes {@code target/directory-benchmark.md}.
+ * index buys. Connections are pooled (HikariCP), as the hub's are. Writes {@code target/directory-benchmark.md}.
  */
 class DirectoryBenchmark {
     static final String[] FIRST = {"Ali", "Reza", "Maryam", "Sara", "Mohammad", "Fatemeh", "Hossein", "Zahra", "John",
@@ -47,7 +47,11 @@ class DirectoryBenchmark {
         int reviews = Integer.getInteger("bench.reviews", 100_000);
         int medicines = Integer.getInteger("bench.medicines", 20_000);
         int queries = Integer.getInteger("bench.queries", 400);
-        Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
+        // pooled, as the hub's Database is (a new PostgreSQL connection costs ~30 ms here)
+        com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+        pool.setDataSource(TestDatabases.postgres());
+        pool.setMaximumPoolSize(4);
+        Jdbi jdbi = Jdbi.create(new com.zaxxer.hikari.HikariDataSource(pool));
         for (String m : new String[] {"/db/migration/encounter/V1__encounters.sql",
                 "/db/migration/directory/V1__directory.sql"}) {
             try (InputStream in = getClass().getResourceAsStream(m)) {

@@ -165,6 +165,9 @@ class DirectoryImplTest {
         assertThrows(ForbiddenException.class, () -> dir.search(GUEST, q(null)));
         assertThrows(NotAuthenticatedException.class, () -> dir.search(null, q(null)));
         assertThrows(NotFoundException.class, () -> dir.profile(HOUSE, "d-nobody"));
+        assertEquals("d-ali", dir.ownProfile(ALI).doctorId());
+        assertThrows(ForbiddenException.class, () -> dir.ownProfile(ADMIN));
+        assertThrows(NotFoundException.class, () -> dir.ownProfile(user("dr.nobody", "doctor")));
     }
 
     @Test

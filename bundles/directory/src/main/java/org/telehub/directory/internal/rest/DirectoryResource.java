@@ -110,6 +110,14 @@ public class DirectoryResource {
                 visitType, offset, limit));
     }
 
+    /** The caller's own profile, for a doctor (the doctor record their account acts as). */
+    @GET
+    @Path("doctors/me")
+    @RolesAllowed(Roles.DOCTOR)
+    public Directory.Profile ownProfile(@Context SecurityContext s) {
+        return directory.ownProfile(user(s));
+    }
+
     @GET
     @Path("doctors/{id}")
     public Directory.Profile profile(@PathParam("id") String id, @Context SecurityContext s) {
