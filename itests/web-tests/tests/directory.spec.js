@@ -64,7 +64,7 @@ test.describe.serial('directory', () => {
     await page.getByLabel('Search doctors').fill('علي كريمي');
     await page.getByLabel('Speciality').selectOption({ label: 'Cardiology' });
     await page.getByLabel('Speaks').selectOption('fa');
-    const card = page.locator('.doctors li');
+    const card = page.locator('.doctors > li');
     await expect(card).toHaveCount(1);
     await expect(card).toContainText(doctor.name);
     await expect(card).toContainText('Cardiology · Directory Clinic');
@@ -134,7 +134,7 @@ const pages = [
     name: 'find', who: 'patient', path: '/find', heading: { en: 'Find a doctor', fa: 'یافتن پزشک' },
     ready: async (page) => {
       await page.locator('input[name=q]').fill('كريمي');
-      await expect(page.locator('.doctors li')).toHaveCount(1);
+      await expect(page.locator('.doctors > li')).toHaveCount(1);
     },
   },
   {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must } from '../api/client';
 import { Link, useSearchParams } from 'react-router';
-import { type Profile, SpecialityNames, useSpecialities, Rating, Fees } from './directory/common';
+import { type Profile, SpecialityNames, useSpecialities, Rating, Fees, listOf } from './directory/common';
 import { registerDraft, takeDraft } from '../drafts';
 import { browserTimeZone, formatDate, formatTime, type Lang } from '../format';
 import { useCalendar } from '../prefs';
@@ -125,7 +125,7 @@ export default function FindDoctor() {
         {(doctors ?? []).map((d) => (
           <li key={d.doctorId} className="card">
             <h2>{d.displayName}</h2>
-            <p>{[SpecialityNames.of(d, specialities, lang), (d.clinics ?? []).map((c) => c.name).join(', ')].filter(Boolean).join(' · ')}</p>
+            <p>{[SpecialityNames.of(d, specialities, lang), listOf((d.clinics ?? []).map((c) => c.name!), lang)].filter(Boolean).join(' · ')}</p>
             <p><Rating profile={d} /></p>
             <Fees profile={d} />
             <div className="actions">

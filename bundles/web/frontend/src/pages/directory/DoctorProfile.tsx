@@ -6,7 +6,7 @@ import { useAuth } from '../../auth';
 import { formatDate, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
-import { Fees, type Profile, Rating, SpecialityNames, useSpecialities } from './common';
+import { Fees, listOf, type Profile, Rating, SpecialityNames, useSpecialities } from './common';
 
 type Review = Schemas['Review'];
 const TYPES = ['video', 'audio', 'chat', 'in-person'] as const;
@@ -49,9 +49,9 @@ export default function DoctorProfile() {
       <div className="card">
         <dl className="facts">
           <dt>{t('directory.profilePage.specialities')}</dt><dd>{SpecialityNames.of(p, specialities, lang) || '—'}</dd>
-          <dt>{t('directory.profilePage.clinics')}</dt><dd>{(p.clinics ?? []).map((c) => c.name).join(', ') || '—'}</dd>
+          <dt>{t('directory.profilePage.clinics')}</dt><dd>{listOf((p.clinics ?? []).map((c) => c.name!), lang) || '—'}</dd>
           <dt>{t('directory.profilePage.languages')}</dt>
-          <dd>{(p.languages ?? []).map((l) => t(`directory.languages.${l}`, { defaultValue: l })).join(', ') || '—'}</dd>
+          <dd>{listOf((p.languages ?? []).map((l) => t(`directory.languages.${l}`, { defaultValue: l })), lang) || '—'}</dd>
           {p.licence && <><dt>{t('directory.profilePage.licence')}</dt><dd dir="ltr">{p.licence}</dd></>}
           {p.qualifications && <><dt>{t('directory.profilePage.qualifications')}</dt><dd>{p.qualifications}</dd></>}
           {p.bio && <><dt>{t('directory.profilePage.bio')}</dt><dd className="bio">{p.bio}</dd></>}

@@ -15,6 +15,14 @@ export function useSpecialities(): Speciality[] | null {
   return list;
 }
 
+/**
+ * Items joined with the reader's comma ("a, b"; Persian "a، b"). Not Intl.ListFormat: its "unit" lists join Russian
+ * with bare spaces and Persian with "and" in ICU's data here.
+ */
+export function listOf(items: string[], lang: string): string {
+  return items.join(lang === 'fa' ? '، ' : ', ');
+}
+
 export const SpecialityNames = {
   /** A speciality's name in the reader's language, English where that one is missing. */
   name(s: Speciality, lang: Lang): string {
@@ -26,7 +34,7 @@ export const SpecialityNames = {
       const s = (list ?? []).find((x) => x.code === c);
       return s ? SpecialityNames.name(s, lang) : c;
     });
-    return coded.length ? coded.join(', ') : p.legacySpeciality ?? '';
+    return coded.length ? listOf(coded, lang) : p.legacySpeciality ?? '';
   },
 };
 
