@@ -127,6 +127,37 @@ test.describe.serial('directory', () => {
     await screenshot(page, 'en-desktop-directory-formulary');
     await accessible(page, 'formulary');
   });
+
+  test('the administrator publishes a clinic’s profiles; then the public reads its doctor’s profile without signing in', async ({ page, browser }) => {
+    const anonymous = await browser.newContext();
+    const pub = await anonymous.newPage();
+    await pub.goto(`/public/doctors/${visit.doctorId}`);
+    await expect(pub.getByRole('alert')).toHaveText('This profile is not public.');
+
+    await signIn(page, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('link', { name: 'Clinics' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Clinics' })).toBeVisible();
+    await page.getByRole('button', { name: 'Edit: Directory Clinic' }).click();
+    await page.getByLabel('Time zone').fill('Mars/Olympus');
+    await page.getByRole('button', { name: 'Save the clinic' }).click();
+    await expect(page.getByText('Not a time zone: Mars/Olympus (e.g. Asia/Tehran)').first()).toBeVisible();
+    await page.getByLabel('Time zone').fill('Asia/Tehran');
+    await page.getByLabel('Anyone may read this clinic’s doctors’ profiles without signing in').check();
+    await page.getByRole('button', { name: 'Save the clinic' }).click();
+    await expect(page.getByRole('status')).toHaveText('Directory Clinic saved.');
+    await screenshot(page, 'en-desktop-directory-clinics');
+    await accessible(page, 'clinics');
+
+    await pub.reload();
+    await expect(pub.getByRole('heading', { level: 1, name: doctor.name })).toBeVisible();
+    await expect(pub.locator('.facts')).toContainText('Cardiology');
+    await expect(pub.locator('.fees')).toContainText('Video: 40 EUR');
+    await expect(pub.getByRole('link', { name: 'Sign in to book a visit' })).toBeVisible();
+    await screenshot(pub, 'en-desktop-directory-public');
+    await accessible(pub, 'public profile');
+    await anonymous.close();
+  });
 });
 
 const pages = [
@@ -140,6 +171,14 @@ const pages = [
   {
     name: 'profile', who: 'patient', path: () => `/doctors/${read('seed').doctorId}`, heading: { en: doctor.name, fa: doctor.name },
     ready: async (page) => { await expect(page.locator('.fees')).toBeVisible(); },
+  },
+  {
+    name: 'public', who: 'nobody', path: () => `/public/doctors/${read('seed').doctorId}`, heading: { en: doctor.name, fa: doctor.name },
+    ready: async (page) => { await expect(page.locator('.fees')).toBeVisible(); },
+  },
+  {
+    name: 'clinics', who: 'admin', path: '/admin/clinics', heading: { en: 'Clinics', fa: 'درمانگاه‌ها' },
+    ready: async (page) => { await expect(page.getByRole('cell', { name: 'Directory Clinic' })).toBeVisible(); },
   },
   {
     name: 'formulary', who: 'admin', path: '/admin/formulary', heading: { en: 'Formulary', fa: 'فهرست داروها' },

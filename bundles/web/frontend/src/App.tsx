@@ -39,6 +39,8 @@ const AdminWebhooks = lazy(() => import('./pages/admin/Webhooks'));
 const AdminIntegration = lazy(() => import('./pages/admin/Integration'));
 const AdminFormulary = lazy(() => import('./pages/admin/Formulary'));
 const DoctorProfile = lazy(() => import('./pages/directory/DoctorProfile'));
+const PublicProfile = lazy(() => import('./pages/directory/DoctorProfile').then((m) => ({ default: m.PublicProfile })));
+const AdminClinics = lazy(() => import('./pages/admin/Clinics'));
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
 
@@ -119,6 +121,8 @@ function AppRoutes() {
       <Route path="/admin/people" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminPeople /></Suspense></Protected>} />
       <Route path="/admin/webhooks" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminWebhooks /></Suspense></Protected>} />
       <Route path="/admin/formulary" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminFormulary /></Suspense></Protected>} />
+      <Route path="/public/doctors/:id" element={<Suspense fallback={<p>{t('loading')}</p>}><PublicProfile /></Suspense>} />
+      <Route path="/admin/clinics" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminClinics /></Suspense></Protected>} />
       <Route path="/doctors/:id" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><DoctorProfile /></Suspense></Protected>} />
       <Route path="/admin/integration" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminIntegration /></Suspense></Protected>} />
       <Route path="*" element={<section><h1>{t('error.notFound')}</h1><Link to="/">{t('error.home')}</Link></section>} />

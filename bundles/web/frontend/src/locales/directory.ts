@@ -22,6 +22,12 @@ export default area(
       text: 'What went well or not (optional)', send: 'Send the review', sent: 'Thank you: your review was sent.',
       star: '{{n}} of 5',
     },
+    clinics: {
+      title: 'Clinics', name: 'Name', doctors: 'Doctors', public: 'Public profiles', edit: 'Edit', new: 'New clinic',
+      address: 'Address', timeZone: 'Time zone', phone: 'Phone', email: 'Email', save: 'Save the clinic',
+      publicProfiles: 'Anyone may read this clinic’s doctors’ profiles without signing in', saved: '{{name}} saved.', yes: 'Yes', no: 'No',
+    },
+    publicProfile: { signIn: 'Sign in to book a visit', notPublic: 'This profile is not public.' },
     formulary: {
       title: 'Formulary', tab: 'Formulary', file: 'CSV file (name, strength, form, route, atc)', allOrNone: 'Import nothing if any row is wrong',
       import: 'Import', importing: 'Importing…', result: '{{imported}} imported, {{unchanged}} already listed.',
@@ -50,6 +56,12 @@ export default area(
       text: 'چه چیزی خوب بود یا نبود (اختیاری)', send: 'ارسال نظر', sent: 'سپاس: نظر شما ارسال شد.',
       star: '{{n}} از ۵',
     },
+    clinics: {
+      title: 'درمانگاه‌ها', name: 'نام', doctors: 'پزشکان', public: 'نمایهٔ عمومی', edit: 'ویرایش', new: 'درمانگاه تازه',
+      address: 'نشانی', timeZone: 'منطقهٔ زمانی', phone: 'تلفن', email: 'ایمیل', save: 'ذخیرهٔ درمانگاه',
+      publicProfiles: 'همه بدون ورود بتوانند نمایهٔ پزشکان این درمانگاه را ببینند', saved: '{{name}} ذخیره شد.', yes: 'بله', no: 'خیر',
+    },
+    publicProfile: { signIn: 'برای رزرو ویزیت وارد شوید', notPublic: 'این نمایه عمومی نیست.' },
     formulary: {
       title: 'فهرست داروها', tab: 'داروها', file: 'پروندهٔ CSV (name, strength, form, route, atc)', allOrNone: 'اگر ردیفی نادرست است، هیچ‌چیز وارد نشود',
       import: 'ورود', importing: 'در حال ورود…', result: '{{imported}} وارد شد، {{unchanged}} از پیش در فهرست بود.',
@@ -78,6 +90,12 @@ export default area(
       text: 'Что было хорошо или нет (необязательно)', send: 'Отправить отзыв', sent: 'Спасибо: отзыв отправлен.',
       star: '{{n}} из 5',
     },
+    clinics: {
+      title: 'Клиники', name: 'Название', doctors: 'Врачи', public: 'Открытые профили', edit: 'Изменить', new: 'Новая клиника',
+      address: 'Адрес', timeZone: 'Часовой пояс', phone: 'Телефон', email: 'Эл. почта', save: 'Сохранить клинику',
+      publicProfiles: 'Профили врачей клиники видны всем без входа', saved: '{{name}}: сохранено.', yes: 'Да', no: 'Нет',
+    },
+    publicProfile: { signIn: 'Войдите, чтобы записаться', notPublic: 'Этот профиль не открыт.' },
     formulary: {
       title: 'Формуляр', tab: 'Формуляр', file: 'Файл CSV (name, strength, form, route, atc)', allOrNone: 'Ничего не импортировать, если есть ошибка',
       import: 'Импортировать', importing: 'Импорт…', result: 'Импортировано: {{imported}}, уже в списке: {{unchanged}}.',

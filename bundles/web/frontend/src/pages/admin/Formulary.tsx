@@ -59,22 +59,26 @@ export default function Formulary() {
       {result && <Notice>{t('directory.formulary.result', { imported: result.imported, unchanged: result.unchanged })}</Notice>}
       {nothing && <p className="error" role="alert">{t('directory.formulary.nothing')}</p>}
       {rows.length > 0 && (
-        <table className="table">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('directory.formulary.errors')}>
+        <table className="data">
           <caption>{t('directory.formulary.errors')}</caption>
           <thead><tr><th>{t('directory.formulary.line')}</th><th>{t('directory.formulary.field')}</th><th>{t('directory.formulary.problem')}</th></tr></thead>
           <tbody>{rows.map((r) => <tr key={`${r.line}-${r.field}`}><td>{r.line}</td><td dir="ltr">{r.field ?? '—'}</td><td>{r.detail}</td></tr>)}</tbody>
         </table>
+        </div>
       )}
       <label>{t('directory.formulary.search')}
         <input type="search" name="medicine" value={q} onChange={(e) => setQ(e.target.value)} />
       </label>
       {list && list.length === 0 && <p>{t('directory.formulary.none')}</p>}
       {list && list.length > 0 && (
-        <table className="table">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('directory.formulary.title')}>
+        <table className="data">
           <thead><tr><th>{t('directory.formulary.name')}</th><th>{t('directory.formulary.strength')}</th><th>{t('directory.formulary.form')}</th>
             <th>{t('directory.formulary.route')}</th><th>{t('directory.formulary.atc')}</th></tr></thead>
           <tbody>{list.map((m) => <tr key={m.id}><td>{m.name}</td><td>{m.strength}</td><td>{m.form}</td><td>{m.route}</td><td dir="ltr">{m.atc ?? ''}</td></tr>)}</tbody>
         </table>
+        </div>
       )}
       <ErrorNote error={error} />
     </AdminLayout>

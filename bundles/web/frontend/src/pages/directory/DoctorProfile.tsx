@@ -18,7 +18,6 @@ export default function DoctorProfile() {
   const { id: param } = useParams();
   const { session } = useAuth();
   const roles = session?.user.roles ?? [];
-  const specialities = useSpecialities();
   const [id, setId] = useState<string | null>(param === 'me' ? null : param ?? null);
   const [p, setP] = useState<Profile | null>(null);
   const [reviews, setReviews] = useState<Review[] | null>(null);
@@ -47,17 +46,7 @@ export default function DoctorProfile() {
     <section aria-labelledby="profile-title">
       <h1 id="profile-title">{p.displayName}</h1>
       <div className="card">
-        <dl className="facts">
-          <dt>{t('directory.profilePage.specialities')}</dt><dd>{SpecialityNames.of(p, specialities, lang) || '—'}</dd>
-          <dt>{t('directory.profilePage.clinics')}</dt><dd>{listOf((p.clinics ?? []).map((c) => c.name!), lang) || '—'}</dd>
-          <dt>{t('directory.profilePage.languages')}</dt>
-          <dd>{listOf((p.languages ?? []).map((l) => t(`directory.languages.${l}`, { defaultValue: l })), lang) || '—'}</dd>
-          {p.licence && <><dt>{t('directory.profilePage.licence')}</dt><dd dir="ltr">{p.licence}</dd></>}
-          {p.qualifications && <><dt>{t('directory.profilePage.qualifications')}</dt><dd>{p.qualifications}</dd></>}
-          {p.bio && <><dt>{t('directory.profilePage.bio')}</dt><dd className="bio">{p.bio}</dd></>}
-          <dt>{t('directory.profilePage.visitTypes')}</dt><dd><Fees profile={p} /></dd>
-          <dt>{t('directory.reviews.title')}</dt><dd><Rating profile={p} /></dd>
-        </dl>
+        <ProfileFacts profile={p} />
         <div className="actions">
           {roles.includes('patient') && <Link className="btn btn-primary" to={`/find?doctor=${p.doctorId}`}>{t('directory.profilePage.book')}</Link>}
           {p.editable && !editing && <Button variant="secondary" onPress={() => { setEditing(true); setNotice(null); }}>{t('directory.profilePage.edit')}</Button>}
@@ -71,6 +60,49 @@ export default function DoctorProfile() {
         api.GET('/directory/doctors/{id}', { params: { path: { id: p.doctorId! } } }).then((r) => setP(must(r))).catch(setError);
       }} lang={lang} />
       <ErrorNote error={error} />
+    </section>
+  );
+}
+
+/** What a profile says, for the signed-in and the public page alike. */
+export function ProfileFacts({ profile: p }: { profile: Profile }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language as Lang;
+  const specialities = useSpecialities();
+  return (
+    <dl className="facts">
+      <dt>{t('directory.profilePage.specialities')}</dt><dd>{SpecialityNames.of(p, specialities, lang) || '—'}</dd>
+      <dt>{t('directory.profilePage.clinics')}</dt><dd>{listOf((p.clinics ?? []).map((c) => c.name!), lang) || '—'}</dd>
+      <dt>{t('directory.profilePage.languages')}</dt>
+      <dd>{listOf((p.languages ?? []).map((l) => t(`directory.languages.${l}`, { defaultValue: l })), lang) || '—'}</dd>
+      {p.licence && <><dt>{t('directory.profilePage.licence')}</dt><dd dir="ltr">{p.licence}</dd></>}
+      {p.qualifications && <><dt>{t('directory.profilePage.qualifications')}</dt><dd>{p.qualifications}</dd></>}
+      {p.bio && <><dt>{t('directory.profilePage.bio')}</dt><dd className="bio">{p.bio}</dd></>}
+      <dt>{t('directory.profilePage.visitTypes')}</dt><dd><Fees profile={p} /></dd>
+      <dt>{t('directory.reviews.title')}</dt><dd><Rating profile={p} /></dd>
+    </dl>
+  );
+}
+
+/** /public/doctors/:id: a doctor's profile for someone not signed in, where their clinic publishes it. */
+export function PublicProfile() {
+  const { t } = useTranslation();
+  const { id } = useParams();
+  const [p, setP] = useState<Profile | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!id) return;
+    api.GET('/directory/public/doctors/{id}', { params: { path: { id } } }).then((r) => setP(must(r))).catch(setError);
+  }, [id]);
+  if (!p) return <section><h1>{t('directory.profilePage.title')}</h1>{error ? <p role="alert" className="error">{t('directory.publicProfile.notPublic')}</p> : <p>{t('loading')}</p>}
+    <Link to="/login">{t('directory.publicProfile.signIn')}</Link></section>;
+  return (
+    <section aria-labelledby="profile-title">
+      <h1 id="profile-title">{p.displayName}</h1>
+      <div className="card">
+        <ProfileFacts profile={p} />
+        <div className="actions"><Link className="btn btn-primary" to={`/login?returnTo=${encodeURIComponent(`/find?doctor=${p.doctorId}`)}`}>{t('directory.publicProfile.signIn')}</Link></div>
+      </div>
     </section>
   );
 }

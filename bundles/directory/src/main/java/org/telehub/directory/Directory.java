@@ -19,6 +19,7 @@ public interface Directory {
     /** Visit types a doctor may offer. */
     List<String> VISIT_TYPES = List.of("video", "audio", "chat", "in-person");
 
+    /** The coded list, open to anyone (reference data; the public profile page names a doctor's specialities). */
     List<Speciality> specialities(AuthenticatedUser caller);
 
     /** An administrator adds or renames a speciality. */

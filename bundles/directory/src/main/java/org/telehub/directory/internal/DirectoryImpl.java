@@ -138,7 +138,6 @@ public class DirectoryImpl implements Directory {
 
     @Override
     public List<Speciality> specialities(AuthenticatedUser caller) {
-        reader(caller);
         return jdbi.withHandle(h -> h.createQuery(
                 "SELECT code, name_en, name_fa, name_ru FROM directory_speciality ORDER BY name_en")
                 .map((rs, c) -> new Speciality(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
