@@ -519,7 +519,9 @@ public class DirectoryImpl implements Directory {
             throw new InvalidException("body", "Required: the profile's fields");
         }
         List<String> specialities = distinct(in.specialities());
-        List<String> languages = distinct(in.languages());
+        List<String> languages = new ArrayList<>(new LinkedHashSet<>(in.languages() == null ? List.of()
+                : in.languages().stream().filter(java.util.Objects::nonNull).map(String::strip)
+                        .filter(l -> !l.isEmpty()).toList())); // the doctor's order: the first is their first language
         if (specialities.size() > 10) {
             throw new InvalidException("specialities", "At most 10");
         }

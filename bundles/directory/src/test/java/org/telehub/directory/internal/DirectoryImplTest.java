@@ -142,7 +142,7 @@ class DirectoryImplTest {
                 List.of(new VisitType("video", new BigDecimal("40.00"), "EUR"), new VisitType("chat", null, null)),
                 null));
         assertEquals(List.of("cardiology", "internal-medicine"), p.specialities());
-        assertEquals(List.of("en", "fa"), p.languages());
+        assertEquals(List.of("fa", "en"), p.languages());
         assertTrue(p.editable());
         assertEquals(List.of("علی‌رضا کریمی"), names(new Search("قلب", "cardiology", null, "fa", null, "video", 0, 20)));
         assertEquals(List.of("علی‌رضا کریمی"), names(q("cardio"))); // a speciality's English name
