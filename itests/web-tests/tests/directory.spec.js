@@ -35,6 +35,7 @@ test.beforeAll(async ({ playwright }) => {
 test.describe.serial('directory', () => {
   test('a doctor fills in their profile; a negative fee is refused at its field', async ({ page }) => {
     await signIn(page, doctor.user, PW, totpSecret);
+    await expect(page).toHaveURL(/\/agenda$/); // signed in: the session cookie is there to keep
     keep('doctor', await page.context().storageState());
     await page.getByRole('link', { name: 'My profile' }).click();
     await expect(page.getByRole('heading', { level: 1, name: doctor.name })).toBeVisible();
@@ -58,6 +59,7 @@ test.describe.serial('directory', () => {
 
   test('a patient finds the doctor by an Arabic spelling and filters, books from the profile, reviews the visit once', async ({ page }) => {
     await signIn(page, patient.user, PW);
+    await expect(page).toHaveURL(/\/visits$/);
     keep('patient', await page.context().storageState());
     await page.getByRole('link', { name: 'Find a doctor' }).click();
     // Arabic yeh and kaf: "علي كريمي" finds "علی‌رضا کریمی"
@@ -96,6 +98,7 @@ test.describe.serial('directory', () => {
 
   test('the administrator hides the review with a reason and imports the formulary, all or nothing', async ({ page }) => {
     await signIn(page, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+    await expect(page.getByRole('link', { name: 'Administration' })).toBeVisible();
     keep('admin', await page.context().storageState());
     await page.goto(`/doctors/${visit.doctorId}`);
     await page.getByRole('button', { name: 'Hide' }).click();
