@@ -734,6 +734,9 @@ public class DirectoryImpl implements Directory {
                     + " moderated_at = :now WHERE id = :id").bind("h", m.hidden()).bind("reason", m.hidden() ? reason
                             : null).bind("by", caller.username()).bind("now", clock.instant()).bind("id", reviewId)
                     .execute();
+            String patient = h.createQuery("SELECT patient_id FROM directory_review WHERE id = :id").bind("id", reviewId)
+                    .mapTo(String.class).one();
+            audit.record(h, caller, "directory.review.moderate", patient, List.of(), m.hidden() ? "hidden" : "shown");
             return new Review(r.id(), r.doctorId(), r.encounterId(), r.authorName(), r.rating(), r.text(), m.hidden(),
                     m.hidden() ? reason : null, r.createdAt());
         });

@@ -225,6 +225,7 @@ class DirectoryImplTest {
         assertEquals("reason", assertThrows(InvalidException.class, () -> dir.moderate(ADMIN, rory,
                 new Directory.Moderation(true, " "))).field());
         dir.moderate(ADMIN, rory, new Directory.Moderation(true, "Names a member of staff"));
+        assertEquals("admin directory.review.moderate p-rory", audits.get(audits.size() - 1));
         assertEquals(4.0, dir.profile(AMY, "d-house").rating());
         assertEquals(1, dir.reviews(AMY, "d-house", 0, 20).size());
         List<Directory.Review> all = dir.reviews(ADMIN, "d-house", 0, 20);
