@@ -181,7 +181,7 @@ const pages = [
   },
   {
     name: 'clinics', who: 'admin', path: '/admin/clinics', heading: { en: 'Clinics', fa: 'درمانگاه‌ها' },
-    ready: async (page) => { await expect(page.getByRole('cell', { name: 'Directory Clinic' })).toBeVisible(); },
+    ready: async (page) => { await expect(page.getByRole('cell', { name: 'Directory Clinic', exact: true })).toBeVisible(); },
   },
   {
     name: 'formulary', who: 'admin', path: '/admin/formulary', heading: { en: 'Formulary', fa: 'فهرست داروها' },

@@ -63,7 +63,7 @@ export default function Formulary() {
         <table className="data">
           <caption>{t('directory.formulary.errors')}</caption>
           <thead><tr><th>{t('directory.formulary.line')}</th><th>{t('directory.formulary.field')}</th><th>{t('directory.formulary.problem')}</th></tr></thead>
-          <tbody>{rows.map((r) => <tr key={`${r.line}-${r.field}`}><td>{r.line}</td><td dir="ltr">{r.field ?? '—'}</td><td>{r.detail}</td></tr>)}</tbody>
+          <tbody>{rows.map((r) => <tr key={`${r.line}-${r.field}`}><td>{r.line}</td><td><bdi dir="ltr">{r.field ?? '—'}</bdi></td><td>{r.detail}</td></tr>)}</tbody>
         </table>
         </div>
       )}
@@ -76,7 +76,7 @@ export default function Formulary() {
         <table className="data">
           <thead><tr><th>{t('directory.formulary.name')}</th><th>{t('directory.formulary.strength')}</th><th>{t('directory.formulary.form')}</th>
             <th>{t('directory.formulary.route')}</th><th>{t('directory.formulary.atc')}</th></tr></thead>
-          <tbody>{list.map((m) => <tr key={m.id}><td>{m.name}</td><td>{m.strength}</td><td>{m.form}</td><td>{m.route}</td><td dir="ltr">{m.atc ?? ''}</td></tr>)}</tbody>
+          <tbody>{list.map((m) => <tr key={m.id}><td>{m.name}</td><td>{m.strength}</td><td>{m.form}</td><td>{m.route}</td><td><bdi dir="ltr">{m.atc ?? ''}</bdi></td></tr>)}</tbody>
         </table>
         </div>
       )}

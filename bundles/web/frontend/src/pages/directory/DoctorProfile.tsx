@@ -75,9 +75,9 @@ export function ProfileFacts({ profile: p }: { profile: Profile }) {
       <dt>{t('directory.profilePage.clinics')}</dt><dd>{listOf((p.clinics ?? []).map((c) => c.name!), lang) || '—'}</dd>
       <dt>{t('directory.profilePage.languages')}</dt>
       <dd>{listOf((p.languages ?? []).map((l) => t(`directory.languages.${l}`, { defaultValue: l })), lang) || '—'}</dd>
-      {p.licence && <><dt>{t('directory.profilePage.licence')}</dt><dd dir="ltr">{p.licence}</dd></>}
-      {p.qualifications && <><dt>{t('directory.profilePage.qualifications')}</dt><dd>{p.qualifications}</dd></>}
-      {p.bio && <><dt>{t('directory.profilePage.bio')}</dt><dd className="bio">{p.bio}</dd></>}
+      {p.licence && <><dt>{t('directory.profilePage.licence')}</dt><dd><bdi dir="ltr">{p.licence}</bdi></dd></>}
+      {p.qualifications && <><dt>{t('directory.profilePage.qualifications')}</dt><dd><bdi>{p.qualifications}</bdi></dd></>}
+      {p.bio && <><dt>{t('directory.profilePage.bio')}</dt><dd className="bio" dir="auto">{p.bio}</dd></>}
       <dt>{t('directory.profilePage.visitTypes')}</dt><dd><Fees profile={p} /></dd>
       <dt>{t('directory.reviews.title')}</dt><dd><Rating profile={p} /></dd>
     </dl>
@@ -200,7 +200,7 @@ function Reviews({ reviews, moderator, onChanged, lang }: { reviews: Review[] | 
           <li key={r.id} className={`card review${r.hidden ? ' hidden-review' : ''}`}>
             <p><span className="stars" aria-label={t('directory.reviews.star', { n: r.rating })}>{'★'.repeat(r.rating ?? 0)}{'☆'.repeat(5 - (r.rating ?? 0))}</span>
               {' '}<strong>{r.authorName}</strong> · {formatDate(r.createdAt!, lang, calendar)}</p>
-            {r.text && <p>{r.text}</p>}
+            {r.text && <p dir="auto">{r.text}</p>}
             {r.hidden && <p className="muted">{t('directory.reviews.hidden', { reason: r.hiddenReason ?? '' })}</p>}
             {moderator && (r.hidden
               ? <Button variant="secondary" onPress={() => moderate(r, false)}>{t('directory.reviews.show')}</Button>
