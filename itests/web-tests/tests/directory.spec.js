@@ -74,6 +74,7 @@ test.describe.serial('directory', () => {
     await page.getByLabel('Speaks').selectOption('ru');
     await expect(page.getByText('No doctor matches. Choose another speciality or clinic.')).toBeVisible();
     await page.getByLabel('Speaks').selectOption('fa');
+    await expect(card).toHaveCount(1);
     await screenshot(page, 'en-desktop-directory-search');
     await accessible(page, 'directory search');
     await page.getByRole('link', { name: `Profile: ${doctor.name}` }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import SlotChooser from './desk/SlotChooser';
 import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
@@ -49,10 +49,14 @@ export default function FindDoctor() {
 
   useEffect(() => registerDraft('booking', () => ({ complaint, notes })), [complaint, notes]);
   // the directory's search (indexed on the server, Persian spellings normalised there), a moment after typing stops
+  // answers can arrive out of order (a weak connection): only the latest search's answer is shown
+  const latest = useRef(0);
   async function search(offset: number) {
+    const mine = ++latest.current;
     const r = must(await api.GET('/directory/doctors', { params: { query: {
       q: q || undefined, speciality: speciality || undefined, language: language || undefined,
       minRating: minRating ? Number(minRating) : undefined, offset, limit: 20 } } }));
+    if (mine !== latest.current) return;
     setDoctors((old) => (offset === 0 ? r.items ?? [] : [...(old ?? []), ...(r.items ?? [])]));
     setMore(!!r.more);
   }
@@ -98,7 +102,7 @@ export default function FindDoctor() {
       <h1 id="find-title">{t('find.title')}</h1>
       <div className="filters">
         <label>{t('directory.search')}
-          <input type="search" name="q" value={q} placeholder={t('directory.searchHint')} onChange={(e) => setQ(e.target.value)} />
+          <input type="search" name="q" dir="auto" value={q} placeholder={t('directory.searchHint')} onChange={(e) => setQ(e.target.value)} />
         </label>
         <label>{t('find.speciality')}
           <select name="speciality" value={speciality} onChange={(e) => setSpeciality(e.target.value)}>
