@@ -78,7 +78,7 @@ export default function Clinics() {
           <Field label={t('directory.clinics.timeZone')} name="timeZone" value={form.timeZone} onChange={set('timeZone')} error={fieldError(error, 'timeZone')} />
           <Field label={t('directory.clinics.phone')} name="phone" value={form.phone} onChange={set('phone')} error={fieldError(error, 'phone')} />
           <Field label={t('directory.clinics.email')} name="email" value={form.email} onChange={set('email')} error={fieldError(error, 'email')} />
-          <label><input type="checkbox" checked={form.publicProfiles} onChange={(e) => setForm({ ...form, publicProfiles: e.target.checked })} /> {t('directory.clinics.publicProfiles')}</label>
+          <label className="check"><input type="checkbox" checked={form.publicProfiles} onChange={(e) => setForm({ ...form, publicProfiles: e.target.checked })} /> {t('directory.clinics.publicProfiles')}</label>
           <div className="actions">
             <Button type="submit">{t('directory.clinics.save')}</Button>
             <Button variant="secondary" onPress={() => setEditing(null)}>{t('directory.profilePage.cancel')}</Button>

@@ -48,11 +48,11 @@ export default function Formulary() {
 
   return (
     <AdminLayout titleKey="directory.formulary.title">
-      <form className="card" onSubmit={(e) => { e.preventDefault(); upload(); }}>
+      <form className="card formulary-import" onSubmit={(e) => { e.preventDefault(); upload(); }}>
         <label>{t('directory.formulary.file')}
           <input type="file" name="csv" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         </label>
-        <label><input type="checkbox" checked={allOrNone} onChange={(e) => setAllOrNone(e.target.checked)} /> {t('directory.formulary.allOrNone')}</label>
+        <label className="check"><input type="checkbox" checked={allOrNone} onChange={(e) => setAllOrNone(e.target.checked)} /> {t('directory.formulary.allOrNone')}</label>
         <Button type="submit" isDisabled={!file || busy}>{busy ? t('directory.formulary.importing') : t('directory.formulary.import')}</Button>
         {busy && <progress aria-label={t('directory.formulary.importing')} />}
       </form>

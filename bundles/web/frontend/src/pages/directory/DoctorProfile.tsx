@@ -140,7 +140,7 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
         <legend>{t('directory.profilePage.specialities')}</legend>
         <div className="checks">
           {(specialities ?? []).map((s) => (
-            <label key={s.code}><input type="checkbox" checked={codes.includes(s.code!)}
+            <label key={s.code} className="check"><input type="checkbox" checked={codes.includes(s.code!)}
               onChange={(e) => setCodes(e.target.checked ? [...codes, s.code!] : codes.filter((c) => c !== s.code))} />
               {SpecialityNames.name(s, lang)}</label>
           ))}
@@ -158,7 +158,7 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
           const type = t(`directory.types.${ty}`);
           return (
             <div key={ty} className="visit-type">
-              <label><input type="checkbox" checked={types[ty].on} onChange={(e) => setTypes({ ...types, [ty]: { ...types[ty], on: e.target.checked } })} />
+              <label className="check"><input type="checkbox" checked={types[ty].on} onChange={(e) => setTypes({ ...types, [ty]: { ...types[ty], on: e.target.checked } })} />
                 {t('directory.profilePage.offers', { type })}</label>
               {types[ty].on && <>
                 <Field label={t('directory.profilePage.fee', { type })} name={`fee-${ty}`} value={types[ty].fee} inputMode="numeric"
