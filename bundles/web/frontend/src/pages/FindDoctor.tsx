@@ -100,7 +100,7 @@ export default function FindDoctor() {
   return (
     <section aria-labelledby="find-title">
       <h1 id="find-title">{t('find.title')}</h1>
-      <div className="filters">
+      <div className="filters directory-filters">
         <label>{t('directory.search')}
           <input type="search" name="q" dir="auto" value={q} placeholder={t('directory.searchHint')} onChange={(e) => setQ(e.target.value)} />
         </label>

@@ -70,7 +70,7 @@ export function ProfileFacts({ profile: p }: { profile: Profile }) {
   const lang = i18n.language as Lang;
   const specialities = useSpecialities();
   return (
-    <dl className="facts">
+    <dl className="facts profile-facts">
       <dt>{t('directory.profilePage.specialities')}</dt><dd>{SpecialityNames.of(p, specialities, lang) || '—'}</dd>
       <dt>{t('directory.profilePage.clinics')}</dt><dd>{listOf((p.clinics ?? []).map((c) => c.name!), lang) || '—'}</dd>
       <dt>{t('directory.profilePage.languages')}</dt>
@@ -138,7 +138,7 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
     <form className="card profile-edit" onSubmit={(e) => { e.preventDefault(); save(); }}>
       <fieldset>
         <legend>{t('directory.profilePage.specialities')}</legend>
-        <div className="checks">
+        <div className="speciality-checks">
           {(specialities ?? []).map((s) => (
             <label key={s.code} className="check"><input type="checkbox" checked={codes.includes(s.code!)}
               onChange={(e) => setCodes(e.target.checked ? [...codes, s.code!] : codes.filter((c) => c !== s.code))} />
