@@ -813,4 +813,75 @@ class RealtimeIT {
         assertEquals(status, status == 200 ? (a.path("type").asText().equals("ack") ? 200 : -1)
                 : a.path("error").path("status").asInt(), a.toString());
     }
+
+    /**
+     * Issue 19: a patient follows a doctor; a visit of someone else's with the doctor is cancelled, so its slot is
+     * free again: the directory's encounter-event subscriber tells her by email (GreenMail), once, with the freed
+     * time in her zone and a link to book; a second cancellation within the notice interval (12 h) tells her nothing
+     * more.
+     */
+    @Test
+    @Order(30)
+    void aFollowerIsToldByEmailOnceWhenACancellationFreesASlot() throws Exception {
+        user("rt.fay", "patient");
+        HttpResponse<String> created = karaf.post("/api/v1/patients", admin, "application/json",
+                "{\"displayName\":\"Fay Follower\",\"username\":\"rt.fay\",\"email\":\"fay@example.org\","
+                        + "\"timeZone\":\"Asia/Tehran\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String doctorId = Scheduling.doctor(karaf, admin, "Dr Fiona Follow", null);
+        String other = Scheduling.patient(karaf, admin, "Otto Other", null);
+        String fay = karaf.login("rt.fay", PW);
+        HttpResponse<String> follow = karaf.put("/api/v1/directory/doctors/" + doctorId + "/follow", fay, "{}");
+        assertEquals(204, follow.statusCode(), follow.body());
+        java.util.function.Supplier<Long> toFay = () -> java.util.Arrays.stream(mail.getReceivedMessages())
+                .filter(m -> {
+                    try {
+                        return ((jakarta.mail.internet.InternetAddress) m.getAllRecipients()[0]).getAddress()
+                                .equals("fay@example.org");
+                    } catch (jakarta.mail.MessagingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).count();
+        List<String> visits = new java.util.ArrayList<>();
+        for (int hour : new int[] {11, 12}) {
+            HttpResponse<String> booked = karaf.post("/api/v1/encounters", admin, "application/json",
+                    Scheduling.visit(doctorId, other, Scheduling.dayAfterTomorrow(hour), 30));
+            assertEquals(201, booked.statusCode(), booked.body());
+            visits.add(KarafInstance.json(booked).get("id").asText());
+        }
+        long t0 = System.nanoTime();
+        HttpResponse<String> cancelled = karaf.post("/api/v1/encounters/" + visits.get(0) + "/cancel", admin,
+                "application/json", "{\"reason\":\"the patient is better\"}");
+        assertEquals(200, cancelled.statusCode(), cancelled.body());
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (toFay.get() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(1, toFay.get(), "no notice to the follower within 30 s");
+        System.out.printf("freed slot told to its follower %.1f s after the cancellation%n",
+                (System.nanoTime() - t0) / 1e9);
+        jakarta.mail.internet.MimeMessage m = java.util.Arrays.stream(mail.getReceivedMessages()).filter(x -> {
+            try {
+                return x.getSubject().contains("Dr Fiona Follow");
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).findFirst().orElseThrow();
+        assertEquals("A visit time opened up with Dr Fiona Follow", m.getSubject());
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(m);
+        assertTrue(body.contains("/find?doctor=" + doctorId), body);
+        assertTrue(body.contains("(Asia/Tehran)"), "the freed time in the follower's zone: " + body);
+        assertFalse(body.contains("Otto") || body.contains("better"), "nothing of the cancelled visit: " + body);
+        // the profile shows whom she follows, and the next free slot the events keep
+        JsonNode profile = KarafInstance.json(karaf.get("/api/v1/directory/doctors/" + doctorId, fay));
+        assertTrue(profile.get("following").asBoolean(), profile.toString());
+        assertFalse(profile.path("nextFreeSlot").isNull() || profile.path("nextFreeSlot").isMissingNode(),
+                profile.toString());
+
+        HttpResponse<String> again = karaf.post("/api/v1/encounters/" + visits.get(1) + "/cancel", admin,
+                "application/json", "{\"reason\":\"moved away\"}");
+        assertEquals(200, again.statusCode(), again.body());
+        Thread.sleep(5_000);
+        assertEquals(1, toFay.get(), "told at most once per notice interval");
+    }
 }

@@ -64,15 +64,41 @@ public interface Directory {
      */
     ImportResult importMedicines(AuthenticatedUser caller, String csv, boolean allOrNone);
 
+    /**
+     * A patient follows a doctor, to be told of free slots that open up there (a cancellation, a visit moved away).
+     * Following again changes nothing.
+     *
+     * @since 1.1
+     */
+    void follow(AuthenticatedUser caller, String doctorId);
+
+    /** @since 1.1 */
+    void unfollow(AuthenticatedUser caller, String doctorId);
+
+    /** The doctors the calling patient follows, by name. @since 1.1 */
+    List<Profile> follows(AuthenticatedUser caller);
+
     record Speciality(String code, String nameEn, String nameFa, String nameRu) {
     }
 
+    /** Weekdays, as {@code openingHours} keys. */
+    List<String> WEEKDAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
+
+    /**
+     * {@code openingHours}: weekday ({@link #WEEKDAYS}) → ranges of local times of the clinic's zone, in order; a day
+     * absent is closed.
+     */
     record Clinic(String id, String name, String address, String timeZone, String phone, String email,
-            boolean publicProfiles, int doctors, Instant updatedAt) {
+            boolean publicProfiles, int doctors, Instant updatedAt, java.util.Map<String, List<Hours>> openingHours) {
     }
 
+    /** {@code openingHours} null keeps them (an older client). */
     record ClinicInput(String name, String address, String timeZone, String phone, String email,
-            Boolean publicProfiles) {
+            Boolean publicProfiles, java.util.Map<String, List<Hours>> openingHours) {
+    }
+
+    /** Local times {@code HH:mm}, {@code start} before {@code end} (24:00 for midnight at the end). */
+    record Hours(String start, String end) {
     }
 
     /** {@code fee} in {@code currency} (ISO 4217); null fee: not said. */
@@ -82,10 +108,17 @@ public interface Directory {
     record ClinicRef(String id, String name) {
     }
 
+    /**
+     * A doctor as the directory shows them. {@code acceptedPlans}: the insurance plans the doctor or one of their
+     * clinics accepts; {@code nextFreeSlot}: the start of their next free slot within 31 days, kept by encounter
+     * events (null: none); {@code covered}: for a patient with coverage valid today, whether one of its plans is
+     * accepted (null for anyone else); {@code following}: the calling patient follows them.
+     */
     record Profile(String doctorId, String displayName, String timeZone, List<String> specialities,
             String legacySpeciality, List<ClinicRef> clinics, List<String> languages, String bio,
             String qualifications, String licence, List<VisitType> visitTypes, Double rating, int ratingCount,
-            boolean editable, Instant updatedAt) {
+            boolean editable, Instant updatedAt, List<Insurance.PlanRef> acceptedPlans, Instant nextFreeSlot,
+            Boolean covered, boolean following) {
     }
 
     /** Replaces the profile's fields; {@code clinicIds} null keeps the clinics (only administrators change them). */
@@ -93,9 +126,12 @@ public interface Directory {
             String licence, List<VisitType> visitTypes, List<String> clinicIds) {
     }
 
-    /** Filters, each optional; {@code q}: words beginning the name, a speciality or a clinic. */
+    /**
+     * Filters, each optional; {@code q}: words beginning the name, a speciality or a clinic; {@code planId}: accepts
+     * this insurance plan (the doctor or one of their clinics); {@code freeBefore}: the next free slot starts before.
+     */
     record Search(String q, String speciality, String clinicId, String language, Integer minRating,
-            String visitType, int offset, int limit) {
+            String visitType, String planId, Instant freeBefore, int offset, int limit) {
     }
 
     record SearchPage(List<Profile> items, boolean more) {

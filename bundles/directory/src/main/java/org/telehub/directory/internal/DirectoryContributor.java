@@ -19,7 +19,8 @@ import org.telehub.persistence.Database;
 /**
  * The directory's share of a patient's export: the reviews they wrote, as FHIR {@code Communication} from the patient
  * about the doctor of the visit (the rating and the text as its payload, the text as free text: left out of the
- * research export), a hidden one with its moderation as a note.
+ * research export), a hidden one with its moderation as a note; their insurance as FHIR {@code Coverage}; the doctors
+ * they follow as FHIR {@code Basic}.
  */
 @Component(service = PatientDataContributor.class)
 public class DirectoryContributor implements PatientDataContributor {
@@ -42,7 +43,7 @@ public class DirectoryContributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("directory_review");
+        return Set.of("directory_review", "directory_coverage", "directory_follow");
     }
 
     @Override
@@ -73,6 +74,27 @@ public class DirectoryContributor implements PatientDataContributor {
                             "sent", String.valueOf(d.instant(rs.getTimestamp("created_at").toInstant())),
                             "note", notes, "payload", payload);
                 }).forEach(sink::resource));
+        jdbi.useHandle(h -> h.createQuery("SELECT c.id, c.member_id, c.valid_from, c.valid_to, pl.name AS plan,"
+                + " i.name AS insurer FROM directory_coverage c JOIN directory_plan pl ON pl.id = c.plan_id JOIN"
+                + " directory_insurer i ON i.id = pl.insurer_id WHERE c.patient_id = :p ORDER BY c.valid_from, c.id")
+                .bind("p", patientId).map((rs, c) -> obj("resourceType", "Coverage", "id", d.id("directory-coverage",
+                        rs.getString("id")), "status", "active", "subscriberId", d.freeText(rs.getString("member_id")),
+                        "beneficiary", obj("reference", "Patient/" + pid),
+                        "payor", List.of(obj("display", rs.getString("insurer"))),
+                        "class", List.of(obj("type", obj("text", "plan"), "value", rs.getString("plan"))),
+                        "period", obj("start", String.valueOf(rs.getObject("valid_from", java.time.LocalDate.class)),
+                                "end", rs.getObject("valid_to") == null ? null : String.valueOf(rs.getObject(
+                                        "valid_to", java.time.LocalDate.class))))).forEach(sink::resource));
+        jdbi.useHandle(h -> h.createQuery("SELECT doctor_id, created_at FROM directory_follow WHERE patient_id = :p"
+                + " ORDER BY created_at, doctor_id").bind("p", patientId).map((rs, c) -> obj("resourceType", "Basic",
+                        "id", d.id("directory-follow", rs.getString("doctor_id") + ":" + patientId),
+                        "code", obj("text", "follows a doctor, to be told of free visit times"),
+                        "subject", obj("reference", "Patient/" + pid),
+                        "created", String.valueOf(d.instant(rs.getTimestamp("created_at").toInstant())),
+                        "author", obj("reference", "Patient/" + pid),
+                        "extension", List.of(obj("url", "urn:telehub:directory:follows", "valueReference",
+                                obj("reference", "Practitioner/" + d.id("doctor", rs.getString("doctor_id")))))))
+                .forEach(sink::resource));
     }
 
     /** A map of the non-null values (key, value, ...), in order. */

@@ -30,7 +30,19 @@ import org.osgi.service.component.annotations.Reference;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.core.encounter.EncounterService.EncounterDetails;
 import org.telehub.core.encounter.PeopleService;
+import static org.telehub.directory.internal.Access.administrator;
+import static org.telehub.directory.internal.Access.clinicAdminOf;
+import static org.telehub.directory.internal.Access.clinicRefs;
+import static org.telehub.directory.internal.Access.mayEdit;
+import static org.telehub.directory.internal.Access.ownDoctorId;
+import static org.telehub.directory.internal.Access.reader;
+import static org.telehub.directory.internal.Checks.blank;
+import static org.telehub.directory.internal.Checks.duplicate;
+import static org.telehub.directory.internal.Checks.optional;
+import static org.telehub.directory.internal.Checks.required;
+
 import org.telehub.directory.Directory;
+import org.telehub.directory.Insurance;
 import org.telehub.domain.ConflictException;
 import org.telehub.domain.ForbiddenException;
 import org.telehub.domain.InvalidException;
@@ -88,52 +100,6 @@ public class DirectoryImpl implements Directory {
         return database.jdbi();
     }
 
-    // ---- who may
-
-    /** Signed in with an account (a visit identity reads no directory). */
-    private static void reader(AuthenticatedUser caller) {
-        if (caller == null) {
-            throw new NotAuthenticatedException("Sign in to read the directory");
-        }
-        if (caller.roles().stream().map(Roles::base).noneMatch(Roles.ALL::contains)) {
-            throw new ForbiddenException("A visit's guest reads no directory");
-        }
-    }
-
-    private static void administrator(AuthenticatedUser caller, String what) {
-        reader(caller);
-        if (!caller.hasRole(Roles.ADMIN)) {
-            throw new ForbiddenException("Only an administrator " + what);
-        }
-    }
-
-    private static boolean clinicAdminOf(AuthenticatedUser caller, String clinicName) {
-        return clinicName != null && caller.scopes(Roles.CLINIC_ADMIN).contains(clinicName);
-    }
-
-    /** An administrator, the doctor themselves, or an administrator of one of the doctor's clinics. */
-    private boolean mayEdit(Handle h, AuthenticatedUser caller, String doctorId) {
-        return caller != null && mayEdit(caller, doctorId, ownDoctorId(h, caller), clinicRefs(h, List.of(doctorId))
-                .getOrDefault(doctorId, List.of()));
-    }
-
-    private static boolean mayEdit(AuthenticatedUser caller, String doctorId, String own, List<ClinicRef> clinics) {
-        if (caller.hasRole(Roles.ADMIN) || doctorId.equals(own)) {
-            return true;
-        }
-        Set<String> scopes = caller.scopes(Roles.CLINIC_ADMIN);
-        return !scopes.isEmpty() && clinics.stream().anyMatch(c -> scopes.contains(c.name()));
-    }
-
-    /** The doctor record a doctor's account acts as, if any. */
-    private static String ownDoctorId(Handle h, AuthenticatedUser caller) {
-        if (!caller.hasRole(Roles.DOCTOR)) {
-            return null;
-        }
-        return h.createQuery("SELECT id FROM encounter_doctor WHERE username = :u").bind("u", caller.username())
-                .mapTo(String.class).findOne().orElse(null);
-    }
-
     // ---- specialities
 
     @Override
@@ -177,14 +143,77 @@ public class DirectoryImpl implements Directory {
     }
 
     private static final String CLINIC_SELECT = "SELECT c.id, c.name, c.address, c.time_zone, c.phone, c.email,"
-            + " c.public_profiles, c.updated_at, (SELECT count(*) FROM directory_clinic_doctor m WHERE m.clinic_id ="
+            + " c.public_profiles, c.updated_at, c.opening_hours::text AS opening_hours, (SELECT count(*) FROM directory_clinic_doctor m WHERE m.clinic_id ="
             + " c.id) AS doctors FROM directory_clinic c";
 
     private static Clinic clinicRow(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext c)
             throws java.sql.SQLException {
         return new Clinic(rs.getString("id"), rs.getString("name"), rs.getString("address"), rs.getString("time_zone"),
                 rs.getString("phone"), rs.getString("email"), rs.getBoolean("public_profiles"), rs.getInt("doctors"),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), openingHours(rs.getString("opening_hours")));
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value == null ? Map.of() : value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, List<Hours>> openingHours(String json) {
+        try {
+            Map<String, List<Hours>> raw = JSON.readValue(json, new TypeReference<Map<String, List<Hours>>>() {
+            });
+            Map<String, List<Hours>> out = new LinkedHashMap<>();
+            WEEKDAYS.stream().filter(raw::containsKey).forEach(d -> out.put(d, raw.get(d)));
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final Pattern TIME = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d|24:00");
+
+    /** Weekdays only, HH:mm ranges in order without overlap, at most 4 a day; an empty day is dropped (closed). */
+    static Map<String, List<Hours>> checkedHours(Map<String, List<Hours>> in) {
+        Map<String, List<Hours>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Hours>> e : in.entrySet()) {
+            if (!WEEKDAYS.contains(e.getKey())) {
+                throw new InvalidException("openingHours." + e.getKey(), "Not a weekday: one of "
+                        + String.join(", ", WEEKDAYS));
+            }
+        }
+        for (String day : WEEKDAYS) {
+            List<Hours> ranges = in.get(day);
+            if (ranges == null || ranges.isEmpty()) {
+                continue;
+            }
+            if (ranges.size() > 4) {
+                throw new InvalidException("openingHours." + day, "At most 4 ranges a day");
+            }
+            String previousEnd = null;
+            for (int i = 0; i < ranges.size(); i++) {
+                Hours r = ranges.get(i);
+                String field = "openingHours." + day + "[" + i + "]";
+                if (r == null || r.start() == null || !TIME.matcher(r.start()).matches() || r.start().equals("24:00")) {
+                    throw new InvalidException(field + ".start", "A time HH:mm, 00:00 to 23:59");
+                }
+                if (r.end() == null || !TIME.matcher(r.end()).matches()) {
+                    throw new InvalidException(field + ".end", "A time HH:mm, 00:01 to 24:00");
+                }
+                if (r.end().compareTo(r.start()) <= 0) {
+                    throw new InvalidException(field + ".end", "After the start (" + r.start() + ")");
+                }
+                if (previousEnd != null && r.start().compareTo(previousEnd) < 0) {
+                    throw new InvalidException(field + ".start", "Overlaps the range before it (to " + previousEnd
+                            + "): ranges in order");
+                }
+                previousEnd = r.end();
+            }
+            out.put(day, List.copyOf(ranges));
+        }
+        return out;
     }
 
     @Override
@@ -207,10 +236,12 @@ public class DirectoryImpl implements Directory {
         return jdbi.inTransaction(h -> {
             try {
                 h.createUpdate("INSERT INTO directory_clinic (id, name, address, time_zone, phone, email,"
-                        + " public_profiles, created_at, updated_at) VALUES (:id, :name, :address, :tz, :phone, :email,"
-                        + " :pub, :now, :now)").bind("id", id).bind("name", v.name()).bind("address", v.address())
-                        .bind("tz", v.timeZone()).bind("phone", v.phone()).bind("email", v.email())
-                        .bind("pub", Boolean.TRUE.equals(v.publicProfiles())).bind("now", now).execute();
+                        + " public_profiles, opening_hours, created_at, updated_at) VALUES (:id, :name, :address, :tz,"
+                        + " :phone, :email, :pub, CAST(:hours AS JSONB), :now, :now)").bind("id", id)
+                        .bind("name", v.name()).bind("address", v.address()).bind("tz", v.timeZone())
+                        .bind("phone", v.phone()).bind("email", v.email())
+                        .bind("pub", Boolean.TRUE.equals(v.publicProfiles())).bind("hours", json(v.openingHours()))
+                        .bind("now", now).execute();
             } catch (RuntimeException e) {
                 if (duplicate(e)) {
                     throw new ConflictException("Clinic exists", "A clinic is already named " + v.name(), "name",
@@ -240,10 +271,12 @@ public class DirectoryImpl implements Directory {
             }
             try {
                 h.createUpdate("UPDATE directory_clinic SET name = :name, address = :address, time_zone = :tz,"
-                        + " phone = :phone, email = :email, public_profiles = :pub, updated_at = :now WHERE id = :id")
-                        .bind("id", id).bind("name", v.name()).bind("address", v.address()).bind("tz", v.timeZone())
-                        .bind("phone", v.phone()).bind("email", v.email())
-                        .bind("pub", Boolean.TRUE.equals(v.publicProfiles())).bind("now", clock.instant()).execute();
+                        + " phone = :phone, email = :email, public_profiles = :pub, opening_hours = CAST(:hours AS"
+                        + " JSONB), updated_at = :now WHERE id = :id").bind("id", id).bind("name", v.name())
+                        .bind("address", v.address()).bind("tz", v.timeZone()).bind("phone", v.phone())
+                        .bind("email", v.email()).bind("pub", Boolean.TRUE.equals(v.publicProfiles()))
+                        .bind("hours", json(v.openingHours() == null ? old.openingHours() : v.openingHours()))
+                        .bind("now", clock.instant()).execute();
             } catch (RuntimeException e) {
                 if (duplicate(e)) {
                     throw new ConflictException("Clinic exists", "A clinic is already named " + v.name(), "name",
@@ -280,7 +313,7 @@ public class DirectoryImpl implements Directory {
             throw new InvalidException("phone", "Digits, spaces, '+', '(', ')' and '-' only");
         }
         return new ClinicInput(required("name", in.name(), 200), optional("address", in.address(), 500), tz, phone,
-                email, in.publicProfiles());
+                email, in.publicProfiles(), in.openingHours() == null ? null : checkedHours(in.openingHours()));
     }
 
     // ---- profiles and their search
@@ -294,13 +327,40 @@ public class DirectoryImpl implements Directory {
         if (now - syncedAt < SYNC_MILLIS) {
             return;
         }
+        syncNow();
+    }
+
+    /**
+     * A doctor the directory has no profile of yet, though core-encounter has them (created within the last 5 s):
+     * sync now; false when there is no such doctor at all.
+     */
+    private boolean syncFor(Handle h, String doctorId) {
+        if (!h.createQuery("SELECT EXISTS (SELECT 1 FROM encounter_doctor WHERE id = :d)").bind("d", doctorId)
+                .mapTo(Boolean.class).one()) {
+            return false;
+        }
+        syncNow();
+        return true;
+    }
+
+    private void syncNow() {
+        long now = System.currentTimeMillis();
+        syncProfiles(jdbi, clock.instant());
+        syncedAt = now;
+    }
+
+    /**
+     * Gives every doctor core-encounter has and the directory has not yet a profile, and their free-text clinic a
+     * clinic of the directory: before reads, and from {@link NextSlots} (an event of a doctor new to the directory,
+     * its sweep); concurrent runs insert each row once (ON CONFLICT).
+     */
+    static void syncProfiles(Jdbi jdbi, Instant at) {
         jdbi.useTransaction(h -> {
             List<Map<String, Object>> missing = h.createQuery("SELECT d.id, d.clinic FROM encounter_doctor d WHERE"
                     + " NOT EXISTS (SELECT 1 FROM directory_profile p WHERE p.doctor_id = d.id)").mapToMap().list();
             if (missing.isEmpty()) {
                 return;
             }
-            Instant at = clock.instant();
             for (Map<String, Object> d : missing) {
                 String id = (String) d.get("id");
                 h.createUpdate("INSERT INTO directory_profile (doctor_id, search_text, updated_at) VALUES (:id, '',"
@@ -317,7 +377,6 @@ public class DirectoryImpl implements Directory {
             }
             reindex(h, missing.stream().map(m -> (String) m.get("id")).toList());
         });
-        syncedAt = now;
     }
 
     /** Recomputes {@code search_text} of these doctors: name, free-text speciality, specialities, clinics. */
@@ -347,7 +406,7 @@ public class DirectoryImpl implements Directory {
 
     private static final String PROFILE_SELECT = "SELECT d.id, d.display_name, d.time_zone, d.speciality, p.bio,"
             + " p.qualifications, p.licence, p.languages, p.visit_types::text AS visit_types, p.rating_count,"
-            + " p.rating_sum, p.updated_at FROM directory_profile p JOIN encounter_doctor d ON d.id = p.doctor_id";
+            + " p.rating_sum, p.updated_at, p.next_free_slot FROM directory_profile p JOIN encounter_doctor d ON d.id = p.doctor_id";
 
     @Override
     public SearchPage search(AuthenticatedUser caller, Search s) {
@@ -403,6 +462,19 @@ public class DirectoryImpl implements Directory {
                 sql.append(" AND p.visit_types @> CAST(:vt AS JSONB)");
                 binds.put("vt", "[{\"type\":\"" + s.visitType() + "\"}]");
             }
+            if (blank(s.planId()) != null) {
+                sql.append(" AND (EXISTS (SELECT 1 FROM directory_doctor_plan dp WHERE dp.doctor_id = p.doctor_id"
+                        + " AND dp.plan_id = :plan) OR EXISTS (SELECT 1 FROM directory_clinic_doctor m JOIN"
+                        + " directory_clinic_plan cp ON cp.clinic_id = m.clinic_id WHERE m.doctor_id = p.doctor_id"
+                        + " AND cp.plan_id = :plan))");
+                binds.put("plan", s.planId());
+            }
+            if (s.freeBefore() != null) {
+                // a slot already past is stale (the sweep renews it within a minute): not shown as free
+                sql.append(" AND p.next_free_slot >= :now AND p.next_free_slot < :freeBefore");
+                binds.put("now", clock.instant());
+                binds.put("freeBefore", s.freeBefore());
+            }
         }
         sql.append(" ORDER BY CASE WHEN p.rating_count = 0 THEN 0 ELSE p.rating_sum::float / p.rating_count END"
                 + " DESC, d.display_name, d.id LIMIT :limit OFFSET :offset");
@@ -426,6 +498,13 @@ public class DirectoryImpl implements Directory {
                         (String) m.get("doctor_id"), k -> new ArrayList<>()).add((String) m.get("code")));
         Map<String, List<ClinicRef>> clinics = clinicRefs(h, ids);
         String own = caller == null ? null : ownDoctorId(h, caller);
+        Map<String, List<Insurance.PlanRef>> plans = InsuranceImpl.acceptedPlans(h, ids);
+        String patient = caller == null ? null : Access.ownPatientId(h, caller);
+        Set<String> validPlans = patient == null ? Set.of() : InsuranceImpl.validPlans(h, patient,
+                clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
+        Set<String> followed = patient == null ? Set.of() : Set.copyOf(h.createQuery("SELECT doctor_id FROM"
+                + " directory_follow WHERE patient_id = :p AND doctor_id IN (<ids>)").bind("p", patient)
+                .bindList("ids", ids).mapTo(String.class).list());
         List<Profile> out = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             String id = (String) r.get("id");
@@ -454,18 +533,11 @@ public class DirectoryImpl implements Directory {
                             List.of()), languages, (String) r.get("bio"), (String) r.get("qualifications"),
                     (String) r.get("licence"), visitTypes, count == 0 ? null : Math.round(sum * 10.0 / count) / 10.0,
                     count, caller != null && mayEdit(caller, id, own, clinics.getOrDefault(id, List.of())),
-                    ((java.sql.Timestamp) r.get("updated_at"))
-                            .toInstant()));
+                    ((java.sql.Timestamp) r.get("updated_at")).toInstant(), plans.getOrDefault(id, List.of()),
+                    r.get("next_free_slot") == null ? null : ((java.sql.Timestamp) r.get("next_free_slot")).toInstant(),
+                    validPlans.isEmpty() ? null : plans.getOrDefault(id, List.of()).stream()
+                            .anyMatch(pl -> validPlans.contains(pl.id())), followed.contains(id)));
         }
-        return out;
-    }
-
-    private static Map<String, List<ClinicRef>> clinicRefs(Handle h, List<String> ids) {
-        Map<String, List<ClinicRef>> out = new LinkedHashMap<>();
-        h.createQuery("SELECT m.doctor_id, c.id, c.name FROM directory_clinic_doctor m JOIN directory_clinic c ON"
-                + " c.id = m.clinic_id WHERE m.doctor_id IN (<ids>) ORDER BY c.name").bindList("ids", ids).mapToMap()
-                .forEach(m -> out.computeIfAbsent((String) m.get("doctor_id"), k -> new ArrayList<>())
-                        .add(new ClinicRef((String) m.get("id"), (String) m.get("name"))));
         return out;
     }
 
@@ -505,6 +577,9 @@ public class DirectoryImpl implements Directory {
     private Profile loadProfile(Handle h, AuthenticatedUser caller, String doctorId) {
         List<Map<String, Object>> rows = h.createQuery(PROFILE_SELECT + " WHERE p.doctor_id = :id")
                 .bind("id", doctorId).mapToMap().list();
+        if (rows.isEmpty() && syncFor(h, doctorId)) {
+            rows = h.createQuery(PROFILE_SELECT + " WHERE p.doctor_id = :id").bind("id", doctorId).mapToMap().list();
+        }
         if (rows.isEmpty()) {
             throw new NotFoundException("No doctor " + doctorId);
         }
@@ -857,36 +932,63 @@ public class DirectoryImpl implements Directory {
         return new ImportResult(imported, good.size() - imported, errors, true);
     }
 
+    // ---- follows
+
+    private String followingPatient(Handle h, AuthenticatedUser caller) {
+        reader(caller);
+        if (!caller.hasRole(Roles.PATIENT)) {
+            throw new ForbiddenException("Only a patient follows doctors");
+        }
+        String patient = Access.ownPatientId(h, caller);
+        if (patient == null) {
+            throw new NotFoundException("No patient record is linked to your account: ask the clinic");
+        }
+        return patient;
+    }
+
+    @Override
+    public void follow(AuthenticatedUser caller, String doctorId) {
+        sync();
+        jdbi.useHandle(h -> {
+            if (!h.createQuery("SELECT EXISTS (SELECT 1 FROM directory_profile WHERE doctor_id = :d)")
+                    .bind("d", doctorId).mapTo(Boolean.class).one()) {
+                syncFor(h, doctorId);
+            }
+        });
+        jdbi.useTransaction(h -> {
+            String patient = followingPatient(h, caller);
+            if (h.createUpdate("INSERT INTO directory_follow (patient_id, doctor_id, created_at) SELECT :p, doctor_id,"
+                    + " :at FROM directory_profile WHERE doctor_id = :d ON CONFLICT DO NOTHING").bind("p", patient)
+                    .bind("d", doctorId).bind("at", clock.instant()).execute() == 0
+                    && !h.createQuery("SELECT EXISTS (SELECT 1 FROM directory_profile WHERE doctor_id = :d)")
+                            .bind("d", doctorId).mapTo(Boolean.class).one()) {
+                throw new NotFoundException("No doctor " + doctorId);
+            }
+        });
+    }
+
+    @Override
+    public void unfollow(AuthenticatedUser caller, String doctorId) {
+        jdbi.useTransaction(h -> h.createUpdate("DELETE FROM directory_follow WHERE patient_id = :p AND doctor_id = :d")
+                .bind("p", followingPatient(h, caller)).bind("d", doctorId).execute());
+    }
+
+    @Override
+    public List<Profile> follows(AuthenticatedUser caller) {
+        return jdbi.withHandle(h -> {
+            String patient = followingPatient(h, caller);
+            return profiles(h, caller, h.createQuery(PROFILE_SELECT + " JOIN directory_follow f ON f.doctor_id ="
+                    + " p.doctor_id WHERE f.patient_id = :p ORDER BY d.display_name, d.id").bind("p", patient)
+                    .mapToMap().list());
+        });
+    }
+
     private static String cell(CSVRecord r, Map<String, Integer> header, String column) {
         Integer i = header.get(column);
         return i == null || i >= r.size() ? "" : r.get(i).strip();
     }
 
     // ---- input helpers
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
-
-    private static String required(String field, String v, int max) {
-        if (v == null || v.isBlank()) {
-            throw new InvalidException(field, "Required");
-        }
-        if (v.strip().length() > max) {
-            throw new InvalidException(field, "At most " + max + " characters");
-        }
-        return v.strip();
-    }
-
-    private static String optional(String field, String v, int max) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        if (v.strip().length() > max) {
-            throw new InvalidException(field, "At most " + max + " characters");
-        }
-        return v.strip();
-    }
 
     private static List<String> distinct(List<String> in) {
         if (in == null) {
@@ -896,14 +998,5 @@ public class DirectoryImpl implements Directory {
                 .map(String::strip).filter(s -> !s.isEmpty()).toList()));
         out.sort(Comparator.naturalOrder());
         return out;
-    }
-
-    private static boolean duplicate(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException s && "23505".equals(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -67,7 +67,8 @@ class DirectoryImplTest {
     void setUp() throws Exception {
         jdbi = Jdbi.create(TestDatabases.postgres());
         for (String m : new String[] {"/db/migration/encounter/V1__encounters.sql",
-                "/db/migration/directory/V1__directory.sql"}) {
+                "/db/migration/directory/V1__directory.sql",
+                "/db/migration/directory/V2__insurance_follows_diseases.sql"}) {
             try (InputStream in = getClass().getResourceAsStream(m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -118,7 +119,7 @@ class DirectoryImplTest {
     }
 
     static Search q(String q) {
-        return new Search(q, null, null, null, null, null, 0, 20);
+        return new Search(q, null, null, null, null, null, null, null, 0, 20);
     }
 
     @Test
@@ -130,9 +131,9 @@ class DirectoryImplTest {
         assertEquals(List.of("Gregory House"), names(q("greg ho")));
         assertEquals(List.of("Gregory House", "James Wilson"), names(q("north")));
         assertEquals(List.of(), names(q("nobody")));
-        Directory.SearchPage page = dir.search(HOUSE, new Search(null, null, null, null, null, null, 0, 2));
+        Directory.SearchPage page = dir.search(HOUSE, new Search(null, null, null, null, null, null, null, null, 0, 2));
         assertTrue(page.more());
-        assertFalse(dir.search(HOUSE, new Search(null, null, null, null, null, null, 2, 2)).more());
+        assertFalse(dir.search(HOUSE, new Search(null, null, null, null, null, null, null, null, 2, 2)).more());
     }
 
     @Test
@@ -144,10 +145,10 @@ class DirectoryImplTest {
         assertEquals(List.of("cardiology", "internal-medicine"), p.specialities());
         assertEquals(List.of("fa", "en"), p.languages());
         assertTrue(p.editable());
-        assertEquals(List.of("علی‌رضا کریمی"), names(new Search("قلب", "cardiology", null, "fa", null, "video", 0, 20)));
+        assertEquals(List.of("علی‌رضا کریمی"), names(new Search("قلب", "cardiology", null, "fa", null, "video", null, null, 0, 20)));
         assertEquals(List.of("علی‌رضا کریمی"), names(q("cardio"))); // a speciality's English name
-        assertEquals(List.of(), names(new Search(null, "cardiology", null, "ru", null, null, 0, 20)));
-        assertEquals(List.of(), names(new Search(null, null, null, null, null, "audio", 0, 20)));
+        assertEquals(List.of(), names(new Search(null, "cardiology", null, "ru", null, null, null, null, 0, 20)));
+        assertEquals(List.of(), names(new Search(null, null, null, null, null, "audio", null, null, 0, 20)));
 
         ProfileInput other = new ProfileInput(List.of(), List.of(), "x", null, null, List.of(), null);
         assertThrows(ForbiddenException.class, () -> dir.updateProfile(HOUSE, "d-ali", other));
@@ -178,20 +179,39 @@ class DirectoryImplTest {
                 .orElseThrow();
         assertEquals(2, north.doctors());
         Directory.ClinicInput pub = new Directory.ClinicInput("North Clinic", "1 Main St", "Europe/Berlin", null,
-                null, true);
+                null, true, Map.of("monday", List.of(new Directory.Hours("08:00", "12:30"),
+                        new Directory.Hours("14:00", "18:00")), "saturday", List.of(new Directory.Hours("09:00",
+                                "24:00")), "sunday", List.of()));
         assertThrows(ForbiddenException.class, () -> dir.updateClinic(user("s", "clinic-admin:South Clinic"),
                 north.id(), pub));
         assertThrows(ForbiddenException.class, () -> dir.updateClinic(NORTH_ADMIN, north.id(),
-                new Directory.ClinicInput("Renamed", null, null, null, null, true)));
-        dir.updateClinic(NORTH_ADMIN, north.id(), pub);
+                new Directory.ClinicInput("Renamed", null, null, null, null, true, null)));
+        Directory.Clinic opened = dir.updateClinic(NORTH_ADMIN, north.id(), pub);
+        // in weekday order; a day without ranges is closed and not kept
+        assertEquals(List.of("monday", "saturday"), List.copyOf(opened.openingHours().keySet()));
+        assertEquals("12:30", opened.openingHours().get("monday").get(0).end());
+        // an older client that sends no hours keeps them
+        assertEquals(2, dir.updateClinic(NORTH_ADMIN, north.id(), new Directory.ClinicInput("North Clinic",
+                "1 Main St", "Europe/Berlin", null, null, true, null)).openingHours().size());
+        for (Object[] bad : new Object[][] {
+            {Map.of("funday", List.of()), "openingHours.funday"},
+            {Map.of("monday", List.of(new Directory.Hours("9:00", "12:00"))), "openingHours.monday[0].start"},
+            {Map.of("monday", List.of(new Directory.Hours("12:00", "12:00"))), "openingHours.monday[0].end"},
+            {Map.of("monday", List.of(new Directory.Hours("08:00", "12:00"), new Directory.Hours("11:00", "13:00"))),
+                "openingHours.monday[1].start"}}) {
+            @SuppressWarnings("unchecked")
+            Map<String, List<Directory.Hours>> hours = (Map<String, List<Directory.Hours>>) bad[0];
+            assertEquals(bad[1], assertThrows(InvalidException.class, () -> dir.updateClinic(ADMIN, north.id(),
+                    new Directory.ClinicInput("North Clinic", null, null, null, null, true, hours))).field());
+        }
         assertEquals("Gregory House", dir.profile(null, "d-house").displayName());
         assertFalse(dir.profile(null, "d-house").editable());
         assertThrows(NotFoundException.class, () -> dir.profile(null, "d-ali"));
         InvalidException tz = assertThrows(InvalidException.class, () -> dir.createClinic(ADMIN,
-                new Directory.ClinicInput("East", null, "Mars/Olympus", null, null, false)));
+                new Directory.ClinicInput("East", null, "Mars/Olympus", null, null, false, null)));
         assertEquals("timeZone", tz.field());
         assertThrows(ConflictException.class, () -> dir.createClinic(ADMIN,
-                new Directory.ClinicInput("North Clinic", null, null, null, null, false)));
+                new Directory.ClinicInput("North Clinic", null, null, null, null, false, null)));
     }
 
     @Test
@@ -216,8 +236,8 @@ class DirectoryImplTest {
         assertEquals("encounterId", again.field());
         dir.review(RORY, "d-house", new Directory.ReviewInput("e-rory", 1, "Late"));
         assertEquals(2.5, dir.profile(AMY, "d-house").rating());
-        assertEquals(List.of("Gregory House"), names(new Search(null, null, null, null, 2, null, 0, 20)));
-        assertEquals(List.of(), names(new Search(null, null, null, null, 3, null, 0, 20)));
+        assertEquals(List.of("Gregory House"), names(new Search(null, null, null, null, 2, null, null, null, 0, 20)));
+        assertEquals(List.of(), names(new Search(null, null, null, null, 3, null, null, null, 0, 20)));
 
         String rory = dir.reviews(AMY, "d-house", 0, 20).stream().filter(x -> x.rating() == 1).findFirst()
                 .orElseThrow().id();

@@ -106,10 +106,20 @@ public class DirectoryResource {
     public Directory.SearchPage search(@QueryParam("q") String q, @QueryParam("speciality") String speciality,
             @QueryParam("clinicId") String clinicId, @QueryParam("language") String language,
             @QueryParam("minRating") Integer minRating, @QueryParam("visitType") String visitType,
+            @QueryParam("planId") String planId, @QueryParam("freeBefore") String freeBefore,
             @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("20") int limit,
             @Context SecurityContext s) {
+        java.time.Instant before = null;
+        if (freeBefore != null && !freeBefore.isBlank()) {
+            try {
+                before = java.time.OffsetDateTime.parse(freeBefore.strip()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new InvalidException("freeBefore", "An ISO-8601 date-time with offset, e.g."
+                        + " 2026-12-05T18:00:00+03:30");
+            }
+        }
         return directory.search(user(s), new Directory.Search(q, speciality, clinicId, language, minRating,
-                visitType, offset, limit));
+                visitType, planId, before, offset, limit));
     }
 
     /** The caller's own profile, for a doctor (the doctor record their account acts as). */
@@ -163,6 +173,30 @@ public class DirectoryResource {
     public Directory.Review moderate(@PathParam("id") String id, Directory.Moderation body,
             @Context SecurityContext s) {
         return directory.moderate(user(s), id, body);
+    }
+
+    /** The calling patient follows the doctor, to be told of free slots that open up. */
+    @PUT
+    @Path("doctors/{id}/follow")
+    @RolesAllowed(Roles.PATIENT)
+    public Response follow(@PathParam("id") String id, @Context SecurityContext s) {
+        directory.follow(user(s), id);
+        return Response.noContent().build();
+    }
+
+    @javax.ws.rs.DELETE
+    @Path("doctors/{id}/follow")
+    @RolesAllowed(Roles.PATIENT)
+    public Response unfollow(@PathParam("id") String id, @Context SecurityContext s) {
+        directory.unfollow(user(s), id);
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("follows")
+    @RolesAllowed(Roles.PATIENT)
+    public List<Directory.Profile> follows(@Context SecurityContext s) {
+        return directory.follows(user(s));
     }
 
     @GET
