@@ -89,7 +89,8 @@ public interface Directory {
      * absent is closed.
      */
     record Clinic(String id, String name, String address, String timeZone, String phone, String email,
-            boolean publicProfiles, int doctors, Instant updatedAt, java.util.Map<String, List<Hours>> openingHours) {
+            boolean publicProfiles, int doctors, Instant updatedAt, java.util.Map<String, List<Hours>> openingHours,
+            String logo) {
     }
 
     /** {@code openingHours} null keeps them (an older client). */
@@ -112,13 +113,14 @@ public interface Directory {
      * A doctor as the directory shows them. {@code acceptedPlans}: the insurance plans the doctor or one of their
      * clinics accepts; {@code nextFreeSlot}: the start of their next free slot within 31 days, kept by encounter
      * events (null: none); {@code covered}: for a patient with coverage valid today, whether one of its plans is
-     * accepted (null for anyone else); {@code following}: the calling patient follows them.
+     * accepted (null for anyone else); {@code following}: the calling patient follows them; {@code photo}: the
+     * version of their photo ({@link DirectoryPictures}), null when none.
      */
     record Profile(String doctorId, String displayName, String timeZone, List<String> specialities,
             String legacySpeciality, List<ClinicRef> clinics, List<String> languages, String bio,
             String qualifications, String licence, List<VisitType> visitTypes, Double rating, int ratingCount,
             boolean editable, Instant updatedAt, List<Insurance.PlanRef> acceptedPlans, Instant nextFreeSlot,
-            Boolean covered, boolean following) {
+            Boolean covered, boolean following, String photo) {
     }
 
     /** Replaces the profile's fields; {@code clinicIds} null keeps the clinics (only administrators change them). */

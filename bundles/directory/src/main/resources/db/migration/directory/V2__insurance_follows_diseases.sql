@@ -4,6 +4,10 @@
 -- the clinic's time zone; a day absent: closed.
 ALTER TABLE directory_clinic ADD COLUMN opening_hours JSONB NOT NULL DEFAULT '{}';
 
+-- A clinic's logo and a doctor's photo: file_object ids of the encrypted file store (images the hub re-encoded).
+ALTER TABLE directory_clinic ADD COLUMN logo_file VARCHAR(36);
+ALTER TABLE directory_profile ADD COLUMN photo_file VARCHAR(36);
+
 -- Insurance organisations and their plans. Nothing here processes claims: a plan is what a doctor or a clinic
 -- accepts and what a patient's coverage names, so booking can say "covered" or "not covered".
 CREATE TABLE directory_insurer (
@@ -85,6 +89,9 @@ CREATE TABLE directory_disease (
     code          VARCHAR(8)   PRIMARY KEY,
     name          VARCHAR(400) NOT NULL,
     billable      BOOLEAN      NOT NULL,
+    -- the edition's name normalised (Normaliser); search_text adds every translation's words to it, so one GIN
+    -- index answers a search in any language
+    name_text     TEXT         NOT NULL,
     search_text   TEXT         NOT NULL,
     search_vector TSVECTOR     GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
     updated_at    TIMESTAMP WITH TIME ZONE NOT NULL
@@ -92,17 +99,18 @@ CREATE TABLE directory_disease (
 CREATE INDEX directory_disease_search ON directory_disease USING gin (search_vector);
 -- code prefixes (E11 finds E11.0 ... E11.9) on the code without its dot
 CREATE INDEX directory_disease_code ON directory_disease (replace(code, '.', '') text_pattern_ops);
+-- a search's order: billable codes first, then by code (words common to thousands of codes are read in this order
+-- and stop at the page instead of sorting every match)
+CREATE INDEX directory_disease_order ON directory_disease (billable DESC, code);
 
--- Translations of the names, per language; searched as the edition's names are.
+-- Translations of the names, per language; their normalised words are part of the disease's search_text.
 CREATE TABLE directory_disease_name (
     code          VARCHAR(8)   NOT NULL REFERENCES directory_disease (code) ON DELETE CASCADE,
     language      VARCHAR(8)   NOT NULL,
     name          VARCHAR(400) NOT NULL,
     search_text   TEXT         NOT NULL,
-    search_vector TSVECTOR     GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED,
     PRIMARY KEY (code, language)
 );
-CREATE INDEX directory_disease_name_search ON directory_disease_name USING gin (search_vector);
 
 -- A large import, run as durable work in slices: each slice's rows and the new 'done' commit together, so a node
 -- killed mid-import resumes where the last slice ended and no row is applied twice. The file is dropped when done.

@@ -31,6 +31,18 @@ final class Checks {
         return v.strip();
     }
 
+    /** Runs {@code write}; a unique constraint it breaks is {@code conflict} (a 409 naming the field). */
+    static void unique(Runnable write, java.util.function.Supplier<org.telehub.domain.ConflictException> conflict) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            if (duplicate(e)) {
+                throw conflict.get();
+            }
+            throw e;
+        }
+    }
+
     static boolean duplicate(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.sql.SQLException s && "23505".equals(s.getSQLState())) {

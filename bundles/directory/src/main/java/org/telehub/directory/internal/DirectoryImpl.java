@@ -37,7 +37,7 @@ import static org.telehub.directory.internal.Access.mayEdit;
 import static org.telehub.directory.internal.Access.ownDoctorId;
 import static org.telehub.directory.internal.Access.reader;
 import static org.telehub.directory.internal.Checks.blank;
-import static org.telehub.directory.internal.Checks.duplicate;
+import static org.telehub.directory.internal.Checks.unique;
 import static org.telehub.directory.internal.Checks.optional;
 import static org.telehub.directory.internal.Checks.required;
 
@@ -143,14 +143,15 @@ public class DirectoryImpl implements Directory {
     }
 
     private static final String CLINIC_SELECT = "SELECT c.id, c.name, c.address, c.time_zone, c.phone, c.email,"
-            + " c.public_profiles, c.updated_at, c.opening_hours::text AS opening_hours, (SELECT count(*) FROM directory_clinic_doctor m WHERE m.clinic_id ="
+            + " c.public_profiles, c.updated_at, c.opening_hours::text AS opening_hours, c.logo_file, (SELECT count(*) FROM directory_clinic_doctor m WHERE m.clinic_id ="
             + " c.id) AS doctors FROM directory_clinic c";
 
     private static Clinic clinicRow(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext c)
             throws java.sql.SQLException {
         return new Clinic(rs.getString("id"), rs.getString("name"), rs.getString("address"), rs.getString("time_zone"),
                 rs.getString("phone"), rs.getString("email"), rs.getBoolean("public_profiles"), rs.getInt("doctors"),
-                rs.getTimestamp("updated_at").toInstant(), openingHours(rs.getString("opening_hours")));
+                rs.getTimestamp("updated_at").toInstant(), openingHours(rs.getString("opening_hours")),
+                rs.getString("logo_file"));
     }
 
     private static String json(Object value) {
@@ -234,7 +235,7 @@ public class DirectoryImpl implements Directory {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
-            try {
+            unique(() -> {
                 h.createUpdate("INSERT INTO directory_clinic (id, name, address, time_zone, phone, email,"
                         + " public_profiles, opening_hours, created_at, updated_at) VALUES (:id, :name, :address, :tz,"
                         + " :phone, :email, :pub, CAST(:hours AS JSONB), :now, :now)").bind("id", id)
@@ -242,13 +243,8 @@ public class DirectoryImpl implements Directory {
                         .bind("phone", v.phone()).bind("email", v.email())
                         .bind("pub", Boolean.TRUE.equals(v.publicProfiles())).bind("hours", json(v.openingHours()))
                         .bind("now", now).execute();
-            } catch (RuntimeException e) {
-                if (duplicate(e)) {
-                    throw new ConflictException("Clinic exists", "A clinic is already named " + v.name(), "name",
-                            Map.of());
-                }
-                throw e;
-            }
+            }, () -> new ConflictException("Clinic exists", "A clinic is already named " + v.name(), "name",
+                            Map.of()));
             return findClinic(h, id);
         });
     }
@@ -269,7 +265,7 @@ public class DirectoryImpl implements Directory {
                 // a clinic administrator's role is scoped by the clinic's name
                 throw new ForbiddenException("Forbidden", "Only an administrator renames a clinic", "name", Map.of());
             }
-            try {
+            unique(() -> {
                 h.createUpdate("UPDATE directory_clinic SET name = :name, address = :address, time_zone = :tz,"
                         + " phone = :phone, email = :email, public_profiles = :pub, opening_hours = CAST(:hours AS"
                         + " JSONB), updated_at = :now WHERE id = :id").bind("id", id).bind("name", v.name())
@@ -277,13 +273,8 @@ public class DirectoryImpl implements Directory {
                         .bind("email", v.email()).bind("pub", Boolean.TRUE.equals(v.publicProfiles()))
                         .bind("hours", json(v.openingHours() == null ? old.openingHours() : v.openingHours()))
                         .bind("now", clock.instant()).execute();
-            } catch (RuntimeException e) {
-                if (duplicate(e)) {
-                    throw new ConflictException("Clinic exists", "A clinic is already named " + v.name(), "name",
-                            Map.of());
-                }
-                throw e;
-            }
+            }, () -> new ConflictException("Clinic exists", "A clinic is already named " + v.name(), "name",
+                            Map.of()));
             if (!old.name().equals(v.name())) {
                 reindex(h, h.createQuery("SELECT doctor_id FROM directory_clinic_doctor WHERE clinic_id = :id")
                         .bind("id", id).mapTo(String.class).list());
@@ -406,7 +397,7 @@ public class DirectoryImpl implements Directory {
 
     private static final String PROFILE_SELECT = "SELECT d.id, d.display_name, d.time_zone, d.speciality, p.bio,"
             + " p.qualifications, p.licence, p.languages, p.visit_types::text AS visit_types, p.rating_count,"
-            + " p.rating_sum, p.updated_at, p.next_free_slot FROM directory_profile p JOIN encounter_doctor d ON d.id = p.doctor_id";
+            + " p.rating_sum, p.updated_at, p.next_free_slot, p.photo_file FROM directory_profile p JOIN encounter_doctor d ON d.id = p.doctor_id";
 
     @Override
     public SearchPage search(AuthenticatedUser caller, Search s) {
@@ -536,7 +527,8 @@ public class DirectoryImpl implements Directory {
                     ((java.sql.Timestamp) r.get("updated_at")).toInstant(), plans.getOrDefault(id, List.of()),
                     r.get("next_free_slot") == null ? null : ((java.sql.Timestamp) r.get("next_free_slot")).toInstant(),
                     validPlans.isEmpty() ? null : plans.getOrDefault(id, List.of()).stream()
-                            .anyMatch(pl -> validPlans.contains(pl.id())), followed.contains(id)));
+                            .anyMatch(pl -> validPlans.contains(pl.id())), followed.contains(id),
+                    (String) r.get("photo_file")));
         }
         return out;
     }

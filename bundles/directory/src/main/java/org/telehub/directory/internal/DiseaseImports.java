@@ -192,10 +192,13 @@ public class DiseaseImports implements WorkHandler {
         }
         int imported = 0;
         if (language == null && !good.isEmpty()) {
-            var batch = h.prepareBatch("INSERT INTO directory_disease (code, name, billable, search_text, updated_at)"
-                    + " VALUES (:code, :name, :billable, :text, :at) ON CONFLICT (code) DO UPDATE SET name ="
-                    + " excluded.name, billable = excluded.billable, search_text = excluded.search_text, updated_at ="
-                    + " excluded.updated_at");
+            // a renamed code keeps its translations' words
+            var batch = h.prepareBatch("INSERT INTO directory_disease (code, name, billable, name_text, search_text,"
+                    + " updated_at) VALUES (:code, :name, :billable, :text, :text, :at) ON CONFLICT (code) DO UPDATE"
+                    + " SET name = excluded.name, billable = excluded.billable, name_text = excluded.name_text,"
+                    + " search_text = excluded.name_text || coalesce(' ' || (SELECT string_agg(n.search_text, ' '"
+                    + " ORDER BY n.language) FROM directory_disease_name n WHERE n.code = directory_disease.code), ''),"
+                    + " updated_at = excluded.updated_at");
             Instant now = Instant.now();
             for (Row r : good) {
                 batch.bind("code", r.code()).bind("name", r.name()).bind("billable", r.billable())
@@ -222,6 +225,10 @@ public class DiseaseImports implements WorkHandler {
             }
             if (n > 0) {
                 imported = java.util.Arrays.stream(batch.execute()).map(x -> Math.min(x, 1)).sum();
+                h.createUpdate("UPDATE directory_disease d SET search_text = d.name_text || coalesce(' ' || (SELECT"
+                        + " string_agg(t.search_text, ' ' ORDER BY t.language) FROM directory_disease_name t WHERE"
+                        + " t.code = d.code), '') WHERE d.code IN (<codes>)").bindList("codes", good.stream()
+                                .map(Row::code).filter(known::contains).distinct().toList()).execute();
             }
         }
         errors.sort(java.util.Comparator.comparingInt(ImportError::line));

@@ -96,10 +96,8 @@ public class DiseasesImpl implements Diseases {
         if (tsquery == null) {
             return null;
         }
-        return h.createQuery(select + " WHERE d.code IN (SELECT code FROM directory_disease WHERE search_vector @@"
-                + " to_tsquery('simple', :q) UNION SELECT code FROM directory_disease_name WHERE search_vector @@"
-                + " to_tsquery('simple', :q)) ORDER BY d.billable DESC, d.code LIMIT :limit OFFSET :offset")
-                .bind("q", tsquery);
+        return h.createQuery(select + " WHERE d.search_vector @@ to_tsquery('simple', :q) ORDER BY d.billable DESC,"
+                + " d.code LIMIT :limit OFFSET :offset").bind("q", tsquery);
     }
 
     @Override

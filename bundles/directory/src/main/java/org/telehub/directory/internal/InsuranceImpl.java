@@ -3,7 +3,7 @@ package org.telehub.directory.internal;
 import static org.telehub.directory.internal.Access.administrator;
 import static org.telehub.directory.internal.Access.clinicAdminOf;
 import static org.telehub.directory.internal.Access.reader;
-import static org.telehub.directory.internal.Checks.duplicate;
+import static org.telehub.directory.internal.Checks.unique;
 import static org.telehub.directory.internal.Checks.required;
 
 import java.time.Clock;
@@ -110,15 +110,10 @@ public class InsuranceImpl implements Insurance {
         administrator(caller, "keeps the list of insurers");
         String n = required("name", name, 200);
         String id = UUID.randomUUID().toString();
-        try {
+        unique(() -> {
             jdbi.useHandle(h -> h.createUpdate("INSERT INTO directory_insurer (id, name, created_at) VALUES (:id,"
                     + " :n, :at)").bind("id", id).bind("n", n).bind("at", clock.instant()).execute());
-        } catch (RuntimeException e) {
-            if (duplicate(e)) {
-                throw new ConflictException("Insurer exists", "An insurer is already named " + n, "name", Map.of());
-            }
-            throw e;
-        }
+        }, () -> new ConflictException("Insurer exists", "An insurer is already named " + n, "name", Map.of()));
         return new Insurer(id, n, List.of());
     }
 
@@ -132,17 +127,12 @@ public class InsuranceImpl implements Insurance {
                     .mapTo(Integer.class).one() == 0) {
                 throw new NotFoundException("No insurer " + insurerId);
             }
-            try {
+            unique(() -> {
                 h.createUpdate("INSERT INTO directory_plan (id, insurer_id, name, created_at) VALUES (:id, :i, :n,"
                         + " :at)").bind("id", id).bind("i", insurerId).bind("n", n).bind("at", clock.instant())
                         .execute();
-            } catch (RuntimeException e) {
-                if (duplicate(e)) {
-                    throw new ConflictException("Plan exists", "This insurer already has a plan named " + n, "name",
-                            Map.of());
-                }
-                throw e;
-            }
+            }, () -> new ConflictException("Plan exists", "This insurer already has a plan named " + n, "name",
+                            Map.of()));
             return new Plan(id, insurerId, n);
         });
     }
@@ -309,18 +299,13 @@ public class InsuranceImpl implements Insurance {
                     .mapTo(Integer.class).one() == 0) {
                 throw new UnprocessableException("planId", "No insurance plan " + plan);
             }
-            try {
+            unique(() -> {
                 h.createUpdate("INSERT INTO directory_coverage (id, patient_id, plan_id, member_id, valid_from,"
                         + " valid_to, created_at) VALUES (:id, :p, :plan, :m, :from, :to, :at)").bind("id", id)
                         .bind("p", patient).bind("plan", plan).bind("m", member).bind("from", in.validFrom())
                         .bind("to", in.validTo()).bind("at", clock.instant()).execute();
-            } catch (RuntimeException e) {
-                if (duplicate(e)) {
-                    throw new ConflictException("Coverage exists", "This member id of this plan is already"
-                            + " recorded", "memberId", Map.of());
-                }
-                throw e;
-            }
+            }, () -> new ConflictException("Coverage exists", "This member id of this plan is already"
+                            + " recorded", "memberId", Map.of()));
             audit.record(h, caller, "directory.coverage.add", patient, List.of(), "ok");
             return coverageOf(h, patient).stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
         });

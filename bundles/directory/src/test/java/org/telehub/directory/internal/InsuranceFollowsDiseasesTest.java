@@ -365,9 +365,10 @@ class InsuranceFollowsDiseasesTest {
         assertEquals(List.of("import:" + job.id()), submitted.stream().map(WorkRequest::idempotencyKey).toList());
 
         // a node died after the first three rows' slice committed: the run resumes at row 4
-        base.jdbi.useHandle(h -> h.execute("INSERT INTO directory_disease (code, name, billable, search_text,"
-                + " updated_at) VALUES ('E11', 'Type 2 diabetes mellitus', false, 'type 2 diabetes mellitus', now()),"
-                + " ('E11.9', 'x', true, 'x', now()), ('E11.65', 'x', true, 'x', now())"));
+        base.jdbi.useHandle(h -> h.execute("INSERT INTO directory_disease (code, name, billable, name_text,"
+                + " search_text, updated_at) VALUES ('E11', 'Type 2 diabetes mellitus', false, 'type 2 diabetes"
+                + " mellitus', 'type 2 diabetes mellitus', now()), ('E11.9', 'x', true, 'x', 'x', now()),"
+                + " ('E11.65', 'x', true, 'x', 'x', now())"));
         base.jdbi.useHandle(h -> h.execute("UPDATE directory_import SET done = 3, imported = 3"));
         WorkItem item = new WorkItem("w-1", DiseaseImports.TOPIC, "diseases", job.id(), WorkState.RUNNING, 2, null,
                 null, null, Instant.now(), Instant.now(), null);
@@ -398,7 +399,14 @@ class InsuranceFollowsDiseasesTest {
         assertEquals(List.of("J45.909"), codes(diseases.search(AMY, "آسم", "fa", 0, 20)));
         assertEquals("آسم نامشخص، بدون عارضه", diseases.search(AMY, "آسم", "fa", 0, 20).get(0).translation());
         assertEquals(List.of("I10"), codes(diseases.search(AMY, "اولیه", "fa", 0, 20))); // Arabic yeh stored
-        assertEquals(2, diseases.importJobs(ADMIN).size());
+        // the edition imported again (a new year's file): a renamed code keeps its translation's words
+        Diseases.ImportJob again = diseases.startImport(ADMIN, new Diseases.ImportRequest("csv", null,
+                "code,name\nJ45.909,\"Asthma, unspecified, uncomplicated\"\n"));
+        runner.handle(new WorkItem("w-3", DiseaseImports.TOPIC, "diseases", again.id(), WorkState.RUNNING, 1, null,
+                null, null, Instant.now(), Instant.now(), null));
+        assertEquals(List.of("J45.909"), codes(diseases.search(AMY, "آسم", "fa", 0, 20)));
+        assertEquals("Asthma, unspecified, uncomplicated", diseases.search(AMY, "J45.909", null, 0, 20).get(0).name());
+        assertEquals(3, diseases.importJobs(ADMIN).size());
         assertThrows(ForbiddenException.class, () -> diseases.importJobs(AMY));
     }
 
