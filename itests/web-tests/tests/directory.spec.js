@@ -99,7 +99,7 @@ test.describe.serial('directory', () => {
 
   test('the administrator hides the review with a reason and imports the formulary, all or nothing', async ({ page }) => {
     await signIn(page, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
-    await expect(page.getByRole('link', { name: 'Administration' })).toBeVisible();
+    await expect(page).toHaveURL(/\/admin\/users$/); // landed: no click races the sign-in's own navigation
     keep('admin', await page.context().storageState());
     await page.goto(`/doctors/${visit.doctorId}`);
     await page.getByRole('button', { name: 'Hide' }).click();
@@ -139,7 +139,7 @@ test.describe.serial('directory', () => {
     await expect(pub.getByRole('alert')).toHaveText('This profile is not public.');
 
     await signIn(page, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
-    await page.getByRole('link', { name: 'Administration' }).click();
+    await expect(page).toHaveURL(/\/admin\/users$/);
     await page.getByRole('link', { name: 'Clinics' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Clinics' })).toBeVisible();
     await page.getByRole('button', { name: 'Edit: Directory Clinic' }).click();

@@ -41,6 +41,10 @@ const AdminFormulary = lazy(() => import('./pages/admin/Formulary'));
 const DoctorProfile = lazy(() => import('./pages/directory/DoctorProfile'));
 const PublicProfile = lazy(() => import('./pages/directory/DoctorProfile').then((m) => ({ default: m.PublicProfile })));
 const AdminClinics = lazy(() => import('./pages/admin/Clinics'));
+const AdminInsurance = lazy(() => import('./pages/admin/Insurance'));
+const AdminDiseases = lazy(() => import('./pages/admin/Diseases'));
+const MyInsurance = lazy(() => import('./pages/directory/MyInsurance'));
+const ClinicPage = lazy(() => import('./pages/directory/ClinicPage'));
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
 
@@ -122,6 +126,10 @@ function AppRoutes() {
       <Route path="/admin/webhooks" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminWebhooks /></Suspense></Protected>} />
       <Route path="/admin/formulary" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminFormulary /></Suspense></Protected>} />
       <Route path="/public/doctors/:id" element={<Suspense fallback={<p>{t('loading')}</p>}><PublicProfile /></Suspense>} />
+      <Route path="/admin/insurance" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminInsurance /></Suspense></Protected>} />
+      <Route path="/admin/diseases" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminDiseases /></Suspense></Protected>} />
+      <Route path="/clinics/:id" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><ClinicPage /></Suspense></Protected>} />
+      <Route path="/insurance" element={<Protected role="patient"><Suspense fallback={<p>{t('loading')}</p>}><MyInsurance /></Suspense></Protected>} />
       <Route path="/admin/clinics" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminClinics /></Suspense></Protected>} />
       <Route path="/doctors/:id" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><DoctorProfile /></Suspense></Protected>} />
       <Route path="/admin/integration" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><AdminIntegration /></Suspense></Protected>} />
@@ -155,6 +163,7 @@ function Shell({ children }: { children: React.ReactNode }) {
           <nav aria-label={t('app')}>
             {roles.includes('patient') && <Link to="/find">{t('nav.find')}</Link>}
             {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
+            {roles.includes('patient') && <Link to="/insurance">{t('directory.insurance.title')}</Link>}
             {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
             {roles.includes('doctor') && <Link to="/doctors/me">{t('directory.profilePage.mine')}</Link>}
             {roles.some((r) => CHAT_ROLES.includes(r)) && <Link to="/messages">{t('nav.messages')}</Link>}

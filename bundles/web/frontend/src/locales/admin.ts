@@ -2,7 +2,7 @@ import { area } from './area';
 
 const en = {
   title: 'Administration',
-  tabs: { users: 'Users and roles', people: 'Doctors and patients', webhooks: 'Webhooks', integration: 'Integration', formulary: 'Formulary', clinics: 'Clinics' },
+  tabs: { users: 'Users and roles', people: 'Doctors and patients', webhooks: 'Webhooks', integration: 'Integration', formulary: 'Formulary', clinics: 'Clinics', insurance: 'Insurance', diseases: 'Diseases' },
   common: {
     refresh: 'Refresh', working: 'Working…', save: 'Save', cancel: 'Cancel', yes: 'Yes', no: 'No', all: 'All',
     details: 'Details', close: 'Close', none: '—', actions: 'Actions', state: 'State',
@@ -69,7 +69,7 @@ const en = {
 
 const fa: typeof en = {
   title: 'مدیریت',
-  tabs: { users: 'کاربران و نقش‌ها', people: 'پزشکان و بیماران', webhooks: 'وب‌هوک‌ها', integration: 'یکپارچه‌سازی', formulary: 'داروها', clinics: 'درمانگاه‌ها' },
+  tabs: { users: 'کاربران و نقش‌ها', people: 'پزشکان و بیماران', webhooks: 'وب‌هوک‌ها', integration: 'یکپارچه‌سازی', formulary: 'داروها', clinics: 'درمانگاه‌ها', insurance: 'بیمه', diseases: 'بیماری‌ها' },
   common: {
     refresh: 'تازه‌سازی', working: 'در حال انجام…', save: 'ذخیره', cancel: 'انصراف', yes: 'بله', no: 'خیر', all: 'همه',
     details: 'جزئیات', close: 'بستن', none: '—', actions: 'کارها', state: 'وضعیت',
@@ -136,7 +136,7 @@ const fa: typeof en = {
 
 const ru: typeof en = {
   title: 'Администрирование',
-  tabs: { users: 'Пользователи и роли', people: 'Врачи и пациенты', webhooks: 'Вебхуки', integration: 'Интеграция', formulary: 'Формуляр', clinics: 'Клиники' },
+  tabs: { users: 'Пользователи и роли', people: 'Врачи и пациенты', webhooks: 'Вебхуки', integration: 'Интеграция', formulary: 'Формуляр', clinics: 'Клиники', insurance: 'Страхование', diseases: 'Болезни' },
   common: {
     refresh: 'Обновить', working: 'Выполняется…', save: 'Сохранить', cancel: 'Отмена', yes: 'Да', no: 'Нет', all: 'Все',
     details: 'Подробности', close: 'Закрыть', none: '—', actions: 'Действия', state: 'Состояние',

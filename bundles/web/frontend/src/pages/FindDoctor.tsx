@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { Form } from 'react-aria-components';
 import { api, must } from '../api/client';
 import { Link, useSearchParams } from 'react-router';
-import { type Profile, SpecialityNames, useSpecialities, Rating, Fees, listOf } from './directory/common';
+import { type Profile, SpecialityNames, useSpecialities, Rating, Fees, listOf, useInsurers, planName, Covered, NextSlot } from './directory/common';
 import { registerDraft, takeDraft } from '../drafts';
+import { pictureUrl } from './directory/pictures';
 import { browserTimeZone, formatDate, formatTime, type Lang } from '../format';
 import { useCalendar } from '../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../ui';
@@ -26,8 +27,11 @@ export default function FindDoctor() {
   const [speciality, setSpeciality] = useState('');
   const [language, setLanguage] = useState('');
   const [minRating, setMinRating] = useState('');
+  const [planId, setPlanId] = useState('');
+  const [within, setWithin] = useState('');
   const specialities = useSpecialities();
-  const [doctor, setDoctor] = useState<{ id: string; displayName: string } | null>(null);
+  const insurers = useInsurers();
+  const [doctor, setDoctor] = useState<{ id: string; displayName: string; profile?: Profile } | null>(null);
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [slot, setSlot] = useState<string>('');
   const [day, setDay] = useState<string | null>(null); // null: the soonest free times
@@ -43,7 +47,7 @@ export default function FindDoctor() {
   useEffect(() => {
     if (!preselected) return;
     api.GET('/directory/doctors/{id}', { params: { path: { id: preselected } } })
-      .then((r) => { const p = must(r); return pick({ id: p.doctorId!, displayName: p.displayName! }); })
+      .then((r) => { const p = must(r); return pick({ id: p.doctorId!, displayName: p.displayName!, profile: p }); })
       .catch(setError);
   }, [preselected]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -55,7 +59,10 @@ export default function FindDoctor() {
     const mine = ++latest.current;
     const r = must(await api.GET('/directory/doctors', { params: { query: {
       q: q || undefined, speciality: speciality || undefined, language: language || undefined,
-      minRating: minRating ? Number(minRating) : undefined, offset, limit: 20 } } }));
+      minRating: minRating ? Number(minRating) : undefined, planId: planId || undefined,
+      // "free within n days": the hub keeps each doctor's next free slot, so this is a filter on a column
+      freeBefore: within ? new Date(Date.now() + Number(within) * 86_400_000).toISOString() : undefined,
+      offset, limit: 20 } } }));
     if (mine !== latest.current) return;
     setDoctors((old) => (offset === 0 ? r.items ?? [] : [...(old ?? []), ...(r.items ?? [])]));
     setMore(!!r.more);
@@ -63,9 +70,9 @@ export default function FindDoctor() {
   useEffect(() => {
     const timer = setTimeout(() => { search(0).catch(setError); }, q ? 250 : 0);
     return () => clearTimeout(timer);
-  }, [q, speciality, language, minRating]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [q, speciality, language, minRating, planId, within]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  async function pick(d: { id: string; displayName: string }, chosenDay: string | null = null) {
+  async function pick(d: { id: string; displayName: string; profile?: Profile }, chosenDay: string | null = null) {
     setDoctor(d);
     setDay(chosenDay);
     setSlots(null);
@@ -122,18 +129,33 @@ export default function FindDoctor() {
             {[4, 3, 2].map((n) => <option key={n} value={n}>{t('directory.stars', { n })}</option>)}
           </select>
         </label>
+        <label>{t('directory.insurance.plan')}
+          <select name="plan" value={planId} onChange={(e) => setPlanId(e.target.value)}>
+            <option value="">{t('directory.insurance.anyPlan')}</option>
+            {(insurers ?? []).flatMap((i) => (i.plans ?? []).map((p) => (
+              <option key={p.id} value={p.id}>{planName({ insurer: i.name, name: p.name })}</option>)))}
+          </select>
+        </label>
+        <label>{t('directory.slots.freeWithin')}
+          <select name="within" value={within} onChange={(e) => setWithin(e.target.value)}>
+            <option value="">{t('directory.slots.anyTime')}</option>
+            <option value="1">{t('directory.slots.day')}</option>
+            {[3, 7].map((n) => <option key={n} value={n}>{t('directory.slots.days', { n })}</option>)}
+          </select>
+        </label>
       </div>
       {doctors === null && !error && <p>{t('loading')}</p>}
       {doctors && doctors.length === 0 && <p>{t('find.noDoctors')}</p>}
       <ul className="doctors">
         {(doctors ?? []).map((d) => (
           <li key={d.doctorId} className="card">
-            <h2>{d.displayName}</h2>
+            <h2>{d.photo && <img className="avatar" src={pictureUrl('photo', d.doctorId!, d.photo)} alt="" />}{d.displayName}</h2>
             <p>{[SpecialityNames.of(d, specialities, lang), listOf((d.clinics ?? []).map((c) => c.name!), lang)].filter(Boolean).join(' · ')}</p>
             <p><Rating profile={d} /></p>
+            <p><NextSlot profile={d} /> <Covered profile={d} /></p>
             <Fees profile={d} />
             <div className="actions">
-              <Button variant="secondary" onPress={() => pick({ id: d.doctorId!, displayName: d.displayName! })} aria-label={`${t('find.choose')}: ${d.displayName}`}>{t('find.choose')}</Button>
+              <Button variant="secondary" onPress={() => pick({ id: d.doctorId!, displayName: d.displayName!, profile: d })} aria-label={`${t('find.choose')}: ${d.displayName}`}>{t('find.choose')}</Button>
               <Link to={`/doctors/${d.doctorId}`} aria-label={`${t('directory.profile')}: ${d.displayName}`}>{t('directory.profile')}</Link>
             </div>
           </li>
@@ -144,6 +166,7 @@ export default function FindDoctor() {
         <div className="card">
           <h2>{t('find.slotsFor', { name: doctor.displayName })}</h2>
           <p>{t('find.yourZone', { zone })}</p>
+          {doctor.profile && <p><Covered profile={doctor.profile} /></p>}
           <SlotChooser slots={slots} day={day} onDay={(d) => pick(doctor, d)} slot={slot} onSlot={setSlot} zone={zone}
             noneSoon={t('find.noSlots')} />
           {slot && (

@@ -14,7 +14,7 @@ export default function AdminLayout({ titleKey, children, adminOnly = true }: {
   const roles = session?.user.roles;
   const admin = hasRole(roles, 'admin');
   if (!administers(roles) || (adminOnly && !admin)) return <Navigate to={admin || administers(roles) ? '/admin' : homeFor(session)} replace />;
-  const tabs = admin ? ['users', 'people', 'clinics', 'webhooks', 'integration', 'formulary'] : ['people', 'clinics'];
+  const tabs = admin ? ['users', 'people', 'clinics', 'webhooks', 'integration', 'formulary', 'diseases', 'insurance'] : ['people', 'clinics'];
   return (
     <section aria-labelledby="admin-title">
       <h1 id="admin-title">{t(titleKey)}</h1>

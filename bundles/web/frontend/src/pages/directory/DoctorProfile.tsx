@@ -6,7 +6,8 @@ import { useAuth } from '../../auth';
 import { formatDate, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote, Field, Notice, fieldError } from '../../ui';
-import { Fees, listOf, type Profile, Rating, SpecialityNames, useSpecialities } from './common';
+import { PictureEditor, pictureUrl } from './pictures';
+import { Covered, Fees, listOf, NextSlot, planName, type Profile, Rating, SpecialityNames, useInsurers, useSpecialities } from './common';
 
 type Review = Schemas['Review'];
 const TYPES = ['video', 'audio', 'chat', 'in-person'] as const;
@@ -36,6 +37,16 @@ export default function DoctorProfile() {
     loadReviews(id);
   }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  async function follow(on: boolean) {
+    setError(null);
+    try {
+      const path = { params: { path: { id: p!.doctorId! } } };
+      if (on) await api.PUT('/directory/doctors/{id}/follow', path);
+      else await api.DELETE('/directory/doctors/{id}/follow', path);
+      setP(must(await api.GET('/directory/doctors/{id}', path)));
+    } catch (e) { setError(e); }
+  }
+
   function loadReviews(doctorId: string) {
     api.GET('/directory/doctors/{id}/reviews', { params: { path: { id: doctorId }, query: { limit: 50 } } })
       .then((r) => setReviews(must(r))).catch(setError);
@@ -46,12 +57,18 @@ export default function DoctorProfile() {
     <section aria-labelledby="profile-title">
       <h1 id="profile-title">{p.displayName}</h1>
       <div className="card">
-        <ProfileFacts profile={p} />
+        {p.photo && <img className="doctor-photo" src={pictureUrl('photo', p.doctorId!, p.photo)} alt={t('directory.pictures.photoAlt', { name: p.displayName })} />}
+        <ProfileFacts profile={p} linkClinics />
+        <p><NextSlot profile={p} /> <Covered profile={p} /></p>
+        {roles.includes('patient') && p.following && <p>{t('directory.follow.following', { name: p.displayName })}</p>}
         <div className="actions">
           {roles.includes('patient') && <Link className="btn btn-primary" to={`/find?doctor=${p.doctorId}`}>{t('directory.profilePage.book')}</Link>}
+          {roles.includes('patient') && <Button variant="secondary" onPress={() => follow(!p.following)}
+            aria-description={p.following ? undefined : t('directory.follow.hint')}>{p.following ? t('directory.follow.unfollow') : t('directory.follow.follow')}</Button>}
           {p.editable && !editing && <Button variant="secondary" onPress={() => { setEditing(true); setNotice(null); }}>{t('directory.profilePage.edit')}</Button>}
         </div>
       </div>
+      {editing && <PictureEditor kind="photo" id={p.doctorId!} version={p.photo} onChanged={(v) => setP({ ...p, photo: v ?? undefined })} />}
       {editing && <EditProfile profile={p} onSaved={(np) => { setP(np); setEditing(false); setNotice(t('directory.profilePage.saved')); }}
         onCancel={() => setEditing(false)} />}
       {notice && <Notice>{notice}</Notice>}
@@ -65,20 +82,24 @@ export default function DoctorProfile() {
 }
 
 /** What a profile says, for the signed-in and the public page alike. */
-export function ProfileFacts({ profile: p }: { profile: Profile }) {
+export function ProfileFacts({ profile: p, linkClinics = false }: { profile: Profile; linkClinics?: boolean }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const specialities = useSpecialities();
   return (
     <dl className="facts profile-facts">
       <dt>{t('directory.profilePage.specialities')}</dt><dd>{SpecialityNames.of(p, specialities, lang) || '—'}</dd>
-      <dt>{t('directory.profilePage.clinics')}</dt><dd>{listOf((p.clinics ?? []).map((c) => c.name!), lang) || '—'}</dd>
+      <dt>{t('directory.profilePage.clinics')}</dt>
+      <dd>{(p.clinics ?? []).length === 0 ? '—' : linkClinics ? (p.clinics ?? []).map((c, i) => (
+        <span key={c.id}>{i > 0 && (lang === 'fa' ? '، ' : ', ')}<Link to={`/clinics/${c.id}`}>{c.name}</Link></span>))
+        : listOf((p.clinics ?? []).map((c) => c.name!), lang)}</dd>
       <dt>{t('directory.profilePage.languages')}</dt>
       <dd>{listOf((p.languages ?? []).map((l) => t(`directory.languages.${l}`, { defaultValue: l })), lang) || '—'}</dd>
       {p.licence && <><dt>{t('directory.profilePage.licence')}</dt><dd><bdi dir="ltr">{p.licence}</bdi></dd></>}
       {p.qualifications && <><dt>{t('directory.profilePage.qualifications')}</dt><dd><bdi>{p.qualifications}</bdi></dd></>}
       {p.bio && <><dt>{t('directory.profilePage.bio')}</dt><dd className="bio" dir="auto">{p.bio}</dd></>}
       <dt>{t('directory.profilePage.visitTypes')}</dt><dd><Fees profile={p} /></dd>
+      <dt>{t('directory.insurance.accepted')}</dt><dd>{listOf((p.acceptedPlans ?? []).map(planName), lang) || '—'}</dd>
       <dt>{t('directory.reviews.title')}</dt><dd><Rating profile={p} /></dd>
     </dl>
   );
@@ -100,6 +121,7 @@ export function PublicProfile() {
     <section aria-labelledby="profile-title">
       <h1 id="profile-title">{p.displayName}</h1>
       <div className="card">
+        {p.photo && <img className="doctor-photo" src={pictureUrl('photo', p.doctorId!, p.photo, true)} alt={t('directory.pictures.photoAlt', { name: p.displayName })} />}
         <ProfileFacts profile={p} />
         <div className="actions"><Link className="btn btn-primary" to={`/login?returnTo=${encodeURIComponent(`/find?doctor=${p.doctorId}`)}`}>{t('directory.publicProfile.signIn')}</Link></div>
       </div>
@@ -119,11 +141,19 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
   const offered = Object.fromEntries((profile.visitTypes ?? []).map((v) => [v.type!, v]));
   const [types, setTypes] = useState<Record<string, { on: boolean; fee: string; currency: string }>>(Object.fromEntries(
     TYPES.map((ty) => [ty, { on: !!offered[ty], fee: offered[ty]?.fee == null ? '' : String(offered[ty].fee), currency: offered[ty]?.currency ?? 'EUR' }])));
+  const insurers = useInsurers();
+  // the doctor's own plans (their clinics' are the clinics' to change)
+  const [plans, setPlans] = useState<string[] | null>(null);
+  useEffect(() => {
+    api.GET('/directory/doctors/{id}/plans', { params: { path: { id: profile.doctorId! } } })
+      .then((r) => setPlans(must(r).map((x) => x.id!))).catch(() => setPlans([]));
+  }, [profile.doctorId]);
   const [error, setError] = useState<unknown>(null);
 
   async function save() {
     setError(null);
     try {
+      if (plans) must(await api.PUT('/directory/doctors/{id}/plans', { params: { path: { id: profile.doctorId! } }, body: { planIds: plans } }));
       const visitTypes = TYPES.filter((ty) => types[ty].on).map((ty) => ({
         type: ty, fee: types[ty].fee.trim() === '' ? undefined : Number(types[ty].fee), currency: types[ty].fee.trim() === '' ? undefined : types[ty].currency.trim(),
       }));
@@ -170,6 +200,18 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
           );
         })}
       </fieldset>
+      {(insurers ?? []).length > 0 && (
+        <fieldset>
+          <legend>{t('directory.insurance.doctorPlans')}</legend>
+          <div className="speciality-checks">
+            {(insurers ?? []).flatMap((i) => (i.plans ?? []).map((pl) => (
+              <label key={pl.id} className="check"><input type="checkbox" checked={(plans ?? []).includes(pl.id!)}
+                onChange={(e) => setPlans(e.target.checked ? [...(plans ?? []), pl.id!] : (plans ?? []).filter((x) => x !== pl.id))} />
+                {planName({ insurer: i.name, name: pl.name })}</label>)))}
+          </div>
+          {fieldError(error, 'planIds') && <p className="error">{fieldError(error, 'planIds')}</p>}
+        </fieldset>
+      )}
       <div className="actions">
         <Button type="submit">{t('directory.profilePage.save')}</Button>
         <Button variant="secondary" onPress={onCancel}>{t('directory.profilePage.cancel')}</Button>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, must, type Schemas } from '../../api/client';
-import type { Lang } from '../../format';
+import { formatDateTime, type Lang } from '../../format';
+import { useCalendar } from '../../prefs';
 
 export type Profile = Schemas['Profile'];
 export type Speciality = Schemas['Speciality'];
@@ -64,4 +65,40 @@ export function Fees({ profile }: { profile: Profile }) {
       })}
     </ul>
   );
+}
+
+export type Insurer = Schemas['Insurer'];
+export type PlanRef = Schemas['PlanRef'];
+
+/** The insurers and their plans, fetched once per page. */
+export function useInsurers(): Insurer[] | null {
+  const [list, setList] = useState<Insurer[] | null>(null);
+  useEffect(() => {
+    api.GET('/directory/insurers').then((r) => setList(must(r))).catch(() => setList([]));
+  }, []);
+  return list;
+}
+
+/** "Insurer · plan" in the reader's order. */
+export function planName(p: { insurer?: string; name?: string }): string {
+  return `${p.insurer ?? ''} · ${p.name ?? ''}`;
+}
+
+/** Whether the signed-in patient's valid insurance is accepted (nothing when they have none on file). */
+export function Covered({ profile }: { profile: Profile }) {
+  const { t } = useTranslation();
+  if (profile.covered == null) return null;
+  return profile.covered
+    ? <span className="badge covered">{t('directory.insurance.covered')}</span>
+    : <span className="badge not-covered">{t('directory.insurance.notCovered')}</span>;
+}
+
+/** The doctor's next free slot (kept by the hub from bookings and cancellations), in the reader's calendar and zone. */
+export function NextSlot({ profile }: { profile: Profile }) {
+  const { t, i18n } = useTranslation();
+  const calendar = useCalendar();
+  const lang = i18n.language as Lang;
+  if (!profile.nextFreeSlot) return <span className="next-slot muted">{t('directory.slots.noneSoon')}</span>;
+  const at = profile.nextFreeSlot;
+  return <span className="next-slot">{t('directory.slots.next', { time: formatDateTime(at, lang, calendar) })}</span>;
 }
