@@ -89,12 +89,12 @@ public class NextSlots implements EncounterEventListener {
         this.config = c;
     }
 
+    /** The sweep stops; the pool is the bundle's (TelehubExecutors), given again to the next activation. */
     @Deactivate
     void deactivate() {
         if (sweeping != null) {
             sweeping.cancel(false);
         }
-        pool.shutdownNow();
     }
 
     @Override
@@ -163,6 +163,9 @@ public class NextSlots implements EncounterEventListener {
     int sweep() {
         Instant now = Instant.now();
         DirectoryImpl.syncProfiles(jdbi, now); // doctors created since: their first value too
+        // what a notice's channels sent is needed while its item may run again (minutes); kept a week
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM directory_follow_sent WHERE sent_at < :old")
+                .bind("old", now.minus(Duration.ofDays(7))).execute());
         List<String> due = jdbi.withHandle(h -> h.createQuery("SELECT doctor_id FROM directory_profile WHERE"
                 + " next_slot_at IS NULL OR next_slot_at < :old OR next_free_slot < :now ORDER BY next_slot_at NULLS"
                 + " FIRST LIMIT 200").bind("old", now.minus(Duration.ofMinutes(config.nextSlotRefreshMinutes())))

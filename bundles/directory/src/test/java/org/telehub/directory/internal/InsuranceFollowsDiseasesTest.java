@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.telehub.core.encounter.ScheduleService;
@@ -217,8 +216,8 @@ class InsuranceFollowsDiseasesTest {
         Instant soon = Instant.now().plus(Duration.ofHours(3)).truncatedTo(ChronoUnit.MINUTES);
         free.put("d-house", new ArrayList<>(List.of(soon, soon.plus(Duration.ofMinutes(30)))));
         free.put("d-wilson", new ArrayList<>(List.of(soon.plus(Duration.ofDays(9)))));
-        NextSlots slots = new NextSlots(base.jdbi, schedule(), work(), config(),
-                Executors.newSingleThreadScheduledExecutor());
+        java.util.concurrent.ScheduledExecutorService pool = Executors.newSingleThreadScheduledExecutor();
+        NextSlots slots = new NextSlots(base.jdbi, schedule(), work(), config(), pool);
         try {
             assertEquals(3, slots.sweep()); // every doctor is new (Dr Ali has no schedule: none)
             assertEquals(0, slots.sweep());
@@ -306,6 +305,7 @@ class InsuranceFollowsDiseasesTest {
             assertFalse(profile(AMY, "d-house").following());
         } finally {
             slots.deactivate();
+            pool.shutdownNow();
         }
     }
 
