@@ -454,6 +454,8 @@ test.describe.serial('a video visit', () => {
       await expect(colRoom.getByRole('button', { name: `Remove ${doctor.name}`, exact: true })).toHaveCount(0); // never the doctor
       await screenshot(col, 'video-handover-colleague');
       await accessible(col, 'video handover colleague');
+      // his socket live first: a CI run found it reconnecting here ("not connected" on the press; cause not found)
+      await expect(d.page.getByRole('region', { name: 'Messages' }).getByRole('status')).toHaveText('Live', { timeout: 30_000 });
       await d.room.getByRole('button', { name: 'Take the lead back', exact: true }).click();
       await expect(end(d.room)).toBeVisible();
       await expect(end(colRoom)).toHaveCount(0);
