@@ -113,13 +113,16 @@ public class NextSlots implements EncounterEventListener {
             return;
         }
         String doctor = (String) visit.get().get("doctor_id");
-        Optional<Instant> next = renew(doctor);
+        Instant now = Instant.now();
+        List<Instant> free = renew(doctor);
         Instant freed = switch (event.type()) {
             case CANCELLED -> ((java.sql.Timestamp) visit.get().get("scheduled_start")).toInstant();
             case RESCHEDULED -> instant(event.payload().get("previousStart"));
             default -> null;
         };
-        if (freed != null && freed.isAfter(Instant.now()) && next.isPresent() && isFree(doctor, freed)) {
+        // within the renewal's horizon its free slots answer; beyond it, the schedule is asked for that day
+        if (freed != null && freed.isAfter(now) && !free.isEmpty() && (freed.isBefore(now.plus(HORIZON))
+                ? free.contains(freed) : isFree(doctor, freed))) {
             tellFollowers(doctor, freed, event.sequence());
         }
     }
@@ -138,16 +141,19 @@ public class NextSlots implements EncounterEventListener {
                 .anyMatch(s -> s.start().equals(start));
     }
 
-    /** Works out and stores the doctor's next free slot; empty when the doctor is gone or has none. */
-    Optional<Instant> renew(String doctorId) {
+    /**
+     * Works out and stores the doctor's next free slot; the starts of their free slots within {@link #HORIZON} (empty
+     * when the doctor is gone or has none).
+     */
+    List<Instant> renew(String doctorId) {
         Instant now = Instant.now();
-        Optional<Instant> next;
+        List<Instant> free;
         try {
-            next = slots(doctorId, now, now.plus(HORIZON)).slots().stream().map(ScheduleService.Slot::start)
-                    .findFirst();
+            free = slots(doctorId, now, now.plus(HORIZON)).slots().stream().map(ScheduleService.Slot::start).toList();
         } catch (NotFoundException gone) {
-            return Optional.empty();
+            return List.of();
         }
+        Optional<Instant> next = free.stream().findFirst();
         String update = "UPDATE directory_profile SET next_free_slot = :n, next_slot_at = :at WHERE doctor_id = :d";
         if (jdbi.withHandle(h -> h.createUpdate(update).bind("n", next.orElse(null)).bind("at", now)
                 .bind("d", doctorId).execute()) == 0) {
@@ -156,7 +162,7 @@ public class NextSlots implements EncounterEventListener {
             jdbi.useHandle(h -> h.createUpdate(update).bind("n", next.orElse(null)).bind("at", now)
                     .bind("d", doctorId).execute());
         }
-        return next;
+        return free;
     }
 
     /** Renews up to 200 doctors whose value is missing, passed or old; the number renewed. */
