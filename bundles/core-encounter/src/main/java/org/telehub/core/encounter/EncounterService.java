@@ -145,10 +145,18 @@ public interface EncounterService {
      * @param patientId may be null when a patient books for themselves
      * @param scheduledStart ISO-8601 date-time with offset, on a whole minute
      * @param durationMinutes null: the doctor's slot length
+     * @param clinicId the clinic the visit is at: it must lie in the doctor's hours there; null: in any of their
+     *        hours, and at the clinic whose hours alone hold it (since 2.5)
      */
     record BookingRequest(String type, String doctorId, String patientId, String scheduledStart,
             Integer durationMinutes, String chiefComplaint, String patientNotes, List<ParticipantRequest> participants,
-            Boolean recordingEnabled, Fee fee) {
+            Boolean recordingEnabled, Fee fee, String clinicId) {
+        public BookingRequest(String type, String doctorId, String patientId, String scheduledStart,
+                Integer durationMinutes, String chiefComplaint, String patientNotes,
+                List<ParticipantRequest> participants, Boolean recordingEnabled, Fee fee) {
+            this(type, doctorId, patientId, scheduledStart, durationMinutes, chiefComplaint, patientNotes,
+                    participants, recordingEnabled, fee, null);
+        }
     }
 
     record Reschedule(String scheduledStart, Integer durationMinutes) {
@@ -173,7 +181,8 @@ public interface EncounterService {
      * {@code joinLinks} only the caller's own (all of them for who runs it), {@code allowedTransitions} the
      * {@link Action#wireName()}s its status allows, {@code timeZone} the zone to show it in (the patient's own
      * for the patient, else the doctor's), {@code accessCode} the 9 digits guests join by (for who runs it and the
-     * patient; null for others and for a visit without a room).
+     * patient; null for others and for a visit without a room), {@code clinicId} the clinic it is at (null: none
+     * in particular; since 2.5).
      */
     record EncounterDetails(String id, String type, String status, List<String> allowedTransitions, String doctorId,
             String doctorName, String patientId, String patientName, Instant scheduledStart, Instant scheduledEnd,
@@ -181,7 +190,19 @@ public interface EncounterService {
             String patientNotes, String doctorNotes, List<Participant> participants, boolean recordingEnabled,
             String recordingConsentBy, Instant recordingConsentAt, Fee fee, boolean paid, String accessCode,
             String roomId, Map<String, String> joinLinks, String cancelReason, int revision, String createdBy,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, String clinicId) {
+        public EncounterDetails(String id, String type, String status, List<String> allowedTransitions,
+                String doctorId, String doctorName, String patientId, String patientName, Instant scheduledStart,
+                Instant scheduledEnd, int durationMinutes, String timeZone, Instant actualStart, Instant actualEnd,
+                String chiefComplaint, String patientNotes, String doctorNotes, List<Participant> participants,
+                boolean recordingEnabled, String recordingConsentBy, Instant recordingConsentAt, Fee fee, boolean paid,
+                String accessCode, String roomId, Map<String, String> joinLinks, String cancelReason, int revision,
+                String createdBy, Instant createdAt, Instant updatedAt) {
+            this(id, type, status, allowedTransitions, doctorId, doctorName, patientId, patientName, scheduledStart,
+                    scheduledEnd, durationMinutes, timeZone, actualStart, actualEnd, chiefComplaint, patientNotes,
+                    doctorNotes, participants, recordingEnabled, recordingConsentBy, recordingConsentAt, fee, paid,
+                    accessCode, roomId, joinLinks, cancelReason, revision, createdBy, createdAt, updatedAt, null);
+        }
     }
 
     /** One reminder: {@code state} pending, sending, sent, failed, cancelled or replaced. */

@@ -15,9 +15,11 @@
  * 2.1: {@code EncounterService.visible}. 2.2: {@code EncounterService.states} and {@link
  * org.telehub.core.encounter.VisitContacts}, how the hub's own
  * senders (chat's unread notices) reach a visit's patient and doctor. 2.3: {@code EncounterService.seat}, the caller's
- * place in a visit's video room. 2.4: the seat says whether the visit is to be recorded.
+ * place in a visit's video room. 2.4: the seat says whether the visit is to be recorded. 2.5: working hours, extra hours, free slots and visits
+ * at a clinic, and {@link org.telehub.core.encounter.Workplaces}, which the clinic directory registers to say who
+ * works where.
  */
-@Version("2.4.0")
+@Version("2.5.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

@@ -177,7 +177,8 @@ class BookingTest {
     static int status(DomainException e) {
         return e instanceof InvalidException ? 400 : e instanceof ForbiddenException ? 403
                 : e instanceof NotFoundException ? 404 : e instanceof ConflictException ? 409
-                : e instanceof UnprocessableException ? 422 : 500;
+                : e instanceof UnprocessableException ? 422
+                : e instanceof org.telehub.domain.UnavailableException ? 503 : 500;
     }
 
     static String doctor(Hub h, String name) {
@@ -209,7 +210,7 @@ class BookingTest {
     }
 
     /** Runs the bookings at once; returns the HTTP-like statuses (201 or the problem's). */
-    private static List<Integer> race(Hub h, List<EncounterService.BookingRequest> bookings) throws Exception {
+    static List<Integer> race(Hub h, List<EncounterService.BookingRequest> bookings) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(bookings.size());
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> results = new ArrayList<>();

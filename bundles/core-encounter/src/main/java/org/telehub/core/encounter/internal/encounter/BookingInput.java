@@ -26,7 +26,7 @@ import org.telehub.domain.UnprocessableException;
  * them, and who may book what (a patient books for themselves, without participants or a fee).
  */
 record BookingInput(String type, String doctorId, String patientId, Instant start, List<Participant> participants,
-        Fee fee) {
+        Fee fee, String clinicId) {
 
     static BookingInput of(Caller c, BookingRequest r) {
         Checks.body(r);
@@ -77,7 +77,9 @@ record BookingInput(String type, String doctorId, String patientId, Instant star
             }
             fee = new Fee(amount, r.fee().currency());
         }
-        return new BookingInput(type, r.doctorId(), patientId, start, participants, fee);
+        Checks.maxLength("clinicId", r.clinicId(), 36);
+        String clinicId = r.clinicId() == null || r.clinicId().isBlank() ? null : r.clinicId().trim();
+        return new BookingInput(type, r.doctorId(), patientId, start, participants, fee, clinicId);
     }
 
     /** Video and audio visits get a room (and so join links). */

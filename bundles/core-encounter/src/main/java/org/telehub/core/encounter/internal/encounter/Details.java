@@ -49,6 +49,7 @@ final class Details {
                 text ? e.patientNotes() : null, Access.readsDoctorNotes(c, e) ? e.doctorNotes() : null,
                 participants(c, e), e.recordingEnabled(), e.recordingConsentBy(), e.recordingConsentAt(),
                 e.feeAmount() == null ? null : new Fee(e.feeAmount(), e.feeCurrency()), e.paid(), code,
-                e.roomId(), mine, e.cancelReason(), e.revision(), e.createdBy(), e.createdAt(), e.updatedAt());
+                e.roomId(), mine, e.cancelReason(), e.revision(), e.createdBy(), e.createdAt(), e.updatedAt(),
+                e.clinicId());
     }
 }

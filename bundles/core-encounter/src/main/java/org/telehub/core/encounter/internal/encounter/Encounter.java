@@ -13,7 +13,7 @@ public record Encounter(String id, String type, String status, String doctorId, 
         String patientNotes, String doctorNotes, boolean recordingEnabled, String recordingConsentBy,
         Instant recordingConsentAt, BigDecimal feeAmount, String feeCurrency, boolean paid, String roomId,
         String cancelReason, String endedBy, int revision, String createdBy, Instant createdAt,
-        Instant updatedAt, List<Participant> participants) {
+        Instant updatedAt, List<Participant> participants, String clinicId) {
 
     public int durationMinutes() {
         return (int) Duration.between(scheduledStart, scheduledEnd).toMinutes();
@@ -23,6 +23,6 @@ public record Encounter(String id, String type, String status, String doctorId, 
         return new Encounter(id, type, status, doctorId, patientId, scheduledStart, scheduledEnd, actualStart,
                 actualEnd, chiefComplaint, patientNotes, doctorNotes, recordingEnabled, recordingConsentBy,
                 recordingConsentAt, feeAmount, feeCurrency, paid, roomId, cancelReason, endedBy,
-                revision, createdBy, createdAt, updatedAt, p);
+                revision, createdBy, createdAt, updatedAt, p, clinicId);
     }
 }

@@ -130,12 +130,12 @@ public class EncounterServiceImpl implements EncounterService {
                     .orElseThrow(() -> new UnprocessableException("patientId", "No patient " + in.patientId()));
             Instant end = in.start().plus(Duration.ofMinutes(booking.duration(r.durationMinutes(), d)));
             booking.checkTime(in.start(), now);
-            booking.check(h, d, in.patientId(), in.start(), end, null);
+            String clinic = booking.check(h, d, in.patientId(), in.start(), end, null, in.clinicId());
             Encounter e = new Encounter(id, in.type(), SCHEDULED, in.doctorId(), in.patientId(), in.start(), end,
                     null, null, r.chiefComplaint(), r.patientNotes(), null, Boolean.TRUE.equals(r.recordingEnabled()),
                     null, null, in.fee() == null ? null : in.fee().amount(), in.fee() == null ? null
                             : in.fee().currency(), false, room, null, null, 1,
-                    user.username(), now, now, in.participants());
+                    user.username(), now, now, in.participants(), clinic);
             EncounterStore.insertEncounter(h, e);
             if (room != null) {
                 links.accessCode(h, id, now); // the code to join by, made with the visit
@@ -228,8 +228,9 @@ public class EncounterServiceImpl implements EncounterService {
             int minutes = booking.duration(r.durationMinutes() == null ? e.durationMinutes() : r.durationMinutes(), d);
             Instant end = start.plus(Duration.ofMinutes(minutes));
             booking.checkTime(start, now);
-            booking.lockAndCheck(h, d, e.patientId(), start, end, id);
-            if (!EncounterStore.reschedule(h, id, e.revision(), start, end, now)) {
+            // the visit stays at its clinic; one at none in particular is at the clinic whose hours alone hold it
+            String clinic = booking.lockAndCheck(h, d, e.patientId(), start, end, id, e.clinicId());
+            if (!EncounterStore.reschedule(h, id, e.revision(), start, end, clinic, now)) {
                 throw new ConflictException(CHANGED_MEANWHILE);
             }
             Map<String, Object> payload = new LinkedHashMap<>();

@@ -19,7 +19,7 @@ public final class EncounterStore {
     private static final String ENCOUNTER_COLUMNS = "id, type, status, doctor_id, patient_id, scheduled_start,"
             + " scheduled_end, actual_start, actual_end, chief_complaint, patient_notes, doctor_notes,"
             + " recording_enabled, recording_consent_by, recording_consent_at, fee_amount, fee_currency, paid,"
-            + " room_id, cancel_reason, ended_by, revision, created_by, created_at, updated_at";
+            + " room_id, cancel_reason, ended_by, revision, created_by, created_at, updated_at, clinic_id";
 
     private EncounterStore() {
     }
@@ -28,12 +28,12 @@ public final class EncounterStore {
         boolean holds = Lifecycle.holdsTime(e.status());
         h.createUpdate("INSERT INTO encounter (" + ENCOUNTER_COLUMNS + ", doctor_slot, patient_slot) VALUES (:id, :type,"
                 + " :status, :doctor, :patient, :start, :end, NULL, NULL, :complaint, :pnotes, NULL, :rec, NULL, NULL,"
-                + " :fee, :cur, :paid, :room, NULL, NULL, 1, :by, :now, :now, :dslot, :pslot)")
+                + " :fee, :cur, :paid, :room, NULL, NULL, 1, :by, :now, :now, :clinic, :dslot, :pslot)")
                 .bind("id", e.id()).bind("type", e.type()).bind("status", e.status()).bind("doctor", e.doctorId())
                 .bind("patient", e.patientId()).bind("start", ts(e.scheduledStart())).bind("end", ts(e.scheduledEnd()))
                 .bind("complaint", e.chiefComplaint()).bind("pnotes", e.patientNotes())
                 .bind("rec", e.recordingEnabled()).bind("fee", e.feeAmount()).bind("cur", e.feeCurrency())
-                .bind("paid", e.paid()).bind("room", e.roomId()).bind("by", e.createdBy())
+                .bind("paid", e.paid()).bind("room", e.roomId()).bind("by", e.createdBy()).bind("clinic", e.clinicId())
                 .bind("now", ts(e.createdAt())).bind("dslot", holds ? ts(e.scheduledStart()) : null)
                 .bind("pslot", holds ? ts(e.scheduledStart()) : null).execute();
         for (Participant p : e.participants()) {
@@ -144,11 +144,12 @@ public final class EncounterStore {
         return u.execute() == 1;
     }
 
-    static boolean reschedule(Handle h, String id, int revision, Instant start, Instant end, Instant now) {
+    static boolean reschedule(Handle h, String id, int revision, Instant start, Instant end, String clinicId,
+            Instant now) {
         return h.createUpdate("UPDATE encounter SET scheduled_start = :s, scheduled_end = :e, doctor_slot = :s,"
-                + " patient_slot = :s, status = :scheduled, revision = revision + 1, updated_at = :now"
+                + " patient_slot = :s, clinic_id = :c, status = :scheduled, revision = revision + 1, updated_at = :now"
                 + " WHERE id = :id AND revision = :rev AND status IN (:scheduled, :confirmed)")
-                .bind("s", ts(start)).bind("e", ts(end)).bind("scheduled", EncounterService.SCHEDULED)
+                .bind("s", ts(start)).bind("e", ts(end)).bind("c", clinicId).bind("scheduled", EncounterService.SCHEDULED)
                 .bind("confirmed", EncounterService.CONFIRMED).bind("now", ts(now)).bind("id", id).bind("rev", revision)
                 .execute() == 1;
     }
@@ -178,7 +179,8 @@ public final class EncounterStore {
                 instant(rs, "recording_consent_at"), rs.getBigDecimal("fee_amount"), rs.getString("fee_currency"),
                 rs.getBoolean("paid"), rs.getString("room_id"),
                 rs.getString("cancel_reason"), rs.getString("ended_by"), rs.getInt("revision"),
-                rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"), List.of());
+                rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"), List.of(),
+                rs.getString("clinic_id"));
     }
 
     /** The visit moved: its invitations' links not yet used or revoked end at {@code until} (new end + grace). */

@@ -108,6 +108,8 @@ public class EncounterContributor implements PatientDataContributor {
                             "type", list(obj("text", rs.getString("type"))),
                             "subject", ref("Patient", d.id("patient", pid)),
                             "participant", participants,
+                            "serviceProvider", rs.getString("clinic_id") == null ? null : obj("identifier", obj(
+                                    "system", "urn:telehub:clinic", "value", rs.getString("clinic_id"))),
                             "period", obj("start", text(d.instant(instant(rs, actual ? "actual_start"
                                     : "scheduled_start"))), "end", text(d.instant(instant(rs, actual
                                             ? "actual_end" : "scheduled_end")))),

@@ -81,7 +81,7 @@ public class DoctorResource {
     @GET
     @Path("{id}/slots")
     public Views.Slots slots(@PathParam("id") String id, @QueryParam("from") String from,
-            @QueryParam("to") String to, @Context SecurityContext s) {
-        return Views.view(schedule.freeSlots(Views.user(s), id, from, to));
+            @QueryParam("to") String to, @QueryParam("clinicId") String clinicId, @Context SecurityContext s) {
+        return Views.view(schedule.freeSlots(Views.user(s), id, clinicId, from, to));
     }
 }

@@ -59,7 +59,7 @@ final class Views {
             String patientNotes, String doctorNotes, List<Participant> participants, boolean recordingEnabled,
             String recordingConsentBy, Instant recordingConsentAt, Fee fee, boolean paid, String accessCode,
             String roomId, Map<String, String> joinLinks, String cancelReason, int revision, String createdBy,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, String clinicId) {
     }
 
     public record DoctorView(String id, String username, String displayName, String speciality, String clinic,
@@ -70,7 +70,7 @@ final class Views {
             String phone, String timeZone) {
     }
 
-    public record SlotView(Instant start, Instant end, OffsetDateTime startLocal) {
+    public record SlotView(Instant start, Instant end, OffsetDateTime startLocal, List<String> clinicIds) {
     }
 
     public record Slots(String doctorId, String timeZone, int slotMinutes, List<SlotView> slots) {
@@ -92,7 +92,8 @@ final class Views {
                 local(e.scheduledStart(), z), local(e.scheduledEnd(), z), e.actualStart(), e.actualEnd(),
                 e.chiefComplaint(), e.patientNotes(), e.doctorNotes(), e.participants(), e.recordingEnabled(),
                 e.recordingConsentBy(), e.recordingConsentAt(), e.fee(), e.paid(), e.accessCode(), e.roomId(),
-                e.joinLinks(), e.cancelReason(), e.revision(), e.createdBy(), e.createdAt(), e.updatedAt());
+                e.joinLinks(), e.cancelReason(), e.revision(), e.createdBy(), e.createdAt(), e.updatedAt(),
+                e.clinicId());
     }
 
     static DoctorView view(Doctor d) {
@@ -108,7 +109,7 @@ final class Views {
     static Slots view(FreeSlots s) {
         ZoneId zone = ZoneId.of(s.timeZone());
         return new Slots(s.doctorId(), s.timeZone(), s.slotMinutes(), s.slots().stream()
-                .map(w -> new SlotView(w.start(), w.end(), local(w.start(), zone))).toList());
+                .map(w -> new SlotView(w.start(), w.end(), local(w.start(), zone), w.clinicIds())).toList());
     }
 
     static OffsetDateTime local(Instant t, ZoneId zone) {

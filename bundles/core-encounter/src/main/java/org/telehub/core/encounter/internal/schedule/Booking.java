@@ -76,21 +76,44 @@ public class Booking {
         return PeopleStore.lockedPatient(h, patientId);
     }
 
-    /** Takes the doctor's and the patient's locks, then checks working hours and both calendars. */
-    public void lockAndCheck(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
+    /**
+     * Takes the doctor's and the patient's locks, then checks working hours (at {@code clinicId} when given) and
+     * both calendars; returns the clinic the visit is at, as {@link #check}.
+     */
+    public String lockAndCheck(Handle h, Doctor d, String patientId, Instant start, Instant end, String self,
+            String clinicId) {
         lockDoctor(h, d.id());
         lockPatient(h, patientId);
-        check(h, d, patientId, start, end, self);
+        return check(h, d, patientId, start, end, self, clinicId);
     }
 
-    /** With both locks held: working hours and both calendars ({@code self}: the visit being moved, or null). */
-    public void check(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
+    /**
+     * With both locks held: working hours and both calendars ({@code self}: the visit being moved, or null). The
+     * visit lies in the doctor's hours at {@code clinicId} when it is given, else in any of their hours; returns the
+     * clinic it is at: the one given, else the one clinic whose hours alone hold it, else null. The calendars are
+     * the doctor's across all clinics: never two visits at once.
+     */
+    public String check(Handle h, Doctor d, String patientId, Instant start, Instant end, String self,
+            String clinicId) {
         Schedule s = ScheduleStore.schedule(h, d);
-        if (!s.covers(start, end)) {
-            throw new UnprocessableException("Outside working hours", d.displayName() + " does not work "
-                    + start.atZone(s.zone()).toLocalTime() + "–" + end.atZone(s.zone()).toLocalTime()
-                    + " on " + start.atZone(s.zone()).toLocalDate() + " (" + s.zone()
-                    + "); GET /api/v1/doctors/" + d.id() + "/slots lists free times", "scheduledStart", null);
+        String at;
+        if (clinicId != null) {
+            if (!s.covers(start, end, clinicId)) {
+                throw new UnprocessableException("Outside working hours", d.displayName() + " does not work at this"
+                        + " clinic " + start.atZone(s.zone()).toLocalTime() + "–" + end.atZone(s.zone()).toLocalTime()
+                        + " on " + start.atZone(s.zone()).toLocalDate() + " (" + s.zone() + "); GET /api/v1/doctors/"
+                        + d.id() + "/slots?clinicId=" + clinicId + " lists free times there", "clinicId", null);
+            }
+            at = clinicId;
+        } else {
+            java.util.List<String> places = s.placesCovering(start, end);
+            if (places.isEmpty()) {
+                throw new UnprocessableException("Outside working hours", d.displayName() + " does not work "
+                        + start.atZone(s.zone()).toLocalTime() + "–" + end.atZone(s.zone()).toLocalTime()
+                        + " on " + start.atZone(s.zone()).toLocalDate() + " (" + s.zone()
+                        + "); GET /api/v1/doctors/" + d.id() + "/slots lists free times", "scheduledStart", null);
+            }
+            at = places.size() == 1 && !places.get(0).equals(Schedule.NO_CLINIC) ? places.get(0) : null;
         }
         if (ScheduleStore.overlapping(h, "doctor", d.id(), start, end, config.maxDurationMinutes(), self).isPresent()) {
             throw new ConflictException("Doctor not free", d.displayName() + " already has a visit overlapping"
@@ -101,6 +124,7 @@ public class Booking {
             throw new ConflictException("Patient not free", "The patient already has a visit overlapping this"
                     + " time", "scheduledStart", Map.of("conflict", "patient"));
         }
+        return at;
     }
 
     /** Not in the past, not beyond the booking horizon. */
@@ -123,9 +147,9 @@ public class Booking {
         return m;
     }
 
-    /** Free slots of the doctor in [from, to). */
-    public java.util.List<Schedule.Window> freeSlots(Handle h, Doctor d, Instant from, Instant to) {
+    /** Free slots of the doctor in [from, to), at {@code clinicId} when given, else anywhere they work. */
+    public java.util.List<Schedule.Free> freeSlots(Handle h, Doctor d, String clinicId, Instant from, Instant to) {
         Schedule s = ScheduleStore.schedule(h, d);
-        return s.freeSlots(from, to, ScheduleStore.busy(h, d.id(), from, to, config.maxDurationMinutes()));
+        return s.freeSlots(from, to, ScheduleStore.busy(h, d.id(), from, to, config.maxDurationMinutes()), clinicId);
     }
 }

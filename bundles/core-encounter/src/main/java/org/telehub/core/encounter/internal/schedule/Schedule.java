@@ -9,8 +9,11 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A doctor's working time as instants. Hours are given per weekday and per exception date in the doctor's time
@@ -18,10 +21,30 @@ import java.util.Map;
  * daylight-saving change is as long as the clock says (09:00–17:00 is always 8 hours; 00:00–04:00 is 3 or 5),
  * and a local time that does not exist (inside the spring gap) moves forward by the gap, as {@link
  * ZonedDateTime#ofLocal} does. Slots start at the beginning of each working window and follow each other.
+ *
+ * <p>Hours belong to a place: a clinic, or {@link #NO_CLINIC}. Each place's windows are worked out on their own
+ * (two clinics' hours may overlap); time off is taken from every place. A visit lies inside one window of one place.
  */
 public final class Schedule {
-    /** A local range of minutes of the day, [start, end); end may be 1440 (midnight at the end of the day). */
-    public record Range(int start, int end) {
+    /** The place of hours at no clinic in particular. */
+    static final String NO_CLINIC = "";
+
+    /**
+     * A local range of minutes of the day, [start, end); end may be 1440 (midnight at the end of the day);
+     * {@code clinicId} null: at no clinic in particular.
+     */
+    public record Range(int start, int end, String clinicId) {
+        public Range(int start, int end) {
+            this(start, end, null);
+        }
+
+        String place() {
+            return clinicId == null ? NO_CLINIC : clinicId;
+        }
+    }
+
+    /** A free slot and the clinics it may be booked at (none: only hours at no clinic in particular hold it). */
+    public record Free(Window window, List<String> clinicIds) {
     }
 
     /** Time off (whole day when {@code range} is null) or extra hours on one local date. */
@@ -55,20 +78,34 @@ public final class Schedule {
         return zone;
     }
 
-    /** The working windows that intersect [from, to), merged where they touch. */
-    List<Window> windows(Instant from, Instant to) {
+    /** The places that have hours or extra hours: clinic ids and {@link #NO_CLINIC}, in a stable order. */
+    Set<String> places() {
+        Set<String> out = new java.util.TreeSet<>();
+        weekly.values().forEach(l -> l.forEach(r -> out.add(r.place())));
+        exceptions.stream().filter(x -> !x.off() && x.range() != null).forEach(x -> out.add(x.range().place()));
+        return out;
+    }
+
+    /** The working windows at {@code place} that intersect [from, to), merged where they touch. */
+    List<Window> windows(Instant from, Instant to, String place) {
         LocalDate first = from.atZone(zone).toLocalDate().minusDays(1);
         LocalDate last = to.atZone(zone).toLocalDate().plusDays(1);
         List<Window> work = new ArrayList<>();
         List<Window> off = new ArrayList<>();
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             for (Range r : weekly.getOrDefault(d.getDayOfWeek(), List.of())) {
-                work.add(window(d, r));
+                if (r.place().equals(place)) {
+                    work.add(window(d, r));
+                }
             }
             for (DayException x : exceptions) {
                 if (x.day().equals(d)) {
                     Range r = x.range() == null ? new Range(0, 1440) : x.range();
-                    (x.off() ? off : work).add(window(d, r));
+                    if (x.off()) {
+                        off.add(window(d, r));
+                    } else if (r.place().equals(place)) {
+                        work.add(window(d, r));
+                    }
                 }
             }
         }
@@ -81,28 +118,53 @@ public final class Schedule {
         return out;
     }
 
-    /** Whether [start, end) lies inside one working window. */
+    /** Whether [start, end) lies inside one working window of any place. */
     boolean covers(Instant start, Instant end) {
-        return windows(start, end).stream().anyMatch(w -> w.contains(start, end));
+        return !placesCovering(start, end).isEmpty();
     }
 
-    /** Slots that start in [from, to), fit in a window and overlap nothing in {@code busy}. */
+    /** Whether [start, end) lies inside one working window at {@code place}. */
+    boolean covers(Instant start, Instant end, String place) {
+        return windows(start, end, place).stream().anyMatch(w -> w.contains(start, end));
+    }
+
+    /** The places with a working window that holds all of [start, end). */
+    List<String> placesCovering(Instant start, Instant end) {
+        return places().stream().filter(p -> covers(start, end, p)).toList();
+    }
+
+    /** Slots that start in [from, to), fit in a window of any place and overlap nothing in {@code busy}. */
     List<Window> freeSlots(Instant from, Instant to, List<Window> busy) {
+        return freeSlots(from, to, busy, null).stream().map(Free::window).toList();
+    }
+
+    /**
+     * Slots that start in [from, to), fit in a window at {@code clinicId} (null: of any place) and overlap nothing
+     * in {@code busy}, by start; a slot two places offer alike is one, with both clinics.
+     */
+    List<Free> freeSlots(Instant from, Instant to, List<Window> busy, String clinicId) {
         Duration slot = Duration.ofMinutes(slotMinutes);
-        List<Window> out = new ArrayList<>();
-        for (Window w : windows(from, to)) {
-            for (Instant s = w.start(); !s.plus(slot).isAfter(w.end()); s = s.plus(slot)) {
-                Instant e = s.plus(slot);
-                if (s.isBefore(from) || !s.isBefore(to)) {
-                    continue;
-                }
-                Instant fs = s;
-                if (busy.stream().noneMatch(b -> b.overlaps(fs, e))) {
-                    out.add(new Window(s, e));
+        Map<Window, Set<String>> out = new TreeMap<>(Comparator.comparing(Window::start).thenComparing(Window::end));
+        for (String place : clinicId == null ? places() : Set.of(clinicId)) {
+            for (Window w : windows(from, to, place)) {
+                for (Instant s = w.start(); !s.plus(slot).isAfter(w.end()); s = s.plus(slot)) {
+                    Instant e = s.plus(slot);
+                    if (s.isBefore(from) || !s.isBefore(to)) {
+                        continue;
+                    }
+                    Instant fs = s;
+                    if (busy.stream().noneMatch(b -> b.overlaps(fs, e))) {
+                        Set<String> at = out.computeIfAbsent(new Window(s, e), k -> new LinkedHashSet<>());
+                        if (!place.equals(NO_CLINIC)) {
+                            at.add(place);
+                        }
+                    }
                 }
             }
         }
-        return out;
+        List<Free> list = new ArrayList<>();
+        out.forEach((w, at) -> list.add(new Free(w, List.copyOf(at))));
+        return list;
     }
 
     private Window window(LocalDate day, Range r) {

@@ -24,22 +24,22 @@ final class ScheduleStore {
 
     static Map<DayOfWeek, List<Schedule.Range>> hours(Handle h, String doctorId) {
         Map<DayOfWeek, List<Schedule.Range>> out = new EnumMap<>(DayOfWeek.class);
-        h.createQuery("SELECT weekday, start_minute, end_minute FROM encounter_doctor_hours WHERE doctor_id = :d"
-                + " ORDER BY weekday, start_minute").bind("d", doctorId)
+        h.createQuery("SELECT weekday, start_minute, end_minute, clinic_id FROM encounter_doctor_hours"
+                + " WHERE doctor_id = :d ORDER BY weekday, start_minute, clinic_id NULLS FIRST").bind("d", doctorId)
                 .map((rs, ctx) -> {
                     out.computeIfAbsent(DayOfWeek.of(rs.getInt(1)), k -> new ArrayList<>())
-                            .add(new Schedule.Range(rs.getInt(2), rs.getInt(3)));
+                            .add(new Schedule.Range(rs.getInt(2), rs.getInt(3), rs.getString(4)));
                     return 0;
                 }).list();
         return out;
     }
 
     static List<Schedule.DayException> exceptions(Handle h, String doctorId) {
-        return h.createQuery("SELECT local_date, start_minute, end_minute, kind, reason FROM encounter_doctor_exception"
-                + " WHERE doctor_id = :d ORDER BY local_date, start_minute").bind("d", doctorId)
+        return h.createQuery("SELECT local_date, start_minute, end_minute, kind, reason, clinic_id FROM"
+                + " encounter_doctor_exception WHERE doctor_id = :d ORDER BY local_date, start_minute").bind("d", doctorId)
                 .map((rs, ctx) -> {
                     int s = rs.getInt(2);
-                    Schedule.Range r = rs.wasNull() ? null : new Schedule.Range(s, rs.getInt(3));
+                    Schedule.Range r = rs.wasNull() ? null : new Schedule.Range(s, rs.getInt(3), rs.getString(6));
                     return new Schedule.DayException(rs.getObject(1, LocalDate.class), r, "off".equals(rs.getString(4)),
                             rs.getString(5));
                 }).list();
@@ -57,18 +57,21 @@ final class ScheduleStore {
         h.createUpdate("DELETE FROM encounter_doctor_exception WHERE doctor_id = :d").bind("d", doctorId).execute();
         for (Map.Entry<DayOfWeek, List<Schedule.Range>> e : weekly.entrySet()) {
             for (Schedule.Range r : e.getValue()) {
-                h.createUpdate("INSERT INTO encounter_doctor_hours (doctor_id, weekday, start_minute, end_minute)"
-                        + " VALUES (:d, :w, :s, :e)").bind("d", doctorId).bind("w", e.getKey().getValue())
-                        .bind("s", r.start()).bind("e", r.end()).execute();
+                h.createUpdate("INSERT INTO encounter_doctor_hours (doctor_id, weekday, start_minute, end_minute,"
+                        + " clinic_id) VALUES (:d, :w, :s, :e, :c)").bind("d", doctorId)
+                        .bind("w", e.getKey().getValue()).bind("s", r.start()).bind("e", r.end())
+                        .bind("c", r.clinicId()).execute();
             }
         }
         for (Schedule.DayException x : exceptions) {
-            h.createUpdate("INSERT INTO encounter_doctor_exception (id, doctor_id, local_date, start_minute, end_minute, kind,"
-                    + " reason) VALUES (:id, :d, :day, :s, :e, :k, :r)").bind("id", UUID.randomUUID().toString())
+            h.createUpdate("INSERT INTO encounter_doctor_exception (id, doctor_id, local_date, start_minute, end_minute,"
+                    + " kind, reason, clinic_id) VALUES (:id, :d, :day, :s, :e, :k, :r, :c)")
+                    .bind("id", UUID.randomUUID().toString())
                     .bind("d", doctorId).bind("day", x.day())
                     .bind("s", x.range() == null ? null : x.range().start())
                     .bind("e", x.range() == null ? null : x.range().end())
-                    .bind("k", x.off() ? "off" : "extra").bind("r", x.reason()).execute();
+                    .bind("k", x.off() ? "off" : "extra").bind("r", x.reason())
+                    .bind("c", x.range() == null ? null : x.range().clinicId()).execute();
         }
     }
 
