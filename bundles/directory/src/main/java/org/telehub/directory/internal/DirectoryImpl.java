@@ -661,6 +661,7 @@ public class DirectoryImpl implements Directory {
                         }
                     }
                 }
+                leavesNoHours(h, doctorId, clinicIds);
                 h.createUpdate("DELETE FROM directory_clinic_doctor WHERE doctor_id = :id").bind("id", doctorId)
                         .execute();
                 for (String c : clinicIds) {
@@ -682,6 +683,25 @@ public class DirectoryImpl implements Directory {
             reindex(h, List.of(doctorId));
             return loadProfile(h, caller, doctorId);
         });
+    }
+
+    /**
+     * A doctor leaves a clinic only without working hours there (core-encounter's, which name the clinic): else the
+     * clinic's patients could still book them at a clinic that no longer lists them. 409 naming the clinic.
+     */
+    private static void leavesNoHours(Handle h, String doctorId, List<String> staying) {
+        List<String> left = h.createQuery("SELECT c.name FROM directory_clinic_doctor m JOIN directory_clinic c ON"
+                + " c.id = m.clinic_id WHERE m.doctor_id = :d AND (EXISTS (SELECT 1 FROM encounter_doctor_hours w"
+                + " WHERE w.doctor_id = m.doctor_id AND w.clinic_id = m.clinic_id) OR EXISTS (SELECT 1 FROM"
+                + " encounter_doctor_exception x WHERE x.doctor_id = m.doctor_id AND x.clinic_id = m.clinic_id"
+                + " AND x.local_date >= CURRENT_DATE - 1)) AND m.clinic_id NOT IN (<keep>) ORDER BY c.name")
+                .bind("d", doctorId).bindList("keep", staying.isEmpty() ? List.of("") : staying)
+                .mapTo(String.class).list();
+        if (!left.isEmpty()) {
+            throw new ConflictException("Working hours at the clinic", "The doctor still has working hours at "
+                    + String.join(", ", left) + "; they (or an administrator) take them off first", "clinicIds",
+                    Map.of("clinics", left));
+        }
     }
 
     // ---- reviews

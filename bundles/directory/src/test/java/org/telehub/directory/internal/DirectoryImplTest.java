@@ -67,6 +67,7 @@ class DirectoryImplTest {
     void setUp() throws Exception {
         jdbi = Jdbi.create(TestDatabases.postgres());
         for (String m : new String[] {"/db/migration/encounter/V1__encounters.sql",
+                "/db/migration/encounter/V9__clinic_hours.sql",
                 "/db/migration/directory/V1__directory.sql",
                 "/db/migration/directory/V2__insurance_follows_diseases.sql"}) {
             try (InputStream in = getClass().getResourceAsStream(m)) {
@@ -169,6 +170,34 @@ class DirectoryImplTest {
         assertEquals("d-ali", dir.ownProfile(ALI).doctorId());
         assertThrows(ForbiddenException.class, () -> dir.ownProfile(ADMIN));
         assertThrows(NotFoundException.class, () -> dir.ownProfile(user("dr.nobody", "doctor")));
+    }
+
+    @Test
+    void aDoctorLeavesAClinicOnlyWithoutHoursThereAndTheSchedulingAsksWhoWorksWhere() {
+        Map<String, String> ids = new HashMap<>();
+        dir.clinics(ADMIN).forEach(c -> ids.put(c.name(), c.id()));
+        String north = ids.get("North Clinic");
+        String south = ids.get("South Clinic");
+        dir.updateProfile(ADMIN, "d-house", new ProfileInput(List.of(), List.of(), null, null, null, List.of(),
+                List.of(north, south)));
+        DirectoryWorkplaces where = new DirectoryWorkplaces(jdbi);
+        assertTrue(where.worksAt("d-house", south));
+        assertFalse(where.worksAt("d-ali", north));
+        assertEquals("North Clinic", where.clinicName(north).orElseThrow());
+        assertTrue(where.clinicName("no-such-clinic").isEmpty());
+
+        // core-encounter's hours at North (as its ScheduleService saves them, after asking the above)
+        jdbi.useHandle(h -> h.execute("INSERT INTO encounter_doctor_hours (doctor_id, weekday, start_minute,"
+                + " end_minute, clinic_id) VALUES ('d-house', 1, 540, 720, ?)", north));
+        ProfileInput southOnly = new ProfileInput(List.of(), List.of(), null, null, null, List.of(), List.of(south));
+        ConflictException busy = assertThrows(ConflictException.class, () -> dir.updateProfile(ADMIN, "d-house",
+                southOnly));
+        assertEquals("clinicIds", busy.field());
+        assertTrue(busy.detail().contains("North Clinic"), busy.detail());
+        assertTrue(where.worksAt("d-house", north), "nothing changed");
+        jdbi.useHandle(h -> h.execute("DELETE FROM encounter_doctor_hours WHERE doctor_id = 'd-house'"));
+        dir.updateProfile(ADMIN, "d-house", southOnly);
+        assertFalse(where.worksAt("d-house", north));
     }
 
     @Test
