@@ -46,6 +46,9 @@ import org.telehub.rest.RestApi;
  */
 final class OpenApiGenerator {
     private final Map<String, Object> schemas = new TreeMap<>();
+    /** Which record each schema name stands for: two records of one simple name are two schemas. */
+    private final Map<String, Class<?>> named = new TreeMap<>();
+    private final Map<Class<?>, String> names = new LinkedHashMap<>();
 
     /** @param resources resource classes keyed by the bundle that serves them, in any order */
     Map<String, Object> document(List<Class<?>> resources, String version) {
@@ -193,7 +196,7 @@ final class OpenApiGenerator {
             return Map.of("type", "array", "items", schema(c.getComponentType()));
         }
         if (c.isRecord()) {
-            String name = c.getSimpleName();
+            String name = nameOf(c);
             if (!schemas.containsKey(name)) {
                 schemas.put(name, Map.of()); // placeholder stops recursion on self-referencing records
                 Map<String, Object> props = new LinkedHashMap<>();
@@ -205,6 +208,29 @@ final class OpenApiGenerator {
             return Map.of("$ref", "#/components/schemas/" + name);
         }
         return Map.of("type", "object");
+    }
+
+    /**
+     * A record's schema name: its simple name, or, when another record took that name first (resources are read in
+     * class-name order, so always the same one), prefixed by the name of the class it is nested in ({@code
+     * Directory.Hours}: DirectoryHours), then numbered if even that is taken.
+     */
+    private String nameOf(Class<?> c) {
+        String known = names.get(c);
+        if (known != null) {
+            return known;
+        }
+        String name = c.getSimpleName();
+        if (named.containsKey(name)) {
+            String qualified = (c.getEnclosingClass() == null ? "" : c.getEnclosingClass().getSimpleName()) + name;
+            name = qualified;
+            for (int i = 2; named.containsKey(name); i++) {
+                name = qualified + i;
+            }
+        }
+        named.put(name, c);
+        names.put(c, name);
+        return name;
     }
 
     private static Map<String, Object> problemSchema() {

@@ -49,6 +49,39 @@ class OpenApiGeneratorTest {
         }
     }
 
+    /** A record of the same simple name as {@link Slot}, in another class (as two bundles' APIs may have). */
+    static final class Other {
+        record Slot(String clinicId) {
+        }
+    }
+
+    @Path("other")
+    public static class OtherResource {
+        @GET
+        public Other.Slot get() {
+            return null;
+        }
+
+        @POST
+        public Slot post(Slot s) {
+            return s;
+        }
+    }
+
+    @Test
+    void twoRecordsOfOneNameAreTwoSchemas() {
+        Map<String, Object> doc = new OpenApiGenerator().document(List.of(OtherResource.class, BookingResource.class),
+                "1.0");
+        JsonNode d = Json.mapper().valueToTree(doc);
+        // BookingResource is read first (class-name order): its Slot keeps the plain name
+        assertEquals("#/components/schemas/Slot", d.at("/paths/~1other/post/responses/200/content/application~1json"
+                + "/schema/$ref").asText(), d.toString());
+        assertEquals("#/components/schemas/OtherSlot", d.at("/paths/~1other/get/responses/200/content"
+                + "/application~1json/schema/$ref").asText(), d.toString());
+        assertTrue(d.at("/components/schemas/OtherSlot/properties/clinicId").isObject());
+        assertTrue(d.at("/components/schemas/Slot/properties/minutes").isObject());
+    }
+
     @Test
     void documentsPathsParametersSchemasAndRoles() {
         Map<String, Object> doc = new OpenApiGenerator().document(List.of(BookingResource.class), "1.0");
