@@ -236,6 +236,84 @@ test.describe.serial('desk journeys', () => {
     await expect(times.first()).toBeVisible();
     await context.close();
   });
+
+  test('a doctor of two clinics keeps hours at each; a time booked at one is gone at the other', async ({ browser, playwright }) => {
+    // desk.doctor belongs to Desk Clinic (their clinic when created); the administrator adds them to Desk Annex too
+    const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+    const doc = (await ok(await admin.get('/api/v1/doctors?limit=500'))).find((d) => d.username === doctor.user);
+    let profile;
+    await expect.poll(async () => {
+      profile = await ok(await admin.get(`/api/v1/directory/doctors/${doc.id}`));
+      return (profile.clinics ?? []).map((c) => c.name);
+    }).toContain('Desk Clinic');
+    const existing = (await ok(await admin.get('/api/v1/directory/clinics'))).find((c) => c.name === 'Desk Annex');
+    const annex = existing ?? await ok(await admin.post('/api/v1/directory/clinics', { data: { name: 'Desk Annex', timeZone: 'Europe/Berlin' } }));
+    const main = profile.clinics.find((c) => c.name === 'Desk Clinic');
+    await ok(await admin.put(`/api/v1/directory/doctors/${doc.id}`, { data: {
+      specialities: profile.specialities, languages: profile.languages, bio: profile.bio, qualifications: profile.qualifications,
+      licence: profile.licence, visitTypes: profile.visitTypes, clinicIds: [main.id, annex.id] } }));
+
+    // the doctor: 09:00–12:00 at Desk Clinic, 11:00–14:00 at Desk Annex, every day (two clinics may share an hour)
+    const dc = await browser.newContext({ storageState: read('doctor') });
+    const page = await dc.newPage();
+    await page.goto('/agenda/hours');
+    await expect(page.getByRole('heading', { level: 1, name: 'Working hours' })).toBeVisible();
+    await expect(page.getByText('Hours at each of your clinics')).toBeVisible();
+    for (const w of ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']) {
+      const day = page.locator(`fieldset[data-day=${w}]`);
+      await day.locator('.rows li').first().getByRole('combobox', { name: 'Clinic' }).selectOption({ label: 'Desk Clinic' });
+      await page.getByRole('button', { name: `Add hours: ${w[0].toUpperCase()}${w.slice(1)}`, exact: true }).click();
+      const second = day.locator('.rows li').nth(1);
+      await second.getByLabel('From').fill('11:00');
+      await second.getByLabel('To').fill('14:00');
+      // first at the same clinic as the morning: one clinic's hours may not overlap
+      await second.getByRole('combobox', { name: 'Clinic' }).selectOption({ label: w === 'monday' ? 'Desk Clinic' : 'Desk Annex' });
+    }
+    await page.getByRole('button', { name: 'Save working hours' }).click();
+    await expect(page.locator('fieldset[data-day=monday] .error')).toContainText('Ranges overlap: 09:00–12:00 and 11:00–14:00');
+    await page.locator('fieldset[data-day=monday] .rows li').nth(1).getByRole('combobox', { name: 'Clinic' }).selectOption({ label: 'Desk Annex' });
+    await page.getByRole('button', { name: 'Save working hours' }).click();
+    await expect(page.getByText('Working hours saved.')).toBeVisible();
+    await expect(page.locator('fieldset[data-day=friday] .rows li').nth(1).getByRole('combobox', { name: 'Clinic' })).toHaveValue(annex.id);
+    await screenshot(page, 'en-desktop-desk-hours-clinics');
+    await accessible(page, 'working hours at two clinics');
+    await dc.close();
+
+    // the patient: any clinic shows where each time is; at the annex only its hours
+    const pc = await browser.newContext({ storageState: read('patient') });
+    const patient = await pc.newPage();
+    await patient.goto('/find');
+    await patient.getByLabel('Search doctors').fill(doctor.name);
+    await patient.getByRole('button', { name: `Choose: ${doctor.name}` }).click();
+    const open = dayFromNow(4);
+    await chooseDay(patient, open);
+    const times = patient.locator('.slots label');
+    await expect(times).toHaveCount(10); // 09:00–14:00 Berlin in 30 minutes
+    const fmt = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tehran' });
+    const at = (t) => spaces(fmt.format(instantIn(open, t, 'Europe/Berlin')));
+    await expect(times.filter({ hasText: at('11:00') })).toContainText('Desk Clinic, Desk Annex');
+    await expect(times.filter({ hasText: at('13:30') })).toContainText('Desk Annex');
+    await expect(times.filter({ hasText: at('09:00') })).not.toContainText('Desk Annex');
+    await screenshot(patient, 'en-desktop-find-doctor-clinics');
+    await patient.getByRole('combobox', { name: 'Clinic', exact: true }).selectOption({ label: 'Desk Annex' });
+    await expect(times).toHaveCount(6);
+    expect((await times.allTextContents()).map(spaces)).toEqual(['11:00', '11:30', '12:00', '12:30', '13:00', '13:30'].map(at));
+    await times.first().click();
+    await patient.getByLabel('Reason for the visit').fill('Follow-up at the annex');
+    await patient.getByRole('button', { name: 'Book this time' }).click();
+    await expect(patient.getByText('Booked. You can see it under My visits.')).toBeVisible();
+    // the same doctor at Desk Clinic: 11:00 is taken (never two visits at once), 11:30 is free
+    await patient.getByRole('combobox', { name: 'Clinic', exact: true }).selectOption({ label: 'Desk Clinic' });
+    await expect(times).toHaveCount(5);
+    expect((await times.allTextContents()).map(spaces)).toEqual(['09:00', '09:30', '10:00', '10:30', '11:30'].map(at));
+    await accessible(patient, 'find a doctor at one of two clinics');
+    await pc.close();
+    const visits = await ok(await admin.get(`/api/v1/encounters?doctorId=${doc.id}&limit=100`));
+    const booked = (visits.items ?? visits).find((e) => e.chiefComplaint === 'Follow-up at the annex');
+    expect(booked.clinicId).toBe(annex.id);
+    expect(new Date(booked.scheduledStart).getTime()).toBe(instantIn(open, '11:00', 'Europe/Berlin').getTime());
+    await admin.dispose();
+  });
 });
 
 const JALALI = /فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند/;

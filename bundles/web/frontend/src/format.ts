@@ -57,3 +57,8 @@ export function dayKey(iso: string | Date, timeZone?: string): string {
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
+
+/** Items as a list in the reader's language (the Persian comma in Persian). */
+export function listOf(items: string[], lang: string): string {
+  return items.join(lang === 'fa' ? '، ' : ', ');
+}

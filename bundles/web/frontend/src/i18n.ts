@@ -27,6 +27,7 @@ const en = {
     noSlots: 'No free time in the next two weeks. Try another doctor.', choose: 'Choose',
     complaint: 'Reason for the visit', notes: 'Notes for the doctor before the visit', book: 'Book this time',
     booked: 'Booked. You can see it under My visits.', selected: 'Selected: {{time}}',
+    anyClinic: 'Any of their clinics', atClinic: 'at {{clinic}}',
   },
   visits: {
     title: 'My visits', upcoming: 'Upcoming', past: 'Past', none: 'No visits here. Find a doctor to book one.',
@@ -79,6 +80,7 @@ const fa: Dict = {
     noSlots: 'در دو هفتهٔ آینده زمان آزادی نیست. پزشک دیگری را امتحان کنید.', choose: 'انتخاب',
     complaint: 'علت مراجعه', notes: 'یادداشت برای پزشک پیش از ویزیت', book: 'رزرو این زمان',
     booked: 'رزرو شد. آن را در «ویزیت‌های من» می‌بینید.', selected: 'انتخاب‌شده: {{time}}',
+    anyClinic: 'هر یک از درمانگاه‌های پزشک', atClinic: 'در {{clinic}}',
   },
   visits: {
     title: 'ویزیت‌های من', upcoming: 'پیش رو', past: 'گذشته', none: 'ویزیتی نیست. برای رزرو، پزشکی پیدا کنید.',
@@ -129,6 +131,7 @@ const ru: Dict = {
     noSlots: 'В ближайшие две недели свободного времени нет. Попробуйте другого врача.', choose: 'Выбрать',
     complaint: 'Причина обращения', notes: 'Заметки для врача перед приёмом', book: 'Записаться на это время',
     booked: 'Запись создана. Она видна в разделе «Мои приёмы».', selected: 'Выбрано: {{time}}',
+    anyClinic: 'Любая из клиник врача', atClinic: 'в {{clinic}}',
   },
   visits: {
     title: 'Мои приёмы', upcoming: 'Предстоящие', past: 'Прошедшие', none: 'Приёмов нет. Найдите врача, чтобы записаться.',

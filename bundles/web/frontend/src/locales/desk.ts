@@ -53,6 +53,7 @@ const en = {
     date: 'Date', off: 'Time off', extra: 'Extra hours', reason: 'Note', addException: 'Add time off or extra hours',
     save: 'Save working hours', saved: 'Working hours saved.', fix: 'Correct the marked field and save again.',
     noRecord: 'Your account has no doctor record: an administrator adds it.',
+    kind: 'Type', clinic: 'Clinic', noClinic: 'No particular clinic', clinicsHint: 'Hours at each of your clinics; two clinics may share hours, and no two visits ever overlap.',
   },
   days: { monday: 'Monday', tuesday: 'Tuesday', wednesday: 'Wednesday', thursday: 'Thursday', friday: 'Friday', saturday: 'Saturday', sunday: 'Sunday' },
 };
@@ -108,6 +109,7 @@ const fa: typeof en = {
     date: 'تاریخ', off: 'مرخصی', extra: 'ساعات اضافه', reason: 'یادداشت', addException: 'افزودن مرخصی یا ساعات اضافه',
     save: 'ذخیرهٔ ساعات کاری', saved: 'ساعات کاری ذخیره شد.', fix: 'فیلد مشخص‌شده را اصلاح و دوباره ذخیره کنید.',
     noRecord: 'حساب شما پروندهٔ پزشک ندارد: مدیر آن را اضافه می‌کند.',
+    kind: 'نوع', clinic: 'درمانگاه', noClinic: 'بدون درمانگاه خاص', clinicsHint: 'ساعت‌ها در هر یک از درمانگاه‌های شما؛ دو درمانگاه می‌توانند ساعت مشترک داشته باشند و هیچ دو ویزیتی هم‌زمان نمی‌شوند.',
   },
   days: { monday: 'دوشنبه', tuesday: 'سه‌شنبه', wednesday: 'چهارشنبه', thursday: 'پنجشنبه', friday: 'جمعه', saturday: 'شنبه', sunday: 'یکشنبه' },
 };
@@ -163,6 +165,7 @@ const ru: typeof en = {
     date: 'Дата', off: 'Выходной', extra: 'Доп. часы', reason: 'Заметка', addException: 'Добавить выходной или доп. часы',
     save: 'Сохранить часы работы', saved: 'Часы работы сохранены.', fix: 'Исправьте отмеченное поле и сохраните снова.',
     noRecord: 'У вашей учётной записи нет карточки врача: её добавляет администратор.',
+    kind: 'Тип', clinic: 'Клиника', noClinic: 'Без определённой клиники', clinicsHint: 'Часы в каждой из ваших клиник; у двух клиник часы могут совпадать, а приёмы никогда не пересекаются.',
   },
   days: { monday: 'Понедельник', tuesday: 'Вторник', wednesday: 'Среда', thursday: 'Четверг', friday: 'Пятница', saturday: 'Суббота', sunday: 'Воскресенье' },
 };

@@ -35,6 +35,7 @@ export default function FindDoctor() {
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [slot, setSlot] = useState<string>('');
   const [day, setDay] = useState<string | null>(null); // null: the soonest free times
+  const [clinic, setClinic] = useState(''); // '': any of the doctor's clinics
   const draft = useMemo(() => takeDraft('booking'), []);
   const [complaint, setComplaint] = useState(draft?.complaint ?? '');
   const [notes, setNotes] = useState(draft?.notes ?? '');
@@ -72,31 +73,37 @@ export default function FindDoctor() {
     return () => clearTimeout(timer);
   }, [q, speciality, language, minRating, planId, within]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  async function pick(d: { id: string; displayName: string; profile?: Profile }, chosenDay: string | null = null) {
+  async function pick(d: { id: string; displayName: string; profile?: Profile }, chosenDay: string | null = null,
+    chosenClinic = '') {
     setDoctor(d);
     setDay(chosenDay);
+    setClinic(chosenClinic);
     setSlots(null);
     setSlot('');
     setDone(false);
     try {
-      setSlots(await freeSlots(d.id!, chosenDay, zone));
+      setSlots(await freeSlots(d.id!, chosenDay, zone, chosenClinic));
     } catch (e) {
       setError(e);
     }
   }
+
+  // a doctor of several clinics: the patient may choose where; each free time says where it is
+  const clinicsOf = (d: { profile?: Profile }) => (d.profile?.clinics ?? []).filter((c) => c.id && c.name) as { id: string; name: string }[];
 
   async function book(e: FormEvent) {
     e.preventDefault();
     setError(null);
     try {
       await api.POST('/encounters', {
-        body: { type: 'video', doctorId: doctor!.id, scheduledStart: slot, chiefComplaint: complaint, patientNotes: notes },
+        body: { type: 'video', doctorId: doctor!.id, scheduledStart: slot, chiefComplaint: complaint, patientNotes: notes,
+          clinicId: clinic || undefined },
       });
       setDone(true);
       setComplaint('');
       setNotes('');
       setSlot('');
-      await pick(doctor!, day);
+      await pick(doctor!, day, clinic);
       setDone(true);
     } catch (err) {
       setError(err);
@@ -167,8 +174,17 @@ export default function FindDoctor() {
           <h2>{t('find.slotsFor', { name: doctor.displayName })}</h2>
           <p>{t('find.yourZone', { zone })}</p>
           {doctor.profile && <p><Covered profile={doctor.profile} /></p>}
-          <SlotChooser slots={slots} day={day} onDay={(d) => pick(doctor, d)} slot={slot} onSlot={setSlot} zone={zone}
-            noneSoon={t('find.noSlots')} />
+          {clinicsOf(doctor).length > 1 && (
+            <label className="field">{t('find.clinic')}
+              <select name="clinic" value={clinic} onChange={(e) => pick(doctor, day, e.target.value)}>
+                <option value="">{t('find.anyClinic')}</option>
+                {clinicsOf(doctor).map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              </select>
+            </label>
+          )}
+          <SlotChooser slots={slots} day={day} onDay={(d) => pick(doctor, d, clinic)} slot={slot} onSlot={setSlot} zone={zone}
+            noneSoon={t('find.noSlots')}
+            clinicName={clinicsOf(doctor).length > 1 && !clinic ? (id) => clinicsOf(doctor).find((c) => c.id === id)?.name : undefined} />
           {slot && (
             <Form onSubmit={book} validationBehavior="aria">
               <Notice>{t('find.selected', { time: `${formatDate(slot, lang, calendar, zone)} ${formatTime(slot, lang, zone)}` })}</Notice>

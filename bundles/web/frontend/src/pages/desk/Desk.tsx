@@ -158,14 +158,25 @@ function Book({ patient }: { patient: Patient }) {
   const [people, setPeople] = useState<Participant[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [booked, setBooked] = useState<Encounter | null>(null);
+  // the chosen doctor's clinics (the directory's; none without it) and where the visit is to be ('' any)
+  const [clinics, setClinics] = useState<{ id: string; name: string }[]>([]);
+  const [clinic, setClinic] = useState('');
 
   useEffect(() => { api.GET('/doctors', { params: { query: { limit: 500 } } }).then((r) => setDoctors(must(r))).catch(setError); }, []);
+  useEffect(() => {
+    setClinics([]);
+    setClinic('');
+    if (!doctorId) return;
+    api.GET('/directory/doctors/{id}', { params: { path: { id: doctorId } } })
+      .then((r) => setClinics(((r.data?.clinics ?? []).filter((c) => c.id && c.name)) as { id: string; name: string }[]))
+      .catch(() => setClinics([]));
+  }, [doctorId]);
   useEffect(() => {
     if (!doctorId) return;
     setSlots(null);
     setSlot('');
-    freeSlots(doctorId, day, zone).then(setSlots).catch(setError);
-  }, [doctorId, day, zone]);
+    freeSlots(doctorId, day, zone, clinic).then(setSlots).catch(setError);
+  }, [doctorId, day, zone, clinic]);
 
   async function book(e: FormEvent) {
     e.preventDefault();
@@ -176,7 +187,8 @@ function Book({ patient }: { patient: Patient }) {
         username: p.kind === 'colleague' && p.username.trim() ? p.username.trim() : undefined,
       }));
       const v = must(await api.POST('/encounters', {
-        body: { type, doctorId, patientId: patient.id, scheduledStart: slot, chiefComplaint: complaint || undefined, participants },
+        body: { type, doctorId, patientId: patient.id, scheduledStart: slot, chiefComplaint: complaint || undefined, participants,
+          clinicId: clinic || undefined },
       })) as unknown as Encounter;
       setBooked(v);
     } catch (err) { setError(err); }
@@ -185,7 +197,7 @@ function Book({ patient }: { patient: Patient }) {
   if (booked) return <Booked visit={booked} canInvite={!!session?.user.roles.some((r) => r === 'front-desk' || r === 'admin')} />;
   const setPerson = (i: number, k: keyof Participant, v: string) => setPeople(people.map((p, j) => (j === i ? { ...p, [k]: v } : p)));
   const atField = error instanceof ApiError && !!error.field
-    && /^(scheduledStart|chiefComplaint|participants\[\d+\]\.(displayName|email|username))$/.test(error.field);
+    && /^(scheduledStart|clinicId|chiefComplaint|participants\[\d+\]\.(displayName|email|username))$/.test(error.field);
   return (
     <Form onSubmit={book} validationBehavior="aria" className="card" aria-labelledby="book-title">
       <h2 id="book-title">{t('desk.book.title', { name: patient.displayName })}</h2>
@@ -205,8 +217,18 @@ function Book({ patient }: { patient: Patient }) {
       {doctorId && (
         <>
           <p>{t('desk.book.zone', { zone })}</p>
+          {clinics.length > 1 && (
+            <label className="field">{t('find.clinic')}
+              <select name="clinic" value={clinic} onChange={(e) => setClinic(e.target.value)}>
+                <option value="">{t('find.anyClinic')}</option>
+                {clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              </select>
+            </label>
+          )}
           <SlotChooser slots={slots} day={day} onDay={setDay} slot={slot} onSlot={setSlot} zone={zone}
-            noneSoon={t('desk.day.noneSoon')} />
+            noneSoon={t('desk.day.noneSoon')}
+            clinicName={clinics.length > 1 && !clinic ? (id) => clinics.find((c) => c.id === id)?.name : undefined} />
+          {fieldError(error, 'clinicId') && <p className="error">{fieldError(error, 'clinicId')}</p>}
           {fieldError(error, 'scheduledStart') && <p className="error">{fieldError(error, 'scheduledStart')}</p>}
         </>
       )}

@@ -10,8 +10,9 @@ import './desk.css';
 import DateInput from './DateInput';
 
 type Availability = Schemas['Availability'];
-type Range = { start: string; end: string };
-type Exception = { date: string; kind: string; start: string; end: string; reason: string };
+type Range = { start: string; end: string; clinicId: string };
+type Exception = { date: string; kind: string; start: string; end: string; reason: string; clinicId: string };
+type Clinic = { id: string; name: string };
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
@@ -23,7 +24,8 @@ export function weekOf(lang: string): readonly (typeof DAYS)[number][] {
 /**
  * The doctor's working hours and exceptions (GET/PUT /doctors/{id}/availability): weekly hours per weekday in the
  * doctor's own zone, whole or partial days off and extra hours on a date. The API checks everything; its words are
- * shown next to the field it names (weekly.monday[0].end, exceptions[2].date, …).
+ * shown next to the field it names (weekly.monday[0].end, exceptions[2].date, …). A doctor of clinics says at which
+ * clinic each range of hours is (the directory's clinics they belong to); two clinics' hours may overlap.
  */
 export default function Hours() {
   const { t, i18n } = useTranslation();
@@ -33,6 +35,7 @@ export default function Hours() {
   const [slotMinutes, setSlotMinutes] = useState('');
   const [weekly, setWeekly] = useState<Record<string, Range[]>>({});
   const [exceptions, setExceptions] = useState<Exception[]>([]);
+  const [clinics, setClinics] = useState<Clinic[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   const [loaded, setLoaded] = useState(false);
@@ -41,9 +44,9 @@ export default function Hours() {
     setZone(a.timeZone ?? '');
     setSlotMinutes(String(a.slotMinutes ?? ''));
     const w: Record<string, Range[]> = {};
-    for (const d of DAYS) w[d] = (a.weekly?.[d] ?? []).map((h) => ({ start: h.start ?? '', end: h.end ?? '' }));
+    for (const d of DAYS) w[d] = (a.weekly?.[d] ?? []).map((h) => ({ start: h.start ?? '', end: h.end ?? '', clinicId: h.clinicId ?? '' }));
     setWeekly(w);
-    setExceptions((a.exceptions ?? []).map((x) => ({ date: x.date ?? '', kind: x.kind ?? 'off', start: x.start ?? '', end: x.end ?? '', reason: x.reason ?? '' })));
+    setExceptions((a.exceptions ?? []).map((x) => ({ date: x.date ?? '', kind: x.kind ?? 'off', start: x.start ?? '', end: x.end ?? '', reason: x.reason ?? '', clinicId: x.clinicId ?? '' })));
   }
 
   useEffect(() => {
@@ -55,6 +58,9 @@ export default function Hours() {
         if (!mine) throw new Error(t('desk.hours.noRecord'));
         setDoctorId(mine.id!);
         show(must(await api.GET('/doctors/{id}/availability', { params: { path: { id: mine.id! } } })));
+        // the clinics they work at, from the directory (without it: hours at no clinic in particular)
+        const profile = await api.GET('/directory/doctors/{id}', { params: { path: { id: mine.id! } } }).catch(() => null);
+        setClinics(((profile?.data?.clinics ?? []).filter((c) => c.id && c.name)) as Clinic[]);
         setLoaded(true);
       } catch (err) { setError(err); }
     })();
@@ -68,9 +74,10 @@ export default function Hours() {
     const body: Availability = {
       timeZone: zone.trim() || undefined,
       slotMinutes: slotMinutes.trim() === '' ? undefined : Number(slotMinutes),
-      weekly: Object.fromEntries(DAYS.map((d) => [d, weekly[d] ?? []])),
+      weekly: Object.fromEntries(DAYS.map((d) => [d, (weekly[d] ?? []).map((r) => ({ start: r.start, end: r.end, clinicId: r.clinicId || undefined }))])),
       exceptions: exceptions.map((x) => ({
         date: x.date, kind: x.kind, start: x.start || undefined, end: x.end || undefined, reason: x.reason.trim() || undefined,
+        clinicId: x.kind === 'extra' && x.clinicId ? x.clinicId : undefined,
       })),
     };
     try {
@@ -99,6 +106,7 @@ export default function Hours() {
           </div>
           <div className="card">
             <h2>{t('desk.hours.weekly')}</h2>
+            {clinics.length > 0 && <p className="muted">{t('desk.hours.clinicsHint')}</p>}
             {weekOf(i18n.language).map((d) => (
               <fieldset key={d} className="weekday" data-day={d}>
                 <legend>{t(`desk.days.${d}`)}</legend>
@@ -109,12 +117,16 @@ export default function Hours() {
                     <li key={i}>
                       <Field label={t('desk.hours.from')} name={`weekly.${d}[${i}].start`} type="time" value={r.start} onChange={(v) => setRange(d, i, 'start', v)} error={fe(`weekly.${d}[${i}].start`) ?? fe(`weekly.${d}[${i}]`)} />
                       <Field label={t('desk.hours.to')} name={`weekly.${d}[${i}].end`} type="time" value={r.end} onChange={(v) => setRange(d, i, 'end', v)} error={fe(`weekly.${d}[${i}].end`)} />
+                      {clinics.length > 0 && (
+                        <ClinicChoice name={`weekly.${d}[${i}].clinicId`} value={r.clinicId} clinics={clinics} onChange={(v) => setRange(d, i, 'clinicId', v)}
+                          error={fe(`weekly.${d}[${i}].clinicId`)} />
+                      )}
                       <Button variant="danger" onPress={() => setWeekly({ ...weekly, [d]: weekly[d].filter((_, j) => j !== i) })}
                         aria-label={`${t('desk.remove')}: ${t(`desk.days.${d}`)} ${r.start}–${r.end}`}>{t('desk.remove')}</Button>
                     </li>
                   ))}
                 </ul>
-                <Button variant="secondary" onPress={() => setWeekly({ ...weekly, [d]: [...(weekly[d] ?? []), { start: '09:00', end: '17:00' }] })}
+                <Button variant="secondary" onPress={() => setWeekly({ ...weekly, [d]: [...(weekly[d] ?? []), { start: '09:00', end: '17:00', clinicId: clinics.length === 1 ? clinics[0].id : '' }] })}
                   aria-label={`${t('desk.hours.addHours')}: ${t(`desk.days.${d}`)}`}>{t('desk.hours.addHours')}</Button>
               </fieldset>
             ))}
@@ -127,7 +139,7 @@ export default function Hours() {
               {exceptions.map((x, i) => (
                 <li key={i} data-testid="exception">
                   <DateInput label={t('desk.hours.date')} name={`exceptions[${i}].date`} value={x.date} onChange={(v) => setEx(i, 'date', v)} error={fe(`exceptions[${i}].date`)} />
-                  <label className="field">{t('desk.kind')}
+                  <label className="field">{t('desk.hours.kind')}
                     <select name={`exceptions[${i}].kind`} value={x.kind} onChange={(e) => setEx(i, 'kind', e.target.value)}>
                       <option value="off">{t('desk.hours.off')}</option>
                       <option value="extra">{t('desk.hours.extra')}</option>
@@ -135,13 +147,17 @@ export default function Hours() {
                   </label>
                   <Field label={t('desk.hours.from')} name={`exceptions[${i}].start`} type="time" value={x.start} onChange={(v) => setEx(i, 'start', v)} error={fe(`exceptions[${i}].start`) ?? fe(`exceptions[${i}]`)} />
                   <Field label={t('desk.hours.to')} name={`exceptions[${i}].end`} type="time" value={x.end} onChange={(v) => setEx(i, 'end', v)} error={fe(`exceptions[${i}].end`)} />
+                  {clinics.length > 0 && x.kind === 'extra' && (
+                    <ClinicChoice name={`exceptions[${i}].clinicId`} value={x.clinicId} clinics={clinics} onChange={(v) => setEx(i, 'clinicId', v)}
+                      error={fe(`exceptions[${i}].clinicId`)} />
+                  )}
                   <Field label={t('desk.hours.reason')} name={`exceptions[${i}].reason`} value={x.reason} onChange={(v) => setEx(i, 'reason', v)} error={fe(`exceptions[${i}].reason`)} />
                   <Button variant="danger" onPress={() => setExceptions(exceptions.filter((_, j) => j !== i))}
                     aria-label={`${t('desk.remove')}: ${x.date || i + 1}`}>{t('desk.remove')}</Button>
                 </li>
               ))}
             </ul>
-            <Button variant="secondary" onPress={() => setExceptions([...exceptions, { date: '', kind: 'off', start: '', end: '', reason: '' }])}>{t('desk.hours.addException')}</Button>
+            <Button variant="secondary" onPress={() => setExceptions([...exceptions, { date: '', kind: 'off', start: '', end: '', reason: '', clinicId: '' }])}>{t('desk.hours.addException')}</Button>
           </div>
           <div className="actions"><Button type="submit">{t('desk.hours.save')}</Button></div>
           {!shownAt && <ErrorNote error={error} />}
@@ -150,5 +166,21 @@ export default function Hours() {
         </Form>
       )}
     </section>
+  );
+}
+
+/** Where a range of hours is: one of the doctor's clinics, or none in particular. */
+function ClinicChoice({ name, value, clinics, onChange, error }: {
+  name: string; value: string; clinics: Clinic[]; onChange: (v: string) => void; error?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <label className="field">{t('desk.hours.clinic')}
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined}>
+        <option value="">{t('desk.hours.noClinic')}</option>
+        {clinics.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+      </select>
+      {error && <span className="error">{error}</span>}
+    </label>
   );
 }

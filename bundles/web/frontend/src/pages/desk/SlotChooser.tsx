@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dayKey, formatDate, formatTime, type Lang } from '../../format';
+import { dayKey, formatDate, formatTime, listOf, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button } from '../../ui';
 import type { Slot } from './slots';
@@ -12,9 +12,11 @@ const DayPicker = lazy(() => import('./DayPicker'));
  * A doctor's free times to choose one from, as the patient's "find a doctor" and the desk's booking show them: a day
  * picker (no day: the soonest times), then the times grouped by day in `zone`, as radio buttons named `slot`.
  */
-export default function SlotChooser({ slots, day, onDay, slot, onSlot, zone, noneSoon }: {
+export default function SlotChooser({ slots, day, onDay, slot, onSlot, zone, noneSoon, clinicName }: {
   slots: Slot[] | null; day: string | null; onDay: (day: string | null) => void;
   slot: string | null; onSlot: (start: string) => void; zone: string; noneSoon: string;
+  /** given: each time says at which clinics it is (a doctor of several clinics, none chosen) */
+  clinicName?: (id: string) => string | undefined;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
@@ -41,6 +43,9 @@ export default function SlotChooser({ slots, day, onDay, slot, onSlot, zone, non
             <label key={s.start} className={`slot ${slot === s.start ? 'chosen' : ''}`}>
               <input type="radio" name="slot" value={s.start} checked={slot === s.start} onChange={() => onSlot(s.start!)} />
               {formatTime(s.start!, lang, zone)}
+              {clinicName && (s.clinicIds ?? []).length > 0 && (
+                <small className="slot-clinic">{listOf((s.clinicIds ?? []).map(clinicName).filter((n): n is string => !!n), lang)}</small>
+              )}
             </label>
           ))}
         </fieldset>

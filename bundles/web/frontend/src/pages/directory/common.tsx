@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, must, type Schemas } from '../../api/client';
-import { formatDateTime, type Lang } from '../../format';
+import { formatDateTime, listOf, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 
 export type Profile = Schemas['Profile'];
@@ -20,9 +20,7 @@ export function useSpecialities(): Speciality[] | null {
  * Items joined with the reader's comma ("a, b"; Persian "a، b"). Not Intl.ListFormat: its "unit" lists join Russian
  * with bare spaces and Persian with "and" in ICU's data here.
  */
-export function listOf(items: string[], lang: string): string {
-  return items.join(lang === 'fa' ? '، ' : ', ');
-}
+export { listOf };
 
 export const SpecialityNames = {
   /** A speciality's name in the reader's language, English where that one is missing. */
