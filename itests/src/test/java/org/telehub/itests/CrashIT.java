@@ -62,6 +62,14 @@ import com.sun.net.httpserver.HttpServer;
  * every acknowledged invitation's mail arrives, every acknowledged reset's mail arrives and its link sets the new
  * password once; at-least-once (SMTP has no idempotency key), so a mail may repeat only when the JVM died between
  * the server's 250 and the item's commit: at most {@code consumers} (4) per kill.</li>
+ * <li><b>a disease import</b> ({@code POST /directory/diseases/imports}, 202, 30,000 ICD-10 rows of the cycle's
+ * own codes) started as the load begins: after each kill it resumes from its last committed slice; at the end each
+ * acknowledged import is done with every row imported once ({@code imported} = rows: a slice applied twice would
+ * count twice);</li>
+ * <li><b>a follower told of a freed slot</b>: each cycle a patient follows a new doctor whose visit the clinic
+ * cancels during the load (200); the notice goes from the encounter event through the directory's work items to
+ * the real email channel: each acknowledged cancellation's follower gets the mail (at-least-once, as the other
+ * mails).</li>
  * </ul>
  * {@code -Dtelehub.crash.cycles=N} (default 3) sets the number of kills; {@code bench/crash-soak.sh} runs 20.
  */
@@ -71,6 +79,8 @@ class CrashIT {
     private static final int BOOKING_CLIENTS = 4;
     private static final int DELIVERY_CLIENTS = 2;
     private static final int CONSUMERS = 4;
+    /** Rows of each cycle's disease import: 15 slices of 2,000, a few seconds' work under the load. */
+    private static final int IMPORT_ROWS = 30_000;
     /** Reminder offsets in seconds: a booking about ten minutes ahead has reminders due 20 s apart. */
     private static final List<Integer> OFFSETS = List.of(600, 620, 640);
     private static final Pattern REMINDER_LINE =
@@ -197,7 +207,8 @@ class CrashIT {
 
     /** What one load phase got acknowledged. */
     private record Acked(List<String> bookings, Map<String, Instant> bookingStart, List<String> deliveries,
-            List<String> invited, List<String> resets, List<String> unexpected) {
+            List<String> invited, List<String> resets, List<String> unexpected, List<String> imports,
+            List<String> followers) {
     }
 
     @Test
@@ -208,6 +219,9 @@ class CrashIT {
         List<String> deliveries = new ArrayList<>();
         List<String> invited = new ArrayList<>();
         List<String> resets = new ArrayList<>();
+        List<String> imports = new ArrayList<>();
+        List<String> followers = new ArrayList<>();
+        int resumed = 0;
         StringBuilder report = new StringBuilder("| cycle | bookings 201 | deliveries 202 | load (s) | restart to"
                 + " ready (s) | verified after restart | chat (all cycles so far) |\n|---|---|---|---|---|---|---|\n");
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -227,6 +241,13 @@ class CrashIT {
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged delivery " + id + " is gone");
             }
             String chat = checkChat(cycle);
+            for (String id : a.imports()) {
+                HttpResponse<String> r = karaf.get("/api/v1/directory/diseases/imports/" + id, admin);
+                assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged import " + id + " is gone");
+                resumed += KarafInstance.json(r).get("done").asInt() < IMPORT_ROWS ? 1 : 0;
+            }
+            imports.addAll(a.imports());
+            followers.addAll(a.followers());
             bookings.addAll(a.bookings());
             starts.putAll(a.bookingStart());
             deliveries.addAll(a.deliveries());
@@ -259,7 +280,8 @@ class CrashIT {
             hookRepeats += hooks.get(eventsOf.get(id).get(0)).get() > 1 ? 1 : 0;
         }
         int[] reminders = checkReminders(bookings, starts);
-        int mailRepeats = checkMails(invited, resets);
+        int mailRepeats = checkMails(invited, resets, followers);
+        awaitImports(imports, 120);
 
         // a clean stop and start after the kills: healthy, everything still there, new work accepted
         karaf.stop();
@@ -286,10 +308,13 @@ class CrashIT {
                 + "events; %d reminders sent (%d due but undecidable at the check); repeated at the receiver "
                 + "(absorbed by the key): %d deliveries, %d webhooks; repeated reminder notifications: %d; clean "
                 + "restart %.1f s; whole test %.0f s. Invitations by e-mail: %d acknowledged, each arrived; password"
-                + " resets: %d acknowledged, each arrived and its link worked once; repeated mails: %d.%n",
+                + " resets: %d acknowledged, each arrived and its link worked once; freed slots told to followers: %d"
+                + " acknowledged cancellations, each follower mailed; repeated mails: %d. Disease imports: %d of %d"
+                + " rows each, %d cut by a kill and resumed, each row imported once.%n",
                 bookings.size(), deliveries.size(), bookings.size(),
                 reminders[0], reminders[2], deliveryRepeats, hookRepeats, reminders[1], clean.toMillis() / 1000.0,
-                (System.nanoTime() - t0) / 1e9, invited.size(), resets.size(), mailRepeats));
+                (System.nanoTime() - t0) / 1e9, invited.size(), resets.size(), followers.size(), mailRepeats,
+                imports.size(), IMPORT_ROWS, resumed));
         Files.writeString(karaf.home.resolve("../crash-" + CYCLES + ".md"), report.toString());
         System.out.println(report);
     }
@@ -313,6 +338,20 @@ class CrashIT {
                     201);
             resetting.add(name);
         }
+        // a patient follows a doctor whose visit is cancelled during the load: she is to be told of the freed time
+        String followed = Scheduling.doctor(karaf, admin, "Dr Followed " + cycle, null);
+        String follower = "follower.c" + cycle;
+        ok(karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"" + follower + "\",\"roles\":"
+                + "[\"patient\"],\"password\":\"follow-the-doctor-1\"}"), 201);
+        ok(karaf.post("/api/v1/patients", admin, "application/json", "{\"displayName\":\"Follower " + cycle
+                + "\",\"username\":\"" + follower + "\",\"email\":\"" + follower + "@crash.example\"}"), 201);
+        ok(karaf.put("/api/v1/directory/doctors/" + followed + "/follow", karaf.login(follower,
+                "follow-the-doctor-1"), "{}"), 204);
+        String toCancel = KarafInstance.json(ok(karaf.post("/api/v1/encounters", admin, "application/json",
+                Scheduling.visit(followed, Scheduling.patient(karaf, admin, "Cancelling " + cycle, null),
+                        Scheduling.dayAfterTomorrow(10), 30)), 201)).get("id").asText();
+        List<String> imports = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> followers = java.util.Collections.synchronizedList(new ArrayList<>());
         // visits from about ten minutes ahead, one a minute per client: their reminders fall due during the test
         Instant base = Instant.now().plusSeconds(OFFSETS.get(0) + 60L).truncatedTo(ChronoUnit.MINUTES);
         List<String> bookings = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -435,6 +474,33 @@ class CrashIT {
                 }
             }));
         }
+        // the administrator imports the cycle's diseases as the load begins, and cancels the followed doctor's
+        // visit at a moment of it
+        clients.add(pool.submit(() -> {
+            try {
+                HttpResponse<String> r = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
+                        "/api/v1/directory/diseases/imports?format=csv"))).header("Content-Type",
+                                "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString(diseases(cycle))),
+                        admin);
+                if (r.statusCode() == 202) {
+                    imports.add(KarafInstance.json(r).get("id").asText());
+                } else if (!dead.get()) {
+                    unexpected.add("disease import: " + r.statusCode() + " " + r.body());
+                }
+                Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, loadMillis - 500)));
+                HttpResponse<String> c = karaf.post("/api/v1/encounters/" + toCancel + "/cancel", admin,
+                        "application/json", "{\"reason\":\"crash test\"}");
+                if (c.statusCode() == 200) {
+                    followers.add(follower + "@crash.example");
+                } else if (!dead.get()) {
+                    unexpected.add("cancel: " + c.statusCode() + " " + c.body());
+                }
+            } catch (IOException e) {
+                return; // killed: not acknowledged
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         // front desk invites a guest by e-mail to the visits being booked; the reset requests are spread over it
         clients.add(pool.submit(() -> {
             for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
@@ -481,7 +547,45 @@ class CrashIT {
         }
         pool.shutdown();
         return new Acked(List.copyOf(bookings), Map.copyOf(starts), List.copyOf(deliveries), List.copyOf(invited),
-                List.copyOf(resets), List.copyOf(unexpected));
+                List.copyOf(resets), List.copyOf(unexpected), List.copyOf(imports), List.copyOf(followers));
+    }
+
+    /** A CSV of {@link #IMPORT_ROWS} ICD-10-shaped codes of the cycle's own (V, the cycle's digit, 4 base-36 characters). */
+    private static String diseases(int cycle) {
+        StringBuilder csv = new StringBuilder("code,name,billable\n");
+        for (int i = 0; i < IMPORT_ROWS; i++) {
+            String n = Integer.toString(i, 36).toUpperCase(java.util.Locale.ROOT);
+            csv.append('V').append(cycle % 10).append("0000".substring(n.length())).append(n)
+                    .append(",Crash condition ").append(cycle).append('-').append(i).append(",true\n");
+        }
+        return csv.toString();
+    }
+
+    /** Every acknowledged import finishes, each of its rows imported once, no row in error. */
+    private static void awaitImports(List<String> ids, int seconds) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        for (String id : ids) {
+            JsonNode job;
+            do {
+                job = KarafInstance.json(ok(karaf.get("/api/v1/directory/diseases/imports/" + id, admin), 200));
+                if (!"running".equals(job.get("state").asText())) {
+                    break;
+                }
+                Thread.sleep(500);
+            } while (System.nanoTime() < deadline);
+            assertEquals("done", job.get("state").asText(), job.toString());
+            assertEquals(IMPORT_ROWS, job.get("total").asInt(), job.toString());
+            assertEquals(IMPORT_ROWS, job.get("done").asInt(), job.toString());
+            assertEquals(IMPORT_ROWS, job.get("imported").asInt(), "each row once: " + job);
+            assertEquals(0, job.get("errors").size(), job.toString());
+        }
+        // and is searchable: the first cycle's last row by its code
+        String n = Integer.toString(IMPORT_ROWS - 1, 36).toUpperCase(java.util.Locale.ROOT);
+        String last = "0000".substring(n.length()) + n;
+        JsonNode found = KarafInstance.json(ok(karaf.get("/api/v1/directory/diseases?q=V1" + last, admin), 200));
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("V1" + last, found.get(0).get("code").asText().replace(".", ""), found.toString());
+        assertEquals("Crash condition 1-" + (IMPORT_ROWS - 1), found.get(0).get("name").asText(), found.toString());
     }
 
     private static String report(String title) {
@@ -732,9 +836,11 @@ class CrashIT {
      * Every acknowledged invitation and reset reached the SMTP server; each reset's link (the newest mail's) sets the
      * new password once. Returns how many mails were repeats (bounded: at most the consumers per kill).
      */
-    private static int checkMails(List<String> invited, List<String> resets) throws Exception {
+    private static int checkMails(List<String> invited, List<String> resets, List<String> followers)
+            throws Exception {
         Map<String, List<jakarta.mail.internet.MimeMessage>> byAddress = new HashMap<>();
         Set<String> expected = new HashSet<>(invited);
+        expected.addAll(followers);
         resets.forEach(r -> expected.add(r + "@crash.example"));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         do {
