@@ -62,7 +62,7 @@ import com.sun.net.httpserver.HttpServer;
  * every acknowledged invitation's mail arrives, every acknowledged reset's mail arrives and its link sets the new
  * password once; at-least-once (SMTP has no idempotency key), so a mail may repeat only when the JVM died between
  * the server's 250 and the item's commit: at most {@code consumers} (4) per kill.</li>
- * <li><b>a disease import</b> ({@code POST /directory/diseases/imports}, 202, 30,000 ICD-10 rows of the cycle's
+ * <li><b>a disease import</b> ({@code POST /directory/diseases/imports}, 202, 100,000 ICD-10 rows of the cycle's
  * own codes) started as the load begins: after each kill it resumes from its last committed slice; at the end each
  * acknowledged import is done with every row imported once ({@code imported} = rows: a slice applied twice would
  * count twice);</li>
@@ -79,8 +79,8 @@ class CrashIT {
     private static final int BOOKING_CLIENTS = 4;
     private static final int DELIVERY_CLIENTS = 2;
     private static final int CONSUMERS = 4;
-    /** Rows of each cycle's disease import: 15 slices of 2,000, a few seconds' work under the load. */
-    private static final int IMPORT_ROWS = 30_000;
+    /** Rows of each cycle's disease import: 50 slices of 2,000, longer than the load (~16,000 rows/s idle). */
+    private static final int IMPORT_ROWS = 100_000;
     /** Reminder offsets in seconds: a booking about ten minutes ahead has reminders due 20 s apart. */
     private static final List<Integer> OFFSETS = List.of(600, 620, 640);
     private static final Pattern REMINDER_LINE =
@@ -208,7 +208,7 @@ class CrashIT {
     /** What one load phase got acknowledged. */
     private record Acked(List<String> bookings, Map<String, Instant> bookingStart, List<String> deliveries,
             List<String> invited, List<String> resets, List<String> unexpected, List<String> imports,
-            List<String> followers) {
+            List<String> followers, Instant killedAt) {
     }
 
     @Test
@@ -241,10 +241,14 @@ class CrashIT {
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged delivery " + id + " is gone");
             }
             String chat = checkChat(cycle);
-            for (String id : a.imports()) {
+            for (String acked : a.imports()) {
+                String id = acked.substring(acked.indexOf(':') + 1);
                 HttpResponse<String> r = karaf.get("/api/v1/directory/diseases/imports/" + id, admin);
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged import " + id + " is gone");
-                resumed += KarafInstance.json(r).get("done").asInt() < IMPORT_ROWS ? 1 : 0;
+                // cut by the kill: not finished before it (it resumed after the restart, or is resuming now)
+                JsonNode finished = KarafInstance.json(r).get("finishedAt");
+                resumed += finished == null || finished.isNull() || Instant.parse(finished.asText())
+                        .isAfter(a.killedAt()) ? 1 : 0;
             }
             imports.addAll(a.imports());
             followers.addAll(a.followers());
@@ -279,6 +283,12 @@ class CrashIT {
                     + eventsOf.get(id));
             hookRepeats += hooks.get(eventsOf.get(id).get(0)).get() > 1 ? 1 : 0;
         }
+        // every path carried load at least once (a client that never ran would prove nothing), and a kill cut an
+        // import that then resumed
+        assertTrue(!invited.isEmpty() && !resets.isEmpty() && !imports.isEmpty() && !followers.isEmpty()
+                && resumed > 0, "invitations " + invited.size() + ", resets " + resets.size() + ", imports "
+                        + imports.size() + " (" + resumed + " cut by a kill), cancellations told to followers "
+                        + followers.size());
         int[] reminders = checkReminders(bookings, starts);
         int mailRepeats = checkMails(invited, resets, followers);
         awaitImports(imports, 120);
@@ -362,7 +372,8 @@ class CrashIT {
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean dead = new AtomicBoolean();
         long hardStop = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 3);
+        // one thread per client: chat, uploads, bookings, deliveries, the import, the cancellation, invitations
+        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 5);
         List<Future<?>> clients = new ArrayList<>();
         // the visit's doctor writes in its conversation and posts a file every fifth message (clamd scans each)
         clients.add(pool.submit(() -> {
@@ -474,8 +485,8 @@ class CrashIT {
                 }
             }));
         }
-        // the administrator imports the cycle's diseases as the load begins, and cancels the followed doctor's
-        // visit at a moment of it
+        // the administrator imports the cycle's diseases as the load begins (the kill finds the import running), and
+        // cancels the followed doctor's visit at a moment of it
         clients.add(pool.submit(() -> {
             try {
                 HttpResponse<String> r = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
@@ -483,11 +494,17 @@ class CrashIT {
                                 "application/octet-stream").POST(HttpRequest.BodyPublishers.ofString(diseases(cycle))),
                         admin);
                 if (r.statusCode() == 202) {
-                    imports.add(KarafInstance.json(r).get("id").asText());
+                    imports.add(cycle + ":" + KarafInstance.json(r).get("id").asText()); // the cycle, for its codes
                 } else if (!dead.get()) {
                     unexpected.add("disease import: " + r.statusCode() + " " + r.body());
                 }
-                Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, loadMillis - 500)));
+            } catch (IOException e) {
+                return; // killed: not acknowledged
+            }
+        }));
+        clients.add(pool.submit(() -> {
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, loadMillis * 4 / 5)));
                 HttpResponse<String> c = karaf.post("/api/v1/encounters/" + toCancel + "/cancel", admin,
                         "application/json", "{\"reason\":\"crash test\"}");
                 if (c.statusCode() == 200) {
@@ -541,13 +558,14 @@ class CrashIT {
         }));
         Thread.sleep(loadMillis);
         dead.set(true);
+        Instant killedAt = Instant.now();
         karaf.kill9();
         for (Future<?> f : clients) {
             f.get();
         }
         pool.shutdown();
         return new Acked(List.copyOf(bookings), Map.copyOf(starts), List.copyOf(deliveries), List.copyOf(invited),
-                List.copyOf(resets), List.copyOf(unexpected), List.copyOf(imports), List.copyOf(followers));
+                List.copyOf(resets), List.copyOf(unexpected), List.copyOf(imports), List.copyOf(followers), killedAt);
     }
 
     /** A CSV of {@link #IMPORT_ROWS} ICD-10-shaped codes of the cycle's own (V, the cycle's digit, 4 base-36 characters). */
@@ -561,10 +579,17 @@ class CrashIT {
         return csv.toString();
     }
 
-    /** Every acknowledged import finishes, each of its rows imported once, no row in error. */
-    private static void awaitImports(List<String> ids, int seconds) throws Exception {
+    /**
+     * Every acknowledged import ({@code cycle:id}) finishes, each of its rows imported once, no row in error, and its
+     * last row is found by its code.
+     */
+    private static void awaitImports(List<String> acked, int seconds) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        for (String id : ids) {
+        String n = Integer.toString(IMPORT_ROWS - 1, 36).toUpperCase(java.util.Locale.ROOT);
+        String last = "0000".substring(n.length()) + n;
+        for (String a : acked) {
+            int cycle = Integer.parseInt(a.substring(0, a.indexOf(':')));
+            String id = a.substring(a.indexOf(':') + 1);
             JsonNode job;
             do {
                 job = KarafInstance.json(ok(karaf.get("/api/v1/directory/diseases/imports/" + id, admin), 200));
@@ -578,14 +603,12 @@ class CrashIT {
             assertEquals(IMPORT_ROWS, job.get("done").asInt(), job.toString());
             assertEquals(IMPORT_ROWS, job.get("imported").asInt(), "each row once: " + job);
             assertEquals(0, job.get("errors").size(), job.toString());
+            String code = "V" + (cycle % 10) + last;
+            JsonNode found = KarafInstance.json(ok(karaf.get("/api/v1/directory/diseases?q=" + code, admin), 200));
+            assertEquals(1, found.size(), code + ": " + found);
+            assertEquals(code, found.get(0).get("code").asText().replace(".", ""), found.toString());
+            assertEquals("Crash condition " + cycle + "-" + (IMPORT_ROWS - 1), found.get(0).get("name").asText());
         }
-        // and is searchable: the first cycle's last row by its code
-        String n = Integer.toString(IMPORT_ROWS - 1, 36).toUpperCase(java.util.Locale.ROOT);
-        String last = "0000".substring(n.length()) + n;
-        JsonNode found = KarafInstance.json(ok(karaf.get("/api/v1/directory/diseases?q=V1" + last, admin), 200));
-        assertEquals(1, found.size(), found.toString());
-        assertEquals("V1" + last, found.get(0).get("code").asText().replace(".", ""), found.toString());
-        assertEquals("Crash condition 1-" + (IMPORT_ROWS - 1), found.get(0).get("name").asText(), found.toString());
     }
 
     private static String report(String title) {
