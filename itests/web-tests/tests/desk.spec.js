@@ -307,11 +307,16 @@ test.describe.serial('desk journeys', () => {
     await expect(times).toHaveCount(5);
     expect((await times.allTextContents()).map(spaces)).toEqual(['09:00', '09:30', '10:00', '10:30', '11:30'].map(at));
     await accessible(patient, 'find a doctor at one of two clinics');
-    await pc.close();
     const visits = await ok(await admin.get(`/api/v1/encounters?doctorId=${doc.id}&limit=100`));
     const booked = (visits.items ?? visits).find((e) => e.chiefComplaint === 'Follow-up at the annex');
     expect(booked.clinicId).toBe(annex.id);
     expect(new Date(booked.scheduledStart).getTime()).toBe(instantIn(open, '11:00', 'Europe/Berlin').getTime());
+    // her visit says where it is, with a link to the clinic's page
+    await patient.goto(`/encounters/${booked.id}`);
+    await expect(patient.getByTestId('visit-clinic')).toHaveText('Desk Annex');
+    await patient.getByTestId('visit-clinic').getByRole('link', { name: 'Desk Annex' }).click();
+    await expect(patient.getByRole('heading', { level: 1, name: 'Desk Annex' })).toBeVisible();
+    await pc.close();
     await admin.dispose();
   });
 });

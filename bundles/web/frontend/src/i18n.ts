@@ -39,7 +39,7 @@ const en = {
   visit: {
     title: 'Visit', patient: 'Patient', doctor: 'Doctor', time: 'Time', status: 'Status', complaint: 'Complaint',
     patientNotes: 'Patient’s notes', doctorNotes: 'Doctor’s notes', saveNotes: 'Save notes', saved: 'Saved.',
-    reason: 'Reason', none: '—',
+    reason: 'Reason', none: '—', clinic: 'Clinic',
     actions: { start: 'Start visit', end: 'End visit', 'no-show': 'Mark as no-show', cancel: 'Cancel visit', confirm: 'Confirm' },
   },
   join: {
@@ -92,7 +92,7 @@ const fa: Dict = {
   visit: {
     title: 'ویزیت', patient: 'بیمار', doctor: 'پزشک', time: 'زمان', status: 'وضعیت', complaint: 'شکایت اصلی',
     patientNotes: 'یادداشت بیمار', doctorNotes: 'یادداشت پزشک', saveNotes: 'ذخیرهٔ یادداشت‌ها', saved: 'ذخیره شد.',
-    reason: 'دلیل', none: '—',
+    reason: 'دلیل', none: '—', clinic: 'درمانگاه',
     actions: { start: 'شروع ویزیت', end: 'پایان ویزیت', 'no-show': 'ثبت عدم حضور', cancel: 'لغو ویزیت', confirm: 'تأیید' },
   },
   join: {
@@ -143,7 +143,7 @@ const ru: Dict = {
   visit: {
     title: 'Приём', patient: 'Пациент', doctor: 'Врач', time: 'Время', status: 'Статус', complaint: 'Жалоба',
     patientNotes: 'Заметки пациента', doctorNotes: 'Заметки врача', saveNotes: 'Сохранить заметки', saved: 'Сохранено.',
-    reason: 'Причина', none: '—',
+    reason: 'Причина', none: '—', clinic: 'Клиника',
     actions: { start: 'Начать приём', end: 'Завершить приём', 'no-show': 'Отметить неявку', cancel: 'Отменить приём', confirm: 'Подтвердить' },
   },
   join: {

@@ -40,6 +40,14 @@ export default function Visit() {
     } catch (err) { setError(err); }
   }, [id]);
   useEffect(() => { void load(); }, [load]);
+  // the clinic the visit is at (its address matters for a visit in person), from the directory
+  const [clinic, setClinic] = useState<{ id: string; name: string; address?: string } | null>(null);
+  useEffect(() => {
+    if (!e?.clinicId) return;
+    api.GET('/directory/clinics/{id}', { params: { path: { id: e.clinicId } } })
+      .then((r) => setClinic(r.data?.name ? { id: e.clinicId!, name: r.data.name, address: r.data.address } : null))
+      .catch(() => setClinic(null));
+  }, [e?.clinicId]);
   // the room says when the visit's status changed (the first admission starts it, "End the visit for everyone" ends
   // it): the page shows the visit as it is now, with the steps that follow from it
   const status = e?.status;
@@ -84,6 +92,7 @@ export default function Visit() {
         <dt>{t('visit.patient')}</dt><dd>{e.patientName}
           {clinician && e.patientId && <> · <Link to={`/patients/${e.patientId}`}>{t('panel.open')}</Link></>}</dd>
         <dt>{t('visit.time')}</dt><dd data-testid="visit-time">{formatDateTime(e.scheduledStart!, lang, calendar, browserTimeZone())}</dd>
+        {clinic && <><dt>{t('visit.clinic')}</dt><dd data-testid="visit-clinic"><Link to={`/clinics/${clinic.id}`}>{clinic.name}</Link>{clinic.address ? ` · ${clinic.address}` : ''}</dd></>}
         <dt>{t('visit.status')}</dt><dd data-testid="visit-status">{t(`status.${e.status}`, { defaultValue: e.status })}</dd>
         <dt>{t('visit.complaint')}</dt><dd>{e.chiefComplaint || t('visit.none')}</dd>
         <dt>{t('visit.patientNotes')}</dt><dd>{e.patientNotes || t('visit.none')}</dd>
