@@ -1,6 +1,8 @@
 // The hub's realtime channel /ws (docs/websocket-protocol.md, version 1) for the browser: one socket per tab, opened
 // with the session cookie (the hub checks the Origin), reconnected with a growing pause after a drop, and every
 // subscription made again on reconnect from where its owner got to (resume: nothing missed, nothing twice).
+// A socket closed on purpose (another identity, nothing followed for a while) is forgotten at once: its late close
+// event never touches the socket that replaced it, and nothing is sent on it while it closes.
 import { ApiError } from './api/problem';
 
 type Json = Record<string, unknown>;
@@ -27,6 +29,12 @@ let attempt = 0;
 let counter = 0;
 let onSignedOut: () => void = () => {};
 let bearer: string | null = null;
+let idleClose: ReturnType<typeof setTimeout> | null = null;
+/**
+ * How long the socket stays open once nothing is followed: a page that unmounts one subscriber and mounts the next
+ * (a video room whose lead changes, a chat that re-renders) keeps its socket instead of reconnecting.
+ */
+export const IDLE_CLOSE_MS = 5_000;
 
 /**
  * A guest's visit token: a browser cannot set Authorization on a WebSocket, so the socket offers it as the
@@ -36,7 +44,25 @@ let bearer: string | null = null;
 export function setSocketBearer(token: string | null): void {
   if (token === bearer) return;
   bearer = token;
-  if (socket) socket.close(1000, 'identity changed');
+  if (socket) {
+    drop('identity changed');
+    open();
+  }
+}
+
+/** Closes the current socket on purpose: forgotten at once, its calls failed, nothing reconnects for it. */
+function drop(reason: string) {
+  const ws = socket;
+  if (!ws) return;
+  socket = null;
+  failPending();
+  setStatus('offline');
+  ws.close(1000, reason);
+}
+
+function failPending() {
+  pending.forEach((p) => p.reject(new ApiError({ status: 0, detail: 'connection lost' })));
+  pending.clear();
 }
 
 export function setSignedOutHandler(h: () => void): void {
@@ -64,6 +90,7 @@ function open() {
   const ws = new WebSocket(url(), bearer ? ['telehub.v1', `bearer.${bearer}`] : ['telehub.v1']);
   socket = ws;
   ws.onmessage = (m) => {
+    if (socket !== ws) return;
     let f: Frame;
     try { f = JSON.parse(String(m.data)) as Frame; } catch { return; }
     if (f.type === 'welcome') {
@@ -81,9 +108,9 @@ function open() {
     }
   };
   ws.onclose = (e) => {
+    if (socket !== ws) return; // closed on purpose (drop), perhaps already replaced: nothing to do for it
     socket = null;
-    pending.forEach((p) => p.reject(new ApiError({ status: 0, detail: 'connection lost' })));
-    pending.clear();
+    failPending();
     setStatus('offline');
     if (e.code === 4401) { onSignedOut(); return; }
     if (subs.size === 0) return;
@@ -110,11 +137,20 @@ export function call(type: string, data: Json): Promise<Json> {
 
 /** Follows something over the socket for as long as the returned function is not called. */
 export function follow(s: Subscription): () => void {
+  if (idleClose) {
+    clearTimeout(idleClose);
+    idleClose = null;
+  }
   subs.add(s);
   if (socket && status === 'live') subscribe(s);
   else open();
   return () => {
     subs.delete(s);
-    if (subs.size === 0 && socket) socket.close(1000, 'nothing followed');
+    if (subs.size === 0 && socket && !idleClose) {
+      idleClose = setTimeout(() => {
+        idleClose = null;
+        if (subs.size === 0) drop('nothing followed');
+      }, IDLE_CLOSE_MS);
+    }
   };
 }
