@@ -238,7 +238,7 @@ test.describe.serial('desk journeys', () => {
   });
 
   test('a doctor of two clinics keeps hours at each; a time booked at one is gone at the other', async ({ browser, playwright }) => {
-    // desk.doctor belongs to Desk Clinic (their clinic when created); the administrator adds them to Desk Annex too
+    // desk.doctor belongs to Desk Clinic (their clinic when created); Desk Annex is a new clinic
     const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
     const doc = (await ok(await admin.get('/api/v1/doctors?limit=500'))).find((d) => d.username === doctor.user);
     let profile;
@@ -248,10 +248,19 @@ test.describe.serial('desk journeys', () => {
     }).toContain('Desk Clinic');
     const existing = (await ok(await admin.get('/api/v1/directory/clinics'))).find((c) => c.name === 'Desk Annex');
     const annex = existing ?? await ok(await admin.post('/api/v1/directory/clinics', { data: { name: 'Desk Annex', timeZone: 'Europe/Berlin' } }));
-    const main = profile.clinics.find((c) => c.name === 'Desk Clinic');
-    await ok(await admin.put(`/api/v1/directory/doctors/${doc.id}`, { data: {
-      specialities: profile.specialities, languages: profile.languages, bio: profile.bio, qualifications: profile.qualifications,
-      licence: profile.licence, visitTypes: profile.visitTypes, clinicIds: [main.id, annex.id] } }));
+    // the administrator places the doctor in the annex too, on the doctor's profile page
+    const ac = await browser.newContext();
+    const adminPage = await ac.newPage();
+    await signIn(adminPage, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+    await expect(adminPage).toHaveURL(/\/admin\/users$/);
+    await adminPage.goto(`/doctors/${doc.id}`);
+    await adminPage.getByRole('button', { name: 'Edit the profile' }).click();
+    const clinicsBox = adminPage.getByRole('group', { name: 'Clinics' });
+    await expect(clinicsBox.getByRole('checkbox', { name: 'Desk Clinic' })).toBeChecked();
+    await clinicsBox.getByRole('checkbox', { name: 'Desk Annex' }).check();
+    await adminPage.getByRole('button', { name: 'Save the profile' }).click();
+    await expect(adminPage.getByText('Profile saved.')).toBeVisible();
+    expect((await ok(await admin.get(`/api/v1/directory/doctors/${doc.id}`))).clinics.map((c) => c.name).sort()).toEqual(['Desk Annex', 'Desk Clinic']);
 
     // the doctor: 09:00–12:00 at Desk Clinic, 11:00–14:00 at Desk Annex, every day (two clinics may share an hour)
     const dc = await browser.newContext({ storageState: read('doctor') });
@@ -291,7 +300,7 @@ test.describe.serial('desk journeys', () => {
     await expect(times).toHaveCount(10); // 09:00–14:00 Berlin in 30 minutes
     const fmt = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tehran' });
     const at = (t) => spaces(fmt.format(instantIn(open, t, 'Europe/Berlin')));
-    await expect(times.filter({ hasText: at('11:00') })).toContainText('Desk Clinic, Desk Annex');
+    await expect(times.filter({ hasText: at('11:00') })).toContainText('Desk Annex, Desk Clinic'); // by name
     await expect(times.filter({ hasText: at('13:30') })).toContainText('Desk Annex');
     await expect(times.filter({ hasText: at('09:00') })).not.toContainText('Desk Annex');
     await screenshot(patient, 'en-desktop-find-doctor-clinics');
@@ -317,6 +326,14 @@ test.describe.serial('desk journeys', () => {
     await patient.getByTestId('visit-clinic').getByRole('link', { name: 'Desk Annex' }).click();
     await expect(patient.getByRole('heading', { level: 1, name: 'Desk Annex' })).toBeVisible();
     await pc.close();
+    // the administrator cannot take the doctor off the annex while they work there: the refusal names it
+    await adminPage.reload();
+    await adminPage.getByRole('button', { name: 'Edit the profile' }).click();
+    await adminPage.getByRole('group', { name: 'Clinics' }).getByRole('checkbox', { name: 'Desk Annex' }).uncheck();
+    await adminPage.getByRole('button', { name: 'Save the profile' }).click();
+    await expect(adminPage.getByRole('group', { name: 'Clinics' }).getByRole('alert')).toContainText('still has working hours at Desk Annex');
+    await screenshot(adminPage, 'en-desktop-profile-clinics-refused');
+    await ac.close();
     await admin.dispose();
   });
 });

@@ -73,6 +73,7 @@ export default function FindDoctor() {
     return () => clearTimeout(timer);
   }, [q, speciality, language, minRating, planId, within]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const slotsAsked = useRef(0);
   async function pick(d: { id: string; displayName: string; profile?: Profile }, chosenDay: string | null = null,
     chosenClinic = '') {
     setDoctor(d);
@@ -81,8 +82,10 @@ export default function FindDoctor() {
     setSlots(null);
     setSlot('');
     setDone(false);
+    const mine = ++slotsAsked.current; // a weak connection: only the latest choice's answer is shown
     try {
-      setSlots(await freeSlots(d.id!, chosenDay, zone, chosenClinic));
+      const free = await freeSlots(d.id!, chosenDay, zone, chosenClinic);
+      if (mine === slotsAsked.current) setSlots(free);
     } catch (e) {
       setError(e);
     }

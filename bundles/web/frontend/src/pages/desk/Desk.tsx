@@ -175,7 +175,10 @@ function Book({ patient }: { patient: Patient }) {
     if (!doctorId) return;
     setSlots(null);
     setSlot('');
-    freeSlots(doctorId, day, zone, clinic).then(setSlots).catch(setError);
+    // only the latest question's answer is shown (another doctor, day or clinic may be chosen meanwhile)
+    let stale = false;
+    freeSlots(doctorId, day, zone, clinic).then((s) => { if (!stale) setSlots(s); }, (e) => { if (!stale) setError(e); });
+    return () => { stale = true; };
   }, [doctorId, day, zone, clinic]);
 
   async function book(e: FormEvent) {

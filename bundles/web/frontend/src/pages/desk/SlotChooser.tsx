@@ -44,7 +44,7 @@ export default function SlotChooser({ slots, day, onDay, slot, onSlot, zone, non
               <input type="radio" name="slot" value={s.start} checked={slot === s.start} onChange={() => onSlot(s.start!)} />
               {formatTime(s.start!, lang, zone)}
               {clinicName && (s.clinicIds ?? []).length > 0 && (
-                <small className="slot-clinic">{listOf((s.clinicIds ?? []).map(clinicName).filter((n): n is string => !!n), lang)}</small>
+                <small className="slot-clinic">{listOf((s.clinicIds ?? []).map(clinicName).filter((n): n is string => !!n).sort((a, b) => a.localeCompare(b, lang)), lang)}</small>
               )}
             </label>
           ))}

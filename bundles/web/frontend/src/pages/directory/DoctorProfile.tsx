@@ -148,6 +148,16 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
     api.GET('/directory/doctors/{id}/plans', { params: { path: { id: profile.doctorId! } } })
       .then((r) => setPlans(must(r).map((x) => x.id!))).catch(() => setPlans([]));
   }, [profile.doctorId]);
+  // an administrator places the doctor in clinics (the API refuses anyone else, and a clinic where they still work)
+  const { session } = useAuth();
+  const admin = !!session?.user.roles.includes('admin');
+  const [clinics, setClinics] = useState<{ id: string; name: string }[] | null>(null);
+  const [clinicIds, setClinicIds] = useState<string[]>((profile.clinics ?? []).map((c) => c.id!));
+  useEffect(() => {
+    if (!admin) return;
+    api.GET('/directory/clinics').then((r) => setClinics(must(r).filter((c) => c.id && c.name) as { id: string; name: string }[]))
+      .catch(() => setClinics(null));
+  }, [admin]);
   const [error, setError] = useState<unknown>(null);
 
   async function save() {
@@ -159,7 +169,7 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
       }));
       onSaved(must(await api.PUT('/directory/doctors/{id}', { params: { path: { id: profile.doctorId! } }, body: {
         specialities: codes, languages: languages.split(/[,،\s]+/).map((l) => l.trim().toLowerCase()).filter(Boolean),
-        bio, qualifications, licence, visitTypes,
+        bio, qualifications, licence, visitTypes, clinicIds: admin && clinics ? clinicIds : undefined,
       } })));
     } catch (e) { setError(e); }
   }
@@ -177,6 +187,19 @@ function EditProfile({ profile, onSaved, onCancel }: { profile: Profile; onSaved
         </div>
         {fieldError(error, 'specialities') && <p className="error">{fieldError(error, 'specialities')}</p>}
       </fieldset>
+      {admin && clinics && (
+        <fieldset>
+          <legend>{t('directory.profilePage.clinics')}</legend>
+          <div className="speciality-checks">
+            {clinics.map((c) => (
+              <label key={c.id} className="check"><input type="checkbox" name="clinicIds" value={c.id} checked={clinicIds.includes(c.id)}
+                onChange={(e) => setClinicIds(e.target.checked ? [...clinicIds, c.id] : clinicIds.filter((x) => x !== c.id))} />
+                {c.name}</label>
+            ))}
+          </div>
+          {fieldError(error, 'clinicIds') && <p className="error" role="alert">{fieldError(error, 'clinicIds')}</p>}
+        </fieldset>
+      )}
       <Field label={t('directory.profilePage.languages')} name="languages" value={languages} onChange={setLanguages}
         description={t('directory.profilePage.languagesHint')} error={fieldError(error, 'languages')} />
       <Field label={t('directory.profilePage.licence')} name="licence" value={licence} onChange={setLicence} error={fieldError(error, 'licence')} />
