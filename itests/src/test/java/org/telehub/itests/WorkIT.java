@@ -165,6 +165,19 @@ class WorkIT {
             // the new settings take effect asynchronously (Config Admin, then DS re-creates the factory and the work
             // service): submitting before that lets the old connection still wake the items (seen once on CI)
             awaitBroker("DOWN");
+            // the health check sees the new settings before DS has re-created the work service on them: the old
+            // service's connection can still wake an item for a moment (seen on CI). A probe that stays pending
+            // shows the work service itself is without the broker; probes that ran are done once, which is right
+            List<String> probes = new java.util.ArrayList<>();
+            for (long end = System.currentTimeMillis() + 30_000;;) {
+                String probe = submit(karaf, "itest.scripted", 1, "done", false).get(0);
+                probes.add(probe);
+                Thread.sleep(1500);
+                if ("pending".equals(row(karaf, probe)[0])) {
+                    break;
+                }
+                assertTrue(System.currentTimeMillis() < end, "the work service kept its broker connection for 30 s");
+            }
             List<String> ids = submit(karaf, "itest.scripted", 10, "done", false);
             Thread.sleep(2000);
             for (String id : ids) {
@@ -173,6 +186,9 @@ class WorkIT {
             karaf.shell("admin", ADMIN_PASSWORD, "config:property-set -p org.telehub.messaging brokerUrl " + url);
             for (String id : ids) {
                 assertEquals("1", await(id, "done", 90_000)[1], "once, after the broker is reachable");
+            }
+            for (String id : probes) {
+                assertEquals("1", await(id, "done", 90_000)[1], "each probe once");
             }
         } finally {
             karaf.shell("admin", ADMIN_PASSWORD, "config:property-set -p org.telehub.messaging brokerUrl " + url);
