@@ -96,25 +96,19 @@ public class Booking {
     public String check(Handle h, Doctor d, String patientId, Instant start, Instant end, String self,
             String clinicId) {
         Schedule s = ScheduleStore.schedule(h, d);
-        String at;
-        if (clinicId != null) {
-            if (!s.covers(start, end, clinicId)) {
-                throw new UnprocessableException("Outside working hours", d.displayName() + " does not work at this"
-                        + " clinic " + start.atZone(s.zone()).toLocalTime() + "–" + end.atZone(s.zone()).toLocalTime()
-                        + " on " + start.atZone(s.zone()).toLocalDate() + " (" + s.zone() + "); GET /api/v1/doctors/"
-                        + d.id() + "/slots?clinicId=" + clinicId + " lists free times there", "clinicId", null);
-            }
-            at = clinicId;
-        } else {
-            java.util.List<String> places = s.placesCovering(start, end);
-            if (places.isEmpty()) {
-                throw new UnprocessableException("Outside working hours", d.displayName() + " does not work "
-                        + start.atZone(s.zone()).toLocalTime() + "–" + end.atZone(s.zone()).toLocalTime()
-                        + " on " + start.atZone(s.zone()).toLocalDate() + " (" + s.zone()
-                        + "); GET /api/v1/doctors/" + d.id() + "/slots lists free times", "scheduledStart", null);
-            }
-            at = places.size() == 1 && !places.get(0).equals(Schedule.NO_CLINIC) ? places.get(0) : null;
+        java.util.List<String> places = clinicId == null ? s.placesCovering(start, end)
+                : s.covers(start, end, clinicId) ? java.util.List.of(clinicId) : java.util.List.of();
+        if (places.isEmpty()) {
+            String when = start.atZone(s.zone()).toLocalTime() + "–" + end.atZone(s.zone()).toLocalTime() + " on "
+                    + start.atZone(s.zone()).toLocalDate() + " (" + s.zone() + "); GET /api/v1/doctors/" + d.id();
+            throw clinicId == null
+                    ? new UnprocessableException("Outside working hours", d.displayName() + " does not work " + when
+                            + "/slots lists free times", "scheduledStart", null)
+                    : new UnprocessableException("Outside working hours", d.displayName() + " does not work at this"
+                            + " clinic " + when + "/slots?clinicId=" + clinicId + " lists free times there", "clinicId",
+                            null);
         }
+        String at = places.size() == 1 && !places.get(0).equals(Schedule.NO_CLINIC) ? places.get(0) : null;
         if (ScheduleStore.overlapping(h, "doctor", d.id(), start, end, config.maxDurationMinutes(), self).isPresent()) {
             throw new ConflictException("Doctor not free", d.displayName() + " already has a visit overlapping"
                     + " this time", "scheduledStart", Map.of("conflict", "doctor"));

@@ -102,6 +102,7 @@ public class ScheduleServiceImpl implements ScheduleService {
         ZoneId zone = a.timeZone() == null ? ZoneId.of(d.timeZone()) : Checks.zoneRequired(a.timeZone());
         int slot = a.slotMinutes() == null ? d.slotMinutes() : PeopleServiceImpl.slotMinutes(a.slotMinutes());
         Map<DayOfWeek, List<Schedule.Range>> weekly = new EnumMap<>(DayOfWeek.class);
+        Map<String, Boolean> asked = new java.util.HashMap<>(); // each clinic asked of the directory once
         if (a.weekly() != null) {
             for (Map.Entry<String, List<Hours>> e : a.weekly().entrySet()) {
                 DayOfWeek day;
@@ -116,7 +117,7 @@ public class ScheduleServiceImpl implements ScheduleService {
                     Hours g = given.get(i);
                     String f = "weekly." + e.getKey() + "[" + i + "]";
                     ranges.add(range(f, g == null ? null : g.start(), g == null ? null : g.end(),
-                            clinic(f + ".clinicId", doctorId, g == null ? null : g.clinicId())));
+                            clinic(f + ".clinicId", doctorId, g == null ? null : g.clinicId(), asked)));
                 }
                 noOverlap("weekly." + e.getKey(), ranges);
                 weekly.put(day, ranges);
@@ -148,7 +149,7 @@ public class ScheduleServiceImpl implements ScheduleService {
             }
             Schedule.Range r = null;
             if (x.start() != null || x.end() != null || x.kind().equals("extra")) {
-                r = range(f, x.start(), x.end(), clinic(f + ".clinicId", doctorId, x.clinicId()));
+                r = range(f, x.start(), x.end(), clinic(f + ".clinicId", doctorId, x.clinicId(), asked));
             }
             exceptions.add(new Schedule.DayException(day, r, x.kind().equals("off"), x.reason()));
         }
@@ -188,10 +189,10 @@ public class ScheduleServiceImpl implements ScheduleService {
                 .map(w -> new Slot(w.window().start(), w.window().end(), w.clinicIds())).toList());
     }
 
-    /** A clinic of hours: null, or one the directory knows and the doctor works at. */
-    private String clinic(String field, String doctorId, String clinicId) {
-        if (clinicId == null) {
-            return null;
+    /** A clinic of hours: null, or one the directory knows and the doctor works at ({@code asked}: found so). */
+    private String clinic(String field, String doctorId, String clinicId, Map<String, Boolean> asked) {
+        if (clinicId == null || asked.containsKey(clinicId)) {
+            return clinicId;
         }
         Workplaces w = workplaces;
         if (w == null) {
@@ -204,6 +205,7 @@ public class ScheduleServiceImpl implements ScheduleService {
             throw new UnprocessableException(field, "The doctor is not one of " + name + "'s doctors (an"
                     + " administrator adds them in the directory)");
         }
+        asked.put(clinicId, true);
         return clinicId;
     }
 
