@@ -12,20 +12,34 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /**
- * Registered by {@link TlsSetup} on every HTTP whiteboard context (the API, the web app, the web console) when there
- * is something to do: plain HTTP requests are sent to HTTPS ({@code redirectHttpToHttps}), HTTPS answers get
- * Strict-Transport-Security (only with the clinic's certificate).
+ * Registered once by {@link TlsSetup} on every HTTP whiteboard context (the API, the web app): plain HTTP requests are
+ * sent to HTTPS ({@code redirectHttpToHttps}), HTTPS answers get Strict-Transport-Security (only with the clinic's
+ * certificate), and with neither it passes requests on untouched. A configuration change swaps its settings in place
+ * and never re-registers it: a whiteboard registration while Pax Web rebuilds its server deadlocks (ARCHITECTURE.md
+ * "HTTPS").
  */
 final class HttpsFilter implements Filter {
-    private final boolean redirect;
-    private final int httpsPort;
-    /** The header's value, or null for none. */
-    private final String hsts;
+    /** What the filter does; {@code hsts} is the header's value or null for none. */
+    record Settings(boolean redirect, int httpsPort, String hsts) {
+        static final Settings NONE = new Settings(false, 0, null);
 
-    HttpsFilter(boolean redirect, int httpsPort, long hstsMaxAgeSeconds) {
-        this.redirect = redirect;
-        this.httpsPort = httpsPort;
-        this.hsts = hstsMaxAgeSeconds > 0 ? "max-age=" + hstsMaxAgeSeconds : null;
+        static Settings of(boolean redirect, int httpsPort, long hstsMaxAgeSeconds) {
+            return new Settings(redirect, httpsPort, hstsMaxAgeSeconds > 0 ? "max-age=" + hstsMaxAgeSeconds : null);
+        }
+    }
+
+    private volatile Settings settings;
+
+    HttpsFilter(Settings settings) {
+        this.settings = settings;
+    }
+
+    void set(Settings settings) {
+        this.settings = settings;
+    }
+
+    Settings settings() {
+        return settings;
     }
 
     @Override
@@ -38,19 +52,20 @@ final class HttpsFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse res = (HttpServletResponse) response;
+        Settings s = settings;
         if (!req.isSecure()) {
-            if (redirect) {
+            if (s.redirect()) {
                 String method = req.getMethod();
                 boolean safe = "GET".equals(method) || "HEAD".equals(method);
                 // 301 for what a browser navigates to; 308 keeps method and body for anything else
                 res.setStatus(safe ? 301 : 308);
-                res.setHeader("Location", location(req.getServerName(), httpsPort, req.getRequestURI(),
+                res.setHeader("Location", location(req.getServerName(), s.httpsPort(), req.getRequestURI(),
                         req.getQueryString()));
                 res.setContentLength(0);
                 return;
             }
-        } else if (hsts != null) {
-            res.setHeader("Strict-Transport-Security", hsts);
+        } else if (s.hsts() != null) {
+            res.setHeader("Strict-Transport-Security", s.hsts());
         }
         chain.doFilter(request, response);
     }

@@ -31,6 +31,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
@@ -60,33 +61,63 @@ public class TlsSetup implements HealthIndicator {
 
     private final BundleContext context;
     private final ConfigurationAdmin configAdmin;
+    private final HttpsFilter https = new HttpsFilter(HttpsFilter.Settings.NONE);
+    private final ServiceRegistration<Filter> filter;
+    /** False for {@link EarlyStart}'s pass: it prints nothing; the component announces the certificate. */
+    private final boolean announce;
     private volatile Check state;
-    private ServiceRegistration<Filter> filter;
+
+    /** The early pass before Pax Web starts ({@link EarlyStart}): the certificate and Pax Web's settings only. */
+    TlsSetup(BundleContext context, ConfigurationAdmin configAdmin) {
+        this.context = context;
+        this.configAdmin = configAdmin;
+        this.filter = null;
+        this.announce = false;
+    }
+
+    /** {@link EarlyStart}'s pass: decides the certificate and writes Pax Web's settings, or says why not. */
+    void prepare(TlsConfig config) throws IOException, GeneralSecurityException {
+        apply(config);
+    }
 
     @Activate
     public TlsSetup(BundleContext context, @Reference ConfigurationAdmin configAdmin, TlsConfig config) {
         this.context = context;
         this.configAdmin = configAdmin;
+        this.announce = true;
+        // registered once, before Pax Web's configuration is touched, and never again while this component lives: a
+        // whiteboard registration racing Pax Web's rebuild deadlocks it with the JAX-RS whiteboard (ARCHITECTURE.md)
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("osgi.http.whiteboard.filter.pattern", "/*");
+        p.put("osgi.http.whiteboard.filter.name", "telehub-https");
+        p.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=*)");
+        p.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
+        filter = context.registerService(Filter.class, https, p);
+        modified(config);
+    }
+
+    /** A change of {@code etc/org.telehub.tls.cfg}: applied in place, the filter's registration left alone. */
+    @Modified
+    synchronized void modified(TlsConfig config) {
         long t0 = System.nanoTime();
+        Check before = state;
         try {
             apply(config);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            https.set(HttpsFilter.Settings.NONE);
             fail("HTTPS is off: " + e.getMessage(), e);
         }
-        if (state == null) {
+        if (state == before) {
             state = Check.up("HTTPS", (System.nanoTime() - t0) / 1_000_000);
         }
     }
 
     @Deactivate
     void deactivate() {
-        if (filter != null) {
-            try {
-                filter.unregister();
-            } catch (IllegalStateException e) {
-                // already gone with the bundle
-            }
-            filter = null;
+        try {
+            filter.unregister();
+        } catch (IllegalStateException e) {
+            // already gone with the bundle
         }
     }
 
@@ -102,6 +133,7 @@ public class TlsSetup implements HealthIndicator {
 
     private void apply(TlsConfig config) throws IOException, GeneralSecurityException {
         if (!config.enabled()) {
+            https.set(HttpsFilter.Settings.NONE);
             paxWeb(false, config.httpsPort(), null);
             state = Check.up("HTTPS off (enabled=false in etc/" + PID + ".cfg)", 0);
             LOG.info("HTTPS is off by configuration (etc/{}.cfg enabled=false)", PID);
@@ -123,6 +155,7 @@ public class TlsSetup implements HealthIndicator {
                 material = Certificates.open(file, storePw, keyPw, config.keyAlias());
             } catch (KeystoreException e) {
                 // Jetty must never get a keystore it cannot open (see the class comment): HTTP only until fixed
+                https.set(HttpsFilter.Settings.NONE);
                 paxWeb(false, config.httpsPort(), null);
                 fail("HTTPS is off: " + e.getMessage() + " — fix etc/" + PID + ".cfg and the secret; HTTP still"
                         + " answers", null);
@@ -141,15 +174,7 @@ public class TlsSetup implements HealthIndicator {
         removeOthers(tlsDir, active);
 
         long hsts = clinic ? config.hstsMaxAgeSeconds() : 0;
-        if (config.redirectHttpToHttps() || hsts > 0) {
-            Dictionary<String, Object> p = new Hashtable<>();
-            p.put("osgi.http.whiteboard.filter.pattern", "/*");
-            p.put("osgi.http.whiteboard.filter.name", "telehub-https");
-            p.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=*)");
-            p.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
-            filter = context.registerService(Filter.class,
-                    new HttpsFilter(config.redirectHttpToHttps(), config.httpsPort(), hsts), p);
-        }
+        https.set(HttpsFilter.Settings.of(config.redirectHttpToHttps(), config.httpsPort(), hsts));
 
         String what = clinic ? "the clinic's certificate " + cert.getSubjectX500Principal().getName()
                 : "a self-signed certificate for " + String.join(", ", Certificates.names(cert));
@@ -162,6 +187,9 @@ public class TlsSetup implements HealthIndicator {
         } else {
             state = Check.up(detail, 0);
         }
+        if (!announce) {
+            return;
+        }
         String notice = "\nTelehub HTTPS: https://localhost:" + config.httpsPort() + "/  ("
                 + (clinic ? "the clinic's certificate, " + cert.getSubjectX500Principal().getName()
                         : "self-signed certificate: browsers warn until it is trusted; compare this fingerprint")
@@ -172,6 +200,9 @@ public class TlsSetup implements HealthIndicator {
 
     private void fail(String message, Throwable e) {
         state = new Check(Status.DEGRADED, message, 0);
+        if (!announce) {
+            return;
+        }
         if (e != null) {
             LOG.error(message, e);
         } else {
