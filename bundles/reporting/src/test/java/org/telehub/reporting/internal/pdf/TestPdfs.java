@@ -1,17 +1,62 @@
 package org.telehub.reporting.internal.pdf;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Rendered sample reports for the other packages' tests. */
+/** Rendered sample reports for the other packages' tests and the benchmark. */
 public final class TestPdfs {
+    /** Prescription lines that make the sample reports two pages long (the benchmark checks it). */
+    public static final int TWO_PAGES = 14;
+
     private TestPdfs() {
     }
 
     public static byte[] englishReport() throws IOException {
-        return new PdfRenderer(Fonts.get()).render(Samples.english(3));
+        return englishReport(3);
     }
 
     public static byte[] persianReport() throws IOException {
-        return new PdfRenderer(Fonts.get()).render(Samples.persian(3));
+        return persianReport(3);
+    }
+
+    public static byte[] englishReport(int rows) throws IOException {
+        return new PdfRenderer(Fonts.get()).render(Samples.english(rows));
+    }
+
+    public static byte[] persianReport(int rows) throws IOException {
+        return new PdfRenderer(Fonts.get()).render(Samples.persian(rows));
+    }
+
+    /** The English sample's text as plain lines (facts as "label: value", table rows joined), for a reference. */
+    public static List<String> englishLines(int rows) {
+        ReportLayout l = Samples.english(rows);
+        List<String> lines = new ArrayList<>();
+        lines.add(l.letterhead().clinicName());
+        lines.addAll(l.letterhead().lines());
+        lines.add(l.title());
+        lines.add(l.subtitle());
+        for (ReportLayout.Block b : l.blocks()) {
+            if (b instanceof ReportLayout.Facts f) {
+                lines.add(f.heading());
+                f.facts().forEach(x -> lines.add(x.label() + ": " + x.value()));
+            } else if (b instanceof ReportLayout.Section s) {
+                lines.add(s.heading());
+                for (String p : s.text().split("\n")) {
+                    for (int i = 0; i < p.length(); i += 90) {
+                        lines.add(p.substring(i, Math.min(p.length(), i + 90)));
+                    }
+                }
+            } else if (b instanceof ReportLayout.Table t) {
+                lines.add(t.heading());
+                lines.add(String.join(" | ", t.header()));
+                t.rows().forEach(r -> lines.add(String.join(" | ", r)));
+            }
+        }
+        return lines;
+    }
+
+    public static byte[] latinFont() {
+        return Fonts.get().sans.file();
     }
 }
