@@ -2,11 +2,16 @@
 -- are sealed with the hub's master key (the files bundle's SecretBox, a key file outside the database): a copy of
 -- the database alone yields no key. Certificates are PEM.
 
+-- The CA over time: the one that issues has slot 'active' (unique); one nearing its end is retired (slot NULL) and
+-- kept, its certificate still in the chains of the signatures it certified.
 CREATE TABLE report_signing_ca (
-    name        VARCHAR(32)  PRIMARY KEY,
+    id          VARCHAR(36)  PRIMARY KEY,
+    slot        VARCHAR(16)  UNIQUE CHECK (slot = 'active'),
     certificate TEXT         NOT NULL,
     key_sealed  TEXT         NOT NULL,
-    created_at  TIMESTAMP WITH TIME ZONE NOT NULL
+    not_after   TIMESTAMP WITH TIME ZONE NOT NULL,
+    created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    retired_at  TIMESTAMP WITH TIME ZONE
 );
 
 -- A doctor's signers over time: one active; a replaced one is kept (retired) for the signatures it made.
@@ -17,7 +22,7 @@ CREATE TABLE report_signer (
     source      VARCHAR(16)  NOT NULL CHECK (source IN ('clinic-ca', 'imported')),
     chain       TEXT         NOT NULL,
     key_sealed  TEXT         NOT NULL,
-    subject     VARCHAR(1000) NOT NULL,
+    subject     TEXT         NOT NULL,
     not_after   TIMESTAMP WITH TIME ZONE NOT NULL,
     active      BOOLEAN      NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>The bundle starts at level 20 (the feature says so), after Config Admin (10) and before Pax Web and SCR (30);
  * this pass decides the certificate and writes Pax Web's settings the way {@link TlsSetup} does, so Jetty's first
  * start already has them and the component later finds nothing to change. It needs only Config Admin and the
- * configuration Karaf loaded from etc; when either is missing it leaves everything to the component.
+ * configuration Karaf loaded from etc; when either is missing, or Pax Web already runs (an install or refresh at run
+ * time), it leaves everything to the component.
  */
 @Header(name = Constants.BUNDLE_ACTIVATOR, value = "${@class}")
 public final class EarlyStart implements BundleActivator {
@@ -36,6 +37,20 @@ public final class EarlyStart implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
+        try {
+            early(context);
+        } catch (RuntimeException | LinkageError e) {
+            // never fail the bundle's start: the component does the work and reports what is wrong
+            LOG.info("HTTPS: not set up before Pax Web ({}); the tls component does it", e.toString());
+        }
+    }
+
+    private void early(BundleContext context) {
+        if (context.getServiceReference("org.osgi.service.http.runtime.HttpServiceRuntime") != null) {
+            // Pax Web already runs (the feature installed or the bundle refreshed at run time): changing its
+            // configuration now would rebuild it, which is the component's to do, once, after its filter is in
+            return;
+        }
         ServiceReference<ConfigurationAdmin> ref = context.getServiceReference(ConfigurationAdmin.class);
         if (ref == null) {
             LOG.info("HTTPS: no Config Admin yet; the tls component sets HTTPS up");
@@ -51,7 +66,7 @@ public final class EarlyStart implements BundleActivator {
             }
             // processed: $[secret:…] resolved by the interpolation plugin, as the component would get them
             new TlsSetup(context, configAdmin).prepare(config(found[0].getProcessedProperties(ref)));
-        } catch (IOException | GeneralSecurityException | InvalidSyntaxException | RuntimeException e) {
+        } catch (IOException | GeneralSecurityException | InvalidSyntaxException e) {
             // the component tries again and reports it (health check, console)
             LOG.info("HTTPS: not set up before Pax Web ({}); the tls component does it", e.toString());
         } finally {

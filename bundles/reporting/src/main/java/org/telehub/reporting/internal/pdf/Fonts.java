@@ -9,7 +9,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The report's typefaces, read once from the bundle: Noto Sans (Latin and Cyrillic) and Noto Naskh Arabic (Persian),
- * regular and bold, from Debian's {@code fonts-noto-core} (SIL Open Font License 1.1), copied in at build time. Each
+ * regular and bold, and for what neither has, Noto Sans Math (≥ ≤ → −) and Noto Sans Symbols 2 (✓ □), from Debian's
+ * {@code fonts-noto-core} (SIL Open Font License 1.1), copied in at build time. Each
  * is held as its file's bytes (PDFBox embeds a subset per document) and as a JDK font at 1000 units, whose OpenType
  * layout shapes Persian.
  */
@@ -25,6 +26,8 @@ final class Fonts {
     final Face sansBold;
     final Face naskh;
     final Face naskhBold;
+    final Face math;
+    final Face symbols;
 
     private static volatile Fonts shared;
 
@@ -33,9 +36,11 @@ final class Fonts {
         sansBold = load("NotoSans-Bold.ttf");
         naskh = load("NotoNaskhArabic-Regular.ttf");
         naskhBold = load("NotoNaskhArabic-Bold.ttf");
+        math = load("NotoSansMath-Regular.ttf");
+        symbols = load("NotoSansSymbols2-Regular.ttf");
     }
 
-    /** The faces, read at first use (about 1.4 MB) and kept. */
+    /** The faces, read at first use (about 2.7 MB) and kept. */
     static Fonts get() {
         Fonts f = shared;
         if (f == null) {
@@ -56,6 +61,11 @@ final class Fonts {
 
     Face arabic(boolean bold) {
         return bold ? naskhBold : naskh;
+    }
+
+    /** The faces tried, in order, for a character neither text face has (regular only). */
+    java.util.List<Face> fallbacks() {
+        return java.util.List.of(math, symbols);
     }
 
     private static Face load(String file) {

@@ -232,7 +232,6 @@ final class PdfRenderer {
         }
 
         private void table(Table t) throws IOException {
-            heading(t.heading());
             float total = 0;
             for (float w : t.weights()) {
                 total += w;
@@ -242,6 +241,14 @@ final class PdfRenderer {
                 widths[i] = width() * t.weights().get(i) / total;
             }
             float size = 9;
+            // the heading, the header row and the first row stay together
+            float keep = rowHeight(t.header(), widths, size, true) + (t.rows().isEmpty() ? 0
+                    : rowHeight(t.rows().get(0), widths, size, false));
+            if (t.heading() != null && !t.heading().isBlank()) {
+                need(HEADING * LEADING + 2 + keep);
+            }
+            heading(t.heading());
+            need(keep);
             row(t.header(), widths, size, true, true);
             for (List<String> r : t.rows()) {
                 if (!row(r, widths, size, false, false)) {
@@ -253,7 +260,19 @@ final class PdfRenderer {
             y -= 10;
         }
 
-        /** One table row; false (nothing drawn) when it does not fit on this page and {@code force} is off. */
+        private float rowHeight(List<String> cells, float[] widths, float size, boolean header) {
+            int lines = 1;
+            for (int i = 0; i < cells.size(); i++) {
+                lines = Math.max(lines, shaper.wrap(cells.get(i) == null ? "" : cells.get(i),
+                        units(widths[i] - 8, size), rtl, header).size());
+            }
+            return lines * size * LEADING + 8;
+        }
+
+        /**
+         * One table row; false (nothing drawn) when it does not fit on this page and {@code force} is off. A row
+         * taller than a whole page is not split: it runs past the foot (a limit; prescriptions never come near).
+         */
         private boolean row(List<String> cells, float[] widths, float size, boolean header, boolean force)
                 throws IOException {
             float pad = 4;
@@ -340,11 +359,25 @@ final class PdfRenderer {
                     int gid = p.glyphs()[g];
                     glyphs.add(gid);
                     byte[] code = font.encodeGlyphId(gid);
-                    texts.putIfAbsent(((code[0] & 0xff) << 8) | (code[1] & 0xff), p.text()[g]);
+                    String text = p.text()[g];
+                    String mapped = texts.putIfAbsent(((code[0] & 0xff) << 8) | (code[1] & 0xff), text);
                     float gx = x + (placed.x() + p.x()[g]) * scale;
                     float gy = baseline - p.y()[g] * scale;
+                    // one glyph, two texts (the JDK mirrors "(" in right-to-left text to the ")" glyph): the map
+                    // keeps the first, this occurrence says its own in an /ActualText span
+                    boolean own = mapped != null && !mapped.equals(text);
+                    if (own) {
+                        ops.append("/Span <</ActualText <FEFF");
+                        for (char c : text.toCharArray()) {
+                            ops.append(String.format(Locale.ROOT, "%04X", (int) c));
+                        }
+                        ops.append(">>> BDC\n");
+                    }
                     ops.append(String.format(Locale.ROOT, "1 0 0 1 %.2f %.2f Tm <%02X%02X> Tj\n", gx, gy,
                             code[0] & 0xff, code[1] & 0xff));
+                    if (own) {
+                        ops.append("EMC\n");
+                    }
                 }
                 cs.appendRawCommands(ops.toString());
             }

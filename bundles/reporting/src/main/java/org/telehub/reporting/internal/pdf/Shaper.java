@@ -52,6 +52,7 @@ final class Shaper {
         if (text.isEmpty()) {
             return new Line(List.of(), 0);
         }
+        text = printable(text, bold);
         char[] chars = text.toCharArray();
         // a line with no right-to-left letter at all (a phone number, an address in Latin) reads left to right
         // even on a Persian page: "+49 30 1234 5678" stays in its order
@@ -98,6 +99,35 @@ final class Shaper {
             }
         }
         return new Line(placed, x);
+    }
+
+    /**
+     * {@code text} with each character no face has (an emoji, Hebrew) replaced by U+FFFD, which Noto Sans draws: a
+     * visible mark where something could not be printed, never the font's .notdef glyph (which PDF/A forbids and
+     * which would read back as nothing).
+     */
+    private String printable(String text, boolean bold) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length();) {
+            int cp = text.codePointAt(i);
+            int n = Character.charCount(cp);
+            String instead = null;
+            if (pick(cp, null, bold) == null) {
+                // whitespace no face draws (a tab) is a space; an invisible format character is dropped
+                instead = Character.isWhitespace(cp) || Character.isSpaceChar(cp) ? " "
+                        : Character.getType(cp) == Character.FORMAT ? "" : "\uFFFD";
+            }
+            if (instead != null && sb == null) {
+                sb = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (instead != null) {
+                sb.append(instead);
+            } else if (sb != null) {
+                sb.appendCodePoint(cp);
+            }
+            i += n;
+        }
+        return sb == null ? text : sb.toString();
     }
 
     private static boolean hasRtl(String text) {
@@ -171,11 +201,14 @@ final class Shaper {
         return cut;
     }
 
-    /** The face for {@code cp}: Persian script in Naskh; neutrals stay in the face around them; the rest in Sans. */
+    /**
+     * The face for {@code cp}: Persian script in Naskh; neutrals stay in the face around them; the rest in Sans, else
+     * the first fallback face that has it; null when no face has it (the caller draws U+FFFD instead).
+     */
     private Fonts.Face pick(int cp, Fonts.Face current, boolean bold) {
         Fonts.Face arabic = fonts.arabic(bold);
         Fonts.Face latin = fonts.latin(bold);
-        if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.ARABIC) {
+        if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.ARABIC && arabic.canDisplay(cp)) {
             return arabic;
         }
         if (current != null && (neutral(cp) || cp == 0x200C || cp == 0x200D) && current.canDisplay(cp)) {
@@ -184,7 +217,15 @@ final class Shaper {
         if (latin.canDisplay(cp)) {
             return latin;
         }
-        return arabic.canDisplay(cp) ? arabic : latin;
+        if (arabic.canDisplay(cp)) {
+            return arabic;
+        }
+        for (Fonts.Face f : fonts.fallbacks()) {
+            if (f.canDisplay(cp)) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static boolean neutral(int cp) {
@@ -226,6 +267,9 @@ final class Shaper {
             String cluster = new String(chars, from, Math.max(0, to - from));
             if (code >= 0xFFFE || invisible(cluster)) {
                 continue; // a joiner, non-joiner or direction mark: it shaped its neighbours, nothing to draw
+            }
+            if (code == 0) {
+                throw new IllegalStateException("no glyph in " + face.name() + " for " + cluster); // pick() prevents it
             }
             Point2D p = gv.getGlyphPosition(g);
             glyphs[kept] = code;

@@ -64,8 +64,12 @@ public final class PadesSigner {
         }
     }
 
-    /** Room kept in the file for the CMS (a chain of two EC certificates takes about 1.5 KB). */
-    static final int RESERVED = 12_000;
+    /**
+     * Room kept in the file for the CMS beyond its certificates (the signed attributes, the signature, the
+     * structure): a chain of two EC certificates needs about 1.5 KB in all, a real CA's RSA 4096 chain with
+     * intermediates several times that, so the room grows with the chain.
+     */
+    static final int RESERVED = 8_192;
 
     private PadesSigner() {
     }
@@ -86,8 +90,13 @@ public final class PadesSigner {
             Calendar when = GregorianCalendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
             when.setTimeInMillis(time.toEpochMilli());
             sig.setSignDate(when);
+            int chainBytes = 0;
+            for (X509Certificate c : signer.chain()) {
+                chainBytes += c.getEncoded().length;
+            }
+            int room = RESERVED + chainBytes;
             try (SignatureOptions options = new SignatureOptions()) {
-                options.setPreferredSignatureSize(RESERVED);
+                options.setPreferredSignatureSize(room);
                 doc.addSignature(sig, content -> {
                     try {
                         return cms(content, signer);
@@ -95,7 +104,7 @@ public final class PadesSigner {
                         throw new IOException("signing failed: " + e.getMessage(), e);
                     }
                 }, options);
-                ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + RESERVED * 2 + 4096);
+                ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + room * 2 + 4096);
                 doc.saveIncremental(out);
                 return out.toByteArray();
             }
@@ -105,7 +114,9 @@ public final class PadesSigner {
     /** The detached CMS SignedData over {@code content}. */
     static byte[] cms(InputStream content, Signer signer) throws IOException, GeneralSecurityException {
         X509Certificate cert = signer.chain().get(0);
-        String algorithm = "EC".equals(signer.key().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        String keyAlgorithm = signer.key().getAlgorithm();
+        String algorithm = "EC".equals(keyAlgorithm) || "ECDSA".equals(keyAlgorithm) ? "SHA256withECDSA"
+                : "SHA256withRSA";
         try {
             // ESS signing-certificate-v2 (RFC 5035): the signer's certificate by its SHA-256 hash, issuer and serial
             ESSCertIDv2 certId = new ESSCertIDv2(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256),

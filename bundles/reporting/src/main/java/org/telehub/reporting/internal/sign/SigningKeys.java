@@ -41,9 +41,15 @@ import org.telehub.files.SecretBox;
  * unique keys decide; the others read the winner's row).
  */
 public final class SigningKeys {
-    static final String CA = "clinic";
     /** A signer the clinic's CA issued is renewed this long before its end. */
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
+    /**
+     * Extended key usages a PDF reader accepts for a document signer: e-mail protection (what NSS and so poppler
+     * check), document signing (RFC 9336), Adobe's authentic documents, any.
+     */
+    static final List<String> DOCUMENT_SIGNING = List.of("1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36",
+            "1.2.840.113583.1.1.5", "2.5.29.37.0");
 
     /** A doctor's signer as shown to people: never the key. */
     public record Info(String id, String source, String subject, Instant notAfter) {
@@ -61,29 +67,49 @@ public final class SigningKeys {
         this.clinic = clinic;
     }
 
-    /** The clinic's CA, made the first time it is asked for. */
+    /**
+     * The clinic's CA that issues now: made the first time it is asked for, and anew when the current one has less
+     * left than a doctor's certificate lasts (so a doctor's certificate always gets its full three years); the old
+     * one is retired and kept.
+     */
     public ClinicCa.Issued authority() throws GeneralSecurityException {
+        Instant now = clock.instant();
         Optional<String[]> row = caRow();
+        if (row.isPresent() && Instant.parse(row.get()[3]).isBefore(now.plus(ClinicCa.SIGNER_VALIDITY).plus(
+                RENEW_BEFORE))) {
+            String old = row.get()[2];
+            jdbi.useHandle(h -> h.createUpdate("UPDATE report_signing_ca SET slot = NULL, retired_at = :t WHERE id ="
+                    + " :id AND slot = 'active'").bind("id", old).bind("t", now).execute());
+            row = Optional.empty();
+        }
         if (row.isEmpty()) {
-            ClinicCa.Issued fresh = ClinicCa.newAuthority(clinic, clock.instant());
-            jdbi.useHandle(h -> h.createUpdate("INSERT INTO report_signing_ca (name, certificate, key_sealed,"
-                    + " created_at) VALUES (:n, :c, :k, :t) ON CONFLICT DO NOTHING").bind("n", CA)
-                    .bind("c", pem(List.of(fresh.certificate()))).bind("k", box.seal(encodeKey(fresh.key()),
-                            "report_signing_ca.key:" + CA)).bind("t", clock.instant()).execute());
+            ClinicCa.Issued fresh = ClinicCa.newAuthority(clinic, now);
+            String id = UUID.randomUUID().toString();
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO report_signing_ca (id, slot, certificate, key_sealed,"
+                    + " not_after, created_at) VALUES (:id, 'active', :c, :k, :na, :t) ON CONFLICT (slot) DO NOTHING")
+                    .bind("id", id).bind("c", pem(List.of(fresh.certificate())))
+                    .bind("k", box.seal(encodeKey(fresh.key()), "report_signing_ca.key:" + id))
+                    .bind("na", fresh.certificate().getNotAfter().toInstant()).bind("t", now).execute());
             row = caRow();
         }
         String[] r = row.orElseThrow();
-        return new ClinicCa.Issued(decodeKey(box.open(r[1], "report_signing_ca.key:" + CA)), certificates(r[0])
+        return new ClinicCa.Issued(decodeKey(box.open(r[1], "report_signing_ca.key:" + r[2])), certificates(r[0])
                 .get(0));
     }
 
-    /** The CA's certificate as PEM: what a PDF reader is told to trust to see the doctors' signatures trusted. */
+    /**
+     * The CA certificates a PDF reader is told to trust to see the doctors' signatures trusted (PEM): the one that
+     * issues now and retired ones not yet expired, whose doctors' certificates may still be in use.
+     */
     public String authorityPem() throws GeneralSecurityException {
-        return pem(List.of(authority().certificate()));
+        authority();
+        List<String> pems = jdbi.withHandle(h -> h.createQuery("SELECT certificate FROM report_signing_ca WHERE"
+                + " not_after > :t ORDER BY created_at DESC").bind("t", clock.instant()).mapTo(String.class).list());
+        return String.join("", pems);
     }
 
     /**
-     * The doctor's signer: the active one, or the first time (and when the CA's certificate nears its end) one the
+     * The doctor's signer: the active one, or the first time (and 30 days before its certificate ends) one the
      * clinic's CA issues.
      *
      * @throws UnprocessableException when the doctor's imported certificate has expired (they import a new one)
@@ -151,9 +177,10 @@ public final class SigningKeys {
             for (String alias : Collections.list(ks.aliases())) {
                 if (ks.isKeyEntry(alias)) {
                     Key k = ks.getKey(alias, password);
-                    if (k instanceof PrivateKey pk) {
+                    Certificate[] certs = ks.getCertificateChain(alias);
+                    if (k instanceof PrivateKey pk && certs != null && certs.length > 0) {
                         key = pk;
-                        for (Certificate c : ks.getCertificateChain(alias)) {
+                        for (Certificate c : certs) {
                             chain.add((X509Certificate) c);
                         }
                         break;
@@ -177,7 +204,20 @@ public final class SigningKeys {
             throw new UnprocessableException("file", "the certificate may not sign documents (its key usage has"
                     + " neither digitalSignature nor nonRepudiation)");
         }
-        String algorithm = key.getAlgorithm();
+        if (cert.getBasicConstraints() >= 0) {
+            throw new UnprocessableException("file", "the certificate is a CA's, not a signer's");
+        }
+        List<String> purposes;
+        try {
+            purposes = cert.getExtendedKeyUsage();
+        } catch (CertificateException e) {
+            throw new UnprocessableException("file", "the certificate's extended key usage cannot be read");
+        }
+        if (purposes != null && purposes.stream().noneMatch(DOCUMENT_SIGNING::contains)) {
+            throw new UnprocessableException("file", "the certificate's extended key usage " + purposes
+                    + " does not include signing documents or e-mail (what PDF readers check)");
+        }
+        String algorithm = "ECDSA".equals(key.getAlgorithm()) ? "EC" : key.getAlgorithm();
         if (!"EC".equals(algorithm) && !"RSA".equals(algorithm)) {
             throw new UnprocessableException("file", "a " + algorithm + " key: EC or RSA keys sign reports");
         }
@@ -220,7 +260,11 @@ public final class SigningKeys {
                         .bind("na", cert.getNotAfter().toInstant()).bind("t", now).execute();
             });
         } catch (UnableToExecuteStatementException e) {
-            throw new ConflictException("another import for this doctor finished first; look at the active signer");
+            if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                throw new ConflictException("another import for this doctor finished first; look at the active"
+                        + " signer");
+            }
+            throw e;
         }
         return new Info(id, "imported", cert.getSubjectX500Principal().getName(), cert.getNotAfter().toInstant());
     }
@@ -240,9 +284,11 @@ public final class SigningKeys {
                         rs.getTimestamp(6).toInstant())).findOne());
     }
 
+    /** The active CA: certificate, sealed key, id, not-after. */
     private Optional<String[]> caRow() {
-        return jdbi.withHandle(h -> h.createQuery("SELECT certificate, key_sealed FROM report_signing_ca WHERE name"
-                + " = :n").bind("n", CA).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)}).findOne());
+        return jdbi.withHandle(h -> h.createQuery("SELECT certificate, key_sealed, id, not_after FROM"
+                + " report_signing_ca WHERE slot = 'active'").map((rs, c) -> new String[] {rs.getString(1),
+                        rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant().toString()}).findOne());
     }
 
     /** The key as {@code ALGORITHM:base64(PKCS#8)}, the form that is sealed. */

@@ -25,6 +25,7 @@ class PdfRendererTest {
         byte[] pdf = renderer.render(Samples.english(14));
         Path file = save("en.pdf", pdf);
         String info = Samples.run("pdfinfo", file.toString());
+        assertTrue(info.startsWith("exit 0"), info);
         assertTrue(info.matches("(?s).*Pages: +2\n.*"), info);
         assertTrue(info.matches("(?s).*Title: +Visit report — Jane Q\\. Doe\n.*"), info);
         String text = text(file);
@@ -37,13 +38,7 @@ class PdfRendererTest {
         // the table's header again on its second page
         String page2 = text(file, 2);
         assertTrue(page2.contains("Medicine") && page2.contains("Refills"), page2);
-        String fonts = Samples.run("pdffonts", file.toString());
-        assertTrue(fonts.contains("NotoSans-Regular") && fonts.contains("NotoSans-Bold"), fonts);
-        for (String line : fonts.split("\n")) {
-            if (line.contains("CID TrueType")) {
-                assertTrue(line.matches(".*Identity-H\\s+yes\\s+yes\\s+yes.*"), "embedded, subset, ToUnicode: " + line);
-            }
-        }
+        assertFontsEmbedded(file, "NotoSans-Regular", "NotoSans-Bold");
         image(file, "en");
     }
 
@@ -65,8 +60,7 @@ class PdfRendererTest {
                     expected + " not in:\n" + text);
         }
         assertEquals("fa", lang(pdf));
-        String fonts = Samples.run("pdffonts", file.toString());
-        assertTrue(fonts.contains("NotoNaskhArabic-Regular") && fonts.contains("NotoNaskhArabic-Bold"), fonts);
+        assertFontsEmbedded(file, "NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoSans-Regular");
         image(file, "fa");
     }
 
@@ -81,6 +75,28 @@ class PdfRendererTest {
         image(file, "ru");
     }
 
+    /**
+     * Signs in no text font come from the fallback faces; what no face has is a visible U+FFFD, never the .notdef
+     * glyph; a bracket the layout mirrors in right-to-left text (drawn with the other bracket's glyph) still reads
+     * back as itself.
+     */
+    @Test
+    void symbolsAndBracketsBothWaysReadBack() throws Exception {
+        Path en = save("en-symbols.pdf", renderer.render(Samples.symbols(false)));
+        String text = text(en);
+        assertTrue(text.contains("HbA1c ≥ 7.0 % → start metformin ✓ (primary)"), text);
+        assertTrue(text.contains("\uFFFD"), "emoji and Hebrew marked as not printable: " + text);
+        assertFontsEmbedded(en, "NotoSans-Regular", "NotoSansMath-Regular", "NotoSansSymbols2-Regular");
+        Path fa = save("fa-symbols.pdf", renderer.render(Samples.symbols(true)));
+        String persian = text(fa).replaceAll("\\s+", "");
+        // poppler places the brackets around a left-to-right word inside right-to-left text by its own guess; the
+        // Persian pair and the left-to-right line's pair read back as drawn
+        for (String expected : new String[] {"≥", "→", "✓", "(اصلی)", "Asia/Tehran", "(MRN-000123)[ref]"}) {
+            assertTrue(persian.contains(expected), expected + " not in: " + persian);
+        }
+        image(fa, "fa-symbols");
+    }
+
     @Test
     void carriesPdfA3Identification() throws Exception {
         byte[] pdf = renderer.render(Samples.english(2));
@@ -90,6 +106,23 @@ class PdfRendererTest {
             assertTrue(xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"), xmp);
             assertEquals(1, doc.getDocumentCatalog().getOutputIntents().size());
         }
+    }
+
+    /** Each named font in {@code pdffonts}' list, and every font there embedded, subset and with ToUnicode. */
+    private static void assertFontsEmbedded(Path file, String... names) throws Exception {
+        String fonts = Samples.run("pdffonts", file.toString());
+        assertTrue(fonts.startsWith("exit 0"), fonts);
+        int listed = 0;
+        for (String line : fonts.split("\n")) {
+            if (line.contains("CID TrueType")) {
+                listed++;
+                assertTrue(line.matches(".*Identity-H\\s+yes\\s+yes\\s+yes.*"), "embedded, subset, ToUnicode: " + line);
+            }
+        }
+        for (String name : names) {
+            assertTrue(fonts.contains(name), name + " not in:\n" + fonts);
+        }
+        assertTrue(listed >= names.length, fonts);
     }
 
     private static String lang(byte[] pdf) throws Exception {

@@ -113,7 +113,20 @@ final class Samples {
         return out.toByteArray();
     }
 
-    /** A tool's standard output (and error), failing the test on a non-zero exit. */
+    /** Notes with what the fonts do not all have: mathematical signs, a tick, an emoji, Hebrew; brackets both ways. */
+    static ReportLayout symbols(boolean persian) {
+        String text = persian ? "قند خون ≥ ۱۲۶ → درمان ✓ (اصلی) و (Asia/Tehran) 🙂 שלום"
+                : "HbA1c ≥ 7.0 % → start metformin ✓ (primary) 🙂 שלום";
+        return new ReportLayout(persian ? "fa" : "en", persian, letterhead("North Clinic", "12 Harbour Road"),
+                persian ? "یادداشت" : "Note", null, List.of(new Section(persian ? "ارزیابی" : "Assessment", text),
+                        // a line with no Persian letter reads left to right: its brackets are not mirrored, the same
+                        // glyphs as the mirrored ones above stand for the other bracket here
+                        new Section("", "(MRN-000123) [ref]")),
+                new Footer("{page}/{pages}", "4 December 2026"), new Meta("Note", "Dr. Sara Karimi", "note",
+                        CREATED));
+    }
+
+    /** "exit N", a line break, then the tool's standard output and error (callers check the exit). */
     static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();

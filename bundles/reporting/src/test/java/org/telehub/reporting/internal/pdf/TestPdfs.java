@@ -28,6 +28,11 @@ public final class TestPdfs {
         return new PdfRenderer(Fonts.get()).render(Samples.persian(rows));
     }
 
+    /** A short note with signs from the fallback faces, characters no face has, brackets both ways. */
+    public static byte[] symbolsReport(boolean persian) throws IOException {
+        return new PdfRenderer(Fonts.get()).render(Samples.symbols(persian));
+    }
+
     /** The English sample's text as plain lines (facts as "label: value", table rows joined), for a reference. */
     public static List<String> englishLines(int rows) {
         ReportLayout l = Samples.english(rows);

@@ -93,8 +93,34 @@ class PadesSignerTest {
         Path file = dir.resolve("en-signed-changed.pdf");
         Files.write(file, signed);
         String out = run("pdfsig", "-nssdir", "sql:" + trusted, file.toString());
-        assertTrue(out.contains("Signature Validation:"), out);
+        assertTrue(out.contains("Signature Validation: Digest Mismatch."), out);
         assertFalse(out.contains("Signature is Valid."), out);
+    }
+
+    /** PAdES B-B's CMS: the signing-certificate-v2 attribute names the doctor's certificate; no CMS signing-time. */
+    @Test
+    void theCmsCarriesSigningCertificateV2AndNoSigningTime() throws Exception {
+        byte[] signed = PadesSigner.sign(TestPdfs.englishReport(), new PadesSigner.Signer(doctor.key(),
+                List.of(doctor.certificate(), ca.certificate())), "Dr. Sara Karimi", "Approved", "North Clinic", NOW);
+        try (PDDocument doc = Loader.loadPDF(signed)) {
+            PDSignature sig = doc.getLastSignatureDictionary();
+            assertEquals("ETSI.CAdES.detached", sig.getSubFilter());
+            org.bouncycastle.cms.CMSSignedData cms = new org.bouncycastle.cms.CMSSignedData(
+                    new org.bouncycastle.cms.CMSProcessableByteArray(sig.getSignedContent(signed)),
+                    sig.getContents(signed));
+            org.bouncycastle.cms.SignerInformation info = cms.getSignerInfos().getSigners().iterator().next();
+            org.bouncycastle.asn1.cms.AttributeTable attrs = info.getSignedAttributes();
+            assertEquals(null, attrs.get(org.bouncycastle.asn1.cms.CMSAttributes.signingTime), "no CMS signing-time");
+            org.bouncycastle.asn1.cms.Attribute v2 = attrs.get(
+                    org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_aa_signingCertificateV2);
+            org.bouncycastle.asn1.ess.SigningCertificateV2 sc = org.bouncycastle.asn1.ess.SigningCertificateV2
+                    .getInstance(v2.getAttrValues().getObjectAt(0));
+            assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(doctor.certificate()
+                    .getEncoded()), sc.getCerts()[0].getCertHash(), "the doctor's certificate by its SHA-256");
+            assertTrue(info.verify(new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder()
+                    .build(doctor.certificate())), "verifies with the doctor's key over the signed ranges");
+            assertEquals(2, cms.getCertificates().getMatches(null).size(), "the chain travels with it");
+        }
     }
 
     @Test

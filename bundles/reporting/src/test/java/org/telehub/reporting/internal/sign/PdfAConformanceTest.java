@@ -25,7 +25,8 @@ import org.verapdf.pdfa.results.ValidationResult;
 
 /**
  * The PDF/A-3b claim checked by veraPDF 1.28 (the PDF Association's validator, with its own parser, not PDFBox's):
- * the English and the Persian report, and a signed one (the signature's incremental update must keep it PDF/A).
+ * the English and the Persian report, a signed one (the signature's incremental update must keep it PDF/A), and
+ * notes with signs from the fallback faces and characters no face has.
  */
 class PdfAConformanceTest {
     @BeforeAll
@@ -40,7 +41,9 @@ class PdfAConformanceTest {
         byte[] signed = PadesSigner.sign(TestPdfs.persianReport(), new PadesSigner.Signer(doctor.key(),
                 List.of(doctor.certificate(), ca.certificate())), "Dr. Sara Karimi", "Approved", "North Clinic",
                 Instant.now());
-        for (byte[] pdf : List.of(TestPdfs.englishReport(), TestPdfs.persianReport(), signed)) {
+        // the notes with fallback faces and unprintable characters too: no .notdef glyph (clause 6.2.11.8)
+        for (byte[] pdf : List.of(TestPdfs.englishReport(), TestPdfs.persianReport(), signed,
+                TestPdfs.symbolsReport(false), TestPdfs.symbolsReport(true))) {
             ValidationResult r = validate(pdf);
             assertEquals(PDFAFlavour.PDFA_3_B, r.getPDFAFlavour());
             assertTrue(r.isCompliant(), failures(r));

@@ -77,16 +77,37 @@ class SigningKeysTest {
         first.chain().get(0).verify(keys.authority().certificate().getPublicKey());
         assertTrue(keys.authorityPem().startsWith("-----BEGIN CERTIFICATE-----"));
         assertEquals("clinic-ca", keys.active("d-1").orElseThrow().source());
-        // no key in the clear anywhere in the tables
-        String dump = jdbi.withHandle(h -> h.createQuery("SELECT string_agg(key_sealed, ' ') FROM (SELECT key_sealed"
-                + " FROM report_signer UNION ALL SELECT key_sealed FROM report_signing_ca) k").mapTo(String.class)
-                .one());
-        assertFalse(dump.contains("MII") || dump.contains("EC:"), "sealed, not PKCS#8: " + dump);
-        assertTrue(dump.startsWith("sb1:"));
+        // no key in the clear anywhere in the tables: every stored key is a sealed value
+        List<String> stored = jdbi.withHandle(h -> h.createQuery("SELECT key_sealed FROM report_signer UNION ALL"
+                + " SELECT key_sealed FROM report_signing_ca").mapTo(String.class).list());
+        assertEquals(2, stored.size());
+        for (String k : stored) {
+            assertTrue(box.isSealed(k) && k.startsWith("sb1:"), "sealed, not PKCS#8: " + k);
+        }
         // a second doctor gets their own key from the same CA
         PadesSigner.Signer other = keys.signer("d-2", "Dr. Ali Rezaei");
         assertNotEquals(first.key(), other.key());
         assertEquals(first.chain().get(1), other.chain().get(1));
+    }
+
+    @Test
+    void aCaNearItsEndIsReplacedSoADoctorsCertificateGetsItsFullTerm() throws Exception {
+        Instant now = Instant.now();
+        SigningKeys keys = keys();
+        java.security.cert.X509Certificate first = keys.authority().certificate();
+        // eight years on the CA has two left, less than a doctor's three: a new CA issues, the old one is kept
+        SigningKeys later = new SigningKeys(jdbi, box, Clock.fixed(now.plusSeconds(8L * 365 * 86400),
+                ZoneOffset.UTC), "North Clinic");
+        java.security.cert.X509Certificate second = later.authority().certificate();
+        assertNotEquals(first, second);
+        PadesSigner.Signer s = later.signer("d-late", "Dr. Late");
+        assertEquals(second, s.chain().get(1));
+        assertTrue(s.chain().get(0).getNotAfter().toInstant().isAfter(now.plusSeconds(10L * 365 * 86400)),
+                "three years from then, not cut at the old CA's end");
+        String trusted = later.authorityPem();
+        assertEquals(2, trusted.split("BEGIN CERTIFICATE").length - 1, "both CAs still trusted while valid");
+        assertEquals(1, (int) jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM report_signing_ca WHERE slot"
+                + " = 'active'").mapTo(Integer.class).one()));
     }
 
     @Test
@@ -109,8 +130,8 @@ class SigningKeysTest {
         }
         pool.shutdown();
         assertEquals(1, certs.size(), "one signer for all");
-        assertEquals(1, (int) jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM report_signing_ca").mapTo(Integer.class)
-                .one()));
+        assertEquals(1, (int) jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM report_signing_ca")
+                .mapTo(Integer.class).one()));
         assertEquals(1, (int) jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM report_signer WHERE doctor_id ="
                 + " 'd-race'").mapTo(Integer.class).one()));
     }
@@ -119,7 +140,7 @@ class SigningKeysTest {
     void aDoctorsOwnPkcs12ReplacesTheClinicsAndSignsVerifiably() throws Exception {
         SigningKeys keys = keys();
         PadesSigner.Signer clinic = keys.signer("d-1", "Dr. Sara Karimi");
-        Path p12 = keytool("own.p12", "RSA", "3072", "digitalSignature,nonRepudiation", 365);
+        Path p12 = keytool("own.p12", "RSA", "3072", "digitalSignature,nonRepudiation", 365, "EKU=emailProtection");
         SigningKeys.Info info = keys.importPkcs12("d-1", Files.readAllBytes(p12), "s3cret-pass".toCharArray());
         assertEquals("imported", info.source());
         assertTrue(info.subject().contains("CN=Dr. Sara Karimi"), info.subject());
@@ -142,7 +163,7 @@ class SigningKeysTest {
     @Test
     void badFilesAreRefusedByName() throws Exception {
         SigningKeys keys = keys();
-        Path good = keytool("good.p12", "EC", "256", "digitalSignature", 365);
+        Path good = keytool("good.p12", "EC", "256", "digitalSignature", 365, null);
         DomainException wrong = assertThrows(InvalidException.class, () -> keys.importPkcs12("d-1",
                 Files.readAllBytes(good), "not-the-password".toCharArray()));
         assertEquals("password", wrong.field());
@@ -150,10 +171,19 @@ class SigningKeysTest {
         DomainException notP12 = assertThrows(InvalidException.class, () -> keys.importPkcs12("d-1",
                 "%PDF-1.7 not a keystore".getBytes(StandardCharsets.US_ASCII), "x".toCharArray()));
         assertEquals("file", notP12.field());
-        Path tls = keytool("tls-only.p12", "EC", "256", "keyEncipherment", 365);
+        Path tls = keytool("tls-only.p12", "EC", "256", "keyEncipherment", 365, null);
         DomainException usage = assertThrows(UnprocessableException.class, () -> keys.importPkcs12("d-1",
                 Files.readAllBytes(tls), "s3cret-pass".toCharArray()));
         assertTrue(usage.getMessage().contains("may not sign documents"), usage.getMessage());
+        // a web server's certificate: digitalSignature, but for TLS servers only (NSS would refuse it as a signer)
+        Path server = keytool("server.p12", "EC", "256", "digitalSignature", 365, "EKU=serverAuth");
+        DomainException purpose = assertThrows(UnprocessableException.class, () -> keys.importPkcs12("d-1",
+                Files.readAllBytes(server), "s3cret-pass".toCharArray()));
+        assertTrue(purpose.getMessage().contains("extended key usage"), purpose.getMessage());
+        Path ca = keytool("ca.p12", "EC", "256", "digitalSignature,keyCertSign", 365, "BC:c=ca:true");
+        DomainException isCa = assertThrows(UnprocessableException.class, () -> keys.importPkcs12("d-1",
+                Files.readAllBytes(ca), "s3cret-pass".toCharArray()));
+        assertTrue(isCa.getMessage().contains("a CA's"), isCa.getMessage());
         // valid for a year from now, but the hub's clock is two years on: expired
         SigningKeys later = new SigningKeys(jdbi, box, Clock.fixed(Instant.now().plusSeconds(2L * 365 * 86400),
                 ZoneOffset.UTC), "North Clinic");
@@ -163,12 +193,16 @@ class SigningKeysTest {
         assertTrue(keys.active("d-1").isEmpty(), "nothing half-imported");
     }
 
-    private Path keytool(String name, String alg, String size, String usage, int days) throws Exception {
+    private Path keytool(String name, String alg, String size, String usage, int days, String ext)
+            throws Exception {
         Path p12 = dir.resolve(name);
-        Process p = new ProcessBuilder("keytool", "-genkeypair", "-alias", "signer", "-keyalg", alg, "-keysize", size,
-                "-dname", "CN=Dr. Sara Karimi,O=Own CA", "-ext", "KU=" + usage, "-validity", String.valueOf(days),
-                "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass", "s3cret-pass")
-                .redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>(List.of("keytool", "-genkeypair", "-alias", "signer", "-keyalg", alg,
+                "-keysize", size, "-dname", "CN=Dr. Sara Karimi,O=Own CA", "-ext", "KU=" + usage, "-validity",
+                String.valueOf(days), "-storetype", "PKCS12", "-keystore", p12.toString(), "-storepass",
+                "s3cret-pass"));
+        cmd.addAll(ext == null ? List.of("-ext", "BC:c=ca:false") : ext.startsWith("BC") ? List.of("-ext", ext)
+                : List.of("-ext", ext, "-ext", "BC:c=ca:false"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
         return p12;
