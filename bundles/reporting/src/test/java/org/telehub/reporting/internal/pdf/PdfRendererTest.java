@@ -24,7 +24,7 @@ class PdfRendererTest {
     void englishReadsBackWithItsTableAndFootOnEveryPage() throws Exception {
         byte[] pdf = renderer.render(Samples.english(14));
         Path file = save("en.pdf", pdf);
-        String info = Samples.run("pdfinfo", file.toString());
+        String info = TestPdfs.run("pdfinfo", file.toString());
         assertTrue(info.startsWith("exit 0"), info);
         assertTrue(info.matches("(?s).*Pages: +2\n.*"), info);
         assertTrue(info.matches("(?s).*Title: +Visit report — Jane Q\\. Doe\n.*"), info);
@@ -48,7 +48,7 @@ class PdfRendererTest {
         Path file = save("fa.pdf", pdf);
         // the text as drawn, not normalised: every glyph maps back to its letters (ligatures and the Persian digit
         // forms too), so no presentation form comes out; only the zero-width non-joiner, which has no glyph, is lost
-        String raw = Samples.run("pdftotext", "-enc", "UTF-8", file.toString(), "-");
+        String raw = TestPdfs.run("pdftotext", "-enc", "UTF-8", file.toString(), "-");
         assertFalse(raw.codePoints().anyMatch(cp -> cp >= 0xFB50 && cp <= 0xFDFF || cp >= 0xFE70 && cp <= 0xFEFF),
                 "presentation forms in: " + raw);
         String text = text(file);
@@ -110,7 +110,7 @@ class PdfRendererTest {
 
     /** Each named font in {@code pdffonts}' list, and every font there embedded, subset and with ToUnicode. */
     private static void assertFontsEmbedded(Path file, String... names) throws Exception {
-        String fonts = Samples.run("pdffonts", file.toString());
+        String fonts = TestPdfs.run("pdffonts", file.toString());
         assertTrue(fonts.startsWith("exit 0"), fonts);
         int listed = 0;
         for (String line : fonts.split("\n")) {
@@ -132,23 +132,23 @@ class PdfRendererTest {
     }
 
     private static Path save(String name, byte[] pdf) throws Exception {
-        Path file = Samples.artefacts().resolve(name);
+        Path file = TestPdfs.artefacts().resolve(name);
         Files.write(file, pdf);
         return file;
     }
 
     /** pdftotext's text, its bidi controls dropped, spaces collapsed; nothing normalised. */
     static String text(Path file, int... page) throws Exception {
-        String out = page.length == 0 ? Samples.run("pdftotext", "-enc", "UTF-8", file.toString(), "-")
-                : Samples.run("pdftotext", "-enc", "UTF-8", "-f", String.valueOf(page[0]), "-l",
+        String out = page.length == 0 ? TestPdfs.run("pdftotext", "-enc", "UTF-8", file.toString(), "-")
+                : TestPdfs.run("pdftotext", "-enc", "UTF-8", "-f", String.valueOf(page[0]), "-l",
                         String.valueOf(page[0]), file.toString(), "-");
         assertTrue(out.startsWith("exit 0"), out);
         return out.replaceAll("[\u200E\u200F\u202A-\u202E\u2066-\u2069]", "").replaceAll("[ \\t]+", " ");
     }
 
     private static void image(Path pdf, String name) throws Exception {
-        String out = Samples.run("pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", pdf.toString(),
-                Samples.artefacts().resolve(name).toString());
+        String out = TestPdfs.run("pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", pdf.toString(),
+                TestPdfs.artefacts().resolve(name).toString());
         assertTrue(out.startsWith("exit 0"), out);
     }
 }

@@ -1,15 +1,10 @@
 package org.telehub.reporting.internal.pdf;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.telehub.reporting.internal.pdf.ReportLayout.Fact;
 import org.telehub.reporting.internal.pdf.ReportLayout.Facts;
@@ -19,7 +14,7 @@ import org.telehub.reporting.internal.pdf.ReportLayout.Meta;
 import org.telehub.reporting.internal.pdf.ReportLayout.Section;
 import org.telehub.reporting.internal.pdf.ReportLayout.Table;
 
-/** Reports as a clinic would write them, in English, Persian and Russian, and the poppler tools that read them. */
+/** Reports as a clinic would write them, in English, Persian and Russian. */
 final class Samples {
     static final Instant CREATED = Instant.parse("2026-12-04T09:30:00Z");
 
@@ -124,25 +119,5 @@ final class Samples {
                         new Section("", "(MRN-000123) [ref]")),
                 new Footer("{page}/{pages}", "4 December 2026"), new Meta("Note", "Dr. Sara Karimi", "note",
                         CREATED));
-    }
-
-    /** "exit N", a line break, then the tool's standard output and error (callers check the exit). */
-    static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(List.of(cmd) + " did not finish");
-        }
-        return "exit " + p.exitValue() + "\n" + out;
-    }
-
-    /** Where the tests keep their PDFs and page images for a person to look at. */
-    static Path artefacts() throws IOException {
-        return Files.createDirectories(Path.of("target", "pdf-artefacts"));
     }
 }

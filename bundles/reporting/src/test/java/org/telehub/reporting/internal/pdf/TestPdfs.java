@@ -1,10 +1,18 @@
 package org.telehub.reporting.internal.pdf;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** Rendered sample reports for the other packages' tests and the benchmark. */
+/**
+ * Rendered sample reports for the tests and the benchmark, and the command-line tools (poppler, NSS certutil, keytool)
+ * that check them.
+ */
 public final class TestPdfs {
     /** Prescription lines that make the sample reports two pages long (the benchmark checks it). */
     public static final int TWO_PAGES = 14;
@@ -63,5 +71,25 @@ public final class TestPdfs {
 
     public static byte[] latinFont() {
         return Fonts.get().sans.file();
+    }
+
+    /** "exit N", a line break, then the tool's standard output and error (callers check the exit). */
+    public static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(List.of(cmd) + " did not finish");
+        }
+        return "exit " + p.exitValue() + "\n" + out;
+    }
+
+    /** Where the tests keep their PDFs and page images for a person to look at. */
+    public static Path artefacts() throws IOException {
+        return Files.createDirectories(Path.of("target", "pdf-artefacts"));
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -38,7 +36,7 @@ class PadesSignerTest {
     static void setUp() throws Exception {
         ca = ClinicCa.newAuthority("North Clinic", NOW.minusSeconds(86_400));
         doctor = ClinicCa.issue(ca, "Dr. Sara Karimi", "North Clinic", "u-1234", NOW.minusSeconds(3600));
-        dir = Files.createDirectories(Path.of("target", "pdf-artefacts"));
+        dir = TestPdfs.artefacts();
         trusted = nssDb("nss-trusted");
         Path pem = dir.resolve("clinic-ca.pem");
         Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
@@ -161,13 +159,8 @@ class PadesSignerTest {
     }
 
     private static String run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out;
-        try (InputStream in = p.getInputStream()) {
-            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), List.of(cmd) + " did not finish");
+        String out = TestPdfs.run(cmd);
+        assertTrue(out.startsWith("exit 0"), out);
         return out;
     }
 }

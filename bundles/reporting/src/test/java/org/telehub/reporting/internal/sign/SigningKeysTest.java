@@ -153,9 +153,7 @@ class SigningKeysTest {
         Path signed = dir.resolve("own-signed.pdf");
         Files.write(signed, PadesSigner.sign(TestPdfs.englishReport(), own, "Dr. Sara Karimi", "Approved",
                 "North Clinic", Instant.now()));
-        Process p = new ProcessBuilder("pdfsig", signed.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = TestPdfs.run("pdfsig", signed.toString());
         assertTrue(out.contains("Signature Validation: Signature is Valid."), out);
         assertTrue(out.contains("Signing Hash Algorithm: SHA-256"), out);
     }
@@ -202,9 +200,8 @@ class SigningKeysTest {
                 "s3cret-pass"));
         cmd.addAll(ext == null ? List.of("-ext", "BC:c=ca:false") : ext.startsWith("BC") ? List.of("-ext", ext)
                 : List.of("-ext", ext, "-ext", "BC:c=ca:false"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        String out = TestPdfs.run(cmd.toArray(String[]::new));
+        assertTrue(out.startsWith("exit 0"), out);
         return p12;
     }
 }
