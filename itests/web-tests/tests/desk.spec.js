@@ -2,11 +2,10 @@
 // registered), with participants; a visit's invitations (invite by email/SMS, revoke, access code); the doctor's
 // working hours and exceptions, whose effect the patient then sees on find-a-doctor through the day picker.
 // Seeded through the REST API as the administrator; own usernames (desk.*), so no other spec is disturbed.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, apiAs, env, fillDate, localisedPages, ok, screenshot, signIn } from './helpers.js';
+import { accessible, apiAs, confirmTotp, env, fillDate, localisedPages, ok, screenshot, signIn } from './helpers.js';
 
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'desk.doctor', name: 'Dr Dana Desk', speciality: 'Desk medicine' };
@@ -67,9 +66,7 @@ test.beforeAll(async ({ playwright }) => {
   // browser's login with the current one is not a replay
   const doc = await apiAs(playwright, doctor.user, PW);
   totpSecret = (await ok(await doc.post('/api/v1/auth/totp/enrolment', { data: {} }))).secret;
-  const before = new Date(Date.now() - 30_000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
-  const code = execFileSync('oathtool', ['--totp', '-b', '-N', before, totpSecret], { encoding: 'utf8' }).trim();
-  await ok(await doc.post('/api/v1/auth/totp/confirmation', { data: { code } }));
+  await confirmTotp(doc, totpSecret);
   await doc.dispose();
   keep('seed', { totp: totpSecret });
 });

@@ -75,11 +75,22 @@ export async function apiAs(playwright, username, password) {
 export async function enrolTotp(playwright, username, password) {
   const api = await apiAs(playwright, username, password);
   const secret = (await ok(await api.post('/api/v1/auth/totp/enrolment', { data: {} }))).secret;
+  await confirmTotp(api, secret);
+  await api.dispose();
+  return secret;
+}
+
+/**
+ * Confirms an enrolment with the previous step's code (so a login with the current one is not a replay). The hub takes
+ * the current step and one either side: a code of the previous step computed in a step's last seconds would be two
+ * steps old by the time it arrives, so then it first waits for the next step.
+ */
+export async function confirmTotp(api, secret) {
+  const intoStep = Date.now() % 30_000;
+  if (intoStep > 22_000) await new Promise((r) => setTimeout(r, 30_500 - intoStep));
   const before = new Date(Date.now() - 30_000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
   const code = execFileSync('oathtool', ['--totp', '-b', '-N', before, secret], { encoding: 'utf8' }).trim();
   await ok(await api.post('/api/v1/auth/totp/confirmation', { data: { code } }));
-  await api.dispose();
-  return secret;
 }
 
 /**
