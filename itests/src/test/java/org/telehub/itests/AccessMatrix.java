@@ -35,7 +35,7 @@ final class AccessMatrix {
     static final List<String> RELATIONS = List.of("care", "none", "other");
     /** The 404s that mean "does not exist for you" (the domain's wording), not "you asked for something absent". */
     static final List<String> PRIVATE_404 = List.of("No patient ", "No encounter ", "No delivery ", "No study ",
-            "No retrieved instance ", "No attachment ", "No message ", "No conversation ", "No upload ");
+            "No retrieved instance ", "No attachment ", "No message ", "No conversation ", "No upload ", "No report ");
 
     record Rule(Set<String> roles, Set<String> relations, String expect) {
         boolean matches(String role, String relation) {

@@ -102,7 +102,7 @@ class CoreIT {
                 "org.telehub.integration.api",
                 "org.telehub.integration.manager", "org.telehub.media",
                 "org.telehub.messaging", "org.telehub.metrics", "org.telehub.notify.email", "org.telehub.notify.sms",
-                "org.telehub.persistence", "org.telehub.realtime", "org.telehub.rest",
+                "org.telehub.persistence", "org.telehub.realtime", "org.telehub.reporting", "org.telehub.rest",
                 "org.telehub.security", "org.telehub.tls", "org.telehub.video", "org.telehub.web", "org.telehub.work"),
                 bundles);
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").startsWith("no-store"));
@@ -449,11 +449,14 @@ class CoreIT {
         poller.start();
         long pid = karaf.pid();
         // one SSH session: the shell login itself goes through the security bundle that is being reinstalled
-        // telehub-integration, telehub-notify, telehub-chat, telehub-video and telehub-directory stand on telehub-core: all go, all come back
+        // telehub-integration, telehub-notify, telehub-chat, telehub-video, telehub-directory and telehub-reporting stand on
+        // telehub-core: all go, all come back
         String out = karaf.shell("admin", adminPassword,
-                "feature:uninstall telehub-integration telehub-notify telehub-chat telehub-video telehub-directory telehub-core",
+                "feature:uninstall telehub-integration telehub-notify telehub-chat telehub-video telehub-reporting"
+                        + " telehub-directory telehub-core",
                 "shell:sleep 3", "echo AFTER-UNINSTALL", "bundle:list -s -t 0 | grep org.telehub",
-                "feature:install telehub-core telehub-notify telehub-chat telehub-video telehub-directory telehub-integration",
+                "feature:install telehub-core telehub-notify telehub-chat telehub-video telehub-directory telehub-reporting"
+                        + " telehub-integration",
                 "echo AFTER-INSTALL");
         installed.set(true);
         karaf.awaitHealth(200, java.time.Duration.ofSeconds(180));

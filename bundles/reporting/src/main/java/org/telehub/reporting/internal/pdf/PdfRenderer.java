@@ -53,7 +53,7 @@ import org.telehub.reporting.internal.pdf.ReportLayout.Table;
  * zero-width non-joiner, which has no glyph, is not in it). The file is PDF/A-3b: XMP identification, an sRGB
  * output intent, every font embedded (veraPDF agrees, in the tests).
  */
-final class PdfRenderer {
+public final class PdfRenderer {
     private static final float MARGIN = 48;
     private static final float FOOT = 28;
     private static final float BODY = 10.5f;
@@ -63,11 +63,16 @@ final class PdfRenderer {
 
     private final Fonts fonts;
 
+    /** A renderer over the bundle's embedded fonts (loaded once). */
+    public PdfRenderer() {
+        this(Fonts.get());
+    }
+
     PdfRenderer(Fonts fonts) {
         this.fonts = fonts;
     }
 
-    byte[] render(ReportLayout layout) throws IOException {
+    public byte[] render(ReportLayout layout) throws IOException {
         try (PDDocument doc = new PDDocument()) {
             Writer writer = new Writer(doc, layout);
             writer.write();

@@ -167,9 +167,9 @@ public final class SigningKeys {
                     "password")) {
                 throw new InvalidException("password", "the PKCS#12 file does not open with this password");
             }
-            throw new InvalidException("file", "not a PKCS#12 (.p12/.pfx) file");
+            throw new InvalidException("pkcs12", "not a PKCS#12 (.p12/.pfx) file");
         } catch (GeneralSecurityException e) {
-            throw new InvalidException("file", "not a PKCS#12 (.p12/.pfx) file");
+            throw new InvalidException("pkcs12", "not a PKCS#12 (.p12/.pfx) file");
         }
         PrivateKey key = null;
         List<X509Certificate> chain = new ArrayList<>();
@@ -191,38 +191,38 @@ public final class SigningKeys {
             throw new InvalidException("password", "the private key does not open with this password");
         }
         if (key == null || chain.isEmpty()) {
-            throw new UnprocessableException("file", "the PKCS#12 file holds no private key with its certificate");
+            throw new UnprocessableException("pkcs12", "the PKCS#12 file holds no private key with its certificate");
         }
         X509Certificate cert = chain.get(0);
         Instant now = clock.instant();
         if (now.isBefore(cert.getNotBefore().toInstant()) || now.isAfter(cert.getNotAfter().toInstant())) {
-            throw new UnprocessableException("file", "the certificate is valid from " + cert.getNotBefore()
+            throw new UnprocessableException("pkcs12", "the certificate is valid from " + cert.getNotBefore()
                     .toInstant() + " until " + cert.getNotAfter().toInstant() + ", not now");
         }
         boolean[] usage = cert.getKeyUsage();
         if (usage != null && !usage[0] && !usage[1]) {
-            throw new UnprocessableException("file", "the certificate may not sign documents (its key usage has"
+            throw new UnprocessableException("pkcs12", "the certificate may not sign documents (its key usage has"
                     + " neither digitalSignature nor nonRepudiation)");
         }
         if (cert.getBasicConstraints() >= 0) {
-            throw new UnprocessableException("file", "the certificate is a CA's, not a signer's");
+            throw new UnprocessableException("pkcs12", "the certificate is a CA's, not a signer's");
         }
         List<String> purposes;
         try {
             purposes = cert.getExtendedKeyUsage();
         } catch (CertificateException e) {
-            throw new UnprocessableException("file", "the certificate's extended key usage cannot be read");
+            throw new UnprocessableException("pkcs12", "the certificate's extended key usage cannot be read");
         }
         if (purposes != null && purposes.stream().noneMatch(DOCUMENT_SIGNING::contains)) {
-            throw new UnprocessableException("file", "the certificate's extended key usage " + purposes
+            throw new UnprocessableException("pkcs12", "the certificate's extended key usage " + purposes
                     + " does not include signing documents or e-mail (what PDF readers check)");
         }
         String algorithm = "ECDSA".equals(key.getAlgorithm()) ? "EC" : key.getAlgorithm();
         if (!"EC".equals(algorithm) && !"RSA".equals(algorithm)) {
-            throw new UnprocessableException("file", "a " + algorithm + " key: EC or RSA keys sign reports");
+            throw new UnprocessableException("pkcs12", "a " + algorithm + " key: EC or RSA keys sign reports");
         }
         if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() < 2048) {
-            throw new UnprocessableException("file", "an RSA key of " + rsa.getModulus().bitLength()
+            throw new UnprocessableException("pkcs12", "an RSA key of " + rsa.getModulus().bitLength()
                     + " bits: at least 2048");
         }
         try {
@@ -236,17 +236,17 @@ public final class SigningKeys {
             v.initVerify(cert.getPublicKey());
             v.update(probe);
             if (!v.verify(sig)) {
-                throw new UnprocessableException("file", "the private key is not the certificate's");
+                throw new UnprocessableException("pkcs12", "the private key is not the certificate's");
             }
         } catch (GeneralSecurityException e) {
-            throw new UnprocessableException("file", "the private key is not the certificate's");
+            throw new UnprocessableException("pkcs12", "the private key is not the certificate's");
         }
         String id = UUID.randomUUID().toString();
         String chainPem;
         try {
             chainPem = pem(chain);
         } catch (GeneralSecurityException e) {
-            throw new UnprocessableException("file", "a certificate in the file cannot be encoded");
+            throw new UnprocessableException("pkcs12", "a certificate in the file cannot be encoded");
         }
         String sealed = box.seal(encodeKey(key), "report_signer.key:" + id);
         try {

@@ -168,7 +168,7 @@ class SigningKeysTest {
         assertFalse(wrong.getMessage().contains("not-the-password"));
         DomainException notP12 = assertThrows(InvalidException.class, () -> keys.importPkcs12("d-1",
                 "%PDF-1.7 not a keystore".getBytes(StandardCharsets.US_ASCII), "x".toCharArray()));
-        assertEquals("file", notP12.field());
+        assertEquals("pkcs12", notP12.field());
         Path tls = keytool("tls-only.p12", "EC", "256", "keyEncipherment", 365, null);
         DomainException usage = assertThrows(UnprocessableException.class, () -> keys.importPkcs12("d-1",
                 Files.readAllBytes(tls), "s3cret-pass".toCharArray()));
