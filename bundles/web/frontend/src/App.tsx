@@ -45,6 +45,9 @@ const AdminInsurance = lazy(() => import('./pages/admin/Insurance'));
 const AdminDiseases = lazy(() => import('./pages/admin/Diseases'));
 const MyInsurance = lazy(() => import('./pages/directory/MyInsurance'));
 const ClinicPage = lazy(() => import('./pages/directory/ClinicPage'));
+// clinical reports: the editor is the doctors', the lists patients' and doctors'
+const ReportPage = lazy(() => import('./pages/report/ReportPage'));
+const Reports = lazy(() => import('./pages/report/Reports'));
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', fa: 'فارسی', ru: 'Русский' };
 
@@ -116,6 +119,8 @@ function AppRoutes() {
       <Route path="/messages/direct/:id" element={<Protected><Direct /></Protected>} />
       <Route path="/agenda" element={<Protected role="doctor"><Agenda /></Protected>} />
       <Route path="/encounters/:id" element={<Protected><Visit /></Protected>} />
+      <Route path="/encounters/:id/report" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><ReportPage /></Suspense></Protected>} />
+      <Route path="/reports" element={<Protected><Suspense fallback={<p>{t('loading')}</p>}><Reports /></Suspense></Protected>} />
       <Route path="/patients/:id" element={<Protected><Panel /></Protected>} />
       <Route path="/desk" element={<Protected><DeskOnly><Suspense><Desk /></Suspense></DeskOnly></Protected>} />
       <Route path="/desk/visits/:id/invitations" element={<Protected><Suspense><Invitations /></Suspense></Protected>} />
@@ -164,7 +169,9 @@ function Shell({ children }: { children: React.ReactNode }) {
             {roles.includes('patient') && <Link to="/find">{t('nav.find')}</Link>}
             {roles.includes('patient') && <Link to="/visits">{t('nav.visits')}</Link>}
             {roles.includes('patient') && <Link to="/insurance">{t('directory.insurance.title')}</Link>}
+            {roles.includes('patient') && <Link to="/reports">{t('report.nav')}</Link>}
             {roles.includes('doctor') && <Link to="/agenda">{t('nav.agenda')}</Link>}
+            {roles.includes('doctor') && <Link to="/reports">{t('report.nav')}</Link>}
             {roles.includes('doctor') && <Link to="/doctors/me">{t('directory.profilePage.mine')}</Link>}
             {roles.some((r) => CHAT_ROLES.includes(r)) && <Link to="/messages">{t('nav.messages')}</Link>}
             {roles.some((r) => DESK_ROLES.includes(r)) && <Link to="/desk">{t('nav.desk')}</Link>}

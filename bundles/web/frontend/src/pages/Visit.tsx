@@ -123,6 +123,10 @@ export default function Visit() {
         <Failsafe message={t('partFailed')}><Suspense fallback={null}><Recordings encounterId={e.id!} refresh={e.status ?? ''} /></Suspense></Failsafe>
       )}
       {e.roomId && e.joinLinks?.doctor && <p><Link to={`/desk/visits/${e.id}/invitations`}>{t('desk.inv.link')}</Link></p>}
+      {/* the report: its doctor writes it once the visit has begun; the patient and the care team read it here */}
+      {(e.status === 'in_progress' || e.status === 'completed') && (roles.includes('doctor') || roles.includes('patient') || roles.includes('nurse')) && (
+        <p><Link to={`/encounters/${e.id}/report`} data-testid="visit-report">{e.joinLinks?.doctor && roles.includes('doctor') ? t('report.write') : t('report.open')}</Link></p>
+      )}
       {roles.includes('patient') && e.status === 'completed' && e.doctorId && (
         <Suspense fallback={null}><ReviewForm encounterId={e.id!} doctorId={e.doctorId} doctorName={e.doctorName ?? ''} /></Suspense>
       )}

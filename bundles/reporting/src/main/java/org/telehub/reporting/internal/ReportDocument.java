@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DecimalStyle;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +64,7 @@ final class ReportDocument {
             List<List<String>> rows = new ArrayList<>();
             java.text.NumberFormat number = java.text.NumberFormat.getIntegerInstance(locale);
             for (Medication m : c.medications()) {
-                String what = m.name() + (m.instructions() == null ? "" : "\n" + m.instructions());
+                String what = m.name() + (m.instructions() == null ? "" : " · " + m.instructions());
                 rows.add(List.of(what, m.dose(), blank(m.route()), m.frequency(), blank(m.duration()),
                         m.quantity() == null ? "" : number.format(m.quantity()),
                         m.refills() == null ? "" : number.format(m.refills())));
@@ -106,8 +105,9 @@ final class ReportDocument {
     private static List<Block> parties(ResourceBundle l, Parties p, Locale locale) {
         List<Fact> patient = new ArrayList<>(List.of(new Fact(l.getString("name"), p.patientName())));
         if (p.birthDate() != null) {
-            patient.add(new Fact(l.getString("birthDate"), DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
-                    .withLocale(locale).withDecimalStyle(DecimalStyle.of(locale)).format(p.birthDate())));
+            patient.add(new Fact(l.getString("birthDate"), persian(locale)
+                    ? persian("d MMMM y", p.birthDate().atStartOfDay(ZoneId.of("UTC")).toInstant(), ZoneId.of("UTC"))
+                    : DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale).format(p.birthDate())));
         }
         patient.add(new Fact(l.getString("recordNumber"), p.patientId()));
         List<Fact> doctor = new ArrayList<>(List.of(new Fact(l.getString("name"), p.doctorName())));
@@ -127,9 +127,25 @@ final class ReportDocument {
                 locale)));
     }
 
+    /** A moment in the report's language and the clinic's zone; in Persian, in the Solar Hijri calendar. */
     static String when(ResourceBundle l, Instant t, ZoneId zone, Locale locale) {
-        return DateTimeFormatter.ofPattern(l.getString("when"), locale).withDecimalStyle(DecimalStyle.of(locale))
-                .format(t.atZone(zone));
+        return persian(locale) ? persian(l.getString("when"), t, zone)
+                : DateTimeFormatter.ofPattern(l.getString("when"), locale).format(t.atZone(zone));
+    }
+
+    private static boolean persian(Locale locale) {
+        return "fa".equals(locale.getLanguage());
+    }
+
+    /**
+     * Persian readers date things in the Solar Hijri calendar (the web app shows it too), which java.time does not
+     * have: ICU's, with Persian digits and month names.
+     */
+    private static String persian(String pattern, Instant t, ZoneId zone) {
+        com.ibm.icu.text.SimpleDateFormat f = new com.ibm.icu.text.SimpleDateFormat(pattern,
+                new com.ibm.icu.util.ULocale("fa_IR@calendar=persian"));
+        f.setTimeZone(com.ibm.icu.util.TimeZone.getTimeZone(zone.getId()));
+        return f.format(java.util.Date.from(t));
     }
 
     private static String diagnosis(ResourceBundle l, Diagnosis d) {

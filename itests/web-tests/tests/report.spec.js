@@ -1,0 +1,199 @@
+// Clinical reports in a real browser (issue 20): after a visit its doctor writes the report — a diagnosis found by its
+// ICD-10 code, a medicine from the formulary with its dose, a bad quantity refused at its field, a medicine written in
+// by name warned about — saved by itself; previews, approves, signs with a fresh code of the authenticator app (a
+// wrong one refused), opens the signed PDF and shares it. The patient finds it under Reports and opens it and its
+// PDF. Then the pages in Persian (RTL) and on a phone: the editor, the signed report, the lists. Seeded through the
+// REST API; own usernames (rep.*).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { accessible, apiAs, enrolTotp, env, localisedPages, ok, screenshot, seedVideoVisit, signIn, totp } from './helpers.js';
+
+const PW = env('TELEHUB_PASSWORD');
+const doctor = { user: 'rep.doctor', name: 'Dr Sara Karimi' };
+const patient = { user: 'rep.patient', name: 'Zhaleh Pakzad' };
+// a second doctor's visit, left as a draft for the editor's pages in Persian and on a phone
+const doctor2 = { user: 'rep.doctor2', name: 'دکتر مریم احمدی' };
+const patient2 = { user: 'rep.patient2', name: 'Reza Rahimi' };
+const dir = process.env.TELEHUB_WEB_RESULTS || 'test-results';
+const kept = (name) => path.join(dir, `report-${name}.json`);
+const keep = (name, value) => { mkdirSync(dir, { recursive: true }); writeFileSync(kept(name), JSON.stringify(value)); };
+const read = (name) => (existsSync(kept(name)) ? JSON.parse(readFileSync(kept(name), 'utf8')) : undefined);
+let seed;
+
+/** The visit took place: started and ended by the administrator (the doctor's own calls need their second factor). */
+async function held(playwright, visitId) {
+  const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+  await ok(await admin.post(`/api/v1/encounters/${visitId}/start`, { data: {} }));
+  await ok(await admin.post(`/api/v1/encounters/${visitId}/end`, { data: {} }));
+  await admin.dispose();
+}
+
+/** What the browser gets for a link of the page (its session cookie, the hub's certificate it trusts). */
+async function fetched(page, href) {
+  return page.evaluate(async (u) => {
+    const r = await fetch(u);
+    const head = new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5));
+    return { status: r.status, type: r.headers.get('content-type'), head };
+  }, href);
+}
+
+/** A code of a step after `usedStep` (each code counts once: the sign-in used its step's). */
+async function freshCode(secret, usedStep) {
+  while (Math.floor(Date.now() / 30_000) <= usedStep) await new Promise((r) => setTimeout(r, 500));
+  return totp(secret);
+}
+
+test.beforeAll(async ({ playwright }) => {
+  seed = read('seed');
+  if (seed) return; // a failed test's worker is replaced and runs this again: the seed is made once
+  const visit = await seedVideoVisit(playwright, { doctor, patient, clinic: 'Report Clinic', birthDate: '1975-03-14', password: PW });
+  await held(playwright, visit.id);
+  const visit2 = await seedVideoVisit(playwright, { doctor: doctor2, patient: patient2, clinic: 'Report Clinic', birthDate: '1980-01-02', password: PW });
+  await held(playwright, visit2.id);
+  // the clinic's ICD-10 edition (with a Persian name) and formulary, as its administrator loads them
+  const admin = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+  for (const [language, csv] of [['', 'code,name\nE11.9,Type 2 diabetes mellitus without complications\nE78.5,"Hyperlipidemia, unspecified"\n'],
+    ['fa', 'code,name\nE11.9,دیابت نوع ۲ بدون عارضه\n']]) {
+    const job = await ok(await admin.post(`/api/v1/directory/diseases/imports?format=csv${language ? `&language=${language}` : ''}`, {
+      headers: { 'Content-Type': 'application/octet-stream' }, data: Buffer.from(csv),
+    }));
+    await expect.poll(async () => (await ok(await admin.get(`/api/v1/directory/diseases/imports/${job.id}`))).state).toBe('done');
+  }
+  await ok(await admin.post('/api/v1/directory/medicines/import', {
+    data: { csv: 'name,strength,form,route,atc\nMetformin,500 mg,tablet,oral,A10BA02\n', allOrNone: false },
+  }));
+  await admin.dispose();
+  seed = { visit: visit.id, visit2: visit2.id, totp: await enrolTotp(playwright, doctor.user, PW), totp2: await enrolTotp(playwright, doctor2.user, PW) };
+  keep('seed', seed);
+});
+
+test.describe.serial('a visit report', () => {
+  test('the doctor writes the report, approves it, signs it with a fresh code, opens the PDF and shares it', async ({ page }) => {
+    await signIn(page, doctor.user, PW, seed.totp);
+    const signedInStep = Math.floor(Date.now() / 30_000);
+    await expect(page).toHaveURL(/\/agenda$/);
+    keep('doctor', await page.context().storageState());
+    await page.goto(`/encounters/${seed.visit}`);
+    await page.getByRole('link', { name: 'Write the report' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: `Visit report: ${patient.name}` })).toBeVisible();
+    // the completed visit made the draft; if the event is still on its way, the doctor starts it
+    const startButton = page.getByRole('button', { name: 'Start the report' });
+    if (await startButton.isVisible()) await startButton.click();
+    await expect(page.getByTestId('report-status')).toHaveText('Draft');
+
+    await page.getByLabel('Subjective').fill('Tired for three weeks; thirsty at night.');
+    await page.getByLabel('Objective').fill('BP 138/86 mmHg, HbA1c 7.2 %.');
+    await page.getByLabel('Assessment').fill('Type 2 diabetes, newly found.');
+    await page.getByLabel('Find a diagnosis (ICD-10 code or words)').fill('E11');
+    await page.getByRole('button', { name: 'Add E11.9' }).click();
+    await expect(page.getByLabel('Primary')).toBeChecked();
+    await page.getByLabel('Plan', { exact: true }).fill('Start metformin; diet advice given.');
+    await page.getByLabel('Find a medicine in the formulary').fill('metf');
+    await page.getByRole('button', { name: 'Add Metformin 500 mg tablet' }).click();
+    await page.getByLabel('Dose').fill('1 tablet');
+    await page.getByLabel('Frequency').fill('twice a day with meals');
+    await page.getByLabel('Duration').fill('90 days');
+    await page.getByLabel('Quantity').fill('0');
+    await page.getByLabel('Refills').fill('2');
+    // saved by itself: the bad quantity is refused at its field, nothing saved
+    await expect(page.getByText('Between 1 and 10000').first()).toBeVisible();
+    await page.getByLabel('Quantity').fill('180');
+    await page.getByLabel('What to do').fill('HbA1c in 3 months');
+    await page.getByRole('button', { name: 'Add the order' }).click();
+    await page.getByLabel('In how many days').fill('90');
+    await expect(page.getByTestId('report-saved')).toHaveText(/Saved \(version \d+\)\./);
+    // a medicine written in by name: saved, with a warning
+    await page.getByLabel('Find a medicine in the formulary').fill('Vitamin D3');
+    await page.getByRole('button', { name: 'Add by name: Vitamin D3' }).click();
+    // a line needs its dose and how often: refused at the new line's fields until given
+    await expect(page.locator('input[name=dose-1]')).toHaveAttribute('aria-invalid', 'true');
+    await page.locator('input[name=dose-1]').fill('1 capsule');
+    await page.locator('input[name=frequency-1]').fill('daily');
+    await expect(page.getByText('is not in the clinic\'s formulary')).toBeVisible();
+    await page.getByRole('button', { name: 'Remove Vitamin D3' }).click();
+    await expect(page.getByTestId('report-saved')).toHaveText(/Saved/);
+    await expect(page.getByText('is not in the clinic\'s formulary')).toBeHidden();
+    await screenshot(page, 'en-desktop-report-editor');
+    await accessible(page, 'report editor');
+
+    // the preview: the PDF the signature would cover, marked as a draft
+    const [preview] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/report/preview')),
+      page.getByRole('button', { name: 'Preview the PDF' }).click(),
+    ]);
+    expect(preview.status()).toBe(200);
+    expect(preview.headers()['content-type']).toBe('application/pdf');
+
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(page.getByTestId('report-status')).toHaveText('Approved, not signed');
+    await page.getByLabel('Code from your authenticator app').fill('000000');
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    await expect(page.getByText('Signing needs a current code of your authenticator app').first()).toBeVisible();
+    await page.getByLabel('Code from your authenticator app').fill(await freshCode(seed.totp, signedInStep));
+    await page.getByRole('button', { name: 'Sign', exact: true }).click();
+    await expect(page.getByTestId('report-status')).toHaveText('Signed');
+    await expect(page.getByRole('cell', { name: /Metformin 500 mg tablet/ })).toBeVisible();
+    const pdf = await fetched(page, await page.getByTestId('report-pdf').getAttribute('href'));
+    expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
+    await page.getByRole('button', { name: 'Share with the patient' }).click();
+    await expect(page.getByText('Shared: the patient is told.')).toBeVisible();
+    await expect(page.getByText(/^Shared with the patient on /)).toBeVisible();
+    await screenshot(page, 'en-desktop-report-signed');
+    await accessible(page, 'signed report');
+
+    // the doctor's list: nothing left to finish, the signed one among the signed
+    await page.getByRole('link', { name: 'Reports', exact: true }).click();
+    await expect(page.getByText('No reports yet.')).toBeVisible();
+    await page.getByRole('button', { name: 'Signed', exact: true }).click();
+    await expect(page.getByRole('cell', { name: patient.name })).toBeVisible();
+  });
+
+  test('the patient finds the shared report under Reports and opens it and its PDF', async ({ page }) => {
+    await signIn(page, patient.user, PW);
+    await expect(page).toHaveURL(/\/visits$/);
+    keep('patient', await page.context().storageState());
+    await page.getByRole('link', { name: 'Reports', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'My reports' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: doctor.name })).toBeVisible();
+    const pdf = await fetched(page, await page.getByRole('link', { name: 'PDF', exact: true }).getAttribute('href'));
+    expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
+    await page.getByRole('link', { name: 'Open', exact: true }).click();
+    await expect(page.getByTestId('report-status')).toHaveText('Signed');
+    await expect(page.getByText('Type 2 diabetes, newly found.')).toBeVisible();
+    // the follow-up in 90 days: one step to the doctor's free times
+    await expect(page.getByRole('link', { name: 'Book the follow-up visit' })).toHaveAttribute('href', /\/find\?doctor=/);
+    await expect(page.getByRole('button', { name: 'Share with the patient' })).toHaveCount(0);
+    await expect(page.getByLabel('Addendum')).toHaveCount(0);
+    await screenshot(page, 'en-desktop-report-patient');
+    await accessible(page, 'report as the patient reads it');
+  });
+
+  test('the second doctor signs in (the editor pages below open their draft)', async ({ page }) => {
+    await signIn(page, doctor2.user, PW, seed.totp2);
+    await expect(page).toHaveURL(/\/agenda$/);
+    keep('doctor2', await page.context().storageState());
+  });
+});
+
+const pages = [
+  {
+    name: 'editor', who: 'doctor2', path: () => `/encounters/${read('seed').visit2}/report`, heading: { en: 'Visit report', fa: 'گزارش ویزیت' },
+    ready: async (page) => {
+      const start = page.getByRole('button', { name: /Start the report|شروع گزارش/ });
+      if (await start.isVisible()) await start.click();
+      await expect(page.getByTestId('report-status')).toBeVisible();
+      await page.locator('input[name=diagnosisSearch]').fill('E11');
+      await expect(page.locator('.report-found button').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'signed', who: 'doctor', path: () => `/encounters/${read('seed').visit}/report`, heading: { en: 'Visit report', fa: 'گزارش ویزیت' },
+    ready: async (page) => { await expect(page.getByTestId('report-pdf')).toBeVisible(); },
+  },
+  {
+    name: 'list', who: 'patient', path: '/reports', heading: { en: 'My reports', fa: 'گزارش‌های من' },
+    ready: async (page) => { await expect(page.getByRole('cell', { name: doctor.name })).toBeVisible(); },
+  },
+];
+localisedPages('report pages in Persian and on a phone', pages, { prefix: 'report-', state: (p) => read(p.who) });
