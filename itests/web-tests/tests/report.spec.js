@@ -15,6 +15,8 @@ const patient = { user: 'rep.patient', name: 'Zhaleh Pakzad' };
 // a second doctor's visit, left as a draft for the editor's pages in Persian and on a phone
 const doctor2 = { user: 'rep.doctor2', name: 'دکتر مریم احمدی' };
 const patient2 = { user: 'rep.patient2', name: 'Reza Rahimi' };
+/** The patient's id in the PACS: the Encapsulated PDF of her report is filed under it. */
+const PACS_ID = 'REP-ZP-0001';
 const dir = process.env.TELEHUB_WEB_RESULTS || 'test-results';
 const kept = (name) => path.join(dir, `report-${name}.json`);
 const keep = (name, value) => { mkdirSync(dir, { recursive: true }); writeFileSync(kept(name), JSON.stringify(value)); };
@@ -64,7 +66,23 @@ test.beforeAll(async ({ playwright }) => {
     data: { csv: 'name,strength,form,route,atc\nMetformin,500 mg,tablet,oral,A10BA02\n', allOrNone: false },
   }));
   await admin.dispose();
-  seed = { visit: visit.id, visit2: visit2.id, totp: await enrolTotp(playwright, doctor.user, PW), totp2: await enrolTotp(playwright, doctor2.user, PW) };
+  // the patient has a record in the clinic's EHR (HAPI FHIR) and an id in its PACS (Orthanc): a nurse of her care
+  // team maps both
+  const fhir = await fetch(`${env('TELEHUB_HAPI_URL')}/Patient`, {
+    method: 'POST', headers: { 'Content-Type': 'application/fhir+json' },
+    body: JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Pakzad', given: ['Zhaleh'] }], birthDate: '1975-03-14' }),
+  });
+  expect(fhir.status).toBe(201);
+  const fhirId = (await fhir.json()).id;
+  const admin2 = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
+  await ok(await admin2.post('/api/v1/users', { data: { username: 'rep.nurse', displayName: 'Nurse Report', password: PW, roles: ['nurse'] } }));
+  await ok(await admin2.put(`/api/v1/patients/${visit.patientId}/care-team/rep.nurse`));
+  await admin2.dispose();
+  const nurse = await apiAs(playwright, 'rep.nurse', PW);
+  await ok(await nurse.put(`/api/v1/integration/patient/${visit.patientId}/identifiers/${env('TELEHUB_PANEL_EHR')}`, { data: { identifier: fhirId } }));
+  await ok(await nurse.put(`/api/v1/integration/patient/${visit.patientId}/identifiers/${env('TELEHUB_PANEL_PACS')}`, { data: { identifier: PACS_ID } }));
+  await nurse.dispose();
+  seed = { visit: visit.id, visit2: visit2.id, fhirId, totp: await enrolTotp(playwright, doctor.user, PW), totp2: await enrolTotp(playwright, doctor2.user, PW) };
   keep('seed', seed);
 });
 
@@ -136,6 +154,27 @@ test.describe.serial('a visit report', () => {
     await expect(page.getByRole('cell', { name: /Metformin 500 mg tablet/ })).toBeVisible();
     const pdf = await fetched(page, await page.getByTestId('report-pdf').getAttribute('href'));
     expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
+    // signed means sent: the EHR files it as a DiagnosticReport with the PDF, the PACS as an Encapsulated PDF
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId('report-deliveries')).toContainText(`${env('TELEHUB_PANEL_EHR')}: Delivered`, { timeout: 1000 });
+      await expect(page.getByTestId('report-deliveries')).toContainText(`${env('TELEHUB_PANEL_PACS')}: Delivered`, { timeout: 1000 });
+    }).toPass({ timeout: 60_000 });
+    const bundle = await (await fetch(`${env('TELEHUB_HAPI_URL')}/DiagnosticReport?subject=Patient/${seed.fhirId}`)).json();
+    expect(bundle.total).toBe(1);
+    const report = bundle.entry[0].resource;
+    expect(report.code.coding[0]).toMatchObject({ system: 'http://loinc.org', code: '11506-3' });
+    expect(report.presentedForm[0].contentType).toBe('application/pdf');
+    expect(Buffer.from(report.presentedForm[0].data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    const auth = { Authorization: env('TELEHUB_ORTHANC_AUTH') };
+    const found = await (await fetch(`${env('TELEHUB_ORTHANC_URL')}/tools/find`, {
+      method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Level: 'Instance', Query: { PatientID: PACS_ID } }),
+    })).json();
+    expect(found.length).toBe(1);
+    const tags = await (await fetch(`${env('TELEHUB_ORTHANC_URL')}/instances/${found[0]}/simplified-tags`, { headers: auth })).json();
+    expect(tags.SOPClassUID).toBe('1.2.840.10008.5.1.4.1.1.104.1'); // Encapsulated PDF Storage
+    expect(tags.MIMETypeOfEncapsulatedDocument).toBe('application/pdf');
     await page.getByRole('button', { name: 'Share with the patient' }).click();
     await expect(page.getByText('Shared: the patient is told.')).toBeVisible();
     await expect(page.getByText(/^Shared with the patient on /)).toBeVisible();

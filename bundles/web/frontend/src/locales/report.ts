@@ -43,6 +43,10 @@ export default area(
       shared: 'Shared', open: 'Open',
     },
     notShared: 'Your doctor has not shared a report of this visit yet.',
+    deliveries: {
+      title: 'Sent to the patient’s systems', none: 'The patient is linked to no system that files reports.',
+      state: { queued: 'Queued', in_flight: 'Sending', retrying: 'Retrying', delivered: 'Delivered', dead: 'Failed' },
+    },
   },
   {
     title: 'گزارش ویزیت', nav: 'گزارش‌ها', open: 'گزارش', write: 'نوشتن گزارش', none: 'این ویزیت هنوز گزارشی ندارد.',
@@ -85,6 +89,10 @@ export default area(
       shared: 'اشتراک‌گذاری‌شده', open: 'باز کردن',
     },
     notShared: 'پزشک شما هنوز گزارشی از این ویزیت به اشتراک نگذاشته است.',
+    deliveries: {
+      title: 'ارسال به سامانه‌های بیمار', none: 'بیمار به هیچ سامانه‌ای که گزارش بپذیرد وصل نیست.',
+      state: { queued: 'در صف', in_flight: 'در حال ارسال', retrying: 'تلاش دوباره', delivered: 'تحویل شد', dead: 'ناموفق' },
+    },
   },
   {
     title: 'Отчёт о визите', nav: 'Отчёты', open: 'Отчёт', write: 'Написать отчёт', none: 'У этого визита ещё нет отчёта.',
@@ -127,5 +135,9 @@ export default area(
       shared: 'Переданные', open: 'Открыть',
     },
     notShared: 'Врач ещё не передал вам отчёт об этом визите.',
+    deliveries: {
+      title: 'Отправлено в системы пациента', none: 'Пациент не связан ни с одной системой, принимающей отчёты.',
+      state: { queued: 'В очереди', in_flight: 'Отправляется', retrying: 'Повтор', delivered: 'Доставлено', dead: 'Не удалось' },
+    },
   },
 );

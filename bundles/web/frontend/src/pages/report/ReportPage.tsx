@@ -432,6 +432,16 @@ function Signed({ report, author, onChange, onNotice }: {
       </article>
       {report.pdf && <p><a href={`/api/v1/${report.pdf}`} target="_blank" rel="noopener" data-testid="report-pdf">{t('report.pdf')}</a>
         {report.pdfSha256 && <span className="muted fingerprint"> · {t('report.fingerprint')}: <bdi dir="ltr">{report.pdfSha256.slice(0, 16)}…</bdi></span>}</p>}
+      {!patient && report.status === 'signed' && (
+        <section className="report-deliveries" aria-labelledby="report-deliveries">
+          <h2 id="report-deliveries">{t('report.deliveries.title')}</h2>
+          {(report.deliveries ?? []).length === 0 ? <p className="muted">{t('report.deliveries.none')}</p> : (
+            <ul className="report-lines" data-testid="report-deliveries">{report.deliveries!.map((d) => (
+              <li key={d.system}><span><bdi dir="ltr">{d.system}</bdi>: {t(`report.deliveries.state.${d.state}`, { defaultValue: d.state })}
+                {d.lastError && d.state !== 'delivered' && <span className="muted"> — <bdi>{d.lastError}</bdi></span>}</span></li>))}</ul>
+          )}
+        </section>
+      )}
       {author && (report.sharedAt ? <p>{t('report.shared', { when: when(report.sharedAt) })}</p>
         : <Button onPress={share}>{t('report.share')}</Button>)}
       <section className="report-addenda">

@@ -287,7 +287,7 @@ class ReportIT {
                 .getAddress());
         assertEquals("Your visit report from Dr Sara Karimi", m.getSubject());
         String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(m);
-        assertTrue(body.contains("https://visit.clinic.example/reports/" + reportId), body);
+        assertTrue(body.contains("https://visit.clinic.example/encounters/" + visit + "/report"), body);
         // text and HTML alternatives of one message; no part is a file
         if (m.getContent() instanceof jakarta.mail.Multipart parts) {
             for (int i = 0; i < parts.getCount(); i++) {

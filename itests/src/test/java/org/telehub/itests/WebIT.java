@@ -245,6 +245,10 @@ class WebIT {
             assertEquals(200, c.statusCode(), id + ": " + c.body());
         }
         env.put("TELEHUB_PANEL_PATIENT_ID", patientId);
+        // report.spec.js checks that a signed report reached the EHR and the PACS, at the systems themselves
+        env.put("TELEHUB_HAPI_URL", hapi.baseUrl());
+        env.put("TELEHUB_ORTHANC_URL", orthanc.baseUrl());
+        env.put("TELEHUB_ORTHANC_AUTH", orthanc.authorization());
         env.put("TELEHUB_PANEL_EHR", "panel-ehr");
         env.put("TELEHUB_PANEL_PACS", "panel-pacs");
         env.put("TELEHUB_PANEL_SLOW", "panel-slow-ehr");

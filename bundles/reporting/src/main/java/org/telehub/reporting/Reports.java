@@ -116,16 +116,26 @@ public interface Reports {
 
     /**
      * @param warnings what was saved but deserves a look (e.g. a medicine not in the formulary)
+     * @param deliveries where the signed report went (the patient's EHR, PACS), for its doctor and the care team
      * @param pdf the path of the signed PDF under the API ({@code reports/{id}/pdf}), null before signing
      */
     record Report(String id, String encounterId, String status, Content content, int revision, String doctorId,
             String doctorName, String patientId, String patientName, String visitType, Instant visitStart,
             Instant createdAt, Instant updatedAt, Instant approvedAt, Instant signedAt, String signedBy,
             String signerSubject, Instant sharedAt, String pdf, String pdfSha256, List<Addendum> addenda,
-            List<String> warnings) {
+            List<Delivery> deliveries, List<String> warnings) {
     }
 
-    record Addendum(String id, String text, Instant signedAt, String signedBy, String pdf) {
+    /** {@code deliveries}: the addendum's own, as the report's. */
+    record Addendum(String id, String text, Instant signedAt, String signedBy, String pdf,
+            List<Delivery> deliveries) {
+    }
+
+    /**
+     * A signed report on its way to one of the patient's systems (an EHR, a PACS): {@code system} the adapter's id,
+     * {@code state} queued, in_flight, retrying, delivered or dead, {@code lastError} the system's last refusal.
+     */
+    record Delivery(String system, String state, String lastError, Instant deliveredAt) {
     }
 
     record Drafted(Report report, boolean created) {

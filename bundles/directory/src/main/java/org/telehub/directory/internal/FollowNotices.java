@@ -4,7 +4,6 @@ import java.text.MessageFormat;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.telehub.directory.Directory;
+import org.telehub.domain.notify.Channels;
 import org.telehub.domain.notify.Notification;
 import org.telehub.domain.notify.NotificationChannel;
 import org.telehub.persistence.Database;
@@ -109,24 +109,11 @@ public class FollowNotices implements WorkHandler {
             return Verdict.giveUp(NOT_CONFIGURED);
         }
         Notification n = notification(p.get("patientId"), p.get("doctorId"), w, slot);
-        List<String> errors = new ArrayList<>();
-        for (NotificationChannel c : channels) {
-            boolean sent = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM directory_follow_sent WHERE"
-                    + " item_id = :i AND channel = :c").bind("i", item.id()).bind("c", c.name()).mapTo(Integer.class)
-                    .one()) > 0;
-            if (sent) {
-                continue;
-            }
-            try {
-                if (c.send(n)) {
-                    jdbi.useHandle(h -> h.createUpdate("INSERT INTO directory_follow_sent (item_id, channel, sent_at)"
-                            + " VALUES (:i, :c, now()) ON CONFLICT DO NOTHING").bind("i", item.id())
-                            .bind("c", c.name()).execute());
-                }
-            } catch (Exception e) {
-                errors.add(c.name() + ": " + e.getMessage());
-            }
-        }
+        List<String> errors = Channels.sendOnce(channels, n, channel -> jdbi.withHandle(h -> h.createQuery("SELECT"
+                + " count(*) FROM directory_follow_sent WHERE item_id = :i AND channel = :c").bind("i", item.id())
+                .bind("c", channel).mapTo(Integer.class).one()) > 0, channel -> jdbi.useHandle(h -> h.createUpdate(
+                        "INSERT INTO directory_follow_sent (item_id, channel, sent_at) VALUES (:i, :c, now())"
+                        + " ON CONFLICT DO NOTHING").bind("i", item.id()).bind("c", channel).execute()));
         return errors.isEmpty() ? Verdict.done() : Verdict.retry(String.join("; ", errors));
     }
 

@@ -30,7 +30,7 @@ public @interface ReportsConfig {
     String signingReason() default "Clinical report approved and signed by the treating physician";
 
     @AttributeDefinition(name = "Public base URL", description = "Where people reach the web UI; the patient's notice"
-            + " links to <base>/reports/<id>")
+            + " links to <base>/encounters/<visit>/report")
     String publicBaseUrl() default "https://localhost:8443";
 
     @AttributeDefinition(name = "Notice language", description = "Language of the patient's notice of a shared"

@@ -101,6 +101,7 @@ public class ReportsImpl implements Reports {
     private final Directory directory;
     private final WorkService work;
     private final DraftSources sources;
+    private final ReportDeliveries sender;
     private final ContentChecks checks;
     private final SigningKeys keys;
     private final PdfRenderer renderer = new PdfRenderer();
@@ -112,14 +113,16 @@ public class ReportsImpl implements Reports {
             @Reference PeopleService people, @Reference PatientAccess patients,
             @Reference SecondFactorCheck secondFactors, @Reference AuditLog audit, @Reference FileStore files,
             @Reference SecretBox box, @Reference Directory directory, @Reference Diseases diseases,
-            @Reference WorkService work, @Reference DraftSources sources, ReportsConfig config) {
+            @Reference WorkService work, @Reference DraftSources sources, @Reference ReportDeliveries sender,
+            ReportsConfig config) {
         this(schema.jdbi(), encounters, people, patients, secondFactors, audit, files, box, directory, diseases, work,
-                sources, config, Clock.systemUTC());
+                sources, sender, config, Clock.systemUTC());
     }
 
     ReportsImpl(Jdbi jdbi, EncounterService encounters, PeopleService people, PatientAccess patients,
             SecondFactorCheck secondFactors, AuditLog audit, FileStore files, SecretBox box, Directory directory,
-            Diseases diseases, WorkService work, DraftSources sources, ReportsConfig config, Clock clock) {
+            Diseases diseases, WorkService work, DraftSources sources, ReportDeliveries sender, ReportsConfig config,
+            Clock clock) {
         this.jdbi = jdbi;
         this.encounters = encounters;
         this.people = people;
@@ -130,6 +133,7 @@ public class ReportsImpl implements Reports {
         this.directory = directory;
         this.work = work;
         this.sources = sources;
+        this.sender = sender;
         this.checks = new ContentChecks(diseases, directory);
         this.config = checked(config);
         this.clock = clock;
@@ -240,7 +244,7 @@ public class ReportsImpl implements Reports {
                 : row(h, "r.encounter_id = :k", encounterId).filter(x -> sees(a.stance(), x))
                         .orElseThrow(() -> noReport(encounterId)));
         audit.record(caller, "report.read", r.patientId(), List.of(), "ok");
-        return view(r, List.of());
+        return view(r, List.of(), a.stance() != Stance.PATIENT);
     }
 
     @Override
@@ -469,6 +473,11 @@ public class ReportsImpl implements Reports {
                     + " 'approved' AND revision = :v").bind("t", now).bind("u", caller.username())
                     .bind("s", s.signerId()).bind("f", s.file().id()).bind("sha", s.sha256()).bind("id", cur.id())
                     .bind("v", cur.revision()).execute();
+            if (n == 1) {
+                // signed means sent: the delivery to the patient's systems is queued with the signature
+                work.submit(h, new WorkRequest(ReportDeliveries.TOPIC, cur.id(), ReportDeliveries.payload(cur.id(),
+                        null, caller.username()), null, "deliver:" + cur.id()));
+            }
             return n == 1 ? authored(h, encounterId, false) : null;
         });
         if (r == null) {
@@ -553,10 +562,14 @@ public class ReportsImpl implements Reports {
         Signed s = signAndStore(ReportDocument.addendum(cur.content().language(), t, cur.signedAt(),
                 parties(caller, v), now), v, now);
         String id = UUID.randomUUID().toString();
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO report_addendum (id, report_id, text, signed_at, signed_by,"
-                + " signer_id, pdf_file_id, pdf_sha256) VALUES (:id, :r, :x, :t, :u, :s, :f, :sha)").bind("id", id)
-                .bind("r", cur.id()).bind("x", t).bind("t", now).bind("u", caller.username()).bind("s", s.signerId())
-                .bind("f", s.file().id()).bind("sha", s.sha256()).execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO report_addendum (id, report_id, text, signed_at, signed_by, signer_id,"
+                    + " pdf_file_id, pdf_sha256) VALUES (:id, :r, :x, :t, :u, :s, :f, :sha)").bind("id", id)
+                    .bind("r", cur.id()).bind("x", t).bind("t", now).bind("u", caller.username())
+                    .bind("s", s.signerId()).bind("f", s.file().id()).bind("sha", s.sha256()).execute();
+            work.submit(h, new WorkRequest(ReportDeliveries.TOPIC, cur.id(), ReportDeliveries.payload(cur.id(), id,
+                    caller.username()), null, "deliver:" + id));
+        });
         audit.record(caller, "report.addendum", cur.patientId(), List.of(), "ok: " + s.sha256());
         return view(jdbi.withHandle(h -> authored(h, encounterId, false)), List.of());
     }
@@ -638,7 +651,8 @@ public class ReportsImpl implements Reports {
     private Optional<Row> row(Handle h, String where, String key) {
         return h.createQuery("SELECT " + COLUMNS + " FROM report r LEFT JOIN report_signer s ON s.id = r.signer_id"
                 + " JOIN encounter e ON e.id = r.encounter_id JOIN encounter_doctor d ON d.id = r.doctor_id"
-                + " JOIN encounter_patient p ON p.id = r.patient_id WHERE " + where).bind("k", key).map((rs, c) -> new Row(rs.getString("id"),
+                + " JOIN encounter_patient p ON p.id = r.patient_id WHERE " + where).bind("k", key)
+                .map((rs, c) -> new Row(rs.getString("id"),
                         rs.getString("encounter_id"), rs.getString("doctor_id"), rs.getString("patient_id"),
                         rs.getString("status"), content(rs.getString("content")), rs.getInt("revision"),
                         instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")),
@@ -650,14 +664,25 @@ public class ReportsImpl implements Reports {
     }
 
     private Report view(Row r, List<String> warnings) {
+        return view(r, warnings, true);
+    }
+
+    /** {@code clinical}: with where it was delivered (its doctor and the care team; not the patient). */
+    private Report view(Row r, List<String> warnings, boolean clinical) {
+        boolean sent = clinical && SIGNED.equals(r.status());
         List<Addendum> addenda = jdbi.withHandle(h -> h.createQuery("SELECT id, text, signed_at, signed_by FROM"
                 + " report_addendum WHERE report_id = :r ORDER BY signed_at, id").bind("r", r.id()).map((rs, c) ->
                         new Addendum(rs.getString(1), rs.getString(2), instant(rs.getTimestamp(3)), rs.getString(4),
-                                "reports/" + r.id() + "/addenda/" + rs.getString(1) + "/pdf")).list());
+                                "reports/" + r.id() + "/addenda/" + rs.getString(1) + "/pdf", List.of())).list())
+                .stream().map(a -> sent ? new Addendum(a.id(), a.text(), a.signedAt(), a.signedBy(), a.pdf(),
+                        sender.states(r.id(), a.id(), r.patientId(), a.signedBy(), r.doctorName())) : a).toList();
+        List<Delivery> deliveries = sent ? sender.states(r.id(), null, r.patientId(), r.signedBy(), r.doctorName())
+                : List.of();
         return new Report(r.id(), r.encounterId(), r.status(), r.content(), r.revision(), r.doctorId(),
                 r.doctorName(), r.patientId(), r.patientName(), r.visitType(), r.visitStart(), r.createdAt(),
                 r.updatedAt(), r.approvedAt(), r.signedAt(), r.signedBy(), r.signerSubject(), r.sharedAt(),
-                r.pdfFileId() == null ? null : "reports/" + r.id() + "/pdf", r.pdfSha256(), addenda, warnings);
+                r.pdfFileId() == null ? null : "reports/" + r.id() + "/pdf", r.pdfSha256(), addenda, deliveries,
+                warnings);
     }
 
     private static void revisionRow(Handle h, String reportId, int revision, Content c, String by, Instant at) {

@@ -1,7 +1,6 @@
 package org.telehub.reporting.internal;
 
 import java.text.MessageFormat;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +15,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.telehub.domain.notify.Channels;
 import org.telehub.domain.notify.Notification;
 import org.telehub.domain.notify.NotificationChannel;
 import org.telehub.work.Verdict;
@@ -65,9 +65,9 @@ public class ShareNotices implements WorkHandler {
     @Override
     public Verdict handle(WorkItem item) throws Exception {
         String reportId = item.payload();
-        Optional<Map<String, Object>> who = jdbi.withHandle(h -> h.createQuery("SELECT r.patient_id, r.encounter_id, pt.display_name"
-                + " AS patient, pt.email, pt.phone, d.display_name AS doctor FROM report r JOIN encounter_patient pt"
-                + " ON pt.id = r.patient_id JOIN encounter_doctor d ON d.id = r.doctor_id WHERE r.id = :r AND"
+        Optional<Map<String, Object>> who = jdbi.withHandle(h -> h.createQuery("SELECT r.patient_id, r.encounter_id,"
+                + " pt.display_name AS patient, pt.email, pt.phone, d.display_name AS doctor FROM report r"
+                + " JOIN encounter_patient pt ON pt.id = r.patient_id JOIN encounter_doctor d ON d.id = r.doctor_id WHERE r.id = :r AND"
                 + " r.shared_at IS NOT NULL").bind("r", reportId).mapToMap().findOne());
         if (who.isEmpty() || who.get().get("email") == null && who.get().get("phone") == null) {
             return Verdict.done();
@@ -75,28 +75,16 @@ public class ShareNotices implements WorkHandler {
         if (channels.isEmpty()) {
             return Verdict.giveUp(NOT_CONFIGURED);
         }
-        Notification n = notification(reportId, who.get());
-        List<String> errors = new ArrayList<>();
-        for (NotificationChannel c : channels) {
-            boolean sent = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM report_notice_sent WHERE item_id"
-                    + " = :i AND channel = :c").bind("i", item.id()).bind("c", c.name()).mapTo(Integer.class).one()) > 0;
-            if (sent) {
-                continue;
-            }
-            try {
-                if (c.send(n)) {
-                    jdbi.useHandle(h -> h.createUpdate("INSERT INTO report_notice_sent (item_id, channel, sent_at)"
-                            + " VALUES (:i, :c, now()) ON CONFLICT DO NOTHING").bind("i", item.id())
-                            .bind("c", c.name()).execute());
-                }
-            } catch (Exception e) {
-                errors.add(c.name() + ": " + e.getMessage());
-            }
-        }
+        Notification n = notification(who.get());
+        List<String> errors = Channels.sendOnce(channels, n, channel -> jdbi.withHandle(h -> h.createQuery("SELECT"
+                + " count(*) FROM report_notice_sent WHERE item_id = :i AND channel = :c").bind("i", item.id())
+                .bind("c", channel).mapTo(Integer.class).one()) > 0, channel -> jdbi.useHandle(h -> h.createUpdate(
+                        "INSERT INTO report_notice_sent (item_id, channel, sent_at) VALUES (:i, :c, now())"
+                        + " ON CONFLICT DO NOTHING").bind("i", item.id()).bind("c", channel).execute()));
         return errors.isEmpty() ? Verdict.done() : Verdict.retry(String.join("; ", errors));
     }
 
-    Notification notification(String reportId, Map<String, Object> w) {
+    Notification notification(Map<String, Object> w) {
         ReportsConfig c = config;
         Locale locale = Locale.forLanguageTag(c.noticeLanguage());
         ResourceBundle texts = ResourceBundle.getBundle(ShareNotices.class.getPackageName() + ".notices", locale,
@@ -104,9 +92,10 @@ public class ShareNotices implements WorkHandler {
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
         String base = c.publicBaseUrl().endsWith("/") ? c.publicBaseUrl().substring(0, c.publicBaseUrl().length() - 1)
                 : c.publicBaseUrl();
-        Object[] args = {w.get("patient"), w.get("doctor"), base + "/reports/" + reportId};
-        return new Notification("report.shared", (String) w.get("encounter_id"), "patient", (String) w.get("patient_id"),
-                (String) w.get("patient"), (String) w.get("email"), (String) w.get("phone"),
+        Object[] args = {w.get("patient"), w.get("doctor"), base + "/encounters/" + w.get("encounter_id") + "/report"};
+        return new Notification("report.shared", (String) w.get("encounter_id"), "patient",
+                (String) w.get("patient_id"), (String) w.get("patient"), (String) w.get("email"),
+                (String) w.get("phone"),
                 new MessageFormat(texts.getString("subject"), locale).format(args),
                 new MessageFormat(texts.getString("text"), locale).format(args), null);
     }

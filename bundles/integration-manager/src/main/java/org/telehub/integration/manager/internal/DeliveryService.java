@@ -263,6 +263,12 @@ public class DeliveryService {
                 null))).toList();
     }
 
+    /** The deliveries a send by this caller with {@code requestKey} made for the patient (whom they must reach). */
+    public List<DeliveryView> sent(AuthenticatedUser who, String patientId, String requestKey) {
+        gate.local(who, patientId);
+        return store.byRequestKey(requestKey, who.username(), patientId).stream().map(this::view).toList();
+    }
+
     /** The work item of a delivery: its payload and its idempotency key are the delivery id. */
     private static WorkRequest request(String deliveryId, String adapterId) {
         return WorkRequest.of(TOPIC + adapterId, deliveryId).withIdempotencyKey(deliveryId);

@@ -1,0 +1,155 @@
+package org.telehub.reporting.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jdbi.v3.core.Jdbi;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.telehub.domain.NotFoundException;
+import org.telehub.domain.UnprocessableException;
+import org.telehub.files.FileStore;
+import org.telehub.integration.results.ResultDeliveries;
+import org.telehub.reporting.Reports;
+import org.telehub.security.AuthenticatedUser;
+import org.telehub.security.Roles;
+import org.telehub.work.Verdict;
+import org.telehub.work.WorkHandler;
+import org.telehub.work.WorkItem;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Sends a signed report (or addendum) to the systems its patient is mapped to (topic {@value #TOPIC}: one item per
+ * signature, submitted in the signing's own transaction, so a signed report is always sent): the PDF as a report
+ * the Integration Manager's durable deliveries take to each system — a FHIR {@code DiagnosticReport} with the PDF as
+ * its {@code presentedForm} in an EHR, an Encapsulated PDF in a PACS. The send's request key is the report's (or
+ * addendum's) id, so an item run twice (a crash after the send) finds the deliveries made the first time. It acts
+ * for the doctor who signed: their care relationship with the patient is what lets the result go. While the
+ * Integration Manager is not running (updated, uninstalled) the item waits; a patient mapped to no system that
+ * takes reports ends it (nothing to send).
+ */
+@Component(service = {WorkHandler.class, ReportDeliveries.class},
+        property = {WorkHandler.TOPIC + "=" + ReportDeliveries.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=50",
+            WorkHandler.BACKOFF_INITIAL_MILLIS + ":Long=10000", WorkHandler.BACKOFF_MAX_MILLIS + ":Long=3600000"})
+public class ReportDeliveries implements WorkHandler {
+    public static final String TOPIC = "reporting.deliver";
+    /** LOINC 11506-3 "Progress note": what a visit's report is in an EHR. */
+    static final String CODE = "11506-3";
+    static final String LOINC = "http://loinc.org";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jdbi jdbi;
+    private final FileStore files;
+    private volatile ResultDeliveries deliveries;
+
+    @Activate
+    public ReportDeliveries(@Reference ReportSchema schema, @Reference FileStore files) {
+        this.jdbi = schema.jdbi();
+        this.files = files;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setDeliveries(ResultDeliveries d) {
+        this.deliveries = d;
+    }
+
+    void unsetDeliveries(ResultDeliveries d) {
+        if (this.deliveries == d) {
+            this.deliveries = null;
+        }
+    }
+
+    /** The work item's payload: which report or addendum, and who signed it. */
+    static String payload(String reportId, String addendumId, String signedBy) {
+        try {
+            return JSON.writeValueAsString(addendumId == null ? Map.of("report", reportId, "by", signedBy)
+                    : Map.of("report", reportId, "addendum", addendumId, "by", signedBy));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The doctor the deliveries are sent for (their care relationship is what lets the result go). */
+    static AuthenticatedUser signer(String username, String name) {
+        return new AuthenticatedUser(0, username, name, Set.of(Roles.DOCTOR));
+    }
+
+    static String requestKey(String reportId, String addendumId) {
+        return addendumId == null ? "report:" + reportId : "addendum:" + addendumId;
+    }
+
+    @Override
+    public Verdict handle(WorkItem item) throws Exception {
+        Map<String, String> p = JSON.readValue(item.payload(), new TypeReference<Map<String, String>>() {
+        });
+        ResultDeliveries d = deliveries;
+        if (d == null) {
+            return Verdict.retry("the Integration Manager is not running: the report waits for it",
+                    Duration.ofMinutes(5));
+        }
+        String addendum = p.get("addendum");
+        Optional<Map<String, Object>> row = jdbi.withHandle(h -> h.createQuery("SELECT r.patient_id, r.content::text"
+                + " AS content, r.signed_at, r.pdf_file_id, doc.display_name AS doctor, a.text AS addendum_text,"
+                + " a.pdf_file_id AS addendum_file, a.signed_at AS addendum_at FROM report r JOIN encounter_doctor doc"
+                + " ON doc.id = r.doctor_id LEFT JOIN report_addendum a ON a.id = :a AND a.report_id = r.id WHERE"
+                + " r.id = :r AND r.status = 'signed'").bind("r", p.get("report")).bind("a", addendum).mapToMap()
+                .findOne());
+        if (row.isEmpty() || addendum != null && row.get().get("addendum_file") == null) {
+            return Verdict.giveUp("no signed report " + p.get("report") + (addendum == null ? "" : " with addendum "
+                    + addendum));
+        }
+        Map<String, Object> r = row.get();
+        Reports.Content content = ReportsImpl.content((String) r.get("content"));
+        String fileId = (String) (addendum == null ? r.get("pdf_file_id") : r.get("addendum_file"));
+        byte[] pdf;
+        try (InputStream in = files.open(fileId)) {
+            pdf = in.readAllBytes();
+        } catch (IOException e) {
+            return Verdict.retry("the report's PDF cannot be read now: " + e.getMessage());
+        }
+        java.sql.Timestamp at = (java.sql.Timestamp) (addendum == null ? r.get("signed_at") : r.get("addendum_at"));
+        String doctor = (String) r.get("doctor");
+        String conclusion = addendum == null ? content.assessment() : (String) r.get("addendum_text");
+        ResultDeliveries.Report report = new ResultDeliveries.Report(CODE, LOINC, addendum == null ? "Visit report"
+                : "Addendum to the visit report", conclusion, pdf, "application/pdf", at.toInstant(), doctor, null);
+        try {
+            d.send(signer(p.get("by"), doctor), (String) r.get("patient_id"), requestKey(p.get("report"), addendum),
+                    report);
+            return Verdict.done();
+        } catch (UnprocessableException none) {
+            if ("targets".equals(none.field())) {
+                return Verdict.done(); // mapped to no system that takes reports: nothing to send
+            }
+            return Verdict.giveUp(none.getMessage());
+        } catch (NotFoundException noCare) {
+            return Verdict.giveUp("the signing doctor no longer reaches the patient: " + noCare.getMessage());
+        }
+    }
+
+    /** What became of a signed report's deliveries (empty while none was made, or without the manager). */
+    List<Reports.Delivery> states(String reportId, String addendumId, String patientId, String signedBy,
+            String doctorName) {
+        ResultDeliveries d = deliveries;
+        if (d == null || signedBy == null) {
+            return List.of();
+        }
+        try {
+            return d.sent(signer(signedBy, doctorName), patientId, requestKey(reportId, addendumId)).stream()
+                    .map(x -> new Reports.Delivery(x.adapterId(), x.state(), x.lastError(), x.deliveredAt())).toList();
+        } catch (RuntimeException unavailable) {
+            return List.of();
+        }
+    }
+}
