@@ -1,6 +1,7 @@
 package org.telehub.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -66,6 +67,10 @@ import com.sun.net.httpserver.HttpServer;
  * own codes) started as the load begins: after each kill it resumes from its last committed slice; at the end each
  * acknowledged import is done with every row imported once ({@code imported} = rows: a slice applied twice would
  * count twice);</li>
+ * <li><b>a visit report's saves</b> ({@code PUT /encounters/{id}/report}, 200, each with the revision it was made
+ * from): every acknowledged revision is in the report's history with what it saved, the report at least that far;
+ * a save whose answer died with the JVM is either there whole or not at all (the next save learns the current
+ * revision from the 409 and goes on);</li>
  * <li><b>a follower told of a freed slot</b>: each cycle a patient follows a new doctor whose visit the clinic
  * cancels during the load (200); the notice goes from the encounter event through the directory's work items to
  * the real email channel: each acknowledged cancellation's follower gets the mail (at-least-once, as the other
@@ -117,6 +122,11 @@ class CrashIT {
     private static final java.util.concurrent.atomic.AtomicInteger piecedCut = new java.util.concurrent.atomic.AtomicInteger();
     /** Client ids of sends that were in flight at a kill: sent again after the restart, each must be there once. */
     private static final Set<String> chatInFlight = ConcurrentHashMap.newKeySet();
+    /** Reports: a completed visit of the chat doctor, whose report he saves during the load; revision → its text. */
+    private static String reportVisit;
+    private static final Map<Integer, String> reportAcked = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger reportRevision =
+            new java.util.concurrent.atomic.AtomicInteger(1);
 
     @BeforeAll
     static void start() throws Exception {
@@ -185,6 +195,16 @@ class CrashIT {
         chatDoctor = karaf.login("doctor.crash", "kill-dash-nine-3");
         chatVisit = KarafInstance.json(ok(karaf.post("/api/v1/encounters", admin, "application/json",
                 Scheduling.visit(doc, p1, Scheduling.dayAfterTomorrow(8), 30)), 201)).get("id").asText();
+        // the chat doctor's visit of now, held: its report is written during the load
+        reportVisit = KarafInstance.json(ok(karaf.post("/api/v1/encounters", admin, "application/json",
+                Scheduling.visit(doc, p1, Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(3)),
+                        15)), 201)).get("id").asText();
+        ok(karaf.post("/api/v1/encounters/" + reportVisit + "/start", chatDoctor, "application/json", ""), 200);
+        ok(karaf.post("/api/v1/encounters/" + reportVisit + "/end", chatDoctor, "application/json", ""), 200);
+        HttpResponse<String> drafted = karaf.post("/api/v1/encounters/" + reportVisit + "/report", chatDoctor,
+                "application/json", "");
+        assertTrue(drafted.statusCode() == 200 || drafted.statusCode() == 201, drafted.body());
+        reportRevision.set(KarafInstance.json(drafted).get("revision").asInt());
         ok(karaf.post("/api/v1/webhooks", admin, "application/json", "{\"url\":\"http://127.0.0.1:"
                 + portal.getAddress().getPort() + "/hooks\",\"secret\":\"crash-portal-secret-0123\"}"), 201);
     }
@@ -240,7 +260,7 @@ class CrashIT {
                 HttpResponse<String> r = karaf.get("/api/v1/integration/deliveries/" + id, nurse);
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged delivery " + id + " is gone");
             }
-            String chat = checkChat(cycle);
+            String chat = checkChat(cycle) + " / " + checkReport(cycle);
             for (String acked : a.imports()) {
                 String id = acked.substring(acked.indexOf(':') + 1);
                 HttpResponse<String> r = karaf.get("/api/v1/directory/diseases/imports/" + id, admin);
@@ -373,8 +393,32 @@ class CrashIT {
         AtomicBoolean dead = new AtomicBoolean();
         long hardStop = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         // one thread per client: chat, uploads, bookings, deliveries, the import, the cancellation, invitations
-        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 5);
+        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 6);
         List<Future<?>> clients = new ArrayList<>();
+        // the doctor saves the visit's report over and over, each save from the revision the last one gave
+        clients.add(pool.submit(() -> {
+            for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
+                String text = "assessment c" + cycle + "-" + k;
+                try {
+                    HttpResponse<String> r = karaf.put("/api/v1/encounters/" + reportVisit + "/report", chatDoctor,
+                            "{\"revision\":" + reportRevision.get() + ",\"content\":{\"language\":\"en\","
+                                    + "\"assessment\":\"" + text + "\"}}");
+                    if (r.statusCode() == 200) {
+                        int revision = KarafInstance.json(r).get("revision").asInt();
+                        reportAcked.put(revision, text);
+                        reportRevision.set(revision);
+                    } else if (r.statusCode() == 409) {
+                        // the save before the last kill committed though its answer died: go on from where it is
+                        JsonNode p = KarafInstance.json(r);
+                        reportRevision.set(p.path("currentRevision").asInt(p.at("/details/currentRevision").asInt()));
+                    } else if (!dead.get()) {
+                        unexpected.add("report: " + r.statusCode() + " " + r.body());
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }));
         // the visit's doctor writes in its conversation and posts a file every fifth message (clamd scans each)
         clients.add(pool.submit(() -> {
             for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
@@ -623,6 +667,37 @@ class CrashIT {
      * id once; a send in flight at the kill, sent again with its client id, is there exactly once; every acknowledged
      * file downloads byte for byte. Returns "messages / files" for the report.
      */
+    /**
+     * After a restart: every acknowledged save of the report is in its history with what it saved, and the report is
+     * at least at the last acknowledged revision. Returns "n report revisions" for the report.
+     */
+    private static String checkReport(int cycle) throws IOException {
+        assertFalse(reportAcked.isEmpty(), "cycle " + cycle + ": the report carried load");
+        Set<Integer> history = new HashSet<>();
+        for (JsonNode r : KarafInstance.json(ok(karaf.get("/api/v1/encounters/" + reportVisit + "/report/revisions",
+                chatDoctor), 200))) {
+            history.add(r.get("revision").asInt());
+        }
+        int last = 0;
+        for (Map.Entry<Integer, String> acked : reportAcked.entrySet()) {
+            assertTrue(history.contains(acked.getKey()), "cycle " + cycle + ": acknowledged report revision "
+                    + acked.getKey() + " is gone");
+            last = Math.max(last, acked.getKey());
+        }
+        // the latest few read back whole (each a GET: not all of them every cycle)
+        for (int v = Math.max(1, last - 2); v <= last; v++) {
+            if (reportAcked.containsKey(v)) {
+                JsonNode content = KarafInstance.json(ok(karaf.get("/api/v1/encounters/" + reportVisit
+                        + "/report/revisions/" + v, chatDoctor), 200));
+                assertEquals(reportAcked.get(v), content.get("assessment").asText(), "revision " + v);
+            }
+        }
+        JsonNode now = KarafInstance.json(ok(karaf.get("/api/v1/encounters/" + reportVisit + "/report", chatDoctor),
+                200));
+        assertTrue(now.get("revision").asInt() >= last, "the report is at least at revision " + last + ": " + now);
+        return reportAcked.size() + " report revisions";
+    }
+
     private static String checkChat(int cycle) throws IOException {
         chatDoctor = karaf.login("doctor.crash", "kill-dash-nine-3");
         for (String clientId : List.copyOf(chatInFlight)) {
