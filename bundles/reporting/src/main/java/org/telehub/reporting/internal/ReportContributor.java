@@ -23,8 +23,9 @@ import org.telehub.reporting.Reports;
  * while a draft or approved, final once signed, amended once it has an addendum), its S/O/A/P text as the
  * conclusion (free text: left out of the research export), its coded diagnoses as {@code conclusionCode}; the signed
  * PDFs (the report's and each addendum's) as files under {@code reports/}. Saved revisions ({@code report_revision})
- * are exported as the report's earlier texts are not: the signed report is the record; the drafts before it were the
- * doctor's work in progress. The signing keys ({@code report_signer}, {@code report_signing_ca}) are no patient's.
+ * are not exported: the signed report is the record, the drafts before it the doctor's work in progress. Which
+ * channel told the patient ({@code report_notice_sent}) and the signing keys ({@code report_signer},
+ * {@code report_signing_ca}) are no patient's data.
  */
 @Component(service = PatientDataContributor.class)
 public class ReportContributor implements PatientDataContributor {
@@ -33,7 +34,11 @@ public class ReportContributor implements PatientDataContributor {
 
     @Activate
     public ReportContributor(@Reference ReportSchema schema, @Reference FileStore files) {
-        this.jdbi = schema.jdbi();
+        this(schema.jdbi(), files);
+    }
+
+    ReportContributor(Jdbi jdbi, FileStore files) {
+        this.jdbi = jdbi;
         this.files = files;
     }
 
@@ -44,7 +49,7 @@ public class ReportContributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("report", "report_revision", "report_addendum", "report_notice_sent");
+        return Set.of("report", "report_revision", "report_addendum");
     }
 
     @Override
