@@ -26,7 +26,9 @@ export default function ReportPage() {
   const { session } = useAuth();
   const isDoctor = session?.user.roles.includes('doctor') ?? false;
   const [report, setReport] = useState<Report | null>(null);
-  const [missing, setMissing] = useState(false);
+  /** No report to show: 'author' (the visit's doctor, who may start it) or 'reader' (nothing shared yet). */
+  const [missing, setMissing] = useState<'author' | 'reader' | null>(null);
+  const [reloads, setReloads] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
 
@@ -34,9 +36,14 @@ export default function ReportPage() {
     setError(null);
     try {
       const r = await api.GET('/encounters/{encounterId}/report', { params: { path: { encounterId: id } } });
-      if (r.response.status === 404) { setMissing(true); setReport(null); return; }
+      if (r.response.status === 404) {
+        // the visit's doctor is told there is none yet (field "report"); anyone else that there is none for them
+        setMissing((r.error as { field?: string } | undefined)?.field === 'report' ? 'author' : 'reader');
+        setReport(null);
+        return;
+      }
       setReport(must(r));
-      setMissing(false);
+      setMissing(null);
     } catch (e) { setError(e); }
   }, [id]);
   useEffect(() => { void load(); }, [load]);
@@ -45,7 +52,7 @@ export default function ReportPage() {
     setError(null);
     try {
       setReport(must(await api.POST('/encounters/{encounterId}/report', { params: { path: { encounterId: id } } })) as unknown as Report);
-      setMissing(false);
+      setMissing(null);
     } catch (e) { setError(e); }
   }
 
@@ -55,11 +62,12 @@ export default function ReportPage() {
     <section aria-labelledby="report-title" className="report">
       <h1 id="report-title">{t('report.title')}{report?.patientName ? `: ${report.patientName}` : ''}</h1>
       <p><Link to={`/encounters/${id}`}>{t('visit.title')}</Link></p>
-      {missing && (isDoctor
-        ? <div className="card"><p>{t('report.none')}</p><Button onPress={start}>{t('report.start')}</Button></div>
-        : <p>{t('report.notShared')}</p>)}
+      {missing === 'author' && <div className="card"><p>{t('report.none')}</p><Button onPress={start}>{t('report.start')}</Button></div>}
+      {missing === 'reader' && <p>{t('report.notShared')}</p>}
+      {/* a reload (after a conflict) starts the editor afresh from the report as it is now */}
       {report && author && report.status !== 'signed' && (
-        <Editor report={report} onChange={setReport} onNotice={setNotice} onReload={load} />
+        <Editor key={`${report.id}-${reloads}`} report={report} onChange={setReport} onNotice={setNotice}
+          onReload={async () => { await load(); setReloads((n) => n + 1); }} />
       )}
       {report && (!author || report.status === 'signed') && (
         <Signed report={report} author={author} onChange={setReport} onNotice={setNotice} />
@@ -77,7 +85,7 @@ function StatusBadge({ status }: { status?: string }) {
 
 /** The draft (or approved) report, saved by itself; approve, then sign with the second factor. */
 function Editor({ report, onChange, onNotice, onReload }: {
-  report: Report; onChange: (r: Report) => void; onNotice: (s: string) => void; onReload: () => void;
+  report: Report; onChange: (r: Report) => void; onNotice: (s: string) => void; onReload: () => Promise<void>;
 }) {
   const { t, i18n } = useTranslation();
   const key = `report-${report.encounterId}`;
@@ -91,6 +99,11 @@ function Editor({ report, onChange, onNotice, onReload }: {
   const [code, setCode] = useState('');
   const revision = useRef(report.revision ?? 1);
   const savedEdits = useRef(0);
+  // what the next save sends and whether one is running: saves go one at a time, each with the latest content
+  const latest = useRef({ content, edits });
+  latest.current = { content, edits };
+  const inFlight = useRef<Promise<boolean> | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => registerDraft(key, () => ({ content: edits > savedEdits.current ? JSON.stringify(content) : '' })),
     [key, content, edits]);
 
@@ -99,35 +112,43 @@ function Editor({ report, onChange, onNotice, onReload }: {
     setEdits((n) => n + 1);
   }
 
-  const save = useCallback(async (): Promise<Report | null> => {
-    const upTo = edits;
-    setSaving(true);
-    try {
-      const r = must(await api.PUT('/encounters/{encounterId}/report', {
-        params: { path: { encounterId: report.encounterId! } }, body: { revision: revision.current, content },
-      }));
-      revision.current = r.revision ?? revision.current;
-      savedEdits.current = upTo;
-      setError(null);
-      onChange(r);
-      return r;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && e.field === 'revision') setConflict(true);
-      else setError(e);
-      return null;
-    } finally { setSaving(false); }
-  }, [content, edits, report.encounterId, onChange]);
+  /** Saves what is unsaved now (after a save already running); false when it failed. */
+  const save = useCallback(async (): Promise<boolean> => {
+    if (timer.current) { clearTimeout(timer.current); timer.current = null; }
+    while (inFlight.current) await inFlight.current;
+    const { content: body, edits: upTo } = latest.current;
+    if (upTo === savedEdits.current) return true;
+    const run = (async () => {
+      setSaving(true);
+      try {
+        const r = must(await api.PUT('/encounters/{encounterId}/report', {
+          params: { path: { encounterId: report.encounterId! } }, body: { revision: revision.current, content: body },
+        }));
+        revision.current = r.revision ?? revision.current;
+        savedEdits.current = upTo;
+        setError(null);
+        onChange(r);
+        return true;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 409 && e.field === 'revision') setConflict(true);
+        else setError(e);
+        return false;
+      } finally { setSaving(false); }
+    })();
+    inFlight.current = run;
+    try { return await run; } finally { inFlight.current = null; }
+  }, [report.encounterId, onChange]);
 
   // saved a moment after the last change (not on every key), so a weak connection sends little
   useEffect(() => {
     if (edits === 0 || edits === savedEdits.current || conflict) return;
-    const timer = setTimeout(() => { void save(); }, 1200);
-    return () => clearTimeout(timer);
+    timer.current = setTimeout(() => { void save(); }, 1200);
+    return () => { if (timer.current) clearTimeout(timer.current); };
   }, [edits, save, conflict]);
 
   async function approve() {
     setError(null);
-    if (edits !== savedEdits.current && !(await save())) return;
+    if (!(await save())) return; // what is unsaved first; the pending autosave is cancelled
     try {
       onChange(must(await api.POST('/encounters/{encounterId}/report/approve', {
         params: { path: { encounterId: report.encounterId! } }, body: { revision: revision.current },
@@ -166,7 +187,7 @@ function Editor({ report, onChange, onNotice, onReload }: {
       {conflict && (
         <div className="error" role="alert">
           <p>{t('report.conflict')}</p>
-          <Button variant="secondary" onPress={() => { savedEdits.current = 0; setConflict(false); onReload(); }}>{t('report.reload')}</Button>
+          <Button variant="secondary" onPress={onReload}>{t('report.reload')}</Button>
         </div>
       )}
       <label className="report-language">{t('report.language')}
@@ -189,7 +210,7 @@ function Editor({ report, onChange, onNotice, onReload }: {
         <div className="grid2">
           <Field label={t('report.followUp.days')} name="followUpDays" inputMode="numeric"
             value={content.followUp?.days == null ? '' : String(content.followUp.days)} error={fieldError(error, 'followUp.days')}
-            onChange={(v) => change({ ...content, followUp: { ...content.followUp, days: v.trim() === '' ? undefined : Number(v) } })} />
+            onChange={(v) => change({ ...content, followUp: { ...content.followUp, days: v.trim() === '' ? undefined : Number.isFinite(Number(v)) ? Number(v) : -1 } })} />
           <Field label={t('report.followUp.note')} name="followUpNote" value={content.followUp?.note ?? ''}
             onChange={(v) => change({ ...content, followUp: { ...content.followUp, note: v } })} />
         </div>
@@ -288,7 +309,8 @@ function Prescription({ list, error, onChange }: { list: Medication[]; error: un
     setQ('');
   }
   const set = (i: number, patch: Partial<Medication>) => onChange(list.map((x, j) => (j === i ? { ...x, ...patch } : x)));
-  const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
+  // a mistyped number goes as -1, which the API refuses at its field, rather than being dropped
+  const num = (v: string) => (v.trim() === '' ? undefined : Number.isFinite(Number(v)) ? Number(v) : -1);
   return (
     <fieldset className="report-block">
       <legend>{t('report.rx.title')}</legend>

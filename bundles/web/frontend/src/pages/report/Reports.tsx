@@ -25,7 +25,10 @@ export default function Reports() {
   const [list, setList] = useState<Summary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    api.GET('/reports', { params: { query: { status, limit: 50 } } }).then((r) => setList(must(r))).catch(setError);
+    let current = true; // a quicker later filter's answer is not overwritten by an earlier one's
+    api.GET('/reports', { params: { query: { status, limit: 50 } } })
+      .then((r) => { if (current) setList(must(r)); }).catch((e) => { if (current) setError(e); });
+    return () => { current = false; };
   }, [status]);
   const when = (iso?: string) => (iso ? formatDateTime(iso, lang, calendar) : '—');
   return (

@@ -17,7 +17,9 @@ import org.telehub.security.AuthenticatedUser;
 public interface ResultDeliveries {
 
     /**
-     * Queues the report for every system the patient is mapped to that takes a report.
+     * Queues the report for every system the patient is mapped to that takes a report, and for every one whose adapter
+     * is not installed now (being updated): its delivery waits for the adapter, so a result is never left out because
+     * a system was away at the moment it was sent.
      *
      * @throws org.telehub.domain.UnprocessableException {@code targets} when no installed system the patient is
      *             mapped to takes it

@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.telehub.directory.Diseases;
-import org.telehub.directory.Directory;
 import org.telehub.domain.InvalidException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.reporting.Reports;
@@ -34,11 +33,12 @@ final class ContentChecks {
     }
 
     private final Diseases diseases;
-    private final Directory directory;
+    /** A formulary medicine's printed name (name, strength, form) by its id; null when the formulary has none. */
+    private final java.util.function.Function<String, String> formulary;
 
-    ContentChecks(Diseases diseases, Directory directory) {
+    ContentChecks(Diseases diseases, java.util.function.Function<String, String> formulary) {
         this.diseases = diseases;
-        this.directory = directory;
+        this.formulary = formulary;
     }
 
     Checked check(AuthenticatedUser caller, Content c, boolean refuseOffFormulary) {
@@ -101,13 +101,12 @@ final class ContentChecks {
             String name = text(m.name(), f + ".name", 300);
             String id = text(m.medicineId(), f + ".medicineId", 36);
             if (id != null) {
-                Directory.Medicine found = formulary(caller, id, name);
-                if (found == null) {
+                String listed = formulary.apply(id);
+                if (listed == null) {
                     throw new UnprocessableException(f + ".medicineId", "No medicine " + id + " in the clinic's"
-                            + " formulary" + (name == null ? "" : " named like '" + name + "'"));
+                            + " formulary");
                 }
-                name = found.name() + (found.strength() == null ? "" : " " + found.strength())
-                        + (found.form() == null ? "" : " " + found.form());
+                name = listed;
             } else if (name == null) {
                 throw new InvalidException(f + ".name", "Required: the medicine (from the formulary, or by name)");
             } else if (refuseOffFormulary) {
@@ -154,17 +153,6 @@ final class ContentChecks {
         return new Checked(new Content(language, text(c.subjective(), "subjective", TEXT),
                 text(c.objective(), "objective", TEXT), text(c.assessment(), "assessment", TEXT),
                 text(c.plan(), "plan", TEXT), dx, rx, orders, follow), warnings);
-    }
-
-    /** The formulary's medicine {@code id}: looked up by the name the editor sent with it (it came from a search). */
-    private Directory.Medicine formulary(AuthenticatedUser caller, String id, String name) {
-        if (name == null) {
-            return null;
-        }
-        String words = name.replaceAll("[^\\p{L}\\p{N} ]", " ").strip();
-        String first = words.isEmpty() ? name : words.split("\\s+")[0];
-        return directory.medicines(caller, first, 0, 100).stream().filter(m -> m.id().equals(id)).findFirst()
-                .orElse(null);
     }
 
     private static <T> List<T> list(List<T> l, String field) {

@@ -134,7 +134,10 @@ public class ReportsImpl implements Reports {
         this.work = work;
         this.sources = sources;
         this.sender = sender;
-        this.checks = new ContentChecks(diseases, directory);
+        // the formulary's medicine by its id (the directory's table, read as the directory writes it)
+        this.checks = new ContentChecks(diseases, id -> jdbi.withHandle(h -> h.createQuery("SELECT concat_ws(' ',"
+                + " name, strength, form) FROM directory_medicine WHERE id = :id").bind("id", id).mapTo(String.class)
+                .findOne().orElse(null)));
         this.config = checked(config);
         this.clock = clock;
         this.keys = new SigningKeys(jdbi, box, clock, config.clinicName());
@@ -182,7 +185,7 @@ public class ReportsImpl implements Reports {
                     return new Access(null, Stance.CARE, patient.get());
                 }
             }
-            throw hidden;
+            throw noReport(encounterId);
         }
         String role = null;
         try {
@@ -209,6 +212,9 @@ public class ReportsImpl implements Reports {
 
     private Access author(AuthenticatedUser caller, String encounterId, String action) {
         Access a = access(caller, encounterId);
+        if (a.visit() == null) {
+            throw noReport(encounterId); // a care-team clinician who does not see the visit: nothing to write here
+        }
         if (a.stance() != Stance.AUTHOR) {
             audit.record(caller, action, a.patientId(), List.of(), "denied: not the visit's doctor");
             throw new ForbiddenException("Only the visit's doctor writes, signs and shares its report");
@@ -231,8 +237,8 @@ public class ReportsImpl implements Reports {
     /** The author's report, or "none yet" (worded so that it is not taken for "does not exist for you"). */
     private Row authored(Handle h, String encounterId, boolean lock) {
         return row(h, "r.encounter_id = :k" + (lock ? " FOR UPDATE OF r" : ""), encounterId).orElseThrow(
-                () -> new NotFoundException("This visit has no report yet: start one (POST /encounters/"
-                        + encounterId + "/report)"));
+                () -> new NotFoundException(null, "This visit has no report yet: start one (POST /encounters/"
+                        + encounterId + "/report)", "report", Map.of()));
     }
 
     // ---- reading
@@ -249,13 +255,15 @@ public class ReportsImpl implements Reports {
 
     @Override
     public List<RevisionInfo> revisions(AuthenticatedUser caller, String encounterId) {
-        author(caller, encounterId, "report.revisions");
-        return jdbi.withHandle(h -> {
+        Access a = author(caller, encounterId, "report.revisions");
+        List<RevisionInfo> list = jdbi.withHandle(h -> {
             Row r = authored(h, encounterId, false);
             return h.createQuery("SELECT revision, saved_by, saved_at FROM report_revision WHERE report_id = :r"
                     + " ORDER BY revision DESC").bind("r", r.id()).map((rs, c) -> new RevisionInfo(rs.getInt(1),
                             rs.getString(2), rs.getTimestamp(3).toInstant())).list();
         });
+        audit.record(caller, "report.revisions", a.patientId(), List.of(), "ok: " + list.size());
+        return list;
     }
 
     @Override
@@ -344,6 +352,7 @@ public class ReportsImpl implements Reports {
         EncounterDetails v = a.visit();
         Optional<Row> existing = jdbi.withHandle(h -> row(h, "r.encounter_id = :k", encounterId));
         if (existing.isPresent()) {
+            audit.record(caller, "report.read", existing.get().patientId(), List.of(), "ok");
             return new Drafted(view(existing.get(), List.of()), false);
         }
         if (EncounterService.CANCELLED.equals(v.status()) || EncounterService.NO_SHOW.equals(v.status())) {
@@ -397,6 +406,9 @@ public class ReportsImpl implements Reports {
                         Map.of("status", cur.status()));
             }
             stale(cur, expectedRevision);
+            if (ch.content().equals(cur.content())) {
+                return cur; // nothing changed (an autosave after the last save): no revision, an approval stays
+            }
             int next = cur.revision() + 1;
             h.createUpdate("UPDATE report SET content = CAST(:c AS jsonb), revision = :v, status = 'draft',"
                     + " approved_at = NULL, updated_at = :t WHERE id = :id").bind("c", json(ch.content()))
@@ -467,7 +479,7 @@ public class ReportsImpl implements Reports {
         Instant now = clock.instant();
         ReportDocument.Parties parties = parties(caller, v);
         Signed s = signAndStore(ReportDocument.report(cur.content(), parties, false, now), v, now);
-        Row r = jdbi.inTransaction(h -> {
+        Row r = storedOrDeleted(s, () -> jdbi.inTransaction(h -> {
             int n = h.createUpdate("UPDATE report SET status = 'signed', signed_at = :t, signed_by = :u, signer_id"
                     + " = :s, pdf_file_id = :f, pdf_sha256 = :sha, updated_at = :t WHERE id = :id AND status ="
                     + " 'approved' AND revision = :v").bind("t", now).bind("u", caller.username())
@@ -479,7 +491,7 @@ public class ReportsImpl implements Reports {
                         null, caller.username()), null, "deliver:" + cur.id()));
             }
             return n == 1 ? authored(h, encounterId, false) : null;
-        });
+        }));
         if (r == null) {
             deleteQuietly(s.file().id());
             throw new ConflictException("The report changed while it was being signed: look at it and sign again");
@@ -497,9 +509,9 @@ public class ReportsImpl implements Reports {
         String signerId;
         try {
             byte[] pdf = renderer.render(layout);
-            PadesSigner.Signer signer = keys.signer(v.doctorId(), v.doctorName());
-            signerId = keys.active(v.doctorId()).orElseThrow().id();
-            signed = PadesSigner.sign(pdf, signer, v.doctorName(), config.signingReason(),
+            SigningKeys.Active signer = keys.activeSigner(v.doctorId(), v.doctorName());
+            signerId = signer.id();
+            signed = PadesSigner.sign(pdf, signer.signer(), v.doctorName(), config.signingReason(),
                     layout.letterhead().clinicName(), now);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -511,6 +523,16 @@ public class ReportsImpl implements Reports {
             return new Signed(f, sha256(signed), signerId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs what records a stored signed PDF; if it fails, the PDF goes too (nothing refers to it). */
+    private <T> T storedOrDeleted(Signed s, java.util.function.Supplier<T> record) {
+        try {
+            return record.get();
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(s.file().id());
+            throw e;
         }
     }
 
@@ -562,14 +584,15 @@ public class ReportsImpl implements Reports {
         Signed s = signAndStore(ReportDocument.addendum(cur.content().language(), t, cur.signedAt(),
                 parties(caller, v), now), v, now);
         String id = UUID.randomUUID().toString();
-        jdbi.useTransaction(h -> {
+        storedOrDeleted(s, () -> jdbi.inTransaction(h -> {
             h.createUpdate("INSERT INTO report_addendum (id, report_id, text, signed_at, signed_by, signer_id,"
                     + " pdf_file_id, pdf_sha256) VALUES (:id, :r, :x, :t, :u, :s, :f, :sha)").bind("id", id)
                     .bind("r", cur.id()).bind("x", t).bind("t", now).bind("u", caller.username())
                     .bind("s", s.signerId()).bind("f", s.file().id()).bind("sha", s.sha256()).execute();
             work.submit(h, new WorkRequest(ReportDeliveries.TOPIC, cur.id(), ReportDeliveries.payload(cur.id(), id,
                     caller.username()), null, "deliver:" + id));
-        });
+            return id;
+        }));
         audit.record(caller, "report.addendum", cur.patientId(), List.of(), "ok: " + s.sha256());
         return view(jdbi.withHandle(h -> authored(h, encounterId, false)), List.of());
     }
@@ -578,9 +601,13 @@ public class ReportsImpl implements Reports {
     public byte[] preview(AuthenticatedUser caller, String encounterId) {
         Access a = author(caller, encounterId, "report.preview");
         Row cur = jdbi.withHandle(h -> authored(h, encounterId, false));
+        if (SIGNED.equals(cur.status())) {
+            throw new ConflictException(null, "This report is signed: its PDF is the signed one (" + "reports/"
+                    + cur.id() + "/pdf)", "status", Map.of("status", cur.status()));
+        }
         try {
-            byte[] pdf = renderer.render(ReportDocument.report(cur.content(), parties(caller, a.visit()),
-                    !SIGNED.equals(cur.status()), clock.instant()));
+            byte[] pdf = renderer.render(ReportDocument.report(cur.content(), parties(caller, a.visit()), true,
+                    clock.instant()));
             audit.record(caller, "report.preview", cur.patientId(), List.of(), "ok");
             return pdf;
         } catch (IOException e) {
@@ -610,7 +637,9 @@ public class ReportsImpl implements Reports {
                 if (!contact.isEmpty()) {
                     lines.add(contact);
                 }
-                zone = ZoneId.of(clinic.timeZone());
+                if (clinic.timeZone() != null && !clinic.timeZone().isBlank()) {
+                    zone = ZoneId.of(clinic.timeZone());
+                }
             } catch (DomainException gone) {
                 // the clinic left the directory: the configured letterhead
             }

@@ -185,6 +185,16 @@ public class DeliveryService {
      * for another patient, is a new request.
      */
     public List<DeliveryView> send(AuthenticatedUser who, String patientId, SendResults request) {
+        return send(who, patientId, request, false);
+    }
+
+    /**
+     * As {@link #send(AuthenticatedUser, String, SendResults)}; {@code waitForAbsent}: with no targets named, a system
+     * the patient is mapped to whose adapter is not installed now (being updated) gets its delivery too, which waits
+     * for it, instead of being left out (for results that must reach every system, such as a signed report).
+     */
+    public List<DeliveryView> send(AuthenticatedUser who, String patientId, SendResults request,
+            boolean waitForAbsent) {
         gate.local(who, patientId);
         ResultPayload payload = new ResultPayload(request.report(), request.observations(), request.analysis());
         payload.validate();
@@ -204,7 +214,7 @@ public class DeliveryService {
         if (request.targets() == null || request.targets().isEmpty()) {
             for (String adapterId : ids.keySet()) {
                 Optional<Adapter> a = registry.get(adapterId);
-                if (a.isPresent() && capabilities.accepts(a.get(), parts)) {
+                if (a.isPresent() ? capabilities.accepts(a.get(), parts) : waitForAbsent) {
                     targets.add(adapterId);
                 }
             }

@@ -25,8 +25,8 @@ public class ResultDeliveriesImpl implements ResultDeliveries {
                 report.conclusion(), report.content() == null ? null : Base64.getEncoder().encodeToString(
                         report.content()), report.contentType(), report.authoredAt(), report.author(),
                 report.studyInstanceUid());
-        return deliveries.send(caller, patientId, new DeliveryService.SendResults(requestKey, null, r, null, null))
-                .stream().map(ResultDeliveriesImpl::delivery).toList();
+        return deliveries.send(caller, patientId, new DeliveryService.SendResults(requestKey, null, r, null, null),
+                true).stream().map(ResultDeliveriesImpl::delivery).toList();
     }
 
     @Override

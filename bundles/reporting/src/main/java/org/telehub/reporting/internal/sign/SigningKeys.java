@@ -115,6 +115,15 @@ public final class SigningKeys {
      * @throws UnprocessableException when the doctor's imported certificate has expired (they import a new one)
      */
     public PadesSigner.Signer signer(String doctorId, String doctorName) throws GeneralSecurityException {
+        return activeSigner(doctorId, doctorName).signer();
+    }
+
+    /** A signer and the id of its row (what a signature records as who signed). */
+    public record Active(String id, PadesSigner.Signer signer) {
+    }
+
+    /** As {@link #signer}, with the row it came from: the key and the id read together. */
+    public Active activeSigner(String doctorId, String doctorName) throws GeneralSecurityException {
         Instant now = clock.instant();
         Optional<Row> active = activeRow(doctorId);
         if (active.isPresent() && active.get().notAfter.isBefore(now.plus(RENEW_BEFORE))) {
@@ -142,8 +151,8 @@ public final class SigningKeys {
             active = activeRow(doctorId);
         }
         Row r = active.orElseThrow();
-        return new PadesSigner.Signer(decodeKey(box.open(r.keySealed, "report_signer.key:" + r.id)),
-                certificates(r.chain));
+        return new Active(r.id, new PadesSigner.Signer(decodeKey(box.open(r.keySealed, "report_signer.key:" + r.id)),
+                certificates(r.chain)));
     }
 
     /** The doctor's active signer, if any, as people may see it. */
