@@ -601,6 +601,12 @@ class CrashIT {
             }
         }));
         Thread.sleep(loadMillis);
+        // the kill comes once the cycle's disease import is acknowledged (its 3.5 MB upload may take longer than a
+        // short load on a busy machine: a CI run had all three loads end before its 202), so it is cut while it runs
+        for (long until = System.nanoTime() + Duration.ofSeconds(20).toNanos(); imports.isEmpty()
+                && System.nanoTime() < until;) {
+            Thread.sleep(100);
+        }
         dead.set(true);
         Instant killedAt = Instant.now();
         karaf.kill9();
