@@ -1,8 +1,9 @@
 package org.telehub.reporting.internal;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Component;
@@ -24,24 +25,22 @@ import org.telehub.reporting.Reports.Content;
 public class DraftSources {
     private static final Logger LOG = LoggerFactory.getLogger(DraftSources.class);
 
-    /** Ordered by ranking (descending), then service id. */
-    private final Map<long[], DraftSource> sources = new ConcurrentSkipListMap<>((a, b) -> a[0] != b[0]
-            ? Long.compare(b[0], a[0]) : Long.compare(a[1], b[1]));
-    private final Map<DraftSource, long[]> keys = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each source with its ranking and service id: asked by ranking (highest first), then service id. */
+    private final Map<DraftSource, long[]> sources = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addSource(DraftSource s, Map<String, Object> props) {
         Object rank = props.get(Constants.SERVICE_RANKING);
-        long[] key = {rank instanceof Integer i ? i : 0, (Long) props.get(Constants.SERVICE_ID)};
-        keys.put(s, key);
-        sources.put(key, s);
+        sources.put(s, new long[] {rank instanceof Integer i ? i : 0, (Long) props.get(Constants.SERVICE_ID)});
     }
 
     void removeSource(DraftSource s) {
-        long[] key = keys.remove(s);
-        if (key != null) {
-            sources.remove(key);
-        }
+        sources.remove(s);
+    }
+
+    private List<DraftSource> ordered() {
+        return sources.entrySet().stream().sorted(Comparator.comparingLong((Map.Entry<DraftSource, long[]> e)
+                -> -e.getValue()[0]).thenComparingLong(e -> e.getValue()[1])).map(Map.Entry::getKey).toList();
     }
 
     Content draft(DraftSource.Visit v, String language) {
@@ -49,7 +48,7 @@ public class DraftSources {
         append(subjective, null, v.chiefComplaint());
         append(subjective, null, v.patientNotes());
         StringBuilder objective = new StringBuilder();
-        for (DraftSource s : sources.values()) {
+        for (DraftSource s : ordered()) {
             try {
                 DraftSource.Part p = s.contribute(v);
                 if (p != null) {

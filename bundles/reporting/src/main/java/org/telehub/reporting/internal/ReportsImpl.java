@@ -152,13 +152,11 @@ public class ReportsImpl implements Reports {
         if (!List.of("warn", "refuse").contains(c.offFormulary())) {
             throw new IllegalArgumentException("offFormulary: '" + c.offFormulary() + "' is not warn or refuse");
         }
-        if (!LANGUAGES.contains(c.reportLanguage())) {
-            throw new IllegalArgumentException("reportLanguage: '" + c.reportLanguage() + "' is not one of "
-                    + LANGUAGES);
-        }
-        if (!LANGUAGES.contains(c.noticeLanguage())) {
-            throw new IllegalArgumentException("noticeLanguage: '" + c.noticeLanguage() + "' is not one of "
-                    + LANGUAGES);
+        for (String[] setting : new String[][] {{"reportLanguage", c.reportLanguage()},
+            {"noticeLanguage", c.noticeLanguage()}}) {
+            if (!LANGUAGES.contains(setting[1])) {
+                throw new IllegalArgumentException(setting[0] + ": '" + setting[1] + "' is not one of " + LANGUAGES);
+            }
         }
         return c;
     }
@@ -275,7 +273,7 @@ public class ReportsImpl implements Reports {
                     .bind("r", r.id()).bind("v", revision).mapTo(String.class).findOne().map(ReportsImpl::content)
                     .orElseThrow(() -> new NotFoundException("This report has no revision " + revision));
         });
-        audit.record(caller, "report.read", a.visit().patientId(), List.of(), "ok: revision " + revision);
+        audit.record(caller, "report.read", a.patientId(), List.of(), "ok: revision " + revision);
         return c;
     }
 
