@@ -7,9 +7,13 @@ import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.ClinicalRecordSearch;
+import org.telehub.integration.api.ConditionEntry;
+import org.telehub.integration.api.ConditionRecorder;
 import org.telehub.integration.api.DeliveryReceipt;
-import org.telehub.integration.api.HealthRecorder;
 import org.telehub.integration.api.Demographics;
+import org.telehub.integration.api.HealthRecorder;
+import org.telehub.integration.api.MedicationOrder;
+import org.telehub.integration.api.MedicationPrescriber;
 import org.telehub.integration.api.ObservationQuery;
 import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.PatientQuery;
@@ -20,7 +24,7 @@ import org.telehub.integration.api.ReportDocument;
  * Vendor bundles register a Declarative Services component that extends this class and only turns their
  * configuration into those four things.
  */
-public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch {
+public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch, ConditionRecorder, MedicationPrescriber {
     private final AdapterInfo info;
     private final FhirRecords records;
     private final HealthRecorder health = new HealthRecorder();
@@ -82,6 +86,18 @@ public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch {
     public DeliveryReceipt createDiagnosticReport(String systemPatientId, ReportDocument report,
             String idempotencyKey) throws AdapterException {
         return timed(() -> records.createDiagnosticReport(systemPatientId, report, idempotencyKey));
+    }
+
+    @Override
+    public DeliveryReceipt createCondition(String systemPatientId, ConditionEntry condition, String idempotencyKey)
+            throws AdapterException {
+        return timed(() -> records.createCondition(systemPatientId, condition, idempotencyKey));
+    }
+
+    @Override
+    public DeliveryReceipt createMedicationRequest(String systemPatientId, MedicationOrder order,
+            String idempotencyKey) throws AdapterException {
+        return timed(() -> records.createMedicationRequest(systemPatientId, order, idempotencyKey));
     }
 
     private <T> T timed(HealthRecorder.Call<T> call) throws AdapterException {

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -21,24 +23,30 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ClinicalRecordSearch;
+import org.telehub.integration.api.ConditionEntry;
+import org.telehub.integration.api.ConditionRecorder;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.Demographics;
+import org.telehub.integration.api.MedicationOrder;
+import org.telehub.integration.api.MedicationPrescriber;
 import org.telehub.integration.api.ObservationQuery;
 import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.PatientQuery;
 import org.telehub.integration.api.ReportDocument;
 
 /**
- * The SPI's EHR capability over FHIR R4 (JSON). Writes carry an identifier in
+ * The SPI's EHR capabilities over FHIR R4 (JSON): reads and searches; observations, reports (an addendum amends its
+ * report), diagnoses as {@code Condition}s and prescription lines as {@code MedicationRequest}s. Writes carry an identifier in
  * {@link FhirSettings#resultIdentifierSystem()} whose value is the idempotency key, and are conditional creates
  * ({@code If-None-Exist}): a retried delivery finds the record it created before. A server's OperationOutcome is
  * relayed in the error; 5xx, 429, timeouts and refused connections are retryable, other refusals are not.
  */
-public final class FhirRecords implements ClinicalRecordSearch {
+public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorder, MedicationPrescriber {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FHIR_JSON = "application/fhir+json";
 
@@ -156,6 +164,9 @@ public final class FhirRecords implements ClinicalRecordSearch {
             throws AdapterException {
         require(d.code(), "report.code");
         require(d.title(), "report.title");
+        if (d.amends() != null && !d.amends().isBlank()) {
+            return amend(systemPatientId, d);
+        }
         ObjectNode r = JSON.createObjectNode().put("resourceType", "DiagnosticReport");
         identifier(r, idempotencyKey);
         r.put("status", "final");
@@ -174,11 +185,172 @@ public final class FhirRecords implements ClinicalRecordSearch {
             r.put("conclusion", d.conclusion());
         }
         if (d.content() != null && d.content().length > 0) {
-            r.putArray("presentedForm").addObject()
-                    .put("contentType", d.contentType() == null ? "application/pdf" : d.contentType())
-                    .put("title", d.title()).put("data", Base64.getEncoder().encodeToString(d.content()));
+            attachment(r.putArray("presentedForm"), d);
+        }
+        if (d.documentId() != null && !d.documentId().isBlank()) {
+            ((ArrayNode) r.get("identifier")).addObject().put("system", settings.resultIdentifierSystem())
+                    .put("value", d.documentId());
         }
         return create("DiagnosticReport", r, idempotencyKey);
+    }
+
+    /** The document as a presentedForm attachment, with its SHA-1 (FHIR's Attachment.hash) to find it again. */
+    private static void attachment(ArrayNode forms, ReportDocument d) {
+        ObjectNode a = forms.addObject().put("contentType", d.contentType() == null ? "application/pdf"
+                : d.contentType()).put("title", d.title()).put("data", Base64.getEncoder().encodeToString(d.content()))
+                .put("hash", sha1(d.content()));
+        if (d.authoredAt() != null) {
+            a.put("creation", d.authoredAt().toString());
+        }
+    }
+
+    private static String sha1(byte[] b) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An addendum: the report it amends (found by its document id) becomes {@code amended}, with the addendum's
+     * document added to its presentedForm and its text to the conclusion, in one update that names the version it
+     * read ({@code If-Match}), so a concurrent change is never overwritten; a retry finds the document already there
+     * (by its hash) and changes nothing. The report not filed yet (its own delivery still on its way) is retryable.
+     */
+    private DeliveryReceipt amend(String systemPatientId, ReportDocument d) throws AdapterException {
+        if (d.content() == null || d.content().length == 0) {
+            throw new AdapterException("report.content: an addendum needs its document", false);
+        }
+        String patient = "Patient/" + id(systemPatientId);
+        String hash = sha1(d.content());
+        for (int attempt = 0; attempt < 3; attempt++) {
+            List<JsonNode> found = entries(get("/DiagnosticReport?identifier=" + enc(settings.resultIdentifierSystem()
+                    + "|" + d.amends()), "find the report " + d.amends() + " amends"), "DiagnosticReport");
+            if (found.isEmpty()) {
+                throw new AdapterException("the report " + d.amends() + " this addendum amends is not in the EHR yet",
+                        true);
+            }
+            if (found.size() > 1) {
+                throw new AdapterException(found.size() + " reports in the EHR have the id " + d.amends(), false);
+            }
+            ObjectNode report = (ObjectNode) found.get(0);
+            String id = report.path("id").asText();
+            if (!patient.equals(report.path("subject").path("reference").asText())) {
+                throw new AdapterException("the report " + d.amends() + " in the EHR is not " + patient + "'s", false);
+            }
+            for (JsonNode form : report.path("presentedForm")) {
+                if (hash.equals(form.path("hash").asText())) {
+                    return new DeliveryReceipt("DiagnosticReport/" + id, true);
+                }
+            }
+            report.put("status", "amended");
+            attachment(report.has("presentedForm") ? (ArrayNode) report.get("presentedForm")
+                    : report.putArray("presentedForm"), d);
+            if (d.conclusion() != null && !d.conclusion().isBlank()) {
+                String before = report.path("conclusion").asText("");
+                report.put("conclusion", (before.isEmpty() ? "" : before + "\n\n") + d.title()
+                        + (d.authoredAt() == null ? "" : " (" + d.authoredAt() + ")") + ": " + d.conclusion());
+            }
+            String version = report.path("meta").path("versionId").asText("");
+            byte[] body;
+            try {
+                body = JSON.writeValueAsBytes(report);
+            } catch (IOException e) {
+                throw new AdapterException("cannot encode the amended report", false, e);
+            }
+            HttpResponse<byte[]> r = send(() -> {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/DiagnosticReport/" + id))
+                        .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+                return version.isEmpty() ? b : b.header("If-Match", "W/\"" + version + "\"");
+            }, "amend DiagnosticReport/" + id);
+            if (r.statusCode() == 200 || r.statusCode() == 201) {
+                return new DeliveryReceipt("DiagnosticReport/" + id, false);
+            }
+            if (r.statusCode() != 412 && r.statusCode() != 409) {
+                throw refused("amend DiagnosticReport/" + id, r);
+            }
+            // changed since it was read: read it again
+        }
+        throw new AdapterException("the report " + d.amends() + " kept changing while it was amended", true);
+    }
+
+    @Override
+    public DeliveryReceipt createCondition(String systemPatientId, ConditionEntry c, String idempotencyKey)
+            throws AdapterException {
+        require(c.code(), "condition.code");
+        require(c.codeSystem(), "condition.codeSystem");
+        ObjectNode r = JSON.createObjectNode().put("resourceType", "Condition");
+        identifier(r, idempotencyKey);
+        r.putObject("clinicalStatus").putArray("coding").addObject()
+                .put("system", "http://terminology.hl7.org/CodeSystem/condition-clinical").put("code", "active");
+        r.putObject("verificationStatus").putArray("coding").addObject()
+                .put("system", "http://terminology.hl7.org/CodeSystem/condition-ver-status").put("code", "confirmed");
+        r.putArray("category").addObject().putArray("coding").addObject()
+                .put("system", "http://terminology.hl7.org/CodeSystem/condition-category")
+                .put("code", "encounter-diagnosis");
+        ObjectNode code = r.putObject("code");
+        ObjectNode coding = code.putArray("coding").addObject().put("system", c.codeSystem()).put("code", c.code());
+        if (c.display() != null && !c.display().isBlank()) {
+            coding.put("display", c.display());
+            code.put("text", c.display());
+        }
+        r.putObject("subject").put("reference", "Patient/" + id(systemPatientId));
+        r.put("recordedDate", (c.recordedAt() == null ? Instant.now() : c.recordedAt()).toString());
+        if (c.recorder() != null && !c.recorder().isBlank()) {
+            r.putObject("recorder").put("display", c.recorder());
+        }
+        return create("Condition", r, idempotencyKey);
+    }
+
+    @Override
+    public DeliveryReceipt createMedicationRequest(String systemPatientId, MedicationOrder m, String idempotencyKey)
+            throws AdapterException {
+        require(m.name(), "medication.name");
+        ObjectNode r = JSON.createObjectNode().put("resourceType", "MedicationRequest");
+        identifier(r, idempotencyKey);
+        r.put("status", "active").put("intent", "order");
+        ObjectNode medication = r.putObject("medicationCodeableConcept").put("text", m.name());
+        if (m.code() != null && !m.code().isBlank() && m.codeSystem() != null && !m.codeSystem().isBlank()) {
+            medication.putArray("coding").addObject().put("system", m.codeSystem()).put("code", m.code())
+                    .put("display", m.name());
+        }
+        r.putObject("subject").put("reference", "Patient/" + id(systemPatientId));
+        r.put("authoredOn", (m.authoredAt() == null ? Instant.now() : m.authoredAt()).toString());
+        if (m.prescriber() != null && !m.prescriber().isBlank()) {
+            r.putObject("requester").put("display", m.prescriber());
+        }
+        // the prescriber's own words: Telehub keeps no structured dosing, so none is made up here
+        List<String> words = new ArrayList<>();
+        for (String w : new String[] {m.dose(), m.route(), m.frequency(), m.duration() == null || m.duration()
+                .isBlank() ? null : "for " + m.duration()}) {
+            if (w != null && !w.isBlank()) {
+                words.add(w.strip());
+            }
+        }
+        if (!words.isEmpty() || m.instructions() != null && !m.instructions().isBlank()) {
+            ObjectNode dosage = r.putArray("dosageInstruction").addObject();
+            if (!words.isEmpty()) {
+                dosage.put("text", String.join(", ", words));
+            }
+            if (m.instructions() != null && !m.instructions().isBlank()) {
+                dosage.put("patientInstruction", m.instructions());
+            }
+            if (m.route() != null && !m.route().isBlank()) {
+                dosage.putObject("route").put("text", m.route());
+            }
+        }
+        if (m.quantity() != null || m.refills() != null) {
+            ObjectNode dispense = r.putObject("dispenseRequest");
+            if (m.refills() != null) {
+                dispense.put("numberOfRepeatsAllowed", m.refills());
+            }
+            if (m.quantity() != null) {
+                dispense.putObject("quantity").put("value", m.quantity());
+            }
+        }
+        return create("MedicationRequest", r, idempotencyKey);
     }
 
     private void identifier(ObjectNode r, String key) throws AdapterException {

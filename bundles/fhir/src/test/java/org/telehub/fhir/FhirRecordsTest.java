@@ -19,6 +19,9 @@ import java.time.LocalDate;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +29,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.ConditionEntry;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.Demographics;
+import org.telehub.integration.api.MedicationOrder;
 import org.telehub.integration.api.ObservationQuery;
 import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.PatientQuery;
@@ -112,6 +117,93 @@ class FhirRecordsTest {
         assertEquals("Patient/" + patientId, stored.path("subject").path("reference").asText());
         assertArrayEquals(pdf, Base64.getDecoder().decode(stored.path("presentedForm").path(0).path("data").asText()));
         assertEquals(key, stored.path("identifier").path(0).path("value").asText());
+    }
+
+    @Test
+    void aDiagnosisAndAPrescriptionLineAreEachCreatedOnce() throws Exception {
+        String key = UUID.randomUUID().toString();
+        Instant at = Instant.parse("2026-11-22T10:00:00Z");
+        ConditionEntry dx = new ConditionEntry("E11.9", "http://hl7.org/fhir/sid/icd-10",
+                "Type 2 diabetes mellitus without complications", true, at, "Dr Grey");
+        DeliveryReceipt condition = fhir.createCondition(patientId, dx, key + "/c0");
+        assertFalse(condition.duplicate());
+        assertTrue(fhir.createCondition(patientId, dx, key + "/c0").duplicate());
+        JsonNode c = get(server.baseUrl() + "/" + condition.remoteId());
+        assertEquals("E11.9", c.path("code").path("coding").path(0).path("code").asText());
+        assertEquals("http://hl7.org/fhir/sid/icd-10", c.path("code").path("coding").path(0).path("system").asText());
+        assertEquals("encounter-diagnosis", c.path("category").path(0).path("coding").path(0).path("code").asText());
+        assertEquals("active", c.path("clinicalStatus").path("coding").path(0).path("code").asText());
+        assertEquals("Patient/" + patientId, c.path("subject").path("reference").asText());
+        assertEquals("Dr Grey", c.path("recorder").path("display").asText());
+
+        MedicationOrder line = new MedicationOrder("A10BA02", "http://www.whocc.no/atc", "Metformin 500 mg tablet",
+                "1 tablet", "oral", "twice a day with meals", "90 days", 180, 2, "Take with food", at, "Dr Grey");
+        DeliveryReceipt rx = fhir.createMedicationRequest(patientId, line, key + "/m0");
+        assertTrue(fhir.createMedicationRequest(patientId, line, key + "/m0").duplicate());
+        JsonNode m = get(server.baseUrl() + "/" + rx.remoteId());
+        assertEquals("order", m.path("intent").asText());
+        assertEquals("A10BA02", m.path("medicationCodeableConcept").path("coding").path(0).path("code").asText());
+        assertEquals("Metformin 500 mg tablet", m.path("medicationCodeableConcept").path("text").asText());
+        assertEquals("1 tablet, oral, twice a day with meals, for 90 days",
+                m.path("dosageInstruction").path(0).path("text").asText());
+        assertEquals("Take with food", m.path("dosageInstruction").path(0).path("patientInstruction").asText());
+        assertEquals(180, m.path("dispenseRequest").path("quantity").path("value").asInt());
+        assertEquals(2, m.path("dispenseRequest").path("numberOfRepeatsAllowed").asInt());
+        // a medicine written in by name: no coding, its name as text
+        DeliveryReceipt byName = fhir.createMedicationRequest(patientId, new MedicationOrder(null, null,
+                "Vitamin D3", "1 capsule", null, "daily", null, null, null, null, at, null), key + "/m1");
+        JsonNode n = get(server.baseUrl() + "/" + byName.remoteId());
+        assertTrue(n.path("medicationCodeableConcept").path("coding").isMissingNode());
+        assertEquals("1 capsule, daily", n.path("dosageInstruction").path(0).path("text").asText());
+        AdapterException noName = assertThrows(AdapterException.class, () -> fhir.createMedicationRequest(patientId,
+                new MedicationOrder(null, null, " ", null, null, null, null, null, null, null, at, null), "k3"));
+        assertTrue(noName.getMessage().startsWith("medication.name"), noName.getMessage());
+    }
+
+    @Test
+    void anAddendumAmendsItsReportOnceAndTwoAtOnceAreBothKept() throws Exception {
+        String document = "report:" + UUID.randomUUID();
+        ReportDocument addendumFirst = addendum(document, "Potassium normal.");
+        // the report's own delivery has not arrived yet: retryable, nothing written
+        AdapterException early = assertThrows(AdapterException.class,
+                () -> fhir.createDiagnosticReport(patientId, addendumFirst, UUID.randomUUID().toString()));
+        assertTrue(early.retryable(), early.getMessage());
+
+        byte[] pdf = "%PDF-1.4\n%report\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+        DeliveryReceipt report = fhir.createDiagnosticReport(patientId, new ReportDocument("11506-3",
+                "http://loinc.org", "Visit report", "Type 2 diabetes.", pdf, "application/pdf",
+                Instant.parse("2026-11-22T10:00:00Z"), "Dr Grey", document, null), UUID.randomUUID().toString());
+        String key = UUID.randomUUID().toString();
+        DeliveryReceipt amended = fhir.createDiagnosticReport(patientId, addendumFirst, key);
+        assertEquals(new DeliveryReceipt(report.remoteId(), false), amended);
+        // a retry of the same addendum changes nothing
+        assertEquals(new DeliveryReceipt(report.remoteId(), true),
+                fhir.createDiagnosticReport(patientId, addendumFirst, key));
+        // two more addenda at once: each update names the version it read, so neither is lost
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<DeliveryReceipt>> both = pool.invokeAll(List.of(
+                    () -> fhir.createDiagnosticReport(patientId, addendum(document, "Second."), "a2"),
+                    () -> fhir.createDiagnosticReport(patientId, addendum(document, "Third."), "a3")));
+            for (Future<DeliveryReceipt> f : both) {
+                assertEquals(report.remoteId(), f.get().remoteId());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        JsonNode stored = get(server.baseUrl() + "/" + report.remoteId());
+        assertEquals("amended", stored.path("status").asText());
+        assertEquals(4, stored.path("presentedForm").size(), stored.toString());
+        assertArrayEquals(pdf, Base64.getDecoder().decode(stored.path("presentedForm").path(0).path("data").asText()));
+        String conclusion = stored.path("conclusion").asText();
+        assertTrue(conclusion.startsWith("Type 2 diabetes.") && conclusion.contains("Potassium normal.")
+                && conclusion.contains("Second.") && conclusion.contains("Third."), conclusion);
+    }
+
+    private static ReportDocument addendum(String amends, String text) {
+        return new ReportDocument("11506-3", "http://loinc.org", "Addendum", text,
+                ("%PDF-1.4\n%" + text + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII), "application/pdf",
+                Instant.now(), "Dr Grey", null, amends);
     }
 
     @Test

@@ -7,5 +7,9 @@ public enum ResultPart {
     /** {@link Result#observations()} */
     OBSERVATIONS,
     /** {@link Result#analysis()} */
-    ANALYSIS
+    ANALYSIS,
+    /** {@link Result#conditions()} (since 1.1) */
+    CONDITIONS,
+    /** {@link Result#medications()} (since 1.1) */
+    MEDICATIONS
 }

@@ -195,10 +195,15 @@ public class DeliveryService {
      */
     public List<DeliveryView> send(AuthenticatedUser who, String patientId, SendResults request,
             boolean waitForAbsent) {
+        return send(who, patientId, request.requestKey(), request.targets(), new ResultPayload(request.report(),
+                request.observations(), request.analysis()), waitForAbsent);
+    }
+
+    /** As {@link #send(AuthenticatedUser, String, SendResults, boolean)}, with any payload (other bundles' results). */
+    public List<DeliveryView> send(AuthenticatedUser who, String patientId, String key, List<String> named,
+            ResultPayload payload, boolean waitForAbsent) {
         gate.local(who, patientId);
-        ResultPayload payload = new ResultPayload(request.report(), request.observations(), request.analysis());
         payload.validate();
-        String key = request.requestKey();
         if (key != null && (key.isBlank() || key.length() > 200)) {
             throw new UnprocessableException("requestKey", "1 to 200 characters");
         }
@@ -211,7 +216,7 @@ public class DeliveryService {
         Map<String, String> ids = identifiers.of(patientId);
         var parts = payload.result().parts();
         List<String> targets = new ArrayList<>();
-        if (request.targets() == null || request.targets().isEmpty()) {
+        if (named == null || named.isEmpty()) {
             for (String adapterId : ids.keySet()) {
                 Optional<Adapter> a = registry.get(adapterId);
                 if (a.isPresent() ? capabilities.accepts(a.get(), parts) : waitForAbsent) {
@@ -223,8 +228,8 @@ public class DeliveryService {
                         + " is mapped to no installed system that takes this result");
             }
         } else {
-            for (int i = 0; i < request.targets().size(); i++) {
-                String t = request.targets().get(i);
+            for (int i = 0; i < named.size(); i++) {
+                String t = named.get(i);
                 if (!ids.containsKey(t)) {
                     throw new UnprocessableException("targets[" + i + "]", "Patient " + patientId
                             + " has no identifier in '" + t + "'");

@@ -6,6 +6,8 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.telehub.integration.api.ConditionEntry;
+import org.telehub.integration.api.MedicationOrder;
 import org.telehub.integration.results.ResultDeliveries;
 import org.telehub.security.AuthenticatedUser;
 
@@ -20,13 +22,15 @@ public class ResultDeliveriesImpl implements ResultDeliveries {
     }
 
     @Override
-    public List<Delivery> send(AuthenticatedUser caller, String patientId, String requestKey, Report report) {
+    public List<Delivery> send(AuthenticatedUser caller, String patientId, String requestKey, Report report,
+            List<ConditionEntry> conditions, List<MedicationOrder> medications) {
         ResultPayload.Report r = new ResultPayload.Report(report.code(), report.codeSystem(), report.title(),
                 report.conclusion(), report.content() == null ? null : Base64.getEncoder().encodeToString(
                         report.content()), report.contentType(), report.authoredAt(), report.author(),
                 report.studyInstanceUid());
-        return deliveries.send(caller, patientId, new DeliveryService.SendResults(requestKey, null, r, null, null),
-                true).stream().map(ResultDeliveriesImpl::delivery).toList();
+        return deliveries.send(caller, patientId, requestKey, null, new ResultPayload(r, null, null,
+                report.documentId(), report.amends(), conditions, medications), true).stream()
+                .map(ResultDeliveriesImpl::delivery).toList();
     }
 
     @Override

@@ -6,16 +6,26 @@ import java.util.List;
 
 import org.telehub.domain.UnprocessableException;
 import org.telehub.integration.api.AnalysisResult;
+import org.telehub.integration.api.ConditionEntry;
+import org.telehub.integration.api.MedicationOrder;
 import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.ReportDocument;
 import org.telehub.integration.spi.Result;
 
 /**
  * What a clinician sends to the patient's systems: a report, observations, an analysis result, in any
- * combination. Each target gets the parts its capability handlers take ({@link CapabilityHandlers#plan}). Stored
- * as JSON with the delivery.
+ * combination; from other bundles ({@code ResultDeliveries}) also the report's document id (or the one it amends),
+ * its coded diagnoses and its prescription. Each target gets the parts its capability handlers take
+ * ({@link CapabilityHandlers#plan}). Stored as JSON with the delivery (payloads stored before a member existed read
+ * it as null).
  */
-public record ResultPayload(Report report, List<Observation> observations, Analysis analysis) {
+public record ResultPayload(Report report, List<Observation> observations, Analysis analysis, String documentId,
+        String amends, List<ConditionEntry> conditions, List<MedicationOrder> medications) {
+
+    /** What {@code send-results} takes. */
+    public ResultPayload(Report report, List<Observation> observations, Analysis analysis) {
+        this(report, observations, analysis, null, null, null, null);
+    }
 
     /** A report; {@code contentBase64} is the rendered document (PDF). */
     public record Report(String code, String codeSystem, String title, String conclusion, String contentBase64,
@@ -31,7 +41,8 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
 
     /** 422 naming the field for anything a target could not file. */
     void validate() {
-        if (report == null && (observations == null || observations.isEmpty()) && analysis == null) {
+        if (report == null && (observations == null || observations.isEmpty()) && analysis == null
+                && (conditions == null || conditions.isEmpty()) && (medications == null || medications.isEmpty())) {
             throw new UnprocessableException("report", "Nothing to send: give a report, observations or an analysis");
         }
         if (report != null) {
@@ -67,6 +78,27 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
             required("analysis.procedureId", analysis.procedureId());
             required("analysis.summary", analysis.summary());
         }
+        if ((documentId != null || amends != null) && report == null) {
+            throw new UnprocessableException("report", "A document id or the report amended needs a report");
+        }
+        if (conditions != null) {
+            for (int i = 0; i < conditions.size(); i++) {
+                ConditionEntry c = conditions.get(i);
+                if (c == null) {
+                    throw new UnprocessableException("conditions[" + i + "]", "Must not be null");
+                }
+                required("conditions[" + i + "].code", c.code());
+                required("conditions[" + i + "].codeSystem", c.codeSystem());
+            }
+        }
+        if (medications != null) {
+            for (int i = 0; i < medications.size(); i++) {
+                if (medications.get(i) == null) {
+                    throw new UnprocessableException("medications[" + i + "]", "Must not be null");
+                }
+                required("medications[" + i + "].name", medications.get(i).name());
+            }
+        }
     }
 
     private static void required(String field, String value) {
@@ -83,8 +115,9 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
         ReportDocument document = report == null ? null : new ReportDocument(report.code(), report.codeSystem(),
                 report.title(), report.conclusion(),
                 report.contentBase64() == null ? null : Base64.getDecoder().decode(report.contentBase64()),
-                report.contentType(), report.authoredAt(), report.author());
+                report.contentType(), report.authoredAt(), report.author(), documentId, amends);
         return new Result(document, report == null ? null : report.studyInstanceUid(), values,
-                analysis == null ? null : new AnalysisResult(analysis.procedureId(), analysis.summary(), analysis.details()));
+                analysis == null ? null : new AnalysisResult(analysis.procedureId(), analysis.summary(),
+                        analysis.details()), conditions, medications);
     }
 }

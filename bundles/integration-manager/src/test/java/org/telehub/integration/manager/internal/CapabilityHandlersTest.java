@@ -18,15 +18,20 @@ import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.ClinicalRecordSystem;
+import org.telehub.integration.api.ConditionEntry;
+import org.telehub.integration.api.ConditionRecorder;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.Demographics;
 import org.telehub.integration.api.ImagingArchive;
+import org.telehub.integration.api.MedicationOrder;
 import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.ReportDocument;
 import org.telehub.integration.api.StudySummary;
 import org.telehub.integration.api.SystemType;
 import org.telehub.integration.manager.internal.imaging.ImagingCapability;
 import org.telehub.integration.manager.internal.record.ClinicalRecordCapability;
+import org.telehub.integration.manager.internal.record.ConditionCapability;
+import org.telehub.integration.manager.internal.record.MedicationCapability;
 import org.telehub.integration.spi.Result;
 import org.telehub.integration.spi.ResultPart;
 
@@ -38,7 +43,7 @@ class CapabilityHandlersTest {
     private final List<String> calls = new ArrayList<>();
 
     /** An adapter that is both an EHR and a PACS, recording which of its writes were called. */
-    private final class Both implements Adapter, ClinicalRecordSystem, ImagingArchive {
+    private class Both implements Adapter, ClinicalRecordSystem, ImagingArchive {
         public AdapterInfo info() {
             return new AdapterInfo("both", SystemType.OTHER, "v", "p", "1");
         }
@@ -124,6 +129,34 @@ class CapabilityHandlersTest {
         assertEquals(List.of(), none.names(a));
         AdapterException e = assertThrows(AdapterException.class, () -> none.deliver(a, "MRN-1", result(), "d3"));
         assertTrue(e.retryable(), "its handler may be away for an update");
+    }
+
+    /** {@link Both} that also keeps diagnoses (but takes no prescriptions). */
+    private final class WithProblems extends Both implements ConditionRecorder {
+        public DeliveryReceipt createCondition(String id, ConditionEntry c, String key) {
+            calls.add("condition " + c.code() + " " + key);
+            return new DeliveryReceipt("cond-" + key, false);
+        }
+    }
+
+    @Test
+    void diagnosesGoToASystemThatKeepsThemOneKeyEachAndAPrescriptionToNoneThatDoesNotTakeIt() throws Exception {
+        CapabilityHandlers h = handlers(true, true);
+        h.addHandler(new ConditionCapability(), Map.of());
+        h.addHandler(new MedicationCapability(), Map.of());
+        ConditionEntry dx = new ConditionEntry("E11.9", "http://hl7.org/fhir/sid/icd-10", null, true, null, null);
+        ConditionEntry dx2 = new ConditionEntry("E78.5", "http://hl7.org/fhir/sid/icd-10", null, false, null, null);
+        MedicationOrder rx = new MedicationOrder(null, null, "Metformin", null, null, null, null, null, null, null,
+                null, null);
+        Result r = new Result(result().report(), null, null, null, List.of(dx, dx2), List.of(rx));
+        assertEquals(EnumSet.of(ResultPart.REPORT, ResultPart.CONDITIONS, ResultPart.MEDICATIONS), r.parts());
+        WithProblems a = new WithProblems();
+        assertEquals(List.of("ClinicalRecordSystem", "ConditionRecorder", "ImagingArchive"), h.names(a));
+        assertEquals(List.of("rep-d4", "cond-d4/condition/0", "cond-d4/condition/1"), h.deliver(a, "MRN-1", r, "d4"));
+        assertEquals(List.of("ehr report d4", "condition E11.9 d4/condition/0", "condition E78.5 d4/condition/1"),
+                calls);
+        // a system with neither capability takes neither part
+        assertFalse(h.accepts(new Both(), EnumSet.of(ResultPart.CONDITIONS, ResultPart.MEDICATIONS)));
     }
 
     @Test

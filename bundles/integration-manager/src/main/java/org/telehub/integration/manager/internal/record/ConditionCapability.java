@@ -1,0 +1,41 @@
+package org.telehub.integration.manager.internal.record;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.ConditionRecorder;
+import org.telehub.integration.spi.CapabilityHandler;
+import org.telehub.integration.spi.Result;
+import org.telehub.integration.spi.ResultPart;
+
+/**
+ * A system that keeps diagnoses: each coded diagnosis of a result filed as its own record (key
+ * {@code <delivery>/condition/<i>}).
+ */
+@Component(service = CapabilityHandler.class)
+public class ConditionCapability implements CapabilityHandler<ConditionRecorder> {
+
+    @Override
+    public Class<ConditionRecorder> capability() {
+        return ConditionRecorder.class;
+    }
+
+    @Override
+    public Set<ResultPart> takes() {
+        return Set.of(ResultPart.CONDITIONS);
+    }
+
+    @Override
+    public List<String> deliver(ConditionRecorder system, String systemPatientId, Result result,
+            Set<ResultPart> parts, String idempotencyKey) throws AdapterException {
+        List<String> remote = new ArrayList<>();
+        for (int i = 0; i < result.conditions().size(); i++) {
+            remote.add(CapabilityHandler.required(system.createCondition(systemPatientId, result.conditions().get(i),
+                    idempotencyKey + "/condition/" + i), "createCondition()").remoteId());
+        }
+        return remote;
+    }
+}

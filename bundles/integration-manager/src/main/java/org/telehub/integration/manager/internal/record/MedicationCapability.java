@@ -1,0 +1,42 @@
+package org.telehub.integration.manager.internal.record;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.MedicationPrescriber;
+import org.telehub.integration.spi.CapabilityHandler;
+import org.telehub.integration.spi.Result;
+import org.telehub.integration.spi.ResultPart;
+
+/**
+ * A system that takes prescriptions: each line of a result's prescription filed as its own order (key
+ * {@code <delivery>/medication/<i>}).
+ */
+@Component(service = CapabilityHandler.class)
+public class MedicationCapability implements CapabilityHandler<MedicationPrescriber> {
+
+    @Override
+    public Class<MedicationPrescriber> capability() {
+        return MedicationPrescriber.class;
+    }
+
+    @Override
+    public Set<ResultPart> takes() {
+        return Set.of(ResultPart.MEDICATIONS);
+    }
+
+    @Override
+    public List<String> deliver(MedicationPrescriber system, String systemPatientId, Result result,
+            Set<ResultPart> parts, String idempotencyKey) throws AdapterException {
+        List<String> remote = new ArrayList<>();
+        for (int i = 0; i < result.medications().size(); i++) {
+            remote.add(CapabilityHandler.required(system.createMedicationRequest(systemPatientId,
+                    result.medications().get(i), idempotencyKey + "/medication/" + i), "createMedicationRequest()")
+                    .remoteId());
+        }
+        return remote;
+    }
+}
