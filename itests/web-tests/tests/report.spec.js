@@ -2,12 +2,14 @@
 // ICD-10 code, a medicine from the formulary with its dose, a bad quantity refused at its field, a medicine written in
 // by name warned about — saved by itself; previews, approves, signs with a fresh code of the authenticator app (a
 // wrong one refused), opens the signed PDF and shares it. The patient finds it under Reports and opens it and its
-// PDF. Then the pages in Persian (RTL) and on a phone: the editor, the signed report, the lists. Seeded through the
-// REST API; own usernames (rep.*).
+// PDF. The EHR (HAPI FHIR) gets the report with its diagnosis and prescription line, the PACS (Orthanc) the PDF; a
+// signed addendum amends the EHR's report. The draft brings the visit's vital signs from the EHR. Then the pages in
+// Persian (RTL) and on a phone: the editor, the signed report, the lists. Seeded through the REST API; own usernames
+// (rep.*).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { accessible, apiAs, enrolTotp, env, localisedPages, ok, screenshot, seedVideoVisit, signIn, totp } from './helpers.js';
+import { accessible, apiAs, enrolTotp, env, localisedPages, ok, openVariant, screenshot, seedVideoVisit, signIn, totp } from './helpers.js';
 
 const PW = env('TELEHUB_PASSWORD');
 const doctor = { user: 'rep.doctor', name: 'Dr Sara Karimi' };
@@ -50,7 +52,6 @@ test.beforeAll(async ({ playwright }) => {
   seed = read('seed');
   if (seed) return; // a failed test's worker is replaced and runs this again: the seed is made once
   const visit = await seedVideoVisit(playwright, { doctor, patient, clinic: 'Report Clinic', birthDate: '1975-03-14', password: PW });
-  await held(playwright, visit.id);
   const visit2 = await seedVideoVisit(playwright, { doctor: doctor2, patient: patient2, clinic: 'Report Clinic', birthDate: '1980-01-02', password: PW });
   await held(playwright, visit2.id);
   // the clinic's ICD-10 edition (with a Persian name) and formulary, as its administrator loads them
@@ -74,6 +75,20 @@ test.beforeAll(async ({ playwright }) => {
   });
   expect(fhir.status).toBe(201);
   const fhirId = (await fhir.json()).id;
+  // her heart rate taken at the clinic's intake just now (goes into the draft), her weight two days ago (does not)
+  for (const [code, display, value, unit, minutesAgo] of [['8867-4', 'Heart rate', 72, '/min', 1], ['29463-7', 'Body weight', 81, 'kg', 2 * 24 * 60]]) {
+    const vital = await fetch(`${env('TELEHUB_HAPI_URL')}/Observation`, {
+      method: 'POST', headers: { 'Content-Type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'Observation', status: 'final',
+        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+        code: { coding: [{ system: 'http://loinc.org', code, display }] }, subject: { reference: `Patient/${fhirId}` },
+        effectiveDateTime: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+        valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+      }),
+    });
+    expect(vital.status).toBe(201);
+  }
   const admin2 = await apiAs(playwright, env('TELEHUB_ADMIN_USER'), env('TELEHUB_ADMIN_PASSWORD'));
   await ok(await admin2.post('/api/v1/users', { data: { username: 'rep.nurse', displayName: 'Nurse Report', password: PW, roles: ['nurse'] } }));
   await ok(await admin2.put(`/api/v1/patients/${visit.patientId}/care-team/rep.nurse`));
@@ -82,6 +97,8 @@ test.beforeAll(async ({ playwright }) => {
   await ok(await nurse.put(`/api/v1/integration/patient/${visit.patientId}/identifiers/${env('TELEHUB_PANEL_EHR')}`, { data: { identifier: fhirId } }));
   await ok(await nurse.put(`/api/v1/integration/patient/${visit.patientId}/identifiers/${env('TELEHUB_PANEL_PACS')}`, { data: { identifier: PACS_ID } }));
   await nurse.dispose();
+  // the visit ends once her records are mapped: its draft reads her vital signs from the EHR
+  await held(playwright, visit.id);
   seed = { visit: visit.id, visit2: visit2.id, fhirId, totp: await enrolTotp(playwright, doctor.user, PW), totp2: await enrolTotp(playwright, doctor2.user, PW) };
   keep('seed', seed);
 });
@@ -99,6 +116,9 @@ test.describe.serial('a visit report', () => {
     const startButton = page.getByRole('button', { name: 'Start the report' });
     if (await startButton.isVisible()) await startButton.click();
     await expect(page.getByTestId('report-status')).toHaveText('Draft');
+    // the draft brings the visit's vital signs from the EHR (not the weight of two days ago)
+    await expect(page.getByLabel('Objective')).toHaveValue(/^Vital signs \(EHR\): Heart rate: 72 \/min \(/);
+    await expect(page.getByLabel('Objective')).not.toHaveValue(/Body weight/);
 
     await page.getByLabel('Subjective').fill('Tired for three weeks; thirsty at night.');
     await page.getByLabel('Objective').fill('BP 138/86 mmHg, HbA1c 7.2 %.');
@@ -151,6 +171,7 @@ test.describe.serial('a visit report', () => {
     await page.getByLabel('Code from your authenticator app').fill(await freshCode(seed.totp, signedInStep));
     await page.getByRole('button', { name: 'Sign', exact: true }).click();
     await expect(page.getByTestId('report-status')).toHaveText('Signed');
+    keep('signedStep', Math.floor(Date.now() / 30_000));
     await expect(page.getByRole('cell', { name: /Metformin 500 mg tablet/ })).toBeVisible();
     const pdf = await fetched(page, await page.getByTestId('report-pdf').getAttribute('href'));
     expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
@@ -166,6 +187,17 @@ test.describe.serial('a visit report', () => {
     expect(report.code.coding[0]).toMatchObject({ system: 'http://loinc.org', code: '11506-3' });
     expect(report.presentedForm[0].contentType).toBe('application/pdf');
     expect(Buffer.from(report.presentedForm[0].data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    // with it, the diagnosis as a Condition and the prescription line as a MedicationRequest, each once
+    const conditions = await (await fetch(`${env('TELEHUB_HAPI_URL')}/Condition?subject=Patient/${seed.fhirId}`)).json();
+    expect(conditions.total).toBe(1);
+    expect(conditions.entry[0].resource.code.coding[0]).toMatchObject({ system: 'http://hl7.org/fhir/sid/icd-10', code: 'E11.9' });
+    expect(conditions.entry[0].resource.recorder.display).toBe(doctor.name);
+    const orders = await (await fetch(`${env('TELEHUB_HAPI_URL')}/MedicationRequest?subject=Patient/${seed.fhirId}`)).json();
+    expect(orders.total).toBe(1);
+    const order = orders.entry[0].resource;
+    expect(order.medicationCodeableConcept.coding[0]).toMatchObject({ system: 'http://www.whocc.no/atc', code: 'A10BA02' });
+    expect(order.dosageInstruction[0].text).toContain('twice a day with meals, for 90 days');
+    expect(order.dispenseRequest).toMatchObject({ numberOfRepeatsAllowed: 2, quantity: { value: 180 } });
     const auth = { Authorization: env('TELEHUB_ORTHANC_AUTH') };
     const found = await (await fetch(`${env('TELEHUB_ORTHANC_URL')}/tools/find`, {
       method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' },
@@ -206,6 +238,35 @@ test.describe.serial('a visit report', () => {
     await expect(page.getByLabel('Addendum')).toHaveCount(0);
     await screenshot(page, 'en-desktop-report-patient');
     await accessible(page, 'report as the patient reads it');
+  });
+
+  test('the doctor adds a signed addendum: the EHR\'s report is amended, the PACS gets it as a new document', async ({ browser }) => {
+    const { context, page } = await openVariant(browser, { lang: 'en', viewport: { width: 1280, height: 800 } }, read('doctor'));
+    await page.goto(`/encounters/${seed.visit}/report`);
+    await expect(page.getByTestId('report-status')).toHaveText('Signed');
+    await page.getByLabel('Addendum', { exact: true }).fill('Potassium came back normal.');
+    await page.getByLabel('Code from your authenticator app').fill(await freshCode(seed.totp, read('signedStep')));
+    await page.getByRole('button', { name: 'Sign and add the addendum' }).click();
+    await expect(page.getByText('Addendum signed and added.')).toBeVisible();
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId('addendum-deliveries')).toContainText(`${env('TELEHUB_PANEL_EHR')}: Delivered`, { timeout: 1000 });
+      await expect(page.getByTestId('addendum-deliveries')).toContainText(`${env('TELEHUB_PANEL_PACS')}: Delivered`, { timeout: 1000 });
+    }).toPass({ timeout: 60_000 });
+    const bundle = await (await fetch(`${env('TELEHUB_HAPI_URL')}/DiagnosticReport?subject=Patient/${seed.fhirId}`)).json();
+    expect(bundle.total).toBe(1);
+    const report = bundle.entry[0].resource;
+    expect(report.status).toBe('amended');
+    expect(report.presentedForm.length).toBe(2);
+    expect(report.conclusion).toContain('Potassium came back normal.');
+    const auth = { Authorization: env('TELEHUB_ORTHANC_AUTH') };
+    const found = await (await fetch(`${env('TELEHUB_ORTHANC_URL')}/tools/find`, {
+      method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Level: 'Instance', Query: { PatientID: PACS_ID } }),
+    })).json();
+    expect(found.length).toBe(2);
+    await screenshot(page, 'en-desktop-report-addendum');
+    await context.close();
   });
 
   test('the second doctor signs in (the editor pages below open their draft)', async ({ page }) => {

@@ -470,7 +470,11 @@ function Signed({ report, author, onChange, onNotice }: {
         <h2>{t('report.addenda.title')}</h2>
         {(report.addenda ?? []).length === 0 ? <p className="muted">{t('report.addenda.none')}</p> : (
           <ul>{report.addenda!.map((a) => <li key={a.id}><p className="pre">{a.text}</p>
-            <a href={`/api/v1/${a.pdf}`} target="_blank" rel="noopener">{t('report.addenda.pdf', { when: when(a.signedAt) })}</a></li>)}</ul>
+            <a href={`/api/v1/${a.pdf}`} target="_blank" rel="noopener">{t('report.addenda.pdf', { when: when(a.signedAt) })}</a>
+            {/* where the addendum went: the EHR's report amended, the PACS a new document */}
+            {!patient && (a.deliveries ?? []).length > 0 && <p className="muted" data-testid="addendum-deliveries">{a.deliveries!.map((d, i) => (
+              <span key={d.system}>{i > 0 && ' · '}<bdi dir="ltr">{d.system}</bdi>: {t(`report.deliveries.state.${d.state}`, { defaultValue: d.state })}</span>))}</p>}
+          </li>)}</ul>
         )}
         {author && (
           <form className="card" onSubmit={(e) => { e.preventDefault(); void addendum(); }}>

@@ -1,5 +1,7 @@
 package org.telehub.reporting;
 
+import java.time.Instant;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -19,9 +21,18 @@ public interface DraftSource {
      */
     Part contribute(Visit visit) throws Exception;
 
-    /** The visit as a source needs it. */
+    /**
+     * The visit as a source needs it; since 1.1 when it began and ended (null: not yet) and the doctor's time zone
+     * (what times in a draft are written in).
+     */
     record Visit(String encounterId, String patientId, String doctorId, String type, String chiefComplaint,
-            String patientNotes, String doctorNotes) {
+            String patientNotes, String doctorNotes, Instant startedAt, Instant endedAt, String timeZone) {
+
+        /** The 1.0 visit, without its times. */
+        public Visit(String encounterId, String patientId, String doctorId, String type, String chiefComplaint,
+                String patientNotes, String doctorNotes) {
+            this(encounterId, patientId, doctorId, type, chiefComplaint, patientNotes, doctorNotes, null, null, null);
+        }
     }
 
     /** Texts for the Subjective and Objective sections (null: nothing). */

@@ -3,6 +3,9 @@ package org.telehub.reporting.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +21,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.files.FileStore;
+import org.telehub.integration.api.ConditionEntry;
+import org.telehub.integration.api.MedicationOrder;
 import org.telehub.integration.results.ResultDeliveries;
 import org.telehub.reporting.Reports;
 import org.telehub.security.AuthenticatedUser;
@@ -33,7 +38,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Sends a signed report (or addendum) to the systems its patient is mapped to (topic {@value #TOPIC}: one item per
  * signature, submitted in the signing's own transaction, so a signed report is always sent): the PDF as a report
  * the Integration Manager's durable deliveries take to each system — a FHIR {@code DiagnosticReport} with the PDF as
- * its {@code presentedForm} in an EHR, an Encapsulated PDF in a PACS. The send's request key is the report's (or
+ * its {@code presentedForm} in an EHR, with a {@code Condition} per coded diagnosis and a {@code MedicationRequest}
+ * per prescription line; an Encapsulated PDF in a PACS. The report carries its document id ({@code report:<id>});
+ * an addendum names it as the report it amends (the EHR's report becomes {@code amended}, the PACS gets a new
+ * document). The send's request key is the report's (or
  * addendum's) id, so an item run twice (a crash after the send) finds the deliveries made the first time. It acts
  * for the doctor who signed: their care relationship with the patient is what lets the result go. While the
  * Integration Manager is not running (updated, uninstalled) the item waits; a patient mapped to no system that
@@ -47,6 +55,9 @@ public class ReportDeliveries implements WorkHandler {
     /** LOINC 11506-3 "Progress note": what a visit's report is in an EHR. */
     static final String CODE = "11506-3";
     static final String LOINC = "http://loinc.org";
+    static final String ICD10 = "http://hl7.org/fhir/sid/icd-10";
+    static final String SNOMED = "http://snomed.info/sct";
+    static final String ATC = "http://www.whocc.no/atc";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Jdbi jdbi;
@@ -122,11 +133,17 @@ public class ReportDeliveries implements WorkHandler {
         java.sql.Timestamp at = (java.sql.Timestamp) (addendum == null ? r.get("signed_at") : r.get("addendum_at"));
         String doctor = (String) r.get("doctor");
         String conclusion = addendum == null ? content.assessment() : (String) r.get("addendum_text");
+        String document = requestKey(p.get("report"), null);
         ResultDeliveries.Report report = new ResultDeliveries.Report(CODE, LOINC, addendum == null ? "Visit report"
-                : "Addendum to the visit report", conclusion, pdf, "application/pdf", at.toInstant(), doctor, null);
+                : "Addendum to the visit report", conclusion, pdf, "application/pdf", at.toInstant(), doctor, null,
+                addendum == null ? document : null, addendum == null ? null : document);
+        // the diagnoses and the prescription go with the report itself; an addendum is text only
+        List<ConditionEntry> conditions = addendum == null ? conditions(content, at.toInstant(), doctor) : List.of();
+        List<MedicationOrder> medications = addendum == null ? medications(content, at.toInstant(), doctor)
+                : List.of();
         try {
             d.send(signer(p.get("by"), doctor), (String) r.get("patient_id"), requestKey(p.get("report"), addendum),
-                    report);
+                    report, conditions, medications);
             return Verdict.done();
         } catch (UnprocessableException none) {
             if ("targets".equals(none.field())) {
@@ -136,6 +153,32 @@ public class ReportDeliveries implements WorkHandler {
         } catch (NotFoundException noCare) {
             return Verdict.giveUp("the signing doctor no longer reaches the patient: " + noCare.getMessage());
         }
+    }
+
+    /** The report's coded diagnoses as the SPI files them (ICD-10 as WHO's, SNOMED CT), the primary first. */
+    static List<ConditionEntry> conditions(Reports.Content c, Instant at, String doctor) {
+        if (c.diagnoses() == null) {
+            return List.of();
+        }
+        return c.diagnoses().stream().sorted(Comparator.comparing((Reports.Diagnosis d) -> !d.primary()))
+                .map(d -> new ConditionEntry(d.code(), "snomed".equals(d.system()) ? SNOMED : ICD10, d.display(),
+                        d.primary(), at, doctor)).toList();
+    }
+
+    /** The prescription's lines; a formulary medicine with its ATC code where the formulary has one. */
+    List<MedicationOrder> medications(Reports.Content c, Instant at, String doctor) {
+        if (c.medications() == null) {
+            return List.of();
+        }
+        List<MedicationOrder> out = new ArrayList<>();
+        for (Reports.Medication m : c.medications()) {
+            String atc = m.medicineId() == null ? null : jdbi.withHandle(h -> h.createQuery("SELECT atc FROM"
+                    + " directory_medicine WHERE id = :id").bind("id", m.medicineId()).mapTo(String.class).findOne()
+                    .orElse(null));
+            out.add(new MedicationOrder(atc, atc == null ? null : ATC, m.name(), m.dose(), m.route(), m.frequency(),
+                    m.duration(), m.quantity(), m.refills(), m.instructions(), at, doctor));
+        }
+        return out;
     }
 
     /** What became of a signed report's deliveries (empty while none was made, or without the manager). */

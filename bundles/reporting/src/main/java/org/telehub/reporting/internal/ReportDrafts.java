@@ -39,19 +39,26 @@ public class ReportDrafts implements EncounterEventListener {
     public void onEvent(EncounterEvent event) throws Exception {
         switch (event.type()) {
             case COMPLETED -> {
-                Optional<Map<String, Object>> v = jdbi.withHandle(h -> h.createQuery("SELECT id, patient_id,"
-                        + " doctor_id, type, chief_complaint, patient_notes, doctor_notes, status FROM encounter WHERE"
-                        + " id = :e").bind("e", event.encounterId()).mapToMap().findOne());
+                Optional<Map<String, Object>> v = jdbi.withHandle(h -> h.createQuery("SELECT e.id, e.patient_id,"
+                        + " e.doctor_id, e.type, e.chief_complaint, e.patient_notes, e.doctor_notes, e.status,"
+                        + " e.actual_start, e.actual_end, d.time_zone FROM encounter e JOIN encounter_doctor d ON"
+                        + " d.id = e.doctor_id WHERE e.id = :e").bind("e", event.encounterId()).mapToMap().findOne());
                 if (v.isPresent() && "completed".equals(v.get().get("status"))) {
                     Map<String, Object> r = v.get();
                     reports.create(new DraftSource.Visit((String) r.get("id"), (String) r.get("patient_id"),
                             (String) r.get("doctor_id"), (String) r.get("type"), (String) r.get("chief_complaint"),
-                            (String) r.get("patient_notes"), (String) r.get("doctor_notes")), "system:reports");
+                            (String) r.get("patient_notes"), (String) r.get("doctor_notes"),
+                            instant(r.get("actual_start")), instant(r.get("actual_end")),
+                            (String) r.get("time_zone")), "system:reports");
                 }
             }
             case CANCELLED, NO_SHOW -> reports.discardUntouched(event.encounterId());
             default -> {
             }
         }
+    }
+
+    private static java.time.Instant instant(Object timestamp) {
+        return timestamp == null ? null : ((java.sql.Timestamp) timestamp).toInstant();
     }
 }

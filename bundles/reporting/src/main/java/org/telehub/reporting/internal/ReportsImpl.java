@@ -362,7 +362,8 @@ public class ReportsImpl implements Reports {
                     + " has");
         }
         boolean created = create(new org.telehub.reporting.DraftSource.Visit(v.id(), v.patientId(), v.doctorId(),
-                v.type(), v.chiefComplaint(), v.patientNotes(), v.doctorNotes()), caller.username());
+                v.type(), v.chiefComplaint(), v.patientNotes(), v.doctorNotes(), v.actualStart(), v.actualEnd(),
+                v.timeZone()), caller.username());
         Row r = jdbi.withHandle(h -> authored(h, encounterId, false));
         audit.record(caller, "report.draft", r.patientId(), List.of(), created ? "ok: created" : "ok");
         return new Drafted(view(r, List.of()), created);
