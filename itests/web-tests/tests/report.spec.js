@@ -3,9 +3,11 @@
 // by name warned about — saved by itself; previews, approves, signs with a fresh code of the authenticator app (a
 // wrong one refused), opens the signed PDF and shares it. The patient finds it under Reports and opens it and its
 // PDF. The EHR (HAPI FHIR) gets the report with its diagnosis and prescription line, the PACS (Orthanc) the PDF; a
-// signed addendum amends the EHR's report. The draft brings the visit's vital signs from the EHR. Then the pages in
-// Persian (RTL) and on a phone: the editor, the signed report, the lists. Seeded through the REST API; own usernames
+// signed addendum amends the EHR's report. The draft brings the visit's vital signs from the EHR. A doctor imports
+// their own signing certificate (PKCS#12 made by OpenSSL). Then the pages in Persian (RTL) and on a phone: the
+// editor, the signed report, the lists, the certificate. Seeded through the REST API; own usernames
 // (rep.*).
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
@@ -274,7 +276,46 @@ test.describe.serial('a visit report', () => {
     await expect(page).toHaveURL(/\/agenda$/);
     keep('doctor2', await page.context().storageState());
   });
+
+  test('the second doctor brings their own signing certificate: a wrong file and password refused, then it is used', async ({ browser }) => {
+    const p12 = ownCertificate('Dr Maryam Ahmadi', 'own-s3cret');
+    const { context, page } = await openVariant(browser, { lang: 'en', viewport: { width: 1280, height: 800 } }, read('doctor2'));
+    await page.goto('/reports');
+    await expect(page.getByRole('heading', { name: 'Your signing certificate' })).toBeVisible();
+    await expect(page.getByTestId('signing-certificate')).toBeVisible();
+    // not a certificate: refused at the file
+    await page.locator('input[name=pkcs12]').setInputFiles({ name: 'notes.p12', mimeType: 'application/x-pkcs12', buffer: Buffer.from('not a certificate') });
+    await page.getByLabel('Its password').fill('own-s3cret');
+    await page.getByRole('button', { name: 'Use this certificate' }).click();
+    await expect(page.locator('#pkcs12-error')).toBeVisible();
+    await expect(page.locator('input[name=pkcs12]')).toHaveAttribute('aria-invalid', 'true');
+    // the right file with a wrong password: refused at the password, which is never shown back
+    await page.locator('input[name=pkcs12]').setInputFiles(p12);
+    await page.getByLabel('Its password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Use this certificate' }).click();
+    await expect(page.getByText('does not open with this password')).toBeVisible();
+    await expect(page.locator('input[name=pkcs12Password]')).toHaveAttribute('aria-invalid', 'true');
+    await page.getByLabel('Its password').fill('own-s3cret');
+    await page.getByRole('button', { name: 'Use this certificate' }).click();
+    await expect(page.getByText('Your next signatures use this certificate.')).toBeVisible();
+    await expect(page.getByTestId('signing-certificate')).toContainText(/^Your own, from your certificate authority: CN=Dr Maryam Ahmadi/);
+    await expect(page.locator('input[name=pkcs12Password]')).toHaveValue('');
+    await screenshot(page, 'en-desktop-report-certificate');
+    await accessible(page, 'signing certificate');
+    await context.close();
+  });
 });
+
+/** A doctor's own certificate as a real CA's tools make one (OpenSSL): EC P-256, for signing, not a CA; as PKCS#12. */
+function ownCertificate(name, password) {
+  mkdirSync(dir, { recursive: true });
+  const [key, crt, p12] = ['own.key', 'own.crt', 'own.p12'].map((f) => path.join(dir, `report-${f}`));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', crt,
+    '-days', '365', '-subj', `/O=Own CA/CN=${name}`, '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation',
+    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=emailProtection'], { stdio: 'pipe' });
+  execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', crt, '-out', p12, '-passout', `pass:${password}`], { stdio: 'pipe' });
+  return p12;
+}
 
 const pages = [
   {
@@ -294,6 +335,10 @@ const pages = [
   {
     name: 'list', who: 'patient', path: '/reports', heading: { en: 'My reports', fa: 'گزارش‌های من' },
     ready: async (page) => { await expect(page.getByRole('cell', { name: doctor.name })).toBeVisible(); },
+  },
+  {
+    name: 'certificate', who: 'doctor2', path: '/reports', heading: { en: 'Reports', fa: 'گزارش‌ها' },
+    ready: async (page) => { await expect(page.getByTestId('signing-certificate')).toContainText('CN=Dr Maryam Ahmadi'); },
   },
 ];
 localisedPages('report pages in Persian and on a phone', pages, { prefix: 'report-', state: (p) => read(p.who) });

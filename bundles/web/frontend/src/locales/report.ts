@@ -47,6 +47,12 @@ export default area(
       title: 'Sent to the patient’s systems', none: 'The patient is linked to no system that files reports.',
       state: { queued: 'Queued', in_flight: 'Sending', retrying: 'Retrying', delivered: 'Delivered', dead: 'Failed' },
     },
+    signing: {
+      title: 'Your signing certificate', clinic: 'Issued by the clinic', imported: 'Your own, from your certificate authority',
+      none: 'The clinic issues your certificate when you sign your first report.', subject: 'Certificate', until: 'Valid until {{when}}',
+      own: 'Sign with your own certificate', file: 'Certificate file', password: 'Its password',
+      upload: 'Use this certificate', done: 'Your next signatures use this certificate.',
+    },
   },
   {
     title: 'گزارش ویزیت', nav: 'گزارش‌ها', open: 'گزارش', write: 'نوشتن گزارش', none: 'این ویزیت هنوز گزارشی ندارد.',
@@ -93,6 +99,12 @@ export default area(
       title: 'ارسال به سامانه‌های بیمار', none: 'بیمار به هیچ سامانه‌ای که گزارش بپذیرد وصل نیست.',
       state: { queued: 'در صف', in_flight: 'در حال ارسال', retrying: 'تلاش دوباره', delivered: 'تحویل شد', dead: 'ناموفق' },
     },
+    signing: {
+      title: 'گواهی امضای شما', clinic: 'صادرشده توسط درمانگاه', imported: 'گواهی خودتان، از مرجع صدور گواهی شما',
+      none: 'درمانگاه هنگام امضای نخستین گزارش برایتان گواهی صادر می‌کند.', subject: 'گواهی', until: 'معتبر تا {{when}}',
+      own: 'امضا با گواهی خودتان', file: 'پروندهٔ گواهی', password: 'گذرواژهٔ آن',
+      upload: 'استفاده از این گواهی', done: 'امضاهای بعدی شما با این گواهی انجام می‌شود.',
+    },
   },
   {
     title: 'Отчёт о визите', nav: 'Отчёты', open: 'Отчёт', write: 'Написать отчёт', none: 'У этого визита ещё нет отчёта.',
@@ -138,6 +150,12 @@ export default area(
     deliveries: {
       title: 'Отправлено в системы пациента', none: 'Пациент не связан ни с одной системой, принимающей отчёты.',
       state: { queued: 'В очереди', in_flight: 'Отправляется', retrying: 'Повтор', delivered: 'Доставлено', dead: 'Не удалось' },
+    },
+    signing: {
+      title: 'Ваш сертификат подписи', clinic: 'Выдан клиникой', imported: 'Ваш собственный, от вашего удостоверяющего центра',
+      none: 'Клиника выдаст вам сертификат при подписании первого отчёта.', subject: 'Сертификат', until: 'Действителен до {{when}}',
+      own: 'Подписывать своим сертификатом', file: 'Файл сертификата', password: 'Его пароль',
+      upload: 'Использовать этот сертификат', done: 'Следующие подписи будут сделаны этим сертификатом.',
     },
   },
 );

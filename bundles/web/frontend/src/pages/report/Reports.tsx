@@ -7,13 +7,14 @@ import { formatDateTime, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote } from '../../ui';
 import { WORKLIST } from './logic';
+import SigningCertificate from './SigningCertificate';
 import './report.css';
 
 type Summary = Schemas['ReportsSummary'];
 
 /**
  * /reports — a patient's shared reports (newest first, each with its signed PDF), or a doctor's own reports with the
- * ones still to finish or to sign at hand.
+ * ones still to finish or to sign at hand, and the certificate their signatures use.
  */
 export default function Reports() {
   const { t, i18n } = useTranslation();
@@ -72,6 +73,7 @@ export default function Reports() {
         </div>
       )}
       <ErrorNote error={error} />
+      {doctor && <SigningCertificate />}
     </section>
   );
 }
