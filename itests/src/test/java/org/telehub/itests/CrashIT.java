@@ -71,6 +71,12 @@ import com.sun.net.httpserver.HttpServer;
  * from): every acknowledged revision is in the report's history with what it saved, the report at least that far;
  * a save whose answer died with the JVM is either there whole or not at all (the next save learns the current
  * revision from the 409 and goes on);</li>
+ * <li><b>a report signed and shared</b>: each cycle a doctor with an authenticator app signs (200, a code of a new
+ * step) and then shares (200) his approved report of a visit, at a random moment of the load: after each restart a
+ * report acknowledged signed is signed with its PDF, one acknowledged shared is shared, and any report the kill cut is
+ * approved or signed whole, never signed without its PDF; at the end every signed report is delivered to the EHR
+ * exactly once at the target (one record with its document id there), and each shared one's patient got the mail
+ * with its link (at-least-once, as the other mails).</li>
  * <li><b>a follower told of a freed slot</b>: each cycle a patient follows a new doctor whose visit the clinic
  * cancels during the load (200); the notice goes from the encounter event through the directory's work items to
  * the real email channel: each acknowledged cancellation's follower gets the mail (at-least-once, as the other
@@ -127,6 +133,19 @@ class CrashIT {
     private static final Map<Integer, String> reportAcked = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicInteger reportRevision =
             new java.util.concurrent.atomic.AtomicInteger(1);
+    /**
+     * Signing and sharing: a doctor with an authenticator app (his token, his doctor id, its secret, the step of the
+     * last code he used) and a patient with an e-mail address mapped to the EHR; each cycle's visit → "signed" or
+     * "shared" once acknowledged.
+     */
+    private static String signer;
+    private static String signerDoctor;
+    private static String signerTotp;
+    private static long lastSignStep;
+    private static String signPatient;
+    private static final String SIGN_PATIENT_MAIL = "signed.patient@crash.example";
+    private static final List<String> signVisits = java.util.Collections.synchronizedList(new ArrayList<>());
+    private static final Map<String, String> signAcked = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -205,6 +224,26 @@ class CrashIT {
                 "application/json", "");
         assertTrue(drafted.statusCode() == 200 || drafted.statusCode() == 201, drafted.body());
         reportRevision.set(KarafInstance.json(drafted).get("revision").asInt());
+        // the signing doctor enrols his authenticator app, confirmed with the previous step's code (so no later code of
+        // his is a replay); his patient has an e-mail address and a record in the EHR
+        ok(karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"signer.crash\",\"roles\":[\"doctor\"],\"password\":\"kill-dash-nine-4\"}"), 201);
+        signerDoctor = Scheduling.doctor(karaf, admin, "Dr Sign Crash", "signer.crash");
+        signer = karaf.login("signer.crash", "kill-dash-nine-4");
+        signerTotp = KarafInstance.json(ok(karaf.post("/api/v1/auth/totp/enrolment", signer, "application/json", "{}"),
+                200)).get("secret").asText();
+        if (System.currentTimeMillis() % 30_000 > 22_000) {
+            Thread.sleep(30_500 - System.currentTimeMillis() % 30_000);
+        }
+        ok(karaf.post("/api/v1/auth/totp/confirmation", signer, "application/json", "{\"code\":\""
+                + WebIT.oathtool(signerTotp, Instant.now().minusSeconds(30)) + "\"}"), 200);
+        lastSignStep = Instant.now().getEpochSecond() / 30;
+        signPatient = KarafInstance.json(ok(karaf.post("/api/v1/patients", admin, "application/json",
+                "{\"displayName\":\"Signed Crash\",\"birthDate\":\"1980-01-01\",\"email\":\"" + SIGN_PATIENT_MAIL
+                        + "\"}"), 201)).get("id").asText();
+        karaf.careTeam(admin, signPatient, "nurse.crash");
+        ok(karaf.put("/api/v1/integration/patient/" + signPatient + "/identifiers/ehr-main", nurse,
+                "{\"identifier\":\"MRN-2\"}"), 201);
         ok(karaf.post("/api/v1/webhooks", admin, "application/json", "{\"url\":\"http://127.0.0.1:"
                 + portal.getAddress().getPort() + "/hooks\",\"secret\":\"crash-portal-secret-0123\"}"), 201);
     }
@@ -260,7 +299,7 @@ class CrashIT {
                 HttpResponse<String> r = karaf.get("/api/v1/integration/deliveries/" + id, nurse);
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged delivery " + id + " is gone");
             }
-            String chat = checkChat(cycle) + " / " + checkReport(cycle);
+            String chat = checkChat(cycle) + " / " + checkReport(cycle) + " / " + checkSigned(cycle);
             for (String acked : a.imports()) {
                 String id = acked.substring(acked.indexOf(':') + 1);
                 HttpResponse<String> r = karaf.get("/api/v1/directory/diseases/imports/" + id, admin);
@@ -311,6 +350,7 @@ class CrashIT {
                         + followers.size());
         int[] reminders = checkReminders(bookings, starts);
         int mailRepeats = checkMails(invited, resets, followers);
+        int signedReports = awaitSigned();
         awaitImports(imports, 120);
 
         // a clean stop and start after the kills: healthy, everything still there, new work accepted
@@ -340,11 +380,12 @@ class CrashIT {
                 + "restart %.1f s; whole test %.0f s. Invitations by e-mail: %d acknowledged, each arrived; password"
                 + " resets: %d acknowledged, each arrived and its link worked once; freed slots told to followers: %d"
                 + " acknowledged cancellations, each follower mailed; repeated mails: %d. Disease imports: %d of %d"
-                + " rows each, %d cut by a kill and resumed, each row imported once.%n",
+                + " rows each, %d cut by a kill and resumed, each row imported once. Reports signed under load: %d,"
+                + " each delivered once.%n",
                 bookings.size(), deliveries.size(), bookings.size(),
                 reminders[0], reminders[2], deliveryRepeats, hookRepeats, reminders[1], clean.toMillis() / 1000.0,
                 (System.nanoTime() - t0) / 1e9, invited.size(), resets.size(), followers.size(), mailRepeats,
-                imports.size(), IMPORT_ROWS, resumed));
+                imports.size(), IMPORT_ROWS, resumed, signedReports));
         Files.writeString(karaf.home.resolve("../crash-" + CYCLES + ".md"), report.toString());
         System.out.println(report);
     }
@@ -380,6 +421,13 @@ class CrashIT {
         String toCancel = KarafInstance.json(ok(karaf.post("/api/v1/encounters", admin, "application/json",
                 Scheduling.visit(followed, Scheduling.patient(karaf, admin, "Cancelling " + cycle, null),
                         Scheduling.dayAfterTomorrow(10), 30)), 201)).get("id").asText();
+        // the signing doctor's approved report of this cycle, and a code of a step after the last one he used
+        String signVisit = approvedReport(cycle);
+        while (Instant.now().getEpochSecond() / 30 <= lastSignStep) {
+            Thread.sleep(200);
+        }
+        lastSignStep = Instant.now().getEpochSecond() / 30;
+        String signCode = WebIT.oathtool(signerTotp, Instant.ofEpochSecond(lastSignStep * 30 + 1));
         List<String> imports = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> followers = java.util.Collections.synchronizedList(new ArrayList<>());
         // visits from about ten minutes ahead, one a minute per client: their reminders fall due during the test
@@ -562,6 +610,34 @@ class CrashIT {
                 Thread.currentThread().interrupt();
             }
         }));
+        // the doctor signs his report at a moment of the load (the first cycle: as it begins), then shares it
+        AtomicBoolean signAnswered = new AtomicBoolean();
+        clients.add(pool.submit(() -> {
+            try {
+                Thread.sleep(cycle == 1 ? 0 : ThreadLocalRandom.current().nextLong(Math.max(1, loadMillis / 2)));
+                HttpResponse<String> signed = karaf.post("/api/v1/encounters/" + signVisit + "/report/sign", signer,
+                        "application/json", "{\"code\":\"" + signCode + "\"}");
+                signAnswered.set(true);
+                if (signed.statusCode() != 200) {
+                    if (!dead.get()) {
+                        unexpected.add("sign: " + signed.statusCode() + " " + signed.body());
+                    }
+                    return;
+                }
+                signAcked.put(signVisit, "signed");
+                HttpResponse<String> shared = karaf.post("/api/v1/encounters/" + signVisit + "/report/share", signer,
+                        "application/json", "");
+                if (shared.statusCode() == 200) {
+                    signAcked.put(signVisit, "shared");
+                } else if (!dead.get()) {
+                    unexpected.add("share: " + shared.statusCode() + " " + shared.body());
+                }
+            } catch (IOException e) {
+                return; // killed: not acknowledged
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         // front desk invites a guest by e-mail to the visits being booked; the reset requests are spread over it
         clients.add(pool.submit(() -> {
             for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
@@ -603,8 +679,11 @@ class CrashIT {
         Thread.sleep(loadMillis);
         // the kill comes once the cycle's disease import is acknowledged (its 3.5 MB upload may take longer than a
         // short load on a busy machine: a CI run had all three loads end before its 202), so it is cut while it runs
-        for (long until = System.nanoTime() + Duration.ofSeconds(20).toNanos(); imports.isEmpty()
-                && System.nanoTime() < until;) {
+        // the first cycle's kill also waits for the signature's answer (a cold JVM's first signature loads the fonts
+        // and may outlast a short load), so that signing and its delivery surely carry load once; later cycles'
+        // signatures may be cut
+        for (long until = System.nanoTime() + Duration.ofSeconds(20).toNanos(); (imports.isEmpty()
+                || cycle == 1 && !signAnswered.get()) && System.nanoTime() < until;) {
             Thread.sleep(100);
         }
         dead.set(true);
@@ -666,7 +745,110 @@ class CrashIT {
                 + "\"title\":\"crash " + title + "\",\"conclusion\":\"Stable.\",\"author\":\"nurse.crash\"}}";
     }
 
+    /**
+     * The cycle's visit of the signing doctor, with his patient: booked in the first free minute from two minutes on
+     * (one minute long), started and ended, its report written and approved.
+     */
+    private static String approvedReport(int cycle) throws Exception {
+        Instant from = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(2));
+        HttpResponse<String> booked = null;
+        for (int m = 0; m < 8 && (booked == null || booked.statusCode() != 201); m++) {
+            booked = karaf.post("/api/v1/encounters", admin, "application/json",
+                    Scheduling.visit(signerDoctor, signPatient, from.plus(Duration.ofMinutes(m)), 1));
+        }
+        String visit = KarafInstance.json(ok(booked, 201)).get("id").asText();
+        ok(karaf.post("/api/v1/encounters/" + visit + "/start", admin, "application/json", ""), 200);
+        ok(karaf.post("/api/v1/encounters/" + visit + "/end", admin, "application/json", ""), 200);
+        HttpResponse<String> drafted = karaf.post("/api/v1/encounters/" + visit + "/report", signer,
+                "application/json", "");
+        assertTrue(drafted.statusCode() == 200 || drafted.statusCode() == 201, drafted.body());
+        int saved = KarafInstance.json(ok(karaf.put("/api/v1/encounters/" + visit + "/report", signer,
+                "{\"revision\":" + KarafInstance.json(drafted).get("revision").asInt() + ",\"content\":{\"language\":"
+                        + "\"en\",\"assessment\":\"Signed under load, cycle " + cycle + "\"}}"), 200)).get("revision")
+                .asInt();
+        ok(karaf.post("/api/v1/encounters/" + visit + "/report/approve", signer, "application/json",
+                "{\"revision\":" + saved + "}"), 200);
+        signVisits.add(visit);
+        return visit;
+    }
+
     // ---- checks
+
+    /**
+     * After a restart: a report acknowledged signed is signed and its PDF downloads, one acknowledged shared is
+     * shared; any report the kill cut is approved or signed whole (never signed without its PDF). Returns "signed n".
+     */
+    private static String checkSigned(int cycle) throws IOException {
+        int signed = 0;
+        for (String visit : signVisits) {
+            JsonNode r = KarafInstance.json(ok(karaf.get("/api/v1/encounters/" + visit + "/report", signer), 200));
+            String status = r.get("status").asText();
+            String acked = signAcked.get(visit);
+            if (acked != null) {
+                assertEquals("signed", status, "cycle " + cycle + ": acknowledged signature of " + visit + " lost");
+            }
+            if ("shared".equals(acked)) {
+                assertTrue(r.hasNonNull("sharedAt"), "cycle " + cycle + ": acknowledged share of " + visit + " lost");
+            }
+            if ("signed".equals(status)) {
+                HttpResponse<byte[]> pdf = karaf.sendBytes(HttpRequest.newBuilder(URI.create(karaf.url("/api/v1/"
+                        + r.get("pdf").asText()))).GET(), signer);
+                assertEquals(200, pdf.statusCode(), "signed " + visit + " without its PDF");
+                assertEquals("%PDF-", new String(pdf.body(), 0, 5, StandardCharsets.US_ASCII));
+                signed++;
+            } else {
+                assertEquals("approved", status, "cycle " + cycle + ": " + visit + " half-signed? " + r);
+            }
+        }
+        assertFalse(signAcked.isEmpty() && cycle == CYCLES, "signing carried load in no cycle");
+        return "signed " + signed;
+    }
+
+    /**
+     * Every signed report reaches the EHR: its delivery delivered, and at the target exactly one record with its
+     * document id; each shared one's patient got its mail with the link to it. Returns how many reports were signed.
+     */
+    private static int awaitSigned() throws Exception {
+        int signed = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (String visit : signVisits) {
+            JsonNode r;
+            while (true) {
+                r = KarafInstance.json(ok(karaf.get("/api/v1/encounters/" + visit + "/report", signer), 200));
+                boolean delivered = r.path("deliveries").size() == 1
+                        && "delivered".equals(r.path("deliveries").get(0).path("state").asText());
+                if (!"signed".equals(r.get("status").asText()) || delivered) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "signed report of " + visit + " never delivered: " + r);
+                Thread.sleep(500);
+            }
+            if (!"signed".equals(r.get("status").asText())) {
+                continue;
+            }
+            signed++;
+            String label = "\"label\":\"report:" + r.get("id").asText() + "\"";
+            long records = remote.bodies.entrySet().stream().filter(e -> e.getValue().contains(label)
+                    && remote.records.containsKey(e.getKey())).count();
+            assertEquals(1, records, "one record of " + visit + "'s report at the EHR");
+        }
+        for (Map.Entry<String, String> acked : signAcked.entrySet()) {
+            if (!"shared".equals(acked.getValue())) {
+                continue;
+            }
+            boolean told = false;
+            while (!told) {
+                for (jakarta.mail.internet.MimeMessage m : mail.getReceivedMessages()) {
+                    told |= SIGN_PATIENT_MAIL.equalsIgnoreCase(((jakarta.mail.internet.InternetAddress)
+                            m.getAllRecipients()[0]).getAddress()) && content(m).contains("/encounters/"
+                                    + acked.getKey() + "/report");
+                }
+                assertTrue(told || System.nanoTime() < deadline, "shared " + acked.getKey() + ", never mailed");
+                Thread.sleep(told ? 0 : 500);
+            }
+        }
+        return signed;
+    }
 
     /**
      * After a restart: every acknowledged message is there, the conversation numbered 1..n with no gap and each client

@@ -2,7 +2,6 @@ package org.telehub.reporting.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,9 +14,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.files.FileStore;
@@ -43,11 +39,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * an addendum names it as the report it amends (the EHR's report becomes {@code amended}, the PACS gets a new
  * document). The send's request key is the report's (or
  * addendum's) id, so an item run twice (a crash after the send) finds the deliveries made the first time. It acts
- * for the doctor who signed: their care relationship with the patient is what lets the result go. While the
- * Integration Manager is not running (updated, uninstalled) the item waits; a patient mapped to no system that
- * takes reports ends it (nothing to send).
+ * for the doctor who signed: their care relationship with the patient is what lets the result go. The handler is
+ * there only while the Integration Manager is (its {@link ResultDeliveries} a mandatory reference): while it is not
+ * (updated, uninstalled, or not started yet after a restart) the items wait without an attempt counted, and run as
+ * soon as it is back; a patient mapped to no system that takes reports ends it (nothing to send).
  */
-@Component(service = {WorkHandler.class, ReportDeliveries.class},
+@Component(service = WorkHandler.class,
         property = {WorkHandler.TOPIC + "=" + ReportDeliveries.TOPIC, WorkHandler.MAX_ATTEMPTS + ":Integer=50",
             WorkHandler.BACKOFF_INITIAL_MILLIS + ":Long=10000", WorkHandler.BACKOFF_MAX_MILLIS + ":Long=3600000"})
 public class ReportDeliveries implements WorkHandler {
@@ -62,24 +59,14 @@ public class ReportDeliveries implements WorkHandler {
 
     private final Jdbi jdbi;
     private final FileStore files;
-    private volatile ResultDeliveries deliveries;
+    private final ResultDeliveries deliveries;
 
     @Activate
-    public ReportDeliveries(@Reference ReportSchema schema, @Reference FileStore files) {
+    public ReportDeliveries(@Reference ReportSchema schema, @Reference FileStore files,
+            @Reference ResultDeliveries deliveries) {
         this.jdbi = schema.jdbi();
         this.files = files;
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setDeliveries(ResultDeliveries d) {
-        this.deliveries = d;
-    }
-
-    void unsetDeliveries(ResultDeliveries d) {
-        if (this.deliveries == d) {
-            this.deliveries = null;
-        }
+        this.deliveries = deliveries;
     }
 
     /** The work item's payload: which report or addendum, and who signed it. */
@@ -106,10 +93,6 @@ public class ReportDeliveries implements WorkHandler {
         Map<String, String> p = JSON.readValue(item.payload(), new TypeReference<Map<String, String>>() {
         });
         ResultDeliveries d = deliveries;
-        if (d == null) {
-            return Verdict.retry("the Integration Manager is not running: the report waits for it",
-                    Duration.ofMinutes(5));
-        }
         String addendum = p.get("addendum");
         Optional<Map<String, Object>> row = jdbi.withHandle(h -> h.createQuery("SELECT r.patient_id, r.content::text"
                 + " AS content, r.signed_at, r.pdf_file_id, doc.display_name AS doctor, a.text AS addendum_text,"
@@ -179,20 +162,5 @@ public class ReportDeliveries implements WorkHandler {
                     m.duration(), m.quantity(), m.refills(), m.instructions(), at, doctor));
         }
         return out;
-    }
-
-    /** What became of a signed report's deliveries (empty while none was made, or without the manager). */
-    List<Reports.Delivery> states(String reportId, String addendumId, String patientId, String signedBy,
-            String doctorName) {
-        ResultDeliveries d = deliveries;
-        if (d == null || signedBy == null) {
-            return List.of();
-        }
-        try {
-            return d.sent(signer(signedBy, doctorName), patientId, requestKey(reportId, addendumId)).stream()
-                    .map(x -> new Reports.Delivery(x.adapterId(), x.state(), x.lastError(), x.deliveredAt())).toList();
-        } catch (RuntimeException unavailable) {
-            return List.of();
-        }
     }
 }

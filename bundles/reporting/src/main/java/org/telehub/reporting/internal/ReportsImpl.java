@@ -101,7 +101,7 @@ public class ReportsImpl implements Reports {
     private final Directory directory;
     private final WorkService work;
     private final DraftSources sources;
-    private final ReportDeliveries sender;
+    private final DeliveryStates sender;
     private final ContentChecks checks;
     private final SigningKeys keys;
     private final PdfRenderer renderer = new PdfRenderer();
@@ -113,7 +113,7 @@ public class ReportsImpl implements Reports {
             @Reference PeopleService people, @Reference PatientAccess patients,
             @Reference SecondFactorCheck secondFactors, @Reference AuditLog audit, @Reference FileStore files,
             @Reference SecretBox box, @Reference Directory directory, @Reference Diseases diseases,
-            @Reference WorkService work, @Reference DraftSources sources, @Reference ReportDeliveries sender,
+            @Reference WorkService work, @Reference DraftSources sources, @Reference DeliveryStates sender,
             ReportsConfig config) {
         this(schema.jdbi(), encounters, people, patients, secondFactors, audit, files, box, directory, diseases, work,
                 sources, sender, config, Clock.systemUTC());
@@ -121,7 +121,7 @@ public class ReportsImpl implements Reports {
 
     ReportsImpl(Jdbi jdbi, EncounterService encounters, PeopleService people, PatientAccess patients,
             SecondFactorCheck secondFactors, AuditLog audit, FileStore files, SecretBox box, Directory directory,
-            Diseases diseases, WorkService work, DraftSources sources, ReportDeliveries sender, ReportsConfig config,
+            Diseases diseases, WorkService work, DraftSources sources, DeliveryStates sender, ReportsConfig config,
             Clock clock) {
         this.jdbi = jdbi;
         this.encounters = encounters;
@@ -703,8 +703,8 @@ public class ReportsImpl implements Reports {
                         new Addendum(rs.getString(1), rs.getString(2), instant(rs.getTimestamp(3)), rs.getString(4),
                                 "reports/" + r.id() + "/addenda/" + rs.getString(1) + "/pdf", List.of())).list())
                 .stream().map(a -> sent ? new Addendum(a.id(), a.text(), a.signedAt(), a.signedBy(), a.pdf(),
-                        sender.states(r.id(), a.id(), r.patientId(), a.signedBy(), r.doctorName())) : a).toList();
-        List<Delivery> deliveries = sent ? sender.states(r.id(), null, r.patientId(), r.signedBy(), r.doctorName())
+                        sender.of(r.id(), a.id(), r.patientId(), a.signedBy(), r.doctorName())) : a).toList();
+        List<Delivery> deliveries = sent ? sender.of(r.id(), null, r.patientId(), r.signedBy(), r.doctorName())
                 : List.of();
         return new Report(r.id(), r.encounterId(), r.status(), r.content(), r.revision(), r.doctorId(),
                 r.doctorName(), r.patientId(), r.patientName(), r.visitType(), r.visitStart(), r.createdAt(),
