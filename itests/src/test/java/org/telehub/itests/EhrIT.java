@@ -254,7 +254,11 @@ class EhrIT {
                         + "\"title\":\"Consult note\",\"conclusion\":\"Sent.\",\"contentBase64\":\"" + pdf
                         + "\",\"contentType\":\"application/pdf\"},\"observations\":[{\"code\":\"29463-7\","
                         + "\"codeSystem\":\"http://loinc.org\",\"display\":\"Body weight\",\"value\":70.5,"
-                        + "\"unit\":\"kg\",\"effective\":\"2026-11-21T08:00:00Z\"}]}");
+                        + "\"unit\":\"kg\",\"effective\":\"2026-11-21T08:00:00Z\",\"category\":\"vital-signs\"}],"
+                        + "\"conditions\":[{\"code\":\"E11.9\",\"codeSystem\":\"http://hl7.org/fhir/sid/icd-10\","
+                        + "\"display\":\"Type 2 diabetes mellitus\",\"primary\":true}],\"medications\":[{\"name\":"
+                        + "\"Metformin 500 mg tablet\",\"code\":\"A10BA02\",\"codeSystem\":\"http://www.whocc.no/atc\","
+                        + "\"dose\":\"1 tablet\",\"frequency\":\"twice a day\",\"quantity\":60,\"refills\":1}]}");
         assertEquals(202, sent.statusCode(), sent.body());
         JsonNode deliveries = KarafInstance.json(sent).get("deliveries");
         for (JsonNode d : deliveries) {
@@ -262,6 +266,10 @@ class EhrIT {
             JsonNode done = awaitAttempted(d.get("id").asText());
             if (target.equals("hapi-main")) {
                 assertEquals("delivered", done.get("state").asText(), done.toString());
+                // the report, the observation, then the diagnosis and the prescription line as their own records
+                String remote = done.get("remoteId").asText();
+                assertTrue(remote.matches("DiagnosticReport/[^,]+,Observation/[^,]+,Condition/[^,]+,"
+                        + "MedicationRequest/[^,]+"), remote);
             } else {
                 assertEquals("retrying", done.get("state").asText(), done.toString());
                 assertTrue(done.get("lastError").asText().contains("cannot reach"), done.toString());
@@ -270,6 +278,15 @@ class EhrIT {
         JsonNode weights = KarafInstance.json(karaf.get("/api/v1/integration/ehr/patient/" + patientId
                 + "/observations?adapterId=hapi-main&code=29463-7", nurse));
         assertEquals(1, weights.size(), "the delivered observation is in the EHR once");
+        JsonNode vitals = KarafInstance.json(karaf.get("/api/v1/integration/ehr/patient/" + patientId
+                + "/observations?adapterId=hapi-main&category=vital-signs", nurse));
+        assertEquals("vital-signs", vitals.get(0).get("category").asText(), "listed where EHRs list vital signs");
+        // a category that is not one of HL7's codes: refused, naming it, nothing sent
+        HttpResponse<String> badCategory = karaf.post("/api/v1/integration/patient/" + p7 + "/send-results", nurse,
+                "application/json", "{\"targets\":[\"hapi-main\"],\"observations\":[{\"code\":\"29463-7\","
+                        + "\"value\":70.5,\"unit\":\"kg\",\"category\":\"Vital Signs\"}]}");
+        assertEquals(422, badCategory.statusCode(), badCategory.body());
+        assertEquals("observations[0].category", KarafInstance.json(badCategory).get("field").asText());
     }
 
     @Test

@@ -41,14 +41,17 @@ import org.telehub.integration.api.ReportDocument;
 
 /**
  * The SPI's EHR capabilities over FHIR R4 (JSON): reads and searches; observations, reports (an addendum amends its
- * report), diagnoses as {@code Condition}s and prescription lines as {@code MedicationRequest}s. Writes carry an identifier in
- * {@link FhirSettings#resultIdentifierSystem()} whose value is the idempotency key, and are conditional creates
- * ({@code If-None-Exist}): a retried delivery finds the record it created before. A server's OperationOutcome is
- * relayed in the error; 5xx, 429, timeouts and refused connections are retryable, other refusals are not.
+ * report), diagnoses as {@code Condition}s and prescription lines as {@code MedicationRequest}s. Writes carry an
+ * identifier in {@link FhirSettings#resultIdentifierSystem()} whose value is the idempotency key, and are conditional
+ * creates ({@code If-None-Exist}): a retried delivery finds the record it created before. A server's
+ * OperationOutcome is relayed in the error; 5xx, 429, timeouts and refused connections are retryable, other refusals
+ * are not.
  */
 public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorder, MedicationPrescriber {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FHIR_JSON = "application/fhir+json";
+    /** HL7's observation categories (vital-signs, laboratory, ...): where EHRs list an observation. */
+    static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
 
     private final FhirSettings settings;
     private final FhirAuth auth;
@@ -140,6 +143,10 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
         ObjectNode r = JSON.createObjectNode().put("resourceType", "Observation");
         identifier(r, idempotencyKey);
         r.put("status", "final");
+        if (o.category() != null && !o.category().isBlank()) {
+            r.putArray("category").addObject().putArray("coding").addObject().put("system", OBSERVATION_CATEGORY)
+                    .put("code", o.category());
+        }
         ObjectNode coding = r.putObject("code").putArray("coding").addObject().put("system", o.codeSystem())
                 .put("code", o.code());
         if (o.display() != null) {
@@ -524,11 +531,19 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
         String text = o.has("valueString") ? o.get("valueString").asText()
                 : o.path("valueCodeableConcept").path("text").asText(null);
         JsonNode performer = o.path("performer").path(0);
+        String category = null;
+        for (JsonNode c : o.path("category")) {
+            for (JsonNode cc : c.path("coding")) {
+                if (category == null || OBSERVATION_CATEGORY.equals(cc.path("system").asText())) {
+                    category = text(cc.path("code"));
+                }
+            }
+        }
         return new ObservationValue(text(coding.path("code")), text(coding.path("system")),
                 coding.has("display") ? coding.get("display").asText() : o.path("code").path("text").asText(null),
                 value, unit, text, instant(text(o.path("effectiveDateTime"))),
                 performer.isMissingNode() ? null : performer.path("display").asText(performer.path("reference")
-                        .asText(null)));
+                        .asText(null)), category);
     }
 
     private static String text(JsonNode n) {

@@ -89,8 +89,20 @@ class EpicAdapterTest {
         // Epic needs a category or code: a plain search is refused before sending...
         assertThrows(AdapterException.class, () -> epic.observations(patientId, new ObservationQuery(null, null,
                 null, null, null, 10)));
-        // ...so "recent observations" (all-systems) asks for vital signs and laboratory results and merges them
+        // ...so "recent observations" (all-systems) asks for vital signs and laboratory results and merges them,
+        // newest first: the one without a category is in neither list, as in Epic
         assertTrue(epic.observations(patientId, 10).isEmpty(), "this one has no category: Epic would not list it");
+        epic.createObservation(patientId, new ObservationValue("8867-4", "http://loinc.org", "Heart rate", 71.0,
+                "/min", null, Instant.parse("2026-11-21T08:00:00Z"), "nurse", "vital-signs"), "epic-key-2");
+        epic.createObservation(patientId, new ObservationValue("4548-4", "http://loinc.org", "HbA1c", 7.2, "%",
+                null, Instant.parse("2026-11-21T09:00:00Z"), "lab", "laboratory"), "epic-key-3");
+        epic.createObservation(patientId, new ObservationValue("8310-5", "http://loinc.org", "Body temperature",
+                37.1, "Cel", null, Instant.parse("2026-11-21T07:30:00Z"), "nurse", "vital-signs"), "epic-key-4");
+        List<ObservationValue> recent = epic.observations(patientId, 10);
+        assertEquals(List.of("4548-4 laboratory", "8867-4 vital-signs", "8310-5 vital-signs"), recent.stream()
+                .map(o -> o.code() + " " + o.category()).toList(), "both categories, merged, newest first");
+        assertEquals(List.of("4548-4", "8867-4"), epic.observations(patientId, 2).stream()
+                .map(ObservationValue::code).toList(), "the limit applies to the merged list");
     }
 
     @Test

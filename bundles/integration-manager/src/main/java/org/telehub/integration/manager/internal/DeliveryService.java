@@ -26,6 +26,8 @@ import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
 import org.telehub.integration.api.Adapter;
+import org.telehub.integration.api.ConditionEntry;
+import org.telehub.integration.api.MedicationOrder;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
 import org.telehub.security.Roles;
@@ -156,9 +158,14 @@ public class DeliveryService {
 
     // ---- sending
 
-    /** Request of {@code POST /patient/{id}/send-results}. */
+    /**
+     * Request of {@code POST /patient/{id}/send-results}; {@code conditions} (coded diagnoses) and
+     * {@code medications} (prescription lines) go to the systems that keep them (a FHIR EHR: {@code Condition},
+     * {@code MedicationRequest}).
+     */
     public record SendResults(String requestKey, List<String> targets, ResultPayload.Report report,
-            List<ResultPayload.Observation> observations, ResultPayload.Analysis analysis) {
+            List<ResultPayload.Observation> observations, ResultPayload.Analysis analysis,
+            List<ConditionEntry> conditions, List<MedicationOrder> medications) {
     }
 
     /** A delivery as the API shows it. */
@@ -196,7 +203,8 @@ public class DeliveryService {
     public List<DeliveryView> send(AuthenticatedUser who, String patientId, SendResults request,
             boolean waitForAbsent) {
         return send(who, patientId, request.requestKey(), request.targets(), new ResultPayload(request.report(),
-                request.observations(), request.analysis()), waitForAbsent);
+                request.observations(), request.analysis(), null, null, request.conditions(), request.medications()),
+                waitForAbsent);
     }
 
     /** As {@link #send(AuthenticatedUser, String, SendResults, boolean)}, with any payload (other bundles' results). */

@@ -32,9 +32,14 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
             String contentType, Instant authoredAt, String author, String studyInstanceUid) {
     }
 
+    /** {@code category}: where the EHR lists it, a code of HL7's observation categories (vital-signs, laboratory). */
     public record Observation(String code, String codeSystem, String display, Double value, String unit, String text,
-            Instant effective, String performer) {
+            Instant effective, String performer, String category) {
     }
+
+    /** What an observation category looks like (HL7's codes are lower case with hyphens). */
+    public static final java.util.regex.Pattern CATEGORY = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,63}");
+    public static final String CATEGORY_RULE = "An observation category code such as vital-signs or laboratory";
 
     public record Analysis(String procedureId, String summary, String details) {
     }
@@ -71,6 +76,9 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
                 }
                 if (o.value() != null && (o.value().isNaN() || o.value().isInfinite())) {
                     throw new UnprocessableException("observations[" + i + "].value", "Must be a finite number");
+                }
+                if (o.category() != null && !CATEGORY.matcher(o.category()).matches()) {
+                    throw new UnprocessableException("observations[" + i + "].category", CATEGORY_RULE);
                 }
             }
         }
@@ -111,7 +119,7 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
     Result result() {
         List<ObservationValue> values = observations == null ? List.of()
                 : observations.stream().map(o -> new ObservationValue(o.code(), o.codeSystem(), o.display(), o.value(),
-                        o.unit(), o.text(), o.effective(), o.performer())).toList();
+                        o.unit(), o.text(), o.effective(), o.performer(), o.category())).toList();
         ReportDocument document = report == null ? null : new ReportDocument(report.code(), report.codeSystem(),
                 report.title(), report.conclusion(),
                 report.contentBase64() == null ? null : Base64.getDecoder().decode(report.contentBase64()),

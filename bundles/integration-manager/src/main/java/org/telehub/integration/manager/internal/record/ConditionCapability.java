@@ -1,6 +1,5 @@
 package org.telehub.integration.manager.internal.record;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -31,11 +30,7 @@ public class ConditionCapability implements CapabilityHandler<ConditionRecorder>
     @Override
     public List<String> deliver(ConditionRecorder system, String systemPatientId, Result result,
             Set<ResultPart> parts, String idempotencyKey) throws AdapterException {
-        List<String> remote = new ArrayList<>();
-        for (int i = 0; i < result.conditions().size(); i++) {
-            remote.add(CapabilityHandler.required(system.createCondition(systemPatientId, result.conditions().get(i),
-                    idempotencyKey + "/condition/" + i), "createCondition()").remoteId());
-        }
-        return remote;
+        return EachRecord.file(result.conditions(), idempotencyKey, "condition", "createCondition()",
+                (item, key) -> system.createCondition(systemPatientId, item, key));
     }
 }

@@ -37,6 +37,7 @@ import org.telehub.integration.manager.internal.IntegrationResource;
 import org.telehub.integration.manager.internal.IntegrationService;
 import org.telehub.integration.manager.internal.PatientGate;
 import org.telehub.integration.manager.internal.RemoteCalls;
+import org.telehub.integration.manager.internal.ResultPayload;
 import org.telehub.integration.manager.internal.SystemCalls;
 import org.telehub.integration.api.ClinicalRecordSearch;
 import org.telehub.integration.api.ClinicalRecordSystem;
@@ -165,9 +166,12 @@ public class EhrResource {
         return found;
     }
 
-    /** An observation as clients send it. */
+    /**
+     * An observation as clients send it; {@code category} where the EHR lists it (HL7's observation-category codes:
+     * vital-signs, laboratory, ...).
+     */
     public record ObservationBody(String code, String codeSystem, String display, Double value, String unit,
-            String text, Instant effective, String performer) {
+            String text, Instant effective, String performer, String category) {
     }
 
     /** Body of create-observation. */
@@ -203,9 +207,13 @@ public class EhrResource {
         if (o.effective() != null && o.effective().isAfter(Instant.now().plusSeconds(300))) {
             throw ProblemException.unprocessable("observation.effective", "in the future");
         }
+        if (o.category() != null && !ResultPayload.CATEGORY.matcher(o.category()).matches()) {
+            throw ProblemException.invalid("observation.category", ResultPayload.CATEGORY_RULE);
+        }
         String key = key(body.requestKey(), user(security), body.adapterId(), body.patientId());
         ObservationValue value = new ObservationValue(o.code(), o.codeSystem(), o.display(), o.value(), o.unit(),
-                o.text(), o.effective(), o.performer() == null ? user(security).username() : o.performer());
+                o.text(), o.effective(), o.performer() == null ? user(security).username() : o.performer(),
+                o.category());
         DeliveryReceipt r = calls.checked(systemCalls.call((Adapter) ehr,
                 () -> ehr.createObservation(body.patientId(), value, key)), "create observation", user(security),
                 "integration.ehr.observation.write", body.patientId(), body.adapterId(), "observation " + o.code());

@@ -1,6 +1,5 @@
 package org.telehub.integration.manager.internal.record;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -31,12 +30,7 @@ public class MedicationCapability implements CapabilityHandler<MedicationPrescri
     @Override
     public List<String> deliver(MedicationPrescriber system, String systemPatientId, Result result,
             Set<ResultPart> parts, String idempotencyKey) throws AdapterException {
-        List<String> remote = new ArrayList<>();
-        for (int i = 0; i < result.medications().size(); i++) {
-            remote.add(CapabilityHandler.required(system.createMedicationRequest(systemPatientId,
-                    result.medications().get(i), idempotencyKey + "/medication/" + i), "createMedicationRequest()")
-                    .remoteId());
-        }
-        return remote;
+        return EachRecord.file(result.medications(), idempotencyKey, "medication", "createMedicationRequest()",
+                (item, key) -> system.createMedicationRequest(systemPatientId, item, key));
     }
 }
