@@ -37,8 +37,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * its {@code presentedForm} in an EHR, with a {@code Condition} per coded diagnosis and a {@code MedicationRequest}
  * per prescription line; an Encapsulated PDF in a PACS. The report carries its document id ({@code report:<id>});
  * an addendum names it as the report it amends (the EHR's report becomes {@code amended}, the PACS gets a new
- * document). The send's request key is the report's (or
- * addendum's) id, so an item run twice (a crash after the send) finds the deliveries made the first time. It acts
+ * document). The send's request key is the report's (or addendum's) id, so an item run twice (a crash after the
+ * send) finds the deliveries made the first time. It acts
  * for the doctor who signed: their care relationship with the patient is what lets the result go. The handler is
  * there only while the Integration Manager is (its {@link ResultDeliveries} a mandatory reference): while it is not
  * (updated, uninstalled, or not started yet after a restart) the items wait without an attempt counted, and run as
@@ -92,7 +92,6 @@ public class ReportDeliveries implements WorkHandler {
     public Verdict handle(WorkItem item) throws Exception {
         Map<String, String> p = JSON.readValue(item.payload(), new TypeReference<Map<String, String>>() {
         });
-        ResultDeliveries d = deliveries;
         String addendum = p.get("addendum");
         Optional<Map<String, Object>> row = jdbi.withHandle(h -> h.createQuery("SELECT r.patient_id, r.content::text"
                 + " AS content, r.signed_at, r.pdf_file_id, doc.display_name AS doctor, a.text AS addendum_text,"
@@ -125,7 +124,7 @@ public class ReportDeliveries implements WorkHandler {
         List<MedicationOrder> medications = addendum == null ? medications(content, at.toInstant(), doctor)
                 : List.of();
         try {
-            d.send(signer(p.get("by"), doctor), (String) r.get("patient_id"), requestKey(p.get("report"), addendum),
+            deliveries.send(signer(p.get("by"), doctor), (String) r.get("patient_id"), requestKey(p.get("report"), addendum),
                     report, conditions, medications);
             return Verdict.done();
         } catch (UnprocessableException none) {
