@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -21,11 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.telehub.chat.ChatFiles;
 import org.telehub.chat.ChatFiles.Attachment;
 import org.telehub.chat.Conversations.Message;
-import org.telehub.domain.patientdata.Disclosure;
-import org.telehub.domain.patientdata.PatientDataSink;
+import org.telehub.domain.patientdata.TestExports;
 import org.telehub.files.FileStore;
 import org.telehub.files.StoredFile;
 import org.telehub.files.internal.TestFiles;
+import org.telehub.persistence.PatientTables;
 
 /** A patient's export holds their visits' messages; the research export none of their words or names. */
 class ChatContributorTest {
@@ -40,17 +37,8 @@ class ChatContributorTest {
         TestFiles.migrate(jdbi);
         FileStore store = TestFiles.store(jdbi, dir);
         ChatContributor chat = new ChatContributor(jdbi, store);
-        // the same rule as core-encounter's PatientExportTest: a column like patient, or a foreign key to such a table
-        Set<String> patientTables = jdbi.withHandle(h -> {
-            Set<String> t = new TreeSet<>(h.createQuery("SELECT table_name FROM information_schema.columns WHERE"
-                    + " table_schema = 'public' AND column_name LIKE '%patient%'").mapTo(String.class).list());
-            while (t.addAll(h.createQuery("SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
-                    + " AND confrelid::regclass::text = ANY(:t)").bind("t", t.toArray(new String[0]))
-                    .mapTo(String.class).list())) {
-                // until closed
-            }
-            return t;
-        });
+        // the rule every contributor's tables are held to (a column or name like patient, or a key to such a table)
+        Set<String> patientTables = PatientTables.of(jdbi);
         assertEquals(Set.of("chat_conversation", "chat_message", "chat_attachment", "chat_read", "chat_notice",
                 "chat_notice_due", "chat_message_version", "chat_member", "chat_upload", "chat_upload_part"), patientTables);
         assertEquals(patientTables, chat.tables());
@@ -99,49 +87,9 @@ class ChatContributorTest {
     }
 
     private List<Map<String, Object>> export(ChatContributor chat, boolean anonymised) throws Exception {
+        TestExports.Export e = TestExports.run(chat, "pat-1", anonymised);
         files.clear();
-        List<Map<String, Object>> out = new ArrayList<>();
-        chat.contribute("pat-1", new Disclosure() {
-            @Override
-            public boolean anonymised() {
-                return anonymised;
-            }
-
-            @Override
-            public String id(String kind, String value) {
-                return anonymised ? Integer.toHexString((kind + value).hashCode()) : value;
-            }
-
-            @Override
-            public String identifying(String value) {
-                return anonymised ? null : value;
-            }
-
-            @Override
-            public String freeText(String value) {
-                return anonymised ? null : value;
-            }
-
-            @Override
-            public Instant instant(Instant value) {
-                return value;
-            }
-
-            @Override
-            public LocalDate date(LocalDate value) {
-                return value;
-            }
-        }, new PatientDataSink() {
-            @Override
-            public void resource(Map<String, Object> resource) {
-                out.add(resource);
-            }
-
-            @Override
-            public void file(String name, String mediaType, InputStream content) throws java.io.IOException {
-                files.add(name + " " + mediaType + " " + content.readAllBytes().length);
-            }
-        });
-        return out;
+        files.addAll(e.files());
+        return e.resources();
     }
 }

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +33,8 @@ import org.telehub.domain.InvalidException;
 import org.telehub.domain.NotAuthenticatedException;
 import org.telehub.domain.NotFoundException;
 import org.telehub.domain.UnprocessableException;
+import org.telehub.domain.patientdata.TestExports;
+import org.telehub.persistence.PatientTables;
 import org.telehub.persistence.TestDatabases;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
@@ -321,17 +322,7 @@ class DirectoryImplTest {
 
     @Test
     void aPatientsExportHoldsTheirReviewsAndEveryDirectoryTableWithPatientDataIsNamed() throws Exception {
-        // the same rule as core-encounter's PatientExportTest: a column like patient, or a foreign key to such a table
-        Set<String> patientTables = jdbi.withHandle(h -> {
-            Set<String> t = new java.util.TreeSet<>(h.createQuery("SELECT table_name FROM information_schema.columns"
-                    + " WHERE table_schema = 'public' AND column_name LIKE '%patient%'").mapTo(String.class).list());
-            while (t.addAll(h.createQuery("SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
-                    + " AND confrelid::regclass::text = ANY(:t)").bind("t", t.toArray(new String[0]))
-                    .mapTo(String.class).list())) {
-                // until closed
-            }
-            return t;
-        });
+        Set<String> patientTables = PatientTables.of(jdbi);
         DirectoryContributor contributor = new DirectoryContributor(jdbi);
         assertEquals(patientTables.stream().filter(t -> t.startsWith("directory_")).collect(
                 java.util.stream.Collectors.toSet()), contributor.tables());
@@ -341,8 +332,9 @@ class DirectoryImplTest {
         Directory.Review r = dir.review(AMY, "d-house", new Directory.ReviewInput("e-done", 5, "Dr House was kind"));
         dir.review(RORY, "d-house", new Directory.ReviewInput("e-rory", 2, "Rory's words"));
         dir.moderate(ADMIN, r.id(), new Directory.Moderation(true, "Quotes a diagnosis"));
-        List<Map<String, Object>> full = new ArrayList<>();
-        contributor.contribute("p-amy", disclosure(false), export(full));
+        TestExports.Export fullExport = TestExports.run(contributor, "p-amy", false);
+        assertEquals(List.of(), fullExport.files(), "the directory exports no files");
+        List<Map<String, Object>> full = fullExport.resources();
         assertEquals(1, full.size());
         Map<String, Object> c = full.get(0);
         assertEquals("Communication", c.get("resourceType"));
@@ -351,59 +343,11 @@ class DirectoryImplTest {
         assertEquals(List.of(Map.of("contentString", "rating 5 of 5"), Map.of("contentString", "Dr House was kind")),
                 c.get("payload"));
         assertTrue(c.get("note").toString().contains("Quotes a diagnosis"), c.toString());
-        List<Map<String, Object>> research = new ArrayList<>();
-        contributor.contribute("p-amy", disclosure(true), export(research));
+        TestExports.Export researchExport = TestExports.run(contributor, "p-amy", true);
+        assertEquals(List.of(), researchExport.files(), "the directory exports no files");
+        List<Map<String, Object>> research = researchExport.resources();
         assertEquals(1, research.size());
         assertFalse(research.toString().contains("kind") || research.toString().contains("p-amy")
                 || research.toString().contains("Quotes"), research.toString());
-    }
-
-    static org.telehub.domain.patientdata.PatientDataSink export(List<Map<String, Object>> into) {
-        return new org.telehub.domain.patientdata.PatientDataSink() {
-            @Override
-            public void resource(Map<String, Object> resource) {
-                into.add(resource);
-            }
-
-            @Override
-            public void file(String name, String mediaType, InputStream content) {
-                throw new AssertionError("the directory exports no files");
-            }
-        };
-    }
-
-    /** The full export (everything as it is) or a research one (ids hashed, free text and names left out). */
-    static org.telehub.domain.patientdata.Disclosure disclosure(boolean anonymised) {
-        return new org.telehub.domain.patientdata.Disclosure() {
-            @Override
-            public boolean anonymised() {
-                return anonymised;
-            }
-
-            @Override
-            public String id(String kind, String value) {
-                return value == null ? null : anonymised ? "x" + Integer.toHexString((kind + value).hashCode()) : value;
-            }
-
-            @Override
-            public String identifying(String value) {
-                return anonymised ? null : value;
-            }
-
-            @Override
-            public String freeText(String value) {
-                return anonymised ? null : value;
-            }
-
-            @Override
-            public Instant instant(Instant value) {
-                return value;
-            }
-
-            @Override
-            public java.time.LocalDate date(java.time.LocalDate value) {
-                return value;
-            }
-        };
     }
 }

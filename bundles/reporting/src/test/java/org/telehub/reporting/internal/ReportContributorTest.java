@@ -10,20 +10,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.telehub.domain.patientdata.Disclosure;
-import org.telehub.domain.patientdata.PatientDataSink;
+import org.telehub.domain.patientdata.TestExports;
 import org.telehub.files.FileStore;
 import org.telehub.files.internal.TestFiles;
+import org.telehub.persistence.PatientTables;
 import org.telehub.persistence.TestDatabases;
 
 /**
@@ -49,16 +47,7 @@ class ReportContributorTest {
         // the doctors' names come from the encounters' table (core-encounter's, here only what the export reads)
         jdbi.useHandle(h -> h.execute("CREATE TABLE encounter_doctor (id VARCHAR(36) PRIMARY KEY, display_name"
                 + " VARCHAR(200) NOT NULL)"));
-        Set<String> patientTables = jdbi.withHandle(h -> {
-            Set<String> t = new TreeSet<>(h.createQuery("SELECT table_name FROM information_schema.columns WHERE"
-                    + " table_schema = 'public' AND column_name LIKE '%patient%'").mapTo(String.class).list());
-            while (t.addAll(h.createQuery("SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
-                    + " AND confrelid::regclass::text = ANY(:t)").bind("t", t.toArray(new String[0]))
-                    .mapTo(String.class).list())) {
-                // until closed
-            }
-            return t;
-        });
+        Set<String> patientTables = PatientTables.of(jdbi);
         FileStore store = TestFiles.store(jdbi, dir);
         ReportContributor reports = new ReportContributor(jdbi, store);
         assertEquals(patientTables, reports.tables());
@@ -109,49 +98,9 @@ class ReportContributorTest {
     }
 
     private List<Map<String, Object>> export(ReportContributor reports, boolean anonymised) throws Exception {
+        TestExports.Export e = TestExports.run(reports, "p-1", anonymised);
         files.clear();
-        List<Map<String, Object>> out = new ArrayList<>();
-        reports.contribute("p-1", new Disclosure() {
-            @Override
-            public boolean anonymised() {
-                return anonymised;
-            }
-
-            @Override
-            public String id(String kind, String value) {
-                return anonymised ? Integer.toHexString((kind + value).hashCode()) : value;
-            }
-
-            @Override
-            public String identifying(String value) {
-                return anonymised ? null : value;
-            }
-
-            @Override
-            public String freeText(String value) {
-                return anonymised ? null : value;
-            }
-
-            @Override
-            public Instant instant(Instant value) {
-                return value;
-            }
-
-            @Override
-            public LocalDate date(LocalDate value) {
-                return value;
-            }
-        }, new PatientDataSink() {
-            @Override
-            public void resource(Map<String, Object> resource) {
-                out.add(resource);
-            }
-
-            @Override
-            public void file(String name, String mediaType, InputStream content) throws java.io.IOException {
-                files.add(name + " " + mediaType + " " + content.readAllBytes().length);
-            }
-        });
-        return out;
+        files.addAll(e.files());
+        return e.resources();
     }
 }

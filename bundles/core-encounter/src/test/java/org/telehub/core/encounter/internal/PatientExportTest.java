@@ -50,6 +50,7 @@ import org.telehub.files.StoredFile;
 import org.telehub.integration.manager.internal.export.IntegrationContributor;
 import org.telehub.persistence.AppliedMigration;
 import org.telehub.persistence.Database;
+import org.telehub.persistence.PatientTables;
 import org.telehub.persistence.TestDatabases;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
@@ -114,25 +115,6 @@ class PatientExportTest {
         return jdbi;
     }
 
-    /**
-     * The tables that hold patient data, read from the schema: a column named like {@code patient}, a name like
-     * {@code patient}, or a foreign key (at any depth) to such a table (an encounter's participants).
-     */
-    static Set<String> patientTables(Jdbi jdbi) {
-        return jdbi.withHandle(h -> {
-            Set<String> tables = new TreeSet<>(h.createQuery("SELECT table_name FROM information_schema.columns"
-                    + " WHERE table_schema = 'public' AND column_name LIKE '%patient%' UNION SELECT table_name"
-                    + " FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE '%patient%'")
-                    .mapTo(String.class).list());
-            while (tables.addAll(h.createQuery("SELECT conrelid::regclass::text FROM pg_constraint WHERE contype"
-                    + " = 'f' AND confrelid::regclass::text = ANY(:t)").bind("t", tables.toArray(new String[0]))
-                    .mapTo(String.class).list())) {
-                // until no table refers to one found so far
-            }
-            return tables;
-        });
-    }
-
     /** What a coverage check reports: tables with patient data no contributor names, and names of no table. */
     static List<String> uncovered(Jdbi jdbi, Collection<PatientDataContributor> contributors) {
         Set<String> named = new HashSet<>();
@@ -143,7 +125,7 @@ class PatientExportTest {
         // chat's, the directory's and reports' tables are covered by their own contributors, which this bundle cannot
         // build against (they depend on it): ChatContributorTest, DirectoryImplTest and ReportContributorTest run this
         // same check over their schemas
-        patientTables(jdbi).stream().filter(t -> !named.contains(t) && !t.startsWith("chat_")
+        PatientTables.of(jdbi).stream().filter(t -> !named.contains(t) && !t.startsWith("chat_")
                 && !t.startsWith("directory_") && !t.equals("report") && !t.startsWith("report_"))
                 .forEach(t -> out.add(t
                 + " holds patient data but no PatientDataContributor covers it"));
@@ -207,7 +189,7 @@ class PatientExportTest {
     @Test
     void everyTableWithPatientDataIsCoveredByAContributor() throws Exception {
         World w = world();
-        Set<String> tables = patientTables(w.jdbi());
+        Set<String> tables = PatientTables.of(w.jdbi());
         assertTrue(tables.containsAll(Set.of("encounter_patient", "encounter", "encounter_participant",
                 "integration_delivery", "audit_event")), "the schema query finds the patient tables: " + tables);
         assertEquals(List.of(), uncovered(w.jdbi(), w.contributors()));
