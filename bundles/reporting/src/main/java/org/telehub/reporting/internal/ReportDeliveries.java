@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -152,11 +154,18 @@ public class ReportDeliveries implements WorkHandler {
         if (c.medications() == null) {
             return List.of();
         }
+        // the formulary's ATC codes of the prescribed medicines, in one query
+        String[] ids = c.medications().stream().map(Reports.Medication::medicineId).filter(Objects::nonNull)
+                .distinct().toArray(String[]::new);
+        Map<String, String> atcOf = new HashMap<>();
+        if (ids.length > 0) {
+            jdbi.useHandle(h -> h.createQuery("SELECT id, atc FROM directory_medicine WHERE id = ANY(:ids) AND atc IS"
+                    + " NOT NULL").bind("ids", ids).map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getString("atc")))
+                    .forEach(e -> atcOf.put(e.getKey(), e.getValue())));
+        }
         List<MedicationOrder> out = new ArrayList<>();
         for (Reports.Medication m : c.medications()) {
-            String atc = m.medicineId() == null ? null : jdbi.withHandle(h -> h.createQuery("SELECT atc FROM"
-                    + " directory_medicine WHERE id = :id").bind("id", m.medicineId()).mapTo(String.class).findOne()
-                    .orElse(null));
+            String atc = m.medicineId() == null ? null : atcOf.get(m.medicineId());
             out.add(new MedicationOrder(atc, atc == null ? null : ATC, m.name(), m.dose(), m.route(), m.frequency(),
                     m.duration(), m.quantity(), m.refills(), m.instructions(), at, doctor));
         }
