@@ -17,9 +17,10 @@
  * senders (chat's unread notices) reach a visit's patient and doctor. 2.3: {@code EncounterService.seat}, the caller's
  * place in a visit's video room. 2.4: the seat says whether the visit is to be recorded. 2.5: working hours, extra hours, free slots and visits
  * at a clinic, and {@link org.telehub.core.encounter.Workplaces}, which the clinic directory registers to say who
- * works where.
+ * works where. 2.6: {@link org.telehub.core.encounter.PatientRegister}, the register as external systems of record
+ * (HL7 v2 ADT) feed it.
  */
-@Version("2.5.0")
+@Version("2.6.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

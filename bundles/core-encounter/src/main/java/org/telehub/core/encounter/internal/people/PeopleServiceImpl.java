@@ -96,23 +96,11 @@ public class PeopleServiceImpl implements PeopleService {
         Checks.body(r);
         String username = username(r.username());
         name("displayName", r.displayName());
-        LocalDate birth = null;
-        if (r.birthDate() != null) {
-            try {
-                birth = LocalDate.parse(r.birthDate());
-            } catch (DateTimeParseException e) {
-                throw new InvalidException("birthDate", "A date such as 1980-04-23");
-            }
-            if (birth.isAfter(LocalDate.now()) || birth.isBefore(LocalDate.of(1880, 1, 1))) {
-                throw new UnprocessableException("birthDate", "Not a plausible birth date");
-            }
-        }
+        LocalDate birth = birthDate(r.birthDate());
         if (r.email() != null && !Checks.EMAIL.matcher(r.email()).matches()) {
             throw new InvalidException("email", "Not an email address");
         }
-        if (r.phone() != null && !PHONE.matcher(r.phone()).matches()) {
-            throw new InvalidException("phone", "Digits, spaces, ( ) - and an optional leading +");
-        }
+        phone(r.phone());
         ZoneId zone = r.timeZone() == null ? null : Checks.zoneRequired(r.timeZone());
         Patient p = new Patient(UUID.randomUUID().toString(), username, r.displayName().trim(), birth, r.email(),
                 r.phone(), zone == null ? null : zone.getId(), Instant.now());
@@ -193,7 +181,31 @@ public class PeopleServiceImpl implements PeopleService {
         return n;
     }
 
-    private static void name(String field, String v) {
+    /** A plausible birth date (field {@code birthDate}), or null when absent. */
+    static LocalDate birthDate(String v) {
+        if (v == null) {
+            return null;
+        }
+        LocalDate birth;
+        try {
+            birth = LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new InvalidException("birthDate", "A date such as 1980-04-23");
+        }
+        if (birth.isAfter(LocalDate.now()) || birth.isBefore(LocalDate.of(1880, 1, 1))) {
+            throw new UnprocessableException("birthDate", "Not a plausible birth date");
+        }
+        return birth;
+    }
+
+    /** A phone number (field {@code phone}), if given. */
+    static void phone(String v) {
+        if (v != null && !PHONE.matcher(v).matches()) {
+            throw new InvalidException("phone", "Digits, spaces, ( ) - and an optional leading +");
+        }
+    }
+
+    static void name(String field, String v) {
         if (v == null || v.isBlank() || v.length() > 200) {
             throw new InvalidException(field, "Required, at most 200 characters");
         }
