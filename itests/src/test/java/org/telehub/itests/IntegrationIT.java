@@ -1,6 +1,7 @@
 package org.telehub.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -239,6 +240,14 @@ class IntegrationIT {
     @Order(6)
     void accessMatrixEveryRouteEveryRoleZeroLeaks() throws Exception {
         List<AccessMatrix.Operation> ops = AccessMatrix.load("/access-matrix.rules");
+        // the HL7 v2 adapter's message store routes come with its feature (no interface configured: no listener)
+        String hl7 = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-hl7v2");
+        assertFalse(hl7.contains("Error"), hl7);
+        long until = System.currentTimeMillis() + 30_000;
+        while (!karaf.get("/api/v1/openapi.json", null).body().contains("\"/integration/hl7/messages\"")) {
+            assertTrue(System.currentTimeMillis() < until, "the HL7 v2 routes are served 30 s after feature:install");
+            Thread.sleep(200);
+        }
         Set<String> offered = AccessMatrix.restOperations(KarafInstance.json(karaf.get("/api/v1/openapi.json", null)));
         assertEquals(List.of("route rest GET /new has no authorisation rule"), AccessMatrix.coverage(
                 Set.of("rest GET /new"), "rest", List.of()), "the check names a route added without a rule");

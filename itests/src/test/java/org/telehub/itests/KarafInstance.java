@@ -526,7 +526,7 @@ final class KarafInstance implements AutoCloseable {
         return pg.substring(0, pg.lastIndexOf('/') + 1) + db;
     }
 
-    private static String pgUser() {
+    static String pgUser() {
         return System.getProperty("telehub.test.pg.user", "postgres");
     }
 

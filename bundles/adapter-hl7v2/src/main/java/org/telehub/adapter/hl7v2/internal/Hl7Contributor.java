@@ -1,0 +1,79 @@
+package org.telehub.adapter.hl7v2.internal;
+
+import java.nio.charset.Charset;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jdbi.v3.core.Jdbi;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.telehub.domain.patientdata.Disclosure;
+import org.telehub.domain.patientdata.PatientDataContributor;
+import org.telehub.domain.patientdata.PatientDataSink;
+
+/**
+ * The HL7 v2 messages about a patient in their data export: each as a FHIR {@code MessageHeader}-like
+ * {@code Communication} from the sending system, with the message as it was received (the full export only: it
+ * names the patient) and what became of it.
+ */
+@Component(service = PatientDataContributor.class)
+public class Hl7Contributor implements PatientDataContributor {
+    static final String SYSTEM = "urn:telehub:system:";
+    private final Jdbi jdbi;
+
+    @Activate
+    public Hl7Contributor(@Reference Hl7Schema schema) {
+        this(schema.jdbi());
+    }
+
+    Hl7Contributor(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public String name() {
+        return "hl7v2";
+    }
+
+    @Override
+    public Set<String> tables() {
+        return Set.of("hl7_message");
+    }
+
+    @Override
+    public void contribute(String patientId, Disclosure d, PatientDataSink sink) {
+        String pid = d.id("patient", patientId);
+        jdbi.useHandle(h -> h.createQuery("SELECT * FROM hl7_message WHERE local_patient_id = :p ORDER BY received_at,"
+                + " id").bind("p", patientId).map((rs, c) -> {
+                    String adapter = rs.getString("adapter_id");
+                    String text = rs.getString("charset") == null ? null : new String(rs.getBytes("raw"),
+                            Charset.forName(rs.getString("charset")));
+                    Timestamp at = rs.getTimestamp("received_at");
+                    return obj("resourceType", "Communication", "id", d.id("hl7-message", rs.getString("id")),
+                            "status", "processed".equals(rs.getString("state")) ? "completed" : "stopped",
+                            "category", List.of(obj("text", "HL7 v2 " + rs.getString("message_type")
+                                    + " received from a connected system")),
+                            "subject", obj("reference", "Patient/" + pid),
+                            "sender", obj("identifier", obj("system", SYSTEM + adapter, "value",
+                                    d.id("mrn:" + adapter, rs.getString("patient_identifier")))),
+                            "received", at == null ? null : String.valueOf(d.instant(at.toInstant())),
+                            "payload", d.anonymised() || text == null ? null
+                                    : List.of(obj("contentString", text.replace('\r', '\n'))));
+                }).forEach(sink::resource));
+    }
+
+    /** A map of the non-null values (key, value, ...), in order: nothing empty in the research export. */
+    private static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put((String) kv[i], kv[i + 1]);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,220 @@
+package org.telehub.adapter.hl7v2.internal;
+
+import java.nio.charset.Charset;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+import ca.uhn.hl7v2.AcknowledgmentCode;
+import ca.uhn.hl7v2.ErrorCode;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
+
+/**
+ * One adapter's inbound messages, transport aside: each is stored, with the work item that processes it, in one
+ * transaction before it is acknowledged AA; a repeat of a stored one (sending application, facility and control id)
+ * is acknowledged without a second row; an unreadable or unsupported one is stored as rejected and answered AR with
+ * the reason in ERR; when the database cannot take it the answer is AE, so the sender sends it again.
+ */
+final class Inbound {
+    static final String TOPIC = "hl7v2.inbound";
+    /** The part of a refused oversized message that is kept, to show who sent it. */
+    static final int KEPT_OF_OVERSIZED = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
+
+    private final String adapterId;
+    private final Codec codec;
+    private final Jdbi jdbi;
+    private final WorkService work;
+    private final Settings settings;
+    private final Counters counters;
+
+    /** What an adapter's configuration says about inbound messages. */
+    record Settings(String application, String facility, Charset fallbackCharset, String identifierType,
+            int maxMessageBytes) {
+    }
+
+    /** The answer to one message: the ACK's bytes and what became of the message. */
+    record Answer(byte[] ack, String code, String state, String messageId) {
+    }
+
+    Inbound(String adapterId, Codec codec, Jdbi jdbi, WorkService work, Settings settings, Counters counters) {
+        this.adapterId = adapterId;
+        this.codec = codec;
+        this.jdbi = jdbi;
+        this.work = work;
+        this.settings = settings;
+        this.counters = counters;
+    }
+
+    /**
+     * Takes one framed message.
+     *
+     * @param raw the frame's content (at most {@code maxMessageBytes}, or its first part)
+     * @param oversized whether the frame was longer and the rest was skipped
+     */
+    Answer receive(byte[] raw, boolean oversized) {
+        Instant now = Instant.now();
+        counters.received();
+        Charset charset = settings.fallbackCharset();
+        if (oversized) {
+            return refuse(raw, charset, now, new HL7Exception("message longer than " + settings.maxMessageBytes()
+                    + " bytes", ErrorCode.APPLICATION_INTERNAL_ERROR), null);
+        }
+        String text;
+        Message m;
+        Header h;
+        try {
+            charset = Codec.charset(raw, charset);
+            text = new String(raw, charset);
+            m = codec.parser().parse(text);
+            h = Header.of(m, settings.identifierType());
+        } catch (HL7Exception e) {
+            return refuse(raw, charset, now, e, null);
+        } catch (RuntimeException e) { // HAPI throws some of its parse failures unchecked
+            return refuse(raw, charset, now, new HL7Exception("unreadable: " + e.getMessage(),
+                    ErrorCode.SEGMENT_SEQUENCE_ERROR), null);
+        }
+        HL7Exception unsupported = unsupported(h);
+        if (unsupported != null) {
+            return refuse(raw, charset, now, unsupported, m);
+        }
+        byte[] ack;
+        try {
+            ack = encode(Codec.ack(m, AcknowledgmentCode.AA, null, settings.application(), settings.facility()),
+                    charset);
+        } catch (Exception e) {
+            return refuse(raw, charset, now, new HL7Exception("cannot answer: " + e.getMessage(),
+                    ErrorCode.APPLICATION_INTERNAL_ERROR), null);
+        }
+        String id = UUID.randomUUID().toString();
+        Charset cs = charset;
+        try {
+            Optional<String> stored = jdbi.inTransaction(tx -> {
+                Optional<String> inserted = insert(tx, id, now, h, "queued", "AA", null, cs, raw, ack);
+                if (inserted.isPresent()) {
+                    work.submit(tx, WorkRequest.of(TOPIC, id).withKey(key(h)).withIdempotencyKey(id));
+                } else {
+                    tx.createUpdate("UPDATE hl7_message SET duplicates = duplicates + 1 WHERE adapter_id = :a"
+                            + " AND direction = 'in' AND state <> 'rejected' AND sending_application = :sa"
+                            + " AND sending_facility = :sf AND control_id = :c").bind("a", adapterId)
+                            .bind("sa", h.sendingApplication()).bind("sf", h.sendingFacility())
+                            .bind("c", h.controlId()).execute();
+                }
+                return inserted;
+            });
+            if (stored.isEmpty()) {
+                counters.duplicate();
+                return new Answer(ack, "AA", "duplicate", null);
+            }
+            counters.accepted();
+            return new Answer(ack, "AA", "queued", id);
+        } catch (RuntimeException e) {
+            LOG.warn("HL7 v2 {}: message {} not stored, answered AE: {}", adapterId, h.controlId(), e.toString());
+            counters.failed();
+            try {
+                byte[] ae = encode(Codec.ack(m, AcknowledgmentCode.AE, new HL7Exception("not stored, send it again",
+                        ErrorCode.APPLICATION_INTERNAL_ERROR), settings.application(), settings.facility()), charset);
+                return new Answer(ae, "AE", "not stored", null);
+            } catch (Exception again) {
+                throw new IllegalStateException("cannot answer AE", again);
+            }
+        }
+    }
+
+    /** The ordering key: one patient's messages are processed in the order they were received. */
+    private String key(Header h) {
+        return adapterId + "|" + (h.patientIdentifier() == null ? "" : h.patientIdentifier());
+    }
+
+    private static HL7Exception unsupported(Header h) {
+        if (h.version() == null || !Codec.VERSIONS.contains(h.version())) {
+            return new HL7Exception("version '" + h.version() + "' (MSH-12) is not one of " + Codec.VERSIONS,
+                    ErrorCode.UNSUPPORTED_VERSION_ID);
+        }
+        if (h.controlId() == null || h.controlId().isBlank()) {
+            return new HL7Exception("no message control id (MSH-10)", ErrorCode.REQUIRED_FIELD_MISSING);
+        }
+        if (!Header.PROCESSED.contains(h.messageType())) {
+            return new HL7Exception("message type " + h.messageType() + " (MSH-9) is not processed here; supported: "
+                    + String.join(", ", new java.util.TreeSet<>(Header.PROCESSED)),
+                    ErrorCode.UNSUPPORTED_MESSAGE_TYPE);
+        }
+        if (h.patientIdentifier() == null) {
+            return new HL7Exception("no patient identifier (PID-3)", ErrorCode.REQUIRED_FIELD_MISSING);
+        }
+        if (h.patientIdentifier().length() > 200) {
+            return new HL7Exception("patient identifier longer than 200 characters", ErrorCode.DATA_TYPE_ERROR);
+        }
+        return null;
+    }
+
+    /** Answers AR and keeps the message as rejected (best effort: the AR goes out even if storing fails). */
+    private Answer refuse(byte[] raw, Charset charset, Instant now, HL7Exception why, Message parsed) {
+        counters.rejected();
+        byte[] ack;
+        try {
+            Message ar = parsed != null
+                    ? Codec.ack(parsed, AcknowledgmentCode.AR, why, settings.application(), settings.facility())
+                    : codec.reject(new String(raw, charset), why, settings.application(), settings.facility());
+            ack = encode(ar, charset);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot answer AR", e);
+        }
+        Header h = null;
+        if (parsed != null) {
+            try {
+                h = Header.of(parsed, settings.identifierType());
+            } catch (HL7Exception ignored) {
+                // kept without its header
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        byte[] kept = raw.length > KEPT_OF_OVERSIZED ? Arrays.copyOf(raw, KEPT_OF_OVERSIZED) : raw;
+        Header header = h;
+        try {
+            jdbi.useTransaction(tx -> insert(tx, id, now, header, "rejected", "AR", why.getMessage(), charset, kept,
+                    ack));
+        } catch (RuntimeException e) {
+            LOG.warn("HL7 v2 {}: a refused message was not kept: {}", adapterId, e.toString());
+        }
+        return new Answer(ack, "AR", "rejected", id);
+    }
+
+    private Optional<String> insert(Handle tx, String id, Instant at, Header h, String state, String ackCode,
+            String error, Charset charset, byte[] raw, byte[] ack) {
+        return tx.createQuery("INSERT INTO hl7_message (id, adapter_id, direction, received_at, sending_application,"
+                + " sending_facility, control_id, message_type, version, patient_identifier, state, ack_code, error,"
+                + " charset, raw, ack) VALUES (:id, :a, 'in', :t, :sa, :sf, :c, :mt, :v, :p, :s, :ac, :e, :cs, :raw,"
+                + " :ack) ON CONFLICT (adapter_id, sending_application, sending_facility, control_id)"
+                + " WHERE direction = 'in' AND state <> 'rejected' DO NOTHING RETURNING id")
+                .bind("id", id).bind("a", adapterId).bind("t", Timestamp.from(at))
+                .bind("sa", h == null ? null : cut(h.sendingApplication(), 227))
+                .bind("sf", h == null ? null : cut(h.sendingFacility(), 227))
+                .bind("c", h == null ? null : cut(h.controlId(), 199))
+                .bind("mt", h == null ? null : cut(h.messageType(), 30))
+                .bind("v", h == null ? null : cut(h.version(), 10))
+                .bind("p", h == null ? null : cut(h.patientIdentifier(), 200)).bind("s", state).bind("ac", ackCode)
+                .bind("e", error == null ? null : cut(error.replaceAll("\\p{Cntrl}", "?"), 2000)) // PG text: no NUL
+                .bind("cs", charset.name()).bind("raw", raw).bind("ack", ack)
+                .mapTo(String.class).findOne();
+    }
+
+    /** {@code s} at most {@code max} characters long (the columns' sizes). */
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static byte[] encode(Message m, Charset charset) throws HL7Exception {
+        return m.encode().getBytes(charset);
+    }
+}

@@ -1,0 +1,165 @@
+package org.telehub.adapter.hl7v2.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.util.Terser;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.telehub.persistence.TestDatabases;
+import org.telehub.work.WorkItem;
+import org.telehub.work.WorkRequest;
+import org.telehub.work.WorkService;
+import org.telehub.work.WorkState;
+
+/** Inbound messages against PostgreSQL: stored with their work before AA, once, or refused and kept. */
+class InboundTest {
+    private Jdbi jdbi;
+    private final List<WorkRequest> submitted = new ArrayList<>();
+    private boolean workFails;
+    private Inbound inbound;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        jdbi = Jdbi.create(TestDatabases.postgres());
+        try (InputStream sql = InboundTest.class.getResourceAsStream("/db/migration/hl7v2/V1__messages.sql")) {
+            String script = new String(sql.readAllBytes(), StandardCharsets.UTF_8);
+            jdbi.useHandle(h -> h.createScript(script).execute());
+        }
+        inbound = new Inbound("his", new Codec(), jdbi, new Recording(), new Inbound.Settings("TELEHUB", "HUB",
+                StandardCharsets.UTF_8, "MR", 1024 * 1024), new Counters());
+    }
+
+    private static byte[] adt(String control, String mrn) {
+        return ("MSH|^~\\&|HIS|NORTH|TELEHUB|HUB|20261205||ADT^A04^ADT_A01|" + control + "|P|2.5.1\rEVN|A04\r"
+                + "PID|1||998877^^^NATION^NI~" + mrn + "^^^HIS^MR||Doe^Jane||19800423")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void storedWithItsWorkThenAcceptedAndARepeatOnlyCounted() throws Exception {
+        Inbound.Answer a = inbound.receive(adt("C1", "MRN-1"), false);
+        assertEquals("AA", a.code());
+        Message ack = new Codec().parser().parse(new String(a.ack(), StandardCharsets.UTF_8));
+        Terser t = new Terser(ack);
+        assertEquals("C1", t.get("MSA-2"));
+        assertEquals("TELEHUB", t.get("MSH-3-1"));
+        assertEquals("HIS", t.get("MSH-5-1"));
+        assertEquals(1, submitted.size());
+        assertEquals("his|MRN-1", submitted.get(0).key(), "ordered per patient, by the MR identifier of PID-3");
+        assertEquals(a.messageId(), submitted.get(0).payload());
+
+        Inbound.Answer again = inbound.receive(adt("C1", "MRN-1"), false);
+        assertEquals("AA", again.code());
+        assertEquals("duplicate", again.state());
+        assertEquals(1, submitted.size(), "a repeat is not processed twice");
+        Map<String, Object> row = jdbi.withHandle(h -> h.createQuery("SELECT state, duplicates, patient_identifier,"
+                + " message_type FROM hl7_message").mapToMap().one());
+        assertEquals(Map.of("state", "queued", "duplicates", 1, "patient_identifier", "MRN-1", "message_type",
+                "ADT^A04"), row);
+    }
+
+    @Test
+    void whatCannotBeStoredIsAnsweredAeAndLeavesNothing() {
+        workFails = true;
+        Inbound.Answer a = inbound.receive(adt("C2", "MRN-2"), false);
+        assertEquals("AE", a.code());
+        assertTrue(new String(a.ack(), StandardCharsets.UTF_8).contains("MSA|AE|C2"));
+        int rows = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM hl7_message").mapTo(Integer.class).one());
+        assertEquals(0, rows, "the row went with the failed transaction: the sender sends again");
+        workFails = false;
+        assertEquals("AA", inbound.receive(adt("C2", "MRN-2"), false).code(), "and then it is taken");
+    }
+
+    @Test
+    void unreadableAndOversizedAreRefusedAndKept() {
+        Inbound.Answer garbage = inbound.receive("\u0000\u0001binary".getBytes(StandardCharsets.ISO_8859_1), false);
+        assertEquals("AR", garbage.code());
+        assertTrue(new String(garbage.ack(), StandardCharsets.UTF_8).contains("MSA|AR"));
+        Inbound.Answer big = inbound.receive(adt("C3", "MRN-3"), true);
+        String ack = new String(big.ack(), StandardCharsets.UTF_8);
+        assertTrue(ack.contains("MSA|AR|C3") && ack.contains("longer than 1048576 bytes"), ack);
+        assertEquals(List.of("rejected", "rejected"), jdbi.withHandle(h -> h.createQuery("SELECT state FROM"
+                + " hl7_message").mapTo(String.class).list()));
+        assertEquals(0, submitted.size());
+    }
+
+    @Test
+    void theMessagesAboutAPatientAreInTheirExportAndNotItsResearchVersion() throws Exception {
+        Hl7Contributor contributor = new Hl7Contributor(jdbi);
+        assertEquals(org.telehub.persistence.PatientTables.of(jdbi), contributor.tables(),
+                "every table of this bundle with patient data is exported");
+        String id = inbound.receive(adt("C4", "MRN-4"), false).messageId();
+        jdbi.useHandle(h -> h.execute("UPDATE hl7_message SET state = 'processed', local_patient_id = 'pat-4'"
+                + " WHERE id = ?", id));
+        var full = org.telehub.domain.patientdata.TestExports.run(contributor, "pat-4", false);
+        assertEquals(1, full.resources().size());
+        String text = full.resources().toString();
+        assertTrue(text.contains("Doe^Jane") && text.contains("MRN-4") && text.contains("ADT^A04"), text);
+        var research = org.telehub.domain.patientdata.TestExports.run(contributor, "pat-4", true);
+        String anon = research.resources().toString();
+        assertTrue(!anon.contains("Doe") && !anon.contains("MRN-4") && !anon.contains("pat-4"), anon);
+        assertEquals(0, org.telehub.domain.patientdata.TestExports.run(contributor, "pat-other", false).resources()
+                .size());
+    }
+
+    /** Records what would be queued; fails on request to show the transaction's all-or-nothing. */
+    private final class Recording implements WorkService {
+        @Override
+        public String submit(Handle tx, WorkRequest request) {
+            if (workFails) {
+                throw new IllegalStateException("work service unavailable");
+            }
+            submitted.add(request);
+            return "w" + submitted.size();
+        }
+
+        @Override
+        public boolean cancel(Handle tx, String topic, String idempotencyKey) {
+            return false;
+        }
+
+        @Override
+        public boolean cancelById(Handle tx, String id) {
+            return false;
+        }
+
+        @Override
+        public Optional<WorkItem> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, WorkItem> find(java.util.Collection<String> ids) {
+            return Map.of();
+        }
+
+        @Override
+        public List<WorkItem> list(String topic, WorkState state, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Boolean> replay(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<Count> counts() {
+            return List.of();
+        }
+    }
+
+}

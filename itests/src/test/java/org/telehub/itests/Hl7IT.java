@@ -1,0 +1,326 @@
+package org.telehub.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Issue 21: the HL7 v2 adapter hot-installed into the running hub, fed by Debian's {@code mllp_send} (python3-hl7,
+ * not Telehub's code): ADT registrations and updates in UTF-8 and ISO 8859-1, a repeat, refusals (unreadable, an
+ * unknown type, an unsupported version), A40 merges, broken connections, and the message store over REST and the
+ * shell.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class Hl7IT {
+    private static final String ADMIN_PASSWORD = "hl7-admin-secret";
+    private static final String MLLP_SEND = "/usr/bin/mllp_send";
+    private static KarafInstance karaf;
+    private static String admin;
+    private static String desk;
+    private static int port;
+    private static Path files;
+    private static int control;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertTrue(Files.isExecutable(Path.of(MLLP_SEND)), "python3-hl7's mllp_send (the test command installs it)");
+        karaf = KarafInstance.create("hl7");
+        karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=",
+                "bootstrapAdminPassword=" + ADMIN_PASSWORD);
+        port = KarafInstance.freePort();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-his.cfg"), "id=his-adt\nvendor=Test HIS\n"
+                + "port=" + port + "\nbindAddress=127.0.0.1\nstallSeconds=2\nmaxMessageBytes=1048576\n");
+        files = karaf.home.resolve("hl7-files");
+        Files.createDirectories(files);
+        karaf.start();
+        admin = karaf.login("admin", ADMIN_PASSWORD);
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"desk.hl7\",\"roles\":[\"front-desk\"],\"password\":\"front-desk-pass-1\"}")
+                .statusCode());
+        desk = karaf.login("desk.hl7", "front-desk-pass-1");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void hotInstalledItListensOnLoopbackOnly() throws Exception {
+        long pid = karaf.pid();
+        String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-hl7v2");
+        assertFalse(out.contains("Error"), out);
+        awaitUp();
+        assertEquals(pid, karaf.pid());
+        String ss = new String(new ProcessBuilder("ss", "-ltnH", "sport = :" + port).start().getInputStream()
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(ss.contains("127.0.0.1]:" + port) || ss.contains(" 127.0.0.1:" + port), ss);
+        assertFalse(ss.contains("*:" + port) || ss.contains("0.0.0.0:" + port), ss);
+        karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Order(2)
+    void admissionsRegisterPatientsInTheirCharacterSets() throws Exception {
+        String utf8 = send(adt("A04", "MRN-1001", "Şahin^Zoë", "19800423", "+98 21 5555 0101", "UNICODE UTF-8"),
+                StandardCharsets.UTF_8);
+        assertTrue(utf8.contains("MSA|AA|" + lastControl()), utf8);
+        String latin = send(adt("A01", "MRN-1002", "Müller^José", "19750102", "", "8859/1"),
+                StandardCharsets.ISO_8859_1);
+        assertTrue(latin.contains("MSA|AA|" + lastControl()), latin);
+
+        JsonNode zoe = processed("MRN-1001", 1).get(0);
+        assertEquals("ADT^A04", zoe.get("messageType").asText());
+        JsonNode p = KarafInstance.json(karaf.get("/api/v1/patients/" + zoe.get("localPatientId").asText(), desk));
+        assertEquals("Zoë Şahin", p.get("displayName").asText(), p.toString());
+        assertEquals("1980-04-23", p.get("birthDate").asText());
+        assertEquals("+98 21 5555 0101", p.get("phone").asText());
+        JsonNode jose = processed("MRN-1002", 1).get(0);
+        assertEquals("José Müller", KarafInstance.json(karaf.get("/api/v1/patients/"
+                + jose.get("localPatientId").asText(), desk)).get("displayName").asText());
+        assertEquals("ISO-8859-1", KarafInstance.json(karaf.get("/api/v1/integration/hl7/messages/"
+                + jose.get("id").asText(), admin)).get("charset").asText());
+    }
+
+    @Test
+    @Order(3)
+    void anUpdateChangesThePatientAndARepeatIsTakenOnce() throws Exception {
+        String a08 = adt("A08", "MRN-1001", "Şahin-Karimi^Zoë", "19800423", "", "UNICODE UTF-8");
+        String first = send(a08, StandardCharsets.UTF_8);
+        String ctl = lastControl();
+        assertTrue(first.contains("MSA|AA|" + ctl), first);
+        String again = send(a08, StandardCharsets.UTF_8); // the sender did not see our ACK and sends it again
+        assertTrue(again.contains("MSA|AA|" + ctl), again);
+        List<JsonNode> both = processed("MRN-1001", 2);
+        String local = both.get(0).get("localPatientId").asText();
+        assertEquals(local, both.get(1).get("localPatientId").asText(), "one patient for one MRN");
+        JsonNode update = search("controlId=" + ctl).get(0);
+        assertEquals(1, search("controlId=" + ctl).size(), "the repeat is no second message");
+        assertEquals(1, update.get("duplicates").asInt());
+        JsonNode p = KarafInstance.json(karaf.get("/api/v1/patients/" + local, desk));
+        assertEquals("Zoë Şahin-Karimi", p.get("displayName").asText());
+        assertEquals("+98 21 5555 0101", p.get("phone").asText(), "a field the update leaves empty stays");
+    }
+
+    @Test
+    @Order(4)
+    void whatCannotBeTakenIsRefusedWithTheReasonAndKept() throws Exception {
+        String unknown = send(msh("ZZZ^Z01", "2.5.1", "") + "\rPID|1||MRN-9^^^HIS^MR||Nobody^Ann",
+                StandardCharsets.UTF_8);
+        String ctl = lastControl();
+        assertTrue(unknown.contains("MSA|AR|" + ctl), unknown);
+        // ERR-8 names the type, its ^ escaped as HL7 has it (\S\)
+        assertTrue(unknown.contains("ZZZ\\S\\Z01 (MSH-9) is not processed here") && unknown.contains("ERR|"),
+                unknown);
+        String old = send(msh("ADT^A04", "2.1", "") + "\rPID|1||MRN-9^^^HIS^MR||Nobody^Ann", StandardCharsets.UTF_8);
+        assertTrue(old.contains("MSA|AR|" + lastControl()) && old.contains("2.1"), old);
+        String broken = send("MSH|^~\\&|HIS|NORTH|TELEHUB|TELEHUB|20261205||ADT^A04|BROKEN-1|P|2.5.1\rPID|1||"
+                + "\rEVN|A04|2026\rZZ\u0001", StandardCharsets.UTF_8);
+        assertTrue(broken.contains("MSA|AR"), broken);
+        JsonNode refused = search("controlId=" + ctl).get(0);
+        assertEquals("rejected", refused.get("state").asText());
+        assertTrue(refused.get("error").asText().contains("not processed here"), refused.toString());
+        assertEquals(3, search("state=rejected").size(), search("state=rejected").toString());
+    }
+
+    @Test
+    @Order(5)
+    void mergesMoveTheRetiredIdentifier() throws Exception {
+        send(adt("A04", "MRN-2001", "Rahimi^Sara", "19900101", "", ""), StandardCharsets.UTF_8);
+        String sara = processed("MRN-2001", 1).get(0).get("localPatientId").asText();
+        // the sender merges MRN-2001 into MRN-2002, which Telehub has not seen: Sara now has MRN-2002
+        String a40 = send(msh("ADT^A40^ADT_A39", "2.5.1", "") + "\rEVN|A40|20261205\rPID|1||MRN-2002^^^HIS^MR||"
+                + "Rahimi^Sara\rMRG|MRN-2001^^^HIS^MR", StandardCharsets.UTF_8);
+        assertTrue(a40.contains("MSA|AA|" + lastControl()), a40);
+        JsonNode merged = processed("MRN-2002", 1).get(0);
+        assertEquals(sara, merged.get("localPatientId").asText());
+        assertTrue(merged.path("error").isMissingNode(), merged.toString());
+        // two local patients turn out to be one person in the sender: the retired mapping goes, both are named
+        send(adt("A04", "MRN-2003", "Rahimi^S.", "19900101", "", ""), StandardCharsets.UTF_8);
+        String other = processed("MRN-2003", 1).get(0).get("localPatientId").asText();
+        assertNotEquals(sara, other);
+        send(msh("ADT^A40^ADT_A39", "2.3", "") + "\rEVN|A40|20261205\rPID|1||MRN-2002^^^HIS^MR||Rahimi^Sara\r"
+                + "MRG|MRN-2003^^^HIS^MR", StandardCharsets.UTF_8);
+        awaitState(lastControl(), "processed");
+        JsonNode two = search("controlId=" + lastControl()).get(0);
+        assertTrue(two.get("error").asText().contains(other), two.toString());
+        // MRN-2003 no longer names anyone: a new admission with it registers a new patient
+        send(adt("A04", "MRN-2003", "Rahimi^Sara", "19900101", "", ""), StandardCharsets.UTF_8);
+        awaitState(lastControl(), "processed");
+        String fresh = search("controlId=" + lastControl()).get(0).get("localPatientId").asText();
+        assertNotEquals(other, fresh);
+        assertNotEquals(sara, fresh);
+    }
+
+    @Test
+    @Order(6)
+    void brokenConnectionsAreClosedAndOthersCarryOn() throws Exception {
+        try (Socket garbage = socket(); Socket stalled = socket()) {
+            garbage.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(-1, garbage.getInputStream().read(), "bytes outside a frame close the connection");
+            stalled.getOutputStream().write(("\u000b" + msh("ADT^A04", "2.5.1", "")).getBytes(StandardCharsets.UTF_8));
+            long t0 = System.nanoTime();
+            // meanwhile, another sender's message goes through
+            String ok = send(adt("A08", "MRN-1002", "Müller^José", "19750102", "", ""), StandardCharsets.UTF_8);
+            assertTrue(ok.contains("MSA|AA"), ok);
+            assertEquals(-1, stalled.getInputStream().read(), "half a message, then silence: closed");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(ms >= 1500 && ms < 10_000, "closed after the 2 s stall timeout, took " + ms + " ms");
+        }
+        // a message over the configured 1 MiB: AR, and the connection stays usable
+        try (MllpClient big = new MllpClient(port, 20_000)) {
+            StringBuilder body = new StringBuilder(adt("A08", "MRN-1002", "Müller^José", "19750102", "", ""));
+            String ctl = lastControl();
+            body.append("\rNTE|1||");
+            body.append("x".repeat(2 * 1024 * 1024));
+            String answer = big.exchange(body.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            assertTrue(answer.contains("MSA|AR|" + ctl) && answer.contains("longer than"), answer);
+            String next = big.exchange(adt("A08", "MRN-1002", "Müller^José", "19750102", "", "")
+                    .getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            assertTrue(next.contains("MSA|AA|" + lastControl()), next);
+        }
+        JsonNode status = KarafInstance.json(karaf.get("/api/v1/integration/status", admin));
+        String detail = status.toString();
+        assertTrue(detail.contains("broken connections 2"), detail);
+    }
+
+    @Test
+    @Order(7)
+    void theStoreIsAdministratorsOnlyAndReplays() throws Exception {
+        JsonNode one = processed("MRN-1002", 1).get(0);
+        JsonNode detail = KarafInstance.json(karaf.get("/api/v1/integration/hl7/messages/" + one.get("id").asText(),
+                admin));
+        assertEquals("MSH", detail.get("segments").get(0).get("name").asText());
+        assertEquals("ADT^A01^ADT_A01", detail.get("segments").get(0).get("fields").get(8).asText(), detail.toString());
+        assertTrue(detail.get("ack").asText().matches(
+                "(?s)MSH\\|.*\\|ACK\\^A01\\^ACK\\|[0-9A-Z]{16}\\|P\\|2\\.5\\.1\r.*"),
+                "the ACK's own control id is unique across restarts: " + detail.get("ack").asText());
+        assertTrue(detail.get("ack").asText().contains("MSA|AA|"), detail.toString());
+        assertEquals(403, karaf.get("/api/v1/integration/hl7/messages", desk).statusCode());
+        HttpResponse<String> bad = karaf.get("/api/v1/integration/hl7/messages?state=lost", admin);
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals("state", KarafInstance.json(bad).get("field").asText());
+        HttpResponse<String> r = karaf.post("/api/v1/integration/hl7/messages/" + one.get("id").asText() + "/replay",
+                admin, "application/json", "");
+        assertEquals(200, r.statusCode(), r.body());
+        awaitState(one.get("controlId").asText(), "processed");
+        String shell = karaf.shell("admin", ADMIN_PASSWORD, "telehub:hl7 --patient MRN-1002 list",
+                "telehub:hl7 show " + one.get("id").asText());
+        assertTrue(shell.contains("ADT^A01") && shell.contains("PID") && shell.contains("ACK:"), shell);
+    }
+
+    // ---- messages
+
+    private static String adt(String event, String mrn, String name, String birth, String phone, String charset) {
+        String structure = event.equals("A28") || event.equals("A31") ? "ADT_A05" : "ADT_A01";
+        return msh("ADT^" + event + "^" + structure, "2.5.1", charset) + "\rEVN|" + event + "|20261205080000\r"
+                + "PID|1||" + mrn + "^^^HIS^MR~998877^^^NATION^NI||" + name + "||" + birth + "|U|||||" + phone
+                + "\rPV1|1|O";
+    }
+
+    private static String msh(String type, String version, String charset) {
+        control++;
+        return "MSH|^~\\&|HIS|NORTH|TELEHUB|TELEHUB|20261205080000||" + type + "|" + lastControl() + "|P|" + version
+                + "||||||" + charset;
+    }
+
+    private static String lastControl() {
+        return "CTL-" + ProcessHandle.current().pid() + "-" + control;
+    }
+
+    /**
+     * Sends one message with mllp_send from a file (segments separated by CR; {@code --loose} frames a file that is
+     * not framed already) and returns what it printed: the ACK.
+     */
+    private static String send(String message, Charset charset) throws Exception {
+        Path f = files.resolve(lastControl() + ".hl7");
+        Files.write(f, message.getBytes(charset));
+        Process p = new ProcessBuilder(MLLP_SEND, "--loose", "-p", Integer.toString(port), "-f", f.toString(),
+                "127.0.0.1")
+                .redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "mllp_send finished");
+        return new String(out, charset).replace('\r', '\n');
+    }
+
+    private static Socket socket() throws Exception {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+        s.setSoTimeout(20_000);
+        return s;
+    }
+
+    // ---- the store
+
+    private static List<JsonNode> search(String query) throws Exception {
+        HttpResponse<String> r = karaf.get("/api/v1/integration/hl7/messages?" + query, admin);
+        assertEquals(200, r.statusCode(), r.body());
+        List<JsonNode> out = new ArrayList<>();
+        KarafInstance.json(r).forEach(out::add);
+        return out;
+    }
+
+    /** The patient's first {@code n} messages once all are processed, oldest first. */
+    private static List<JsonNode> processed(String mrn, int n) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<JsonNode> got = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            got = new ArrayList<>(search("patient=" + mrn));
+            java.util.Collections.reverse(got);
+            if (got.size() >= n && got.stream().allMatch(m -> m.get("state").asText().equals("processed"))) {
+                return got;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(n + " processed messages of " + mrn + " expected: " + got);
+    }
+
+    private static void awaitState(String controlId, String state) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<JsonNode> got = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            got = search("controlId=" + controlId);
+            if (!got.isEmpty() && got.get(0).get("state").asText().equals(state)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(controlId + " not " + state + ": " + got);
+    }
+
+    private static void awaitUp() throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        String body = "";
+        while (System.currentTimeMillis() < deadline) {
+            body = karaf.get("/api/v1/integration/status", admin).body();
+            if (body.contains("\"his-adt\"") && body.contains("listening")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("his-adt not listening: " + body);
+    }
+}
