@@ -146,6 +146,9 @@ class CrashIT {
     private static final String SIGN_PATIENT_MAIL = "signed.patient@crash.example";
     private static final List<String> signVisits = java.util.Collections.synchronizedList(new ArrayList<>());
     private static final Map<String, String> signAcked = new ConcurrentHashMap<>();
+    /** HL7 v2 (issue 21): the MLLP port, and control id → MRN of every ADT A04 the hub answered AA. */
+    private static int hl7Port;
+    private static final Map<String, String> hl7Acked = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -197,8 +200,13 @@ class CrashIT {
         Path deploy = Files.createDirectories(karaf.home.resolve("deploy"));
         Files.copy(Paths.get(System.getProperty("telehub.testAdapter")), deploy.resolve("test-adapter.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
+        hl7Port = KarafInstance.freePort();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-crash.cfg"), "id=his-crash\nport="
+                + hl7Port + "\n");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
+        String hl7 = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-hl7v2");
+        assertTrue(!hl7.contains("Error"), hl7);
         ok(karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"nurse.crash\",\"roles\":[\"nurse\"],\"password\":\"kill-dash-nine-1\"}"), 201);
         nurse = karaf.login("nurse.crash", "kill-dash-nine-1");
@@ -299,7 +307,8 @@ class CrashIT {
                 HttpResponse<String> r = karaf.get("/api/v1/integration/deliveries/" + id, nurse);
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged delivery " + id + " is gone");
             }
-            String chat = checkChat(cycle) + " / " + checkReport(cycle) + " / " + checkSigned(cycle);
+            String chat = checkChat(cycle) + " / " + checkReport(cycle) + " / " + checkSigned(cycle) + " / "
+                    + checkHl7(cycle);
             for (String acked : a.imports()) {
                 String id = acked.substring(acked.indexOf(':') + 1);
                 HttpResponse<String> r = karaf.get("/api/v1/directory/diseases/imports/" + id, admin);
@@ -351,6 +360,7 @@ class CrashIT {
         int[] reminders = checkReminders(bookings, starts);
         int mailRepeats = checkMails(invited, resets, followers);
         int signedReports = awaitSigned();
+        int hl7Patients = awaitHl7();
         awaitImports(imports, 120);
 
         // a clean stop and start after the kills: healthy, everything still there, new work accepted
@@ -381,11 +391,12 @@ class CrashIT {
                 + " resets: %d acknowledged, each arrived and its link worked once; freed slots told to followers: %d"
                 + " acknowledged cancellations, each follower mailed; repeated mails: %d. Disease imports: %d of %d"
                 + " rows each, %d cut by a kill and resumed, each row imported once. Reports signed under load: %d,"
-                + " each delivered once.%n",
+                + " each delivered once. HL7 v2 admissions answered AA: %d, each stored and processed once (%d"
+                + " patients registered from all stored ones).%n",
                 bookings.size(), deliveries.size(), bookings.size(),
                 reminders[0], reminders[2], deliveryRepeats, hookRepeats, reminders[1], clean.toMillis() / 1000.0,
                 (System.nanoTime() - t0) / 1e9, invited.size(), resets.size(), followers.size(), mailRepeats,
-                imports.size(), IMPORT_ROWS, resumed, signedReports));
+                imports.size(), IMPORT_ROWS, resumed, signedReports, hl7Acked.size(), hl7Patients));
         Files.writeString(karaf.home.resolve("../crash-" + CYCLES + ".md"), report.toString());
         System.out.println(report);
     }
@@ -441,7 +452,7 @@ class CrashIT {
         AtomicBoolean dead = new AtomicBoolean();
         long hardStop = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         // one thread per client: chat, uploads, bookings, deliveries, the import, the cancellation, invitations
-        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 6);
+        ExecutorService pool = Executors.newFixedThreadPool(BOOKING_CLIENTS + DELIVERY_CLIENTS + 7);
         List<Future<?>> clients = new ArrayList<>();
         // the doctor saves the visit's report over and over, each save from the revision the last one gave
         clients.add(pool.submit(() -> {
@@ -467,6 +478,8 @@ class CrashIT {
                 }
             }
         }));
+        // a hospital system sends admissions over one MLLP connection, each the next only after its ACK
+        clients.add(pool.submit(() -> hl7Load(cycle, hardStop, dead, unexpected)));
         // the visit's doctor writes in its conversation and posts a file every fifth message (clamd scans each)
         clients.add(pool.submit(() -> {
             for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
@@ -886,6 +899,86 @@ class CrashIT {
         return reportAcked.size() + " report revisions";
     }
 
+    // ---- HL7 v2
+
+    /** ADT A04s of new patients (one MRN each) on one MLLP connection until the hub dies. */
+    private static void hl7Load(int cycle, long hardStop, AtomicBoolean dead,
+            ConcurrentLinkedQueue<String> unexpected) {
+        try (MllpClient hl7 = new MllpClient(hl7Port, 30_000)) {
+            for (int k = 0; k < 100_000 && System.nanoTime() < hardStop; k++) {
+                String control = "K" + cycle + "-" + k;
+                String mrn = "CRASH-" + cycle + "-" + k;
+                String msg = "MSH|^~\\&|HIS|CRASH|TELEHUB|TELEHUB|20261205||ADT^A04^ADT_A01|" + control + "|P|2.5.1\r"
+                        + "EVN|A04\rPID|1||" + mrn + "^^^HIS^MR||Crash^Hl7 " + cycle + "-" + k + "||19800101";
+                String ack = hl7.exchange(msg.getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
+                if (ack.contains("MSA|AA|" + control)) {
+                    hl7Acked.put(control, mrn);
+                } else if (!dead.get()) {
+                    unexpected.add("hl7: " + ack);
+                }
+            }
+        } catch (IOException e) {
+            // the hub is gone (killed before the answer: not acknowledged), or not listening yet after a restart
+        }
+    }
+
+    /** Every admission answered AA is in the message store after the restart. */
+    private static String checkHl7(int cycle) throws Exception {
+        awaitHl7Listening();
+        Set<String> stored = new HashSet<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(karaf.dbUrl, KarafInstance.pgUser(), "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT control_id FROM hl7_message")) {
+            while (rs.next()) {
+                stored.add(rs.getString(1));
+            }
+        }
+        for (String control : hl7Acked.keySet()) {
+            assertTrue(stored.contains(control), "cycle " + cycle + ": admission " + control + " was answered AA and"
+                    + " is gone");
+        }
+        return "hl7 " + hl7Acked.size();
+    }
+
+    private static void awaitHl7Listening() throws Exception {
+        for (long until = System.nanoTime() + Duration.ofSeconds(60).toNanos(); System.nanoTime() < until;) {
+            if (karaf.get("/api/v1/integration/status", admin).body().contains("listening")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the HL7 v2 listener is not back after the restart");
+    }
+
+    /**
+     * Every stored admission is processed, and each registered exactly one patient: as many patients named "Hl7 …"
+     * as stored admissions (acknowledged or committed with their answer lost), each MRN mapped to one of them.
+     */
+    private static int awaitHl7() throws Exception {
+        String sql = "SELECT (SELECT COUNT(*) FROM hl7_message WHERE state <> 'processed'),"
+                + " (SELECT COUNT(*) FROM hl7_message), (SELECT COUNT(*) FROM encounter_patient WHERE display_name"
+                + " LIKE 'Hl7 %'), (SELECT COUNT(DISTINCT local_patient_id) FROM integration_patient_identifier"
+                + " WHERE adapter_id = 'his-crash')";
+        long[] n = new long[4];
+        for (long until = System.nanoTime() + Duration.ofSeconds(120).toNanos(); System.nanoTime() < until;) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(karaf.dbUrl, KarafInstance.pgUser(), "");
+                    java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+                rs.next();
+                for (int i = 0; i < 4; i++) {
+                    n[i] = rs.getLong(i + 1);
+                }
+            }
+            if (n[0] == 0) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals(0, n[0], "stored admissions still unprocessed after 120 s");
+        assertTrue(n[1] >= hl7Acked.size() && !hl7Acked.isEmpty(), n[1] + " stored, " + hl7Acked.size() + " acked");
+        assertEquals(n[1], n[2], "one patient per stored admission: none lost, none registered twice");
+        assertEquals(n[1], n[3], "each admission's MRN mapped to its own patient");
+        return (int) n[2];
+    }
+
     private static String checkChat(int cycle) throws IOException {
         chatDoctor = karaf.login("doctor.crash", "kill-dash-nine-3");
         for (String clientId : List.copyOf(chatInFlight)) {
@@ -1178,7 +1271,7 @@ class CrashIT {
     private static void awaitAdapter() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (KarafInstance.json(karaf.get("/api/v1/integration/status", admin)).size() == 1) {
+            if (karaf.get("/api/v1/integration/status", admin).body().contains("\"ehr-main\"")) {
                 return;
             }
             Thread.sleep(200);
