@@ -41,6 +41,11 @@ class Hl7IT {
     private static int port;
     private static Path files;
     private static int control;
+    private static String nurse;
+    /** The independent receiver of what the hub sends (python3-hl7's hl7.mllp), its answer mode and its inbox. */
+    private static Process receiver;
+    private static Path receiverMode;
+    private static Path receiverInbox;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,22 +54,44 @@ class Hl7IT {
         karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=",
                 "bootstrapAdminPassword=" + ADMIN_PASSWORD);
         port = KarafInstance.freePort();
-        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-his.cfg"), "id=his-adt\nvendor=Test HIS\n"
-                + "port=" + port + "\nbindAddress=127.0.0.1\nstallSeconds=2\nmaxMessageBytes=1048576\n");
         files = karaf.home.resolve("hl7-files");
         Files.createDirectories(files);
+        int receiverPort = KarafInstance.freePort();
+        receiverMode = files.resolve("receiver.mode");
+        receiverInbox = Files.createDirectories(files.resolve("received"));
+        Path script = files.resolve("mllp_receiver.py");
+        try (var in = Hl7IT.class.getResourceAsStream("/hl7/mllp_receiver.py")) {
+            Files.copy(in, script);
+        }
+        receiver = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(receiverPort),
+                receiverMode.toString(), receiverInbox.toString()).redirectErrorStream(true)
+                .redirectOutput(files.resolve("receiver.log").toFile()).start();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-his.cfg"), "id=his-adt\nvendor=Test HIS\n"
+                + "port=" + port + "\nbindAddress=127.0.0.1\nstallSeconds=2\nmaxMessageBytes=1048576\n"
+                + "remoteHost=127.0.0.1\nremotePort=" + receiverPort + "\nremoteApplication=LAB\nremoteFacility=NORTH\n"
+                + "ackTimeoutSeconds=2\n");
+        // a NAK or silence is retried within the test's patience
+        karaf.edit("etc/org.telehub.integration.delivery.cfg", "baseBackoffMillis=2000", "baseBackoffMillis=300");
+        karaf.edit("etc/org.telehub.integration.delivery.cfg", "maxBackoffMillis=600000", "maxBackoffMillis=1000");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"desk.hl7\",\"roles\":[\"front-desk\"],\"password\":\"front-desk-pass-1\"}")
                 .statusCode());
         desk = karaf.login("desk.hl7", "front-desk-pass-1");
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json",
+                "{\"username\":\"nurse.hl7\",\"roles\":[\"nurse\"],\"password\":\"ward-nurse-pass-1\"}")
+                .statusCode());
+        nurse = karaf.login("nurse.hl7", "ward-nurse-pass-1");
     }
 
     @AfterAll
     static void stop() {
         if (karaf != null) {
             karaf.close();
+        }
+        if (receiver != null) {
+            receiver.destroy();
         }
     }
 
@@ -233,6 +260,93 @@ class Hl7IT {
         assertTrue(shell.contains("ADT^A01") && shell.contains("PID") && shell.contains("ACK:"), shell);
     }
 
+
+    @Test
+    @Order(8)
+    void resultsComeInAndShowInThePatientPanel() throws Exception {
+        // no MSH-9-3: HAPI's event map finds the structure (ORU_R01); a result reported wrong (W) is not kept
+        String oru = "MSH|^~\\&|LAB|NORTH|TELEHUB|TELEHUB|20261205090000||ORU^R01|" + next() + "|P|2.4\r"
+                + "PID|1||MRN-1001^^^HIS^MR||Şahin-Karimi^Zoë\rOBR|1||L-77|24323-8^Metabolic panel^LN|||"
+                + "20261205083000\rOBX|1|NM|2345-7^Glucose^LN||5.4|mmol/L|3.9-5.6|N|||F|||20261205083000\r"
+                + "OBX|2|ST|8251-1^Comment^LN||fasting sample||||||F\rOBX|3|NM|2345-7^Glucose^LN||99|mmol/L|||||W";
+        String ack = send(oru, StandardCharsets.UTF_8);
+        assertTrue(ack.contains("MSA|AA|" + lastControl()), ack);
+        awaitState(lastControl(), "processed");
+        JsonNode stored = search("controlId=" + lastControl()).get(0);
+        assertTrue(stored.get("error").asText().startsWith("2 observations"), stored.toString());
+        String zoe = stored.get("localPatientId").asText();
+        karaf.careTeam(admin, zoe, "nurse.hl7");
+        HttpResponse<String> r = karaf.get("/api/v1/integration/patient/" + zoe + "/systems/his-adt", nurse);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode panel = KarafInstance.json(r);
+        assertEquals("OK", panel.get("status").asText(), panel.toString());
+        JsonNode observations = panel.get("observations");
+        assertEquals(2, observations.size(), panel.toString());
+        JsonNode glucose = observations.get(0).get("code").asText().equals("2345-7") ? observations.get(0)
+                : observations.get(1);
+        assertEquals(5.4, glucose.get("value").asDouble());
+        assertEquals("mmol/L", glucose.get("unit").asText());
+        assertEquals("http://loinc.org", glucose.get("codeSystem").asText());
+        assertEquals("laboratory", glucose.get("category").asText());
+        assertEquals("Şahin-Karimi", panel.at("/demographics/familyName").asText(), panel.toString());
+    }
+
+    @Test
+    @Order(9)
+    void resultsGoOutAsOruAndTheReceiversAnswerDecides() throws Exception {
+        String zoe = processed("MRN-1001", 1).get(0).get("localPatientId").asText();
+        Files.writeString(receiverMode, "AA");
+        String weight = awaitDelivery(send(zoe, "{\"code\":\"29463-7\",\"codeSystem\":\"http://loinc.org\","
+                + "\"display\":\"Body weight\",\"value\":72.5,\"unit\":\"kg\",\"category\":\"vital-signs\"}"),
+                "delivered");
+        String got = received(1).get(0);
+        assertTrue(got.contains("ORU^R01") && got.contains("|LAB|NORTH|") && got.contains("MRN-1001^^^^MR")
+                && got.contains("|NM|29463-7^Body weight^LN||72.5|kg|"), got);
+        JsonNode out = search("state=accepted").get(0);
+        assertEquals("out", out.get("direction").asText());
+        assertEquals("AA", out.get("ackCode").asText());
+        assertEquals(out.get("controlId").asText(), KarafInstance.json(karaf.get("/api/v1/integration/deliveries/"
+                + weight, nurse)).get("remoteId").asText(), "the delivery names the message it sent");
+
+        // the receiver refuses: final, with its words
+        Files.writeString(receiverMode, "AR");
+        String refused = send(zoe, "{\"code\":\"8867-4\",\"codeSystem\":\"http://loinc.org\",\"display\":"
+                + "\"Heart rate\",\"value\":61,\"unit\":\"/min\"}");
+        JsonNode dead = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + awaitDelivery(refused,
+                "dead"), nurse));
+        assertTrue(dead.get("lastError").asText().contains("refused") && dead.get("lastError").asText()
+                .contains("receiver says AR"), dead.toString());
+
+        // silence, then an answer: retried with the same control id until it is taken
+        Files.writeString(receiverMode, "silent");
+        int before = received(2).size();
+        String quiet = send(zoe, "{\"code\":\"8310-5\",\"codeSystem\":\"http://loinc.org\",\"display\":"
+                + "\"Body temperature\",\"value\":36.8,\"unit\":\"Cel\"}");
+        List<String> tries = received(before + 1);
+        JsonNode waiting = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + quiet, nurse));
+        Files.writeString(receiverMode, "AA");
+        awaitDelivery(quiet, "delivered");
+        tries = received(before + 2);
+        String first = tries.get(before).split("\r")[0];
+        String last = tries.get(tries.size() - 1).split("\r")[0];
+        assertEquals(first.split("\\|")[9], last.split("\\|")[9], "the same MSH-10 on every attempt");
+        assertTrue(waiting.get("attempts").asInt() >= 1, waiting.toString());
+
+        // a report: its conclusion as TX, its PDF as ED (Base64)
+        String pdf = java.util.Base64.getEncoder().encodeToString("%PDF-1.4\n%%EOF\n".getBytes(
+                StandardCharsets.US_ASCII));
+        int n = received(1).size();
+        String report = karaf.post("/api/v1/integration/patient/" + zoe + "/send-results", nurse,
+                "application/json", "{\"targets\":[\"his-adt\"],\"report\":{\"code\":\"11506-3\",\"codeSystem\":"
+                        + "\"http://loinc.org\",\"title\":\"Progress note\",\"conclusion\":\"Stable.\\nReview in"
+                        + " a week.\",\"contentBase64\":\"" + pdf + "\",\"contentType\":\"application/pdf\"}}").body();
+        awaitDelivery(KarafInstance.JSON.readTree(report).at("/deliveries/0/id").asText(), "delivered");
+        String sentReport = received(n + 1).get(n);
+        assertTrue(sentReport.contains("|TX|59776-5^Procedure findings Narrative^LN||Stable.~Review in a week.|")
+                && sentReport.contains("|ED|11506-3^Progress note^LN||TELEHUB^AP^PDF^Base64^" + pdf + "|"),
+                sentReport);
+    }
+
     // ---- messages
 
     private static String adt(String event, String mrn, String name, String birth, String phone, String charset) {
@@ -246,6 +360,12 @@ class Hl7IT {
         control++;
         return "MSH|^~\\&|HIS|NORTH|TELEHUB|TELEHUB|20261205080000||" + type + "|" + lastControl() + "|P|" + version
                 + "||||||" + charset;
+    }
+
+    /** A control id of its own for a message written by hand. */
+    private static String next() {
+        control++;
+        return lastControl();
     }
 
     private static String lastControl() {
@@ -271,6 +391,50 @@ class Hl7IT {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
         s.setSoTimeout(20_000);
         return s;
+    }
+
+    // ---- results out
+
+    private static String send(String patient, String observation) throws Exception {
+        HttpResponse<String> r = karaf.post("/api/v1/integration/patient/" + patient + "/send-results", nurse,
+                "application/json", "{\"targets\":[\"his-adt\"],\"observations\":[" + observation + "]}");
+        assertEquals(202, r.statusCode(), r.body());
+        return KarafInstance.json(r).at("/deliveries/0/id").asText();
+    }
+
+    private static String awaitDelivery(String id, String state) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode d = null;
+        while (System.currentTimeMillis() < deadline) {
+            d = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + id, nurse));
+            if (d.get("state").asText().equals(state)) {
+                return id;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("delivery " + id + " not " + state + ": " + d);
+    }
+
+    /** What the receiver got, oldest first, once it has at least {@code n} messages. */
+    private static List<String> received(int n) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        List<String> got = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            try (var l = Files.list(receiverInbox)) {
+                got = l.sorted().map(f -> {
+                    try {
+                        return Files.readString(f);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).toList();
+            }
+            if (got.size() >= n) {
+                return got;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the receiver got " + got.size() + " messages, not " + n);
     }
 
     // ---- the store

@@ -50,6 +50,27 @@ final class Codec {
         parser = context.getPipeParser();
     }
 
+    /** Work that may reach HAPI, on a thread that is not this bundle's. */
+    interface Call<T, E extends Exception> {
+        T run() throws E;
+    }
+
+    /**
+     * Runs {@code call} with this bundle's class loader as the thread's context loader (HAPI looks some of its
+     * resources up there), and gives the thread its own back: the work service's and the manager's pool threads
+     * serve other bundles too.
+     */
+    static <T, E extends Exception> T inBundle(Call<T, E> call) throws E {
+        Thread thread = Thread.currentThread();
+        ClassLoader was = thread.getContextClassLoader();
+        thread.setContextClassLoader(Codec.class.getClassLoader());
+        try {
+            return call.run();
+        } finally {
+            thread.setContextClassLoader(was);
+        }
+    }
+
     PipeParser parser() {
         return parser;
     }

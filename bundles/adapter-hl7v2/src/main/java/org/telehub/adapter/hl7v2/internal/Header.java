@@ -15,7 +15,8 @@ record Header(String sendingApplication, String sendingFacility, String controlI
         String version, String patientIdentifier) {
 
     /** The message types this version processes; any other is refused with AR, so the sender keeps it. */
-    static final Set<String> PROCESSED = Set.of("ADT^A01", "ADT^A04", "ADT^A08", "ADT^A28", "ADT^A31", "ADT^A40");
+    static final Set<String> PROCESSED = Set.of("ADT^A01", "ADT^A04", "ADT^A08", "ADT^A28", "ADT^A31", "ADT^A40",
+            "ORU^R01");
 
     static Header of(Message m, String identifierType) throws HL7Exception {
         Terser t = new Terser(m);

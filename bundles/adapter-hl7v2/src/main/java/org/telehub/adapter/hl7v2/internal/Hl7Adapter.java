@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import org.osgi.framework.FrameworkUtil;
@@ -21,6 +22,12 @@ import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
+import org.telehub.integration.api.ClinicalRecordSystem;
+import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.Demographics;
+import org.telehub.integration.api.ObservationValue;
+import org.telehub.integration.api.ReportDocument;
+import org.telehub.core.encounter.PatientRegister;
 import org.telehub.integration.api.SystemType;
 import org.telehub.work.TelehubExecutors;
 import org.telehub.work.WorkService;
@@ -28,12 +35,13 @@ import org.telehub.work.WorkService;
 /**
  * One HL7 v2 interface (a factory configuration {@code etc/org.telehub.adapter.hl7v2-NAME.cfg}): its MLLP listener
  * runs while the component is active; {@link #disconnect()} stops listening (senders queue on their side) and
- * {@link #connect()} starts again.
+ * {@link #connect()} starts again. As a {@link ClinicalRecordSystem} it shows what the feed sent about a patient (the
+ * latest demographics, the results of ORU^R01s) and sends results to the configured receiver ({@link Outbound}).
  */
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.hl7v2",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = Hl7Config.class, factory = true)
-public class Hl7Adapter implements Adapter {
+public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
     private static final Logger LOG = LoggerFactory.getLogger(Hl7Adapter.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -43,6 +51,10 @@ public class Hl7Adapter implements Adapter {
     private final Duration silence;
     private final Instant started = Instant.now();
     private volatile String lastError;
+    private final org.jdbi.v3.core.Jdbi jdbi;
+    private final Codec codec = new Codec();
+    /** Null when the configuration names no receiver. */
+    private final Outbound outbound;
 
     @Activate
     public Hl7Adapter(Hl7Config config, @Reference Hl7Schema schema, @Reference WorkService work,
@@ -53,9 +65,13 @@ public class Hl7Adapter implements Adapter {
         String version = FrameworkUtil.getBundle(Hl7Adapter.class) == null ? "dev"
                 : FrameworkUtil.getBundle(Hl7Adapter.class).getVersion().toString();
         info = new AdapterInfo(config.id(), SystemType.EHR, config.vendor(), "HL7 v2 over MLLP", version);
-        Inbound inbound = new Inbound(config.id(), new Codec(), schema.jdbi(), work, new Inbound.Settings(
-                config.application(), config.facility(), Charset.forName(config.charset()), config.identifierType(),
-                config.maxMessageBytes()), counters);
+        Inbound.Settings settings = new Inbound.Settings(config.application(), config.facility(),
+                Charset.forName(config.charset()), config.identifierType(), config.maxMessageBytes());
+        Inbound inbound = new Inbound(config.id(), codec, schema.jdbi(), work, settings, counters);
+        jdbi = schema.jdbi();
+        outbound = config.remoteHost().isBlank() || config.remotePort() == 0 ? null : new Outbound(config.id(), codec,
+                jdbi, settings, new Outbound.Target(config.remoteHost(), config.remotePort(),
+                        config.remoteApplication(), config.remoteFacility(), config.ackTimeoutSeconds() * 1000));
         listener = new Listener(config.id(), new InetSocketAddress(InetAddress.getByName(config.bindAddress()),
                 config.port()), config.maxConnections(), config.stallSeconds() * 1000, config.maxMessageBytes(),
                 inbound, counters, executors.pool("hl7-" + config.id() + "-" + config.maxConnections(),
@@ -113,7 +129,57 @@ public class Hl7Adapter implements Adapter {
                 + " connections; " + counters.summary(), lastError, null, now);
     }
 
-    Counters counters() {
-        return counters;
+    /** The demographics the latest message about the patient carried (ADT first). */
+    @Override
+    public Demographics patient(String systemPatientId) throws AdapterException {
+        record Stored(byte[] raw, String charset) {
+        }
+        Stored latest = jdbi.withHandle(h -> h.createQuery("SELECT raw, charset FROM hl7_message WHERE adapter_id = :a"
+                + " AND direction = 'in' AND patient_identifier = :p AND state = 'processed' ORDER BY"
+                + " (message_type LIKE 'ADT^%') DESC, received_at DESC LIMIT 1").bind("a", info.id())
+                .bind("p", systemPatientId).map((rs, c) -> new Stored(rs.getBytes(1), rs.getString(2))).findOne()
+                .orElse(null));
+        if (latest == null) {
+            throw new AdapterException("no message about patient " + systemPatientId + " came over this interface",
+                    false);
+        }
+        try {
+            ca.uhn.hl7v2.util.Terser t = new ca.uhn.hl7v2.util.Terser(Codec.inBundle(() -> codec.parser().parse(
+                    new String(latest.raw(), Charset.forName(latest.charset())))));
+            PatientRegister.Demographics d = InboundProcessor.demographics(t);
+            return new Demographics(systemPatientId, Header.nz(t.get("/.PID-5(0)-1-1")).trim(),
+                    Header.nz(t.get("/.PID-5(0)-2")).trim(), d.birthDate() == null ? null
+                            : java.time.LocalDate.parse(d.birthDate()), t.get("/.PID-8"));
+        } catch (ca.uhn.hl7v2.HL7Exception e) {
+            throw new AdapterException("the stored message does not parse any more: " + e.getMessage(), false);
+        }
     }
+
+    @Override
+    public List<ObservationValue> observations(String systemPatientId, int limit) {
+        return Observations.read(jdbi, info.id(), systemPatientId, limit);
+    }
+
+    @Override
+    public DeliveryReceipt createObservation(String systemPatientId, ObservationValue observation,
+            String idempotencyKey) throws AdapterException {
+        Outbound o = sender();
+        return Codec.inBundle(() -> o.observation(systemPatientId, observation, idempotencyKey));
+    }
+
+    @Override
+    public DeliveryReceipt createDiagnosticReport(String systemPatientId, ReportDocument report,
+            String idempotencyKey) throws AdapterException {
+        Outbound o = sender();
+        return Codec.inBundle(() -> o.report(systemPatientId, report, idempotencyKey));
+    }
+
+    private Outbound sender() throws AdapterException {
+        if (outbound == null) {
+            throw new AdapterException("HL7 v2 interface " + info.id() + " sends nothing: no receiver host and port"
+                    + " are configured", false);
+        }
+        return outbound;
+    }
+
 }

@@ -51,4 +51,24 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Silence alert (minutes)", description = "Health is DEGRADED when no message came "
             + "for this long; 0: never", min = "0")
     int silentMinutes() default 0;
+
+    @AttributeDefinition(name = "Receiver host", description = "Where results are sent as ORU^R01 (MLLP); empty: "
+            + "this interface only receives", required = false)
+    String remoteHost() default "";
+
+    @AttributeDefinition(name = "Receiver port", description = "0: this interface only receives", min = "0",
+            max = "65535")
+    int remotePort() default 0;
+
+    @AttributeDefinition(name = "Receiving application", description = "MSH-5 of the messages Telehub sends",
+            required = false)
+    String remoteApplication() default "";
+
+    @AttributeDefinition(name = "Receiving facility", description = "MSH-6 of the messages Telehub sends",
+            required = false)
+    String remoteFacility() default "";
+
+    @AttributeDefinition(name = "Answer timeout (seconds)", description = "A message sent without an ACK within this "
+            + "long is sent again later", min = "1")
+    int ackTimeoutSeconds() default 30;
 }

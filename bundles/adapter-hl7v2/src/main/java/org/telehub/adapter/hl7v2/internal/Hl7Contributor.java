@@ -16,9 +16,9 @@ import org.telehub.domain.patientdata.PatientDataContributor;
 import org.telehub.domain.patientdata.PatientDataSink;
 
 /**
- * The HL7 v2 messages about a patient in their data export: each as a FHIR {@code MessageHeader}-like
- * {@code Communication} from the sending system, with the message as it was received (the full export only: it
- * names the patient) and what became of it.
+ * The HL7 v2 messages about a patient in their data export: each as a FHIR {@code Communication} from the sending
+ * system, with the message as it was received (the full export only: it names the patient) and what became of it;
+ * the results they brought as {@code Observation}s.
  */
 @Component(service = PatientDataContributor.class)
 public class Hl7Contributor implements PatientDataContributor {
@@ -41,7 +41,7 @@ public class Hl7Contributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("hl7_message");
+        return Set.of("hl7_message", "hl7_observation");
     }
 
     @Override
@@ -63,6 +63,26 @@ public class Hl7Contributor implements PatientDataContributor {
                             "received", at == null ? null : String.valueOf(d.instant(at.toInstant())),
                             "payload", d.anonymised() || text == null ? null
                                     : List.of(obj("contentString", text.replace('\r', '\n'))));
+                }).forEach(sink::resource));
+        // the results of those messages (those received before the sender's identifier was mapped to the patient
+        // stay with their message, which names no local patient)
+        jdbi.useHandle(h -> h.createQuery("SELECT o.* FROM hl7_observation o JOIN hl7_message m ON m.id = o.message_id"
+                + " WHERE m.local_patient_id = :p ORDER BY o.effective, o.message_id, o.seq").bind("p", patientId)
+                .map((rs, c) -> {
+                    Timestamp at = rs.getTimestamp("effective");
+                    Object n = rs.getObject("value_num");
+                    return obj("resourceType", "Observation", "id", d.id("hl7-observation", rs.getString("message_id")
+                            + "/" + rs.getInt("seq")), "status", "final",
+                            "category", List.of(obj("coding", List.of(obj("system",
+                                    "http://terminology.hl7.org/CodeSystem/observation-category", "code",
+                                    rs.getString("category"))))),
+                            "code", obj("coding", List.of(obj("system", rs.getString("code_system"), "code",
+                                    rs.getString("code"), "display", rs.getString("display")))),
+                            "subject", obj("reference", "Patient/" + pid),
+                            "effectiveDateTime", at == null ? null : String.valueOf(d.instant(at.toInstant())),
+                            "valueQuantity", n == null ? null : obj("value", ((Number) n).doubleValue(), "unit",
+                                    rs.getString("unit")),
+                            "valueString", n != null ? null : d.freeText(rs.getString("value_text")));
                 }).forEach(sink::resource));
     }
 

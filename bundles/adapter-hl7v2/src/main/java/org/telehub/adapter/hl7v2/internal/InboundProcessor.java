@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v251.message.ORU_R01;
 import ca.uhn.hl7v2.util.Terser;
 
 import org.jdbi.v3.core.Handle;
@@ -27,7 +28,8 @@ import org.telehub.work.WorkItem;
 /**
  * Processes stored inbound messages (topic {@value Inbound#TOPIC}, in order per sender's patient): ADT A01, A04,
  * A08, A28 and A31 register the patient or update the demographics, and map the sender's identifier to the local
- * patient; A40 merges the retired identifier into the surviving one. Each message's effects, their audit and its
+ * patient; A40 merges the retired identifier into the surviving one; ORU R01 keeps its results
+ * ({@link Observations}). Each message's effects, their audit and its
  * processed mark commit in one transaction, so a message takes effect once however often its item runs. A message the
  * register refuses (a wrong birth date, no name for a new patient) is marked failed with the reason, not retried.
  */
@@ -54,7 +56,7 @@ public class InboundProcessor implements WorkHandler {
     @Override
     public Verdict handle(WorkItem item) throws Exception {
         try {
-            return jdbi.inTransaction(tx -> process(tx, item.payload()));
+            return Codec.inBundle(() -> jdbi.inTransaction(tx -> process(tx, item.payload())));
         } catch (DomainException refused) {
             String why = (refused.field() == null ? "" : refused.field() + ": ") + refused.detail();
             jdbi.useHandle(h -> h.createUpdate("UPDATE hl7_message SET state = 'failed', error = :e, processed_at = :t"
@@ -74,16 +76,21 @@ public class InboundProcessor implements WorkHandler {
         if (!row.get().state().equals("queued")) {
             return Verdict.done(); // its effects committed with that state: a rerun changes nothing
         }
-        Thread.currentThread().setContextClassLoader(InboundProcessor.class.getClassLoader());
         Message m = codec.parser().parse(new String(row.get().raw(), Charset.forName(row.get().charset())));
         Terser t = new Terser(m);
         String adapterId = row.get().adapterId();
+        String type = t.get("/MSH-9-1");
         String event = t.get("/MSH-9-2");
         String identifier = row.get().patientIdentifier(); // PID-3 as the adapter's configuration chose it
         AuthenticatedUser actor = new AuthenticatedUser(0, "system:hl7:" + adapterId, "HL7 v2 " + adapterId, Set.of());
         String local;
         String note = null;
-        if ("A40".equals(event)) {
+        if ("ORU".equals(type) && "R01".equals(event) && m instanceof ORU_R01 oru) {
+            // results never register a patient: they are kept under the sender's identifier, shown once it is mapped
+            local = identities.lockLocalPatient(tx, adapterId, identifier).orElse(null);
+            int n = Observations.store(tx, id, adapterId, identifier, oru);
+            note = n + " observations" + (local == null ? "; no patient has this identifier in Telehub yet" : "");
+        } else if ("A40".equals(event)) {
             String retired = t.get("/.MRG-1(0)-1");
             if (retired == null || retired.isBlank()) {
                 throw new org.telehub.domain.InvalidException("MRG-1", "An A40 names the retired identifier in MRG-1");
@@ -102,7 +109,7 @@ public class InboundProcessor implements WorkHandler {
                 identities.map(tx, actor, local, adapterId, identifier);
             }
         } else {
-            return Verdict.giveUp("ADT^" + event + " is not processed"); // refused on receipt; kept for safety
+            return Verdict.giveUp(type + "^" + event + " is not processed"); // refused on receipt; kept for safety
         }
         tx.createUpdate("UPDATE hl7_message SET state = 'processed', local_patient_id = :p, processed_at = :t,"
                 + " error = :n WHERE id = :id").bind("p", local).bind("t", Timestamp.from(Instant.now()))

@@ -33,7 +33,8 @@ import org.telehub.work.WorkService;
  */
 @Component(service = Messages.class)
 public class Messages {
-    private static final Set<String> STATES = Set.of("queued", "processed", "failed", "rejected");
+    private static final Set<String> STATES = Set.of("queued", "processed", "failed", "rejected", "sending", "accepted",
+            "error", "refused");
     private static final Pattern TYPE = Pattern.compile("[A-Z0-9]{3}(\\^[A-Z0-9]{3})?");
     private static final String COLUMNS = "id, adapter_id, direction, received_at, sending_application,"
             + " sending_facility, control_id, message_type, version, patient_identifier, local_patient_id, state,"

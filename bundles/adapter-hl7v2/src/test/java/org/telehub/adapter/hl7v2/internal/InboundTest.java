@@ -108,6 +108,13 @@ class InboundTest {
         assertEquals(1, full.resources().size());
         String text = full.resources().toString();
         assertTrue(text.contains("Doe^Jane") && text.contains("MRN-4") && text.contains("ADT^A04"), text);
+        jdbi.useHandle(h -> h.execute("INSERT INTO hl7_observation (message_id, seq, adapter_id, patient_identifier,"
+                + " code, code_system, display, value_num, unit, category) VALUES (?, 1, 'his', 'MRN-4', '2345-7',"
+                + " 'http://loinc.org', 'Glucose', 5.4, 'mmol/L', 'laboratory')", id));
+        full = org.telehub.domain.patientdata.TestExports.run(contributor, "pat-4", false);
+        assertEquals(List.of("Communication", "Observation"), full.resources().stream().map(r -> r.get(
+                "resourceType")).toList());
+        assertTrue(full.resources().get(1).toString().contains("value=5.4"), full.resources().toString());
         var research = org.telehub.domain.patientdata.TestExports.run(contributor, "pat-4", true);
         String anon = research.resources().toString();
         assertTrue(!anon.contains("Doe") && !anon.contains("MRN-4") && !anon.contains("pat-4"), anon);

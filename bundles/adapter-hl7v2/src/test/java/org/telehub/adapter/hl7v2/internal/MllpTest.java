@@ -83,6 +83,15 @@ class MllpTest {
     }
 
     @Test
+    void aDeliverysControlIdFollowsFromItsKey() {
+        String id = Outbound.controlId("delivery-1/0");
+        assertEquals(id, Outbound.controlId("delivery-1/0"), "a retry sends the same MSH-10");
+        assertFalse(id.equals(Outbound.controlId("delivery-1/1")));
+        assertEquals(19, id.length());
+        assertTrue(id.matches("T[0-9A-Z]{18}"), id);
+    }
+
+    @Test
     void segmentsAreSplitAsTheMessageDeclares() {
         var segs = Messages.segments("MSH#^~\\&#A#B\rPID#1##X^^^H^MR\r");
         assertEquals("MSH", segs.get(0).name());

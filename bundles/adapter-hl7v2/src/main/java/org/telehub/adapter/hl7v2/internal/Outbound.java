@@ -1,0 +1,288 @@
+package org.telehub.adapter.hl7v2.internal;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.text.SimpleDateFormat;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.TimeZone;
+import java.util.UUID;
+
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.DataTypeException;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v251.datatype.ED;
+import ca.uhn.hl7v2.model.v251.datatype.NM;
+import ca.uhn.hl7v2.model.v251.datatype.ST;
+import ca.uhn.hl7v2.model.v251.datatype.TX;
+import ca.uhn.hl7v2.model.v251.message.ORU_R01;
+import ca.uhn.hl7v2.model.v251.segment.OBR;
+import ca.uhn.hl7v2.model.v251.segment.OBX;
+import ca.uhn.hl7v2.util.Terser;
+
+import org.jdbi.v3.core.Jdbi;
+import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.ObservationValue;
+import org.telehub.integration.api.ReportDocument;
+
+/**
+ * Results sent to the interface's receiver as ORU^R01 over MLLP, each delivery attempt on a connection of its own:
+ * stored (direction {@code out}) before it is sent and with the answer after. The control id is derived from the
+ * delivery's idempotency key, so a retry sends the same MSH-10 and a receiver that keeps control ids takes it once.
+ * AA (or CA) delivers; AE, no answer within the timeout or a connection failure is retried; AR is final, with the
+ * receiver's ERR in the reason. A report is an OBR with its conclusion (TX) and its PDF (ED, Base64); an addendum is
+ * sent as a correction (OBR-25 C) of the report it amends (the same filler order number, OBR-3).
+ */
+final class Outbound {
+    /** Where results go. */
+    record Target(String host, int port, String application, String facility, int timeoutMillis) {
+    }
+
+    private final String adapterId;
+    private final Codec codec;
+    private final Jdbi jdbi;
+    private final Inbound.Settings local;
+    private final Target target;
+
+    Outbound(String adapterId, Codec codec, Jdbi jdbi, Inbound.Settings local, Target target) {
+        this.adapterId = adapterId;
+        this.codec = codec;
+        this.jdbi = jdbi;
+        this.local = local;
+        this.target = target;
+    }
+
+    DeliveryReceipt observation(String patient, ObservationValue o, String key) throws AdapterException {
+        String control = controlId(key);
+        try {
+            ORU_R01 oru = oru(patient, control);
+            OBR obr = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBR();
+            obr.getSetIDOBR().setValue("1");
+            obr.getFillerOrderNumber().getEntityIdentifier().setValue(control);
+            code(obr.getUniversalServiceIdentifier(), o.code(), o.display(), o.codeSystem());
+            obr.getObservationDateTime().getTime().setValue(ts(o.effective()));
+            obr.getResultStatus().setValue("F");
+            OBX obx = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(0).getOBX();
+            obx.getSetIDOBX().setValue("1");
+            code(obx.getObservationIdentifier(), o.code(), o.display(), o.codeSystem());
+            if (o.value() != null) {
+                obx.getValueType().setValue("NM");
+                NM nm = new NM(oru);
+                nm.setValue(java.math.BigDecimal.valueOf(o.value()).stripTrailingZeros().toPlainString());
+                obx.getObservationValue(0).setData(nm);
+                if (o.unit() != null) {
+                    obx.getUnits().getIdentifier().setValue(o.unit());
+                }
+            } else {
+                obx.getValueType().setValue("ST");
+                ST st = new ST(oru);
+                st.setValue(o.text());
+                obx.getObservationValue(0).setData(st);
+            }
+            obx.getObservationResultStatus().setValue("F");
+            obx.getDateTimeOfTheObservation().getTime().setValue(ts(o.effective()));
+            if (o.performer() != null) {
+                obx.getResponsibleObserver(0).getFamilyName().getSurname().setValue(o.performer());
+            }
+            return send(oru, control, patient);
+        } catch (HL7Exception e) {
+            throw new AdapterException("cannot build the ORU^R01: " + e.getMessage(), false);
+        }
+    }
+
+    DeliveryReceipt report(String patient, ReportDocument r, String key) throws AdapterException {
+        String control = controlId(key);
+        try {
+            ORU_R01 oru = oru(patient, control);
+            OBR obr = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBR();
+            obr.getSetIDOBR().setValue("1");
+            String filler = r.amends() != null ? r.amends() : r.documentId() != null ? r.documentId() : control;
+            obr.getFillerOrderNumber().getEntityIdentifier().setValue(Inbound.cut(filler, 199));
+            code(obr.getUniversalServiceIdentifier(), r.code(), r.title(), r.codeSystem());
+            obr.getObservationDateTime().getTime().setValue(ts(r.authoredAt()));
+            obr.getResultStatus().setValue(r.amends() != null ? "C" : "F");
+            if (r.author() != null) {
+                obr.getPrincipalResultInterpreter().getNDLName().getFamilyName().setValue(r.author());
+            }
+            int seq = 0;
+            if (r.conclusion() != null && !r.conclusion().isBlank()) {
+                OBX text = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX();
+                text.getSetIDOBX().setValue(String.valueOf(++seq));
+                text.getValueType().setValue("TX");
+                code(text.getObservationIdentifier(), "59776-5", "Procedure findings Narrative", "http://loinc.org");
+                String[] lines = r.conclusion().split("\r\n|\r|\n");
+                for (int i = 0; i < lines.length; i++) {
+                    TX tx = new TX(oru);
+                    tx.setValue(lines[i]);
+                    text.getObservationValue(i).setData(tx);
+                }
+                text.getObservationResultStatus().setValue(r.amends() != null ? "C" : "F");
+            }
+            if (r.content() != null) {
+                OBX pdf = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX();
+                pdf.getSetIDOBX().setValue(String.valueOf(++seq));
+                pdf.getValueType().setValue("ED");
+                code(pdf.getObservationIdentifier(), r.code(), r.title(), r.codeSystem());
+                ED ed = new ED(oru);
+                ed.getSourceApplication().getNamespaceID().setValue(local.application());
+                ed.getTypeOfData().setValue("AP");
+                ed.getDataSubtype().setValue(subtype(r.contentType()));
+                ed.getEncoding().setValue("Base64");
+                ed.getData().setValue(Base64.getEncoder().encodeToString(r.content()));
+                pdf.getObservationValue(0).setData(ed);
+                pdf.getObservationResultStatus().setValue(r.amends() != null ? "C" : "F");
+            }
+            return send(oru, control, patient);
+        } catch (HL7Exception e) {
+            throw new AdapterException("cannot build the ORU^R01: " + e.getMessage(), false);
+        }
+    }
+
+    private ORU_R01 oru(String patient, String control) throws HL7Exception {
+        ORU_R01 oru = new ORU_R01();
+        oru.setParser(codec.parser());
+        try {
+            oru.initQuickstart("ORU", "R01", "P");
+        } catch (IOException e) {
+            throw new HL7Exception(e);
+        }
+        Terser t = new Terser(oru);
+        t.set("MSH-3-1", local.application());
+        t.set("MSH-4-1", local.facility());
+        t.set("MSH-5-1", target.application());
+        t.set("MSH-6-1", target.facility());
+        t.set("MSH-10", control);
+        t.set("MSH-18", "UNICODE UTF-8");
+        var pid = oru.getPATIENT_RESULT().getPATIENT().getPID();
+        pid.getSetIDPID().setValue("1");
+        pid.getPatientIdentifierList(0).getIDNumber().setValue(patient);
+        pid.getPatientIdentifierList(0).getIdentifierTypeCode().setValue(local.identifierType());
+        return oru;
+    }
+
+    /** Stores, sends and records the answer; the outcome as the delivery contract has it. */
+    private DeliveryReceipt send(Message m, String control, String patient) throws AdapterException, HL7Exception {
+        byte[] raw = m.encode().getBytes(StandardCharsets.UTF_8);
+        String type = "ORU^R01";
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO hl7_message (id, adapter_id, direction, received_at,"
+                + " sending_application, sending_facility, control_id, message_type, version, patient_identifier,"
+                + " state, charset, raw) VALUES (:id, :a, 'out', :t, :sa, :sf, :c, :mt, '2.5.1', :p, 'sending',"
+                + " 'UTF-8', :raw) ON CONFLICT (adapter_id, control_id) WHERE direction = 'out' DO UPDATE SET"
+                + " state = 'sending', received_at = EXCLUDED.received_at, raw = EXCLUDED.raw")
+                .bind("id", UUID.randomUUID().toString()).bind("a", adapterId).bind("t", Timestamp.from(Instant.now()))
+                .bind("sa", local.application()).bind("sf", local.facility()).bind("c", control).bind("mt", type)
+                .bind("p", Inbound.cut(patient, 200)).bind("raw", raw).execute());
+        byte[] answer;
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(target.host(), target.port()), target.timeoutMillis());
+            s.setSoTimeout(target.timeoutMillis());
+            s.setTcpNoDelay(true);
+            Mllp.write(new BufferedOutputStream(s.getOutputStream()), raw);
+            Mllp.Frame f = Mllp.read(new BufferedInputStream(s.getInputStream()), 1024 * 1024);
+            if (f == null) {
+                throw new IOException("the receiver closed the connection without an answer");
+            }
+            answer = f.content();
+        } catch (IOException e) {
+            String why = e instanceof java.net.SocketTimeoutException ? "no answer within "
+                    + target.timeoutMillis() + " ms" : e.getMessage();
+            outcome(control, "error", null, null, why);
+            throw new AdapterException("HL7 v2 receiver " + target.host() + ":" + target.port() + ": " + why, true);
+        }
+        String ackText = new String(answer, StandardCharsets.UTF_8);
+        String code;
+        String error;
+        try {
+            Terser ack = new Terser(codec.parser().parse(ackText));
+            code = Header.nz(ack.get("/MSA-1"));
+            // what the receiver says: MSA-3 (before 2.5), ERR-3's text, ERR-7 (diagnostics), ERR-8 (user message)
+            List<String> said = new java.util.ArrayList<>();
+            for (String path : List.of("/MSA-3", "/.ERR-3-2", "/.ERR-7", "/.ERR-8")) {
+                String v = ack.get(path);
+                if (v != null && !v.isBlank()) {
+                    said.add(v.trim());
+                }
+            }
+            error = said.isEmpty() ? null : String.join(": ", said);
+            if (!control.equals(ack.get("/MSA-2"))) {
+                outcome(control, "error", answer, code, "the answer acknowledges another message");
+                throw new AdapterException("HL7 v2 receiver answered for message " + ack.get("/MSA-2") + ", not "
+                        + control, true);
+            }
+        } catch (HL7Exception e) {
+            outcome(control, "error", answer, null, "unreadable answer: " + e.getMessage());
+            throw new AdapterException("HL7 v2 receiver's answer is not an ACK: " + e.getMessage(), true);
+        }
+        switch (code) {
+            case "AA", "CA" -> {
+                outcome(control, "accepted", answer, code, null);
+                return new DeliveryReceipt(control, false);
+            }
+            case "AR", "CR" -> {
+                outcome(control, "refused", answer, code, error);
+                throw new AdapterException("HL7 v2 receiver refused the message (" + code + ")"
+                        + (error == null ? "" : ": " + error), false);
+            }
+            default -> {
+                outcome(control, "error", answer, code, error);
+                throw new AdapterException("HL7 v2 receiver could not take the message (" + code + ")"
+                        + (error == null ? "" : ": " + error), true);
+            }
+        }
+    }
+
+    private void outcome(String control, String state, byte[] ack, String code, String error) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE hl7_message SET state = :s, ack = :ack, ack_code = :c, error = :e,"
+                + " processed_at = :t WHERE adapter_id = :a AND direction = 'out' AND control_id = :id")
+                .bind("s", state).bind("ack", ack).bind("c", code == null ? null : Inbound.cut(code, 2))
+                .bind("e", error == null ? null : Inbound.cut(error.replaceAll("\\p{Cntrl}", "?"), 2000))
+                .bind("t", Timestamp.from(Instant.now())).bind("a", adapterId).bind("id", control).execute());
+    }
+
+    /** 19 characters of a SHA-256 of the key, base 36: the same key, the same MSH-10. */
+    static String controlId(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            String s = new BigInteger(1, java.util.Arrays.copyOf(d, 12)).toString(36).toUpperCase(Locale.ROOT);
+            return "T" + "0".repeat(Math.max(0, 18 - s.length())) + s.substring(0, Math.min(18, s.length()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** HL7 table 0396 for the systems Telehub writes; any other system's URI as it is. */
+    private static void code(ca.uhn.hl7v2.model.v251.datatype.CE ce, String code, String display, String system)
+            throws DataTypeException {
+        ce.getIdentifier().setValue(code);
+        ce.getText().setValue(display);
+        ce.getNameOfCodingSystem().setValue(system == null ? null : switch (system) {
+            case "http://loinc.org" -> "LN";
+            case "http://snomed.info/sct" -> "SCT";
+            case "http://hl7.org/fhir/sid/icd-10" -> "I10";
+            default -> Inbound.cut(system, 20);
+        });
+    }
+
+    private static String subtype(String contentType) {
+        return contentType == null ? "PDF" : contentType.substring(contentType.indexOf('/') + 1)
+                .toUpperCase(Locale.ROOT);
+    }
+
+    private static String ts(Instant at) {
+        SimpleDateFormat f = new SimpleDateFormat("yyyyMMddHHmmssZ", Locale.ROOT);
+        f.setTimeZone(TimeZone.getTimeZone("UTC"));
+        return f.format(Date.from(at == null ? Instant.now() : at));
+    }
+}
