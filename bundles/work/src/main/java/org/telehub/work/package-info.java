@@ -12,8 +12,10 @@
  * outcome was lost (pass {@link org.telehub.work.WorkItem#id()} to the remote side as its idempotency key).
  *
  * <p>{@link org.telehub.work.TelehubExecutors} gives bounded, named pools, so domain bundles start no threads.
+ *
+ * <p>1.2: {@code WorkService.submitAll}, many items in one statement.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 package org.telehub.work;
 
 import org.osgi.annotation.versioning.Version;

@@ -141,6 +141,11 @@ public class WorkComponent implements WorkService {
     }
 
     @Override
+    public List<String> submitAll(Handle tx, List<WorkRequest> requests) {
+        return engine.submitAll(tx, requests);
+    }
+
+    @Override
     public boolean cancel(Handle tx, String topic, String idempotencyKey) {
         return engine.cancel(tx, topic, idempotencyKey);
     }

@@ -326,6 +326,25 @@ final class WorkEngine implements WorkService {
         return in.id();
     }
 
+    /** {@link #submit} for many: one INSERT, one wake-up for the new ones after the commit. */
+    public List<String> submitAll(Handle tx, List<WorkRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        requests.forEach(this::validate);
+        List<WorkStore.Inserted> in = WorkStore.insertAll(tx, requests, Instant.now());
+        List<Transport.Wake> wake = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            if (in.get(i).created()) {
+                wake.add(new Transport.Wake(requests.get(i).topic(), in.get(i).id(), in.get(i).due()));
+            }
+        }
+        if (!wake.isEmpty()) {
+            afterCommit(tx, () -> transport.send(wake));
+        }
+        return in.stream().map(WorkStore.Inserted::id).toList();
+    }
+
     private void validate(WorkRequest r) {
         if (r == null) {
             throw new InvalidException("request", "a work request is required");

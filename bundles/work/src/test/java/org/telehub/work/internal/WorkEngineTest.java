@@ -114,6 +114,33 @@ class WorkEngineTest {
     }
 
     @Test
+    void manySubmittedInOneStatementRunOnceEachAndKeepTheirIdempotencyKeys() throws Exception {
+        database();
+        WorkEngine e = node();
+        Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+        e.addHandler(i -> {
+            runs.computeIfAbsent(i.payload(), k -> new AtomicInteger()).incrementAndGet();
+            return Verdict.done();
+        }, props("batch"));
+        String earlier = submit(e, WorkRequest.of("batch", "p0").withIdempotencyKey("k0"));
+        List<WorkRequest> requests = new java.util.ArrayList<>();
+        for (int i = 0; i < 1200; i++) { // more than one statement's worth
+            requests.add(WorkRequest.of("batch", "p" + i).withIdempotencyKey("k" + i));
+        }
+        requests.add(WorkRequest.of("batch", "again").withIdempotencyKey("k7")); // twice in one call
+        List<String> ids = jdbi.inTransaction(h -> e.submitAll(h, requests));
+        assertEquals(1201, ids.size());
+        assertEquals(earlier, ids.get(0), "a key used before gives the earlier item");
+        assertEquals(ids.get(7), ids.get(1200), "a key used twice in one call gives one item");
+        assertEquals(1200, new java.util.HashSet<>(ids).size());
+        await("every item ran", () -> ids.stream().allMatch(id -> item(e, id).state() == WorkState.DONE), 30_000);
+        assertEquals(1200, runs.size());
+        assertTrue(runs.values().stream().allMatch(n -> n.get() == 1), "each once");
+        assertFalse(runs.containsKey("again"));
+        assertEquals(List.of(), jdbi.inTransaction(h -> e.submitAll(h, List.of())));
+    }
+
+    @Test
     void aRolledBackSubmitRunsNothingAndACommittedOneRunsOnceAfterItsCommit() throws Exception {
         database();
         WorkEngine e = node();
