@@ -4,6 +4,12 @@ import java.util.Set;
 
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v251.datatype.CX;
+import ca.uhn.hl7v2.model.v251.message.ADT_A01;
+import ca.uhn.hl7v2.model.v251.message.ADT_A05;
+import ca.uhn.hl7v2.model.v251.message.ADT_A39;
+import ca.uhn.hl7v2.model.v251.message.ORU_R01;
+import ca.uhn.hl7v2.model.v251.segment.PID;
 import ca.uhn.hl7v2.util.Terser;
 
 /**
@@ -21,8 +27,47 @@ record Header(String sendingApplication, String sendingFacility, String controlI
     static Header of(Message m, String identifierType) throws HL7Exception {
         Terser t = new Terser(m);
         String type = nz(t.get("/MSH-9-1")) + "^" + nz(t.get("/MSH-9-2"));
+        PID pid = pid(m);
         return new Header(nz(t.get("/MSH-3-1")), nz(t.get("/MSH-4-1")), t.get("/MSH-10"), type, t.get("/MSH-12-1"),
-                patientIdentifier(t, identifierType));
+                pid != null ? patientIdentifier(pid, identifierType) : patientIdentifier(t, identifierType));
+    }
+
+    /**
+     * The PID of the structures this hub processes, reached directly (a Terser search walks the whole message, and
+     * at thousands of messages a second that showed); null for any other structure.
+     */
+    static PID pid(Message m) {
+        if (m instanceof ADT_A01 a) {
+            return a.getPID();
+        }
+        if (m instanceof ADT_A05 a) {
+            return a.getPID();
+        }
+        if (m instanceof ADT_A39 a) {
+            return a.getPATIENT().getPID();
+        }
+        if (m instanceof ORU_R01 o) {
+            return o.getPATIENT_RESULT().getPATIENT().getPID();
+        }
+        return null;
+    }
+
+    /** PID-3's identifier of the configured type, else its first; null if there is none. */
+    static String patientIdentifier(PID pid, String identifierType) {
+        String first = null;
+        for (CX cx : pid.getPatientIdentifierList()) {
+            String id = cx.getIDNumber().getValue();
+            if (id == null || id.isBlank()) {
+                continue;
+            }
+            if (first == null) {
+                first = id.trim();
+            }
+            if (identifierType.equalsIgnoreCase(nz(cx.getIdentifierTypeCode().getValue()).trim())) {
+                return id.trim();
+            }
+        }
+        return first;
     }
 
     /** PID-3's identifier of the configured type, else its first; null if the message has no PID. */

@@ -48,6 +48,7 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
     private final AdapterInfo info;
     private final Counters counters = new Counters();
     private final Listener listener;
+    private final Inbound inbound;
     private final Duration silence;
     private final Instant started = Instant.now();
     private volatile String lastError;
@@ -67,7 +68,7 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
         info = new AdapterInfo(config.id(), SystemType.EHR, config.vendor(), "HL7 v2 over MLLP", version);
         Inbound.Settings settings = new Inbound.Settings(config.application(), config.facility(),
                 Charset.forName(config.charset()), config.identifierType(), config.maxMessageBytes());
-        Inbound inbound = new Inbound(config.id(), codec, schema.jdbi(), work, settings, counters);
+        inbound = new Inbound(config.id(), codec, schema.jdbi(), work, settings, counters);
         jdbi = schema.jdbi();
         outbound = config.remoteHost().isBlank() || config.remotePort() == 0 ? null : new Outbound(config.id(), codec,
                 jdbi, settings, new Outbound.Target(config.remoteHost(), config.remotePort(),
@@ -75,8 +76,9 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
         listener = new Listener(config.id(), new InetSocketAddress(InetAddress.getByName(config.bindAddress()),
                 config.port()), config.maxConnections(), config.stallSeconds() * 1000, config.maxMessageBytes(),
                 inbound, counters, executors.pool("hl7-" + config.id() + "-" + config.maxConnections(),
-                        config.maxConnections() + 1));
+                        config.maxConnections() + 2)); // the connections, the acceptor, the writer
         silence = config.silentMinutes() > 0 ? Duration.ofMinutes(config.silentMinutes()) : null;
+        listener.execute(inbound::write);
         try {
             listener.start();
         } catch (IOException e) {
@@ -88,6 +90,7 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
     @Deactivate
     void close() {
         listener.close();
+        inbound.close();
         LOG.info("HL7 v2 {} stopped ({})", info.id(), counters.summary());
     }
 

@@ -3,6 +3,7 @@ package org.telehub.adapter.hl7v2.internal;
 import java.nio.charset.Charset;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -34,7 +35,7 @@ import org.telehub.work.WorkItem;
  * register refuses (a wrong birth date, no name for a new patient) is marked failed with the reason, not retried.
  */
 @Component(service = WorkHandler.class, property = {WorkHandler.TOPIC + "=" + Inbound.TOPIC,
-        WorkHandler.ORDERED + ":Boolean=true"})
+        WorkHandler.ORDERED + ":Boolean=true", WorkHandler.CONSUMERS + ":Integer=" + Inbound.CONSUMERS})
 public class InboundProcessor implements WorkHandler {
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()-]{5,31}");
     private static final Pattern DATE = Pattern.compile("(\\d{4})(\\d{2})(\\d{2}).*");
@@ -53,28 +54,45 @@ public class InboundProcessor implements WorkHandler {
         this.identities = identities;
     }
 
+    /**
+     * Processes the item's messages (one id, or several comma-separated in the order received) in one transaction,
+     * each behind a savepoint: a message the register refuses, or that no longer parses, is marked failed with the
+     * reason and the others go on; a database failure retries the batch (what it already did is rolled back, and
+     * messages processed before are skipped by their mark).
+     */
     @Override
     public Verdict handle(WorkItem item) throws Exception {
-        try {
-            return Codec.inBundle(() -> jdbi.inTransaction(tx -> process(tx, item.payload())));
-        } catch (DomainException refused) {
-            String why = (refused.field() == null ? "" : refused.field() + ": ") + refused.detail();
-            jdbi.useHandle(h -> h.createUpdate("UPDATE hl7_message SET state = 'failed', error = :e, processed_at = :t"
-                    + " WHERE id = :id").bind("e", why).bind("t", Timestamp.from(Instant.now()))
-                    .bind("id", item.payload()).execute());
-            return Verdict.giveUp(why);
-        }
+        List<String> ids = List.of(item.payload().split(","));
+        Codec.inBundle(() -> jdbi.inTransaction(tx -> {
+            for (String id : ids) {
+                tx.savepoint("message");
+                try {
+                    process(tx, id);
+                } catch (DomainException refused) {
+                    tx.rollbackToSavepoint("message");
+                    fail(tx, id, (refused.field() == null ? "" : refused.field() + ": ") + refused.detail());
+                } catch (HL7Exception | IllegalArgumentException unreadable) {
+                    tx.rollbackToSavepoint("message");
+                    fail(tx, id, "no longer parses: " + unreadable.getMessage());
+                }
+                tx.releaseSavepoint("message");
+            }
+            return null;
+        }));
+        return Verdict.done();
     }
 
-    private Verdict process(Handle tx, String id) throws HL7Exception {
+    private static void fail(Handle tx, String id, String why) {
+        tx.createUpdate("UPDATE hl7_message SET state = 'failed', error = :e, processed_at = :t WHERE id = :id")
+                .bind("e", why).bind("t", Timestamp.from(Instant.now())).bind("id", id).execute();
+    }
+
+    private void process(Handle tx, String id) throws HL7Exception {
         Optional<Stored> row = tx.createQuery("SELECT adapter_id, raw, charset, state, patient_identifier"
                 + " FROM hl7_message WHERE id = :id FOR UPDATE").bind("id", id).map((rs, ctx) -> new Stored(
                         rs.getString(1), rs.getBytes(2), rs.getString(3), rs.getString(4), rs.getString(5))).findOne();
-        if (row.isEmpty()) {
-            return Verdict.giveUp("message " + id + " is not in the store");
-        }
-        if (!row.get().state().equals("queued")) {
-            return Verdict.done(); // its effects committed with that state: a rerun changes nothing
+        if (row.isEmpty() || !row.get().state().equals("queued")) {
+            return; // its effects committed with its state (or an administrator deleted it): a rerun changes nothing
         }
         Message m = codec.parser().parse(new String(row.get().raw(), Charset.forName(row.get().charset())));
         Terser t = new Terser(m);
@@ -109,12 +127,11 @@ public class InboundProcessor implements WorkHandler {
                 identities.map(tx, actor, local, adapterId, identifier);
             }
         } else {
-            return Verdict.giveUp(type + "^" + event + " is not processed"); // refused on receipt; kept for safety
+            throw new org.telehub.domain.UnprocessableException("MSH-9", type + "^" + event + " is not processed");
         }
         tx.createUpdate("UPDATE hl7_message SET state = 'processed', local_patient_id = :p, processed_at = :t,"
                 + " error = :n WHERE id = :id").bind("p", local).bind("t", Timestamp.from(Instant.now()))
                 .bind("n", note).bind("id", id).execute();
-        return Verdict.done();
     }
 
     /** PID-5 (given then family name), PID-7 (when it has the day), PID-13's first number. */

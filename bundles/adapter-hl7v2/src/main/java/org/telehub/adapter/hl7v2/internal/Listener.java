@@ -58,6 +58,11 @@ final class Listener implements AutoCloseable {
         LOG.info("HL7 v2 {} listening on {}", adapterId, address);
     }
 
+    /** Runs a task of the interface (its writer) on the listener's pool. */
+    void execute(Runnable task) {
+        pool.execute(task);
+    }
+
     boolean listening() {
         ServerSocket s = server;
         return s != null && !s.isClosed();

@@ -151,8 +151,8 @@ public class Messages {
             }
             tx.createUpdate("UPDATE hl7_message SET state = 'queued', error = NULL, processed_at = NULL"
                     + " WHERE id = :id").bind("id", id).execute();
-            work.submit(tx, WorkRequest.of(Inbound.TOPIC, id).withKey(s.adapterId() + "|" + (s.patientIdentifier()
-                    == null ? "" : s.patientIdentifier())).withIdempotencyKey(id + "/replay/" + Instant.now()));
+            work.submit(tx, WorkRequest.of(Inbound.TOPIC, id).withKey(Inbound.key(s.adapterId(),
+                    s.patientIdentifier())).withIdempotencyKey(id + "/replay/" + Instant.now()));
             audit.record(tx, who, "hl7.message.replay", s.localPatientId(), List.of(s.adapterId()), "ok");
             return tx.createQuery("SELECT " + COLUMNS + " FROM hl7_message WHERE id = :id").bind("id", id)
                     .map((rs, ctx) -> summary(rs)).one();

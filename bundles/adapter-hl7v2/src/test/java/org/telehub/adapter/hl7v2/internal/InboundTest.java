@@ -16,6 +16,7 @@ import ca.uhn.hl7v2.util.Terser;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.telehub.persistence.TestDatabases;
@@ -28,8 +29,11 @@ import org.telehub.work.WorkState;
 class InboundTest {
     private Jdbi jdbi;
     private final List<WorkRequest> submitted = new ArrayList<>();
+    /** The size of each submitAll: one per group commit. */
+    private final List<Integer> batches = new ArrayList<>();
     private boolean workFails;
     private Inbound inbound;
+    private Thread writer;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -40,6 +44,14 @@ class InboundTest {
         }
         inbound = new Inbound("his", new Codec(), jdbi, new Recording(), new Inbound.Settings("TELEHUB", "HUB",
                 StandardCharsets.UTF_8, "MR", 1024 * 1024), new Counters());
+        writer = new Thread(inbound::write, "writer");
+        writer.start();
+    }
+
+    @AfterEach
+    void stopWriter() throws InterruptedException {
+        inbound.close();
+        writer.join(5000);
     }
 
     private static byte[] adt(String control, String mrn) {
@@ -122,6 +134,29 @@ class InboundTest {
                 .size());
     }
 
+    @Test
+    void messagesArrivingTogetherAreStoredTogether() throws Exception {
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(16);
+        List<java.util.concurrent.Future<Inbound.Answer>> answers = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            int n = i;
+            answers.add(senders.submit(() -> inbound.receive(adt("G" + n, "MRN-G" + (n % 50)), false)));
+        }
+        for (var a : answers) {
+            assertEquals("AA", a.get().code());
+        }
+        senders.shutdown();
+        int rows = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM hl7_message").mapTo(Integer.class).one());
+        assertEquals(400, rows);
+        List<String> queued = new ArrayList<>();
+        synchronized (submitted) {
+            submitted.forEach(r -> queued.add(r.payload()));
+            assertTrue(batches.size() < 400 && batches.stream().mapToInt(Integer::intValue).sum() == 400,
+                    "group commits: " + batches);
+        }
+        assertEquals(400, new java.util.HashSet<>(queued).size(), "every message queued once");
+    }
+
     /** Records what would be queued; fails on request to show the transaction's all-or-nothing. */
     private final class Recording implements WorkService {
         @Override
@@ -129,8 +164,18 @@ class InboundTest {
             if (workFails) {
                 throw new IllegalStateException("work service unavailable");
             }
-            submitted.add(request);
-            return "w" + submitted.size();
+            synchronized (submitted) {
+                submitted.add(request);
+                return "w" + submitted.size();
+            }
+        }
+
+        @Override
+        public List<String> submitAll(Handle tx, List<WorkRequest> requests) {
+            synchronized (submitted) {
+                batches.add(requests.size());
+            }
+            return WorkService.super.submitAll(tx, requests);
         }
 
         @Override

@@ -83,6 +83,28 @@ class MllpTest {
     }
 
     @Test
+    void theDirectAckSaysWhatHapisWould() throws Exception {
+        Codec codec = new Codec();
+        String in = "MSH|^~\\&|HIS|NORTH|TELEHUB|HUB|20261205||ADT^A04^ADT_A01|C-9|P|2.4||||||8859/1\rPID|1||X";
+        String fast = codec.fastAck(in, "TELEHUB", "HUB");
+        ca.uhn.hl7v2.util.Terser t = new ca.uhn.hl7v2.util.Terser(codec.parser().parse(fast));
+        assertEquals("TELEHUB", t.get("MSH-3-1"));
+        assertEquals("HUB", t.get("MSH-4-1"));
+        assertEquals("HIS", t.get("MSH-5-1"));
+        assertEquals("NORTH", t.get("MSH-6-1"));
+        assertEquals("ACK", t.get("MSH-9-1"));
+        assertEquals("A04", t.get("MSH-9-2"));
+        assertEquals("P", t.get("MSH-11-1"));
+        assertEquals("2.4", t.get("MSH-12-1"));
+        assertEquals("8859/1", t.get("MSH-18"));
+        assertEquals("AA", t.get("MSA-1"));
+        assertEquals("C-9", t.get("MSA-2"));
+        assertTrue(t.get("MSH-10").length() <= 20);
+        assertNull(codec.fastAck(in.replace("^~\\&", "^~\\&#"), "TELEHUB", "HUB"), "other delimiters: HAPI's");
+        assertNull(codec.fastAck(in, "TELE|HUB", "HUB"), "a name to escape: HAPI's");
+    }
+
+    @Test
     void aDeliverysControlIdFollowsFromItsKey() {
         String id = Outbound.controlId("delivery-1/0");
         assertEquals(id, Outbound.controlId("delivery-1/0"), "a retry sends the same MSH-10");
