@@ -123,7 +123,8 @@ class ConsoleIT {
         HttpResponse<String> form = browser.get(cfg.group(1));
         assertEquals(200, form.statusCode());
         // only Telehub's adapter features of system/, none of Karaf's
-        for (String f : List.of("telehub-adapter-pacs", "telehub-adapter-ehr-fhir", "telehub-adapter-ehr-epic")) {
+        for (String f : List.of("telehub-adapter-pacs", "telehub-adapter-ehr-fhir", "telehub-adapter-ehr-epic",
+                "telehub-adapter-hl7v2")) {
             assertTrue(html.contains("<tr data-feature='" + f + "'>"), f);
         }
         assertFalse(html.contains("data-feature='webconsole'") || html.contains("data-feature='telehub-core'"));

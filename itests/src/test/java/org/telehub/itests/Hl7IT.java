@@ -259,6 +259,16 @@ class Hl7IT {
         String shell = karaf.shell("admin", ADMIN_PASSWORD, "telehub:hl7 --patient MRN-1002 list",
                 "telehub:hl7 show " + one.get("id").asText());
         assertTrue(shell.contains("ADT^A01") && shell.contains("PID") && shell.contains("ACK:"), shell);
+        // the store's retention runs once a day: tomorrow's run is queued on the work service
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(karaf.dbUrl, KarafInstance.pgUser(), "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT idempotency_key, state FROM work_item"
+                        + " WHERE topic = 'hl7v2.retention'")) {
+            assertTrue(rs.next(), "a retention run is scheduled");
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            assertTrue(List.of("retention/" + today.plusDays(1), "retention/" + today).contains(rs.getString(1)),
+                    rs.getString(1)); // scheduled at the install, maybe just before midnight
+            assertEquals("pending", rs.getString(2));
+        }
     }
 
 

@@ -157,6 +157,25 @@ class InboundTest {
         assertEquals(400, new java.util.HashSet<>(queued).size(), "every message queued once");
     }
 
+    @Test
+    void retentionDeletesOldMessagesButNotWhatIsStillToBeActedOnNorResults() throws Exception {
+        for (String c : List.of("R1", "R2", "R3", "R4")) {
+            assertEquals("AA", inbound.receive(adt(c, "MRN-" + c), false).code());
+        }
+        assertEquals("AR", inbound.receive("garbage".getBytes(StandardCharsets.US_ASCII), false).code());
+        jdbi.useHandle(h -> {
+            h.execute("UPDATE hl7_message SET received_at = now() - interval '100 days'");
+            h.execute("UPDATE hl7_message SET state = 'processed' WHERE control_id IN ('R1', 'R2')");
+            h.execute("UPDATE hl7_message SET message_type = 'ORU^R01' WHERE control_id = 'R2'");
+            h.execute("UPDATE hl7_message SET state = 'failed' WHERE control_id = 'R3'");
+            h.execute("UPDATE hl7_message SET state = 'processed', received_at = now() WHERE control_id = 'R4'");
+        });
+        assertEquals(2, Retention.purge(jdbi, java.time.Instant.now().minus(java.time.Duration.ofDays(90))),
+                "the old processed ADT and the old rejected message");
+        assertEquals(List.of("R2", "R3", "R4"), jdbi.withHandle(h -> h.createQuery("SELECT control_id FROM"
+                + " hl7_message ORDER BY control_id").mapTo(String.class).list()));
+    }
+
     /** Records what would be queued; fails on request to show the transaction's all-or-nothing. */
     private final class Recording implements WorkService {
         @Override
