@@ -1,12 +1,12 @@
 package org.telehub.chat.internal;
 
+import static org.telehub.domain.patientdata.JsonObjects.obj;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jdbi.v3.core.Jdbi;
@@ -121,16 +121,5 @@ public class ChatContributor implements PatientDataContributor {
                 sink.file("chat/" + f[0], f[1], content);
             }
         }
-    }
-
-    /** A map of the non-null values (key, value, ...), in order: nothing empty in the research export. */
-    private static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
     }
 }

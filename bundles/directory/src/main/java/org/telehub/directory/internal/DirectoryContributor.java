@@ -1,9 +1,9 @@
 package org.telehub.directory.internal;
 
+import static org.telehub.domain.patientdata.JsonObjects.obj;
+
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jdbi.v3.core.Jdbi;
@@ -95,16 +95,5 @@ public class DirectoryContributor implements PatientDataContributor {
                         "extension", List.of(obj("url", "urn:telehub:directory:follows", "valueReference",
                                 obj("reference", "Practitioner/" + d.id("doctor", rs.getString("doctor_id")))))))
                 .forEach(sink::resource));
-    }
-
-    /** A map of the non-null values (key, value, ...), in order. */
-    private static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
     }
 }

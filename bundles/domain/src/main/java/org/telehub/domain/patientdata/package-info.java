@@ -5,7 +5,7 @@
  * FHIR or JSON library: resources are plain maps of the FHIR R4 JSON structure), so a bundle holding patient data
  * can contribute without a new dependency.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.telehub.domain.patientdata;
 
 import org.osgi.annotation.versioning.Version;

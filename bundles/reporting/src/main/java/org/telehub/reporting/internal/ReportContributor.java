@@ -1,11 +1,11 @@
 package org.telehub.reporting.internal;
 
+import static org.telehub.domain.patientdata.JsonObjects.obj;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jdbi.v3.core.Jdbi;
@@ -104,15 +104,5 @@ public class ReportContributor implements PatientDataContributor {
                 sink.file(p.name(), "application/pdf", content);
             }
         }
-    }
-
-    private static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
     }
 }

@@ -1,10 +1,10 @@
 package org.telehub.adapter.hl7v2.internal;
 
+import static org.telehub.domain.patientdata.JsonObjects.obj;
+
 import java.nio.charset.Charset;
 import java.sql.Timestamp;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import org.jdbi.v3.core.Jdbi;
@@ -84,16 +84,5 @@ public class Hl7Contributor implements PatientDataContributor {
                                     rs.getString("unit")),
                             "valueString", n != null ? null : d.freeText(rs.getString("value_text")));
                 }).forEach(sink::resource));
-    }
-
-    /** A map of the non-null values (key, value, ...), in order: nothing empty in the research export. */
-    private static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
     }
 }

@@ -68,12 +68,7 @@ final class Outbound {
         String control = controlId(key);
         try {
             ORU_R01 oru = oru(patient, control);
-            OBR obr = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBR();
-            obr.getSetIDOBR().setValue("1");
-            obr.getFillerOrderNumber().getEntityIdentifier().setValue(control);
-            code(obr.getUniversalServiceIdentifier(), o.code(), o.display(), o.codeSystem());
-            obr.getObservationDateTime().getTime().setValue(ts(o.effective()));
-            obr.getResultStatus().setValue("F");
+            obr(oru, control, o.code(), o.display(), o.codeSystem(), o.effective()).getResultStatus().setValue("F");
             OBX obx = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(0).getOBX();
             obx.getSetIDOBX().setValue("1");
             code(obx.getObservationIdentifier(), o.code(), o.display(), o.codeSystem());
@@ -106,12 +101,8 @@ final class Outbound {
         String control = controlId(key);
         try {
             ORU_R01 oru = oru(patient, control);
-            OBR obr = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBR();
-            obr.getSetIDOBR().setValue("1");
             String filler = r.amends() != null ? r.amends() : r.documentId() != null ? r.documentId() : control;
-            obr.getFillerOrderNumber().getEntityIdentifier().setValue(Inbound.cut(filler, 199));
-            code(obr.getUniversalServiceIdentifier(), r.code(), r.title(), r.codeSystem());
-            obr.getObservationDateTime().getTime().setValue(ts(r.authoredAt()));
+            OBR obr = obr(oru, Inbound.cut(filler, 199), r.code(), r.title(), r.codeSystem(), r.authoredAt());
             obr.getResultStatus().setValue(r.amends() != null ? "C" : "F");
             if (r.author() != null) {
                 obr.getPrincipalResultInterpreter().getNDLName().getFamilyName().setValue(r.author());
@@ -170,6 +161,17 @@ final class Outbound {
         pid.getPatientIdentifierList(0).getIDNumber().setValue(patient);
         pid.getPatientIdentifierList(0).getIdentifierTypeCode().setValue(local.identifierType());
         return oru;
+    }
+
+    /** The message's one OBR: the filler's order number, what was observed, when. */
+    private static OBR obr(ORU_R01 oru, String filler, String code, String display, String system, Instant at)
+            throws HL7Exception {
+        OBR obr = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBR();
+        obr.getSetIDOBR().setValue("1");
+        obr.getFillerOrderNumber().getEntityIdentifier().setValue(filler);
+        code(obr.getUniversalServiceIdentifier(), code, display, system);
+        obr.getObservationDateTime().getTime().setValue(ts(at));
+        return obr;
     }
 
     /** Stores, sends and records the answer; the outcome as the delivery contract has it. */

@@ -1,5 +1,7 @@
 package org.telehub.integration.manager.internal.export;
 
+import static org.telehub.domain.patientdata.JsonObjects.obj;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.ResultSet;
@@ -132,16 +134,5 @@ public class IntegrationContributor implements PatientDataContributor {
 
     private static String text(Instant t) {
         return t == null ? null : t.toString();
-    }
-
-    /** A map of the non-null values (key, value, ...), in order: nothing empty in the research export. */
-    private static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
     }
 }
