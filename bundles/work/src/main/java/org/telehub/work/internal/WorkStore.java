@@ -54,8 +54,7 @@ final class WorkStore {
     /** Inserts, or returns the id of the item the idempotency key names already (and false). */
     static Inserted insert(Handle h, WorkRequest r, Instant now) {
         String id = UUID.randomUUID().toString();
-        // milliseconds, as brokers schedule: a wake-up fired at its due millisecond must find the item due
-        Instant due = (r.notBefore() == null ? now : r.notBefore()).truncatedTo(ChronoUnit.MILLIS);
+        Instant due = due(r, now);
         Optional<String> made = h.createQuery("INSERT INTO work_item (id, topic, item_key, payload, state, due_at,"
                 + " idempotency_key, woken_at, created_at, updated_at) VALUES (:id, :topic, :key, :payload, 'pending',"
                 + " :due, :idem, :now, :now, :now) ON CONFLICT (topic, idempotency_key) DO NOTHING RETURNING id")
@@ -65,9 +64,7 @@ final class WorkStore {
         if (made.isPresent()) {
             return new Inserted(id, due, true);
         }
-        String earlier = h.createQuery("SELECT id FROM work_item WHERE topic = :t AND idempotency_key = :k")
-                .bind("t", r.topic()).bind("k", r.idempotencyKey()).mapTo(String.class).one();
-        return new Inserted(earlier, due, false);
+        return new Inserted(earlier(h, r), due, false);
     }
 
     /**
@@ -86,7 +83,7 @@ final class WorkStore {
             List<String> dueTexts = new ArrayList<>(part.size());
             List<String> idems = new ArrayList<>(part.size());
             for (WorkRequest r : part) {
-                Instant due = (r.notBefore() == null ? now : r.notBefore()).truncatedTo(ChronoUnit.MILLIS);
+                Instant due = due(r, now);
                 ids.add(UUID.randomUUID().toString());
                 dues.add(due);
                 topics.add(r.topic());
@@ -109,12 +106,21 @@ final class WorkStore {
             for (int i = 0; i < part.size(); i++) {
                 WorkRequest r = part.get(i);
                 out.add(made.contains(ids.get(i)) ? new Inserted(ids.get(i), dues.get(i), true)
-                        : new Inserted(h.createQuery("SELECT id FROM work_item WHERE topic = :t"
-                                + " AND idempotency_key = :k").bind("t", r.topic()).bind("k", r.idempotencyKey())
-                                .mapTo(String.class).one(), dues.get(i), false));
+                        : new Inserted(earlier(h, r), dues.get(i), false));
             }
         }
         return out;
+    }
+
+    /** When a new item is due, in milliseconds as brokers schedule: a wake-up fired at its due millisecond finds it. */
+    private static Instant due(WorkRequest r, Instant now) {
+        return (r.notBefore() == null ? now : r.notBefore()).truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The item that already holds {@code r}'s idempotency key on its topic. */
+    private static String earlier(Handle h, WorkRequest r) {
+        return h.createQuery("SELECT id FROM work_item WHERE topic = :t AND idempotency_key = :k")
+                .bind("t", r.topic()).bind("k", r.idempotencyKey()).mapTo(String.class).one();
     }
 
     record Inserted(String id, Instant due, boolean created) {
