@@ -172,6 +172,13 @@ class Hl7IT {
         assertEquals("rejected", refused.get("state").asText());
         assertTrue(refused.get("error").asText().contains("not processed here"), refused.toString());
         assertEquals(3, search("state=rejected").size(), search("state=rejected").toString());
+        // taken (AA), but the register refuses it: failed with the field and the reason, nobody registered
+        String future = send(adt("A04", "MRN-9901", "Later^Lea", "20991231", "", ""), StandardCharsets.UTF_8);
+        assertTrue(future.contains("MSA|AA|" + lastControl()), future);
+        awaitState(lastControl(), "failed");
+        JsonNode failed = search("controlId=" + lastControl()).get(0);
+        assertTrue(failed.get("error").asText().startsWith("birthDate: "), failed.toString());
+        assertTrue(failed.path("localPatientId").isMissingNode(), failed.toString());
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.telehub.adapter.hl7v2.internal;
 import java.nio.charset.Charset;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -55,30 +54,23 @@ public class InboundProcessor implements WorkHandler {
     }
 
     /**
-     * Processes the item's messages (one id, or several comma-separated in the order received) in one transaction,
-     * each behind a savepoint: a message the register refuses, or that no longer parses, is marked failed with the
-     * reason and the others go on; a database failure retries the batch (what it already did is rolled back, and
-     * messages processed before are skipped by their mark).
+     * Processes the item's message in one transaction. A message the register refuses, or that no longer parses, is
+     * marked failed with the reason (its effects rolled back); a database failure retries the item.
      */
     @Override
     public Verdict handle(WorkItem item) throws Exception {
-        List<String> ids = List.of(item.payload().split(","));
-        Codec.inBundle(() -> jdbi.inTransaction(tx -> {
-            for (String id : ids) {
-                tx.savepoint("message");
-                try {
-                    process(tx, id);
-                } catch (DomainException refused) {
-                    tx.rollbackToSavepoint("message");
-                    fail(tx, id, (refused.field() == null ? "" : refused.field() + ": ") + refused.detail());
-                } catch (HL7Exception | IllegalArgumentException unreadable) {
-                    tx.rollbackToSavepoint("message");
-                    fail(tx, id, "no longer parses: " + unreadable.getMessage());
-                }
-                tx.releaseSavepoint("message");
-            }
-            return null;
-        }));
+        String id = item.payload();
+        try {
+            Codec.inBundle(() -> jdbi.inTransaction(tx -> {
+                process(tx, id);
+                return null;
+            }));
+        } catch (DomainException refused) {
+            jdbi.useHandle(h -> fail(h, id, (refused.field() == null ? "" : refused.field() + ": ")
+                    + refused.detail()));
+        } catch (HL7Exception | IllegalArgumentException unreadable) {
+            jdbi.useHandle(h -> fail(h, id, "no longer parses: " + unreadable.getMessage()));
+        }
         return Verdict.done();
     }
 

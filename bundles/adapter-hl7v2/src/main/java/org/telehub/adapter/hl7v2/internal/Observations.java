@@ -99,14 +99,20 @@ final class Observations {
                 }).list());
     }
 
-    /** HL7 table 0396's common systems as the URIs FHIR and Telehub use. */
+    /** HL7 table 0396's codes of the systems Telehub writes, by the URI FHIR and Telehub use. */
+    private static final java.util.Map<String, String> CODES = java.util.Map.of("http://loinc.org", "LN",
+            "http://snomed.info/sct", "SCT", "http://hl7.org/fhir/sid/icd-10", "I10");
+    private static final java.util.Map<String, String> URIS = java.util.Map.of("LN", "http://loinc.org", "SCT",
+            "http://snomed.info/sct", "SNM", "http://snomed.info/sct", "I10", "http://hl7.org/fhir/sid/icd-10");
+
+    /** A table 0396 code as the URI FHIR and Telehub use (SNM, SNOMED's older code, too); any other as it is. */
     static String system(String hl7) {
-        return hl7 == null ? null : switch (hl7) {
-            case "LN" -> "http://loinc.org";
-            case "SCT", "SNM" -> "http://snomed.info/sct";
-            case "I10" -> "http://hl7.org/fhir/sid/icd-10";
-            default -> hl7;
-        };
+        return hl7 == null ? null : URIS.getOrDefault(hl7, hl7);
+    }
+
+    /** The inverse of {@link #system}: the table 0396 code of a URI, any other URI as it is. */
+    static String code(String uri) {
+        return uri == null ? null : CODES.getOrDefault(uri, uri);
     }
 
     private static Instant instant(TS ts) throws DataTypeException {

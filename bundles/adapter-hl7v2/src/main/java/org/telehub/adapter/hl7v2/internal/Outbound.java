@@ -269,12 +269,7 @@ final class Outbound {
             throws DataTypeException {
         ce.getIdentifier().setValue(code);
         ce.getText().setValue(display);
-        ce.getNameOfCodingSystem().setValue(system == null ? null : switch (system) {
-            case "http://loinc.org" -> "LN";
-            case "http://snomed.info/sct" -> "SCT";
-            case "http://hl7.org/fhir/sid/icd-10" -> "I10";
-            default -> Inbound.cut(system, 20);
-        });
+        ce.getNameOfCodingSystem().setValue(Inbound.cut(Observations.code(system), 20));
     }
 
     private static String subtype(String contentType) {
