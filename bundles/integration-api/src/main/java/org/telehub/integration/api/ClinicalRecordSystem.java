@@ -18,4 +18,16 @@ public interface ClinicalRecordSystem {
 
     DeliveryReceipt createDiagnosticReport(String systemPatientId, ReportDocument report, String idempotencyKey)
             throws AdapterException;
+
+    /**
+     * Whether this system files results sent to it (observations, reports, and the diagnoses and prescriptions of
+     * {@link ConditionRecorder} and {@link MedicationPrescriber}). False for a read-only EHR API, or an
+     * interface configured without a receiver: the manager then queues no deliveries to it, and a request that
+     * names it as a target is refused at once.
+     *
+     * @since 1.5
+     */
+    default boolean takesResults() {
+        return true;
+    }
 }

@@ -14,7 +14,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.4.0")
+@Version("1.5.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

@@ -38,6 +38,17 @@ public interface CapabilityHandler<T> {
     }
 
     /**
+     * The result parts this handler files with this one system: {@link #takes()} by default; fewer where the
+     * system says it files none (a read-only EHR, an interface with nowhere to send). The manager plans deliveries
+     * with this, so nothing is queued for a system that would only refuse it.
+     *
+     * @since 1.2
+     */
+    default Set<ResultPart> takes(T system) {
+        return takes();
+    }
+
+    /**
      * This capability's part of the all-systems read of one patient, as members of that system's answer (e.g.
      * {@code studies → [...]}); the names must not collide with another capability's. Empty by default.
      */

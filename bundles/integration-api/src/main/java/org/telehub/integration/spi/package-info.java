@@ -5,7 +5,7 @@
  * the manager must not: how that capability reads a patient and files a result. The manager only iterates
  * handlers, so a new capability is a new interface plus a handler in its own bundle, never an edit to the manager.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 package org.telehub.integration.spi;
 
 import org.osgi.annotation.versioning.Version;

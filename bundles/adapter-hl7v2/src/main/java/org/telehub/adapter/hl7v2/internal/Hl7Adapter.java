@@ -177,6 +177,12 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
         return Codec.inBundle(() -> o.report(systemPatientId, report, idempotencyKey));
     }
 
+    /** Only an interface with a receiver configured: a feed that only listens is never a target of results. */
+    @Override
+    public boolean takesResults() {
+        return outbound != null;
+    }
+
     private Outbound sender() throws AdapterException {
         if (outbound == null) {
             throw new AdapterException("HL7 v2 interface " + info.id() + " sends nothing: no receiver host and port"

@@ -72,7 +72,7 @@ public class CapabilityHandlers {
         Map<CapabilityHandler<?>, Set<ResultPart>> plan = new LinkedHashMap<>();
         for (CapabilityHandler<?> h : of(a)) {
             Set<ResultPart> mine = EnumSet.noneOf(ResultPart.class);
-            for (ResultPart p : h.takes()) {
+            for (ResultPart p : takesAs(h, a)) {
                 if (left.remove(p)) {
                     mine.add(p);
                 }
@@ -104,6 +104,10 @@ public class CapabilityHandlers {
                     idempotencyKey), e.getKey().name() + " delivery"));
         }
         return remote;
+    }
+
+    private static <T> Set<ResultPart> takesAs(CapabilityHandler<T> h, Adapter a) {
+        return CapabilityHandler.required(h.takes(h.capability().cast(a)), h.name() + " takes");
     }
 
     private static <T> Map<String, Object> readAs(CapabilityHandler<T> h, Adapter a, String spid)

@@ -172,4 +172,30 @@ class CapabilityHandlersTest {
         assertEquals("\"partial\"", json.writeValueAsString(IntegrationService.ReadOutcome.PARTIAL));
         assertEquals("\"in_flight\"", json.writeValueAsString(DeliveryState.IN_FLIGHT));
     }
+
+    /** {@link WithProblems} whose EHR side says it files no results (a read-only API). */
+    private final class ReadOnly extends Both implements ConditionRecorder {
+        @Override
+        public boolean takesResults() {
+            return false;
+        }
+
+        public DeliveryReceipt createCondition(String id, ConditionEntry c, String key) {
+            throw new AssertionError("never asked");
+        }
+    }
+
+    @Test
+    void aSystemThatFilesNoResultsIsPlannedNothingAndItsPacsSideStillTakesTheReport() throws Exception {
+        CapabilityHandlers h = handlers(true, true);
+        h.addHandler(new ConditionCapability(), Map.of());
+        ConditionEntry dx = new ConditionEntry("E11.9", "http://hl7.org/fhir/sid/icd-10", null, true, null, null);
+        Result r = new Result(result().report(), null, result().observations(), null, List.of(dx), List.of());
+        ReadOnly a = new ReadOnly();
+        assertFalse(h.accepts(a, EnumSet.of(ResultPart.OBSERVATIONS, ResultPart.CONDITIONS)));
+        assertTrue(h.accepts(a, EnumSet.of(ResultPart.REPORT)), "the imaging side takes the report");
+        h.deliver(a, "MRN-1", r, "d9");
+        assertEquals(List.of("pacs report d9"), calls);
+        assertFalse(handlers(true, false).accepts(a, r.parts()));
+    }
 }

@@ -33,6 +33,17 @@ public class ClinicalRecordCapability implements CapabilityHandler<ClinicalRecor
         return Set.of(ResultPart.REPORT, ResultPart.OBSERVATIONS);
     }
 
+    /** Nothing for a system that says it files no results (a read-only API, an interface with no receiver). */
+    @Override
+    public Set<ResultPart> takes(ClinicalRecordSystem ehr) {
+        return ehr.takesResults() ? takes() : Set.of();
+    }
+
+    /** False for an EHR that says it files no results; true for any other system. */
+    static boolean takesResults(Object system) {
+        return !(system instanceof ClinicalRecordSystem ehr) || ehr.takesResults();
+    }
+
     @Override
     public Map<String, Object> read(ClinicalRecordSystem ehr, String systemPatientId) throws AdapterException {
         Map<String, Object> members = new LinkedHashMap<>();

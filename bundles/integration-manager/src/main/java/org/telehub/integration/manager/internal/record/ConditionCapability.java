@@ -27,6 +27,12 @@ public class ConditionCapability implements CapabilityHandler<ConditionRecorder>
         return Set.of(ResultPart.CONDITIONS);
     }
 
+    /** Nothing for an EHR that says it files no results. */
+    @Override
+    public Set<ResultPart> takes(ConditionRecorder system) {
+        return ClinicalRecordCapability.takesResults(system) ? takes() : Set.of();
+    }
+
     @Override
     public List<String> deliver(ConditionRecorder system, String systemPatientId, Result result,
             Set<ResultPart> parts, String idempotencyKey) throws AdapterException {

@@ -27,6 +27,12 @@ public class MedicationCapability implements CapabilityHandler<MedicationPrescri
         return Set.of(ResultPart.MEDICATIONS);
     }
 
+    /** Nothing for an EHR that says it files no results. */
+    @Override
+    public Set<ResultPart> takes(MedicationPrescriber system) {
+        return ClinicalRecordCapability.takesResults(system) ? takes() : Set.of();
+    }
+
     @Override
     public List<String> deliver(MedicationPrescriber system, String systemPatientId, Result result,
             Set<ResultPart> parts, String idempotencyKey) throws AdapterException {
