@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
+import org.telehub.fhir.internal.ClientSecret;
 import org.telehub.fhir.internal.SmartBackendServices;
 
 /** The ways Telehub authorises itself to a FHIR server. */
@@ -40,6 +41,18 @@ public final class FhirAuths {
     public static FhirAuth smartBackendServices(String clientId, URI tokenUrl, String privateKey, String keyId,
             String algorithm, List<String> scopes, Duration timeout) {
         return new SmartBackendServices(clientId, tokenUrl, privateKey, keyId, algorithm, scopes, timeout);
+    }
+
+    /**
+     * OAuth 2 client credentials with a client secret ({@code client_secret_basic}): Oracle Health system
+     * accounts, athenahealth's 2-legged OAuth. The token is cached like SMART's.
+     *
+     * @since 1.1
+     * @throws IllegalArgumentException if the client id, the secret or the token URL is missing
+     */
+    public static FhirAuth clientSecret(String clientId, URI tokenUrl, String secret, List<String> scopes,
+            Duration timeout) {
+        return new ClientSecret(clientId, tokenUrl, secret, scopes, timeout);
     }
 
     private record Fixed(String value) implements FhirAuth {

@@ -76,6 +76,12 @@ public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch, ConditionR
         return timed(() -> records.observations(systemPatientId, query));
     }
 
+    /** As the vendor's rules say: false for a read-only API, so the hub queues nothing for it. */
+    @Override
+    public boolean takesResults() {
+        return records.takesResults();
+    }
+
     @Override
     public DeliveryReceipt createObservation(String systemPatientId, ObservationValue observation,
             String idempotencyKey) throws AdapterException {

@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +58,9 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
     private final FhirAuth auth;
     private final SearchRules rules;
     private final String base;
+    /** {@code &name=value…} of the vendor's parameters on every request (empty for none). */
+    private final String everyRequest;
+    private final VendorRules vendor;
     private final HttpClient http;
 
     public FhirRecords(FhirSettings settings, FhirAuth auth, SearchRules rules) {
@@ -64,6 +68,12 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
         this.auth = auth;
         this.rules = rules;
         this.base = settings.baseUrl().toString().replaceAll("/+$", "");
+        this.vendor = rules instanceof VendorRules v ? v : new VendorRules() {
+        };
+        StringBuilder every = new StringBuilder();
+        vendor.parametersOnEveryRequest().forEach((name, value) -> every.append('&').append(enc(name)).append('=')
+                .append(enc(value)));
+        this.everyRequest = every.toString();
         this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -267,7 +277,7 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
                 throw new AdapterException("cannot encode the amended report", false, e);
             }
             HttpResponse<byte[]> r = send(() -> {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/DiagnosticReport/" + id))
+                HttpRequest.Builder b = HttpRequest.newBuilder(uri("/DiagnosticReport/" + id))
                         .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
                         .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
                 return version.isEmpty() ? b : b.header("If-Match", "W/\"" + version + "\"");
@@ -366,16 +376,25 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
     }
 
     private DeliveryReceipt create(String type, ObjectNode resource, String key) throws AdapterException {
+        vendor.checkCreate(type);
+        Map<String, String> marks = vendor.referenceExtensionsOnCreate();
+        if (!marks.isEmpty()) {
+            ArrayNode extensions = resource.has("extension") ? (ArrayNode) resource.get("extension")
+                    : resource.putArray("extension");
+            marks.forEach((url, reference) -> extensions.addObject().put("url", url).putObject("valueReference")
+                    .put("reference", reference));
+        }
         byte[] body;
         try {
             body = JSON.writeValueAsBytes(resource);
         } catch (IOException e) {
             throw new AdapterException("cannot encode the " + type, false, e);
         }
-        HttpResponse<byte[]> r = send(() -> HttpRequest.newBuilder(URI.create(base + "/" + type))
+        HttpResponse<byte[]> r = send(() -> HttpRequest.newBuilder(uri("/" + type))
                 .header("Content-Type", FHIR_JSON).header("Accept", FHIR_JSON)
                 .header("Prefer", "return=representation")
-                .header("If-None-Exist", "identifier=" + enc(settings.resultIdentifierSystem() + "|" + key))
+                .header("If-None-Exist", "identifier=" + enc(settings.resultIdentifierSystem() + "|" + key)
+                        + everyRequest)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), "create " + type);
         if (r.statusCode() != 200 && r.statusCode() != 201) {
             throw refused("create " + type, r);
@@ -421,7 +440,7 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
     }
 
     private JsonNode get(String pathAndQuery, String what) throws AdapterException {
-        HttpResponse<byte[]> r = send(() -> HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        HttpResponse<byte[]> r = send(() -> HttpRequest.newBuilder(uri(pathAndQuery))
                 .header("Accept", FHIR_JSON).GET(), what);
         if (r.statusCode() == 404 || r.statusCode() == 410) {
             throw new AdapterException(what + ": not found on the FHIR server (HTTP " + r.statusCode() + ")", false);
@@ -571,6 +590,20 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
             LocalDate d = date(s);
             return d == null ? null : d.atStartOfDay(ZoneOffset.UTC).toInstant();
         }
+    }
+
+    /** The URL of a path and query under the base, with the vendor's parameters on every request. */
+    private URI uri(String pathAndQuery) {
+        if (everyRequest.isEmpty()) {
+            return URI.create(base + pathAndQuery);
+        }
+        return URI.create(base + pathAndQuery + (pathAndQuery.indexOf('?') < 0 ? "?" + everyRequest.substring(1)
+                : everyRequest));
+    }
+
+    /** Whether the vendor's API files results at all. */
+    public boolean takesResults() {
+        return vendor.takesResults();
     }
 
     private static void param(StringBuilder p, String name, String value) {

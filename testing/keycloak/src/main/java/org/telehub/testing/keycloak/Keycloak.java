@@ -62,25 +62,41 @@ public final class Keycloak implements AutoCloseable {
     public static final String REALM = "telehub-test";
 
     /**
-     * A SMART backend client.
+     * A backend client of {@code client_credentials}: a SMART one ({@code private_key_jwt}, its public JWKS
+     * registered inline) or, with {@link #withSecret}, one that authenticates with a secret
+     * ({@code client_secret_basic} or {@code client_secret_post}), as system accounts do.
      *
      * @param clientId  the client id ({@code iss} and {@code sub} of its assertions)
-     * @param jwksJson  its public JWKS, {@code {"keys":[...]}}
-     * @param algorithm the one signature algorithm Keycloak accepts for its assertions: RS384 or ES384
+     * @param jwksJson  its public JWKS, {@code {"keys":[...]}}; null for a secret client
+     * @param algorithm the one signature algorithm Keycloak accepts for its assertions: RS384 or ES384; null for a
+     *                  secret client
      * @param scopes    the scopes it may ask for, e.g. {@code system/Observation.write}; each one becomes an
      *                  optional client scope of the realm that appears in the token's {@code scope} claim
+     * @param secret    the client secret, or null for a SMART client
      */
-    public record Client(String clientId, String jwksJson, String algorithm, List<String> scopes) {
+    public record Client(String clientId, String jwksJson, String algorithm, List<String> scopes, String secret) {
         public Client {
             Objects.requireNonNull(clientId, "clientId");
-            Objects.requireNonNull(jwksJson, "jwksJson");
-            Objects.requireNonNull(algorithm, "algorithm");
+            if (secret == null) {
+                Objects.requireNonNull(jwksJson, "jwksJson");
+                Objects.requireNonNull(algorithm, "algorithm");
+            }
             scopes = List.copyOf(scopes);
         }
 
-        /** A client with the public JWKS and algorithm of {@code keys}. */
+        /** A SMART client. */
+        public Client(String clientId, String jwksJson, String algorithm, List<String> scopes) {
+            this(clientId, jwksJson, algorithm, scopes, null);
+        }
+
+        /** A SMART client with the public JWKS and algorithm of {@code keys}. */
         public static Client of(String clientId, TestKeys keys, String... scopes) {
             return new Client(clientId, keys.jwksJson(), keys.algorithm(), List.of(scopes));
+        }
+
+        /** A client that authenticates with {@code secret}. */
+        public static Client withSecret(String clientId, String secret, String... scopes) {
+            return new Client(clientId, null, null, List.of(scopes), Objects.requireNonNull(secret, "secret"));
         }
     }
 
@@ -255,17 +271,21 @@ public final class Keycloak implements AutoCloseable {
                     .put("enabled", true)
                     .put("protocol", "openid-connect")
                     .put("publicClient", false)
-                    .put("clientAuthenticatorType", "client-jwt")
+                    .put("clientAuthenticatorType", c.secret() == null ? "client-jwt" : "client-secret")
                     .put("serviceAccountsEnabled", true)
                     .put("standardFlowEnabled", false)
                     .put("implicitFlowEnabled", false)
                     .put("directAccessGrantsEnabled", false)
                     .put("fullScopeAllowed", false);
-            client.putObject("attributes")
-                    .put("use.jwks.string", "true")
-                    .put("jwks.string", c.jwksJson())
-                    .put("use.jwks.url", "false")
-                    .put("token.endpoint.auth.signing.alg", c.algorithm());
+            if (c.secret() == null) {
+                client.putObject("attributes")
+                        .put("use.jwks.string", "true")
+                        .put("jwks.string", c.jwksJson())
+                        .put("use.jwks.url", "false")
+                        .put("token.endpoint.auth.signing.alg", c.algorithm());
+            } else {
+                client.put("secret", c.secret());
+            }
             client.putArray("defaultClientScopes").add("basic");
             ArrayNode optional = client.putArray("optionalClientScopes");
             c.scopes().forEach(optional::add);

@@ -2,23 +2,19 @@ package org.telehub.adapter.fhir.internal;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.telehub.fhir.FhirAdapters;
 import org.telehub.fhir.FhirAuth;
 import org.telehub.fhir.FhirAuths;
 import org.telehub.fhir.FhirEhrAdapter;
 import org.telehub.fhir.FhirSettings;
 import org.telehub.fhir.SearchRules;
 import org.telehub.integration.api.Adapter;
-import org.telehub.integration.api.AdapterInfo;
-import org.telehub.integration.api.SystemType;
 
 /** Any FHIR R4 server, per {@code etc/org.telehub.adapter.fhir-<name>.cfg}. */
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.fhir",
@@ -28,16 +24,8 @@ public class GenericFhirAdapter extends FhirEhrAdapter {
 
     @Activate
     public GenericFhirAdapter(FhirConfig c) {
-        super(info(c), settings(c), auth(c), SearchRules.ANY);
-    }
-
-    static AdapterInfo info(FhirConfig c) {
-        if (c.id() == null || !c.id().matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new IllegalArgumentException("id: 1-64 letters, digits, '.', '_' or '-' (got '" + c.id() + "')");
-        }
-        var bundle = FrameworkUtil.getBundle(GenericFhirAdapter.class);
-        return new AdapterInfo(c.id(), SystemType.EHR, c.vendor(), "FHIR R4",
-                bundle == null ? "dev" : bundle.getVersion().toString());
+        super(FhirAdapters.info(c.id(), c.vendor(), "FHIR R4", GenericFhirAdapter.class), settings(c), auth(c),
+                SearchRules.ANY);
     }
 
     static FhirSettings settings(FhirConfig c) {
@@ -54,17 +42,12 @@ public class GenericFhirAdapter extends FhirEhrAdapter {
             case "NONE" -> FhirAuths.none();
             case "BASIC" -> FhirAuths.basic(c.user(), c.password());
             case "BEARER" -> FhirAuths.bearer(c.bearerToken());
-            case "SMART" -> FhirAuths.smartBackendServices(c.clientId(), URI.create(c.tokenUrl().trim()),
-                    c.privateKey(), c.keyId(), c.algorithm(), scopes(c.scopes()),
+            case "SMART" -> FhirAuths.smartBackendServices(c.clientId(), FhirAdapters.url(c.tokenUrl(), "tokenUrl"),
+                    c.privateKey(), c.keyId(), c.algorithm(), FhirAdapters.list(c.scopes()),
                     Duration.ofMillis(c.readTimeoutMillis()));
             default -> throw new IllegalArgumentException("authMode: NONE, BASIC, BEARER or SMART (got '"
                     + c.authMode() + "')");
         };
-    }
-
-    /** Config Admin gives arrays from etc/*.cfg as one comma- or space-separated string. */
-    static List<String> scopes(String[] raw) {
-        return Arrays.stream(raw).flatMap(s -> Arrays.stream(s.split("[,\\s]+"))).filter(s -> !s.isBlank()).toList();
     }
 
     private static String blank(String s) {
