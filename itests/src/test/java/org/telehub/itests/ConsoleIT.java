@@ -124,6 +124,7 @@ class ConsoleIT {
         assertEquals(200, form.statusCode());
         // only Telehub's adapter features of system/, none of Karaf's
         for (String f : List.of("telehub-adapter-pacs", "telehub-adapter-ehr-fhir", "telehub-adapter-ehr-epic",
+                "telehub-adapter-ehr-cerner", "telehub-adapter-ehr-athena", "telehub-adapter-ehr-allscripts",
                 "telehub-adapter-hl7v2")) {
             assertTrue(html.contains("<tr data-feature='" + f + "'>"), f);
         }

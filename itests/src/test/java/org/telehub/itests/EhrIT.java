@@ -303,12 +303,61 @@ class EhrIT {
     }
 
     /**
+     * Issue 21: the Oracle Health, athenahealth and Veradigm bundles hot-install beside the others; Veradigm's
+     * read-only API (here HAPI with a SMART token from Keycloak) reads, but the manager queues it no results:
+     * without targets the report goes to the EHRs that take it, and naming it is refused at once.
+     */
+    @Test
+    @Order(6)
+    void theOtherVendorsInstallAndAReadOnlyEhrTakesNoResults() throws Exception {
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.cerner-acme.cfg"), "id=cerner-acme\n"
+                + "tenantId=ec2458f2-1e24-41c8-b71b-0e701af7583d\nserviceRoot=http://127.0.0.1:"
+                + KarafInstance.freePort() + "/r4\nclientId=acct\nclientSecret=not-used\n");
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.athena-acme.cfg"), "id=athena-acme\n"
+                + "practiceId=195900\nbaseUrl=http://127.0.0.1:" + KarafInstance.freePort() + "/fhir/r4\n"
+                + "clientId=app\nclientSecret=not-used\n");
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.allscripts-acme.cfg"), "id=veradigm-acme\n"
+                + "baseUrl=" + fhir.baseUrl() + "\ntokenUrl=" + keycloak.tokenUrl() + "\nclientId=telehub-epic\n"
+                + "privateKey=" + EPIC_KEY.privateKeyPem().replace("\n", "").replace("\r", "") + "\nkeyId=epic-1\n"
+                + "scopes=system/Patient.read\npatientIdentifierSystem=" + MRN_SYSTEM + "\n");
+        String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-cerner "
+                + "telehub-adapter-ehr-athena telehub-adapter-ehr-allscripts");
+        assertFalse(out.contains("Error"), out);
+        awaitAdapters(Set.of("cerner-acme", "athena-acme", "veradigm-acme"), true);
+        String status = karaf.get("/api/v1/integration/status", admin).body();
+        assertTrue(status.contains("Oracle Health") && status.contains("athenahealth")
+                && status.contains("Veradigm"), status);
+        assertFalse(status.contains("not-used"), "no secret in the status");
+        JsonNode c = KarafInstance.json(karaf.post("/api/v1/integration/ehr/connect", admin, "application/json",
+                "{\"adapterId\":\"veradigm-acme\"}"));
+        assertEquals("OK", c.get("outcome").asText(), c.toString());
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + p7 + "/identifiers/veradigm-acme", nurse,
+                "{\"identifier\":\"" + patientId + "\"}").statusCode());
+        assertEquals("Tehrani", KarafInstance.json(karaf.get("/api/v1/integration/ehr/patient/" + patientId
+                + "?adapterId=veradigm-acme", nurse)).get("familyName").asText());
+
+        String observation = "\"observations\":[{\"code\":\"8867-4\",\"codeSystem\":\"http://loinc.org\","
+                + "\"value\":71,\"unit\":\"/min\",\"category\":\"vital-signs\"}]}";
+        HttpResponse<String> named = karaf.post("/api/v1/integration/patient/" + p7 + "/send-results", nurse,
+                "application/json", "{\"targets\":[\"veradigm-acme\"]," + observation);
+        assertEquals(422, named.statusCode(), named.body());
+        assertEquals("targets[0]", KarafInstance.json(named).get("field").asText());
+        assertTrue(KarafInstance.json(named).get("detail").asText().contains("takes no part"), named.body());
+        HttpResponse<String> any = karaf.post("/api/v1/integration/patient/" + p7 + "/send-results", nurse,
+                "application/json", "{" + observation);
+        assertEquals(202, any.statusCode(), any.body());
+        List<String> targets = new java.util.ArrayList<>();
+        KarafInstance.json(any).get("deliveries").forEach(d -> targets.add(d.get("adapterId").asText()));
+        assertTrue(targets.contains("hapi-main") && !targets.contains("veradigm-acme"), targets.toString());
+    }
+
+    /**
      * Issue 15: an access token of the clinic's identity provider (Keycloak) is a bearer token of the linked
      * account, with the role the provider gives (the account's own is front desk, which may not search an EHR);
      * a token signed by anyone else is 401, saying why. Before, every such token was "invalid bearer token".
      */
     @Test
-    @Order(6)
+    @Order(7)
     void anIdentityProvidersTokenActsAsTheLinkedAccount() throws Exception {
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"nurse.kc\","
                 + "\"roles\":[\"front-desk\"],\"password\":\"unused-local-pass-1\"}").statusCode());
@@ -333,7 +382,7 @@ class EhrIT {
      * stored front desk). The replayed callback and another site as returnTo are refused. Needs test 6's account.
      */
     @Test
-    @Order(7)
+    @Order(8)
     void aBrowserSignsInThroughTheIdentityProvider() throws Exception {
         HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> start = browser.send(HttpRequest.newBuilder(URI.create(karaf.url(
