@@ -6,29 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +40,6 @@ class ConsoleIT {
     private static final String ADMIN_PASSWORD = "console-admin-secret";
     private static final String PAGE = "/system/console/telehub";
     private static final String SCRIPT = "<script>alert('pwned')</script>";
-    private static final Pattern TOKEN = Pattern.compile("name='csrf' value='([^']+)'");
 
     private static KarafInstance karaf;
     private static HttpServer remote;
@@ -315,63 +305,10 @@ class ConsoleIT {
         throw new AssertionError("not within 60 s: " + what);
     }
 
-    /** An administrator's browser: Basic credentials, a cookie jar, the token of the last page it loaded. */
-    static final class Browser {
-        private final String basic;
-        private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL)).connectTimeout(Duration.ofSeconds(5))
-                .build();
-        private String token;
-
+    /** An administrator's browser on this test's hub. */
+    static final class Browser extends ConsoleBrowser {
         Browser(String user, String password) {
-            this.basic = user == null ? null
-                    : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-        }
-
-        String origin() {
-            return karaf.url("");
-        }
-
-        String token() {
-            return token;
-        }
-
-        HttpResponse<String> get(String path) throws Exception {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(karaf.url(path))).GET());
-            Matcher m = TOKEN.matcher(r.body());
-            if (m.find()) {
-                token = m.group(1);
-            }
-            return r;
-        }
-
-        HttpResponse<String> post(String path, Map<String, String> form, String origin, String fetchSite)
-                throws Exception {
-            String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(karaf.url(path)))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-            if (origin != null) {
-                b.header("Origin", origin);
-            }
-            if (fetchSite != null) {
-                b.header("Sec-Fetch-Site", fetchSite);
-            }
-            return send(b);
-        }
-
-        /** A form of the page submitted as the browser does: same origin, with the page's token. */
-        HttpResponse<String> act(String action, String name, String value) throws Exception {
-            return post(PAGE, with(Map.of("action", action, name, value), token), origin(), "same-origin");
-        }
-
-        private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-            if (basic != null) {
-                b.header("Authorization", basic);
-            }
-            return http.send(b.timeout(Duration.ofSeconds(120)).build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            super(karaf, PAGE, user, password);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ class Hl7IT {
     private static final String ADMIN_PASSWORD = "hl7-admin-secret";
     private static final String MLLP_SEND = "/usr/bin/mllp_send";
     private static KarafInstance karaf;
+    private static com.icegreen.greenmail.util.GreenMail mail;
     private static String admin;
     private static String desk;
     private static int port;
@@ -70,6 +72,11 @@ class Hl7IT {
                 + "port=" + port + "\nbindAddress=127.0.0.1\nstallSeconds=2\nmaxMessageBytes=1048576\n"
                 + "remoteHost=127.0.0.1\nremotePort=" + receiverPort + "\nremoteApplication=LAB\nremoteFacility=NORTH\n"
                 + "ackTimeoutSeconds=2\n");
+        // administrators told about a system down within the test's patience, through a real SMTP server
+        mail = KarafInstance.mailServer("smtp-hl7-pass");
+        karaf.sendMailThrough(mail, "smtp-hl7-pass");
+        Files.writeString(karaf.home.resolve("etc/org.telehub.integration.alerts.cfg"),
+                "alertAfterSeconds=2\ncheckSeconds=1\n");
         // a NAK or silence is retried within the test's patience
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "baseBackoffMillis=2000", "baseBackoffMillis=300");
         karaf.edit("etc/org.telehub.integration.delivery.cfg", "maxBackoffMillis=600000", "maxBackoffMillis=1000");
@@ -83,12 +90,18 @@ class Hl7IT {
                 "{\"username\":\"nurse.hl7\",\"roles\":[\"nurse\"],\"password\":\"ward-nurse-pass-1\"}")
                 .statusCode());
         nurse = karaf.login("nurse.hl7", "ward-nurse-pass-1");
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"it.night\","
+                + "\"roles\":[\"admin\"],\"password\":\"night-shift-pass-1\",\"email\":\"it@clinic.example\"}")
+                .statusCode());
     }
 
     @AfterAll
     static void stop() {
         if (karaf != null) {
             karaf.close();
+        }
+        if (mail != null) {
+            mail.stop();
         }
         if (receiver != null) {
             receiver.destroy();
@@ -504,5 +517,70 @@ class Hl7IT {
             Thread.sleep(200);
         }
         throw new AssertionError("his-adt not listening: " + body);
+    }
+
+    /**
+     * The web console's "HL7 v2 messages" page: the list, one message with its segments, text and ACK, and replay
+     * through the page's form (the console session's token); a nurse is not let in.
+     */
+    @Test
+    @Order(19)
+    void theConsolePageListsShowsAndReplaysMessages() throws Exception {
+        String page = "/system/console/telehub-hl7";
+        ConsoleBrowser console = new ConsoleBrowser(karaf, page, "admin", ADMIN_PASSWORD);
+        HttpResponse<String> list = console.get(page + "?patient=MRN-1001");
+        assertEquals(200, list.statusCode(), list.body());
+        assertTrue(list.body().contains("id='hl7-messages'") && list.body().contains("MRN-1001"), list.body());
+        JsonNode processed = search("patient=MRN-1001&state=processed").get(0);
+        String id = processed.get("id").asText();
+        HttpResponse<String> one = console.get(page + "?id=" + id);
+        assertEquals(200, one.statusCode());
+        assertTrue(one.body().contains("id='hl7-segments'") && one.body().contains("<th>PID</th>")
+                && one.body().contains("id='hl7-ack'") && one.body().contains("id='hl7-replay'"), one.body());
+        HttpResponse<String> replay = console.post(page, Map.of("id", id, "csrf", console.token()), console.origin(),
+                "same-origin");
+        assertEquals(303, replay.statusCode(), replay.body());
+        awaitState(processed.get("controlId").asText(), "processed");
+        assertTrue(console.get(page + "?id=" + id).body().contains("queued again"), "the outcome is shown");
+        HttpResponse<String> forged = console.post(page, Map.of("id", id, "csrf", "not-the-token"),
+                console.origin(), "same-origin");
+        assertEquals(403, forged.statusCode(), forged.body());
+        int nurseStatus = new ConsoleBrowser(karaf, page, "nurse.hl7", "ward-nurse-pass-1").get(page).statusCode();
+        assertTrue(nurseStatus == 401 || nurseStatus == 403, "a nurse gets " + nurseStatus);
+    }
+
+    /**
+     * The interface taken down (as a crashed listener would be): its own health check says DOWN, the hub's health
+     * DEGRADED naming it, and the administrator with an address is told by e-mail once it lasted; back UP, told
+     * again.
+     */
+    @Test
+    @Order(20)
+    void anInterfaceThatStaysDownIsToldToTheAdministratorsAndItsRecoveryToo() throws Exception {
+        assertEquals(200, karaf.post("/api/v1/integration/his-adt/disconnect", admin, "application/json", "")
+                .statusCode());
+        JsonNode health = KarafInstance.json(karaf.get("/api/v1/health", admin));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!"DOWN".equals(health.at("/checks/adapter:his-adt/status").asText())
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+            health = KarafInstance.json(karaf.get("/api/v1/health", admin));
+        }
+        assertEquals("DOWN", health.at("/checks/adapter:his-adt/status").asText(), health.toString());
+        assertEquals("DEGRADED", health.get("status").asText(), "an interface is not the hub: 200, degraded");
+        assertTrue(mail.waitForIncomingEmail(30_000, 1), "no alert within 30 s");
+        jakarta.mail.internet.MimeMessage down = mail.getReceivedMessages()[0];
+        assertEquals("it@clinic.example", ((jakarta.mail.internet.InternetAddress) down.getAllRecipients()[0])
+                .getAddress());
+        assertEquals("Telehub: his-adt (Test HIS HL7 v2 over MLLP) is DOWN", down.getSubject());
+        assertTrue(com.icegreen.greenmail.util.GreenMailUtil.getBody(down).contains("not listening"),
+                com.icegreen.greenmail.util.GreenMailUtil.getBody(down));
+
+        assertEquals(200, karaf.post("/api/v1/integration/his-adt/connect", admin, "application/json", "")
+                .statusCode());
+        assertTrue(mail.waitForIncomingEmail(30_000, 2), "no recovery notice within 30 s");
+        assertEquals("Telehub: his-adt (Test HIS HL7 v2 over MLLP) is back UP", mail.getReceivedMessages()[1].getSubject());
+        Thread.sleep(3_000);
+        assertEquals(2, mail.getReceivedMessages().length, "each change told once");
     }
 }

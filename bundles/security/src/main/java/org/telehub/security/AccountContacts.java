@@ -14,4 +14,13 @@ public interface AccountContacts {
 
     /** The e-mail address of the enabled account {@code username}; empty without one, or for no such account. */
     Optional<String> email(String username);
+
+    /**
+     * The e-mail addresses of the enabled accounts holding {@code role} (with or without a clinic), username →
+     * address, for notices about the hub itself, e.g. administrators told that an interface went silent. Accounts
+     * without an address are left out.
+     *
+     * @since 1.6
+     */
+    java.util.Map<String, String> emailsWithRole(String role);
 }

@@ -8,9 +8,10 @@
  * org.telehub.security.VisitIdentities} (guests' and interpreters' visit-scoped tokens) and {@link
  * org.telehub.security.VisitScoped}, the routes they may call, and {@link org.telehub.security.AccountContacts},
  * the e-mail address on an account (a doctor's reminders); 1.5: {@link org.telehub.security.Colleagues}, the clinicians
- * found by name (whom a clinician may write to directly).
+ * found by name (whom a clinician may write to directly); 1.6: {@link
+ * org.telehub.security.AccountContacts#emailsWithRole}, e.g. the administrators to tell about the hub.
  */
-@Version("1.5.0")
+@Version("1.6.0")
 package org.telehub.security;
 
 import org.osgi.annotation.versioning.Version;

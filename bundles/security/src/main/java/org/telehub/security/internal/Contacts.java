@@ -29,6 +29,17 @@ public class Contacts implements AccountContacts, Colleagues {
     }
 
     @Override
+    public java.util.Map<String, String> emailsWithRole(String role) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (UserAccount a : accounts.search("", java.util.Set.of(role), 500)) {
+            if (a.email() != null && !a.email().isBlank()) {
+                out.put(a.username(), a.email());
+            }
+        }
+        return out;
+    }
+
+    @Override
     public Optional<Colleague> colleague(String username) {
         return accounts.byUsername(username).filter(UserAccount::enabled).filter(Contacts::clinician)
                 .map(Contacts::colleague);

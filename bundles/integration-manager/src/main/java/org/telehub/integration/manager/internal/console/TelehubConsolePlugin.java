@@ -2,14 +2,11 @@ package org.telehub.integration.manager.internal.console;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.security.Principal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
-import javax.security.auth.Subject;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -29,12 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.domain.DomainException;
 import org.telehub.integration.api.Adapter;
+import org.telehub.integration.console.ConsoleGuard;
 import org.telehub.integration.manager.internal.DeliveryService;
 import org.telehub.integration.manager.internal.DeliveryState;
 import org.telehub.integration.manager.internal.IntegrationService;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
-import org.telehub.security.Roles;
 
 /**
  * The "Telehub" page of the Karaf web console ({@code /system/console/telehub}) for clinic IT: adapters with their
@@ -56,10 +53,6 @@ public class TelehubConsolePlugin extends HttpServlet {
     static final String LABEL = "telehub";
     private static final Logger LOG = LoggerFactory.getLogger(TelehubConsolePlugin.class);
     private static final String FLASH = "org.telehub.console.flash";
-    /** Set by Karaf's JAAS security provider of the web console: the logged-in Subject. */
-    private static final String CONSOLE_SUBJECT = "karaf.subject.runas";
-    private static final String REMOTE_USER = "org.osgi.service.http.authentication.remote.user";
-    private static final String ROLE_PRINCIPAL = "org.apache.karaf.jaas.boot.principal.RolePrincipal";
     private static final int LIST_LIMIT = 50;
 
     private final transient BundleContext context;
@@ -82,38 +75,18 @@ public class TelehubConsolePlugin extends HttpServlet {
 
     // ---- who
 
-    /** The console's user as an administrator, or empty if the request does not carry one. */
-    static Optional<AuthenticatedUser> administrator(HttpServletRequest req) {
-        Object user = req.getAttribute(REMOTE_USER);
-        String name = user instanceof String s ? s : req.getRemoteUser();
-        if (name == null || !(req.getAttribute(CONSOLE_SUBJECT) instanceof Subject subject)) {
-            return Optional.empty();
-        }
-        boolean admin = false;
-        for (Principal p : subject.getPrincipals()) {
-            admin |= p.getClass().getName().equals(ROLE_PRINCIPAL) && Roles.ADMIN.equals(p.getName());
-        }
-        // the audit trail names the administrator; Telehub's account id is not in the JAAS subject (0)
-        return admin ? Optional.of(new AuthenticatedUser(0, name, name, Set.of(Roles.ADMIN))) : Optional.empty();
-    }
-
     // ---- GET: the page (inside the console's frame)
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<AuthenticatedUser> who = administrator(req);
+        Optional<AuthenticatedUser> who = ConsoleGuard.administrator(req);
         PrintWriter out = resp.getWriter();
         if (who.isEmpty()) {
             out.println("<p class='statline ui-state-error'>Telehub administrators only.</p>");
             return;
         }
         HttpSession session = req.getSession(true);
-        String token = (String) session.getAttribute(ConsoleGuard.TOKEN_ATTRIBUTE);
-        if (token == null || !who.get().username().equals(session.getAttribute(ConsoleGuard.USER_ATTRIBUTE))) {
-            token = ConsoleGuard.newToken();
-            session.setAttribute(ConsoleGuard.TOKEN_ATTRIBUTE, token);
-            session.setAttribute(ConsoleGuard.USER_ATTRIBUTE, who.get().username());
-        }
+        String token = ConsoleGuard.pageToken(session, who.get().username());
         Object flash = session.getAttribute(FLASH);
         session.removeAttribute(FLASH);
         String root = appRoot(req);
@@ -273,18 +246,13 @@ public class TelehubConsolePlugin extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<AuthenticatedUser> who = administrator(req);
+        Optional<AuthenticatedUser> who = ConsoleGuard.administrator(req);
         if (who.isEmpty()) {
             resp.sendError(HttpServletResponse.SC_FORBIDDEN, "Telehub administrators only");
             return;
         }
         HttpSession session = req.getSession(false);
-        String refusal = ConsoleGuard.refusal(new ConsoleGuard.Post(req.getScheme(), req.getHeader("Host"),
-                req.getHeader("Origin"), req.getHeader("Referer"), req.getHeader("Sec-Fetch-Site"),
-                who.get().username(),
-                session == null ? null : (String) session.getAttribute(ConsoleGuard.TOKEN_ATTRIBUTE),
-                session == null ? null : (String) session.getAttribute(ConsoleGuard.USER_ATTRIBUTE),
-                req.getParameter(ConsoleGuard.FIELD)));
+        String refusal = ConsoleGuard.refusal(req, who.get().username());
         String what = String.valueOf(req.getParameter("action"));
         if (refusal != null) {
             audit.record(who.get(), "console.refused", null, List.of(), what + ": " + refusal);

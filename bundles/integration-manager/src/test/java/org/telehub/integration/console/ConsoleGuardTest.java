@@ -1,4 +1,4 @@
-package org.telehub.integration.manager.internal.console;
+package org.telehub.integration.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
