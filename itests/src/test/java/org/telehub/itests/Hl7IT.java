@@ -72,6 +72,11 @@ class Hl7IT {
                 + "port=" + port + "\nbindAddress=127.0.0.1\nstallSeconds=2\nmaxMessageBytes=1048576\n"
                 + "remoteHost=127.0.0.1\nremotePort=" + receiverPort + "\nremoteApplication=LAB\nremoteFacility=NORTH\n"
                 + "ackTimeoutSeconds=2\n");
+        // a second interface to the same receiver that sends reports as documents (MDM)
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-docs.cfg"), "id=his-docs\nvendor=Test DMS\n"
+                + "port=" + KarafInstance.freePort() + "\nbindAddress=127.0.0.1\nremoteHost=127.0.0.1\nremotePort="
+                + receiverPort + "\nremoteApplication=DMS\nremoteFacility=NORTH\nackTimeoutSeconds=2\n"
+                + "reportMessage=MDM\n");
         // administrators told about a system down within the test's patience, through a real SMTP server
         mail = KarafInstance.mailServer("smtp-hl7-pass");
         karaf.sendMailThrough(mail, "smtp-hl7-pass");
@@ -519,6 +524,66 @@ class Hl7IT {
         throw new AssertionError("his-adt not listening: " + body);
     }
 
+    /** reportMessage=MDM: a report goes out as a document, MDM^T02, which python3-hl7's receiver takes. */
+    @Test
+    @Order(10)
+    void reportsGoOutAsDocumentsWhereTheInterfaceSaysSo() throws Exception {
+        String zoe = search("patient=MRN-1001&state=processed").get(0).get("localPatientId").asText();
+        Files.writeString(receiverMode, "AA");
+        assertEquals(201, karaf.put("/api/v1/integration/patient/" + zoe + "/identifiers/his-docs", nurse,
+                "{\"identifier\":\"MRN-1001\"}").statusCode());
+        String pdf = java.util.Base64.getEncoder().encodeToString("%PDF-1.4\n%%EOF\n".getBytes(
+                StandardCharsets.US_ASCII));
+        int n = received(1).size();
+        HttpResponse<String> r = karaf.post("/api/v1/integration/patient/" + zoe + "/send-results", nurse,
+                "application/json", "{\"targets\":[\"his-docs\"],\"report\":{\"code\":\"11506-3\","
+                        + "\"codeSystem\":\"http://loinc.org\",\"title\":\"Progress note\",\"conclusion\":"
+                        + "\"Stable.\",\"contentBase64\":\"" + pdf + "\",\"contentType\":\"application/pdf\"}}");
+        assertEquals(202, r.statusCode(), r.body());
+        awaitDelivery(KarafInstance.json(r).at("/deliveries/0/id").asText(), "delivered");
+        String doc = received(n + 1).get(n);
+        assertTrue(doc.contains("|MDM^T02^MDM_T02|") && doc.contains("|DMS|NORTH|") && doc.contains("\rTXA|1|CN|AP|")
+                && doc.contains("|LA||AV") && doc.contains("|ED|11506-3^Progress note^LN||TELEHUB^AP^PDF^Base64^"
+                        + pdf + "|"), doc);
+        JsonNode out = search("adapterId=his-docs&state=accepted").get(0);
+        assertEquals("MDM^T02", out.get("messageType").asText());
+    }
+
+    /**
+     * An HL7 v2 interface keeps order per patient: while the receiver is silent, a second result for the same
+     * patient is not even tried; once it answers, the first arrives before the second.
+     */
+    @Test
+    @Order(11)
+    void resultsForOnePatientGoOutInTheOrderTheyWereSent() throws Exception {
+        String zoe = search("patient=MRN-1001&state=processed").get(0).get("localPatientId").asText();
+        Files.writeString(receiverMode, "silent");
+        int before = received(1).size();
+        String first = send(zoe, "{\"code\":\"2339-0\",\"codeSystem\":\"http://loinc.org\",\"display\":"
+                + "\"Glucose\",\"value\":5.4,\"unit\":\"mmol/L\"}");
+        received(before + 1);
+        String second = send(zoe, "{\"code\":\"2823-3\",\"codeSystem\":\"http://loinc.org\",\"display\":"
+                + "\"Potassium\",\"value\":4.1,\"unit\":\"mmol/L\"}");
+        Thread.sleep(3_000); // past an answer timeout (2 s): the first is tried again, the second waits
+        List<String> meanwhile = received(before + 1);
+        assertTrue(meanwhile.subList(before, meanwhile.size()).stream().noneMatch(m -> m.contains("2823-3")),
+                "the second was sent while the first was unanswered");
+        Files.writeString(receiverMode, "AA");
+        awaitDelivery(first, "delivered");
+        awaitDelivery(second, "delivered");
+        List<String> all = received(before + 2).subList(before, received(before + 2).size());
+        int lastFirst = -1;
+        int firstSecond = Integer.MAX_VALUE;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).contains("2339-0")) {
+                lastFirst = i;
+            } else if (all.get(i).contains("2823-3")) {
+                firstSecond = Math.min(firstSecond, i);
+            }
+        }
+        assertTrue(lastFirst >= 0 && lastFirst < firstSecond, "in order: " + lastFirst + " < " + firstSecond);
+    }
+
     /**
      * The web console's "HL7 v2 messages" page: the list, one message with its segments, text and ACK, and replay
      * through the page's form (the console session's token); a nurse is not let in.
@@ -579,7 +644,8 @@ class Hl7IT {
         assertEquals(200, karaf.post("/api/v1/integration/his-adt/connect", admin, "application/json", "")
                 .statusCode());
         assertTrue(mail.waitForIncomingEmail(30_000, 2), "no recovery notice within 30 s");
-        assertEquals("Telehub: his-adt (Test HIS HL7 v2 over MLLP) is back UP", mail.getReceivedMessages()[1].getSubject());
+        assertEquals("Telehub: his-adt (Test HIS HL7 v2 over MLLP) is back UP",
+                mail.getReceivedMessages()[1].getSubject());
         Thread.sleep(3_000);
         assertEquals(2, mail.getReceivedMessages().length, "each change told once");
     }

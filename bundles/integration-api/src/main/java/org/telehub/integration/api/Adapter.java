@@ -22,4 +22,16 @@ public interface Adapter {
 
     /** The last known state, without a remote call. Never throws. */
     AdapterHealth health();
+
+    /**
+     * Whether results sent to this system must reach it in the order they were sent, per patient (an HL7 v2
+     * interface: a correction must not overtake the result it corrects). The manager then sends one delivery at a
+     * time per patient of this system; a delivery being retried holds back the later ones. False by default:
+     * deliveries run in parallel.
+     *
+     * @since 1.5
+     */
+    default boolean keepsOrderPerPatient() {
+        return false;
+    }
 }

@@ -63,6 +63,38 @@ public final class ConsoleGuard {
         return administrator(user instanceof String u ? u : req.getRemoteUser(), req.getAttribute(CONSOLE_SUBJECT));
     }
 
+    /**
+     * A page's GET by an administrator: who, the session's page token, the message left by the last POST (taken
+     * off the session), and the console's root path.
+     */
+    public record Visit(org.telehub.security.AuthenticatedUser who, String token, Object flash, String appRoot) {
+    }
+
+    /**
+     * Opens a page's GET: the visit of an administrator, or empty after telling anyone else (in the page) that
+     * the page is for Telehub administrators only. {@code flashAttribute}: the session attribute of the page's
+     * last message.
+     */
+    public static java.util.Optional<Visit> open(javax.servlet.http.HttpServletRequest req,
+            java.io.PrintWriter out, String flashAttribute) {
+        java.util.Optional<org.telehub.security.AuthenticatedUser> who = administrator(req);
+        if (who.isEmpty()) {
+            out.println("<p class='statline ui-state-error'>Telehub administrators only.</p>");
+            return java.util.Optional.empty();
+        }
+        javax.servlet.http.HttpSession session = req.getSession(true);
+        Object flash = session.getAttribute(flashAttribute);
+        session.removeAttribute(flashAttribute);
+        return java.util.Optional.of(new Visit(who.get(), pageToken(session, who.get().username()), flash,
+                appRoot(req)));
+    }
+
+    /** The web console's root path ({@code /system/console} unless the console says otherwise). */
+    public static String appRoot(javax.servlet.http.HttpServletRequest req) {
+        Object root = req.getAttribute("felix.webconsole.appRoot");
+        return root instanceof String s ? s : req.getContextPath() + "/system/console";
+    }
+
     /** The session's page token for {@code username}, made anew for a new session or another user. */
     public static String pageToken(javax.servlet.http.HttpSession session, String username) {
         String token = (String) session.getAttribute(TOKEN_ATTRIBUTE);

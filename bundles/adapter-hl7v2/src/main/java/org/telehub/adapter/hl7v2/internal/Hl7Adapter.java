@@ -72,7 +72,8 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
         jdbi = schema.jdbi();
         outbound = config.remoteHost().isBlank() || config.remotePort() == 0 ? null : new Outbound(config.id(), codec,
                 jdbi, settings, new Outbound.Target(config.remoteHost(), config.remotePort(),
-                        config.remoteApplication(), config.remoteFacility(), config.ackTimeoutSeconds() * 1000));
+                        config.remoteApplication(), config.remoteFacility(), config.ackTimeoutSeconds() * 1000,
+                        documents(config.reportMessage())));
         listener = new Listener(config.id(), new InetSocketAddress(InetAddress.getByName(config.bindAddress()),
                 config.port()), config.maxConnections(), config.stallSeconds() * 1000, config.maxMessageBytes(),
                 inbound, counters, executors.pool("hl7-" + config.id() + "-" + config.maxConnections(),
@@ -175,6 +176,21 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
             String idempotencyKey) throws AdapterException {
         Outbound o = sender();
         return Codec.inBundle(() -> o.report(systemPatientId, report, idempotencyKey));
+    }
+
+    /** A correction (OBR-25 C, an MDM^T06) must not overtake what it corrects: one delivery at a time per patient. */
+    @Override
+    public boolean keepsOrderPerPatient() {
+        return true;
+    }
+
+    /** Whether reports go out as MDM documents ({@code MDM}) or as results ({@code ORU}). */
+    static boolean documents(String reportMessage) {
+        return switch (reportMessage == null ? "" : reportMessage.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "ORU" -> false;
+            case "MDM" -> true;
+            default -> throw new IllegalArgumentException("reportMessage: ORU or MDM (got '" + reportMessage + "')");
+        };
     }
 
     /** Only an interface with a receiver configured: a feed that only listens is never a target of results. */

@@ -68,6 +68,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             required = false)
     String remoteFacility() default "";
 
+    @AttributeDefinition(name = "Reports as", description = "A signed report (its text and PDF) as ORU^R01 (an OBR "
+            + "with TX and ED observations; an addendum a correction, OBR-25 C) or as a document, MDM^T02 (TXA and "
+            + "the PDF as ED; an addendum MDM^T06 naming its parent document, TXA-13)", options = {
+        @org.osgi.service.metatype.annotations.Option(label = "ORU^R01", value = "ORU"),
+        @org.osgi.service.metatype.annotations.Option(label = "MDM^T02 / T06", value = "MDM")})
+    String reportMessage() default "ORU";
+
     @AttributeDefinition(name = "Answer timeout (seconds)", description = "A message sent without an ACK within this "
             + "long is sent again later", min = "1")
     int ackTimeoutSeconds() default 30;

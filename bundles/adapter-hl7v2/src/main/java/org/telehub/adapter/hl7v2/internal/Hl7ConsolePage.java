@@ -9,7 +9,6 @@ import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import javax.servlet.http.HttpSession;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -43,17 +42,15 @@ public class Hl7ConsolePage extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<AuthenticatedUser> who = ConsoleGuard.administrator(req);
         PrintWriter out = resp.getWriter();
-        if (who.isEmpty()) {
-            out.println("<p class='statline ui-state-error'>Telehub administrators only.</p>");
+        Optional<ConsoleGuard.Visit> visit = ConsoleGuard.open(req, out, FLASH);
+        if (visit.isEmpty()) {
             return;
         }
-        HttpSession session = req.getSession(true);
-        String token = ConsoleGuard.pageToken(session, who.get().username());
-        Object flash = session.getAttribute(FLASH);
-        session.removeAttribute(FLASH);
-        String action = appRoot(req) + "/" + LABEL;
+        AuthenticatedUser who = visit.get().who();
+        String token = visit.get().token();
+        Object flash = visit.get().flash();
+        String action = visit.get().appRoot() + "/" + LABEL;
         out.println("<div id='telehub-hl7'>");
         if (flash != null) {
             out.println("<p class='statline' id='telehub-message'>" + esc(flash) + "</p>");
@@ -61,9 +58,9 @@ public class Hl7ConsolePage extends HttpServlet {
         String id = blank(req.getParameter("id"));
         try {
             if (id != null) {
-                message(out, who.get(), id, action, token);
+                message(out, who, id, action, token);
             } else {
-                list(out, who.get(), req, action);
+                list(out, who, req, action);
             }
         } catch (DomainException e) {
             out.println("<p class='ui-state-error' id='hl7-error'>" + esc(e.field() == null ? "" : e.field() + ": ")
@@ -93,8 +90,8 @@ public class Hl7ConsolePage extends HttpServlet {
                 + "<th>Direction</th><th>Type</th><th>Control id</th><th>From</th><th>Patient</th><th>State</th>"
                 + "<th>ACK</th><th>Error</th></tr></thead><tbody>");
         for (Messages.Summary m : found) {
-            out.println("<tr data-message='" + esc(m.id()) + "'><td><a href='" + esc(action) + "?id=" + esc(java.net.URLEncoder.encode(m.id(),
-                    java.nio.charset.StandardCharsets.UTF_8))
+            String link = action + "?id=" + java.net.URLEncoder.encode(m.id(), java.nio.charset.StandardCharsets.UTF_8);
+            out.println("<tr data-message='" + esc(m.id()) + "'><td><a href='" + esc(link)
                     + "'>" + esc(m.receivedAt()) + "</a></td><td>" + esc(m.adapterId()) + "</td><td>"
                     + esc(m.direction()) + "</td><td class='type'>" + esc(m.messageType()) + "</td><td>"
                     + esc(m.controlId()) + "</td><td>" + esc(m.sendingApplication() + " " + m.sendingFacility())
@@ -163,7 +160,7 @@ public class Hl7ConsolePage extends HttpServlet {
         }
         req.getSession(true).setAttribute(FLASH, message);
         resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
-        resp.setHeader("Location", appRoot(req) + "/" + LABEL + (id == null ? "" : "?id="
+        resp.setHeader("Location", ConsoleGuard.appRoot(req) + "/" + LABEL + (id == null ? "" : "?id="
                 + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)));
     }
 
@@ -181,10 +178,5 @@ public class Hl7ConsolePage extends HttpServlet {
 
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s.trim();
-    }
-
-    private static String appRoot(HttpServletRequest req) {
-        Object root = req.getAttribute("felix.webconsole.appRoot");
-        return root instanceof String s ? s : req.getContextPath() + "/system/console";
     }
 }

@@ -26,6 +26,7 @@ import ca.uhn.hl7v2.model.v251.datatype.ED;
 import ca.uhn.hl7v2.model.v251.datatype.NM;
 import ca.uhn.hl7v2.model.v251.datatype.ST;
 import ca.uhn.hl7v2.model.v251.datatype.TX;
+import ca.uhn.hl7v2.model.v251.message.MDM_T02;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
 import ca.uhn.hl7v2.model.v251.segment.OBR;
 import ca.uhn.hl7v2.model.v251.segment.OBX;
@@ -38,7 +39,8 @@ import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.ReportDocument;
 
 /**
- * Results sent to the interface's receiver as ORU^R01 over MLLP, each delivery attempt on a connection of its own:
+ * Results sent to the interface's receiver as ORU^R01 (reports, if so configured, as MDM^T02/T06) over MLLP, each
+ * delivery attempt on a connection of its own:
  * stored (direction {@code out}) before it is sent and with the answer after. The control id is derived from the
  * delivery's idempotency key, so a retry sends the same MSH-10 and a receiver that keeps control ids takes it once.
  * AA (or CA) delivers; AE, no answer within the timeout or a connection failure is retried; AR is final, with the
@@ -47,7 +49,8 @@ import org.telehub.integration.api.ReportDocument;
  */
 final class Outbound {
     /** Where results go. */
-    record Target(String host, int port, String application, String facility, int timeoutMillis) {
+    record Target(String host, int port, String application, String facility, int timeoutMillis,
+            boolean reportsAsDocuments) {
     }
 
     private final String adapterId;
@@ -98,6 +101,9 @@ final class Outbound {
     }
 
     DeliveryReceipt report(String patient, ReportDocument r, String key) throws AdapterException {
+        if (target.reportsAsDocuments()) {
+            return document(patient, r, key);
+        }
         String control = controlId(key);
         try {
             ORU_R01 oru = oru(patient, control);
@@ -109,36 +115,118 @@ final class Outbound {
             }
             int seq = 0;
             if (r.conclusion() != null && !r.conclusion().isBlank()) {
-                OBX text = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX();
-                text.getSetIDOBX().setValue(String.valueOf(++seq));
-                text.getValueType().setValue("TX");
-                code(text.getObservationIdentifier(), "59776-5", "Procedure findings Narrative", "http://loinc.org");
-                String[] lines = r.conclusion().split("\r\n|\r|\n");
-                for (int i = 0; i < lines.length; i++) {
-                    TX tx = new TX(oru);
-                    tx.setValue(lines[i]);
-                    text.getObservationValue(i).setData(tx);
-                }
-                text.getObservationResultStatus().setValue(r.amends() != null ? "C" : "F");
+                conclusion(oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX(), ++seq, oru,
+                        r.conclusion(), r.amends() != null ? "C" : "F");
             }
             if (r.content() != null) {
                 OBX pdf = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX();
                 pdf.getSetIDOBX().setValue(String.valueOf(++seq));
                 pdf.getValueType().setValue("ED");
                 code(pdf.getObservationIdentifier(), r.code(), r.title(), r.codeSystem());
-                ED ed = new ED(oru);
-                ed.getSourceApplication().getNamespaceID().setValue(local.application());
-                ed.getTypeOfData().setValue("AP");
-                ed.getDataSubtype().setValue(subtype(r.contentType()));
-                ed.getEncoding().setValue("Base64");
-                ed.getData().setValue(Base64.getEncoder().encodeToString(r.content()));
-                pdf.getObservationValue(0).setData(ed);
+                pdf.getObservationValue(0).setData(pdf(oru, r));
                 pdf.getObservationResultStatus().setValue(r.amends() != null ? "C" : "F");
             }
             return send(oru, control, patient);
         } catch (HL7Exception e) {
             throw new AdapterException("cannot build the ORU^R01: " + e.getMessage(), false);
         }
+    }
+
+    /**
+     * A report as a document: MDM^T02 (an addendum MDM^T06 naming the report it adds to, TXA-13), with the document
+     * legally authenticated (signed, TXA-17 LA) and available (TXA-19 AV), its conclusion as TX and its PDF as ED.
+     */
+    private DeliveryReceipt document(String patient, ReportDocument r, String key) throws AdapterException {
+        String control = controlId(key);
+        try {
+            return send(documentMessage(patient, r, control), control, patient);
+        } catch (HL7Exception e) {
+            throw new AdapterException("cannot build the MDM^" + (r.amends() != null ? "T06" : "T02") + ": "
+                    + e.getMessage(), false);
+        }
+    }
+
+    /** The MDM message of a report, as sent with {@code control} as its MSH-10. */
+    MDM_T02 documentMessage(String patient, ReportDocument r, String control) throws HL7Exception {
+        boolean addendum = r.amends() != null;
+        MDM_T02 mdm = new MDM_T02();
+        mdm.setParser(codec.parser());
+        try {
+            mdm.initQuickstart("MDM", addendum ? "T06" : "T02", "P");
+        } catch (IOException e) {
+            throw new HL7Exception(e);
+        }
+        Terser t = header(mdm, control);
+        t.set("/EVN-1", addendum ? "T06" : "T02");
+        t.set("/EVN-2-1", ts(Instant.now()));
+        t.set("/PID-1", "1");
+        t.set("/PID-3-1", patient);
+        t.set("/PID-3-5", local.identifierType());
+        t.set("/PV1-2", "O"); // a visit to a clinician: outpatient
+        t.set("/TXA-1", "1");
+        t.set("/TXA-2", "CN"); // HL7 table 0270: consult
+        t.set("/TXA-3", "AP");
+        t.set("/TXA-4-1", ts(r.authoredAt()));
+        if (r.author() != null) {
+            t.set("/TXA-5-2-1", r.author());
+        }
+        t.set("/TXA-12-1", Inbound.cut(r.documentId() != null ? r.documentId() : control, 199));
+        if (addendum) {
+            t.set("/TXA-13-1", Inbound.cut(r.amends(), 199));
+        }
+        t.set("/TXA-17", "LA");
+        t.set("/TXA-19", "AV");
+        int seq = 0;
+        if (r.conclusion() != null && !r.conclusion().isBlank()) {
+            conclusion(mdm.getOBSERVATION(seq).getOBX(), ++seq, mdm, r.conclusion(), "F");
+        }
+        if (r.content() != null) {
+            OBX pdf = mdm.getOBSERVATION(seq).getOBX();
+            pdf.getSetIDOBX().setValue(String.valueOf(++seq));
+            pdf.getValueType().setValue("ED");
+            code(pdf.getObservationIdentifier(), r.code(), r.title(), r.codeSystem());
+            pdf.getObservationValue(0).setData(pdf(mdm, r));
+            pdf.getObservationResultStatus().setValue("F");
+        }
+        return mdm;
+    }
+
+    /** A report's conclusion as a TX observation, one repetition per line. */
+    private static void conclusion(OBX text, int seq, Message m, String conclusion, String status)
+            throws HL7Exception {
+        text.getSetIDOBX().setValue(String.valueOf(seq));
+        text.getValueType().setValue("TX");
+        code(text.getObservationIdentifier(), "59776-5", "Procedure findings Narrative", "http://loinc.org");
+        String[] lines = conclusion.split("\r\n|\r|\n");
+        for (int i = 0; i < lines.length; i++) {
+            TX tx = new TX(m);
+            tx.setValue(lines[i]);
+            text.getObservationValue(i).setData(tx);
+        }
+        text.getObservationResultStatus().setValue(status);
+    }
+
+    /** The document as ED: Base64, typed from its content type. */
+    private ED pdf(Message m, ReportDocument r) throws DataTypeException {
+        ED ed = new ED(m);
+        ed.getSourceApplication().getNamespaceID().setValue(local.application());
+        ed.getTypeOfData().setValue("AP");
+        ed.getDataSubtype().setValue(subtype(r.contentType()));
+        ed.getEncoding().setValue("Base64");
+        ed.getData().setValue(Base64.getEncoder().encodeToString(r.content()));
+        return ed;
+    }
+
+    /** MSH as every message Telehub sends has it: both ends, the control id, UTF-8. */
+    private Terser header(Message m, String control) throws HL7Exception {
+        Terser t = new Terser(m);
+        t.set("MSH-3-1", local.application());
+        t.set("MSH-4-1", local.facility());
+        t.set("MSH-5-1", target.application());
+        t.set("MSH-6-1", target.facility());
+        t.set("MSH-10", control);
+        t.set("MSH-18", "UNICODE UTF-8");
+        return t;
     }
 
     private ORU_R01 oru(String patient, String control) throws HL7Exception {
@@ -149,13 +237,7 @@ final class Outbound {
         } catch (IOException e) {
             throw new HL7Exception(e);
         }
-        Terser t = new Terser(oru);
-        t.set("MSH-3-1", local.application());
-        t.set("MSH-4-1", local.facility());
-        t.set("MSH-5-1", target.application());
-        t.set("MSH-6-1", target.facility());
-        t.set("MSH-10", control);
-        t.set("MSH-18", "UNICODE UTF-8");
+        header(oru, control);
         var pid = oru.getPATIENT_RESULT().getPATIENT().getPID();
         pid.getSetIDPID().setValue("1");
         pid.getPatientIdentifierList(0).getIDNumber().setValue(patient);
@@ -177,7 +259,8 @@ final class Outbound {
     /** Stores, sends and records the answer; the outcome as the delivery contract has it. */
     private DeliveryReceipt send(Message m, String control, String patient) throws AdapterException, HL7Exception {
         byte[] raw = m.encode().getBytes(StandardCharsets.UTF_8);
-        String type = "ORU^R01";
+        Terser sent = new Terser(m);
+        String type = sent.get("MSH-9-1") + "^" + sent.get("MSH-9-2");
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO hl7_message (id, adapter_id, direction, received_at,"
                 + " sending_application, sending_facility, control_id, message_type, version, patient_identifier,"
                 + " state, charset, raw) VALUES (:id, :a, 'out', :t, :sa, :sf, :c, :mt, '2.5.1', :p, 'sending',"

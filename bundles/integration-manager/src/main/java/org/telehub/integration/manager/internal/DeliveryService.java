@@ -142,6 +142,8 @@ public class DeliveryService {
         p.put(WorkHandler.MAX_ATTEMPTS, config.maxAttempts());
         p.put(WorkHandler.BACKOFF_INITIAL_MILLIS, config.baseBackoffMillis());
         p.put(WorkHandler.BACKOFF_MAX_MILLIS, config.maxBackoffMillis());
+        // a system that needs its results in order gets them one at a time per patient (the items' key)
+        p.put(WorkHandler.ORDERED, adapters.get(adapterId).get(0).keepsOrderPerPatient());
         handlers.put(adapterId, context.registerService(WorkHandler.class,
                 new Deliverer(adapters.get(adapterId).get(0)), p));
     }
@@ -269,7 +271,7 @@ public class DeliveryService {
             // rows and work items in one transaction: both or neither; the work runs once it commits
             store.jdbi().useTransaction(h -> {
                 for (DeliveryStore.New r : rows) {
-                    DeliveryStore.insert(h, r, work.submit(h, request(r.id(), r.adapterId())));
+                    DeliveryStore.insert(h, r, work.submit(h, request(r.id(), r.adapterId(), r.systemPatientId())));
                 }
             });
         } catch (UnableToExecuteStatementException e) {
@@ -292,9 +294,12 @@ public class DeliveryService {
         return store.byRequestKey(requestKey, who.username(), patientId).stream().map(this::view).toList();
     }
 
-    /** The work item of a delivery: its payload and its idempotency key are the delivery id. */
-    private static WorkRequest request(String deliveryId, String adapterId) {
-        return WorkRequest.of(TOPIC + adapterId, deliveryId).withIdempotencyKey(deliveryId);
+    /**
+     * The work item of a delivery: its payload and its idempotency key are the delivery id, its key the patient's id
+     * in that system (which orders them where the system keeps order, and is ignored where it does not).
+     */
+    private static WorkRequest request(String deliveryId, String adapterId, String systemPatientId) {
+        return WorkRequest.of(TOPIC + adapterId, deliveryId).withIdempotencyKey(deliveryId).withKey(systemPatientId);
     }
 
     public Optional<DeliveryView> get(String id) {
@@ -374,7 +379,7 @@ public class DeliveryService {
                 return Optional.of(false);
             }
             store.jdbi().useTransaction(h -> DeliveryStore.attach(h, id, work.submit(h, request(id,
-                    row.get().adapterId()))));
+                    row.get().adapterId(), row.get().systemPatientId()))));
             return Optional.of(true);
         }
         return Optional.of(work.replay(workId).orElse(false));
@@ -385,7 +390,7 @@ public class DeliveryService {
         for (List<DeliveryStore.Row> open = store.legacyOpen(500); !open.isEmpty(); open = store.legacyOpen(500)) {
             List<DeliveryStore.Row> batch = open;
             store.jdbi().useTransaction(h -> batch.forEach(r -> DeliveryStore.attach(h, r.id(),
-                    work.submit(h, request(r.id(), r.adapterId())))));
+                    work.submit(h, request(r.id(), r.adapterId(), r.systemPatientId())))));
             LOG.info("{} open deliveries of the old queue moved to the work service", batch.size());
         }
     }

@@ -79,26 +79,24 @@ public class TelehubConsolePlugin extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<AuthenticatedUser> who = ConsoleGuard.administrator(req);
         PrintWriter out = resp.getWriter();
-        if (who.isEmpty()) {
-            out.println("<p class='statline ui-state-error'>Telehub administrators only.</p>");
+        Optional<ConsoleGuard.Visit> visit = ConsoleGuard.open(req, out, FLASH);
+        if (visit.isEmpty()) {
             return;
         }
-        HttpSession session = req.getSession(true);
-        String token = ConsoleGuard.pageToken(session, who.get().username());
-        Object flash = session.getAttribute(FLASH);
-        session.removeAttribute(FLASH);
-        String root = appRoot(req);
+        AuthenticatedUser who = visit.get().who();
+        String token = visit.get().token();
+        Object flash = visit.get().flash();
+        String root = visit.get().appRoot();
         String action = root + "/" + LABEL;
         out.println("<div id='telehub-console'>");
-        out.println("<p class='statline'>Signed in as " + ConsoleGuard.esc(who.get().username()) + ".</p>");
+        out.println("<p class='statline'>Signed in as " + ConsoleGuard.esc(who.username()) + ".</p>");
         if (flash != null) {
             out.println("<p class='statline' id='telehub-message'>" + ConsoleGuard.esc(flash) + "</p>");
         }
         adapters(out, root, action, token);
         features(out, action, token);
-        deliveries(out, req, who.get(), action, token);
+        deliveries(out, req, who, action, token);
         out.println("</div>");
     }
 
@@ -269,7 +267,7 @@ public class TelehubConsolePlugin extends HttpServlet {
         }
         session.setAttribute(FLASH, message);
         resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
-        resp.setHeader("Location", appRoot(req) + "/" + LABEL);
+        resp.setHeader("Location", ConsoleGuard.appRoot(req) + "/" + LABEL);
     }
 
     private String act(AuthenticatedUser who, String what, HttpServletRequest req) {
@@ -332,11 +330,6 @@ public class TelehubConsolePlugin extends HttpServlet {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
-    }
-
-    private static String appRoot(HttpServletRequest req) {
-        Object root = req.getAttribute("felix.webconsole.appRoot");
-        return root instanceof String s ? s : req.getContextPath() + "/system/console";
     }
 
 }
