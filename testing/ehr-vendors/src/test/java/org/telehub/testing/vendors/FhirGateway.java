@@ -26,7 +26,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A vendor's front door before the real FHIR server (HAPI): on 127.0.0.1, it refuses what the vendor refuses and
  * forwards the rest. Every request must carry a bearer token Keycloak signed (RS256, checked against the realm's
- * published keys), of its realm and not expired; then the vendor's {@link Route} decides: refuse (a status and the words of an OperationOutcome)
+ * published keys), of its realm and not expired; then the vendor's {@link Route} decides: refuse (a status and the
+ * words of an OperationOutcome)
  * or forward to a path of HAPI's base, with named query parameters taken off (HAPI does not know the vendor's own
  * parameters). Every request is kept in {@link #seen()} for the test to look at.
  */

@@ -53,8 +53,8 @@ class AthenaAgainstStandInsTest {
             }
             return FhirGateway.Answer.forward(request.path().substring("/fhir/r4".length()));
         });
-        Peers.put("Organization", "a-1.Practice-" + PRACTICE, "{\"resourceType\":\"Organization\",\"id\":\"a-1.Practice-"
-                + PRACTICE + "\",\"name\":\"Practice " + PRACTICE + "\"}");
+        Peers.put("Organization", "a-1.Practice-" + PRACTICE, "{\"resourceType\":\"Organization\",\"id\":"
+                + "\"a-1.Practice-" + PRACTICE + "\",\"name\":\"Practice " + PRACTICE + "\"}");
         mrn = "A" + UUID.randomUUID().toString().substring(0, 8);
         patientId = Peers.idOf(Peers.put("Patient", null, "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":"
                 + "\"" + MRN_SYSTEM + "\",\"value\":\"" + mrn + "\"}],\"name\":[{\"family\":\"Moradi\",\"given\":"
