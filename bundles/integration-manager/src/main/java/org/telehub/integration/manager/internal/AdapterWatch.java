@@ -44,9 +44,9 @@ import org.telehub.work.WorkRequest;
 import org.telehub.work.WorkService;
 
 /**
- * Every connected system's health, watched: each adapter is a health check of its own ({@code adapter:<id>}, so
- * {@code /api/v1/health} names it and {@code telehub_health_up{check="adapter:<id>"}} charts it), and when a system
- * that was UP stays DEGRADED or DOWN for {@code alertAfterSeconds} (an HL7 v2 interface gone silent, an EHR that no
+ * Every connected system's health, watched: each adapter, once it was UP, is a health check of its own
+ * ({@code adapter:<id>}, so {@code /api/v1/health} names it and {@code telehub_health_up{check="adapter:<id>"}}
+ * charts it), and when a system that was UP stays DEGRADED or DOWN for {@code alertAfterSeconds} (an HL7 v2 interface gone silent, an EHR that no
  * longer answers), every administrator with an e-mail address is told, once, through a durable work item each; and
  * again when it is back UP. A system never seen UP since the hub started (configured, not connected yet) is not an
  * alarm. On several nodes each node watches its own adapters; the work items' idempotency keys (adapter, state,
@@ -161,12 +161,13 @@ public class AdapterWatch implements WorkHandler {
         for (Adapter a : registry.adapters()) {
             String id = a.info().id();
             present.add(id);
-            if (context != null) {
+            AdapterHealth h = health(a);
+            Seen s = seen.compute(id, (k, before) -> next(before, h, now));
+            if (context != null && s.wasUp()) {
+                // a check of the hub's health from its first UP on: one configured but never connected is not one
                 checks.computeIfAbsent(id, k -> context.registerService(HealthIndicator.class, indicator(id),
                         new Hashtable<>(Map.of("adapter", id))));
             }
-            AdapterHealth h = health(a);
-            Seen s = seen.compute(id, (k, before) -> next(before, h, now));
             if (!after.isZero() && s.wasUp() && s.state() != s.told()
                     && !now.isBefore(s.since().plus(after))) {
                 alerts.addAll(requests(a, s));
