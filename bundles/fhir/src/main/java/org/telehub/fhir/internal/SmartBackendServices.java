@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-
 import org.telehub.integration.api.AdapterException;
 
 /**

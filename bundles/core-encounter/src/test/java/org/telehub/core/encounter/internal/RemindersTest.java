@@ -142,8 +142,18 @@ class RemindersTest {
         assertEquals(List.of("patient"), email.sent.stream().map(Notification::recipientRole).toList());
         // linked to an account with an address (the security bundle's AccountContacts): the doctor too
         b.hub().jdbi().useHandle(h -> h.execute("UPDATE encounter_doctor SET username = 'dr.reminder'"));
-        r.setContacts(u -> u.equals("dr.reminder") ? java.util.Optional.of("dr.reminder@clinic.example")
-                : java.util.Optional.empty());
+        r.setContacts(new org.telehub.security.AccountContacts() {
+            @Override
+            public java.util.Optional<String> email(String u) {
+                return u.equals("dr.reminder") ? java.util.Optional.of("dr.reminder@clinic.example")
+                        : java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Map<String, String> emailsWithRole(String role) {
+                return java.util.Map.of();
+            }
+        });
         email.sent.clear();
         assertEquals(Verdict.Outcome.DONE, r.handle(item(b)).outcome());
         assertEquals(List.of("maryam@example.org", "dr.reminder@clinic.example"),
