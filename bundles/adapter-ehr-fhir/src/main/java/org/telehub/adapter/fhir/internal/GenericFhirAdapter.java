@@ -1,6 +1,5 @@
 package org.telehub.adapter.fhir.internal;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -29,12 +28,9 @@ public class GenericFhirAdapter extends FhirEhrAdapter {
     }
 
     static FhirSettings settings(FhirConfig c) {
-        if (c.baseUrl() == null || c.baseUrl().isBlank()) {
-            throw new IllegalArgumentException("baseUrl is required");
-        }
-        return new FhirSettings(URI.create(c.baseUrl().trim()), blank(c.patientIdentifierSystem()),
-                c.resultIdentifierSystem(), Duration.ofMillis(c.connectTimeoutMillis()),
-                Duration.ofMillis(c.readTimeoutMillis()));
+        return new FhirSettings(FhirAdapters.url(c.baseUrl(), "baseUrl"),
+                FhirAdapters.optional(c.patientIdentifierSystem()), c.resultIdentifierSystem(),
+                Duration.ofMillis(c.connectTimeoutMillis()), Duration.ofMillis(c.readTimeoutMillis()));
     }
 
     static FhirAuth auth(FhirConfig c) {
@@ -48,9 +44,5 @@ public class GenericFhirAdapter extends FhirEhrAdapter {
             default -> throw new IllegalArgumentException("authMode: NONE, BASIC, BEARER or SMART (got '"
                     + c.authMode() + "')");
         };
-    }
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 }
