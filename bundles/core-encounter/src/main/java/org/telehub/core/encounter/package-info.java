@@ -18,9 +18,10 @@
  * place in a visit's video room. 2.4: the seat says whether the visit is to be recorded. 2.5: working hours, extra hours, free slots and visits
  * at a clinic, and {@link org.telehub.core.encounter.Workplaces}, which the clinic directory registers to say who
  * works where. 2.6: {@link org.telehub.core.encounter.PatientRegister}, the register as external systems of record
- * (HL7 v2 ADT) feed it.
+ * (HL7 v2 ADT) feed it. 2.7: {@link org.telehub.core.encounter.ExternalBookings}, visits an external scheduler books
+ * (HL7 v2 SIU).
  */
-@Version("2.6.0")
+@Version("2.7.0")
 package org.telehub.core.encounter;
 
 import org.osgi.annotation.versioning.Version;

@@ -186,7 +186,7 @@ class BookingTest {
     }
 
     /** A doctor working around the clock in UTC, linked to the account {@code username} (may be null). */
-    private static String doctor(Hub h, String name, String username) {
+    static String doctor(Hub h, String name, String username) {
         String id = h.people().createDoctor(h.admin(), new PeopleService.NewDoctor(username, name, "GP", "Clinic", "UTC", 30)).id();
         Map<String, List<ScheduleService.Hours>> weekly = new java.util.LinkedHashMap<>();
         for (String d : List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")) {

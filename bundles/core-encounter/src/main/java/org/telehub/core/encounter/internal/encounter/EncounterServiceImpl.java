@@ -83,7 +83,7 @@ public class EncounterServiceImpl implements EncounterService {
     }
 
     /** An encounter as a change left it, with its doctor and patient (for the caller's view). */
-    private record Changed(Encounter e, Doctor d, Patient p) {
+    record Changed(Encounter e, Doctor d, Patient p) {
     }
 
     /** Runs one change transaction (locks, SQLSTATE mapping: {@link Booking}); then what its events left to do. */
@@ -98,7 +98,7 @@ public class EncounterServiceImpl implements EncounterService {
     }
 
     /** Re-reads the encounter after a change, records its event, and returns it with its people. */
-    private static Changed record(Changes x, String id, EncounterEventType type, String actor,
+    static Changed record(Changes x, String id, EncounterEventType type, String actor,
             Map<String, Object> payload) {
         Handle h = x.handle();
         Encounter fresh = EncounterStore.encounter(h, id).orElseThrow();
@@ -153,7 +153,7 @@ public class EncounterServiceImpl implements EncounterService {
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
 
-    private static Map<String, Object> times(Encounter e, Map<String, Object> more) {
+    static Map<String, Object> times(Encounter e, Map<String, Object> more) {
         Map<String, Object> m = new LinkedHashMap<>(more);
         m.put("scheduledStart", e.scheduledStart().toString());
         m.put("scheduledEnd", e.scheduledEnd().toString());
@@ -202,11 +202,7 @@ public class EncounterServiceImpl implements EncounterService {
                 throw new ConflictException(CHANGED_MEANWHILE);
             }
             audit.record(x.handle(), user, "encounter." + action.wireName(), e.patientId(), List.of(), "ok");
-            if (!Lifecycle.holdsTime(to) || to.equals(COMPLETED)) {
-                // guests' and interpreters' identities end with the visit (invitations' links stop: not live)
-                identities.revokeVisit(x.handle(), id);
-            }
-            return record(x, id, Lifecycle.event(to), user.username(), Map.of("from", e.status(), "to", to));
+            return transitioned(x, e, to, user.username(), identities);
         });
         return Details.of(c, b.e(), b.d(), b.p(), links);
     }
@@ -233,20 +229,37 @@ public class EncounterServiceImpl implements EncounterService {
             if (!EncounterStore.reschedule(h, id, e.revision(), start, end, clinic, now)) {
                 throw new ConflictException(CHANGED_MEANWHILE);
             }
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("from", e.status());
-            payload.put("previousStart", e.scheduledStart().toString());
-            payload.put("previousEnd", e.scheduledEnd().toString());
-            payload.put("scheduledStart", start.toString());
-            payload.put("scheduledEnd", end.toString());
             audit.record(h, user, "encounter.reschedule", e.patientId(), List.of(), "ok");
-            // invitations' links and the identities they gave follow the visit to its new time
-            Instant until = end.plus(Duration.ofMinutes(config.joinGraceMinutes()));
-            EncounterStore.invitationsExpireAt(h, id, until);
-            identities.moveVisit(h, id, until);
-            return record(x, id, EncounterEventType.RESCHEDULED, user.username(), payload);
+            return moved(x, e, start, end, user.username(), Duration.ofMinutes(config.joinGraceMinutes()), identities);
         });
         return Details.of(c, b.e(), b.d(), b.p(), links);
+    }
+
+    /** What follows a step of the lifecycle in its transaction: identities that end with it, and its event. */
+    static Changed transitioned(Changes x, Encounter e, String to, String actor, VisitIdentities identities) {
+        if (!Lifecycle.holdsTime(to) || to.equals(COMPLETED)) {
+            // guests' and interpreters' identities end with the visit (invitations' links stop: not live)
+            identities.revokeVisit(x.handle(), e.id());
+        }
+        return record(x, e.id(), Lifecycle.event(to), actor, Map.of("from", e.status(), "to", to));
+    }
+
+    /**
+     * What follows a visit's move to a new time in its transaction: invitations' links and the identities they gave
+     * follow it, and its event (the previous and new times).
+     */
+    static Changed moved(Changes x, Encounter e, Instant start, Instant end, String actor, Duration joinGrace,
+            VisitIdentities identities) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("from", e.status());
+        payload.put("previousStart", e.scheduledStart().toString());
+        payload.put("previousEnd", e.scheduledEnd().toString());
+        payload.put("scheduledStart", start.toString());
+        payload.put("scheduledEnd", end.toString());
+        Instant until = end.plus(joinGrace);
+        EncounterStore.invitationsExpireAt(x.handle(), e.id(), until);
+        identities.moveVisit(x.handle(), e.id(), until);
+        return record(x, e.id(), EncounterEventType.RESCHEDULED, actor, payload);
     }
 
     @Override

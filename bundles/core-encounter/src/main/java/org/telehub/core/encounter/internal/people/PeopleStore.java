@@ -33,7 +33,7 @@ public final class PeopleStore {
                 .map((rs, ctx) -> doctor(rs)).findOne();
     }
 
-    static Optional<Doctor> doctorByUsername(Handle h, String username) {
+    public static Optional<Doctor> doctorByUsername(Handle h, String username) {
         return h.createQuery("SELECT * FROM encounter_doctor WHERE username = :u").bind("u", username)
                 .map((rs, ctx) -> doctor(rs)).findOne();
     }

@@ -109,6 +109,12 @@ public class Booking {
                             null);
         }
         String at = places.size() == 1 && !places.get(0).equals(Schedule.NO_CLINIC) ? places.get(0) : null;
+        checkCalendars(h, d, patientId, start, end, self);
+        return at;
+    }
+
+    /** With both locks held: neither the doctor (across all clinics) nor the patient has another visit then. */
+    public void checkCalendars(Handle h, Doctor d, String patientId, Instant start, Instant end, String self) {
         if (ScheduleStore.overlapping(h, "doctor", d.id(), start, end, config.maxDurationMinutes(), self).isPresent()) {
             throw new ConflictException("Doctor not free", d.displayName() + " already has a visit overlapping"
                     + " this time", "scheduledStart", Map.of("conflict", "doctor"));
@@ -118,7 +124,6 @@ public class Booking {
             throw new ConflictException("Patient not free", "The patient already has a visit overlapping this"
                     + " time", "scheduledStart", Map.of("conflict", "patient"));
         }
-        return at;
     }
 
     /** Not in the past, not beyond the booking horizon. */
