@@ -3,11 +3,15 @@
 builder. Each message is written to OUT_DIR/<n>.hl7; the answer is what the file MODE_FILE says when it arrives:
 AA, AE or AR (an ACK with that code; AE and AR carry an ERR), or silent (no answer, connection kept).
 
-    /usr/bin/python3 mllp_receiver.py PORT MODE_FILE OUT_DIR
+    /usr/bin/python3 mllp_receiver.py PORT MODE_FILE OUT_DIR [CERT KEY CA]
+
+With CERT KEY CA it speaks TLS (Python's ssl, OpenSSL): its certificate and key (PEM), and it requires the sender's
+certificate, vouched for by CA.
 """
 import asyncio
 import itertools
 import pathlib
+import ssl
 import sys
 
 import hl7
@@ -15,6 +19,11 @@ from hl7.mllp import start_hl7_server
 
 PORT, MODE_FILE, OUT_DIR = int(sys.argv[1]), pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
 COUNTER = itertools.count(1)
+TLS = None
+if len(sys.argv) > 4:
+    TLS = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=sys.argv[6])
+    TLS.load_cert_chain(sys.argv[4], sys.argv[5])
+    TLS.verify_mode = ssl.CERT_REQUIRED
 
 
 async def serve(reader, writer):
@@ -38,7 +47,7 @@ async def serve(reader, writer):
 
 
 async def main():
-    async with await start_hl7_server(serve, host="127.0.0.1", port=PORT) as server:
+    async with await start_hl7_server(serve, host="127.0.0.1", port=PORT, ssl=TLS) as server:
         print("listening", flush=True)
         await server.serve_forever()
 

@@ -41,11 +41,19 @@ class Hl7IT {
     private static String admin;
     private static String desk;
     private static int port;
+    /** The documents interface's listener: it does not book visits. */
+    private static int docsPort;
     private static Path files;
     private static int control;
     private static String nurse;
     /** The independent receiver of what the hub sends (python3-hl7's hl7.mllp), its answer mode and its inbox. */
     private static Process receiver;
+    /** The TLS interface: its listener, the openssl-made certificates, the TLS receiver and its inbox. */
+    private static final String TLS_PASSWORD = "hl7-keystore-pass";
+    private static int tlsPort;
+    private static Path tls;
+    private static Process tlsReceiver;
+    private static Path tlsInbox;
     private static Path receiverMode;
     private static Path receiverInbox;
 
@@ -71,12 +79,40 @@ class Hl7IT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-his.cfg"), "id=his-adt\nvendor=Test HIS\n"
                 + "port=" + port + "\nbindAddress=127.0.0.1\nstallSeconds=2\nmaxMessageBytes=1048576\n"
                 + "remoteHost=127.0.0.1\nremotePort=" + receiverPort + "\nremoteApplication=LAB\nremoteFacility=NORTH\n"
-                + "ackTimeoutSeconds=2\n");
+                + "ackTimeoutSeconds=2\nbookings=true\ndoctors=4711=dr.sched\ntimeZone=UTC\n");
         // a second interface to the same receiver that sends reports as documents (MDM)
+        docsPort = KarafInstance.freePort();
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-docs.cfg"), "id=his-docs\nvendor=Test DMS\n"
-                + "port=" + KarafInstance.freePort() + "\nbindAddress=127.0.0.1\nremoteHost=127.0.0.1\nremotePort="
+                + "port=" + docsPort + "\nbindAddress=127.0.0.1\nremoteHost=127.0.0.1\nremotePort="
                 + receiverPort + "\nremoteApplication=DMS\nremoteFacility=NORTH\nackTimeoutSeconds=2\n"
                 + "reportMessage=MDM\n");
+        // a third interface that speaks only TLS, both ways, with certificates an openssl CA made (mutual TLS)
+        tls = Files.createDirectories(files.resolve("tls"));
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                "-subj", "/CN=Telehub test CA");
+        for (String name : List.of("hub", "receiver", "sender")) {
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+                    "-subj", "/CN=" + name);
+            Files.writeString(tls.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1\n"
+                    + "extendedKeyUsage=serverAuth,clientAuth\n");
+            openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", name + ".pem", "-days", "2", "-extfile", "ext.cnf");
+        }
+        openssl("pkcs12", "-export", "-in", "hub.pem", "-inkey", "hub.key", "-out", "hub.p12", "-name", "hub",
+                "-passout", "pass:" + TLS_PASSWORD);
+        Files.writeString(karaf.home.resolve("etc/secrets/hl7-tls.password"), TLS_PASSWORD + "\n");
+        int tlsReceiverPort = KarafInstance.freePort();
+        tlsInbox = Files.createDirectories(files.resolve("received-tls"));
+        tlsReceiver = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(tlsReceiverPort),
+                files.resolve("tls-receiver.mode").toString(), tlsInbox.toString(), tls.resolve("receiver.pem")
+                        .toString(), tls.resolve("receiver.key").toString(), tls.resolve("ca.pem").toString())
+                .redirectErrorStream(true).redirectOutput(files.resolve("tls-receiver.log").toFile()).start();
+        tlsPort = KarafInstance.freePort();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-tls.cfg"), "id=his-tls\n"
+                + "vendor=Test HIS over TLS\nport=" + tlsPort + "\nbindAddress=127.0.0.1\ntls=true\nkeystore="
+                + tls.resolve("hub.p12") + "\n.keystorePassword=$[secret:hl7-tls.password]\nclientAuth=need\n"
+                + "truststore=" + tls.resolve("ca.pem") + "\nremoteHost=127.0.0.1\nremotePort=" + tlsReceiverPort
+                + "\nremoteTls=true\nremoteApplication=LAB\nremoteFacility=NORTH\nackTimeoutSeconds=2\n");
         // administrators told about a system down within the test's patience, through a real SMTP server
         mail = KarafInstance.mailServer("smtp-hl7-pass");
         karaf.sendMailThrough(mail, "smtp-hl7-pass");
@@ -110,6 +146,9 @@ class Hl7IT {
         }
         if (receiver != null) {
             receiver.destroy();
+        }
+        if (tlsReceiver != null) {
+            tlsReceiver.destroy();
         }
     }
 
@@ -413,6 +452,10 @@ class Hl7IT {
      * not framed already) and returns what it printed: the ACK.
      */
     private static String send(String message, Charset charset) throws Exception {
+        return send(message, charset, port);
+    }
+
+    private static String send(String message, Charset charset, int port) throws Exception {
         Path f = files.resolve(lastControl() + ".hl7");
         Files.write(f, message.getBytes(charset));
         Process p = new ProcessBuilder(MLLP_SEND, "--loose", "-p", Integer.toString(port), "-f", f.toString(),
@@ -582,6 +625,135 @@ class Hl7IT {
             }
         }
         assertTrue(lastFirst >= 0 && lastFirst < firstSecond, "in order: " + lastFirst + " < " + firstSecond);
+    }
+
+    /**
+     * An external scheduler books, moves and cancels a visit through the interface that may book (SIU S12, S13, S15
+     * in version 2.3, times in SCH-11, the doctor by the AIP-3 id the interface maps); the doctor sees it, the
+     * patient is registered from the PID. An unmapped doctor fails the message with the field; an interface that
+     * does not book refuses SIU (AR), so the scheduler keeps it.
+     */
+    @Test
+    @Order(12)
+    void aSchedulersAppointmentsBecomeVisitsTheDoctorSees() throws Exception {
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.sched\","
+                + "\"roles\":[\"doctor\"],\"password\":\"scheduled-doc-pass-1\"}").statusCode());
+        assertEquals(201, karaf.post("/api/v1/doctors", admin, "application/json", "{\"username\":\"dr.sched\","
+                + "\"displayName\":\"Dr Sched\",\"timeZone\":\"UTC\"}").statusCode());
+        String doctor = karaf.login("dr.sched", "scheduled-doc-pass-1");
+        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString().replace("-", "");
+        String booked = send(siu("S12", "F-100", day + "1030", day + "1050", "4711"), StandardCharsets.UTF_8);
+        assertTrue(booked.contains("MSA|AA|" + lastControl()), booked);
+        awaitState(lastControl(), "processed");
+        assertTrue(search("controlId=" + lastControl()).get(0).get("error").asText().contains("booked"));
+        JsonNode visit = visits(doctor).get(0);
+        assertEquals("Sara Rahimi", visit.get("patientName").asText(), visit.toString());
+        assertEquals(day.substring(0, 4) + "-" + day.substring(4, 6) + "-" + day.substring(6) + "T10:30:00Z",
+                visit.get("scheduledStart").asText());
+        assertEquals(20, visit.get("durationMinutes").asInt());
+        assertEquals("Knee pain", visit.get("chiefComplaint").asText());
+        String id = visit.get("id").asText();
+
+        send(siu("S13", "F-100", day + "1100", day + "1130", "4711"), StandardCharsets.UTF_8);
+        awaitState(lastControl(), "processed");
+        JsonNode moved = KarafInstance.json(karaf.get("/api/v1/encounters/" + id, doctor));
+        assertTrue(moved.get("scheduledStart").asText().endsWith("T11:00:00Z"), moved.toString());
+        assertEquals(1, visits(doctor).size(), "one appointment, one visit");
+
+        send(siu("S15", "F-100", day + "1100", day + "1130", "4711"), StandardCharsets.UTF_8);
+        awaitState(lastControl(), "processed");
+        JsonNode cancelled = KarafInstance.json(karaf.get("/api/v1/encounters/" + id, doctor));
+        assertEquals("cancelled", cancelled.get("status").asText());
+        assertEquals("Patient request", cancelled.get("cancelReason").asText());
+
+        send(siu("S12", "F-101", day + "1300", day + "1320", "9999"), StandardCharsets.UTF_8);
+        awaitState(lastControl(), "failed");
+        assertTrue(search("controlId=" + lastControl()).get(0).get("error").asText().startsWith("AIP-3: "));
+        assertEquals(1, visits(doctor).size(), "nothing booked for a doctor the interface does not map");
+
+        String refused = send(siu("S12", "F-102", day + "1400", day + "1420", "4711"), StandardCharsets.UTF_8,
+                docsPort);
+        assertTrue(refused.contains("MSA|AR|" + lastControl()) && refused.contains("not processed here"), refused);
+    }
+
+    /**
+     * MLLP over TLS with client certificates: a sender on Python's ssl with its certificate is answered and its
+     * admission taken; without one, or in plain MLLP (mllp_send), nothing is taken; results go out to a TLS receiver
+     * that requires the hub's certificate; the keystore's password never shows in the log.
+     */
+    @Test
+    @Order(13)
+    void anInterfaceSpeaksTlsBothWaysWithCertificates() throws Exception {
+        String admission = adt("A04", "MRN-TLS-1", "Tavakoli^Reza", "19850612", "", "UNICODE UTF-8");
+        Path file = files.resolve(lastControl() + "-tls.hl7");
+        Files.writeString(file, admission);
+        String answered = python("mllp_tls_send.py", "127.0.0.1", Integer.toString(tlsPort),
+                tls.resolve("ca.pem").toString(), file.toString(), tls.resolve("sender.pem").toString(),
+                tls.resolve("sender.key").toString());
+        assertTrue(answered.contains("MSA|AA|" + lastControl()), answered);
+        String local = processed("MRN-TLS-1", 1).get(0).get("localPatientId").asText();
+
+        String noCertificate = python("mllp_tls_send.py", "127.0.0.1", Integer.toString(tlsPort),
+                tls.resolve("ca.pem").toString(), file.toString());
+        assertTrue(noCertificate.startsWith("failed:") && !noCertificate.contains("MSA|"), noCertificate);
+        Process plain = new ProcessBuilder(MLLP_SEND, "--loose", "-p", Integer.toString(tlsPort),
+                "-f", file.toString(), "127.0.0.1").redirectErrorStream(true).start();
+        String plainOut = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(plain.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(plainOut.contains("MSA|"), "plain MLLP is not answered on a TLS port: " + plainOut);
+        assertEquals(1, search("patient=MRN-TLS-1").size(), "only the sender with its certificate was taken");
+
+        karaf.careTeam(admin, local, "nurse.hl7");
+        HttpResponse<String> r = karaf.post("/api/v1/integration/patient/" + local + "/send-results", nurse,
+                "application/json", "{\"targets\":[\"his-tls\"],\"observations\":[{\"code\":\"8867-4\","
+                        + "\"codeSystem\":\"http://loinc.org\",\"display\":\"Heart rate\",\"value\":72,"
+                        + "\"unit\":\"/min\"}]}");
+        assertEquals(202, r.statusCode(), r.body());
+        awaitDelivery(KarafInstance.json(r).at("/deliveries/0/id").asText(), "delivered");
+        try (var l = Files.list(tlsInbox)) {
+            String got = Files.readString(l.sorted().findFirst().orElseThrow());
+            assertTrue(got.contains("ORU^R01") && got.contains("8867-4") && got.contains("MRN-TLS-1"), got);
+        }
+        assertFalse(Files.readString(karaf.home.resolve("data/log/karaf.log")).contains(TLS_PASSWORD),
+                "the keystore's password is in no log");
+    }
+
+    private static void openssl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(tls.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", command) + ": " + out);
+    }
+
+    /** Runs one of the test's Python peers (copied next to the instance) and returns what it printed. */
+    private static String python(String script, String... args) throws Exception {
+        Path copy = files.resolve(script);
+        if (!Files.exists(copy)) {
+            try (var in = Hl7IT.class.getResourceAsStream("/hl7/" + script)) {
+                Files.copy(in, copy);
+            }
+        }
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", copy.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), script + " finished");
+        return out;
+    }
+
+    private static String siu(String event, String appointment, String start, String end, String doctor) {
+        return msh("SIU^" + event, "2.3", "") + "\rSCH|P-" + appointment + "|" + appointment
+                + "||||Patient request^Patient request|^Knee pain||||^^^" + start + "^" + end
+                + "\rPID|1||MRN-SIU-1^^^HIS^MR||Rahimi^Sara||19900101\rRGS|1\rAIP|1||" + doctor + "^Sched^Dr";
+    }
+
+    private static List<JsonNode> visits(String token) throws Exception {
+        HttpResponse<String> r = karaf.get("/api/v1/encounters", token);
+        assertEquals(200, r.statusCode(), r.body());
+        List<JsonNode> out = new ArrayList<>();
+        KarafInstance.json(r).get("items").forEach(out::add);
+        return out;
     }
 
     /**

@@ -20,7 +20,10 @@ import ca.uhn.hl7v2.util.Terser;
 record Header(String sendingApplication, String sendingFacility, String controlId, String messageType,
         String version, String patientIdentifier) {
 
-    /** The message types this version processes; any other is refused with AR, so the sender keeps it. */
+    /**
+     * The message types every interface processes; any other is refused with AR, so the sender keeps it (scheduling,
+     * {@link Appointments#MESSAGE_TYPES}, only where the interface books).
+     */
     static final Set<String> PROCESSED = Set.of("ADT^A01", "ADT^A04", "ADT^A08", "ADT^A28", "ADT^A31", "ADT^A40",
             "ORU^R01");
 
@@ -48,6 +51,9 @@ record Header(String sendingApplication, String sendingFacility, String controlI
         }
         if (m instanceof ORU_R01 o) {
             return o.getPATIENT_RESULT().getPATIENT().getPID();
+        }
+        if (m instanceof ca.uhn.hl7v2.model.v251.message.SIU_S12 s) {
+            return s.getPATIENT().getPID();
         }
         return null;
     }

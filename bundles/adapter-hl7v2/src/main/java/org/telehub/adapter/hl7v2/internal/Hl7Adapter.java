@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +55,10 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
     private volatile String lastError;
     private final org.jdbi.v3.core.Jdbi jdbi;
     private final Codec codec = new Codec();
+    /** Why the configured TLS cannot be used (the interface then neither listens nor sends), or null. */
+    private final String tlsError;
+    private final boolean remoteTls;
+    private final boolean listenerTls;
     /** Null when the configuration names no receiver. */
     private final Outbound outbound;
 
@@ -66,21 +71,51 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
         String version = FrameworkUtil.getBundle(Hl7Adapter.class) == null ? "dev"
                 : FrameworkUtil.getBundle(Hl7Adapter.class).getVersion().toString();
         info = new AdapterInfo(config.id(), SystemType.EHR, config.vendor(), "HL7 v2 over MLLP", version);
+        Appointments.Scheduling scheduling = config.bookings() ? Appointments.Scheduling.of(config.visitType(),
+                config.timeZone(), config.doctors()) : null;
+        java.util.Set<String> processed = new java.util.HashSet<>(Header.PROCESSED);
+        if (scheduling != null) {
+            processed.addAll(Appointments.MESSAGE_TYPES);
+        }
         Inbound.Settings settings = new Inbound.Settings(config.application(), config.facility(),
-                Charset.forName(config.charset()), config.identifierType(), config.maxMessageBytes());
+                Charset.forName(config.charset()), config.identifierType(), config.maxMessageBytes(),
+                java.util.Set.copyOf(processed));
+        Appointments.Scheduling.save(schema.jdbi(), config.id(), scheduling);
         inbound = new Inbound(config.id(), codec, schema.jdbi(), work, settings, counters);
         jdbi = schema.jdbi();
+        Tls tls = null;
+        String tlsError = null;
+        if (config.tls() || config.remoteTls()) {
+            try {
+                tls = Tls.of(Path.of(System.getProperty("karaf.etc", "etc")), config.keystore(),
+                        config._keystorePassword().toCharArray(), config.truststore(),
+                        config._truststorePassword().toCharArray(), config.clientAuth());
+                if (config.tls() && config.keystore().isBlank()) {
+                    throw new IllegalArgumentException("keystore: a listener with TLS needs its certificate");
+                }
+            } catch (IllegalArgumentException e) {
+                tls = null;
+                tlsError = e.getMessage(); // never falls back to plain MLLP: what needs TLS does not run
+            }
+        }
+        this.tlsError = tlsError;
+        this.remoteTls = config.remoteTls();
+        this.listenerTls = config.tls();
         outbound = config.remoteHost().isBlank() || config.remotePort() == 0 ? null : new Outbound(config.id(), codec,
                 jdbi, settings, new Outbound.Target(config.remoteHost(), config.remotePort(),
                         config.remoteApplication(), config.remoteFacility(), config.ackTimeoutSeconds() * 1000,
-                        documents(config.reportMessage())));
+                        documents(config.reportMessage()), config.remoteTls() ? tls : null));
         listener = new Listener(config.id(), new InetSocketAddress(InetAddress.getByName(config.bindAddress()),
                 config.port()), config.maxConnections(), config.stallSeconds() * 1000, config.maxMessageBytes(),
                 inbound, counters, executors.pool("hl7-" + config.id() + "-" + config.maxConnections(),
-                        config.maxConnections() + 2)); // the connections, the acceptor, the writer
+                        config.maxConnections() + 2), // the connections, the acceptor, the writer
+                config.tls() ? tls : null);
         silence = config.silentMinutes() > 0 ? Duration.ofMinutes(config.silentMinutes()) : null;
         listener.execute(inbound::write);
         try {
+            if (tlsError != null && config.tls()) {
+                throw new IOException(tlsError);
+            }
             listener.start();
         } catch (IOException e) {
             lastError = "cannot listen on " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage();
@@ -102,6 +137,10 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
 
     @Override
     public void connect() throws AdapterException {
+        if (tlsError != null && listenerTls) {
+            lastError = "TLS not usable: " + tlsError;
+            throw new AdapterException(lastError, false);
+        }
         try {
             listener.start();
             lastError = null;
@@ -203,6 +242,10 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
         if (outbound == null) {
             throw new AdapterException("HL7 v2 interface " + info.id() + " sends nothing: no receiver host and port"
                     + " are configured", false);
+        }
+        if (tlsError != null && remoteTls) {
+            // retried: the deliveries wait until an administrator mends the certificates, never go out in plain
+            throw new AdapterException("HL7 v2 interface " + info.id() + ": TLS not usable: " + tlsError, true);
         }
         return outbound;
     }

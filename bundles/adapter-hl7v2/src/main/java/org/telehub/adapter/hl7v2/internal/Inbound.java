@@ -60,7 +60,11 @@ final class Inbound implements AutoCloseable {
 
     /** What an adapter's configuration says about inbound messages. */
     record Settings(String application, String facility, Charset fallbackCharset, String identifierType,
-            int maxMessageBytes) {
+            int maxMessageBytes, Set<String> processed) {
+        Settings(String application, String facility, Charset fallbackCharset, String identifierType,
+                int maxMessageBytes) {
+            this(application, facility, fallbackCharset, identifierType, maxMessageBytes, Header.PROCESSED);
+        }
     }
 
     /** The answer to one message: the ACK's bytes and what became of the message. */
@@ -104,7 +108,7 @@ final class Inbound implements AutoCloseable {
             return refuse(raw, charset, now, new HL7Exception("unreadable: " + e.getMessage(),
                     ErrorCode.SEGMENT_SEQUENCE_ERROR), null);
         }
-        HL7Exception unsupported = unsupported(h);
+        HL7Exception unsupported = unsupported(h, settings.processed());
         if (unsupported != null) {
             return refuse(raw, charset, now, unsupported, m);
         }
@@ -259,7 +263,7 @@ final class Inbound implements AutoCloseable {
         return cut(adapterId + "|" + (patientIdentifier == null ? "" : patientIdentifier), 200);
     }
 
-    private static HL7Exception unsupported(Header h) {
+    private static HL7Exception unsupported(Header h, Set<String> processed) {
         if (h.version() == null || !Codec.VERSIONS.contains(h.version())) {
             return new HL7Exception("version '" + h.version() + "' (MSH-12) is not one of " + Codec.VERSIONS,
                     ErrorCode.UNSUPPORTED_VERSION_ID);
@@ -267,9 +271,9 @@ final class Inbound implements AutoCloseable {
         if (h.controlId() == null || h.controlId().isBlank()) {
             return new HL7Exception("no message control id (MSH-10)", ErrorCode.REQUIRED_FIELD_MISSING);
         }
-        if (!Header.PROCESSED.contains(h.messageType())) {
+        if (!processed.contains(h.messageType())) {
             return new HL7Exception("message type " + h.messageType() + " (MSH-9) is not processed here; supported: "
-                    + String.join(", ", new java.util.TreeSet<>(Header.PROCESSED)),
+                    + String.join(", ", new java.util.TreeSet<>(processed)),
                     ErrorCode.UNSUPPORTED_MESSAGE_TYPE);
         }
         if (h.patientIdentifier() == null) {

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
+import ca.uhn.hl7v2.model.v251.message.SIU_S12;
 import ca.uhn.hl7v2.util.Terser;
 
 import org.jdbi.v3.core.Handle;
@@ -17,6 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.telehub.core.encounter.ExternalBookings;
 import org.telehub.core.encounter.PatientRegister;
 import org.telehub.domain.DomainException;
 import org.telehub.integration.identities.SystemIdentities;
@@ -29,7 +31,8 @@ import org.telehub.work.WorkItem;
  * Processes stored inbound messages (topic {@value Inbound#TOPIC}, in order per sender's patient): ADT A01, A04,
  * A08, A28 and A31 register the patient or update the demographics, and map the sender's identifier to the local
  * patient; A40 merges the retired identifier into the surviving one; ORU R01 keeps its results
- * ({@link Observations}). Each message's effects, their audit and its
+ * ({@link Observations}); SIU S12–S15, where the interface books, register the patient as A04 does and book, move
+ * or cancel the appointment's visit ({@link Appointments}). Each message's effects, their audit and its
  * processed mark commit in one transaction, so a message takes effect once however often its item runs. A message the
  * register refuses (a wrong birth date, no name for a new patient) is marked failed with the reason, not retried.
  */
@@ -43,14 +46,16 @@ public class InboundProcessor implements WorkHandler {
     private final Jdbi jdbi;
     private final PatientRegister register;
     private final SystemIdentities identities;
+    private final ExternalBookings bookings;
     private final Codec codec = new Codec();
 
     @Activate
     public InboundProcessor(@Reference Hl7Schema schema, @Reference PatientRegister register,
-            @Reference SystemIdentities identities) {
+            @Reference SystemIdentities identities, @Reference ExternalBookings bookings) {
         this.jdbi = schema.jdbi();
         this.register = register;
         this.identities = identities;
+        this.bookings = bookings;
     }
 
     /**
@@ -112,18 +117,31 @@ public class InboundProcessor implements WorkHandler {
                         + merged.duplicateLocalPatientId() + " (merge them in Telehub)";
             }
         } else if (REGISTERING.contains(event)) {
-            Optional<String> known = identities.lockLocalPatient(tx, adapterId, identifier);
-            PatientRegister.Registered r = register.record(tx, actor, known.orElse(null), demographics(t));
-            local = r.patient().id();
-            if (known.isEmpty()) {
-                identities.map(tx, actor, local, adapterId, identifier);
-            }
+            local = registered(tx, actor, adapterId, identifier, t);
+        } else if ("SIU".equals(type) && m instanceof SIU_S12 siu) {
+            Appointments.Scheduling scheduling = Appointments.Scheduling.load(tx, adapterId).orElseThrow(() ->
+                    new org.telehub.domain.UnprocessableException("MSH-9", "this interface no longer books visits"
+                            + " (its bookings setting is off)"));
+            // the PID registers or updates the patient as an A04 would, then the appointment is theirs
+            local = registered(tx, actor, adapterId, identifier, t);
+            note = Appointments.apply(tx, bookings, actor, adapterId, event, local, siu, scheduling);
         } else {
             throw new org.telehub.domain.UnprocessableException("MSH-9", type + "^" + event + " is not processed");
         }
         tx.createUpdate("UPDATE hl7_message SET state = 'processed', local_patient_id = :p, processed_at = :t,"
                 + " error = :n WHERE id = :id").bind("p", local).bind("t", Timestamp.from(Instant.now()))
                 .bind("n", note).bind("id", id).execute();
+    }
+
+    /** Registers the sender's patient or updates their demographics, and maps the identifier; the local id. */
+    private String registered(Handle tx, AuthenticatedUser actor, String adapterId, String identifier, Terser t)
+            throws HL7Exception {
+        Optional<String> known = identities.lockLocalPatient(tx, adapterId, identifier);
+        PatientRegister.Registered r = register.record(tx, actor, known.orElse(null), demographics(t));
+        if (known.isEmpty()) {
+            identities.map(tx, actor, r.patient().id(), adapterId, identifier);
+        }
+        return r.patient().id();
     }
 
     /** PID-5 (given then family name), PID-7 (when it has the day), PID-13's first number. */

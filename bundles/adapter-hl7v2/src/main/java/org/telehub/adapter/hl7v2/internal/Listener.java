@@ -31,12 +31,15 @@ final class Listener implements AutoCloseable {
     private final Inbound inbound;
     private final Counters counters;
     private final ExecutorService pool;
+    /** Null: plain MLLP. */
+    private final Tls tls;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
 
     Listener(String adapterId, InetSocketAddress address, int maxConnections, int stallMillis, int maxBytes,
-            Inbound inbound, Counters counters, ExecutorService pool) {
+            Inbound inbound, Counters counters, ExecutorService pool, Tls tls) {
         this.adapterId = adapterId;
+        this.tls = tls;
         this.address = address;
         this.maxConnections = maxConnections;
         this.stallMillis = stallMillis;
@@ -50,12 +53,12 @@ final class Listener implements AutoCloseable {
         if (server != null) {
             return;
         }
-        ServerSocket s = new ServerSocket();
+        ServerSocket s = tls == null ? new ServerSocket() : tls.serverSocket();
         s.setReuseAddress(true);
         s.bind(address, 64);
         server = s;
         pool.execute(() -> accept(s));
-        LOG.info("HL7 v2 {} listening on {}", adapterId, address);
+        LOG.info("HL7 v2 {} listening on {}{}", adapterId, address, tls == null ? "" : " (TLS)");
     }
 
     /** Runs a task of the interface (its writer) on the listener's pool. */
@@ -101,6 +104,16 @@ final class Listener implements AutoCloseable {
         try (c) {
             c.setTcpNoDelay(true);
             c.setSoTimeout(stallMillis);
+            if (c instanceof javax.net.ssl.SSLSocket secure) {
+                try {
+                    secure.startHandshake(); // here, not in the acceptor: a slow or failed handshake holds no one up
+                } catch (IOException e) {
+                    counters.brokenConnections.incrementAndGet();
+                    LOG.warn("HL7 v2 {}: TLS handshake with {} failed: {}", adapterId, c.getRemoteSocketAddress(),
+                            e.getMessage());
+                    return;
+                }
+            }
             InputStream in = new BufferedInputStream(c.getInputStream(), 16 * 1024);
             OutputStream out = new BufferedOutputStream(c.getOutputStream(), 4 * 1024);
             while (true) {

@@ -49,8 +49,9 @@ import org.telehub.integration.api.ReportDocument;
  */
 final class Outbound {
     /** Where results go. */
+    /** @param tls null: plain MLLP */
     record Target(String host, int port, String application, String facility, int timeoutMillis,
-            boolean reportsAsDocuments) {
+            boolean reportsAsDocuments, Tls tls) {
     }
 
     private final String adapterId;
@@ -270,16 +271,18 @@ final class Outbound {
                 .bind("sa", local.application()).bind("sf", local.facility()).bind("c", control).bind("mt", type)
                 .bind("p", Inbound.cut(patient, 200)).bind("raw", raw).execute());
         byte[] answer;
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(target.host(), target.port()), target.timeoutMillis());
-            s.setSoTimeout(target.timeoutMillis());
-            s.setTcpNoDelay(true);
-            Mllp.write(new BufferedOutputStream(s.getOutputStream()), raw);
-            Mllp.Frame f = Mllp.read(new BufferedInputStream(s.getInputStream()), 1024 * 1024);
-            if (f == null) {
-                throw new IOException("the receiver closed the connection without an answer");
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(target.host(), target.port()), target.timeoutMillis());
+            plain.setSoTimeout(target.timeoutMillis());
+            plain.setTcpNoDelay(true);
+            try (Socket s = target.tls() == null ? plain : target.tls().client(plain, target.host(), target.port())) {
+                Mllp.write(new BufferedOutputStream(s.getOutputStream()), raw);
+                Mllp.Frame f = Mllp.read(new BufferedInputStream(s.getInputStream()), 1024 * 1024);
+                if (f == null) {
+                    throw new IOException("the receiver closed the connection without an answer");
+                }
+                answer = f.content();
             }
-            answer = f.content();
         } catch (IOException e) {
             String why = e instanceof java.net.SocketTimeoutException ? "no answer within "
                     + target.timeoutMillis() + " ms" : e.getMessage();
