@@ -43,6 +43,8 @@ class Hl7IT {
     private static int port;
     /** The documents interface's listener: it does not book visits. */
     private static int docsPort;
+    /** The doctor the scheduler books for (AIP-3 4711). */
+    private static String schedDoctor;
     private static Path files;
     private static int control;
     private static String nurse;
@@ -79,7 +81,7 @@ class Hl7IT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-his.cfg"), "id=his-adt\nvendor=Test HIS\n"
                 + "port=" + port + "\nbindAddress=127.0.0.1\nstallSeconds=2\nmaxMessageBytes=1048576\n"
                 + "remoteHost=127.0.0.1\nremotePort=" + receiverPort + "\nremoteApplication=LAB\nremoteFacility=NORTH\n"
-                + "ackTimeoutSeconds=2\nbookings=true\ndoctors=4711=dr.sched\ntimeZone=UTC\n");
+                + "ackTimeoutSeconds=2\nbookings=true\ndoctors=4711=dr.sched\ntimeZone=UTC\nvisitStatus=true\n");
         // a second interface to the same receiver that sends reports as documents (MDM)
         docsPort = KarafInstance.freePort();
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-docs.cfg"), "id=his-docs\nvendor=Test DMS\n"
@@ -638,8 +640,10 @@ class Hl7IT {
     void aSchedulersAppointmentsBecomeVisitsTheDoctorSees() throws Exception {
         assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.sched\","
                 + "\"roles\":[\"doctor\"],\"password\":\"scheduled-doc-pass-1\"}").statusCode());
-        assertEquals(201, karaf.post("/api/v1/doctors", admin, "application/json", "{\"username\":\"dr.sched\","
-                + "\"displayName\":\"Dr Sched\",\"timeZone\":\"UTC\"}").statusCode());
+        HttpResponse<String> created = karaf.post("/api/v1/doctors", admin, "application/json", "{\"username\":"
+                + "\"dr.sched\",\"displayName\":\"Dr Sched\",\"timeZone\":\"UTC\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        schedDoctor = KarafInstance.json(created).get("id").asText();
         String doctor = karaf.login("dr.sched", "scheduled-doc-pass-1");
         String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString().replace("-", "");
         String booked = send(siu("S12", "F-100", day + "1030", day + "1050", "4711"), StandardCharsets.UTF_8);
@@ -716,6 +720,42 @@ class Hl7IT {
         }
         assertFalse(Files.readString(karaf.home.resolve("data/log/karaf.log")).contains(TLS_PASSWORD),
                 "the keystore's password is in no log");
+    }
+
+    /**
+     * Visit status out: a visit the clinic books for a patient the interface knows goes to its receiver as SIU^S12
+     * (the doctor by the interface's AIP-3 id), its cancellation as S15; the scheduler's own changes (the test
+     * before) were not echoed back to it.
+     */
+    @Test
+    @Order(14)
+    void visitsTheClinicBooksAreToldToTheReceiver() throws Exception {
+        Files.writeString(receiverMode, "AA");
+        int before = received(0).size();
+        String doctorId = schedDoctor;
+        assertEquals(200, karaf.put("/api/v1/doctors/" + doctorId + "/availability", admin, "{\"timeZone\":\"UTC\","
+                + "\"weekly\":{" + String.join(",", java.util.stream.Stream.of("monday", "tuesday", "wednesday",
+                        "thursday", "friday", "saturday", "sunday").map(d -> "\"" + d + "\":[{\"start\":\"00:00\","
+                                + "\"end\":\"24:00\"}]").toList()) + "}}").statusCode());
+        String sara = search("patient=MRN-SIU-1&state=processed").get(0).get("localPatientId").asText();
+        String start = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3) + "T15:00:00Z";
+        HttpResponse<String> booked = karaf.post("/api/v1/encounters", admin, "application/json", "{\"type\":"
+                + "\"video\",\"doctorId\":\"" + doctorId + "\",\"patientId\":\"" + sara + "\",\"scheduledStart\":\""
+                + start + "\",\"durationMinutes\":30}");
+        assertEquals(201, booked.statusCode(), booked.body());
+        String visit = KarafInstance.json(booked).get("id").asText();
+        String s12 = received(before + 1).get(before);
+        assertTrue(s12.contains("SIU^S12") && s12.contains("|" + visit + "|") && s12.contains("MRN-SIU-1^^^^MR")
+                && s12.contains("AIP|1||4711^Dr Sched") && s12.contains("|Booked"), s12);
+        assertEquals(200, karaf.post("/api/v1/encounters/" + visit + "/cancel", admin, "application/json",
+                "{\"reason\":\"clinic closed\"}").statusCode());
+        List<String> all = received(before + 2);
+        String s15 = all.get(before + 1);
+        assertTrue(s15.contains("SIU^S15") && s15.contains("|" + visit + "|") && s15.contains("|Cancelled"), s15);
+        Thread.sleep(1_000);
+        assertEquals(before + 2, received(0).size(), "the scheduler's own bookings were not echoed: " + all.subList(
+                before, all.size()));
+        assertEquals("accepted", search("patient=MRN-SIU-1&state=accepted").get(0).get("state").asText());
     }
 
     private static void openssl(String... args) throws Exception {

@@ -45,6 +45,9 @@ public interface ExternalBookings {
     Optional<String> cancel(Handle tx, AuthenticatedUser system, String systemId, String appointmentId,
             String reason);
 
+    /** The appointment id under which {@code systemId} booked the visit, if it did. */
+    Optional<String> appointment(String systemId, String encounterId);
+
     /**
      * @param type in_person, video, audio, chat or follow_up
      * @param doctorUsername the doctor's account

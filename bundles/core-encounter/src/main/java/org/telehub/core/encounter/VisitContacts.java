@@ -32,8 +32,13 @@ public interface VisitContacts {
 
     /**
      * @param url where the web app shows this visit (its conversation included), for a link in a notice
+     * @param scheduledEnd when it is to end (since 2.7)
      */
     record Visit(String encounterId, String status, Instant scheduledStart, String type, Person patient,
-            Person doctor, String url) {
+            Person doctor, String url, Instant scheduledEnd) {
+        public Visit(String encounterId, String status, Instant scheduledStart, String type, Person patient,
+                Person doctor, String url) {
+            this(encounterId, status, scheduledStart, type, patient, doctor, url, null);
+        }
     }
 }

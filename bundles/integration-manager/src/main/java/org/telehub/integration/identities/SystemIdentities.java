@@ -21,6 +21,14 @@ public interface SystemIdentities {
     Optional<String> lockLocalPatient(Handle tx, String adapterId, String identifier);
 
     /**
+     * The identifier {@code adapterId} knows the local patient by, if any (what a message to that system names the
+     * patient with).
+     *
+     * @since 1.1
+     */
+    Optional<String> identifier(Handle tx, String adapterId, String localPatientId);
+
+    /**
      * Maps the local patient to {@code identifier} in {@code adapterId} (replacing the patient's earlier identifier
      * in that system).
      *

@@ -45,6 +45,8 @@ import org.telehub.work.WorkService;
 public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
     private static final Logger LOG = LoggerFactory.getLogger(Hl7Adapter.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** DS's deactivation reason {@code ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED} (R6 112.5.16). */
+    private static final int CONFIGURATION_DELETED = 4;
 
     private final AdapterInfo info;
     private final Counters counters = new Counters();
@@ -55,6 +57,7 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
     private volatile String lastError;
     private final org.jdbi.v3.core.Jdbi jdbi;
     private final Codec codec = new Codec();
+    private final Interfaces interfaces;
     /** Why the configured TLS cannot be used (the interface then neither listens nor sends), or null. */
     private final String tlsError;
     private final boolean remoteTls;
@@ -64,7 +67,7 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
 
     @Activate
     public Hl7Adapter(Hl7Config config, @Reference Hl7Schema schema, @Reference WorkService work,
-            @Reference TelehubExecutors executors) throws IOException {
+            @Reference TelehubExecutors executors, @Reference Interfaces interfaces) throws IOException {
         if (config.id() == null || !ID.matcher(config.id()).matches()) {
             throw new IllegalArgumentException("id: 1 to 64 letters, digits, . _ - (got '" + config.id() + "')");
         }
@@ -111,6 +114,22 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
                         config.maxConnections() + 2), // the connections, the acceptor, the writer
                 config.tls() ? tls : null);
         silence = config.silentMinutes() > 0 ? Duration.ofMinutes(config.silentMinutes()) : null;
+        boolean visitStatus = config.visitStatus() && outbound != null;
+        if (config.visitStatus() && outbound == null) {
+            LOG.warn("HL7 v2 {}: visitStatus is on but no receiver is configured: no visit status is sent",
+                    config.id());
+        }
+        jdbi.useHandle(h -> {
+            if (visitStatus) {
+                h.createUpdate("INSERT INTO hl7_visit_status (adapter_id, updated_at) VALUES (:a, :t) ON CONFLICT"
+                        + " (adapter_id) DO UPDATE SET updated_at = EXCLUDED.updated_at").bind("a", config.id())
+                        .bind("t", java.sql.Timestamp.from(Instant.now())).execute();
+            } else {
+                h.execute("DELETE FROM hl7_visit_status WHERE adapter_id = ?", config.id());
+            }
+        });
+        this.interfaces = interfaces;
+        interfaces.started(config.id(), this);
         listener.execute(inbound::write);
         try {
             if (tlsError != null && config.tls()) {
@@ -124,7 +143,12 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
     }
 
     @Deactivate
-    void close() {
+    void close(int reason) {
+        interfaces.stopped(info.id(), this);
+        if (reason == CONFIGURATION_DELETED) {
+            // the interface is gone for good, not restarting: no visit status waits for it any more
+            jdbi.useHandle(h -> h.execute("DELETE FROM hl7_visit_status WHERE adapter_id = ?", info.id()));
+        }
         listener.close();
         inbound.close();
         LOG.info("HL7 v2 {} stopped ({})", info.id(), counters.summary());
@@ -215,6 +239,22 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
             String idempotencyKey) throws AdapterException {
         Outbound o = sender();
         return Codec.inBundle(() -> o.report(systemPatientId, report, idempotencyKey));
+    }
+
+    /** Tells the receiver about a visit (see {@link VisitStatus}); null when it was told before. */
+    DeliveryReceipt visitStatus(String systemPatientId, Outbound.Visit visit, String key) throws AdapterException {
+        Outbound o = sender();
+        return Codec.inBundle(() -> o.visit(systemPatientId, visit, key));
+    }
+
+    /** The scheduler's id of a doctor where this interface books for them, else their account; null for neither. */
+    String doctorId(String username) {
+        if (username == null) {
+            return null;
+        }
+        return jdbi.withHandle(h -> Appointments.Scheduling.load(h, info.id())).flatMap(s -> s.doctors().entrySet()
+                .stream().filter(e -> e.getValue().equals(username)).map(java.util.Map.Entry::getKey).findFirst())
+                .orElse(username);
     }
 
     /** A correction (OBR-25 C, an MDM^T06) must not overtake what it corrects: one delivery at a time per patient. */

@@ -131,6 +131,11 @@ import org.osgi.service.metatype.annotations.Option;
         @org.osgi.service.metatype.annotations.Option(label = "MDM^T02 / T06", value = "MDM")})
     String reportMessage() default "ORU";
 
+    @AttributeDefinition(name = "Send visit status", description = "Tell the receiver about the visits of patients "
+            + "this system knows: SIU S12 booked, S13 rescheduled, S14 started or completed, S15 cancelled, S26 "
+            + "no-show (not the changes this interface's own scheduler made)")
+    boolean visitStatus() default false;
+
     @AttributeDefinition(name = "Answer timeout (seconds)", description = "A message sent without an ACK within this "
             + "long is sent again later", min = "1")
     int ackTimeoutSeconds() default 30;

@@ -28,6 +28,7 @@ import ca.uhn.hl7v2.model.v251.datatype.ST;
 import ca.uhn.hl7v2.model.v251.datatype.TX;
 import ca.uhn.hl7v2.model.v251.message.MDM_T02;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
+import ca.uhn.hl7v2.model.v251.message.SIU_S12;
 import ca.uhn.hl7v2.model.v251.segment.OBR;
 import ca.uhn.hl7v2.model.v251.segment.OBX;
 import ca.uhn.hl7v2.util.Terser;
@@ -216,6 +217,76 @@ final class Outbound {
         ed.getEncoding().setValue("Base64");
         ed.getData().setValue(Base64.getEncoder().encodeToString(r.content()));
         return ed;
+    }
+
+    /**
+     * A visit's status as the scheduling message its receiver expects.
+     *
+     * @param event S12 (booked), S13 (rescheduled), S14 (modified: started, completed), S15 (cancelled), S26
+     *            (no-show)
+     * @param fillerStatus SCH-25, HL7 table 0278: Booked, Started, Complete, Cancelled, Noshow
+     * @param placerId the appointment id this interface's scheduler booked it under (SCH-1), or null
+     * @param doctorId AIP-3: the scheduler's id of the doctor where the interface maps one, else their account
+     */
+    record Visit(String event, String fillerStatus, String encounterId, String placerId, Instant start, Instant end,
+            String type, String doctorId, String doctorName) {
+    }
+
+    /**
+     * Sends a visit's status as SIU (the filler's appointment id, SCH-2, is the visit's); null, sending nothing,
+     * when the receiver answered this message before (the event is being handled again).
+     */
+    DeliveryReceipt visit(String patient, Visit v, String key) throws AdapterException {
+        String control = controlId(key);
+        boolean answered = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM hl7_message WHERE adapter_id = :a"
+                + " AND direction = 'out' AND control_id = :c AND state IN ('accepted', 'refused')")
+                .bind("a", adapterId).bind("c", control).mapTo(Integer.class).one()) > 0;
+        if (answered) {
+            return null;
+        }
+        try {
+            SIU_S12 siu = new SIU_S12();
+            siu.setParser(codec.parser());
+            try {
+                siu.initQuickstart("SIU", v.event(), "P");
+            } catch (IOException e) {
+                throw new HL7Exception(e);
+            }
+            Terser t = header(siu, control);
+            long minutes = java.time.Duration.between(v.start(), v.end()).toMinutes();
+            if (v.placerId() != null) {
+                t.set("/SCH-1-1", Inbound.cut(v.placerId(), 199));
+            }
+            t.set("/SCH-2-1", v.encounterId());
+            t.set("/SCH-6-1", v.event());
+            t.set("/SCH-6-2", v.fillerStatus() + " in Telehub");
+            t.set("/SCH-8-1", v.type());
+            t.set("/SCH-9", Long.toString(minutes));
+            t.set("/SCH-10-1", "min");
+            t.set("/SCH-11-4-1", ts(v.start()));
+            t.set("/SCH-11-5-1", ts(v.end()));
+            t.set("/SCH-25-1", v.fillerStatus());
+            siu.getTQ1().getSetIDTQ1().setValue("1");
+            siu.getTQ1().getStartDateTime().getTime().setValue(ts(v.start()));
+            siu.getTQ1().getEndDateTime().getTime().setValue(ts(v.end()));
+            var pid = siu.getPATIENT().getPID();
+            pid.getSetIDPID().setValue("1");
+            pid.getPatientIdentifierList(0).getIDNumber().setValue(patient);
+            pid.getPatientIdentifierList(0).getIdentifierTypeCode().setValue(local.identifierType());
+            siu.getRESOURCES().getRGS().getSetIDRGS().setValue("1");
+            var aip = siu.getRESOURCES().getPERSONNEL_RESOURCE().getAIP();
+            aip.getSetIDAIP().setValue("1");
+            aip.getPersonnelResourceID(0).getIDNumber().setValue(v.doctorId());
+            if (v.doctorName() != null) {
+                aip.getPersonnelResourceID(0).getFamilyName().getSurname().setValue(v.doctorName());
+            }
+            aip.getStartDateTime().getTime().setValue(ts(v.start()));
+            aip.getDuration().setValue(Long.toString(minutes));
+            aip.getDurationUnits().getIdentifier().setValue("min");
+            return send(siu, control, patient);
+        } catch (HL7Exception e) {
+            throw new AdapterException("cannot build the SIU^" + v.event() + ": " + e.getMessage(), false);
+        }
     }
 
     /** MSH as every message Telehub sends has it: both ends, the control id, UTF-8. */

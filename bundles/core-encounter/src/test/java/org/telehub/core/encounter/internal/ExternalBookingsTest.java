@@ -85,6 +85,8 @@ class ExternalBookingsTest {
         assertEquals(List.of("booked", "rescheduled", "cancelled"), events(h, first.encounterId()).stream()
                 .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList());
         assertEquals(Optional.empty(), cancel(h, b, "never-booked"));
+        assertEquals(Optional.of("A-1"), b.appointment("his", first.encounterId()));
+        assertEquals(Optional.empty(), b.appointment("other-system", first.encounterId()));
         ConflictException reused = assertThrows(ConflictException.class, () -> book(h, b, "A-1",
                 new Appointment("video", "dr.ext", patient, at.plus(Duration.ofHours(2)), 45, null)));
         assertTrue(reused.detail().contains("cancelled"), reused.detail());

@@ -32,6 +32,12 @@ public class SystemIdentitiesImpl implements SystemIdentities {
     }
 
     @Override
+    public Optional<String> identifier(Handle tx, String adapterId, String localPatientId) {
+        return tx.createQuery("SELECT identifier FROM integration_patient_identifier WHERE local_patient_id = :p"
+                + " AND adapter_id = :a").bind("p", localPatientId).bind("a", adapterId).mapTo(String.class).findOne();
+    }
+
+    @Override
     public void map(Handle tx, AuthenticatedUser actor, String localPatientId, String adapterId, String identifier) {
         Optional<String> holder = local(tx, adapterId, identifier);
         if (holder.isPresent() && !holder.get().equals(localPatientId)) {

@@ -44,6 +44,7 @@ import org.telehub.security.VisitIdentities;
  */
 @Component(service = ExternalBookings.class, configurationPid = "org.telehub.encounter")
 public class ExternalBookingsImpl implements ExternalBookings {
+    private final EncounterDb db;
     private final Booking booking;
     private final JoinLinks links;
     private final EventPublisher publisher;
@@ -55,7 +56,8 @@ public class ExternalBookingsImpl implements ExternalBookings {
     public ExternalBookingsImpl(@Reference EncounterDb db, @Reference Booking booking, @Reference JoinLinks links,
             @Reference EventPublisher publisher, @Reference AuditLog audit, @Reference VisitIdentities identities,
             EncounterConfig config) {
-        this.booking = booking; // the schema reference: encounter_external_booking exists before a system books
+        this.db = db;
+        this.booking = booking;
         this.links = links;
         this.publisher = publisher;
         this.audit = audit;
@@ -160,6 +162,13 @@ public class ExternalBookingsImpl implements ExternalBookings {
         audit.record(tx, system, "encounter.cancel", e.patientId(), List.of(), "ok");
         EncounterServiceImpl.transitioned(new Changes(tx, publisher), e, CANCELLED, system.username(), identities);
         return Optional.of(e.id());
+    }
+
+    @Override
+    public Optional<String> appointment(String systemId, String encounterId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT appointment_id FROM encounter_external_booking"
+                + " WHERE system_id = :s AND encounter_id = :e").bind("s", systemId).bind("e", encounterId)
+                .mapTo(String.class).findOne());
     }
 
     /** The visit of the appointment, its row locked (a move and a cancellation of it run one after the other). */

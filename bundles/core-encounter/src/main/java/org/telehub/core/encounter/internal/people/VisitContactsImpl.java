@@ -59,6 +59,6 @@ public class VisitContactsImpl implements VisitContacts {
                 new Person("patient", p.id(), p.username(), p.displayName(), p.email(), p.phone(),
                         p.timeZone() == null ? d.timeZone() : p.timeZone()),
                 new Person("doctor", d.id(), d.username(), d.displayName(), doctorEmail, null, d.timeZone()),
-                links.base() + "/encounters/" + e.id());
+                links.base() + "/encounters/" + e.id(), e.scheduledEnd());
     }
 }
