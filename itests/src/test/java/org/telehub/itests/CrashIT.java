@@ -149,6 +149,13 @@ class CrashIT {
     /** HL7 v2 (issue 21): the MLLP port, and control id → MRN of every ADT A04 the hub answered AA. */
     private static int hl7Port;
     private static final Map<String, String> hl7Acked = new ConcurrentHashMap<>();
+    /** SIU^S12s answered AA; each appointment a 20-minute slot of its own from two days ahead, 00:00 UTC. */
+    private static final java.util.concurrent.atomic.AtomicInteger siuAcked = new java.util.concurrent.atomic
+            .AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger SIU_SLOTS = new java.util.concurrent.atomic
+            .AtomicInteger();
+    private static final java.time.ZonedDateTime SIU_BASE = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .plusDays(2).atStartOfDay(java.time.ZoneOffset.UTC);
 
     @BeforeAll
     static void start() throws Exception {
@@ -201,8 +208,9 @@ class CrashIT {
         Files.copy(Paths.get(System.getProperty("telehub.testAdapter")), deploy.resolve("test-adapter.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
         hl7Port = KarafInstance.freePort();
+        // the interface also books: every fourth admission is followed by an SIU^S12 for its patient
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-crash.cfg"), "id=his-crash\nport="
-                + hl7Port + "\n");
+                + hl7Port + "\nbookings=true\ndoctors=4711=dr.siu\ntimeZone=UTC\n");
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
         String hl7 = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-hl7v2");
@@ -219,6 +227,7 @@ class CrashIT {
         ok(karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"doctor.crash\",\"roles\":[\"doctor\"],\"password\":\"kill-dash-nine-3\"}"), 201);
         String doc = Scheduling.doctor(karaf, admin, "Dr Chat Crash", "doctor.crash");
+        Scheduling.doctor(karaf, admin, "Dr Siu Crash", "dr.siu");
         chatDoctor = karaf.login("doctor.crash", "kill-dash-nine-3");
         chatVisit = KarafInstance.json(ok(karaf.post("/api/v1/encounters", admin, "application/json",
                 Scheduling.visit(doc, p1, Scheduling.dayAfterTomorrow(8), 30)), 201)).get("id").asText();
@@ -391,12 +400,14 @@ class CrashIT {
                 + " resets: %d acknowledged, each arrived and its link worked once; freed slots told to followers: %d"
                 + " acknowledged cancellations, each follower mailed; repeated mails: %d. Disease imports: %d of %d"
                 + " rows each, %d cut by a kill and resumed, each row imported once. Reports signed under load: %d,"
-                + " each delivered once. HL7 v2 admissions answered AA: %d, each stored and processed once (%d"
-                + " patients registered from all stored ones).%n",
+                + " each delivered once. HL7 v2 messages answered AA: %d, each stored and processed once (%d"
+                + " patients registered from all stored admissions; %d SIU^S12 answered AA, %d visits booked from all"
+                + " stored ones, one each).%n",
                 bookings.size(), deliveries.size(), bookings.size(),
                 reminders[0], reminders[2], deliveryRepeats, hookRepeats, reminders[1], clean.toMillis() / 1000.0,
                 (System.nanoTime() - t0) / 1e9, invited.size(), resets.size(), followers.size(), mailRepeats,
-                imports.size(), IMPORT_ROWS, resumed, signedReports, hl7Acked.size(), hl7Patients));
+                imports.size(), IMPORT_ROWS, resumed, signedReports, hl7Acked.size(), hl7Patients, siuAcked.get(),
+                siuVisits));
         Files.writeString(karaf.home.resolve("../crash-" + CYCLES + ".md"), report.toString());
         System.out.println(report);
     }
@@ -916,6 +927,23 @@ class CrashIT {
                 } else if (!dead.get()) {
                     unexpected.add("hl7: " + ack);
                 }
+                if (k % 4 == 0) {
+                    // an appointment of its own (F-<control>) in a 20-minute slot nobody else has
+                    int slot = SIU_SLOTS.getAndIncrement();
+                    var format = java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmm");
+                    String start = SIU_BASE.plus(Duration.ofMinutes(20L * slot)).format(format);
+                    String end = SIU_BASE.plus(Duration.ofMinutes(20L * slot + 20)).format(format);
+                    String siu = "MSH|^~\\&|HIS|CRASH|TELEHUB|TELEHUB|20261205||SIU^S12|S" + control + "|P|2.3\r"
+                            + "SCH||F-" + control + "|||||^Crash||||^^^" + start + "+0000^" + end + "+0000\rPID|1||" + mrn
+                            + "^^^HIS^MR||Crash^Hl7 " + cycle + "-" + k + "||19800101\rRGS|1\rAIP|1||4711";
+                    String siuAck = hl7.exchange(siu.getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
+                    if (siuAck.contains("MSA|AA|S" + control)) {
+                        hl7Acked.put("S" + control, mrn);
+                        siuAcked.incrementAndGet();
+                    } else if (!dead.get()) {
+                        unexpected.add("hl7 siu: " + siuAck);
+                    }
+                }
             }
         } catch (IOException e) {
             // the hub is gone (killed before the answer: not acknowledged), or not listening yet after a restart
@@ -950,20 +978,24 @@ class CrashIT {
     }
 
     /**
-     * Every stored admission is processed, and each registered exactly one patient: as many patients named "Hl7 …"
-     * as stored admissions (acknowledged or committed with their answer lost), each MRN mapped to one of them.
+     * Every stored message is processed (none failed), each admission registered exactly one patient: as many
+     * patients named "Hl7 …" as stored admissions (acknowledged or committed with their answer lost), each MRN
+     * mapped to one of them; each stored appointment (SIU^S12) booked exactly one visit.
      */
     private static int awaitHl7() throws Exception {
         String sql = "SELECT (SELECT COUNT(*) FROM hl7_message WHERE state <> 'processed'),"
-                + " (SELECT COUNT(*) FROM hl7_message), (SELECT COUNT(*) FROM encounter_patient WHERE display_name"
-                + " LIKE 'Hl7 %'), (SELECT COUNT(DISTINCT local_patient_id) FROM integration_patient_identifier"
-                + " WHERE adapter_id = 'his-crash')";
-        long[] n = new long[4];
+                + " (SELECT COUNT(*) FROM hl7_message WHERE message_type = 'ADT^A04'), (SELECT COUNT(*) FROM"
+                + " encounter_patient WHERE display_name LIKE 'Hl7 %'), (SELECT COUNT(DISTINCT local_patient_id) FROM"
+                + " integration_patient_identifier WHERE adapter_id = 'his-crash'), (SELECT COUNT(*) FROM hl7_message"
+                + " WHERE message_type = 'SIU^S12'), (SELECT COUNT(*) FROM encounter_external_booking b JOIN encounter"
+                + " e ON e.id = b.encounter_id WHERE b.system_id = 'his-crash'), (SELECT COUNT(*) FROM hl7_message"
+                + " WHERE state = 'failed')";
+        long[] n = new long[7];
         for (long until = System.nanoTime() + Duration.ofSeconds(120).toNanos(); System.nanoTime() < until;) {
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(karaf.dbUrl, KarafInstance.pgUser(), "");
                     java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
                 rs.next();
-                for (int i = 0; i < 4; i++) {
+                for (int i = 0; i < n.length; i++) {
                     n[i] = rs.getLong(i + 1);
                 }
             }
@@ -972,11 +1004,31 @@ class CrashIT {
             }
             Thread.sleep(500);
         }
+        assertEquals(0, n[6], "messages failed: " + failedHl7());
         assertEquals(0, n[0], "stored admissions still unprocessed after 120 s");
-        assertTrue(n[1] >= hl7Acked.size() && !hl7Acked.isEmpty(), n[1] + " stored, " + hl7Acked.size() + " acked");
+        assertTrue(n[1] + n[4] >= hl7Acked.size() && !hl7Acked.isEmpty(), n[1] + " admissions and " + n[4]
+                + " appointments stored, " + hl7Acked.size() + " acked");
         assertEquals(n[1], n[2], "one patient per stored admission: none lost, none registered twice");
         assertEquals(n[1], n[3], "each admission's MRN mapped to its own patient");
+        assertTrue(n[4] >= siuAcked.get() && siuAcked.get() > 0, n[4] + " appointments stored, " + siuAcked.get()
+                + " acked");
+        assertEquals(n[4], n[5], "one visit per stored appointment: none lost, none booked twice");
+        siuVisits = (int) n[5];
         return (int) n[2];
+    }
+
+    private static int siuVisits;
+
+    private static String failedHl7() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(karaf.dbUrl, KarafInstance.pgUser(), "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT control_id, error FROM hl7_message"
+                        + " WHERE state = 'failed' LIMIT 5")) {
+            StringBuilder b = new StringBuilder();
+            while (rs.next()) {
+                b.append(rs.getString(1)).append(": ").append(rs.getString(2)).append("; ");
+            }
+            return b.toString();
+        }
     }
 
     private static String checkChat(int cycle) throws IOException {
