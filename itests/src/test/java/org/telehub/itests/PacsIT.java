@@ -41,6 +41,7 @@ import org.telehub.testing.dicom.Remote;
 import org.telehub.testing.dicom.TestData;
 import org.telehub.testing.dicom.TestData.Instance;
 import org.telehub.testing.dicom.TestData.PatientSpec;
+import org.telehub.testing.dicom.Wlmscpfs;
 
 /**
  * The PACS adapter hot-installed into the running hub, against a real Orthanc on 127.0.0.1: the REST contract
@@ -543,6 +544,87 @@ class PacsIT {
         assertTrue(actions.containsAll(Set.of("integration.pacs.store", "integration.pacs.find-studies",
                 "integration.pacs.find-series", "integration.pacs.retrieve", "integration.pacs.instances.list",
                 "integration.pacs.instance.read", "integration.pacs.move")), actions.toString());
+    }
+
+    /**
+     * The endoscopy adapter (issue 22), hot-installed beside the PACS: a patient's scheduled endoscopies from
+     * DCMTK's wlmscpfs (a worklist the test writes with dump2dcm), in that system's read of the patient panel, for
+     * the doctor in whose care the patient is; a CT on the same worklist is not an endoscopy; another doctor sees
+     * nothing; the read is audited.
+     */
+    @Test
+    @Order(9)
+    void anEndoscopySystemListsThePatientsScheduledProcedures() throws Exception {
+        try (Wlmscpfs wl = Wlmscpfs.start(data.resolve("worklist"), "ENDOWL")) {
+            wl.add("colonoscopy", worklistEntry("ENDO-P1", "رحیمی^سارا", "ACC-77", "ES", "ENDO1", "SPS-77",
+                    "Colonoscopy"), StandardCharsets.UTF_8);
+            wl.add("ct", worklistEntry("ENDO-P1", "رحیمی^سارا", "ACC-78", "CT", "CT1", "SPS-78", "CT abdomen"),
+                    StandardCharsets.UTF_8);
+            Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-suite.cfg"), "id=endo-suite\n"
+                    + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + wl.port() + "\n"
+                    + "worklistAe=ENDOWL\ncallingAe=TELEHUB\ntimeZone=UTC\n");
+            String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-endoscopy");
+            assertFalse(out.contains("Error"), out);
+            awaitAdapters(Set.of("endo-suite"), true);
+            JsonNode status = null;
+            for (JsonNode n : KarafInstance.json(karaf.get("/api/v1/integration/status", admin))) {
+                if (n.get("id").asText().equals("endo-suite")) {
+                    status = n;
+                }
+            }
+            assertEquals("ENDOSCOPY", status.get("systemType").asText(), String.valueOf(status));
+            assertTrue(status.get("capabilities").toString().contains("ProcedureSystem"), status.toString());
+            HttpResponse<String> c = karaf.post("/api/v1/integration/endo-suite/connect", admin, "application/json",
+                    "{}");
+            assertEquals(200, c.statusCode(), c.body());
+            assertEquals("OK", KarafInstance.json(c).get("outcome").asText(), "C-ECHO answered: " + c.body());
+            HttpResponse<String> notPacs = karaf.post("/api/v1/integration/pacs/connect", admin, "application/json",
+                    "{\"adapterId\":\"endo-suite\"}");
+            assertEquals(422, notPacs.statusCode(), "not a PACS: " + notPacs.body());
+
+            HttpResponse<String> mapped = karaf.put("/api/v1/integration/patient/" + pt1 + "/identifiers/endo-suite",
+                    doctor, "{\"identifier\":\"ENDO-P1\"}");
+            assertTrue(mapped.statusCode() == 201 || mapped.statusCode() == 200, mapped.body());
+            HttpResponse<String> read = karaf.get("/api/v1/integration/patient/" + pt1 + "/systems/endo-suite", doctor);
+            assertEquals(200, read.statusCode(), read.body());
+            JsonNode answer = KarafInstance.json(read);
+            assertEquals("OK", answer.get("status").asText(), answer.toString());
+            JsonNode procedures = answer.get("procedures");
+            assertEquals(1, procedures.size(), "the CT is not an endoscopy: " + procedures);
+            JsonNode p = procedures.get(0);
+            assertEquals("SPS-77", p.get("procedureId").asText());
+            assertEquals("Colonoscopy", p.get("type").asText());
+            assertEquals("SCHEDULED", p.get("status").asText());
+            assertEquals("ACC-77", p.get("accessionNumber").asText());
+            assertEquals("ENDO1", p.get("stationAe").asText());
+            assertEquals("2026-12-14T08:30:00Z", p.get("performedAt").asText());
+
+            assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"dr.other\","
+                    + "\"roles\":[\"doctor\"],\"password\":\"seattle-grace-2\"}").statusCode());
+            String other = karaf.login("dr.other", "seattle-grace-2");
+            HttpResponse<String> stranger = karaf.get("/api/v1/integration/patient/" + pt1 + "/systems/endo-suite",
+                    other);
+            assertEquals(404, stranger.statusCode(), "not in their care: " + stranger.body());
+            try (java.sql.Connection db = karaf.db(); var rs = db.createStatement().executeQuery("SELECT COUNT(*) FROM"
+                    + " audit_event WHERE actor = 'dr.grey' AND action = 'integration.system.read'")) {
+                rs.next();
+                assertTrue(rs.getInt(1) >= 1, "the read is audited");
+            }
+        }
+    }
+
+    /** One scheduled procedure step for wlmscpfs, in UTF-8, at 2026-12-14 08:30 (no offset: the adapter's zone). */
+    private static String worklistEntry(String patientId, String name, String accession, String modality,
+            String station, String stepId, String description) {
+        return "(0008,0005) CS [ISO_IR 192]\n(0008,0050) SH [" + accession + "]\n(0010,0010) PN [" + name + "]\n"
+                + "(0010,0020) LO [" + patientId + "]\n(0010,0030) DA [19800101]\n(0010,0040) CS [F]\n"
+                + "(0020,000d) UI [2.25.77" + Math.abs(accession.hashCode()) + "]\n(0032,1060) LO [" + description
+                + "]\n(0040,0100) SQ (Sequence with undefined length)\n  (fffe,e000) na (Item with undefined length)\n"
+                + "    (0008,0060) CS [" + modality + "]\n    (0040,0001) AE [" + station + "]\n"
+                + "    (0040,0002) DA [20261214]\n    (0040,0003) TM [083000]\n    (0040,0006) PN [Karimi^Reza]\n"
+                + "    (0040,0007) LO [" + description + "]\n    (0040,0009) SH [" + stepId + "]\n"
+                + "    (0040,0020) CS [SCHEDULED]\n  (fffe,e00d) na (ItemDelimitationItem)\n"
+                + "(fffe,e0dd) na (SequenceDelimitationItem)\n(0040,1001) SH [RP-" + stepId + "]\n";
     }
 
     // ---- helpers

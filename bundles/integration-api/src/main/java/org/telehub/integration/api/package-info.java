@@ -4,7 +4,8 @@
  * ({@link org.telehub.integration.api.ClinicalRecordSystem}, {@link org.telehub.integration.api.ImagingArchive},
  * {@link org.telehub.integration.api.ProcedureSystem}, since 1.1 {@link org.telehub.integration.api.DicomArchive}, since 1.2
  * {@link org.telehub.integration.api.ClinicalRecordSearch}, since 1.4
- * {@link org.telehub.integration.api.ConditionRecorder} and {@link org.telehub.integration.api.MedicationPrescriber}).
+ * {@link org.telehub.integration.api.ConditionRecorder} and {@link org.telehub.integration.api.MedicationPrescriber};
+ * 1.6: a procedure's accession number, study, station and modality in {@code ProcedureSummary}).
  * The Integration Manager finds adapters in the service
  * registry; no list of vendors exists anywhere in the core.
  *
@@ -14,7 +15,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.5.0")
+@Version("1.6.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,49 @@
+package org.telehub.adapter.endoscopy.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Telehub endoscopy system", description = "One endoscopy system (or the endoscopy "
+        + "information system / RIS that schedules it): its procedures from a DICOM Modality Worklist.")
+@interface EndoscopyConfig {
+    @AttributeDefinition(name = "Adapter id", description = "Unique, stable id of this system in the hub, e.g. "
+            + "endo-suite-1 (letters, digits, . _ -); patients' identifiers in it are kept under this id")
+    String id();
+
+    @AttributeDefinition(name = "Vendor", description = "Shown in status, e.g. Olympus EndoBASE", required = false)
+    String vendor() default "Endoscopy (DICOM)";
+
+    @AttributeDefinition(name = "Worklist host", description = "The Modality Worklist provider (the endoscopy "
+            + "information system, the RIS, or the vendor's server)")
+    String worklistHost();
+
+    @AttributeDefinition(name = "Worklist port", min = "1", max = "65535")
+    int worklistPort() default 104;
+
+    @AttributeDefinition(name = "Worklist AE title", description = "The provider's called AE title")
+    String worklistAe();
+
+    @AttributeDefinition(name = "Calling AE title", description = "Telehub's AE title towards the provider: "
+            + "register it there")
+    String callingAe() default "TELEHUB";
+
+    @AttributeDefinition(name = "Modality", description = "Scheduled Procedure Step Modality asked for: ES "
+            + "(endoscopy); empty: every modality", required = false)
+    String modality() default "ES";
+
+    @AttributeDefinition(name = "Station AE title", description = "Only steps scheduled on this station (Scheduled "
+            + "Station AE Title); empty: every station", required = false)
+    String stationAe() default "";
+
+    @AttributeDefinition(name = "Character set", description = "Specific Character Set of the queries: ISO_IR 192 "
+            + "(UTF-8) asks for names in any script; answers are read in the character set they declare")
+    String characterSet() default "ISO_IR 192";
+
+    @AttributeDefinition(name = "Time zone", description = "The zone of scheduled dates and times that carry no "
+            + "Timezone Offset From UTC (e.g. Asia/Tehran); empty: this machine's", required = false)
+    String timeZone() default "";
+
+    @AttributeDefinition(name = "Timeout (ms)", description = "Connection and answer timeout of each query",
+            min = "100")
+    int timeoutMillis() default 15000;
+}
