@@ -1,6 +1,7 @@
 // The doctor's patient panel (issue 16) against the hub WebIT started with its peers: HAPI FHIR (the patient's
-// record with a week of vital signs), an Orthanc (a CT study of 3 images) and an EHR that accepts connections and
-// never answers. WebIT mapped the seeded patient into all three and passes their ids as TELEHUB_PANEL_*.
+// record with a week of vital signs), an Orthanc (a CT study of 3 images), an EHR that accepts connections and
+// never answers, and an endoscopy suite's worklist (DCMTK's wlmscpfs, issue 22) with her scheduled colonoscopy.
+// WebIT mapped the seeded patient into all four and passes their ids as TELEHUB_PANEL_*.
 import { test, expect } from '@playwright/test';
 import { VARIANTS, accessible, env, inLanguage, laidOut, openVariant, screenshot, totp } from './helpers.js';
 
@@ -10,6 +11,7 @@ const visitId = env('TELEHUB_PANEL_VISIT_ID');
 const ehr = env('TELEHUB_PANEL_EHR');
 const pacs = env('TELEHUB_PANEL_PACS');
 const slow = env('TELEHUB_PANEL_SLOW');
+const endo = env('TELEHUB_PANEL_ENDO');
 const studyUid = env('TELEHUB_PANEL_STUDY_UID');
 const instances = Number(env('TELEHUB_PANEL_INSTANCES'));
 const seededPatient = env('TELEHUB_SEEDED_PATIENT_NAME');
@@ -126,6 +128,16 @@ test.describe.serial('patient panel', () => {
     }
     await expect(page.locator('.viewer [role=alert]')).toHaveCount(0);
 
+    // the endoscopy suite's worklist: her scheduled colonoscopy, counted on the system's card and listed below
+    await expect(system(page, endo)).toHaveAttribute('data-state', 'OK');
+    await expect(system(page, endo)).toContainText('Procedures1');
+    const colonoscopy = page.locator(`section.procedures[data-system="${endo}"] li[data-procedure="SPS-PANEL-1"]`);
+    await expect(colonoscopy).toContainText('Colonoscopy');
+    await expect(colonoscopy).toContainText('StatusScheduled');
+    await expect(colonoscopy).toContainText('ENDO1');
+    await expect(colonoscopy).toContainText('ACC-PANEL-1');
+    await expect(colonoscopy).toContainText('2026');
+
     // the hanging system ends as the hub's timeout says; the others were never held back by it
     await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
     await expect(system(page, slow)).toContainText('No answer in time');
@@ -151,6 +163,13 @@ test.describe('the patient panel in Persian and on a phone', () => {
       // a tap while it moves lands elsewhere
       await expect(system(page, pacs)).toHaveAttribute('data-state', 'OK');
       await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
+      // the scheduled colonoscopy in the reader's language, its date in Persian digits in Persian
+      const colonoscopy = page.locator(`section.procedures[data-system="${endo}"] li[data-procedure="SPS-PANEL-1"]`);
+      await expect(colonoscopy).toContainText(v.lang === 'fa' ? 'زمان‌بندی‌شده' : 'Scheduled');
+      if (v.lang === 'fa') {
+        await expect(page.locator(`section.procedures[data-system="${endo}"] h2`)).toContainText('اقدامات');
+        await expect(colonoscopy.locator('dd').first()).toHaveText(/[۰-۹]/);
+      }
       await page.locator(`li[data-study="${studyUid}"] .actions button`).last().click();
       await expect(page.locator('.viewer .dicom canvas').first()).toBeVisible({ timeout: 20_000 });
       await expect.poll(async () => (await greys(page)).distinct).toBeGreaterThan(8);

@@ -8,7 +8,15 @@ const en = {
     UNAVAILABLE: 'Unavailable', NO_MAPPING: 'No identifier for this patient', aborted: 'Stopped waiting after {{seconds}} s',
   },
   latency: ' · {{ms}} ms', systemId: 'Patient in this system', noData: 'No data.',
-  record: { name: 'Name in this system', birthDate: 'Date of birth', sex: 'Sex', observations: 'Recent observations', studies: 'Studies' },
+  record: { name: 'Name in this system', birthDate: 'Date of birth', sex: 'Sex', observations: 'Recent observations', studies: 'Studies', procedures: 'Procedures' },
+  procedures: {
+    title: 'Procedures', from: 'in {{system}}', none: 'No procedures for this patient in this system.', when: 'Scheduled',
+    what: 'Procedure', status: 'Status', station: 'Room (AE title)', accession: 'Accession number',
+    states: {
+      SCHEDULED: 'Scheduled', ARRIVED: 'Arrived', READY: 'Ready', STARTED: 'Started', IN_PROGRESS: 'In progress',
+      COMPLETED: 'Completed', DISCONTINUED: 'Discontinued',
+    },
+  },
   chart: {
     title: 'Observations over time', none: 'No observations in this record.', table: 'Values as a table',
     date: 'Date', value: 'Value', from: 'from {{system}}', range: 'from {{min}} to {{max}} {{unit}}',
@@ -33,7 +41,15 @@ const fa: typeof en = {
     UNAVAILABLE: 'در دسترس نیست', NO_MAPPING: 'شناسه‌ای برای این بیمار نیست', aborted: 'پس از {{seconds}} ثانیه انتظار متوقف شد',
   },
   latency: ' · {{ms}} میلی‌ثانیه', systemId: 'بیمار در این سامانه', noData: 'داده‌ای نیست.',
-  record: { name: 'نام در این سامانه', birthDate: 'تاریخ تولد', sex: 'جنس', observations: 'مشاهده‌های اخیر', studies: 'مطالعه‌های تصویربرداری' },
+  record: { name: 'نام در این سامانه', birthDate: 'تاریخ تولد', sex: 'جنس', observations: 'مشاهده‌های اخیر', studies: 'مطالعه‌های تصویربرداری', procedures: 'اقدامات' },
+  procedures: {
+    title: 'اقدامات', from: 'در {{system}}', none: 'اقدامی برای این بیمار در این سامانه نیست.', when: 'زمان‌بندی',
+    what: 'اقدام', status: 'وضعیت', station: 'اتاق (عنوان AE)', accession: 'شماره پذیرش',
+    states: {
+      SCHEDULED: 'زمان‌بندی‌شده', ARRIVED: 'رسیده', READY: 'آماده', STARTED: 'آغاز شده', IN_PROGRESS: 'در حال انجام',
+      COMPLETED: 'انجام شده', DISCONTINUED: 'متوقف شده',
+    },
+  },
   chart: {
     title: 'مشاهدات در طول زمان', none: 'مشاهده‌ای در این پرونده نیست.', table: 'مقادیر به صورت جدول',
     date: 'تاریخ', value: 'مقدار', from: 'از {{system}}', range: 'از {{min}} تا {{max}} {{unit}}',
@@ -58,7 +74,15 @@ const ru: typeof en = {
     UNAVAILABLE: 'Недоступна', NO_MAPPING: 'Нет идентификатора пациента', aborted: 'Ожидание прервано через {{seconds}} с',
   },
   latency: ' · {{ms}} мс', systemId: 'Пациент в этой системе', noData: 'Нет данных.',
-  record: { name: 'Имя в этой системе', birthDate: 'Дата рождения', sex: 'Пол', observations: 'Последние наблюдения', studies: 'Исследования' },
+  record: { name: 'Имя в этой системе', birthDate: 'Дата рождения', sex: 'Пол', observations: 'Последние наблюдения', studies: 'Исследования', procedures: 'Процедуры' },
+  procedures: {
+    title: 'Процедуры', from: 'в {{system}}', none: 'В этой системе нет процедур пациента.', when: 'Запланировано',
+    what: 'Процедура', status: 'Статус', station: 'Кабинет (AE title)', accession: 'Номер направления',
+    states: {
+      SCHEDULED: 'Запланирована', ARRIVED: 'Пациент прибыл', READY: 'Готово', STARTED: 'Начата', IN_PROGRESS: 'Идёт',
+      COMPLETED: 'Завершена', DISCONTINUED: 'Прервана',
+    },
+  },
   chart: {
     title: 'Наблюдения во времени', none: 'В этой карте нет наблюдений.', table: 'Значения таблицей',
     date: 'Дата', value: 'Значение', from: 'из {{system}}', range: 'от {{min}} до {{max}} {{unit}}',

@@ -6,6 +6,7 @@ import { formatNumber, type Lang } from '../../format';
 import { ErrorNote } from '../../ui';
 import Imaging from './Imaging';
 import Observations from './Observations';
+import Procedures, { type Procedure } from './Procedures';
 import './panel.css';
 
 type SystemAnswer = Schemas['SystemAnswer'];
@@ -95,6 +96,13 @@ export default function Panel() {
   const answered = (a: Adapter) => { const st = states[a.id!]; return st?.kind === 'answered' && st.answer.status === 'OK'; };
   const ehrs = (adapters ?? []).filter((a) => a.systemType === 'EHR' && ids[a.id!] && answered(a));
   const pacses = (adapters ?? []).filter((a) => a.systemType === 'PACS' && ids[a.id!]);
+  // a procedure system's list came with its read: shown below once it has answered
+  const procedureSystems = (adapters ?? []).flatMap((a): [Adapter, Procedure[]][] => {
+    const st = states[a.id!];
+    if (st?.kind !== 'answered' || st.answer.status !== 'OK') return [];
+    const list = (st.answer as Record<string, unknown>).procedures;
+    return Array.isArray(list) ? [[a, list as Procedure[]]] : [];
+  });
   return (
     <section aria-labelledby="panel-title" className="panel">
       <h1 id="panel-title">{t('panel.title')}</h1>
@@ -107,6 +115,7 @@ export default function Panel() {
       </ul>
       {ehrs.map((a) => <Observations key={a.id} adapter={a} systemPatientId={ids[a.id!]} />)}
       {pacses.map((a) => <Imaging key={a.id} adapter={a} systemPatientId={ids[a.id!]} />)}
+      {procedureSystems.map(([a, list]) => <Procedures key={a.id} adapter={a} procedures={list} />)}
     </section>
   );
 }
@@ -150,7 +159,7 @@ interface Demographics { familyName?: string; givenName?: string; birthDate?: st
 
 /**
  * The system's record of the patient: its demographics as the system holds them (to compare with ours), and how
- * many observations and studies it has (shown in the chart and the imaging list below); any other member briefly.
+ * many observations, studies and procedures it has (shown in the chart and the lists below); any other member briefly.
  */
 function SystemData({ answer }: { answer: SystemAnswer }) {
   const { t, i18n } = useTranslation();
@@ -171,7 +180,7 @@ function SystemData({ answer }: { answer: SystemAnswer }) {
             </Fragment>
           );
         }
-        if ((k === 'observations' || k === 'studies') && Array.isArray(v)) {
+        if ((k === 'observations' || k === 'studies' || k === 'procedures') && Array.isArray(v)) {
           return <Fragment key={k}><dt>{t(`panel.record.${k}`)}</dt><dd>{formatNumber(v.length, lang)}</dd></Fragment>;
         }
         return <FieldRow key={k} name={k} value={v} />;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSystem } from './Panel';
 import { seriesOf } from './Observations';
+import { sortedProcedures } from './Procedures';
 import { inOrder, multipartParts, type Placed } from './Viewer';
 
 describe('the patient panel', () => {
@@ -20,6 +21,14 @@ describe('the patient panel', () => {
     expect(await readSystem(async () => answer, new AbortController().signal, 50)).toEqual({ kind: 'answered', answer });
     const failed = await readSystem(async () => { throw new Error('404'); }, new AbortController().signal, 50);
     expect(failed.kind).toBe('failed');
+  });
+
+  it('lists a system\'s procedures soonest first, those without a time last', () => {
+    expect(sortedProcedures([
+      { procedureId: 'late', performedAt: '2026-12-14T08:30:00Z' },
+      { procedureId: 'untimed' },
+      { procedureId: 'soon', performedAt: '2026-12-10T06:00:00Z' },
+    ]).map((p) => p.procedureId)).toEqual(['soon', 'late', 'untimed']);
   });
 
   it('groups numeric observations by code in time order and leaves text-only ones out', () => {

@@ -616,15 +616,8 @@ class PacsIT {
     /** One scheduled procedure step for wlmscpfs, in UTF-8, at 2026-12-14 08:30 (no offset: the adapter's zone). */
     private static String worklistEntry(String patientId, String name, String accession, String modality,
             String station, String stepId, String description) {
-        return "(0008,0005) CS [ISO_IR 192]\n(0008,0050) SH [" + accession + "]\n(0010,0010) PN [" + name + "]\n"
-                + "(0010,0020) LO [" + patientId + "]\n(0010,0030) DA [19800101]\n(0010,0040) CS [F]\n"
-                + "(0020,000d) UI [2.25.77" + Math.abs(accession.hashCode()) + "]\n(0032,1060) LO [" + description
-                + "]\n(0040,0100) SQ (Sequence with undefined length)\n  (fffe,e000) na (Item with undefined length)\n"
-                + "    (0008,0060) CS [" + modality + "]\n    (0040,0001) AE [" + station + "]\n"
-                + "    (0040,0002) DA [20261214]\n    (0040,0003) TM [083000]\n    (0040,0006) PN [Karimi^Reza]\n"
-                + "    (0040,0007) LO [" + description + "]\n    (0040,0009) SH [" + stepId + "]\n"
-                + "    (0040,0020) CS [SCHEDULED]\n  (fffe,e00d) na (ItemDelimitationItem)\n"
-                + "(fffe,e0dd) na (SequenceDelimitationItem)\n(0040,1001) SH [RP-" + stepId + "]\n";
+        return Wlmscpfs.step("ISO_IR 192", name, patientId, accession, "20261214", "083000", null, station, modality,
+                stepId, description);
     }
 
     // ---- helpers

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.telehub.testing.dicom.Dcmtk;
 import org.telehub.testing.dicom.Orthanc;
 import org.telehub.testing.dicom.TestData;
+import org.telehub.testing.dicom.Wlmscpfs;
 import org.telehub.testing.fhir.FhirServerProcess;
 import org.telehub.testing.keycloak.Keycloak;
 
@@ -62,6 +63,9 @@ class WebIT {
     private static java.net.ServerSocket hanging;
     private static final List<java.net.Socket> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final String PANEL_PACS_PATIENT = "TH-PANEL-1";
+    /** The panel's endoscopy system (issue 22): a worklist with the patient's scheduled colonoscopy. */
+    private static org.telehub.testing.dicom.Wlmscpfs worklist;
+    private static final String PANEL_ENDO_PATIENT = "ENDO-PANEL-1";
     private static long peersMillis;
 
     @BeforeAll
@@ -114,6 +118,13 @@ class WebIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.pacs-panel.cfg"), "id=panel-pacs\n"
                 + "vendor=Orthanc\ntransport=DICOMWEB\ndicomWebUrl=" + orthanc.dicomWebUrl() + "\ndicomWebUser="
                 + orthanc.user() + "\ndicomWebPassword=" + orthanc.password() + "\n");
+        // the fourth: an endoscopy suite's Modality Worklist (DCMTK's wlmscpfs) with the patient's colonoscopy
+        worklist = Wlmscpfs.start(pacsData.resolve("worklist"), "ENDOWL");
+        worklist.add("colonoscopy", Wlmscpfs.step("ISO_IR 192", "Pond^Amy", PANEL_ENDO_PATIENT, "ACC-PANEL-1",
+                "20261214", "083000", null, "ENDO1", "ES", "SPS-PANEL-1", "Colonoscopy"), StandardCharsets.UTF_8);
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-panel.cfg"), "id=panel-endo\n"
+                + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
+                + "\nworklistAe=ENDOWL\ntimeZone=UTC\n");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel-slow.cfg"), "id=panel-slow-ehr\n"
                 + "baseUrl=http://127.0.0.1:" + hanging.getLocalPort() + "/fhir\nauthMode=NONE\n");
         peersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -140,9 +151,10 @@ class WebIT {
         FhirServerProcess hapi = fhir.get(3, TimeUnit.MINUTES);
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel.cfg"), "id=panel-ehr\n"
                 + "vendor=HAPI\nbaseUrl=" + hapi.baseUrl() + "\nauthMode=NONE\n");
-        String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir telehub-adapter-pacs");
+        String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir telehub-adapter-pacs"
+                + " telehub-adapter-endoscopy");
         assertFalse(out.contains("Error"), out);
-        awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs"));
+        awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs", "panel-endo"));
         karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
         peersMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
         System.out.printf("the panel's peers added %d ms to WebIT's start (HAPI FHIR started in %d ms, in parallel)%n",
@@ -172,6 +184,9 @@ class WebIT {
         }
         if (orthanc != null) {
             orthanc.close();
+        }
+        if (worklist != null) {
+            worklist.close();
         }
         if (hanging != null) {
             hanging.close();
@@ -235,7 +250,7 @@ class WebIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, tx.statusCode(), tx.body());
         for (String[] m : new String[][] {{"panel-ehr", fhirId}, {"panel-pacs", PANEL_PACS_PATIENT},
-                {"panel-slow-ehr", "never-answered"}}) {
+                {"panel-slow-ehr", "never-answered"}, {"panel-endo", PANEL_ENDO_PATIENT}}) {
             HttpResponse<String> r = karaf.put("/api/v1/integration/patient/" + patientId + "/identifiers/" + m[0],
                     nurseToken, "{\"identifier\":\"" + m[1] + "\"}");
             assertEquals(201, r.statusCode(), m[0] + ": " + r.body());
@@ -252,6 +267,7 @@ class WebIT {
         env.put("TELEHUB_PANEL_EHR", "panel-ehr");
         env.put("TELEHUB_PANEL_PACS", "panel-pacs");
         env.put("TELEHUB_PANEL_SLOW", "panel-slow-ehr");
+        env.put("TELEHUB_PANEL_ENDO", "panel-endo");
         env.put("TELEHUB_PANEL_STUDY_UID", panelImages.get(0).studyInstanceUid());
         env.put("TELEHUB_PANEL_INSTANCES", String.valueOf(panelImages.size()));
         // bench/panel.sh: the panel spec's benchmark rounds (none in a normal run)

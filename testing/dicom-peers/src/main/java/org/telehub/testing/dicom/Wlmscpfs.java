@@ -56,6 +56,40 @@ public final class Wlmscpfs implements AutoCloseable {
         return wl;
     }
 
+    /**
+     * One scheduled procedure step in dump2dcm's text form: the patient, the order (accession, requested procedure
+     * {@code RP-<stepId>}, a study UID from the accession), the step (modality, station, date {@code YYYYMMDD},
+     * time {@code HHMM[SS]}, id, description, SCHEDULED, performed by Karimi^Reza).
+     *
+     * @param charset the entry's Specific Character Set, e.g. {@code ISO_IR 192}
+     * @param offset Timezone Offset From UTC, e.g. {@code +0330}, or null for none
+     */
+    public static String step(String charset, String name, String patientId, String accession, String date,
+            String time, String offset, String station, String modality, String stepId, String description) {
+        return "(0008,0005) CS [" + charset + "]\n"
+                + (offset == null ? "" : "(0008,0201) SH [" + offset + "]\n")
+                + "(0008,0050) SH [" + accession + "]\n"
+                + "(0010,0010) PN [" + name + "]\n"
+                + "(0010,0020) LO [" + patientId + "]\n"
+                + "(0010,0030) DA [19800101]\n"
+                + "(0010,0040) CS [O]\n"
+                + "(0020,000d) UI [2.25.1" + Math.abs((long) accession.hashCode()) + "]\n"
+                + "(0032,1060) LO [" + description + "]\n"
+                + "(0040,0100) SQ (Sequence with undefined length)\n"
+                + "  (fffe,e000) na (Item with undefined length)\n"
+                + "    (0008,0060) CS [" + modality + "]\n"
+                + "    (0040,0001) AE [" + station + "]\n"
+                + "    (0040,0002) DA [" + date + "]\n"
+                + "    (0040,0003) TM [" + time + "]\n"
+                + "    (0040,0006) PN [Karimi^Reza]\n"
+                + "    (0040,0007) LO [" + description + "]\n"
+                + "    (0040,0009) SH [" + stepId + "]\n"
+                + "    (0040,0020) CS [SCHEDULED]\n"
+                + "  (fffe,e00d) na (ItemDelimitationItem)\n"
+                + "(fffe,e0dd) na (SequenceDelimitationItem)\n"
+                + "(0040,1001) SH [RP-" + stepId + "]\n";
+    }
+
     public String aet() {
         return aet;
     }

@@ -53,31 +53,11 @@ class WorklistTest {
         }
     }
 
-    /** One worklist entry as dump2dcm reads it. */
+    /** One worklist entry (dicom-peers' form), with or without an offset. */
     private static String step(String charset, String name, String patientId, String accession, String date,
             String time, String station, String modality, String stepId, String description, String offset) {
-        return "(0008,0005) CS [" + charset + "]\n"
-                + (offset.isEmpty() ? "" : "(0008,0201) SH [" + offset + "]\n")
-                + "(0008,0050) SH [" + accession + "]\n"
-                + "(0010,0010) PN [" + name + "]\n"
-                + "(0010,0020) LO [" + patientId + "]\n"
-                + "(0010,0030) DA [19800101]\n"
-                + "(0010,0040) CS [O]\n"
-                + "(0020,000d) UI [2.25.1" + Math.abs(accession.hashCode()) + "]\n"
-                + "(0032,1060) LO [" + description + "]\n"
-                + "(0040,0100) SQ (Sequence with undefined length)\n"
-                + "  (fffe,e000) na (Item with undefined length)\n"
-                + "    (0008,0060) CS [" + modality + "]\n"
-                + "    (0040,0001) AE [" + station + "]\n"
-                + "    (0040,0002) DA [" + date + "]\n"
-                + "    (0040,0003) TM [" + time + "]\n"
-                + "    (0040,0006) PN [Karimi^Reza]\n"
-                + "    (0040,0007) LO [" + description + "]\n"
-                + "    (0040,0009) SH [" + stepId + "]\n"
-                + "    (0040,0020) CS [SCHEDULED]\n"
-                + "  (fffe,e00d) na (ItemDelimitationItem)\n"
-                + "(fffe,e0dd) na (SequenceDelimitationItem)\n"
-                + "(0040,1001) SH [RP-" + stepId + "]\n";
+        return Wlmscpfs.step(charset, name, patientId, accession, date, time, offset.isEmpty() ? null : offset,
+                station, modality, stepId, description);
     }
 
     static EndoscopyConfig config(Map<String, Object> values) {
