@@ -989,8 +989,9 @@ class CrashIT {
                 + " integration_patient_identifier WHERE adapter_id = 'his-crash'), (SELECT COUNT(*) FROM hl7_message"
                 + " WHERE message_type = 'SIU^S12'), (SELECT COUNT(*) FROM encounter_external_booking b JOIN encounter"
                 + " e ON e.id = b.encounter_id WHERE b.system_id = 'his-crash'), (SELECT COUNT(*) FROM hl7_message"
-                + " WHERE state = 'failed')";
-        long[] n = new long[7];
+                + " WHERE state = 'failed'), (SELECT COUNT(*) FROM encounter_subscriber WHERE name ="
+                + " 'hl7v2-visit-status')";
+        long[] n = new long[8];
         for (long until = System.nanoTime() + Duration.ofSeconds(120).toNanos(); System.nanoTime() < until;) {
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(karaf.dbUrl, KarafInstance.pgUser(), "");
                     java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
@@ -1013,6 +1014,7 @@ class CrashIT {
         assertTrue(n[4] >= siuAcked.get() && siuAcked.get() > 0, n[4] + " appointments stored, " + siuAcked.get()
                 + " acked");
         assertEquals(n[4], n[5], "one visit per stored appointment: none lost, none booked twice");
+        assertEquals(0, n[7], "no interface sends visit status here, so HL7 never subscribed to encounter events");
         siuVisits = (int) n[5];
         return (int) n[2];
     }

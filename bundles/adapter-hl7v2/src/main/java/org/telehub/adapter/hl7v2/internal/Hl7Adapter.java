@@ -129,7 +129,7 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
             }
         });
         this.interfaces = interfaces;
-        interfaces.started(config.id(), this);
+        interfaces.started(config.id(), this, visitStatus);
         listener.execute(inbound::write);
         try {
             if (tlsError != null && config.tls()) {

@@ -2,13 +2,17 @@ package org.telehub.adapter.hl7v2.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Jdbi;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,9 +32,9 @@ import org.telehub.integration.identities.SystemIdentities;
  * a receiver answered before is not sent again (the store knows its control id, derived from the interface and the
  * event), so an event handled twice, or again for the one interface whose receiver was down, sends each message once.
  * An interface configured on another node only, or restarting, keeps the event waiting (retried), never skipped.
+ * It subscribes only while an interface on this node sends visit status ({@link #subscribe}).
  */
-@Component(service = EncounterEventListener.class, property = EncounterEventListener.SUBSCRIBER + "="
-        + VisitStatus.NAME)
+@Component(service = {})
 public class VisitStatus implements EncounterEventListener {
     static final String NAME = "hl7v2-visit-status";
     private static final Logger LOG = LoggerFactory.getLogger(VisitStatus.class);
@@ -49,15 +53,55 @@ public class VisitStatus implements EncounterEventListener {
     private final ExternalBookings bookings;
     private final Interfaces interfaces;
 
+    private final BundleContext context;
+    private final Runnable watcher = this::subscribe;
+    private ServiceRegistration<EncounterEventListener> registration;
+
     @Activate
-    public VisitStatus(@Reference Hl7Schema schema, @Reference VisitContacts visits,
+    public VisitStatus(BundleContext context, @Reference Hl7Schema schema, @Reference VisitContacts visits,
             @Reference SystemIdentities identities, @Reference ExternalBookings bookings,
             @Reference Interfaces interfaces) {
+        this.context = context;
         this.jdbi = schema.jdbi();
         this.visits = visits;
         this.identities = identities;
         this.bookings = bookings;
         this.interfaces = interfaces;
+        interfaces.watch(watcher);
+        subscribe();
+    }
+
+    /**
+     * Subscribes to encounter events while an interface on this node sends visit status, and withdraws when none
+     * does. A subscriber once seen is durable (every later event gets a work item for it until an administrator
+     * retires it), so an HL7 installation that never sends visit status never becomes one; events while withdrawn
+     * wait as work items, none is lost.
+     */
+    private synchronized void subscribe() {
+        if (interfaces.anyTellsVisits() && registration == null && context != null) {
+            registration = context.registerService(EncounterEventListener.class, this, new Hashtable<>(Map.of(
+                    EncounterEventListener.SUBSCRIBER, NAME)));
+        } else if (!interfaces.anyTellsVisits() && registration != null) {
+            unsubscribe();
+        }
+    }
+
+    @Deactivate
+    synchronized void close() {
+        interfaces.unwatch(watcher);
+        unsubscribe();
+    }
+
+    private void unsubscribe() {
+        ServiceRegistration<EncounterEventListener> r = registration;
+        registration = null;
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException gone) {
+                // unregistered with the bundle already
+            }
+        }
     }
 
     @Override
