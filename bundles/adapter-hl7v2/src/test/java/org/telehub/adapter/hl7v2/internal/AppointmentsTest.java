@@ -73,8 +73,8 @@ class AppointmentsTest {
                 new String[] {"4711"})).getMessage().startsWith("doctors:"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Appointments.Scheduling.of("house-call", "",
                 new String[0])).getMessage().startsWith("visitType:"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Appointments.Scheduling.of("video", "Mars/Olympus",
-                new String[0])).getMessage().startsWith("timeZone:"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Appointments.Scheduling.of("video",
+                "Mars/Olympus", new String[0])).getMessage().startsWith("timeZone:"));
         assertEquals(Map.of("4711", "dr.rahimi", "99", "dr.other"), TEHRAN.doctors());
     }
 

@@ -21,7 +21,8 @@ import org.telehub.integration.api.ReportDocument;
 class OutboundDocumentTest {
     private final Codec codec = new Codec();
     private final Outbound out = new Outbound("docs", codec, null, new Inbound.Settings("TELEHUB", "CLINIC",
-            StandardCharsets.UTF_8, "MR", 1 << 20), new Outbound.Target("127.0.0.1", 1, "DMS", "NORTH", 1000, true, null));
+            StandardCharsets.UTF_8, "MR", 1 << 20), new Outbound.Target("127.0.0.1", 1, "DMS", "NORTH", 1000, true,
+                    null));
     private final byte[] pdf = "%PDF-1.7\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
 
     private Terser parsedBack(Message m) throws Exception {

@@ -28,7 +28,8 @@ import org.telehub.domain.patientdata.PatientDataSink;
  * ({@code Communication}: when, whether sent; never the message, which holds a join link), its invitations
  * ({@code Communication}: to whom, which kind, by which channels, sent, used, revoked; never the link or the access
  * code, which are credentials: {@code encounter_access_code} is named here and not exported), the care team
- * ({@code CareTeam}) and break-glass grants ({@code AuditEvent}: they are disclosures). Notes that FHIR R4's
+ * ({@code CareTeam}) and break-glass grants ({@code AuditEvent}: they are disclosures); a visit an external
+ * scheduler booked carries that system's appointment id as an identifier. Notes that FHIR R4's
  * Encounter has no element for travel as extensions with Telehub's URLs.
  */
 @Component(service = PatientDataContributor.class)
@@ -50,7 +51,7 @@ public class EncounterContributor implements PatientDataContributor {
     public Set<String> tables() {
         return Set.of("encounter_patient", "encounter", "encounter_participant", "encounter_event",
                 "encounter_reminder", "encounter_care_team", "encounter_break_glass", "encounter_invitation",
-                "encounter_invitation_send", "encounter_access_code");
+                "encounter_invitation_send", "encounter_access_code", "encounter_external_booking");
     }
 
     @Override
@@ -101,7 +102,14 @@ public class EncounterContributor implements PatientDataContributor {
                                                             p.getString("username"))),
                                             "display", d.identifying(p.getString("display_name")))))
                             .forEach(participants::add);
+                    // the appointment an external scheduler booked it under (HL7 v2 SIU), as that system's id
+                    List<Object> appointments = new ArrayList<>();
+                    h.createQuery("SELECT system_id, appointment_id FROM encounter_external_booking WHERE"
+                            + " encounter_id = :e").bind("e", id).map((b, x) -> obj("system", "urn:telehub:appointment:"
+                                    + b.getString("system_id"), "value", d.id("appointment", b.getString("system_id")
+                                            + "/" + b.getString("appointment_id")))).forEach(appointments::add);
                     return obj("resourceType", "Encounter", "id", d.id("encounter", id),
+                            "identifier", appointments.isEmpty() ? null : appointments,
                             "status", status(rs.getString("status")),
                             "class", coding("http://terminology.hl7.org/CodeSystem/v3-ActCode",
                                     "in_person".equals(rs.getString("type")) ? "AMB" : "VR"),
