@@ -107,7 +107,7 @@ final class Appointments {
 
     /** What a scheduling message asks for. */
     record Request(String appointmentId, Instant start, Integer durationMinutes, String doctorUsername,
-            String reason, String cancelReason) {
+            String reason) {
     }
 
     /**
@@ -142,8 +142,7 @@ final class Appointments {
         }
         return switch (field) {
             case "doctor" -> "AIP-3";
-            case "start", "scheduledStart" -> "SCH-11";
-            case "durationMinutes" -> "SCH-11";
+            case "start", "scheduledStart", "durationMinutes" -> "SCH-11";
             case "patientId" -> "PID-3";
             case "reason" -> "SCH-7";
             default -> field;
@@ -234,7 +233,7 @@ final class Appointments {
         if (reason.isEmpty()) {
             reason = Header.nz(t.get("/SCH-7-1")).trim();
         }
-        return new Request(appointmentId(t), start, minutes, doctor, reason.isEmpty() ? null : reason, null);
+        return new Request(appointmentId(t), start, minutes, doctor, reason.isEmpty() ? null : reason);
     }
 
     /** An HL7 DTM to the minute or finer; its offset, else the interface's zone. Null when empty. */
