@@ -84,13 +84,69 @@ public final class Dcmtk {
      * go on the command line: fine for thousands of files (the limit is the kernel's 2 MB of arguments).
      */
     public static Result storescu(String host, int port, String callingAe, String calledAe, List<Path> files) {
+        return storescu(host, port, callingAe, calledAe, files, List.of());
+    }
+
+    /**
+     * As {@link #storescu(String, int, String, String, List)} with more of storescu's options, e.g. {@code -xy}
+     * to propose JPEG baseline (as an endoscopy system sending its JPEG images does; storescu proposes only
+     * uncompressed transfer syntaxes by default and does not transcode).
+     */
+    public static Result storescu(String host, int port, String callingAe, String calledAe, List<Path> files,
+            List<String> options) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("no files to store");
         }
         List<String> command = new ArrayList<>(List.of("storescu", "-aet", checkAet(callingAe),
-                "-aec", checkAet(calledAe), host, Integer.toString(port)));
+                "-aec", checkAet(calledAe)));
+        command.addAll(options);
+        command.add(host);
+        command.add(Integer.toString(port));
         files.forEach(f -> command.add(f.toString()));
         return run(TIMEOUT, command);
+    }
+
+    /** VL Endoscopic Image Storage. */
+    public static final String VL_ENDOSCOPIC_IMAGE = "1.2.840.10008.5.1.4.1.1.77.1.1";
+
+    /**
+     * A VL Endoscopic Image as an endoscopy system writes one: a JPEG baseline frame (a colour gradient drawn here,
+     * shaded by {@code seed}) wrapped by DCMTK's img2dcm as VL Photographic, then made VL Endoscopic (SOP class,
+     * modality ES) by dcmodify, which updates the meta header too. Names in UTF-8 ({@code ISO_IR 192}).
+     */
+    public static Path vlEndoscopic(Path dir, String name, String patientId, String patientName, String accession,
+            String studyUid, int seed) throws IOException {
+        return vlEndoscopic(dir, name, patientId, patientName, accession, studyUid, seed, null);
+    }
+
+    /** As {@link #vlEndoscopic(Path, String, String, String, String, String, int)} with a SOP Instance UID of ours. */
+    public static Path vlEndoscopic(Path dir, String name, String patientId, String patientName, String accession,
+            String studyUid, int seed, String sopInstanceUid) throws IOException {
+        Files.createDirectories(dir);
+        Path jpeg = dir.resolve(name + ".jpg");
+        java.awt.image.BufferedImage frame = new java.awt.image.BufferedImage(64, 48,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                frame.setRGB(x, y, (x * 4) << 16 | (y * 5) << 8 | (seed * 37 & 0xFF));
+            }
+        }
+        javax.imageio.ImageIO.write(frame, "jpg", jpeg.toFile());
+        Path out = dir.resolve(name + ".dcm");
+        List<String> command = new ArrayList<>(List.of("img2dcm", "-vlp", "-k", "SpecificCharacterSet=ISO_IR 192",
+                "-k", "PatientName=" + patientName, "-k", "PatientID=" + patientId, "-k",
+                "AccessionNumber=" + accession, "-k", "StudyInstanceUID=" + studyUid, "-k", "Modality=ES"));
+        if (sopInstanceUid != null) {
+            command.add("-k");
+            command.add("SOPInstanceUID=" + sopInstanceUid);
+        }
+        command.add(jpeg.toString());
+        command.add(out.toString());
+        run(TIMEOUT, command).orThrow();
+        run(TIMEOUT, List.of("dcmodify", "-nb", "-m", "SOPClassUID=" + VL_ENDOSCOPIC_IMAGE, out.toString()))
+                .orThrow();
+        Files.delete(jpeg);
+        return out;
     }
 
     /**

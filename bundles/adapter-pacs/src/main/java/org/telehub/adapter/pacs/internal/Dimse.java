@@ -40,6 +40,7 @@ import com.pixelmed.network.IdentifierHandler;
 import com.pixelmed.network.PresentationContext;
 import com.pixelmed.network.VerificationSOPClassSCU;
 
+import org.telehub.dicom.net.ReceivedFileNames;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
 import org.telehub.integration.api.ImagingStudy;
@@ -87,13 +88,21 @@ final class Dimse {
 
     List<StoreOutcome> store(List<Path> files) throws AdapterException {
         List<Part10.Checked> candidates = new ArrayList<>();
-        Map<String, Set<String>> syntaxesByClass = new LinkedHashMap<>();
+        // per SOP class one context of the uncompressed syntaxes, and one of each compressed syntax alone: offered
+        // together in one context, a PACS may pick an uncompressed one, and a JPEG image could then not be sent
+        Map<List<String>, Set<String>> syntaxesByClass = new LinkedHashMap<>();
         for (Path f : files) {
             Part10.Checked c = Part10.meta(f);
             candidates.add(c);
             if (c.error() == null) {
-                Set<String> ts = syntaxesByClass.computeIfAbsent(c.sopClass(), k -> new LinkedHashSet<>());
-                ts.add(c.transferSyntax());
+                Set<String> ts = syntaxesByClass.computeIfAbsent(List.of(c.sopClass(), ""),
+                        k -> new LinkedHashSet<>());
+                if (new TransferSyntax(c.transferSyntax()).isEncapsulated()) {
+                    syntaxesByClass.computeIfAbsent(List.of(c.sopClass(), c.transferSyntax()),
+                            k -> new LinkedHashSet<>()).add(c.transferSyntax());
+                } else {
+                    ts.add(c.transferSyntax());
+                }
                 ts.addAll(Arrays.asList(UNCOMPRESSED));
             }
         }
@@ -108,13 +117,14 @@ final class Dimse {
             return List.of(outcomes);
         }
         if (syntaxesByClass.size() > 127) {
-            throw new AdapterException("one batch may hold at most 127 SOP classes (DICOM's limit of presentation "
-                    + "contexts per association); this one has " + syntaxesByClass.size(), false);
+            throw new AdapterException("one batch may need at most 127 presentation contexts (DICOM's limit per "
+                    + "association: a SOP class, and each compressed syntax of it); this one needs "
+                    + syntaxesByClass.size(), false);
         }
         LinkedList<PresentationContext> contexts = new LinkedList<>();
         byte id = 1;
-        for (Map.Entry<String, Set<String>> e : syntaxesByClass.entrySet()) {
-            contexts.add(new PresentationContext(id, e.getKey(), new LinkedList<>(e.getValue())));
+        for (Map.Entry<List<String>, Set<String>> e : syntaxesByClass.entrySet()) {
+            contexts.add(new PresentationContext(id, e.getKey().get(0), new LinkedList<>(e.getValue())));
             id += 2;
         }
         Association association = open(contexts, "C-STORE");

@@ -13,10 +13,12 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.network.AnyExplicitStorePresentationContextSelectionPolicy;
 import com.pixelmed.network.ReceivedObjectHandler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
 import org.telehub.integration.api.ImagingStudy;
@@ -47,7 +49,7 @@ final class DimseTransport implements Transport {
     private final String scpAe;
     private final String pacsAe;
     private final Path incoming;
-    private final StorageScp scp;
+    private final Scp scp;
     private final ConcurrentMap<String, Receiving> retrieves = new ConcurrentHashMap<>();
 
     DimseTransport(Endpoint pacs, String retrieveMethod, String scpBind, int scpPort, String scpAe, Path incoming)
@@ -58,8 +60,10 @@ final class DimseTransport implements Transport {
         this.pacsAe = pacs.calledAe();
         this.incoming = incoming;
         Files.createDirectories(incoming);
-        this.scp = scpPort > 0 ? new StorageScp(scpBind, scpPort, scpAe, pacs.calledAe(), pacs.host(), incoming,
-                pacs.maxPdu(), pacs.readTimeoutMillis(), new ReceivedObjectHandler() {
+        this.scp = scpPort > 0 ? Scp.storage("PACS " + pacs.calledAe(), scpBind, scpPort, scpAe,
+                List.of(new Scp.Peer(pacs.calledAe(), pacs.host())), incoming, pacs.maxPdu(),
+                pacs.readTimeoutMillis(), new AnyExplicitStorePresentationContextSelectionPolicy(),
+                new ReceivedObjectHandler() {
                     @Override
                     public void sendReceivedObjectIndication(String fileName, String transferSyntax, String callingAe)
                             throws DicomException {

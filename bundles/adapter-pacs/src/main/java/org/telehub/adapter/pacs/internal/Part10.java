@@ -48,6 +48,8 @@ final class Part10 {
      * file's size.
      */
     static String readWhole(Path file, AttributeList list) {
+        // PixelMed decompresses JPEG pixel data as it reads by default; what is sent must be the file as it is
+        list.setDecompressPixelData(false);
         try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             long read = list.read(in);
             long size = Files.size(file);

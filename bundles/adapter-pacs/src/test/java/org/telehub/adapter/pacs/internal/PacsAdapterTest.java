@@ -310,6 +310,25 @@ class PacsAdapterTest {
         }
     }
 
+    /**
+     * A JPEG image is sent as it is: its compressed syntax has a presentation context of its own (offered beside the
+     * uncompressed ones, Orthanc chose uncompressed), and PixelMed does not decompress it on the way.
+     */
+    @Test
+    void aCompressedImageIsSentAsItIs() throws Exception {
+        Path jpeg = Dcmtk.vlEndoscopic(dir.resolve("jpeg"), "vl", "TH-JPEG", "Jpeg^Patient", "ACC-J", "2.25.5151", 3);
+        try (Closing a = dimse("jpeg", orthanc.dicomPort(), "ORTHANC", 0, "MOVE")) {
+            List<StoreOutcome> out = a.adapter.store(List.of(jpeg));
+            assertTrue(out.get(0).stored(), out.toString());
+        }
+        List<String> ids = orthanc.instancesOfPatient("TH-JPEG");
+        assertEquals(1, ids.size());
+        var found = orthanc.post("/tools/find", Map.of("Level", "Instance", "Query", Map.of("PatientID", "TH-JPEG")));
+        String id = found.get(0).asText();
+        assertEquals("1.2.840.10008.1.2.4.50", orthanc.get("/instances/" + id + "/header").path("0002,0010")
+                .path("Value").asText(), "stored in JPEG baseline, as sent");
+    }
+
     @Test
     void aReportLandsInItsStudyAsEncapsulatedPdfOnce() throws Exception {
         storeInOrthanc(p3); // a patient of its own: the other tests count P1's studies and modalities

@@ -1,4 +1,4 @@
-package org.telehub.adapter.pacs.internal;
+package org.telehub.dicom.net;
 
 import java.io.File;
 import java.util.UUID;
@@ -12,8 +12,8 @@ import com.pixelmed.dicom.StoredFilePathStrategy;
  * each instance to a temporary file in the folder and then renames it to what this returns; the UID it passes in
  * is never looked at here.
  */
-final class ReceivedFileNames extends StoredFilePathStrategy {
-    static final ReceivedFileNames RANDOM = new ReceivedFileNames();
+public final class ReceivedFileNames extends StoredFilePathStrategy {
+    public static final ReceivedFileNames RANDOM = new ReceivedFileNames();
 
     private ReceivedFileNames() {
     }

@@ -1,4 +1,4 @@
-package org.telehub.adapter.pacs.internal;
+package org.telehub.dicom.net;
 
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -16,12 +16,13 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.pixelmed.network.AnyExplicitStorePresentationContextSelectionPolicy;
 import com.pixelmed.network.AssociationFactory;
+import com.pixelmed.network.PresentationContextSelectionPolicy;
 import com.pixelmed.network.ReceivedObjectHandler;
 import com.pixelmed.network.StorageSOPClassSCP;
 
@@ -29,18 +30,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Telehub's storage SCP for one PACS: the destination of C-MOVE. Our own server socket (PixelMed's dispatcher
- * cannot bind to an address and leaves Nagle on) hands each accepted connection to PixelMed's
- * {@link StorageSOPClassSCP}, which writes each instance under a random name ({@link ReceivedFileNames}) to
- * {@code incoming} and calls the handler.
+ * An SCP of Telehub's: our own server socket (PixelMed's dispatcher cannot bind to an address and leaves Nagle on)
+ * hands each admitted connection to a {@link Session}. {@link #storage} makes a storage SCP (the destination of a
+ * PACS's C-MOVE, or where a modality sends what it made): PixelMed's {@link StorageSOPClassSCP} writes each
+ * instance under a random name ({@link ReceivedFileNames}) to {@code incoming} and calls the handler before it
+ * answers the C-STORE, so the handler throwing is a failure to the sender.
  *
- * <p>Only the configured PACS may associate: a connection from an address its host name does not resolve to is
- * closed before a byte is read, and an A-ASSOCIATE-RQ with another calling AE title is answered with
- * A-ASSOCIATE-RJ (calling AE title not recognised). PixelMed's SCP has no hook for either (it checks only the
- * called AE title), so we read the fixed part of the request ourselves and hand PixelMed a socket that replays it.
+ * <p>Only the configured peers may associate: a connection from an address none of their host names resolves to is
+ * closed before a byte is read, and an A-ASSOCIATE-RQ whose calling AE title is not that of a peer on that address
+ * is answered with A-ASSOCIATE-RJ (calling AE title not recognised). PixelMed's SCP has no hook for either (it
+ * checks only the called AE title), so we read the fixed part of the request ourselves and hand PixelMed a socket
+ * that replays it.
  */
-final class StorageScp implements Closeable {
-    private static final Logger LOG = LoggerFactory.getLogger(StorageScp.class);
+public final class Scp implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(Scp.class);
     /** PDU header (type, reserved, length) and the fixed fields of A-ASSOCIATE-RQ up to its variable items. */
     private static final int RQ_FIXED = 6 + 68;
     private static final int CALLING_AE_AT = 6 + 2 + 2 + 16;
@@ -52,44 +55,70 @@ final class StorageScp implements Closeable {
 
     private final ServerSocket server;
     private final String aeTitle;
-    private final String peerAe;
-    private final String peerHost;
-    private final Path incoming;
-    private final int maxPdu;
+    private final List<Peer> peers;
+    private final String name;
     private final int readTimeoutMillis;
-    private final ReceivedObjectHandler handler;
+    private final Session session;
     private final ExecutorService associations;
     private final Thread acceptor;
     private volatile boolean closed;
 
+    /** A peer that may send: its calling AE title and its host name or address. */
+    public record Peer(String aeTitle, String host) {
+        @Override
+        public String toString() {
+            return aeTitle + "@" + host;
+        }
+    }
+
+    /** What is done with one admitted association (its socket replays what admission read). */
+    @FunctionalInterface
+    public interface Session {
+        void run(Socket admitted) throws Exception;
+    }
+
     /**
-     * @param peerAe the calling AE title the PACS uses when it sends (its own AE title)
-     * @param peerHost the PACS's host name or address: connections are accepted from its addresses only
+     * A storage SCP.
+     *
+     * @param name what the log calls this SCP, e.g. {@code PACS orthanc-main}
+     * @param peers who may associate: connections are accepted from their addresses only, each with its AE title
+     * @param policy the presentation contexts accepted (which SOP classes, which transfer syntaxes)
      */
-    StorageScp(String bindAddress, int port, String aeTitle, String peerAe, String peerHost, Path incoming,
-            int maxPdu, int readTimeoutMillis, ReceivedObjectHandler handler) throws IOException {
+    public static Scp storage(String name, String bindAddress, int port, String aeTitle, List<Peer> peers,
+            Path incoming, int maxPdu, int readTimeoutMillis, PresentationContextSelectionPolicy policy,
+            ReceivedObjectHandler handler) throws IOException {
+        return new Scp(name, bindAddress, port, aeTitle, peers, readTimeoutMillis, admitted -> new StorageSOPClassSCP(
+                admitted, aeTitle, maxPdu, AssociationFactory.getDefaultReceiveBufferSize(),
+                AssociationFactory.getDefaultSendBufferSize(), incoming.toFile(), ReceivedFileNames.RANDOM, handler,
+                null, null, null, null, policy).run());
+    }
+
+    /**
+     * @param name what the log calls this SCP
+     * @param peers who may associate: connections are accepted from their addresses only, each with its AE title
+     */
+    public Scp(String name, String bindAddress, int port, String aeTitle, List<Peer> peers, int readTimeoutMillis,
+            Session session) throws IOException {
+        this.name = name;
         this.aeTitle = aeTitle;
-        this.peerAe = peerAe;
-        this.peerHost = peerHost;
-        this.incoming = incoming;
-        this.maxPdu = maxPdu;
+        this.peers = List.copyOf(peers);
         this.readTimeoutMillis = readTimeoutMillis;
-        this.handler = handler;
+        this.session = session;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(bindAddress, port));
         AtomicInteger n = new AtomicInteger();
         this.associations = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "telehub-pacs-scp-" + aeTitle + "-" + n.incrementAndGet());
+            Thread t = new Thread(r, "telehub-scp-" + aeTitle + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.acceptor = new Thread(this::accept, "telehub-pacs-scp-" + aeTitle);
+        this.acceptor = new Thread(this::accept, "telehub-scp-" + aeTitle);
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -100,7 +129,7 @@ final class StorageScp implements Closeable {
                 socket = server.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.error("Storage SCP {} stopped accepting: {}", aeTitle, e.toString());
+                    LOG.error("SCP {} ({}) stopped accepting: {}", aeTitle, name, e.toString());
                 }
                 return;
             }
@@ -116,11 +145,9 @@ final class StorageScp implements Closeable {
             if (admitted == null) {
                 return;
             }
-            new StorageSOPClassSCP(admitted, aeTitle, maxPdu, AssociationFactory.getDefaultReceiveBufferSize(),
-                    AssociationFactory.getDefaultSendBufferSize(), incoming.toFile(), ReceivedFileNames.RANDOM,
-                    handler, null, null, null, null, new AnyExplicitStorePresentationContextSelectionPolicy()).run();
+            session.run(admitted);
         } catch (Exception e) {
-            LOG.warn("Storage SCP {}: association from {} failed: {}", aeTitle, socket.getRemoteSocketAddress(),
+            LOG.warn("SCP {} ({}): association from {} failed: {}", aeTitle, name, socket.getRemoteSocketAddress(),
                     e.toString());
         } finally {
             try {
@@ -137,40 +164,45 @@ final class StorageScp implements Closeable {
      */
     private Socket admit(Socket socket) throws IOException {
         InetAddress from = socket.getInetAddress();
-        if (!isPacsAddress(from)) {
-            LOG.warn("Storage SCP {}: refused a connection from {}, which is not the PACS's host {}", aeTitle,
-                    from.getHostAddress(), peerHost);
+        List<Peer> there = peersAt(from);
+        if (there.isEmpty()) {
+            LOG.warn("SCP {} ({}): refused a connection from {}, which is none of {}", aeTitle, name,
+                    from.getHostAddress(), peers);
             return null;
         }
         byte[] request = socket.getInputStream().readNBytes(RQ_FIXED);
         long length = request.length < 6 ? 0 : ((request[2] & 0xFFL) << 24) | ((request[3] & 0xFF) << 16)
                 | ((request[4] & 0xFF) << 8) | (request[5] & 0xFF);
         if (request.length < RQ_FIXED || request[0] != 0x01 || length < RQ_FIXED - 6) {
-            LOG.warn("Storage SCP {}: {} did not open with an A-ASSOCIATE-RQ; connection closed", aeTitle,
+            LOG.warn("SCP {} ({}): {} did not open with an A-ASSOCIATE-RQ; connection closed", aeTitle, name,
                     from.getHostAddress());
             return null;
         }
         String calling = new String(request, CALLING_AE_AT, 16, StandardCharsets.US_ASCII).trim();
-        if (!calling.equals(peerAe)) {
+        if (there.stream().noneMatch(p -> p.aeTitle().equals(calling))) {
             OutputStream out = socket.getOutputStream();
             out.write(REJECT_CALLING_AE);
             out.flush();
-            LOG.warn("Storage SCP {}: rejected an association from {} with calling AE '{}' (only '{}' may send)",
-                    aeTitle, from.getHostAddress(), calling.replaceAll("[^\\x20-\\x7E]", "?"), peerAe);
+            LOG.warn("SCP {} ({}): rejected an association from {} with calling AE '{}' (may send: {})",
+                    aeTitle, name, from.getHostAddress(), calling.replaceAll("[^\\x20-\\x7E]", "?"), there);
             return null;
         }
         return new Replaying(socket, request);
     }
 
-    /** Resolved at every association, so a PACS whose address changes in DNS is followed without a restart. */
-    private boolean isPacsAddress(InetAddress from) {
-        try {
-            return Arrays.asList(InetAddress.getAllByName(peerHost)).contains(from);
-        } catch (UnknownHostException e) {
-            LOG.warn("Storage SCP {}: cannot resolve the PACS's host {}; refusing {}", aeTitle, peerHost,
-                    from.getHostAddress());
-            return false;
-        }
+    /**
+     * The peers whose host names resolve to {@code from}. Resolved at every association, so a peer whose address
+     * changes in DNS is followed without a restart.
+     */
+    private List<Peer> peersAt(InetAddress from) {
+        return peers.stream().filter(p -> {
+            try {
+                return Arrays.asList(InetAddress.getAllByName(p.host())).contains(from);
+            } catch (UnknownHostException e) {
+                LOG.warn("SCP {} ({}): cannot resolve {}'s host {}", aeTitle, name, p.aeTitle(), p.host());
+                return false;
+            }
+        }).toList();
     }
 
     @Override
