@@ -5,7 +5,9 @@
  * {@link org.telehub.integration.api.ProcedureSystem}, since 1.1 {@link org.telehub.integration.api.DicomArchive}, since 1.2
  * {@link org.telehub.integration.api.ClinicalRecordSearch}, since 1.4
  * {@link org.telehub.integration.api.ConditionRecorder} and {@link org.telehub.integration.api.MedicationPrescriber};
- * 1.6: a procedure's accession number, study, station and modality in {@code ProcedureSummary}).
+ * 1.6: a procedure's accession number, study, station and modality in {@code ProcedureSummary};
+ * 1.7: {@link org.telehub.integration.api.InstanceIntake} and {@link org.telehub.integration.api.PerformedSteps}, the
+ * hub keeping what a system sends unasked: its images and its performed procedure steps).
  * The Integration Manager finds adapters in the service
  * registry; no list of vendors exists anywhere in the core.
  *
@@ -15,7 +17,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.6.0")
+@Version("1.7.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

@@ -54,7 +54,8 @@ public class IntegrationContributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("integration_patient_identifier", "integration_delivery", "integration_imaging_instance");
+        return Set.of("integration_patient_identifier", "integration_delivery", "integration_imaging_instance",
+                "integration_procedure_step");
     }
 
     @Override
@@ -82,11 +83,38 @@ public class IntegrationContributor implements PatientDataContributor {
                             "payload", payload == null ? null : List.of(obj("contentString", payload)));
                 }).forEach(sink::resource));
         imaging(patientId, pid, d, sink);
+        procedures(patientId, pid, d, sink);
+    }
+
+    /** The procedure steps systems reported performing (MPPS), as FHIR Procedures. */
+    private void procedures(String patientId, String pid, Disclosure d, PatientDataSink sink) {
+        jdbi.useHandle(h -> h.createQuery("SELECT s.* FROM integration_procedure_step s JOIN"
+                + " integration_patient_identifier x ON x.adapter_id = s.adapter_id AND x.identifier = s.patient_id"
+                + " WHERE x.local_patient_id = :p ORDER BY s.started_at").bind("p", patientId).map((rs, c) -> {
+                    String status = switch (rs.getString("status")) {
+                        case "COMPLETED" -> "completed";
+                        case "DISCONTINUED" -> "stopped";
+                        default -> "in-progress";
+                    };
+                    String accession = rs.getString("accession_number");
+                    return obj("resourceType", "Procedure", "id", d.id("procedure-step", rs.getString("adapter_id")
+                            + "/" + rs.getString("uid")), "identifier", List.of(obj("system", "urn:dicom:uid",
+                                    "value", d.anonymised() ? d.id("dicom-uid", rs.getString("uid"))
+                                            : "urn:oid:" + rs.getString("uid"))),
+                            "status", status, "code", rs.getString("description") == null ? null
+                                    : obj("text", rs.getString("description")),
+                            "subject", obj("reference", "Patient/" + pid),
+                            "performedPeriod", obj("start", text(d.instant(at(rs, "started_at"))), "end",
+                                    text(d.instant(at(rs, "ended_at")))),
+                            "basedOn", accession == null ? null : List.of(obj("identifier", obj("type",
+                                    obj("coding", List.of(obj("system", "http://terminology.hl7.org/CodeSystem/v2-0203",
+                                            "code", "ACSN"))), "value", d.id("accession", accession)))));
+                }).forEach(sink::resource));
     }
 
     private void imaging(String patientId, String pid, Disclosure d, PatientDataSink sink) throws IOException {
         record Instance(String adapter, String study, String series, String sop, String sopClass, String modality,
-                String fileId, Instant received) {
+                String fileId, Instant received, String accession) {
         }
         List<Instance> rows = jdbi.withHandle(h -> h.createQuery("SELECT i.* FROM integration_imaging_instance i"
                 + " JOIN integration_patient_identifier x ON x.adapter_id = i.adapter_id AND x.identifier = i.patient_id"
@@ -94,7 +122,7 @@ public class IntegrationContributor implements PatientDataContributor {
                 .bind("p", patientId).map((rs, c) -> new Instance(rs.getString("adapter_id"),
                         rs.getString("study_uid"), rs.getString("series_uid"), rs.getString("sop_instance_uid"),
                         rs.getString("sop_class_uid"), rs.getString("modality"), rs.getString("file_id"),
-                        at(rs, "received_at"))).list());
+                        at(rs, "received_at"), rs.getString("accession_number"))).list());
         Map<String, Map<String, List<Instance>>> studies = new LinkedHashMap<>();
         for (Instance i : rows) {
             studies.computeIfAbsent(i.adapter() + "\u0000" + i.study(), k -> new LinkedHashMap<>())
@@ -119,9 +147,14 @@ public class IntegrationContributor implements PatientDataContributor {
                         ? null : obj("system", "http://dicom.nema.org/resources/ontology/DCM", "code",
                                 in.get(0).modality()), "instance", instances));
             }
+            List<Object> identifiers = new ArrayList<>(List.of(obj("system", "urn:dicom:uid", "value",
+                    d.anonymised() ? d.id("dicom-uid", first.study()) : "urn:oid:" + first.study())));
+            study.values().stream().flatMap(List::stream).map(Instance::accession).filter(a -> a != null)
+                    .findFirst().ifPresent(a -> identifiers.add(obj("type", obj("coding", List.of(obj("system",
+                            "http://terminology.hl7.org/CodeSystem/v2-0203", "code", "ACSN"))), "value",
+                            d.id("accession", a))));
             sink.resource(obj("resourceType", "ImagingStudy", "id", d.id("dicom-uid", first.adapter() + "/"
-                    + first.study()), "identifier", List.of(obj("system", "urn:dicom:uid", "value", d.anonymised()
-                            ? d.id("dicom-uid", first.study()) : "urn:oid:" + first.study())),
+                    + first.study()), "identifier", identifiers,
                     "status", "available", "subject", obj("reference", "Patient/" + pid),
                     "series", series));
         }

@@ -12,14 +12,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.telehub.files.FileStore;
 import org.telehub.files.StoredFile;
 import org.telehub.integration.api.ReceivedInstance;
 
 /**
- * The DICOM instances retrieved into Telehub: content in the encrypted file store, one row each here. Retrieving
- * an instance again replaces the earlier copy.
+ * The DICOM instances in Telehub, retrieved from a PACS or sent by a system unasked ({@link Intake}): content in the
+ * encrypted file store, one row each here. An instance received again replaces the earlier copy.
  */
 final class ImagingInstances {
     private final Jdbi jdbi;
@@ -32,19 +33,36 @@ final class ImagingInstances {
 
     /** A listed instance. */
     public record Row(String id, String adapterId, String patientId, String studyInstanceUid,
-            String seriesInstanceUid, String sopInstanceUid, String sopClassUid, String modality, long size,
-            Instant receivedAt, String receivedBy) {
+            String seriesInstanceUid, String sopInstanceUid, String sopClassUid, String modality,
+            String accessionNumber, long size, Instant receivedAt, String receivedBy) {
     }
 
     /** Encrypts the received file into the store and indexes it; the row exists only once the content does. */
     Row keep(String adapterId, ReceivedInstance instance, Path file, String actor) throws IOException {
+        return keep(adapterId, instance, null, file, actor, (h, row) -> {
+        });
+    }
+
+    /** What else is written in the transaction that indexes an instance (its forward). */
+    @FunctionalInterface
+    interface AlsoInTransaction {
+        void run(Handle h, Row row);
+    }
+
+    /**
+     * As {@link #keep(String, ReceivedInstance, Path, String)} with the instance's accession number, and
+     * {@code also} written in the same transaction as its row.
+     */
+    Row keep(String adapterId, ReceivedInstance instance, String accessionNumber, Path file, String actor,
+            AlsoInTransaction also) throws IOException {
         StoredFile stored;
         try (InputStream in = Files.newInputStream(file)) {
             stored = files.put(in, "application/dicom", "dicom");
         }
         Row row = new Row(UUID.randomUUID().toString(), adapterId, instance.patientId(), instance.studyInstanceUid(),
                 instance.seriesInstanceUid(), instance.sopInstanceUid(), instance.sopClassUid(),
-                instance.modality().isEmpty() ? null : instance.modality(), stored.size(),
+                instance.modality() == null || instance.modality().isEmpty() ? null : instance.modality(),
+                accessionNumber == null || accessionNumber.isEmpty() ? null : accessionNumber, stored.size(),
                 Instant.now().truncatedTo(ChronoUnit.MICROS), actor);
         String replaced;
         try {
@@ -58,11 +76,13 @@ final class ImagingInstances {
                             .execute();
                 }
                 h.createUpdate("INSERT INTO integration_imaging_instance (id, adapter_id, patient_id, study_uid, "
-                        + "series_uid, sop_instance_uid, sop_class_uid, modality, file_id, size_bytes, received_at, "
-                        + "received_by) VALUES (:id, :adapterId, :patientId, :studyInstanceUid, :seriesInstanceUid, "
-                        + ":sopInstanceUid, :sopClassUid, :modality, :fileId, :size, :receivedAt, :receivedBy)")
+                        + "series_uid, sop_instance_uid, sop_class_uid, modality, accession_number, file_id, size_bytes, "
+                        + "received_at, received_by) VALUES (:id, :adapterId, :patientId, :studyInstanceUid, "
+                        + ":seriesInstanceUid, :sopInstanceUid, :sopClassUid, :modality, :accessionNumber, :fileId, "
+                        + ":size, :receivedAt, :receivedBy)")
                         .bindMethods(row).bind("fileId", stored.id())
                         .bind("receivedAt", OffsetDateTime.ofInstant(row.receivedAt(), ZoneOffset.UTC)).execute();
+                also.run(h, row);
                 return old;
             });
         } catch (RuntimeException e) {
@@ -77,13 +97,13 @@ final class ImagingInstances {
 
     List<Row> byPatient(String adapterId, String patientId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, adapter_id, patient_id, study_uid, series_uid, "
-                + "sop_instance_uid, sop_class_uid, modality, size_bytes, received_at, received_by "
+                + "sop_instance_uid, sop_class_uid, modality, accession_number, size_bytes, received_at, received_by "
                 + "FROM integration_imaging_instance WHERE adapter_id = :a AND patient_id = :p "
                 + "ORDER BY study_uid, series_uid, sop_instance_uid LIMIT :limit")
                 .bind("a", adapterId).bind("p", patientId).bind("limit", limit).map((rs, ctx) -> new Row(
                         rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9),
-                        rs.getObject(10, OffsetDateTime.class).toInstant(), rs.getString(11)))
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getLong(10),
+                        rs.getObject(11, OffsetDateTime.class).toInstant(), rs.getString(12)))
                 .list());
     }
 
