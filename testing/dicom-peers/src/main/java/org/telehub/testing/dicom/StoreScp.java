@@ -45,6 +45,14 @@ public final class StoreScp implements AutoCloseable {
      * the log's tail).
      */
     public static StoreScp start(Path workDir, String aet) throws IOException {
+        return start(workDir, aet, true);
+    }
+
+    /**
+     * As {@link #start(Path, String)}; with {@code announce} false storescp only writes each file (no shell per
+     * file to list it, so {@link #receivedFiles()} stays empty): the reference for a store benchmark.
+     */
+    public static StoreScp start(Path workDir, String aet, boolean announce) throws IOException {
         Dcmtk.checkAet(aet);
         Path dir = workDir.toAbsolutePath();
         Path received = Files.createDirectories(dir.resolve("received"));
@@ -54,11 +62,14 @@ public final class StoreScp implements AutoCloseable {
         return PeerProcess.withRetries(() -> {
             int port = PeerProcess.freePort();
             // storescp runs this with /bin/sh -c after each file is written; #p is the folder, #f the file name
-            String announce = "echo '#p/#f' >> " + shellQuote(announced.toString());
-            PeerProcess process = PeerProcess.start("storescp " + aet,
-                    List.of("storescp", "-v", "-aet", aet, "-od", received.toString(), "+xa", "-pm", "-dhl",
-                            "--exec-on-reception", announce, Integer.toString(port)),
-                    dir, dir.resolve("storescp.log"));
+            String announcing = "echo '#p/#f' >> " + shellQuote(announced.toString());
+            List<String> command = new java.util.ArrayList<>(List.of("storescp", "-v", "-aet", aet, "-od",
+                    received.toString(), "+xa", "-pm", "-dhl"));
+            if (announce) {
+                command.addAll(List.of("--exec-on-reception", announcing));
+            }
+            command.add(Integer.toString(port));
+            PeerProcess process = PeerProcess.start("storescp " + aet, command, dir, dir.resolve("storescp.log"));
             process.awaitReady(START_TIMEOUT, "listening on port " + port, () -> process.listensOn(port));
             return new StoreScp(process, aet, port, received, announced);
         });

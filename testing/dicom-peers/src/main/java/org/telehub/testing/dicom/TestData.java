@@ -303,6 +303,32 @@ public final class TestData {
         return Files.write(target, Arrays.copyOf(bytes, cut));
     }
 
+    /**
+     * A copy of a DICOM file whose SOP Instance UID {@code uid} (in the meta header and the data set) is replaced by
+     * {@code newUid} of the same length, byte for byte: many distinct instances from one made by a tool, without a
+     * process per copy (load tests).
+     */
+    public static Path withSopInstanceUid(Path source, String uid, String newUid, Path target) throws IOException {
+        if (uid.length() != newUid.length()) {
+            throw new IllegalArgumentException("the new UID must be as long as the old: " + uid + " / " + newUid);
+        }
+        byte[] bytes = Files.readAllBytes(source);
+        byte[] from = uid.getBytes(StandardCharsets.US_ASCII);
+        byte[] to = newUid.getBytes(StandardCharsets.US_ASCII);
+        int replaced = 0;
+        for (int i = 0; i + from.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, bytes, i, to.length);
+                replaced++;
+            }
+        }
+        if (replaced != 2) {
+            throw new IllegalArgumentException(source + " holds " + uid + " " + replaced + " times, not twice");
+        }
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        return Files.write(target, bytes);
+    }
+
     /** A small PNG image: a file that is no DICOM at all. */
     public static Path notDicom(Path target) throws IOException {
         BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_GRAY);

@@ -1,6 +1,9 @@
 package org.telehub.adapter.endoscopy.internal;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -8,6 +11,8 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
@@ -15,15 +20,20 @@ import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.HealthRecorder;
+import org.telehub.integration.api.InstanceIntake;
+import org.telehub.integration.api.PerformedStep;
+import org.telehub.integration.api.PerformedSteps;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.integration.api.ProcedureSystem;
 import org.telehub.integration.api.SystemType;
 
 /**
  * One endoscopy system, per factory configuration {@code etc/org.telehub.adapter.endoscopy-<name>.cfg}: a
- * {@link ProcedureSystem} whose procedures are the patient's scheduled steps in a DICOM Modality Worklist. Sending
- * an analysis result back (DICOM SR) is not implemented yet and says so.
+ * {@link ProcedureSystem} whose procedures are the patient's scheduled steps in a DICOM Modality Worklist, and, with
+ * a storage port, a storage SCP whose VL and Video Endoscopic images the hub keeps ({@link Images}). Sending an
+ * analysis result back (DICOM SR) is not implemented yet and says so.
  */
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.endoscopy",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -31,17 +41,28 @@ import org.telehub.integration.api.SystemType;
 public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    private static final Pattern AE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
+
     private final AdapterInfo info;
     private final Worklist worklist;
     private final HealthRecorder health = new HealthRecorder();
+    /** Null without a storage port. */
+    private final Images images;
+    /** Null without an MPPS port. */
+    private final Mpps mpps;
+    /** Null in tests of the worklist alone. */
+    private final PerformedSteps steps;
 
     @Activate
-    public EndoscopyAdapter(EndoscopyConfig c) {
+    public EndoscopyAdapter(EndoscopyConfig c, @Reference InstanceIntake intake, @Reference PerformedSteps steps)
+            throws IOException {
         this(c, FrameworkUtil.getBundle(EndoscopyAdapter.class) == null ? "dev"
-                : FrameworkUtil.getBundle(EndoscopyAdapter.class).getVersion().toString());
+                : FrameworkUtil.getBundle(EndoscopyAdapter.class).getVersion().toString(), intake, steps,
+                Path.of(System.getProperty("karaf.data", "data"), "telehub", "endoscopy"));
     }
 
-    EndoscopyAdapter(EndoscopyConfig c, String version) {
+    EndoscopyAdapter(EndoscopyConfig c, String version, InstanceIntake intake, PerformedSteps steps, Path data)
+            throws IOException {
         if (c.id() == null || !ID.matcher(c.id()).matches()) {
             throw new IllegalArgumentException("id: 1-64 letters, digits, '.', '_' or '-' (got '" + c.id() + "')");
         }
@@ -55,6 +76,70 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         this.info = new AdapterInfo(c.id(), SystemType.ENDOSCOPY, c.vendor(), "DICOM Modality Worklist", version);
         this.worklist = new Worklist(new Worklist.Provider(c.worklistHost(), c.worklistPort(), c.worklistAe(),
                 c.callingAe(), c.modality(), c.stationAe(), c.characterSet(), zone, c.timeoutMillis()));
+        this.steps = steps;
+        List<Scp.Peer> senders = c.storagePort() == 0 && c.mppsPort() == 0 ? List.of() : senders(c.senders());
+        this.images = c.storagePort() == 0 ? null : new Images(c.id(), new Images.Settings(c.bindAddress(),
+                c.storagePort(), c.callingAe(), senders, c.forwardTo() == null
+                        || c.forwardTo().isBlank() ? null : c.forwardTo().trim(), c.maxPdu(), c.timeoutMillis()),
+                data.resolve(c.id()).resolve("incoming"), intake);
+        try {
+            this.mpps = c.mppsPort() == 0 ? null : new Mpps(c.id(), new Mpps.Settings(c.bindAddress(), c.mppsPort(),
+                    c.callingAe(), senders, c.maxPdu(), c.timeoutMillis()), steps, zone);
+        } catch (IOException | RuntimeException e) {
+            if (images != null) {
+                images.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@code AE@host} entries, each value possibly several separated by commas or spaces (a {@code .cfg} file gives
+     * one string): who may send images. A storage SCP nobody may send to is a configuration error.
+     */
+    static List<Scp.Peer> senders(String[] values) {
+        List<Scp.Peer> out = new ArrayList<>();
+        List<String> entries = new ArrayList<>();
+        for (String v : values == null ? new String[0] : values) {
+            entries.addAll(List.of(v == null ? new String[0] : v.trim().split("[,\\s]+")));
+        }
+        for (String e : entries) {
+            if (e.isBlank()) {
+                continue;
+            }
+            int at = e.lastIndexOf('@');
+            String ae = at < 0 ? "" : e.substring(0, at).trim();
+            String host = at < 0 ? "" : e.substring(at + 1).trim();
+            if (!AE.matcher(ae).matches() || host.isEmpty()) {
+                throw new IllegalArgumentException("senders: each is AE@host, an AE title of 1-16 characters and the "
+                        + "sender's host (got '" + e + "')");
+            }
+            out.add(new Scp.Peer(ae, host));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("senders: the storage and MPPS SCPs need at least one sender (AE@host)");
+        }
+        return out;
+    }
+
+    @Deactivate
+    void close() {
+        if (images != null) {
+            images.close();
+        }
+        if (mpps != null) {
+            mpps.close();
+        }
+    }
+
+    /** The storage SCP's port, or 0 without one. */
+    int storagePort() {
+        return images == null ? 0 : images.port();
+    }
+
+    /** The MPPS SCP's port, or 0 without one. */
+    int mppsPort() {
+        return mpps == null ? 0 : mpps.port();
     }
 
     @Override
@@ -79,7 +164,24 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
 
     @Override
     public AdapterHealth health() {
-        return health.health("worklist answered C-ECHO");
+        AdapterHealth h = health.health("worklist answered C-ECHO");
+        if (images == null && mpps == null) {
+            return h;
+        }
+        StringBuilder detail = new StringBuilder(h.detail() == null ? "" : h.detail());
+        String refusal = null;
+        if (images != null) {
+            detail.append(detail.isEmpty() ? "" : "; ").append("storage SCP on port ").append(images.port())
+                    .append(": ").append(images.kept()).append(" kept, ").append(images.refused()).append(" refused");
+            refusal = images.lastRefusal();
+        }
+        if (mpps != null) {
+            detail.append(detail.isEmpty() ? "" : "; ").append("MPPS SCP on port ").append(mpps.port()).append(": ")
+                    .append(mpps.recorded()).append(" recorded, ").append(mpps.refused()).append(" refused");
+            refusal = refusal != null ? refusal : mpps.lastRefusal();
+        }
+        return new AdapterHealth(h.state(), detail.toString(), h.lastError() != null ? h.lastError() : refusal,
+                h.lastLatencyMillis(), h.checkedAt());
     }
 
     /** The patient's scheduled procedure steps ({@code systemPatientId}: the worklist's Patient ID). */
@@ -90,9 +192,41 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
             // a wildcard or a second value would turn the patient's list into other patients' (PS3.4 C.2.2.2)
             throw new AdapterException("a worklist Patient ID is 1-64 characters without \\, * or ?", false);
         }
-        return health.record("worklist query", () -> worklist.find(systemPatientId.trim()).stream()
-                .filter(i -> systemPatientId.trim().equals(i.patientId()))
+        String patient = systemPatientId.trim();
+        List<ProcedureSummary> scheduled = health.record("worklist query", () -> worklist.find(patient).stream()
+                .filter(i -> patient.equals(i.patientId()))
                 .map(EndoscopyAdapter::summary).toList());
+        return steps == null ? scheduled : performed(scheduled, steps.ofPatient(info.id(), patient));
+    }
+
+    /**
+     * The scheduled procedures with where their performed steps (MPPS) stand, and the performed steps no listed
+     * schedule has (unscheduled, or gone from the worklist once done).
+     */
+    static List<ProcedureSummary> performed(List<ProcedureSummary> scheduled, List<PerformedStep> performed) {
+        List<ProcedureSummary> out = new ArrayList<>();
+        java.util.Set<PerformedStep> used = new java.util.HashSet<>();
+        for (ProcedureSummary p : scheduled) {
+            PerformedStep step = performed.stream().filter(s -> s.scheduledStepId() != null
+                    ? s.scheduledStepId().equals(p.procedureId()) : s.accessionNumber() != null
+                            && s.accessionNumber().equals(p.accessionNumber())).findFirst().orElse(null);
+            if (step == null) {
+                out.add(p);
+            } else {
+                used.add(step);
+                out.add(new ProcedureSummary(p.procedureId(), p.type(), step.started(), step.status(),
+                        p.accessionNumber(), p.studyInstanceUid(), step.stationAe() != null ? step.stationAe()
+                                : p.stationAe(), p.modality()));
+            }
+        }
+        for (PerformedStep s : performed) {
+            if (!used.contains(s)) {
+                out.add(new ProcedureSummary(s.scheduledStepId() != null ? s.scheduledStepId() : s.uid(),
+                        s.description(), s.started(), s.status(), s.accessionNumber(), s.studyInstanceUid(),
+                        s.stationAe(), null));
+            }
+        }
+        return out;
     }
 
     static ProcedureSummary summary(Worklist.Item i) {

@@ -43,7 +43,32 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "Timezone Offset From UTC (e.g. Asia/Tehran); empty: this machine's", required = false)
     String timeZone() default "";
 
-    @AttributeDefinition(name = "Timeout (ms)", description = "Connection and answer timeout of each query",
-            min = "100")
+    @AttributeDefinition(name = "Timeout (ms)", description = "Connection and answer timeout of each query, and how "
+            + "long the storage SCP waits on a silent sender", min = "100")
     int timeoutMillis() default 15000;
+
+    @AttributeDefinition(name = "Storage SCP port", description = "Where the system sends its VL and Video Endoscopic "
+            + "images, to the Calling AE title above; 0: no storage SCP", min = "0", max = "65535")
+    int storagePort() default 0;
+
+    @AttributeDefinition(name = "MPPS SCP port", description = "Where the system reports its performed procedure steps "
+            + "(Modality Performed Procedure Step N-CREATE, N-SET), to the Calling AE title above; 0: no MPPS SCP",
+            min = "0", max = "65535")
+    int mppsPort() default 0;
+
+    @AttributeDefinition(name = "SCP bind address", description = "The address the storage and MPPS SCPs listen on")
+    String bindAddress() default "127.0.0.1";
+
+    @AttributeDefinition(name = "Senders", description = "Who may send images and procedure steps: AE@host for each, "
+            + "separated by commas "
+            + "(the system's own AE title and its host name or address); anyone else is refused at association", required = false)
+    String[] senders() default {};
+
+    @AttributeDefinition(name = "Forward to", description = "The id of the PACS adapter every received instance is "
+            + "forwarded to, durably; empty: kept in the hub only", required = false)
+    String forwardTo() default "";
+
+    @AttributeDefinition(name = "Maximum PDU", description = "Largest PDU the storage SCP receives (bytes)",
+            min = "4096")
+    int maxPdu() default 65536;
 }

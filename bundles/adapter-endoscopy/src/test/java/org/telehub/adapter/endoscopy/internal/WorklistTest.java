@@ -70,7 +70,11 @@ class WorklistTest {
         Map<String, Object> values = new java.util.HashMap<>(Map.of("id", "endo-1", "worklistHost", "127.0.0.1",
                 "worklistPort", wl.port(), "worklistAe", "ENDOWL", "timeZone", "UTC", "timeoutMillis", 5000));
         values.putAll(more);
-        return new EndoscopyAdapter(config(values), "test");
+        try {
+            return new EndoscopyAdapter(config(values), "test", null, null, dir.resolve("data"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
