@@ -1,6 +1,7 @@
 // The doctor's patient panel (issue 16) against the hub WebIT started with its peers: HAPI FHIR (the patient's
 // record with a week of vital signs), an Orthanc (a CT study of 3 images), an EHR that accepts connections and
-// never answers, and an endoscopy suite's worklist (DCMTK's wlmscpfs, issue 22) with her scheduled colonoscopy.
+// never answers, and an endoscopy suite's worklist (DCMTK's wlmscpfs, issue 22) with her colonoscopy, which the
+// endoscope reported started (MPPS) and sent two images of.
 // WebIT mapped the seeded patient into all four and passes their ids as TELEHUB_PANEL_*.
 import { test, expect } from '@playwright/test';
 import { VARIANTS, accessible, env, inLanguage, laidOut, openVariant, screenshot, totp } from './helpers.js';
@@ -44,7 +45,7 @@ async function doctorSignIn(page) {
 
 /** Pixels of the viewer's canvas (Cornerstone's, inside the viewport element): how many distinct grey values (a
  * blank canvas has one). */
-const greys = (page) => page.locator('.viewer .dicom canvas').first().evaluate((c) => {
+const greys = (page, scope = '') => page.locator(`${scope} .viewer .dicom canvas`.trim()).first().evaluate((c) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   const seen = new Set();
   for (let i = 0; i < d.length; i += 4) seen.add(d[i]);
@@ -128,15 +129,22 @@ test.describe.serial('patient panel', () => {
     }
     await expect(page.locator('.viewer [role=alert]')).toHaveCount(0);
 
-    // the endoscopy suite's worklist: her scheduled colonoscopy, counted on the system's card and listed below
+    // the endoscopy suite: her colonoscopy from its worklist, counted on the system's card and listed below, in
+    // progress as the endoscope reported it (MPPS), with the two images it sent (kept in the hub) in the viewer
     await expect(system(page, endo)).toHaveAttribute('data-state', 'OK');
     await expect(system(page, endo)).toContainText('Procedures1');
-    const colonoscopy = page.locator(`section.procedures[data-system="${endo}"] li[data-procedure="SPS-PANEL-1"]`);
+    const procedures = `section.procedures[data-system="${endo}"]`;
+    const colonoscopy = page.locator(`${procedures} li[data-procedure="SPS-PANEL-1"]`);
     await expect(colonoscopy).toContainText('Colonoscopy');
-    await expect(colonoscopy).toContainText('StatusScheduled');
+    await expect(colonoscopy).toContainText('StatusIn progress');
     await expect(colonoscopy).toContainText('ENDO1');
     await expect(colonoscopy).toContainText('ACC-PANEL-1');
     await expect(colonoscopy).toContainText('2026');
+    await expect(colonoscopy).toContainText('Images received2');
+    await colonoscopy.getByRole('button', { name: 'View images' }).click();
+    await expect(page.locator(`${procedures} .viewer .dicom canvas`).first()).toBeVisible({ timeout: 20_000 });
+    await expect.poll(async () => (await greys(page, procedures)).distinct).toBeGreaterThan(8);
+    await expect(page.locator(`${procedures} .viewer [role=alert]`)).toHaveCount(0);
 
     // the hanging system ends as the hub's timeout says; the others were never held back by it
     await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
@@ -165,7 +173,8 @@ test.describe('the patient panel in Persian and on a phone', () => {
       await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
       // the scheduled colonoscopy in the reader's language, its date in Persian digits in Persian
       const colonoscopy = page.locator(`section.procedures[data-system="${endo}"] li[data-procedure="SPS-PANEL-1"]`);
-      await expect(colonoscopy).toContainText(v.lang === 'fa' ? 'زمان‌بندی‌شده' : 'Scheduled');
+      await expect(colonoscopy).toContainText(v.lang === 'fa' ? 'در حال انجام' : 'In progress');
+      await expect(colonoscopy).toContainText(v.lang === 'fa' ? 'تصویرهای دریافت‌شده۲' : 'Images received2');
       if (v.lang === 'fa') {
         await expect(page.locator(`section.procedures[data-system="${endo}"] h2`)).toContainText('اقدامات');
         await expect(colonoscopy.locator('dd').first()).toHaveText(/[۰-۹]/);

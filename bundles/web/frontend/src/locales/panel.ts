@@ -10,8 +10,9 @@ const en = {
   latency: ' · {{ms}} ms', systemId: 'Patient in this system', noData: 'No data.',
   record: { name: 'Name in this system', birthDate: 'Date of birth', sex: 'Sex', observations: 'Recent observations', studies: 'Studies', procedures: 'Procedures' },
   procedures: {
-    title: 'Procedures', from: 'in {{system}}', none: 'No procedures for this patient in this system.', when: 'Scheduled',
+    title: 'Procedures', from: 'in {{system}}', none: 'No procedures for this patient in this system.', when: 'When',
     what: 'Procedure', status: 'Status', station: 'Room (AE title)', accession: 'Accession number',
+    images: 'Images received', view: 'View images',
     states: {
       SCHEDULED: 'Scheduled', ARRIVED: 'Arrived', READY: 'Ready', STARTED: 'Started', IN_PROGRESS: 'In progress',
       COMPLETED: 'Completed', DISCONTINUED: 'Discontinued',
@@ -43,8 +44,9 @@ const fa: typeof en = {
   latency: ' · {{ms}} میلی‌ثانیه', systemId: 'بیمار در این سامانه', noData: 'داده‌ای نیست.',
   record: { name: 'نام در این سامانه', birthDate: 'تاریخ تولد', sex: 'جنس', observations: 'مشاهده‌های اخیر', studies: 'مطالعه‌های تصویربرداری', procedures: 'اقدامات' },
   procedures: {
-    title: 'اقدامات', from: 'در {{system}}', none: 'اقدامی برای این بیمار در این سامانه نیست.', when: 'زمان‌بندی',
+    title: 'اقدامات', from: 'در {{system}}', none: 'اقدامی برای این بیمار در این سامانه نیست.', when: 'زمان',
     what: 'اقدام', status: 'وضعیت', station: 'اتاق (عنوان AE)', accession: 'شماره پذیرش',
+    images: 'تصویرهای دریافت‌شده', view: 'دیدن تصویرها',
     states: {
       SCHEDULED: 'زمان‌بندی‌شده', ARRIVED: 'رسیده', READY: 'آماده', STARTED: 'آغاز شده', IN_PROGRESS: 'در حال انجام',
       COMPLETED: 'انجام شده', DISCONTINUED: 'متوقف شده',
@@ -76,8 +78,9 @@ const ru: typeof en = {
   latency: ' · {{ms}} мс', systemId: 'Пациент в этой системе', noData: 'Нет данных.',
   record: { name: 'Имя в этой системе', birthDate: 'Дата рождения', sex: 'Пол', observations: 'Последние наблюдения', studies: 'Исследования', procedures: 'Процедуры' },
   procedures: {
-    title: 'Процедуры', from: 'в {{system}}', none: 'В этой системе нет процедур пациента.', when: 'Запланировано',
+    title: 'Процедуры', from: 'в {{system}}', none: 'В этой системе нет процедур пациента.', when: 'Когда',
     what: 'Процедура', status: 'Статус', station: 'Кабинет (AE title)', accession: 'Номер направления',
+    images: 'Получено изображений', view: 'Открыть изображения',
     states: {
       SCHEDULED: 'Запланирована', ARRIVED: 'Пациент прибыл', READY: 'Готово', STARTED: 'Начата', IN_PROGRESS: 'Идёт',
       COMPLETED: 'Завершена', DISCONTINUED: 'Прервана',

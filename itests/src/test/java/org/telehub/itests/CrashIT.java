@@ -149,6 +149,11 @@ class CrashIT {
     /** HL7 v2 (issue 21): the MLLP port, and control id → MRN of every ADT A04 the hub answered AA. */
     private static int hl7Port;
     private static final Map<String, String> hl7Acked = new ConcurrentHashMap<>();
+    /** The endoscopy system's storage SCP, and the SOP Instance UIDs it answered with success. */
+    private static int endoPort;
+    private static Path endoImage;
+    private static final String ENDO_BASE_UID = "2.25.10000000000000000000";
+    private static final Set<String> endoAcked = ConcurrentHashMap.newKeySet();
     /** SIU^S12s answered AA; each appointment a 20-minute slot of its own from two days ahead, 00:00 UTC. */
     private static final java.util.concurrent.atomic.AtomicInteger siuAcked = new java.util.concurrent.atomic
             .AtomicInteger();
@@ -211,10 +216,20 @@ class CrashIT {
         // the interface also books: every fourth admission is followed by an SIU^S12 for its patient
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-crash.cfg"), "id=his-crash\nport="
                 + hl7Port + "\nbookings=true\ndoctors=4711=dr.siu\ntimeZone=UTC\n");
+        // an endoscopy system sending its images to the hub's storage SCP (the worklist is not asked here)
+        endoPort = KarafInstance.freePort();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-crash.cfg"), "id=endo-crash\n"
+                + "worklistHost=127.0.0.1\nworklistPort=1\nworklistAe=UNUSED\ncallingAe=TELEHUB\nstoragePort="
+                + endoPort + "\nsenders=ENDOBASE@127.0.0.1\n");
+        endoImage = org.telehub.testing.dicom.Dcmtk.vlEndoscopic(karaf.home.resolve("../endo-crash"), "base",
+                "ENDO-CRASH", "Crash^Endo", "ACC-CRASH", "2.25.777", 1, ENDO_BASE_UID);
         karaf.start();
         admin = karaf.login("admin", ADMIN_PASSWORD);
         String hl7 = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-hl7v2");
         assertTrue(!hl7.contains("Error"), hl7);
+        String endo = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-endoscopy");
+        assertTrue(!endo.contains("Error"), endo);
+        awaitEndoListening();
         ok(karaf.post("/api/v1/users", admin, "application/json",
                 "{\"username\":\"nurse.crash\",\"roles\":[\"nurse\"],\"password\":\"kill-dash-nine-1\"}"), 201);
         nurse = karaf.login("nurse.crash", "kill-dash-nine-1");
@@ -317,7 +332,7 @@ class CrashIT {
                 assertEquals(200, r.statusCode(), "cycle " + cycle + ": acknowledged delivery " + id + " is gone");
             }
             String chat = checkChat(cycle) + " / " + checkReport(cycle) + " / " + checkSigned(cycle) + " / "
-                    + checkHl7(cycle);
+                    + checkHl7(cycle) + " / " + checkEndo(cycle);
             for (String acked : a.imports()) {
                 String id = acked.substring(acked.indexOf(':') + 1);
                 HttpResponse<String> r = karaf.get("/api/v1/directory/diseases/imports/" + id, admin);
@@ -370,6 +385,7 @@ class CrashIT {
         int mailRepeats = checkMails(invited, resets, followers);
         int signedReports = awaitSigned();
         int hl7Patients = awaitHl7();
+        assertFalse(endoAcked.isEmpty(), "the endoscopy system stored images under load");
         awaitImports(imports, 120);
 
         // a clean stop and start after the kills: healthy, everything still there, new work accepted
@@ -402,12 +418,12 @@ class CrashIT {
                 + " rows each, %d cut by a kill and resumed, each row imported once. Reports signed under load: %d,"
                 + " each delivered once. HL7 v2 messages answered AA: %d, each stored and processed once (%d"
                 + " patients registered from all stored admissions; %d SIU^S12 answered AA, %d visits booked from all"
-                + " stored ones, one each).%n",
+                + " stored ones, one each). Endoscopy images stored with success: %d, each kept with its content.%n",
                 bookings.size(), deliveries.size(), bookings.size(),
                 reminders[0], reminders[2], deliveryRepeats, hookRepeats, reminders[1], clean.toMillis() / 1000.0,
                 (System.nanoTime() - t0) / 1e9, invited.size(), resets.size(), followers.size(), mailRepeats,
                 imports.size(), IMPORT_ROWS, resumed, signedReports, hl7Acked.size(), hl7Patients, siuAcked.get(),
-                siuVisits));
+                siuVisits, endoAcked.size()));
         Files.writeString(karaf.home.resolve("../crash-" + CYCLES + ".md"), report.toString());
         System.out.println(report);
     }
@@ -491,6 +507,8 @@ class CrashIT {
         }));
         // a hospital system sends admissions over one MLLP connection, each the next only after its ACK
         clients.add(pool.submit(() -> hl7Load(cycle, hardStop, dead, unexpected)));
+        // the endoscopy system stores one image per association, each the next only after its answer
+        clients.add(pool.submit(() -> endoLoad(cycle, hardStop, dead)));
         // the visit's doctor writes in its conversation and posts a file every fifth message (clamd scans each)
         clients.add(pool.submit(() -> {
             for (int k = 0; k < 5000 && System.nanoTime() < hardStop; k++) {
@@ -947,6 +965,69 @@ class CrashIT {
             }
         } catch (IOException e) {
             // the hub is gone (killed before the answer: not acknowledged), or not listening yet after a restart
+        }
+    }
+
+    // ---- endoscopy images
+
+    /**
+     * VL Endoscopic images (copies of one made by img2dcm, each its own SOP Instance UID) sent by DCMTK's storescu,
+     * one association each, until the hub dies; the SCP is not listening yet for a while after a restart.
+     */
+    private static void endoLoad(int cycle, long hardStop, AtomicBoolean dead) {
+        Path dir = endoImage.getParent().resolve("cycle-" + cycle);
+        for (int k = 0; k < 10_000 && System.nanoTime() < hardStop && !dead.get(); k++) {
+            String uid = "2.25.1" + String.format("%019d", cycle * 1_000_000L + k);
+            try {
+                Path f = org.telehub.testing.dicom.TestData.withSopInstanceUid(endoImage, ENDO_BASE_UID, uid,
+                        dir.resolve(k + ".dcm"));
+                if (org.telehub.testing.dicom.Dcmtk.storescu("127.0.0.1", endoPort, "ENDOBASE", "TELEHUB",
+                        List.of(f), List.of("-xy")).ok()) {
+                    endoAcked.add(uid);
+                } else {
+                    Thread.sleep(100);
+                }
+            } catch (IOException | RuntimeException e) {
+                return; // storescu killed by its timeout when the hub died mid-association: not acknowledged
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Every image answered with success is kept after the restart: its row and its encrypted content. Returns once
+     * the storage SCP listens again, so that the next load sends images from its start.
+     */
+    private static String checkEndo(int cycle) throws Exception {
+        awaitEndoListening();
+        Set<String> kept = new HashSet<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(karaf.dbUrl, KarafInstance.pgUser(), "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT i.sop_instance_uid FROM"
+                        + " integration_imaging_instance i JOIN file_object f ON f.id = i.file_id WHERE i.adapter_id ="
+                        + " 'endo-crash' AND i.accession_number = 'ACC-CRASH'")) {
+            while (rs.next()) {
+                kept.add(rs.getString(1));
+            }
+        }
+        for (String uid : endoAcked) {
+            assertTrue(kept.contains(uid), "cycle " + cycle + ": image " + uid + " was stored with success and is"
+                    + " gone");
+        }
+        return "endoscopy images " + endoAcked.size();
+    }
+
+    private static void awaitEndoListening() throws Exception {
+        for (long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();;) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", endoPort)) {
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() > until) {
+                    throw new AssertionError("the endoscopy storage SCP does not listen");
+                }
+                Thread.sleep(200);
+            }
         }
     }
 

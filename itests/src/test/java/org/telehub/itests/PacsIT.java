@@ -36,6 +36,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.telehub.testing.dicom.Dcmtk;
+import org.telehub.testing.dicom.MppsScu;
 import org.telehub.testing.dicom.Orthanc;
 import org.telehub.testing.dicom.Remote;
 import org.telehub.testing.dicom.TestData;
@@ -610,7 +612,105 @@ class PacsIT {
                 rs.next();
                 assertTrue(rs.getInt(1) >= 1, "the read is audited");
             }
+            endoscopicImagesAreKeptAndForwarded(wl, other);
         }
+    }
+
+    /**
+     * The same system with its storage SCP: DCMTK's storescu sends three VL Endoscopic images (img2dcm) of the
+     * colonoscopy; the hub keeps them for the patient with the accession number, a doctor in their care lists them
+     * (a stranger cannot), Orthanc receives them by the durable forward, and a sender that is not configured is
+     * refused at association.
+     */
+    private void endoscopicImagesAreKeptAndForwarded(Wlmscpfs wl, String stranger) throws Exception {
+        int scp = KarafInstance.freePort();
+        int mpps = KarafInstance.freePort();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-suite.cfg"), "id=endo-suite\n"
+                + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + wl.port() + "\n"
+                + "worklistAe=ENDOWL\ncallingAe=TELEHUB\ntimeZone=UTC\nstoragePort=" + scp + "\nmppsPort=" + mpps
+                + "\nsenders=ENDOBASE@127.0.0.1, EVISX1@192.0.2.7\nforwardTo=orthanc-main\n");
+        String study = "2.25.1" + Math.abs((long) "ACC-77".hashCode()); // the worklist entry's (Wlmscpfs.step)
+        List<Path> images = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            images.add(Dcmtk.vlEndoscopic(data.resolve("endo-images"), "colon-" + i, "ENDO-P1", "رحیمی^سارا",
+                    "ACC-77", study, i));
+        }
+        Dcmtk.Result sent = null;
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until) { // the adapter restarts with its new configuration
+            sent = Dcmtk.storescu("127.0.0.1", scp, "ENDOBASE", "TELEHUB", images, List.of("-xy"));
+            if (sent.ok()) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertTrue(sent.ok(), sent.output());
+        HttpResponse<String> listed = karaf.get("/api/v1/integration/pacs/instances?adapterId=endo-suite"
+                + "&patientId=ENDO-P1", doctor);
+        assertEquals(200, listed.statusCode(), listed.body());
+        JsonNode rows = KarafInstance.json(listed);
+        assertEquals(3, rows.size(), rows.toString());
+        for (JsonNode r : rows) {
+            assertEquals("ACC-77", r.get("accessionNumber").asText(), r.toString());
+            assertEquals(study, r.get("studyInstanceUid").asText());
+            assertEquals(Dcmtk.VL_ENDOSCOPIC_IMAGE, r.get("sopClassUid").asText());
+            assertEquals("system:endo-suite", r.get("receivedBy").asText());
+        }
+        assertEquals(404, karaf.get("/api/v1/integration/pacs/instances?adapterId=endo-suite&patientId=ENDO-P1",
+                stranger).statusCode(), "not in their care");
+        long forwarded = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (orthanc.instancesOfPatient("ENDO-P1").size() < 3 && System.nanoTime() < forwarded) {
+            Thread.sleep(250);
+        }
+        assertEquals(3, orthanc.instancesOfPatient("ENDO-P1").size(), "forwarded to the PACS");
+        Dcmtk.Result intruder = Dcmtk.storescu("127.0.0.1", scp, "INTRUDER", "TELEHUB", images, List.of("-xy"));
+        assertFalse(intruder.ok(), intruder.output());
+        HttpResponse<String> again = karaf.get("/api/v1/integration/pacs/instances?adapterId=endo-suite"
+                + "&patientId=ENDO-P1", doctor);
+        assertEquals(3, KarafInstance.json(again).size(), "nothing from an unknown sender");
+        theProcedureIsPerformed(mpps);
+    }
+
+    /**
+     * The endoscope reports the colonoscopy as it performs it (MPPS from npm's dcmjs-dimse): the doctor's read of
+     * the patient shows it in progress, then completed; a change after completion is refused (0110, A710) and
+     * changes nothing. Kept on PostgreSQL by the manager.
+     */
+    private void theProcedureIsPerformed(int mpps) throws Exception {
+        Map<String, Object> started = new java.util.LinkedHashMap<>();
+        started.put("SpecificCharacterSet", "ISO_IR 192");
+        started.put("PatientName", "رحیمی^سارا");
+        started.put("PatientID", "ENDO-P1");
+        started.put("ScheduledStepAttributesSequence", List.of(Map.of("AccessionNumber", "ACC-77",
+                "ScheduledProcedureStepID", "SPS-77")));
+        started.put("PerformedStationAETitle", "ENDO1");
+        started.put("PerformedProcedureStepStartDate", "20261214");
+        started.put("PerformedProcedureStepStartTime", "083500");
+        started.put("PerformedProcedureStepStatus", "IN PROGRESS");
+        List<MppsScu.Response> r = MppsScu.send("127.0.0.1", mpps, "ENDOBASE", "TELEHUB",
+                List.of(MppsScu.Step.create("2.25.7700001", started)));
+        assertEquals(0, r.get(0).status(), r.toString());
+        assertEquals("IN PROGRESS", procedure().get("status").asText());
+        assertEquals("2026-12-14T08:35:00Z", procedure().get("performedAt").asText(), "when it started");
+        Map<String, Object> done = Map.of("PerformedProcedureStepStatus", "COMPLETED",
+                "PerformedProcedureStepEndDate", "20261214", "PerformedProcedureStepEndTime", "090500");
+        r = MppsScu.send("127.0.0.1", mpps, "ENDOBASE", "TELEHUB", List.of(MppsScu.Step.set("2.25.7700001", done),
+                MppsScu.Step.set("2.25.7700001", Map.of("PerformedProcedureStepStatus", "DISCONTINUED",
+                        "PerformedProcedureStepEndDate", "20261214", "PerformedProcedureStepEndTime", "091000"))));
+        assertEquals(List.of(0, 0x0110), r.stream().map(MppsScu.Response::status).toList(), r.toString());
+        assertEquals("COMPLETED", procedure().get("status").asText());
+    }
+
+    /** The colonoscopy as the doctor's read of the patient's endoscopy system shows it. */
+    private JsonNode procedure() throws Exception {
+        HttpResponse<String> read = karaf.get("/api/v1/integration/patient/" + pt1 + "/systems/endo-suite", doctor);
+        assertEquals(200, read.statusCode(), read.body());
+        for (JsonNode p : KarafInstance.json(read).get("procedures")) {
+            if (p.get("procedureId").asText().equals("SPS-77")) {
+                return p;
+            }
+        }
+        throw new AssertionError("no SPS-77 in " + read.body());
     }
 
     /** One scheduled procedure step for wlmscpfs, in UTF-8, at 2026-12-14 08:30 (no offset: the adapter's zone). */

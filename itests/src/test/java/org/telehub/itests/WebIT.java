@@ -66,6 +66,8 @@ class WebIT {
     /** The panel's endoscopy system (issue 22): a worklist with the patient's scheduled colonoscopy. */
     private static org.telehub.testing.dicom.Wlmscpfs worklist;
     private static final String PANEL_ENDO_PATIENT = "ENDO-PANEL-1";
+    private static int endoStorage;
+    private static int endoMpps;
     private static long peersMillis;
 
     @BeforeAll
@@ -122,9 +124,13 @@ class WebIT {
         worklist = Wlmscpfs.start(pacsData.resolve("worklist"), "ENDOWL");
         worklist.add("colonoscopy", Wlmscpfs.step("ISO_IR 192", "Pond^Amy", PANEL_ENDO_PATIENT, "ACC-PANEL-1",
                 "20261214", "083000", null, "ENDO1", "ES", "SPS-PANEL-1", "Colonoscopy"), StandardCharsets.UTF_8);
+        // the suite also sends what it does: its images to the storage SCP and the procedure's progress by MPPS
+        endoStorage = KarafInstance.freePort();
+        endoMpps = KarafInstance.freePort();
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-panel.cfg"), "id=panel-endo\n"
                 + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
-                + "\nworklistAe=ENDOWL\ntimeZone=UTC\n");
+                + "\nworklistAe=ENDOWL\ntimeZone=UTC\nstoragePort=" + endoStorage + "\nmppsPort=" + endoMpps
+                + "\nsenders=EVISX1@127.0.0.1\n");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel-slow.cfg"), "id=panel-slow-ehr\n"
                 + "baseUrl=http://127.0.0.1:" + hanging.getLocalPort() + "/fhir\nauthMode=NONE\n");
         peersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -156,6 +162,7 @@ class WebIT {
         assertFalse(out.contains("Error"), out);
         awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs", "panel-endo"));
         karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
+        endoscopeAtWork(pacsData.resolve("endoscope"));
         peersMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
         System.out.printf("the panel's peers added %d ms to WebIT's start (HAPI FHIR started in %d ms, in parallel)%n",
                 peersMillis, hapi.startTime().toMillis());
@@ -346,6 +353,35 @@ class WebIT {
         HttpResponse<String> metrics = browserGet("/metrics", html);
         assertEquals(401, metrics.statusCode());
         assertFalse(metrics.body().contains("<div id=\"root\">"));
+    }
+
+    /**
+     * The endoscope starts the colonoscopy (MPPS N-CREATE from npm's dcmjs-dimse) and sends two VL Endoscopic images
+     * of it (DCMTK storescu, JPEG made by img2dcm) into the worklist entry's study: the panel shows it in progress
+     * with its images.
+     */
+    private static void endoscopeAtWork(Path dir) throws Exception {
+        java.util.Map<String, Object> started = new java.util.LinkedHashMap<>();
+        started.put("PatientID", PANEL_ENDO_PATIENT);
+        started.put("ScheduledStepAttributesSequence", List.of(java.util.Map.of("AccessionNumber", "ACC-PANEL-1",
+                "ScheduledProcedureStepID", "SPS-PANEL-1")));
+        started.put("PerformedStationAETitle", "ENDO1");
+        started.put("PerformedProcedureStepStartDate", "20261214");
+        started.put("PerformedProcedureStepStartTime", "083500");
+        started.put("PerformedProcedureStepStatus", "IN PROGRESS");
+        List<org.telehub.testing.dicom.MppsScu.Response> r = org.telehub.testing.dicom.MppsScu.send("127.0.0.1",
+                endoMpps, "EVISX1", "TELEHUB", List.of(org.telehub.testing.dicom.MppsScu.Step.create("2.25.8800001",
+                        started)));
+        assertEquals(0, r.get(0).status(), r.toString());
+        String study = "2.25.1" + Math.abs((long) "ACC-PANEL-1".hashCode()); // the worklist entry's (Wlmscpfs.step)
+        List<Path> images = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            images.add(org.telehub.testing.dicom.Dcmtk.vlEndoscopic(dir, "colon-" + i, PANEL_ENDO_PATIENT,
+                    "Pond^Amy", "ACC-PANEL-1", study, i + 2));
+        }
+        org.telehub.testing.dicom.Dcmtk.Result sent = org.telehub.testing.dicom.Dcmtk.storescu("127.0.0.1",
+                endoStorage, "EVISX1", "TELEHUB", images, List.of("-xy"));
+        assertTrue(sent.ok(), sent.output());
     }
 
     /** The app's API types come from bundles/web/frontend/openapi.json: it must be what the hub serves. */

@@ -60,8 +60,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String bindAddress() default "127.0.0.1";
 
     @AttributeDefinition(name = "Senders", description = "Who may send images and procedure steps: AE@host for each, "
-            + "separated by commas "
-            + "(the system's own AE title and its host name or address); anyone else is refused at association", required = false)
+            + "separated by commas (the system's own AE title and its host name or address); anyone else is "
+            + "refused at association", required = false)
     String[] senders() default {};
 
     @AttributeDefinition(name = "Forward to", description = "The id of the PACS adapter every received instance is "

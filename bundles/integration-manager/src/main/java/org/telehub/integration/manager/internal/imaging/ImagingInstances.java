@@ -76,10 +76,10 @@ final class ImagingInstances {
                             .execute();
                 }
                 h.createUpdate("INSERT INTO integration_imaging_instance (id, adapter_id, patient_id, study_uid, "
-                        + "series_uid, sop_instance_uid, sop_class_uid, modality, accession_number, file_id, size_bytes, "
-                        + "received_at, received_by) VALUES (:id, :adapterId, :patientId, :studyInstanceUid, "
-                        + ":seriesInstanceUid, :sopInstanceUid, :sopClassUid, :modality, :accessionNumber, :fileId, "
-                        + ":size, :receivedAt, :receivedBy)")
+                        + "series_uid, sop_instance_uid, sop_class_uid, modality, accession_number, file_id, "
+                        + "size_bytes, received_at, received_by) VALUES (:id, :adapterId, :patientId, "
+                        + ":studyInstanceUid, :seriesInstanceUid, :sopInstanceUid, :sopClassUid, :modality, "
+                        + ":accessionNumber, :fileId, :size, :receivedAt, :receivedBy)")
                         .bindMethods(row).bind("fileId", stored.id())
                         .bind("receivedAt", OffsetDateTime.ofInstant(row.receivedAt(), ZoneOffset.UTC)).execute();
                 also.run(h, row);

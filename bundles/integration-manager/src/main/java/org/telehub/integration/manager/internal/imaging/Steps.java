@@ -43,59 +43,52 @@ public class Steps implements PerformedSteps {
     @Override
     public boolean create(String adapterId, PerformedStep step) throws AdapterException {
         check(step);
+        return db("record the procedure step", () -> jdbi.withHandle(h -> bind(h.createUpdate("INSERT INTO "
+                + "integration_procedure_step (adapter_id, " + COLUMNS + ", updated_at) VALUES (:adapter, :uid, "
+                + ":patient, :scheduled, :accession, :study, :status, :description, :station, :started, :ended, :now)"
+                + " ON CONFLICT (adapter_id, uid) DO NOTHING"), adapterId, step).execute()) == 1);
+    }
+
+    /** A database call; its failure is retryable for the adapter (the SCP answers so that the system sends again). */
+    private static <T> T db(String what, java.util.function.Supplier<T> call) throws AdapterException {
         try {
-            return jdbi.withHandle(h -> bind(h.createUpdate("INSERT INTO integration_procedure_step (adapter_id, "
-                    + COLUMNS + ", updated_at) VALUES (:adapter, :uid, :patient, :scheduled, :accession, :study, "
-                    + ":status, :description, :station, :started, :ended, :now) ON CONFLICT (adapter_id, uid) DO "
-                    + "NOTHING"), adapterId, step).execute()) == 1;
+            return call.get();
         } catch (RuntimeException e) {
-            throw new AdapterException("the hub could not record the procedure step now: " + e.getMessage(), true, e);
+            throw new AdapterException("the hub could not " + what + " now: " + e.getMessage(), true, e);
         }
     }
 
     @Override
     public Optional<PerformedStep> find(String adapterId, String uid) throws AdapterException {
-        try {
-            return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM integration_procedure_step "
-                    + "WHERE adapter_id = :a AND uid = :u").bind("a", adapterId).bind("u", uid)
-                    .map((rs, c) -> step(rs)).findOne());
-        } catch (RuntimeException e) {
-            throw new AdapterException("the hub could not read the procedure step now: " + e.getMessage(), true, e);
-        }
+        return db("read the procedure step", () -> jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                + " FROM integration_procedure_step WHERE adapter_id = :a AND uid = :u").bind("a", adapterId)
+                .bind("u", uid).map((rs, c) -> step(rs)).findOne()));
     }
 
     @Override
     public Update update(String adapterId, PerformedStep step) throws AdapterException {
         check(step);
-        try {
-            return jdbi.inTransaction(h -> {
-                int n = bind(h.createUpdate("UPDATE integration_procedure_step SET patient_id = :patient, "
-                        + "scheduled_step_id = :scheduled, accession_number = :accession, study_uid = :study, "
-                        + "status = :status, description = :description, station_ae = :station, started_at = :started, "
-                        + "ended_at = :ended, updated_at = :now WHERE adapter_id = :adapter AND uid = :uid AND status "
-                        + "= 'IN PROGRESS'"), adapterId, step).execute();
-                if (n == 1) {
-                    return Update.UPDATED;
-                }
-                boolean exists = h.createQuery("SELECT 1 FROM integration_procedure_step WHERE adapter_id = :a AND "
-                        + "uid = :u").bind("a", adapterId).bind("u", step.uid()).mapTo(Integer.class).findOne()
-                        .isPresent();
-                return exists ? Update.FINAL : Update.UNKNOWN;
-            });
-        } catch (RuntimeException e) {
-            throw new AdapterException("the hub could not record the procedure step now: " + e.getMessage(), true, e);
-        }
+        return db("record the procedure step", () -> jdbi.inTransaction(h -> {
+            int n = bind(h.createUpdate("UPDATE integration_procedure_step SET patient_id = :patient, "
+                    + "scheduled_step_id = :scheduled, accession_number = :accession, study_uid = :study, "
+                    + "status = :status, description = :description, station_ae = :station, started_at = :started, "
+                    + "ended_at = :ended, updated_at = :now WHERE adapter_id = :adapter AND uid = :uid AND status "
+                    + "= 'IN PROGRESS'"), adapterId, step).execute();
+            if (n == 1) {
+                return Update.UPDATED;
+            }
+            boolean exists = h.createQuery("SELECT 1 FROM integration_procedure_step WHERE adapter_id = :a AND "
+                    + "uid = :u").bind("a", adapterId).bind("u", step.uid()).mapTo(Integer.class).findOne()
+                    .isPresent();
+            return exists ? Update.FINAL : Update.UNKNOWN;
+        }));
     }
 
     @Override
     public List<PerformedStep> ofPatient(String adapterId, String patientId) throws AdapterException {
-        try {
-            return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM integration_procedure_step "
-                    + "WHERE adapter_id = :a AND patient_id = :p ORDER BY started_at DESC LIMIT 1000")
-                    .bind("a", adapterId).bind("p", patientId).map((rs, c) -> step(rs)).list());
-        } catch (RuntimeException e) {
-            throw new AdapterException("the hub could not read the procedure steps now: " + e.getMessage(), true, e);
-        }
+        return db("read the procedure steps", () -> jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                + " FROM integration_procedure_step WHERE adapter_id = :a AND patient_id = :p ORDER BY started_at DESC"
+                + " LIMIT 1000").bind("a", adapterId).bind("p", patientId).map((rs, c) -> step(rs)).list()));
     }
 
     private static void check(PerformedStep s) throws AdapterException {
