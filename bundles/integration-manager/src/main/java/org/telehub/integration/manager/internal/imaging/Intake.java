@@ -46,7 +46,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@link SystemCalls} (bulkhead, timeout); an archive that is not installed, unreachable or failing is retried with
  * backoff. Sending an instance twice is harmless (a PACS keeps one copy per SOP Instance UID).
  */
-@Component(service = InstanceIntake.class)
+@Component(service = InstanceIntake.class, immediate = true) // the forwards run even with no adapter using it
 public class Intake implements InstanceIntake, WorkHandler {
     static final String TOPIC = "integration.forward";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);

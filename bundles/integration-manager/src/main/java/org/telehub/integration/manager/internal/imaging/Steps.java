@@ -37,7 +37,11 @@ public class Steps implements PerformedSteps {
 
     @Activate
     public Steps(@Reference IntegrationSchema schema) {
-        this.jdbi = schema.jdbi();
+        this(schema.jdbi());
+    }
+
+    Steps(Jdbi jdbi) {
+        this.jdbi = jdbi;
     }
 
     @Override
