@@ -1,15 +1,13 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, must, type Schemas } from '../../api/client';
 import { formatDate, formatNumber, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
-import { Button, ErrorNote, Failsafe, Notice } from '../../ui';
+import { Button, ErrorNote, Notice } from '../../ui';
+import OpenViewer from './OpenViewer';
 
 type Study = Schemas['ImagingStudy'];
 type Adapter = Schemas['AdapterStatus'];
-
-// the viewer (DICOM parsing, canvas) is loaded only when a study is opened: not part of the first page's JavaScript
-const Viewer = lazy(() => import('./Viewer'));
 
 /** One PACS's studies of the patient: retrieve into the hub (progress by the instances arriving), then view. */
 export default function Imaging({ adapter, systemPatientId }: { adapter: Adapter; systemPatientId: string }) {
@@ -34,13 +32,7 @@ export default function Imaging({ adapter, systemPatientId }: { adapter: Adapter
         {studies?.map((s) => <StudyRow key={s.studyInstanceUid} adapterId={adapter.id!} systemPatientId={systemPatientId}
           study={s} onView={() => setViewing(s.studyInstanceUid!)} />)}
       </ul>
-      {viewing && (
-        <Failsafe key={viewing} message={t('partFailed')}>
-          <Suspense fallback={<p>{t('panel.viewer.loading')}</p>}>
-            <Viewer adapterId={adapter.id!} studyUid={viewing} onClose={() => setViewing(null)} />
-          </Suspense>
-        </Failsafe>
-      )}
+      {viewing && <OpenViewer adapterId={adapter.id!} studyUid={viewing} onClose={() => setViewing(null)} />}
     </section>
   );
 }

@@ -1,12 +1,10 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, must, type Schemas } from '../../api/client';
 import { formatDateTime, formatNumber, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
-import { Button, Failsafe } from '../../ui';
-
-// the same viewer as the PACS studies', loaded only when images are opened
-const Viewer = lazy(() => import('./Viewer'));
+import { Button } from '../../ui';
+import OpenViewer from './OpenViewer';
 
 type Adapter = Schemas['AdapterStatus'];
 
@@ -74,13 +72,7 @@ export default function Procedures({ adapter, procedures, systemPatientId }: {
           </li>
         ))}
       </ul>
-      {viewing && (
-        <Failsafe key={viewing} message={t('partFailed')}>
-          <Suspense fallback={<p>{t('panel.viewer.loading')}</p>}>
-            <Viewer adapterId={adapter.id!} studyUid={viewing} onClose={() => setViewing(null)} />
-          </Suspense>
-        </Failsafe>
-      )}
+      {viewing && <OpenViewer adapterId={adapter.id!} studyUid={viewing} onClose={() => setViewing(null)} />}
     </section>
   );
 }

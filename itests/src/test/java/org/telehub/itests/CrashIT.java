@@ -972,19 +972,25 @@ class CrashIT {
 
     /**
      * VL Endoscopic images (copies of one made by img2dcm, each its own SOP Instance UID) sent by DCMTK's storescu,
-     * one association each, until the hub dies; the SCP is not listening yet for a while after a restart.
+     * ten an association, until the hub dies. storescu sends them in order and prints each answer (-v): the first
+     * as many as it printed successes for were acknowledged, whatever became of the rest.
      */
     private static void endoLoad(int cycle, long hardStop, AtomicBoolean dead) {
         Path dir = endoImage.getParent().resolve("cycle-" + cycle);
-        for (int k = 0; k < 10_000 && System.nanoTime() < hardStop && !dead.get(); k++) {
-            String uid = "2.25.1" + String.format("%019d", cycle * 1_000_000L + k);
+        for (int k = 0; k < 10_000 && System.nanoTime() < hardStop && !dead.get(); k += 10) {
             try {
-                Path f = org.telehub.testing.dicom.TestData.withSopInstanceUid(endoImage, ENDO_BASE_UID, uid,
-                        dir.resolve(k + ".dcm"));
-                if (org.telehub.testing.dicom.Dcmtk.storescu("127.0.0.1", endoPort, "ENDOBASE", "TELEHUB",
-                        List.of(f), List.of("-xy")).ok()) {
-                    endoAcked.add(uid);
-                } else {
+                List<Path> files = new ArrayList<>();
+                List<String> uids = new ArrayList<>();
+                for (int i = k; i < k + 10; i++) {
+                    uids.add("2.25.1" + String.format("%019d", cycle * 1_000_000L + i));
+                    files.add(org.telehub.testing.dicom.TestData.withSopInstanceUid(endoImage, ENDO_BASE_UID,
+                            uids.get(uids.size() - 1), dir.resolve(i + ".dcm")));
+                }
+                String out = org.telehub.testing.dicom.Dcmtk.storescu("127.0.0.1", endoPort, "ENDOBASE", "TELEHUB",
+                        files, List.of("-xy", "-v")).output();
+                int acked = out.split("Received Store Response \\(Success\\)", -1).length - 1;
+                endoAcked.addAll(uids.subList(0, acked));
+                if (acked < files.size()) {
                     Thread.sleep(100);
                 }
             } catch (IOException | RuntimeException e) {
