@@ -14,13 +14,15 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.DeliveryReceipt;
-import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.HealthRecorder;
 import org.telehub.integration.api.InstanceIntake;
 import org.telehub.integration.api.PerformedStep;
@@ -31,16 +33,18 @@ import org.telehub.integration.api.SystemType;
 
 /**
  * One endoscopy system, per factory configuration {@code etc/org.telehub.adapter.endoscopy-<name>.cfg}: a
- * {@link ProcedureSystem} whose procedures are the patient's scheduled steps in a DICOM Modality Worklist, and, with
- * a storage port, a storage SCP whose VL and Video Endoscopic images the hub keeps ({@link Images}). Sending an
- * analysis result back (DICOM SR) is not implemented yet and says so.
+ * {@link ProcedureSystem} whose procedures are the patient's scheduled steps in a DICOM Modality Worklist with where
+ * their performed steps stand; with a storage port a storage SCP whose VL and Video Endoscopic images the hub keeps
+ * ({@link Images}), with an MPPS port an MPPS SCP ({@link Mpps}). An SCP that cannot listen (its port taken) leaves
+ * the adapter DOWN naming the port, the worklist still read. Sending an analysis result back (DICOM SR) is not
+ * implemented yet and says so.
  */
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.endoscopy",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = EndoscopyConfig.class, factory = true)
 public class EndoscopyAdapter implements Adapter, ProcedureSystem {
+    private static final Logger LOG = LoggerFactory.getLogger(EndoscopyAdapter.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
     private static final Pattern AE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
 
     private final AdapterInfo info;
@@ -52,6 +56,8 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     private final Mpps mpps;
     /** Null in tests of the worklist alone. */
     private final PerformedSteps steps;
+    /** Why an SCP does not listen, or null. */
+    private final String scpError;
 
     @Activate
     public EndoscopyAdapter(EndoscopyConfig c, @Reference InstanceIntake intake, @Reference PerformedSteps steps)
@@ -78,19 +84,31 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
                 c.callingAe(), c.modality(), c.stationAe(), c.characterSet(), zone, c.timeoutMillis()));
         this.steps = steps;
         List<Scp.Peer> senders = c.storagePort() == 0 && c.mppsPort() == 0 ? List.of() : senders(c.senders());
-        this.images = c.storagePort() == 0 ? null : new Images(c.id(), new Images.Settings(c.bindAddress(),
-                c.storagePort(), c.callingAe(), senders, c.forwardTo() == null
-                        || c.forwardTo().isBlank() ? null : c.forwardTo().trim(), c.maxPdu(), c.timeoutMillis()),
-                data.resolve(c.id()).resolve("incoming"), intake);
+        Images storage = null;
+        Mpps performed = null;
+        String error = null;
         try {
-            this.mpps = c.mppsPort() == 0 ? null : new Mpps(c.id(), new Mpps.Settings(c.bindAddress(), c.mppsPort(),
-                    c.callingAe(), senders, c.maxPdu(), c.timeoutMillis()), steps, zone);
-        } catch (IOException | RuntimeException e) {
-            if (images != null) {
-                images.close();
-            }
-            throw e;
+            storage = c.storagePort() == 0 ? null : new Images(c.id(), new Images.Settings(c.bindAddress(),
+                    c.storagePort(), c.callingAe(), senders, c.forwardTo() == null
+                            || c.forwardTo().isBlank() ? null : c.forwardTo().trim(), c.maxPdu(), c.timeoutMillis()),
+                    data.resolve(c.id()).resolve("incoming"), intake);
+        } catch (IOException e) {
+            error = "the storage SCP cannot listen on " + c.bindAddress() + ":" + c.storagePort() + ": "
+                    + e.getMessage();
         }
+        try {
+            performed = c.mppsPort() == 0 ? null : new Mpps(c.id(), new Mpps.Settings(c.bindAddress(), c.mppsPort(),
+                    c.callingAe(), senders, c.maxPdu(), c.timeoutMillis()), steps, zone);
+        } catch (IOException e) {
+            error = (error == null ? "" : error + "; ") + "the MPPS SCP cannot listen on " + c.bindAddress() + ":"
+                    + c.mppsPort() + ": " + e.getMessage();
+        }
+        if (error != null) {
+            LOG.error("Endoscopy {}: {}", c.id(), error);
+        }
+        this.images = storage;
+        this.mpps = performed;
+        this.scpError = error;
     }
 
     /**
@@ -165,6 +183,10 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     @Override
     public AdapterHealth health() {
         AdapterHealth h = health.health("worklist answered C-ECHO");
+        if (scpError != null) {
+            return new AdapterHealth(AdapterHealth.State.DOWN, scpError, scpError, h.lastLatencyMillis(),
+                    h.checkedAt());
+        }
         if (images == null && mpps == null) {
             return h;
         }
@@ -207,13 +229,16 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         List<ProcedureSummary> out = new ArrayList<>();
         java.util.Set<PerformedStep> used = new java.util.HashSet<>();
         for (ProcedureSummary p : scheduled) {
-            PerformedStep step = performed.stream().filter(s -> s.scheduledStepId() != null
+            // the newest performed step of it stands for it (one discontinued and done again: the second)
+            List<PerformedStep> of = performed.stream().filter(s -> s.scheduledStepId() != null
                     ? s.scheduledStepId().equals(p.procedureId()) : s.accessionNumber() != null
-                            && s.accessionNumber().equals(p.accessionNumber())).findFirst().orElse(null);
+                            && s.accessionNumber().equals(p.accessionNumber()))
+                    .sorted(java.util.Comparator.comparing(PerformedStep::started).reversed()).toList();
+            PerformedStep step = of.isEmpty() ? null : of.get(0);
+            used.addAll(of);
             if (step == null) {
                 out.add(p);
             } else {
-                used.add(step);
                 out.add(new ProcedureSummary(p.procedureId(), p.type(), step.started(), step.status(),
                         p.accessionNumber(), p.studyInstanceUid(), step.stationAe() != null ? step.stationAe()
                                 : p.stationAe(), p.modality()));

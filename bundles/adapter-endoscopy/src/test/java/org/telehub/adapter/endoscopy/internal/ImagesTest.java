@@ -162,6 +162,21 @@ class ImagesTest {
         assertEquals(1, kept.size(), "sent again, kept");
     }
 
+    /** A port taken by something else: the adapter stays, DOWN, naming the port (the worklist is still read). */
+    @Test
+    void aStorageScpThatCannotListenSaysWhere() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Map<String, Object> values = new HashMap<>(Map.of("id", "endo-1", "worklistHost", "127.0.0.1",
+                    "worklistPort", 1, "worklistAe", "ENDOWL", "storagePort", taken.getLocalPort(), "senders",
+                    new String[] {"ENDOBASE@127.0.0.1"}, "callingAe", "TELEHUB"));
+            adapter = new EndoscopyAdapter(WorklistTest.config(values), "test", intake, null, dir.resolve("data"));
+            assertEquals("DOWN", adapter.health().state().name());
+            assertTrue(adapter.health().lastError().contains("storage SCP cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort()), adapter.health().lastError());
+        }
+    }
+
     @Test
     void aStorageScpNeedsItsSenders() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> adapter());
