@@ -1,5 +1,7 @@
 package org.telehub.adapter.endoscopy.internal;
 
+import static org.telehub.dicom.net.DicomFiles.s;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -12,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -25,6 +26,7 @@ import com.pixelmed.network.AssociationFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.dicom.net.AcceptedContexts;
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.dicom.net.Messages;
 import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.AdapterException;
@@ -63,7 +65,6 @@ final class Mpps implements Closeable {
     private static final AttributeTag END_TIME = new AttributeTag(0x0040, 0x0251);
     private static final AttributeTag DESCRIPTION = TagFromName.PerformedProcedureStepDescription;
     private static final AttributeTag OFFSET = new AttributeTag(0x0008, 0x0201);
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
 
     /** Where the SCP listens and who may send. */
     record Settings(String bindAddress, int port, String aeTitle, List<Scp.Peer> senders, int maxPdu,
@@ -157,7 +158,7 @@ final class Mpps implements Closeable {
     private static String instanceOf(Messages.Request r) {
         String uid = r.string(r.field() == Messages.N_SET_RQ ? TagFromName.RequestedSOPInstanceUID
                 : TagFromName.AffectedSOPInstanceUID);
-        return UID.matcher(uid).matches() && uid.length() <= 64 ? uid : null;
+        return DicomFiles.isUid(uid) ? uid : null;
     }
 
     /** N-CREATE: a step starts. */
@@ -170,7 +171,7 @@ final class Mpps implements Closeable {
             UUID u = UUID.randomUUID();
             uid = "2.25." + new BigInteger(1, ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
                     .putLong(u.getLeastSignificantBits()).array());
-        } else if (uid.length() > 64 || !UID.matcher(uid).matches()) {
+        } else if (!DicomFiles.isUid(uid)) {
             throw new Refused(INVALID_VALUE, "Affected SOP Instance UID is not a DICOM UID");
         }
         AttributeList d = data(r);
@@ -183,7 +184,7 @@ final class Mpps implements Closeable {
                 TagFromName.PerformedProcedureStepStartTime, "(0040,0244) Performed Procedure Step Start Date");
         AttributeList scheduled = firstItem(d, SCHEDULED_STEP_ATTRIBUTES);
         String study = scheduled == null ? "" : s(scheduled, TagFromName.StudyInstanceUID);
-        if (!study.isEmpty() && (study.length() > 64 || !UID.matcher(study).matches())) {
+        if (!study.isEmpty() && !DicomFiles.isUid(study)) {
             throw new Refused(INVALID_VALUE, "(0020,000D) Study Instance UID is not a DICOM UID");
         }
         PerformedStep step = new PerformedStep(uid, patientId, scheduled == null ? null
@@ -280,10 +281,6 @@ final class Mpps implements Closeable {
             throw new Refused(INVALID_VALUE, name + " is over 64 characters");
         }
         return v;
-    }
-
-    private static String s(AttributeList d, AttributeTag tag) {
-        return Attribute.getSingleStringValueOrEmptyString(d, tag).trim();
     }
 
     private static String blank(String s) {

@@ -1,8 +1,6 @@
 package org.telehub.adapter.pacs.internal;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.net.ConnectException;
@@ -23,7 +21,6 @@ import java.util.Set;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
@@ -40,6 +37,7 @@ import com.pixelmed.network.IdentifierHandler;
 import com.pixelmed.network.PresentationContext;
 import com.pixelmed.network.VerificationSOPClassSCU;
 
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.dicom.net.ReceivedFileNames;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
@@ -161,8 +159,8 @@ final class Dimse {
         if (damaged != null) {
             return fail(c, damaged);
         }
-        String sopClass = Identifiers.s(list, TagFromName.SOPClassUID);
-        String sopInstance = Identifiers.s(list, TagFromName.SOPInstanceUID);
+        String sopClass = DicomFiles.s(list, TagFromName.SOPClassUID);
+        String sopInstance = DicomFiles.s(list, TagFromName.SOPInstanceUID);
         if (!c.sopClass().equals(sopClass) || !c.sopInstance().equals(sopInstance)) {
             return fail(c, "the meta header and the data set name different SOP class or instance UIDs");
         }
@@ -455,20 +453,11 @@ final class Dimse {
             failed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFailedSuboperations, failed);
             warnings = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfWarningSuboperations,
                     warnings);
-            comment = Identifiers.s(list, TagFromName.ErrorComment);
+            comment = DicomFiles.s(list, TagFromName.ErrorComment);
             success = Status.success(status);
             if (!Status.pending(status)) {
                 setDone(true);
             }
         }
-    }
-
-    /** Reads a Part 10 file's patient and study identity (for received instances). */
-    static AttributeList readHead(InputStream in) throws IOException, DicomException {
-        AttributeList list = new AttributeList();
-        try (DicomInputStream din = new DicomInputStream(new BufferedInputStream(in))) {
-            list.read(din, TagFromName.PixelData);
-        }
-        return list;
     }
 }

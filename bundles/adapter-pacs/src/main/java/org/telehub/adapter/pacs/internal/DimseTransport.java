@@ -18,6 +18,7 @@ import com.pixelmed.network.ReceivedObjectHandler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
@@ -83,9 +84,9 @@ final class DimseTransport implements Transport {
         AttributeList head = null;
         if (pacsAe.equals(callingAe.trim())) {
             try {
-                head = Receiving.head(file);
-                String study = Identifiers.s(head, TagFromName.StudyInstanceUID);
-                r = Identifiers.isUid(study) ? retrieves.get(study) : null;
+                head = DicomFiles.head(file);
+                String study = DicomFiles.s(head, TagFromName.StudyInstanceUID);
+                r = DicomFiles.isUid(study) ? retrieves.get(study) : null;
             } catch (IOException | DicomException unreadable) {
                 r = null;
             }

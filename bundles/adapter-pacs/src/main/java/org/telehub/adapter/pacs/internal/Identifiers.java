@@ -1,5 +1,7 @@
 package org.telehub.adapter.pacs.internal;
 
+import static org.telehub.dicom.net.DicomFiles.s;
+
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +11,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -26,7 +27,6 @@ import org.telehub.integration.api.StudyQuery;
 final class Identifiers {
     static final String UTF8 = "ISO_IR 192";
     static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final SpecificCharacterSet CHARSET = new SpecificCharacterSet(new String[] {UTF8});
 
     private Identifiers() {
@@ -127,18 +127,6 @@ final class Identifiers {
         } catch (DicomException e) {
             throw new IllegalArgumentException("cannot set " + tag + ": " + e.getMessage(), e);
         }
-    }
-
-    static String s(AttributeList list, AttributeTag tag) {
-        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
-    }
-
-    /**
-     * Whether {@code value} is a DICOM UID (PS3.5 9.1): digits and dots, at most 64, no empty component. Every UID
-     * a peer sends is checked with this before it is used for anything (a map key, a message, a file).
-     */
-    static boolean isUid(String value) {
-        return value != null && value.length() <= 64 && UID.matcher(value).matches();
     }
 
     /** A UID in the {@code 2.25} arc from a name: the same name always gives the same UID (PS3.5 B.2). */

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterHealth;
@@ -162,7 +163,7 @@ public class PacsAdapter implements Adapter, DicomArchive {
             Path f = part10Files.get(i);
             String pid;
             try {
-                pid = Identifiers.s(Receiving.head(f), com.pixelmed.dicom.TagFromName.PatientID);
+                pid = DicomFiles.s(DicomFiles.head(f), com.pixelmed.dicom.TagFromName.PatientID);
             } catch (IOException | com.pixelmed.dicom.DicomException e) {
                 // unreadable: the transport reports it as it always has
                 pid = systemPatientId;
@@ -261,7 +262,7 @@ public class PacsAdapter implements Adapter, DicomArchive {
     }
 
     private static void uid(String field, String value) throws AdapterException {
-        if (!Identifiers.isUid(value)) {
+        if (!DicomFiles.isUid(value)) {
             throw new AdapterException(field + ": not a DICOM UID (digits and dots, at most 64)", false);
         }
     }

@@ -9,6 +9,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
+import org.telehub.dicom.net.DicomFiles;
 
 /** Checks of DICOM Part 10 files before anything is sent. */
 final class Part10 {
@@ -32,9 +33,9 @@ final class Part10 {
             return new Checked(file, null, null, null, "not a DICOM Part 10 file (unreadable meta header: "
                     + Dimse.message(e) + ")");
         }
-        String sopClass = Identifiers.s(meta, TagFromName.MediaStorageSOPClassUID);
-        String sopInstance = Identifiers.s(meta, TagFromName.MediaStorageSOPInstanceUID);
-        String ts = Identifiers.s(meta, TagFromName.TransferSyntaxUID);
+        String sopClass = DicomFiles.s(meta, TagFromName.MediaStorageSOPClassUID);
+        String sopInstance = DicomFiles.s(meta, TagFromName.MediaStorageSOPInstanceUID);
+        String ts = DicomFiles.s(meta, TagFromName.TransferSyntaxUID);
         if (sopClass.isEmpty() || sopInstance.isEmpty() || ts.isEmpty()) {
             return new Checked(file, null, null, null,
                     "the meta header lacks the SOP class, SOP instance or transfer syntax UID");
@@ -73,7 +74,7 @@ final class Part10 {
         if (damaged != null) {
             return new Checked(file, c.sopClass(), c.sopInstance(), c.transferSyntax(), damaged);
         }
-        if (!c.sopInstance().equals(Identifiers.s(list, TagFromName.SOPInstanceUID))) {
+        if (!c.sopInstance().equals(DicomFiles.s(list, TagFromName.SOPInstanceUID))) {
             return new Checked(file, c.sopClass(), c.sopInstance(), c.transferSyntax(),
                     "the meta header and the data set name different SOP instance UIDs");
         }

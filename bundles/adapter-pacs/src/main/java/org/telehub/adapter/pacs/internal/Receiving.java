@@ -1,7 +1,6 @@
 package org.telehub.adapter.pacs.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +12,7 @@ import com.pixelmed.dicom.TagFromName;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.integration.api.DicomArchive.InstanceSink;
 import org.telehub.integration.api.ReceivedInstance;
 
@@ -61,18 +61,18 @@ final class Receiving {
         }
         boolean ok = false;
         try {
-            AttributeList head = known != null ? known : head(file);
+            AttributeList head = known != null ? known : DicomFiles.head(file);
             for (AttributeTag uid : UIDS) {
-                if (!Identifiers.isUid(Identifiers.s(head, uid))) {
+                if (!DicomFiles.isUid(DicomFiles.s(head, uid))) {
                     throw new DicomException("instance refused: its " + AttributeList.getDictionary()
                             .getNameFromTag(uid) + " is not a DICOM UID");
                 }
             }
-            ReceivedInstance instance = new ReceivedInstance(Identifiers.s(head, TagFromName.PatientID),
-                    Identifiers.s(head, TagFromName.PatientName), Identifiers.s(head, TagFromName.StudyInstanceUID),
-                    Identifiers.s(head, TagFromName.SeriesInstanceUID),
-                    Identifiers.s(head, TagFromName.SOPInstanceUID), Identifiers.s(head, TagFromName.SOPClassUID),
-                    Identifiers.s(head, TagFromName.Modality));
+            ReceivedInstance instance = new ReceivedInstance(DicomFiles.s(head, TagFromName.PatientID),
+                    DicomFiles.s(head, TagFromName.PatientName), DicomFiles.s(head, TagFromName.StudyInstanceUID),
+                    DicomFiles.s(head, TagFromName.SeriesInstanceUID),
+                    DicomFiles.s(head, TagFromName.SOPInstanceUID), DicomFiles.s(head, TagFromName.SOPClassUID),
+                    DicomFiles.s(head, TagFromName.Modality));
             if (!studyUid.equals(instance.studyInstanceUid())) {
                 throw new DicomException("instance " + instance.sopInstanceUid() + " is not of the study being "
                         + "retrieved");
@@ -99,13 +99,6 @@ final class Receiving {
                 }
                 notifyAll();
             }
-        }
-    }
-
-    /** A received file's attributes up to its pixel data. */
-    static AttributeList head(Path file) throws IOException, DicomException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return Dimse.readHead(in);
         }
     }
 

@@ -65,7 +65,6 @@ import org.telehub.security.Roles;
 public class DicomWebResource {
 
     private static final Pattern ADAPTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     /** A study bigger than this is refused rather than streamed as one answer; series and instances still work. */
     static final int MAX_INSTANCES = 5_000;
     static final String DICOM_JSON = "application/dicom+json";
@@ -255,7 +254,7 @@ public class DicomWebResource {
     }
 
     private static void uid(String field, String value) {
-        if (value != null && (value.length() > 64 || !UID.matcher(value).matches())) {
+        if (value != null && !DicomUids.isUid(value)) {
             throw ProblemException.invalid(field, "not a DICOM UID");
         }
     }

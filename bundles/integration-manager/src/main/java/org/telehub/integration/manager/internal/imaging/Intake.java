@@ -51,7 +51,6 @@ public class Intake implements InstanceIntake, WorkHandler {
     static final String TOPIC = "integration.forward";
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int FORWARD_TIMEOUT_MILLIS = 10 * 60_000;
 
@@ -98,8 +97,7 @@ public class Intake implements InstanceIntake, WorkHandler {
         for (String[] uid : new String[][] {{"Study Instance UID", instance.studyInstanceUid()},
             {"Series Instance UID", instance.seriesInstanceUid()}, {"SOP Instance UID", instance.sopInstanceUid()},
             {"SOP Class UID", instance.sopClassUid()}}) {
-            refuse(uid[1] == null || uid[1].length() > 64 || !UID.matcher(uid[1]).matches(),
-                    "its " + uid[0] + " is not a DICOM UID");
+            refuse(!DicomUids.isUid(uid[1]), "its " + uid[0] + " is not a DICOM UID");
         }
         try {
             instances.keep(adapterId, instance, accessionNumber, part10File, "system:" + adapterId, (h, row) -> {

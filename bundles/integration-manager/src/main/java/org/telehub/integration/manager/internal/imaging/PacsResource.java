@@ -71,7 +71,6 @@ public class PacsResource {
 
     private static final Pattern ADAPTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern DICOM_ID = Pattern.compile("[^\\\\\\p{Cntrl}]{1,64}");
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final Pattern AE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
     /** DICOM transfers take longer than a record read: 10 minutes for a study. */
     private static final int TRANSFER_TIMEOUT_MILLIS = 600_000;
@@ -418,7 +417,7 @@ public class PacsResource {
     }
 
     private static void uid(String field, String value) {
-        if (value == null || value.length() > 64 || !UID.matcher(value).matches()) {
+        if (!DicomUids.isUid(value)) {
             throw ProblemException.invalid(field, "a DICOM UID: digits and dots, at most 64 characters");
         }
     }

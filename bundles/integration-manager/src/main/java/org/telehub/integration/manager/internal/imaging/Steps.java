@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatement;
@@ -27,7 +26,6 @@ import org.telehub.integration.manager.internal.IntegrationSchema;
  */
 @Component(service = PerformedSteps.class)
 public class Steps implements PerformedSteps {
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final Set<String> STATES = Set.of(PerformedStep.IN_PROGRESS, PerformedStep.COMPLETED,
             PerformedStep.DISCONTINUED);
     private static final String COLUMNS = "uid, patient_id, scheduled_step_id, accession_number, study_uid, status, "
@@ -96,19 +94,18 @@ public class Steps implements PerformedSteps {
     }
 
     private static void check(PerformedStep s) throws AdapterException {
-        String why = s.uid() == null || s.uid().length() > 64 || !UID.matcher(s.uid()).matches()
-                ? "its id is not a DICOM UID"
-                : s.patientId() == null || s.patientId().isBlank() || s.patientId().length() > 64
-                        ? "it names no patient (or an id over 64 characters)"
-                        : !STATES.contains(s.status()) ? "status '" + s.status() + "' is none of " + STATES
-                                : s.started() == null ? "it has no start"
-                                        : s.studyInstanceUid() != null && !UID.matcher(s.studyInstanceUid()).matches()
-                                                ? "its study is not a DICOM UID" : null;
-        if (why == null && (len(s.scheduledStepId()) > 64 || len(s.accessionNumber()) > 64
-                || len(s.stationAe()) > 16)) {
-            why = "a scheduled step id or accession number over 64 characters, or a station AE title over 16";
-        }
-        if (why != null) {
+        refuse(!DicomUids.isUid(s.uid()), "its id is not a DICOM UID");
+        refuse(s.patientId() == null || s.patientId().isBlank() || s.patientId().length() > 64,
+                "it names no patient (or an id over 64 characters)");
+        refuse(!STATES.contains(s.status()), "status '" + s.status() + "' is none of " + STATES);
+        refuse(s.started() == null, "it has no start");
+        refuse(s.studyInstanceUid() != null && !DicomUids.isUid(s.studyInstanceUid()), "its study is not a DICOM UID");
+        refuse(len(s.scheduledStepId()) > 64 || len(s.accessionNumber()) > 64 || len(s.stationAe()) > 16,
+                "a scheduled step id or accession number over 64 characters, or a station AE title over 16");
+    }
+
+    private static void refuse(boolean refused, String why) throws AdapterException {
+        if (refused) {
             throw new AdapterException("procedure step refused: " + why, false);
         }
     }
