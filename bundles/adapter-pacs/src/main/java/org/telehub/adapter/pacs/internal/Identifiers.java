@@ -2,32 +2,27 @@ package org.telehub.adapter.pacs.internal;
 
 import static org.telehub.dicom.net.DicomFiles.s;
 
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
-import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.TagFromName;
 
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.integration.api.ImagingSeries;
 import org.telehub.integration.api.ImagingStudy;
 import org.telehub.integration.api.StudyQuery;
 
 /** Query identifiers, their answers, and UIDs. All text goes out as UTF-8 ({@code ISO_IR 192}). */
 final class Identifiers {
-    static final String UTF8 = "ISO_IR 192";
+    static final String UTF8 = DicomFiles.UTF8;
     static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
-    private static final SpecificCharacterSet CHARSET = new SpecificCharacterSet(new String[] {UTF8});
 
     private Identifiers() {
     }
@@ -119,20 +114,11 @@ final class Identifiers {
 
     /** Adds {@code tag} with {@code value}, or empty (a return key) when the value is null or blank. */
     static void put(AttributeList list, AttributeTag tag, String value) {
-        try {
-            Attribute a = list.putNewAttribute(tag, CHARSET);
-            if (value != null && !value.isBlank()) {
-                a.addValue(value);
-            }
-        } catch (DicomException e) {
-            throw new IllegalArgumentException("cannot set " + tag + ": " + e.getMessage(), e);
-        }
+        DicomFiles.put(list, tag, value);
     }
 
     /** A UID in the {@code 2.25} arc from a name: the same name always gives the same UID (PS3.5 B.2). */
     static String uid(String name) {
-        UUID u = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return "2.25." + new BigInteger(1, b.array());
+        return DicomFiles.nameUid(name);
     }
 }

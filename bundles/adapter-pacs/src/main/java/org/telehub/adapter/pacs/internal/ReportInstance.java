@@ -17,6 +17,7 @@ import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
 
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.integration.api.ImagingStudy;
 import org.telehub.integration.api.ReportDocument;
 
@@ -45,7 +46,7 @@ final class ReportInstance {
             AttributeList l = new AttributeList();
             ZonedDateTime at = report.authoredAt() == null ? ZonedDateTime.now()
                     : report.authoredAt().atZone(ZoneId.systemDefault());
-            String date = Identifiers.DA.format(at);
+            String date = Identifiers.DA.format(at.toLocalDate()); // BASIC_ISO_DATE would add the offset
             String time = TM.format(at);
             Identifiers.put(l, TagFromName.SpecificCharacterSet, Identifiers.UTF8);
             Identifiers.put(l, TagFromName.SOPClassUID, SOPClass.EncapsulatedPDFStorage);
@@ -98,13 +99,12 @@ final class ReportInstance {
         }
     }
 
+    /** LOINC when none is given; a URI DICOM has no designator for here as a local scheme. */
     private static String scheme(String system) {
-        if (system == null || system.isBlank() || system.equals("http://loinc.org")) {
+        if (system == null || system.isBlank()) {
             return "LN";
         }
-        if (system.equals("http://snomed.info/sct")) {
-            return "SCT";
-        }
-        return system.length() <= 16 ? system : "99TELEHUB";
+        String designator = DicomFiles.codingScheme(system);
+        return designator != null ? designator : "99TELEHUB";
     }
 }

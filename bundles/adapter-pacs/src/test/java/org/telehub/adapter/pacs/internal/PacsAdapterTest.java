@@ -348,8 +348,9 @@ class PacsAdapterTest {
                     "Query", Map.of("SOPInstanceUID", r.remoteId())));
             assertEquals(1, tags.size());
             String orthancId = tags.get(0).path("ID").asText();
-            assertEquals("1.2.840.10008.5.1.4.1.1.104.1",
-                    orthanc.get("/instances/" + orthancId + "/simplified-tags").path("SOPClassUID").asText());
+            var stored = orthanc.get("/instances/" + orthancId + "/simplified-tags");
+            assertEquals("1.2.840.10008.5.1.4.1.1.104.1", stored.path("SOPClassUID").asText());
+            assertTrue(stored.path("ContentDate").asText().matches("[0-9]{8}"), "a DA has no offset: " + stored);
             AdapterException noStudy = assertThrows(AdapterException.class,
                     () -> a.adapter.storeReport("TH-P3", "1.2.3.4", report, "key-2"));
             assertFalse(noStudy.retryable());
