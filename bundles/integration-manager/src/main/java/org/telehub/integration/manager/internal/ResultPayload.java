@@ -41,7 +41,49 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
     public static final java.util.regex.Pattern CATEGORY = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,63}");
     public static final String CATEGORY_RULE = "An observation category code such as vital-signs or laboratory";
 
-    public record Analysis(String procedureId, String summary, String details) {
+    /**
+     * An analysis of a procedure, for the procedure system that recorded it: in words, and (for systems that file it
+     * structured: a DICOM SR) the finding coded, with the confidence and the algorithm behind it.
+     */
+    public record Analysis(String procedureId, String summary, String details, String findingCode,
+            String findingCodeSystem, String findingDisplay, Double confidence, String algorithmName,
+            String algorithmVersion) {
+
+        /** An analysis in words only. */
+        public Analysis(String procedureId, String summary, String details) {
+            this(procedureId, summary, details, null, null, null, null, null, null);
+        }
+
+        void validate() {
+            required("analysis.procedureId", procedureId);
+            required("analysis.summary", summary);
+            bounded("analysis.findingCode", findingCode);
+            bounded("analysis.findingCodeSystem", findingCodeSystem);
+            bounded("analysis.findingDisplay", findingDisplay);
+            bounded("analysis.algorithmName", algorithmName);
+            bounded("analysis.algorithmVersion", algorithmVersion);
+            if (findingCode != null && findingCodeSystem == null) {
+                throw new UnprocessableException("analysis.findingCodeSystem", "A coded finding needs its code system "
+                        + "(a URI such as http://snomed.info/sct, or a DICOM designator such as SCT)");
+            }
+            if (findingCode == null && (findingCodeSystem != null || findingDisplay != null)) {
+                throw new UnprocessableException("analysis.findingCode", "Required with a code system or display");
+            }
+            if (confidence != null && !(confidence >= 0 && confidence <= 1)) {
+                throw new UnprocessableException("analysis.confidence", "A number from 0 to 1");
+            }
+            if (algorithmVersion != null && algorithmName == null) {
+                throw new UnprocessableException("analysis.algorithmName", "Required with an algorithm version");
+            }
+        }
+
+        /** Absent, or 1-64 characters with something to read and nothing a coded value cannot carry. */
+        private static void bounded(String field, String value) {
+            if (value != null && (value.isBlank() || value.length() > 64 || value.contains("\\")
+                    || value.chars().anyMatch(Character::isISOControl))) {
+                throw new UnprocessableException(field, "1 to 64 characters, without \\ or control characters");
+            }
+        }
     }
 
     /** 422 naming the field for anything a target could not file. */
@@ -83,8 +125,7 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
             }
         }
         if (analysis != null) {
-            required("analysis.procedureId", analysis.procedureId());
-            required("analysis.summary", analysis.summary());
+            analysis.validate();
         }
         if ((documentId != null || amends != null) && report == null) {
             throw new UnprocessableException("report", "A document id or the report amended needs a report");
@@ -126,6 +167,8 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
                 report.contentType(), report.authoredAt(), report.author(), documentId, amends);
         return new Result(document, report == null ? null : report.studyInstanceUid(), values,
                 analysis == null ? null : new AnalysisResult(analysis.procedureId(), analysis.summary(),
-                        analysis.details()), conditions, medications);
+                        analysis.details(), analysis.findingCode(), analysis.findingCodeSystem(),
+                        analysis.findingDisplay(), analysis.confidence(), analysis.algorithmName(),
+                        analysis.algorithmVersion()), conditions, medications);
     }
 }
