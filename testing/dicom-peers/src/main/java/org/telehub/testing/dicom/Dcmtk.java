@@ -186,6 +186,15 @@ public final class Dcmtk {
     }
 
     /**
+     * DCMTK's {@code dsrdump} reading a structured report back: its values in UTF-8, template identifiers, every code
+     * (concept names too) and long texts whole, so a test can read what a PACS or a viewer would. A person's name
+     * shows as people read it ({@code Family^Given} → {@code Family Given}).
+     */
+    public static Result dsrdump(Path file) {
+        return run(TIMEOUT, List.of("dsrdump", "+U8", "+Pt", "+Pc", "+Pl", file.toString()));
+    }
+
+    /**
      * Runs any command with {@code TCP_NODELAY=1}, output to a temporary file (no pipe to drain), killed with
      * its children after {@code timeout} (then an {@link IllegalStateException} with the output so far).
      */

@@ -218,6 +218,30 @@ public final class Orthanc implements AutoCloseable {
         return uids;
     }
 
+    /** Downloads the Part 10 file of the instance with this SOP Instance UID to {@code target}. */
+    public Path instanceFile(String sopInstanceUid, Path target) {
+        JsonNode found = post("/tools/find", Map.of("Level", "Instance", "Query",
+                Map.of("SOPInstanceUID", sopInstanceUid)));
+        if (found.size() != 1) {
+            throw new IllegalStateException("Orthanc has " + found.size() + " instances " + sopInstanceUid);
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri("/instances/" + found.get(0).asText() + "/file"))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", authorization()).GET().build();
+        try {
+            HttpResponse<Path> response = http.send(request, HttpResponse.BodyHandlers.ofFile(target));
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("Orthanc file of " + sopInstanceUid + ": HTTP "
+                        + response.statusCode());
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Orthanc file of " + sopInstanceUid + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the download of " + sopInstanceUid, e);
+        }
+    }
+
     /** How many instances Orthanc stores. */
     public int instanceCount() {
         return get("/statistics").path("CountInstances").asInt();

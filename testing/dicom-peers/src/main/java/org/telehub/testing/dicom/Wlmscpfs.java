@@ -73,7 +73,7 @@ public final class Wlmscpfs implements AutoCloseable {
                 + "(0010,0020) LO [" + patientId + "]\n"
                 + "(0010,0030) DA [19800101]\n"
                 + "(0010,0040) CS [O]\n"
-                + "(0020,000d) UI [2.25.1" + Math.abs((long) accession.hashCode()) + "]\n"
+                + "(0020,000d) UI [" + studyInstanceUid(accession) + "]\n"
                 + "(0032,1060) LO [" + description + "]\n"
                 + "(0040,0100) SQ (Sequence with undefined length)\n"
                 + "  (fffe,e000) na (Item with undefined length)\n"
@@ -88,6 +88,11 @@ public final class Wlmscpfs implements AutoCloseable {
                 + "  (fffe,e00d) na (ItemDelimitationItem)\n"
                 + "(fffe,e0dd) na (SequenceDelimitationItem)\n"
                 + "(0040,1001) SH [RP-" + stepId + "]\n";
+    }
+
+    /** The Study Instance UID {@link #step} gives the entry of an accession number. */
+    public static String studyInstanceUid(String accession) {
+        return "2.25.1" + Math.abs((long) accession.hashCode());
     }
 
     public String aet() {

@@ -1,7 +1,9 @@
 package org.telehub.adapter.endoscopy.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.telehub.integration.api.PerformedStep;
 import org.telehub.integration.api.PerformedSteps;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.integration.api.ProcedureSystem;
+import org.telehub.integration.api.ReceivedInstance;
 import org.telehub.integration.api.SystemType;
 
 /**
@@ -36,8 +39,9 @@ import org.telehub.integration.api.SystemType;
  * {@link ProcedureSystem} whose procedures are the patient's scheduled steps in a DICOM Modality Worklist with where
  * their performed steps stand; with a storage port a storage SCP whose VL and Video Endoscopic images the hub keeps
  * ({@link Images}), with an MPPS port an MPPS SCP ({@link Mpps}). An SCP that cannot listen (its port taken) leaves
- * the adapter DOWN naming the port, the worklist still read. Sending an analysis result back (DICOM SR) is not
- * implemented yet and says so.
+ * the adapter DOWN naming the port, the worklist still read. An analysis result sent back becomes a DICOM SR in the
+ * procedure's study ({@link AnalysisReport}), kept by the hub and forwarded to the archive named by
+ * {@code forwardTo} like the system's own images.
  */
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.endoscopy",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -58,6 +62,14 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     private final PerformedSteps steps;
     /** Why an SCP does not listen, or null. */
     private final String scpError;
+    /** Null in tests of the worklist alone. */
+    private final InstanceIntake intake;
+    /** The archive analysis results and received images go to, or null. */
+    private final String forwardTo;
+    private final ZoneId zone;
+    private final String callingAe;
+    /** Where a result's SR is written before the hub keeps it. */
+    private final Path outgoing;
 
     @Activate
     public EndoscopyAdapter(EndoscopyConfig c, @Reference InstanceIntake intake, @Reference PerformedSteps steps)
@@ -83,14 +95,18 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         this.worklist = new Worklist(new Worklist.Provider(c.worklistHost(), c.worklistPort(), c.worklistAe(),
                 c.callingAe(), c.modality(), c.stationAe(), c.characterSet(), zone, c.timeoutMillis()));
         this.steps = steps;
+        this.intake = intake;
+        this.forwardTo = c.forwardTo() == null || c.forwardTo().isBlank() ? null : c.forwardTo().trim();
+        this.zone = zone;
+        this.callingAe = c.callingAe();
+        this.outgoing = data.resolve(c.id()).resolve("outgoing");
         List<Scp.Peer> senders = c.storagePort() == 0 && c.mppsPort() == 0 ? List.of() : senders(c.senders());
         Images storage = null;
         Mpps performed = null;
         String error = null;
         try {
             storage = c.storagePort() == 0 ? null : new Images(c.id(), new Images.Settings(c.bindAddress(),
-                    c.storagePort(), c.callingAe(), senders, c.forwardTo() == null
-                            || c.forwardTo().isBlank() ? null : c.forwardTo().trim(), c.maxPdu(), c.timeoutMillis()),
+                    c.storagePort(), c.callingAe(), senders, forwardTo, c.maxPdu(), c.timeoutMillis()),
                     data.resolve(c.id()).resolve("incoming"), intake);
         } catch (IOException e) {
             error = "the storage SCP cannot listen on " + c.bindAddress() + ":" + c.storagePort() + ": "
@@ -209,16 +225,20 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     /** The patient's scheduled procedure steps ({@code systemPatientId}: the worklist's Patient ID). */
     @Override
     public List<ProcedureSummary> procedures(String systemPatientId) throws AdapterException {
+        String patient = patientId(systemPatientId);
+        List<ProcedureSummary> scheduled = health.record("worklist query", () -> worklist.find(patient).stream()
+                .filter(i -> patient.equals(i.patientId()))
+                .map(EndoscopyAdapter::summary).toList());
+        return steps == null ? scheduled : performed(scheduled, steps.ofPatient(info.id(), patient));
+    }
+
+    private static String patientId(String systemPatientId) throws AdapterException {
         if (systemPatientId == null || systemPatientId.isBlank() || systemPatientId.length() > 64
                 || systemPatientId.contains("\\") || systemPatientId.contains("*") || systemPatientId.contains("?")) {
             // a wildcard or a second value would turn the patient's list into other patients' (PS3.4 C.2.2.2)
             throw new AdapterException("a worklist Patient ID is 1-64 characters without \\, * or ?", false);
         }
-        String patient = systemPatientId.trim();
-        List<ProcedureSummary> scheduled = health.record("worklist query", () -> worklist.find(patient).stream()
-                .filter(i -> patient.equals(i.patientId()))
-                .map(EndoscopyAdapter::summary).toList());
-        return steps == null ? scheduled : performed(scheduled, steps.ofPatient(info.id(), patient));
+        return systemPatientId.trim();
     }
 
     /**
@@ -262,10 +282,79 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
                 : i.stepStatus(), i.accessionNumber(), i.studyInstanceUid(), i.stationAe(), i.modality());
     }
 
+    /** Whether analysis results can be filed: only into an archive ({@code forwardTo}). */
+    boolean filesAnalyses() {
+        return forwardTo != null && intake != null;
+    }
+
+    /**
+     * The result as a DICOM SR in the procedure's study: kept by the hub and forwarded durably to the archive. The
+     * SR's SOP Instance UID derives from the key, so a retry keeps (and forwards) the same instance again.
+     */
     @Override
     public DeliveryReceipt sendAnalysisResult(String systemPatientId, AnalysisResult result, String idempotencyKey)
             throws AdapterException {
-        throw new AdapterException("sending an analysis result to " + info.id() + " is not implemented yet (a DICOM"
-                + " Structured Report, TID 1500, into the procedure's study is planned)", false);
+        if (!filesAnalyses()) {
+            throw new AdapterException(info.id() + " files analysis results in the procedure's study in the archive "
+                    + "named by forwardTo, which is not set", false);
+        }
+        if (result == null || result.procedureId() == null || result.summary() == null) {
+            throw new AdapterException("an analysis result needs the procedure and a summary", false);
+        }
+        AnalysisReport.Procedure p = procedure(patientId(systemPatientId), result.procedureId());
+        String uid = AnalysisReport.sopInstanceUid(idempotencyKey);
+        Path file = outgoing.resolve(uid + ".dcm");
+        try {
+            Files.createDirectories(outgoing);
+            AnalysisReport.write(file, p, result, idempotencyKey, Instant.now(), zone, callingAe);
+            intake.keep(info.id(), new ReceivedInstance(p.patientId(), p.patientName(), p.studyInstanceUid(),
+                    AnalysisReport.seriesInstanceUid(idempotencyKey), uid, AnalysisReport.SOP_CLASS, "SR"),
+                    p.accessionNumber(), file, forwardTo);
+        } catch (IOException e) {
+            throw new AdapterException("cannot write the structured report: " + e.getMessage(), true, e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Endoscopy {}: cannot delete {}: {}", info.id(), file, e.getMessage());
+            }
+        }
+        return new DeliveryReceipt(uid, false);
+    }
+
+    /**
+     * The procedure a result is about, by the id {@link #procedures} lists it under: a scheduled step in the worklist,
+     * or a performed step (one gone from the worklist once done, or unscheduled).
+     */
+    private AnalysisReport.Procedure procedure(String patient, String procedureId) throws AdapterException {
+        List<Worklist.Item> items = health.record("worklist query", () -> worklist.find(patient));
+        for (Worklist.Item i : items) {
+            if (patient.equals(i.patientId()) && procedureId.equals(summary(i).procedureId())) {
+                PerformedStep step = steps == null ? null : steps.ofPatient(info.id(), patient).stream()
+                        .filter(s -> procedureId.equals(s.scheduledStepId()) && s.studyInstanceUid() != null)
+                        .findFirst().orElse(null);
+                String study = i.studyInstanceUid() != null ? i.studyInstanceUid()
+                        : step == null ? null : step.studyInstanceUid();
+                return located(procedureId, new AnalysisReport.Procedure(patient, i.patientName(), study,
+                        i.accessionNumber(), summary(i).type()));
+            }
+        }
+        for (PerformedStep s : steps == null ? List.<PerformedStep>of() : steps.ofPatient(info.id(), patient)) {
+            if (procedureId.equals(s.scheduledStepId() != null ? s.scheduledStepId() : s.uid())) {
+                return located(procedureId, new AnalysisReport.Procedure(patient, null, s.studyInstanceUid(),
+                        s.accessionNumber(), s.description()));
+            }
+        }
+        throw new AdapterException("patient " + patient + " has no procedure '" + procedureId + "' in " + info.id(),
+                false);
+    }
+
+    private static AnalysisReport.Procedure located(String procedureId, AnalysisReport.Procedure p)
+            throws AdapterException {
+        if (p.studyInstanceUid() == null) {
+            throw new AdapterException("procedure '" + procedureId + "' has no Study Instance UID yet (neither its "
+                    + "worklist entry nor a performed step names one): there is no study to file the result in", false);
+        }
+        return p;
     }
 }

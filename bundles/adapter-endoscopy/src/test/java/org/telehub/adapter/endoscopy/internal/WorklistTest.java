@@ -146,9 +146,9 @@ class WorklistTest {
         assertFalse(wildcard.retryable());
         assertThrows(IllegalArgumentException.class, () -> adapter(Map.of("worklistAe", "A\\B")));
         EndoscopyAdapter a = adapter(Map.of());
-        AdapterException notYet = assertThrows(AdapterException.class, () -> a.sendAnalysisResult("PAT-FA",
+        AdapterException noArchive = assertThrows(AdapterException.class, () -> a.sendAnalysisResult("PAT-FA",
                 new org.telehub.integration.api.AnalysisResult("SPS-FA-1", "polyp", "0.93"), "k1"));
-        assertTrue(notYet.getMessage().contains("not implemented"), notYet.getMessage());
+        assertTrue(noArchive.getMessage().contains("forwardTo, which is not set"), noArchive.getMessage());
     }
 
     private static int freePort() throws Exception {
