@@ -6,6 +6,8 @@ import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
+import org.telehub.integration.api.AnalysisRecorder;
+import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.ClinicalRecordSearch;
 import org.telehub.integration.api.ConditionEntry;
 import org.telehub.integration.api.ConditionRecorder;
@@ -24,7 +26,8 @@ import org.telehub.integration.api.ReportDocument;
  * Vendor bundles register a Declarative Services component that extends this class and only turns their
  * configuration into those four things.
  */
-public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch, ConditionRecorder, MedicationPrescriber {
+public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch, ConditionRecorder, MedicationPrescriber,
+        AnalysisRecorder {
     private final AdapterInfo info;
     private final FhirRecords records;
     private final HealthRecorder health = new HealthRecorder();
@@ -92,6 +95,12 @@ public class FhirEhrAdapter implements Adapter, ClinicalRecordSearch, ConditionR
     public DeliveryReceipt createDiagnosticReport(String systemPatientId, ReportDocument report,
             String idempotencyKey) throws AdapterException {
         return timed(() -> records.createDiagnosticReport(systemPatientId, report, idempotencyKey));
+    }
+
+    @Override
+    public List<DeliveryReceipt> recordAnalysis(String systemPatientId, AnalysisResult analysis,
+            String idempotencyKey) throws AdapterException {
+        return timed(() -> records.recordAnalysis(systemPatientId, analysis, idempotencyKey));
     }
 
     @Override

@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.AnalysisRecorder;
+import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.ClinicalRecordSearch;
 import org.telehub.integration.api.ConditionEntry;
 import org.telehub.integration.api.ConditionRecorder;
@@ -42,13 +44,15 @@ import org.telehub.integration.api.ReportDocument;
 
 /**
  * The SPI's EHR capabilities over FHIR R4 (JSON): reads and searches; observations, reports (an addendum amends its
- * report), diagnoses as {@code Condition}s and prescription lines as {@code MedicationRequest}s. Writes carry an
+ * report), diagnoses as {@code Condition}s, prescription lines as {@code MedicationRequest}s, and an analysis of a
+ * procedure as a {@code DiagnosticReport} with its finding as an {@code Observation}. Writes carry an
  * identifier in {@link FhirSettings#resultIdentifierSystem()} whose value is the idempotency key, and are conditional
  * creates ({@code If-None-Exist}): a retried delivery finds the record it created before. A server's
  * OperationOutcome is relayed in the error; 5xx, 429, timeouts and refused connections are retryable, other refusals
  * are not.
  */
-public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorder, MedicationPrescriber {
+public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorder, MedicationPrescriber,
+        AnalysisRecorder {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FHIR_JSON = "application/fhir+json";
     /** HL7's observation categories (vital-signs, laboratory, ...): where EHRs list an observation. */
@@ -319,6 +323,88 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
             r.putObject("recorder").put("display", c.recorder());
         }
         return create("Condition", r, idempotencyKey);
+    }
+
+    /** DICOM's codes (PS3.16), as FHIR names their system. */
+    static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    /** Code system URIs of the DICOM coding scheme designators an analysis may name its finding's system by. */
+    private static final Map<String, String> DESIGNATORS = Map.of("SCT", "http://snomed.info/sct",
+            "LN", "http://loinc.org", "DCM", DCM, "RADLEX", "http://www.radlex.org",
+            "I10", "http://hl7.org/fhir/sid/icd-10", "NCIt", "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl");
+
+    /**
+     * The analysis as a procedure's result in the record: an {@code Observation} of the finding (DICOM's "Finding",
+     * valued with the coded finding or the words), its confidence as a component (DICOM's "Certainty of Finding", in
+     * percent, as in the structured report the procedure system gets) and the algorithm as its device; then a
+     * {@code DiagnosticReport} (LOINC 18751-8 Endoscopy study) with the summary as conclusion, the coded finding as
+     * conclusion code and the observation as its result. Each is a conditional create of its own key.
+     */
+    @Override
+    public List<DeliveryReceipt> recordAnalysis(String systemPatientId, AnalysisResult a, String idempotencyKey)
+            throws AdapterException {
+        require(a.procedureId(), "analysis.procedureId");
+        require(a.summary(), "analysis.summary");
+        String patient = "Patient/" + id(systemPatientId);
+        String system = a.findingCode() == null ? null : DESIGNATORS.getOrDefault(a.findingCodeSystem(),
+                a.findingCodeSystem());
+        Instant now = Instant.now();
+        ObjectNode o = JSON.createObjectNode().put("resourceType", "Observation");
+        identifier(o, idempotencyKey + "/finding");
+        o.put("status", "final");
+        o.putArray("category").addObject().putArray("coding").addObject().put("system", OBSERVATION_CATEGORY)
+                .put("code", "procedure");
+        o.putObject("code").put("text", "Finding").putArray("coding").addObject().put("system", DCM)
+                .put("code", "121071").put("display", "Finding");
+        o.putObject("subject").put("reference", patient);
+        o.put("effectiveDateTime", now.toString());
+        if (system != null) {
+            concept(o.putObject("valueCodeableConcept"), system, a.findingCode(), a.findingDisplay(), a.summary());
+        } else {
+            o.put("valueString", a.summary());
+        }
+        if (a.details() != null && !a.details().isBlank()) {
+            o.putArray("note").addObject().put("text", a.details());
+        }
+        if (a.algorithmName() != null) {
+            o.putObject("device").put("display", a.algorithmName()
+                    + (a.algorithmVersion() == null ? "" : " " + a.algorithmVersion()));
+        }
+        if (a.confidence() != null) {
+            ObjectNode c = o.putArray("component").addObject();
+            c.putObject("code").putArray("coding").addObject().put("system", DCM).put("code", "111012")
+                    .put("display", "Certainty of Finding");
+            c.putObject("valueQuantity").put("value", Math.round(a.confidence() * 1000) / 10.0).put("unit", "%")
+                    .put("system", "http://unitsofmeasure.org").put("code", "%");
+        }
+        DeliveryReceipt finding = create("Observation", o, idempotencyKey + "/finding");
+
+        ObjectNode r = JSON.createObjectNode().put("resourceType", "DiagnosticReport");
+        identifier(r, idempotencyKey + "/report");
+        r.put("status", "final");
+        r.putObject("code").put("text", "Endoscopy study").putArray("coding").addObject()
+                .put("system", "http://loinc.org").put("code", "18751-8").put("display", "Endoscopy study");
+        r.putObject("subject").put("reference", patient);
+        r.put("effectiveDateTime", now.toString());
+        r.put("issued", now.toString());
+        if (a.algorithmName() != null) {
+            r.putArray("performer").addObject().put("display", a.algorithmName()
+                    + (a.algorithmVersion() == null ? "" : " " + a.algorithmVersion()));
+        }
+        r.putArray("result").addObject().put("reference", finding.remoteId());
+        r.put("conclusion", a.summary());
+        if (system != null) {
+            concept(r.putArray("conclusionCode").addObject(), system, a.findingCode(), a.findingDisplay(),
+                    a.summary());
+        }
+        return List.of(finding, create("DiagnosticReport", r, idempotencyKey + "/report"));
+    }
+
+    private static void concept(ObjectNode target, String system, String code, String display, String text) {
+        ObjectNode coding = target.putArray("coding").addObject().put("system", system).put("code", code);
+        if (display != null) {
+            coding.put("display", display);
+        }
+        target.put("text", display != null ? display : text);
     }
 
     @Override

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.ConditionEntry;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.Demographics;
@@ -117,6 +118,47 @@ class FhirRecordsTest {
         assertEquals("Patient/" + patientId, stored.path("subject").path("reference").asText());
         assertArrayEquals(pdf, Base64.getDecoder().decode(stored.path("presentedForm").path(0).path("data").asText()));
         assertEquals(key, stored.path("identifier").path(0).path("value").asText());
+    }
+
+    /** An AI's finding on an endoscopy: a report whose result is the finding, with its confidence, each once. */
+    @Test
+    void anAnalysisIsFiledAsAReportOfItsFindingOnce() throws Exception {
+        String key = UUID.randomUUID().toString();
+        AnalysisResult polyp = new AnalysisResult("SPS-1", "Sessile polyp, 6 mm", "Paris 0-Is", "68496003", "SCT",
+                "Polyp of colon", 0.934, "PolypNet", "2.1");
+        List<DeliveryReceipt> filed = fhir.recordAnalysis(patientId, polyp, key);
+        assertEquals(2, filed.size());
+        assertTrue(filed.get(0).remoteId().startsWith("Observation/"), filed.toString());
+        assertTrue(filed.get(1).remoteId().startsWith("DiagnosticReport/"), filed.toString());
+        List<DeliveryReceipt> again = fhir.recordAnalysis(patientId, polyp, key);
+        assertEquals(filed.stream().map(DeliveryReceipt::remoteId).toList(),
+                again.stream().map(DeliveryReceipt::remoteId).toList(), "a retry finds the first records");
+        assertTrue(again.stream().allMatch(DeliveryReceipt::duplicate));
+
+        JsonNode o = get(server.baseUrl() + "/" + filed.get(0).remoteId());
+        assertEquals("121071", o.path("code").path("coding").path(0).path("code").asText());
+        JsonNode finding = o.path("valueCodeableConcept").path("coding").path(0);
+        assertEquals("http://snomed.info/sct", finding.path("system").asText(), "SCT named as FHIR names it");
+        assertEquals("68496003", finding.path("code").asText());
+        assertEquals("Polyp of colon", finding.path("display").asText());
+        assertEquals(93.4, o.path("component").path(0).path("valueQuantity").path("value").asDouble());
+        assertEquals("%", o.path("component").path(0).path("valueQuantity").path("code").asText());
+        assertEquals("PolypNet 2.1", o.path("device").path("display").asText());
+        assertEquals("Paris 0-Is", o.path("note").path(0).path("text").asText());
+        JsonNode r = get(server.baseUrl() + "/" + filed.get(1).remoteId());
+        assertEquals("18751-8", r.path("code").path("coding").path(0).path("code").asText());
+        assertEquals(filed.get(0).remoteId(), r.path("result").path(0).path("reference").asText());
+        assertEquals("Sessile polyp, 6 mm", r.path("conclusion").asText());
+        assertEquals("68496003", r.path("conclusionCode").path(0).path("coding").path(0).path("code").asText());
+        assertEquals("Patient/" + patientId, r.path("subject").path("reference").asText());
+
+        // in words only: the finding is its text, with no confidence
+        List<DeliveryReceipt> words = fhir.recordAnalysis(patientId, new AnalysisResult("SPS-1", "No abnormality",
+                null), key + "-words");
+        JsonNode w = get(server.baseUrl() + "/" + words.get(0).remoteId());
+        assertEquals("No abnormality", w.path("valueString").asText());
+        assertTrue(w.path("component").isMissingNode());
+        assertTrue(get(server.baseUrl() + "/" + words.get(1).remoteId()).path("conclusionCode").isMissingNode());
     }
 
     @Test

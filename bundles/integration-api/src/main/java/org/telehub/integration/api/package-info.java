@@ -7,7 +7,9 @@
  * {@link org.telehub.integration.api.ConditionRecorder} and {@link org.telehub.integration.api.MedicationPrescriber};
  * 1.6: a procedure's accession number, study, station and modality in {@code ProcedureSummary};
  * 1.7: {@link org.telehub.integration.api.InstanceIntake} and {@link org.telehub.integration.api.PerformedSteps}, the
- * hub keeping what a system sends unasked: its images and its performed procedure steps).
+ * hub keeping what a system sends unasked: its images and its performed procedure steps; 1.8: an
+ * {@link org.telehub.integration.api.AnalysisResult}'s coded finding, confidence and algorithm, and
+ * {@link org.telehub.integration.api.AnalysisRecorder}, the record that files it).
  * The Integration Manager finds adapters in the service
  * registry; no list of vendors exists anywhere in the core.
  *
@@ -17,7 +19,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.7.0")
+@Version("1.8.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;
