@@ -629,7 +629,7 @@ class PacsIT {
                 + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + wl.port() + "\n"
                 + "worklistAe=ENDOWL\ncallingAe=TELEHUB\ntimeZone=UTC\nstoragePort=" + scp + "\nmppsPort=" + mpps
                 + "\nsenders=ENDOBASE@127.0.0.1, EVISX1@192.0.2.7\nforwardTo=orthanc-main\n");
-        String study = "2.25.1" + Math.abs((long) "ACC-77".hashCode()); // the worklist entry's (Wlmscpfs.step)
+        String study = Wlmscpfs.studyInstanceUid("ACC-77");
         List<Path> images = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             images.add(Dcmtk.vlEndoscopic(data.resolve("endo-images"), "colon-" + i, "ENDO-P1", "رحیمی^سارا",
@@ -668,7 +668,7 @@ class PacsIT {
         HttpResponse<String> again = karaf.get("/api/v1/integration/pacs/instances?adapterId=endo-suite"
                 + "&patientId=ENDO-P1", doctor);
         assertEquals(3, KarafInstance.json(again).size(), "nothing from an unknown sender");
-        theProcedureIsPerformed(mpps);
+        theProcedureIsPerformed(mpps, stranger);
     }
 
     /**
@@ -676,7 +676,7 @@ class PacsIT {
      * the patient shows it in progress, then completed; a change after completion is refused (0110, A710) and
      * changes nothing. Kept on PostgreSQL by the manager.
      */
-    private void theProcedureIsPerformed(int mpps) throws Exception {
+    private void theProcedureIsPerformed(int mpps, String stranger) throws Exception {
         Map<String, Object> started = new java.util.LinkedHashMap<>();
         started.put("SpecificCharacterSet", "ISO_IR 192");
         started.put("PatientName", "رحیمی^سارا");
@@ -699,6 +699,82 @@ class PacsIT {
                         "PerformedProcedureStepEndDate", "20261214", "PerformedProcedureStepEndTime", "091000"))));
         assertEquals(List.of(0, 0x0110), r.stream().map(MppsScu.Response::status).toList(), r.toString());
         assertEquals("COMPLETED", procedure().get("status").asText());
+        anAnalysisGoesBackAsAStructuredReport(stranger);
+    }
+
+    /**
+     * An AI's finding on the colonoscopy sent back (issue 22): a durable delivery that the endoscopy adapter files as
+     * a TID 1500 structured report in the procedure's study, forwarded to Orthanc; DCMTK's dsrdump reads Orthanc's
+     * copy. The same request again is the same delivery; one without a procedure is refused naming the field; one
+     * for a procedure the system does not have fails with the cause and stores nothing.
+     */
+    private void anAnalysisGoesBackAsAStructuredReport(String stranger) throws Exception {
+        String study = Wlmscpfs.studyInstanceUid("ACC-77");
+        String request = "{\"patientId\":\"" + pt1 + "\",\"adapterId\":\"endo-suite\",\"requestKey\":\"polyp-1\","
+                + "\"analysis\":{\"procedureId\":\"SPS-77\",\"summary\":\"پولیپ ۶ میلی‌متری در سیگموئید\","
+                + "\"findingCode\":\"68496003\",\"findingCodeSystem\":\"http://snomed.info/sct\","
+                + "\"findingDisplay\":\"Polyp of colon\",\"confidence\":0.93,\"algorithmName\":\"PolypNet\","
+                + "\"algorithmVersion\":\"2.1\"}}";
+        HttpResponse<String> sent = karaf.post("/api/v1/integration/endoscopy/send-analysis", doctor,
+                "application/json", request);
+        assertEquals(202, sent.statusCode(), sent.body());
+        String id = KarafInstance.json(sent).at("/deliveries/0/id").asText();
+        JsonNode d = awaitDelivery(id, "delivered");
+        String uid = d.get("remoteId").asText();
+        long forwarded = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!orthanc.instancesOfPatient("ENDO-P1").contains(uid) && System.nanoTime() < forwarded) {
+            Thread.sleep(250);
+        }
+        JsonNode inStudy = orthanc.post("/tools/find", Map.of("Level", "Instance", "Query",
+                Map.of("SOPInstanceUID", uid, "StudyInstanceUID", study)));
+        assertEquals(1, inStudy.size(), "the report is in the PACS, in the colonoscopy's study");
+        Dcmtk.Result sr = Dcmtk.dsrdump(orthanc.instanceFile(uid, data.resolve("analysis.dcm")));
+        assertEquals(0, sr.exit(), sr.output());
+        for (String expected : List.of("Comprehensive SR Document", "رحیمی سارا", "TID 1500 (DCMR)",
+                "(121071,DCM,\"Finding\")=(68496003,SCT,\"Polyp of colon\")",
+                "(111012,DCM,\"Certainty of Finding\")=\"93\" (%,UCUM,\"Percent\")",
+                "(111001,DCM,\"Algorithm Name\")=\"PolypNet\"", "پولیپ ۶ میلی‌متری در سیگموئید")) {
+            assertTrue(sr.output().contains(expected), "dsrdump shows " + expected + ":\n" + sr.output());
+        }
+        HttpResponse<String> listed = karaf.get("/api/v1/integration/endoscopy/analyses?patientId=" + pt1, doctor);
+        assertEquals(200, listed.statusCode(), listed.body());
+        JsonNode shown = KarafInstance.json(listed).get(0);
+        assertEquals("SPS-77", shown.get("procedureId").asText(), shown.toString());
+        assertEquals("Polyp of colon", shown.get("findingDisplay").asText());
+        assertEquals(0.93, shown.get("confidence").asDouble());
+        assertEquals("delivered", shown.get("state").asText());
+        assertEquals(uid, shown.get("remoteId").asText());
+        assertEquals(404, karaf.get("/api/v1/integration/endoscopy/analyses?patientId=" + pt1, stranger)
+                .statusCode(), "not in their care");
+        HttpResponse<String> again = karaf.post("/api/v1/integration/endoscopy/send-analysis", doctor,
+                "application/json", request);
+        assertEquals(id, KarafInstance.json(again).at("/deliveries/0/id").asText(), "the same request key");
+
+        HttpResponse<String> noProcedure = karaf.post("/api/v1/integration/endoscopy/send-analysis", doctor,
+                "application/json", "{\"patientId\":\"" + pt1 + "\",\"adapterId\":\"endo-suite\","
+                        + "\"analysis\":{\"summary\":\"polyp\",\"confidence\":0.9}}");
+        assertEquals(422, noProcedure.statusCode(), noProcedure.body());
+        assertTrue(noProcedure.body().contains("analysis.procedureId"), noProcedure.body());
+        int before = orthanc.instancesOfPatient("ENDO-P1").size();
+        HttpResponse<String> unknown = karaf.post("/api/v1/integration/endoscopy/send-analysis", doctor,
+                "application/json", "{\"patientId\":\"" + pt1 + "\",\"adapterId\":\"endo-suite\","
+                        + "\"analysis\":{\"procedureId\":\"SPS-NOPE\",\"summary\":\"polyp\"}}");
+        assertEquals(202, unknown.statusCode(), unknown.body());
+        JsonNode dead = awaitDelivery(KarafInstance.json(unknown).at("/deliveries/0/id").asText(), "dead");
+        assertTrue(dead.get("lastError").asText().contains("no procedure 'SPS-NOPE'"), dead.toString());
+        assertEquals(before, orthanc.instancesOfPatient("ENDO-P1").size(), "nothing stored");
+    }
+
+    private static JsonNode awaitDelivery(String id, String state) throws Exception {
+        JsonNode d = null;
+        for (int i = 0; i < 300; i++) {
+            d = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + id, doctor));
+            if (d.get("state").asText().equals(state)) {
+                return d;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("delivery " + id + " is not " + state + ": " + d);
     }
 
     /** The colonoscopy as the doctor's read of the patient's endoscopy system shows it. */

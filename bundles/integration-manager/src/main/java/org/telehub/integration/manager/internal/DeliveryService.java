@@ -343,6 +343,42 @@ public class DeliveryService {
         throw new ForbiddenException("Deliveries are listed to clinicians (their patients) and administrators");
     }
 
+    /** An analysis result sent to a system, and where its delivery stands. */
+    public record AnalysisView(String deliveryId, String adapterId, String procedureId, String summary,
+            String details, String findingCode, String findingCodeSystem, String findingDisplay, Double confidence,
+            String algorithmName, String algorithmVersion, DeliveryState state, String lastError, String remoteId,
+            Instant createdAt, Instant deliveredAt) {
+    }
+
+    /**
+     * The analysis results sent to the patient's systems (to {@code adapterId} only, if given), newest first: what a
+     * clinician in the patient's care sees beside each procedure. Read from the deliveries that carry them; audited.
+     */
+    public List<AnalysisView> analyses(AuthenticatedUser who, String patientId, String adapterId) {
+        gate.local(who, patientId);
+        List<AnalysisView> out = new ArrayList<>();
+        for (DeliveryStore.Row r : store.list(null, adapterId, patientId, 1000)) {
+            ResultPayload.Analysis a;
+            try {
+                ResultPayload p = json.readValue(r.payload(), ResultPayload.class);
+                a = p.analysis();
+            } catch (JsonProcessingException e) {
+                LOG.warn("Delivery {}: unreadable payload: {}", r.id(), e.getMessage());
+                continue;
+            }
+            if (a != null) {
+                DeliveryView v = view(r);
+                out.add(new AnalysisView(r.id(), r.adapterId(), a.procedureId(), a.summary(), a.details(),
+                        a.findingCode(), a.findingCodeSystem(), a.findingDisplay(), a.confidence(), a.algorithmName(),
+                        a.algorithmVersion(), v.state(), v.lastError(), v.remoteId(), v.createdAt(),
+                        v.deliveredAt()));
+            }
+        }
+        audit.record(who, "integration.analysis.list", patientId, adapterId == null ? List.of() : List.of(adapterId),
+                out.size() + " analyses");
+        return out;
+    }
+
     private static DeliveryView withoutPatient(DeliveryView v) {
         return new DeliveryView(v.id(), v.resultId(), null, v.adapterId(), v.state(), v.attempts(), v.maxAttempts(),
                 v.nextAttemptAt(), v.lastError(), v.remoteId(), v.createdAt(), v.updatedAt(), v.deliveredAt());
