@@ -141,6 +141,13 @@ test.describe.serial('patient panel', () => {
     await expect(colonoscopy).toContainText('ACC-PANEL-1');
     await expect(colonoscopy).toContainText('2026');
     await expect(colonoscopy).toContainText('Images received2');
+    // an AI's finding sent back to the suite (WebIT): filed there as a structured report, which is not an image
+    const finding = colonoscopy.locator('.finding');
+    await expect(finding).toHaveCount(1);
+    await expect(finding).toContainText('Polyp of colon · 93%');
+    await expect(finding).toContainText('Sessile polyp, 6 mm');
+    await expect(finding).toContainText('by PolypNet 2.1');
+    await expect(finding).toContainText('filed in the study');
     await colonoscopy.getByRole('button', { name: 'View images' }).click();
     await expect(page.locator(`${procedures} .viewer .dicom canvas`).first()).toBeVisible({ timeout: 20_000 });
     await expect.poll(async () => (await greys(page, procedures)).distinct).toBeGreaterThan(8);
@@ -175,6 +182,9 @@ test.describe('the patient panel in Persian and on a phone', () => {
       const colonoscopy = page.locator(`section.procedures[data-system="${endo}"] li[data-procedure="SPS-PANEL-1"]`);
       await expect(colonoscopy).toContainText(v.lang === 'fa' ? 'در حال انجام' : 'In progress');
       await expect(colonoscopy).toContainText(v.lang === 'fa' ? 'تصویرهای دریافت‌شده۲' : 'Images received2');
+      await expect(colonoscopy.locator('.finding')).toContainText(v.lang === 'fa' ? 'Polyp of colon · ۹۳٪'
+        : 'Polyp of colon · 93%');
+      await expect(colonoscopy.locator('.finding')).toContainText(v.lang === 'fa' ? 'در مطالعه ثبت شد' : 'filed in the study');
       if (v.lang === 'fa') {
         await expect(page.locator(`section.procedures[data-system="${endo}"] h2`)).toContainText('اقدامات');
         await expect(colonoscopy.locator('dd').first()).toHaveText(/[۰-۹]/);

@@ -48,6 +48,11 @@ export function formatNumber(n: number, lang: Lang): string {
   return new Intl.NumberFormat(lang).format(n);
 }
 
+/** A share from 0 to 1 as a whole percentage in the reader's digits and sign (fa: ۹۳٪). */
+export function formatPercent(share: number, lang: Lang): string {
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
 /** The day (YYYY-MM-DD) a moment falls on in a time zone: how slots and visits are grouped. */
 export function dayKey(iso: string | Date, timeZone?: string): string {
   const d = typeof iso === 'string' ? new Date(iso) : iso;

@@ -13,6 +13,8 @@ const en = {
     title: 'Procedures', from: 'in {{system}}', none: 'No procedures for this patient in this system.', when: 'When',
     what: 'Procedure', status: 'Status', station: 'Room (AE title)', accession: 'Accession number',
     images: 'Images received', view: 'View images',
+    findings: 'Findings sent back', by: 'by {{name}}',
+    sent: { queued: 'waiting to be sent', in_flight: 'being sent', retrying: 'waiting to be sent again', delivered: 'filed in the study', dead: 'not filed' },
     states: {
       SCHEDULED: 'Scheduled', ARRIVED: 'Arrived', READY: 'Ready', STARTED: 'Started', IN_PROGRESS: 'In progress',
       COMPLETED: 'Completed', DISCONTINUED: 'Discontinued',
@@ -47,6 +49,8 @@ const fa: typeof en = {
     title: 'اقدامات', from: 'در {{system}}', none: 'اقدامی برای این بیمار در این سامانه نیست.', when: 'زمان',
     what: 'اقدام', status: 'وضعیت', station: 'اتاق (عنوان AE)', accession: 'شماره پذیرش',
     images: 'تصویرهای دریافت‌شده', view: 'دیدن تصویرها',
+    findings: 'یافته‌های بازفرستاده', by: 'از {{name}}',
+    sent: { queued: 'در انتظار فرستادن', in_flight: 'در حال فرستادن', retrying: 'در انتظار فرستادن دوباره', delivered: 'در مطالعه ثبت شد', dead: 'ثبت نشد' },
     states: {
       SCHEDULED: 'زمان‌بندی‌شده', ARRIVED: 'رسیده', READY: 'آماده', STARTED: 'آغاز شده', IN_PROGRESS: 'در حال انجام',
       COMPLETED: 'انجام شده', DISCONTINUED: 'متوقف شده',
@@ -81,6 +85,8 @@ const ru: typeof en = {
     title: 'Процедуры', from: 'в {{system}}', none: 'В этой системе нет процедур пациента.', when: 'Когда',
     what: 'Процедура', status: 'Статус', station: 'Кабинет (AE title)', accession: 'Номер направления',
     images: 'Получено изображений', view: 'Открыть изображения',
+    findings: 'Отправленные находки', by: '{{name}}',
+    sent: { queued: 'ждёт отправки', in_flight: 'отправляется', retrying: 'ждёт повторной отправки', delivered: 'сохранено в исследовании', dead: 'не сохранено' },
     states: {
       SCHEDULED: 'Запланирована', ARRIVED: 'Пациент прибыл', READY: 'Готово', STARTED: 'Начата', IN_PROGRESS: 'Идёт',
       COMPLETED: 'Завершена', DISCONTINUED: 'Прервана',

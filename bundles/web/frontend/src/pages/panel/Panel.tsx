@@ -115,7 +115,7 @@ export default function Panel() {
       </ul>
       {ehrs.map((a) => <Observations key={a.id} adapter={a} systemPatientId={ids[a.id!]} />)}
       {pacses.map((a) => <Imaging key={a.id} adapter={a} systemPatientId={ids[a.id!]} />)}
-      {procedureSystems.map(([a, list]) => <Procedures key={a.id} adapter={a} procedures={list} systemPatientId={ids[a.id!]} />)}
+      {procedureSystems.map(([a, list]) => <Procedures key={a.id} adapter={a} procedures={list} patientId={id} systemPatientId={ids[a.id!]} />)}
     </section>
   );
 }

@@ -1,12 +1,16 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, must, type Schemas } from '../../api/client';
-import { formatDateTime, formatNumber, type Lang } from '../../format';
+import { formatDateTime, formatNumber, formatPercent, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button } from '../../ui';
 import OpenViewer from './OpenViewer';
 
 type Adapter = Schemas['AdapterStatus'];
+type Analysis = Schemas['AnalysisView'];
+
+/** Structured reports (the analyses sent back, DICOM SR) are findings, not images. */
+const SR = '1.2.840.10008.5.1.4.1.1.88.';
 
 /** A procedure as an endoscopy (or other procedure) system answers it in the patient read. */
 export interface Procedure {
@@ -22,12 +26,19 @@ export function sortedProcedures(items: Procedure[]): Procedure[] {
   return [...items].sort((a, b) => (a.performedAt ?? '9999').localeCompare(b.performedAt ?? '9999'));
 }
 
+/** A finding as the clinician reads it: the coded meaning (or the summary), how sure, and who found it. */
+export function findingLine(a: Analysis, lang: Lang): string {
+  const what = a.findingDisplay ?? a.summary ?? '';
+  return a.confidence == null ? what : `${what} · ${formatPercent(a.confidence, lang)}`;
+}
+
 /**
- * A system's procedures for the patient: where each stands (scheduled, or as the system reported performing it) and
- * the images it sent for it (kept in the hub: counted by the procedure's study, shown in the viewer).
+ * A system's procedures for the patient: where each stands (scheduled, or as the system reported performing it), the
+ * images it sent for it (kept in the hub: counted by the procedure's study, shown in the viewer) and the analyses sent
+ * back to it (an AI's finding with its confidence, and whether it reached the system).
  */
-export default function Procedures({ adapter, procedures, systemPatientId }: {
-  adapter: Adapter; procedures: Procedure[]; systemPatientId?: string;
+export default function Procedures({ adapter, procedures, patientId, systemPatientId }: {
+  adapter: Adapter; procedures: Procedure[]; patientId?: string; systemPatientId?: string;
 }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
@@ -40,11 +51,23 @@ export default function Procedures({ adapter, procedures, systemPatientId }: {
     api.GET('/integration/pacs/instances', { params: { query: { adapterId: adapter.id!, patientId: systemPatientId } },
       signal: ctl.signal }).then((r) => {
       const byStudy: Record<string, number> = {};
-      for (const row of must(r)) byStudy[row.studyInstanceUid!] = (byStudy[row.studyInstanceUid!] ?? 0) + 1;
+      for (const row of must(r)) {
+        if (row.sopClassUid?.startsWith(SR)) continue;
+        byStudy[row.studyInstanceUid!] = (byStudy[row.studyInstanceUid!] ?? 0) + 1;
+      }
       setImages(byStudy);
     }).catch(() => { /* images are an extra: the procedures stand without them */ });
     return () => ctl.abort();
   }, [adapter.id, systemPatientId]);
+  const [analyses, setAnalyses] = useState<Analysis[]>([]);
+  useEffect(() => {
+    if (!patientId) return undefined;
+    const ctl = new AbortController();
+    api.GET('/integration/endoscopy/analyses', { params: { query: { patientId, adapterId: adapter.id! } },
+      signal: ctl.signal }).then((r) => setAnalyses(must(r)))
+      .catch(() => { /* findings are an extra too */ });
+    return () => ctl.abort();
+  }, [adapter.id, patientId]);
   return (
     <section className="card procedures" data-system={adapter.id} aria-labelledby={`proc-${adapter.id}`}>
       <h2 id={`proc-${adapter.id}`}>{t('panel.procedures.title')} <span className="muted">{t('panel.procedures.from', { system: adapter.id })}</span></h2>
@@ -64,6 +87,23 @@ export default function Procedures({ adapter, procedures, systemPatientId }: {
                 <><dt>{t('panel.procedures.images')}</dt><dd>{formatNumber(images[p.studyInstanceUid], lang)}</dd></>
               ) : null}
             </dl>
+            {analyses.some((a) => a.procedureId === p.procedureId) && (
+              <div className="findings">
+                <h3>{t('panel.procedures.findings')}</h3>
+                <ul>
+                  {analyses.filter((a) => a.procedureId === p.procedureId).map((a) => (
+                    <li key={a.deliveryId} className="finding" data-state={a.state}>
+                      <strong>{findingLine(a, lang)}</strong>
+                      {a.summary && a.findingDisplay && <span> — {a.summary}</span>}
+                      <span className="muted">
+                        {' · '}{a.algorithmName ? t('panel.procedures.by', { name: [a.algorithmName, a.algorithmVersion].filter(Boolean).join(' ') }) : ''}
+                        {a.algorithmName ? ' · ' : ''}{t(`panel.procedures.sent.${a.state ?? 'queued'}`)}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             {p.studyInstanceUid && images[p.studyInstanceUid] ? (
               <div className="actions">
                 <Button variant="secondary" onPress={() => setViewing(p.studyInstanceUid!)}>{t('panel.procedures.view')}</Button>

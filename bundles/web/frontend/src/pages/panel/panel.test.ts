@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSystem } from './Panel';
 import { seriesOf } from './Observations';
-import { sortedProcedures } from './Procedures';
+import { findingLine, sortedProcedures } from './Procedures';
 import { inOrder, multipartParts, type Placed } from './Viewer';
 
 describe('the patient panel', () => {
@@ -29,6 +29,13 @@ describe('the patient panel', () => {
       { procedureId: 'untimed' },
       { procedureId: 'soon', performedAt: '2026-12-10T06:00:00Z' },
     ]).map((p) => p.procedureId)).toEqual(['soon', 'late', 'untimed']);
+  });
+
+  it('reads a finding sent back as its coded meaning and confidence, in the reader\'s digits', () => {
+    const a = { findingDisplay: 'Polyp of colon', summary: 'polyp 6 mm', confidence: 0.934 };
+    expect(findingLine(a, 'en')).toBe('Polyp of colon · 93%');
+    expect(findingLine(a, 'fa')).toBe('Polyp of colon · ۹۳٪');
+    expect(findingLine({ summary: 'No abnormality' }, 'en')).toBe('No abnormality');
   });
 
   it('groups numeric observations by code in time order and leaves text-only ones out', () => {

@@ -130,7 +130,7 @@ class WebIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-panel.cfg"), "id=panel-endo\n"
                 + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
                 + "\nworklistAe=ENDOWL\ntimeZone=UTC\nstoragePort=" + endoStorage + "\nmppsPort=" + endoMpps
-                + "\nsenders=EVISX1@127.0.0.1\n");
+                + "\nsenders=EVISX1@127.0.0.1\nforwardTo=panel-pacs\n");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel-slow.cfg"), "id=panel-slow-ehr\n"
                 + "baseUrl=http://127.0.0.1:" + hanging.getLocalPort() + "/fhir\nauthMode=NONE\n");
         peersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -266,6 +266,23 @@ class WebIT {
             HttpResponse<String> c = karaf.post("/api/v1/integration/" + id + "/connect", a, "application/json", "");
             assertEquals(200, c.statusCode(), id + ": " + c.body());
         }
+        // an AI's finding on the colonoscopy, sent back to the suite as an AI add-on would (a clinician's token):
+        // filed as a structured report in the procedure's study before the browser looks
+        HttpResponse<String> finding = karaf.post("/api/v1/integration/endoscopy/send-analysis", nurseToken,
+                "application/json", "{\"patientId\":\"" + patientId + "\",\"adapterId\":\"panel-endo\","
+                        + "\"analysis\":{\"procedureId\":\"SPS-PANEL-1\",\"summary\":\"Sessile polyp, 6 mm\","
+                        + "\"findingCode\":\"68496003\",\"findingCodeSystem\":\"http://snomed.info/sct\","
+                        + "\"findingDisplay\":\"Polyp of colon\",\"confidence\":0.93,"
+                        + "\"algorithmName\":\"PolypNet\",\"algorithmVersion\":\"2.1\"}}");
+        assertEquals(202, finding.statusCode(), finding.body());
+        String delivery = KarafInstance.json(finding).at("/deliveries/0/id").asText();
+        String state = "";
+        for (int i = 0; i < 300 && !state.equals("delivered"); i++) {
+            Thread.sleep(100);
+            state = KarafInstance.json(karaf.get("/api/v1/integration/deliveries/" + delivery, nurseToken))
+                    .get("state").asText();
+        }
+        assertEquals("delivered", state, "the finding is filed before the panel is looked at");
         env.put("TELEHUB_PANEL_PATIENT_ID", patientId);
         // report.spec.js checks that a signed report reached the EHR and the PACS, at the systems themselves
         env.put("TELEHUB_HAPI_URL", hapi.baseUrl());
