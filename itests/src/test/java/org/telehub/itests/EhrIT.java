@@ -287,6 +287,23 @@ class EhrIT {
                         + "\"value\":70.5,\"unit\":\"kg\",\"category\":\"Vital Signs\"}]}");
         assertEquals(422, badCategory.statusCode(), badCategory.body());
         assertEquals("observations[0].category", KarafInstance.json(badCategory).get("field").asText());
+
+        // an AI's finding on an endoscopy (issue 22) reaches the record as a report of its finding
+        HttpResponse<String> analysis = karaf.post("/api/v1/integration/endoscopy/send-analysis", nurse,
+                "application/json", "{\"patientId\":\"" + p7 + "\",\"adapterId\":\"hapi-main\",\"analysis\":{"
+                        + "\"procedureId\":\"SPS-9\",\"summary\":\"Sessile polyp, 6 mm\",\"findingCode\":"
+                        + "\"68496003\",\"findingCodeSystem\":\"http://snomed.info/sct\",\"findingDisplay\":"
+                        + "\"Polyp of colon\",\"confidence\":0.93,\"algorithmName\":\"PolypNet\"}}");
+        assertEquals(202, analysis.statusCode(), analysis.body());
+        JsonNode filed = awaitAttempted(KarafInstance.json(analysis).at("/deliveries/0/id").asText());
+        assertEquals("delivered", filed.get("state").asText(), filed.toString());
+        assertTrue(filed.get("remoteId").asText().matches("Observation/[^,]+,DiagnosticReport/[^,]+"),
+                filed.toString());
+        HttpResponse<String> notAProcedureSystem = karaf.post("/api/v1/integration/endoscopy/send-analysis", nurse,
+                "application/json", "{\"patientId\":\"" + p7 + "\",\"adapterId\":\"nowhere\",\"analysis\":{"
+                        + "\"procedureId\":\"SPS-9\",\"summary\":\"x\"}}");
+        assertEquals(422, notAProcedureSystem.statusCode(), notAProcedureSystem.body());
+        assertEquals("adapterId", KarafInstance.json(notAProcedureSystem).get("field").asText());
     }
 
     @Test
