@@ -628,7 +628,7 @@ class PacsIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-suite.cfg"), "id=endo-suite\n"
                 + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + wl.port() + "\n"
                 + "worklistAe=ENDOWL\ncallingAe=TELEHUB\ntimeZone=UTC\nstoragePort=" + scp + "\nmppsPort=" + mpps
-                + "\nsenders=ENDOBASE@127.0.0.1, EVISX1@192.0.2.7\nforwardTo=orthanc-main\n");
+                + "\nsenders=ENDOBASE@127.0.0.1, EVISX1@192.0.2.7\nforwardTo=orthanc-main\nanalysisObjects=SR,SC\n");
         String study = Wlmscpfs.studyInstanceUid("ACC-77");
         List<Path> images = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -720,14 +720,22 @@ class PacsIT {
         assertEquals(202, sent.statusCode(), sent.body());
         String id = KarafInstance.json(sent).at("/deliveries/0/id").asText();
         JsonNode d = awaitDelivery(id, "delivered");
-        String uid = d.get("remoteId").asText();
+        // the SR, and the Secondary Capture with the finding burned in (analysisObjects=SR,SC)
+        String[] uids = d.get("remoteId").asText().split(",");
+        assertEquals(2, uids.length, d.toString());
+        String uid = uids[0];
         long forwarded = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (!orthanc.instancesOfPatient("ENDO-P1").contains(uid) && System.nanoTime() < forwarded) {
+        while (!orthanc.instancesOfPatient("ENDO-P1").containsAll(List.of(uids)) && System.nanoTime() < forwarded) {
             Thread.sleep(250);
         }
         JsonNode inStudy = orthanc.post("/tools/find", Map.of("Level", "Instance", "Query",
                 Map.of("SOPInstanceUID", uid, "StudyInstanceUID", study)));
         assertEquals(1, inStudy.size(), "the report is in the PACS, in the colonoscopy's study");
+        JsonNode capture = orthanc.post("/tools/find", Map.of("Level", "Instance", "Expand", true, "Query",
+                Map.of("SOPInstanceUID", uids[1], "StudyInstanceUID", study)));
+        assertEquals(1, capture.size(), "the secondary capture too");
+        assertEquals("1.2.840.10008.5.1.4.1.1.7", orthanc.get("/instances/" + capture.get(0).path("ID").asText()
+                + "/simplified-tags").path("SOPClassUID").asText());
         Dcmtk.Result sr = Dcmtk.dsrdump(orthanc.instanceFile(uid, data.resolve("analysis.dcm")));
         assertEquals(0, sr.exit(), sr.output());
         for (String expected : List.of("Comprehensive SR Document", "رحیمی سارا", "TID 1500 (DCMR)",
@@ -743,7 +751,7 @@ class PacsIT {
         assertEquals("Polyp of colon", shown.get("findingDisplay").asText());
         assertEquals(0.93, shown.get("confidence").asDouble());
         assertEquals("delivered", shown.get("state").asText());
-        assertEquals(uid, shown.get("remoteId").asText());
+        assertEquals(d.get("remoteId").asText(), shown.get("remoteId").asText());
         assertEquals(404, karaf.get("/api/v1/integration/endoscopy/analyses?patientId=" + pt1, stranger)
                 .statusCode(), "not in their care");
         HttpResponse<String> again = karaf.post("/api/v1/integration/endoscopy/send-analysis", doctor,

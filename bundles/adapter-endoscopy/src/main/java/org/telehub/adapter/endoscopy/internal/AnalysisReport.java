@@ -119,33 +119,9 @@ final class AnalysisReport {
 
             AttributeList l = new StructuredReport(root).getAttributeList();
             ZonedDateTime when = at.atZone(zone);
-            put(l, TagFromName.SpecificCharacterSet, DicomFiles.UTF8);
-            put(l, TagFromName.SOPClassUID, SOP_CLASS);
-            put(l, TagFromName.SOPInstanceUID, sopInstanceUid(idempotencyKey));
-            put(l, TagFromName.InstanceCreationDate, DA.format(when.toLocalDate()));
-            put(l, TagFromName.InstanceCreationTime, TM.format(when));
-            // patient and study: the procedure's, so the archive files the result with its images
-            put(l, TagFromName.PatientID, p.patientId());
-            put(l, TagFromName.PatientName, p.patientName());
-            put(l, TagFromName.PatientBirthDate, null);
-            put(l, TagFromName.PatientSex, null);
-            put(l, TagFromName.StudyInstanceUID, p.studyInstanceUid());
-            put(l, TagFromName.StudyDate, null);
-            put(l, TagFromName.StudyTime, null);
-            put(l, TagFromName.AccessionNumber, p.accessionNumber());
-            put(l, TagFromName.ReferringPhysicianName, null);
-            put(l, TagFromName.StudyID, null);
-            // SR document series and general equipment
-            put(l, TagFromName.Modality, "SR");
-            put(l, TagFromName.SeriesInstanceUID, seriesInstanceUid(idempotencyKey));
-            put(l, TagFromName.SeriesNumber, "9002");
-            put(l, TagFromName.SeriesDescription, "Telehub analysis");
-            put(l, TagFromName.Manufacturer, "Telehub");
-            l.put(new SequenceAttribute(TagFromName.ReferencedPerformedProcedureStepSequence));
+            header(l, p, SOP_CLASS, sopInstanceUid(idempotencyKey), seriesInstanceUid(idempotencyKey), "9002",
+                    "Telehub analysis", "SR", when);
             // SR document general
-            put(l, TagFromName.InstanceNumber, "1");
-            put(l, TagFromName.ContentDate, DA.format(when.toLocalDate()));
-            put(l, TagFromName.ContentTime, TM.format(when));
             put(l, TagFromName.CompletionFlag, "COMPLETE");
             put(l, TagFromName.VerificationFlag, "UNVERIFIED");
             l.put(new SequenceAttribute(TagFromName.PerformedProcedureCodeSequence));
@@ -154,6 +130,38 @@ final class AnalysisReport {
         } catch (DicomException e) {
             throw new IOException("cannot build the structured report: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What every instance the hub makes for a procedure carries: SOP common, the procedure's patient and study (so
+     * the archive files it with the procedure's images), its own series, equipment and content date.
+     */
+    static void header(AttributeList l, Procedure p, String sopClass, String sopInstanceUid, String seriesUid,
+            String seriesNumber, String seriesDescription, String modality, ZonedDateTime when) {
+        put(l, TagFromName.SpecificCharacterSet, DicomFiles.UTF8);
+        put(l, TagFromName.SOPClassUID, sopClass);
+        put(l, TagFromName.SOPInstanceUID, sopInstanceUid);
+        put(l, TagFromName.InstanceCreationDate, DA.format(when.toLocalDate()));
+        put(l, TagFromName.InstanceCreationTime, TM.format(when));
+        put(l, TagFromName.PatientID, p.patientId());
+        put(l, TagFromName.PatientName, p.patientName());
+        put(l, TagFromName.PatientBirthDate, null);
+        put(l, TagFromName.PatientSex, null);
+        put(l, TagFromName.StudyInstanceUID, p.studyInstanceUid());
+        put(l, TagFromName.StudyDate, null);
+        put(l, TagFromName.StudyTime, null);
+        put(l, TagFromName.AccessionNumber, p.accessionNumber());
+        put(l, TagFromName.ReferringPhysicianName, null);
+        put(l, TagFromName.StudyID, null);
+        put(l, TagFromName.Modality, modality);
+        put(l, TagFromName.SeriesInstanceUID, seriesUid);
+        put(l, TagFromName.SeriesNumber, seriesNumber);
+        put(l, TagFromName.SeriesDescription, seriesDescription);
+        put(l, TagFromName.Manufacturer, "Telehub");
+        l.put(new SequenceAttribute(TagFromName.ReferencedPerformedProcedureStepSequence));
+        put(l, TagFromName.InstanceNumber, "1");
+        put(l, TagFromName.ContentDate, DA.format(when.toLocalDate()));
+        put(l, TagFromName.ContentTime, TM.format(when));
     }
 
     private static CodedSequenceItem dcm(String value, String meaning) throws DicomException {

@@ -70,6 +70,9 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     private final String callingAe;
     /** Where a result's SR is written before the hub keeps it. */
     private final Path outgoing;
+    /** An analysis result as a structured report, as a secondary capture image, or both. */
+    private final boolean resultsAsReport;
+    private final boolean resultsAsImage;
 
     @Activate
     public EndoscopyAdapter(EndoscopyConfig c, @Reference InstanceIntake intake, @Reference PerformedSteps steps)
@@ -100,6 +103,17 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         this.zone = zone;
         this.callingAe = c.callingAe();
         this.outgoing = data.resolve(c.id()).resolve("outgoing");
+        java.util.Set<String> objects = new java.util.HashSet<>();
+        for (String o : (c.analysisObjects() == null ? "" : c.analysisObjects()).trim().split("[,\\s]+")) {
+            if (!o.isEmpty()) {
+                objects.add(o.toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        if (objects.isEmpty() || !java.util.Set.of("SR", "SC").containsAll(objects)) {
+            throw new IllegalArgumentException("analysisObjects: SR, SC or SR,SC (got '" + c.analysisObjects() + "')");
+        }
+        this.resultsAsReport = objects.contains("SR");
+        this.resultsAsImage = objects.contains("SC");
         List<Scp.Peer> senders = c.storagePort() == 0 && c.mppsPort() == 0 ? List.of() : senders(c.senders());
         Images storage = null;
         Mpps performed = null;
@@ -288,8 +302,9 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     }
 
     /**
-     * The result as a DICOM SR in the procedure's study: kept by the hub and forwarded durably to the archive. The
-     * SR's SOP Instance UID derives from the key, so a retry keeps (and forwards) the same instance again.
+     * The result in the procedure's study as a DICOM SR, a Secondary Capture with the finding burned in, or both
+     * ({@code analysisObjects}): kept by the hub and forwarded durably to the archive. Their SOP Instance UIDs derive
+     * from the key, so a retry keeps (and forwards) the same instances again; the receipt names them, comma-separated.
      */
     @Override
     public DeliveryReceipt sendAnalysisResult(String systemPatientId, AnalysisResult result, String idempotencyKey)
@@ -302,16 +317,34 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
             throw new AdapterException("an analysis result needs the procedure and a summary", false);
         }
         AnalysisReport.Procedure p = procedure(patientId(systemPatientId), result.procedureId());
-        String uid = AnalysisReport.sopInstanceUid(idempotencyKey);
+        Instant at = Instant.now();
+        List<String> uids = new ArrayList<>();
+        if (resultsAsReport) {
+            String uid = AnalysisReport.sopInstanceUid(idempotencyKey);
+            keep(p, uid, AnalysisReport.seriesInstanceUid(idempotencyKey), AnalysisReport.SOP_CLASS, "SR",
+                    file -> AnalysisReport.write(file, p, result, idempotencyKey, at, zone, callingAe));
+            uids.add(uid);
+        }
+        if (resultsAsImage) {
+            String uid = AnalysisImage.sopInstanceUid(idempotencyKey);
+            keep(p, uid, AnalysisImage.seriesInstanceUid(idempotencyKey), AnalysisImage.SOP_CLASS, "OT",
+                    file -> AnalysisImage.write(file, p, result, idempotencyKey, at, zone, callingAe));
+            uids.add(uid);
+        }
+        return new DeliveryReceipt(String.join(",", uids), false);
+    }
+
+    /** Writes one instance the hub makes for a procedure and hands it to the intake (kept, forwarded). */
+    private void keep(AnalysisReport.Procedure p, String uid, String seriesUid, String sopClass, String modality,
+            Writer writer) throws AdapterException {
         Path file = outgoing.resolve(uid + ".dcm");
         try {
             Files.createDirectories(outgoing);
-            AnalysisReport.write(file, p, result, idempotencyKey, Instant.now(), zone, callingAe);
+            writer.write(file);
             intake.keep(info.id(), new ReceivedInstance(p.patientId(), p.patientName(), p.studyInstanceUid(),
-                    AnalysisReport.seriesInstanceUid(idempotencyKey), uid, AnalysisReport.SOP_CLASS, "SR"),
-                    p.accessionNumber(), file, forwardTo);
+                    seriesUid, uid, sopClass, modality), p.accessionNumber(), file, forwardTo);
         } catch (IOException e) {
-            throw new AdapterException("cannot write the structured report: " + e.getMessage(), true, e);
+            throw new AdapterException("cannot write the " + modality + " instance: " + e.getMessage(), true, e);
         } finally {
             try {
                 Files.deleteIfExists(file);
@@ -319,7 +352,11 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
                 LOG.warn("Endoscopy {}: cannot delete {}: {}", info.id(), file, e.getMessage());
             }
         }
-        return new DeliveryReceipt(uid, false);
+    }
+
+    /** Writes one instance to a file. */
+    private interface Writer {
+        void write(Path file) throws IOException, AdapterException;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.telehub.adapter.endoscopy.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 @ObjectClassDefinition(name = "Telehub endoscopy system", description = "One endoscopy system (or the endoscopy "
         + "information system / RIS that schedules it): its procedures from a DICOM Modality Worklist.")
@@ -71,4 +72,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Maximum PDU", description = "Largest PDU the storage SCP receives (bytes)",
             min = "4096")
     int maxPdu() default 65536;
+
+    @AttributeDefinition(name = "Analysis results as", description = "What an analysis result sent back becomes in the "
+            + "procedure's study (in the archive named by Forward to): SR, a TID 1500 structured report; SC, a "
+            + "Secondary Capture image with the finding burned in, for systems and viewers that cannot show SR; or "
+            + "both, SR,SC", options = {@Option(label = "Structured report (SR)", value = "SR"),
+                @Option(label = "Secondary Capture image (SC)", value = "SC"),
+                @Option(label = "Both (SR,SC)", value = "SR,SC")})
+    String analysisObjects() default "SR";
 }

@@ -152,6 +152,40 @@ class AnalysisTest {
         assertEquals(kept.get(0).instance(), kept.get(1).instance());
     }
 
+    /**
+     * For systems that show images and not SR: a Secondary Capture with the finding burned in, beside the SR in the
+     * same study, which DCMTK converts to a picture; its Persian words drawn in a font that has them.
+     */
+    @Test
+    void aSecondaryCaptureCarriesTheFindingForSystemsThatCannotShowSr() throws Exception {
+        EndoscopyAdapter a = adapter(Map.of("analysisObjects", "SR, SC"), NONE);
+        DeliveryReceipt receipt = a.sendAnalysisResult("PAT-FA", POLYP, "delivery-9/0");
+        assertEquals(AnalysisReport.sopInstanceUid("delivery-9/0") + "," + AnalysisImage.sopInstanceUid("delivery-9/0"),
+                receipt.remoteId());
+        assertEquals(2, kept.size());
+        Kept sc = kept.get(1);
+        assertEquals(AnalysisImage.SOP_CLASS, sc.instance().sopClassUid());
+        assertEquals(kept.get(0).instance().studyInstanceUid(), sc.instance().studyInstanceUid(), "the same study");
+        AttributeList head = DicomFiles.head(sc.file());
+        assertEquals("YES", DicomFiles.s(head, TagFromName.BurnedInAnnotation));
+        assertEquals("ACC-FA-1", DicomFiles.s(head, TagFromName.AccessionNumber));
+        Path picture = dir.resolve("capture.pgm");
+        Dcmtk.Result converted = Dcmtk.run(Dcmtk.TIMEOUT, List.of("dcm2pnm", "--write-raw-pnm",
+                sc.file().toString(), picture.toString()));
+        assertEquals(0, converted.exit(), converted.output());
+        byte[] pgm = Files.readAllBytes(picture);
+        int header = pgm.length - AnalysisImage.WIDTH * AnalysisImage.HEIGHT;
+        long ink = 0;
+        for (int i = header; i < pgm.length; i++) {
+            ink += (pgm[i] & 0xff) > 128 ? 1 : 0;
+        }
+        assertTrue(ink > 5_000 && ink < AnalysisImage.WIDTH * AnalysisImage.HEIGHT / 4, "text drawn: " + ink);
+        assertEquals(-1, AnalysisImage.font(POLYP.summary(), java.awt.Font.PLAIN, 28f)
+                .canDisplayUpTo(POLYP.summary()), "a font here draws the Persian words");
+
+        assertThrows(IllegalArgumentException.class, () -> adapter(Map.of("analysisObjects", "SR,PDF"), NONE));
+    }
+
     @Test
     void aProcedureGoneFromTheWorklistIsFoundAmongThePerformedSteps() throws Exception {
         PerformedStep done = new PerformedStep("2.25.77", "PAT-FA", "SPS-OLD-1", "ACC-OLD-1", "2.25.78",
