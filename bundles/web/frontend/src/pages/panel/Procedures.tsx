@@ -26,6 +26,21 @@ export function sortedProcedures(items: Procedure[]): Procedure[] {
   return [...items].sort((a, b) => (a.performedAt ?? '9999').localeCompare(b.performedAt ?? '9999'));
 }
 
+/**
+ * How many images the system sent for each study: structured reports are findings, not images, and what the hub made
+ * from a finding sent back (its SR, its secondary capture: the deliveries' remote ids) was not sent by the system.
+ */
+export function imagesByStudy(rows: { studyInstanceUid?: string; sopInstanceUid?: string; sopClassUid?: string }[],
+  analyses: { remoteId?: string }[]): Record<string, number> {
+  const madeHere = new Set(analyses.flatMap((a) => (a.remoteId ?? '').split(',')));
+  const byStudy: Record<string, number> = {};
+  for (const row of rows) {
+    if (row.sopClassUid?.startsWith(SR) || madeHere.has(row.sopInstanceUid ?? '')) continue;
+    byStudy[row.studyInstanceUid!] = (byStudy[row.studyInstanceUid!] ?? 0) + 1;
+  }
+  return byStudy;
+}
+
 /** A finding as the clinician reads it: the coded meaning (or the summary), how sure, and who found it. */
 export function findingLine(a: Analysis, lang: Lang): string {
   const what = a.findingDisplay ?? a.summary ?? '';
@@ -43,20 +58,14 @@ export default function Procedures({ adapter, procedures, patientId, systemPatie
   const { t, i18n } = useTranslation();
   const lang = i18n.language as Lang;
   const calendar = useCalendar();
-  const [images, setImages] = useState<Record<string, number>>({});
+  const [rows, setRows] = useState<Schemas['Row'][]>([]);
   const [viewing, setViewing] = useState<string | null>(null);
   useEffect(() => {
     if (!systemPatientId) return undefined;
     const ctl = new AbortController();
     api.GET('/integration/pacs/instances', { params: { query: { adapterId: adapter.id!, patientId: systemPatientId } },
-      signal: ctl.signal }).then((r) => {
-      const byStudy: Record<string, number> = {};
-      for (const row of must(r)) {
-        if (row.sopClassUid?.startsWith(SR)) continue;
-        byStudy[row.studyInstanceUid!] = (byStudy[row.studyInstanceUid!] ?? 0) + 1;
-      }
-      setImages(byStudy);
-    }).catch(() => { /* images are an extra: the procedures stand without them */ });
+      signal: ctl.signal }).then((r) => setRows(must(r)))
+      .catch(() => { /* images are an extra: the procedures stand without them */ });
     return () => ctl.abort();
   }, [adapter.id, systemPatientId]);
   const [analyses, setAnalyses] = useState<Analysis[]>([]);
@@ -68,6 +77,7 @@ export default function Procedures({ adapter, procedures, patientId, systemPatie
       .catch(() => { /* findings are an extra too */ });
     return () => ctl.abort();
   }, [adapter.id, patientId]);
+  const images = imagesByStudy(rows, analyses);
   return (
     <section className="card procedures" data-system={adapter.id} aria-labelledby={`proc-${adapter.id}`}>
       <h2 id={`proc-${adapter.id}`}>{t('panel.procedures.title')} <span className="muted">{t('panel.procedures.from', { system: adapter.id })}</span></h2>

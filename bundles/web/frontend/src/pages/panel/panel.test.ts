@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSystem } from './Panel';
 import { seriesOf } from './Observations';
-import { findingLine, sortedProcedures } from './Procedures';
+import { findingLine, imagesByStudy, sortedProcedures } from './Procedures';
 import { inOrder, multipartParts, type Placed } from './Viewer';
 
 describe('the patient panel', () => {
@@ -36,6 +36,17 @@ describe('the patient panel', () => {
     expect(findingLine(a, 'en')).toBe('Polyp of colon · 93%');
     expect(findingLine(a, 'fa')).toBe('Polyp of colon · ۹۳٪');
     expect(findingLine({ summary: 'No abnormality' }, 'en')).toBe('No abnormality');
+  });
+
+  it('counts the images a system sent, not the findings the hub filed beside them', () => {
+    const rows = [
+      { studyInstanceUid: 's1', sopInstanceUid: 'i1', sopClassUid: '1.2.840.10008.5.1.4.1.1.77.1.1' },
+      { studyInstanceUid: 's1', sopInstanceUid: 'i2', sopClassUid: '1.2.840.10008.5.1.4.1.1.77.1.1' },
+      { studyInstanceUid: 's1', sopInstanceUid: 'sr', sopClassUid: '1.2.840.10008.5.1.4.1.1.88.33' },
+      { studyInstanceUid: 's1', sopInstanceUid: 'sc', sopClassUid: '1.2.840.10008.5.1.4.1.1.7' },
+      { studyInstanceUid: 's2', sopInstanceUid: 'i3', sopClassUid: '1.2.840.10008.5.1.4.1.1.7' },
+    ];
+    expect(imagesByStudy(rows, [{ remoteId: 'sr,sc' }])).toEqual({ s1: 2, s2: 1 });
   });
 
   it('groups numeric observations by code in time order and leaves text-only ones out', () => {
