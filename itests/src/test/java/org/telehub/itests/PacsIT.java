@@ -668,6 +668,22 @@ class PacsIT {
         HttpResponse<String> again = karaf.get("/api/v1/integration/pacs/instances?adapterId=endo-suite"
                 + "&patientId=ENDO-P1", doctor);
         assertEquals(3, KarafInstance.json(again).size(), "nothing from an unknown sender");
+        // a recording (H.264 in MPEG-4 AVC/H.264 High Profile / Level 4.1): kept as sent, forwarded so to Orthanc
+        String videoUid = study + ".77";
+        Path video = Dcmtk.videoEndoscopic(data.resolve("endo-video"), "colon-video", "ENDO-P1", "رحیمی^سارا",
+                "ACC-77", study, videoUid);
+        Dcmtk.Result recorded = Dcmtk.storescu("127.0.0.1", scp, "ENDOBASE", "TELEHUB", List.of(video),
+                List.of("-xn", "-R"));
+        assertTrue(recorded.ok(), recorded.output());
+        long videoForwarded = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!orthanc.instancesOfPatient("ENDO-P1").contains(videoUid) && System.nanoTime() < videoForwarded) {
+            Thread.sleep(250);
+        }
+        JsonNode inOrthanc = orthanc.post("/tools/find", Map.of("Level", "Instance", "Query",
+                Map.of("SOPInstanceUID", videoUid)));
+        assertEquals(1, inOrthanc.size(), "the recording reached the PACS");
+        JsonNode meta = orthanc.get("/instances/" + inOrthanc.get(0).asText() + "/metadata?expand");
+        assertEquals(Dcmtk.MPEG4_HP41, meta.path("TransferSyntax").asText(), "as the endoscope sent it: " + meta);
         theProcedureIsPerformed(mpps, stranger);
     }
 

@@ -149,6 +149,64 @@ public final class Dcmtk {
         return out;
     }
 
+    /** Video Endoscopic Image Storage. */
+    public static final String VIDEO_ENDOSCOPIC_IMAGE = "1.2.840.10008.5.1.4.1.1.77.1.1.1";
+    /** MPEG-4 AVC/H.264 High Profile / Level 4.1. */
+    public static final String MPEG4_HP41 = "1.2.840.10008.1.2.4.102";
+
+    /**
+     * A Video Endoscopic Image as an endoscopy system records one: one second of ffmpeg's {@code testsrc2} at
+     * 1280 × 720, 25 frames/s, encoded by libx264 (High Profile, Level 4.1, an Annex B stream), encapsulated as one
+     * fragment after an empty offset table in MPEG-4 AVC/H.264 High Profile / Level 4.1 by DCMTK's dump2dcm from a
+     * dump this writes (no Debian tool encapsulates MPEG-4 by itself). Names in UTF-8.
+     */
+    public static Path videoEndoscopic(Path dir, String name, String patientId, String patientName, String accession,
+            String studyUid, String sopInstanceUid) throws IOException {
+        Files.createDirectories(dir);
+        Path stream = dir.resolve(name + ".h264");
+        run(TIMEOUT, List.of("ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                "testsrc2=size=1280x720:rate=25", "-t", "1", "-c:v", "libx264", "-profile:v", "high", "-level",
+                "4.1", "-pix_fmt", "yuv420p", "-f", "h264", stream.toString())).orThrow();
+        if (Files.size(stream) % 2 == 1) {
+            // a fragment has an even length; a trailing zero byte is allowed after an Annex B stream
+            Files.write(stream, new byte[1], java.nio.file.StandardOpenOption.APPEND);
+        }
+        Path dump = dir.resolve(name + ".dump");
+        Files.writeString(dump, String.join("\n",
+                "(0002,0010) UI [" + MPEG4_HP41 + "]",
+                "(0008,0005) CS [ISO_IR 192]",
+                "(0008,0016) UI [" + VIDEO_ENDOSCOPIC_IMAGE + "]",
+                "(0008,0018) UI [" + sopInstanceUid + "]",
+                "(0008,0050) SH [" + accession + "]",
+                "(0008,0060) CS [ES]",
+                "(0010,0010) PN [" + patientName + "]",
+                "(0010,0020) LO [" + patientId + "]",
+                "(0018,1063) DS [40]",
+                "(0020,000d) UI [" + studyUid + "]",
+                "(0020,000e) UI [" + studyUid + ".9]",
+                "(0028,0002) US 3",
+                "(0028,0004) CS [YBR_PARTIAL_420]",
+                "(0028,0006) US 0",
+                "(0028,0008) IS [25]",
+                "(0028,0009) AT (0018,1063)",
+                "(0028,0010) US 720",
+                "(0028,0011) US 1280",
+                "(0028,0100) US 8",
+                "(0028,0101) US 8",
+                "(0028,0102) US 7",
+                "(0028,0103) US 0",
+                "(7fe0,0010) OB (PixelSequence #=2)",
+                "  (fffe,e000) pi (no value available)",
+                "  (fffe,e000) pi =" + stream.getFileName(),
+                "(fffe,e0dd) na (SequenceDelimitationItem)", ""), StandardCharsets.UTF_8);
+        Path out = dir.resolve(name + ".dcm");
+        run(TIMEOUT, List.of("dump2dcm", dump.getFileName().toString(), out.getFileName().toString()), dir,
+                Map.of()).orThrow();
+        Files.delete(dump);
+        Files.delete(stream);
+        return out;
+    }
+
     /**
      * Study-level C-FIND (Study Root) for {@code patientId}, in UTF-8 ({@code ISO_IR 192}), asking for patient
      * name, birth date, sex, study UID, date, time, accession number, description, modalities in study and

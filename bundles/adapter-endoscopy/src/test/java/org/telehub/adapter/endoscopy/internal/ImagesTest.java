@@ -14,10 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.TagFromName;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telehub.dicom.net.DicomFiles;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.InstanceIntake;
 import org.telehub.integration.api.ReceivedInstance;
@@ -41,7 +45,8 @@ class ImagesTest {
     private volatile AdapterException failing;
     private EndoscopyAdapter adapter;
 
-    record Kept(String adapterId, ReceivedInstance instance, String accession, String forwardTo, long size) {
+    record Kept(String adapterId, ReceivedInstance instance, String accession, String forwardTo, long size,
+            String transferSyntax) {
     }
 
     @BeforeAll
@@ -68,9 +73,10 @@ class ImagesTest {
         }
         try {
             synchronized (kept) {
-                kept.add(new Kept(adapterId, instance, accession, forwardTo, Files.size(file)));
+                kept.add(new Kept(adapterId, instance, accession, forwardTo, Files.size(file), DicomFiles.s(
+                        DicomFiles.head(file), TagFromName.TransferSyntaxUID)));
             }
-        } catch (IOException e) {
+        } catch (IOException | DicomException e) {
             throw new AdapterException(e.getMessage(), true, e);
         }
     };
@@ -124,6 +130,25 @@ class ImagesTest {
         assertEquals(3, kept.stream().map(k -> k.instance().sopInstanceUid()).distinct().count());
         assertEquals(0, left(), "received files are deleted once kept");
         assertTrue(a.health().detail().contains("3 kept, 0 refused"), a.health().detail());
+    }
+
+    /** A recording: H.264 in MPEG-4 AVC/H.264 High Profile / Level 4.1, kept as sent (nothing transcoded). */
+    @Test
+    void aVideoIsKeptAsItWasSent() throws Exception {
+        Path video = Dcmtk.videoEndoscopic(dir.resolve("made"), "video-1", "PAT-FA", "رحیمی^سارا", "ACC-FA-1",
+                "2.25.4242", "2.25.4242.77");
+        EndoscopyAdapter a = adapter("ENDOBASE@127.0.0.1");
+        Dcmtk.Result r = Dcmtk.storescu("127.0.0.1", a.storagePort(), "ENDOBASE", "TELEHUB", List.of(video),
+                List.of("-xn", "-R")); // storescu's default list of storage classes has no Video Endoscopic
+        assertTrue(r.ok(), r.output());
+        assertEquals(1, kept.size(), kept.toString());
+        Kept k = kept.get(0);
+        assertEquals(Dcmtk.VIDEO_ENDOSCOPIC_IMAGE, k.instance().sopClassUid());
+        assertEquals("2.25.4242.77", k.instance().sopInstanceUid());
+        assertEquals("ACC-FA-1", k.accession());
+        assertTrue(Math.abs(k.size() - Files.size(video)) < 512, "the whole recording: " + k.size() + " of "
+                + Files.size(video));
+        assertEquals(Dcmtk.MPEG4_HP41, k.transferSyntax(), "as sent");
     }
 
     @Test
