@@ -422,6 +422,21 @@ class Hl7IT {
         assertTrue(sentReport.contains("|TX|59776-5^Procedure findings Narrative^LN||Stable.~Review in a week.|")
                 && sentReport.contains("|ED|11506-3^Progress note^LN||TELEHUB^AP^PDF^Base64^" + pdf + "|"),
                 sentReport);
+
+        // an AI's finding on an endoscopy (issue 22): an ORU of the finding, its confidence and its words
+        int m = received(1).size();
+        String analysis = karaf.post("/api/v1/integration/endoscopy/send-analysis", nurse, "application/json",
+                "{\"patientId\":\"" + zoe + "\",\"adapterId\":\"his-adt\",\"analysis\":{\"procedureId\":\"SPS-9\","
+                        + "\"summary\":\"Sessile polyp, 6 mm\",\"findingCode\":\"68496003\",\"findingCodeSystem\":"
+                        + "\"http://snomed.info/sct\",\"findingDisplay\":\"Polyp of colon\",\"confidence\":0.93,"
+                        + "\"algorithmName\":\"PolypNet\",\"algorithmVersion\":\"2.1\"}}").body();
+        awaitDelivery(KarafInstance.JSON.readTree(analysis).at("/deliveries/0/id").asText(), "delivered");
+        String sentAnalysis = received(m + 1).get(m);
+        assertTrue(sentAnalysis.contains("ORU^R01") && sentAnalysis.contains("|18751-8^Endoscopy study^LN|")
+                && sentAnalysis.contains("|CE|121071^Finding^DCM||68496003^Polyp of colon^SCT|")
+                && sentAnalysis.contains("|NM|111012^Certainty of Finding^DCM||93|%|")
+                && sentAnalysis.contains("|TX|59776-5^Procedure findings Narrative^LN||Sessile polyp, 6 mm|")
+                && sentAnalysis.contains("|PolypNet 2.1"), sentAnalysis);
     }
 
     // ---- messages

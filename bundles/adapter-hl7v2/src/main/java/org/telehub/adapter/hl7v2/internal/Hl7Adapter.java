@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.AnalysisRecorder;
+import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.ClinicalRecordSystem;
@@ -42,7 +44,7 @@ import org.telehub.work.WorkService;
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.hl7v2",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = Hl7Config.class, factory = true)
-public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
+public class Hl7Adapter implements Adapter, ClinicalRecordSystem, AnalysisRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(Hl7Adapter.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** DS's deactivation reason {@code ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED} (R6 112.5.16). */
@@ -239,6 +241,14 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem {
             String idempotencyKey) throws AdapterException {
         Outbound o = sender();
         return Codec.inBundle(() -> o.report(systemPatientId, report, idempotencyKey));
+    }
+
+    /** An analysis of a procedure as an ORU^R01 of its finding (see {@link Outbound#analysis}). */
+    @Override
+    public List<DeliveryReceipt> recordAnalysis(String systemPatientId, AnalysisResult analysis,
+            String idempotencyKey) throws AdapterException {
+        Outbound o = sender();
+        return List.of(Codec.inBundle(() -> o.analysis(systemPatientId, analysis, idempotencyKey)));
     }
 
     /** Tells the receiver about a visit (see {@link VisitStatus}); null when it was told before. */

@@ -101,7 +101,8 @@ final class Observations {
 
     /** HL7 table 0396's codes of the systems Telehub writes, by the URI FHIR and Telehub use. */
     private static final java.util.Map<String, String> CODES = java.util.Map.of("http://loinc.org", "LN",
-            "http://snomed.info/sct", "SCT", "http://hl7.org/fhir/sid/icd-10", "I10");
+            "http://snomed.info/sct", "SCT", "http://hl7.org/fhir/sid/icd-10", "I10",
+            "http://dicom.nema.org/resources/ontology/DCM", "DCM");
     private static final java.util.Map<String, String> URIS = java.util.Map.of("LN", "http://loinc.org", "SCT",
             "http://snomed.info/sct", "SNM", "http://snomed.info/sct", "I10", "http://hl7.org/fhir/sid/icd-10");
 

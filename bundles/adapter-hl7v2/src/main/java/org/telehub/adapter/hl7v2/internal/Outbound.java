@@ -35,6 +35,7 @@ import ca.uhn.hl7v2.util.Terser;
 
 import org.jdbi.v3.core.Jdbi;
 import org.telehub.integration.api.AdapterException;
+import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.ReportDocument;
@@ -99,6 +100,66 @@ final class Outbound {
             return send(oru, control, patient);
         } catch (HL7Exception e) {
             throw new AdapterException("cannot build the ORU^R01: " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * An analysis of a procedure as a result: OBR LOINC 18751-8 (Endoscopy study); OBX 1 the finding (DICOM's 121071
+     * Finding, valued with the coded finding as CE, or the words as ST), OBX 2 the confidence (111012 Certainty of
+     * Finding, NM in percent), OBX 3 the words (TX); the algorithm as each OBX's equipment (OBX-18).
+     */
+    DeliveryReceipt analysis(String patient, AnalysisResult a, String key) throws AdapterException {
+        String control = controlId(key);
+        try {
+            ORU_R01 oru = oru(patient, control);
+            obr(oru, control, "18751-8", "Endoscopy study", "http://loinc.org", null).getResultStatus().setValue("F");
+            String algorithm = a.algorithmName() == null ? null : a.algorithmName()
+                    + (a.algorithmVersion() == null ? "" : " " + a.algorithmVersion());
+            int seq = 0;
+            OBX finding = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX();
+            finding.getSetIDOBX().setValue(String.valueOf(++seq));
+            code(finding.getObservationIdentifier(), "121071", "Finding", DCM);
+            if (a.findingCode() != null) {
+                finding.getValueType().setValue("CE");
+                ca.uhn.hl7v2.model.v251.datatype.CE ce = new ca.uhn.hl7v2.model.v251.datatype.CE(oru);
+                code(ce, a.findingCode(), a.findingDisplay() != null ? a.findingDisplay() : a.summary(),
+                        a.findingCodeSystem());
+                finding.getObservationValue(0).setData(ce);
+            } else {
+                finding.getValueType().setValue("ST");
+                ST st = new ST(oru);
+                st.setValue(a.summary());
+                finding.getObservationValue(0).setData(st);
+            }
+            finish(finding, algorithm);
+            if (a.confidence() != null) {
+                OBX sure = oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX();
+                sure.getSetIDOBX().setValue(String.valueOf(++seq));
+                sure.getValueType().setValue("NM");
+                code(sure.getObservationIdentifier(), "111012", "Certainty of Finding", DCM);
+                NM nm = new NM(oru);
+                nm.setValue(java.math.BigDecimal.valueOf(a.confidence() * 100).setScale(1,
+                        java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString());
+                sure.getObservationValue(0).setData(nm);
+                sure.getUnits().getIdentifier().setValue("%");
+                finish(sure, algorithm);
+            }
+            conclusion(oru.getPATIENT_RESULT().getORDER_OBSERVATION().getOBSERVATION(seq).getOBX(), ++seq, oru,
+                    a.details() == null ? a.summary() : a.summary() + "\n" + a.details(), "F");
+            return send(oru, control, patient);
+        } catch (HL7Exception e) {
+            throw new AdapterException("cannot build the ORU^R01: " + e.getMessage(), false);
+        }
+    }
+
+    /** DICOM's codes (PS3.16), as Telehub names their system. */
+    private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+
+    private static void finish(OBX obx, String algorithm) throws HL7Exception {
+        obx.getObservationResultStatus().setValue("F");
+        obx.getDateTimeOfTheObservation().getTime().setValue(ts(null));
+        if (algorithm != null) {
+            obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().setValue(Inbound.cut(algorithm, 199));
         }
     }
 
