@@ -8,16 +8,21 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SpecificCharacterSet;
+import com.pixelmed.dicom.StringAttribute;
+import com.pixelmed.dicom.TextAttribute;
 import com.pixelmed.dicom.TagFromName;
 
 /**
@@ -74,6 +79,35 @@ public final class DicomFiles {
             }
         } catch (DicomException e) {
             throw new IllegalArgumentException("cannot set " + tag + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes every text value of the list, in every sequence item, encode as UTF-8 when written. PixelMed's factories
+     * (content items, coded entries) make their values with no character set, which writes them in the JVM's default
+     * charset, whatever Specific Character Set the file declares.
+     */
+    public static void inUtf8(AttributeList list) {
+        for (Attribute a : List.copyOf(list.values())) {
+            if (a instanceof SequenceAttribute seq) {
+                for (int i = 0; i < seq.getNumberOfItems(); i++) {
+                    inUtf8(seq.getItem(i).getAttributeList());
+                }
+            } else if (a instanceof StringAttribute || a instanceof TextAttribute) {
+                // a value's bytes are made when it is added: the same values again, in an attribute made for UTF-8
+                try {
+                    Attribute again = AttributeFactory.newAttribute(a.getTag(), a.getVR(), CHARSET);
+                    String[] values = a instanceof StringAttribute s ? s.getOriginalStringValues()
+                            : a.getStringValues();
+                    for (String v : values == null ? new String[0] : values) {
+                        again.addValue(v);
+                    }
+                    list.put(again);
+                } catch (DicomException e) {
+                    throw new IllegalArgumentException("cannot write " + a.getTag() + " in UTF-8: " + e.getMessage(),
+                            e);
+                }
+            }
         }
     }
 

@@ -47,9 +47,9 @@ final class AnalysisImage {
     static final int WIDTH = 1024;
     static final int HEIGHT = 768;
     private static final int MARGIN = 48;
-    /** Families tried in order for each line: the first that has every character of it draws it. */
-    private static final List<String> FAMILIES = List.of("Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic",
-            "Noto Sans CJK JP", "DejaVu Sans");
+    /** The host's families tried after the bundle's own, in order. */
+    private static final List<String> FAMILIES = List.of("Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans",
+            "DejaVu Sans");
 
     private AnalysisImage() {
     }
@@ -141,10 +141,12 @@ final class AnalysisImage {
      * Draws a text wrapped to the page's width from {@code y} (its top) and returns the top of what follows; each
      * run of one script in a font that has it, a right-to-left paragraph from the right margin.
      */
-    private static float paragraph(Graphics2D g, String text, float size, int style, float y) {
-        if (text == null || text.isBlank()) {
+    private static float paragraph(Graphics2D g, String whole, float size, int style, float y) {
+        if (whole == null || whole.isBlank()) {
             return y;
         }
+        // more than a page holds is never drawn: fonts are looked up for what can be
+        String text = whole.length() > 1500 ? whole.substring(0, 1500) + "…" : whole;
         AttributedString s = new AttributedString(text);
         int start = 0;
         while (start < text.length()) {
@@ -170,8 +172,16 @@ final class AnalysisImage {
         return y;
     }
 
-    /** The first of {@link #FAMILIES} installed here that has every character of {@code text}; else SansSerif. */
+    /**
+     * The first font that has every character of {@code text}: the bundle's Noto Sans, then its Noto Naskh Arabic
+     * (in the style asked for where it has it), then {@link #FAMILIES} installed here; else SansSerif.
+     */
     static Font font(String text, int style, float size) {
+        for (Font bundled : Bundled.FONTS) {
+            if (matches(bundled, style) && bundled.canDisplayUpTo(text) == -1) {
+                return bundled.deriveFont(size);
+            }
+        }
         Set<String> installed = Installed.FAMILIES;
         for (String family : FAMILIES) {
             if (installed.contains(family)) {
@@ -182,6 +192,38 @@ final class AnalysisImage {
             }
         }
         return new Font(Font.SANS_SERIF, style, 1).deriveFont(size);
+    }
+
+    /** Whether a bundled face is the one for a style (Naskh has no italic: its regular stands for it). */
+    private static boolean matches(Font face, int style) {
+        String name = face.getFontName();
+        boolean bold = name.contains("Bold");
+        boolean italic = name.contains("Italic");
+        if (face.getFamily().startsWith("Noto Naskh")) {
+            return bold == (style == Font.BOLD);
+        }
+        return bold == (style == Font.BOLD) && italic == (style == Font.ITALIC);
+    }
+
+    /** The faces this bundle carries, read at first use (about 1.9 MB). */
+    private static final class Bundled {
+        static final List<Font> FONTS = load("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
+                "NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf");
+
+        private static List<Font> load(String... files) {
+            List<Font> out = new java.util.ArrayList<>();
+            for (String file : files) {
+                try (java.io.InputStream in = AnalysisImage.class.getResourceAsStream("fonts/" + file)) {
+                    if (in == null) {
+                        throw new IllegalStateException("the bundle lacks its font " + file);
+                    }
+                    out.add(Font.createFont(Font.TRUETYPE_FONT, in));
+                } catch (IOException | java.awt.FontFormatException e) {
+                    throw new IllegalStateException("cannot read the bundle's font " + file + ": " + e.getMessage(), e);
+                }
+            }
+            return List.copyOf(out);
+        }
     }
 
     /** The font families of this machine, read once. */

@@ -12,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.CodedSequenceItem;
 import com.pixelmed.dicom.ContentItem;
 import com.pixelmed.dicom.ContentItemFactory;
@@ -19,9 +20,12 @@ import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.SOPClass;
 import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.StructuredReport;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import com.pixelmed.dicom.UnlimitedCharactersAttribute;
+import com.pixelmed.dicom.UnlimitedTextAttribute;
 
 import org.telehub.dicom.net.DicomFiles;
 import org.telehub.integration.api.AdapterException;
@@ -30,7 +34,8 @@ import org.telehub.integration.api.AnalysisResult;
 /**
  * An analysis result as a DICOM Comprehensive SR in the procedure's study: a TID 1500 Imaging Measurement Report
  * whose one TID 1501 measurement group holds the finding (coded, DCM 121071), the confidence as a NUM (DCM 111012
- * Certainty of Finding, in percent), the algorithm (TID 4019) and the words. The observer is the algorithm as a
+ * Certainty of Finding, in percent), the algorithm (TID 4019) and the words (a qualitative evaluation, UMLS C0034375).
+ * Every value is UTF-8. The observer is the algorithm as a
  * device (TID 1004) or, without one, the hub. Series and instance UIDs derive from the delivery's idempotency key:
  * a retried delivery writes the same instance, which an archive keeps once.
  */
@@ -39,6 +44,9 @@ final class AnalysisReport {
     static final String SOP_CLASS = SOPClass.ComprehensiveSRStorage;
     /** yyyyMMdd of a local date (of a zoned one BASIC_ISO_DATE would add the offset, which DA does not allow). */
     private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final SpecificCharacterSet UTF8 = new SpecificCharacterSet(new String[] {DicomFiles.UTF8});
+    /** (0008,0119) Long Code Value, UC. */
+    private static final AttributeTag LONG_CODE_VALUE = new AttributeTag(0x0008, 0x0119);
     private static final DateTimeFormatter TM = DateTimeFormatter.ofPattern("HHmmss");
 
     /** The procedure the result is about, as the worklist and the performed steps know it. */
@@ -73,7 +81,8 @@ final class AnalysisReport {
                         + r.findingCodeSystem() + "' here; give one (e.g. SCT) or a known URI such as "
                         + "http://snomed.info/sct", false);
             }
-            finding = code(r.findingCode(), scheme, r.findingDisplay() != null ? r.findingDisplay() : r.summary());
+            finding = code(r.findingCode(), scheme, meaning(r.findingDisplay() != null ? r.findingDisplay()
+                    : r.summary()));
         }
         try {
             ContentItemFactory f = new ContentItemFactory();
@@ -114,8 +123,8 @@ final class AnalysisReport {
                 f.makeNumericContentItem(group, "CONTAINS", dcm("111012", "Certainty of Finding"), percent,
                         code("%", "UCUM", "Percent"));
             }
-            f.makeTextContentItem(group, "CONTAINS", dcm("121071", "Finding"), r.details() == null ? r.summary()
-                    : r.summary() + "\n" + r.details());
+            f.makeTextContentItem(group, "CONTAINS", code("C0034375", "UMLS", "Qualitative Evaluations"),
+                    r.details() == null ? r.summary() : r.summary() + "\n" + r.details());
 
             AttributeList l = new StructuredReport(root).getAttributeList();
             ZonedDateTime when = at.atZone(zone);
@@ -125,6 +134,10 @@ final class AnalysisReport {
             put(l, TagFromName.CompletionFlag, "COMPLETE");
             put(l, TagFromName.VerificationFlag, "UNVERIFIED");
             l.put(new SequenceAttribute(TagFromName.PerformedProcedureCodeSequence));
+            // every value in UTF-8, the content tree's too: PixelMed builds those without a character set, which
+            // writes them in the JVM's default charset (ASCII on a host with a POSIX locale)
+            DicomFiles.inUtf8(l);
+            texts(root, l);
             FileMetaInformation.addFileMetaInformation(l, TransferSyntax.ExplicitVRLittleEndian, sourceAe);
             l.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
         } catch (DicomException e) {
@@ -168,11 +181,49 @@ final class AnalysisReport {
         return new CodedSequenceItem(value, "DCM", meaning);
     }
 
+    /**
+     * A content item's text (TEXT: Text Value, UT) made again in UTF-8 from the item's own string, and its children's:
+     * PixelMed encodes a text value when it builds the item's attributes, so what the default charset could not
+     * hold is gone from the attribute by then. The tree and the data set have the same shape.
+     */
+    private static void texts(ContentItem item, AttributeList list) throws DicomException {
+        if (list.get(TagFromName.TextValue) != null) {
+            UnlimitedTextAttribute text = new UnlimitedTextAttribute(TagFromName.TextValue, UTF8);
+            text.addValue(item.getConceptValue());
+            list.put(text);
+        }
+        if (list.get(TagFromName.ContentSequence) instanceof SequenceAttribute children) {
+            for (int i = 0; i < item.getChildCount() && i < children.getNumberOfItems(); i++) {
+                texts((ContentItem) item.getChildAt(i), children.getItem(i).getAttributeList());
+            }
+        }
+    }
+
+    /**
+     * A coded entry; a code longer than Code Value's 16 characters (an 18-digit SNOMED CT extension id) as Long Code
+     * Value (PS3.3 8.8).
+     */
     private static CodedSequenceItem code(String value, String scheme, String meaning) {
         try {
-            return new CodedSequenceItem(value, scheme, meaning);
+            if (value.length() <= 16) {
+                return new CodedSequenceItem(value, scheme, meaning);
+            }
+            AttributeList item = new AttributeList();
+            // PixelMed's dictionary has no Long Code Value: the attribute is made with its VR (UC)
+            UnlimitedCharactersAttribute longValue = new UnlimitedCharactersAttribute(LONG_CODE_VALUE);
+            longValue.addValue(value);
+            item.put(longValue);
+            put(item, TagFromName.CodingSchemeDesignator, scheme);
+            put(item, TagFromName.CodeMeaning, meaning);
+            return new CodedSequenceItem(item);
         } catch (DicomException e) {
             throw new IllegalArgumentException("cannot code " + value + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Code Meaning is one LO value: at most 64 characters, no backslash. */
+    static String meaning(String text) {
+        String one = text.replace('\\', '/').replaceAll("\\p{Cntrl}", " ").strip();
+        return one.length() <= 64 ? one : one.substring(0, 63) + "…";
     }
 }

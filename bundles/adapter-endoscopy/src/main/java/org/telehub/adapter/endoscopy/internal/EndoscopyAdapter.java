@@ -103,6 +103,7 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         this.zone = zone;
         this.callingAe = c.callingAe();
         this.outgoing = data.resolve(c.id()).resolve("outgoing");
+        sweep(outgoing);
         java.util.Set<String> objects = new java.util.HashSet<>();
         for (String o : (c.analysisObjects() == null ? "" : c.analysisObjects()).trim().split("[,\\s]+")) {
             if (!o.isEmpty()) {
@@ -139,6 +140,20 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         this.images = storage;
         this.mpps = performed;
         this.scpError = error;
+    }
+
+    /** Results written before a crash and never kept: their delivery writes them again. */
+    private static void sweep(Path outgoing) {
+        if (!Files.isDirectory(outgoing)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(outgoing)) {
+            for (Path f : (Iterable<Path>) left::iterator) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot clear {}: {}", outgoing, e.getMessage());
+        }
     }
 
     /**
@@ -318,39 +333,67 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         }
         AnalysisReport.Procedure p = procedure(patientId(systemPatientId), result.procedureId());
         Instant at = Instant.now();
-        List<String> uids = new ArrayList<>();
-        if (resultsAsReport) {
-            String uid = AnalysisReport.sopInstanceUid(idempotencyKey);
-            keep(p, uid, AnalysisReport.seriesInstanceUid(idempotencyKey), AnalysisReport.SOP_CLASS, "SR",
-                    file -> AnalysisReport.write(file, p, result, idempotencyKey, at, zone, callingAe));
-            uids.add(uid);
+        // every instance written before any is kept: one that cannot be made leaves nothing kept or forwarded
+        List<Made> made = new ArrayList<>();
+        try {
+            if (resultsAsReport) {
+                made.add(new Made(AnalysisReport.sopInstanceUid(idempotencyKey),
+                        AnalysisReport.seriesInstanceUid(idempotencyKey), AnalysisReport.SOP_CLASS, "SR",
+                        write(file -> AnalysisReport.write(file, p, result, idempotencyKey, at, zone, callingAe))));
+            }
+            if (resultsAsImage) {
+                made.add(new Made(AnalysisImage.sopInstanceUid(idempotencyKey),
+                        AnalysisImage.seriesInstanceUid(idempotencyKey), AnalysisImage.SOP_CLASS, "OT",
+                        write(file -> AnalysisImage.write(file, p, result, idempotencyKey, at, zone, callingAe))));
+            }
+            for (Made m : made) {
+                intake.keep(info.id(), new ReceivedInstance(p.patientId(), p.patientName(), p.studyInstanceUid(),
+                        m.seriesUid(), m.uid(), m.sopClass(), m.modality()), p.accessionNumber(), m.file(),
+                        forwardTo);
+            }
+        } finally {
+            for (Made m : made) {
+                delete(m.file());
+            }
         }
-        if (resultsAsImage) {
-            String uid = AnalysisImage.sopInstanceUid(idempotencyKey);
-            keep(p, uid, AnalysisImage.seriesInstanceUid(idempotencyKey), AnalysisImage.SOP_CLASS, "OT",
-                    file -> AnalysisImage.write(file, p, result, idempotencyKey, at, zone, callingAe));
-            uids.add(uid);
-        }
-        return new DeliveryReceipt(String.join(",", uids), false);
+        return new DeliveryReceipt(String.join(",", made.stream().map(Made::uid).toList()), false);
     }
 
-    /** Writes one instance the hub makes for a procedure and hands it to the intake (kept, forwarded). */
-    private void keep(AnalysisReport.Procedure p, String uid, String seriesUid, String sopClass, String modality,
-            Writer writer) throws AdapterException {
-        Path file = outgoing.resolve(uid + ".dcm");
+    /** An instance the hub made for a procedure, written and not yet kept. */
+    private record Made(String uid, String seriesUid, String sopClass, String modality, Path file) {
+    }
+
+    /**
+     * Writes one instance to a file of its own in {@code outgoing} (two attempts of one delivery never share one):
+     * a disk that fails is worth retrying; a result that cannot be drawn or encoded (a bug, a missing font) is not.
+     */
+    private Path write(Writer writer) throws AdapterException {
+        Path file = null;
         try {
             Files.createDirectories(outgoing);
+            file = Files.createTempFile(outgoing, "analysis-", ".dcm");
             writer.write(file);
-            intake.keep(info.id(), new ReceivedInstance(p.patientId(), p.patientName(), p.studyInstanceUid(),
-                    seriesUid, uid, sopClass, modality), p.accessionNumber(), file, forwardTo);
+            return file;
         } catch (IOException e) {
-            throw new AdapterException("cannot write the " + modality + " instance: " + e.getMessage(), true, e);
-        } finally {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                LOG.warn("Endoscopy {}: cannot delete {}: {}", info.id(), file, e.getMessage());
-            }
+            delete(file);
+            throw new AdapterException("cannot write the analysis result: " + e.getMessage(), true, e);
+        } catch (AdapterException e) {
+            delete(file);
+            throw e;
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+            delete(file);
+            throw new AdapterException("cannot make the analysis result: " + e, false, e);
+        }
+    }
+
+    private void delete(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Endoscopy {}: cannot delete {}: {}", info.id(), file, e.getMessage());
         }
     }
 
@@ -382,8 +425,8 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
                         s.accessionNumber(), s.description()));
             }
         }
-        throw new AdapterException("patient " + patient + " has no procedure '" + procedureId + "' in " + info.id(),
-                false);
+        // the patient's id stays out: this text is the delivery's last error, which administrators read
+        throw new AdapterException("no procedure '" + procedureId + "' for this patient in " + info.id(), false);
     }
 
     private static AnalysisReport.Procedure located(String procedureId, AnalysisReport.Procedure p)

@@ -197,8 +197,21 @@ class AnalysisTest {
         assertEquals("ACC-OLD-1", kept.get(0).accession());
         String out = Dcmtk.dsrdump(kept.get(0).file()).output();
         assertTrue(out.contains("(112039,DCM,\"Tracking Identifier\")=\"No abnormality\""), out);
+        assertTrue(out.contains("(C0034375,UMLS,\"Qualitative Evaluations\")=\"No abnormality\""), out);
         assertTrue(out.contains("(121013,DCM,\"Device Observer Name\")=\"Telehub\""), "a person's words: " + out);
         assertFalse(out.contains("Certainty of Finding"), out);
+    }
+
+    /** An 18-digit SNOMED CT extension id is longer than Code Value holds: it goes as Long Code Value. */
+    @Test
+    void aLongCodeIsWrittenAsLongCodeValue() throws Exception {
+        EndoscopyAdapter a = adapter(Map.of(), NONE);
+        a.sendAnalysisResult("PAT-FA", new AnalysisResult("SPS-FA-1", "Polyp", null, "999000011000036104", "SCT",
+                null, null, null, null), "d-10/0");
+        String out = Dcmtk.dsrdump(kept.get(0).file()).output();
+        assertTrue(out.contains("(121071,DCM,\"Finding\")=(999000011000036104,SCT,\"Polyp\")"), out);
+        Dcmtk.Result dump = Dcmtk.run(Dcmtk.TIMEOUT, List.of("dcmdump", "+U8", kept.get(0).file().toString()));
+        assertTrue(dump.output().contains("(0008,0119) UC [999000011000036104]"), dump.output());
     }
 
     @Test
@@ -208,6 +221,7 @@ class AnalysisTest {
                 new AnalysisResult("SPS-NOPE", "polyp", null), "k1"));
         assertFalse(unknown.retryable());
         assertTrue(unknown.getMessage().contains("no procedure 'SPS-NOPE'"), unknown.getMessage());
+        assertFalse(unknown.getMessage().contains("PAT-FA"), "the delivery's last error names no patient");
         AdapterException scheme = assertThrows(AdapterException.class, () -> a.sendAnalysisResult("PAT-FA",
                 new AnalysisResult("SPS-FA-1", "polyp", null, "X1", "http://example.org/our-codes", null, null,
                         null, null), "k2"));

@@ -91,6 +91,7 @@ final class ReportInstance {
             Attribute doc = new OtherByteAttribute(TagFromName.EncapsulatedDocument);
             doc.setValues(even);
             l.put(doc);
+            DicomFiles.inUtf8(l); // the concept name's meaning (the report's title) too
             FileMetaInformation.addFileMetaInformation(l, TransferSyntax.ExplicitVRLittleEndian, sourceAe);
             l.write(file.toFile(), TransferSyntax.ExplicitVRLittleEndian, true, true);
             return file;
