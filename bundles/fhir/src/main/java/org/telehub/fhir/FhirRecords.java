@@ -329,8 +329,9 @@ public final class FhirRecords implements ClinicalRecordSearch, ConditionRecorde
     static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
     /** Code system URIs of the DICOM coding scheme designators an analysis may name its finding's system by. */
     private static final Map<String, String> DESIGNATORS = Map.of("SCT", "http://snomed.info/sct",
-            "LN", "http://loinc.org", "DCM", DCM, "RADLEX", "http://www.radlex.org",
-            "I10", "http://hl7.org/fhir/sid/icd-10", "NCIt", "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl");
+            "LN", "http://loinc.org", "DCM", DCM, "RADLEX", "http://www.radlex.org", "UCUM", "http://unitsofmeasure.org",
+            "I10", "http://hl7.org/fhir/sid/icd-10", "I10C", "http://hl7.org/fhir/sid/icd-10-cm",
+            "NCIt", "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl");
 
     /**
      * The analysis as a procedure's result in the record: an {@code Observation} of the finding (DICOM's "Finding",

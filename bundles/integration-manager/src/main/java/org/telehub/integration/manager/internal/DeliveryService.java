@@ -343,6 +343,9 @@ public class DeliveryService {
         throw new ForbiddenException("Deliveries are listed to clinicians (their patients) and administrators");
     }
 
+    /** How many analyses a patient's list shows, newest first. */
+    static final int ANALYSES_SHOWN = 200;
+
     /** An analysis result sent to a system, and where its delivery stands. */
     public record AnalysisView(String deliveryId, String adapterId, String procedureId, String summary,
             String details, String findingCode, String findingCodeSystem, String findingDisplay, Double confidence,
@@ -357,7 +360,7 @@ public class DeliveryService {
     public List<AnalysisView> analyses(AuthenticatedUser who, String patientId, String adapterId) {
         gate.local(who, patientId);
         List<AnalysisView> out = new ArrayList<>();
-        for (DeliveryStore.Row r : store.list(null, adapterId, patientId, 1000)) {
+        for (DeliveryStore.Row r : store.withAnalysis(patientId, adapterId, ANALYSES_SHOWN)) {
             ResultPayload.Analysis a;
             try {
                 ResultPayload p = json.readValue(r.payload(), ResultPayload.class);

@@ -75,6 +75,23 @@ final class DeliveryStore {
                 .bind("k", key).bind("by", createdBy).bind("p", patientId).map((rs, ctx) -> row(rs)).list());
     }
 
+    /**
+     * A patient's deliveries that carry an analysis (to {@code adapterId} only, if given), newest first. The payload
+     * is the JSON Jackson wrote, where a present analysis is an object and an absent one {@code null}.
+     */
+    List<Row> withAnalysis(String patientId, String adapterId, int limit) {
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("SELECT " + COLUMNS + FROM + " WHERE d.local_patient_id = :patient"
+                    + (adapterId == null ? "" : " AND d.adapter_id = :adapter")
+                    + " AND d.payload LIKE :analysis ORDER BY d.created_at DESC, d.id LIMIT :limit")
+                    .bind("patient", patientId).bind("analysis", "%\"analysis\":{%").bind("limit", limit);
+            if (adapterId != null) {
+                q.bind("adapter", adapterId);
+            }
+            return q.map((rs, ctx) -> row(rs)).list();
+        });
+    }
+
     List<Row> list(DeliveryState state, String adapterId, String patientId, int limit) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE 1 = 1");
         if (state != null) {

@@ -57,6 +57,8 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
         void validate() {
             required("analysis.procedureId", procedureId);
             required("analysis.summary", summary);
+            text("analysis.summary", summary, 500, false);
+            text("analysis.details", details, 4000, true);
             bounded("analysis.findingCode", findingCode);
             bounded("analysis.findingCodeSystem", findingCodeSystem);
             bounded("analysis.findingDisplay", findingDisplay);
@@ -74,6 +76,15 @@ public record ResultPayload(Report report, List<Observation> observations, Analy
             }
             if (algorithmVersion != null && algorithmName == null) {
                 throw new UnprocessableException("analysis.algorithmName", "Required with an algorithm version");
+            }
+        }
+
+        /** At most {@code max} characters; no control characters but (in a multi-line text) line breaks and tabs. */
+        private static void text(String field, String value, int max, boolean lines) {
+            if (value != null && (value.length() > max || value.chars().anyMatch(c -> Character.isISOControl(c)
+                    && !(lines && (c == '\n' || c == '\r' || c == '\t'))))) {
+                throw new UnprocessableException(field, "At most " + max + " characters" + (lines
+                        ? ", no control characters but line breaks and tabs" : " on one line"));
             }
         }
 

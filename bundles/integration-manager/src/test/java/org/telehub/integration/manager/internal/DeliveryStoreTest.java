@@ -102,6 +102,32 @@ class DeliveryStoreTest {
         assertEquals(1, store.byRequestKey("req-1", "dr.other", "p-1").size());
     }
 
+    /** The analyses a patient's panel lists: the deliveries whose payload (as the service writes it) has one. */
+    @Test
+    void theDeliveriesThatCarryAnAnalysisAreFoundByTheirPayload() throws Exception {
+        DeliveryStore store = store();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String patient = "p-" + SEQ.incrementAndGet();
+        String analysis = json.writeValueAsString(new ResultPayload(null, null, new ResultPayload.Analysis("SPS-1",
+                "Polyp", null, "68496003", "SCT", "Polyp of colon", 0.9, null, null)));
+        String words = json.writeValueAsString(new ResultPayload(null, List.of(), null));
+        String toEndo = withPayload(store, "endo-1", patient, analysis);
+        String toEhr = withPayload(store, "ehr-main", patient, analysis);
+        withPayload(store, "endo-1", patient, words);
+        withPayload(store, "endo-1", "someone-else", analysis);
+        assertEquals(List.of(toEhr, toEndo), ids(store.withAnalysis(patient, null, 10)), "newest first");
+        assertEquals(List.of(toEndo), ids(store.withAnalysis(patient, "endo-1", 10)));
+        assertEquals(List.of(toEhr), ids(store.withAnalysis(patient, null, 1)));
+    }
+
+    private static String withPayload(DeliveryStore store, String adapter, String patient, String payload) {
+        String id = UUID.randomUUID().toString();
+        String workId = workItem(store, "pending", 0);
+        store.jdbi().useTransaction(h -> DeliveryStore.insert(h, new DeliveryStore.New(id, UUID.randomUUID().toString(),
+                null, patient, adapter, "MRN-1", payload, "nurse", T0.plusMillis(SEQ.incrementAndGet())), workId));
+        return id;
+    }
+
     private static String insert(DeliveryStore store, String adapter, String key) {
         return insert(store, adapter, key, "nurse", "p-1");
     }

@@ -41,5 +41,9 @@ class ResultPayloadTest {
         assertEquals("analysis.algorithmName", refused(analysis(null, null, 0.5, null, "2.1")));
         assertEquals("analysis.algorithmName", refused(analysis(null, null, 0.5, "x".repeat(65), null)));
         assertEquals("analysis.findingCode", refused(analysis("A\\B", "SCT", null, null, null)));
+        assertEquals("analysis.summary", refused(new ResultPayload.Analysis("SPS-1", "x".repeat(501), null)));
+        assertEquals("analysis.summary", refused(new ResultPayload.Analysis("SPS-1", "polyp\nSEG|x", null)));
+        assertEquals("analysis.details", refused(new ResultPayload.Analysis("SPS-1", "polyp", "x".repeat(4001))));
+        new ResultPayload(null, null, new ResultPayload.Analysis("SPS-1", "polyp", "line 1\nline 2\ttab")).validate();
     }
 }

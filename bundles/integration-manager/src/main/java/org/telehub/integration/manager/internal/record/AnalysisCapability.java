@@ -39,8 +39,10 @@ public class AnalysisCapability implements CapabilityHandler<AnalysisRecorder> {
     public List<String> deliver(AnalysisRecorder system, String systemPatientId, Result result,
             Set<ResultPart> parts, String idempotencyKey) throws AdapterException {
         List<String> ids = new ArrayList<>();
+        // a key of its own: the same delivery's report goes to the same system under the delivery's key, and an HL7
+        // interface derives each message's control id from the key it is given
         for (DeliveryReceipt r : CapabilityHandler.required(system.recordAnalysis(systemPatientId, result.analysis(),
-                idempotencyKey), "recordAnalysis()")) {
+                idempotencyKey + "/analysis"), "recordAnalysis()")) {
             ids.add(CapabilityHandler.required(r, "recordAnalysis()").remoteId());
         }
         return ids;
