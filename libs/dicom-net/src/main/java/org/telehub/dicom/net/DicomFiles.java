@@ -22,7 +22,6 @@ import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.StringAttribute;
-import com.pixelmed.dicom.TextAttribute;
 import com.pixelmed.dicom.TagFromName;
 
 /**
@@ -83,9 +82,11 @@ public final class DicomFiles {
     }
 
     /**
-     * Makes every text value of the list, in every sequence item, encode as UTF-8 when written. PixelMed's factories
-     * (content items, coded entries) make their values with no character set, which writes them in the JVM's default
-     * charset, whatever Specific Character Set the file declares.
+     * Makes every string value of the list (names, codes' meanings, ...), in every sequence item, encode as UTF-8 when
+     * written. PixelMed's factories (content items, coded entries) make their values with no character set, which
+     * writes them in the JVM's default charset, whatever Specific Character Set the file declares. Text values (ST,
+     * LT, UT) keep only the bytes made when they were added, so a text a factory made is written again from its own
+     * string by its maker (the endoscopy adapter's SR does).
      */
     public static void inUtf8(AttributeList list) {
         for (Attribute a : List.copyOf(list.values())) {
@@ -93,12 +94,11 @@ public final class DicomFiles {
                 for (int i = 0; i < seq.getNumberOfItems(); i++) {
                     inUtf8(seq.getItem(i).getAttributeList());
                 }
-            } else if (a instanceof StringAttribute || a instanceof TextAttribute) {
+            } else if (a instanceof StringAttribute s) {
                 // a value's bytes are made when it is added: the same values again, in an attribute made for UTF-8
                 try {
                     Attribute again = AttributeFactory.newAttribute(a.getTag(), a.getVR(), CHARSET);
-                    String[] values = a instanceof StringAttribute s ? s.getOriginalStringValues()
-                            : a.getStringValues();
+                    String[] values = s.getOriginalStringValues();
                     for (String v : values == null ? new String[0] : values) {
                         again.addValue(v);
                     }

@@ -14,8 +14,6 @@ import java.awt.font.TextLayout;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.text.AttributedString;
 import java.text.Bidi;
@@ -107,8 +105,7 @@ final class AnalysisImage {
             String finding = r.findingDisplay() != null ? r.findingDisplay() : r.summary();
             y = paragraph(g, finding, 40f, Font.BOLD, y);
             if (r.confidence() != null) {
-                y = paragraph(g, "Confidence " + BigDecimal.valueOf(r.confidence() * 100)
-                        .setScale(1, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + " %", 30f,
+                y = paragraph(g, "Confidence " + AnalysisReport.percent(r.confidence()) + " %", 30f,
                         Font.PLAIN, y);
             }
             if (r.algorithmName() != null) {

@@ -118,8 +118,7 @@ final class AnalysisReport {
                         r.algorithmVersion() == null ? "unknown" : r.algorithmVersion());
             }
             if (r.confidence() != null) {
-                String percent = BigDecimal.valueOf(r.confidence() * 100).setScale(1, RoundingMode.HALF_UP)
-                        .stripTrailingZeros().toPlainString();
+                String percent = percent(r.confidence());
                 f.makeNumericContentItem(group, "CONTAINS", dcm("111012", "Certainty of Finding"), percent,
                         code("%", "UCUM", "Percent"));
             }
@@ -143,6 +142,12 @@ final class AnalysisReport {
         } catch (DicomException e) {
             throw new IOException("cannot build the structured report: " + e.getMessage(), e);
         }
+    }
+
+    /** A confidence from 0 to 1 as a percentage to one decimal, without trailing zeros (0.934 → 93.4, 0.93 → 93). */
+    static String percent(double confidence) {
+        return BigDecimal.valueOf(confidence * 100).setScale(1, RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
     }
 
     /**

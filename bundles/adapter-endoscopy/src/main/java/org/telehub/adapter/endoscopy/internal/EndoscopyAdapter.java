@@ -408,9 +408,10 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
      */
     private AnalysisReport.Procedure procedure(String patient, String procedureId) throws AdapterException {
         List<Worklist.Item> items = health.record("worklist query", () -> worklist.find(patient));
+        List<PerformedStep> performed = steps == null ? List.of() : steps.ofPatient(info.id(), patient);
         for (Worklist.Item i : items) {
             if (patient.equals(i.patientId()) && procedureId.equals(summary(i).procedureId())) {
-                PerformedStep step = steps == null ? null : steps.ofPatient(info.id(), patient).stream()
+                PerformedStep step = performed.stream()
                         .filter(s -> procedureId.equals(s.scheduledStepId()) && s.studyInstanceUid() != null)
                         .findFirst().orElse(null);
                 String study = i.studyInstanceUid() != null ? i.studyInstanceUid()
@@ -419,7 +420,7 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
                         i.accessionNumber(), summary(i).type()));
             }
         }
-        for (PerformedStep s : steps == null ? List.<PerformedStep>of() : steps.ofPatient(info.id(), patient)) {
+        for (PerformedStep s : performed) {
             if (procedureId.equals(s.scheduledStepId() != null ? s.scheduledStepId() : s.uid())) {
                 return located(procedureId, new AnalysisReport.Procedure(patient, null, s.studyInstanceUid(),
                         s.accessionNumber(), s.description()));

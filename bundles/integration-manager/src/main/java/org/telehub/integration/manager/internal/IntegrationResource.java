@@ -201,8 +201,9 @@ public class IntegrationResource {
                 + "' is installed; GET " + RestApi.BASE + "/integration/status lists them"));
     }
 
-    private static void checkPatientId(String patientId) {
-        if (!PATIENT_ID.matcher(patientId).matches()) {
+    /** A hub patient id as the API takes it (a path or query parameter, a body field): 400 naming patientId. */
+    public static void checkPatientId(String patientId) {
+        if (patientId == null || !PATIENT_ID.matcher(patientId).matches()) {
             throw ProblemException.invalid("patientId", "1 to 100 characters: letters, digits, . _ -");
         }
     }

@@ -1,5 +1,6 @@
 package org.telehub.integration.manager.internal.imaging;
 
+import static org.telehub.integration.manager.internal.IntegrationResource.checkPatientId;
 import static org.telehub.integration.manager.internal.IntegrationResource.user;
 
 import java.util.List;
@@ -50,8 +51,7 @@ import org.telehub.security.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class EndoscopyResource {
-    private static final Pattern PATIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    private static final Pattern ADAPTER_ID = PATIENT_ID;
+    private static final Pattern ADAPTER_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     private final IntegrationService integration;
     private final DeliveryService deliveries;
@@ -94,12 +94,6 @@ public class EndoscopyResource {
             throw ProblemException.invalid("adapterId", "1 to 100 characters: letters, digits, . _ -");
         }
         return deliveries.analyses(user(security), patientId, adapterId);
-    }
-
-    private static void checkPatientId(String patientId) {
-        if (patientId == null || !PATIENT_ID.matcher(patientId).matches()) {
-            throw ProblemException.invalid("patientId", "Required: 1 to 100 characters: letters, digits, . _ -");
-        }
     }
 
     /** One durable delivery per system; 202 because none is delivered yet. */
