@@ -7,15 +7,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.dicom.net.Scp;
@@ -35,18 +29,15 @@ import org.telehub.integration.api.ReceivedInstance;
 import org.telehub.integration.api.SystemType;
 
 /**
- * One endoscopy system, per factory configuration {@code etc/org.telehub.adapter.endoscopy-<name>.cfg}: a
- * {@link ProcedureSystem} whose procedures are the patient's scheduled steps in a DICOM Modality Worklist with where
- * their performed steps stand; with a storage port a storage SCP whose VL and Video Endoscopic images the hub keeps
- * ({@link Images}), with an MPPS port an MPPS SCP ({@link Mpps}). An SCP that cannot listen (its port taken) leaves
- * the adapter DOWN naming the port, the worklist still read. An analysis result sent back becomes a DICOM SR in the
- * procedure's study ({@link AnalysisReport}), kept by the hub and forwarded to the archive named by
- * {@code forwardTo} like the system's own images.
+ * One endoscopy system (the implementation of {@link org.telehub.endoscopy.EndoscopySystem}, which each profile's
+ * component is): a {@link ProcedureSystem} whose procedures are the patient's scheduled steps in a DICOM Modality
+ * Worklist with where their performed steps stand; with a storage port a storage SCP whose VL and Video Endoscopic
+ * images the hub keeps ({@link Images}), with an MPPS port an MPPS SCP ({@link Mpps}). An SCP that cannot listen
+ * (its port taken) leaves the adapter DOWN naming the port, the worklist still read. An analysis result sent back
+ * becomes a DICOM SR in the procedure's study ({@link AnalysisReport}), kept by the hub and forwarded to the archive
+ * named by {@code forwardTo} like the system's own images.
  */
-@Component(service = Adapter.class, configurationPid = "org.telehub.adapter.endoscopy",
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = EndoscopyConfig.class, factory = true)
-public class EndoscopyAdapter implements Adapter, ProcedureSystem {
+public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
     private static final Logger LOG = LoggerFactory.getLogger(EndoscopyAdapter.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern AE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
@@ -74,15 +65,11 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     private final boolean resultsAsReport;
     private final boolean resultsAsImage;
 
-    @Activate
-    public EndoscopyAdapter(EndoscopyConfig c, @Reference InstanceIntake intake, @Reference PerformedSteps steps)
-            throws IOException {
-        this(c, FrameworkUtil.getBundle(EndoscopyAdapter.class) == null ? "dev"
-                : FrameworkUtil.getBundle(EndoscopyAdapter.class).getVersion().toString(), intake, steps,
-                Path.of(System.getProperty("karaf.data", "data"), "telehub", "endoscopy"));
-    }
-
-    EndoscopyAdapter(EndoscopyConfig c, String version, InstanceIntake intake, PerformedSteps steps, Path data)
+    /**
+     * @param version the bundle's (shown in status)
+     * @param data where received and outgoing files wait, a folder per system under it
+     */
+    public EndoscopyAdapter(Settings c, String version, InstanceIntake intake, PerformedSteps steps, Path data)
             throws IOException {
         if (c.id() == null || !ID.matcher(c.id()).matches()) {
             throw new IllegalArgumentException("id: 1-64 letters, digits, '.', '_' or '-' (got '" + c.id() + "')");
@@ -115,13 +102,14 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         }
         this.resultsAsReport = objects.contains("SR");
         this.resultsAsImage = objects.contains("SC");
+        Map<String, List<String>> classes = Images.classes(c.storageClasses());
         List<Scp.Peer> senders = c.storagePort() == 0 && c.mppsPort() == 0 ? List.of() : senders(c.senders());
         Images storage = null;
         Mpps performed = null;
         String error = null;
         try {
             storage = c.storagePort() == 0 ? null : new Images(c.id(), new Images.Settings(c.bindAddress(),
-                    c.storagePort(), c.callingAe(), senders, forwardTo, c.maxPdu(), c.timeoutMillis()),
+                    c.storagePort(), c.callingAe(), senders, forwardTo, c.maxPdu(), c.timeoutMillis(), classes),
                     data.resolve(c.id()).resolve("incoming"), intake);
         } catch (IOException e) {
             error = "the storage SCP cannot listen on " + c.bindAddress() + ":" + c.storagePort() + ": "
@@ -185,8 +173,8 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
         return out;
     }
 
-    @Deactivate
-    void close() {
+    /** Stops the SCPs. */
+    public void close() {
         if (images != null) {
             images.close();
         }
@@ -196,12 +184,12 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     }
 
     /** The storage SCP's port, or 0 without one. */
-    int storagePort() {
+    public int storagePort() {
         return images == null ? 0 : images.port();
     }
 
     /** The MPPS SCP's port, or 0 without one. */
-    int mppsPort() {
+    public int mppsPort() {
         return mpps == null ? 0 : mpps.port();
     }
 
@@ -312,7 +300,7 @@ public class EndoscopyAdapter implements Adapter, ProcedureSystem {
     }
 
     /** Whether analysis results can be filed: only into an archive ({@code forwardTo}). */
-    boolean filesAnalyses() {
+    public boolean filesAnalyses() {
         return forwardTo != null && intake != null;
     }
 

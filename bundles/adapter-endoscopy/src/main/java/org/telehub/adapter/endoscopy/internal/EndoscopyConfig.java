@@ -4,8 +4,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
-@ObjectClassDefinition(name = "Telehub endoscopy system", description = "One endoscopy system (or the endoscopy "
-        + "information system / RIS that schedules it): its procedures from a DICOM Modality Worklist.")
+@ObjectClassDefinition(name = "Telehub endoscopy system (generic)", description = "One endoscopy system (or the "
+        + "endoscopy information system / RIS that schedules it) on the DICOM standards: its procedures from a DICOM "
+        + "Modality Worklist, its performed steps and images at our SCPs. Vendor profiles are bundles of their own.")
 @interface EndoscopyConfig {
     @AttributeDefinition(name = "Adapter id", description = "Unique, stable id of this system in the hub, e.g. "
             + "endo-suite-1 (letters, digits, . _ -); patients' identifiers in it are kept under this id")
@@ -68,6 +69,11 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Forward to", description = "The id of the PACS adapter every received instance is "
             + "forwarded to, durably; empty: kept in the hub only", required = false)
     String forwardTo() default "";
+
+    @AttributeDefinition(name = "Storage classes", description = "What the system sends: VL_ENDOSCOPIC, "
+            + "VIDEO_ENDOSCOPIC, SECONDARY_CAPTURE, VL_PHOTOGRAPHIC, separated by commas; other classes are refused in "
+            + "negotiation")
+    String storageClasses() default "VL_ENDOSCOPIC,VIDEO_ENDOSCOPIC";
 
     @AttributeDefinition(name = "Maximum PDU", description = "Largest PDU the storage SCP receives (bytes)",
             min = "4096")

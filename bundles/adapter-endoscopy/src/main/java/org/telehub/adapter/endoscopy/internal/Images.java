@@ -26,7 +26,8 @@ import org.telehub.integration.api.ReceivedInstance;
 
 /**
  * The endoscopy system's images and videos: a storage SCP that only the configured senders may associate with
- * (each its AE title on its host), taking VL Endoscopic Image and Video Endoscopic Image instances. Each received
+ * (each its AE title on its host), taking VL Endoscopic Image and Video Endoscopic Image instances (and, where the
+ * profile or configuration says the system sends them, Secondary Capture or VL Photographic). Each received
  * instance is handed to the hub's {@link InstanceIntake} (encrypted, indexed by patient, study and accession,
  * forwarded to the archive) before the C-STORE is answered: success means kept. An instance the hub does not keep
  * fails the store; PixelMed's SCP then ends the association, so the sender sees the failure and sends again.
@@ -46,15 +47,54 @@ final class Images implements Closeable {
     private static final List<String> VIDEO = List.of("1.2.840.10008.1.2.4.100", "1.2.840.10008.1.2.4.101",
             "1.2.840.10008.1.2.4.102", "1.2.840.10008.1.2.4.103");
 
-    /** Where the storage SCP listens and who may send. */
+    static final String SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
+    static final String VL_PHOTOGRAPHIC = "1.2.840.10008.5.1.4.1.1.77.1.4";
+    /** The storage classes a configuration may name ({@code storageClasses}), each with its transfer syntaxes. */
+    private static final Map<String, Map.Entry<String, List<String>>> CLASSES = Map.of(
+            "VL_ENDOSCOPIC", Map.entry(VL_ENDOSCOPIC_IMAGE, STILL),
+            "VIDEO_ENDOSCOPIC", Map.entry(VIDEO_ENDOSCOPIC_IMAGE, concat(VIDEO, UNCOMPRESSED)),
+            "SECONDARY_CAPTURE", Map.entry(SECONDARY_CAPTURE, STILL),
+            "VL_PHOTOGRAPHIC", Map.entry(VL_PHOTOGRAPHIC, STILL));
+
+    /** Where the storage SCP listens, who may send, and what (SOP class → transfer syntaxes). */
     record Settings(String bindAddress, int port, String aeTitle, List<Scp.Peer> senders, String forwardTo,
-            int maxPdu, int readTimeoutMillis) {
+            int maxPdu, int readTimeoutMillis, Map<String, List<String>> classes) {
+    }
+
+    /**
+     * The SOP classes named by {@code storageClasses} (VL_ENDOSCOPIC, VIDEO_ENDOSCOPIC, SECONDARY_CAPTURE,
+     * VL_PHOTOGRAPHIC, separated by commas), each with the transfer syntaxes taken for it.
+     */
+    static Map<String, List<String>> classes(String names) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String n : (names == null ? "" : names).trim().split("[,\\s]+")) {
+            if (n.isEmpty()) {
+                continue;
+            }
+            Map.Entry<String, List<String>> c = CLASSES.get(n.toUpperCase(java.util.Locale.ROOT));
+            if (c == null) {
+                throw new IllegalArgumentException("storageClasses: each of " + new java.util.TreeSet<>(
+                        CLASSES.keySet()) + " (got '" + n + "')");
+            }
+            out.put(c.getKey(), c.getValue());
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("storageClasses: at least one, e.g. VL_ENDOSCOPIC");
+        }
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 
     private final String adapterId;
     private final InstanceIntake intake;
     private final String forwardTo;
     private final Scp scp;
+    private final java.util.Set<String> classes;
     private final AtomicLong kept = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile String lastRefusal;
@@ -64,12 +104,10 @@ final class Images implements Closeable {
         this.intake = intake;
         this.forwardTo = s.forwardTo();
         Files.createDirectories(incoming);
+        this.classes = java.util.Set.copyOf(s.classes().keySet());
         Map<String, List<String>> accepted = new LinkedHashMap<>();
         accepted.put(VERIFICATION, UNCOMPRESSED);
-        accepted.put(VL_ENDOSCOPIC_IMAGE, STILL);
-        List<String> video = new ArrayList<>(VIDEO);
-        video.addAll(UNCOMPRESSED);
-        accepted.put(VIDEO_ENDOSCOPIC_IMAGE, video);
+        accepted.putAll(s.classes());
         this.scp = Scp.storage("endoscopy " + adapterId, s.bindAddress(), s.port(), s.aeTitle(), s.senders(),
                 incoming, s.maxPdu(), s.readTimeoutMillis(), new AcceptedContexts(accepted),
                 new ReceivedObjectHandler() {
@@ -105,11 +143,10 @@ final class Images implements Closeable {
                     DicomFiles.s(head, TagFromName.PatientName), DicomFiles.s(head, TagFromName.StudyInstanceUID),
                     DicomFiles.s(head, TagFromName.SeriesInstanceUID), DicomFiles.s(head, TagFromName.SOPInstanceUID),
                     DicomFiles.s(head, TagFromName.SOPClassUID), DicomFiles.s(head, TagFromName.Modality));
-            if (!instance.sopClassUid().equals(VL_ENDOSCOPIC_IMAGE)
-                    && !instance.sopClassUid().equals(VIDEO_ENDOSCOPIC_IMAGE)) {
-                // the association admitted endoscopic classes only; the data set must not say otherwise
+            if (!classes.contains(instance.sopClassUid())) {
+                // the association admitted the configured classes only; the data set must not say otherwise
                 throw new DicomException("its SOP Class UID " + instance.sopClassUid().replaceAll("[^0-9.]", "?")
-                        + " is not VL or Video Endoscopic Image");
+                        + " is not one this system sends (storageClasses)");
             }
             String accession = DicomFiles.s(head, TagFromName.AccessionNumber);
             intake.keep(adapterId, instance, accession.isEmpty() ? null : accession, file, forwardTo);

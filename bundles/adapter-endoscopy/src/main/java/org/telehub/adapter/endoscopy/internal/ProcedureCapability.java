@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.telehub.endoscopy.EndoscopySystem;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ProcedureSystem;
 import org.telehub.integration.spi.CapabilityHandler;
@@ -13,7 +14,7 @@ import org.telehub.integration.spi.ResultPart;
 
 /**
  * What the Integration Manager does with a procedure system, brought by this bundle (the manager knows no
- * capability it is not given): the patient's procedures in the system's part of the patient read
+ * capability it is not given), for every profile's systems: the patient's procedures in the system's part of the patient read
  * ({@code /integration/patient/{id}/systems/{adapterId}} and the all-systems read), so the read's care-relationship
  * rule, audit, bulkhead and timeout apply. An analysis result goes back as a DICOM SR into the procedure's study,
  * for a system with an archive to file it in ({@code forwardTo}); a system without one is planned no analysis.
@@ -38,7 +39,7 @@ public class ProcedureCapability implements CapabilityHandler<ProcedureSystem> {
 
     @Override
     public Set<ResultPart> takes(ProcedureSystem system) {
-        return system instanceof EndoscopyAdapter e && !e.filesAnalyses() ? Set.of() : takes();
+        return system instanceof EndoscopySystem e && !e.filesAnalyses() ? Set.of() : takes();
     }
 
     @Override

@@ -233,8 +233,16 @@ class AnalysisTest {
 
         EndoscopyAdapter noArchive = adapter(Map.of("forwardTo", ""), NONE);
         assertFalse(noArchive.filesAnalyses());
-        assertEquals(java.util.Set.of(), new ProcedureCapability().takes(noArchive), "nothing is planned for it");
-        assertEquals(java.util.Set.of(ResultPart.ANALYSIS), new ProcedureCapability().takes(a));
+        // what the manager plans, asked of the component a profile registers
+        Map<String, Object> values = new HashMap<>(Map.of("id", "endo-2", "worklistHost", "127.0.0.1",
+                "worklistAe", "ENDOWL"));
+        org.telehub.endoscopy.EndoscopySystem none = new org.telehub.endoscopy.EndoscopySystem(
+                org.telehub.endoscopy.EndoscopyProfile.GENERIC, values, intake, NONE, dir.resolve("data"));
+        values.put("forwardTo", "pacs-1");
+        org.telehub.endoscopy.EndoscopySystem some = new org.telehub.endoscopy.EndoscopySystem(
+                org.telehub.endoscopy.EndoscopyProfile.GENERIC, values, intake, NONE, dir.resolve("data"));
+        assertEquals(java.util.Set.of(), new ProcedureCapability().takes(none), "nothing is planned for it");
+        assertEquals(java.util.Set.of(ResultPart.ANALYSIS), new ProcedureCapability().takes(some));
         AdapterException nowhere = assertThrows(AdapterException.class, () -> noArchive.sendAnalysisResult(
                 "PAT-FA", POLYP, "k4"));
         assertTrue(nowhere.getMessage().contains("forwardTo"), nowhere.getMessage());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,10 +59,9 @@ class WorklistTest {
                 station, modality, stepId, description);
     }
 
-    static EndoscopyConfig config(Map<String, Object> values) {
-        return (EndoscopyConfig) Proxy.newProxyInstance(EndoscopyConfig.class.getClassLoader(),
-                new Class<?>[] {EndoscopyConfig.class}, (p, m, a) -> values.containsKey(m.getName())
-                        ? values.get(m.getName()) : m.getDefaultValue());
+    /** The generic profile's settings with {@code values} configured. */
+    static Settings config(Map<String, Object> values) {
+        return Settings.of(Settings.GENERIC, values);
     }
 
     private static EndoscopyAdapter adapter(Map<String, Object> more) {

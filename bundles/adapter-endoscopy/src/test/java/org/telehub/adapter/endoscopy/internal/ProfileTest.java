@@ -1,0 +1,99 @@
+package org.telehub.adapter.endoscopy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.telehub.endoscopy.EndoscopyProfile;
+
+/** Profiles and settings: the generic metatype tells the truth about the defaults, and bad values are named. */
+class ProfileTest {
+
+    /** The annotation's attributes and their defaults, as the web console shows them. */
+    static Map<String, Object> metatype(Class<?> ocd) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Method m : ocd.getDeclaredMethods()) {
+            out.put(m.getName(), m.getDefaultValue());
+        }
+        return out;
+    }
+
+    @Test
+    void theGenericMetatypeShowsEverySettingWithItsDefault() {
+        Map<String, Object> shown = metatype(EndoscopyConfig.class);
+        assertEquals(new java.util.TreeSet<>(EndoscopyProfile.settings()), new java.util.TreeSet<>(shown.keySet()));
+        Map<String, Object> defaults = EndoscopyProfile.GENERIC.defaults();
+        for (String s : EndoscopyProfile.settings()) {
+            Object d = defaults.get(s);
+            Object m = shown.get(s);
+            assertTrue(d instanceof String[] a ? Arrays.equals(a, (String[]) m) : java.util.Objects.equals(d, m),
+                    s + ": metatype " + m + ", profile " + d);
+        }
+        assertEquals(null, defaults.get("id"));
+        assertEquals(null, defaults.get("worklistHost"));
+    }
+
+    @Test
+    void configurationFilesGiveTextWhichIsReadAsEachSettingsType() {
+        Settings s = Settings.of(Settings.GENERIC, Map.of("id", "endo-1", "worklistHost", "ris", "worklistAe", "RIS",
+                "worklistPort", " 11112 ", "storagePort", "", "senders", "EVISX1@10.0.0.2, ENDOBASE@10.0.0.3",
+                "service.pid", "org.telehub.adapter.endoscopy.1234"));
+        assertEquals(11112, s.worklistPort());
+        assertEquals(0, s.storagePort(), "blank: the default");
+        assertArrayEquals(new String[] {"EVISX1@10.0.0.2, ENDOBASE@10.0.0.3"}, s.senders());
+        assertEquals("ISO_IR 192", s.characterSet());
+        Settings fromDs = Settings.of(Settings.GENERIC, Map.of("id", "endo-1", "worklistHost", "ris", "worklistAe",
+                "RIS", "worklistPort", 104L, "senders", List.of("A@h", "B@h")));
+        assertEquals(104, fromDs.worklistPort());
+        assertArrayEquals(new String[] {"A@h", "B@h"}, fromDs.senders());
+
+        assertEquals("worklistHost is required", assertThrows(IllegalArgumentException.class,
+                () -> Settings.of(Settings.GENERIC, Map.of("id", "endo-1", "worklistAe", "RIS"))).getMessage());
+        assertEquals("worklistPort: a whole number (got 'one-o-four')", assertThrows(IllegalArgumentException.class,
+                () -> Settings.of(Settings.GENERIC, Map.of("id", "e", "worklistHost", "ris", "worklistAe", "RIS",
+                        "worklistPort", "one-o-four"))).getMessage());
+        assertEquals("modality: one value (got several)", assertThrows(IllegalArgumentException.class,
+                () -> Settings.of(Settings.GENERIC, Map.of("id", "e", "worklistHost", "ris", "worklistAe", "RIS",
+                        "modality", new String[] {"ES", "CT"}))).getMessage());
+    }
+
+    @Test
+    void aProfileChangesDefaultsOnlyWithTheirSource() {
+        EndoscopyProfile p = EndoscopyProfile.GENERIC.named("acme")
+                .with("storageClasses", "VL_ENDOSCOPIC,SECONDARY_CAPTURE", "https://example.org/cs.pdf section 3")
+                .with("worklistPort", "4006", "assumed: the vendor's example");
+        assertEquals("acme", p.name());
+        assertEquals(4006, p.defaults().get("worklistPort"));
+        assertEquals(List.of("storageClasses", "worklistPort"), p.differences().stream()
+                .map(EndoscopyProfile.Difference::setting).toList());
+        assertEquals(104, p.differences().get(1).generic());
+        assertEquals(104, EndoscopyProfile.GENERIC.defaults().get("worklistPort"), "the generic profile unchanged");
+
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> p.with("charset", "ISO_IR 100", "assumed"))
+                .getMessage().startsWith("no setting 'charset'"));
+        assertEquals("modality: ES is the generic default already", assertThrows(IllegalArgumentException.class,
+                () -> p.with("modality", "ES", "assumed")).getMessage());
+        assertEquals("modality: a default needs its value and its source", assertThrows(
+                IllegalArgumentException.class, () -> p.with("modality", "XC", " ")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> p.named("Acme Corp"));
+    }
+
+    @Test
+    void storageClassesAreNamedOnesOnly() {
+        assertEquals(List.of(Images.VL_ENDOSCOPIC_IMAGE, Images.SECONDARY_CAPTURE),
+                List.copyOf(Images.classes("vl_endoscopic, SECONDARY_CAPTURE").keySet()));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Images.classes("VL_ENDOSCOPIC,CT"))
+                .getMessage().startsWith("storageClasses: each of [SECONDARY_CAPTURE, VIDEO_ENDOSCOPIC, VL_ENDOSCOPIC, "
+                        + "VL_PHOTOGRAPHIC] (got 'CT')"));
+        assertEquals("storageClasses: at least one, e.g. VL_ENDOSCOPIC", assertThrows(IllegalArgumentException.class,
+                () -> Images.classes(" ")).getMessage());
+    }
+}
