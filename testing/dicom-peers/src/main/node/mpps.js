@@ -13,5 +13,10 @@ for (const s of steps) {
 }
 client.on('associationRejected', (e) => { console.log(JSON.stringify({ rejected: e })); process.exit(3); });
 client.on('networkError', (e) => { console.log(JSON.stringify({ networkError: String(e) })); process.exit(2); });
-client.on('closed', () => { console.log(JSON.stringify({ responses: out })); process.exit(0); });
+// done once our A-RELEASE-RQ is answered: PixelMed's acceptor then waits its ARTIM time (5 s) before it closes the
+// connection, which the 'closed' event alone would wait for
+let done = false;
+const finish = () => { if (!done) { done = true; console.log(JSON.stringify({ responses: out })); process.exit(0); } };
+client.on('associationReleased', finish);
+client.on('closed', finish);
 client.send(host, Number(port), calling, called);
