@@ -1,0 +1,366 @@
+package org.telehub.testing.endoscopy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.telehub.adapter.endoscopy.fujifilm.internal.FujifilmEndoscopy;
+import org.telehub.adapter.endoscopy.internal.GenericEndoscopy;
+import org.telehub.adapter.endoscopy.olympus.internal.OlympusEndoscopy;
+import org.telehub.adapter.endoscopy.pentax.internal.PentaxEndoscopy;
+import org.telehub.adapter.endoscopy.storz.internal.StorzEndoscopy;
+import org.telehub.endoscopy.EndoscopyProfile;
+import org.telehub.endoscopy.EndoscopySystem;
+import org.telehub.integration.api.AdapterHealth;
+import org.telehub.integration.api.AnalysisResult;
+import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.InstanceIntake;
+import org.telehub.integration.api.PerformedStep;
+import org.telehub.integration.api.PerformedSteps;
+import org.telehub.integration.api.ProcedureSummary;
+import org.telehub.integration.api.ReceivedInstance;
+import org.telehub.integration.api.SystemType;
+import org.telehub.testing.dicom.Dcmtk;
+import org.telehub.testing.dicom.MppsScu;
+import org.telehub.testing.dicom.MppsScu.Step;
+import org.telehub.testing.dicom.Wlmscpfs;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The generic suite once per profile (issue 22): each system is made by its profile's own component class, as
+ * Declarative Services makes it from a configuration that names only the site's addresses, so every other setting is
+ * the profile's default. Against real peers on 127.0.0.1: DCMTK's {@code wlmscpfs} (one worklist, an entry per
+ * profile), npm's dcmjs-dimse sending MPPS, DCMTK's {@code storescu} sending a VL Endoscopic and a Secondary Capture
+ * image, DCMTK's {@code dsrdump} reading the analysis result back. Each profile's metatype (what the web console
+ * shows) and README table are checked against its defaults.
+ */
+class ProfilesAgainstStandInsTest {
+    @TempDir
+    static Path dir;
+    private static Wlmscpfs wl;
+
+    /** A profile: its component, its configuration PID, its metatype, and its README (none for the generic). */
+    record Profile(String name, EndoscopyProfile profile, Factory factory, String pid, String component,
+            String readme) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A profile's component constructor, as Declarative Services calls it. */
+    interface Factory {
+        EndoscopySystem make(Map<String, Object> properties, InstanceIntake intake, PerformedSteps steps)
+                throws IOException;
+    }
+
+    static Stream<Profile> profiles() {
+        return Stream.of(
+                new Profile("generic", EndoscopyProfile.GENERIC, GenericEndoscopy::new,
+                        "org.telehub.adapter.endoscopy", GenericEndoscopy.class.getName(), null),
+                new Profile("olympus", OlympusEndoscopy.PROFILE, OlympusEndoscopy::new,
+                        "org.telehub.adapter.endoscopy.olympus", OlympusEndoscopy.class.getName(),
+                        "adapter-endoscopy-olympus"),
+                new Profile("pentax", PentaxEndoscopy.PROFILE, PentaxEndoscopy::new,
+                        "org.telehub.adapter.endoscopy.pentax", PentaxEndoscopy.class.getName(),
+                        "adapter-endoscopy-pentax"),
+                new Profile("fujifilm", FujifilmEndoscopy.PROFILE, FujifilmEndoscopy::new,
+                        "org.telehub.adapter.endoscopy.fujifilm", FujifilmEndoscopy.class.getName(),
+                        "adapter-endoscopy-fujifilm"),
+                new Profile("storz", StorzEndoscopy.PROFILE, StorzEndoscopy::new,
+                        "org.telehub.adapter.endoscopy.storz", StorzEndoscopy.class.getName(),
+                        "adapter-endoscopy-storz"));
+    }
+
+    @BeforeAll
+    static void worklist() throws IOException {
+        // where a component made outside Karaf keeps its files
+        System.setProperty("karaf.data", dir.resolve("karaf-data").toString());
+        wl = Wlmscpfs.start(dir, "ENDOWL");
+        for (Profile p : profiles().toList()) {
+            wl.add(p.name(), Wlmscpfs.step("ISO_IR 192", "رحیمی^سارا", patient(p), accession(p), "20261210",
+                    "093000", null, "ENDO1", "ES", step(p), "Colonoscopy"), StandardCharsets.UTF_8);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (wl != null) {
+            wl.close();
+        }
+    }
+
+    private static String patient(Profile p) {
+        return "PAT-" + p.name().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static String accession(Profile p) {
+        return "ACC-" + p.name().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static String step(Profile p) {
+        return "SPS-" + p.name().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** What the hub's intake was handed. */
+    record Kept(ReceivedInstance instance, String accession, Path file, String forwardTo) {
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("profiles")
+    void theGenericSuite(Profile p) throws Exception {
+        List<Kept> kept = new CopyOnWriteArrayList<>();
+        InstanceIntake intake = (adapterId, instance, accession, file, forwardTo) -> {
+            try {
+                Path copy = Files.copy(file, dir.resolve(p.name() + "-kept-" + kept.size() + ".dcm"),
+                        StandardCopyOption.REPLACE_EXISTING);
+                kept.add(new Kept(instance, accession, copy, forwardTo));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+        Steps steps = new Steps();
+        // a site's configuration: its addresses and who sends; everything else the profile's
+        Map<String, Object> site = new HashMap<>(Map.of("id", "endo-" + p.name(), "worklistHost", "127.0.0.1",
+                "worklistPort", Integer.toString(wl.port()), "worklistAe", "ENDOWL", "storagePort",
+                Integer.toString(freePort()), "mppsPort", Integer.toString(freePort()), "senders", "ENDO1@127.0.0.1",
+                "forwardTo", "pacs-1", "timeZone", "Asia/Tehran", "timeoutMillis", "5000"));
+        Map<String, Object> defaults = p.profile().defaults();
+        EndoscopySystem system = p.factory().make(site, intake, steps);
+        try {
+            assertEquals(p.profile(), system.profile());
+            assertEquals(SystemType.ENDOSCOPY, system.info().systemType());
+            assertEquals(defaults.get("vendor"), system.info().vendor(), "the profile's name for the system");
+            system.connect();
+            assertEquals(AdapterHealth.State.UP, system.health().state(), system.health().toString());
+
+            // the procedure list, from the worklist
+            List<ProcedureSummary> listed = system.procedures(patient(p));
+            assertEquals(1, listed.size(), listed.toString());
+            assertEquals(step(p), listed.get(0).procedureId());
+            assertEquals("SCHEDULED", listed.get(0).status());
+            assertEquals(accession(p), listed.get(0).accessionNumber());
+
+            // the procedure performed: MPPS from a sender that is not our code
+            String ppsUid = "2.25.900001";
+            List<MppsScu.Response> r = MppsScu.send("127.0.0.1", system.mppsPort(), "ENDO1", "TELEHUB", List.of(
+                    Step.create(ppsUid, started(p)), Step.set(ppsUid, Map.of("PerformedProcedureStepStatus",
+                            "COMPLETED", "PerformedProcedureStepEndDate", "20261210",
+                            "PerformedProcedureStepEndTime", "101000"))));
+            assertEquals(List.of(0, 0), r.stream().map(MppsScu.Response::status).toList(), r.toString());
+            assertEquals("COMPLETED", system.procedures(patient(p)).get(0).status());
+
+            // images: a VL Endoscopic always; a Secondary Capture where the profile says the system sends them
+            String study = Wlmscpfs.studyInstanceUid(accession(p));
+            Path vl = Dcmtk.vlEndoscopic(dir.resolve(p.name()), "vl", patient(p), "رحیمی^سارا", accession(p), study,
+                    1);
+            Path sc = Dcmtk.vlEndoscopic(dir.resolve(p.name()), "sc", patient(p), "رحیمی^سارا", accession(p), study,
+                    2);
+            Dcmtk.run(Dcmtk.TIMEOUT, List.of("dcmodify", "-nb", "-m", "SOPClassUID=" + SECONDARY_CAPTURE,
+                    sc.toString())).orThrow();
+            assertTrue(Dcmtk.storescu("127.0.0.1", system.storagePort(), "ENDO1", "TELEHUB", List.of(vl),
+                    List.of("-xy")).ok(), "the VL Endoscopic image is taken");
+            boolean takesSc = defaults.get("storageClasses").toString().contains("SECONDARY_CAPTURE");
+            Dcmtk.Result scSent = Dcmtk.storescu("127.0.0.1", system.storagePort(), "ENDO1", "TELEHUB", List.of(sc),
+                    List.of("-xy"));
+            assertEquals(takesSc, scSent.ok(), scSent.output());
+            List<String> classes = kept.stream().map(k -> k.instance().sopClassUid()).toList();
+            assertEquals(takesSc ? List.of(Dcmtk.VL_ENDOSCOPIC_IMAGE, SECONDARY_CAPTURE)
+                    : List.of(Dcmtk.VL_ENDOSCOPIC_IMAGE), classes);
+            for (Kept k : kept) {
+                assertEquals(patient(p), k.instance().patientId());
+                assertEquals("رحیمی^سارا", k.instance().patientName());
+                assertEquals(accession(p), k.accession());
+                assertEquals("pacs-1", k.forwardTo());
+            }
+
+            // an analysis result back, as the profile files it: an SR dsrdump reads, and an image where it says so
+            int before = kept.size();
+            DeliveryReceipt receipt = system.sendAnalysisResult(patient(p), new AnalysisResult(step(p),
+                    "Sessile polyp, 6 mm", null, "68496003", "http://snomed.info/sct", "Polyp of colon", 0.93,
+                    "PolypNet", "2.1"), "polyp-" + p.name());
+            List<Kept> made = kept.subList(before, kept.size());
+            String objects = defaults.get("analysisObjects").toString();
+            assertEquals(objects.split(",").length, receipt.remoteId().split(",").length, receipt.toString());
+            assertEquals(objects.contains("SR"), made.stream().anyMatch(k -> k.instance().modality().equals("SR")));
+            assertEquals(objects.contains("SC"), made.stream().anyMatch(k -> k.instance().sopClassUid()
+                    .equals(SECONDARY_CAPTURE)));
+            for (Kept k : made) {
+                assertEquals(study, k.instance().studyInstanceUid(), "in the procedure's study");
+                if (k.instance().modality().equals("SR")) {
+                    String sr = Dcmtk.dsrdump(k.file()).orThrow().output();
+                    assertTrue(sr.contains("(121071,DCM,\"Finding\")=(68496003,SCT,\"Polyp of colon\")"), sr);
+                    assertTrue(sr.contains("\"93\" (%,UCUM,\"Percent\")"), sr);
+                }
+            }
+            String detail = system.health().detail();
+            // a class the profile does not take is refused in negotiation: nothing received, nothing to refuse
+            assertTrue(detail.contains((takesSc ? 2 : 1) + " kept, 0 refused")
+                    && detail.contains("2 recorded, 0 refused"), detail);
+        } finally {
+            system.close();
+        }
+    }
+
+    private static final String SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
+
+    /** An N-CREATE as the endoscope starting the profile's scheduled colonoscopy sends it. */
+    private static Map<String, Object> started(Profile p) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("SpecificCharacterSet", "ISO_IR 192");
+        d.put("PatientName", "رحیمی^سارا");
+        d.put("PatientID", patient(p));
+        d.put("ScheduledStepAttributesSequence", List.of(Map.of("AccessionNumber", accession(p),
+                "StudyInstanceUID", Wlmscpfs.studyInstanceUid(accession(p)), "ScheduledProcedureStepID", step(p))));
+        d.put("PerformedProcedureStepID", "PPS-1");
+        d.put("PerformedStationAETitle", "ENDO1");
+        d.put("PerformedProcedureStepStartDate", "20261210");
+        d.put("PerformedProcedureStepStartTime", "093500");
+        d.put("PerformedProcedureStepStatus", "IN PROGRESS");
+        d.put("PerformedProcedureStepDescription", "Colonoscopy");
+        d.put("Modality", "ES");
+        return d;
+    }
+
+    /** The web console's form: every setting, each with the profile's default; the component's PID and policy. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("profiles")
+    void theMetatypeShowsTheProfilesDefaults(Profile p) throws Exception {
+        Element component = xml("OSGI-INF/" + p.component() + ".xml");
+        assertEquals(p.pid(), component.getAttribute("configuration-pid"));
+        assertEquals("require", component.getAttribute("configuration-policy"));
+        assertEquals("deactivate", component.getAttribute("deactivate"), "its SCPs closed when it goes");
+
+        Element metatype = xml(metatypeOf(p));
+        NodeList designates = metatype.getElementsByTagName("Designate");
+        assertEquals(p.pid(), ((Element) designates.item(0)).getAttribute("factoryPid"));
+        NodeList ads = metatype.getElementsByTagName("AD");
+        Map<String, String> shown = new TreeMap<>();
+        for (int i = 0; i < ads.getLength(); i++) {
+            Element ad = (Element) ads.item(i);
+            shown.put(ad.getAttribute("id"), ad.hasAttribute("default")
+                    ? ad.getAttribute("default").replace("\\,", ",").replace("\\ ", " ") : null);
+        }
+        Map<String, String> defaults = new TreeMap<>();
+        p.profile().defaults().forEach((k, v) -> defaults.put(k, v == null ? null : EndoscopyProfile.show(v)));
+        for (String s : EndoscopyProfile.settings()) {
+            defaults.putIfAbsent(s, null);
+        }
+        assertEquals(defaults, shown);
+    }
+
+    /** The metatype document of the profile's bundle (one per bundle). */
+    private static String metatypeOf(Profile p) {
+        String pkg = p.component().substring(0, p.component().lastIndexOf('.'));
+        String ocd = pkg.equals("org.telehub.adapter.endoscopy.internal") ? pkg + ".EndoscopyConfig"
+                : pkg + "." + p.component().substring(pkg.length() + 1).replace("Endoscopy", "Config");
+        return "OSGI-INF/metatype/" + ocd + ".xml";
+    }
+
+    private static Element xml(String resource) throws Exception {
+        try (InputStream in = ProfilesAgainstStandInsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertNotNull(in, resource);
+            return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in).getDocumentElement();
+        }
+    }
+
+    private static final Pattern ROW = Pattern.compile("^\\| `(\\w+)` \\| `([^`]*)` \\| `([^`]*)` \\| (.+) \\|$");
+
+    /**
+     * The vendor's README: its table lists exactly the defaults that differ from the generic profile, each with the
+     * generic value, the vendor's and its source; a source the profile calls assumed says so in the README too.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("profiles")
+    void theReadmeTableIsTheProfile(Profile p) throws IOException {
+        if (p.readme() == null) {
+            assertTrue(p.profile().differences().isEmpty());
+            return;
+        }
+        List<String> rows = new ArrayList<>();
+        Map<String, String> sources = new HashMap<>();
+        for (String line : Files.readAllLines(Path.of("../../bundles", p.readme(), "README.md"))) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                rows.add(m.group(1) + "=" + m.group(2) + "→" + m.group(3));
+                sources.put(m.group(1), m.group(4));
+            }
+        }
+        List<String> expected = p.profile().differences().stream().map(d -> d.setting() + "="
+                + EndoscopyProfile.show(d.generic()) + "→" + EndoscopyProfile.show(d.value())).toList();
+        assertEquals(expected, rows, "the README's table of defaults");
+        for (EndoscopyProfile.Difference d : p.profile().differences()) {
+            assertEquals(d.source().startsWith("assumed"), sources.get(d.setting()).toLowerCase(java.util.Locale.ROOT)
+                    .contains("assumed"), d.setting() + ": " + sources.get(d.setting()));
+        }
+    }
+
+    /** The hub's performed steps, in memory (the manager's table is tested with PostgreSQL in its own bundle). */
+    static final class Steps implements PerformedSteps {
+        private final Map<String, PerformedStep> kept = new LinkedHashMap<>();
+
+        @Override
+        public synchronized boolean create(String adapterId, PerformedStep step) {
+            return kept.putIfAbsent(adapterId + "/" + step.uid(), step) == null;
+        }
+
+        @Override
+        public synchronized Optional<PerformedStep> find(String adapterId, String uid) {
+            return Optional.ofNullable(kept.get(adapterId + "/" + uid));
+        }
+
+        @Override
+        public synchronized Update update(String adapterId, PerformedStep step) {
+            PerformedStep old = kept.get(adapterId + "/" + step.uid());
+            if (old == null) {
+                return Update.UNKNOWN;
+            }
+            if (old.isFinal()) {
+                return Update.FINAL;
+            }
+            kept.put(adapterId + "/" + step.uid(), step);
+            return Update.UPDATED;
+        }
+
+        @Override
+        public synchronized List<PerformedStep> ofPatient(String adapterId, String patientId) {
+            return kept.entrySet().stream().filter(e -> e.getKey().startsWith(adapterId + "/")
+                    && e.getValue().patientId().equals(patientId)).map(Map.Entry::getValue).toList();
+        }
+    }
+}
