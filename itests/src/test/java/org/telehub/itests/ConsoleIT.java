@@ -115,7 +115,9 @@ class ConsoleIT {
         // only Telehub's adapter features of system/, none of Karaf's
         for (String f : List.of("telehub-adapter-pacs", "telehub-adapter-ehr-fhir", "telehub-adapter-ehr-epic",
                 "telehub-adapter-ehr-cerner", "telehub-adapter-ehr-athena", "telehub-adapter-ehr-allscripts",
-                "telehub-adapter-hl7v2", "telehub-adapter-endoscopy")) {
+                "telehub-adapter-hl7v2", "telehub-adapter-endoscopy", "telehub-adapter-endoscopy-olympus",
+                "telehub-adapter-endoscopy-pentax", "telehub-adapter-endoscopy-fujifilm",
+                "telehub-adapter-endoscopy-storz")) {
             assertTrue(html.contains("<tr data-feature='" + f + "'>"), f);
         }
         assertFalse(html.contains("data-feature='webconsole'") || html.contains("data-feature='telehub-core'"));

@@ -617,6 +617,47 @@ class PacsIT {
     }
 
     /**
+     * A vendor profile hot-installed beside the generic endoscopy system (issue 22): Olympus's bundle brings its
+     * system with the profile's defaults (the vendor shown is the profile's; the configuration names only the
+     * worklist), which lists the patient's colonoscopy for the doctor in whose care she is; uninstalled, its system
+     * goes and the generic system, on the same base bundle, stays.
+     */
+    @Test
+    @Order(10)
+    void aVendorProfileComesAndGoesWithoutTheGenericSystem() throws Exception {
+        try (Wlmscpfs wl = Wlmscpfs.start(data.resolve("worklist-olympus"), "ENDOWL")) {
+            wl.add("colonoscopy", worklistEntry("ENDO-P1", "رحیمی^سارا", "ACC-77", "ES", "ENDO1", "SPS-77",
+                    "Colonoscopy"), StandardCharsets.UTF_8);
+            Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy.olympus-suite2.cfg"),
+                    "id=endo-olympus\nworklistHost=127.0.0.1\nworklistPort=" + wl.port() + "\nworklistAe=ENDOWL\n"
+                    + "timeZone=UTC\n");
+            String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-endoscopy-olympus");
+            assertFalse(out.contains("Error"), out);
+            awaitAdapters(Set.of("endo-olympus", "endo-suite"), true);
+            JsonNode status = null;
+            for (JsonNode n : KarafInstance.json(karaf.get("/api/v1/integration/status", admin))) {
+                if (n.get("id").asText().equals("endo-olympus")) {
+                    status = n;
+                }
+            }
+            assertEquals("ENDOSCOPY", status.get("systemType").asText(), String.valueOf(status));
+            assertEquals("Olympus (ENDOBASE, EVIS)", status.get("vendor").asText(), "the profile's default");
+            HttpResponse<String> mapped = karaf.put("/api/v1/integration/patient/" + pt1
+                    + "/identifiers/endo-olympus", doctor, "{\"identifier\":\"ENDO-P1\"}");
+            assertTrue(mapped.statusCode() == 201 || mapped.statusCode() == 200, mapped.body());
+            JsonNode read = KarafInstance.json(karaf.get("/api/v1/integration/patient/" + pt1
+                    + "/systems/endo-olympus", doctor));
+            assertEquals("OK", read.get("status").asText(), read.toString());
+            assertEquals("SPS-77", read.get("procedures").get(0).get("procedureId").asText(), read.toString());
+
+            out = karaf.shell("admin", ADMIN_PASSWORD, "feature:uninstall telehub-adapter-endoscopy-olympus");
+            assertFalse(out.contains("Error"), out);
+            awaitAdapters(Set.of("endo-olympus"), false);
+            awaitAdapters(Set.of("endo-suite"), true);
+        }
+    }
+
+    /**
      * The same system with its storage SCP: DCMTK's storescu sends three VL Endoscopic images (img2dcm) of the
      * colonoscopy; the hub keeps them for the patient with the accession number, a doctor in their care lists them
      * (a stranger cannot), Orthanc receives them by the durable forward, and a sender that is not configured is
