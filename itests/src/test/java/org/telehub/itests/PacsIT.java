@@ -642,6 +642,10 @@ class PacsIT {
             }
             assertEquals("ENDOSCOPY", status.get("systemType").asText(), String.valueOf(status));
             assertEquals("Olympus (ENDOBASE, EVIS)", status.get("vendor").asText(), "the profile's default");
+            // the web console's form of the profile (a Metatype provider service of its bundle), with its defaults
+            String form = karaf.shell("admin", ADMIN_PASSWORD, "config:meta org.telehub.adapter.endoscopy.olympus");
+            assertTrue(form.contains("Olympus (ENDOBASE, EVIS)") && form.contains("SECONDARY_CAPTURE")
+                    && form.contains("worklistHost"), form);
             HttpResponse<String> mapped = karaf.put("/api/v1/integration/patient/" + pt1
                     + "/identifiers/endo-olympus", doctor, "{\"identifier\":\"ENDO-P1\"}");
             assertTrue(mapped.statusCode() == 201 || mapped.statusCode() == 200, mapped.body());

@@ -37,6 +37,9 @@ import org.telehub.adapter.endoscopy.internal.GenericEndoscopy;
 import org.telehub.adapter.endoscopy.olympus.internal.OlympusEndoscopy;
 import org.telehub.adapter.endoscopy.pentax.internal.PentaxEndoscopy;
 import org.telehub.adapter.endoscopy.storz.internal.StorzEndoscopy;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeProvider;
+import org.osgi.service.metatype.ObjectClassDefinition;
 import org.telehub.endoscopy.EndoscopyProfile;
 import org.telehub.endoscopy.EndoscopySystem;
 import org.telehub.integration.api.AdapterHealth;
@@ -53,14 +56,13 @@ import org.telehub.testing.dicom.MppsScu;
 import org.telehub.testing.dicom.MppsScu.Step;
 import org.telehub.testing.dicom.Wlmscpfs;
 import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
  * The generic suite once per profile (issue 22): each system is made by its profile's own component class, as
  * Declarative Services makes it from a configuration that names only the site's addresses, so every other setting is
  * the profile's default. Against real peers on 127.0.0.1: DCMTK's {@code wlmscpfs} (one worklist, an entry per
  * profile), npm's dcmjs-dimse sending MPPS, DCMTK's {@code storescu} sending a VL Endoscopic and a Secondary Capture
- * image, DCMTK's {@code dsrdump} reading the analysis result back. Each profile's metatype (what the web console
+ * image, DCMTK's {@code dsrdump} reading the analysis result back. Each profile's form (what the web console
  * shows) and README table are checked against its defaults.
  */
 class ProfilesAgainstStandInsTest {
@@ -257,39 +259,39 @@ class ProfilesAgainstStandInsTest {
         return d;
     }
 
-    /** The web console's form: every setting, each with the profile's default; the component's PID and policy. */
+    /**
+     * The web console's form: the profile's form component is registered for its factory PID and shows every setting
+     * with the profile's default; the system's component takes that PID, only when configured.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("profiles")
-    void theMetatypeShowsTheProfilesDefaults(Profile p) throws Exception {
+    void theFormShowsTheProfilesDefaults(Profile p) throws Exception {
         Element component = xml("OSGI-INF/" + p.component() + ".xml");
         assertEquals(p.pid(), component.getAttribute("configuration-pid"));
         assertEquals("require", component.getAttribute("configuration-policy"));
         assertEquals("deactivate", component.getAttribute("deactivate"), "its SCPs closed when it goes");
 
-        Element metatype = xml(metatypeOf(p));
-        NodeList designates = metatype.getElementsByTagName("Designate");
-        assertEquals(p.pid(), ((Element) designates.item(0)).getAttribute("factoryPid"));
-        NodeList ads = metatype.getElementsByTagName("AD");
+        String formClass = p.component().replace("Endoscopy", "Form");
+        Element form = xml("OSGI-INF/" + formClass + ".xml");
+        Element property = (Element) form.getElementsByTagName("property").item(0);
+        assertEquals("metatype.factory.pid", property.getAttribute("name"));
+        assertEquals(p.pid(), property.getAttribute("value"));
+        assertEquals(MetaTypeProvider.class.getName(), ((Element) form.getElementsByTagName("provide").item(0))
+                .getAttribute("interface"));
+
+        MetaTypeProvider provider = (MetaTypeProvider) Class.forName(formClass).getConstructor().newInstance();
         Map<String, String> shown = new TreeMap<>();
-        for (int i = 0; i < ads.getLength(); i++) {
-            Element ad = (Element) ads.item(i);
-            shown.put(ad.getAttribute("id"), ad.hasAttribute("default")
-                    ? ad.getAttribute("default").replace("\\,", ",").replace("\\ ", " ") : null);
+        for (AttributeDefinition a : provider.getObjectClassDefinition(p.pid(), null)
+                .getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+            shown.put(a.getID(), a.getDefaultValue() == null ? null : String.join(",", a.getDefaultValue()));
         }
         Map<String, String> defaults = new TreeMap<>();
-        p.profile().defaults().forEach((k, v) -> defaults.put(k, v == null ? null : EndoscopyProfile.show(v)));
         for (String s : EndoscopyProfile.settings()) {
-            defaults.putIfAbsent(s, null);
+            Object v = p.profile().defaults().get(s);
+            defaults.put(s, v == null || EndoscopyProfile.show(v).isEmpty() && v instanceof String[] ? null
+                    : EndoscopyProfile.show(v));
         }
         assertEquals(defaults, shown);
-    }
-
-    /** The metatype document of the profile's bundle (one per bundle). */
-    private static String metatypeOf(Profile p) {
-        String pkg = p.component().substring(0, p.component().lastIndexOf('.'));
-        String ocd = pkg.equals("org.telehub.adapter.endoscopy.internal") ? pkg + ".EndoscopyConfig"
-                : pkg + "." + p.component().substring(pkg.length() + 1).replace("Endoscopy", "Config");
-        return "OSGI-INF/metatype/" + ocd + ".xml";
     }
 
     private static Element xml(String resource) throws Exception {

@@ -8,7 +8,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.endoscopy.EndoscopyProfile;
 import org.telehub.endoscopy.EndoscopySystem;
 import org.telehub.integration.api.Adapter;
@@ -17,11 +16,11 @@ import org.telehub.integration.api.PerformedSteps;
 
 /**
  * The generic profile: one endoscopy system that speaks the standards, per factory configuration
- * {@code etc/org.telehub.adapter.endoscopy-<name>.cfg}. The vendor profiles are bundles of their own.
+ * {@code etc/org.telehub.adapter.endoscopy-<name>.cfg} (its form: {@link GenericForm}). The vendor profiles are
+ * bundles of their own.
  */
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.endoscopy",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = EndoscopyConfig.class, factory = true)
 public class GenericEndoscopy extends EndoscopySystem {
 
     @Activate

@@ -5,40 +5,48 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.ObjectClassDefinition;
 import org.telehub.endoscopy.EndoscopyProfile;
 
 /** Profiles and settings: the generic metatype tells the truth about the defaults, and bad values are named. */
 class ProfileTest {
 
-    /** The annotation's attributes and their defaults, as the web console shows them. */
-    static Map<String, Object> metatype(Class<?> ocd) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Method m : ocd.getDeclaredMethods()) {
-            out.put(m.getName(), m.getDefaultValue());
-        }
-        return out;
-    }
-
     @Test
-    void theGenericMetatypeShowsEverySettingWithItsDefault() {
-        Map<String, Object> shown = metatype(EndoscopyConfig.class);
-        assertEquals(new java.util.TreeSet<>(EndoscopyProfile.settings()), new java.util.TreeSet<>(shown.keySet()));
+    void theGenericFormShowsEverySettingWithItsDefaultAndChecksIt() {
+        assertEquals(EndoscopyProfile.settings(), Fields.ALL.stream().map(Fields.Field::id).sorted(
+                java.util.Comparator.comparing(EndoscopyProfile.settings()::indexOf)).toList());
+        assertEquals(EndoscopyProfile.settings().size(), Fields.ALL.size());
+        ObjectClassDefinition form = new GenericForm().getObjectClassDefinition("org.telehub.adapter.endoscopy",
+                null);
+        assertEquals("Telehub endoscopy system (generic)", form.getName());
+        Map<String, AttributeDefinition> shown = new LinkedHashMap<>();
+        for (AttributeDefinition a : form.getAttributeDefinitions(ObjectClassDefinition.ALL)) {
+            shown.put(a.getID(), a);
+        }
         Map<String, Object> defaults = EndoscopyProfile.GENERIC.defaults();
         for (String s : EndoscopyProfile.settings()) {
             Object d = defaults.get(s);
-            Object m = shown.get(s);
-            assertTrue(d instanceof String[] a ? Arrays.equals(a, (String[]) m) : java.util.Objects.equals(d, m),
-                    s + ": metatype " + m + ", profile " + d);
+            String[] expected = d == null ? null : d instanceof String[] a ? (a.length == 0 ? null : a)
+                    : new String[] {String.valueOf(d)};
+            assertArrayEquals(expected, shown.get(s).getDefaultValue(), s);
         }
-        assertEquals(null, defaults.get("id"));
-        assertEquals(null, defaults.get("worklistHost"));
+        assertEquals(List.of("id", "worklistHost", "worklistAe"), Arrays.stream(form.getAttributeDefinitions(
+                ObjectClassDefinition.REQUIRED)).map(AttributeDefinition::getID).toList());
+        assertEquals(AttributeDefinition.INTEGER, shown.get("storagePort").getType());
+        assertEquals(Integer.MAX_VALUE, shown.get("senders").getCardinality(), "a list");
+        assertEquals(List.of("SR", "SC", "SR,SC"), List.of(shown.get("analysisObjects").getOptionValues()));
+        assertEquals("", shown.get("worklistPort").validate("11112"));
+        assertEquals("worklistPort: from 1 to 65535", shown.get("worklistPort").validate("0"));
+        assertEquals("worklistPort: a whole number (got '1o4')", shown.get("worklistPort").validate("1o4"));
+        assertEquals("id is required", shown.get("id").validate(" "));
+        assertEquals("analysisObjects: one of [SR, SC, SR,SC]", shown.get("analysisObjects").validate("PDF"));
     }
 
     @Test

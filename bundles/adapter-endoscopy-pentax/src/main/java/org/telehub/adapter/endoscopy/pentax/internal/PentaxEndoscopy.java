@@ -8,7 +8,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.endoscopy.EndoscopyProfile;
 import org.telehub.endoscopy.EndoscopySystem;
 import org.telehub.integration.api.Adapter;
@@ -18,11 +17,10 @@ import org.telehub.integration.api.PerformedSteps;
 /**
  * PENTAX Medical IMAGINA and INSPIRA: the shared endoscopy adapter with this vendor's defaults, one system per factory
  * configuration {@code etc/org.telehub.adapter.endoscopy.pentax-<name>.cfg}. Every default that differs from the
- * generic profile names its source (the bundle's README has them as a table).
+ * generic profile names its source (the bundle's README has them as a table); its form is {@link PentaxForm}.
  */
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.endoscopy.pentax",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = PentaxConfig.class, factory = true)
 public class PentaxEndoscopy extends EndoscopySystem {
     /** The generic profile with this vendor's defaults. */
     public static final EndoscopyProfile PROFILE = EndoscopyProfile.GENERIC.named("pentax")
