@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -40,13 +39,13 @@ import org.telehub.adapter.endoscopy.storz.internal.StorzEndoscopy;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeProvider;
 import org.osgi.service.metatype.ObjectClassDefinition;
+import org.telehub.adapter.endoscopy.testing.MemorySteps;
 import org.telehub.endoscopy.EndoscopyProfile;
 import org.telehub.endoscopy.EndoscopySystem;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.InstanceIntake;
-import org.telehub.integration.api.PerformedStep;
 import org.telehub.integration.api.PerformedSteps;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.integration.api.ReceivedInstance;
@@ -156,7 +155,7 @@ class ProfilesAgainstStandInsTest {
                 throw new UncheckedIOException(e);
             }
         };
-        Steps steps = new Steps();
+        MemorySteps steps = new MemorySteps();
         // a site's configuration: its addresses and who sends; everything else the profile's
         Map<String, Object> site = new HashMap<>(Map.of("id", "endo-" + p.name(), "worklistHost", "127.0.0.1",
                 "worklistPort", Integer.toString(wl.port()), "worklistAe", "ENDOWL", "storagePort",
@@ -329,40 +328,6 @@ class ProfilesAgainstStandInsTest {
         for (EndoscopyProfile.Difference d : p.profile().differences()) {
             assertEquals(d.source().startsWith("assumed"), sources.get(d.setting()).toLowerCase(java.util.Locale.ROOT)
                     .contains("assumed"), d.setting() + ": " + sources.get(d.setting()));
-        }
-    }
-
-    /** The hub's performed steps, in memory (the manager's table is tested with PostgreSQL in its own bundle). */
-    static final class Steps implements PerformedSteps {
-        private final Map<String, PerformedStep> kept = new LinkedHashMap<>();
-
-        @Override
-        public synchronized boolean create(String adapterId, PerformedStep step) {
-            return kept.putIfAbsent(adapterId + "/" + step.uid(), step) == null;
-        }
-
-        @Override
-        public synchronized Optional<PerformedStep> find(String adapterId, String uid) {
-            return Optional.ofNullable(kept.get(adapterId + "/" + uid));
-        }
-
-        @Override
-        public synchronized Update update(String adapterId, PerformedStep step) {
-            PerformedStep old = kept.get(adapterId + "/" + step.uid());
-            if (old == null) {
-                return Update.UNKNOWN;
-            }
-            if (old.isFinal()) {
-                return Update.FINAL;
-            }
-            kept.put(adapterId + "/" + step.uid(), step);
-            return Update.UPDATED;
-        }
-
-        @Override
-        public synchronized List<PerformedStep> ofPatient(String adapterId, String patientId) {
-            return kept.entrySet().stream().filter(e -> e.getKey().startsWith(adapterId + "/")
-                    && e.getValue().patientId().equals(patientId)).map(Map.Entry::getValue).toList();
         }
     }
 }

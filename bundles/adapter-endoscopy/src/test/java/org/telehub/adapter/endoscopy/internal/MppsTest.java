@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telehub.integration.api.PerformedStep;
-import org.telehub.integration.api.PerformedSteps;
+import org.telehub.adapter.endoscopy.testing.MemorySteps;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.testing.dicom.MppsScu;
 import org.telehub.testing.dicom.MppsScu.Response;
@@ -35,37 +33,7 @@ class MppsTest {
     @TempDir
     static Path dir;
     private EndoscopyAdapter adapter;
-    private final Map<String, PerformedStep> kept = new LinkedHashMap<>();
-
-    private final PerformedSteps steps = new PerformedSteps() {
-        @Override
-        public synchronized boolean create(String adapterId, PerformedStep step) {
-            return kept.putIfAbsent(adapterId + "/" + step.uid(), step) == null;
-        }
-
-        @Override
-        public synchronized Optional<PerformedStep> find(String adapterId, String uid) {
-            return Optional.ofNullable(kept.get(adapterId + "/" + uid));
-        }
-
-        @Override
-        public synchronized Update update(String adapterId, PerformedStep step) {
-            PerformedStep old = kept.get(adapterId + "/" + step.uid());
-            if (old == null) {
-                return Update.UNKNOWN;
-            }
-            if (old.isFinal()) {
-                return Update.FINAL;
-            }
-            kept.put(adapterId + "/" + step.uid(), step);
-            return Update.UPDATED;
-        }
-
-        @Override
-        public synchronized List<PerformedStep> ofPatient(String adapterId, String patientId) {
-            return kept.values().stream().filter(s -> s.patientId().equals(patientId)).toList();
-        }
-    };
+    private final MemorySteps steps = new MemorySteps();
 
     @AfterEach
     void close() {
@@ -123,7 +91,7 @@ class MppsTest {
         assertEquals(List.of(0, 0, 0, Mpps.PROCESSING_FAILURE), r.stream().map(Response::status).toList(),
                 r.toString());
         assertEquals("Performed Procedure Step Object may no longer be updated", r.get(3).errorComment());
-        PerformedStep s = kept.get("endo-1/2.25.900001");
+        PerformedStep s = steps.get("endo-1", "2.25.900001");
         assertEquals("PAT-FA", s.patientId());
         assertEquals("SPS-FA-1", s.scheduledStepId());
         assertEquals("ACC-FA-1", s.accessionNumber());
@@ -164,15 +132,15 @@ class MppsTest {
                 r.stream().map(Response::status).toList(), r.toString());
         assertTrue(r.get(4).errorComment().contains("(0010,0020)"), r.get(4).toString());
         assertTrue(r.get(5).errorComment().contains("(0040,0250)"), r.get(5).toString());
-        assertEquals(List.of("endo-1/2.25.900002"), new ArrayList<>(kept.keySet()));
-        assertEquals("IN PROGRESS", kept.get("endo-1/2.25.900002").status(), "unchanged by the refusals");
-        assertNull(kept.get("endo-1/2.25.900002").ended());
+        assertEquals(List.of("endo-1/2.25.900002"), steps.keys());
+        assertEquals("IN PROGRESS", steps.get("endo-1", "2.25.900002").status(), "unchanged by the refusals");
+        assertNull(steps.get("endo-1", "2.25.900002").ended());
     }
 
     @Test
     void aSenderThatIsNotConfiguredIsRefusedAtAssociation() throws Exception {
         adapter();
         assertEquals(List.of(), send("INTRUDER", Step.create("2.25.900005", started("PAT-Y"))));
-        assertEquals(Map.of(), kept);
+        assertEquals(List.of(), steps.keys());
     }
 }
