@@ -17,7 +17,8 @@ import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
  * The media engine: a child process of the hub that holds the native WebRTC stack. It connects to the Unix domain
  * socket the hub listens on and speaks {@link Wire} frames there (its stdout and stderr are only logged by the hub:
  * webrtc-java's native code and the JVM print to stdout, which therefore cannot carry the frames), and ends when the
- * socket does, so it never outlives a hub that died. One {@link Recorder} per recording session.
+ * socket does, so it never outlives a hub that died. One {@link Recorder} per recording session, one {@link Camera}
+ * per live picture sent into a room ({@code start} with {@code kind=camera}).
  *
  * <p>Usage: {@code java -cp ... org.telehub.media.internal.engine.Main <ffmpeg> <socket>}
  */
@@ -25,7 +26,7 @@ public final class Main {
     private final Wire wire;
     private final String ffmpeg;
     private final PeerConnectionFactory factory;
-    private final Map<String, Recorder> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /** The hub's messages are applied one after the other, off the reading thread. */
     private final ExecutorService signalling = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "media-signalling");
@@ -63,7 +64,7 @@ public final class Main {
             }
         } finally {
             // the hub is gone (or closed the socket): stop everything, the encoders too, and leave
-            for (Recorder r : sessions.values()) {
+            for (Session r : sessions.values()) {
                 r.abort();
             }
             Runtime.getRuntime().halt(0);
@@ -75,7 +76,9 @@ public final class Main {
         try {
             switch (m.get("op")) {
                 case "start" -> {
-                    Recorder r = new Recorder(session, wire, factory, ffmpeg, Recorder.Options.of(m));
+                    Session r = "camera".equals(m.get("kind"))
+                            ? new Camera(session, wire, factory, ffmpeg, Recorder.Options.of(m), Camera.Source.of(m))
+                            : new Recorder(session, wire, factory, ffmpeg, Recorder.Options.of(m));
                     if (sessions.putIfAbsent(session, r) != null) {
                         wire.send("failed", Map.of("session", session, "reason", "already started"));
                         return;
@@ -88,7 +91,7 @@ public final class Main {
                         Integer.parseInt(m.getOrDefault("index", "0")), m.get("candidate"));
                 case "hangup" -> recorder(session).hangup(m.get("peer"));
                 case "stop" -> {
-                    Recorder r = sessions.remove(session);
+                    Session r = sessions.remove(session);
                     if (r != null) {
                         r.stop();
                     }
@@ -108,8 +111,8 @@ public final class Main {
         }
     }
 
-    private Recorder recorder(String session) {
-        Recorder r = sessions.get(session);
+    private Session recorder(String session) {
+        Session r = sessions.get(session);
         if (r == null) {
             throw new IllegalStateException("no session " + session);
         }

@@ -6,29 +6,17 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.telehub.media.internal.wire.Wire;
 
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.PortAllocatorConfig;
-import dev.onvoid.webrtc.RTCAnswerOptions;
-import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceServer;
-import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCPeerConnection;
-import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
-import dev.onvoid.webrtc.RTCSdpType;
-import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 
@@ -38,7 +26,7 @@ import dev.onvoid.webrtc.media.audio.AudioTrack;
  * encoded bytes go to the hub as they come (the hub encrypts and stores them), never to a file here. Video is not
  * taken: the recorder answers the browsers' video as inactive, so they do not send it.
  */
-final class Recorder {
+final class Recorder extends Session {
     /** What the hub sends with {@code start}. */
     record Options(List<RTCIceServer> iceServers, boolean relayOnly, boolean loopback, int bitrateKbps) {
         static Options of(Map<String, String> m) {
@@ -61,13 +49,10 @@ final class Recorder {
         }
     }
 
-    private final String session;
     private final Wire wire;
-    private final PeerConnectionFactory factory;
     private final String ffmpeg;
     private final Options options;
     private final Mixer mixer = new Mixer();
-    private final Map<String, RTCPeerConnection> peers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "media-mixer");
         t.setDaemon(true);
@@ -77,13 +62,13 @@ final class Recorder {
     private Thread pump;
 
     Recorder(String session, Wire wire, PeerConnectionFactory factory, String ffmpeg, Options options) {
-        this.session = session;
+        super(session, wire, factory, options);
         this.wire = wire;
-        this.factory = factory;
         this.ffmpeg = ffmpeg;
         this.options = options;
     }
 
+    @Override
     void start() throws IOException {
         encoder = new ProcessBuilder(ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar",
                 Integer.toString(Mixer.RATE), "-ac", "1", "-i", "pipe:0", "-c:a", "libopus", "-b:a",
@@ -116,66 +101,33 @@ final class Recorder {
         }, 0, 20, TimeUnit.MILLISECONDS);
     }
 
-    void offer(String peer, String sdp) {
-        RTCPeerConnection pc = peers.computeIfAbsent(peer, this::connection);
-        pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sdp), new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                for (RTCRtpTransceiver t : pc.getTransceivers()) {
-                    boolean audio = MediaStreamTrack.AUDIO_TRACK_KIND.equals(t.getReceiver().getTrack().getKind());
-                    t.setDirection(audio ? RTCRtpTransceiverDirection.RECV_ONLY
-                            : RTCRtpTransceiverDirection.INACTIVE);
-                }
-                pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
-                    @Override
-                    public void onSuccess(RTCSessionDescription answer) {
-                        pc.setLocalDescription(answer, new SetSessionDescriptionObserver() {
-                            @Override
-                            public void onSuccess() {
-                                send("answer", Map.of("peer", peer, "sdp", answer.sdp));
-                            }
-
-                            @Override
-                            public void onFailure(String error) {
-                                problem(peer, "answer: " + error);
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void onFailure(String error) {
-                        problem(peer, "answer: " + error);
-                    }
-                });
-            }
-
-            @Override
-            public void onFailure(String error) {
-                problem(peer, "offer: " + error);
-            }
-        });
-    }
-
-    void candidate(String peer, String mid, int index, String candidate) {
-        RTCPeerConnection pc = peers.get(peer);
-        if (pc != null && candidate != null && !candidate.isEmpty()) {
-            pc.addIceCandidate(new RTCIceCandidate(mid, index, candidate));
+    /** The browsers' audio only: their video is answered inactive, so they do not send it. */
+    @Override
+    void direct(RTCPeerConnection pc) {
+        for (RTCRtpTransceiver t : pc.getTransceivers()) {
+            boolean audio = MediaStreamTrack.AUDIO_TRACK_KIND.equals(t.getReceiver().getTrack().getKind());
+            t.setDirection(audio ? RTCRtpTransceiverDirection.RECV_ONLY : RTCRtpTransceiverDirection.INACTIVE);
         }
     }
 
-    void hangup(String peer) {
-        RTCPeerConnection pc = peers.remove(peer);
+    @Override
+    void received(String peer, RTCRtpTransceiver transceiver) {
+        MediaStreamTrack track = transceiver.getReceiver().getTrack();
+        if (track instanceof AudioTrack audio) {
+            audio.addSink((data, bits, rate, channels, frames) -> mixer.add(peer, data, bits, rate, channels,
+                    frames));
+        }
+    }
+
+    @Override
+    void left(String peer) {
         mixer.remove(peer);
-        if (pc != null) {
-            pc.close();
-        }
     }
 
     /** Closes every connection, lets the encoder finish the file and waits for its last bytes to reach the hub. */
+    @Override
     void stop() throws InterruptedException {
-        for (String peer : List.copyOf(peers.keySet())) {
-            hangup(peer);
-        }
+        hangupAll();
         clock.shutdown();
         clock.awaitTermination(2, TimeUnit.SECONDS);
         try {
@@ -189,59 +141,11 @@ final class Recorder {
         pump.join(5000);
     }
 
-    /** The hub is gone: nothing more can be delivered. */
+    @Override
     void abort() {
         clock.shutdownNow();
         if (encoder != null) {
             encoder.destroyForcibly();
-        }
-    }
-
-    private RTCPeerConnection connection(String peer) {
-        RTCConfiguration c = new RTCConfiguration();
-        c.iceServers = new ArrayList<>(options.iceServers());
-        c.iceTransportPolicy = options.relayOnly() ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
-        if (options.loopback()) {
-            // libwebrtc leaves the loopback interface out; on a machine with only 127.0.0.1 this lets it in
-            c.portAllocatorConfig = new PortAllocatorConfig(0, 0,
-                    PortAllocatorConfig.PORTALLOCATOR_DISABLE_ADAPTER_ENUMERATION
-                            | PortAllocatorConfig.PORTALLOCATOR_ENABLE_SHARED_SOCKET);
-        }
-        return factory.createPeerConnection(c, new PeerConnectionObserver() {
-            @Override
-            public void onIceCandidate(RTCIceCandidate candidate) {
-                send("candidate", Map.of("peer", peer, "mid", String.valueOf(candidate.sdpMid), "index",
-                        Integer.toString(candidate.sdpMLineIndex), "candidate", candidate.sdp));
-            }
-
-            @Override
-            public void onConnectionChange(RTCPeerConnectionState state) {
-                send("peer", Map.of("peer", peer, "state", state.name().toLowerCase(java.util.Locale.ROOT)));
-            }
-
-            @Override
-            public void onTrack(RTCRtpTransceiver transceiver) {
-                MediaStreamTrack track = transceiver.getReceiver().getTrack();
-                if (track instanceof AudioTrack audio) {
-                    audio.addSink((data, bits, rate, channels, frames) -> mixer.add(peer, data, bits, rate,
-                            channels, frames));
-                }
-            }
-        });
-    }
-
-    private void problem(String peer, String what) {
-        System.err.println("media engine: session " + session + " peer " + peer + ": " + what);
-        send("peer", Map.of("peer", peer, "state", "failed", "reason", what));
-    }
-
-    private void send(String op, Map<String, String> fields) {
-        Map<String, String> m = new java.util.LinkedHashMap<>(fields);
-        m.put("session", session);
-        try {
-            wire.send(op, m);
-        } catch (IOException e) {
-            Runtime.getRuntime().halt(1); // the hub is gone
         }
     }
 }

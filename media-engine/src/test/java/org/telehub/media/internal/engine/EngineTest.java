@@ -98,8 +98,13 @@ class EngineTest {
         }
     }
 
-    private static Map<String, String> next(BlockingQueue<Map<String, String>> q, String op) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    static Map<String, String> next(BlockingQueue<Map<String, String>> q, String op) throws Exception {
+        return next(q, op, 20);
+    }
+
+    /** The engine's next message {@code op} within {@code seconds} (others passed over). */
+    static Map<String, String> next(BlockingQueue<Map<String, String>> q, String op, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
             Map<String, String> m = q.poll(1, TimeUnit.SECONDS);
             if (m != null && op.equals(m.get("op"))) {

@@ -14,16 +14,17 @@ import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.audio.AudioOptions;
-import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 
 /**
  * A caller that is not a browser: a webrtc-java peer in the test's own process (not the engine's) on the loopback
- * interface. Its offer and candidates go wherever {@code candidates} sends them.
+ * interface, sending its microphone or, as a viewer, only receiving. Its offer and candidates go wherever
+ * {@code candidates} sends them.
  *
  * <p>Its microphone is the headless audio module's, which sends silence. A tone pushed with
  * {@code CustomAudioSource.pushAudio} would be better, but in webrtc-java 0.14 the module's capture thread and pushAudio
@@ -40,7 +41,17 @@ final class Sender implements AutoCloseable {
         return new PeerConnectionFactory(new HeadlessAudioDeviceModule());
     }
 
+    /** A caller sending its (silent) microphone. */
     Sender(PeerConnectionFactory factory, Consumer<RTCIceCandidate> candidates) {
+        this(factory, candidates, t -> { }, pc -> pc.addTrack(factory.createAudioTrack("mic",
+                factory.createAudioSource(new AudioOptions())), List.of("caller")));
+    }
+
+    /**
+     * A peer whose media {@code setup} adds before the offer; {@code tracks} gets what the other side sends.
+     */
+    Sender(PeerConnectionFactory factory, Consumer<RTCIceCandidate> candidates, Consumer<RTCRtpTransceiver> tracks,
+            Consumer<RTCPeerConnection> setup) {
         RTCConfiguration c = new RTCConfiguration();
         c.portAllocatorConfig = new PortAllocatorConfig(0, 0,
                 PortAllocatorConfig.PORTALLOCATOR_DISABLE_ADAPTER_ENUMERATION
@@ -57,9 +68,13 @@ final class Sender implements AutoCloseable {
                     connected.complete(null);
                 }
             }
+
+            @Override
+            public void onTrack(RTCRtpTransceiver transceiver) {
+                tracks.accept(transceiver);
+            }
         });
-        AudioTrack track = factory.createAudioTrack("mic", factory.createAudioSource(new AudioOptions()));
-        pc.addTrack(track, List.of("caller"));
+        setup.accept(pc);
     }
 
     /** The offer, once set locally. */
