@@ -92,10 +92,8 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
         this.outgoing = data.resolve(c.id()).resolve("outgoing");
         sweep(outgoing);
         java.util.Set<String> objects = new java.util.HashSet<>();
-        for (String o : (c.analysisObjects() == null ? "" : c.analysisObjects()).trim().split("[,\\s]+")) {
-            if (!o.isEmpty()) {
-                objects.add(o.toUpperCase(java.util.Locale.ROOT));
-            }
+        for (String o : Settings.words(c.analysisObjects())) {
+            objects.add(o.toUpperCase(java.util.Locale.ROOT));
         }
         if (objects.isEmpty() || !java.util.Set.of("SR", "SC").containsAll(objects)) {
             throw new IllegalArgumentException("analysisObjects: SR, SC or SR,SC (got '" + c.analysisObjects() + "')");
@@ -152,12 +150,9 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
         List<Scp.Peer> out = new ArrayList<>();
         List<String> entries = new ArrayList<>();
         for (String v : values == null ? new String[0] : values) {
-            entries.addAll(List.of(v == null ? new String[0] : v.trim().split("[,\\s]+")));
+            entries.addAll(Settings.words(v));
         }
         for (String e : entries) {
-            if (e.isBlank()) {
-                continue;
-            }
             int at = e.lastIndexOf('@');
             String ae = at < 0 ? "" : e.substring(0, at).trim();
             String host = at < 0 ? "" : e.substring(at + 1).trim();

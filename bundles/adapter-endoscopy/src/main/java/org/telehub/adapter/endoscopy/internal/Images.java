@@ -67,10 +67,7 @@ final class Images implements Closeable {
      */
     static Map<String, List<String>> classes(String names) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String n : (names == null ? "" : names).trim().split("[,\\s]+")) {
-            if (n.isEmpty()) {
-                continue;
-            }
+        for (String n : Settings.words(names)) {
             Map.Entry<String, List<String>> c = CLASSES.get(n.toUpperCase(java.util.Locale.ROOT));
             if (c == null) {
                 throw new IllegalArgumentException("storageClasses: each of " + new java.util.TreeSet<>(

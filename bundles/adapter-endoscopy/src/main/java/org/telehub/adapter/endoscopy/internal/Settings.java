@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * One endoscopy system's settings: what its configuration gives, over its profile's defaults. The names are the
- * configuration's keys (and the metatype's attribute ids of every profile's configuration).
+ * configuration's keys (and the ids of the web console form's fields, {@link Fields}).
  */
 public record Settings(String id, String vendor, String worklistHost, int worklistPort, String worklistAe,
         String callingAe, String modality, String stationAe, String characterSet, String timeZone, int timeoutMillis,
@@ -72,6 +72,17 @@ public record Settings(String id, String vendor, String worklistHost, int workli
                 (String) values.get(7), (String) values.get(8), (String) values.get(9), (int) values.get(10),
                 (int) values.get(11), (int) values.get(12), (String) values.get(13), (String[]) values.get(14),
                 (String) values.get(15), (int) values.get(16), (String) values.get(17), (String) values.get(18));
+    }
+
+    /** The words of a list setting written as one value, separated by commas or spaces ("SR, SC"); none for null. */
+    static List<String> words(String value) {
+        List<String> out = new ArrayList<>();
+        for (String w : (value == null ? "" : value).trim().split("[,\\s]+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     /** {@code v} as the setting's type, or why not. */
