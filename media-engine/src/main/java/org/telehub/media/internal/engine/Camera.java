@@ -82,7 +82,7 @@ final class Camera extends Session {
     private Thread pump;
     private Thread watch;
 
-    Camera(String session, Wire wire, PeerConnectionFactory factory, String ffmpeg, Recorder.Options options,
+    Camera(String session, Wire wire, PeerConnectionFactory factory, String ffmpeg, Options options,
             Source source) {
         super(session, wire, factory, options);
         this.ffmpeg = ffmpeg;

@@ -77,8 +77,8 @@ public final class Main {
             switch (m.get("op")) {
                 case "start" -> {
                     Session r = "camera".equals(m.get("kind"))
-                            ? new Camera(session, wire, factory, ffmpeg, Recorder.Options.of(m), Camera.Source.of(m))
-                            : new Recorder(session, wire, factory, ffmpeg, Recorder.Options.of(m));
+                            ? new Camera(session, wire, factory, ffmpeg, Session.Options.of(m), Camera.Source.of(m))
+                            : new Recorder(session, wire, factory, ffmpeg, Session.Options.of(m));
                     if (sessions.putIfAbsent(session, r) != null) {
                         wire.send("failed", Map.of("session", session, "reason", "already started"));
                         return;

@@ -3,9 +3,6 @@ package org.telehub.media.internal.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.telehub.media.internal.wire.Wire;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
@@ -27,31 +23,7 @@ import dev.onvoid.webrtc.media.audio.AudioTrack;
  * taken: the recorder answers the browsers' video as inactive, so they do not send it.
  */
 final class Recorder extends Session {
-    /** What the hub sends with {@code start}. */
-    record Options(List<RTCIceServer> iceServers, boolean relayOnly, boolean loopback, int bitrateKbps) {
-        static Options of(Map<String, String> m) {
-            List<RTCIceServer> servers = new ArrayList<>();
-            for (String line : m.getOrDefault("iceServers", "").split("\n")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] p = line.split("\t", -1);
-                RTCIceServer s = new RTCIceServer();
-                s.urls = List.of(p[0].split(" "));
-                if (p.length > 2 && !p[1].isEmpty()) {
-                    s.username = p[1];
-                    s.password = p[2];
-                }
-                servers.add(s);
-            }
-            return new Options(servers, "relay".equals(m.get("policy")), Boolean.parseBoolean(m.get("loopback")),
-                    Integer.parseInt(m.getOrDefault("bitrateKbps", "32")));
-        }
-    }
-
-    private final Wire wire;
     private final String ffmpeg;
-    private final Options options;
     private final Mixer mixer = new Mixer();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "media-mixer");
@@ -63,9 +35,7 @@ final class Recorder extends Session {
 
     Recorder(String session, Wire wire, PeerConnectionFactory factory, String ffmpeg, Options options) {
         super(session, wire, factory, options);
-        this.wire = wire;
         this.ffmpeg = ffmpeg;
-        this.options = options;
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
@@ -29,13 +30,35 @@ import dev.onvoid.webrtc.SetSessionDescriptionObserver;
  * audio in, nothing out; {@link Camera}: a picture out, nothing in).
  */
 abstract class Session {
+    /** What the hub sends with {@code start}: the ICE servers and policy of every session, a recording's bitrate. */
+    record Options(List<RTCIceServer> iceServers, boolean relayOnly, boolean loopback, int bitrateKbps) {
+        static Options of(Map<String, String> m) {
+            List<RTCIceServer> servers = new ArrayList<>();
+            for (String line : m.getOrDefault("iceServers", "").split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] p = line.split("\t", -1);
+                RTCIceServer s = new RTCIceServer();
+                s.urls = List.of(p[0].split(" "));
+                if (p.length > 2 && !p[1].isEmpty()) {
+                    s.username = p[1];
+                    s.password = p[2];
+                }
+                servers.add(s);
+            }
+            return new Options(servers, "relay".equals(m.get("policy")), Boolean.parseBoolean(m.get("loopback")),
+                    Integer.parseInt(m.getOrDefault("bitrateKbps", "32")));
+        }
+    }
+
     protected final String session;
-    private final Wire wire;
+    protected final Wire wire;
+    protected final Options options;
     private final PeerConnectionFactory factory;
-    private final Recorder.Options options;
     private final Map<String, RTCPeerConnection> peers = new ConcurrentHashMap<>();
 
-    Session(String session, Wire wire, PeerConnectionFactory factory, Recorder.Options options) {
+    Session(String session, Wire wire, PeerConnectionFactory factory, Options options) {
         this.session = session;
         this.wire = wire;
         this.factory = factory;
