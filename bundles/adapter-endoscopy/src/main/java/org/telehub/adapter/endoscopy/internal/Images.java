@@ -1,5 +1,8 @@
 package org.telehub.adapter.endoscopy.internal;
 
+// the adapter's Settings, not this class's own Settings record
+import static org.telehub.adapter.endoscopy.internal.Settings.words;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +70,7 @@ final class Images implements Closeable {
      */
     static Map<String, List<String>> classes(String names) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (String n : Settings.words(names)) {
+        for (String n : words(names)) {
             Map.Entry<String, List<String>> c = CLASSES.get(n.toUpperCase(java.util.Locale.ROOT));
             if (c == null) {
                 throw new IllegalArgumentException("storageClasses: each of " + new java.util.TreeSet<>(
