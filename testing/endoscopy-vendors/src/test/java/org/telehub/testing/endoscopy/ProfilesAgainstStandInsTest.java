@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +39,7 @@ import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeProvider;
 import org.osgi.service.metatype.ObjectClassDefinition;
 import org.telehub.adapter.endoscopy.testing.MemorySteps;
+import org.telehub.adapter.endoscopy.testing.MppsRequests;
 import org.telehub.endoscopy.EndoscopyProfile;
 import org.telehub.endoscopy.EndoscopySystem;
 import org.telehub.integration.api.AdapterHealth;
@@ -180,9 +180,9 @@ class ProfilesAgainstStandInsTest {
             // the procedure performed: MPPS from a sender that is not our code
             String ppsUid = "2.25.900001";
             List<MppsScu.Response> r = MppsScu.send("127.0.0.1", system.mppsPort(), "ENDO1", "TELEHUB", List.of(
-                    Step.create(ppsUid, started(p)), Step.set(ppsUid, Map.of("PerformedProcedureStepStatus",
-                            "COMPLETED", "PerformedProcedureStepEndDate", "20261210",
-                            "PerformedProcedureStepEndTime", "101000"))));
+                    Step.create(ppsUid, MppsRequests.started(patient(p), accession(p),
+                            Wlmscpfs.studyInstanceUid(accession(p)), step(p), "ENDO1")),
+                    Step.set(ppsUid, MppsRequests.ended("COMPLETED"))));
             assertEquals(List.of(0, 0), r.stream().map(MppsScu.Response::status).toList(), r.toString());
             assertEquals("COMPLETED", system.procedures(patient(p)).get(0).status());
 
@@ -239,24 +239,6 @@ class ProfilesAgainstStandInsTest {
     }
 
     private static final String SECONDARY_CAPTURE = "1.2.840.10008.5.1.4.1.1.7";
-
-    /** An N-CREATE as the endoscope starting the profile's scheduled colonoscopy sends it. */
-    private static Map<String, Object> started(Profile p) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("SpecificCharacterSet", "ISO_IR 192");
-        d.put("PatientName", "رحیمی^سارا");
-        d.put("PatientID", patient(p));
-        d.put("ScheduledStepAttributesSequence", List.of(Map.of("AccessionNumber", accession(p),
-                "StudyInstanceUID", Wlmscpfs.studyInstanceUid(accession(p)), "ScheduledProcedureStepID", step(p))));
-        d.put("PerformedProcedureStepID", "PPS-1");
-        d.put("PerformedStationAETitle", "ENDO1");
-        d.put("PerformedProcedureStepStartDate", "20261210");
-        d.put("PerformedProcedureStepStartTime", "093500");
-        d.put("PerformedProcedureStepStatus", "IN PROGRESS");
-        d.put("PerformedProcedureStepDescription", "Colonoscopy");
-        d.put("Modality", "ES");
-        return d;
-    }
 
     /**
      * The web console's form: the profile's form component is registered for its factory PID and shows every setting

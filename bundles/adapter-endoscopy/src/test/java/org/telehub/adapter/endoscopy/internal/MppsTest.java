@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.telehub.integration.api.PerformedStep;
 import org.telehub.adapter.endoscopy.testing.MemorySteps;
+import org.telehub.adapter.endoscopy.testing.MppsRequests;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.testing.dicom.MppsScu;
 import org.telehub.testing.dicom.MppsScu.Response;
@@ -58,27 +58,13 @@ class MppsTest {
         return MppsScu.send("127.0.0.1", adapter.mppsPort(), callingAe, "TELEHUB", List.of(requests));
     }
 
-    /** An N-CREATE as an endoscope starting a scheduled colonoscopy sends it. */
+    /** An N-CREATE as an endoscope starting the scheduled colonoscopy SPS-FA-1 sends it. */
     static Map<String, Object> started(String patientId) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("SpecificCharacterSet", "ISO_IR 192");
-        d.put("PatientName", "رحیمی^سارا");
-        d.put("PatientID", patientId);
-        d.put("ScheduledStepAttributesSequence", List.of(Map.of("AccessionNumber", "ACC-FA-1",
-                "StudyInstanceUID", "2.25.4242", "ScheduledProcedureStepID", "SPS-FA-1")));
-        d.put("PerformedProcedureStepID", "PPS-1");
-        d.put("PerformedStationAETitle", "EVISX1");
-        d.put("PerformedProcedureStepStartDate", "20261210");
-        d.put("PerformedProcedureStepStartTime", "093500");
-        d.put("PerformedProcedureStepStatus", "IN PROGRESS");
-        d.put("PerformedProcedureStepDescription", "Colonoscopy");
-        d.put("Modality", "ES");
-        return d;
+        return MppsRequests.started(patientId, "ACC-FA-1", "2.25.4242", "SPS-FA-1", "EVISX1");
     }
 
     static Map<String, Object> ended(String status) {
-        return Map.of("PerformedProcedureStepStatus", status, "PerformedProcedureStepEndDate", "20261210",
-                "PerformedProcedureStepEndTime", "101000");
+        return MppsRequests.ended(status);
     }
 
     @Test
