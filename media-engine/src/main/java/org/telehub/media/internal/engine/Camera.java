@@ -34,12 +34,14 @@ import dev.onvoid.webrtc.media.video.VideoTrack;
 final class Camera extends Session {
     static final long LOST_AFTER_MILLIS = 2000;
     static final long LIVE_AFTER_MILLIS = 500;
+    /** A source that has not delivered its first frame this long after the start is lost (RTSP takes 1-3 s). */
+    static final long FIRST_FRAME_MILLIS = 10_000;
 
     /** What the hub sends with {@code start} for a camera: the source and the picture's size and rate. */
     record Source(String url, int width, int height, int fps) {
         static Source of(Map<String, String> m) {
             String url = m.get("url");
-            if (url == null || !(url.startsWith("rtsp://") || url.startsWith("/dev/video"))) {
+            if (url == null || !(url.startsWith("rtsp://") || url.matches("/dev/video[0-9]{1,2}"))) {
                 throw new IllegalArgumentException("url: rtsp://… or a V4L2 device /dev/videoN");
             }
             int width = Integer.parseInt(m.getOrDefault("width", "1280"));
@@ -77,7 +79,9 @@ final class Camera extends Session {
     private final AtomicLong flowingSince = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
     private volatile boolean running = true;
-    private volatile boolean live;
+    /** What the hub was last told: null (nothing yet: connecting), live or lost. */
+    private volatile Boolean live;
+    private volatile long started;
     private volatile Process reader;
     private Thread pump;
     private Thread watch;
@@ -92,6 +96,7 @@ final class Camera extends Session {
 
     @Override
     void start() {
+        started = System.nanoTime();
         pump = new Thread(this::pump, "media-camera-" + session);
         pump.setDaemon(true);
         pump.start();
@@ -158,7 +163,8 @@ final class Camera extends Session {
         if (previous == 0 || now - previous > TimeUnit.MILLISECONDS.toNanos(LOST_AFTER_MILLIS)) {
             flowingSince.set(now);
         }
-        if (!live && now - flowingSince.get() >= TimeUnit.MILLISECONDS.toNanos(LIVE_AFTER_MILLIS)) {
+        if (!Boolean.TRUE.equals(live)
+                && now - flowingSince.get() >= TimeUnit.MILLISECONDS.toNanos(LIVE_AFTER_MILLIS)) {
             live = true;
             send("signal", Map.of("state", "live"));
         }
@@ -172,7 +178,11 @@ final class Camera extends Session {
         }
     }
 
-    /** Tells the hub when the picture stops, once; the next frame tells it again that it is live. */
+    /**
+     * Tells the hub when the picture stops, once; the next frames tell it again that it is live. A source that never
+     * delivers a first frame is lost too, {@link #FIRST_FRAME_MILLIS} after the start (the viewers would otherwise wait
+     * on "connecting").
+     */
     private void watch() {
         while (running) {
             try {
@@ -181,11 +191,13 @@ final class Camera extends Session {
                 return;
             }
             long last = lastFrame.get();
-            if (live && last != 0 && System.nanoTime() - last > TimeUnit.MILLISECONDS.toNanos(LOST_AFTER_MILLIS)) {
+            long gap = last != 0 ? System.nanoTime() - last : System.nanoTime() - started;
+            if (!Boolean.FALSE.equals(live) && gap > TimeUnit.MILLISECONDS.toNanos(last != 0 ? LOST_AFTER_MILLIS
+                    : FIRST_FRAME_MILLIS)) {
                 live = false;
                 send("signal", Map.of("state", "lost"));
                 Process p = reader;
-                if (p != null) {
+                if (p != null && last != 0) {
                     p.destroy(); // read again from the start rather than wait for ffmpeg's own timeout
                 }
             }

@@ -103,8 +103,8 @@ public final class Main {
         } catch (Exception e) {
             System.err.println("media engine: " + m.get("op") + " of session " + session + " failed: " + e);
             try {
-                wire.send("failed", Map.of("session", String.valueOf(session), "reason", String.valueOf(e
-                        .getMessage())));
+                wire.send("failed", Map.of("session", String.valueOf(session), "op", String.valueOf(m.get("op")),
+                        "reason", String.valueOf(e.getMessage())));
             } catch (IOException gone) {
                 Runtime.getRuntime().halt(1);
             }

@@ -129,6 +129,21 @@ class CameraTest {
                 wire.send("stop", Map.of("session", "cam1"));
                 EngineTest.next(messages, "stopped");
             }
+            // a source that never delivers a frame (nothing listens there) is lost too, not "connecting" for ever
+            int closed;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                closed = s.getLocalPort();
+            }
+            long asked = System.nanoTime();
+            wire.send("start", Map.of("session", "cam2", "kind", "camera", "url", "rtsp://127.0.0.1:" + closed
+                    + "/none", "width", "640", "height", "360", "fps", "25", "loopback", "true"));
+            EngineTest.next(messages, "started");
+            Map<String, String> never = EngineTest.next(messages, "signal", 20);
+            assertTrue("lost".equals(never.get("state")) && "cam2".equals(never.get("session")), never.toString());
+            System.out.printf("camera: a source that never answered lost after %d ms%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked));
+            wire.send("stop", Map.of("session", "cam2"));
+            EngineTest.next(messages, "stopped");
         } finally {
             wire.close();
             assertTrue(run.process().waitFor(10, TimeUnit.SECONDS), "the engine left with the hub's socket");
