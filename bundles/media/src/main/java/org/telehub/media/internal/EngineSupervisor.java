@@ -106,6 +106,17 @@ public class EngineSupervisor implements MediaEngine {
 
     @Override
     public Session record(String sessionId, Options options, Listener listener) {
+        return start(sessionId, options, listener, Map.of());
+    }
+
+    @Override
+    public Session camera(String sessionId, Options options, Source source, Listener listener) {
+        return start(sessionId, options, listener, Map.of("kind", "camera", "url", source.url(), "width",
+                Integer.toString(source.width()), "height", Integer.toString(source.height()), "fps",
+                Integer.toString(source.fps())));
+    }
+
+    private Session start(String sessionId, Options options, Listener listener, Map<String, String> kind) {
         Wire w = wire;
         if (!ready || w == null) {
             throw new UnavailableException("No media engine", config.enabled() ? "The media engine is starting or "
@@ -122,6 +133,7 @@ public class EngineSupervisor implements MediaEngine {
         start.put("policy", options.relayOnly() ? "relay" : "all");
         start.put("loopback", Boolean.toString(config.loopbackOnly()));
         start.put("bitrateKbps", Integer.toString(config.bitrateKbps()));
+        start.putAll(kind);
         r.send("start", start);
         return r;
     }
@@ -216,11 +228,17 @@ public class EngineSupervisor implements MediaEngine {
                         case "candidate" -> r.listener.candidate(m.get("peer"), m.get("mid"),
                                 Integer.parseInt(m.getOrDefault("index", "0")), m.get("candidate"));
                         case "peer" -> r.listener.peerState(m.get("peer"), m.get("state"));
+                        case "signal" -> r.listener.signal("live".equals(m.get("state")));
                         case "stopped" -> {
                             sessions.remove(r.id);
                             r.listener.ended(false);
                         }
-                        case "failed" -> LOG.warn("Media session {}: {}", r.id, m.get("reason"));
+                        case "failed" -> {
+                            LOG.warn("Media session {}: {}", r.id, m.get("reason"));
+                            if ("start".equals(m.get("op")) && sessions.remove(r.id, r)) {
+                                r.listener.ended(true); // the engine refused the session itself: it never ran
+                            }
+                        }
                         default -> LOG.debug("Media session {}: {}", r.id, f.op());
                     }
                 } catch (RuntimeException e) {
