@@ -29,6 +29,8 @@ public interface Rooms {
     String MODERATOR = "moderator";
     /** The hub's recording peer, in the roster when recording. */
     String RECORDER = "recorder";
+    /** The member name a live picture's peer signals as. Since 3.0. */
+    String CAMERA = "camera";
 
     /** Events: the roster (room topic); what is for one peer (peer topic). */
     String ROOM_EVENT = "video.room";
@@ -116,6 +118,44 @@ public interface Rooms {
      */
     Roster record(AuthenticatedUser caller, String encounterId, boolean on);
 
+    /**
+     * Who leads the room shows a live picture in it (an endoscopy system's video, issue 22): the hub's media engine
+     * reads the source and joins as one more peer that only sends; the visit's clinicians (its doctor and invited
+     * colleagues) offer to it and see it, no one else may (their signals to it are refused 403). The roster lists it
+     * with its signal. Showing what is shown already changes nothing. Since 3.0.
+     *
+     * @throws org.telehub.domain.ConflictException when the room is not open, or shows {@code 2} pictures already
+     * @throws org.telehub.domain.UnavailableException without a running media engine
+     */
+    Roster showCamera(AuthenticatedUser caller, String encounterId, CameraSource source);
+
+    /** Who leads the room stops showing a picture (its source's id); nothing shown, nothing done. Since 3.0. */
+    Roster hideCamera(AuthenticatedUser caller, String encounterId, String sourceId);
+
+    /**
+     * The pictures shown in the room now, for the visit's clinicians (the visit's doctor and its colleagues; 403 for
+     * its other people); audited. Since 3.0.
+     */
+    List<Camera> cameras(AuthenticatedUser caller, String encounterId);
+
+    /**
+     * Where a live picture comes from: its system's id and name, and what the media engine reads (an RTSP URL or a
+     * V4L2 device {@code /dev/videoN}, the size and rate it is sent at). The URL is the clinic's configuration: it is
+     * never in a roster.
+     */
+    record CameraSource(String id, String name, String url, int width, int height, int fps) {
+    }
+
+    /**
+     * A live picture in the room: offered to by the clinicians, it only sends.
+     *
+     * @param source its system's id
+     * @param signal {@code connecting} (no frame yet), {@code live}, {@code lost} (no frame for 2 s: the viewers keep
+     *            the last picture, and the engine keeps trying the source)
+     */
+    record Camera(String peerId, String source, String name, String signal, Instant since) {
+    }
+
     /** The visit's recordings (its doctor, and administrators); the read is audited. */
     List<Recording> recordings(AuthenticatedUser caller, String encounterId);
 
@@ -174,12 +214,13 @@ public interface Rooms {
      *            visit is recorded), else null
      * @param recordingNote why recording last stopped by itself (someone withdrew consent, entered without it, the
      *            engine restarted), else null
+     * @param cameras the live pictures shown in the room (since 3.0)
      */
     record Roster(String encounterId, String status, String moderator, List<Peer> peers, List<Waiting> waiting,
-            Recorder recorder, String recordingNote) {
+            Recorder recorder, String recordingNote, List<Camera> cameras) {
         /** The same roster without the waiting list (what everyone but the moderator sees). */
         public Roster withoutWaiting() {
-            return new Roster(encounterId, status, moderator, peers, List.of(), recorder, recordingNote);
+            return new Roster(encounterId, status, moderator, peers, List.of(), recorder, recordingNote, cameras);
         }
     }
 

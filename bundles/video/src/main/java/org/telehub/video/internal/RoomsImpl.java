@@ -46,6 +46,8 @@ public class RoomsImpl implements Rooms {
     private static final Set<String> ROOM_TYPES = Set.of("video", "audio");
     /** Who enters without waiting: the doctor, and clinicians invited as colleagues. */
     private static final Set<String> ENTER_AT_ONCE = Set.of(MODERATOR, "colleague");
+    /** Who sees a live picture shown in the room: the same clinicians. */
+    private static final Set<String> CLINICIANS = ENTER_AT_ONCE;
     private static final String RECORDINGS_READERS = "Only the visit's doctor and administrators hear its recordings";
 
     private final VideoSchema db;
@@ -55,6 +57,7 @@ public class RoomsImpl implements Rooms {
     private final Clock clock;
     private final FileStore files;
     private final Recordings recorder;
+    private final Cameras cameras;
     /** The recordings' sweep and resumptions (this bundle's pool: it ends when the bundle stops). */
     private final java.util.concurrent.ScheduledExecutorService pool;
     private java.util.concurrent.ScheduledFuture<?> sweeping;
@@ -94,6 +97,18 @@ public class RoomsImpl implements Rooms {
                 publish(encounterId, null);
             }
         });
+        this.cameras = new Cameras(db, fanout, topics, () -> engine, () -> this.config, pool, clock,
+                new Cameras.Room() {
+            @Override
+            public boolean anyoneIn(String encounterId) {
+                return db.jdbi().withHandle(h -> MemberStore.present(h, encounterId, "", freshAfter())) > 0;
+            }
+
+            @Override
+            public void changed(String encounterId) {
+                publish(encounterId, null);
+            }
+        });
     }
 
     @Modified
@@ -111,6 +126,7 @@ public class RoomsImpl implements Rooms {
             sweeping.cancel(false);
         }
         recorder.close();
+        cameras.close();
     }
 
     /** Keeps this node's recordings fresh and closes those a dead node left (every 20 s; tests call it). */
@@ -119,6 +135,11 @@ public class RoomsImpl implements Rooms {
             recorder.sweep();
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(RoomsImpl.class).warn("Recording sweep failed: {}", e.toString());
+        }
+        try {
+            cameras.sweep();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(RoomsImpl.class).warn("Live picture sweep failed: {}", e.toString());
         }
     }
 
@@ -229,6 +250,12 @@ public class RoomsImpl implements Rooms {
         String dest;
         if (target == null && recorder.isRecorder(encounterId, to)) {
             dest = to; // the hub's recording peer: the node that records follows its topic
+        } else if (target == null && cameras.isCamera(encounterId, to)) {
+            if (!CLINICIANS.contains(from.role())) {
+                audit.record(caller, "video.camera.view", null, List.of(), "denied");
+                throw new ForbiddenException("The live picture is for the visit's clinicians");
+            }
+            dest = to; // a live picture: the node that shows it follows its topic
         } else if (target == null || !ADMITTED.equals(target.state()) || !target.present(fresh)
                 || target.member().equals(from.member())) {
             throw new NotFoundException("No peer", "No peer " + to + " in this room", "to", Map.of());
@@ -408,6 +435,7 @@ public class RoomsImpl implements Rooms {
      */
     void close(String encounterId, String status) {
         recorder.stop(encounterId, "ended");
+        cameras.stopAll(encounterId);
         List<String> peers = new ArrayList<>();
         db.jdbi().useTransaction(h -> {
             for (Member m : MemberStore.lockAll(h, encounterId)) {
@@ -493,6 +521,39 @@ public class RoomsImpl implements Rooms {
             List<String> missing = MemberStore.withoutConsent(h, encounterId, freshAfter());
             return missing.isEmpty() ? null : "no consent from " + String.join(", ", missing);
         });
+    }
+
+    @Override
+    public Roster showCamera(AuthenticatedUser caller, String encounterId, CameraSource source) {
+        if (source == null || source.id() == null || source.id().isBlank()) {
+            throw new InvalidException("source", "Required: the system whose picture to show");
+        }
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        open(caller, encounterId);
+        if (cameras.start(encounterId, source, caller.username())) {
+            audit.record(caller, "video.camera.start", seat.patientId(), List.of(source.id()), "ok");
+        }
+        return publish(encounterId, seat.status());
+    }
+
+    @Override
+    public Roster hideCamera(AuthenticatedUser caller, String encounterId, String sourceId) {
+        EncounterService.Seat seat = moderator(caller, encounterId);
+        if (cameras.stop(encounterId, required(sourceId))) {
+            audit.record(caller, "video.camera.stop", seat.patientId(), List.of(sourceId), "ok");
+        }
+        return publish(encounterId, seat.status());
+    }
+
+    @Override
+    public List<Camera> cameras(AuthenticatedUser caller, String encounterId) {
+        EncounterService.Seat seat = encounters.seat(caller, encounterId);
+        if (!CLINICIANS.contains(seat.role())) {
+            audit.record(caller, "video.camera.read", seat.patientId(), List.of(), "denied");
+            throw new ForbiddenException("The live pictures of a visit are for its clinicians");
+        }
+        audit.record(caller, "video.camera.read", seat.patientId(), List.of(), "ok");
+        return db.jdbi().withHandle(h -> MemberStore.roster(h, encounterId, null, freshAfter())).cameras();
     }
 
     @Override

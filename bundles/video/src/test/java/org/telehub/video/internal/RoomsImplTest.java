@@ -2,6 +2,8 @@ package org.telehub.video.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +44,9 @@ import org.telehub.video.Rooms.Joined;
  * lines), the clock.
  */
 class RoomsImplTest {
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** As the realtime fan-out writes events (instants as ISO text). */
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
     static final String VISIT = "enc-1";
     static final AuthenticatedUser HOUSE = user("dr.house", "doctor");
     static final AuthenticatedUser AMY = user("amy", "patient");
@@ -78,7 +82,7 @@ class RoomsImplTest {
     void setUp() throws Exception {
         Jdbi jdbi = Jdbi.create(TestDatabases.postgres());
         for (String m : new String[] {"V1__rooms.sql", "V2__quality.sql", "V3__recording.sql",
-                "V4__handover.sql"}) {
+                "V4__handover.sql", "V5__camera.sql"}) {
             try (InputStream in = getClass().getResourceAsStream("/db/migration/video/" + m)) {
                 String sql = new String(in.readAllBytes(), UTF_8);
                 jdbi.useHandle(h -> h.createScript(sql).execute());
@@ -413,6 +417,78 @@ class RoomsImplTest {
         rooms.join(AMY, VISIT, "amy-tab-0001");
     }
 
+    static final Rooms.CameraSource SCOPE = new Rooms.CameraSource("olympus-1", "Endoscopy suite 1",
+            "rtsp://127.0.0.1:8554/scope", 1280, 720, 30);
+
+    @Test
+    void aLivePictureIsShownByWhoLeadsSeenByTheCliniciansOnlyAndComesBackAfterTheEngineDied() throws Exception {
+        inTheRoom();
+        rooms.join(WILSON, VISIT, "wilson-tab-01");
+        assertEquals(403, status(() -> rooms.showCamera(AMY, VISIT, SCOPE)), "the patient does not show one");
+        assertEquals(403, status(() -> rooms.showCamera(WILSON, VISIT, SCOPE)), "a colleague who does not lead");
+        assertEquals(404, status(() -> rooms.showCamera(RORY, VISIT, SCOPE)), "an outsider learns nothing");
+        engine.running = false;
+        assertEquals(503, status(() -> rooms.showCamera(HOUSE, VISIT, SCOPE)));
+        engine.running = true;
+        assertEquals(400, status(() -> rooms.showCamera(HOUSE, VISIT, new Rooms.CameraSource("x", "X",
+                "file:///etc/passwd", 640, 480, 25))), "only rtsp:// or /dev/videoN");
+        assertEquals(List.of(), rooms.cameras(HOUSE, VISIT), "nothing half-shown");
+
+        Rooms.Roster shown = rooms.showCamera(HOUSE, VISIT, SCOPE);
+        assertEquals(1, shown.cameras().size());
+        Rooms.Camera cam = shown.cameras().get(0);
+        assertEquals(List.of("olympus-1", "Endoscopy suite 1", "connecting"), List.of(cam.source(), cam.name(),
+                cam.signal()));
+        assertFalse(JSON.writeValueAsString(shown).contains("rtsp:"), "the source's address is not in the roster");
+        assertEquals(cam.peerId(), rooms.showCamera(HOUSE, VISIT, SCOPE).cameras().get(0).peerId(), "once");
+        assertEquals(1, engine.sessions.size());
+        FakeEngine.Run run = engine.sessions.get(0);
+        assertEquals("camera rtsp://127.0.0.1:8554/scope 1280x720@30", run.calls.get(0));
+
+        // the colleague's offer reaches the engine and its answer reaches him; the patient's is refused
+        assertEquals(403, status(() -> rooms.signal(AMY, VISIT, "amy-tab-0001", cam.peerId(),
+                Map.of("type", "offer", "sdp", "v=0 amy"), null)));
+        assertEquals(404, status(() -> rooms.signal(RORY, VISIT, "x", cam.peerId(), Map.of("type", "offer"), null)));
+        rooms.signal(WILSON, VISIT, "wilson-tab-01", cam.peerId(), Map.of("type", "offer", "sdp", "v=0 wilson"), null);
+        assertEquals("offer wilson-tab-01 v=0 wilson", run.calls.get(1));
+        published.clear();
+        run.listener.answer("wilson-tab-01", "v=0 answer");
+        assertEquals(List.of(Rooms.peerTopic("wilson-tab-01") + " video.signal"), published);
+
+        run.listener.signal(true);
+        assertEquals("live", rooms.cameras(WILSON, VISIT).get(0).signal());
+        run.listener.signal(false);
+        assertEquals("lost", rooms.cameras(HOUSE, VISIT).get(0).signal());
+        assertEquals(403, status(() -> rooms.cameras(AMY, VISIT)));
+        assertEquals(404, status(() -> rooms.cameras(RORY, VISIT)));
+
+        // he leaves: his connection to the picture is hung up
+        rooms.leave(WILSON, VISIT, "wilson-tab-01");
+        assertTrue(run.calls.contains("hangup wilson-tab-01"), run.calls.toString());
+
+        Rooms.CameraSource second = new Rooms.CameraSource("storz-1", "Suite 2", "/dev/video0", 640, 480, 25);
+        Rooms.CameraSource third = new Rooms.CameraSource("fuji-1", "Suite 3", "/dev/video1", 640, 480, 25);
+        assertEquals(2, rooms.showCamera(HOUSE, VISIT, second).cameras().size());
+        ConflictException full = assertThrows(ConflictException.class, () -> rooms.showCamera(HOUSE, VISIT, third));
+        assertEquals("Too many pictures", full.title());
+        rooms.hideCamera(HOUSE, VISIT, "storz-1");
+
+        // the engine dies: the picture is shown again under a new peer, the browsers offer to that one
+        run.listener.ended(true);
+        List<Rooms.Camera> again = rooms.cameras(HOUSE, VISIT);
+        assertEquals(1, again.size());
+        assertNotEquals(cam.peerId(), again.get(0).peerId());
+        assertEquals("connecting", again.get(0).signal());
+
+        assertEquals(403, status(() -> rooms.hideCamera(AMY, VISIT, "olympus-1")));
+        assertEquals(List.of(), rooms.hideCamera(HOUSE, VISIT, "olympus-1").cameras());
+        assertEquals("stop", engine.sessions.get(engine.sessions.size() - 1).calls().get(
+                engine.sessions.get(engine.sessions.size() - 1).calls().size() - 1));
+        rooms.showCamera(HOUSE, VISIT, SCOPE);
+        rooms.end(HOUSE, VISIT);
+        assertEquals(List.of(), rooms.cameras(HOUSE, VISIT), "the visit's end stops it");
+    }
+
     @Test
     void recordingNeedsEveryonesConsentTheRecorderGetsTheBrowsersSignalsAndAWithdrawnConsentStopsIt()
             throws Exception {
@@ -640,6 +716,17 @@ class RoomsImplTest {
         @Override
         public Session record(String sessionId, Options options, Listener listener) {
             Run r = new Run(sessionId, options, listener, new java.util.concurrent.CopyOnWriteArrayList<>());
+            sessions.add(r);
+            return r;
+        }
+
+        @Override
+        public Session camera(String sessionId, Options options, Source source, Listener listener) {
+            if (!running) {
+                throw new org.telehub.domain.UnavailableException("No media engine");
+            }
+            Run r = new Run(sessionId, options, listener, new java.util.concurrent.CopyOnWriteArrayList<>());
+            r.calls.add("camera " + source.url() + " " + source.width() + "x" + source.height() + "@" + source.fps());
             sessions.add(r);
             return r;
         }
