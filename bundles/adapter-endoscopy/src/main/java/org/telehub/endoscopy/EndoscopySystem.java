@@ -134,4 +134,9 @@ public class EndoscopySystem implements Adapter, ProcedureSystem {
             throws AdapterException {
         return system.sendAnalysisResult(systemPatientId, result, idempotencyKey);
     }
+
+    @Override
+    public java.util.Optional<org.telehub.integration.api.LiveVideo> liveVideo() {
+        return system.liveVideo();
+    }
 }

@@ -9,7 +9,8 @@
  * 1.7: {@link org.telehub.integration.api.InstanceIntake} and {@link org.telehub.integration.api.PerformedSteps}, the
  * hub keeping what a system sends unasked: its images and its performed procedure steps; 1.8: an
  * {@link org.telehub.integration.api.AnalysisResult}'s coded finding, confidence and algorithm, and
- * {@link org.telehub.integration.api.AnalysisRecorder}, the record that files it).
+ * {@link org.telehub.integration.api.AnalysisRecorder}, the record that files it; 1.9: a procedure system's
+ * {@link org.telehub.integration.api.LiveVideo}, which a visit may show).
  * The Integration Manager finds adapters in the service
  * registry; no list of vendors exists anywhere in the core.
  *
@@ -19,7 +20,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.8.0")
+@Version("1.9.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.HealthRecorder;
 import org.telehub.integration.api.InstanceIntake;
+import org.telehub.integration.api.LiveVideo;
 import org.telehub.integration.api.PerformedStep;
 import org.telehub.integration.api.PerformedSteps;
 import org.telehub.integration.api.ProcedureSummary;
@@ -64,6 +66,8 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
     /** An analysis result as a structured report, as a secondary capture image, or both. */
     private final boolean resultsAsReport;
     private final boolean resultsAsImage;
+    /** The system's live picture (videoSource), or none. */
+    private final LiveVideo live;
 
     /**
      * @param version the bundle's (shown in status)
@@ -98,6 +102,7 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
         if (objects.isEmpty() || !java.util.Set.of("SR", "SC").containsAll(objects)) {
             throw new IllegalArgumentException("analysisObjects: SR, SC or SR,SC (got '" + c.analysisObjects() + "')");
         }
+        this.live = live(c);
         this.resultsAsReport = objects.contains("SR");
         this.resultsAsImage = objects.contains("SC");
         Map<String, List<String>> classes = Images.classes(c.storageClasses());
@@ -235,6 +240,30 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
     }
 
     /** The patient's scheduled procedure steps ({@code systemPatientId}: the worklist's Patient ID). */
+    /** {@code videoSource}, {@code videoSize} and {@code videoFps} as a live picture; none without a source. */
+    static LiveVideo live(Settings c) {
+        if (c.videoSource() == null || c.videoSource().isBlank()) {
+            return null;
+        }
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("([0-9]{2,4})\\s*[xX×]\\s*([0-9]{2,4})")
+                .matcher(c.videoSize() == null ? "" : c.videoSize().trim());
+        if (!size.matches()) {
+            throw new IllegalArgumentException("videoSize: width x height, e.g. 1280x720 (got '" + c.videoSize()
+                    + "')");
+        }
+        try {
+            return new LiveVideo(c.videoSource().trim(), Integer.parseInt(size.group(1)),
+                    Integer.parseInt(size.group(2)), c.videoFps());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("videoSource/videoSize/videoFps: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<LiveVideo> liveVideo() {
+        return Optional.ofNullable(live);
+    }
+
     @Override
     public List<ProcedureSummary> procedures(String systemPatientId) throws AdapterException {
         String patient = patientId(systemPatientId);

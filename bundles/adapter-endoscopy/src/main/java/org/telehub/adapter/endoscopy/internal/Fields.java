@@ -53,7 +53,14 @@ public final class Fields {
                             "Both (SR,SC)")),
             field("storageClasses", "Storage classes", "What the system sends: VL_ENDOSCOPIC, VIDEO_ENDOSCOPIC, "
                     + "SECONDARY_CAPTURE, VL_PHOTOGRAPHIC, separated by commas; other classes are refused in "
-                    + "negotiation", false));
+                    + "negotiation", false),
+            field("videoSource", "Live video", "The system's live picture, which a visit's doctor may show in the "
+                    + "visit: an RTSP stream (rtsp://host:port/path, H.264, e.g. a streaming box on the video "
+                    + "processor's output; no user name or password in it) or a capture card on this machine "
+                    + "(/dev/video0); empty: none", false),
+            field("videoSize", "Live video size", "Width x height the picture is sent at, e.g. 1280x720 (even "
+                    + "numbers; the source is scaled)", false),
+            number("videoFps", "Live video frames per second", "Frames per second sent (1-60)", 1, 60));
 
     private Fields() {
     }

@@ -2,6 +2,8 @@ package org.telehub.adapter.endoscopy.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.ObjectClassDefinition;
 import org.telehub.endoscopy.EndoscopyProfile;
+import org.telehub.integration.api.LiveVideo;
 
 /** Profiles and settings: the generic metatype tells the truth about the defaults, and bad values are named. */
 class ProfileTest {
@@ -103,5 +106,35 @@ class ProfileTest {
                         + "VL_PHOTOGRAPHIC] (got 'CT')"));
         assertEquals("storageClasses: at least one, e.g. VL_ENDOSCOPIC", assertThrows(IllegalArgumentException.class,
                 () -> Images.classes(" ")).getMessage());
+    }
+
+    @Test
+    void aLivePictureIsAnRtspStreamOrACaptureDeviceWithItsSizeAndRate() {
+        Map<String, Object> c = new java.util.HashMap<>(Map.of("id", "scope-1", "worklistHost", "127.0.0.1",
+                "worklistAe", "WL"));
+        assertNull(EndoscopyAdapter.live(Settings.of(Settings.GENERIC, c)), "none by default");
+        c.put("videoSource", "rtsp://10.0.5.21:8554/scope");
+        c.put("videoSize", "640 x 360");
+        c.put("videoFps", "25");
+        assertEquals(new LiveVideo("rtsp://10.0.5.21:8554/scope", 640, 360, 25),
+                EndoscopyAdapter.live(Settings.of(Settings.GENERIC, c)));
+        c.put("videoSource", "/dev/video0");
+        assertEquals("/dev/video0", EndoscopyAdapter.live(Settings.of(Settings.GENERIC, c)).url());
+        for (String bad : new String[] {"/dev/sda", "file:///etc/passwd", "rtsp://nurse:secret@10.0.5.21/scope",
+            "rtsp://host/a b"}) {
+            c.put("videoSource", bad);
+            String why = assertThrows(IllegalArgumentException.class,
+                    () -> EndoscopyAdapter.live(Settings.of(Settings.GENERIC, c))).getMessage();
+            assertTrue(why.startsWith("videoSource/videoSize/videoFps: url:"), why);
+            assertFalse(why.contains("secret"), "a password in a URL is not repeated: " + why);
+        }
+        c.put("videoSource", "/dev/video0");
+        c.put("videoSize", "big");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EndoscopyAdapter.live(Settings.of(
+                Settings.GENERIC, c))).getMessage().startsWith("videoSize:"));
+        c.put("videoSize", "641x360");
+        c.put("videoFps", "90");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EndoscopyAdapter.live(Settings.of(
+                Settings.GENERIC, c))).getMessage().contains("size: even numbers"));
     }
 }
