@@ -45,7 +45,7 @@ public interface MediaEngine {
      */
     record Source(String url, int width, int height, int fps) {
         private static final java.util.regex.Pattern URL = java.util.regex.Pattern.compile(
-                "rtsp://[A-Za-z0-9.\\-\\[\\]:]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/%&=?+-]*)?|/dev/video[0-9]{1,2}");
+                "rtsp://[A-Za-z0-9.\\-\\[\\]:]+(/[A-Za-z0-9._~/%&=?+-]*)?|/dev/video[0-9]{1,2}");
 
         public Source {
             if (url == null || !URL.matcher(url).matches()) {
