@@ -119,24 +119,29 @@ public interface Rooms {
     Roster record(AuthenticatedUser caller, String encounterId, boolean on);
 
     /**
-     * Who leads the room shows a live picture in it (an endoscopy system's video, issue 22): the hub's media engine
-     * reads the source and joins as one more peer that only sends; the visit's clinicians (its doctor and invited
-     * colleagues) offer to it and see it, no one else may (their signals to it are refused 403). The roster lists it
-     * with its signal. Showing what is shown already changes nothing. Since 3.0.
+     * The live pictures the visit may show (from {@link CameraSources}: e.g. the endoscopy systems where its patient
+     * is known) and, for those shown now, their peer in the room and signal; for the visit's clinicians (its doctor
+     * and invited colleagues; 403 for its other people), audited. Since 3.0.
+     */
+    List<CameraState> cameraSources(AuthenticatedUser caller, String encounterId);
+
+    /**
+     * Who leads the room shows one of the visit's live pictures in it ({@link #cameraSources}; another id: 422
+     * {@code sourceId}): the hub's media engine reads the source and joins as one more peer that only sends; the
+     * visit's clinicians offer to it and see it, no one else may (their signals to it are refused 403). The roster
+     * lists it with its signal. Showing what is shown already changes nothing. Since 3.0.
      *
      * @throws org.telehub.domain.ConflictException when the room is not open, or shows {@code 2} pictures already
      * @throws org.telehub.domain.UnavailableException without a running media engine
      */
-    Roster showCamera(AuthenticatedUser caller, String encounterId, CameraSource source);
+    Roster showCamera(AuthenticatedUser caller, String encounterId, String sourceId);
 
-    /** Who leads the room stops showing a picture (its source's id); nothing shown, nothing done. Since 3.0. */
+    /** Who leads the room stops showing a picture; nothing shown, nothing done. Since 3.0. */
     Roster hideCamera(AuthenticatedUser caller, String encounterId, String sourceId);
 
-    /**
-     * The pictures shown in the room now, for the visit's clinicians (the visit's doctor and its colleagues; 403 for
-     * its other people); audited. Since 3.0.
-     */
-    List<Camera> cameras(AuthenticatedUser caller, String encounterId);
+    /** A picture the visit may show, and while shown its {@link Camera} in the room (else null). Since 3.0. */
+    record CameraState(String id, String name, Camera shown) {
+    }
 
     /**
      * Where a live picture comes from: its system's id and name, and what the media engine reads (an RTSP URL or a

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.telehub.core.encounter.EncounterService;
 import org.telehub.domain.ConflictException;
@@ -30,6 +31,7 @@ import org.telehub.realtime.TopicFollower;
 import org.telehub.work.TelehubExecutors;
 import org.telehub.security.AuditLog;
 import org.telehub.security.AuthenticatedUser;
+import org.telehub.video.CameraSources;
 import org.telehub.video.Rooms;
 import org.telehub.video.internal.MemberStore.Member;
 
@@ -65,6 +67,10 @@ public class RoomsImpl implements Rooms {
     /** The server's media peer: optional, and may come and go (recording answers 503 without it). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile MediaEngine engine;
+    /** Where live pictures come from (the integration manager): optional, and may come and go (none: no pictures). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile CameraSources cameraSources;
 
     @Activate
     public RoomsImpl(@Reference VideoSchema db, @Reference EncounterService encounters, @Reference AuditLog audit,
@@ -524,36 +530,57 @@ public class RoomsImpl implements Rooms {
     }
 
     @Override
-    public Roster showCamera(AuthenticatedUser caller, String encounterId, CameraSource source) {
-        if (source == null || source.id() == null || source.id().isBlank()) {
-            throw new InvalidException("source", "Required: the system whose picture to show");
+    public List<CameraState> cameraSources(AuthenticatedUser caller, String encounterId) {
+        EncounterService.Seat seat = clinician(caller, encounterId);
+        List<Camera> shown = db.jdbi().withHandle(h -> MemberStore.roster(h, encounterId, null, freshAfter()))
+                .cameras();
+        List<CameraState> out = new ArrayList<>();
+        for (CameraSource s : sources(caller, seat)) {
+            out.add(new CameraState(s.id(), s.name(), shown.stream().filter(c -> c.source().equals(s.id()))
+                    .findFirst().orElse(null)));
         }
+        audit.record(caller, "video.camera.read", seat.patientId(), List.of(), "ok");
+        return out;
+    }
+
+    @Override
+    public Roster showCamera(AuthenticatedUser caller, String encounterId, String sourceId) {
+        required(sourceId, "sourceId");
         EncounterService.Seat seat = moderator(caller, encounterId);
         open(caller, encounterId);
+        CameraSource source = sources(caller, seat).stream().filter(s -> s.id().equals(sourceId)).findFirst()
+                .orElseThrow(() -> new org.telehub.domain.UnprocessableException("sourceId", "No live picture '"
+                        + sourceId + "' for this visit"));
         if (cameras.start(encounterId, source, caller.username())) {
-            audit.record(caller, "video.camera.start", seat.patientId(), List.of(source.id()), "ok");
+            audit.record(caller, "video.camera.start", seat.patientId(), List.of(sourceId), "ok");
         }
         return publish(encounterId, seat.status());
     }
 
     @Override
     public Roster hideCamera(AuthenticatedUser caller, String encounterId, String sourceId) {
+        required(sourceId, "sourceId");
         EncounterService.Seat seat = moderator(caller, encounterId);
-        if (cameras.stop(encounterId, required(sourceId))) {
+        if (cameras.stop(encounterId, sourceId)) {
             audit.record(caller, "video.camera.stop", seat.patientId(), List.of(sourceId), "ok");
         }
         return publish(encounterId, seat.status());
     }
 
-    @Override
-    public List<Camera> cameras(AuthenticatedUser caller, String encounterId) {
+    /** The caller's seat when they are one of the visit's clinicians (who see its live pictures); else 403. */
+    private EncounterService.Seat clinician(AuthenticatedUser caller, String encounterId) {
         EncounterService.Seat seat = encounters.seat(caller, encounterId);
         if (!CLINICIANS.contains(seat.role())) {
             audit.record(caller, "video.camera.read", seat.patientId(), List.of(), "denied");
             throw new ForbiddenException("The live pictures of a visit are for its clinicians");
         }
-        audit.record(caller, "video.camera.read", seat.patientId(), List.of(), "ok");
-        return db.jdbi().withHandle(h -> MemberStore.roster(h, encounterId, null, freshAfter())).cameras();
+        return seat;
+    }
+
+    /** The pictures the visit may show, as the caller reaches its patient; none without a source of them. */
+    private List<CameraSource> sources(AuthenticatedUser caller, EncounterService.Seat seat) {
+        CameraSources s = cameraSources;
+        return s == null ? List.of() : List.copyOf(s.of(caller, seat.patientId()));
     }
 
     @Override
@@ -731,6 +758,12 @@ public class RoomsImpl implements Rooms {
             throw new InvalidException("member", "Required: who (as the roster names them)");
         }
         return member;
+    }
+
+    private static void required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidException(field, "Required");
+        }
     }
 
     private static String blankToNull(String s) {

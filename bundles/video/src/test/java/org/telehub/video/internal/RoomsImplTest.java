@@ -419,28 +419,39 @@ class RoomsImplTest {
 
     static final Rooms.CameraSource SCOPE = new Rooms.CameraSource("olympus-1", "Endoscopy suite 1",
             "rtsp://127.0.0.1:8554/scope", 1280, 720, 30);
+    static final Rooms.CameraSource SECOND = new Rooms.CameraSource("storz-1", "Suite 2", "/dev/video0", 640, 480,
+            25);
+    static final Rooms.CameraSource THIRD = new Rooms.CameraSource("fuji-1", "Suite 3", "/dev/video1", 640, 480, 25);
 
     @Test
     void aLivePictureIsShownByWhoLeadsSeenByTheCliniciansOnlyAndComesBackAfterTheEngineDied() throws Exception {
+        List<String> asked = new ArrayList<>();
+        rooms.cameraSources = (caller, patientId) -> {
+            asked.add(caller.username() + " " + patientId);
+            return List.of(SCOPE, SECOND, THIRD, new Rooms.CameraSource("bad", "Bad", "file:///etc/passwd", 640, 480,
+                    25));
+        };
         inTheRoom();
         rooms.join(WILSON, VISIT, "wilson-tab-01");
-        assertEquals(403, status(() -> rooms.showCamera(AMY, VISIT, SCOPE)), "the patient does not show one");
-        assertEquals(403, status(() -> rooms.showCamera(WILSON, VISIT, SCOPE)), "a colleague who does not lead");
-        assertEquals(404, status(() -> rooms.showCamera(RORY, VISIT, SCOPE)), "an outsider learns nothing");
+        assertEquals(403, status(() -> rooms.showCamera(AMY, VISIT, "olympus-1")), "the patient does not show one");
+        assertEquals(403, status(() -> rooms.showCamera(WILSON, VISIT, "olympus-1")),
+                "nor a colleague who does not lead");
+        assertEquals(404, status(() -> rooms.showCamera(RORY, VISIT, "olympus-1")), "an outsider learns nothing");
+        assertEquals(422, status(() -> rooms.showCamera(HOUSE, VISIT, "elsewhere")), "only the visit's own sources");
         engine.running = false;
-        assertEquals(503, status(() -> rooms.showCamera(HOUSE, VISIT, SCOPE)));
+        assertEquals(503, status(() -> rooms.showCamera(HOUSE, VISIT, "olympus-1")));
         engine.running = true;
-        assertEquals(400, status(() -> rooms.showCamera(HOUSE, VISIT, new Rooms.CameraSource("x", "X",
-                "file:///etc/passwd", 640, 480, 25))), "only rtsp:// or /dev/videoN");
-        assertEquals(List.of(), rooms.cameras(HOUSE, VISIT), "nothing half-shown");
+        assertEquals(400, status(() -> rooms.showCamera(HOUSE, VISIT, "bad")), "only rtsp:// or /dev/videoN");
+        assertTrue(rooms.cameraSources(HOUSE, VISIT).stream().allMatch(c -> c.shown() == null), "nothing half-shown");
+        assertEquals("dr.house pat-1", asked.get(0), "the sources are asked for the visit's patient, as the caller");
 
-        Rooms.Roster shown = rooms.showCamera(HOUSE, VISIT, SCOPE);
+        Rooms.Roster shown = rooms.showCamera(HOUSE, VISIT, "olympus-1");
         assertEquals(1, shown.cameras().size());
         Rooms.Camera cam = shown.cameras().get(0);
         assertEquals(List.of("olympus-1", "Endoscopy suite 1", "connecting"), List.of(cam.source(), cam.name(),
                 cam.signal()));
         assertFalse(JSON.writeValueAsString(shown).contains("rtsp:"), "the source's address is not in the roster");
-        assertEquals(cam.peerId(), rooms.showCamera(HOUSE, VISIT, SCOPE).cameras().get(0).peerId(), "once");
+        assertEquals(cam.peerId(), rooms.showCamera(HOUSE, VISIT, "olympus-1").cameras().get(0).peerId(), "once");
         assertEquals(1, engine.sessions.size());
         FakeEngine.Run run = engine.sessions.get(0);
         assertEquals("camera rtsp://127.0.0.1:8554/scope 1280x720@30", run.calls.get(0));
@@ -456,37 +467,39 @@ class RoomsImplTest {
         assertEquals(List.of(Rooms.peerTopic("wilson-tab-01") + " video.signal"), published);
 
         run.listener.signal(true);
-        assertEquals("live", rooms.cameras(WILSON, VISIT).get(0).signal());
+        assertEquals("live", rooms.cameraSources(WILSON, VISIT).get(0).shown().signal());
         run.listener.signal(false);
-        assertEquals("lost", rooms.cameras(HOUSE, VISIT).get(0).signal());
-        assertEquals(403, status(() -> rooms.cameras(AMY, VISIT)));
-        assertEquals(404, status(() -> rooms.cameras(RORY, VISIT)));
+        Rooms.CameraState state = rooms.cameraSources(HOUSE, VISIT).get(0);
+        assertEquals(List.of("olympus-1", "lost", cam.peerId()), List.of(state.id(), state.shown().signal(),
+                state.shown().peerId()));
+        assertEquals(403, status(() -> rooms.cameraSources(AMY, VISIT)));
+        assertEquals(404, status(() -> rooms.cameraSources(RORY, VISIT)));
 
         // he leaves: his connection to the picture is hung up
         rooms.leave(WILSON, VISIT, "wilson-tab-01");
         assertTrue(run.calls.contains("hangup wilson-tab-01"), run.calls.toString());
 
-        Rooms.CameraSource second = new Rooms.CameraSource("storz-1", "Suite 2", "/dev/video0", 640, 480, 25);
-        Rooms.CameraSource third = new Rooms.CameraSource("fuji-1", "Suite 3", "/dev/video1", 640, 480, 25);
-        assertEquals(2, rooms.showCamera(HOUSE, VISIT, second).cameras().size());
-        ConflictException full = assertThrows(ConflictException.class, () -> rooms.showCamera(HOUSE, VISIT, third));
+        assertEquals(2, rooms.showCamera(HOUSE, VISIT, "storz-1").cameras().size());
+        ConflictException full = assertThrows(ConflictException.class, () -> rooms.showCamera(HOUSE, VISIT,
+                "fuji-1"));
         assertEquals("Too many pictures", full.title());
         rooms.hideCamera(HOUSE, VISIT, "storz-1");
 
         // the engine dies: the picture is shown again under a new peer, the browsers offer to that one
         run.listener.ended(true);
-        List<Rooms.Camera> again = rooms.cameras(HOUSE, VISIT);
+        List<Rooms.Camera> again = rooms.showCamera(HOUSE, VISIT, "olympus-1").cameras();
         assertEquals(1, again.size());
         assertNotEquals(cam.peerId(), again.get(0).peerId());
         assertEquals("connecting", again.get(0).signal());
 
         assertEquals(403, status(() -> rooms.hideCamera(AMY, VISIT, "olympus-1")));
         assertEquals(List.of(), rooms.hideCamera(HOUSE, VISIT, "olympus-1").cameras());
-        assertEquals("stop", engine.sessions.get(engine.sessions.size() - 1).calls().get(
-                engine.sessions.get(engine.sessions.size() - 1).calls().size() - 1));
-        rooms.showCamera(HOUSE, VISIT, SCOPE);
+        FakeEngine.Run last = engine.sessions.get(engine.sessions.size() - 1);
+        assertEquals("stop", last.calls().get(last.calls().size() - 1));
+        rooms.showCamera(HOUSE, VISIT, "olympus-1");
         rooms.end(HOUSE, VISIT);
-        assertEquals(List.of(), rooms.cameras(HOUSE, VISIT), "the visit's end stops it");
+        assertEquals(0, (int) rooms.db().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM video_camera")
+                .mapTo(Integer.class).one()), "the visit's end stops it");
     }
 
     @Test
