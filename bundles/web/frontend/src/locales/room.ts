@@ -71,6 +71,15 @@ const en = {
     takeBack: 'Take the lead back',
     you: 'you',
   },
+  endoscope: {
+    title: 'Endoscope', who: 'Only the clinicians of this visit see these pictures: not the patient, guests or interpreters.',
+    show: 'Show {{name}} in the visit', stop: 'Stop showing {{name}}',
+    state: {
+      off: 'Not shown', connecting: 'Shown in the visit: connecting…', live: 'Shown in the visit: live',
+      lost: 'Shown in the visit: signal lost',
+    },
+  },
+  camera: { video: 'Live picture from {{name}}', lost: 'Signal lost — showing the last picture' },
   role: { moderator: 'Doctor', patient: 'Patient', colleague: 'Colleague', guest: 'Guest', interpreter: 'Interpreter' },
   devices: {
     camera: 'Camera', microphone: 'Microphone', default: 'Default', unnamed: 'Device {{n}}',
@@ -154,6 +163,15 @@ const fa: typeof en = {
     takeBack: 'پس گرفتن اداره',
     you: 'شما',
   },
+  endoscope: {
+    title: 'آندوسکوپ', who: 'این تصویرها را فقط پزشکان این ویزیت می‌بینند؛ بیمار، مهمان‌ها و مترجم آن‌ها را نمی‌بینند.',
+    show: 'نمایش {{name}} در ویزیت', stop: 'توقف نمایش {{name}}',
+    state: {
+      off: 'نمایش داده نمی‌شود', connecting: 'در ویزیت نمایش داده می‌شود: در حال اتصال…', live: 'در ویزیت نمایش داده می‌شود: زنده',
+      lost: 'در ویزیت نمایش داده می‌شود: سیگنال قطع شده است',
+    },
+  },
+  camera: { video: 'تصویر زندهٔ {{name}}', lost: 'سیگنال قطع شد — آخرین تصویر نمایش داده می‌شود' },
   role: { moderator: 'پزشک', patient: 'بیمار', colleague: 'همکار', guest: 'مهمان', interpreter: 'مترجم' },
   devices: {
     camera: 'دوربین', microphone: 'میکروفون', default: 'پیش‌فرض', unnamed: 'دستگاه {{n}}',
@@ -237,6 +255,15 @@ const ru: typeof en = {
     leads: 'ведёт приём', handOver: 'Передать ведение', handOverName: 'Передать ведение: {{name}}',
     takeBack: 'Вернуть ведение',
   },
+  endoscope: {
+    title: 'Эндоскоп', who: 'Эти изображения видят только врачи этого приёма — не пациент, не гости и не переводчик.',
+    show: 'Показать на приёме: {{name}}', stop: 'Прекратить показ: {{name}}',
+    state: {
+      off: 'Не показывается', connecting: 'Показывается на приёме: подключение…', live: 'Показывается на приёме: сигнал есть',
+      lost: 'Показывается на приёме: сигнал потерян',
+    },
+  },
+  camera: { video: 'Изображение в реальном времени: {{name}}', lost: 'Сигнал потерян — показан последний кадр' },
   role: { moderator: 'Врач', patient: 'Пациент', colleague: 'Коллега', guest: 'Гость', interpreter: 'Переводчик' },
   devices: {
     camera: 'Камера', microphone: 'Микрофон', default: 'По умолчанию', unnamed: 'Устройство {{n}}',

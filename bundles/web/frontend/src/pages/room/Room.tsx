@@ -4,9 +4,11 @@ import { ApiError } from '../../api/problem';
 import { browserTimeZone, formatDateTime, formatNumber, formatTime, type Lang } from '../../format';
 import { useCalendar } from '../../prefs';
 import { Button, ErrorNote } from '../../ui';
-import { type Prepared, type Remote, RoomClient, type Snapshot } from './client';
+import { CAMERA, type Prepared, type Remote, RoomClient, showVideoSource, type Snapshot, videoSources } from './client';
 import DeviceCheck from './DeviceCheck';
-import { columns, type Quality, type RosterPeer, type WaitingMember } from './logic';
+import {
+  type CameraSignal, columns, isClinician, type Quality, type RosterCamera, type RosterPeer, type VideoSource, type WaitingMember,
+} from './logic';
 import './room.css';
 
 const IDLE: Snapshot = {
@@ -60,7 +62,7 @@ export default function Room({ encounterId, audioOnly = false, closed = false, o
         <DeviceCheck camera={!audioOnly} heading={3} onChange={prepare} />
       </>}
       {s.phase === 'waiting' && client && <Waiting s={s} client={client} />}
-      {s.phase === 'in-room' && client && <InRoom s={s} client={client} />}
+      {s.phase === 'in-room' && client && <InRoom s={s} client={client} encounterId={encounterId} />}
     </section>
   );
 }
@@ -111,22 +113,29 @@ function Waiting({ s, client }: { s: Snapshot; client: RoomClient }) {
   );
 }
 
-function InRoom({ s, client }: { s: Snapshot; client: RoomClient }) {
+function InRoom({ s, client, encounterId }: { s: Snapshot; client: RoomClient; encounterId: string }) {
   const { t } = useTranslation();
   const me = s.ack?.peerId ?? '';
   const peers = (s.roster?.peers ?? []).filter((p) => p.peerId !== me);
-  // a connection that came before its roster (an offer from someone who just entered) shows too
-  const listed = new Set(peers.map((p) => p.peerId));
+  // the endoscopes' live pictures are for the visit's clinicians only (nobody else's page connects to them)
+  const clinician = isClinician(s.ack?.role);
+  const cameras = clinician ? s.roster?.cameras ?? [] : [];
+  // a connection that came before its roster (an offer from someone who just entered) shows too; a camera is no person
+  const listed = new Set([...peers, ...(s.roster?.cameras ?? [])].map((p) => p.peerId));
   const unlisted = Object.values(s.remotes).filter((r) => !listed.has(r.peerId));
   const n = peers.length + unlisted.length + 1;
+  // a camera spans the row above the people: beside one, at least two columns of them, so that it stays the larger
+  const seats = cameras.length ? Math.max(n, 2) : n;
   // who leads: the visit's doctor, or the colleague the lead was handed to (the roster says)
   const moderator = !!s.ack && s.roster?.moderator === s.ack.member;
   return (
     <div className="in-room">
       {moderator && <WaitingList s={s} client={client} />}
       <Recording s={s} client={client} moderator={moderator} />
-      <div className="video-grid" data-count={n}
-        style={{ '--cols': columns(n, false), '--cols-narrow': columns(n, true) } as CSSProperties}>
+      {clinician && <Endoscope encounterId={encounterId} cameras={cameras} leader={moderator} />}
+      <div className="video-grid" data-count={n} data-cameras={cameras.length || undefined}
+        style={{ '--cols': columns(seats, false), '--cols-narrow': columns(seats, true) } as CSSProperties}>
+        {cameras.map((c) => <CameraTile key={c.peerId} camera={c} remote={s.remotes[c.peerId]} />)}
         {peers.map((p) => <RemoteTile key={p.peerId} peer={p} remote={s.remotes[p.peerId]} />)}
         {unlisted.map((r) => (
           <RemoteTile key={r.peerId} remote={r}
@@ -174,6 +183,74 @@ function Recording({ s, client, moderator }: { s: Snapshot; client: RoomClient; 
         </div>
       )}
     </div>
+  );
+}
+
+/**
+ * The endoscopes (issue 22), for the visit's clinicians: the systems whose live picture this visit may show, and which
+ * do; the room's leader shows or stops each. Asked again whenever the roster's cameras change; nothing at all when
+ * there is none (or the hub refuses).
+ */
+function Endoscope({ encounterId, cameras, leader }: { encounterId: string; cameras: RosterCamera[]; leader: boolean }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [sources, setSources] = useState<VideoSource[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  // only the latest question's answer counts (a roster's change asks again while the leader's press is answered)
+  const asked = useRef(0);
+  const changed = cameras.map((c) => `${c.peerId}:${c.source}:${c.signal}`).join(' ');
+  useEffect(() => {
+    const n = ++asked.current;
+    videoSources(encounterId).then((x) => { if (asked.current === n) setSources(x); }, (e: unknown) => {
+      // refused (not a clinician of this visit) or failed: nothing shown; offline: what we had stays
+      if (asked.current === n && !(e instanceof ApiError && e.status === 0)) setSources(null);
+    });
+  }, [encounterId, changed]);
+  if (!sources || sources.length === 0) return null;
+
+  const show = async (source: VideoSource, on: boolean) => {
+    if (busy) return;
+    setBusy(source.adapterId);
+    setError(null);
+    const n = ++asked.current;
+    try {
+      const x = await showVideoSource(encounterId, source.adapterId, on);
+      if (asked.current === n) setSources(x);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section className="endoscope-panel" aria-labelledby={`${id}-title`} data-testid="endoscope">
+      <h3 id={`${id}-title`}>{t('room.endoscope.title')}</h3>
+      <p className="muted">{t('room.endoscope.who')}</p>
+      <ul className="people-list" data-testid="endoscope-sources">
+        {sources.map((source) => {
+          // the roster says first (it comes as it changes); the hub's answer until the roster lists it
+          const camera = cameras.find((c) => c.source === source.adapterId);
+          const shown = !!camera || !!source.peerId;
+          const signal = shown ? camera?.signal ?? source.signal ?? 'connecting' : undefined;
+          return (
+            <li key={source.adapterId} data-source={source.adapterId} data-shown={shown ? 'yes' : 'no'} data-signal={signal}>
+              <span className="who" dir="auto">{source.name}</span>
+              <span className="muted">{t(`room.endoscope.state.${signal ?? 'off'}`)}</span>
+              {leader && (
+                <span className="row-actions">
+                  <Button variant={shown ? 'secondary' : 'primary'} isPending={busy === source.adapterId}
+                    onPress={() => void show(source, !shown)}>
+                    {shown ? t('room.endoscope.stop', { name: source.name }) : t('room.endoscope.show', { name: source.name })}
+                  </Button>
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      <ErrorNote error={error} />
+    </section>
   );
 }
 
@@ -243,9 +320,31 @@ function RemoteTile({ peer, remote }: { peer: RosterPeer; remote?: Remote }) {
   );
 }
 
-function Tile({ stream, self = false, peerId, member, label, videoLabel, audio, video, screen, state, connection, children }: {
-  stream: MediaStream | null; self?: boolean; peerId: string; member: string; label: string; videoLabel: string;
-  audio: boolean; video: boolean; screen: boolean; state?: string | null; connection?: string; children?: ReactNode;
+/**
+ * An endoscope's live picture (issue 22), across the row: it has no sound by design, so no microphone badge. While the
+ * hub's engine has lost the system's signal it keeps sending the last frame, and the tile says so until it is live again.
+ */
+function CameraTile({ camera, remote }: { camera: RosterCamera; remote?: Remote }) {
+  const { t } = useTranslation();
+  const connection = remote?.connection ?? 'new';
+  const state = connection === 'disconnected' || connection === 'failed' ? t('room.tile.lost')
+    : connection !== 'connected' || camera.signal === 'connecting' ? t('room.tile.connecting') : null;
+  return (
+    <Tile stream={remote?.stream ?? null} camera={camera} peerId={camera.peerId} member={CAMERA} label={camera.name}
+      videoLabel={t('room.camera.video', { name: camera.name })} audio={false} video screen={false} state={state} connection={connection}
+      over={camera.signal === 'lost' && <p className="camera-lost" role="status" data-testid="camera-lost">{t('room.camera.lost')}</p>}>
+      <QualityLine peerId={camera.peerId} q={remote?.quality ?? null} />
+    </Tile>
+  );
+}
+
+function Tile({
+  stream, self = false, camera, peerId, member, label, videoLabel, audio, video, screen, state, connection, over, children,
+}: {
+  stream: MediaStream | null; self?: boolean; camera?: { peerId: string; signal: CameraSignal }; peerId: string; member: string;
+  label: string; videoLabel: string; audio: boolean; video: boolean; screen: boolean; state?: string | null; connection?: string;
+  /** Shown over the picture. */
+  over?: ReactNode; children?: ReactNode;
 }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLVideoElement>(null);
@@ -258,18 +357,21 @@ function Tile({ stream, self = false, peerId, member, label, videoLabel, audio, 
     if (stream) v.play().then(() => setBlocked(false), (e: unknown) => { if ((e as Error)?.name === 'NotAllowedError') setBlocked(true); });
   }, [stream]);
   return (
-    <figure className={self ? 'tile self' : 'tile'} data-connection={connection} data-screen={screen || undefined}>
+    <figure className={self ? 'tile self' : camera ? 'tile camera' : 'tile'} data-connection={connection}
+      data-screen={screen || undefined} data-camera={camera?.peerId} data-signal={camera?.signal}>
       <div className="picture">
-        <video ref={ref} autoPlay playsInline muted={self} aria-label={videoLabel} data-peer={peerId} data-member={member}
+        {/* a camera sends no sound: muted, it plays at once without the reader's press */}
+        <video ref={ref} autoPlay playsInline muted={self || !!camera} aria-label={videoLabel} data-peer={peerId} data-member={member}
           data-self={self || undefined} data-video={video ? 'on' : 'off'} />
         {!video && <div className="tile-off" aria-hidden="true"><span>{label.slice(0, 1)}</span></div>}
         <figcaption>
           <span className="tile-name" dir="auto">{label}</span>
-          {!audio && <span className="tile-badge" data-testid="tile-mic-off">{t('room.tile.micOff')}</span>}
+          {!audio && !camera && <span className="tile-badge" data-testid="tile-mic-off">{t('room.tile.micOff')}</span>}
           {!video && <span className="tile-badge">{t('room.tile.camOff')}</span>}
           {screen && <span className="tile-badge">{t('room.tile.screen')}</span>}
           {state && <span className="tile-badge pending">{state}</span>}
         </figcaption>
+        {over}
       </div>
       {children}
       {blocked && (

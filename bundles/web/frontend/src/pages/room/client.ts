@@ -1,11 +1,12 @@
 // A page's presence in a visit's video room: the `video.join` subscription (sent again by realtime.ts after every
 // reconnect, which makes a new peer that offers to everyone again), the waiting room, the heartbeat, the local
 // microphone, camera and screen, the mesh of connections and their quality. React reads it as snapshots.
+import { api, must } from '../../api/client';
 import { ApiError } from '../../api/problem';
 import { call, follow } from '../../realtime';
 import {
-  type Counters, goneFrom, heartbeatMillis, type JoinAck, type LeftReason, leftBy, measure, parseJoinAck, parseRoster,
-  peersToCall, type Quality, type Roster, ROOM_EVENTS, type Stat, summarise,
+  camerasToCall, type Counters, goneFrom, heartbeatMillis, type JoinAck, type LeftReason, leftBy, measure, parseJoinAck, parseRoster,
+  parseVideoSources, peersToCall, type Quality, type Roster, ROOM_EVENTS, type Stat, summarise, type VideoSource,
 } from './logic';
 import { Mesh, type Outgoing, type Signal } from './mesh';
 
@@ -63,6 +64,9 @@ const EMPTY: Snapshot = {
 
 /** The roster's member name of the hub's recording peer. */
 export const RECORDER = 'recorder';
+
+/** The member name our connections give an endoscope's live picture (a hub peer that only sends video). */
+export const CAMERA = 'camera';
 
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const live = (t: MediaStreamTrack | undefined | null) => (t && t.readyState === 'live' ? t : null);
@@ -243,6 +247,8 @@ export class RoomClient {
     if (this.mesh) for (const gone of goneFrom(this.mesh.ids(), r)) this.mesh.drop(gone);
     // the recorder never offers: every page offers it its audio, whenever it appears
     if (this.mesh && r.recorder && !this.mesh.ids().includes(r.recorder.peerId)) this.mesh.call(r.recorder.peerId, RECORDER);
+    // nor does an endoscope's picture: a clinician's page offers (the hub answers with its video only, and refuses others)
+    if (this.mesh) for (const c of camerasToCall(r, this.mesh.ids(), this.snap.ack?.role)) this.mesh.call(c.peerId, CAMERA);
     this.set({ roster: r });
     if (r.status) this.status(r.status);
   }
@@ -516,4 +522,16 @@ export class RoomClient {
       }
     }, 2000);
   }
+}
+
+// --- the endoscopes' live pictures (issue 22) ---
+
+/** The endoscopy systems that may show their live picture in this visit, and which do (its clinicians only; 403 else). */
+export async function videoSources(encounterId: string): Promise<VideoSource[]> {
+  return parseVideoSources(must(await api.GET('/integration/endoscopy/video-stream', { params: { query: { encounterId } } })));
+}
+
+/** The room's leader shows a system's live picture in the visit, or stops it; the sources as they are then. */
+export async function showVideoSource(encounterId: string, adapterId: string, on: boolean): Promise<VideoSource[]> {
+  return parseVideoSources(must(await api.POST('/integration/endoscopy/video-stream', { body: { encounterId, adapterId, on } })));
 }

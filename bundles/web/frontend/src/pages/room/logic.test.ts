@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  closedStatus, columns, goneFrom, heartbeatMillis, isPolite, leftBy, levelOf, measure, parseJoinAck, parseRoster,
-  peersToCall, type Stat, summarise,
+  camerasToCall, closedStatus, columns, goneFrom, heartbeatMillis, isClinician, isPolite, leftBy, levelOf, measure, parseJoinAck,
+  parseRoster, parseVideoSources, peersToCall, type Stat, summarise,
 } from './logic';
 
 const roster = {
@@ -50,6 +50,52 @@ describe('the hub\'s answers', () => {
     expect(parseJoinAck({ peerId: 'p', recordingEnabled: true, consent: true })).toMatchObject({ recordingEnabled: true, consent: true });
     expect(parseRoster(null)).toBeNull();
     expect(parseRoster({ encounterId: 'e1' })).toBeNull();
+  });
+});
+
+describe('the endoscopes\' live pictures', () => {
+  const cameras = [
+    { peerId: 'cam-1', source: 'olympus-2', name: 'Endoscopy suite 2 (Olympus)', signal: 'live', since: '2026-12-04T10:00:00Z' },
+    { peerId: 'cam-2', source: 'pentax-1', signal: 'frozen' },
+    { source: 'no-peer', name: 'No peer', signal: 'live' }, { peerId: '', source: 'empty' }, { peerId: 7 }, 'nonsense',
+  ];
+  it('reads the roster\'s cameras, drops those without a peer, and takes an unknown signal as still connecting', () => {
+    const r = parseRoster({ ...roster, cameras })!;
+    expect(r.cameras).toEqual([
+      { peerId: 'cam-1', source: 'olympus-2', name: 'Endoscopy suite 2 (Olympus)', signal: 'live', since: '2026-12-04T10:00:00Z' },
+      { peerId: 'cam-2', source: 'pentax-1', name: 'pentax-1', signal: 'connecting', since: null },
+    ]);
+    expect(parseRoster({ ...roster, cameras: [{ peerId: 'cam-3', signal: 'lost' }] })!.cameras[0]).toMatchObject({ signal: 'lost' });
+    expect(parseRoster(roster)!.cameras).toEqual([]);
+    expect(parseRoster({ ...roster, cameras: 'none' })!.cameras).toEqual([]);
+  });
+  it('keeps a camera\'s connection while the roster lists it, and closes it when it goes', () => {
+    const on = parseRoster({ ...roster, cameras })!;
+    expect(goneFrom(['p-b', 'cam-1', 'cam-2', 'p-old'], on)).toEqual(['p-old']);
+    expect(goneFrom(['p-b', 'cam-1'], parseRoster({ ...roster, cameras: [] })!)).toEqual(['cam-1']);
+  });
+  it('has only a clinician\'s page offer to a camera, once, and not again while connected', () => {
+    const r = parseRoster({ ...roster, cameras: [...cameras, cameras[0]] })!;
+    expect(camerasToCall(r, ['p-b'], 'moderator').map((c) => c.peerId)).toEqual(['cam-1', 'cam-2']);
+    expect(camerasToCall(r, ['p-b', 'cam-1'], 'colleague').map((c) => c.peerId)).toEqual(['cam-2']);
+    for (const role of ['patient', 'guest', 'interpreter', '', undefined]) expect(camerasToCall(r, [], role)).toEqual([]);
+    expect(isClinician('moderator') && isClinician('colleague') && !isClinician('patient')).toBe(true);
+  });
+  it('reads the hub\'s video sources: a source in the room has a peer and a signal, one not shown has neither', () => {
+    expect(parseVideoSources({
+      encounterId: 'e1',
+      sources: [
+        { adapterId: 'olympus-2', name: 'Endoscopy suite 2 (Olympus)', peerId: 'cam-1', signal: 'lost', since: '2026-12-04T10:00:00Z' },
+        { adapterId: 'pentax-1', name: '', peerId: null, signal: null, since: null },
+        { adapterId: 'odd', peerId: 'cam-9', signal: 'weird' }, { name: 'no adapter' }, null,
+      ],
+    })).toEqual([
+      { adapterId: 'olympus-2', name: 'Endoscopy suite 2 (Olympus)', peerId: 'cam-1', signal: 'lost', since: '2026-12-04T10:00:00Z' },
+      { adapterId: 'pentax-1', name: 'pentax-1', peerId: null, signal: null, since: null },
+      { adapterId: 'odd', name: 'odd', peerId: 'cam-9', signal: 'connecting', since: null },
+    ]);
+    expect(parseVideoSources(null)).toEqual([]);
+    expect(parseVideoSources({ sources: 'x' })).toEqual([]);
   });
 });
 

@@ -25,6 +25,21 @@ export interface RosterRecorder {
   part: number;
 }
 
+export type CameraSignal = 'connecting' | 'live' | 'lost';
+
+/**
+ * An endoscopy system's live picture (issue 22): a hub peer that only sends video, to the visit's clinicians. It never
+ * offers: each clinician's page offers to it. `signal` is the hub's: on `lost` its engine keeps sending the last frame.
+ */
+export interface RosterCamera {
+  peerId: string;
+  /** The endoscopy system's adapter id. */
+  source: string;
+  name: string;
+  signal: CameraSignal;
+  since: string | null;
+}
+
 /** A member in the waiting room (the moderator's roster only). */
 export interface WaitingMember {
   member: string;
@@ -46,6 +61,8 @@ export interface Roster {
   recorder: RosterRecorder | null;
   /** Why recording last stopped by itself (a withdrawn consent, someone who had not consented, an engine restart). */
   recordingNote: string | null;
+  /** The endoscopes' live pictures in the room (seen by the visit's clinicians only). */
+  cameras: RosterCamera[];
 }
 
 /** The `video.join` answer. */
@@ -88,6 +105,7 @@ export function parseRoster(d: unknown): Roster | null {
     status: typeof r.status === 'string' ? r.status : null,
     recorder: parseRecorder(r.recorder),
     recordingNote: typeof r.recordingNote === 'string' ? r.recordingNote : null,
+    cameras: parseCameras(r.cameras),
   };
 }
 
@@ -96,6 +114,37 @@ function parseRecorder(v: unknown): RosterRecorder | null {
   const r = v as Json;
   if (typeof r.peerId !== 'string' || !r.peerId) return null;
   return { peerId: r.peerId, since: typeof r.since === 'string' ? r.since : null, part: Number(r.part) || 1 };
+}
+
+const signalOf = (v: unknown): CameraSignal => (v === 'live' || v === 'lost' ? v : 'connecting');
+
+/** The roster's cameras: one without a peer cannot be watched; a signal we do not know yet is still coming. */
+function parseCameras(v: unknown): RosterCamera[] {
+  return list(v).filter((c) => typeof c.peerId === 'string' && c.peerId).map((c) => ({
+    peerId: str(c.peerId), source: str(c.source), name: str(c.name) || str(c.source) || str(c.peerId),
+    signal: signalOf(c.signal), since: typeof c.since === 'string' ? c.since : null,
+  }));
+}
+
+/** An endoscopy system that may show its live picture in the visit, and whether it does now (its peer, its signal). */
+export interface VideoSource {
+  adapterId: string;
+  name: string;
+  peerId: string | null;
+  signal: CameraSignal | null;
+  since: string | null;
+}
+
+/** The hub's answer of `/integration/endoscopy/video-stream` (GET and POST alike): its sources. */
+export function parseVideoSources(d: unknown): VideoSource[] {
+  const sources = d && typeof d === 'object' ? (d as Json).sources : null;
+  return list(sources).filter((x) => typeof x.adapterId === 'string' && x.adapterId).map((x) => {
+    const peerId = typeof x.peerId === 'string' && x.peerId ? x.peerId : null;
+    return {
+      adapterId: str(x.adapterId), name: str(x.name) || str(x.adapterId), peerId,
+      signal: peerId ? signalOf(x.signal) : null, since: typeof x.since === 'string' ? x.since : null,
+    };
+  });
 }
 
 /** Only what RTCConfiguration takes of each ICE server (urls, username, credential). */
@@ -138,10 +187,26 @@ export function peersToCall(roster: Roster | null, me: string): RosterPeer[] {
   return (roster?.peers ?? []).filter((p) => !seen.has(p.peerId) && seen.add(p.peerId));
 }
 
-/** The connections to close: peers we have that the roster no longer lists (the recorder counts while it records). */
+/** The visit's clinicians (the doctor, whoever leads, and colleagues): only they watch the endoscopes' pictures. */
+export function isClinician(role: string | undefined | null): boolean {
+  return role === 'moderator' || role === 'colleague';
+}
+
+/** The cameras a clinician's page offers to: those in the roster it has no connection to yet (nobody else's page). */
+export function camerasToCall(roster: Roster, connected: Iterable<string>, role: string | undefined | null): RosterCamera[] {
+  if (!isClinician(role)) return [];
+  const have = new Set(connected);
+  return roster.cameras.filter((c) => !have.has(c.peerId) && have.add(c.peerId));
+}
+
+/**
+ * The connections to close: peers we have that the roster no longer lists (the recorder counts while it records, a
+ * camera while the roster lists it).
+ */
 export function goneFrom(connected: Iterable<string>, roster: Roster): string[] {
   const present = new Set(roster.peers.map((p) => p.peerId));
   if (roster.recorder) present.add(roster.recorder.peerId);
+  for (const c of roster.cameras) present.add(c.peerId);
   return [...connected].filter((id) => !present.has(id));
 }
 
