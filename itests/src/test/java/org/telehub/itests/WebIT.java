@@ -68,6 +68,8 @@ class WebIT {
     private static final String PANEL_ENDO_PATIENT = "ENDO-PANEL-1";
     private static int endoStorage;
     private static int endoMpps;
+    /** The endoscope's live picture (issue 22, endoscope.spec.js): an RTSP relay the spec publishes to. */
+    private static RtspRelay rtsp;
     private static long peersMillis;
 
     @BeforeAll
@@ -131,6 +133,13 @@ class WebIT {
                 + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
                 + "\nworklistAe=ENDOWL\ntimeZone=UTC\nstoragePort=" + endoStorage + "\nmppsPort=" + endoMpps
                 + "\nsenders=EVISX1@127.0.0.1\nforwardTo=panel-pacs\n");
+        // and a second suite whose video processor's output reaches the hub as RTSP through a streaming box: its live
+        // picture is what a visit's doctor shows (endoscope.spec.js publishes to the relay, and stops and starts again)
+        rtsp = RtspRelay.start();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-scope.cfg"), "id=scope-endo\n"
+                + "vendor=Endoscopy suite 2\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
+                + "\nworklistAe=ENDOWL\ntimeZone=UTC\nvideoSource=" + rtsp.url()
+                + "\nvideoSize=640x360\nvideoFps=25\n");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel-slow.cfg"), "id=panel-slow-ehr\n"
                 + "baseUrl=http://127.0.0.1:" + hanging.getLocalPort() + "/fhir\nauthMode=NONE\n");
         peersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -160,7 +169,7 @@ class WebIT {
         String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir telehub-adapter-pacs"
                 + " telehub-adapter-endoscopy");
         assertFalse(out.contains("Error"), out);
-        awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs", "panel-endo"));
+        awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs", "panel-endo", "scope-endo"));
         karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
         endoscopeAtWork(pacsData.resolve("endoscope"));
         peersMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
@@ -188,6 +197,13 @@ class WebIT {
         }
         if (turn != null) {
             turn.close();
+        }
+        if (rtsp != null) {
+            try {
+                rtsp.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (orthanc != null) {
             orthanc.close();
@@ -292,6 +308,11 @@ class WebIT {
         env.put("TELEHUB_PANEL_PACS", "panel-pacs");
         env.put("TELEHUB_PANEL_SLOW", "panel-slow-ehr");
         env.put("TELEHUB_PANEL_ENDO", "panel-endo");
+        env.put("TELEHUB_SCOPE_ENDO", "scope-endo");
+        env.put("TELEHUB_SCOPE_PUBLISH", rtsp.publishUrl());
+        env.put("TELEHUB_SCOPE_PLAY", rtsp.url());
+        // bench/endoscope-live.sh: the endoscope spec's glass-to-browser benchmark (none in a normal run)
+        env.put("TELEHUB_SCOPE_BENCH_SECONDS", System.getProperty("bench.scope.seconds", "0"));
         env.put("TELEHUB_PANEL_STUDY_UID", panelImages.get(0).studyInstanceUid());
         env.put("TELEHUB_PANEL_INSTANCES", String.valueOf(panelImages.size()));
         // bench/panel.sh: the panel spec's benchmark rounds (none in a normal run)
