@@ -1,26 +1,20 @@
 package org.telehub.video.internal;
 
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telehub.domain.InvalidException;
-import org.telehub.domain.UnavailableException;
 import org.telehub.media.MediaEngine;
 import org.telehub.realtime.Fanout;
 import org.telehub.realtime.TopicFollower;
@@ -40,7 +34,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class Cameras {
     private static final Logger LOG = LoggerFactory.getLogger(Cameras.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final String CONTROL_STOP = "video.camera.stop";
     /** At most this many pictures in a room at once. */
     static final int MAX_PER_ROOM = 2;
@@ -90,15 +83,10 @@ final class Cameras {
     /**
      * Shows {@code source} in the room from this node (the room checked who may). False when it is shown already.
      *
-     * @throws UnavailableException without a running media engine
+     * @throws org.telehub.domain.UnavailableException without a running media engine
      */
     boolean start(String encounterId, Rooms.CameraSource source, String by) {
-        MediaEngine e = engine.get();
-        if (e == null || !e.running()) {
-            throw new UnavailableException("No media engine", e == null ? "The media engine is not installed"
-                    + " (feature telehub-video carries it)" : "The media engine is starting or restarting: try"
-                    + " again in a few seconds", null, Map.of());
-        }
+        MediaEngine e = ServerPeer.running(engine);
         MediaEngine.Source what;
         try {
             what = new MediaEngine.Source(source.url(), source.width(), source.height(), source.fps());
@@ -106,7 +94,7 @@ final class Cameras {
             throw new InvalidException("source", "The system's live video setting is not usable: "
                     + bad.getMessage());
         }
-        String peerId = newPeerId();
+        String peerId = ServerPeer.newPeerId("cam-");
         Instant now = clock.instant();
         Boolean inserted = db.jdbi().inTransaction(h -> {
             h.execute("SELECT pg_advisory_xact_lock(hashtext(?))", "video.camera:" + encounterId);
@@ -203,29 +191,17 @@ final class Cameras {
         }
     }
 
-    private static String newPeerId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return "cam-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
     /** One picture shown from this node. */
-    private final class Live implements MediaEngine.Listener {
-        final String encounterId;
+    private final class Live extends ServerPeer {
         final Rooms.CameraSource source;
-        final String peerId;
         final String by;
-        final AtomicBoolean over = new AtomicBoolean();
-        final List<AutoCloseable> follows = new ArrayList<>();
         /** The browsers that offered to it (hung up when they leave the room). */
         final Set<String> viewers = ConcurrentHashMap.newKeySet();
-        volatile MediaEngine.Session session;
         volatile boolean stopAsked;
 
         Live(String encounterId, Rooms.CameraSource source, String peerId, String by) {
-            this.encounterId = encounterId;
+            super(encounterId, peerId, Rooms.CAMERA, fanout);
             this.source = source;
-            this.peerId = peerId;
             this.by = by;
         }
 
@@ -243,25 +219,9 @@ final class Cameras {
             room.changed(encounterId);
         }
 
-        /** A clinician's offer or candidate for the picture, relayed by the room. */
-        private void fromBrowser(String type, JsonNode d) {
-            MediaEngine.Session s = session;
-            if (!Rooms.SIGNAL_EVENT.equals(type) || s == null || over.get()) {
-                return;
-            }
-            String from = d.path("from").asText(null);
-            if (from == null) {
-                return;
-            }
-            JsonNode desc = d.get("description");
-            JsonNode cand = d.get("candidate");
-            if (desc != null && "offer".equals(desc.path("type").asText())) {
-                viewers.add(from);
-                s.offer(from, desc.path("sdp").asText(""));
-            } else if (cand != null && !cand.path("candidate").asText("").isEmpty()) {
-                s.candidate(from, cand.path("sdpMid").asText("0"), cand.path("sdpMLineIndex").asInt(0),
-                        cand.path("candidate").asText());
-            }
+        @Override
+        void offered(String browserPeer) {
+            viewers.add(browserPeer);
         }
 
         /** The room's roster: a viewer no longer in it is hung up (its connection is of no use). */
@@ -293,26 +253,6 @@ final class Cameras {
         }
 
         @Override
-        public void answer(String peer, String sdp) {
-            signal(peer, Map.of("description", Map.of("type", "answer", "sdp", sdp)));
-        }
-
-        @Override
-        public void candidate(String peer, String sdpMid, int sdpMLineIndex, String candidate) {
-            signal(peer, Map.of("candidate", Map.of("candidate", candidate, "sdpMid", sdpMid, "sdpMLineIndex",
-                    sdpMLineIndex)));
-        }
-
-        private void signal(String peer, Map<String, Object> what) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("encounterId", encounterId);
-            out.put("from", peerId);
-            out.put("member", Rooms.CAMERA);
-            out.putAll(what);
-            fanout.publish(Rooms.peerTopic(peer), Rooms.SIGNAL_EVENT, out);
-        }
-
-        @Override
         public void peerState(String peer, String state) {
             LOG.debug("Live picture {}: viewer {} {}", peerId, peer, state);
         }
@@ -341,13 +281,7 @@ final class Cameras {
                 return;
             }
             live.remove(peerId, this);
-            for (AutoCloseable f : follows) {
-                try {
-                    f.close();
-                } catch (Exception e) {
-                    LOG.debug("unfollow: {}", e.toString());
-                }
-            }
+            unfollow();
             db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM video_camera WHERE peer_id = :p")
                     .bind("p", peerId).execute());
             LOG.info("Live picture {} of visit {} {}", source.id(), encounterId, crashed && !stopAsked

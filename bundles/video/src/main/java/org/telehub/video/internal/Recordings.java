@@ -1,12 +1,9 @@
 package org.telehub.video.internal;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -45,7 +40,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class Recordings {
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final String CONTROL_STOP = "video.recorder.stop";
     /** A part whose writer has not synced for this long is taken as abandoned by a node that died. */
     static final int STALE_SECONDS = 60;
@@ -105,14 +99,9 @@ final class Recordings {
      * @throws UnavailableException without a running media engine
      */
     boolean start(String encounterId, String by) {
-        MediaEngine e = engine.get();
-        if (e == null || !e.running()) {
-            throw new UnavailableException("No media engine", e == null ? "The media engine is not installed"
-                    + " (feature telehub-video carries it)" : "The media engine is starting or restarting: try"
-                    + " again in a few seconds", null, Map.of());
-        }
+        MediaEngine e = ServerPeer.running(engine);
         Instant now = clock.instant();
-        String peerId = newPeerId();
+        String peerId = ServerPeer.newPeerId("rec-");
         String id = UUID.randomUUID().toString();
         Appending file;
         try {
@@ -214,31 +203,19 @@ final class Recordings {
         }
     }
 
-    private static String newPeerId() {
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        return "rec-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
     /** One part being recorded on this node. */
-    private final class Live implements MediaEngine.Listener {
+    private final class Live extends ServerPeer {
         final String id;
-        final String encounterId;
-        final String peerId;
         final Appending file;
         final String by;
-        final AtomicBoolean over = new AtomicBoolean();
-        final List<AutoCloseable> follows = new ArrayList<>();
-        volatile MediaEngine.Session session;
         volatile String stopReason;
         volatile boolean stopAsked;
         long size;
         long lastTouch;
 
         Live(String id, String encounterId, String peerId, Appending file, String by) {
+            super(encounterId, peerId, Rooms.RECORDER, fanout);
             this.id = id;
-            this.encounterId = encounterId;
-            this.peerId = peerId;
             this.file = file;
             this.by = by;
         }
@@ -255,26 +232,6 @@ final class Recordings {
                 }
             }));
             room.changed(encounterId);
-        }
-
-        /** A browser's offer or candidate for the recorder, relayed by the room. */
-        private void fromBrowser(String type, JsonNode d) {
-            MediaEngine.Session s = session;
-            if (!Rooms.SIGNAL_EVENT.equals(type) || s == null || over.get()) {
-                return;
-            }
-            String from = d.path("from").asText(null);
-            if (from == null) {
-                return;
-            }
-            JsonNode desc = d.get("description");
-            JsonNode cand = d.get("candidate");
-            if (desc != null && "offer".equals(desc.path("type").asText())) {
-                s.offer(from, desc.path("sdp").asText(""));
-            } else if (cand != null && !cand.path("candidate").asText("").isEmpty()) {
-                s.candidate(from, cand.path("sdpMid").asText("0"), cand.path("sdpMLineIndex").asInt(0),
-                        cand.path("candidate").asText());
-            }
         }
 
         void stop(String reason) {
@@ -299,26 +256,6 @@ final class Recordings {
             db.jdbi().useHandle(h -> h.createUpdate("UPDATE video_recording SET synced_at = :now, size_bytes = :size"
                     + " WHERE id = :id AND state = 'recording'").bind("now", Timestamp.from(now)).bind("size", bytes)
                     .bind("id", id).execute());
-        }
-
-        @Override
-        public void answer(String peer, String sdp) {
-            signal(peer, Map.of("description", Map.of("type", "answer", "sdp", sdp)));
-        }
-
-        @Override
-        public void candidate(String peer, String sdpMid, int sdpMLineIndex, String candidate) {
-            signal(peer, Map.of("candidate", Map.of("candidate", candidate, "sdpMid", sdpMid, "sdpMLineIndex",
-                    sdpMLineIndex)));
-        }
-
-        private void signal(String peer, Map<String, Object> what) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("encounterId", encounterId);
-            out.put("from", peerId);
-            out.put("member", Rooms.RECORDER);
-            out.putAll(what);
-            fanout.publish(Rooms.peerTopic(peer), Rooms.SIGNAL_EVENT, out);
         }
 
         @Override
@@ -355,13 +292,7 @@ final class Recordings {
                 return;
             }
             live.remove(encounterId, this);
-            for (AutoCloseable f : follows) {
-                try {
-                    f.close();
-                } catch (Exception e) {
-                    LOG.debug("unfollow: {}", e.toString());
-                }
-            }
+            unfollow();
             long bytes;
             synchronized (this) {
                 try {
