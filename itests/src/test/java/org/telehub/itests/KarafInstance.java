@@ -48,7 +48,7 @@ final class KarafInstance implements AutoCloseable {
             "encounter:4", "encounter:5", "encounter:6", "encounter:7", "encounter:8", "encounter:9", "encounter:10", "files:1", "files:2", "files:3",
             "integration:1", "integration:2", "integration:3", "integration:4", "integration:5", "integration:6", "integration:7", "integration:8", "integration:9", "reporting:1", "reporting:2",
             "security:1", "security:2", "security:3", "security:4", "security:5", "security:6", "security:7",
-            "security:8", "security:9", "video:1", "video:2", "video:3", "video:4", "work:1", "work:2");
+            "security:8", "security:9", "video:1", "video:2", "video:3", "video:4", "video:5", "work:1", "work:2");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final Path home;
