@@ -67,7 +67,7 @@ public class RoomsImpl implements Rooms {
     /** The server's media peer: optional, and may come and go (recording answers 503 without it). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile MediaEngine engine;
-    /** Where live pictures come from (the integration manager): optional, and may come and go (none: no pictures). */
+    /** Where live pictures come from (EndoscopeSources, while the integration feature runs): none, no pictures. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile CameraSources cameraSources;
