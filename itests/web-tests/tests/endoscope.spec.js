@@ -114,6 +114,12 @@ async function watch(video, ms) {
   return { frames: seen.length, perSecond: (seen.length * 1000) / ms, rising, first: seen[0]?.n, last: last?.n, lagMs, size: last ? `${last.width}x${last.height}` : null };
 }
 
+/** The picture moves: a frame later than the one it shows now comes within 20 s. */
+async function moves(video, what) {
+  const now = (await frameNumber(video))?.n ?? -1;
+  await expect.poll(async () => (await frameNumber(video))?.n ?? -1, { message: what, timeout: 20_000 }).toBeGreaterThan(now);
+}
+
 async function signedIn(browser, user, { lang, viewport, isMobile, totpSecret } = {}) {
   const context = await browser.newContext({ ...(viewport ? { viewport, isMobile, hasTouch: isMobile } : {}) });
   const page = await context.newPage();
@@ -290,12 +296,12 @@ test.describe.serial('an endoscope in a visit', () => {
     const colTile = c.room.locator('figure.tile.camera');
     await expect(colTile).toHaveAttribute('data-signal', 'live', { timeout: 30_000 });
     await expect.poll(() => colTile.locator('video').evaluate((v) => v.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0);
-    // both at once (three pages on two cores: what each gets then is measured, not asserted)
-    const [colleagueSees, doctorToo] = await Promise.all([watch(colTile.locator('video'), 4000), watch(video, 4000)]);
+    // her picture moves: a later frame than the first she showed (three pages on two cores: how fast is measured,
+    // not asserted — a second viewer got 0.5–4 distinct frames a second here with the CPU saturated)
+    await moves(colTile.locator('video'), 'the colleague sees the picture move');
+    const colleagueSees = await watch(colTile.locator('video'), 4000);
     expect(colleagueSees.rising, JSON.stringify(colleagueSees)).toBe(true);
-    expect(colleagueSees.frames, JSON.stringify(colleagueSees)).toBeGreaterThanOrEqual(3);
     results.colleague = colleagueSees;
-    results.doctorBesideColleague = doctorToo;
     await expect(colTile.locator('video')).toHaveAttribute('aria-label', `تصویر زندهٔ ${NAME}`);
     // she does not lead: she sees the state, not the switch
     await expect(c.room.getByTestId('endoscope').getByRole('button')).toHaveCount(0);
@@ -324,9 +330,12 @@ test.describe.serial('an endoscope in a visit', () => {
     await expect(d.room.getByTestId('camera-lost')).toHaveCount(0, { timeout: 40_000 });
     results.liveAgainAfterMs = Date.now() - plugged;
     await expect(tile).toHaveAttribute('data-signal', 'live');
+    await expect.poll(async () => (await frameNumber(video))?.n ?? Infinity, {
+      message: 'the new stream (numbered from 0 again) is shown', timeout: 20_000,
+    }).toBeLessThan(doctorSees.last);
+    await moves(video, 'the new stream moves');
     const again = await watch(video, 3000);
-    expect(again.rising && again.frames >= 3, JSON.stringify(again)).toBe(true);
-    expect(again.last, `the new stream (from 0 again) is shown: ${JSON.stringify(again)}`).toBeLessThan(doctorSees.last);
+    expect(again.rising, JSON.stringify(again)).toBe(true);
     results.again = again;
     await expect(c.room.getByTestId('camera-lost')).toHaveCount(0, { timeout: 10_000 });
 
