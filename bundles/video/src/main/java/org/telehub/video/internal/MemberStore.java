@@ -153,12 +153,16 @@ final class MemberStore {
         String note = recorder != null ? null : h.createQuery("SELECT end_reason FROM video_recording"
                 + " WHERE encounter_id = :e ORDER BY part DESC LIMIT 1").bind("e", encounterId).mapTo(String.class)
                 .findOne().orElse(null);
-        List<Rooms.Camera> cameras = h.createQuery("SELECT peer_id, source, name, signal, started_at FROM video_camera"
+        return new Rooms.Roster(encounterId, status, moderator, List.copyOf(peers), List.copyOf(waiting), recorder,
+                note, cameras(h, encounterId));
+    }
+
+    /** The live pictures shown in the room, in the order they were shown. */
+    static List<Rooms.Camera> cameras(Handle h, String encounterId) {
+        return List.copyOf(h.createQuery("SELECT peer_id, source, name, signal, started_at FROM video_camera"
                 + " WHERE encounter_id = :e ORDER BY started_at, source").bind("e", encounterId)
                 .map((rs, ctx) -> new Rooms.Camera(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        instant(rs.getTimestamp(5)))).list();
-        return new Rooms.Roster(encounterId, status, moderator, List.copyOf(peers), List.copyOf(waiting), recorder,
-                note, List.copyOf(cameras));
+                        instant(rs.getTimestamp(5)))).list());
     }
 
     /** The member who leads the room when the visit's doctor handed it over; empty: the doctor leads. */

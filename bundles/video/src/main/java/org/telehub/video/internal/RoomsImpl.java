@@ -532,8 +532,7 @@ public class RoomsImpl implements Rooms {
     @Override
     public List<CameraState> cameraSources(AuthenticatedUser caller, String encounterId) {
         EncounterService.Seat seat = clinician(caller, encounterId);
-        List<Camera> shown = db.jdbi().withHandle(h -> MemberStore.roster(h, encounterId, null, freshAfter()))
-                .cameras();
+        List<Camera> shown = db.jdbi().withHandle(h -> MemberStore.cameras(h, encounterId));
         List<CameraState> out = new ArrayList<>();
         for (CameraSource s : sources(caller, seat)) {
             out.add(new CameraState(s.id(), s.name(), shown.stream().filter(c -> c.source().equals(s.id()))
