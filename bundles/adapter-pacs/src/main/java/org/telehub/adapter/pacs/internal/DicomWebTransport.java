@@ -26,6 +26,9 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.telehub.dicom.net.DimseClient;
+import org.telehub.dicom.net.Part10;
+import org.telehub.dicom.net.Status;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
 import org.telehub.integration.api.ImagingStudy;
@@ -267,13 +270,13 @@ final class DicomWebTransport implements Transport {
         if (e instanceof HttpConnectTimeoutException || e instanceof ConnectException
                 || e.getCause() instanceof ConnectException) {
             return new AdapterException(operation + ": cannot connect to the PACS at " + base + " ("
-                    + Dimse.message(e) + ")", true, e);
+                    + DimseClient.message(e) + ")", true, e);
         }
         if (e instanceof HttpTimeoutException) {
             return new AdapterException(operation + ": no answer from " + base + " within " + timeout.toMillis()
                     + " ms", true, e);
         }
-        return new AdapterException(operation + " to " + base + " failed: " + Dimse.message(e), true, e);
+        return new AdapterException(operation + " to " + base + " failed: " + DimseClient.message(e), true, e);
     }
 
     private static AdapterException status(String operation, HttpResponse<byte[]> r) {

@@ -38,6 +38,9 @@ import com.pixelmed.network.PresentationContext;
 import com.pixelmed.network.VerificationSOPClassSCU;
 
 import org.telehub.dicom.net.DicomFiles;
+import org.telehub.dicom.net.DimseClient;
+import org.telehub.dicom.net.Endpoint;
+import org.telehub.dicom.net.Status;
 import org.telehub.dicom.net.ReceivedFileNames;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
@@ -47,29 +50,16 @@ import org.telehub.integration.api.StudyQuery;
 import org.telehub.integration.api.TransferOutcome;
 
 /**
- * The DIMSE side of the adapter, on PixelMed's association and message classes. We open every association
- * ourselves so that its socket gets TCP_NODELAY (Nagle costs ~45 ms per stored instance, see
- * {@code shared/notes/dicom.md}) and a read timeout, and we evaluate every C-STORE and C-MOVE response status
- * ourselves: PixelMed's own {@code StorageSOPClassSCU} logs and swallows store failures.
+ * The DIMSE side of the adapter: C-ECHO, C-FIND, C-MOVE and C-GET on PixelMed's classes, C-STORE and the
+ * associations (TCP_NODELAY, read timeout, failures in words) by the shared {@link DimseClient}.
  */
 final class Dimse {
-    private static final String[] UNCOMPRESSED = {TransferSyntax.ExplicitVRLittleEndian,
-            TransferSyntax.ImplicitVRLittleEndian};
-    private static final Field SOCKET;
-
-    static {
-        try {
-            SOCKET = Association.class.getDeclaredField("socket");
-            SOCKET.setAccessible(true);
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Endpoint pacs;
+    private final DimseClient client;
 
     Dimse(Endpoint pacs) {
         this.pacs = pacs;
+        this.client = new DimseClient(pacs, "PACS");
     }
 
     // ---- C-ECHO
@@ -85,128 +75,7 @@ final class Dimse {
     // ---- C-STORE
 
     List<StoreOutcome> store(List<Path> files) throws AdapterException {
-        List<Part10.Checked> candidates = new ArrayList<>();
-        // per SOP class one context of the uncompressed syntaxes, and one of each compressed syntax alone: offered
-        // together in one context, a PACS may pick an uncompressed one, and a JPEG image could then not be sent
-        Map<List<String>, Set<String>> syntaxesByClass = new LinkedHashMap<>();
-        for (Path f : files) {
-            Part10.Checked c = Part10.meta(f);
-            candidates.add(c);
-            if (c.error() == null) {
-                Set<String> ts = syntaxesByClass.computeIfAbsent(List.of(c.sopClass(), ""),
-                        k -> new LinkedHashSet<>());
-                if (new TransferSyntax(c.transferSyntax()).isEncapsulated()) {
-                    syntaxesByClass.computeIfAbsent(List.of(c.sopClass(), c.transferSyntax()),
-                            k -> new LinkedHashSet<>()).add(c.transferSyntax());
-                } else {
-                    ts.add(c.transferSyntax());
-                }
-                ts.addAll(Arrays.asList(UNCOMPRESSED));
-            }
-        }
-        StoreOutcome[] outcomes = new StoreOutcome[candidates.size()];
-        for (int i = 0; i < outcomes.length; i++) {
-            Part10.Checked c = candidates.get(i);
-            if (c.error() != null) {
-                outcomes[i] = new StoreOutcome(c.file(), c.sopClass(), c.sopInstance(), false, c.error());
-            }
-        }
-        if (syntaxesByClass.isEmpty()) {
-            return List.of(outcomes);
-        }
-        if (syntaxesByClass.size() > 127) {
-            throw new AdapterException("one batch may need at most 127 presentation contexts (DICOM's limit per "
-                    + "association: a SOP class, and each compressed syntax of it); this one needs "
-                    + syntaxesByClass.size(), false);
-        }
-        LinkedList<PresentationContext> contexts = new LinkedList<>();
-        byte id = 1;
-        for (Map.Entry<List<String>, Set<String>> e : syntaxesByClass.entrySet()) {
-            contexts.add(new PresentationContext(id, e.getKey().get(0), new LinkedList<>(e.getValue())));
-            id += 2;
-        }
-        Association association = open(contexts, "C-STORE");
-        try {
-            for (int i = 0; i < outcomes.length; i++) {
-                if (outcomes[i] != null) {
-                    continue;
-                }
-                try {
-                    outcomes[i] = storeOne(association, candidates.get(i));
-                } catch (DicomNetworkException | IOException e) {
-                    // the association is gone: this instance and every later one were not stored
-                    String why = "association lost: " + message(e);
-                    for (int j = i; j < outcomes.length; j++) {
-                        if (outcomes[j] == null) {
-                            Part10.Checked c = candidates.get(j);
-                            outcomes[j] = new StoreOutcome(c.file(), c.sopClass(), c.sopInstance(), false, why);
-                        }
-                    }
-                    association = null;
-                    break;
-                }
-            }
-        } finally {
-            release(association);
-        }
-        return List.of(outcomes);
-    }
-
-    private StoreOutcome storeOne(Association association, Part10.Checked c) throws DicomNetworkException, IOException {
-        // read before anything is sent, so a damaged file never reaches the PACS half-written
-        AttributeList list = new AttributeList();
-        String damaged = Part10.readWhole(c.file(), list);
-        if (damaged != null) {
-            return fail(c, damaged);
-        }
-        String sopClass = DicomFiles.s(list, TagFromName.SOPClassUID);
-        String sopInstance = DicomFiles.s(list, TagFromName.SOPInstanceUID);
-        if (!c.sopClass().equals(sopClass) || !c.sopInstance().equals(sopInstance)) {
-            return fail(c, "the meta header and the data set name different SOP class or instance UIDs");
-        }
-        byte context;
-        String ts = c.transferSyntax();
-        try {
-            context = association.getSuitablePresentationContextID(sopClass, ts);
-        } catch (DicomNetworkException notAsIs) {
-            try {
-                context = association.getSuitablePresentationContextID(sopClass);
-            } catch (DicomNetworkException none) {
-                return fail(c, "the PACS rejected SOP class " + sopClass + " (" + name(sopClass) + ")");
-            }
-            String accepted = association.getTransferSyntaxForPresentationContextID(context);
-            if (new TransferSyntax(ts).isEncapsulated()) {
-                return fail(c, "the PACS accepts " + name(sopClass) + " only as " + accepted
-                        + "; the file is compressed (" + ts + ") and Telehub does not transcode");
-            }
-            ts = accepted;
-        }
-        list.removeMetaInformationHeaderAttributes();
-        list.removeGroupLengthAttributes();
-        StatusHandler handler = new StatusHandler();
-        try {
-            association.setReceivedDataHandler(handler);
-            association.send(context, new CStoreRequestCommandMessage(sopClass, sopInstance, null, 0).getBytes(),
-                    null);
-            // write() closes the stream it wraps, which sends the last fragment; closing again would add a stray PDV
-            OutputStream out = association.getAssociationOutputStream(context);
-            list.write(out, ts, false, true, false);
-            association.waitForCommandPDataPDUs();
-        } catch (DicomException e) {
-            return fail(c, "cannot encode the data set as " + ts + ": " + message(e));
-        } catch (com.pixelmed.network.AReleaseException e) {
-            throw new DicomNetworkException("the PACS released the association during C-STORE");
-        }
-        int status = handler.getStatus();
-        if (Status.success(status)) {
-            return new StoreOutcome(c.file(), sopClass, sopInstance, true,
-                    status == Status.SUCCESS ? null : Status.describe(status));
-        }
-        return fail(c, "the PACS answered " + Status.describe(status));
-    }
-
-    private static StoreOutcome fail(Part10.Checked c, String why) {
-        return new StoreOutcome(c.file(), c.sopClass(), c.sopInstance(), false, why);
+        return client.store(files);
     }
 
     // ---- C-FIND
@@ -334,108 +203,24 @@ final class Dimse {
         return bytes.toByteArray();
     }
 
-    // ---- associations
-
-    private static LinkedList<PresentationContext> contexts(String sopClass) {
-        LinkedList<PresentationContext> contexts = new LinkedList<>();
-        contexts.add(new PresentationContext((byte) 1, sopClass, new LinkedList<>(Arrays.asList(UNCOMPRESSED))));
-        return contexts;
+    private AdapterException failure(String operation, Throwable e) {
+        return client.failure(operation, e);
     }
 
     private Association open(LinkedList<PresentationContext> contexts, String operation) throws AdapterException {
-        Association a;
-        try {
-            a = AssociationFactory.createNewAssociation(pacs.host(), pacs.port(), pacs.calledAe(), pacs.callingAe(),
-                    pacs.maxPdu(), AssociationFactory.getDefaultReceiveBufferSize(),
-                    AssociationFactory.getDefaultSendBufferSize(), contexts, null, false, null, null);
-        } catch (Exception e) {
-            throw failure(operation, e);
-        }
-        try {
-            Socket socket = (Socket) SOCKET.get(a);
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(pacs.readTimeoutMillis());
-        } catch (IllegalAccessException | IOException e) {
-            abort(a);
-            throw new AdapterException("cannot set socket options on the association: " + message(e), true, e);
-        }
-        return a;
+        return client.open(contexts, operation);
+    }
+
+    private static LinkedList<PresentationContext> contexts(String sopClass) {
+        return DimseClient.contexts(sopClass);
     }
 
     private static void release(Association a) {
-        if (a != null) {
-            try {
-                a.release();
-            } catch (DicomNetworkException e) {
-                abort(a);
-            }
-        }
+        DimseClient.release(a);
     }
 
     private static void abort(Association a) {
-        if (a != null) {
-            try {
-                a.abort();
-            } catch (DicomNetworkException ignored) {
-                // the socket is closed either way
-            }
-        }
-    }
-
-    /** Turns a failure into words an administrator can act on, and says whether a retry can help. */
-    AdapterException failure(String operation, Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String where = pacs.toString();
-        String m = message(e);
-        String lower = m.toLowerCase(java.util.Locale.ROOT);
-        if (root instanceof ConnectException || root instanceof NoRouteToHostException
-                || lower.contains("connection refused")) {
-            return new AdapterException(operation + ": cannot connect to the PACS at " + where + " ("
-                    + message(root) + ")", true, e);
-        }
-        if (root instanceof UnknownHostException) {
-            return new AdapterException(operation + ": unknown PACS host " + pacs.host(), true, e);
-        }
-        if (root instanceof SocketTimeoutException) {
-            return new AdapterException(operation + ": no answer from the PACS at " + where + " within "
-                    + pacs.readTimeoutMillis() + " ms", true, e);
-        }
-        if (lower.contains("reject")) {
-            return new AdapterException(operation + ": the PACS at " + where + " rejected the association (" + m
-                    + "); check that it knows calling AE '" + pacs.callingAe() + "' and that its AE title is '"
-                    + pacs.calledAe() + "'", false, e);
-        }
-        if (lower.contains("abort")) {
-            return new AdapterException(operation + ": the PACS at " + where + " aborted the association (" + m
-                    + "); PACSes abort when the calling AE '" + pacs.callingAe() + "' is not registered with them, "
-                    + "and when overloaded", true, e);
-        }
-        if (e instanceof IOException || e instanceof DicomNetworkException) {
-            return new AdapterException(operation + " with " + where + " failed: " + m, true, e);
-        }
-        return new AdapterException(operation + " with " + where + " failed: " + m, false, e);
-    }
-
-    static String message(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.trim();
-    }
-
-    static String name(String sopClassUid) {
-        String d = com.pixelmed.dicom.SOPClassDescriptions.getDescriptionFromUID(sopClassUid);
-        return d == null || d.isEmpty() ? sopClassUid : d;
-    }
-
-    /** The final status of a C-STORE response. */
-    private static final class StatusHandler extends CompositeResponseHandler {
-        @Override
-        protected void evaluateStatusAndSetSuccess(AttributeList list) {
-            status = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Status, 0xFFFF);
-            success = Status.success(status);
-        }
+        DimseClient.abort(a);
     }
 
     /** Follows C-MOVE responses until the final one; keeps its sub-operation counts and error comment. */

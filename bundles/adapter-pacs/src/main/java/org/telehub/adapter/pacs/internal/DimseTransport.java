@@ -18,6 +18,7 @@ import com.pixelmed.network.ReceivedObjectHandler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.Endpoint;
 import org.telehub.dicom.net.DicomFiles;
 import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.AdapterException;

@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.Endpoint;
 import org.telehub.dicom.net.DicomFiles;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;

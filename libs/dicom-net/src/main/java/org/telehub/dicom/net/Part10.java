@@ -1,4 +1,4 @@
-package org.telehub.adapter.pacs.internal;
+package org.telehub.dicom.net;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -9,20 +9,19 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
-import org.telehub.dicom.net.DicomFiles;
 
 /** Checks of DICOM Part 10 files before anything is sent. */
-final class Part10 {
+public final class Part10 {
 
     /** A file and what its meta header says, or why it is not usable. */
-    record Checked(Path file, String sopClass, String sopInstance, String transferSyntax, String error) {
+    public record Checked(Path file, String sopClass, String sopInstance, String transferSyntax, String error) {
     }
 
     private Part10() {
     }
 
     /** Reads only the meta header: enough to negotiate an association. */
-    static Checked meta(Path file) {
+    public static Checked meta(Path file) {
         AttributeList meta = new AttributeList();
         try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (!in.haveMetaHeader()) {
@@ -31,7 +30,7 @@ final class Part10 {
             meta.readOnlyMetaInformationHeader(in);
         } catch (IOException | DicomException | RuntimeException e) {
             return new Checked(file, null, null, null, "not a DICOM Part 10 file (unreadable meta header: "
-                    + Dimse.message(e) + ")");
+                    + DimseClient.message(e) + ")");
         }
         String sopClass = DicomFiles.s(meta, TagFromName.MediaStorageSOPClassUID);
         String sopInstance = DicomFiles.s(meta, TagFromName.MediaStorageSOPInstanceUID);
@@ -48,7 +47,7 @@ final class Part10 {
      * data set that ends early (it returns what it could read), so the bytes consumed are compared with the
      * file's size.
      */
-    static String readWhole(Path file, AttributeList list) {
+    public static String readWhole(Path file, AttributeList list) {
         // PixelMed decompresses JPEG pixel data as it reads by default; what is sent must be the file as it is
         list.setDecompressPixelData(false);
         try (DicomInputStream in = new DicomInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
@@ -59,12 +58,12 @@ final class Part10 {
             }
             return null;
         } catch (IOException | DicomException | RuntimeException e) {
-            return "unreadable DICOM data set (truncated or corrupt): " + Dimse.message(e);
+            return "unreadable DICOM data set (truncated or corrupt): " + DimseClient.message(e);
         }
     }
 
     /** Reads the whole file: a truncated or corrupt data set is reported here, before anything is sent. */
-    static Checked check(Path file) {
+    public static Checked check(Path file) {
         Checked c = meta(file);
         if (c.error() != null) {
             return c;

@@ -1,26 +1,26 @@
-package org.telehub.adapter.pacs.internal;
+package org.telehub.dicom.net;
 
 /** DIMSE status codes (PS3.7 annex C and PS3.4 annexes B, C) in words. */
-final class Status {
-    static final int SUCCESS = 0x0000;
-    static final int CANCEL = 0xFE00;
+public final class Status {
+    public static final int SUCCESS = 0x0000;
+    public static final int CANCEL = 0xFE00;
 
     private Status() {
     }
 
-    static boolean pending(int s) {
+    public static boolean pending(int s) {
         return s == 0xFF00 || s == 0xFF01;
     }
 
-    static boolean warning(int s) {
+    public static boolean warning(int s) {
         return s == 0x0001 || (s & 0xF000) == 0xB000;
     }
 
-    static boolean success(int s) {
+    public static boolean success(int s) {
         return s == SUCCESS || warning(s);
     }
 
-    static String describe(int s) {
+    public static String describe(int s) {
         String text;
         if (s == 0x0000) {
             text = "success";

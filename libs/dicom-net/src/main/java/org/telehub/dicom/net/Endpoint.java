@@ -1,7 +1,7 @@
-package org.telehub.adapter.pacs.internal;
+package org.telehub.dicom.net;
 
 /** Where a DIMSE peer is and who we are towards it. */
-record Endpoint(String host, int port, String calledAe, String callingAe, int readTimeoutMillis, int maxPdu) {
+public record Endpoint(String host, int port, String calledAe, String callingAe, int readTimeoutMillis, int maxPdu) {
 
     @Override
     public String toString() {
