@@ -68,6 +68,8 @@ class WebIT {
     private static final String PANEL_ENDO_PATIENT = "ENDO-PANEL-1";
     private static int endoStorage;
     private static int endoMpps;
+    /** The suite's own storage SCP (DCMTK's storescp), which the hub sends the analysis results back to. */
+    private static org.telehub.testing.dicom.StoreScp endoOwnStore;
     /** The endoscope's live picture (issue 22, endoscope.spec.js): an RTSP relay the spec publishes to. */
     private static RtspRelay rtsp;
     private static long peersMillis;
@@ -129,10 +131,13 @@ class WebIT {
         // the suite also sends what it does: its images to the storage SCP and the procedure's progress by MPPS
         endoStorage = KarafInstance.freePort();
         endoMpps = KarafInstance.freePort();
+        // and shows what the hub files for its procedures: its own storage SCP takes the analysis results back
+        endoOwnStore = org.telehub.testing.dicom.StoreScp.start(pacsData.resolve("endo-own-store"), "ENDOSTORE");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.endoscopy-panel.cfg"), "id=panel-endo\n"
                 + "vendor=Endoscopy suite\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
                 + "\nworklistAe=ENDOWL\ntimeZone=UTC\nstoragePort=" + endoStorage + "\nmppsPort=" + endoMpps
-                + "\nsenders=EVISX1@127.0.0.1\nforwardTo=panel-pacs\n");
+                + "\nsenders=EVISX1@127.0.0.1\nforwardTo=panel-pacs\nresultsStore=ENDOSTORE@127.0.0.1:"
+                + endoOwnStore.port() + "\n");
         // and a second suite whose video processor's output reaches the hub as RTSP through a streaming box: its live
         // picture is what a visit's doctor shows (endoscope.spec.js publishes to the relay, and stops and starts again)
         rtsp = RtspRelay.start();
@@ -210,6 +215,9 @@ class WebIT {
         }
         if (worklist != null) {
             worklist.close();
+        }
+        if (endoOwnStore != null) {
+            endoOwnStore.close();
         }
         if (hanging != null) {
             hanging.close();
@@ -299,6 +307,10 @@ class WebIT {
                     .get("state").asText();
         }
         assertEquals("delivered", state, "the finding is filed before the panel is looked at");
+        // and sent back to the suite by the hub's durable forward (the adapter's DicomStore): its storescp has the SR
+        List<Path> back = endoOwnStore.awaitFiles(1, java.time.Duration.ofSeconds(60));
+        String sr = org.telehub.testing.dicom.Dcmtk.dsrdump(back.get(0)).orThrow().output();
+        assertTrue(sr.contains("(68496003,SCT,\"Polyp of colon\")"), sr);
         env.put("TELEHUB_PANEL_PATIENT_ID", patientId);
         // report.spec.js checks that a signed report reached the EHR and the PACS, at the systems themselves
         env.put("TELEHUB_HAPI_URL", hapi.baseUrl());

@@ -15,10 +15,12 @@ import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.DicomStore;
 import org.telehub.integration.api.InstanceIntake;
 import org.telehub.integration.api.PerformedSteps;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.integration.api.ProcedureSystem;
+import org.telehub.integration.api.StoreOutcome;
 
 /**
  * One endoscopy system, configured over a profile's defaults: its procedures from a DICOM Modality Worklist, its
@@ -44,7 +46,7 @@ import org.telehub.integration.api.ProcedureSystem;
  * }
  * </pre>
  */
-public class EndoscopySystem implements Adapter, ProcedureSystem {
+public class EndoscopySystem implements Adapter, ProcedureSystem, DicomStore {
     private final EndoscopyProfile profile;
     private final EndoscopyAdapter system;
 
@@ -89,7 +91,7 @@ public class EndoscopySystem implements Adapter, ProcedureSystem {
         system.close();
     }
 
-    /** Whether analysis results can be filed: only into an archive ({@code forwardTo}). */
+    /** Whether analysis results can be filed: into an archive ({@code forwardTo}), the system's store, or both. */
     public boolean filesAnalyses() {
         return system.filesAnalyses();
     }
@@ -138,5 +140,15 @@ public class EndoscopySystem implements Adapter, ProcedureSystem {
     @Override
     public java.util.Optional<org.telehub.integration.api.LiveVideo> liveVideo() {
         return system.liveVideo();
+    }
+
+    /**
+     * The analysis results the hub made, to the system's own storage SCP ({@code resultsStore}); refused (not
+     * retryable) without one.
+     */
+    @Override
+    public List<StoreOutcome> store(List<Path> part10Files)
+            throws AdapterException {
+        return system.store(part10Files);
     }
 }

@@ -5,7 +5,7 @@
  * analysis results back), which a profile's component extends; an {@link org.telehub.endoscopy.EndoscopyForm} is the
  * web console's form of a profile's systems (a Metatype provider). No DICOM library type crosses this API.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 package org.telehub.endoscopy;
 
 import org.osgi.annotation.versioning.Version;

@@ -16,11 +16,13 @@ import org.osgi.annotation.versioning.ConsumerType;
  * @since 1.1
  */
 @ConsumerType
-public interface DicomArchive extends ImagingArchive {
+public interface DicomArchive extends ImagingArchive, DicomStore {
 
     /**
      * Sends DICOM Part 10 files over one association (or one STOW-RS request): one outcome per file, in order.
+     * Declared by {@link DicomStore} since 1.10, which every PACS is.
      */
+    @Override
     List<StoreOutcome> store(List<Path> part10Files) throws AdapterException;
 
     /**

@@ -10,7 +10,9 @@
  * hub keeping what a system sends unasked: its images and its performed procedure steps; 1.8: an
  * {@link org.telehub.integration.api.AnalysisResult}'s coded finding, confidence and algorithm, and
  * {@link org.telehub.integration.api.AnalysisRecorder}, the record that files it; 1.9: a procedure system's
- * {@link org.telehub.integration.api.LiveVideo}, which a visit may show).
+ * {@link org.telehub.integration.api.LiveVideo}, which a visit may show; 1.10:
+ * {@link org.telehub.integration.api.DicomStore}, any system the hub sends instances to, which every
+ * {@code DicomArchive} is, and a kept instance forwarded to several of them).
  * The Integration Manager finds adapters in the service
  * registry; no list of vendors exists anywhere in the core.
  *
@@ -20,7 +22,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.9.0")
+@Version("1.10.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

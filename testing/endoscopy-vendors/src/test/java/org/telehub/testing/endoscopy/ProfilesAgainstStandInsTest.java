@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,10 +50,12 @@ import org.telehub.integration.api.InstanceIntake;
 import org.telehub.integration.api.PerformedSteps;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.integration.api.ReceivedInstance;
+import org.telehub.integration.api.StoreOutcome;
 import org.telehub.integration.api.SystemType;
 import org.telehub.testing.dicom.Dcmtk;
 import org.telehub.testing.dicom.MppsScu;
 import org.telehub.testing.dicom.MppsScu.Step;
+import org.telehub.testing.dicom.StoreScp;
 import org.telehub.testing.dicom.Wlmscpfs;
 import org.w3c.dom.Element;
 
@@ -139,7 +142,7 @@ class ProfilesAgainstStandInsTest {
     }
 
     /** What the hub's intake was handed. */
-    record Kept(ReceivedInstance instance, String accession, Path file, String forwardTo) {
+    record Kept(ReceivedInstance instance, String accession, Path file, List<String> forwardTo) {
     }
 
     @ParameterizedTest(name = "{0}")
@@ -161,6 +164,9 @@ class ProfilesAgainstStandInsTest {
                 "worklistPort", Integer.toString(wl.port()), "worklistAe", "ENDOWL", "storagePort",
                 Integer.toString(freePort()), "mppsPort", Integer.toString(freePort()), "senders", "ENDO1@127.0.0.1",
                 "forwardTo", "pacs-1", "timeZone", "Asia/Tehran", "timeoutMillis", "5000"));
+        // the system's own storage SCP, which the results the hub makes are sent back to: DCMTK's storescp
+        StoreScp own = StoreScp.start(dir.resolve(p.name() + "-own-store"), "ENDOSTORE");
+        site.put("resultsStore", "ENDOSTORE@127.0.0.1:" + own.port());
         Map<String, Object> defaults = p.profile().defaults();
         EndoscopySystem system = p.factory().make(site, intake, steps);
         try {
@@ -207,7 +213,7 @@ class ProfilesAgainstStandInsTest {
                 assertEquals(patient(p), k.instance().patientId());
                 assertEquals("رحیمی^سارا", k.instance().patientName());
                 assertEquals(accession(p), k.accession());
-                assertEquals("pacs-1", k.forwardTo());
+                assertEquals(List.of("pacs-1"), k.forwardTo(), "its images to the archive only");
             }
 
             // an analysis result back, as the profile files it: an SR dsrdump reads, and an image where it says so
@@ -229,12 +235,29 @@ class ProfilesAgainstStandInsTest {
                     assertTrue(sr.contains("\"93\" (%,UCUM,\"Percent\")"), sr);
                 }
             }
+            // to the archive and back to the system, each a forward of the hub's; the hub's forward to the system
+            // is this adapter's store(): the results arrive at its storage SCP as they were made
+            for (Kept k : made) {
+                assertEquals(List.of("pacs-1", "endo-" + p.name()), k.forwardTo());
+            }
+            List<StoreOutcome> sent = system.store(made.stream().map(Kept::file).toList());
+            assertTrue(sent.stream().allMatch(StoreOutcome::stored), sent.toString());
+            List<Path> arrived = own.awaitFiles(made.size(), Duration.ofSeconds(20));
+            assertEquals(made.stream().map(k -> k.instance().sopInstanceUid()).sorted().toList(), arrived.stream()
+                    .map(f -> f.getFileName().toString().replaceFirst("^[A-Za-z]+\\.", "")).sorted().toList());
+            for (Path f : arrived) {
+                if (f.getFileName().toString().startsWith("SR")) { // storescp names a Comprehensive SR "SRc."
+                    String sr = Dcmtk.dsrdump(f).orThrow().output();
+                    assertTrue(sr.contains("(121071,DCM,\"Finding\")=(68496003,SCT,\"Polyp of colon\")"), sr);
+                }
+            }
             String detail = system.health().detail();
             // a class the profile does not take is refused in negotiation: nothing received, nothing to refuse
             assertTrue(detail.contains((takesSc ? 2 : 1) + " kept, 0 refused")
                     && detail.contains("2 recorded, 0 refused"), detail);
         } finally {
             system.close();
+            own.close();
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.telehub.dicom.net.DimseClient;
+import org.telehub.dicom.net.Endpoint;
 import org.telehub.dicom.net.Scp;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
@@ -20,6 +22,7 @@ import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
 import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.DeliveryReceipt;
+import org.telehub.integration.api.DicomStore;
 import org.telehub.integration.api.HealthRecorder;
 import org.telehub.integration.api.InstanceIntake;
 import org.telehub.integration.api.LiveVideo;
@@ -28,6 +31,7 @@ import org.telehub.integration.api.PerformedSteps;
 import org.telehub.integration.api.ProcedureSummary;
 import org.telehub.integration.api.ProcedureSystem;
 import org.telehub.integration.api.ReceivedInstance;
+import org.telehub.integration.api.StoreOutcome;
 import org.telehub.integration.api.SystemType;
 
 /**
@@ -37,9 +41,10 @@ import org.telehub.integration.api.SystemType;
  * images the hub keeps ({@link Images}), with an MPPS port an MPPS SCP ({@link Mpps}). An SCP that cannot listen
  * (its port taken) leaves the adapter DOWN naming the port, the worklist still read. An analysis result sent back
  * becomes a DICOM SR in the procedure's study ({@link AnalysisReport}), kept by the hub and forwarded to the archive
- * named by {@code forwardTo} like the system's own images.
+ * named by {@code forwardTo} like the system's own images, and to the system's own storage SCP when
+ * {@code resultsStore} names one: the hub's forward reaches it through this adapter's {@link DicomStore#store}.
  */
-public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
+public final class EndoscopyAdapter implements Adapter, ProcedureSystem, DicomStore {
     private static final Logger LOG = LoggerFactory.getLogger(EndoscopyAdapter.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern AE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
@@ -68,6 +73,8 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
     private final boolean resultsAsImage;
     /** The system's live picture (videoSource), or none. */
     private final LiveVideo live;
+    /** The system's own storage SCP analysis results also go to (resultsStore), or null. */
+    private final DimseClient resultsStore;
 
     /**
      * @param version the bundle's (shown in status)
@@ -103,6 +110,7 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
             throw new IllegalArgumentException("analysisObjects: SR, SC or SR,SC (got '" + c.analysisObjects() + "')");
         }
         this.live = live(c);
+        this.resultsStore = resultsStore(c);
         this.resultsAsReport = objects.contains("SR");
         this.resultsAsImage = objects.contains("SC");
         Map<String, List<String>> classes = Images.classes(c.storageClasses());
@@ -323,22 +331,23 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
                 : i.stepStatus(), i.accessionNumber(), i.studyInstanceUid(), i.stationAe(), i.modality());
     }
 
-    /** Whether analysis results can be filed: only into an archive ({@code forwardTo}). */
+    /** Whether analysis results can be filed: into an archive ({@code forwardTo}), the system's store, or both. */
     public boolean filesAnalyses() {
-        return forwardTo != null && intake != null;
+        return (forwardTo != null || resultsStore != null) && intake != null;
     }
 
     /**
      * The result in the procedure's study as a DICOM SR, a Secondary Capture with the finding burned in, or both
-     * ({@code analysisObjects}): kept by the hub and forwarded durably to the archive. Their SOP Instance UIDs derive
-     * from the key, so a retry keeps (and forwards) the same instances again; the receipt names them, comma-separated.
+     * ({@code analysisObjects}): kept by the hub and forwarded durably to the archive and to the system's own store
+     * ({@code resultsStore}), each a forward of its own. Their SOP Instance UIDs derive from the key, so a retry keeps
+     * (and forwards) the same instances again; the receipt names them, comma-separated.
      */
     @Override
     public DeliveryReceipt sendAnalysisResult(String systemPatientId, AnalysisResult result, String idempotencyKey)
             throws AdapterException {
         if (!filesAnalyses()) {
             throw new AdapterException(info.id() + " files analysis results in the procedure's study in the archive "
-                    + "named by forwardTo, which is not set", false);
+                    + "named by forwardTo or the system's store named by resultsStore; neither is set", false);
         }
         if (result == null || result.procedureId() == null || result.summary() == null) {
             throw new AdapterException("an analysis result needs the procedure and a summary", false);
@@ -358,10 +367,17 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
                         AnalysisImage.seriesInstanceUid(idempotencyKey), AnalysisImage.SOP_CLASS, "OT",
                         write(file -> AnalysisImage.write(file, p, result, idempotencyKey, at, zone, callingAe))));
             }
+            List<String> targets = new ArrayList<>();
+            if (forwardTo != null) {
+                targets.add(forwardTo);
+            }
+            if (resultsStore != null) {
+                targets.add(info.id()); // back through this adapter's store(): the forward is durable work
+            }
             for (Made m : made) {
                 intake.keep(info.id(), new ReceivedInstance(p.patientId(), p.patientName(), p.studyInstanceUid(),
                         m.seriesUid(), m.uid(), m.sopClass(), m.modality()), p.accessionNumber(), m.file(),
-                        forwardTo);
+                        targets);
             }
         } finally {
             for (Made m : made) {
@@ -369,6 +385,47 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem {
             }
         }
         return new DeliveryReceipt(String.join(",", made.stream().map(Made::uid).toList()), false);
+    }
+
+    /**
+     * Sends what the hub made for this system's procedures to its own storage SCP ({@code resultsStore}); the hub's
+     * forward calls it. Any instance is sent as it is: the forwards come from the hub's own intake.
+     */
+    @Override
+    public List<StoreOutcome> store(List<Path> part10Files) throws AdapterException {
+        if (resultsStore == null) {
+            throw new AdapterException(info.id() + " sends nothing to the system: resultsStore is not set", false);
+        }
+        return health.record("results store", () -> resultsStore.store(part10Files));
+    }
+
+    /** The system's own storage SCP from {@code resultsStore} (AE@host:port), or null when empty. */
+    private static DimseClient resultsStore(Settings c) {
+        String v = c.resultsStore() == null ? "" : c.resultsStore().trim();
+        if (v.isEmpty()) {
+            return null;
+        }
+        int at = v.lastIndexOf('@');
+        int colon = v.lastIndexOf(':');
+        String why = "resultsStore: the system's storage SCP as AE@host:port, e.g. ENDOBASE@10.1.2.3:104 (got '" + v
+                + "')";
+        if (at < 1 || colon < at + 2 || colon == v.length() - 1) {
+            throw new IllegalArgumentException(why);
+        }
+        String ae = v.substring(0, at);
+        String host = v.substring(at + 1, colon);
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(why);
+        }
+        if (!AE.matcher(ae).matches() || ae.isBlank() || port < 1 || port > 65535
+                || !host.matches("[A-Za-z0-9.\\[\\]:-]{1,253}")) {
+            throw new IllegalArgumentException(why);
+        }
+        return new DimseClient(new Endpoint(host, port, ae.trim(), c.callingAe(), c.timeoutMillis(), c.maxPdu()),
+                "endoscopy system");
     }
 
     /** An instance the hub made for a procedure, written and not yet kept. */

@@ -44,7 +44,8 @@ public final class Fields {
                     + "commas (the system's own AE title and its host name or address); anyone else is refused at "
                     + "association", false),
             field("forwardTo", "Forward to", "The id of the PACS adapter every received instance and analysis result "
-                    + "is forwarded to, durably; empty: kept in the hub only, and no analysis results", false),
+                    + "is forwarded to, durably; empty: kept in the hub only, and analysis results only where "
+                    + "\"Results to the system\" says", false),
             number("maxPdu", "Maximum PDU", "Largest PDU the SCPs receive (bytes)", 4096, null),
             new Field("analysisObjects", "Analysis results as", "What an analysis result sent back becomes in the "
                     + "procedure's study: a TID 1500 structured report, a Secondary Capture image with the finding "
@@ -60,7 +61,11 @@ public final class Fields {
                     + "(/dev/video0); empty: none", false),
             field("videoSize", "Live video size", "Width x height the picture is sent at, e.g. 1280x720 (even "
                     + "numbers; the source is scaled)", false),
-            number("videoFps", "Live video frames per second", "Frames per second sent (1-60)", 1, 60));
+            number("videoFps", "Live video frames per second", "Frames per second sent (1-60)", 1, 60),
+            field("resultsStore", "Results to the system", "The system's own storage SCP, as AE@host:port, which "
+                    + "the analysis results the hub makes for its procedures are also sent to (durably, as "
+                    + "\"Analysis results as\" says), so that they are shown where the procedure was done; empty: "
+                    + "to the archive only", false));
 
     private Fields() {
     }

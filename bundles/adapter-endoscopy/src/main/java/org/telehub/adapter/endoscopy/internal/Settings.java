@@ -14,7 +14,8 @@ import java.util.Map;
 public record Settings(String id, String vendor, String worklistHost, int worklistPort, String worklistAe,
         String callingAe, String modality, String stationAe, String characterSet, String timeZone, int timeoutMillis,
         int storagePort, int mppsPort, String bindAddress, String[] senders, String forwardTo, int maxPdu,
-        String analysisObjects, String storageClasses, String videoSource, String videoSize, int videoFps) {
+        String analysisObjects, String storageClasses, String videoSource, String videoSize, int videoFps,
+        String resultsStore) {
 
     /** Every setting, in the order above, with its type; the ones without a default must be configured. */
     public static final Map<String, Class<?>> TYPES;
@@ -47,6 +48,7 @@ public record Settings(String id, String vendor, String worklistHost, int workli
         g.put("videoSource", "");
         g.put("videoSize", "1280x720");
         g.put("videoFps", 30);
+        g.put("resultsStore", "");
         GENERIC = Collections.unmodifiableMap(g);
     }
 
@@ -75,7 +77,7 @@ public record Settings(String id, String vendor, String worklistHost, int workli
                 (String) values.get(7), (String) values.get(8), (String) values.get(9), (int) values.get(10),
                 (int) values.get(11), (int) values.get(12), (String) values.get(13), (String[]) values.get(14),
                 (String) values.get(15), (int) values.get(16), (String) values.get(17), (String) values.get(18),
-                (String) values.get(19), (String) values.get(20), (int) values.get(21));
+                (String) values.get(19), (String) values.get(20), (int) values.get(21), (String) values.get(22));
     }
 
     /** The words of a list setting written as one value, separated by commas or spaces ("SR, SC"); none for null. */

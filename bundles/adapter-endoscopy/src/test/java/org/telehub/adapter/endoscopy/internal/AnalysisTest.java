@@ -47,7 +47,7 @@ class AnalysisTest {
     private static Wlmscpfs wl;
 
     /** What the hub's intake was handed: the instance, its accession, a copy of the file, the archive. */
-    record Kept(ReceivedInstance instance, String accession, Path file, String forwardTo) {
+    record Kept(ReceivedInstance instance, String accession, Path file, List<String> forwardTo) {
     }
 
     private final List<Kept> kept = new CopyOnWriteArrayList<>();
@@ -120,7 +120,7 @@ class AnalysisTest {
         assertEquals(AnalysisReport.sopInstanceUid("delivery-7/0"), receipt.remoteId());
         assertEquals(1, kept.size());
         Kept k = kept.get(0);
-        assertEquals("pacs-1", k.forwardTo());
+        assertEquals(List.of("pacs-1"), k.forwardTo());
         assertEquals("ACC-FA-1", k.accession());
         assertEquals("PAT-FA", k.instance().patientId());
         assertEquals(receipt.remoteId(), k.instance().sopInstanceUid());
@@ -256,5 +256,44 @@ class AnalysisTest {
                 "PAT-FA", new Result(null, null, List.of(), POLYP), java.util.Set.of(ResultPart.ANALYSIS), "k5"));
         assertTrue(later.retryable(), "the worklist down: the delivery waits and tries again");
         assertEquals(List.of(), kept);
+    }
+
+    /**
+     * The system's own store (resultsStore): results go to it as a forward of the hub's (this adapter's store()),
+     * also without an archive; a store that is not AE@host:port is refused at configuration; a system without one
+     * takes nothing; one that does not answer is worth retrying (the forward waits). The C-STORE itself to DCMTK's
+     * storescp is in the endoscopy profiles' suite (testing/endoscopy-vendors).
+     */
+    @Test
+    void resultsGoBackToTheSystemsOwnStoreWhenItNamesOne() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        EndoscopyAdapter own = adapter(Map.of("forwardTo", "", "resultsStore", "ENDOSTORE@127.0.0.1:" + closed),
+                NONE);
+        assertTrue(own.filesAnalyses(), "the system's own store is enough to file results");
+        own.sendAnalysisResult("PAT-FA", POLYP, "own-1");
+        assertEquals(1, kept.size());
+        assertEquals(List.of("endo-1"), kept.get(0).forwardTo(), "forwarded to this system only");
+        AdapterException down = assertThrows(AdapterException.class, () -> own.store(List.of(kept.get(0).file())));
+        assertTrue(down.retryable(), down.getMessage());
+        assertTrue(down.getMessage().contains("cannot connect to the endoscopy system at ENDOSTORE@127.0.0.1:"
+                + closed), down.getMessage());
+
+        EndoscopyAdapter both = adapter(Map.of("resultsStore", "ENDOSTORE@127.0.0.1:" + closed), NONE);
+        both.sendAnalysisResult("PAT-FA", POLYP, "own-2");
+        assertEquals(List.of("pacs-1", "endo-1"), kept.get(1).forwardTo(), "to the archive and to the system");
+
+        AdapterException none = assertThrows(AdapterException.class, () -> adapter(Map.of(), NONE)
+                .store(List.of(kept.get(0).file())));
+        assertFalse(none.retryable());
+        assertTrue(none.getMessage().contains("resultsStore is not set"), none.getMessage());
+        for (String bad : List.of("127.0.0.1:104", "ENDOSTORE@127.0.0.1", "ENDOSTORE@127.0.0.1:0",
+                "ENDO\\STORE@127.0.0.1:104", "ENDOSTORE@host name:104", "ENDOSTORE@127.0.0.1:port")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> adapter(Map.of("resultsStore", bad), NONE), bad);
+            assertTrue(e.getMessage().startsWith("resultsStore: "), e.getMessage());
+        }
     }
 }

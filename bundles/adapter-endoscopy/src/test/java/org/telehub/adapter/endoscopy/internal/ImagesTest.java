@@ -45,7 +45,7 @@ class ImagesTest {
     private volatile AdapterException failing;
     private EndoscopyAdapter adapter;
 
-    record Kept(String adapterId, ReceivedInstance instance, String accession, String forwardTo, long size,
+    record Kept(String adapterId, ReceivedInstance instance, String accession, List<String> forwardTo, long size,
             String transferSyntax) {
     }
 
@@ -124,7 +124,7 @@ class ImagesTest {
             assertEquals(Dcmtk.VL_ENDOSCOPIC_IMAGE, k.instance().sopClassUid());
             assertEquals("ES", k.instance().modality());
             assertEquals("ACC-FA-1", k.accession());
-            assertEquals("orthanc-main", k.forwardTo());
+            assertEquals(List.of("orthanc-main"), k.forwardTo());
             assertTrue(k.size() > 500, "the whole file reached the intake: " + k.size());
         }
         assertEquals(3, kept.stream().map(k -> k.instance().sopInstanceUid()).distinct().count());

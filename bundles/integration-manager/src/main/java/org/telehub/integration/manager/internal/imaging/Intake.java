@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.telehub.files.FileStore;
 import org.telehub.integration.api.Adapter;
 import org.telehub.integration.api.AdapterException;
-import org.telehub.integration.api.DicomArchive;
+import org.telehub.integration.api.DicomStore;
 import org.telehub.integration.api.InstanceIntake;
 import org.telehub.integration.api.ReceivedInstance;
 import org.telehub.integration.api.StoreOutcome;
@@ -41,8 +41,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The hub's {@link InstanceIntake}: what a system sends unasked is encrypted into the file store and indexed in
  * {@code integration_imaging_instance} ({@link ImagingInstances}, with the accession number), and its forward to an
- * archive is a work item on {@value #TOPIC} written in the same transaction as the row. The forward ({@link #handle})
- * reads the instance back from the store and sends it with the archive adapter's {@link DicomArchive#store} through
+ * archive (or to each of several systems) is a work item on {@value #TOPIC} written in the same transaction as the row.
+ * The forward ({@link #handle}) reads the instance back from the store and sends it with the adapter's
+ * {@link DicomStore#store} (a PACS, or an endoscopy system's own store for the results the hub made for it) through
  * {@link SystemCalls} (bulkhead, timeout); an archive that is not installed, unreachable or failing is retried with
  * backoff. Sending an instance twice is harmless (a PACS keeps one copy per SOP Instance UID).
  */
@@ -88,9 +89,12 @@ public class Intake implements InstanceIntake, WorkHandler {
 
     @Override
     public void keep(String adapterId, ReceivedInstance instance, String accessionNumber, Path part10File,
-            String forwardTo) throws AdapterException {
+            List<String> forwardTo) throws AdapterException {
         refuse(adapterId == null || !ID.matcher(adapterId).matches(), "adapterId is not an adapter id");
-        refuse(forwardTo != null && !ID.matcher(forwardTo).matches(), "forwardTo is not an adapter id");
+        List<String> targets = forwardTo == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(forwardTo));
+        for (String to : targets) {
+            refuse(to == null || !ID.matcher(to).matches(), "forwardTo is not an adapter id");
+        }
         refuse(instance.patientId() == null || instance.patientId().isBlank() || instance.patientId().length() > 64,
                 "the instance has no Patient ID (or one over 64 characters): it cannot be filed for a patient");
         refuse(accessionNumber != null && accessionNumber.length() > 16, "Accession Number over 16 characters");
@@ -101,9 +105,9 @@ public class Intake implements InstanceIntake, WorkHandler {
         }
         try {
             instances.keep(adapterId, instance, accessionNumber, part10File, "system:" + adapterId, (h, row) -> {
-                if (forwardTo != null) {
+                for (String to : targets) {
                     work.submit(h, WorkRequest.of(TOPIC, JSON.createObjectNode().put("instance", row.id())
-                            .put("to", forwardTo).toString()).withIdempotencyKey(row.id() + ">" + forwardTo));
+                            .put("to", to).toString()).withIdempotencyKey(row.id() + ">" + to));
                 }
             });
         } catch (IOException | RuntimeException e) {
@@ -132,8 +136,8 @@ public class Intake implements InstanceIntake, WorkHandler {
         if (adapter == null) {
             return Verdict.retry("waiting: no adapter '" + to + "' is installed");
         }
-        if (!(adapter instanceof DicomArchive archive)) {
-            return Verdict.giveUp("'" + to + "' is not a PACS (it takes no DICOM instances)");
+        if (!(adapter instanceof DicomStore archive)) {
+            return Verdict.giveUp("'" + to + "' takes no DICOM instances (neither a PACS nor a system with a store)");
         }
         Path file = Files.createTempFile(transit, "fwd-", ".dcm");
         try {
