@@ -1,8 +1,5 @@
 package org.telehub.adapter.endoscopy.internal;
 
-import java.io.IOException;
-import java.lang.reflect.Field;
-import java.net.Socket;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -10,8 +7,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,16 +27,14 @@ import com.pixelmed.dicom.SpecificCharacterSet;
 import com.pixelmed.dicom.StringAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TimeAttribute;
-import com.pixelmed.dicom.TransferSyntax;
 import com.pixelmed.dicom.UniqueIdentifierAttribute;
 import com.pixelmed.network.Association;
-import com.pixelmed.network.AssociationFactory;
-import com.pixelmed.network.DicomNetworkException;
 import com.pixelmed.network.FindSOPClassSCU;
 import com.pixelmed.network.IdentifierHandler;
-import com.pixelmed.network.PresentationContext;
 import com.pixelmed.network.VerificationSOPClassSCU;
 
+import org.telehub.dicom.net.DimseClient;
+import org.telehub.dicom.net.Endpoint;
 import org.telehub.integration.api.AdapterException;
 
 /**
@@ -60,16 +53,6 @@ final class Worklist {
     private static final AttributeTag SPS_SEQUENCE = new AttributeTag(0x0040, 0x0100);
     private static final AttributeTag SPS_ID = new AttributeTag(0x0040, 0x0009);
     private static final AttributeTag SPS_STATUS = new AttributeTag(0x0040, 0x0020);
-    private static final Field SOCKET;
-
-    static {
-        try {
-            SOCKET = Association.class.getDeclaredField("socket");
-            SOCKET.setAccessible(true);
-        } catch (NoSuchFieldException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Where the worklist is and how to ask it. */
     record Provider(String host, int port, String calledAe, String callingAe, String modality, String stationAe,
@@ -93,9 +76,13 @@ final class Worklist {
     }
 
     private final Provider provider;
+    /** Associations to the worklist: TCP_NODELAY (Nagle costs ~45 ms per exchange, notes/dicom.md), the timeout. */
+    private final DimseClient client;
 
     Worklist(Provider provider) {
         this.provider = provider;
+        this.client = new DimseClient(new Endpoint(provider.host(), provider.port(), provider.calledAe(),
+                provider.callingAe(), provider.timeoutMillis(), MAX_PDU), "worklist");
     }
 
     static String ae(String setting, String value) {
@@ -290,49 +277,19 @@ final class Worklist {
     }
 
     private Association open(String sopClass, String operation) throws AdapterException {
-        LinkedList<PresentationContext> contexts = new LinkedList<>();
-        contexts.add(new PresentationContext((byte) 1, sopClass, new LinkedList<>(Arrays.asList(
-                TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ImplicitVRLittleEndian))));
-        Association a;
-        try {
-            a = AssociationFactory.createNewAssociation(provider.host(), provider.port(), provider.calledAe(),
-                    provider.callingAe(), MAX_PDU, AssociationFactory.getDefaultReceiveBufferSize(),
-                    AssociationFactory.getDefaultSendBufferSize(), contexts, null, false, null, null);
-        } catch (Exception e) {
-            throw failure(operation, e);
-        }
-        try {
-            Socket socket = (Socket) SOCKET.get(a);
-            socket.setTcpNoDelay(true); // Nagle costs ~45 ms per exchange even on loopback (notes/dicom.md)
-            socket.setSoTimeout(provider.timeoutMillis());
-        } catch (IllegalAccessException | IOException e) {
-            abort(a);
-            throw new AdapterException("cannot set socket options on the association: " + e.getMessage(), true, e);
-        }
-        return a;
+        return client.open(DimseClient.contexts(sopClass), operation);
     }
 
-    /** A failure in the worklist's words: refused associations are not retried, network trouble is. */
+    /** A failure in words naming the worklist: refused associations are not retried, network trouble is. */
     private AdapterException failure(String operation, Exception e) {
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        boolean refused = why.contains("reject") || why.contains("Reject") || why.contains("A-ASSOCIATE-RJ");
-        return new AdapterException("worklist " + provider.calledAe() + " at " + provider.host() + ":"
-                + provider.port() + ": " + operation + " failed: " + why, !refused, e);
+        return client.failure(operation, e);
     }
 
     private static void release(Association a) {
-        try {
-            a.release();
-        } catch (DicomNetworkException e) {
-            abort(a);
-        }
+        DimseClient.release(a);
     }
 
     private static void abort(Association a) {
-        try {
-            a.abort();
-        } catch (DicomNetworkException ignored) {
-            // closing
-        }
+        DimseClient.abort(a);
     }
 }

@@ -146,7 +146,8 @@ class WorklistTest {
         EndoscopyAdapter a = adapter(Map.of());
         AdapterException noArchive = assertThrows(AdapterException.class, () -> a.sendAnalysisResult("PAT-FA",
                 new org.telehub.integration.api.AnalysisResult("SPS-FA-1", "polyp", "0.93"), "k1"));
-        assertTrue(noArchive.getMessage().contains("forwardTo, which is not set"), noArchive.getMessage());
+        assertTrue(noArchive.getMessage().contains("forwardTo or the system's store named by resultsStore; neither is set"),
+                noArchive.getMessage());
     }
 
     private static int freePort() throws Exception {
