@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -487,6 +488,50 @@ class CoreIT {
 
     private static String brokerUrl() {
         return "tcp://127.0.0.1:" + karaf.brokerPort + "?initialConnectAttempts=1&reconnectAttempts=0";
+    }
+
+    /**
+     * A REST service the JAX-RS whiteboard never heard of (Aries' boot race, made on purpose: a service event hook in
+     * itests/lost-route hides its first registration from the whiteboard's bundle) is registered again by health's
+     * UntrackedRoutes after the grace (5 s here, 45 s shipped), and served; health says which one was missing meanwhile.
+     */
+    @Test
+    @Order(12)
+    void aRouteTheWhiteboardLostIsRegisteredAgain() throws Exception {
+        karaf.edit("etc/org.telehub.health.cfg", "lostRouteGraceSeconds=45", "lostRouteGraceSeconds=5");
+        Thread.sleep(3_000); // Felix File Install's poll, then the component's new configuration
+        String jar = java.nio.file.Paths.get(System.getProperty("telehub.lostRoute")).toUri().toString();
+        String out = karaf.shell("admin", adminPassword, "bundle:install -s " + jar);
+        assertTrue(out.contains("Bundle ID"), out);
+        String down = "";
+        for (int i = 0; i < 50 && !down.contains("LostResource is not bound"); i++) {
+            Thread.sleep(200);
+            down = karaf.get("/api/v1/health", admin).body(); // the checks' details are the administrators'
+        }
+        assertTrue(down.contains("LostResource is not bound"), "health names the route the whiteboard lacks: " + down);
+        assertEquals(404, karaf.get("/api/v1/itest/lost", admin).statusCode(), "the whiteboard does not serve it");
+        long t0 = System.nanoTime();
+        HttpResponse<String> found = null;
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {
+            found = karaf.get("/api/v1/itest/lost", admin);
+            if (found.statusCode() != 404) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals(200, found.statusCode(), found.body());
+        assertEquals("found", found.body());
+        System.out.printf("a lost route served again %d ms after health named it%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        assertTrue(karaf.read("data/log/karaf.log").contains("org.telehub.itests.lostroute.LostResource (service"),
+                "the repair is logged, naming the component");
+        int health = 0;
+        for (int i = 0; i < 50 && health != 200; i++) {
+            Thread.sleep(200);
+            health = karaf.get("/api/v1/health", null).statusCode();
+        }
+        assertEquals(200, health, "UP again");
+        karaf.shell("admin", adminPassword, "bundle:uninstall org.telehub.itests.lostroute");
     }
 
     private static void createUser(String username, String role, String password) throws IOException {

@@ -64,7 +64,7 @@ public class ApiReadiness implements HealthIndicator {
     }
 
     /** The whiteboard's runtime DTO now, or null while its runtime service is being replaced. */
-    private RuntimeDTO runtimeDto() {
+    static RuntimeDTO runtimeDto(BundleContext context) {
         ServiceReference<JaxrsServiceRuntime> ref = context.getServiceReference(JaxrsServiceRuntime.class);
         JaxrsServiceRuntime runtime = ref == null ? null : context.getService(ref);
         if (runtime == null) {
@@ -116,7 +116,7 @@ public class ApiReadiness implements HealthIndicator {
         }
         expected.stream().sorted().forEach(c -> missing.add(simple(c) + " is not registered (waiting for a service)"));
 
-        RuntimeDTO dto = runtimeDto();
+        RuntimeDTO dto = runtimeDto(context);
         if (dto == null) {
             missing.add("the JAX-RS runtime is not available (HTTP is starting or restarting)");
             return Check.down("routes not served: " + String.join("; ", missing),

@@ -11,4 +11,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Check timeout (ms)", min = "100", max = "30000")
     int timeoutMillis() default 5000;
+
+    @AttributeDefinition(name = "Lost route grace (s)", min = "5", max = "3600", description = "A Telehub REST"
+            + " service the JAX-RS whiteboard neither serves nor refuses for this long is registered again (the"
+            + " whiteboard can lose one registered while it is being built at boot).")
+    int lostRouteGraceSeconds() default 45;
 }
