@@ -91,10 +91,12 @@ public class Intake implements InstanceIntake, WorkHandler {
     public void keep(String adapterId, ReceivedInstance instance, String accessionNumber, Path part10File,
             List<String> forwardTo) throws AdapterException {
         refuse(adapterId == null || !ID.matcher(adapterId).matches(), "adapterId is not an adapter id");
-        List<String> targets = forwardTo == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(forwardTo));
-        for (String to : targets) {
+        java.util.Set<String> distinct = new java.util.LinkedHashSet<>();
+        for (String to : forwardTo == null ? List.<String>of() : forwardTo) {
             refuse(to == null || !ID.matcher(to).matches(), "forwardTo is not an adapter id");
+            distinct.add(to);
         }
+        List<String> targets = List.copyOf(distinct);
         refuse(instance.patientId() == null || instance.patientId().isBlank() || instance.patientId().length() > 64,
                 "the instance has no Patient ID (or one over 64 characters): it cannot be filed for a patient");
         refuse(accessionNumber != null && accessionNumber.length() > 16, "Accession Number over 16 characters");
