@@ -168,7 +168,13 @@ class ProfilesAgainstStandInsTest {
         StoreScp own = StoreScp.start(dir.resolve(p.name() + "-own-store"), "ENDOSTORE");
         site.put("resultsStore", "ENDOSTORE@127.0.0.1:" + own.port());
         Map<String, Object> defaults = p.profile().defaults();
-        EndoscopySystem system = p.factory().make(site, intake, steps);
+        EndoscopySystem system;
+        try {
+            system = p.factory().make(site, intake, steps);
+        } catch (IOException | RuntimeException e) {
+            own.close(); // no storescp left running behind a configuration refused
+            throw e;
+        }
         try {
             assertEquals(p.profile(), system.profile());
             assertEquals(SystemType.ENDOSCOPY, system.info().systemType());
