@@ -75,6 +75,8 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem, DicomSt
     private final LiveVideo live;
     /** The system's own storage SCP analysis results also go to (resultsStore), or null. */
     private final DimseClient resultsStore;
+    /** Where a result the hub makes is forwarded: the archive, and this adapter itself for its resultsStore. */
+    private final List<String> resultTargets;
 
     /**
      * @param version the bundle's (shown in status)
@@ -111,6 +113,14 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem, DicomSt
         }
         this.live = live(c);
         this.resultsStore = resultsStore(c);
+        List<String> targets = new ArrayList<>();
+        if (forwardTo != null) {
+            targets.add(forwardTo);
+        }
+        if (resultsStore != null) {
+            targets.add(c.id()); // back through this adapter's store(): the forward is durable work
+        }
+        this.resultTargets = List.copyOf(targets);
         this.resultsAsReport = objects.contains("SR");
         this.resultsAsImage = objects.contains("SC");
         Map<String, List<String>> classes = Images.classes(c.storageClasses());
@@ -333,7 +343,7 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem, DicomSt
 
     /** Whether analysis results can be filed: into an archive ({@code forwardTo}), the system's store, or both. */
     public boolean filesAnalyses() {
-        return (forwardTo != null || resultsStore != null) && intake != null;
+        return !resultTargets.isEmpty() && intake != null;
     }
 
     /**
@@ -367,17 +377,10 @@ public final class EndoscopyAdapter implements Adapter, ProcedureSystem, DicomSt
                         AnalysisImage.seriesInstanceUid(idempotencyKey), AnalysisImage.SOP_CLASS, "OT",
                         write(file -> AnalysisImage.write(file, p, result, idempotencyKey, at, zone, callingAe))));
             }
-            List<String> targets = new ArrayList<>();
-            if (forwardTo != null) {
-                targets.add(forwardTo);
-            }
-            if (resultsStore != null) {
-                targets.add(info.id()); // back through this adapter's store(): the forward is durable work
-            }
             for (Made m : made) {
                 intake.keep(info.id(), new ReceivedInstance(p.patientId(), p.patientName(), p.studyInstanceUid(),
                         m.seriesUid(), m.uid(), m.sopClass(), m.modality()), p.accessionNumber(), m.file(),
-                        targets);
+                        resultTargets);
             }
         } finally {
             for (Made m : made) {
