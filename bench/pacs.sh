@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 4's benchmark: DCMTK storescu vs the PACS adapter's store vs the hub's REST upload, same generated files
+# Issue 4's benchmark: DCMTK storescu vs the PACS adapter's store (also with storage commitment) vs the hub's REST upload, same generated files
 # (204 instances by default), same Orthanc (TCP_NODELAY=1), interleaved rounds; then C-FIND latency. Loopback only.
 #   bench/pacs.sh [rounds=9]
 set -euo pipefail

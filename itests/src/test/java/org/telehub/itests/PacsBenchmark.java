@@ -58,8 +58,10 @@ class PacsBenchmark {
             bytes += Files.size(f);
         }
         int scpPort = KarafInstance.freePort();
+        int commitPort = KarafInstance.freePort();
         try (Orthanc orthanc = Orthanc.start(root.resolve("orthanc"), "ORTHANC",
-                Map.of("telehub", Remote.loopback("TELEHUB", scpPort)));
+                Map.of("telehub", Remote.loopback("TELEHUB", scpPort), "telehubscp",
+                        Remote.loopback("TELEHUB-SCP", commitPort)));
                 KarafInstance karaf = KarafInstance.create("pacs-bench")) {
             karaf.edit("etc/org.telehub.security.cfg", "bootstrapAdminPassword=", "bootstrapAdminPassword=" + PW);
             Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.pacs-orthanc.cfg"), "id=orthanc\n"
@@ -78,18 +80,23 @@ class PacsBenchmark {
                     "{\"identifier\":\"BENCH-0\"}").statusCode());
             byte[] multipart = FormData.body(BOUNDARY, new java.util.TreeMap<>(Map.of("adapterId", "orthanc",
                     "patientId", "BENCH-0")), "file", files);
-            DicomArchive adapter = adapter(orthanc.dicomPort(), root.resolve("adapter"));
+            DicomArchive adapter = adapter(orthanc.dicomPort(), root.resolve("adapter"), Map.of());
+            // the same with storage commitment: its storage SCP takes Orthanc's report
+            DicomArchive committing = adapter(orthanc.dicomPort(), root.resolve("committing"), Map.of("scpPort",
+                    commitPort, "scpAe", "TELEHUB-SCP", "storageCommitment", true));
 
             List<Double> storescu = new ArrayList<>();
             List<Double> direct = new ArrayList<>();
             List<Double> rest = new ArrayList<>();
             List<Double> directRatio = new ArrayList<>();
             List<Double> restRatio = new ArrayList<>();
+            List<Double> commit = new ArrayList<>();
+            List<Double> commitRatio = new ArrayList<>();
             for (int round = 0; round < WARMUP + ROUNDS; round++) {
-                double[] t = new double[3];
+                double[] t = new double[4];
                 // the order turns each round, so no path always follows another's clean-up
-                for (int k = 0; k < 3; k++) {
-                    int path = (round + k) % 3;
+                for (int k = 0; k < 4; k++) {
+                    int path = (round + k) % 4;
                     orthanc.reset();
                     long t0 = System.nanoTime();
                     if (path == 0) {
@@ -100,6 +107,10 @@ class PacsBenchmark {
                         List<StoreOutcome> out = adapter.store(files);
                         t[1] = secs(t0);
                         assertTrue(out.stream().allMatch(StoreOutcome::stored));
+                    } else if (path == 3) {
+                        List<StoreOutcome> out = committing.store(files);
+                        t[3] = secs(t0);
+                        assertTrue(out.stream().allMatch(StoreOutcome::stored), out.toString());
                     } else {
                         HttpResponse<String> up = karaf.send(HttpRequest.newBuilder(URI.create(karaf.url(
                                 "/api/v1/integration/pacs/store-image"))).header("Content-Type",
@@ -116,6 +127,24 @@ class PacsBenchmark {
                     rest.add(t[2]);
                     directRatio.add(t[0] / t[1]);
                     restRatio.add(t[0] / t[2]);
+                    commit.add(t[3]);
+                    commitRatio.add(t[0] / t[3]);
+                }
+            }
+            // one instance per store, as a forward sends it: what commitment costs per forward (Orthanc keeps one copy)
+            List<Double> single = new ArrayList<>();
+            List<Double> singleCommitted = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                List<Path> one = List.of(files.get(i % files.size()));
+                long t0 = System.nanoTime();
+                assertTrue(adapter.store(one).get(0).stored());
+                double plainMs = secs(t0) * 1000;
+                t0 = System.nanoTime();
+                assertTrue(committing.store(one).get(0).stored());
+                double committedMs = secs(t0) * 1000;
+                if (i >= 10) {
+                    single.add(plainMs);
+                    singleCommitted.add(committedMs);
                 }
             }
             // C-FIND: study level by Patient ID, one association each, as the hub does per query
@@ -148,11 +177,17 @@ class PacsBenchmark {
             t.append(row("DCMTK storescu (one association)", ms, n, ms, 1.0));
             t.append(row("adapter store (one association)", md, n, ms, median(directRatio)));
             t.append(row("REST upload → hub → adapter", mr, n, ms, median(restRatio)));
+            t.append(row("adapter store + storage commitment (N-ACTION, Orthanc's report)", median(commit), n, ms,
+                    median(commitRatio)));
+            t.append(String.format("%n| one instance per store (50 stores) | median ms | p95 ms |%n|---|---|---|%n"
+                    + "| adapter store | %.1f | %.1f |%n| adapter store + storage commitment | %.1f | %.1f |%n",
+                    median(single), p95(single), median(singleCommitted), p95(singleCommitted)));
             t.append(String.format("%n| C-FIND, study level by Patient ID (50 queries) | median ms | p95 ms |%n"
                     + "|---|---|---|%n| adapter (new association per query) | %.1f | %.1f |%n"
                     + "| DCMTK findscu (process per query, reference) | %.1f | %.1f |%n",
                     median(find), p95(find), median(findscu), p95(findscu)));
-            t.append(String.format("%nraw seconds: storescu %s; adapter %s; REST %s%n", storescu, direct, rest));
+            t.append(String.format("%nraw seconds: storescu %s; adapter %s; REST %s; committed %s%n", storescu,
+                    direct, rest, commit));
             System.out.println("\nBENCHMARK\n" + t);
             Files.writeString(Paths.get(System.getProperty("telehub.instances")).resolve("pacs-benchmark.md"),
                     t.toString());
@@ -165,12 +200,13 @@ class PacsBenchmark {
      * The adapter's own classes outside OSGi: its package-private constructor with a configuration proxy, the same
      * code the hub runs.
      */
-    private static DicomArchive adapter(int port, Path work) throws Exception {
+    private static DicomArchive adapter(int port, Path work, Map<String, Object> more) throws Exception {
         Class<?> type = Class.forName("org.telehub.adapter.pacs.internal.PacsAdapter");
         Class<?> configType = Class.forName("org.telehub.adapter.pacs.internal.PacsConfig");
-        Map<String, Object> values = Map.of("id", "bench", "vendor", "Orthanc", "transport", "DIMSE", "host",
-                "127.0.0.1", "port", port, "calledAe", "ORTHANC", "callingAe", "TELEHUB", "retrieveMethod", "MOVE",
-                "scpPort", 0, "readTimeoutMillis", 30000);
+        Map<String, Object> values = new java.util.HashMap<>(Map.of("id", "bench", "vendor", "Orthanc", "transport",
+                "DIMSE", "host", "127.0.0.1", "port", port, "calledAe", "ORTHANC", "callingAe", "TELEHUB",
+                "retrieveMethod", "MOVE", "scpPort", 0, "readTimeoutMillis", 30000));
+        values.putAll(more);
         Object config = Proxy.newProxyInstance(configType.getClassLoader(), new Class<?>[] {configType},
                 (proxy, method, args) -> {
                     if (values.containsKey(method.getName())) {

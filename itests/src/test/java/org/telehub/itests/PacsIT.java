@@ -90,7 +90,7 @@ class PacsIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.pacs-orthanc.cfg"), "id=orthanc-main\n"
                 + "vendor=Orthanc\ntransport=DIMSE\nhost=127.0.0.1\nport=" + orthanc.dicomPort() + "\n"
                 + "calledAe=ORTHANC\ncallingAe=TELEHUB\nretrieveMethod=MOVE\nscpPort=" + scpPort + "\n"
-                + "scpAe=TELEHUB-SCP\nscpBindAddress=127.0.0.1\n");
+                + "scpAe=TELEHUB-SCP\nscpBindAddress=127.0.0.1\nstorageCommitment=true\ncommitmentWaitSeconds=30\n");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.pacs-web.cfg"), "id=orthanc-web\n"
                 + "vendor=Orthanc\ntransport=DICOMWEB\ndicomWebUrl=" + orthanc.dicomWebUrl() + "\ndicomWebUser="
                 + orthanc.user() + "\ndicomWebPassword=" + orthanc.password() + "\n");
@@ -175,6 +175,8 @@ class PacsIT {
         assertEquals(p1.size(), body.get("stored").asInt());
         assertTrue(Set.copyOf(orthanc.instancesOfPatient("TH-P1")).containsAll(
                 p1.stream().map(Instance::sopInstanceUid).toList()));
+        // orthanc-main commits what it stores: "stored" came after Orthanc's report (its job ran, and succeeded)
+        assertTrue(committedByOrthanc() >= 1, "Orthanc's storage commitment jobs: " + orthanc.get("/jobs?expand"));
 
         HttpResponse<String> notDicom = upload(doctor, "orthanc-main",
                 List.of(TestData.notDicom(data.resolve("picture.png"))));
@@ -896,6 +898,16 @@ class PacsIT {
         Set<String> ids = new java.util.HashSet<>();
         s.forEach(n -> ids.add(n.get("id").asText()));
         return ids;
+    }
+
+    /** Orthanc's storage commitment SCP jobs that succeeded: one per N-ACTION it answered and reported. */
+    private static long committedByOrthanc() {
+        long n = 0;
+        for (JsonNode job : orthanc.get("/jobs?expand")) {
+            n += job.path("Type").asText().equals("StorageCommitmentScp") && job.path("State").asText()
+                    .equals("Success") ? 1 : 0;
+        }
+        return n;
     }
 
     private static void awaitAdapters(Set<String> ids, boolean present) throws Exception {

@@ -299,8 +299,8 @@ public final class DimseClient {
         return d == null || d.isEmpty() ? sopClassUid : d;
     }
 
-    /** The final status of a C-STORE response. */
-    private static final class StatusHandler extends CompositeResponseHandler {
+    /** The final status of a response (C-STORE, N-ACTION). */
+    static final class StatusHandler extends CompositeResponseHandler {
         @Override
         protected void evaluateStatusAndSetSuccess(AttributeList list) {
             status = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Status, 0xFFFF);

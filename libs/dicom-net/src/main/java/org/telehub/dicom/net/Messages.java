@@ -25,13 +25,15 @@ import com.pixelmed.network.PresentationDataValue;
 import com.pixelmed.network.CompositeResponseHandler;
 
 /**
- * DIMSE messages on a PixelMed association, for the services PixelMed's SCP does not run (N-CREATE, N-SET): one
+ * DIMSE messages on a PixelMed association, for the services PixelMed does not run (N-CREATE, N-SET, N-ACTION,
+ * N-EVENT-REPORT): one
  * request read whole (its command, and its data set when the command says one follows), one response written.
  * Commands are Implicit VR Little Endian with their group length (PS3.7 6.3.1).
  */
 public final class Messages {
     /** Command Field values (PS3.7 E.1). */
     public static final int C_ECHO_RQ = 0x0030;
+    public static final int N_EVENT_REPORT_RQ = 0x0100;
     public static final int N_SET_RQ = 0x0120;
     public static final int N_CREATE_RQ = 0x0140;
     /** Command Data Set Type: no data set follows. */
@@ -84,7 +86,15 @@ public final class Messages {
     public static void respond(Association association, Request request, int status, String sopClassUid,
             String sopInstanceUid, String errorComment, int errorId) throws DicomNetworkException, IOException,
             DicomException {
+        respond(association, request, status, sopClassUid, sopInstanceUid, errorComment, errorId, new AttributeList());
+    }
+
+    /** As {@link #respond(Association, Request, int, String, String, String, int)}, with more command elements. */
+    public static void respond(Association association, Request request, int status, String sopClassUid,
+            String sopInstanceUid, String errorComment, int errorId, AttributeList more) throws DicomNetworkException,
+            IOException, DicomException {
         AttributeList rsp = new AttributeList();
+        rsp.putAll(more);
         if (sopClassUid != null) {
             put(rsp, new UniqueIdentifierAttribute(TagFromName.AffectedSOPClassUID), sopClassUid);
         }
@@ -105,7 +115,7 @@ public final class Messages {
         association.send(request.context(), command(rsp), null);
     }
 
-    private static void put(AttributeList list, Attribute a, Object value) throws DicomException {
+    static void put(AttributeList list, Attribute a, Object value) throws DicomException {
         if (value instanceof Integer i) {
             a.addValue(i);
         } else {
@@ -124,6 +134,15 @@ public final class Messages {
         ByteBuffer b = ByteBuffer.allocate(12 + body.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) 0).putShort((short) 0).putInt(4).putInt(body.length).put(body);
         return b.array();
+    }
+
+    /** A data set as a message's data (no meta header), in the context's transfer syntax. */
+    static byte[] data(AttributeList list, String transferSyntax) throws IOException, DicomException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DicomOutputStream out = new DicomOutputStream(bytes, null, transferSyntax)) {
+            list.write(out);
+        }
+        return bytes.toByteArray();
     }
 
     private static AttributeList read(byte[] bytes, String transferSyntax) throws IOException, DicomException {

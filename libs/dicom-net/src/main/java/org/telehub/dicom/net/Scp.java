@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -52,6 +53,11 @@ public final class Scp implements Closeable {
      * (service-user), reason 3 (calling-AE-title-not-recognized).
      */
     private static final byte[] REJECT_CALLING_AE = {0x03, 0, 0, 0, 0, 4, 0, 1, 1, 3};
+    /**
+     * The longest A-ASSOCIATE-RQ read (whole, to see what it proposes): 127 presentation contexts with a dozen
+     * transfer syntaxes each come to ~110 KiB.
+     */
+    private static final int MAX_REQUEST = 256 * 1024;
 
     private final ServerSocket server;
     private final String aeTitle;
@@ -87,10 +93,64 @@ public final class Scp implements Closeable {
     public static Scp storage(String name, String bindAddress, int port, String aeTitle, List<Peer> peers,
             Path incoming, int maxPdu, int readTimeoutMillis, PresentationContextSelectionPolicy policy,
             ReceivedObjectHandler handler) throws IOException {
-        return new Scp(name, bindAddress, port, aeTitle, peers, readTimeoutMillis, admitted -> new StorageSOPClassSCP(
-                admitted, aeTitle, maxPdu, AssociationFactory.getDefaultReceiveBufferSize(),
-                AssociationFactory.getDefaultSendBufferSize(), incoming.toFile(), ReceivedFileNames.RANDOM, handler,
-                null, null, null, null, policy).run());
+        return storage(name, bindAddress, port, aeTitle, peers, incoming, maxPdu, readTimeoutMillis, policy,
+                handler, null);
+    }
+
+    /**
+     * A storage SCP that also takes the Storage Commitment reports of {@code commitment}: a peer that commits what
+     * we stored opens an association of its own to this AE to report (PS3.4 J.3.3), and an association proposing
+     * the Storage Commitment Push Model goes to {@link StorageCommitment#session}. Any other goes to the storage
+     * SCP.
+     *
+     * @param commitment null for a storage SCP alone
+     */
+    public static Scp storage(String name, String bindAddress, int port, String aeTitle, List<Peer> peers,
+            Path incoming, int maxPdu, int readTimeoutMillis, PresentationContextSelectionPolicy policy,
+            ReceivedObjectHandler handler, StorageCommitment commitment) throws IOException {
+        return new Scp(name, bindAddress, port, aeTitle, peers, readTimeoutMillis, admitted -> {
+            if (commitment != null && proposes(admitted, StorageCommitment.PUSH_MODEL)) {
+                commitment.session(admitted, aeTitle, maxPdu);
+                return;
+            }
+            new StorageSOPClassSCP(admitted, aeTitle, maxPdu, AssociationFactory.getDefaultReceiveBufferSize(),
+                    AssociationFactory.getDefaultSendBufferSize(), incoming.toFile(), ReceivedFileNames.RANDOM,
+                    handler, null, null, null, null, policy).run();
+        });
+    }
+
+    /**
+     * Whether the A-ASSOCIATE-RQ of an admitted association (the socket a {@link Session} is given) proposes a
+     * presentation context of {@code abstractSyntax}.
+     */
+    public static boolean proposes(Socket admitted, String abstractSyntax) {
+        return admitted instanceof Replaying r && abstractSyntaxes(r.request).contains(abstractSyntax);
+    }
+
+    /**
+     * The abstract syntaxes of an A-ASSOCIATE-RQ's presentation context items (PS3.8 9.3.2.2): items of type
+     * 0x20 after the fixed fields, each with sub-items, of which type 0x30 is the abstract syntax.
+     */
+    static List<String> abstractSyntaxes(byte[] request) {
+        List<String> found = new ArrayList<>();
+        int at = RQ_FIXED;
+        while (at + 4 <= request.length) {
+            int type = request[at] & 0xFF;
+            int length = ((request[at + 2] & 0xFF) << 8) | (request[at + 3] & 0xFF);
+            int end = Math.min(request.length, at + 4 + length);
+            if (type == 0x20) {
+                for (int sub = at + 8; sub + 4 <= end;) {
+                    int subLength = ((request[sub + 2] & 0xFF) << 8) | (request[sub + 3] & 0xFF);
+                    if ((request[sub] & 0xFF) == 0x30 && sub + 4 + subLength <= end) {
+                        found.add(new String(request, sub + 4, subLength, StandardCharsets.US_ASCII)
+                                .replace("\0", "").trim());
+                    }
+                    sub += 4 + subLength;
+                }
+            }
+            at += 4 + length;
+        }
+        return found;
     }
 
     /**
@@ -147,8 +207,13 @@ public final class Scp implements Closeable {
             }
             session.run(admitted);
         } catch (Exception e) {
-            LOG.warn("SCP {} ({}): association from {} failed: {}", aeTitle, name, socket.getRemoteSocketAddress(),
-                    e.toString());
+            if (closed) { // an association still open (a peer keeping it for reuse) ends with the SCP
+                LOG.debug("SCP {} ({}): association from {} ended as the SCP closed: {}", aeTitle, name,
+                        socket.getRemoteSocketAddress(), e.toString());
+            } else {
+                LOG.warn("SCP {} ({}): association from {} failed: {}", aeTitle, name,
+                        socket.getRemoteSocketAddress(), e.toString());
+            }
         } finally {
             try {
                 socket.close();
@@ -178,6 +243,20 @@ public final class Scp implements Closeable {
                     from.getHostAddress());
             return null;
         }
+        if (length > MAX_REQUEST) {
+            LOG.warn("SCP {} ({}): {} opened with an A-ASSOCIATE-RQ of {} bytes (at most {}); connection closed",
+                    aeTitle, name, from.getHostAddress(), length, MAX_REQUEST);
+            return null;
+        }
+        // the whole request, so that a session can see what it proposes; PixelMed reads it again from the replay
+        byte[] rest = socket.getInputStream().readNBytes((int) length - (RQ_FIXED - 6));
+        if (rest.length < length - (RQ_FIXED - 6)) {
+            LOG.warn("SCP {} ({}): {} closed the connection inside its A-ASSOCIATE-RQ", aeTitle, name,
+                    from.getHostAddress());
+            return null;
+        }
+        request = Arrays.copyOf(request, RQ_FIXED + rest.length);
+        System.arraycopy(rest, 0, request, RQ_FIXED, rest.length);
         String calling = new String(request, CALLING_AE_AT, 16, StandardCharsets.US_ASCII).trim();
         if (there.stream().noneMatch(p -> p.aeTitle().equals(calling))) {
             OutputStream out = socket.getOutputStream();
@@ -228,9 +307,11 @@ public final class Scp implements Closeable {
     private static final class Replaying extends Socket {
         private final Socket socket;
         private final InputStream in;
+        private final byte[] request;
 
         Replaying(Socket socket, byte[] consumed) throws IOException {
             this.socket = socket;
+            this.request = consumed;
             this.in = new SequenceInputStream(new ByteArrayInputStream(consumed), socket.getInputStream());
         }
 

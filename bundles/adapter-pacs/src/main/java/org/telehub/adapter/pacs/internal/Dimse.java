@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ import org.telehub.dicom.net.DicomFiles;
 import org.telehub.dicom.net.DimseClient;
 import org.telehub.dicom.net.Endpoint;
 import org.telehub.dicom.net.Status;
+import org.telehub.dicom.net.StorageCommitment;
 import org.telehub.dicom.net.ReceivedFileNames;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
@@ -56,10 +58,23 @@ import org.telehub.integration.api.TransferOutcome;
 final class Dimse {
     private final Endpoint pacs;
     private final DimseClient client;
+    private final StorageCommitment commitment;
+    /** The N-ACTION's association: its calling AE title is our storage SCP's, where the PACS reports. */
+    private final DimseClient commitClient;
+    private final Duration commitmentWait;
 
     Dimse(Endpoint pacs) {
+        this(pacs, null, null, null);
+    }
+
+    /** @param commitment null: stores are not committed */
+    Dimse(Endpoint pacs, StorageCommitment commitment, String scpAe, Duration commitmentWait) {
         this.pacs = pacs;
         this.client = new DimseClient(pacs, "PACS");
+        this.commitment = commitment;
+        this.commitClient = commitment == null ? null : new DimseClient(new Endpoint(pacs.host(), pacs.port(),
+                pacs.calledAe(), scpAe, pacs.readTimeoutMillis(), pacs.maxPdu()), "PACS");
+        this.commitmentWait = commitmentWait;
     }
 
     // ---- C-ECHO
@@ -74,8 +89,10 @@ final class Dimse {
 
     // ---- C-STORE
 
+    /** C-STORE, and with storage commitment an instance counts as stored only once the PACS committed it. */
     List<StoreOutcome> store(List<Path> files) throws AdapterException {
-        return client.store(files);
+        List<StoreOutcome> outcomes = client.store(files);
+        return commitment == null ? outcomes : commitment.committed(commitClient, outcomes, commitmentWait);
     }
 
     // ---- C-FIND

@@ -3,6 +3,7 @@ package org.telehub.adapter.pacs.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.telehub.dicom.net.Endpoint;
 import org.telehub.dicom.net.DicomFiles;
 import org.telehub.dicom.net.Scp;
+import org.telehub.dicom.net.StorageCommitment;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.ImagingSeries;
 import org.telehub.integration.api.ImagingStudy;
@@ -30,7 +32,8 @@ import org.telehub.integration.api.TransferOutcome;
 
 /**
  * DIMSE: the classic DICOM network protocol. Retrieves go by C-MOVE to our own storage SCP (which then must be
- * enabled and known to the PACS) or by C-GET.
+ * enabled and known to the PACS) or by C-GET. With storage commitment, that SCP also takes the PACS's commitment
+ * reports.
  */
 final class DimseTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(DimseTransport.class);
@@ -54,9 +57,21 @@ final class DimseTransport implements Transport {
     private final Scp scp;
     private final ConcurrentMap<String, Receiving> retrieves = new ConcurrentHashMap<>();
 
-    DimseTransport(Endpoint pacs, String retrieveMethod, String scpBind, int scpPort, String scpAe, Path incoming)
-            throws IOException {
-        this.dimse = new Dimse(pacs);
+    /**
+     * @param commitmentWait how long a store waits for the PACS's storage commitment report; null: no storage
+     *            commitment
+     */
+    DimseTransport(Endpoint pacs, String retrieveMethod, String scpBind, int scpPort, String scpAe, Path incoming,
+            Duration commitmentWait) throws IOException {
+        StorageCommitment commitment = null;
+        if (commitmentWait != null) {
+            if (scpPort <= 0) {
+                throw new IllegalArgumentException("storageCommitment needs Telehub's storage SCP (scpPort): the "
+                        + "PACS sends its commitment report there");
+            }
+            commitment = new StorageCommitment("PACS");
+        }
+        this.dimse = new Dimse(pacs, commitment, scpAe, commitmentWait);
         this.retrieveMethod = retrieveMethod;
         this.scpAe = scpAe;
         this.pacsAe = pacs.calledAe();
@@ -71,7 +86,7 @@ final class DimseTransport implements Transport {
                             throws DicomException {
                         received(Path.of(fileName), callingAe);
                     }
-                }) : null;
+                }, commitment) : null;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -77,9 +78,14 @@ public class PacsAdapter implements Adapter, DicomArchive {
                     throw new IllegalArgumentException("retrieveMethod: MOVE or GET (got '" + method + "')");
                 }
                 this.transport = new DimseTransport(pacs, method, c.scpBindAddress(), c.scpPort(),
-                        c.scpPort() > 0 ? ae("scpAe", c.scpAe()) : c.scpAe(), incoming);
+                        c.scpPort() > 0 ? ae("scpAe", c.scpAe()) : c.scpAe(), incoming,
+                        c.storageCommitment() ? Duration.ofSeconds(Math.max(1, c.commitmentWaitSeconds())) : null);
             }
             case "DICOMWEB" -> {
+                if (c.storageCommitment()) {
+                    throw new IllegalArgumentException("storageCommitment is DIMSE's (N-ACTION); a DICOMweb PACS "
+                        + "answers STOW-RS once it has stored: turn it off for this adapter");
+                }
                 if (c.dicomWebUrl().isBlank()) {
                     throw new IllegalArgumentException("dicomWebUrl is required for the DICOMweb transport");
                 }

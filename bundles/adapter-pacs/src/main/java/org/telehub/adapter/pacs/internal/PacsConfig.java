@@ -52,6 +52,16 @@ import org.osgi.service.metatype.annotations.Option;
             + "send", required = false)
     String scpBindAddress() default "127.0.0.1";
 
+    @AttributeDefinition(name = "Storage commitment", description = "After storing, ask the PACS to commit to "
+            + "keeping what was stored (Storage Commitment Push Model, DIMSE only); an instance counts as sent only "
+            + "once committed. The PACS reports to the storage SCP above (it must know the storage SCP AE title "
+            + "with its address and port), so this needs the storage SCP port")
+    boolean storageCommitment() default false;
+
+    @AttributeDefinition(name = "Storage commitment wait (s)", description = "How long a store waits for the "
+            + "PACS's commitment report before it fails and is sent again later", min = "1", max = "3600")
+    int commitmentWaitSeconds() default 60;
+
     @AttributeDefinition(name = "DICOMweb base URL", description = "e.g. https://pacs.example.org/dicom-web "
             + "(required for the DICOMweb transport)", required = false)
     String dicomWebUrl() default "";

@@ -10,6 +10,7 @@ import java.lang.annotation.Annotation;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.telehub.dicom.net.DimseClient;
+import org.telehub.dicom.net.Endpoint;
+import org.telehub.dicom.net.Scp;
+import org.telehub.dicom.net.StorageCommitment;
 import org.telehub.integration.api.AdapterException;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.ImagingSeries;
@@ -357,6 +362,86 @@ class PacsAdapterTest {
         }
     }
 
+    /**
+     * Storage commitment against Orthanc as the responder: the N-ACTION goes with our storage SCP's AE title as the
+     * calling AE, and Orthanc reports on an association of its own to that AE (TELEHUB-SCP, known to it with our SCP
+     * port), proposing the Push Model in the SCP role. A store counts an instance only once Orthanc committed it.
+     */
+    @Test
+    void storageCommitmentCountsAnInstanceStoredOnlyOnceThePacsCommittedIt() throws Exception {
+        try (Closing a = new Closing(new PacsAdapter(new Config("commit", "127.0.0.1", "DIMSE", orthanc.dicomPort(),
+                "ORTHANC", scpPort, "MOVE", "", "", "", 10), dir.resolve("work").resolve("commit"), "test"))) {
+            List<StoreOutcome> out = a.adapter.store(files(p3));
+            assertEquals(p3.size(), out.stream().filter(StoreOutcome::stored).count(), out.toString());
+            assertTrue(orthanc.instancesOfPatient("TH-P3").containsAll(uids(p3)));
+            // the SCP still takes a C-MOVE's instances next to the reports
+            String study = p3.get(0).studyInstanceUid();
+            Set<String> got = Collections.synchronizedSet(new java.util.HashSet<>());
+            TransferOutcome moved = a.adapter.retrieve(study, (instance, file) -> got.add(instance.sopInstanceUid()));
+            assertEquals(0, moved.failed());
+            assertTrue(got.containsAll(p3.stream().filter(i -> i.studyInstanceUid().equals(study))
+                    .map(Instance::sopInstanceUid).toList()), got.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new PacsAdapter(new Config("commit-no-scp", "127.0.0.1",
+                "DIMSE", orthanc.dicomPort(), "ORTHANC", 0, "MOVE", "", "", "", 10), dir.resolve("w2"), "test"),
+                "the report has nowhere to go without the storage SCP");
+        assertThrows(IllegalArgumentException.class, () -> new PacsAdapter(new Config("commit-web", "127.0.0.1",
+                "DICOMWEB", 0, "ORTHANC", 0, "MOVE", orthanc.dicomWebUrl(), orthanc.user(), orthanc.password(), 10),
+                dir.resolve("w3"), "test"));
+    }
+
+    /**
+     * What Orthanc does not commit is not counted: an instance it never received comes back in its report as a
+     * failure (0x0112, no such object instance) and becomes a failed outcome in words. A peer that refuses the
+     * request, or sends no report within the wait, fails the store retryably.
+     */
+    @Test
+    void anInstanceThePacsDoesNotCommitIsAFailureAndNoReportIsAFailureToo() throws Exception {
+        storeInOrthanc(p2);
+        StorageCommitment commitment = new StorageCommitment("PACS");
+        try (Scp scp = Scp.storage("commit test", "127.0.0.1", scpPort, "TELEHUB-SCP",
+                List.of(new Scp.Peer("ORTHANC", "127.0.0.1")), dir.resolve("commit-incoming"), 65536, 20000,
+                new com.pixelmed.network.AnyExplicitStorePresentationContextSelectionPolicy(), null, commitment)) {
+            DimseClient client = client("TELEHUB-SCP");
+            Instance kept = p2.get(0);
+            String never = TestData.uid();
+            List<StoreOutcome> asked = List.of(
+                    new StoreOutcome(kept.file(), kept.sopClassUid(), kept.sopInstanceUid(), true, null),
+                    new StoreOutcome(kept.file(), kept.sopClassUid(), never, true, null),
+                    new StoreOutcome(kept.file(), kept.sopClassUid(), TestData.uid(), false, "not sent"));
+            List<StoreOutcome> out = commitment.committed(client, asked, Duration.ofSeconds(10));
+            assertTrue(out.get(0).stored(), out.get(0).toString());
+            assertFalse(out.get(1).stored());
+            assertTrue(out.get(1).detail().contains("did not commit") && out.get(1).detail().contains("0x0112"),
+                    out.get(1).detail());
+            assertEquals(asked.get(2), out.get(2), "what was not stored is not asked about");
+            assertEquals(0, commitment.waiting());
+            // 300 references are over Orthanc's 16 KiB PDU: the request is fragmented (PixelMed's send() did not)
+            List<StorageCommitment.Reference> many = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                many.add(new StorageCommitment.Reference(kept.sopClassUid(), TestData.uid()));
+            }
+            StorageCommitment.Report report = commitment.request(client, many, Duration.ofSeconds(10));
+            assertEquals(300, report.failed().size());
+            assertTrue(report.failed().values().stream().allMatch(reason -> reason == 0x0112), report.toString());
+
+            // Orthanc aborts an N-ACTION from an AE it does not know: it would have nowhere to report
+            AdapterException unknown = assertThrows(AdapterException.class, () -> commitment.committed(
+                    client("NOT-KNOWN"), asked, Duration.ofSeconds(2)));
+            assertTrue(unknown.retryable(), unknown.getMessage());
+            assertTrue(unknown.getMessage().contains("aborted") && unknown.getMessage().contains("NOT-KNOWN"),
+                    unknown.getMessage());
+            // known, but nobody listens where it reports: no report within the wait
+            orthanc.addModality(Remote.loopback("TH-NOWHERE", freePort()));
+            AdapterException silent = assertThrows(AdapterException.class, () -> commitment.committed(
+                    client("TH-NOWHERE"), asked, Duration.ofSeconds(2)));
+            assertTrue(silent.retryable(), silent.getMessage());
+            assertTrue(silent.getMessage().contains("sent no report within 2 s")
+                    && silent.getMessage().contains("TH-NOWHERE"), silent.getMessage());
+            assertEquals(0, commitment.waiting());
+        }
+    }
+
     // ---- DICOMweb against Orthanc's plugin
 
     @Test
@@ -434,6 +519,12 @@ class PacsAdapterTest {
         }
     }
 
+    /** Associations to Orthanc with {@code callingAe}: where Orthanc sends its storage commitment report. */
+    private static DimseClient client(String callingAe) {
+        return new DimseClient(new Endpoint("127.0.0.1", orthanc.dicomPort(), "ORTHANC", callingAe, 20000, 65536),
+                "PACS");
+    }
+
     private Closing dimse(String id, int port, String calledAe, int scp, String retrieve) throws IOException {
         return new Closing(new PacsAdapter(new Config(id, "127.0.0.1", "DIMSE", port, calledAe, scp, retrieve, "", "", ""),
                 dir.resolve("work").resolve(id), "test"));
@@ -454,8 +545,20 @@ class PacsAdapterTest {
 
     /** The configuration an administrator would write, as a plain object. */
     record Config(String id, String host, String transport, int port, String calledAe, int scpPort,
-            String retrieveMethod, String dicomWebUrl, String dicomWebUser, String dicomWebPassword)
-            implements PacsConfig {
+            String retrieveMethod, String dicomWebUrl, String dicomWebUser, String dicomWebPassword,
+            int commitmentWaitSeconds) implements PacsConfig {
+        /** Without storage commitment. */
+        Config(String id, String host, String transport, int port, String calledAe, int scpPort,
+                String retrieveMethod, String dicomWebUrl, String dicomWebUser, String dicomWebPassword) {
+            this(id, host, transport, port, calledAe, scpPort, retrieveMethod, dicomWebUrl, dicomWebUser,
+                    dicomWebPassword, 0);
+        }
+
+        @Override
+        public boolean storageCommitment() {
+            return commitmentWaitSeconds > 0;
+        }
+
         @Override
         public Class<? extends Annotation> annotationType() {
             return PacsConfig.class;
