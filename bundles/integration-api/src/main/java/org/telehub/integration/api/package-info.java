@@ -12,7 +12,8 @@
  * {@link org.telehub.integration.api.AnalysisRecorder}, the record that files it; 1.9: a procedure system's
  * {@link org.telehub.integration.api.LiveVideo}, which a visit may show; 1.10:
  * {@link org.telehub.integration.api.DicomStore}, any system the hub sends instances to, which every
- * {@code DicomArchive} is, and a kept instance forwarded to several of them).
+ * {@code DicomArchive} is, and a kept instance forwarded to several of them; 1.11: a
+ * {@link org.telehub.integration.api.DocumentSource}, the documents a system keeps about a patient).
  * The Integration Manager finds adapters in the service
  * registry; no list of vendors exists anywhere in the core.
  *
@@ -22,7 +23,7 @@
  * and must not create a second record when called again with the same key (FHIR identifier + conditional create,
  * DICOM SOP Instance UID).
  */
-@Version("1.10.0")
+@Version("1.11.0")
 package org.telehub.integration.api;
 
 import org.osgi.annotation.versioning.Version;

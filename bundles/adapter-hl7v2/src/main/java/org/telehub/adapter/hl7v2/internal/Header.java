@@ -55,6 +55,12 @@ record Header(String sendingApplication, String sendingFacility, String controlI
         if (m instanceof ca.uhn.hl7v2.model.v251.message.SIU_S12 s) {
             return s.getPATIENT().getPID();
         }
+        if (m instanceof ca.uhn.hl7v2.model.v251.message.MDM_T02 d) {
+            return d.getPID();
+        }
+        if (m instanceof ca.uhn.hl7v2.model.v251.message.MDM_T01 d) {
+            return d.getPID();
+        }
         return null;
     }
 

@@ -25,9 +25,12 @@ import org.telehub.integration.api.AnalysisRecorder;
 import org.telehub.integration.api.AnalysisResult;
 import org.telehub.integration.api.AdapterHealth;
 import org.telehub.integration.api.AdapterInfo;
+import org.telehub.integration.api.ClinicalDocument;
 import org.telehub.integration.api.ClinicalRecordSystem;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.Demographics;
+import org.telehub.integration.api.DocumentContent;
+import org.telehub.integration.api.DocumentSource;
 import org.telehub.integration.api.ObservationValue;
 import org.telehub.integration.api.ReportDocument;
 import org.telehub.core.encounter.PatientRegister;
@@ -44,7 +47,7 @@ import org.telehub.work.WorkService;
 @Component(service = Adapter.class, configurationPid = "org.telehub.adapter.hl7v2",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = Hl7Config.class, factory = true)
-public class Hl7Adapter implements Adapter, ClinicalRecordSystem, AnalysisRecorder {
+public class Hl7Adapter implements Adapter, ClinicalRecordSystem, AnalysisRecorder, DocumentSource {
     private static final Logger LOG = LoggerFactory.getLogger(Hl7Adapter.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** DS's deactivation reason {@code ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED} (R6 112.5.16). */
@@ -79,6 +82,7 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem, AnalysisRecord
         Appointments.Scheduling scheduling = config.bookings() ? Appointments.Scheduling.of(config.visitType(),
                 config.timeZone(), config.doctors()) : null;
         java.util.Set<String> processed = new java.util.HashSet<>(Header.PROCESSED);
+        processed.addAll(Documents.MESSAGE_TYPES);
         if (scheduling != null) {
             processed.addAll(Appointments.MESSAGE_TYPES);
         }
@@ -227,6 +231,23 @@ public class Hl7Adapter implements Adapter, ClinicalRecordSystem, AnalysisRecord
     @Override
     public List<ObservationValue> observations(String systemPatientId, int limit) {
         return Observations.read(jdbi, info.id(), systemPatientId, limit);
+    }
+
+    /** The documents this interface received about the patient (MDM, an ORU's embedded ones), from the store. */
+    @Override
+    public List<ClinicalDocument> documents(String systemPatientId, int limit) {
+        return Documents.read(jdbi, info.id(), systemPatientId, limit);
+    }
+
+    @Override
+    public java.util.Optional<DocumentContent> content(String systemPatientId, String documentId)
+            throws AdapterException {
+        try {
+            return Documents.content(jdbi, codec, info.id(), systemPatientId, documentId);
+        } catch (ca.uhn.hl7v2.HL7Exception | org.telehub.domain.DomainException e) {
+            throw new AdapterException("the stored message of document " + documentId + " does not give its content"
+                    + " any more: " + e.getMessage(), false);
+        }
     }
 
     @Override

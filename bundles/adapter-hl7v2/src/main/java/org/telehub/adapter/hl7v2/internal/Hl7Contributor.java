@@ -18,7 +18,7 @@ import org.telehub.domain.patientdata.PatientDataSink;
 /**
  * The HL7 v2 messages about a patient in their data export: each as a FHIR {@code Communication} from the sending
  * system, with the message as it was received (the full export only: it names the patient) and what became of it;
- * the results they brought as {@code Observation}s.
+ * the results they brought as {@code Observation}s, their documents as {@code DocumentReference}s.
  */
 @Component(service = PatientDataContributor.class)
 public class Hl7Contributor implements PatientDataContributor {
@@ -41,7 +41,7 @@ public class Hl7Contributor implements PatientDataContributor {
 
     @Override
     public Set<String> tables() {
-        return Set.of("hl7_message", "hl7_observation");
+        return Set.of("hl7_message", "hl7_observation", "hl7_document");
     }
 
     @Override
@@ -84,5 +84,37 @@ public class Hl7Contributor implements PatientDataContributor {
                                     rs.getString("unit")),
                             "valueString", n != null ? null : d.freeText(rs.getString("value_text")));
                 }).forEach(sink::resource));
+        // the documents they brought (MDM, an ORU's embedded ones): what and when, with their words; the content
+        // itself is in the message's payload above (full export)
+        jdbi.useHandle(h -> h.createQuery("SELECT d.* FROM hl7_document d JOIN hl7_message m ON m.id = d.message_id"
+                + " WHERE m.local_patient_id = :p ORDER BY d.authored, d.document_number").bind("p", patientId)
+                .map((rs, c) -> {
+                    Timestamp at = rs.getTimestamp("authored");
+                    String type = rs.getString("content_type");
+                    return obj("resourceType", "DocumentReference", "id", d.id("hl7-document",
+                            rs.getString("adapter_id") + "/" + rs.getString("document_number")),
+                            "status", rs.getBoolean("cancelled") ? "entered-in-error"
+                                    : rs.getString("replaced_by") != null ? "superseded" : "current",
+                            "type", obj("text", rs.getString("document_type")),
+                            "subject", obj("reference", "Patient/" + pid),
+                            "date", at == null ? null : String.valueOf(d.instant(at.toInstant())),
+                            "author", rs.getString("author") == null || d.anonymised() ? null
+                                    : List.of(obj("display", rs.getString("author"))),
+                            "description", d.freeText(rs.getString("title")),
+                            "content", content(type, rs.getLong("content_bytes"), d.freeText(rs.getString("text"))));
+                }).forEach(sink::resource));
+    }
+
+    /** A document's parts: its content (described: its bytes are in the message) and its words (as text). */
+    private static List<Object> content(String type, long bytes, String text) {
+        List<Object> parts = new java.util.ArrayList<>();
+        if (type != null) {
+            parts.add(obj("attachment", obj("contentType", type, "size", bytes)));
+        }
+        if (text != null) {
+            parts.add(obj("attachment", obj("contentType", "text/plain; charset=utf-8", "data", java.util.Base64
+                    .getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+        }
+        return parts;
     }
 }

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.model.v251.message.MDM_T01;
+import ca.uhn.hl7v2.model.v251.message.MDM_T02;
 import ca.uhn.hl7v2.model.v251.message.ORU_R01;
 import ca.uhn.hl7v2.model.v251.message.SIU_S12;
 import ca.uhn.hl7v2.util.Terser;
@@ -31,7 +33,7 @@ import org.telehub.work.WorkItem;
  * Processes stored inbound messages (topic {@value Inbound#TOPIC}, in order per sender's patient): ADT A01, A04,
  * A08, A28 and A31 register the patient or update the demographics, and map the sender's identifier to the local
  * patient; A40 merges the retired identifier into the surviving one; ORU R01 keeps its results
- * ({@link Observations}); SIU S12–S15, where the interface books, register the patient as A04 does and book, move
+ * ({@link Observations}) and embedded documents, MDM its document ({@link Documents}); SIU S12–S15, where the interface books, register the patient as A04 does and book, move
  * or cancel the appointment's visit ({@link Appointments}). Each message's effects, their audit and its
  * processed mark commit in one transaction, so a message takes effect once however often its item runs. A message the
  * register refuses (a wrong birth date, no name for a new patient) is marked failed with the reason, not retried.
@@ -104,7 +106,21 @@ public class InboundProcessor implements WorkHandler {
             // results never register a patient: they are kept under the sender's identifier, shown once it is mapped
             local = identities.lockLocalPatient(tx, adapterId, identifier).orElse(null);
             int n = Observations.store(tx, id, adapterId, identifier, oru);
-            note = n + " observations" + (local == null ? "; no patient has this identifier in Telehub yet" : "");
+            int documents = Documents.storeFromResults(tx, id, adapterId, identifier, oru);
+            note = n + " observations" + (documents == 0 ? "" : ", " + documents + " documents")
+                    + (local == null ? "; no patient has this identifier in Telehub yet" : "");
+        } else if ("MDM".equals(type) && Documents.MESSAGE_TYPES.contains(type + "^" + event)) {
+            // a document, like a result, never registers a patient: kept under the sender's identifier
+            local = identities.lockLocalPatient(tx, adapterId, identifier).orElse(null);
+            if (m instanceof MDM_T02 mdm) {
+                note = Documents.store(tx, id, adapterId, identifier, event, mdm);
+            } else if (m instanceof MDM_T01 cancel && "T11".equals(event)) {
+                note = Documents.cancel(tx, adapterId, identifier, cancel);
+            } else {
+                throw new org.telehub.domain.UnprocessableException("MSH-9", type + "^" + event + " did not parse"
+                        + " as a document message");
+            }
+            note += local == null ? "; no patient has this identifier in Telehub yet" : "";
         } else if ("A40".equals(event)) {
             String retired = t.get("/.MRG-1(0)-1");
             if (retired == null || retired.isBlank()) {

@@ -116,7 +116,7 @@ final class Observations {
         return uri == null ? null : CODES.getOrDefault(uri, uri);
     }
 
-    private static Instant instant(TS ts) throws DataTypeException {
+    static Instant instant(TS ts) throws DataTypeException {
         Date d = ts.getTime().getValue() == null ? null : ts.getTime().getValueAsDate();
         return d == null ? null : d.toInstant();
     }

@@ -25,7 +25,8 @@ import org.telehub.work.WorkService;
  * The message store's retention ({@code etc/org.telehub.adapter.hl7v2.store.cfg}): once a day, on the work service
  * (one run a day whatever the number of nodes: the item's idempotency key is the day), messages older than
  * {@code retentionDays} are deleted — except those still to be acted on (queued, failed, being sent or sent with an
- * error) and received ORU R01s, whose results the patient panel shows.
+ * error), received ORU R01s, whose results the patient panel shows, and the messages that hold a document it lists
+ * (a document's content is decoded from its message).
  */
 @Component(service = WorkHandler.class, configurationPid = Retention.PID, immediate = true, // schedules itself
         property = WorkHandler.TOPIC + "=" + Retention.TOPIC)
@@ -72,7 +73,8 @@ public class Retention implements WorkHandler {
         do {
             n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM hl7_message WHERE id IN (SELECT id FROM hl7_message"
                     + " WHERE received_at < :b AND state IN ('processed', 'rejected', 'accepted', 'refused')"
-                    + " AND (direction = 'out' OR message_type IS DISTINCT FROM 'ORU^R01') LIMIT :l)")
+                    + " AND (direction = 'out' OR message_type IS DISTINCT FROM 'ORU^R01')"
+                    + " AND NOT EXISTS (SELECT 1 FROM hl7_document d WHERE d.message_id = hl7_message.id) LIMIT :l)")
                     .bind("b", Timestamp.from(before)).bind("l", CHUNK).execute());
             total += n;
         } while (n == CHUNK);

@@ -38,14 +38,21 @@ class InboundTest {
     @BeforeEach
     void setUp() throws IOException {
         jdbi = Jdbi.create(TestDatabases.postgres());
-        try (InputStream sql = InboundTest.class.getResourceAsStream("/db/migration/hl7v2/V1__messages.sql")) {
-            String script = new String(sql.readAllBytes(), StandardCharsets.UTF_8);
-            jdbi.useHandle(h -> h.createScript(script).execute());
-        }
+        migrate(jdbi, "V1__messages", "V4__documents");
         inbound = new Inbound("his", new Codec(), jdbi, new Recording(), new Inbound.Settings("TELEHUB", "HUB",
                 StandardCharsets.UTF_8, "MR", 1024 * 1024), new Counters());
         writer = new Thread(inbound::write, "writer");
         writer.start();
+    }
+
+    /** Runs this bundle's migrations of these names, in order. */
+    static void migrate(Jdbi jdbi, String... names) throws IOException {
+        for (String name : names) {
+            try (InputStream sql = InboundTest.class.getResourceAsStream("/db/migration/hl7v2/" + name + ".sql")) {
+                String script = new String(sql.readAllBytes(), StandardCharsets.UTF_8);
+                jdbi.useHandle(h -> h.createScript(script).execute());
+            }
+        }
     }
 
     @AfterEach
@@ -127,9 +134,22 @@ class InboundTest {
         assertEquals(List.of("Communication", "Observation"), full.resources().stream().map(r -> r.get(
                 "resourceType")).toList());
         assertTrue(full.resources().get(1).toString().contains("value=5.4"), full.resources().toString());
+        jdbi.useHandle(h -> h.execute("INSERT INTO hl7_document (adapter_id, document_number, message_id,"
+                + " patient_identifier, document_type, title, text, content_type, content_obx, content_bytes) VALUES"
+                + " ('his', 'DOC-4', ?, 'MRN-4', 'ENDO', 'Colonoscopy', 'Polyp removed', 'application/pdf', 2, 912)",
+                id));
+        full = org.telehub.domain.patientdata.TestExports.run(contributor, "pat-4", false);
+        assertEquals(List.of("Communication", "Observation", "DocumentReference"), full.resources().stream()
+                .map(r -> r.get("resourceType")).toList());
+        String document = full.resources().get(2).toString();
+        assertTrue(document.contains("application/pdf") && document.contains("Colonoscopy") && document.contains(
+                java.util.Base64.getEncoder().encodeToString("Polyp removed".getBytes(StandardCharsets.UTF_8))),
+                document);
         var research = org.telehub.domain.patientdata.TestExports.run(contributor, "pat-4", true);
         String anon = research.resources().toString();
         assertTrue(!anon.contains("Doe") && !anon.contains("MRN-4") && !anon.contains("pat-4"), anon);
+        assertTrue(!anon.contains("Colonoscopy") && !anon.contains(java.util.Base64.getEncoder().encodeToString(
+                "Polyp removed".getBytes(StandardCharsets.UTF_8))), "a document's words are free text: " + anon);
         assertEquals(0, org.telehub.domain.patientdata.TestExports.run(contributor, "pat-other", false).resources()
                 .size());
     }

@@ -24,6 +24,7 @@ import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 
 import org.osgi.service.component.annotations.Activate;
@@ -40,7 +41,10 @@ import org.telehub.integration.manager.internal.RemoteCalls;
 import org.telehub.integration.manager.internal.ResultPayload;
 import org.telehub.integration.manager.internal.SystemCalls;
 import org.telehub.integration.api.ClinicalRecordSearch;
+import org.telehub.integration.api.ClinicalDocument;
 import org.telehub.integration.api.ClinicalRecordSystem;
+import org.telehub.integration.api.DocumentContent;
+import org.telehub.integration.api.DocumentSource;
 import org.telehub.integration.api.DeliveryReceipt;
 import org.telehub.integration.api.Demographics;
 import org.telehub.integration.api.ObservationQuery;
@@ -70,6 +74,11 @@ public class EhrResource {
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final int MAX_PDF = 20 * 1024 * 1024;
+    /** A document number as systems write them (HL7 TXA-12 is an EI: up to 199 characters with its parts). */
+    private static final Pattern DOCUMENT_ID = Pattern.compile("[^\\p{Cntrl}/]{1,200}");
+    /** The content types the browser shows itself; any other is a download. */
+    private static final java.util.Set<String> SHOWN_INLINE = java.util.Set.of("application/pdf", "image/jpeg",
+            "image/png");
 
     private final IntegrationService integration;
     private final SystemCalls systemCalls;
@@ -164,6 +173,74 @@ public class EhrResource {
         audit.record(user(security), "integration.ehr.observations.read", patientId, List.of(adapterId),
                 found.size() + " observations");
         return found;
+    }
+
+    /**
+     * The patient's documents in a system (newest first), as the patient read shows them. Audited, failures too.
+     */
+    @GET
+    @Path("patient/{patientId}/documents")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    public List<ClinicalDocument> documents(@PathParam("patientId") String patientId,
+            @QueryParam("adapterId") String adapterId, @Context SecurityContext security) {
+        DocumentSource source = documentSource(adapterId);
+        patientId(patientId);
+        gate.remote(user(security), adapterId, patientId);
+        List<ClinicalDocument> found = calls.checked(systemCalls.call((Adapter) source,
+                () -> source.documents(patientId, DocumentCapability.RECENT_DOCUMENTS)), "document list",
+                user(security), "integration.ehr.documents.read", patientId, adapterId, "documents");
+        audit.record(user(security), "integration.ehr.documents.read", patientId, List.of(adapterId),
+                found.size() + " documents");
+        return found;
+    }
+
+    /**
+     * One document's content (a report's PDF) as the system sent it. A PDF or a picture is shown in the browser;
+     * anything else is a download, and the answer may not run scripts or be sniffed as another type: a document
+     * is the sender's bytes, not the hub's page. 404 when the patient has no such document or it is text only.
+     */
+    @GET
+    @Path("patient/{patientId}/documents/{documentId}")
+    @RolesAllowed({Roles.DOCTOR, Roles.NURSE})
+    @Produces(MediaType.WILDCARD)
+    public Response document(@PathParam("patientId") String patientId, @PathParam("documentId") String documentId,
+            @QueryParam("adapterId") String adapterId, @Context SecurityContext security) {
+        DocumentSource source = documentSource(adapterId);
+        patientId(patientId);
+        if (documentId == null || !DOCUMENT_ID.matcher(documentId).matches()) {
+            throw ProblemException.invalid("documentId", "the system's document number: at most 200 characters, "
+                    + "no control characters");
+        }
+        gate.remote(user(security), adapterId, patientId);
+        java.util.Optional<DocumentContent> content = calls.checked(systemCalls.call((Adapter) source,
+                () -> source.content(patientId, documentId)), "document read", user(security),
+                "integration.ehr.document.read", patientId, adapterId, "document " + documentId);
+        if (content.isEmpty()) {
+            audit.record(user(security), "integration.ehr.document.read", patientId, List.of(adapterId),
+                    "no document " + documentId);
+            throw ProblemException.notFound("No document " + documentId + " of this patient in " + adapterId
+                    + " has content");
+        }
+        audit.record(user(security), "integration.ehr.document.read", patientId, List.of(adapterId),
+                "document " + documentId);
+        String type = content.get().contentType();
+        boolean inline = SHOWN_INLINE.contains(type);
+        return Response.ok(content.get().bytes(), inline ? type : "application/octet-stream")
+                .header("Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"document"
+                        + extension(type) + "\"")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src "
+                        + "'unsafe-inline'")
+                .header("Cache-Control", "no-store").build();
+    }
+
+    private static String extension(String type) {
+        return switch (type) {
+            case "application/pdf" -> ".pdf";
+            case "image/jpeg" -> ".jpg";
+            case "image/png" -> ".png";
+            default -> ".bin";
+        };
     }
 
     /**
@@ -280,6 +357,10 @@ public class EhrResource {
 
     private ClinicalRecordSystem ehr(String adapterId) {
         return calls.adapter(adapterId, ClinicalRecordSystem.class, "an EHR");
+    }
+
+    private DocumentSource documentSource(String adapterId) {
+        return calls.adapter(adapterId, DocumentSource.class, "a system that keeps documents");
     }
 
     private ClinicalRecordSearch search(String adapterId) {
