@@ -1,5 +1,6 @@
 package org.telehub.itests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -815,6 +816,94 @@ class Hl7IT {
      * The web console's "HL7 v2 messages" page: the list, one message with its segments, text and ACK, and replay
      * through the page's form (the console session's token); a nurse is not let in.
      */
+    /**
+     * Issue 22: an endoscopy suite (Karl Storz AIDA) reports a procedure as MDM^T02 with the report's words (TX) and its
+     * PDF (ED, Base64); an addendum (T06) comes later, a replacement (T10), a cancellation (T11). The clinician in the
+     * patient's care reads them in the patient read and downloads the PDF byte for byte; anyone else cannot.
+     */
+    @Test
+    @Order(15)
+    void documentsFromAnEndoscopySuiteAreKeptAndReadInCareOnly() throws Exception {
+        String zoe = search("patient=MRN-1001&state=processed").get(0).get("localPatientId").asText();
+        byte[] pdf = ("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+                + "endobj 3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"
+                + "\n").getBytes(StandardCharsets.US_ASCII);
+        String b64 = java.util.Base64.getEncoder().encodeToString(pdf);
+        String report = msh("MDM^T02^MDM_T02", "2.5.1", "UNICODE UTF-8") + "\rEVN|T02|20261205101500\r"
+                + "PID|1||MRN-1001^^^HIS^MR||Şahin-Karimi^Zoë\rPV1|1|O\rORC|RE||ACC-77\rOBR|1||ACC-77|45378^Colonoscopy^C4"
+                + "\rTXA|1|ENDO|AP|20261205101000|^Karimi^Reza|20261205100500|||^Karimi^Reza|||DOC-AIDA-1||ACC-77||"
+                + "colonoscopy.pdf|AU||AV\rOBX|1|TX|18751-8^Endoscopy study^LN||Sessile polyp, 6 mm, removed\\.br\\"
+                + "پولیپ برداشته شد||||||F\rOBX|2|ED|18751-8^Endoscopy study^LN||AIDA^AP^PDF^Base64^" + b64 + "||||||F";
+        String ack = send(report, StandardCharsets.UTF_8);
+        assertTrue(ack.contains("MSA|AA|" + lastControl()), ack);
+        awaitState(lastControl(), "processed");
+        JsonNode kept = search("controlId=" + lastControl()).get(0);
+        assertEquals("document DOC-AIDA-1, application/pdf " + pdf.length + " bytes", kept.get("error").asText());
+
+        JsonNode panel = KarafInstance.json(karaf.get("/api/v1/integration/patient/" + zoe + "/systems/his-adt",
+                nurse));
+        JsonNode documents = panel.get("documents");
+        assertEquals(1, documents.size(), panel.toString());
+        JsonNode d = documents.get(0);
+        assertEquals("DOC-AIDA-1", d.get("id").asText());
+        assertEquals("Colonoscopy", d.get("title").asText());
+        assertEquals("ACC-77", d.get("orderNumber").asText());
+        assertEquals("Reza Karimi", d.get("author").asText());
+        assertEquals("Sessile polyp, 6 mm, removed\nپولیپ برداشته شد", d.get("text").asText());
+        assertEquals("application/pdf", d.get("contentType").asText());
+        String url = "/api/v1/integration/ehr/patient/MRN-1001/documents/DOC-AIDA-1?adapterId=his-adt";
+        HttpResponse<byte[]> got = karaf.sendBytes(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                karaf.url(url))).GET(), nurse);
+        assertEquals(200, got.statusCode());
+        assertArrayEquals(pdf, got.body(), "the PDF as the suite sent it");
+        assertEquals("application/pdf", got.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("nosniff", got.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertTrue(got.headers().firstValue("Content-Security-Policy").orElse("").startsWith("sandbox"));
+
+        // a nurse without a care relationship, the administrator, nobody: nothing of it
+        assertEquals(201, karaf.post("/api/v1/users", admin, "application/json", "{\"username\":\"nurse.other\","
+                + "\"roles\":[\"nurse\"],\"password\":\"other-nurse-pass-1\"}").statusCode());
+        String other = karaf.login("nurse.other", "other-nurse-pass-1");
+        HttpResponse<String> stranger = karaf.get(url, other);
+        assertEquals(404, stranger.statusCode(), stranger.body());
+        assertFalse(stranger.body().contains("Colonoscopy") || stranger.body().contains("%PDF"), stranger.body());
+        assertEquals(404, karaf.get("/api/v1/integration/ehr/patient/MRN-1001/documents?adapterId=his-adt", other)
+                .statusCode());
+        assertEquals(403, karaf.get(url, admin).statusCode());
+        assertEquals(401, karaf.get(url, null).statusCode());
+        assertEquals(404, karaf.get(url.replace("DOC-AIDA-1", "DOC-NONE"), nurse).statusCode());
+
+        // an addendum beside it, then a corrected report instead of it, then the addendum cancelled
+        send(msh("MDM^T06^MDM_T02", "2.5.1", "") + "\rEVN|T06\rPID|1||MRN-1001^^^HIS^MR\rPV1|1|O\r"
+                + "TXA|1|ENDO|AP|20261206090000||20261206090000||||||DOC-AIDA-2|DOC-AIDA-1|ACC-77|||AU||AV\r"
+                + "OBX|1|TX|22634-0^Histology^LN||Tubular adenoma||||||F", StandardCharsets.UTF_8);
+        awaitState(lastControl(), "processed");
+        send(msh("MDM^T10^MDM_T02", "2.5.1", "") + "\rEVN|T10\rPID|1||MRN-1001^^^HIS^MR\rPV1|1|O\r"
+                + "TXA|1|ENDO|AP|20261206100000||20261206100000||||||DOC-AIDA-3|DOC-AIDA-1|ACC-77|||AU||AV\r"
+                + "OBX|1|TX|18751-8^Endoscopy study^LN||Sessile polyp, 8 mm, removed||||||F", StandardCharsets.UTF_8);
+        awaitState(lastControl(), "processed");
+        JsonNode now = KarafInstance.json(karaf.get("/api/v1/integration/ehr/patient/MRN-1001/documents?adapterId="
+                + "his-adt", nurse));
+        assertEquals(List.of("DOC-AIDA-3", "DOC-AIDA-2"), List.of(now.get(0).get("id").asText(),
+                now.get(1).get("id").asText()), now.toString());
+        assertEquals("DOC-AIDA-1", now.get(1).get("parentId").asText());
+        send(msh("MDM^T11^MDM_T01", "2.5.1", "") + "\rEVN|T11\rPID|1||MRN-1001^^^HIS^MR\rPV1|1|O\r"
+                + "TXA|1|ENDO|AP|||||||||DOC-AIDA-2||||||DC", StandardCharsets.UTF_8);
+        awaitState(lastControl(), "processed");
+        assertEquals(1, KarafInstance.json(karaf.get("/api/v1/integration/ehr/patient/MRN-1001/documents?adapterId="
+                + "his-adt", nurse)).size());
+        // an addendum that does not say what it adds to: taken (AA), then failed with the field named
+        send(msh("MDM^T06^MDM_T02", "2.5.1", "") + "\rEVN|T06\rPID|1||MRN-1001^^^HIS^MR\rPV1|1|O\r"
+                + "TXA|1|ENDO|AP|||||||||DOC-AIDA-4||||||AU", StandardCharsets.UTF_8);
+        awaitState(lastControl(), "failed");
+        assertTrue(search("controlId=" + lastControl()).get(0).get("error").asText().startsWith("TXA-13"));
+        try (var c = karaf.db(); var q = c.prepareStatement("SELECT COUNT(*) FROM audit_event WHERE actor ="
+                + " 'nurse.hl7' AND action = 'integration.ehr.document.read'"); var rs = q.executeQuery()) {
+            rs.next();
+            assertTrue(rs.getInt(1) >= 2, "every read of a document's content audited");
+        }
+    }
+
     @Test
     @Order(19)
     void theConsolePageListsShowsAndReplaysMessages() throws Exception {
