@@ -80,7 +80,7 @@ public class Hl7ConsolePage extends HttpServlet {
                 + field("Type", "type", type) + field("Control id", "controlId", controlId)
                 + field("State", "state", state)
                 + " <button type='submit' class='ui-state-default ui-corner-all'>Filter</button></form>");
-        List<Messages.Summary> found = messages.search(who, new Messages.Search(adapter, patient, type, controlId,
+        List<Messages.MessageSummary> found = messages.search(who, new Messages.Search(adapter, patient, type, controlId,
                 state, null, null, LIST_LIMIT));
         if (found.isEmpty()) {
             out.println("<p id='no-messages'>No message matches.</p>");
@@ -89,7 +89,7 @@ public class Hl7ConsolePage extends HttpServlet {
         out.println("<table class='nicetable' id='hl7-messages'><thead><tr><th>When</th><th>Interface</th>"
                 + "<th>Direction</th><th>Type</th><th>Control id</th><th>From</th><th>Patient</th><th>State</th>"
                 + "<th>ACK</th><th>Error</th></tr></thead><tbody>");
-        for (Messages.Summary m : found) {
+        for (Messages.MessageSummary m : found) {
             String link = action + "?id=" + java.net.URLEncoder.encode(m.id(), java.nio.charset.StandardCharsets.UTF_8);
             out.println("<tr data-message='" + esc(m.id()) + "'><td><a href='" + esc(link)
                     + "'>" + esc(m.receivedAt()) + "</a></td><td>" + esc(m.adapterId()) + "</td><td>"
@@ -103,8 +103,8 @@ public class Hl7ConsolePage extends HttpServlet {
     }
 
     private void message(PrintWriter out, AuthenticatedUser who, String id, String action, String token) {
-        Messages.Detail d = messages.get(who, id);
-        Messages.Summary m = d.summary();
+        Messages.MessageDetail d = messages.get(who, id);
+        Messages.MessageSummary m = d.summary();
         out.println("<h2>" + esc(m.messageType()) + " " + esc(m.controlId()) + "</h2><p><a href='" + esc(action)
                 + "'>All messages</a></p>");
         out.println("<table class='nicetable' id='hl7-summary'><tbody>" + row("Interface", m.adapterId())
@@ -122,7 +122,7 @@ public class Hl7ConsolePage extends HttpServlet {
                     + "again; what it registered is set to the same values)</form>");
         }
         out.println("<h3>Segments</h3><table class='nicetable' id='hl7-segments'><tbody>");
-        for (Messages.Segment s : d.segments()) {
+        for (Messages.MessageSegment s : d.segments()) {
             out.println("<tr><th>" + esc(s.name()) + "</th><td><code>" + esc(String.join("|", s.fields()))
                     + "</code></td></tr>");
         }
@@ -153,7 +153,7 @@ public class Hl7ConsolePage extends HttpServlet {
             if (id == null) {
                 throw new org.telehub.domain.InvalidException("id", "Required");
             }
-            Messages.Summary s = messages.replay(who.get(), id);
+            Messages.MessageSummary s = messages.replay(who.get(), id);
             message = "Message " + s.controlId() + " queued again (" + s.state() + ")";
         } catch (DomainException e) {
             message = (e.field() == null ? "" : e.field() + ": ") + e.detail();

@@ -38,7 +38,7 @@ public class Hl7Resource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    public List<Messages.Summary> search(@QueryParam("adapterId") String adapterId,
+    public List<Messages.MessageSummary> search(@QueryParam("adapterId") String adapterId,
             @QueryParam("patient") String patient, @QueryParam("type") String type,
             @QueryParam("controlId") String controlId, @QueryParam("state") String state,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("limit") Integer limit,
@@ -50,14 +50,14 @@ public class Hl7Resource {
     @GET
     @Path("{id}")
     @RolesAllowed(Roles.ADMIN)
-    public Messages.Detail get(@PathParam("id") String id, @Context SecurityContext security) {
+    public Messages.MessageDetail get(@PathParam("id") String id, @Context SecurityContext security) {
         return messages.get(user(security), id);
     }
 
     @POST
     @Path("{id}/replay")
     @RolesAllowed(Roles.ADMIN)
-    public Messages.Summary replay(@PathParam("id") String id, @Context SecurityContext security) {
+    public Messages.MessageSummary replay(@PathParam("id") String id, @Context SecurityContext security) {
         return messages.replay(user(security), id);
     }
 

@@ -56,20 +56,26 @@ public class Messages {
             String to, Integer limit) {
     }
 
-    public record Summary(String id, String adapterId, String direction, Instant receivedAt,
+    public record MessageSummary(String id, String adapterId, String direction, Instant receivedAt,
             String sendingApplication, String sendingFacility, String controlId, String messageType, String version,
             String patientIdentifier, String localPatientId, String state, String ackCode, String error,
             Instant processedAt, int duplicates) {
     }
 
     /** One segment: its name and its fields as sent (fields[0] is MSH-1 for MSH, else field 1). */
-    public record Segment(String name, List<String> fields) {
+    public record MessageSegment(String name, List<String> fields) {
     }
 
-    public record Detail(Summary summary, String charset, String text, List<Segment> segments, String ack) {
+    /**
+     * One message whole. The records' names are the API document's schema names: named for what they are, so that
+     * installing this adapter does not take a name such as {@code Summary} from another bundle's schema (the
+     * generator then renamed the chat's conversation summary, which the web app reads).
+     */
+    public record MessageDetail(MessageSummary summary, String charset, String text, List<MessageSegment> segments,
+            String ack) {
     }
 
-    public List<Summary> search(AuthenticatedUser who, Search s) {
+    public List<MessageSummary> search(AuthenticatedUser who, Search s) {
         admin(who);
         int limit = s.limit() == null ? 100 : s.limit();
         if (limit < 1 || limit > 500) {
@@ -106,7 +112,7 @@ public class Messages {
             sql.append(" AND received_at < :to");
         }
         sql.append(" ORDER BY received_at DESC, id LIMIT :l");
-        List<Summary> found = jdbi.withHandle(h -> {
+        List<MessageSummary> found = jdbi.withHandle(h -> {
             Query q = h.createQuery(sql.toString()).bind("a", s.adapterId()).bind("p", s.patient())
                     .bind("ty", s.type()).bind("c", s.controlId()).bind("s", s.state())
                     .bind("f", from == null ? null : Timestamp.from(from)).bind("to", to == null ? null
@@ -115,14 +121,14 @@ public class Messages {
             return q.map((rs, ctx) -> summary(rs)).list();
         });
         audit.record(who, "hl7.message.search", s.patient() == null ? null : found.stream()
-                .map(Summary::localPatientId).filter(p -> p != null).findFirst().orElse(null),
+                .map(MessageSummary::localPatientId).filter(p -> p != null).findFirst().orElse(null),
                 s.adapterId() == null ? List.of() : List.of(s.adapterId()), "ok: " + found.size());
         return found;
     }
 
-    public Detail get(AuthenticatedUser who, String id) {
+    public MessageDetail get(AuthenticatedUser who, String id) {
         admin(who);
-        record Row(Summary summary, String charset, byte[] raw, byte[] ack) {
+        record Row(MessageSummary summary, String charset, byte[] raw, byte[] ack) {
         }
         Row r = jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + ", charset, raw, ack FROM hl7_message"
                 + " WHERE id = :id").bind("id", id).map((rs, ctx) -> new Row(summary(rs), rs.getString("charset"),
@@ -131,7 +137,7 @@ public class Messages {
         audit.record(who, "hl7.message.read", r.summary().localPatientId(), List.of(r.summary().adapterId()), "ok");
         Charset cs = r.charset() == null ? Charset.forName("UTF-8") : Charset.forName(r.charset());
         String text = new String(r.raw(), cs);
-        return new Detail(r.summary(), r.charset(), text, segments(text), r.ack() == null ? null
+        return new MessageDetail(r.summary(), r.charset(), text, segments(text), r.ack() == null ? null
                 : new String(r.ack(), cs));
     }
 
@@ -139,10 +145,10 @@ public class Messages {
      * Processes a processed or failed inbound message again (its effects are idempotent: a registration finds its
      * patient, an update sets the same values).
      */
-    public Summary replay(AuthenticatedUser who, String id) {
+    public MessageSummary replay(AuthenticatedUser who, String id) {
         admin(who);
         return jdbi.inTransaction(tx -> {
-            Summary s = tx.createQuery("SELECT " + COLUMNS + " FROM hl7_message WHERE id = :id FOR UPDATE")
+            MessageSummary s = tx.createQuery("SELECT " + COLUMNS + " FROM hl7_message WHERE id = :id FOR UPDATE")
                     .bind("id", id).map((rs, ctx) -> summary(rs)).findOne()
                     .orElseThrow(() -> new NotFoundException("No message " + id));
             if (!s.direction().equals("in") || !(s.state().equals("processed") || s.state().equals("failed"))) {
@@ -160,8 +166,8 @@ public class Messages {
     }
 
     /** Segments split as the message's own MSH declares (field separator MSH-1). */
-    static List<Segment> segments(String text) {
-        List<Segment> out = new ArrayList<>();
+    static List<MessageSegment> segments(String text) {
+        List<MessageSegment> out = new ArrayList<>();
         if (text.length() < 4 || !text.startsWith("MSH")) {
             return out;
         }
@@ -175,7 +181,7 @@ public class Messages {
             if (parts[0].equals("MSH")) {
                 fields.add(0, sep);
             }
-            out.add(new Segment(parts[0], fields));
+            out.add(new MessageSegment(parts[0], fields));
         }
         return out;
     }
@@ -197,8 +203,8 @@ public class Messages {
         }
     }
 
-    private static Summary summary(ResultSet rs) throws SQLException {
-        return new Summary(rs.getString("id"), rs.getString("adapter_id"), rs.getString("direction"),
+    private static MessageSummary summary(ResultSet rs) throws SQLException {
+        return new MessageSummary(rs.getString("id"), rs.getString("adapter_id"), rs.getString("direction"),
                 at(rs, "received_at"), rs.getString("sending_application"), rs.getString("sending_facility"),
                 rs.getString("control_id"), rs.getString("message_type"), rs.getString("version"),
                 rs.getString("patient_identifier"), rs.getString("local_patient_id"), rs.getString("state"),

@@ -59,7 +59,7 @@ public class Hl7Command implements Action {
                                 String.valueOf(s.messageType()), String.valueOf(s.controlId()), s.state(),
                                 String.valueOf(s.ackCode()), s.error() == null ? "" : s.error())));
                 case "show" -> {
-                    Messages.Detail d = messages.get(SHELL, required());
+                    Messages.MessageDetail d = messages.get(SHELL, required());
                     System.out.println(d.summary().messageType() + " " + d.summary().controlId() + " from "
                             + d.summary().sendingApplication() + "/" + d.summary().sendingFacility() + ": "
                             + d.summary().state() + (d.summary().error() == null ? "" : " (" + d.summary().error()
