@@ -15,6 +15,10 @@ import com.pixelmed.network.PresentationContextSelectionPolicy;
  * reasons: 3 (abstract syntax not supported) or 4 (transfer syntaxes not supported), so the peer learns which.
  */
 public final class AcceptedContexts implements PresentationContextSelectionPolicy {
+    /** The Verification SOP class (C-ECHO), which every SCP of ours answers. */
+    public static final String VERIFICATION = "1.2.840.10008.1.1";
+    /** Explicit and Implicit VR Little Endian: what every DICOM peer speaks, for services without pixel data. */
+    public static final List<String> UNCOMPRESSED = List.of("1.2.840.10008.1.2.1", "1.2.840.10008.1.2");
     /** Result/reason of a presentation context item (PS3.8 9.3.3.2). */
     private static final byte ACCEPTANCE = 0;
     private static final byte ABSTRACT_SYNTAX_NOT_SUPPORTED = 3;

@@ -57,8 +57,8 @@ public final class StorageCommitment {
     private static final Logger LOG = LoggerFactory.getLogger(StorageCommitment.class);
     public static final String PUSH_MODEL = "1.2.840.10008.1.20.1";
     public static final String WELL_KNOWN_INSTANCE = "1.2.840.10008.1.20.1.1";
-    private static final String VERIFICATION = "1.2.840.10008.1.1";
-    private static final List<String> UNCOMPRESSED = List.of("1.2.840.10008.1.2.1", "1.2.840.10008.1.2");
+    private static final String VERIFICATION = AcceptedContexts.VERIFICATION;
+    private static final List<String> UNCOMPRESSED = AcceptedContexts.UNCOMPRESSED;
 
     private static final int N_ACTION_RQ = 0x0130;
     /** Request Storage Commitment (PS3.4 J.3.2.1.1.1). */

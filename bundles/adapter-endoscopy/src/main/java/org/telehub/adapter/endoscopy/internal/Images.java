@@ -38,10 +38,10 @@ import org.telehub.integration.api.ReceivedInstance;
 final class Images implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Images.class);
 
-    static final String VERIFICATION = "1.2.840.10008.1.1";
+    static final String VERIFICATION = AcceptedContexts.VERIFICATION;
     static final String VL_ENDOSCOPIC_IMAGE = "1.2.840.10008.5.1.4.1.1.77.1.1";
     static final String VIDEO_ENDOSCOPIC_IMAGE = "1.2.840.10008.5.1.4.1.1.77.1.1.1";
-    private static final List<String> UNCOMPRESSED = List.of("1.2.840.10008.1.2.1", "1.2.840.10008.1.2");
+    private static final List<String> UNCOMPRESSED = AcceptedContexts.UNCOMPRESSED;
     /** Still images as endoscopy systems write them: uncompressed, JPEG baseline and extended, JPEG lossless. */
     private static final List<String> STILL = List.of("1.2.840.10008.1.2.1", "1.2.840.10008.1.2",
             "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70",

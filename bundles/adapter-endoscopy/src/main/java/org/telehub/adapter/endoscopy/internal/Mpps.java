@@ -43,8 +43,8 @@ import org.telehub.integration.api.PerformedSteps;
 final class Mpps implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Mpps.class);
     static final String MPPS = "1.2.840.10008.3.1.2.3.3";
-    private static final String VERIFICATION = "1.2.840.10008.1.1";
-    private static final List<String> UNCOMPRESSED = List.of("1.2.840.10008.1.2.1", "1.2.840.10008.1.2");
+    private static final String VERIFICATION = AcceptedContexts.VERIFICATION;
+    private static final List<String> UNCOMPRESSED = AcceptedContexts.UNCOMPRESSED;
 
     static final int SUCCESS = 0;
     static final int PROCESSING_FAILURE = 0x0110;
