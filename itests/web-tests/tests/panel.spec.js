@@ -1,7 +1,8 @@
 // The doctor's patient panel (issue 16) against the hub WebIT started with its peers: HAPI FHIR (the patient's
 // record with a week of vital signs), an Orthanc (a CT study of 3 images), an EHR that accepts connections and
 // never answers, and an endoscopy suite's worklist (DCMTK's wlmscpfs, issue 22) with her colonoscopy, which the
-// endoscope reported started (MPPS) and sent two images of.
+// endoscope reported started (MPPS) and sent two images of, and the suite's report system (an HL7 v2 interface) with
+// her colonoscopy's report (MDM: its words and its PDF).
 // WebIT mapped the seeded patient into all four and passes their ids as TELEHUB_PANEL_*.
 import { test, expect } from '@playwright/test';
 import { VARIANTS, accessible, env, inLanguage, laidOut, openVariant, screenshot, totp } from './helpers.js';
@@ -13,6 +14,8 @@ const ehr = env('TELEHUB_PANEL_EHR');
 const pacs = env('TELEHUB_PANEL_PACS');
 const slow = env('TELEHUB_PANEL_SLOW');
 const endo = env('TELEHUB_PANEL_ENDO');
+const aida = env('TELEHUB_PANEL_AIDA');
+const aidaPdfBytes = Number(env('TELEHUB_PANEL_AIDA_PDF_BYTES'));
 const studyUid = env('TELEHUB_PANEL_STUDY_UID');
 const instances = Number(env('TELEHUB_PANEL_INSTANCES'));
 const seededPatient = env('TELEHUB_SEEDED_PATIENT_NAME');
@@ -153,6 +156,32 @@ test.describe.serial('patient panel', () => {
     await expect.poll(async () => (await greys(page, procedures)).distinct).toBeGreaterThan(8);
     await expect(page.locator(`${procedures} .viewer [role=alert]`)).toHaveCount(0);
 
+    // the suite's report of the colonoscopy (HL7 v2 MDM, issue 22): what, when, who, the accession it reports on, its
+    // words as written (two lines, one Persian), and its PDF downloaded as the suite sent it
+    await expect(system(page, aida)).toHaveAttribute('data-state', 'OK');
+    await expect(system(page, aida)).toContainText('Documents1');
+    const report = page.locator(`section.documents[data-system="${aida}"] li[data-document="DOC-PANEL-1"]`);
+    await expect(report.locator('h3')).toHaveText('Colonoscopy');
+    await expect(report).toContainText('AuthorReza Karimi');
+    await expect(report).toContainText('ACC-PANEL-1');
+    await expect(report).toContainText('StatusAuthenticated');
+    await expect(report.locator('.document-text')).toHaveText('Sessile polyp, 6 mm, removed\nپولیپ برداشته شد');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      report.getByRole('button', { name: /^Download the PDF \(\d+ bytes\)$/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('Colonoscopy.pdf');
+    const pdf = await new Promise((resolve, reject) => {
+      download.createReadStream().then((stream) => {
+        const chunks = [];
+        stream.on('data', (c) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks)));
+        stream.on('error', reject);
+      }, reject);
+    });
+    expect(pdf.length).toBe(aidaPdfBytes);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
     // the hanging system ends as the hub's timeout says; the others were never held back by it
     await expect(system(page, slow)).toHaveAttribute('data-state', 'TIMEOUT', { timeout: 15_000 });
     await expect(system(page, slow)).toContainText('No answer in time');
@@ -188,6 +217,15 @@ test.describe('the patient panel in Persian and on a phone', () => {
       if (v.lang === 'fa') {
         await expect(page.locator(`section.procedures[data-system="${endo}"] h2`)).toContainText('اقدامات');
         await expect(colonoscopy.locator('dd').first()).toHaveText(/[۰-۹]/);
+      }
+      // the suite's report in the reader's language: its status, and its words as the suite wrote them
+      const report = page.locator(`section.documents[data-system="${aida}"] li[data-document="DOC-PANEL-1"]`);
+      await expect(report).toContainText(v.lang === 'fa' ? 'تأییدشده' : 'Authenticated');
+      await expect(report.locator('.document-text')).toContainText('پولیپ برداشته شد');
+      await expect(report.getByRole('button')).toHaveText(v.lang === 'fa' ? /^دریافت PDF \([۰-۹]+ بایت\)$/
+        : /^Download the PDF \(\d+ bytes\)$/);
+      if (v.lang === 'fa') {
+        await expect(page.locator(`section.documents[data-system="${aida}"] h2`)).toContainText('مدارک');
       }
       await page.locator(`li[data-study="${studyUid}"] .actions button`).last().click();
       await expect(page.locator('.viewer .dicom canvas').first()).toBeVisible({ timeout: 20_000 });

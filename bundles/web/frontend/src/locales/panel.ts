@@ -8,7 +8,7 @@ const en = {
     UNAVAILABLE: 'Unavailable', NO_MAPPING: 'No identifier for this patient', aborted: 'Stopped waiting after {{seconds}} s',
   },
   latency: ' · {{ms}} ms', systemId: 'Patient in this system', noData: 'No data.',
-  record: { name: 'Name in this system', birthDate: 'Date of birth', sex: 'Sex', observations: 'Recent observations', studies: 'Studies', procedures: 'Procedures' },
+  record: { name: 'Name in this system', birthDate: 'Date of birth', sex: 'Sex', observations: 'Recent observations', studies: 'Studies', procedures: 'Procedures', documents: 'Documents' },
   procedures: {
     title: 'Procedures', from: 'in {{system}}', none: 'No procedures for this patient in this system.', when: 'When',
     what: 'Procedure', status: 'Status', station: 'Room (AE title)', accession: 'Accession number',
@@ -19,6 +19,14 @@ const en = {
       SCHEDULED: 'Scheduled', ARRIVED: 'Arrived', READY: 'Ready', STARTED: 'Started', IN_PROGRESS: 'In progress',
       COMPLETED: 'Completed', DISCONTINUED: 'Discontinued',
     },
+  },
+  documents: {
+    title: 'Documents', from: 'in {{system}}', none: 'No documents for this patient in this system.',
+    untitled: 'Document', when: 'Written', author: 'Author', order: 'Order (accession) number', status: 'Status',
+    addendumTo: 'Addendum to',
+    states: { AU: 'Authenticated', LA: 'Legally authenticated', DI: 'Dictated', DO: 'Documented', IN: 'Incomplete', IP: 'In progress', PA: 'Pre-authenticated' },
+    open: { pdf: 'Download the PDF ({{size}})', image: 'Download the picture ({{size}})', file: 'Download the file ({{size}})' },
+    size: { bytes: '{{n}} bytes', kb: '{{n}} KB', mb: '{{n}} MB' },
   },
   chart: {
     title: 'Observations over time', none: 'No observations in this record.', table: 'Values as a table',
@@ -44,7 +52,7 @@ const fa: typeof en = {
     UNAVAILABLE: 'در دسترس نیست', NO_MAPPING: 'شناسه‌ای برای این بیمار نیست', aborted: 'پس از {{seconds}} ثانیه انتظار متوقف شد',
   },
   latency: ' · {{ms}} میلی‌ثانیه', systemId: 'بیمار در این سامانه', noData: 'داده‌ای نیست.',
-  record: { name: 'نام در این سامانه', birthDate: 'تاریخ تولد', sex: 'جنس', observations: 'مشاهده‌های اخیر', studies: 'مطالعه‌های تصویربرداری', procedures: 'اقدامات' },
+  record: { name: 'نام در این سامانه', birthDate: 'تاریخ تولد', sex: 'جنس', observations: 'مشاهده‌های اخیر', studies: 'مطالعه‌های تصویربرداری', procedures: 'اقدامات', documents: 'مدارک' },
   procedures: {
     title: 'اقدامات', from: 'در {{system}}', none: 'اقدامی برای این بیمار در این سامانه نیست.', when: 'زمان',
     what: 'اقدام', status: 'وضعیت', station: 'اتاق (عنوان AE)', accession: 'شماره پذیرش',
@@ -55,6 +63,14 @@ const fa: typeof en = {
       SCHEDULED: 'زمان‌بندی‌شده', ARRIVED: 'رسیده', READY: 'آماده', STARTED: 'آغاز شده', IN_PROGRESS: 'در حال انجام',
       COMPLETED: 'انجام شده', DISCONTINUED: 'متوقف شده',
     },
+  },
+  documents: {
+    title: 'مدارک', from: 'در {{system}}', none: 'مدرکی برای این بیمار در این سامانه نیست.',
+    untitled: 'مدرک', when: 'زمان نگارش', author: 'نویسنده', order: 'شماره دستور (پذیرش)', status: 'وضعیت',
+    addendumTo: 'الحاقیه به',
+    states: { AU: 'تأییدشده', LA: 'تأیید قانونی‌شده', DI: 'دیکته‌شده', DO: 'مستندشده', IN: 'ناقص', IP: 'در حال نگارش', PA: 'پیش‌تأییدشده' },
+    open: { pdf: 'دریافت PDF ({{size}})', image: 'دریافت تصویر ({{size}})', file: 'دریافت فایل ({{size}})' },
+    size: { bytes: '{{n}} بایت', kb: '{{n}} کیلوبایت', mb: '{{n}} مگابایت' },
   },
   chart: {
     title: 'مشاهدات در طول زمان', none: 'مشاهده‌ای در این پرونده نیست.', table: 'مقادیر به صورت جدول',
@@ -80,7 +96,7 @@ const ru: typeof en = {
     UNAVAILABLE: 'Недоступна', NO_MAPPING: 'Нет идентификатора пациента', aborted: 'Ожидание прервано через {{seconds}} с',
   },
   latency: ' · {{ms}} мс', systemId: 'Пациент в этой системе', noData: 'Нет данных.',
-  record: { name: 'Имя в этой системе', birthDate: 'Дата рождения', sex: 'Пол', observations: 'Последние наблюдения', studies: 'Исследования', procedures: 'Процедуры' },
+  record: { name: 'Имя в этой системе', birthDate: 'Дата рождения', sex: 'Пол', observations: 'Последние наблюдения', studies: 'Исследования', procedures: 'Процедуры', documents: 'Документы' },
   procedures: {
     title: 'Процедуры', from: 'в {{system}}', none: 'В этой системе нет процедур пациента.', when: 'Когда',
     what: 'Процедура', status: 'Статус', station: 'Кабинет (AE title)', accession: 'Номер направления',
@@ -91,6 +107,14 @@ const ru: typeof en = {
       SCHEDULED: 'Запланирована', ARRIVED: 'Пациент прибыл', READY: 'Готово', STARTED: 'Начата', IN_PROGRESS: 'Идёт',
       COMPLETED: 'Завершена', DISCONTINUED: 'Прервана',
     },
+  },
+  documents: {
+    title: 'Документы', from: 'в {{system}}', none: 'В этой системе нет документов пациента.',
+    untitled: 'Документ', when: 'Написан', author: 'Автор', order: 'Номер заказа (направления)', status: 'Статус',
+    addendumTo: 'Дополнение к',
+    states: { AU: 'Подтверждён', LA: 'Юридически подтверждён', DI: 'Надиктован', DO: 'Оформлен', IN: 'Не завершён', IP: 'В работе', PA: 'Предварительно подтверждён' },
+    open: { pdf: 'Скачать PDF ({{size}})', image: 'Скачать изображение ({{size}})', file: 'Скачать файл ({{size}})' },
+    size: { bytes: '{{n}} байт', kb: '{{n}} КБ', mb: '{{n}} МБ' },
   },
   chart: {
     title: 'Наблюдения во времени', none: 'В этой карте нет наблюдений.', table: 'Значения таблицей',

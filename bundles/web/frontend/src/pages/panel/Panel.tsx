@@ -4,6 +4,7 @@ import { useParams } from 'react-router';
 import { api, must, type Schemas } from '../../api/client';
 import { formatNumber, type Lang } from '../../format';
 import { ErrorNote } from '../../ui';
+import Documents from './Documents';
 import Imaging from './Imaging';
 import Observations from './Observations';
 import Procedures, { type Procedure } from './Procedures';
@@ -103,6 +104,13 @@ export default function Panel() {
     const list = (st.answer as Record<string, unknown>).procedures;
     return Array.isArray(list) ? [[a, list as Procedure[]]] : [];
   });
+  // a system's documents came with its read too (reports of an endoscopy suite over HL7 v2, letters)
+  const documentSystems = (adapters ?? []).flatMap((a): [Adapter, Schemas['ClinicalDocument'][]][] => {
+    const st = states[a.id!];
+    if (st?.kind !== 'answered' || st.answer.status !== 'OK' || !ids[a.id!]) return [];
+    const list = (st.answer as Record<string, unknown>).documents;
+    return Array.isArray(list) ? [[a, list as Schemas['ClinicalDocument'][]]] : [];
+  });
   return (
     <section aria-labelledby="panel-title" className="panel">
       <h1 id="panel-title">{t('panel.title')}</h1>
@@ -116,6 +124,7 @@ export default function Panel() {
       {ehrs.map((a) => <Observations key={a.id} adapter={a} systemPatientId={ids[a.id!]} />)}
       {pacses.map((a) => <Imaging key={a.id} adapter={a} systemPatientId={ids[a.id!]} />)}
       {procedureSystems.map(([a, list]) => <Procedures key={a.id} adapter={a} procedures={list} patientId={id} systemPatientId={ids[a.id!]} />)}
+      {documentSystems.map(([a, list]) => <Documents key={a.id} adapter={a} documents={list} systemPatientId={ids[a.id!]} />)}
     </section>
   );
 }
@@ -159,7 +168,7 @@ interface Demographics { familyName?: string; givenName?: string; birthDate?: st
 
 /**
  * The system's record of the patient: its demographics as the system holds them (to compare with ours), and how
- * many observations, studies and procedures it has (shown in the chart and the lists below); any other member briefly.
+ * many observations, studies, procedures and documents it has (shown in the chart and the lists below); any other member briefly.
  */
 function SystemData({ answer }: { answer: SystemAnswer }) {
   const { t, i18n } = useTranslation();
@@ -180,7 +189,7 @@ function SystemData({ answer }: { answer: SystemAnswer }) {
             </Fragment>
           );
         }
-        if ((k === 'observations' || k === 'studies' || k === 'procedures') && Array.isArray(v)) {
+        if ((k === 'observations' || k === 'studies' || k === 'procedures' || k === 'documents') && Array.isArray(v)) {
           return <Fragment key={k}><dt>{t(`panel.record.${k}`)}</dt><dd>{formatNumber(v.length, lang)}</dd></Fragment>;
         }
         return <FieldRow key={k} name={k} value={v} />;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contentKind, sizeLabel } from './Documents';
 import { readSystem } from './Panel';
 import { seriesOf } from './Observations';
 import { findingLine, imagesByStudy, sortedProcedures } from './Procedures';
@@ -21,6 +22,15 @@ describe('the patient panel', () => {
     expect(await readSystem(async () => answer, new AbortController().signal, 50)).toEqual({ kind: 'answered', answer });
     const failed = await readSystem(async () => { throw new Error('404'); }, new AbortController().signal, 50);
     expect(failed.kind).toBe('failed');
+  });
+
+  it('gives a document\'s size in bytes, KB or MB, in the reader\'s digits, and names what its content is', () => {
+    expect(sizeLabel(912, 'en')).toEqual({ key: 'bytes', n: '912' });
+    expect(sizeLabel(48_000, 'en')).toEqual({ key: 'kb', n: '47' });
+    expect(sizeLabel(3_500_000, 'fa')).toEqual({ key: 'mb', n: '۳٫۳' });
+    expect(contentKind('application/pdf')).toBe('pdf');
+    expect(contentKind('image/jpeg')).toBe('image');
+    expect(contentKind('application/rtf')).toBe('file');
   });
 
   it('lists a system\'s procedures soonest first, those without a time last', () => {

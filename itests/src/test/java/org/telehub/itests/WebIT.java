@@ -68,6 +68,8 @@ class WebIT {
     private static final String PANEL_ENDO_PATIENT = "ENDO-PANEL-1";
     private static int endoStorage;
     private static int endoMpps;
+    /** The suite's report system's HL7 v2 interface (MDM in). */
+    private static int aidaPort;
     /** The suite's own storage SCP (DCMTK's storescp), which the hub sends the analysis results back to. */
     private static org.telehub.testing.dicom.StoreScp endoOwnStore;
     /** The endoscope's live picture (issue 22, endoscope.spec.js): an RTSP relay the spec publishes to. */
@@ -145,6 +147,10 @@ class WebIT {
                 + "vendor=Endoscopy suite 2\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
                 + "\nworklistAe=ENDOWL\ntimeZone=UTC\nvideoSource=" + rtsp.url()
                 + "\nvideoSize=640x360\nvideoFps=25\n");
+        // and the suite's report system (as Karl Storz AIDA does): its procedure reports come as HL7 v2 MDM, words and PDF
+        aidaPort = KarafInstance.freePort();
+        Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-aida.cfg"), "id=panel-aida\n"
+                + "vendor=Endoscopy suite reports\nport=" + aidaPort + "\nbindAddress=127.0.0.1\n");
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel-slow.cfg"), "id=panel-slow-ehr\n"
                 + "baseUrl=http://127.0.0.1:" + hanging.getLocalPort() + "/fhir\nauthMode=NONE\n");
         peersMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -172,9 +178,9 @@ class WebIT {
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.fhir-panel.cfg"), "id=panel-ehr\n"
                 + "vendor=HAPI\nbaseUrl=" + hapi.baseUrl() + "\nauthMode=NONE\n");
         String out = karaf.shell("admin", ADMIN_PASSWORD, "feature:install telehub-adapter-ehr-fhir telehub-adapter-pacs"
-                + " telehub-adapter-endoscopy");
+                + " telehub-adapter-endoscopy telehub-adapter-hl7v2");
         assertFalse(out.contains("Error"), out);
-        awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs", "panel-endo", "scope-endo"));
+        awaitAdapters(List.of("panel-ehr", "panel-slow-ehr", "panel-pacs", "panel-endo", "scope-endo", "panel-aida"));
         karaf.awaitRoutes(java.time.Duration.ofSeconds(30));
         endoscopeAtWork(pacsData.resolve("endoscope"));
         peersMillis += TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
@@ -281,7 +287,8 @@ class WebIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, tx.statusCode(), tx.body());
         for (String[] m : new String[][] {{"panel-ehr", fhirId}, {"panel-pacs", PANEL_PACS_PATIENT},
-                {"panel-slow-ehr", "never-answered"}, {"panel-endo", PANEL_ENDO_PATIENT}}) {
+                {"panel-slow-ehr", "never-answered"}, {"panel-endo", PANEL_ENDO_PATIENT},
+                {"panel-aida", PANEL_ENDO_PATIENT}}) {
             HttpResponse<String> r = karaf.put("/api/v1/integration/patient/" + patientId + "/identifiers/" + m[0],
                     nurseToken, "{\"identifier\":\"" + m[1] + "\"}");
             assertEquals(201, r.statusCode(), m[0] + ": " + r.body());
@@ -320,6 +327,8 @@ class WebIT {
         env.put("TELEHUB_PANEL_PACS", "panel-pacs");
         env.put("TELEHUB_PANEL_SLOW", "panel-slow-ehr");
         env.put("TELEHUB_PANEL_ENDO", "panel-endo");
+        env.put("TELEHUB_PANEL_AIDA", "panel-aida");
+        env.put("TELEHUB_PANEL_AIDA_PDF_BYTES", String.valueOf(aidaReport(a, karaf.home.resolve("../web-aida").normalize())));
         env.put("TELEHUB_SCOPE_ENDO", "scope-endo");
         env.put("TELEHUB_SCOPE_PUBLISH", rtsp.publishUrl());
         env.put("TELEHUB_SCOPE_PLAY", rtsp.url());
@@ -403,6 +412,39 @@ class WebIT {
         HttpResponse<String> metrics = browserGet("/metrics", html);
         assertEquals(401, metrics.statusCode());
         assertFalse(metrics.body().contains("<div id=\"root\">"));
+    }
+
+    /**
+     * The suite's report system sends the colonoscopy's report as Karl Storz AIDA does: an MDM^T02 with the words (TX,
+     * two lines, one Persian) and the PDF (ED, Base64), by python3-hl7's {@code mllp_send}; processed before the
+     * browser looks. Returns the PDF's size.
+     */
+    private static int aidaReport(String admin, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        byte[] pdf = ("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+                + "endobj 3 0 obj<</Type/Page/MediaBox[0 0 200 200]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"
+                + "\n").getBytes(StandardCharsets.US_ASCII);
+        String mdm = "MSH|^~\\&|AIDA|OR1|TELEHUB|TELEHUB|20261214101500||MDM^T02^MDM_T02|AIDA-PANEL-1|P|2.5.1||||||"
+                + "UNICODE UTF-8\rEVN|T02|20261214101500\rPID|1||" + PANEL_ENDO_PATIENT + "^^^AIDA^MR||Pond^Amy\r"
+                + "PV1|1|O\rORC|RE||ACC-PANEL-1\rOBR|1||ACC-PANEL-1|45378^Colonoscopy^C4\rTXA|1|ENDO|AP|20261214101000|"
+                + "^Karimi^Reza|20261214100500|||^Karimi^Reza|||DOC-PANEL-1||ACC-PANEL-1||colonoscopy.pdf|AU||AV\r"
+                + "OBX|1|TX|18751-8^Endoscopy study^LN||Sessile polyp, 6 mm, removed\\.br\\پولیپ برداشته شد||||||F\r"
+                + "OBX|2|ED|18751-8^Endoscopy study^LN||AIDA^AP^PDF^Base64^"
+                + java.util.Base64.getEncoder().encodeToString(pdf) + "||||||F";
+        Path f = dir.resolve("report.hl7");
+        Files.writeString(f, mdm, StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder("/usr/bin/mllp_send", "--loose", "-p", Integer.toString(aidaPort), "-f",
+                f.toString(), "127.0.0.1").redirectErrorStream(true).start();
+        String ack = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && ack.contains("MSA|AA|AIDA-PANEL-1"), ack);
+        String state = "";
+        for (int i = 0; i < 150 && !state.contains("\"processed\""); i++) {
+            Thread.sleep(200);
+            state = karaf.get("/api/v1/integration/hl7/messages?adapterId=panel-aida&controlId=AIDA-PANEL-1", admin)
+                    .body();
+        }
+        assertTrue(state.contains("\"processed\""), "the report is kept before the panel is looked at: " + state);
+        return pdf.length;
     }
 
     /**
