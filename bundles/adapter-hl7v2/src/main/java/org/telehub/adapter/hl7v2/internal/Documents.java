@@ -288,8 +288,13 @@ final class Documents {
             Content content) {
     }
 
+    /**
+     * Writes a document, or its new version under the same number; a number that is another patient's document is
+     * refused, never moved to this patient (a sender reusing numbers would otherwise show one patient's report in
+     * another's record).
+     */
     private static void upsert(Handle tx, Row r) {
-        tx.createUpdate("INSERT INTO hl7_document (adapter_id, document_number, message_id, patient_identifier,"
+        int n = tx.createUpdate("INSERT INTO hl7_document (adapter_id, document_number, message_id, patient_identifier,"
                 + " document_type, title, order_number, parent_number, status, authored, author, text, content_type,"
                 + " content_obx, content_bytes) VALUES (:a, :n, :m, :i, :t, :ti, :o, :p, :s, :at, :au, :x, :ct, :co,"
                 + " :cb) ON CONFLICT (adapter_id, document_number) DO UPDATE SET message_id = EXCLUDED.message_id,"
@@ -297,7 +302,8 @@ final class Documents {
                 + " title = EXCLUDED.title, order_number = EXCLUDED.order_number, parent_number ="
                 + " EXCLUDED.parent_number, status = EXCLUDED.status, authored = EXCLUDED.authored, author ="
                 + " EXCLUDED.author, text = EXCLUDED.text, content_type = EXCLUDED.content_type, content_obx ="
-                + " EXCLUDED.content_obx, content_bytes = EXCLUDED.content_bytes, cancelled = FALSE")
+                + " EXCLUDED.content_obx, content_bytes = EXCLUDED.content_bytes, cancelled = FALSE"
+                + " WHERE hl7_document.patient_identifier = EXCLUDED.patient_identifier")
                 .bind("a", r.adapterId()).bind("n", Inbound.cut(r.number(), 200)).bind("m", r.messageId())
                 .bind("i", r.identifier()).bind("t", Inbound.cut(blankNull(r.type()), 250))
                 .bind("ti", Inbound.cut(blankNull(r.title()), 500)).bind("o", Inbound.cut(r.order(), 200))
@@ -307,6 +313,10 @@ final class Documents {
                 .bind("ct", r.content() == null ? null : r.content().contentType())
                 .bind("co", r.content() == null ? null : r.content().obx())
                 .bind("cb", r.content() == null ? 0 : r.content().bytes()).execute();
+        if (n == 0) {
+            throw new UnprocessableException("TXA-12", "document " + r.number() + " is another patient's in this"
+                    + " interface; its number cannot name this patient's document");
+        }
     }
 
     /** An entity identifier's id (EI-1), trimmed; null when empty. */

@@ -61,20 +61,25 @@ class DocumentsTest {
 
     /** Stores the message as the inbound path would (its row first) and keeps its document. */
     private String keep(String text) throws Exception {
+        return keep(text, "MRN-7");
+    }
+
+    private String keep(String text, String identifier) throws Exception {
         Message m = codec.parser().parse(text);
         String id = UUID.randomUUID().toString();
         String event = new ca.uhn.hl7v2.util.Terser(m).get("/MSH-9-2");
         jdbi.useTransaction(tx -> {
             tx.createUpdate("INSERT INTO hl7_message (id, adapter_id, direction, received_at, message_type, version,"
                     + " patient_identifier, state, charset, raw) VALUES (:id, 'aida', 'in', :t, :type, '2.5.1',"
-                    + " 'MRN-7', 'queued', 'UTF-8', :raw)").bind("id", id).bind("t", Timestamp.from(Instant.now()))
+                    + " :p, 'queued', 'UTF-8', :raw)").bind("id", id).bind("p", identifier)
+                    .bind("t", Timestamp.from(Instant.now()))
                     .bind("type", "MDM^" + event).bind("raw", text.getBytes(StandardCharsets.UTF_8)).execute();
             if (m instanceof MDM_T02 doc) {
-                Documents.store(tx, id, "aida", "MRN-7", event, doc);
+                Documents.store(tx, id, "aida", identifier, event, doc);
             } else if (m instanceof ORU_R01 oru) {
-                Documents.storeFromResults(tx, id, "aida", "MRN-7", oru);
+                Documents.storeFromResults(tx, id, "aida", identifier, oru);
             } else {
-                Documents.cancel(tx, "aida", "MRN-7", (MDM_T01) m);
+                Documents.cancel(tx, "aida", identifier, (MDM_T01) m);
             }
         });
         return id;
@@ -107,6 +112,12 @@ class DocumentsTest {
         // the same message again (a replay): still one document
         keep(mdm("M1", "T02", "DOC-1", null, "AU", "Sessile polyp at 30 cm", PDF));
         assertEquals(1, listed().size());
+        // the same number for another patient: refused, the first patient's document stays theirs
+        UnprocessableException taken = assertThrows(UnprocessableException.class, () -> keep(mdm("M9", "T02",
+                "DOC-1", null, "AU", "someone else", PDF).replace("MRN-7^^^HIS^MR", "MRN-8^^^HIS^MR"), "MRN-8"));
+        assertEquals("TXA-12", taken.field());
+        assertEquals(1, listed().size());
+        assertTrue(Documents.read(jdbi, "aida", "MRN-8", 50).isEmpty());
     }
 
     @Test
