@@ -813,13 +813,9 @@ class Hl7IT {
     }
 
     /**
-     * The web console's "HL7 v2 messages" page: the list, one message with its segments, text and ACK, and replay
-     * through the page's form (the console session's token); a nurse is not let in.
-     */
-    /**
-     * Issue 22: an endoscopy suite (Karl Storz AIDA) reports a procedure as MDM^T02 with the report's words (TX) and its
-     * PDF (ED, Base64); an addendum (T06) comes later, a replacement (T10), a cancellation (T11). The clinician in the
-     * patient's care reads them in the patient read and downloads the PDF byte for byte; anyone else cannot.
+     * Issue 22: an endoscopy suite (Karl Storz AIDA) reports a procedure as MDM^T02 with the report's words (TX) and
+     * its PDF (ED, Base64); an addendum (T06) comes later, a replacement (T10), a cancellation (T11). The clinician in
+     * the patient's care reads them in the patient read and downloads the PDF byte for byte; anyone else cannot.
      */
     @Test
     @Order(15)
@@ -830,7 +826,8 @@ class Hl7IT {
                 + "\n").getBytes(StandardCharsets.US_ASCII);
         String b64 = java.util.Base64.getEncoder().encodeToString(pdf);
         String report = msh("MDM^T02^MDM_T02", "2.5.1", "UNICODE UTF-8") + "\rEVN|T02|20261205101500\r"
-                + "PID|1||MRN-1001^^^HIS^MR||Şahin-Karimi^Zoë\rPV1|1|O\rORC|RE||ACC-77\rOBR|1||ACC-77|45378^Colonoscopy^C4"
+                + "PID|1||MRN-1001^^^HIS^MR||Şahin-Karimi^Zoë\rPV1|1|O\rORC|RE||ACC-77\r"
+                + "OBR|1||ACC-77|45378^Colonoscopy^C4"
                 + "\rTXA|1|ENDO|AP|20261205101000|^Karimi^Reza|20261205100500|||^Karimi^Reza|||DOC-AIDA-1||ACC-77||"
                 + "colonoscopy.pdf|AU||AV\rOBX|1|TX|18751-8^Endoscopy study^LN||Sessile polyp, 6 mm, removed\\.br\\"
                 + "پولیپ برداشته شد||||||F\rOBX|2|ED|18751-8^Endoscopy study^LN||AIDA^AP^PDF^Base64^" + b64 + "||||||F";
@@ -904,6 +901,10 @@ class Hl7IT {
         }
     }
 
+    /**
+     * The web console's "HL7 v2 messages" page: the list, one message with its segments, text and ACK, and replay
+     * through the page's form (the console session's token); a nurse is not let in.
+     */
     @Test
     @Order(19)
     void theConsolePageListsShowsAndReplaysMessages() throws Exception {

@@ -147,7 +147,8 @@ class WebIT {
                 + "vendor=Endoscopy suite 2\nworklistHost=127.0.0.1\nworklistPort=" + worklist.port()
                 + "\nworklistAe=ENDOWL\ntimeZone=UTC\nvideoSource=" + rtsp.url()
                 + "\nvideoSize=640x360\nvideoFps=25\n");
-        // and the suite's report system (as Karl Storz AIDA does): its procedure reports come as HL7 v2 MDM, words and PDF
+        // and the suite's report system (as Karl Storz AIDA does): its procedure reports come as HL7 v2 MDM, words and
+        // PDF
         aidaPort = KarafInstance.freePort();
         Files.writeString(karaf.home.resolve("etc/org.telehub.adapter.hl7v2-aida.cfg"), "id=panel-aida\n"
                 + "vendor=Endoscopy suite reports\nport=" + aidaPort + "\nbindAddress=127.0.0.1\n");
@@ -328,7 +329,8 @@ class WebIT {
         env.put("TELEHUB_PANEL_SLOW", "panel-slow-ehr");
         env.put("TELEHUB_PANEL_ENDO", "panel-endo");
         env.put("TELEHUB_PANEL_AIDA", "panel-aida");
-        env.put("TELEHUB_PANEL_AIDA_PDF_BYTES", String.valueOf(aidaReport(a, karaf.home.resolve("../web-aida").normalize())));
+        env.put("TELEHUB_PANEL_AIDA_PDF_BYTES", String.valueOf(aidaReport(a, karaf.home.resolve("../web-aida")
+                .normalize())));
         env.put("TELEHUB_SCOPE_ENDO", "scope-endo");
         env.put("TELEHUB_SCOPE_PUBLISH", rtsp.publishUrl());
         env.put("TELEHUB_SCOPE_PLAY", rtsp.url());

@@ -80,7 +80,8 @@ public class Hl7ConsolePage extends HttpServlet {
                 + field("Type", "type", type) + field("Control id", "controlId", controlId)
                 + field("State", "state", state)
                 + " <button type='submit' class='ui-state-default ui-corner-all'>Filter</button></form>");
-        List<Messages.MessageSummary> found = messages.search(who, new Messages.Search(adapter, patient, type, controlId,
+        List<Messages.MessageSummary> found = messages.search(who, new Messages.Search(adapter, patient, type,
+                controlId,
                 state, null, null, LIST_LIMIT));
         if (found.isEmpty()) {
             out.println("<p id='no-messages'>No message matches.</p>");

@@ -33,8 +33,9 @@ import org.telehub.work.WorkItem;
  * Processes stored inbound messages (topic {@value Inbound#TOPIC}, in order per sender's patient): ADT A01, A04,
  * A08, A28 and A31 register the patient or update the demographics, and map the sender's identifier to the local
  * patient; A40 merges the retired identifier into the surviving one; ORU R01 keeps its results
- * ({@link Observations}) and embedded documents, MDM its document ({@link Documents}); SIU S12–S15, where the interface books, register the patient as A04 does and book, move
- * or cancel the appointment's visit ({@link Appointments}). Each message's effects, their audit and its
+ * ({@link Observations}) and embedded documents, MDM its document ({@link Documents}); SIU S12–S15, where the
+ * interface books, register the patient as A04 does and book, move or cancel the appointment's visit
+ * ({@link Appointments}). Each message's effects, their audit and its
  * processed mark commit in one transaction, so a message takes effect once however often its item runs. A message the
  * register refuses (a wrong birth date, no name for a new patient) is marked failed with the reason, not retried.
  */
