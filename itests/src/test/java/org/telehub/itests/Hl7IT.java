@@ -855,6 +855,8 @@ class Hl7IT {
         assertArrayEquals(pdf, got.body(), "the PDF as the suite sent it");
         assertEquals("application/pdf", got.headers().firstValue("Content-Type").orElse(""));
         assertEquals("nosniff", got.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertTrue(got.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"),
+                "a document is the sender's bytes: downloaded, never shown in the hub's origin");
         assertTrue(got.headers().firstValue("Content-Security-Policy").orElse("").startsWith("sandbox"));
 
         // a nurse without a care relationship, the administrator, nobody: nothing of it

@@ -94,9 +94,12 @@ final class Documents {
         String author = txa.getOriginatorCodeNameReps() > 0 ? name(txa.getOriginatorCodeName(0))
                 : txa.getPrimaryActivityProviderCodeNameReps() > 0 ? name(txa.getPrimaryActivityProviderCodeName(0))
                 : null;
-        upsert(tx, new Row(adapterId, number, messageId, identifier, Header.nz(txa.getDocumentType().getValue())
-                .trim(), title, order, parent, Header.nz(txa.getDocumentCompletionStatus().getValue()).trim(),
-                authored, author, text.length() == 0 ? null : text.toString(), content));
+        boolean written = upsert(tx, new Row(adapterId, number, messageId, identifier, Header.nz(txa
+                .getDocumentType().getValue()).trim(), title, order, parent, Header.nz(txa.getDocumentCompletionStatus()
+                .getValue()).trim(), authored, author, text.length() == 0 ? null : text.toString(), content));
+        if (!written) {
+            return "document " + number + ": a later message about it was kept; this one changes nothing";
+        }
         if (REPLACING.contains(event)) {
             int n = tx.createUpdate("UPDATE hl7_document SET replaced_by = :n WHERE adapter_id = :a"
                     + " AND document_number = :p AND patient_identifier = :i").bind("n", number).bind("a", adapterId)
@@ -107,7 +110,10 @@ final class Documents {
                 + (content == null ? ", text only" : ", " + content.contentType() + " " + content.bytes() + " bytes");
     }
 
-    /** An MDM^T11: the document is cancelled (no longer listed, its content no longer served). */
+    /**
+     * An MDM^T11: the document is cancelled (no longer listed, its content no longer served); if it had replaced
+     * another version, that one is listed again.
+     */
     static String cancel(Handle tx, String adapterId, String identifier, MDM_T01 mdm) throws HL7Exception {
         String number = ei(mdm.getTXA().getUniqueDocumentNumber());
         if (number == null) {
@@ -116,6 +122,10 @@ final class Documents {
         int n = tx.createUpdate("UPDATE hl7_document SET cancelled = TRUE WHERE adapter_id = :a"
                 + " AND document_number = :n AND patient_identifier = :i").bind("a", adapterId).bind("n", number)
                 .bind("i", identifier).execute();
+        // a cancelled replacement was in error: the version it replaced is the current one again
+        tx.createUpdate("UPDATE hl7_document SET replaced_by = NULL WHERE adapter_id = :a AND replaced_by = :n"
+                + " AND patient_identifier = :i").bind("a", adapterId).bind("n", number).bind("i", identifier)
+                .execute();
         if (n == 0) {
             throw new UnprocessableException("TXA-12", "no document " + number + " of this patient came over this"
                     + " interface");
@@ -123,15 +133,21 @@ final class Documents {
         return "document " + number + " cancelled";
     }
 
+    /** What became of an ORU's embedded documents: how many were kept, and why one was not. */
+    record FromResults(int kept, String unreadable) {
+    }
+
     /**
-     * The embedded documents (OBX of type ED) of an ORU^R01, each a document of its own numbered by the message's
-     * control id and the OBX's position; the text of the order's other OBXs goes with it.
+     * The embedded documents (OBX of type ED) of an ORU^R01, each a document of its own numbered by the stored
+     * message's id and the OBX's position (control ids are only unique per sender, and senders reuse them); the text
+     * of the order's other OBXs goes with it. An embedded document whose data is not valid is left out and named, and
+     * the message's results are kept all the same.
      */
-    static int storeFromResults(Handle tx, String messageId, String adapterId, String identifier, ORU_R01 oru)
-            throws HL7Exception {
+    static FromResults storeFromResults(Handle tx, String messageId, String adapterId, String identifier,
+            ORU_R01 oru) throws HL7Exception {
         tx.createUpdate("DELETE FROM hl7_document WHERE message_id = :m").bind("m", messageId).execute();
-        String control = Header.nz(oru.getMSH().getMessageControlID().getValue()).trim();
         int kept = 0;
+        String unreadable = null;
         int position = 0;
         for (int p = 0; p < oru.getPATIENT_RESULTReps(); p++) {
             for (int o = 0; o < oru.getPATIENT_RESULT(p).getORDER_OBSERVATIONReps(); o++) {
@@ -140,13 +156,17 @@ final class Documents {
                 Content content = null;
                 for (int x = 0; x < oo.getOBSERVATIONReps(); x++) {
                     position++;
-                    content = collect(oo.getOBSERVATION(x).getOBX(), position, text, content);
+                    try {
+                        content = collect(oo.getOBSERVATION(x).getOBX(), position, text, content);
+                    } catch (InvalidException e) {
+                        unreadable = "OBX " + position + ": " + e.detail();
+                    }
                 }
                 if (content == null) {
                     continue;
                 }
                 OBR obr = oo.getOBR();
-                upsert(tx, new Row(adapterId, Inbound.cut(control + "-" + content.obx(), 200), messageId, identifier,
+                upsert(tx, new Row(adapterId, messageId + "-" + content.obx(), messageId, identifier,
                         "ORU", first(Header.nz(obr.getUniversalServiceIdentifier().getText().getValue()).trim(),
                                 Header.nz(obr.getUniversalServiceIdentifier().getIdentifier().getValue()).trim()),
                         first(ei(obr.getFillerOrderNumber()), ei(obr.getPlacerOrderNumber())), null,
@@ -158,7 +178,7 @@ final class Documents {
                 kept++;
             }
         }
-        return kept;
+        return new FromResults(kept, unreadable);
     }
 
     /** Adds an OBX's text to {@code text}, or returns its content when it is the first ED; {@code found} else. */
@@ -201,7 +221,11 @@ final class Documents {
                 }).list());
     }
 
-    /** A listed document's content, decoded from its stored message; empty when there is none. */
+    /**
+     * A document's content, decoded from its stored message; empty when there is none or the document was cancelled.
+     * A version that a later one replaced is not listed, but its content stays readable by its number: it is part of
+     * the record's history, as the replacement's TXA-13 names it.
+     */
     static Optional<DocumentContent> content(Jdbi jdbi, Codec codec, String adapterId, String identifier,
             String number) throws HL7Exception {
         record Stored(byte[] raw, String charset, int obx) {
@@ -289,11 +313,13 @@ final class Documents {
     }
 
     /**
-     * Writes a document, or its new version under the same number; a number that is another patient's document is
-     * refused, never moved to this patient (a sender reusing numbers would otherwise show one patient's report in
-     * another's record).
+     * Writes a document, or its new version under the same number, and says whether it did. A number that is another
+     * patient's document is refused, never moved to this patient (a sender reusing numbers would otherwise show one
+     * patient's report in another's record). A message older than the one that wrote the row (an administrator's
+     * replay of an earlier T02, a T02 sent again after its T11) changes nothing: it neither brings back an older
+     * version nor a cancelled document.
      */
-    private static void upsert(Handle tx, Row r) {
+    private static boolean upsert(Handle tx, Row r) {
         int n = tx.createUpdate("INSERT INTO hl7_document (adapter_id, document_number, message_id, patient_identifier,"
                 + " document_type, title, order_number, parent_number, status, authored, author, text, content_type,"
                 + " content_obx, content_bytes) VALUES (:a, :n, :m, :i, :t, :ti, :o, :p, :s, :at, :au, :x, :ct, :co,"
@@ -302,8 +328,10 @@ final class Documents {
                 + " title = EXCLUDED.title, order_number = EXCLUDED.order_number, parent_number ="
                 + " EXCLUDED.parent_number, status = EXCLUDED.status, authored = EXCLUDED.authored, author ="
                 + " EXCLUDED.author, text = EXCLUDED.text, content_type = EXCLUDED.content_type, content_obx ="
-                + " EXCLUDED.content_obx, content_bytes = EXCLUDED.content_bytes, cancelled = FALSE"
-                + " WHERE hl7_document.patient_identifier = EXCLUDED.patient_identifier")
+                + " EXCLUDED.content_obx, content_bytes = EXCLUDED.content_bytes"
+                + " WHERE hl7_document.patient_identifier = EXCLUDED.patient_identifier"
+                + " AND (SELECT received_at FROM hl7_message WHERE id = EXCLUDED.message_id)"
+                + " >= (SELECT received_at FROM hl7_message WHERE id = hl7_document.message_id)")
                 .bind("a", r.adapterId()).bind("n", Inbound.cut(r.number(), 200)).bind("m", r.messageId())
                 .bind("i", r.identifier()).bind("t", Inbound.cut(blankNull(r.type()), 250))
                 .bind("ti", Inbound.cut(blankNull(r.title()), 500)).bind("o", Inbound.cut(r.order(), 200))
@@ -313,10 +341,17 @@ final class Documents {
                 .bind("ct", r.content() == null ? null : r.content().contentType())
                 .bind("co", r.content() == null ? null : r.content().obx())
                 .bind("cb", r.content() == null ? 0 : r.content().bytes()).execute();
-        if (n == 0) {
+        if (n == 1) {
+            return true;
+        }
+        String owner = tx.createQuery("SELECT patient_identifier FROM hl7_document WHERE adapter_id = :a"
+                + " AND document_number = :n").bind("a", r.adapterId()).bind("n", Inbound.cut(r.number(), 200))
+                .mapTo(String.class).one();
+        if (!owner.equals(r.identifier())) {
             throw new UnprocessableException("TXA-12", "document " + r.number() + " is another patient's in this"
                     + " interface; its number cannot name this patient's document");
         }
+        return false; // a replay of an older message: the version a later message brought stays, cancelled or not
     }
 
     /** An entity identifier's id (EI-1), trimmed; null when empty. */

@@ -107,8 +107,10 @@ public class InboundProcessor implements WorkHandler {
             // results never register a patient: they are kept under the sender's identifier, shown once it is mapped
             local = identities.lockLocalPatient(tx, adapterId, identifier).orElse(null);
             int n = Observations.store(tx, id, adapterId, identifier, oru);
-            int documents = Documents.storeFromResults(tx, id, adapterId, identifier, oru);
-            note = n + " observations" + (documents == 0 ? "" : ", " + documents + " documents")
+            Documents.FromResults documents = Documents.storeFromResults(tx, id, adapterId, identifier, oru);
+            note = n + " observations" + (documents.kept() == 0 ? "" : ", " + documents.kept() + " documents")
+                    + (documents.unreadable() == null ? "" : "; an embedded document not kept, " + documents
+                            .unreadable())
                     + (local == null ? "; no patient has this identifier in Telehub yet" : "");
         } else if ("MDM".equals(type) && Documents.MESSAGE_TYPES.contains(type + "^" + event)) {
             // a document, like a result, never registers a patient: kept under the sender's identifier

@@ -138,6 +138,15 @@ class DocumentsTest {
         keep("MSH|^~\\&|AIDA|OR1|TELEHUB|TELEHUB|20261205120000||MDM^T11^MDM_T01|M4|P|2.5.1\rEVN|T11|20261205120000"
                 + "\rPID|1||MRN-7^^^HIS^MR||Rahimi^Sara\rPV1|1|O\rTXA|1|ENDO|AP|||||||||DOC-2||||||DC");
         assertEquals(List.of("DOC-3"), listed().stream().map(ClinicalDocument::id).toList());
+        // the original T02 sent again (or replayed) after all that: it changes nothing, brings back nothing
+        keep(mdm("M1", "T02", "DOC-1", null, "PA", "first words", PDF));
+        keep(mdm("M2", "T06", "DOC-2", "DOC-1", "AU", "histology: adenoma", null));
+        assertEquals(List.of("DOC-3"), listed().stream().map(ClinicalDocument::id).toList());
+        // the replacement cancelled (it was in error): the version it replaced is listed again
+        keep("MSH|^~\\&|AIDA|OR1|TELEHUB|TELEHUB|20261205130000||MDM^T11^MDM_T01|M6|P|2.5.1\rEVN|T11\r"
+                + "PID|1||MRN-7^^^HIS^MR\rPV1|1|O\rTXA|1|ENDO|AP|||||||||DOC-3||||||DC");
+        assertEquals(List.of("DOC-1"), listed().stream().map(ClinicalDocument::id).toList());
+        assertEquals("first words", listed().get(0).text());
         UnprocessableException unknown = assertThrows(UnprocessableException.class, () -> keep("MSH|^~\\&|AIDA|OR1|"
                 + "TELEHUB|TELEHUB|20261205120000||MDM^T11^MDM_T01|M5|P|2.5.1\rEVN|T11\rPID|1||MRN-7^^^HIS^MR\r"
                 + "PV1|1|O\rTXA|1|ENDO|AP|||||||||DOC-NONE"));
@@ -160,17 +169,35 @@ class DocumentsTest {
     @Test
     void anOrusEmbeddedDocumentIsADocumentToo() throws Exception {
         String b64 = Base64.getEncoder().encodeToString(PDF);
-        keep("MSH|^~\\&|AIDA|OR1|TELEHUB|TELEHUB|20261205101500||ORU^R01^ORU_R01|R1|P|2.4\r"
+        String message = keep("MSH|^~\\&|AIDA|OR1|TELEHUB|TELEHUB|20261205101500||ORU^R01^ORU_R01|R1|P|2.4\r"
                 + "PID|1||MRN-7^^^HIS^MR||Rahimi^Sara\rOBR|1||ACC-78|45378^Colonoscopy^C4|||20261205093000|||||||||||||"
                 + "||F\rOBX|1|TX|18751-8^Endoscopy study^LN||No polyps||||||F\r"
                 + "OBX|2|ED|18751-8^Endoscopy study^LN||^application^pdf^Base64^" + b64 + "||||||F");
         List<ClinicalDocument> docs = listed();
         assertEquals(1, docs.size());
-        assertEquals("R1-2", docs.get(0).id(), "the control id and the OBX's position");
+        assertEquals(message + "-2", docs.get(0).id(), "the stored message's id and the OBX's position");
         assertEquals("Colonoscopy", docs.get(0).title());
         assertEquals("ACC-78", docs.get(0).orderNumber());
         assertEquals("No polyps", docs.get(0).text());
         assertEquals("application/pdf", docs.get(0).contentType(), "a media type in ED-3 is taken as it is");
-        assertArrayEquals(PDF, Documents.content(jdbi, codec, "aida", "MRN-7", "R1-2").orElseThrow().bytes());
+        assertArrayEquals(PDF, Documents.content(jdbi, codec, "aida", "MRN-7", message + "-2").orElseThrow().bytes());
+        // the same control id again from the sender (they reuse them): another message, another document
+        keep("MSH|^~\\&|AIDA|OR1|TELEHUB|TELEHUB|20261206101500||ORU^R01^ORU_R01|R1|P|2.4\r"
+                + "PID|1||MRN-7^^^HIS^MR||Rahimi^Sara\rOBR|1||ACC-79|45378^Colonoscopy^C4\r"
+                + "OBX|1|ED|18751-8^Endoscopy study^LN||^application^pdf^Base64^" + b64 + "||||||F");
+        assertEquals(2, listed().size());
+        // an embedded document that is not valid Base64 is left out, named; the ORU's results are kept all the same
+        String bad = "MSH|^~\\&|AIDA|OR1|TELEHUB|TELEHUB|20261206111500||ORU^R01^ORU_R01|R2|P|2.4\r"
+                + "PID|1||MRN-7^^^HIS^MR||Rahimi^Sara\rOBR|1||ACC-80|45378^Colonoscopy^C4\r"
+                + "OBX|1|ED|18751-8^Endoscopy study^LN||^application^pdf^Base64^***||||||F";
+        ORU_R01 oru = (ORU_R01) codec.parser().parse(bad);
+        Documents.FromResults from = jdbi.inTransaction(tx -> {
+            String id = UUID.randomUUID().toString();
+            tx.createUpdate("INSERT INTO hl7_message (id, adapter_id, direction, received_at, state, raw) VALUES"
+                    + " (:id, 'aida', 'in', now(), 'queued', :raw)").bind("id", id).bind("raw", new byte[0]).execute();
+            return Documents.storeFromResults(tx, id, "aida", "MRN-7", oru);
+        });
+        assertEquals(0, from.kept());
+        assertTrue(from.unreadable().startsWith("OBX 1: an embedded document's data is not valid"), from.unreadable());
     }
 }

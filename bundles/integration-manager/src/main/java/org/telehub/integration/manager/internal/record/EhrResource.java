@@ -76,8 +76,8 @@ public class EhrResource {
     private static final int MAX_PDF = 20 * 1024 * 1024;
     /** A document number as systems write them (HL7 TXA-12 is an EI: up to 199 characters with its parts). */
     private static final Pattern DOCUMENT_ID = Pattern.compile("[^\\p{Cntrl}/]{1,200}");
-    /** The content types the browser shows itself; any other is a download. */
-    private static final java.util.Set<String> SHOWN_INLINE = java.util.Set.of("application/pdf", "image/jpeg",
+    /** The content types a document is served as; any other as application/octet-stream. */
+    private static final java.util.Set<String> KEPT_TYPES = java.util.Set.of("application/pdf", "image/jpeg",
             "image/png");
 
     private final IntegrationService integration;
@@ -195,9 +195,10 @@ public class EhrResource {
     }
 
     /**
-     * One document's content (a report's PDF) as the system sent it. A PDF or a picture is shown in the browser;
-     * anything else is a download, and the answer may not run scripts or be sniffed as another type: a document
-     * is the sender's bytes, not the hub's page. 404 when the patient has no such document or it is text only.
+     * One document's content (a report's PDF) as the system sent it, always as a download: a document is the
+     * sender's bytes, not the hub's page, so the answer may not be shown in the hub's origin, run scripts or be
+     * sniffed as another type (a PDF, a picture keep their type; anything else is octet-stream). 404 when the
+     * patient has no such document or it is text only.
      */
     @GET
     @Path("patient/{patientId}/documents/{documentId}")
@@ -224,10 +225,8 @@ public class EhrResource {
         audit.record(user(security), "integration.ehr.document.read", patientId, List.of(adapterId),
                 "document " + documentId);
         String type = content.get().contentType();
-        boolean inline = SHOWN_INLINE.contains(type);
-        return Response.ok(content.get().bytes(), inline ? type : "application/octet-stream")
-                .header("Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"document"
-                        + extension(type) + "\"")
+        return Response.ok(content.get().bytes(), KEPT_TYPES.contains(type) ? type : "application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=\"document" + extension(type) + "\"")
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src "
                         + "'unsafe-inline'")
