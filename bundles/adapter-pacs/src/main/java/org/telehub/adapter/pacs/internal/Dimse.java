@@ -72,8 +72,7 @@ final class Dimse {
         this.pacs = pacs;
         this.client = new DimseClient(pacs, "PACS");
         this.commitment = commitment;
-        this.commitClient = commitment == null ? null : new DimseClient(new Endpoint(pacs.host(), pacs.port(),
-                pacs.calledAe(), scpAe, pacs.readTimeoutMillis(), pacs.maxPdu()), "PACS");
+        this.commitClient = commitment == null ? null : new DimseClient(pacs.withCallingAe(scpAe), "PACS");
         this.commitmentWait = commitmentWait;
     }
 
