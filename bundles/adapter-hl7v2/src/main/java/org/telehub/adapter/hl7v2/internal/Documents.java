@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -149,34 +150,31 @@ final class Documents {
         int kept = 0;
         String unreadable = null;
         int position = 0;
-        for (int p = 0; p < oru.getPATIENT_RESULTReps(); p++) {
-            for (int o = 0; o < oru.getPATIENT_RESULT(p).getORDER_OBSERVATIONReps(); o++) {
-                ORU_R01_ORDER_OBSERVATION oo = oru.getPATIENT_RESULT(p).getORDER_OBSERVATION(o);
-                StringBuilder text = new StringBuilder();
-                Content content = null;
-                for (int x = 0; x < oo.getOBSERVATIONReps(); x++) {
-                    position++;
-                    try {
-                        content = collect(oo.getOBSERVATION(x).getOBX(), position, text, content);
-                    } catch (InvalidException e) {
-                        unreadable = "OBX " + position + ": " + e.detail();
-                    }
+        for (ORU_R01_ORDER_OBSERVATION oo : orders(oru)) {
+            StringBuilder text = new StringBuilder();
+            Content content = null;
+            for (int x = 0; x < oo.getOBSERVATIONReps(); x++) {
+                position++;
+                try {
+                    content = collect(oo.getOBSERVATION(x).getOBX(), position, text, content);
+                } catch (InvalidException e) {
+                    unreadable = "OBX " + position + ": " + e.detail();
                 }
-                if (content == null) {
-                    continue;
-                }
-                OBR obr = oo.getOBR();
-                upsert(tx, new Row(adapterId, messageId + "-" + content.obx(), messageId, identifier,
-                        "ORU", first(Header.nz(obr.getUniversalServiceIdentifier().getText().getValue()).trim(),
-                                Header.nz(obr.getUniversalServiceIdentifier().getIdentifier().getValue()).trim()),
-                        first(ei(obr.getFillerOrderNumber()), ei(obr.getPlacerOrderNumber())), null,
-                        Header.nz(obr.getResultStatus().getValue()).trim(),
-                        first(Observations.instant(obr.getObservationDateTime()),
-                                Observations.instant(oru.getMSH().getDateTimeOfMessage())),
-                        obr.getPrincipalResultInterpreter().getNDLName().getFamilyName().getValue(),
-                        text.length() == 0 ? null : text.toString(), content));
-                kept++;
             }
+            if (content == null) {
+                continue;
+            }
+            OBR obr = oo.getOBR();
+            upsert(tx, new Row(adapterId, messageId + "-" + content.obx(), messageId, identifier,
+                    "ORU", first(Header.nz(obr.getUniversalServiceIdentifier().getText().getValue()).trim(),
+                            Header.nz(obr.getUniversalServiceIdentifier().getIdentifier().getValue()).trim()),
+                    first(ei(obr.getFillerOrderNumber()), ei(obr.getPlacerOrderNumber())), null,
+                    Header.nz(obr.getResultStatus().getValue()).trim(),
+                    first(Observations.instant(obr.getObservationDateTime()),
+                            Observations.instant(oru.getMSH().getDateTimeOfMessage())),
+                    obr.getPrincipalResultInterpreter().getNDLName().getFamilyName().getValue(),
+                    text.length() == 0 ? null : text.toString(), content));
+            kept++;
         }
         return new FromResults(kept, unreadable);
     }
@@ -255,19 +253,27 @@ final class Documents {
             return position <= mdm.getOBSERVATIONReps() ? mdm.getOBSERVATION(position - 1).getOBX() : null;
         }
         if (m instanceof ORU_R01 oru) {
-            int n = 0;
-            for (int p = 0; p < oru.getPATIENT_RESULTReps(); p++) {
-                for (int o = 0; o < oru.getPATIENT_RESULT(p).getORDER_OBSERVATIONReps(); o++) {
-                    ORU_R01_ORDER_OBSERVATION oo = oru.getPATIENT_RESULT(p).getORDER_OBSERVATION(o);
-                    for (int x = 0; x < oo.getOBSERVATIONReps(); x++) {
-                        if (++n == position) {
-                            return oo.getOBSERVATION(x).getOBX();
-                        }
-                    }
+            int before = 0;
+            for (ORU_R01_ORDER_OBSERVATION oo : orders(oru)) {
+                if (position - before <= oo.getOBSERVATIONReps()) {
+                    return oo.getOBSERVATION(position - before - 1).getOBX();
                 }
+                before += oo.getOBSERVATIONReps();
             }
         }
         return null;
+    }
+
+    /**
+     * An ORU's orders in message order, across its patients: the one traversal that numbers OBX positions, when a
+     * document is kept and when its content is read back.
+     */
+    private static List<ORU_R01_ORDER_OBSERVATION> orders(ORU_R01 oru) throws HL7Exception {
+        List<ORU_R01_ORDER_OBSERVATION> orders = new ArrayList<>();
+        for (int p = 0; p < oru.getPATIENT_RESULTReps(); p++) {
+            orders.addAll(oru.getPATIENT_RESULT(p).getORDER_OBSERVATIONAll());
+        }
+        return orders;
     }
 
     /**
