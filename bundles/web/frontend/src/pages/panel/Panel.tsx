@@ -97,20 +97,17 @@ export default function Panel() {
   const answered = (a: Adapter) => { const st = states[a.id!]; return st?.kind === 'answered' && st.answer.status === 'OK'; };
   const ehrs = (adapters ?? []).filter((a) => a.systemType === 'EHR' && ids[a.id!] && answered(a));
   const pacses = (adapters ?? []).filter((a) => a.systemType === 'PACS' && ids[a.id!]);
-  // a procedure system's list came with its read: shown below once it has answered
-  const procedureSystems = (adapters ?? []).flatMap((a): [Adapter, Procedure[]][] => {
+  // a list a system's read brought (a procedure system's procedures, the documents of an endoscopy suite's reports
+  // over HL7 v2): shown below once the system has answered
+  const answeredWith = <T,>(member: string) => (adapters ?? []).flatMap((a): [Adapter, T[]][] => {
     const st = states[a.id!];
     if (st?.kind !== 'answered' || st.answer.status !== 'OK') return [];
-    const list = (st.answer as Record<string, unknown>).procedures;
-    return Array.isArray(list) ? [[a, list as Procedure[]]] : [];
+    const list = (st.answer as Record<string, unknown>)[member];
+    return Array.isArray(list) ? [[a, list as T[]]] : [];
   });
-  // a system's documents came with its read too (reports of an endoscopy suite over HL7 v2, letters)
-  const documentSystems = (adapters ?? []).flatMap((a): [Adapter, Schemas['ClinicalDocument'][]][] => {
-    const st = states[a.id!];
-    if (st?.kind !== 'answered' || st.answer.status !== 'OK' || !ids[a.id!]) return [];
-    const list = (st.answer as Record<string, unknown>).documents;
-    return Array.isArray(list) ? [[a, list as Schemas['ClinicalDocument'][]]] : [];
-  });
+  const procedureSystems = answeredWith<Procedure>('procedures');
+  // a document's content is read by the patient's id in that system
+  const documentSystems = answeredWith<Schemas['ClinicalDocument']>('documents').filter(([a]) => ids[a.id!]);
   return (
     <section aria-labelledby="panel-title" className="panel">
       <h1 id="panel-title">{t('panel.title')}</h1>
